@@ -1,0 +1,116 @@
+# chronicle: build, test and tool targets.  See README.md.
+#
+# Design note: one plain Makefile.  Sources are found by wildcard, so a new
+# stage is a new folder under src/ and nothing here changes.  Variants
+# (asan, ubsan, fuzz) build into their own folders so they never mix
+# objects with the normal build.
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+SAN     ?=
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+CFLAGS  ?= -g $(OPT)
+CPPFLAGS_ALL := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc $(CPPFLAGS)
+CFLAGS_ALL   := $(CFLAGS) $(WARN) $(SAN) -MMD -MP
+LDLIBS  := -ljansson -lutf8proc -lxxhash -lsqlite3 -lstemmer -lm -lpthread
+SERVER_LIBS := -lmicrohttpd
+
+LIB_SRC  := $(sort $(shell find src -name '*.c'))
+CLI_SRC  := $(sort $(wildcard cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TOOL_SRC := $(sort $(wildcard tools/*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
+
+LIB := $(BUILD)/libchronicle.a
+CLI := $(BUILD)/chronicle
+
+.PHONY: all deps run check test asan ubsan fuzz fuzz-long bench models \
+	eval-time eval-ner clean distclean
+
+all: $(LIB) $(CLI) $(TOOL_BIN)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(CLI): $(CLI_OBJ) $(LIB)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS) $(SERVER_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/tools/%: tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# make run: install what is missing, build, ingest the bundled sample.
+run: deps
+	@$(MAKE) --no-print-directory all
+	rm -f chronicle.db chronicle.db-wal chronicle.db-shm
+	$(CLI) --db chronicle.db ingest examples/
+	$(CLI) --db chronicle.db articles
+
+# make check: every test; the last line is "N passed, N failed".
+check: deps
+	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@tests/run.sh $(BUILD)
+
+test: check
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check-nodeps
+
+ubsan: deps
+	@$(MAKE) --no-print-directory BUILD=build-ubsan OPT=-O1 \
+		SAN="-fsanitize=undefined -fno-sanitize-recover=all" check-nodeps
+
+check-nodeps: all $(TEST_BIN)
+	@tests/run.sh $(BUILD)
+
+# libFuzzer targets (clang).  fuzz-smoke is the short run inside check;
+# fuzz-long runs each target for FUZZ_SECONDS.
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+FUZZ_SECONDS ?= 300
+
+build-fuzz/%: fuzz/%.c $(LIB_SRC) $(shell find src -name '*.h')
+	@mkdir -p build-fuzz
+	clang $(CPPFLAGS_ALL) -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) \
+		-o $@ $< $(LIB_SRC) $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p fuzz/corpus-run/$$n; \
+		echo "fuzz $$n ($(FUZZ_SECONDS)s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 fuzz/corpus-run/$$n fuzz/corpus/$$n || exit 1; done
+
+fuzz-smoke: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build-fuzz/run-$$n; \
+		$$f -max_total_time=$${FUZZ_SMOKE_SECONDS:-20} -max_len=16384 build-fuzz/run-$$n fuzz/corpus/$$n \
+			>build-fuzz/$$n.log 2>&1 || { tail -40 build-fuzz/$$n.log; exit 1; }; done
+
+bench: all
+	bench/pipeline.sh
+
+clean:
+	rm -rf $(BUILD) build-asan build-ubsan build-fuzz
+
+distclean: clean
+	rm -f chronicle.db chronicle.db-wal chronicle.db-shm
+
+-include $(shell find $(BUILD) build-asan build-ubsan -name '*.d' 2>/dev/null)

@@ -1,0 +1,245 @@
+/*
+ * chronicle.h: the one public header of libchronicle.
+ *
+ * Design note: everything a program needs goes through opaque handles with
+ * a chr_ prefix, so the internals (arenas, token arrays, SQL) can change
+ * without breaking callers.  Every function that can fail returns a
+ * chr_status; the values below are never renumbered.  Ownership is stated
+ * per function: "caller frees with X" means exactly that; "borrowed"
+ * means valid until the handle it came from is freed or reused.  Strings
+ * are NUL-terminated UTF-8 (NFC) unless a length is given.
+ *
+ * The CLI (cli/) and the server link only through this header.
+ */
+#ifndef CHRONICLE_H
+#define CHRONICLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CHR_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Status                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef enum chr_status {
+	CHR_OK = 0,
+	CHR_ENOMEM = 1,     /* out of memory */
+	CHR_EIO = 2,        /* a file could not be read or written */
+	CHR_EINVAL = 3,     /* a bad argument from the caller */
+	CHR_EPARSE = 4,     /* malformed input (JSON, TimeML, CoNLL) */
+	CHR_EENCODING = 5,  /* invalid UTF-8 where it is not tolerated */
+	CHR_EBINARY = 6,    /* binary data where text was expected */
+	CHR_EEMPTY = 7,     /* no content */
+	CHR_ETOOBIG = 8,    /* over a size ceiling */
+	CHR_EDB = 9,        /* the database refused */
+	CHR_ENOTFOUND = 10, /* no such article, event, entity, file */
+	CHR_EQUERY = 11,    /* a malformed search query */
+	CHR_EMODEL = 12,    /* a missing, corrupt or incompatible model file */
+	CHR_EDUPLICATE = 13,/* already stored (informational) */
+	CHR_ELIMIT = 14,    /* a structural limit (nesting, count) was hit */
+	CHR_EINTERRUPTED = 15, /* stopped by the caller's callback */
+	CHR_ESCHEMA = 16,   /* the database was written by a newer chronicle */
+	CHR_STATUS_COUNT
+} chr_status;
+
+/* A static English message for st; never NULL. */
+const char *chr_strerror(chr_status st);
+/* The library version string, static. */
+const char *chr_version(void);
+/* Free memory the library handed to the caller ("caller frees with
+ * chr_free").  NULL is fine. */
+void chr_free(void *p);
+
+/* ------------------------------------------------------------------ */
+/* Documents and the reader                                             */
+/* ------------------------------------------------------------------ */
+
+/* One input document before processing.  All fields are borrowed from the
+ * producer and may be NULL except text.  text need not be NUL-terminated;
+ * text_len counts its bytes. */
+typedef struct chr_doc {
+	const char *id;       /* input id (JSON) or file stem (text) */
+	const char *title;    /* headline given by the input, if any */
+	const char *text;     /* body, valid NFC UTF-8 */
+	size_t text_len;
+	const char *date;     /* input date, any common form */
+	const char *url;
+	const char *source;   /* outlet or feed named by the input */
+	const char *dateline; /* dateline given by the input */
+	const char *path;     /* where it came from ("-" for stdin) */
+	uint64_t line;        /* 1-based JSON Lines line, 0 for text files */
+	const char *note;     /* reader's note, e.g. decoded as Windows-1252 */
+} chr_doc;
+
+/* Called for each document.  Return 0 to go on, non-zero to stop the
+ * reader with CHR_EINTERRUPTED.  The doc and its strings are borrowed for
+ * the duration of the call only. */
+typedef int (*chr_doc_fn)(void *ctx, const chr_doc *doc);
+/* Called for each input the reader refuses: where is "file", "file:line"
+ * or "file:byte N"; reason is a short English phrase.  Both borrowed. */
+typedef void (*chr_reject_fn)(void *ctx, const char *where,
+			      chr_status st, const char *reason);
+
+typedef enum chr_format {
+	CHR_FORMAT_AUTO = 0,  /* JSON Lines if the first byte is '{', else text */
+	CHR_FORMAT_TEXT = 1,  /* one plain-text article */
+	CHR_FORMAT_JSONL = 2  /* one JSON object per line */
+} chr_format;
+
+typedef struct chr_reader chr_reader;
+
+/* Create a streaming reader for one input named name (used for ids of text
+ * articles and in messages; borrowed, copied).  max_article bounds one
+ * article or one JSON line in bytes (0 = 2 MiB).  Caller frees with
+ * chr_reader_free. */
+chr_status chr_reader_new(const char *name, chr_format fmt,
+			  size_t max_article, chr_doc_fn on_doc,
+			  chr_reject_fn on_reject, void *ctx,
+			  chr_reader **out);
+/* Feed the next bytes of the input; documents are emitted as soon as they
+ * are complete (a full JSON line).  Returns CHR_EINTERRUPTED if on_doc
+ * asked to stop. */
+chr_status chr_reader_feed(chr_reader *r, const void *data, size_t len);
+/* End of input: emit what remains (a text article, a last line without a
+ * newline; a truncated JSON line is rejected). */
+chr_status chr_reader_finish(chr_reader *r);
+/* Documents emitted and inputs rejected so far. */
+uint64_t chr_reader_emitted(const chr_reader *r);
+uint64_t chr_reader_rejected(const chr_reader *r);
+void chr_reader_free(chr_reader *r);
+
+/* Read a file, a folder (recursively, in name order) or "-" (stdin),
+ * calling on_doc and on_reject as chr_reader does.  Non-regular files and
+ * unreadable entries are rejected, not fatal. */
+chr_status chr_read_path(const char *path, size_t max_article,
+			 chr_doc_fn on_doc, chr_reject_fn on_reject,
+			 void *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Articles                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct chr_article chr_article;
+
+/* Run the text stages (clean, meta, text, time, ...) on one document,
+ * without a store.  Caller frees *out with chr_article_free. */
+chr_status chr_article_process(const chr_doc *doc, chr_article **out);
+void chr_article_free(chr_article *a);
+
+/* Accessors: every string is borrowed from a and may be NULL when absent
+ * (never for id, headline and text, which are "" when empty). */
+const char *chr_article_id(const chr_article *a);
+const char *chr_article_path(const chr_article *a);
+const char *chr_article_headline(const chr_article *a);
+const char *chr_article_text(const chr_article *a);
+/* YYYY-MM-DD or NULL; source is "input", "header", "dateline", "text",
+ * "event" or NULL. */
+const char *chr_article_published(const chr_article *a);
+const char *chr_article_published_from(const chr_article *a);
+const char *chr_article_dateline(const chr_article *a);
+const char *chr_article_outlet(const chr_article *a);
+const char *chr_article_url(const chr_article *a);
+size_t chr_article_agency_count(const chr_article *a);
+const char *chr_article_agency(const chr_article *a, size_t i);
+/* What cleaning removed, in input order, with the reason for each. */
+size_t chr_article_removed_count(const chr_article *a);
+const char *chr_article_removed_text(const chr_article *a, size_t i);
+const char *chr_article_removed_reason(const chr_article *a, size_t i);
+size_t chr_article_sentence_count(const chr_article *a);
+/* Byte offsets of sentence i in chr_article_text. */
+void chr_article_sentence(const chr_article *a, size_t i, size_t *start,
+			  size_t *end);
+size_t chr_article_token_count(const chr_article *a);
+void chr_article_token(const chr_article *a, size_t i, size_t *start,
+		       size_t *end);
+
+/* The article as one JSON object (the contract in PRODUCT.md).  Caller
+ * frees with chr_free; *len (if non-NULL) gets the length. */
+char *chr_article_json(const chr_article *a, size_t *len);
+
+/* ------------------------------------------------------------------ */
+/* Store                                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct chr_db chr_db;
+
+/* Open or create the database at path, upgrading its schema if it is
+ * older.  Caller frees with chr_db_close.  On failure *out is NULL. */
+chr_status chr_db_open(const char *path, chr_db **out);
+void chr_db_close(chr_db *db);
+/* The last database error in English (borrowed from db). */
+const char *chr_db_errmsg(const chr_db *db);
+/* The schema version this build writes. */
+int chr_db_schema_version(void);
+
+/* Fetch one stored article by id.  Caller frees with chr_article_free.
+ * CHR_ENOTFOUND when there is no such id. */
+chr_status chr_db_article(chr_db *db, const char *id, chr_article **out);
+/* Called per article in a listing; the article is borrowed for the call.
+ * Return non-zero to stop. */
+typedef int (*chr_article_fn)(void *ctx, const chr_article *a);
+/* Articles in id order; limit 0 means no limit. */
+chr_status chr_db_articles(chr_db *db, size_t limit, size_t offset,
+			   chr_article_fn fn, void *ctx);
+int64_t chr_db_article_count(chr_db *db);
+
+/* One full-text search hit; strings borrowed for the call. */
+typedef struct chr_hit {
+	const char *id;
+	const char *headline;
+	const char *published;
+	const char *snippet; /* with matches between \x02 and \x03 */
+	double score;        /* larger is better */
+} chr_hit;
+typedef int (*chr_hit_fn)(void *ctx, const chr_hit *hit);
+/* FTS5 search over headline and text, best first.  A malformed query is
+ * CHR_EQUERY (chr_db_errmsg says why), never a crash. */
+chr_status chr_db_search(chr_db *db, const char *query, size_t limit,
+			 size_t offset, chr_hit_fn fn, void *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Ingest                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct chr_ingest_stats {
+	uint64_t stored;     /* new articles committed */
+	uint64_t duplicates; /* already stored (same content) */
+	uint64_t rejected;   /* refused inputs */
+	uint64_t bytes;      /* input bytes processed */
+} chr_ingest_stats;
+
+typedef struct chr_ingest_opts {
+	size_t max_article;  /* bytes; 0 = 2 MiB */
+	size_t batch;        /* articles per transaction; 0 = 256 */
+	chr_reject_fn on_reject;
+	/* Called after each committed batch; may be NULL. */
+	void (*on_progress)(void *ctx, const chr_ingest_stats *st);
+	void *ctx;
+} chr_ingest_opts;
+
+typedef struct chr_ingest chr_ingest;
+
+/* Start an ingest into db (borrowed; must outlive the ingest).  opts is
+ * copied; NULL means defaults.  Caller frees with chr_ingest_free. */
+chr_status chr_ingest_new(chr_db *db, const chr_ingest_opts *opts,
+			  chr_ingest **out);
+/* Ingest a file, folder or "-".  Rejections go to on_reject and do not
+ * stop the run; the return is an error only when the store failed. */
+chr_status chr_ingest_path(chr_ingest *ing, const char *path);
+/* Ingest one document (already read). */
+chr_status chr_ingest_doc(chr_ingest *ing, const chr_doc *doc);
+/* Commit what is pending and fill *stats (may be NULL). */
+chr_status chr_ingest_finish(chr_ingest *ing, chr_ingest_stats *stats);
+/* Free; anything not finished is rolled back. */
+void chr_ingest_free(chr_ingest *ing);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

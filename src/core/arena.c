@@ -1,0 +1,115 @@
+/*
+ * arena: bump allocator (see arena.h).  Blocks are at least 64 KiB; a
+ * request larger than that gets a block of its own.  Reset moves the
+ * blocks to a spare list so steady-state ingest allocates nothing.
+ */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK ((size_t)64 * 1024)
+
+struct arena_block {
+	arena_block *next;
+	size_t size; /* usable bytes after the header */
+	size_t off;
+	_Alignas(16) unsigned char data[];
+};
+
+void arena_init(arena *a, size_t max)
+{
+	a->head = a->spare = NULL;
+	a->used = 0;
+	a->max = max ? max : ((size_t)1 << 30);
+}
+
+static void free_list(arena_block *b)
+{
+	while (b) {
+		arena_block *n = b->next;
+		free(b);
+		b = n;
+	}
+}
+
+void arena_free(arena *a)
+{
+	free_list(a->head);
+	free_list(a->spare);
+	a->head = a->spare = NULL;
+	a->used = 0;
+}
+
+void arena_reset(arena *a)
+{
+	arena_block *b = a->head;
+	while (b) {
+		arena_block *n = b->next;
+		if (b->size == ARENA_BLOCK) {
+			b->off = 0;
+			b->next = a->spare;
+			a->spare = b;
+		} else {
+			free(b); /* oversized blocks are not kept */
+		}
+		b = n;
+	}
+	a->head = NULL;
+	a->used = 0;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (n == 0)
+		n = 16;
+	if (n > a->max - a->used)
+		return NULL;
+	arena_block *b = a->head;
+	if (!b || b->size - b->off < n) {
+		if (n <= ARENA_BLOCK && a->spare) {
+			b = a->spare;
+			a->spare = b->next;
+		} else {
+			size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+			b = malloc(sizeof *b + size);
+			if (!b)
+				return NULL;
+			b->size = size;
+		}
+		b->off = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	void *p = b->data + b->off;
+	b->off += n;
+	a->used += n;
+	return p;
+}
+
+void *arena_calloc(arena *a, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		return NULL;
+	void *p = arena_alloc(a, count * size);
+	if (p)
+		memset(p, 0, count * size);
+	return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}

@@ -1,0 +1,110 @@
+/*
+ * article: the in-memory form of one article as it moves down the pipeline.
+ *
+ * Design note: each stage reads fields filled by the stages before it and
+ * fills its own; nothing is freed until the article is done, so every
+ * string and array lives in the article's arena and stages never free.
+ * Offsets (tokens, sentences, time expressions, mentions) are byte offsets
+ * into `text`, the clean body, which is fixed once the clean stage ends.
+ * The struct is internal; the public API sees the opaque chr_article.
+ */
+#ifndef CHR_ARTICLE_H
+#define CHR_ARTICLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "chronicle.h"
+#include "core/arena.h"
+
+typedef struct art_removed {
+	const char *text;   /* what was removed (arena) */
+	const char *reason; /* static string, e.g. "boilerplate" */
+} art_removed;
+
+typedef struct art_span {
+	uint32_t start, end; /* byte offsets into text, end exclusive */
+} art_span;
+
+/* Token flags set by the text stage. */
+enum {
+	TOK_WORD = 1,   /* letters or digits */
+	TOK_PUNCT = 2,  /* punctuation */
+	TOK_CAP = 4,    /* starts with an upper-case letter */
+	TOK_ABBR = 8,   /* abbreviation ending in '.', e.g. "Nov." */
+	TOK_NUM = 16,   /* starts with a digit */
+	TOK_SENT_START = 32
+};
+
+typedef struct art_token {
+	uint32_t start, end;
+	uint32_t flags;
+} art_token;
+
+typedef struct art_sentence {
+	uint32_t start, end;   /* byte span in text */
+	uint32_t tok, ntok;    /* token range */
+} art_sentence;
+
+/* Growable array in an arena: doubling, old copies are left behind (the
+ * waste is bounded by the final size). */
+#define ART_VEC(T) struct { T *v; size_t n, cap; }
+int art_vec_grow_(arena *a, void **v, size_t *cap, size_t need, size_t elem);
+#define art_vec_push(a, vec, item)                                          \
+	(((vec).n < (vec).cap ||                                            \
+	  !art_vec_grow_((a), (void **)&(vec).v, &(vec).cap, (vec).n + 1,   \
+			 sizeof *(vec).v))                                  \
+		 ? ((vec).v[(vec).n++] = (item), 0)                         \
+		 : -1)
+
+struct chr_article {
+	arena mem;
+
+	/* read: identity and input fields (arena copies) */
+	const char *id;
+	const char *path;
+	uint64_t line;
+	const char *in_title;    /* title given by the input */
+	const char *in_date;     /* date given by the input */
+	const char *in_dateline; /* dateline given by the input */
+	const char *url;
+	const char *source;
+	const char *raw;         /* valid NFC UTF-8 input body */
+	size_t raw_len;
+	uint64_t content_hash;   /* of raw title + body; idempotent ingest */
+
+	/* clean */
+	const char *headline;
+	const char *text;        /* clean body, paragraphs split by "\n\n" */
+	size_t text_len;
+	ART_VEC(art_removed) removed;
+	ART_VEC(const char *) notes; /* e.g. "decoded as Windows-1252" */
+
+	/* meta */
+	const char *dateline;    /* place, e.g. "SEOUL/MOSCOW" */
+	const char *outlet;
+	ART_VEC(const char *) agencies;
+	char published[11];      /* YYYY-MM-DD or "" */
+	const char *published_from;
+
+	/* text */
+	ART_VEC(art_token) toks;
+	ART_VEC(art_sentence) sents;
+
+	/* Later stages (time, entities, dedup, events) add their fields here. */
+};
+
+/* Make an empty article with its own arena.  Caller frees with
+ * chr_article_free. */
+chr_article *art_new(void);
+/* Copy a string into the article's arena (NULL stays NULL). */
+const char *art_strdup(chr_article *a, const char *s);
+const char *art_strndup(chr_article *a, const char *s, size_t n);
+/* Record a removal; text is copied.  Returns 0 or -1 on ENOMEM. */
+int art_remove(chr_article *a, const char *text, size_t n, const char *reason);
+int art_note(chr_article *a, const char *note);
+/* Add an agency unless already present (case-insensitive). */
+int art_agency(chr_article *a, const char *name, size_t n);
+/* Set published (YYYY-MM-DD) and where it came from, unless already set. */
+void art_set_published(chr_article *a, int y, int m, int d, const char *from);
+
+#endif
