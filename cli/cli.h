@@ -42,6 +42,9 @@ chr_db *cli_open_db(const cli_ctx *ctx);
  * free().  Prints the error and returns NULL on failure. */
 char *cli_slurp(const char *path, size_t max, size_t *len);
 
+/* Print s in a cell of width columns (cut with an ellipsis, padded). */
+void cli_cell(FILE *out, const char *s, int width);
+
 /* Commands (one per cli/cmd_*.c). */
 int cmd_ingest(const cli_ctx *ctx, int argc, char **argv);
 int cmd_articles(const cli_ctx *ctx, int argc, char **argv);

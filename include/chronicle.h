@@ -52,6 +52,10 @@ typedef enum chr_status {
 const char *chr_strerror(chr_status st);
 /* The library version string, static. */
 const char *chr_version(void);
+/* Details of the last failure in this thread of a function that has no
+ * handle to carry them (chr_db_open, chr_reader_new, model loading): a
+ * borrowed, thread-local string, "" when none. */
+const char *chr_last_error(void);
 /* Free memory the library handed to the caller ("caller frees with
  * chr_free").  NULL is fine. */
 void chr_free(void *p);

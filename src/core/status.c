@@ -41,3 +41,22 @@ void chr_free(void *p)
 {
 	free(p);
 }
+
+#include <stdarg.h>
+#include <stdio.h>
+#include "lasterr.h"
+
+static _Thread_local char last_error[512];
+
+void chr_set_last_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof last_error, fmt, ap);
+	va_end(ap);
+}
+
+const char *chr_last_error(void)
+{
+	return last_error;
+}

@@ -1,0 +1,238 @@
+/*
+ * store: opening, pragmas, schema migrations and statement cache (see
+ * store.h).
+ */
+#include "store.h"
+#include "core/lasterr.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Migrations in order; migration i brings the schema from version i to
+ * i + 1.  Never edit a released entry: add a new one. */
+static const char *const migrations[] = {
+	/* 0 -> 1: articles and full-text search */
+	"CREATE TABLE articles ("
+	"  rowid INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  hash INTEGER NOT NULL UNIQUE,"
+	"  path TEXT, line INTEGER, url TEXT, source TEXT,"
+	"  headline TEXT NOT NULL,"
+	"  published TEXT, published_from TEXT,"
+	"  dateline TEXT, outlet TEXT,"
+	"  agencies TEXT NOT NULL DEFAULT '[]',"
+	"  removed TEXT NOT NULL DEFAULT '[]',"
+	"  notes TEXT NOT NULL DEFAULT '[]',"
+	"  raw TEXT NOT NULL, text TEXT NOT NULL,"
+	"  ingested_at INTEGER NOT NULL);"
+	"CREATE INDEX articles_published ON articles(published);"
+	"CREATE VIRTUAL TABLE articles_fts USING fts5("
+	"  headline, text, content='articles', content_rowid='rowid',"
+	"  tokenize='unicode61 remove_diacritics 2');"
+	"INSERT INTO articles_fts(articles_fts, rank) VALUES('pgsz', 4050);"
+	"INSERT INTO articles_fts(articles_fts, rank) VALUES('automerge', 8);",
+};
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+static const char *const sql[ST_COUNT_] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_ART_BY_HASH] = "SELECT id FROM articles WHERE hash = ?1",
+	[ST_ART_ID_EXISTS] = "SELECT 1 FROM articles WHERE id = ?1",
+	[ST_ART_INSERT] =
+		"INSERT INTO articles (id, hash, path, line, url, source, headline,"
+		" published, published_from, dateline, outlet, agencies, removed,"
+		" notes, raw, text, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+		" ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	[ST_FTS_INSERT] =
+		"INSERT INTO articles_fts (rowid, headline, text) VALUES (?1, ?2, ?3)",
+	[ST_ART_GET] =
+		"SELECT id, path, line, url, source, headline, published,"
+		" published_from, dateline, outlet, agencies, removed, notes, raw,"
+		" text FROM articles WHERE id = ?1",
+	[ST_ART_LIST] =
+		"SELECT id, path, line, url, source, headline, published,"
+		" published_from, dateline, outlet, agencies, removed, notes, raw,"
+		" text FROM articles ORDER BY id LIMIT ?1 OFFSET ?2",
+	[ST_ART_COUNT] = "SELECT count(*) FROM articles",
+	[ST_SEARCH] =
+		"SELECT a.id, a.headline, a.published,"
+		" snippet(articles_fts, 1, char(2), char(3), '…', 16),"
+		" bm25(articles_fts, 4.0, 1.0) AS score"
+		" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+		" WHERE articles_fts MATCH ?1 ORDER BY score LIMIT ?2 OFFSET ?3",
+};
+
+int chr_db_schema_version(void)
+{
+	return N_MIGRATIONS;
+}
+
+chr_status store_fail(chr_db *db, const char *what)
+{
+	snprintf(db->err, sizeof db->err, "%s: %s", what,
+		 db->h ? sqlite3_errmsg(db->h) : "no database");
+	return CHR_EDB;
+}
+
+const char *chr_db_errmsg(const chr_db *db)
+{
+	return db ? db->err : "no database";
+}
+
+sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k)
+{
+	sqlite3_stmt *s = db->st[k];
+	if (!s) {
+		if (sqlite3_prepare_v3(db->h, sql[k], -1, SQLITE_PREPARE_PERSISTENT,
+				       &db->st[k], NULL) != SQLITE_OK) {
+			store_fail(db, "prepare");
+			return NULL;
+		}
+		return db->st[k];
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+static chr_status exec1(chr_db *db, enum store_stmt k)
+{
+	sqlite3_stmt *s = store_stmt(db, k);
+	if (!s)
+		return CHR_EDB;
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, sql[k]);
+}
+
+chr_status store_begin(chr_db *db)
+{
+	if (db->in_tx)
+		return CHR_OK;
+	chr_status st = exec1(db, ST_BEGIN);
+	if (!st)
+		db->in_tx = 1;
+	return st;
+}
+
+chr_status store_commit(chr_db *db)
+{
+	if (!db->in_tx)
+		return CHR_OK;
+	chr_status st = exec1(db, ST_COMMIT);
+	if (!st)
+		db->in_tx = 0;
+	return st;
+}
+
+void store_rollback(chr_db *db)
+{
+	if (!db->in_tx)
+		return;
+	exec1(db, ST_ROLLBACK);
+	db->in_tx = 0;
+}
+
+static chr_status exec_sql(chr_db *db, const char *s)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->h, s, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(db->err, sizeof db->err, "%s", msg ? msg : "exec failed");
+		sqlite3_free(msg);
+		return CHR_EDB;
+	}
+	return CHR_OK;
+}
+
+static chr_status migrate(chr_db *db)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL))
+		return store_fail(db, "schema version");
+	int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+	sqlite3_finalize(s);
+	if (v < 0)
+		return store_fail(db, "schema version");
+	if (v > N_MIGRATIONS) {
+		snprintf(db->err, sizeof db->err,
+			 "schema version %d is newer than this build's %d", v,
+			 N_MIGRATIONS);
+		return CHR_ESCHEMA;
+	}
+	for (; v < N_MIGRATIONS; v++) {
+		char ver[64];
+		snprintf(ver, sizeof ver, "PRAGMA user_version = %d", v + 1);
+		chr_status st = exec_sql(db, "BEGIN IMMEDIATE");
+		if (!st)
+			st = exec_sql(db, migrations[v]);
+		if (!st)
+			st = exec_sql(db, ver);
+		if (!st)
+			st = exec_sql(db, "COMMIT");
+		if (st) {
+			char keep[512];
+			snprintf(keep, sizeof keep, "migration %d: %.400s", v + 1, db->err);
+			exec_sql(db, "ROLLBACK");
+			snprintf(db->err, sizeof db->err, "%s", keep);
+			return st;
+		}
+	}
+	return CHR_OK;
+}
+
+chr_status chr_db_open(const char *path, chr_db **out)
+{
+	*out = NULL;
+	if (!path || !*path)
+		return CHR_EINVAL;
+	chr_db *db = calloc(1, sizeof *db);
+	if (!db)
+		return CHR_ENOMEM;
+	int rc = sqlite3_open_v2(path, &db->h,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					 SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	chr_status st = CHR_OK;
+	if (rc != SQLITE_OK) {
+		st = rc == SQLITE_NOMEM ? CHR_ENOMEM : CHR_EDB;
+		store_fail(db, path);
+	}
+	if (!st) {
+		sqlite3_busy_timeout(db->h, 10000);
+		sqlite3_extended_result_codes(db->h, 1);
+		st = exec_sql(db, "PRAGMA journal_mode=WAL;"
+				  "PRAGMA synchronous=NORMAL;"
+				  "PRAGMA foreign_keys=ON;"
+				  "PRAGMA temp_store=MEMORY;"
+				  "PRAGMA cache_size=-65536;");
+		if (st) {
+			char keep[512];
+			snprintf(keep, sizeof keep, "%.100s: %.400s", path, db->err);
+			snprintf(db->err, sizeof db->err, "%s", keep);
+		}
+	}
+	if (!st)
+		st = migrate(db);
+	if (st) {
+		chr_set_last_error("%s", db->err);
+		chr_db_close(db);
+		return st;
+	}
+	*out = db;
+	return CHR_OK;
+}
+
+void chr_db_close(chr_db *db)
+{
+	if (!db)
+		return;
+	if (db->in_tx)
+		store_rollback(db);
+	for (int i = 0; i < ST_COUNT_; i++)
+		sqlite3_finalize(db->st[i]);
+	sqlite3_close_v2(db->h);
+	free(db);
+}

@@ -1,0 +1,57 @@
+/*
+ * store: the SQLite database behind chr_db.
+ *
+ * Design note: SQLite is the default store because it is one file, crash
+ * safe in WAL mode, and has FTS5.  The schema is versioned with
+ * PRAGMA user_version and upgraded by an ordered list of migrations, each
+ * in its own transaction; a file from a newer chronicle is refused rather
+ * than damaged.  Every statement is prepared once with bound parameters
+ * (no SQL is ever built from input), and ingest writes in batches, one
+ * transaction per batch, so a crash loses at most the batch in flight.
+ * Internal prefix: store_.
+ */
+#ifndef CHR_STORE_H
+#define CHR_STORE_H
+
+#include <sqlite3.h>
+#include "chronicle.h"
+#include "pipeline/article.h"
+
+enum store_stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_ART_BY_HASH,
+	ST_ART_ID_EXISTS,
+	ST_ART_INSERT,
+	ST_FTS_INSERT,
+	ST_ART_GET,
+	ST_ART_LIST,
+	ST_ART_COUNT,
+	ST_SEARCH,
+	ST_COUNT_
+};
+
+struct chr_db {
+	sqlite3 *h;
+	sqlite3_stmt *st[ST_COUNT_];
+	int in_tx;
+	char err[512];
+};
+
+/* Record the SQLite error (or msg when non-NULL) in db->err and return
+ * CHR_EDB. */
+chr_status store_fail(chr_db *db, const char *what);
+/* The prepared statement k, reset and with bindings cleared. */
+sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k);
+chr_status store_begin(chr_db *db);
+chr_status store_commit(chr_db *db);
+void store_rollback(chr_db *db);
+
+/* Insert a processed article.  Returns CHR_OK when stored,
+ * CHR_EDUPLICATE when the same content is already there (*existing_id, if
+ * non-NULL, gets a malloc'd copy of the stored id).  Id collisions with
+ * different content get a suffix ("-2", "-3", ...); a->id is updated. */
+chr_status store_put_article(chr_db *db, chr_article *a, char **existing_id);
+
+#endif
