@@ -68,6 +68,13 @@ static void on_reject(void *ctx, const char *where, chr_status st,
 	fprintf(stderr, "%s: %s\n", where, why);
 }
 
+static void on_note(void *ctx, const char *where, const char *note)
+{
+	ingest_ui *ui = ctx;
+	clear_line(ui);
+	fprintf(stderr, "%s: warning: %s\n", where, note);
+}
+
 static void on_progress(void *ctx, const chr_ingest_stats *s)
 {
 	ingest_ui *ui = ctx;
@@ -171,6 +178,7 @@ int cmd_ingest(const cli_ctx *ctx, int argc, char **argv)
 		ui.total_bytes = input_bytes(argv + i, argc - i);
 	o.on_reject = on_reject;
 	o.on_progress = on_progress;
+	o.on_note = on_note;
 	o.ctx = &ui;
 	chr_ingest *g;
 	chr_status st = chr_ingest_new(db, &o, &g);

@@ -222,6 +222,9 @@ typedef struct chr_ingest_opts {
 	size_t max_article;  /* bytes; 0 = 2 MiB */
 	size_t batch;        /* articles per transaction; 0 = 256 */
 	chr_reject_fn on_reject;
+	/* Called for an article stored with a caveat (e.g. decoded as
+	 * Windows-1252); where as in chr_reject_fn.  May be NULL. */
+	void (*on_note)(void *ctx, const char *where, const char *note);
 	/* Called after each committed batch; may be NULL. */
 	void (*on_progress)(void *ctx, const chr_ingest_stats *st);
 	void *ctx;
@@ -242,6 +245,47 @@ chr_status chr_ingest_doc(chr_ingest *ing, const chr_doc *doc);
 chr_status chr_ingest_finish(chr_ingest *ing, chr_ingest_stats *stats);
 /* Free; anything not finished is rolled back. */
 void chr_ingest_free(chr_ingest *ing);
+
+/* ------------------------------------------------------------------ */
+/* Time (TIMEX3 tagging and normalisation; src/time/)                   */
+/* ------------------------------------------------------------------ */
+
+typedef enum chr_timex_type {
+	CHR_TIMEX_DATE = 0,
+	CHR_TIMEX_TIME = 1,
+	CHR_TIMEX_DURATION = 2,
+	CHR_TIMEX_SET = 3
+} chr_timex_type;
+
+/* One temporal expression.  Plain data: no pointers to free. */
+typedef struct chr_timex {
+	size_t start, end;   /* byte offsets into the tagged text, end exclusive */
+	chr_timex_type type;
+	char value[24];      /* TIMEX3 value: "2024-01-16", "2023-09", "P3D",
+				"2019-W47", "XXXX-WXX-1", "PAST_REF" */
+	char mod[16];        /* TIMEX3 mod ("START", "END", "APPROX") or "" */
+} chr_timex;
+
+/* "DATE", "TIME", "DURATION" or "SET" (static). */
+const char *chr_timex_type_name(chr_timex_type t);
+/* Tag text[0, len) (UTF-8, need not be NUL-terminated) and normalise
+ * against dct ("YYYY-MM-DD", more may follow; NULL or "" = unknown, then
+ * relative values keep X placeholders).  *out gets the expressions in
+ * text order; caller frees *out with chr_free (NULL when *n is 0).
+ * CHR_EINVAL for a malformed dct. */
+chr_status chr_time_tag(const char *text, size_t len, const char *dct,
+			chr_timex **out, size_t *n);
+/* Tag a TempEval-3 document (.TE3input: TimeML with <DCT> and <TEXT>):
+ * the result is the same bytes with <TIMEX3 tid type value> elements
+ * inserted in TEXT.  dct overrides the document's DCT when non-NULL.
+ * Caller frees *out with chr_free; *out_len gets its length.
+ * CHR_EPARSE when there is no <TEXT>. */
+chr_status chr_time_timeml(const char *doc, size_t len, const char *dct,
+			   char **out, size_t *out_len);
+/* The expressions the time stage found in chr_article_text(a); the
+ * returned pointer is borrowed from a. */
+size_t chr_article_timex_count(const chr_article *a);
+const chr_timex *chr_article_timex(const chr_article *a, size_t i);
 
 #ifdef __cplusplus
 }

@@ -101,6 +101,8 @@ chr_status chr_ingest_doc(chr_ingest *g, const chr_doc *d)
 		g->stats.duplicates++;
 		st = CHR_OK;
 	} else if (!st) {
+		if (d->note && g->o.on_note)
+			g->o.on_note(g->o.ctx, where, d->note);
 		g->stats.stored++;
 		g->pending++;
 	}

@@ -1,0 +1,51 @@
+#!/bin/sh
+# CLI: ingest of messy folders, idempotence, rejections and exit codes.
+. tests/cli/lib.sh
+
+mkdir -p "$T/in/sub"
+printf 'A headline about harbour cranes\n\nDock workers in Portsalt stopped work on Monday.\n' >"$T/in/good.txt"
+printf 'Second story\n\nThe council voted 7 to 2 for the bridge.\n' >"$T/in/sub/other.txt"
+printf '\177ELF\002\001\001\000\000\000\000\000binary' >"$T/in/prog.bin"
+printf 'Caf\351 owners protest\n\nThe caf\351 association said prices rose.\n' >"$T/in/latin1.txt"
+: >"$T/in/empty.txt"
+printf '{"id":"j1","title":"One","text":"First line story."}\n{"id":"j2","title":"Two","text":"Second line story."}\n{"id":"j3","title":"Three","te' >"$T/in/feed.jsonl"
+
+expect_rc 1 "ingest of a folder with bad files exits 1" chr ingest "$T/in"
+check "binary file named" contains "$T/err" "prog.bin:byte [0-9]*: binary"
+check "empty file named" contains "$T/err" "empty.txt: empty file"
+check "truncated JSON named with its line" contains "$T/err" "feed.jsonl:3: truncated JSON"
+check "non-UTF-8 file named" contains "$T/err" "latin1.txt: warning: invalid UTF-8"
+check "summary line" contains "$T/out" "stored 5, duplicates 0, rejected 3"
+chr articles --json >"$T/list"
+check "complete JSON lines stored" contains "$T/list" '"id":"j2"'
+check "text files stored with their stem as id" contains "$T/list" '"id":"other"'
+check "Windows-1252 decoded" contains "$T/list" 'Café owners protest'
+check "decoding noted" contains "$T/list" 'decoded as Windows-1252'
+
+expect_rc 1 "second ingest still reports the bad files" chr ingest "$T/in"
+check "second ingest stores nothing new" contains "$T/out" "stored 0, duplicates 5, rejected 3"
+n=$(chr articles --json | wc -l)
+check "five articles after two ingests" [ "$n" = 5 ]
+
+# id collision with different content gets a suffix
+mkdir -p "$T/in2"; printf 'Other good\n\nA different body.\n' >"$T/in2/good.txt"
+expect_rc 0 "clean folder exits 0" chr ingest "$T/in2"
+check "colliding id suffixed" sh -c "'$CHR_BIN' --db '$T/db' article good-2 >/dev/null"
+
+# stdin, JSON Lines and plain text
+expect_rc 0 "JSON Lines from stdin" sh -c "printf '{\"id\":\"s1\",\"text\":\"From stdin.\"}\n' | '$CHR_BIN' --db '$T/db' ingest -"
+check "stdin article stored" sh -c "'$CHR_BIN' --db '$T/db' article s1 >/dev/null"
+
+# size ceiling
+head -c 3000 /dev/zero | tr '\0' 'a' >"$T/big.txt"
+expect_rc 1 "article over --max-bytes rejected" chr ingest --max-bytes 1000 "$T/big.txt"
+check "size rejection named" contains "$T/err" "big.txt: article over the 1000-byte limit"
+
+# usage errors
+expect_rc 2 "no paths is a usage error" chr ingest
+expect_rc 2 "unknown option is a usage error" chr ingest --bogus x
+expect_rc 2 "unknown command is a usage error" chr frobnicate
+expect_rc 0 "help" chr ingest --help
+expect_rc 1 "missing file exits 1" chr ingest "$T/nope.txt"
+check "missing file named" contains "$T/err" "nope.txt: cannot open"
+finish
