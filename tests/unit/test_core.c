@@ -1,0 +1,202 @@
+/*
+ * test_core: the building blocks (buf, arena, hash map, UTF-8, JSON
+ * writer).  Each ceiling and each refusal is checked, not only the happy
+ * path, because the rest of chronicle relies on them failing cleanly.
+ */
+#include "harness.h"
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/hash.h"
+#include "core/jsonw.h"
+#include "core/utf8.h"
+
+static void buf_ceiling(void)
+{
+	buf b;
+	buf_init(&b, 8);
+	CHECK_INT(buf_puts(&b, "12345678"), CHR_OK);
+	CHECK_INT(buf_putc(&b, 'x'), CHR_ETOOBIG);
+	CHECK_STR(b.p, "12345678"); /* a refused append leaves the content */
+	buf_reset(&b);
+	CHECK_INT(buf_printf(&b, "%d-%s", 42, "ok"), CHR_OK);
+	CHECK_STR(b.p, "42-ok");
+	CHECK_INT(buf_printf(&b, "%s", "too long"), CHR_ETOOBIG);
+	size_t n;
+	char *p = buf_detach(&b, &n);
+	CHECK_STR(p, "42-ok");
+	CHECK_INT(n, 5);
+	free(p);
+	CHECK(b.p == NULL);
+	buf_free(&b);
+}
+
+static void buf_growth(void)
+{
+	buf b;
+	buf_init(&b, 0);
+	for (int i = 0; i < 100000; i++)
+		CHECK_INT(buf_putc(&b, 'a' + i % 26), CHR_OK);
+	CHECK_INT(b.len, 100000);
+	CHECK(b.p[99999] == 'a' + 99999 % 26 && b.p[100000] == '\0');
+	buf_free(&b);
+}
+
+static void arena_basics(void)
+{
+	arena a;
+	arena_init(&a, 0);
+	char *s = arena_strdup(&a, "hello");
+	CHECK_STR(s, "hello");
+	void *big = arena_alloc(&a, 1 << 20); /* larger than a block */
+	CHECK(big != NULL);
+	int *z = arena_calloc(&a, 100, sizeof *z);
+	CHECK(z && z[0] == 0 && z[99] == 0);
+	CHECK(((uintptr_t)z & 15) == 0);
+	arena_reset(&a);
+	CHECK_INT(a.used, 0);
+	CHECK(arena_strdup(&a, "again") != NULL);
+	arena_free(&a);
+
+	arena_init(&a, 1000);
+	CHECK(arena_alloc(&a, 900) != NULL);
+	CHECK(arena_alloc(&a, 200) == NULL); /* over the ceiling */
+	CHECK(arena_calloc(&a, SIZE_MAX / 2, 4) == NULL); /* overflow */
+	arena_free(&a);
+}
+
+static void hash_map(void)
+{
+	hash_set_seed(1234);
+	ht t;
+	ht_init(&t, 0);
+	static char keys[5000][8];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(keys[i], sizeof keys[i], "k%d", i);
+		int created = 0;
+		ht_entry *e = ht_put(&t, keys[i], strlen(keys[i]), &created);
+		CHECK(e && created);
+		if (e)
+			e->v.num = i;
+	}
+	CHECK_INT(t.count, 5000);
+	int created = 1;
+	ht_entry *e = ht_put(&t, "k77", 3, &created);
+	CHECK(e && !created && e->v.num == 77);
+	e = ht_get(&t, "k4999", 5);
+	CHECK(e && e->v.num == 4999);
+	CHECK(ht_get(&t, "k5000", 5) == NULL);
+	CHECK(ht_get(&t, "", 0) == NULL);
+	ht_free(&t);
+
+	ht_init(&t, 2); /* ceiling */
+	CHECK(ht_put(&t, "a", 1, NULL) != NULL);
+	CHECK(ht_put(&t, "b", 1, NULL) != NULL);
+	CHECK(ht_put(&t, "c", 1, NULL) == NULL);
+	CHECK(ht_put(&t, "a", 1, NULL) != NULL); /* existing keys still found */
+	ht_free(&t);
+
+	/* the stable hash does not depend on the process seed */
+	uint64_t h1 = hash_stable("abc", 3, 7);
+	hash_set_seed(99);
+	CHECK(hash_stable("abc", 3, 7) == h1);
+	CHECK(hash_bytes("abc", 3) != hash_stable("abc", 3, 1234) ||
+	      hash_bytes("abc", 3) == hash_stable("abc", 3, 99));
+}
+
+static void utf8_validation(void)
+{
+	const unsigned char ok[] = "plain caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d \xf0\x9f\x98\x80";
+	CHECK_INT(u8_invalid_at(ok, sizeof ok - 1), sizeof ok - 1);
+	const unsigned char lat[] = "caf\xe9!";
+	CHECK_INT(u8_invalid_at(lat, 5), 3);
+	const unsigned char overlong[] = "a\xc0\xafz";
+	CHECK_INT(u8_invalid_at(overlong, 4), 1);
+	const unsigned char surrogate[] = "\xed\xa0\x80";
+	CHECK_INT(u8_invalid_at(surrogate, 3), 0);
+	const unsigned char toobig[] = "\xf4\x90\x80\x80";
+	CHECK_INT(u8_invalid_at(toobig, 4), 0);
+	const unsigned char cut[] = "ab\xe2\x80";
+	CHECK_INT(u8_invalid_at(cut, 4), 2);
+	CHECK(u8_is_ascii((const unsigned char *)"abc", 3));
+	CHECK(!u8_is_ascii(ok, sizeof ok - 1));
+}
+
+static void utf8_binary(void)
+{
+	const unsigned char nul[] = "text\0more";
+	CHECK_INT(u8_binary_at(nul, 9), 4);
+	const unsigned char text[] = "line one\r\n\tline two\f";
+	CHECK_INT(u8_binary_at(text, sizeof text - 1), sizeof text - 1);
+	unsigned char ctl[256];
+	for (int i = 0; i < 256; i++)
+		ctl[i] = (unsigned char)(i % 2 ? 0x01 : 'a');
+	CHECK(u8_binary_at(ctl, 256) < 256);
+}
+
+static void utf8_cp1252_nfc(void)
+{
+	buf b;
+	buf_init(&b, 0);
+	const unsigned char in[] = "\x93quoted\x94 caf\xe9 \x80";
+	CHECK_INT(u8_from_cp1252(&b, in, sizeof in - 1), CHR_OK);
+	CHECK_STR(b.p, "\xe2\x80\x9cquoted\xe2\x80\x9d caf\xc3\xa9 \xe2\x82\xac");
+	buf_reset(&b);
+	/* e + combining acute -> precomposed e-acute */
+	const unsigned char dec[] = "cafe\xcc\x81";
+	CHECK_INT(u8_nfc(&b, dec, sizeof dec - 1), CHR_OK);
+	CHECK_STR(b.p, "caf\xc3\xa9");
+	buf_free(&b);
+	char out[4];
+	CHECK_INT(u8_encode(0x1F600, out), 4);
+	uint32_t cp;
+	CHECK_INT(u8_decode((const unsigned char *)out, 4, &cp), 4);
+	CHECK_INT(cp, 0x1F600);
+}
+
+static void json_writer(void)
+{
+	buf b;
+	buf_init(&b, 0);
+	jw w;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "s", "a\"b\\c\n\x01\xe2\x80\xa8");
+	jw_kint(&w, "n", -5);
+	jw_key(&w, "arr");
+	jw_arr(&w);
+	jw_str(&w, NULL);
+	jw_bool(&w, 1);
+	jw_num(&w, 0.5);
+	jw_obj(&w);
+	jw_obj_end(&w);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	CHECK_INT(w.st, CHR_OK);
+	CHECK_STR(b.p, "{\"s\":\"a\\\"b\\\\c\\n\\u0001\\u2028\",\"n\":-5,"
+		       "\"arr\":[null,true,0.5,{}]}");
+	buf_free(&b);
+
+	buf_init(&b, 10); /* the writer reports a full buffer */
+	jw_init(&w, &b);
+	jw_str(&w, "this string is too long");
+	CHECK_INT(w.st, CHR_ETOOBIG);
+	buf_free(&b);
+}
+
+static void status_strings(void)
+{
+	CHECK_STR(chr_strerror(CHR_OK), "ok");
+	for (int s = 0; s < CHR_STATUS_COUNT; s++)
+		CHECK(strcmp(chr_strerror((chr_status)s), "unknown status") != 0);
+	CHECK_STR(chr_strerror((chr_status)999), "unknown status");
+	CHECK_INT(CHR_ENOMEM, 1); /* never renumbered */
+	CHECK_INT(CHR_EQUERY, 11);
+}
+
+static const th_test tests[] = {
+	TEST(buf_ceiling),    TEST(buf_growth),      TEST(arena_basics),
+	TEST(hash_map),       TEST(utf8_validation), TEST(utf8_binary),
+	TEST(utf8_cp1252_nfc), TEST(json_writer),    TEST(status_strings),
+};
+TH_MAIN("core", tests)

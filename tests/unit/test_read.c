@@ -1,0 +1,212 @@
+/*
+ * test_read: the streaming reader.  Every case is fed three ways (whole,
+ * one byte at a time, and in 7-byte pieces) and must give the same
+ * documents and rejections, since stdin and files arrive in arbitrary
+ * chunks.
+ */
+#include "harness.h"
+
+#include "read/read.h"
+
+typedef struct got {
+	char log[8192];
+	size_t len;
+} got;
+
+static void logf_(got *g, const char *s)
+{
+	size_t n = strlen(s);
+	if (g->len + n + 1 < sizeof g->log) {
+		memcpy(g->log + g->len, s, n + 1);
+		g->len += n;
+	}
+}
+
+static int on_doc(void *ctx, const chr_doc *d)
+{
+	char line[1024];
+	snprintf(line, sizeof line, "DOC id=%s title=%s line=%llu note=%s text=%.*s|\n",
+		 d->id ? d->id : "-", d->title ? d->title : "-",
+		 (unsigned long long)d->line, d->note ? "yes" : "no",
+		 (int)(d->text_len > 60 ? 60 : d->text_len), d->text);
+	logf_(ctx, line);
+	return 0;
+}
+
+static void on_reject(void *ctx, const char *where, chr_status st,
+		      const char *why)
+{
+	char line[1024];
+	snprintf(line, sizeof line, "REJECT %s st=%d %s\n", where, (int)st, why);
+	logf_(ctx, line);
+}
+
+static void run(const char *name, const char *data, size_t n, size_t chunk,
+		chr_format fmt, size_t max, got *g)
+{
+	memset(g, 0, sizeof *g);
+	chr_reader *r;
+	CHECK_INT(chr_reader_new(name, fmt, max, on_doc, on_reject, g, &r), CHR_OK);
+	if (!r)
+		return;
+	for (size_t i = 0; i < n; i += chunk)
+		chr_reader_feed(r, data + i, n - i < chunk ? n - i : chunk);
+	chr_reader_finish(r);
+	chr_reader_free(r);
+}
+
+/* Run all three ways; check they agree and return the log. */
+static const char *read3(const char *name, const char *data, size_t n,
+			 chr_format fmt, size_t max)
+{
+	static got a, b, c;
+	run(name, data, n, n ? n : 1, fmt, max, &a);
+	run(name, data, n, 1, fmt, max, &b);
+	run(name, data, n, 7, fmt, max, &c);
+	CHECK_STR(b.log, a.log);
+	CHECK_STR(c.log, a.log);
+	return a.log;
+}
+
+#define HAS(log, s) CHECK(strstr((log), (s)) != NULL)
+#define HASNT(log, s) CHECK(strstr((log), (s)) == NULL)
+
+static void jsonl_fields(void)
+{
+	const char in[] =
+		"{\"id\":\"a1\",\"title\":\"T one\",\"text\":\"Body one.\",\"date\":\"2020-01-02\"}\n"
+		"\n"
+		"{\"id\":7,\"text\":\"Numeric id.\"}\r\n"
+		"{\"title\":\"No id\",\"text\":\"Gets file and line.\"}\n";
+	const char *log = read3("feed.jsonl", in, sizeof in - 1, CHR_FORMAT_AUTO, 0);
+	HAS(log, "DOC id=a1 title=T one line=1 note=no text=Body one.|");
+	HAS(log, "DOC id=7 title=- line=3");
+	HAS(log, "DOC id=feed-4 title=No id line=4");
+	HASNT(log, "REJECT");
+}
+
+static void jsonl_errors(void)
+{
+	const char in[] =
+		"{\"id\":\"x\",\"text\":\"fine\"}\n"
+		"{\"id\":\"y\",\"text\":\"bad\" \"oops\"}\n"
+		"[1,2,3]\n"
+		"{\"id\":\"z\"}\n"
+		"{\"id\":\"w\",\"text\":42}\n"
+		"{\"id\":\"v\",\"text\":\"   \"}\n"
+		"{\"id\":\"u\",\"text\":\"last\"}\n"
+		"{\"id\":\"t\",\"text\":\"trunc";
+	const char *log = read3("f.jsonl", in, sizeof in - 1, CHR_FORMAT_JSONL, 0);
+	HAS(log, "DOC id=x");
+	HAS(log, "REJECT f.jsonl:2 st=4 invalid JSON");
+	HAS(log, "REJECT f.jsonl:3 st=4 not a JSON object");
+	HAS(log, "REJECT f.jsonl:4 st=4 no \"text\" field");
+	HAS(log, "REJECT f.jsonl:5 st=4 \"text\" is not a string");
+	HAS(log, "REJECT f.jsonl:6 st=7 empty text");
+	HAS(log, "DOC id=u");
+	HAS(log, "REJECT f.jsonl:8 st=4 truncated JSON");
+}
+
+static void jsonl_limits(void)
+{
+	char in[4096];
+	size_t n = 0;
+	n += (size_t)snprintf(in + n, sizeof in - n, "{\"id\":\"small\",\"text\":\"ok\"}\n");
+	n += (size_t)snprintf(in + n, sizeof in - n, "{\"id\":\"big\",\"text\":\"");
+	for (int i = 0; i < 300; i++)
+		in[n++] = 'x';
+	n += (size_t)snprintf(in + n, sizeof in - n, "\"}\n{\"id\":\"after\",\"text\":\"ok too\"}\n");
+	const char *log = read3("l.jsonl", in, n, CHR_FORMAT_JSONL, 200);
+	HAS(log, "DOC id=small");
+	HAS(log, "REJECT l.jsonl:2 st=8 line over the 200-byte article limit");
+	HAS(log, "DOC id=after");
+}
+
+static void jsonl_encoding(void)
+{
+	/* Windows-1252 inside a JSON line, and a NUL byte */
+	const char in[] = "{\"id\":\"c\",\"text\":\"caf\xe9\"}\n{\"id\":\"n\",\"text\":\"a\0b\"}\n";
+	const char *log = read3("e.jsonl", in, sizeof in - 1, CHR_FORMAT_JSONL, 0);
+	HAS(log, "DOC id=c title=- line=1 note=yes text=caf\xc3\xa9|");
+	HAS(log, "REJECT e.jsonl:2 st=6 binary data");
+}
+
+static void text_article(void)
+{
+	const char in[] = "\xef\xbb\xbfHeadline here\n\nBody text.\n";
+	const char *log = read3("dir/story-1.txt", in, sizeof in - 1, CHR_FORMAT_AUTO, 0);
+	HAS(log, "DOC id=story-1 title=- line=0 note=no text=Headline here");
+	HASNT(log, "\xef\xbb\xbf"); /* BOM dropped */
+}
+
+static void text_rejects(void)
+{
+	const char *log = read3("e.txt", "", 0, CHR_FORMAT_AUTO, 0);
+	HAS(log, "REJECT e.txt st=7 empty file");
+	log = read3("w.txt", " \n\t\n", 4, CHR_FORMAT_AUTO, 0);
+	HAS(log, "REJECT w.txt st=7 no text");
+	const char bin[] = "GIF89a\x01\x00\x01\x00\x80\x00\x00";
+	log = read3("p.gif", bin, sizeof bin - 1, CHR_FORMAT_AUTO, 0);
+	HAS(log, "REJECT p.gif:byte 7 st=6 binary file");
+	char big[600];
+	memset(big, 'a', sizeof big);
+	log = read3("big.txt", big, sizeof big, CHR_FORMAT_AUTO, 500);
+	HAS(log, "REJECT big.txt st=8 article over the 500-byte limit");
+}
+
+static void text_cp1252(void)
+{
+	const char in[] = "Caf\xe9 news\n\n\x93Quoted\x94 text.";
+	const char *log = read3("c.txt", in, sizeof in - 1, CHR_FORMAT_AUTO, 0);
+	HAS(log, "note=yes text=Caf\xc3\xa9 news");
+	HAS(log, "\xe2\x80\x9cQuoted\xe2\x80\x9d");
+}
+
+static void text_nfc(void)
+{
+	const char in[] = "Cafe\xcc\x81 story\n\nBody.";
+	const char *log = read3("n.txt", in, sizeof in - 1, CHR_FORMAT_AUTO, 0);
+	HAS(log, "text=Caf\xc3\xa9 story");
+}
+
+static void stem(void)
+{
+	char out[64];
+	read_stem("a/b/000_x.txt", out, sizeof out);
+	CHECK_STR(out, "000_x");
+	read_stem("noext", out, sizeof out);
+	CHECK_STR(out, "noext");
+	read_stem(".hidden", out, sizeof out);
+	CHECK_STR(out, ".hidden");
+	read_stem("x.tar.gz", out, sizeof out);
+	CHECK_STR(out, "x.tar");
+}
+
+static int stop_after_one(void *ctx, const chr_doc *d)
+{
+	(void)d;
+	(*(int *)ctx)++;
+	return 1;
+}
+
+static void stop_early(void)
+{
+	int n = 0;
+	chr_reader *r;
+	CHECK_INT(chr_reader_new("s.jsonl", CHR_FORMAT_JSONL, 0, stop_after_one,
+				 NULL, &n, &r), CHR_OK);
+	const char in[] = "{\"text\":\"a\"}\n{\"text\":\"b\"}\n";
+	CHECK_INT(chr_reader_feed(r, in, sizeof in - 1), CHR_EINTERRUPTED);
+	CHECK_INT(chr_reader_finish(r), CHR_EINTERRUPTED);
+	CHECK_INT(n, 1);
+	chr_reader_free(r);
+	CHECK_INT(chr_reader_new("x", CHR_FORMAT_AUTO, 0, NULL, NULL, NULL, &r),
+		  CHR_EINVAL);
+}
+
+static const th_test tests[] = {
+	TEST(jsonl_fields), TEST(jsonl_errors), TEST(jsonl_limits),
+	TEST(jsonl_encoding), TEST(text_article), TEST(text_rejects),
+	TEST(text_cp1252), TEST(text_nfc), TEST(stem), TEST(stop_early),
+};
+TH_MAIN("read", tests)
