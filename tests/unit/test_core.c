@@ -70,7 +70,7 @@ static void hash_map(void)
 	hash_set_seed(1234);
 	ht t;
 	ht_init(&t, 0);
-	static char keys[5000][8];
+	static char keys[5000][16];
 	for (int i = 0; i < 5000; i++) {
 		snprintf(keys[i], sizeof keys[i], "k%d", i);
 		int created = 0;
