@@ -128,12 +128,19 @@ chr_status store_commit(chr_db *db)
 	return st;
 }
 
+/* Keeps db->err: the error that caused the rollback is the one to report,
+ * and after an I/O or memory error SQLite may already have rolled back. */
 void store_rollback(chr_db *db)
 {
 	if (!db->in_tx)
 		return;
-	exec1(db, ST_ROLLBACK);
 	db->in_tx = 0;
+	if (sqlite3_get_autocommit(db->h))
+		return;
+	char keep[sizeof db->err];
+	memcpy(keep, db->err, sizeof keep);
+	exec1(db, ST_ROLLBACK);
+	memcpy(db->err, keep, sizeof keep);
 }
 
 static chr_status exec_sql(chr_db *db, const char *s)
@@ -147,40 +154,63 @@ static chr_status exec_sql(chr_db *db, const char *s)
 	return CHR_OK;
 }
 
-static chr_status migrate(chr_db *db)
+/* The file's schema version into *v. */
+static chr_status read_version(chr_db *db, int *v)
 {
 	sqlite3_stmt *s;
+	*v = -1;
 	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL))
 		return store_fail(db, "schema version");
-	int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*v = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
-	if (v < 0)
-		return store_fail(db, "schema version");
-	if (v > N_MIGRATIONS) {
+	return *v < 0 ? store_fail(db, "schema version") : CHR_OK;
+}
+
+/* Refuse a file from a newer chronicle.  Runs before anything is written
+ * (not even the journal mode), so a refused file is left as it was. */
+static chr_status check_version(chr_db *db, int *v)
+{
+	chr_status st = read_version(db, v);
+	if (!st && *v > N_MIGRATIONS) {
 		snprintf(db->err, sizeof db->err,
-			 "schema version %d is newer than this build's %d", v,
+			 "schema version %d is newer than this build's %d", *v,
 			 N_MIGRATIONS);
-		return CHR_ESCHEMA;
+		st = CHR_ESCHEMA;
 	}
-	for (; v < N_MIGRATIONS; v++) {
-		char ver[64];
-		snprintf(ver, sizeof ver, "PRAGMA user_version = %d", v + 1);
+	return st;
+}
+
+/* Apply the missing migrations, each in its own write transaction; the
+ * version is read again under the lock, so two processes opening an old
+ * file at once do not both migrate it. */
+static chr_status migrate(chr_db *db)
+{
+	for (;;) {
+		int v = -1;
 		chr_status st = exec_sql(db, "BEGIN IMMEDIATE");
 		if (!st)
-			st = exec_sql(db, migrations[v]);
+			st = check_version(db, &v);
+		if (!st && v == N_MIGRATIONS)
+			return exec_sql(db, "COMMIT");
 		if (!st)
+			st = exec_sql(db, migrations[v]);
+		if (!st) {
+			char ver[64];
+			snprintf(ver, sizeof ver, "PRAGMA user_version = %d", v + 1);
 			st = exec_sql(db, ver);
+		}
 		if (!st)
 			st = exec_sql(db, "COMMIT");
 		if (st) {
 			char keep[512];
 			snprintf(keep, sizeof keep, "migration %d: %.400s", v + 1, db->err);
-			exec_sql(db, "ROLLBACK");
+			if (!sqlite3_get_autocommit(db->h))
+				exec_sql(db, "ROLLBACK");
 			snprintf(db->err, sizeof db->err, "%s", keep);
 			return st;
 		}
 	}
-	return CHR_OK;
 }
 
 chr_status chr_db_open(const char *path, chr_db **out)
@@ -203,6 +233,10 @@ chr_status chr_db_open(const char *path, chr_db **out)
 	if (!st) {
 		sqlite3_busy_timeout(db->h, 10000);
 		sqlite3_extended_result_codes(db->h, 1);
+		int v;
+		st = check_version(db, &v);
+	}
+	if (!st) {
 		st = exec_sql(db, "PRAGMA journal_mode=WAL;"
 				  "PRAGMA synchronous=NORMAL;"
 				  "PRAGMA foreign_keys=ON;"
