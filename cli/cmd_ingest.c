@@ -116,6 +116,8 @@ static void help(void)
 	       "\n"
 	       "  --max-bytes N  reject articles over N bytes (default 2097152)\n"
 	       "  --batch N      articles per transaction (default 256)\n"
+	       "  --threads N    1: one thread; 2 (default): read and clean on a second\n"
+	       "                 thread while storing; same result either way\n"
 	       "  --quiet        no progress bar\n"
 	       "\n"
 	       "Prints 'stored N, duplicates N, rejected N'.  Each rejection goes to\n"
@@ -145,7 +147,8 @@ int cmd_ingest(const cli_ctx *ctx, int argc, char **argv)
 		if (cli_is_help(a)) {
 			help();
 			return EXIT_OK;
-		} else if (!strcmp(a, "--max-bytes") || !strcmp(a, "--batch")) {
+		} else if (!strcmp(a, "--max-bytes") || !strcmp(a, "--batch") ||
+			   !strcmp(a, "--threads")) {
 			if (i + 1 >= argc)
 				return cli_usage_error("ingest", "%s needs a number", a);
 			size_t v;
@@ -154,6 +157,8 @@ int cmd_ingest(const cli_ctx *ctx, int argc, char **argv)
 						       a, argv[i]);
 			if (!strcmp(a, "--batch"))
 				o.batch = v;
+			else if (!strcmp(a, "--threads"))
+				o.threads = v > 2 ? 2 : (int)v;
 			else
 				o.max_article = v;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {

@@ -221,6 +221,11 @@ typedef struct chr_ingest_stats {
 typedef struct chr_ingest_opts {
 	size_t max_article;  /* bytes; 0 = 2 MiB */
 	size_t batch;        /* articles per transaction; 0 = 256 */
+	/* 1 = read, process and store on the caller's thread; 0 or more =
+	 * read and process on a worker thread while the caller's thread
+	 * stores.  Callbacks always run on the caller's thread, in input
+	 * order, and the stored result is the same either way. */
+	int threads;
 	chr_reject_fn on_reject;
 	/* Called for an article stored with a caveat (e.g. decoded as
 	 * Windows-1252); where as in chr_reject_fn.  May be NULL. */

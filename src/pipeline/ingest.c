@@ -1,21 +1,48 @@
 /*
- * ingest: read -> process -> store, in batches.
+ * ingest: read -> process -> store, in batches, on two threads.
  *
  * Design note: a batch is one transaction, so a crash (even SIGKILL) loses
  * at most the batch in flight and the file stays consistent; rejected
  * inputs are reported and skipped and never stop the run.  Idempotence
  * comes from the content hash: storing the same article twice is a
  * duplicate, not a second row.
+ *
+ * With threads > 1, a worker thread reads and runs the text stages
+ * (clean, meta, text, ...) while the caller's thread stores, so parsing and
+ * SQLite overlap on two cores.  The worker hands over a bounded queue of
+ * items in input order: processed articles, rejections and notes.  All
+ * callbacks and all database work happen on the caller's thread, in input
+ * order, so the result is the same with one thread or two.
  */
 #include "article.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store.h"
 
 #define INGEST_DEFAULT_BATCH 256
+#define INGEST_QUEUE 64 /* items in flight between the threads */
+
+typedef struct item {
+	chr_article *a;     /* processed article, or NULL for a rejection */
+	chr_status st;      /* rejection status */
+	char *where;        /* malloc'd */
+	char *why;          /* malloc'd; the rejection reason or the note */
+	uint64_t bytes;
+} item;
+
+typedef struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t not_full, not_empty;
+	item v[INGEST_QUEUE];
+	size_t head, n;
+	int done;    /* producer finished */
+	int cancel;  /* consumer gave up */
+} queue;
 
 struct chr_ingest {
 	chr_db *db;
@@ -23,6 +50,9 @@ struct chr_ingest {
 	chr_ingest_stats stats;
 	size_t pending;     /* articles in the open transaction */
 	chr_status fatal;   /* first store failure */
+	queue *q;           /* set while a threaded read runs */
+	const char *path;   /* the path being read by the worker */
+	chr_status read_st;
 };
 
 chr_status chr_ingest_new(chr_db *db, const chr_ingest_opts *opts,
@@ -39,6 +69,8 @@ chr_status chr_ingest_new(chr_db *db, const chr_ingest_opts *opts,
 		g->o = *opts;
 	if (!g->o.batch)
 		g->o.batch = INGEST_DEFAULT_BATCH;
+	if (!g->o.max_article)
+		g->o.max_article = (size_t)2 << 20;
 	*out = g;
 	return CHR_OK;
 }
@@ -51,12 +83,12 @@ static void reject(chr_ingest *g, const char *where, chr_status st,
 		g->o.on_reject(g->o.ctx, where, st, why);
 }
 
-/* Commit the open transaction, if any: even one that only looked up
- * duplicates holds the write lock until it ends. */
 static chr_status flush(chr_ingest *g)
 {
+	if (!g->pending)
+		return CHR_OK;
 	chr_status st = store_commit(g->db);
-	if (st || !g->pending)
+	if (st)
 		return st;
 	g->pending = 0;
 	if (g->o.on_progress)
@@ -64,36 +96,48 @@ static chr_status flush(chr_ingest *g)
 	return CHR_OK;
 }
 
-chr_status chr_ingest_doc(chr_ingest *g, const chr_doc *d)
+static void doc_where(const chr_doc *d, char *where, size_t cap)
 {
-	if (g->fatal)
-		return g->fatal;
-	g->stats.bytes += d->text_len;
-	char where[512];
 	if (d->line)
-		snprintf(where, sizeof where, "%s:%llu", d->path ? d->path : "-",
+		snprintf(where, cap, "%s:%llu", d->path ? d->path : "-",
 			 (unsigned long long)d->line);
 	else
-		snprintf(where, sizeof where, "%s", d->path ? d->path : "-");
-	size_t max = g->o.max_article ? g->o.max_article : ((size_t)2 << 20);
-	if (d->text_len > max) {
-		char why[128];
-		snprintf(why, sizeof why, "article over the %zu-byte limit", max);
-		reject(g, where, CHR_ETOOBIG, why);
-		return CHR_OK;
+		snprintf(where, cap, "%s", d->path ? d->path : "-");
+}
+
+/* Process one document (any thread).  Returns the article, or NULL with
+ * *st and why set for a rejection. */
+static chr_article *process(const chr_ingest *g, const chr_doc *d,
+			    chr_status *st, const char **why)
+{
+	chr_article *a = NULL;
+	*why = NULL;
+	if (d->text_len > g->o.max_article) {
+		*st = CHR_ETOOBIG;
+		*why = "article over the size limit";
+		return NULL;
 	}
-	chr_article *a;
-	chr_status st = chr_article_process(d, &a);
-	if (st) {
-		reject(g, where, st, chr_strerror(st));
-		return st == CHR_ENOMEM ? st : CHR_OK;
+	*st = chr_article_process(d, &a);
+	if (*st) {
+		*why = chr_strerror(*st);
+		return NULL;
 	}
 	if (!*a->text && !*a->headline) {
-		reject(g, where, CHR_EEMPTY, "nothing left after cleaning");
 		chr_article_free(a);
-		return CHR_OK;
+		*st = CHR_EEMPTY;
+		*why = "nothing left after cleaning";
+		return NULL;
 	}
-	st = store_begin(g->db);
+	return a;
+}
+
+/* Store one processed article (caller's thread).  Takes ownership of a.
+ * Later stages that need the database (dedup, events) hook in here,
+ * inside the batch transaction. */
+static chr_status store_one(chr_ingest *g, chr_article *a, const char *where,
+			    const char *note)
+{
+	chr_status st = store_begin(g->db);
 	if (!st)
 		st = store_put_article(g->db, a, NULL);
 	chr_article_free(a);
@@ -101,8 +145,8 @@ chr_status chr_ingest_doc(chr_ingest *g, const chr_doc *d)
 		g->stats.duplicates++;
 		st = CHR_OK;
 	} else if (!st) {
-		if (d->note && g->o.on_note)
-			g->o.on_note(g->o.ctx, where, d->note);
+		if (note && g->o.on_note)
+			g->o.on_note(g->o.ctx, where, note);
 		g->stats.stored++;
 		g->pending++;
 	}
@@ -113,24 +157,175 @@ chr_status chr_ingest_doc(chr_ingest *g, const chr_doc *d)
 	return st;
 }
 
-static int on_doc(void *ctx, const chr_doc *d)
+chr_status chr_ingest_doc(chr_ingest *g, const chr_doc *d)
 {
-	chr_ingest *g = ctx;
-	return chr_ingest_doc(g, d) != CHR_OK;
+	if (g->fatal)
+		return g->fatal;
+	g->stats.bytes += d->text_len;
+	char where[512];
+	doc_where(d, where, sizeof where);
+	chr_status st;
+	const char *why;
+	chr_article *a = process(g, d, &st, &why);
+	if (!a) {
+		reject(g, where, st, why);
+		return st == CHR_ENOMEM ? st : CHR_OK;
+	}
+	return store_one(g, a, where, d->note);
 }
 
-static void on_reject(void *ctx, const char *where, chr_status st,
-		      const char *why)
+/* ---- single-threaded reading ---- */
+
+static int on_doc_sync(void *ctx, const chr_doc *d)
+{
+	return chr_ingest_doc(ctx, d) != CHR_OK;
+}
+
+static void on_reject_sync(void *ctx, const char *where, chr_status st,
+			   const char *why)
 {
 	reject(ctx, where, st, why);
+}
+
+/* ---- two threads: the worker reads and processes ---- */
+
+static int q_push(queue *q, item it)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->n == INGEST_QUEUE && !q->cancel)
+		pthread_cond_wait(&q->not_full, &q->mu);
+	int cancel = q->cancel;
+	if (!cancel) {
+		q->v[(q->head + q->n) % INGEST_QUEUE] = it;
+		q->n++;
+		pthread_cond_signal(&q->not_empty);
+	}
+	pthread_mutex_unlock(&q->mu);
+	if (cancel) {
+		chr_article_free(it.a);
+		free(it.where);
+		free(it.why);
+	}
+	return cancel ? -1 : 0;
+}
+
+/* 1 with an item, 0 when the producer is done and the queue empty. */
+static int q_pop(queue *q, item *it)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->n == 0 && !q->done)
+		pthread_cond_wait(&q->not_empty, &q->mu);
+	int got = q->n > 0;
+	if (got) {
+		*it = q->v[q->head];
+		q->head = (q->head + 1) % INGEST_QUEUE;
+		q->n--;
+		pthread_cond_signal(&q->not_full);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return got;
+}
+
+static int on_doc_async(void *ctx, const chr_doc *d)
+{
+	chr_ingest *g = ctx;
+	char where[512];
+	doc_where(d, where, sizeof where);
+	item it = { 0 };
+	const char *why;
+	it.a = process(g, d, &it.st, &why);
+	it.where = strdup(where);
+	it.why = why ? strdup(why) : d->note ? strdup(d->note) : NULL;
+	it.bytes = d->text_len;
+	if (!it.where || ((why || d->note) && !it.why)) {
+		chr_article_free(it.a);
+		free(it.where);
+		free(it.why);
+		return 1;
+	}
+	return q_push(g->q, it);
+}
+
+static void on_reject_async(void *ctx, const char *where, chr_status st,
+			    const char *why)
+{
+	chr_ingest *g = ctx;
+	item it = { NULL, st, strdup(where), strdup(why), 0 };
+	if (!it.where || !it.why) {
+		free(it.where);
+		free(it.why);
+		return;
+	}
+	q_push(g->q, it);
+}
+
+static void *worker(void *arg)
+{
+	chr_ingest *g = arg;
+	g->read_st = chr_read_path(g->path, g->o.max_article, on_doc_async,
+				   on_reject_async, g);
+	pthread_mutex_lock(&g->q->mu);
+	g->q->done = 1;
+	pthread_cond_signal(&g->q->not_empty);
+	pthread_mutex_unlock(&g->q->mu);
+	return NULL;
+}
+
+static chr_status ingest_threaded(chr_ingest *g, const char *path)
+{
+	queue *q = calloc(1, sizeof *q);
+	if (!q)
+		return CHR_ENOMEM;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->not_full, NULL);
+	pthread_cond_init(&q->not_empty, NULL);
+	g->q = q;
+	g->path = path;
+	g->read_st = CHR_OK;
+	pthread_t th;
+	if (pthread_create(&th, NULL, worker, g)) {
+		g->q = NULL;
+		free(q);
+		return CHR_ENOMEM;
+	}
+	item it;
+	while (q_pop(q, &it)) {
+		if (g->fatal || q->cancel) {
+			chr_article_free(it.a);
+		} else if (it.a) {
+			g->stats.bytes += it.bytes;
+			if (store_one(g, it.a, it.where, it.why)) {
+				pthread_mutex_lock(&q->mu);
+				q->cancel = 1; /* stop the worker */
+				pthread_cond_broadcast(&q->not_full);
+				pthread_mutex_unlock(&q->mu);
+			}
+		} else {
+			g->stats.bytes += it.bytes;
+			reject(g, it.where, it.st, it.why);
+		}
+		free(it.where);
+		free(it.why);
+	}
+	pthread_join(th, NULL);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->not_full);
+	pthread_cond_destroy(&q->not_empty);
+	free(q);
+	g->q = NULL;
+	return g->read_st;
 }
 
 chr_status chr_ingest_path(chr_ingest *g, const char *path)
 {
 	if (g->fatal)
 		return g->fatal;
-	size_t max = g->o.max_article ? g->o.max_article : ((size_t)2 << 20);
-	chr_status st = chr_read_path(path, max, on_doc, on_reject, g);
+	chr_status st;
+	if (g->o.threads == 1)
+		st = chr_read_path(path, g->o.max_article, on_doc_sync,
+				   on_reject_sync, g);
+	else
+		st = ingest_threaded(g, path);
 	if (g->fatal)
 		return g->fatal;
 	return st == CHR_EINTERRUPTED ? CHR_OK : st;
@@ -152,6 +347,7 @@ void chr_ingest_free(chr_ingest *g)
 {
 	if (!g)
 		return;
-	store_rollback(g->db); /* nothing when finished */
+	if (g->pending)
+		store_rollback(g->db);
 	free(g);
 }

@@ -41,6 +41,15 @@ head -c 3000 /dev/zero | tr '\0' 'a' >"$T/big.txt"
 expect_rc 1 "article over --max-bytes rejected" chr ingest --max-bytes 1000 "$T/big.txt"
 check "size rejection named" contains "$T/err" "big.txt: article over the 1000-byte limit"
 
+# one thread and two threads store the same thing, with the same messages
+"$CHR_BIN" --db "$T/one" ingest --threads 1 "$T/in" >"$T/o1" 2>"$T/e1"
+"$CHR_BIN" --db "$T/two" ingest --threads 2 "$T/in" >"$T/o2" 2>"$T/e2"
+"$CHR_BIN" --db "$T/one" articles --json >"$T/l1"
+"$CHR_BIN" --db "$T/two" articles --json >"$T/l2"
+check "threads: same articles" cmp -s "$T/l1" "$T/l2"
+check "threads: same messages in the same order" cmp -s "$T/e1" "$T/e2"
+check "threads: same summary" cmp -s "$T/o1" "$T/o2"
+
 # usage errors
 expect_rc 2 "no paths is a usage error" chr ingest
 expect_rc 2 "unknown option is a usage error" chr ingest --bogus x
