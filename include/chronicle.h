@@ -252,6 +252,56 @@ chr_status chr_ingest_finish(chr_ingest *ing, chr_ingest_stats *stats);
 void chr_ingest_free(chr_ingest *ing);
 
 /* ------------------------------------------------------------------ */
+/* Entities / NER                                                       */
+/* ------------------------------------------------------------------ */
+
+typedef enum chr_ent_type {
+	CHR_ENT_NONE = 0,
+	CHR_ENT_PER = 1,
+	CHR_ENT_LOC = 2,
+	CHR_ENT_ORG = 3,
+	CHR_ENT_MISC = 4
+} chr_ent_type;
+
+/* "PER", "LOC", "ORG", "MISC" ("O" otherwise); static. */
+const char *chr_ent_type_name(int type);
+
+typedef struct chr_ner chr_ner;
+
+/* Load the NER model (mmap'ed, read-only; one model may be shared by
+ * threads).  path NULL searches: $CHRONICLE_MODELS/ner.bin, then
+ * <exe dir>/../models/ner.bin, <exe dir>/../share/chronicle/models/ner.bin,
+ * the compiled-in CHR_MODELS_DIR, then ./models/ner.bin.  A missing,
+ * truncated, corrupt or wrong-version file is CHR_EMODEL, with the reason
+ * in chr_ner_errmsg().  Caller frees *out with chr_ner_free. */
+chr_status chr_ner_load(const char *path, chr_ner **out);
+/* Why the last chr_ner_load in this thread failed; static, per thread. */
+const char *chr_ner_errmsg(void);
+void chr_ner_free(chr_ner *m);
+
+/* Tag n pre-tokenized tokens forming one document (tok[i] borrowed,
+ * NUL-terminated UTF-8).  sent_start[i] non-zero marks the first token of
+ * a sentence (NULL: one sentence).  tags[n] (caller's) receives IOB2
+ * codes: 0 = O, 2k-1 = B- and 2k = I- of type k (a chr_ent_type). */
+chr_status chr_ner_tag_tokens(const chr_ner *m, const char *const *tok,
+			      const unsigned char *sent_start, size_t n,
+			      uint8_t *tags);
+/* "O", "B-PER", "I-PER", ... for a tag code; static. */
+const char *chr_ner_tag_name(uint8_t tag);
+
+/* One entity mention: byte offsets into the tagged text, end exclusive. */
+typedef struct chr_entity {
+	size_t start, end;
+	chr_ent_type type;
+} chr_entity;
+
+/* Tokenize plain text (len bytes of UTF-8) with the built-in tokenizer,
+ * tag it as one document and return the mentions in text order.  *out is
+ * NULL when *n is 0; otherwise the caller frees it with chr_free. */
+chr_status chr_ner_tag_text(const chr_ner *m, const char *text, size_t len,
+			    chr_entity **out, size_t *n);
+
+/* ------------------------------------------------------------------ */
 /* Time (TIMEX3 tagging and normalisation; src/time/)                   */
 /* ------------------------------------------------------------------ */
 
@@ -291,6 +341,19 @@ chr_status chr_time_timeml(const char *doc, size_t len, const char *dct,
  * returned pointer is borrowed from a. */
 size_t chr_article_timex_count(const chr_article *a);
 const chr_timex *chr_article_timex(const chr_article *a, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Profiling (for benchmarks)                                           */
+/* ------------------------------------------------------------------ */
+
+/* Turn per-stage timing on or off (off by default; process-wide). */
+void chr_profile_enable(int on);
+void chr_profile_reset(void);
+/* Stages timed so far, their names (static strings) and total seconds,
+ * summed over threads. */
+size_t chr_profile_count(void);
+const char *chr_profile_name(size_t i);
+double chr_profile_seconds(size_t i);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pipeline/profile.h"
 #include "store/store.h"
 
 #define INGEST_DEFAULT_BATCH 256
@@ -87,7 +88,11 @@ static chr_status flush(chr_ingest *g)
 {
 	if (!g->pending)
 		return CHR_OK;
+	int prof = prof_on();
+	uint64_t t0 = prof ? prof_now() : 0;
 	chr_status st = store_commit(g->db);
+	if (prof)
+		prof_add("commit", prof_now() - t0);
 	if (st)
 		return st;
 	g->pending = 0;
@@ -137,9 +142,13 @@ static chr_article *process(const chr_ingest *g, const chr_doc *d,
 static chr_status store_one(chr_ingest *g, chr_article *a, const char *where,
 			    const char *note)
 {
+	int prof = prof_on();
+	uint64_t t0 = prof ? prof_now() : 0;
 	chr_status st = store_begin(g->db);
 	if (!st)
 		st = store_put_article(g->db, a, NULL);
+	if (prof)
+		prof_add("store", prof_now() - t0);
 	chr_article_free(a);
 	if (st == CHR_EDUPLICATE) {
 		g->stats.duplicates++;

@@ -13,6 +13,7 @@
 #include "core/hash.h"
 #include "core/utf8.h"
 #include "meta/meta.h"
+#include "pipeline/profile.h"
 #include "text/text.h"
 
 /* Content identity: stable across runs and machines (fixed seed). */
@@ -36,11 +37,19 @@ static uint64_t content_hash(const chr_doc *d)
 
 typedef chr_status (*stage_fn)(chr_article *a);
 
-static const stage_fn stages[] = {
-	clean_run,
-	meta_run,
-	text_run,
+typedef struct stage {
+	const char *name;
+	stage_fn run;
+} stage;
+
+/* The text stages, in order.  The store-side stages (dedup, events) run
+ * in ingest.c inside the batch transaction. */
+static const stage stages[] = {
+	{ "clean", clean_run },
+	{ "meta", meta_run },
+	{ "text", text_run },
 };
+#define N_STAGES (sizeof stages / sizeof stages[0])
 
 chr_status chr_article_process(const chr_doc *d, chr_article **out)
 {
@@ -69,8 +78,13 @@ chr_status chr_article_process(const chr_doc *d, chr_article **out)
 		st = CHR_ENOMEM;
 	if (!st && d->note && art_note(a, d->note))
 		st = CHR_ENOMEM;
-	for (size_t i = 0; !st && i < sizeof stages / sizeof stages[0]; i++)
-		st = stages[i](a);
+	int prof = prof_on();
+	for (size_t i = 0; !st && i < N_STAGES; i++) {
+		uint64_t t0 = prof ? prof_now() : 0;
+		st = stages[i].run(a);
+		if (prof)
+			prof_add(stages[i].name, prof_now() - t0);
+	}
 	if (st) {
 		chr_article_free(a);
 		return st;
