@@ -84,16 +84,16 @@ static void reject(chr_ingest *g, const char *where, chr_status st,
 		g->o.on_reject(g->o.ctx, where, st, why);
 }
 
+/* Commit the open transaction, if any: even one that only looked up
+ * duplicates holds the write lock until it ends. */
 static chr_status flush(chr_ingest *g)
 {
-	if (!g->pending)
-		return CHR_OK;
 	int prof = prof_on();
 	uint64_t t0 = prof ? prof_now() : 0;
 	chr_status st = store_commit(g->db);
 	if (prof)
 		prof_add("commit", prof_now() - t0);
-	if (st)
+	if (st || !g->pending)
 		return st;
 	g->pending = 0;
 	if (g->o.on_progress)
@@ -356,7 +356,6 @@ void chr_ingest_free(chr_ingest *g)
 {
 	if (!g)
 		return;
-	if (g->pending)
-		store_rollback(g->db);
+	store_rollback(g->db); /* nothing when finished */
 	free(g);
 }
