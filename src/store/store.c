@@ -226,6 +226,7 @@ chr_status chr_db_open(const char *path, chr_db **out)
 					 SQLITE_OPEN_NOMUTEX,
 				 NULL);
 	chr_status st = CHR_OK;
+	int v = -1;
 	if (rc != SQLITE_OK) {
 		st = rc == SQLITE_NOMEM ? CHR_ENOMEM : CHR_EDB;
 		store_fail(db, path);
@@ -233,7 +234,6 @@ chr_status chr_db_open(const char *path, chr_db **out)
 	if (!st) {
 		sqlite3_busy_timeout(db->h, 10000);
 		sqlite3_extended_result_codes(db->h, 1);
-		int v;
 		st = check_version(db, &v);
 	}
 	if (!st) {
@@ -248,7 +248,7 @@ chr_status chr_db_open(const char *path, chr_db **out)
 			snprintf(db->err, sizeof db->err, "%s", keep);
 		}
 	}
-	if (!st)
+	if (!st && v < N_MIGRATIONS) /* no write lock when up to date */
 		st = migrate(db);
 	if (st) {
 		chr_set_last_error("%s", db->err);
