@@ -110,6 +110,11 @@ bench: all $(BENCH_BIN)
 	bench/ingest.sh 5
 	$(BUILD)/bench/pipeline $${CHR_SHARED:-../shared}/data/reuters21578/articles.jsonl 5
 
+# eval-time: TempEval-3 Task A with our scorer (bench/eval_time.c) on
+# TE3-platinum; EVAL=dev scores TBAQ-cleaned, EVAL=peer chrono-node.
+eval-time: $(CLI)
+	@BUILD=$(BUILD) bench/eval_time.sh $(or $(EVAL),platinum)
+
 clean:
 	rm -rf $(BUILD) build-asan build-ubsan build-fuzz
 

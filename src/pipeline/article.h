@@ -90,6 +90,9 @@ struct chr_article {
 	ART_VEC(art_token) toks;
 	ART_VEC(art_sentence) sents;
 
+	/* time: TIMEX3 expressions in text, in text order (src/time/) */
+	ART_VEC(chr_timex) timexes;
+
 	/* Later stages (time, entities, dedup, events) add their fields here. */
 };
 
