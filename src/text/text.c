@@ -6,7 +6,8 @@
  * tokenizer.  A boundary is decided at each terminal token (". ! ? ...",
  * or an abbreviation the tokenizer kept whole), after taking in the
  * closing quotes and brackets glued to it, by looking at the next token:
- *   - a blank line between two tokens always ends a sentence;
+ *   - a paragraph break (blank line, indented line start) always ends
+ *     a sentence; a single newline is only white space;
  *   - after . ! ? a sentence ends unless the next token is lower case or
  *     continues the clause (, ; : %), or is glued on without a space;
  *   - after an ellipsis, only before a capital;
@@ -107,13 +108,20 @@ static int punct_role(const char *s, const art_token *t)
 	return 0;
 }
 
-/* Is there a blank line in s[a, b) (white space between two tokens)? */
-static int blank_line(const char *s, uint32_t a, uint32_t b)
+/* Is there a paragraph break in s[a, b), the white space between two
+ * tokens: a blank line, an indented line start (a newline followed by a
+ * tab or two spaces, as in hard-wrapped wire copy), or U+2029? */
+static int para_break(const char *s, uint32_t a, uint32_t b)
 {
 	int nl = 0;
 	for (uint32_t i = a; i < b; i++) {
-		if (s[i] == '\n' && ++nl == 2)
-			return 1;
+		if (s[i] == '\n') {
+			if (++nl == 2)
+				return 1;
+			if (i + 1 < b && (s[i + 1] == '\t' ||
+					  (s[i + 1] == ' ' && i + 2 < b && s[i + 2] == ' ')))
+				return 1;
+		}
 		if ((unsigned char)s[i] == 0xE2 && i + 2 < b &&
 		    (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0xA9)
 			return 1; /* U+2029 paragraph separator */
@@ -169,7 +177,7 @@ size_t text_split(const char *s, size_t n, art_token *toks, size_t ntok)
 				end = ends_before(s, toks, ntok, nx, kind);
 		}
 		if (last + 1 < ntok && !end)
-			end = blank_line(s, toks[last].end, toks[last + 1].start);
+			end = para_break(s, toks[last].end, toks[last + 1].start);
 		if (end && last + 1 < ntok) {
 			toks[last + 1].flags |= TOK_SENT_START;
 			count++;

@@ -50,7 +50,8 @@ size_t text_tokenize(const char *s, size_t n, art_token *out, size_t max);
 /* Decide sentence boundaries over toks[0, ntok), tokens of s as made by
  * the tokenizer: set TOK_SENT_START on the first token of each sentence
  * (clearing it elsewhere) and return the number of sentences.  A blank
- * line (two newlines) between tokens always starts a sentence. */
+ * line or an indented line start (newline + tab or two spaces) between
+ * tokens always starts a sentence; a single newline does not. */
 size_t text_split(const char *s, size_t n, art_token *toks, size_t ntok);
 
 /* Turn the TOK_SENT_START marks into sentences: byte span from the first

@@ -27,6 +27,21 @@ static inline int is_alpha(unsigned b)
 static inline int is_digit(unsigned b) { return (unsigned)(b - '0') < 10; }
 static inline int is_upper(unsigned b) { return (unsigned)(b - 'A') < 26; }
 
+/* ASCII byte classes for the hot loops; bytes >= 0x80 are 0 and take the
+ * slow path through the decoder and utf8proc. */
+enum { A_ALPHA = 1, A_DIGIT = 2, A_UPPER = 4, A_SPACE = 8, A_JOIN = 16,
+       A_PUNCT = 64 };
+static const unsigned char actab[256] = {
+	 8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,
+	 8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,  8,
+	 8, 64, 64, 64, 64, 64, 16, 16, 64, 64, 64, 64, 16, 16, 16, 16,
+	 2,  2,  2,  2,  2,  2,  2,  2,  2,  2, 16, 64, 64, 64, 64, 64,
+	64,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,
+	 5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5, 64, 64, 64, 64, 64,
+	64,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,
+	 1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1, 64, 64, 64, 64,  8,
+};
+
 /* Decode one code point at s[i] (i < n).  Bad or truncated sequences give
  * U+FFFD with length 1, so the cursor always moves on. */
 static inline size_t dec(const unsigned char *s, size_t n, size_t i,
@@ -65,17 +80,21 @@ bad:
 	return 1;
 }
 
-static int cls_of(uint32_t cp)
+static inline int ascii_cls(unsigned b)
 {
-	if (cp < 0x80) {
-		if (cp <= 0x20 || cp == 0x7F)
-			return CL_SPACE;
-		if (is_upper(cp))
-			return CL_UPPER;
-		if (is_alpha(cp))
-			return CL_LETTER;
-		return is_digit(cp) ? CL_DIGIT : CL_OTHER;
-	}
+	if (b <= 0x20 || b == 0x7F)
+		return CL_SPACE;
+	if (is_upper(b))
+		return CL_UPPER;
+	if (is_alpha(b))
+		return CL_LETTER;
+	return is_digit(b) ? CL_DIGIT : CL_OTHER;
+}
+
+/* Class of a code point >= 0x80: a few format characters by hand, the
+ * rest by Unicode general category. */
+static int uni_cls(uint32_t cp)
+{
 	switch (cp) {
 	case 0x00AD: case 0x200C: case 0x200D: /* soft hyphen, ZWNJ, ZWJ */
 		return CL_MARK;
@@ -106,6 +125,11 @@ static int cls_of(uint32_t cp)
 	default:
 		return CL_OTHER;
 	}
+}
+
+static inline int cls_of(uint32_t cp)
+{
+	return cp < 0x80 ? ascii_cls(cp) : uni_cls(cp);
 }
 
 static inline int is_wordcl(int cl)
@@ -167,29 +191,28 @@ static size_t clitic_at(const unsigned char *s, size_t n, size_t i,
 static size_t scan_word(const unsigned char *s, size_t n, size_t i)
 {
 	size_t j = i;
-	int prev_digit = 0, prev_up = 0;
-	unsigned prev_b = 0;
+	int uni_digit = 0; /* the last non-ASCII word character was Nd */
 	while (j < n) {
-		unsigned b = s[j];
-		if (b < 0x80 && (is_alpha(b) || is_digit(b))) {
-			prev_digit = is_digit(b);
-			prev_up = is_upper(b);
-			prev_b = b;
+		unsigned k = actab[s[j]];
+		if (k & (A_ALPHA | A_DIGIT)) {
 			j++;
 			continue;
 		}
+		if (k & (A_SPACE | A_PUNCT))
+			break; /* space and most punctuation: done */
 		uint32_t cp;
 		size_t l = dec(s, n, j, &cp);
 		int cl = cls_of(cp);
 		if (is_wordcl(cl)) {
-			prev_digit = cl == CL_DIGIT;
-			prev_up = 0;
-			prev_b = 0;
+			uni_digit = cl == CL_DIGIT;
 			j += l;
 			continue;
 		}
 		if (j == i)
 			break;
+		/* a joiner: decide from the characters on both sides */
+		unsigned pb = s[j - 1]; /* last byte of the previous character */
+		int prev_digit = pb < 0x80 ? is_digit(pb) : uni_digit;
 		size_t l2;
 		int next = cls_at(s, n, j + l, &l2);
 		if (is_hyphen(cp) && is_wordcl(next) && next != CL_MARK) {
@@ -201,7 +224,7 @@ static size_t scan_word(const unsigned char *s, size_t n, size_t i)
 			j += l;
 			continue;
 		}
-		if (cp == '&' && prev_up && j + 1 < n && is_upper(s[j + 1])) {
+		if (cp == '&' && is_upper(pb) && j + 1 < n && is_upper(s[j + 1])) {
 			j += l;
 			continue;
 		}
@@ -209,10 +232,10 @@ static size_t scan_word(const unsigned char *s, size_t n, size_t i)
 			if (clitic_at(s, n, j, l))
 				return j;
 			/* n't: "does" "n't" */
-			size_t k = j + l;
-			if ((prev_b | 0x20) == 'n' && j - 1 > i && k < n &&
-			    (s[k] | 0x20) == 't' &&
-			    !is_wordcl(cls_at(s, n, k + 1, &l2)))
+			size_t k2 = j + l;
+			if ((pb | 0x20) == 'n' && j - 1 > i && k2 < n &&
+			    (s[k2] | 0x20) == 't' &&
+			    !is_wordcl(cls_at(s, n, k2 + 1, &l2)))
 				return j - 1;
 			j += l;
 			continue;
@@ -242,6 +265,8 @@ static size_t dotted_at(const unsigned char *s, size_t n, size_t i)
 static size_t url_at(const unsigned char *s, size_t n, size_t i)
 {
 	static const char *const heads[] = {"http://", "https://", "www."};
+	if ((s[i] | 0x20) != 'h' && (s[i] | 0x20) != 'w')
+		return 0;
 	size_t h = 0;
 	for (size_t k = 0; k < 3 && !h; k++) {
 		size_t hl = strlen(heads[k]);
@@ -273,17 +298,11 @@ void text_cursor_init(text_cursor *c, const char *s, size_t n)
 	c->word_end = (size_t)-1;
 }
 
-/* Flags for a word token s[a, e). */
-static uint32_t word_flags(const unsigned char *s, size_t n, size_t a)
+/* Flags for a word token whose first character has class cl. */
+static inline uint32_t word_flags(int cl)
 {
-	uint32_t f = TOK_WORD;
-	size_t l;
-	int cl = cls_at(s, n, a, &l);
-	if (cl == CL_UPPER)
-		f |= TOK_CAP;
-	else if (cl == CL_DIGIT)
-		f |= TOK_NUM;
-	return f;
+	return TOK_WORD | (cl == CL_UPPER ? TOK_CAP : 0) |
+	       (cl == CL_DIGIT ? TOK_NUM : 0);
 }
 
 /* Does the text after s[i] (skipping spaces) start with a digit? */
@@ -306,7 +325,7 @@ int text_next(text_cursor *c, art_token *t)
 			return 0;
 		}
 		if (s[i] < 0x80) {
-			if (s[i] <= 0x20 || s[i] == 0x7F) {
+			if (actab[s[i]] & A_SPACE) {
 				i++;
 				continue;
 			}
@@ -329,21 +348,20 @@ int text_next(text_cursor *c, art_token *t)
 			f = TOK_WORD;
 		} else if (cp < 0x80 && is_alpha(cp) && (d = dotted_at(s, n, i))) {
 			e = i + d;
-			f = word_flags(s, n, i);
-			if (e + 1 < n && s[e] == '-' && is_wordcl(cls_at(s, n, e + 1, &l)))
+			f = word_flags(cl);
+			size_t l2;
+			if (e + 1 < n && s[e] == '-' && is_wordcl(cls_at(s, n, e + 1, &l2)))
 				e = scan_word(s, n, e + 1); /* "U.S.-led" */
 			else
 				f |= TOK_ABBR;
 		} else {
 			e = scan_word(s, n, i);
-			f = word_flags(s, n, i);
+			f = word_flags(cl);
 			if (e < n && s[e] == '.') {
-				size_t l1;
-				uint32_t cp1;
-				int single = i + dec(s, n, i, &cp1) == e;
+				int single = i + l == e; /* an initial: "W." */
 				text_abbr k = single ? TEXT_ABBR_NONE
 					: text_abbrev((const char *)s + i, e - i);
-				if ((single && cls_at(s, n, i, &l1) == CL_UPPER) ||
+				if ((single && cl == CL_UPPER) ||
 				    k == TEXT_ABBR_END || k == TEXT_ABBR_TITLE ||
 				    (k == TEXT_ABBR_NUMBER && digit_follows(s, n, e + 1))) {
 					e++;
