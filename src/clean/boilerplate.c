@@ -374,7 +374,7 @@ int clean_headlike(const char *s, size_t n)
 	/* a line of prose words: at least four words of letters, hardly any
 	 * numbers (table rows and column heads are not headlines) */
 	wstats w = word_stats(s, n);
-	if (w.words > 24 || w.letter_words < 4 || w.num_words > 1 ||
+	if (w.words > 18 || w.letter_words < 4 || w.num_words > 1 ||
 	    (w.long_lower == 0 && (w.words < 6 || !has_lower(s, n))))
 		return 0;
 	size_t e = n;
@@ -637,12 +637,17 @@ static size_t caption_start(const char *t, size_t n)
 			break;
 		run--;
 	}
-	for (size_t w = run; w < nw; w++) {
-		size_t a = ws[w], b = a;
-		while (b < end && !is_sp(t[b]))
-			b++;
-		if (is_title(t + a, b - a))
-			return w >= 3 ? a : n;
+	/* the caption opens with a title ("President ...", "Prime Minister
+	 * ..."): first in the trailing capitalised run, else anywhere after
+	 * the first three words */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t w = pass ? 3 : run; w < nw; w++) {
+			size_t a = ws[w], b = a;
+			while (b < end && !is_sp(t[b]))
+				b++;
+			if (is_title(t + a, b - a))
+				return w >= 3 ? a : n;
+		}
 	}
 	if (dated && run >= 3 && run < nw)
 		return ws[run];

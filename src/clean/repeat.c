@@ -217,6 +217,9 @@ chr_status clean_repeats(clean_paras *ps, const char *text,
 			continue;
 		if (p->reason && p->reason != CLEAN_R_REPEAT)
 			continue;
+		const char *rr = ps->v[pi[i].root].reason;
+		if (rr && rr != CLEAN_R_REPEAT && rr != CLEAN_R_RELATED)
+			continue; /* a copy of a caption, a credit, ... */
 		int near_break = (i > 0 && (ps->v[i - 1].flags & CLEAN_P_BREAKING)) ||
 				 (i + 1 < n && (ps->v[i + 1].flags & CLEAN_P_BREAKING));
 		if (pi[pi[i].root].count >= 2 || near_break) {

@@ -47,6 +47,7 @@ static const agency_name g_agencies[] = {
 	{"Kyodo News", "Kyodo"},
 	{"Bloomberg", "Bloomberg"},
 	{"DPA", "dpa"},
+	{"dpa", "dpa"},
 	{"Deutsche Presse-Agentur", "dpa"},
 	{"EFE", "EFE"},
 	{"ANSA", "ANSA"},

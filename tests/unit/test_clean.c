@@ -1,0 +1,420 @@
+/*
+ * test_clean: the clean stage (and meta over its output) on data cases.
+ *
+ * Design note: most cases are files in tests/data/clean/NNN-name.case, each an
+ * invented article with its expected headline, text, removals, date,
+ * dateline and agencies, so a new rule is tested by adding a file, not
+ * code.  A case has "=== section" blocks: input (the raw body), and
+ * optionally title, date, dateline-in, source (input fields), and the
+ * expectations headline, text, removed ("reason<TAB>text" lines),
+ * published ("YYYY-MM-DD from" or "null"), dateline, agencies (one per
+ * line), outlet, keep (lines that must occur in the text) and gone (lines
+ * that must not).  Only the sections present are checked.  Set
+ * CHR_CASE_PRINT=1 to print what a case produced.  The rest are unit tests
+ * of pieces (no-dictionary fallback, robustness, cost on huge inputs).
+ */
+#include "harness.h"
+
+#include <dirent.h>
+#include <time.h>
+
+#include "clean/clean.h"
+#include "clean/paragraphs.h"
+#include "clean/wordlist.h"
+#include "meta/meta.h"
+
+#define MAX_SEC 16
+
+typedef struct section {
+	char name[32];
+	char *body; /* NUL-terminated, trailing newline removed */
+} section;
+
+typedef struct tcase {
+	char *mem;
+	section sec[MAX_SEC];
+	int n;
+} tcase;
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *p = malloc(cap);
+	size_t r;
+	while (p && (r = fread(p + n, 1, cap - n - 1, f)) > 0) {
+		n += r;
+		if (cap - n - 1 == 0) {
+			char *q = realloc(p, cap * 2);
+			if (!q) {
+				free(p);
+				p = NULL;
+				break;
+			}
+			p = q;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (p)
+		p[n] = '\0';
+	if (len)
+		*len = n;
+	return p;
+}
+
+static int parse_case(const char *path, tcase *c)
+{
+	memset(c, 0, sizeof *c);
+	size_t n;
+	c->mem = slurp(path, &n);
+	if (!c->mem)
+		return -1;
+	/* headers are lines "=== name"; a body runs to the next header */
+	char *hdr[MAX_SEC];
+	char *s = c->mem;
+	while (s && *s && c->n < MAX_SEC) {
+		if (strncmp(s, "=== ", 4) == 0)
+			hdr[c->n++] = s;
+		s = strchr(s, '\n');
+		if (s)
+			s++;
+	}
+	for (int i = 0; i < c->n; i++) {
+		char *h = hdr[i] + 4;
+		char *nl = strchr(h, '\n');
+		size_t l = nl ? (size_t)(nl - h) : strlen(h);
+		if (l >= sizeof c->sec[i].name)
+			l = sizeof c->sec[i].name - 1;
+		memcpy(c->sec[i].name, h, l);
+		c->sec[i].body = nl ? nl + 1 : h + strlen(h);
+	}
+	for (int i = 0; i < c->n; i++) {
+		char *end = i + 1 < c->n ? hdr[i + 1] : c->mem + n;
+		if (end > c->sec[i].body && end[-1] == '\n')
+			end--;
+		if (end < c->sec[i].body)
+			end = c->sec[i].body;
+		*end = '\0';
+	}
+	return 0;
+}
+
+static const char *sec(const tcase *c, const char *name)
+{
+	for (int i = 0; i < c->n; i++)
+		if (strcmp(c->sec[i].name, name) == 0)
+			return c->sec[i].body;
+	return NULL;
+}
+
+static chr_article *run_stages(const char *raw, const tcase *c)
+{
+	chr_article *a = art_new();
+	a->id = "case";
+	a->raw = art_strdup(a, raw);
+	a->raw_len = strlen(raw);
+	if (c) {
+		a->in_title = art_strdup(a, sec(c, "title"));
+		a->in_date = art_strdup(a, sec(c, "date"));
+		a->in_dateline = art_strdup(a, sec(c, "dateline-in"));
+		a->source = art_strdup(a, sec(c, "source"));
+	}
+	CHECK_INT(clean_run(a), CHR_OK);
+	CHECK_INT(meta_run(a), CHR_OK);
+	return a;
+}
+
+static void print_article(const chr_article *a)
+{
+	printf("=== headline\n%s\n=== text\n%s\n=== removed\n", a->headline,
+	       a->text);
+	for (size_t i = 0; i < a->removed.n; i++)
+		printf("%s\t%s\n", a->removed.v[i].reason, a->removed.v[i].text);
+	printf("=== published\n%s %s\n=== dateline\n%s\n=== agencies\n",
+	       a->published[0] ? a->published : "null",
+	       a->published[0] ? a->published_from : "",
+	       a->dateline ? a->dateline : "null");
+	for (size_t i = 0; i < a->agencies.n; i++)
+		printf("%s\n", a->agencies.v[i]);
+	printf("=== outlet\n%s\n", a->outlet ? a->outlet : "null");
+}
+
+static void check_lines(const char *want, const char *got, int present)
+{
+	char *copy = strdup(want);
+	for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		int found = strstr(got, l) != NULL;
+		if (found != present) {
+			th_failed_checks++;
+			fprintf(stderr, "  %s: text %s \"%s\"\n", th_current,
+				present ? "lacks" : "still has", l);
+		}
+	}
+	free(copy);
+}
+
+static void check_case(const char *path, const tcase *c)
+{
+	const char *in = sec(c, "input");
+	if (!in) {
+		th_failed_checks++;
+		fprintf(stderr, "  %s: no input section\n", path);
+		return;
+	}
+	chr_article *a = run_stages(in, c);
+	if (getenv("CHR_CASE_PRINT")) {
+		printf("--- %s\n", path);
+		print_article(a);
+	}
+	const char *w;
+	if ((w = sec(c, "headline")))
+		CHECK_STR(a->headline, w);
+	if ((w = sec(c, "text")))
+		CHECK_STR(a->text, w);
+	if ((w = sec(c, "keep")))
+		check_lines(w, a->text, 1);
+	if ((w = sec(c, "gone")))
+		check_lines(w, a->text, 0);
+	if ((w = sec(c, "removed"))) {
+		buf b;
+		buf_init(&b, 0);
+		for (size_t i = 0; i < a->removed.n; i++)
+			buf_printf(&b, "%s%s\t%s", i ? "\n" : "",
+				   a->removed.v[i].reason, a->removed.v[i].text);
+		CHECK_STR(b.p ? b.p : "", w);
+		buf_free(&b);
+	}
+	if ((w = sec(c, "published"))) {
+		char got[64];
+		snprintf(got, sizeof got, "%s%s%s",
+			 a->published[0] ? a->published : "null",
+			 a->published[0] ? " " : "",
+			 a->published[0] ? a->published_from : "");
+		CHECK_STR(got, w);
+	}
+	if ((w = sec(c, "dateline")))
+		CHECK_STR(a->dateline ? a->dateline : "null", w);
+	if ((w = sec(c, "outlet")))
+		CHECK_STR(a->outlet ? a->outlet : "null", w);
+	if ((w = sec(c, "agencies"))) {
+		buf b;
+		buf_init(&b, 0);
+		for (size_t i = 0; i < a->agencies.n; i++)
+			buf_printf(&b, "%s%s", i ? "\n" : "", a->agencies.v[i]);
+		CHECK_STR(b.p ? b.p : "", w);
+		buf_free(&b);
+	}
+	chr_article_free(a);
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static void test_cases(void)
+{
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/clean", th_data_dir());
+	DIR *d = opendir(dir);
+	if (!d)
+		SKIP("no tests/data/clean (run from the repo root)");
+	char *names[256];
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 256) {
+		size_t l = strlen(e->d_name);
+		if (l > 5 && strcmp(e->d_name + l - 5, ".case") == 0)
+			names[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof *names, cmp_str);
+	CHECK(n >= 10);
+	const char *outer = th_current;
+	for (int i = 0; i < n; i++) {
+		char path[1024];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		tcase c;
+		if (parse_case(path, &c)) {
+			th_failed_checks++;
+			fprintf(stderr, "  cannot read %s\n", path);
+		} else {
+			th_current = names[i];
+			check_case(path, &c);
+			th_current = outer;
+		}
+		free(c.mem);
+		free(names[i]);
+	}
+}
+
+/* ---- the pieces ---- */
+
+static void test_join_without_dictionary(void)
+{
+	/* no dictionary: the document itself decides */
+	const char *doc = "The envoys met in Vladivostok. Officials in "
+			  "Vladi vostok said nothing. They report ed it.";
+	clean_words cw;
+	clean_words_init(&cw, NULL, doc, strlen(doc));
+	CHECK_INT(clean_join_broken(&cw, "Vladi", 5, "vostok", 6), 1);
+	/* "reported" occurs nowhere: leave the break alone */
+	CHECK_INT(clean_join_broken(&cw, "report", 6, "ed", 2), 0);
+	/* two words that occur on their own elsewhere stay apart */
+	CHECK_INT(clean_join_broken(&cw, "in", 2, "said", 4), 0);
+	clean_words_free(&cw);
+}
+
+static void test_join_with_dictionary(void)
+{
+	const ht *dict = clean_dict();
+	if (!dict)
+		SKIP("no word list installed (wamerican)");
+	clean_words cw;
+	clean_words_init(&cw, dict, "", 0);
+	CHECK_INT(clean_join_broken(&cw, "announc", 7, "ed", 2), 1);
+	CHECK_INT(clean_join_broken(&cw, "announce", 8, "ment", 4), 1);
+	CHECK_INT(clean_join_broken(&cw, "govern", 6, "ment", 4), 1);
+	CHECK_INT(clean_join_broken(&cw, "inter-", 6, "national", 8), 2);
+	CHECK_INT(clean_join_broken(&cw, "well-", 5, "known", 5), 1);
+	CHECK_INT(clean_join_broken(&cw, "the", 3, "river", 5), 0);
+	CHECK_INT(clean_join_broken(&cw, "some", 4, "times", 5), 0);
+	CHECK_INT(clean_join_broken(&cw, "the", 3, "Senate", 6), 0);
+	CHECK(clean_dict_has(dict, "Report", 6));
+	CHECK(clean_dict_has(dict, "REPORT", 6));
+	CHECK(!clean_dict_has(dict, "ng", 2));
+	clean_words_free(&cw);
+}
+
+static void test_split_shapes(void)
+{
+	/* indented starts, a list, and white space collapsed */
+	const char *s = "First  line of\tthe story goes on\n"
+			"and ends here.\n    Second paragraph starts here.\n"
+			"\n\n- One item\n- Two item\n";
+	arena mem;
+	arena_init(&mem, 0);
+	buf out;
+	buf_init(&out, 0);
+	clean_paras ps = {0};
+	clean_words cw;
+	clean_words_init(&cw, NULL, s, strlen(s));
+	CHECK_INT(clean_split(s, strlen(s), &cw, &mem, &out, &ps), CHR_OK);
+	CHECK_INT(ps.n, 4);
+	if (ps.n == 4) {
+		CHECK(ps.v[0].len == strlen("First line of the story goes on "
+					    "and ends here."));
+		CHECK(strncmp(out.p + ps.v[1].off, "Second", 6) == 0);
+		CHECK(strncmp(out.p + ps.v[3].off, "- Two item", 10) == 0);
+	}
+	clean_words_free(&cw);
+	buf_free(&out);
+	arena_free(&mem);
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void test_huge_single_line(void)
+{
+	size_t n = 10u << 20;
+	char *s = malloc(n + 1);
+	memcpy(s, "Headline\n", 9);
+	for (size_t i = 9; i < n; i++)
+		s[i] = "abcdefg hij. "[i % 13];
+	s[n] = '\0';
+	double t0 = now();
+	chr_article *a = run_stages(s, NULL);
+	double dt = now() - t0;
+	CHECK(a->text_len > n / 2);
+	CHECK(dt < 10.0);
+	chr_article_free(a);
+	free(s);
+}
+
+static void test_many_paragraphs(void)
+{
+	/* 100k tiny paragraphs, many repeated: hashing, not all pairs */
+	size_t count = 100000;
+	buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "A headline for the test\n\n");
+	for (size_t i = 0; i < count; i++)
+		buf_printf(&b, "Item number %zu is here.\n\n", i % 5000);
+	double t0 = now();
+	chr_article *a = run_stages(b.p, NULL);
+	double dt = now() - t0;
+	CHECK(a->removed.n >= count - 5000);
+	CHECK(dt < 10.0);
+	chr_article_free(a);
+	buf_free(&b);
+}
+
+static void test_garbage(void)
+{
+	/* odd bytes and shapes must not crash or leave the contract */
+	static const char *const in[] = {
+		"", "\n\n\n", "(", ")", "((((", "(@)", "©", "© Photo:",
+		"date", "date 2019-02-30 x", "SEOUL,", "SEOUL, (", "A\nb",
+		"x-\n-y", "   \n\t\n", "Read more\nRead more\nRead more",
+		"(ATTN: unterminated", "SEOUL, Nov. 99 (Yonhap) --",
+		"\xC2\xA9 2020 Rights", "Top 10 Stories",
+	};
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		chr_article *a = run_stages(in[i], NULL);
+		CHECK(a->headline != NULL && a->text != NULL);
+		CHECK(strstr(a->text, "\n\n\n") == NULL);
+		chr_article_free(a);
+	}
+	/* every byte value once, in lines */
+	char all[512];
+	size_t k = 0;
+	for (int c = 1; c < 256; c++) {
+		all[k++] = (char)(c < 0x80 ? c : 'x');
+		if (c % 16 == 0)
+			all[k++] = '\n';
+	}
+	all[k] = '\0';
+	chr_article *a = run_stages(all, NULL);
+	CHECK(a->text != NULL);
+	chr_article_free(a);
+}
+
+static void test_title_from_input(void)
+{
+	tcase c;
+	memset(&c, 0, sizeof c);
+	c.n = 1;
+	memcpy(c.sec[0].name, "title", 6);
+	c.sec[0].body = "(URGENT) Harbour reopens after storm";
+	chr_article *a = run_stages(
+		"Harbour reopens after storm\n\nThe harbour reopened on "
+		"Friday after a week of repairs.\n",
+		&c);
+	CHECK_STR(a->headline, "Harbour reopens after storm");
+	CHECK_STR(a->text,
+		  "The harbour reopened on Friday after a week of repairs.");
+	CHECK_INT(a->removed.n, 2);
+	chr_article_free(a);
+}
+
+static const th_test tests[] = {
+	TEST(test_cases),
+	TEST(test_join_without_dictionary),
+	TEST(test_join_with_dictionary),
+	TEST(test_split_shapes),
+	TEST(test_huge_single_line),
+	TEST(test_many_paragraphs),
+	TEST(test_garbage),
+	TEST(test_title_from_input),
+};
+
+TH_MAIN("test_clean", tests)
