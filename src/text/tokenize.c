@@ -359,8 +359,7 @@ int text_next(text_cursor *c, art_token *t)
 			f = word_flags(cl);
 			if (e < n && s[e] == '.') {
 				int single = i + l == e; /* an initial: "W." */
-				text_abbr k = single ? TEXT_ABBR_NONE
-					: text_abbrev((const char *)s + i, e - i);
+				text_abbr k = text_abbrev((const char *)s + i, e - i);
 				if ((single && cl == CL_UPPER) ||
 				    k == TEXT_ABBR_END || k == TEXT_ABBR_TITLE ||
 				    (k == TEXT_ABBR_NUMBER && digit_follows(s, n, e + 1))) {
