@@ -11,6 +11,7 @@
  */
 #include "harness.h"
 
+#include <dirent.h>
 #include <time.h>
 
 #include "text/text.h"
@@ -438,6 +439,52 @@ static void test_long_line(void)
 	free(s);
 }
 
+/* ---- the bundled examples ---------------------------------------- */
+
+/* Every text file in examples/ tokenizes and splits cleanly, and the
+ * hard cases written into them come out right. */
+static void test_examples(void)
+{
+	DIR *d = opendir("examples");
+	if (!d)
+		SKIP("examples/ not found (run from the repo root)");
+	static char buf[1 << 16];
+	static art_token t[16384];
+	int files = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 4, ".txt"))
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "examples/%s", e->d_name);
+		FILE *f = fopen(path, "rb");
+		CHECK(f != NULL);
+		if (!f)
+			continue;
+		size_t n = fread(buf, 1, sizeof buf, f);
+		fclose(f);
+		check_invariants(buf, n);
+		size_t k = text_tokenize(buf, n, t, 16384);
+		text_split(buf, n, t, k);
+		for (size_t i = 1; i < k; i++) {
+			if (!(t[i].flags & TOK_SENT_START))
+				continue;
+			/* no sentence starts right after a title or a time */
+			const art_token *p = &t[i - 1];
+			int title = (p->flags & TOK_ABBR) &&
+				    text_abbrev(buf + p->start, p->end - p->start - 1) ==
+					    TEXT_ABBR_TITLE;
+			CHECK(!title);
+			CHECK(!(p->end - p->start == 4 && !memcmp(buf + p->start, "p.m.", 4) &&
+				!(t[i].flags & TOK_CAP)));
+		}
+		files++;
+	}
+	closedir(d);
+	CHECK(files >= 15);
+}
+
 /* ---- seeds smoke test --------------------------------------------- */
 
 static void test_seeds(void)
@@ -477,7 +524,7 @@ static const th_test tests[] = {
 	TEST(test_token_table),   TEST(test_sentence_table), TEST(test_flags),
 	TEST(test_utf8_offsets),  TEST(test_count_and_max),  TEST(test_tables),
 	TEST(test_random_bytes),  TEST(test_text_run),       TEST(test_long_line),
-	TEST(test_seeds),
+	TEST(test_examples),     TEST(test_seeds),
 };
 
 TH_MAIN("text", tests)
