@@ -5,8 +5,8 @@
  * from a byte range, so a caller can fill an arena vector (text_run), a
  * fixed array (text_tokenize), or stream tokens into a tagger without
  * storing them.  It is one forward pass with bounded look-ahead, no
- * allocation and no regex: ASCII is classified inline, other code points
- * through utf8proc's category table.  Sentence splitting is a second,
+ * allocation and no regex: ASCII is classified by a byte table, other
+ * code points by utf8proc's category table.  Sentence splitting is a second,
  * separate pass over the tokens that only sets TOK_SENT_START, so a stage
  * that tokenizes plain text (NER on CoNLL input, the time tagger on
  * TimeML) can split it the same way the pipeline does.  Knowledge about
