@@ -127,6 +127,37 @@ static void print_article(const chr_article *a)
 	}
 }
 
+/* ---- dedup block (owner: dedup; src/dedup/api.c) ---------------------- */
+static int print_group(void *ctx, const chr_dup_group *g)
+{
+	(void)ctx;
+	printf("\ngroup:      %lld (%zu article%s, original %s)\n", (long long)g->id,
+	       g->n, g->n == 1 ? "" : "s", g->original);
+	for (size_t i = 0; g->n > 1 && i < g->n; i++)
+		printf("  %s\n", g->articles[i]);
+	return 0;
+}
+
+static int print_reuse(void *ctx, const chr_reuse *r)
+{
+	(void)ctx;
+	printf("\nreused paragraph (also in %zu other article%s):\n  ", r->n,
+	       r->n == 1 ? "" : "s");
+	cli_cell(stdout, r->text, 90);
+	printf("\n ");
+	for (size_t i = 0; i < r->n; i++)
+		printf(" %s", r->articles[i]);
+	printf("\n");
+	return 0;
+}
+
+static void print_dedup(chr_db *db, const char *id)
+{
+	chr_db_article_group(db, id, print_group, NULL);
+	chr_db_article_reuse(db, id, print_reuse, NULL);
+}
+/* ---- end of dedup block --------------------------------------------------- */
+
 int cmd_article(const cli_ctx *ctx, int argc, char **argv)
 {
 	int json = 0;
@@ -162,7 +193,7 @@ int cmd_article(const cli_ctx *ctx, int argc, char **argv)
 	} else {
 		if (json) {
 			size_t len;
-			char *js = chr_article_json(a, &len);
+			char *js = chr_db_article_json(db, a, &len);
 			if (js) {
 				fwrite(js, 1, len, stdout);
 				fputc('\n', stdout);
@@ -170,6 +201,7 @@ int cmd_article(const cli_ctx *ctx, int argc, char **argv)
 			chr_free(js);
 		} else {
 			print_article(a);
+			print_dedup(db, chr_article_id(a));
 		}
 		chr_article_free(a);
 	}

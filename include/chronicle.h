@@ -208,6 +208,49 @@ chr_status chr_db_search(chr_db *db, const char *query, size_t limit,
 			 size_t offset, chr_hit_fn fn, void *ctx);
 
 /* ------------------------------------------------------------------ */
+/* Dedup: syndication groups and paragraph reuse (src/dedup/)           */
+/* ------------------------------------------------------------------ */
+
+/* One syndication group: copies of one story.  Every pointer is borrowed
+ * for the duration of the callback only. */
+typedef struct chr_dup_group {
+	int64_t id;                  /* stable: the store rowid of its first article */
+	const char *original;        /* article id of the best guess of the source
+					copy (rule in docs/dedup.md) */
+	size_t n;                    /* articles in the group */
+	const char *const *articles; /* their ids, in arrival order */
+} chr_dup_group;
+/* Return non-zero to stop (the call then returns CHR_EINTERRUPTED). */
+typedef int (*chr_dup_group_fn)(void *ctx, const chr_dup_group *g);
+/* Groups with at least min_size articles, by id (min_size 2: real
+ * syndication groups; 0 or 1: every article's group). */
+chr_status chr_db_dup_groups(chr_db *db, size_t min_size,
+			     chr_dup_group_fn fn, void *ctx);
+/* The group of article id, passed to fn once (a lone article is a group
+ * of one).  CHR_ENOTFOUND for no such article or one not deduplicated. */
+chr_status chr_db_article_group(chr_db *db, const char *id,
+				chr_dup_group_fn fn, void *ctx);
+
+/* A paragraph of an article that also appears, word for word (after
+ * normalisation), in articles outside its group: stock text such as a
+ * standard explanation.  Borrowed for the duration of the callback. */
+typedef struct chr_reuse {
+	size_t start, end;           /* byte span in the article's text */
+	const char *text;            /* that paragraph, NUL-terminated */
+	size_t n;                    /* other articles with it (at most 64) */
+	const char *const *articles; /* their ids, in arrival order */
+} chr_reuse;
+typedef int (*chr_reuse_fn)(void *ctx, const chr_reuse *r);
+/* Reused paragraphs of article id, in text order. */
+chr_status chr_db_article_reuse(chr_db *db, const char *id, chr_reuse_fn fn,
+				void *ctx);
+/* chr_article_json plus the dedup fields "group" ({id, original,
+ * articles}, null when unknown) and "reused" ([{start, end, text,
+ * articles}]).  Caller frees with chr_free; NULL on failure. */
+char *chr_db_article_json(chr_db *db, const chr_article *a, size_t *len);
+/* ---- end of Dedup -------------------------------------------------- */
+
+/* ------------------------------------------------------------------ */
 /* Ingest                                                               */
 /* ------------------------------------------------------------------ */
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "pipeline/profile.h"
+#include "dedup/dedup.h"
 #include "store/store.h"
 
 #define INGEST_DEFAULT_BATCH 256
@@ -149,6 +150,12 @@ static chr_status store_one(chr_ingest *g, chr_article *a, const char *where,
 		st = store_put_article(g->db, a, NULL);
 	if (prof)
 		prof_add("store", prof_now() - t0);
+	if (!st) { /* dedup: same transaction as the article */
+		uint64_t t1 = prof ? prof_now() : 0;
+		st = dedup_article(g->db, a);
+		if (prof)
+			prof_add("dedup", prof_now() - t1);
+	}
 	chr_article_free(a);
 	if (st == CHR_EDUPLICATE) {
 		g->stats.duplicates++;

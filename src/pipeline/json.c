@@ -6,7 +6,10 @@
 
 #include "core/jsonw.h"
 
-char *chr_article_json(const chr_article *a, size_t *len)
+/* The object with extra(w, ctx) called before it is closed, so a stage
+ * with a database at hand can add its fields (dedup: src/dedup/api.c). */
+char *art_json_with(const chr_article *a, void (*extra)(jw *w, void *ctx),
+		    void *ctx, size_t *len)
 {
 	buf b;
 	buf_init(&b, 0);
@@ -42,10 +45,17 @@ char *chr_article_json(const chr_article *a, size_t *len)
 	for (size_t i = 0; i < a->notes.n; i++)
 		jw_str(&w, a->notes.v[i]);
 	jw_arr_end(&w);
+	if (extra)
+		extra(&w, ctx);
 	jw_obj_end(&w);
 	if (w.st) {
 		buf_free(&b);
 		return NULL;
 	}
 	return buf_detach(&b, len);
+}
+
+char *chr_article_json(const chr_article *a, size_t *len)
+{
+	return art_json_with(a, NULL, NULL, len);
 }

@@ -32,6 +32,19 @@ static const char *const migrations[] = {
 	"  tokenize='unicode61 remove_diacritics 2');"
 	"INSERT INTO articles_fts(articles_fts, rank) VALUES('pgsz', 4050);"
 	"INSERT INTO articles_fts(articles_fts, rank) VALUES('automerge', 8);",
+	/* 1 -> 2: dedup (src/dedup/dbidx.c): per-article signature and
+	 * shingle set, syndication groups, LSH/anchor keys, paragraph hashes */
+	"CREATE TABLE dedup_docs ("
+	"  doc INTEGER PRIMARY KEY," /* articles.rowid */
+	"  grp INTEGER NOT NULL, tier INTEGER NOT NULL, published TEXT,"
+	"  nwords INTEGER NOT NULL, sig BLOB NOT NULL, shingles BLOB NOT NULL);"
+	"CREATE INDEX dedup_docs_grp ON dedup_docs(grp);"
+	"CREATE TABLE dedup_groups (id INTEGER PRIMARY KEY,"
+	"  original INTEGER NOT NULL, size INTEGER NOT NULL);"
+	"CREATE TABLE dedup_lsh (key INTEGER NOT NULL, doc INTEGER NOT NULL,"
+	"  PRIMARY KEY (key, doc)) WITHOUT ROWID;"
+	"CREATE TABLE dedup_paras (hash INTEGER NOT NULL, doc INTEGER NOT NULL,"
+	"  PRIMARY KEY (hash, doc)) WITHOUT ROWID;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -63,6 +76,42 @@ static const char *const sql[ST_COUNT_] = {
 		" bm25(articles_fts, 4.0, 1.0) AS score"
 		" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
 		" WHERE articles_fts MATCH ?1 ORDER BY score LIMIT ?2 OFFSET ?3",
+	/* dedup (src/dedup/) */
+	[ST_DD_ROWID] = "SELECT rowid FROM articles WHERE id = ?1",
+	[ST_DD_LSH_GET] =
+		"SELECT doc FROM dedup_lsh WHERE key = ?1 ORDER BY doc DESC LIMIT ?2",
+	[ST_DD_PARA_GET] =
+		"SELECT doc FROM dedup_paras WHERE hash = ?1 ORDER BY doc DESC LIMIT ?2",
+	[ST_DD_LSH_PUT] = "INSERT OR IGNORE INTO dedup_lsh (key, doc) VALUES (?1, ?2)",
+	[ST_DD_PARA_PUT] =
+		"INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES (?1, ?2)",
+	[ST_DD_DOC_GET] =
+		"SELECT grp, tier, published, nwords, shingles FROM dedup_docs"
+		" WHERE doc = ?1",
+	[ST_DD_DOC_PUT] =
+		"INSERT OR REPLACE INTO dedup_docs (doc, grp, tier, published, nwords,"
+		" sig, shingles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_DD_GRP_GET] = "SELECT original, size FROM dedup_groups WHERE id = ?1",
+	[ST_DD_GRP_SET] =
+		"INSERT OR REPLACE INTO dedup_groups (id, original, size)"
+		" VALUES (?1, ?2, ?3)",
+	[ST_DD_GRP_MOVE] = "UPDATE dedup_docs SET grp = ?2 WHERE grp = ?1",
+	[ST_DD_GRP_DEL] = "DELETE FROM dedup_groups WHERE id = ?1",
+	[ST_DD_GROUPS] =
+		"SELECT g.id, a.id FROM dedup_groups g JOIN articles a"
+		" ON a.rowid = g.original WHERE g.size >= ?1 ORDER BY g.id",
+	[ST_DD_MEMBERS] =
+		"SELECT a.id FROM dedup_docs d JOIN articles a ON a.rowid = d.doc"
+		" WHERE d.grp = ?1 ORDER BY d.doc",
+	[ST_DD_OF_ARTICLE] =
+		"SELECT d.doc, d.grp, a.text, g.size, o.id FROM articles a"
+		" JOIN dedup_docs d ON d.doc = a.rowid"
+		" JOIN dedup_groups g ON g.id = d.grp"
+		" JOIN articles o ON o.rowid = g.original WHERE a.id = ?1",
+	[ST_DD_PARA_OTHERS] =
+		"SELECT a.id FROM dedup_paras p JOIN dedup_docs d ON d.doc = p.doc"
+		" JOIN articles a ON a.rowid = p.doc WHERE p.hash = ?1 AND d.grp != ?2"
+		" ORDER BY p.doc LIMIT ?3",
 };
 
 int chr_db_schema_version(void)

@@ -1,0 +1,222 @@
+/*
+ * dbidx: the dedup index in the SQLite store, and the ingest hook.
+ *
+ * Design note: the engine's operations map one to one onto prepared
+ * statements (store.c, ST_DD_*), each an indexed point lookup or a
+ * bounded range ("ORDER BY doc DESC LIMIT n" on a (key, doc) primary
+ * key), so no step scans and the cost per article does not grow with the
+ * store.  Doc ids are article rowids, so they grow with arrival.  Blobs
+ * (signature, shingle set) are arrays of 32-bit values in host byte order.
+ * Everything runs inside the ingest transaction: an article and its dedup
+ * rows are committed together or not at all.
+ */
+#include "dedup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline/article.h"
+#include "store/store.h"
+
+typedef struct dbctx {
+	chr_db *db;
+	uint32_t *set;
+	size_t cap;
+} dbctx;
+
+static chr_status step_done(dbctx *c, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(c->db, what);
+}
+
+static chr_status d_postings(void *ctx, int kind, uint64_t key, size_t cap,
+			     int64_t *out, size_t *n)
+{
+	dbctx *c = ctx;
+	*n = 0;
+	sqlite3_stmt *s = store_stmt(c->db, kind == DEDUP_KEY_PARA ? ST_DD_PARA_GET
+								    : ST_DD_LSH_GET);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)key);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)cap);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
+		out[(*n)++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CHR_OK
+						      : store_fail(c->db, "dedup postings");
+}
+
+static chr_status d_get_doc(void *ctx, int64_t id, int want_set, dedup_doc *d)
+{
+	dbctx *c = ctx;
+	sqlite3_stmt *s = store_stmt(c->db, ST_DD_DOC_GET);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	chr_status st = CHR_OK;
+	if (rc == SQLITE_ROW) {
+		memset(d, 0, sizeof *d);
+		d->id = id;
+		d->grp = sqlite3_column_int64(s, 0);
+		d->tier = sqlite3_column_int(s, 1);
+		const char *p = (const char *)sqlite3_column_text(s, 2);
+		if (p && strlen(p) == 10)
+			memcpy(d->published, p, 11);
+		d->nwords = (uint32_t)sqlite3_column_int64(s, 3);
+		size_t nb = (size_t)sqlite3_column_bytes(s, 4);
+		d->nset = (uint32_t)(nb / 4);
+		if (want_set) {
+			if (d->nset > c->cap) {
+				uint32_t *q = realloc(c->set, (size_t)d->nset * 4);
+				if (!q)
+					st = CHR_ENOMEM;
+				else {
+					c->set = q;
+					c->cap = d->nset;
+				}
+			}
+			if (!st && d->nset)
+				memcpy(c->set, sqlite3_column_blob(s, 4), (size_t)d->nset * 4);
+			d->set = c->set;
+		}
+	} else {
+		st = rc == SQLITE_DONE ? CHR_ENOTFOUND : store_fail(c->db, "dedup doc");
+	}
+	sqlite3_reset(s);
+	return st;
+}
+
+static chr_status put_key(dbctx *c, enum store_stmt k, uint64_t key, int64_t id)
+{
+	sqlite3_stmt *s = store_stmt(c->db, k);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)key);
+	sqlite3_bind_int64(s, 2, id);
+	return step_done(c, s, "dedup key");
+}
+
+static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
+{
+	dbctx *c = ctx;
+	sqlite3_stmt *s = store_stmt(c->db, ST_DD_DOC_PUT);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, d->id);
+	sqlite3_bind_int64(s, 2, d->grp);
+	sqlite3_bind_int(s, 3, d->tier);
+	if (d->published[0])
+		sqlite3_bind_text(s, 4, d->published, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, d->nwords);
+	sqlite3_bind_blob(s, 6, f->sig, (int)sizeof f->sig, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 7, f->nset ? (const void *)f->set : "", (int)(f->nset * 4),
+			  SQLITE_STATIC);
+	chr_status st = step_done(c, s, "dedup doc insert");
+	for (size_t b = 0; b < DEDUP_BANDS && !st && f->nseq; b++)
+		st = put_key(c, ST_DD_LSH_PUT, f->band[b], d->id);
+	for (size_t k = 0; k < f->nanchor && !st; k++)
+		st = put_key(c, ST_DD_LSH_PUT, f->anchor[k], d->id);
+	for (size_t p = 0; p < f->npara && !st; p++)
+		st = put_key(c, ST_DD_PARA_PUT, f->para[p].hash, d->id);
+	return st;
+}
+
+static chr_status d_get_group(void *ctx, int64_t gid, int64_t *original,
+			      int64_t *size)
+{
+	dbctx *c = ctx;
+	sqlite3_stmt *s = store_stmt(c->db, ST_DD_GRP_GET);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, gid);
+	int rc = sqlite3_step(s);
+	chr_status st = CHR_OK;
+	if (rc == SQLITE_ROW) {
+		*original = sqlite3_column_int64(s, 0);
+		*size = sqlite3_column_int64(s, 1);
+	} else {
+		st = rc == SQLITE_DONE ? CHR_ENOTFOUND : store_fail(c->db, "dedup group");
+	}
+	sqlite3_reset(s);
+	return st;
+}
+
+static chr_status d_set_group(void *ctx, int64_t gid, int64_t original,
+			      int64_t size)
+{
+	dbctx *c = ctx;
+	sqlite3_stmt *s = store_stmt(c->db, ST_DD_GRP_SET);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, gid);
+	sqlite3_bind_int64(s, 2, original);
+	sqlite3_bind_int64(s, 3, size);
+	return step_done(c, s, "dedup group update");
+}
+
+static chr_status d_merge_group(void *ctx, int64_t from, int64_t into)
+{
+	dbctx *c = ctx;
+	sqlite3_stmt *s = store_stmt(c->db, ST_DD_GRP_MOVE);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, into);
+	chr_status st = step_done(c, s, "dedup group merge");
+	if (!st && !(s = store_stmt(c->db, ST_DD_GRP_DEL)))
+		st = CHR_EDB;
+	if (!st) {
+		sqlite3_bind_int64(s, 1, from);
+		st = step_done(c, s, "dedup group merge");
+	}
+	return st;
+}
+
+static const dedup_ops db_ops = {
+	d_postings, d_get_doc, d_put_doc, d_get_group, d_set_group, d_merge_group,
+};
+
+chr_status dedup_article(chr_db *db, chr_article *a)
+{
+	sqlite3_stmt *s = store_stmt(db, ST_DD_ROWID);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	int64_t rowid = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? CHR_ENOTFOUND : store_fail(db, "dedup rowid");
+	dedup_feat f;
+	dedup_feat_init(&f);
+	chr_status st = dedup_features(&f, a->text ? a->text : "", a->text_len);
+	dedup_doc d;
+	memset(&d, 0, sizeof d);
+	d.id = rowid;
+	d.tier = dedup_tier(a->outlet ? a->outlet : a->source, a->agencies.v,
+			    a->agencies.n);
+	if (strlen(a->published) == 10)
+		memcpy(d.published, a->published, 11);
+	d.nwords = f.nwords;
+	dbctx c = { db, NULL, 0 };
+	if (!st)
+		st = dedup_add(&db_ops, &c, &d, &f, NULL, NULL);
+	free(c.set);
+	dedup_feat_free(&f);
+	return st;
+}
+
+/* For the benchmarks and tests: the same operations on a db. */
+chr_status dedup_db_add(chr_db *db, dedup_doc *d, const dedup_feat *f,
+			int64_t *gid, dedup_stats *stats)
+{
+	dbctx c = { db, NULL, 0 };
+	chr_status st = dedup_add(&db_ops, &c, d, f, gid, stats);
+	free(c.set);
+	return st;
+}

@@ -1,0 +1,159 @@
+/*
+ * dedup: near-duplicate (syndication) groups and paragraph reuse.
+ *
+ * Design note: the stage is split in three so the same algorithm runs in
+ * the store, in the benchmark and in the unit tests:
+ *   - features (shingle.c): normalised words -> 5-word shingles -> a
+ *     one-permutation MinHash signature with densification -> LSH band
+ *     keys; plus "anchor" keys (a fixed 1/8 sample of shingles, first ones
+ *     in text order) for containment, and exact paragraph hashes for
+ *     reuse.  All hashes are XXH3 with fixed seeds, so they can be stored.
+ *   - the engine (engine.c): candidates from the index (bands, anchors,
+ *     paragraphs; bounded per key and in total), verified by exact
+ *     Jaccard and containment on the shingle sets, then incremental group
+ *     update (union of matched groups; group id = smallest member id) and
+ *     the original rule.
+ *   - an index behind a small table of functions (dedup_ops): in memory
+ *     (memidx.c, bench and tests) or in SQLite (dbidx.c, ingest).
+ * Thresholds and the S-curve are justified in docs/dedup.md.
+ * Internal prefix: dedup_.
+ */
+#ifndef CHR_DEDUP_H
+#define CHR_DEDUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "chronicle.h"
+
+#define DEDUP_SHINGLE 5      /* words per shingle */
+#define DEDUP_BANDS 20       /* LSH bands ... */
+#define DEDUP_ROWS 3         /* ... of this many signature values */
+#define DEDUP_K (DEDUP_BANDS * DEDUP_ROWS) /* signature length, 60 */
+#define DEDUP_ANCHOR_MOD 8   /* a shingle is an anchor when h % 8 == 0 */
+#define DEDUP_ANCHOR_MAX 40  /* anchors kept per article, first in text */
+#define DEDUP_PARA_MIN 8     /* words for a paragraph to be hashed */
+#define DEDUP_PARA_MAX 64    /* paragraphs hashed per article */
+#define DEDUP_POSTINGS 32    /* most recent docs read per key */
+#define DEDUP_PARA_POSTINGS 8
+#define DEDUP_VERIFY_MAX 48  /* candidates verified per article */
+
+/* Decision thresholds (docs/dedup.md). */
+#define DEDUP_JACCARD 0.50   /* same story when Jaccard >= this ... */
+#define DEDUP_CONTAIN 0.70   /* ... or the smaller is contained this much */
+#define DEDUP_CONTAIN_MIN 12 /* ... and shares at least this many shingles */
+
+typedef struct dedup_para {
+	uint64_t hash;          /* of the paragraph's normalised words */
+	uint32_t start, end;    /* byte span in the text */
+	uint32_t w0, w1;        /* word range [w0, w1) */
+} dedup_para;
+
+/* Everything the stage derives from one text.  Arrays are owned by the
+ * struct (dedup_feat_free); reuse one struct across texts to avoid
+ * allocation. */
+typedef struct dedup_feat {
+	uint32_t nwords;
+	uint64_t *wh;     size_t wcap;           /* word hashes */
+	uint32_t *seq;    size_t nseq, seqcap;   /* shingles in text order */
+	uint32_t *set;    size_t nset, setcap;   /* sorted, unique */
+	uint32_t *tmp;                           /* scratch, setcap long */
+	uint32_t sig[DEDUP_K];
+	uint64_t band[DEDUP_BANDS];
+	uint64_t anchor[DEDUP_ANCHOR_MAX];
+	size_t nanchor;
+	dedup_para *para; size_t npara, paracap; /* paragraphs >= PARA_MIN words */
+	unsigned char *wbuf; size_t wbufcap;     /* scratch: one folded word */
+} dedup_feat;
+
+/* Grow array *p of elem-byte items to hold need (doubling); -1 on ENOMEM. */
+int dedup_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+void dedup_feat_init(dedup_feat *f);
+void dedup_feat_free(dedup_feat *f);
+/* Compute the features of text[0, len).  CHR_ENOMEM or CHR_OK. */
+chr_status dedup_features(dedup_feat *f, const char *text, size_t len);
+
+/* |a & b| for sorted unique arrays; may stop early (returning less than
+ * need) once need is out of reach. */
+size_t dedup_intersect(const uint32_t *a, size_t na, const uint32_t *b,
+		       size_t nb, size_t need);
+/* Sort v[0, n) and drop repeats (tmp: n scratch values); the new n. */
+size_t dedup_sort_unique(uint32_t *v, size_t n, uint32_t *tmp);
+/* The LSH S-curve: probability that a pair with Jaccard j shares a band. */
+double dedup_scurve(double j, int bands, int rows);
+
+/* Rank fields of one article for the original rule. */
+enum { DEDUP_TIER_WIRE = 0, DEDUP_TIER_PLAIN = 1, DEDUP_TIER_PICKUP = 2 };
+
+typedef struct dedup_doc {
+	int64_t id;          /* article rowid: arrival order */
+	int64_t grp;         /* group id (smallest member id) */
+	int tier;            /* DEDUP_TIER_* */
+	char published[11];  /* YYYY-MM-DD or "" (unknown sorts last) */
+	uint32_t nwords;
+	const uint32_t *set; /* shingle set (borrowed from the index) */
+	uint32_t nset;
+} dedup_doc;
+
+/* Is a a better original than b?  Wire agency first, then the earliest
+ * published, then the most words, then the first to arrive. */
+int dedup_better(const dedup_doc *a, const dedup_doc *b);
+/* Tier of an article from its outlet and credited agencies. */
+int dedup_tier(const char *outlet, const char *const *agencies, size_t n);
+
+/* The index the engine works against.  Every function returns CHR_OK or
+ * an error; "borrowed" data stays valid until the next call of the same
+ * function. */
+typedef struct dedup_ops {
+	/* Up to cap doc ids filed under key, most recent first. */
+	chr_status (*postings)(void *ctx, int kind, uint64_t key, size_t cap,
+			       int64_t *out, size_t *n);
+	/* A doc; with want_set, d->set is borrowed.  CHR_ENOTFOUND if none. */
+	chr_status (*get_doc)(void *ctx, int64_t id, int want_set, dedup_doc *d);
+	/* Store a new doc, its set and signature, and its keys. */
+	chr_status (*put_doc)(void *ctx, const dedup_doc *d, const dedup_feat *f);
+	/* Group row: original and size. */
+	chr_status (*get_group)(void *ctx, int64_t gid, int64_t *original,
+				int64_t *size);
+	chr_status (*set_group)(void *ctx, int64_t gid, int64_t original,
+				int64_t size);
+	/* Move every member of group from into group into; drop from. */
+	chr_status (*merge_group)(void *ctx, int64_t from, int64_t into);
+} dedup_ops;
+
+enum { DEDUP_KEY_LSH = 0, DEDUP_KEY_PARA = 1 };
+
+/* Per-call statistics (tests and the benchmark). */
+typedef struct dedup_stats {
+	size_t keys_read;    /* postings entries read */
+	size_t candidates;   /* distinct candidates */
+	size_t verified;     /* candidates whose sets were compared */
+	size_t matched;      /* verified as copies */
+} dedup_stats;
+
+/* Add doc d (id, tier, published, nwords filled; grp ignored) with
+ * features f: find and verify candidates, update groups, store the doc.
+ * *gid gets its group id. */
+chr_status dedup_add(const dedup_ops *ops, void *ctx, dedup_doc *d,
+		     const dedup_feat *f, int64_t *gid, dedup_stats *stats);
+
+/* In-memory index (memidx.c). */
+typedef struct dedup_mem dedup_mem;
+dedup_mem *dedup_mem_new(void);
+void dedup_mem_free(dedup_mem *m);
+extern const dedup_ops dedup_mem_ops;
+/* Group id of doc id, or -1. */
+int64_t dedup_mem_group(dedup_mem *m, int64_t id);
+int64_t dedup_mem_original(dedup_mem *m, int64_t gid);
+/* Bytes held by the index. */
+size_t dedup_mem_bytes(const dedup_mem *m);
+
+/* The ingest hook (dbidx.c): dedup one just-stored article inside the
+ * open transaction. */
+struct chr_article;
+chr_status dedup_article(chr_db *db, struct chr_article *a);
+/* dedup_add against the store's index (benchmarks, tests). */
+chr_status dedup_db_add(chr_db *db, dedup_doc *d, const dedup_feat *f,
+			int64_t *gid, dedup_stats *stats);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * shingle: text -> normalised words -> shingles, signature, band keys,
+ * anchors and paragraph hashes (see dedup.h).
+ *
+ * Design note: words are maximal runs of letters and digits, case-folded
+ * (ASCII fast path, utf8proc for the rest); everything else, including
+ * Unicode punctuation and every kind of whitespace, only separates words,
+ * so case, punctuation and line wrapping never change a shingle.  A
+ * shingle is DEDUP_SHINGLE consecutive words across paragraph breaks, so
+ * re-paragraphing does not change it either.  The signature is one
+ * permutation hashing (one hash per shingle, its top bits choose one of K
+ * bins, the bin keeps its minimum) with the "optimal densification" of
+ * Shrivastava (2017) for empty bins: O(shingles + K) per text instead of
+ * O(shingles * K) for classic MinHash.  Paragraph breaks are blank lines
+ * or a newline followed by an indent (the wire convention).
+ */
+#include "dedup.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#define SEED_WORD 0x63687264656475aULL   /* fixed: results are persisted */
+#define SEED_SHINGLE 0x5368696e676c6531ULL
+#define SEED_BAND 0x42616e644c534831ULL
+#define SEED_PARA 0x5061726167726631ULL
+#define SEED_DENSE 0x44656e7365313233ULL
+
+void dedup_feat_init(dedup_feat *f)
+{
+	memset(f, 0, sizeof *f);
+}
+
+void dedup_feat_free(dedup_feat *f)
+{
+	free(f->wh);
+	free(f->seq);
+	free(f->set);
+	free(f->tmp);
+	free(f->para);
+	free(f->wbuf);
+	dedup_feat_init(f);
+}
+
+int dedup_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : 64;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, n * elem);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+/* Decode one code point at s (valid UTF-8 is expected; a stray byte is
+ * taken as itself). */
+static uint32_t decode(const unsigned char *s, const unsigned char *end,
+		       size_t *adv)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n = utf8proc_iterate(s, end - s, &cp);
+	if (n <= 0) {
+		*adv = 1;
+		return s[0];
+	}
+	*adv = (size_t)n;
+	return (uint32_t)cp;
+}
+
+/* Non-ASCII code points that separate words: Latin-1 punctuation and
+ * symbols, general punctuation, currency, CJK punctuation, BOM. */
+static int is_sep(uint32_t cp)
+{
+	if (cp >= 0x80 && cp <= 0xBF)
+		return cp != 0xAA && cp != 0xB5 && cp != 0xBA;
+	return cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x20CF) ||
+	       (cp >= 0x2190 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+	       cp == 0xFEFF || (cp >= 0xFF01 && cp <= 0xFF0F);
+}
+
+/* Is there a paragraph break at the newline at p?  A blank line follows,
+ * or the next line is indented. */
+static int para_break(const char *p, const char *end)
+{
+	const char *q = p + 1;
+	int sp = 0;
+	while (q < end && (*q == ' ' || *q == '\t' || *q == '\r')) {
+		if (*q == '\t')
+			sp += 2;
+		else if (*q == ' ')
+			sp++;
+		q++;
+	}
+	return q >= end || *q == '\n' || sp >= 2;
+}
+
+static chr_status close_para(dedup_feat *f, uint32_t w0, uint32_t start,
+			     uint32_t end)
+{
+	uint32_t w1 = f->nwords;
+	if (w1 - w0 < DEDUP_PARA_MIN || f->npara >= DEDUP_PARA_MAX)
+		return CHR_OK;
+	if (dedup_grow((void **)&f->para, &f->paracap, f->npara + 1, sizeof *f->para))
+		return CHR_ENOMEM;
+	dedup_para *p = &f->para[f->npara++];
+	p->hash = XXH3_64bits_withSeed(f->wh + w0, (size_t)(w1 - w0) * 8, SEED_PARA);
+	p->start = start;
+	p->end = end;
+	p->w0 = w0;
+	p->w1 = w1;
+	return CHR_OK;
+}
+
+/* Words and paragraphs. */
+static chr_status scan(dedup_feat *f, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text, *end = s + len;
+	size_t wl = 0;             /* bytes of the word being read */
+	uint32_t pw0 = 0, pstart = 0, plast = 0;
+	int in_para = 0;
+	f->nwords = 0;
+	f->npara = 0;
+	while (s <= end) {
+		uint32_t cp = 0;
+		size_t adv = 1;
+		int word = 0;
+		if (s < end) {
+			if (*s < 0x80) {
+				cp = *s;
+				word = (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+				       (cp >= 'A' && cp <= 'Z');
+				if (cp >= 'A' && cp <= 'Z')
+					cp += 32;
+			} else {
+				cp = decode(s, end, &adv);
+				word = !is_sep(cp);
+				if (word)
+					cp = (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
+			}
+		}
+		if (word) {
+			if (!in_para) {
+				in_para = 1;
+				pw0 = f->nwords;
+				pstart = (uint32_t)((const char *)s - text);
+			}
+			if (dedup_grow((void **)&f->wbuf, &f->wbufcap, wl + 4, 1))
+				return CHR_ENOMEM;
+			if (cp < 0x80)
+				f->wbuf[wl++] = (unsigned char)cp;
+			else
+				wl += (size_t)utf8proc_encode_char((utf8proc_int32_t)cp,
+								   f->wbuf + wl);
+			plast = (uint32_t)((const char *)s - text + adv);
+		} else {
+			if (wl) {
+				if (dedup_grow((void **)&f->wh, &f->wcap, f->nwords + 1, 8))
+					return CHR_ENOMEM;
+				f->wh[f->nwords++] = XXH3_64bits_withSeed(f->wbuf, wl, SEED_WORD);
+				wl = 0;
+			}
+			if (in_para && (s >= end || (cp == '\n' &&
+						     para_break((const char *)s, text + len)))) {
+				if (close_para(f, pw0, pstart, plast))
+					return CHR_ENOMEM;
+				in_para = 0;
+			}
+		}
+		if (s >= end)
+			break;
+		s += adv;
+	}
+	return CHR_OK;
+}
+
+size_t dedup_sort_unique(uint32_t *v, size_t n, uint32_t *tmp)
+{
+	if (n < 32) { /* insertion sort */
+		for (size_t i = 1; i < n; i++) {
+			uint32_t x = v[i];
+			size_t j = i;
+			while (j && v[j - 1] > x) {
+				v[j] = v[j - 1];
+				j--;
+			}
+			v[j] = x;
+		}
+	} else { /* LSD radix, four 8-bit passes, ending back in v */
+		uint32_t *src = v, *dst = tmp;
+		for (int shift = 0; shift < 32; shift += 8) {
+			size_t cnt[257] = { 0 };
+			for (size_t i = 0; i < n; i++)
+				cnt[((src[i] >> shift) & 255) + 1]++;
+			for (int b = 0; b < 256; b++)
+				cnt[b + 1] += cnt[b];
+			for (size_t i = 0; i < n; i++)
+				dst[cnt[(src[i] >> shift) & 255]++] = src[i];
+			uint32_t *t = src;
+			src = dst;
+			dst = t;
+		}
+	}
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!u || v[u - 1] != v[i])
+			v[u++] = v[i];
+	return u;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+chr_status dedup_features(dedup_feat *f, const char *text, size_t len)
+{
+	chr_status st = scan(f, text, len);
+	if (st)
+		return st;
+	size_t nw = f->nwords;
+	size_t ns = nw >= DEDUP_SHINGLE ? nw - DEDUP_SHINGLE + 1 : (nw ? 1 : 0);
+	size_t span = nw >= DEDUP_SHINGLE ? DEDUP_SHINGLE : nw;
+	size_t tcap = f->setcap;
+	if (dedup_grow((void **)&f->seq, &f->seqcap, ns + 1, 4) ||
+	    dedup_grow((void **)&f->set, &f->setcap, ns + 1, 4) ||
+	    dedup_grow((void **)&f->tmp, &tcap, ns + 1, 4))
+		return CHR_ENOMEM;
+	uint32_t filled[(DEDUP_K + 31) / 32] = { 0 };
+	f->nanchor = 0;
+	for (size_t i = 0; i < DEDUP_K; i++)
+		f->sig[i] = UINT32_MAX;
+	for (size_t i = 0; i < ns; i++) {
+		uint64_t h = XXH3_64bits_withSeed(f->wh + i, span * 8, SEED_SHINGLE);
+		uint32_t v = (uint32_t)h;
+		f->seq[i] = v;
+		uint32_t bin = (uint32_t)(((h >> 32) * (uint64_t)DEDUP_K) >> 32);
+		if (v < f->sig[bin] || !(filled[bin / 32] >> (bin % 32) & 1))
+			f->sig[bin] = v;
+		filled[bin / 32] |= 1u << (bin % 32);
+		if (v % DEDUP_ANCHOR_MOD == 0 && f->nanchor < DEDUP_ANCHOR_MAX) {
+			uint64_t key = mix64(h ^ SEED_SHINGLE);
+			size_t k = 0;
+			while (k < f->nanchor && f->anchor[k] != key)
+				k++;
+			if (k == f->nanchor)
+				f->anchor[f->nanchor++] = key;
+		}
+	}
+	f->nseq = ns;
+	memcpy(f->set, f->seq, ns * 4);
+	f->nset = dedup_sort_unique(f->set, ns, f->tmp);
+	/* Optimal densification: an empty bin borrows the value of the first
+	 * filled bin on its own pseudo-random probe sequence. */
+	if (ns) {
+		for (uint32_t i = 0; i < DEDUP_K; i++) {
+			if (filled[i / 32] >> (i % 32) & 1)
+				continue;
+			for (uint64_t t = 1;; t++) {
+				uint32_t j = (uint32_t)(((mix64(SEED_DENSE ^ (i * 0x10001ULL + t)) >>
+							   32) * DEDUP_K) >> 32);
+				if (filled[j / 32] >> (j % 32) & 1) {
+					f->sig[i] = f->sig[j];
+					break;
+				}
+			}
+		}
+		for (uint64_t b = 0; b < DEDUP_BANDS; b++)
+			f->band[b] = XXH3_64bits_withSeed(f->sig + b * DEDUP_ROWS,
+							  DEDUP_ROWS * 4, SEED_BAND + b);
+	} else {
+		memset(f->band, 0, sizeof f->band);
+	}
+	return CHR_OK;
+}
+
+size_t dedup_intersect(const uint32_t *a, size_t na, const uint32_t *b,
+		       size_t nb, size_t need)
+{
+	size_t i = 0, j = 0, n = 0;
+	while (i < na && j < nb) {
+		/* Stop once even a perfect rest could not reach need. */
+		if (((i + j) & 31) == 0) {
+			size_t ra = na - i, rb = nb - j;
+			if (n + (ra < rb ? ra : rb) < need)
+				return n;
+		}
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else {
+			n++;
+			i++;
+			j++;
+		}
+	}
+	return n;
+}
+
+double dedup_scurve(double j, int bands, int rows)
+{
+	double p = 1.0;
+	for (int r = 0; r < rows; r++)
+		p *= j;
+	double miss = 1.0;
+	for (int b = 0; b < bands; b++)
+		miss *= 1.0 - p;
+	return 1.0 - miss;
+}
