@@ -19,6 +19,9 @@
 static int is_up(char c) { return c >= 'A' && c <= 'Z'; }
 static int is_lo(char c) { return c >= 'a' && c <= 'z'; }
 static int is_sp(char c) { return c == ' ' || c == '\t'; }
+/* Lead bytes of two-byte UTF-8 letters (Latin, Greek, Cyrillic); not the
+ * three-byte punctuation block (dashes, quotes). */
+static int u8_letter_lead(unsigned char c) { return c >= 0xC3 && c <= 0xDF; }
 
 /* Acronyms that open sentences and are not places. */
 static const char *const g_not_places[] = {
@@ -51,12 +54,13 @@ static size_t match_place(const char *s, size_t n, int *caps, int *letters)
 	while (i < n && i < PLACE_MAX) {
 		/* a word: starts with a capital (or a UTF-8 letter byte) */
 		unsigned char c = (unsigned char)s[i];
-		if (!(is_up((char)c) || c >= 0xC0))
+		if (!(is_up((char)c) || u8_letter_lead(c)))
 			break;
 		size_t j = i;
 		while (j < n && j < PLACE_MAX) {
 			unsigned char d = (unsigned char)s[j];
-			if (is_up((char)d) || d >= 0x80) {
+			if (is_up((char)d) || u8_letter_lead(d) ||
+			    (d >= 0x80 && d <= 0xBF)) {
 				nlet++;
 			} else if (is_lo((char)d)) {
 				lower++;
@@ -74,7 +78,7 @@ static size_t match_place(const char *s, size_t n, int *caps, int *letters)
 		/* joiners: one space, '/', '-' followed by another word */
 		if (i < n && (s[i] == '/' || s[i] == '-' || s[i] == ' ') &&
 		    i + 1 < n &&
-		    (is_up(s[i + 1]) || (unsigned char)s[i + 1] >= 0xC0))
+		    (is_up(s[i + 1]) || u8_letter_lead((unsigned char)s[i + 1])))
 			i++;
 		else
 			break;
