@@ -22,7 +22,9 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC := $(sort $(wildcard tools/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+DATA_FILES := $(sort $(wildcard data/*.tsv data/*.txt))
+DATA_C   := $(BUILD)/gen/data.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/data.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
@@ -40,6 +42,15 @@ deps:
 	@scripts/deps.sh
 
 $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c $< -o $@
+
+# data/ files compiled into the library (src/core/embed.h)
+$(DATA_C): $(DATA_FILES) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	scripts/embed.sh $(DATA_FILES) > $@
+
+$(BUILD)/obj/gen/data.o: $(DATA_C)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c $< -o $@
 
@@ -67,7 +78,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 run: deps
 	@$(MAKE) --no-print-directory all
 	rm -f chronicle.db chronicle.db-wal chronicle.db-shm
-	$(CLI) --db chronicle.db ingest examples/
+	$(CLI) --db chronicle.db ingest examples/*.txt examples/*.jsonl
 	$(CLI) --db chronicle.db articles
 
 # make check: every test; the last line is "N passed, N failed".
@@ -94,7 +105,7 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_SECONDS ?= 300
 
-build-fuzz/%: fuzz/%.c $(LIB_SRC) $(shell find src -name '*.h')
+build-fuzz/%: fuzz/%.c $(LIB_SRC) $(shell find src -name '*.h') $(DATA_FILES)
 	@mkdir -p build-fuzz
 	clang $(CPPFLAGS_ALL) -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) \
 		-o $@ $< $(LIB_SRC) $(LDLIBS)
@@ -110,6 +121,7 @@ bench: all $(BENCH_BIN)
 	bench/ingest.sh 5
 	$(BUILD)/bench/pipeline $${CHR_SHARED:-../shared}/data/reuters21578/articles.jsonl 5
 
+	scripts/embed.sh $(DATA_FILES) > build-fuzz/data.c
 # eval-time: TempEval-3 Task A with our scorer (bench/eval_time.c) on
 # TE3-platinum; EVAL=dev scores TBAQ-cleaned, EVAL=peer chrono-node.
 eval-time: $(CLI)

@@ -50,6 +50,8 @@ int cmd_ingest(const cli_ctx *ctx, int argc, char **argv);
 int cmd_articles(const cli_ctx *ctx, int argc, char **argv);
 int cmd_article(const cli_ctx *ctx, int argc, char **argv);
 int cmd_search(const cli_ctx *ctx, int argc, char **argv);
+int cmd_entities(const cli_ctx *ctx, int argc, char **argv);
+int cmd_entity(const cli_ctx *ctx, int argc, char **argv);
 int cmd_dups(const cli_ctx *ctx, int argc, char **argv);
 int cmd_tag_time(const cli_ctx *ctx, int argc, char **argv);
 

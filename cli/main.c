@@ -21,6 +21,8 @@ static const cli_command commands[] = {
 	{ "search", cmd_search, "full-text search over stored articles" },
 	{ "dups", cmd_dups, "list syndication groups: copies of one story and its original" },
 	{ "tag-time", cmd_tag_time, "tag and normalise TIMEX3 expressions (timeml or json)" },
+	{ "entities", cmd_entities, "list canonical people, organisations and places" },
+	{ "entity", cmd_entity, "one entity: aliases, roles over time, articles" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

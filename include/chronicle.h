@@ -393,6 +393,30 @@ const chr_timex *chr_article_timex(const chr_article *a, size_t i);
 void chr_profile_enable(int on);
 void chr_profile_reset(void);
 /* Stages timed so far, their names (static strings) and total seconds,
+/* ------------------------------------------------------------------ */
+/* Canonical entities (stored)                                          */
+/* ------------------------------------------------------------------ */
+
+/* One row of an entity listing; strings borrowed for the call. */
+typedef struct chr_entity_row {
+	int64_t id;
+	const char *name;   /* canonical name */
+	const char *type;   /* "PER", "LOC", "ORG", "MISC" */
+	int64_t mentions;   /* mentions in all articles */
+	int64_t articles;   /* articles that mention it */
+} chr_entity_row;
+typedef int (*chr_entity_row_fn)(void *ctx, const chr_entity_row *row);
+
+/* Entities, most mentioned first; type NULL for all.  fn returns non-zero
+ * to stop. */
+chr_status chr_db_entities(chr_db *db, const char *type, size_t limit,
+			   size_t offset, chr_entity_row_fn fn, void *ctx);
+/* One entity as JSON {id, name, type, aliases, roles:[{title, from, to}],
+ * mentions, articles}, found by id, any alias (case-insensitive) or name.
+ * Caller frees *out with chr_free.  CHR_ENOTFOUND when unknown. */
+chr_status chr_db_entity_json(chr_db *db, const char *name, char **out,
+			      size_t *len);
+
  * summed over threads. */
 size_t chr_profile_count(void);
 const char *chr_profile_name(size_t i);

@@ -40,6 +40,24 @@ typedef struct art_token {
 	uint32_t flags;
 } art_token;
 
+/* An entity mention (filled by the entities stage). */
+enum {
+	MEN_METONYM = 1,   /* a capital standing for its state ("Pyongyang said") */
+	MEN_ALIAS = 2,     /* resolved through the alias table */
+	MEN_LINKED = 4,    /* a short form linked to a fuller mention */
+	MEN_HEADLINE = 8   /* offsets are into the headline, not the text */
+};
+
+typedef struct art_mention {
+	uint32_t start, end;  /* byte span in text */
+	uint8_t type;         /* chr_ent_type: 1 PER, 2 LOC, 3 ORG, 4 MISC */
+	uint8_t flags;        /* MEN_* */
+	int32_t head;         /* index of the mention this one resolves to */
+	const char *name;     /* best full name in this article (arena/static) */
+	const char *key;      /* cross-article key: normalised name */
+	const char *role;     /* title attached here ("Foreign Minister"), or NULL */
+} art_mention;
+
 typedef struct art_sentence {
 	uint32_t start, end;   /* byte span in text */
 	uint32_t tok, ntok;    /* token range */
@@ -71,6 +89,7 @@ struct chr_article {
 	const char *raw;         /* valid NFC UTF-8 input body */
 	size_t raw_len;
 	uint64_t content_hash;   /* of raw title + body; idempotent ingest */
+	int64_t rowid;           /* store row, set when stored (0 before) */
 
 	/* clean */
 	const char *headline;
@@ -92,6 +111,10 @@ struct chr_article {
 
 	/* time: TIMEX3 expressions in text, in text order (src/time/) */
 	ART_VEC(chr_timex) timexes;
+
+	/* entities: mentions in text order, resolved within the article
+	 * (src/entities/canon.h) */
+	ART_VEC(art_mention) mentions;
 
 	/* Later stages (time, entities, dedup, events) add their fields here. */
 };

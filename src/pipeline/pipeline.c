@@ -12,6 +12,7 @@
 #include "clean/clean.h"
 #include "core/hash.h"
 #include "core/utf8.h"
+#include "entities/entities.h"
 #include "meta/meta.h"
 #include "pipeline/profile.h"
 #include "text/text.h"
@@ -48,6 +49,7 @@ static const stage stages[] = {
 	{ "clean", clean_run },
 	{ "meta", meta_run },
 	{ "text", text_run },
+	{ "entities", entities_run },
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])
 

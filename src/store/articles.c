@@ -143,6 +143,7 @@ chr_status store_put_article(chr_db *db, chr_article *a, char **existing_id)
 	}
 	if (!st) {
 		sqlite3_int64 rowid = sqlite3_last_insert_rowid(db->h);
+		a->rowid = rowid;
 		if (!(s = store_stmt(db, ST_FTS_INSERT))) {
 			st = CHR_EDB;
 		} else {

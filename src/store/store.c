@@ -45,6 +45,21 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (key, doc)) WITHOUT ROWID;"
 	"CREATE TABLE dedup_paras (hash INTEGER NOT NULL, doc INTEGER NOT NULL,"
 	"  PRIMARY KEY (hash, doc)) WITHOUT ROWID;",
+	/* 2 -> 3: entities (src/store/entities.c): canonical entities, the surface
+	 * forms seen for each, and every mention with its role */
+	"CREATE TABLE entities ("
+	"  eid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+	"  skey TEXT, fkey TEXT, name TEXT NOT NULL, score INTEGER NOT NULL,"
+	"  type TEXT NOT NULL, mentions INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX entities_skey ON entities(skey, type);"
+	"CREATE INDEX entities_mentions ON entities(mentions);"
+	"CREATE TABLE entity_aliases (eid INTEGER NOT NULL, alias TEXT NOT NULL,"
+	"  n INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (eid, alias)) WITHOUT ROWID;"
+	"CREATE INDEX entity_aliases_alias ON entity_aliases(alias COLLATE NOCASE);"
+	"CREATE TABLE entity_mentions (doc INTEGER NOT NULL, start INTEGER NOT NULL,"
+	"  end INTEGER NOT NULL, eid INTEGER NOT NULL, flags INTEGER NOT NULL,"
+	"  role TEXT, PRIMARY KEY (doc, start)) WITHOUT ROWID;"
+	"CREATE INDEX entity_mentions_eid ON entity_mentions(eid, doc);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -76,6 +91,45 @@ static const char *const sql[ST_COUNT_] = {
 		" bm25(articles_fts, 4.0, 1.0) AS score"
 		" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
 		" WHERE articles_fts MATCH ?1 ORDER BY score LIMIT ?2 OFFSET ?3",
+	/* entities (src/store/entities.c) */
+	[ST_EN_BY_KEY] = "SELECT eid, score FROM entities WHERE key = ?1",
+	[ST_EN_BY_SKEY] =
+		"SELECT eid, fkey, score FROM entities WHERE skey = ?1 AND type = ?2"
+		" LIMIT 50",
+	[ST_EN_INSERT] =
+		"INSERT INTO entities (key, skey, fkey, name, score, type)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_EN_RENAME] = "UPDATE entities SET name = ?2, score = ?3 WHERE eid = ?1",
+	[ST_EN_COUNT_UP] = "UPDATE entities SET mentions = mentions + ?2 WHERE eid = ?1",
+	[ST_EN_ALIAS_PUT] =
+		"INSERT INTO entity_aliases (eid, alias, n) VALUES (?1, ?2, 1)"
+		" ON CONFLICT (eid, alias) DO UPDATE SET n = n + 1",
+	[ST_EN_MENTION_PUT] =
+		"INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid, flags, role)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_EN_LIST] =
+		"SELECT e.eid, e.name, e.type, e.mentions,"
+		" (SELECT count(DISTINCT doc) FROM entity_mentions m WHERE m.eid = e.eid)"
+		" FROM entities e ORDER BY e.mentions DESC, e.name LIMIT ?1 OFFSET ?2",
+	[ST_EN_LIST_TYPE] =
+		"SELECT e.eid, e.name, e.type, e.mentions,"
+		" (SELECT count(DISTINCT doc) FROM entity_mentions m WHERE m.eid = e.eid)"
+		" FROM entities e WHERE e.type = ?3"
+		" ORDER BY e.mentions DESC, e.name LIMIT ?1 OFFSET ?2",
+	[ST_EN_FIND_ALIAS] =
+		"SELECT a.eid FROM entity_aliases a JOIN entities e ON e.eid = a.eid"
+		" WHERE a.alias = ?1 COLLATE NOCASE ORDER BY e.mentions DESC LIMIT 1",
+	[ST_EN_GET] =
+		"SELECT eid, name, type, mentions FROM entities WHERE eid = ?1",
+	[ST_EN_ALIASES] =
+		"SELECT alias FROM entity_aliases WHERE eid = ?1 ORDER BY n DESC, alias",
+	[ST_EN_ROLES] =
+		"SELECT m.role, min(a.published), max(a.published) FROM entity_mentions m"
+		" JOIN articles a ON a.rowid = m.doc WHERE m.eid = ?1 AND m.role IS NOT NULL"
+		" GROUP BY m.role ORDER BY min(coalesce(a.published, '9999')), m.role",
+	[ST_EN_ARTICLES] =
+		"SELECT DISTINCT a.id FROM entity_mentions m JOIN articles a"
+		" ON a.rowid = m.doc WHERE m.eid = ?1 ORDER BY a.id",
 	/* dedup (src/dedup/) */
 	[ST_DD_ROWID] = "SELECT rowid FROM articles WHERE id = ?1",
 	[ST_DD_LSH_GET] =

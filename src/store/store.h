@@ -45,6 +45,21 @@ enum store_stmt {
 	ST_DD_MEMBERS,
 	ST_DD_OF_ARTICLE,
 	ST_DD_PARA_OTHERS,
+	/* entities (src/store/entities.c) */
+	ST_EN_BY_KEY,
+	ST_EN_BY_SKEY,
+	ST_EN_INSERT,
+	ST_EN_RENAME,
+	ST_EN_COUNT_UP,
+	ST_EN_ALIAS_PUT,
+	ST_EN_MENTION_PUT,
+	ST_EN_LIST,
+	ST_EN_LIST_TYPE,
+	ST_EN_FIND_ALIAS,
+	ST_EN_GET,
+	ST_EN_ALIASES,
+	ST_EN_ROLES,
+	ST_EN_ARTICLES,
 	ST_COUNT_
 };
 
@@ -69,5 +84,9 @@ void store_rollback(chr_db *db);
  * non-NULL, gets a malloc'd copy of the stored id).  Id collisions with
  * different content get a suffix ("-2", "-3", ...); a->id is updated. */
 chr_status store_put_article(chr_db *db, chr_article *a, char **existing_id);
+
+/* Resolve and store the entity mentions of a stored article (a->rowid
+ * set), inside the open transaction. */
+chr_status store_put_entities(chr_db *db, const chr_article *a);
 
 #endif

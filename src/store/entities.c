@@ -1,0 +1,354 @@
+/*
+ * entities: storing resolved mentions and querying canonical entities.
+ *
+ * Design note: the article-level resolver (src/entities/canon.c) has
+ * already linked short forms and aliases; what is left here is merging
+ * across articles, by the normalised key ("Choe son-hui" and "Choe Son-hui"
+ * share "choesonhui") and, for people, by a transliteration rule: same
+ * surname key and type, and first names at most one edit apart when both
+ * have four letters or more ("Sergei"/"Sergey").  Each stored mention
+ * keeps its role, and roles over time are a GROUP BY over mentions joined
+ * to article dates, so nothing needs rewriting when an article's date is
+ * learned later.  The best-formed name seen wins as the canonical name.
+ */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/hash.h"
+#include "core/jsonw.h"
+#include "entities/canon.h"
+
+static const char *type_name(int t)
+{
+	return chr_ent_type_name(t);
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* Split a person's name key into first words and last word keys. */
+static void name_parts(const char *name, char *fkey, char *skey, size_t cap)
+{
+	const char *sp = strrchr(name, ' ');
+	fkey[0] = skey[0] = '\0';
+	if (!sp)
+		return;
+	canon_key(name, (size_t)(sp - name), fkey, cap);
+	canon_key(sp + 1, strlen(sp + 1), skey, cap);
+}
+
+static int64_t find_translit(chr_db *db, const char *fkey, const char *skey,
+			     const char *type)
+{
+	if (strlen(fkey) < 4 || !*skey)
+		return 0;
+	sqlite3_stmt *s = store_stmt(db, ST_EN_BY_SKEY);
+	if (!s)
+		return -1;
+	bind_text(s, 1, skey);
+	bind_text(s, 2, type);
+	int64_t found = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(s, 1);
+		if (f && strlen(f) >= 4 && canon_edit_distance(f, fkey, 1) <= 1 &&
+		    f[0] == fkey[0]) {
+			found = sqlite3_column_int64(s, 0);
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
+/* The entity for a mention's key, created when new.  -1 on error. */
+static int64_t entity_for(chr_db *db, const art_mention *m)
+{
+	sqlite3_stmt *s = store_stmt(db, ST_EN_BY_KEY);
+	if (!s)
+		return -1;
+	bind_text(s, 1, m->key);
+	int64_t eid = 0;
+	int score = 0;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		eid = sqlite3_column_int64(s, 0);
+		score = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	const char *type = type_name(m->type);
+	char fkey[128], skey[128];
+	name_parts(m->name, fkey, skey, sizeof fkey);
+	if (!eid && m->type == CHR_ENT_PER) {
+		eid = find_translit(db, fkey, skey, type);
+		if (eid < 0)
+			return -1;
+		if (eid)
+			score = 1 << 30; /* keep the name it has */
+	}
+	if (!eid && !strchr(m->name, ' ') && !(m->flags & MEN_ALIAS)) {
+		/* a lone surname: the one person stored with it, if only one
+		 * (also when the tagger took it for a place or an organisation:
+		 * "according to Lavrov") */
+		if (!(s = store_stmt(db, ST_EN_BY_SKEY)))
+			return -1;
+		bind_text(s, 1, m->key);
+		bind_text(s, 2, "PER");
+		int n = 0;
+		int64_t only = 0;
+		while (sqlite3_step(s) == SQLITE_ROW && n < 2) {
+			only = sqlite3_column_int64(s, 0);
+			n++;
+		}
+		sqlite3_reset(s);
+		if (n == 1)
+			return only;
+	}
+	int my = canon_name_score(m->name);
+	if (!eid) {
+		if (!(s = store_stmt(db, ST_EN_INSERT)))
+			return -1;
+		bind_text(s, 1, m->key);
+		bind_text(s, 2, *skey ? skey : NULL);
+		bind_text(s, 3, *fkey ? fkey : NULL);
+		bind_text(s, 4, m->name);
+		sqlite3_bind_int(s, 5, my);
+		bind_text(s, 6, type);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return -1;
+		return sqlite3_last_insert_rowid(db->h);
+	}
+	if (my > score) {
+		if (!(s = store_stmt(db, ST_EN_RENAME)))
+			return -1;
+		sqlite3_bind_int64(s, 1, eid);
+		bind_text(s, 2, m->name);
+		sqlite3_bind_int(s, 3, my);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return eid;
+}
+
+static chr_status step_done(chr_db *db, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, what);
+}
+
+chr_status store_put_entities(chr_db *db, const chr_article *a)
+{
+	if (!a->mentions.n)
+		return CHR_OK;
+	ht seen; /* key -> eid within this article */
+	ht_init(&seen, 0);
+	chr_status st = CHR_OK;
+	for (size_t i = 0; i < a->mentions.n && !st; i++) {
+		const art_mention *m = &a->mentions.v[i];
+		if (!m->key || !*m->key)
+			continue;
+		int created;
+		ht_entry *e = ht_put(&seen, m->key, strlen(m->key), &created);
+		if (!e) {
+			st = CHR_ENOMEM;
+			break;
+		}
+		if (created) {
+			int64_t eid = entity_for(db, m);
+			if (eid <= 0) {
+				st = store_fail(db, "entity");
+				break;
+			}
+			e->v.num = eid;
+		}
+		int64_t eid = e->v.num;
+		sqlite3_stmt *s = store_stmt(db, ST_EN_COUNT_UP);
+		if (!s) {
+			st = CHR_EDB;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, eid);
+		sqlite3_bind_int(s, 2, 1);
+		if ((st = step_done(db, s, "entity count")))
+			break;
+		if (!(s = store_stmt(db, ST_EN_ALIAS_PUT))) {
+			st = CHR_EDB;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, eid);
+		const char *src = m->flags & MEN_HEADLINE ? a->headline : a->text;
+		sqlite3_bind_text(s, 2, src + m->start, (int)(m->end - m->start),
+				  SQLITE_STATIC);
+		if ((st = step_done(db, s, "entity alias")))
+			break;
+		if (!(s = store_stmt(db, ST_EN_MENTION_PUT))) {
+			st = CHR_EDB;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, a->rowid);
+		/* headline mentions are stored with negative offsets, -1 - start,
+		 * so (doc, start) stays a key and body offsets stay plain */
+		sqlite3_bind_int64(s, 2, m->flags & MEN_HEADLINE
+					 ? -1 - (int64_t)m->start : (int64_t)m->start);
+		sqlite3_bind_int64(s, 3, m->end);
+		sqlite3_bind_int64(s, 4, eid);
+		sqlite3_bind_int(s, 5, m->flags);
+		bind_text(s, 6, m->role);
+		st = step_done(db, s, "entity mention");
+	}
+	ht_free(&seen);
+	return st;
+}
+
+/* ---- queries ---- */
+
+chr_status chr_db_entities(chr_db *db, const char *type, size_t limit,
+			   size_t offset, chr_entity_row_fn fn, void *ctx)
+{
+	if (!db || !fn)
+		return CHR_EINVAL;
+	sqlite3_stmt *s = store_stmt(db, type ? ST_EN_LIST_TYPE : ST_EN_LIST);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
+	if (type)
+		bind_text(s, 3, type);
+	chr_status st = CHR_OK;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		chr_entity_row r;
+		r.id = sqlite3_column_int64(s, 0);
+		r.name = (const char *)sqlite3_column_text(s, 1);
+		r.type = (const char *)sqlite3_column_text(s, 2);
+		r.mentions = sqlite3_column_int64(s, 3);
+		r.articles = sqlite3_column_int64(s, 4);
+		if (fn(ctx, &r)) {
+			st = CHR_EINTERRUPTED;
+			break;
+		}
+	}
+	if (!st && rc != SQLITE_DONE)
+		st = store_fail(db, "list entities");
+	sqlite3_reset(s);
+	return st;
+}
+
+static int64_t find_entity(chr_db *db, const char *name)
+{
+	char *end;
+	long long id = strtoll(name, &end, 10);
+	sqlite3_stmt *s;
+	if (*name && !*end && id > 0) {
+		if (!(s = store_stmt(db, ST_EN_GET)))
+			return -1;
+		sqlite3_bind_int64(s, 1, id);
+		int rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc == SQLITE_ROW)
+			return id;
+	}
+	/* any alias, then the normalised key, then an alias table form */
+	if (!(s = store_stmt(db, ST_EN_FIND_ALIAS)))
+		return -1;
+	bind_text(s, 1, name);
+	int64_t eid = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (eid)
+		return eid;
+	char key[256];
+	const char *canonical = canon_alias(name, strlen(name), NULL, NULL, NULL);
+	const char *src = canonical ? canonical : name;
+	canon_key(src, strlen(src), key, sizeof key);
+	if (!(s = store_stmt(db, ST_EN_BY_KEY)))
+		return -1;
+	bind_text(s, 1, key);
+	eid = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return eid;
+}
+
+static void list_col(chr_db *db, enum store_stmt k, int64_t eid, jw *w)
+{
+	sqlite3_stmt *s = store_stmt(db, k);
+	jw_arr(w);
+	if (s) {
+		sqlite3_bind_int64(s, 1, eid);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			jw_str(w, (const char *)sqlite3_column_text(s, 0));
+		sqlite3_reset(s);
+	}
+	jw_arr_end(w);
+}
+
+chr_status chr_db_entity_json(chr_db *db, const char *name, char **out,
+			      size_t *len)
+{
+	*out = NULL;
+	if (!db || !name)
+		return CHR_EINVAL;
+	int64_t eid = find_entity(db, name);
+	if (eid < 0)
+		return store_fail(db, "find entity");
+	if (!eid)
+		return CHR_ENOTFOUND;
+	sqlite3_stmt *s = store_stmt(db, ST_EN_GET);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, eid);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return CHR_ENOTFOUND;
+	}
+	buf b;
+	buf_init(&b, 0);
+	jw w;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kint(&w, "id", eid);
+	jw_kstr(&w, "name", (const char *)sqlite3_column_text(s, 1));
+	jw_kstr(&w, "type", (const char *)sqlite3_column_text(s, 2));
+	int64_t mentions = sqlite3_column_int64(s, 3);
+	sqlite3_reset(s);
+	jw_key(&w, "aliases");
+	list_col(db, ST_EN_ALIASES, eid, &w);
+	jw_key(&w, "roles");
+	jw_arr(&w);
+	if ((s = store_stmt(db, ST_EN_ROLES))) {
+		sqlite3_bind_int64(s, 1, eid);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			jw_obj(&w);
+			jw_kstr(&w, "title", (const char *)sqlite3_column_text(s, 0));
+			jw_kstr(&w, "from", (const char *)sqlite3_column_text(s, 1));
+			jw_kstr(&w, "to", (const char *)sqlite3_column_text(s, 2));
+			jw_obj_end(&w);
+		}
+		sqlite3_reset(s);
+	}
+	jw_arr_end(&w);
+	jw_kint(&w, "mentions", mentions);
+	jw_key(&w, "articles");
+	list_col(db, ST_EN_ARTICLES, eid, &w);
+	jw_obj_end(&w);
+	if (w.st) {
+		buf_free(&b);
+		return w.st;
+	}
+	*out = buf_detach(&b, len);
+	return *out ? CHR_OK : CHR_ENOMEM;
+}

@@ -1,0 +1,215 @@
+/*
+ * test_canon: entity resolution inside an article, on invented sentences.
+ * Mentions are given as surface strings (found in order in the text) with
+ * their types, as the tagger would produce them, so each resolution rule
+ * is tested apart from the tagger.
+ */
+#include "harness.h"
+
+#include "entities/canon.h"
+#include "entities/entities.h"
+#include "text/text.h"
+
+typedef struct spec {
+	const char *surface;
+	uint8_t type;
+} spec;
+
+/* Build an article from text and resolve mentions found in order. */
+static chr_article *resolve(const char *text, const spec *m, size_t n)
+{
+	chr_article *a = art_new();
+	a->text = art_strdup(a, text);
+	a->text_len = strlen(text);
+	CHECK_INT(text_run(a), CHR_OK);
+	uint32_t st[64], en[64];
+	uint8_t ty[64];
+	const char *from = a->text;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = strstr(from, m[i].surface);
+		CHECK(p != NULL);
+		if (!p)
+			p = a->text;
+		st[i] = (uint32_t)(p - a->text);
+		en[i] = st[i] + (uint32_t)strlen(m[i].surface);
+		ty[i] = m[i].type;
+		from = p + strlen(m[i].surface);
+	}
+	CHECK_INT(entities_from_spans(a, st, en, ty, n), CHR_OK);
+	return a;
+}
+
+enum { PER = CHR_ENT_PER, LOC = CHR_ENT_LOC, ORG = CHR_ENT_ORG, MISC = CHR_ENT_MISC };
+
+static void keys(void)
+{
+	char a[64], b[64], c[64];
+	canon_key("Choe son-hui", 12, a, sizeof a);
+	canon_key("Choe Son-hui", 12, b, sizeof b);
+	canon_key("CHOE SON HUI", 12, c, sizeof c);
+	CHECK_STR(a, "choesonhui");
+	CHECK_STR(b, a);
+	CHECK_STR(c, a);
+	canon_key("the United Nations", 18, a, sizeof a);
+	CHECK_STR(a, "unitednations");
+	canon_key("U.S.", 4, a, sizeof a);
+	CHECK_STR(a, "us");
+	CHECK(canon_name_score("Choe Son-hui") > canon_name_score("Choe son-hui"));
+	CHECK(canon_name_score("Choe Son-hui") > canon_name_score("CHOE SON-HUI"));
+	CHECK(canon_name_score("Mara Velloso") > canon_name_score("Velloso"));
+	CHECK_INT(canon_edit_distance("sergei", "sergey", 2), 1);
+	CHECK_INT(canon_edit_distance("sergei", "sergei", 2), 0);
+	CHECK(canon_edit_distance("sergei", "vladimir", 2) > 2);
+}
+
+static void alias_tables(void)
+{
+	int type, flags, ctx;
+	CHECK_STR(canon_alias("DPRK", 4, &type, &flags, &ctx), "North Korea");
+	CHECK_INT(type, LOC);
+	CHECK_STR(canon_alias("N. Korea", 8, NULL, NULL, NULL), "North Korea");
+	const char *dprk = "Democratic People's Republic of Korea";
+	CHECK_STR(canon_alias(dprk, strlen(dprk), NULL, NULL, NULL), "North Korea");
+	/* iso-codes names join the curated entry */
+	CHECK_STR(canon_alias("Russian Federation", 18, NULL, NULL, NULL), "Russia");
+	CHECK_STR(canon_alias("Viet Nam", 8, NULL, NULL, NULL), "Vietnam");
+	CHECK_STR(canon_alias("Germany", 7, NULL, NULL, NULL), "Germany");
+	CHECK_STR(canon_alias("KCNA", 4, &type, NULL, NULL), "Korean Central News Agency");
+	CHECK_INT(type, ORG);
+	CHECK_STR(canon_alias("Pyongyang", 9, NULL, &flags, &ctx), "North Korea");
+	CHECK_INT(flags, MEN_METONYM);
+	CHECK_STR(canon_alias("the North", 9, NULL, NULL, &ctx), "North Korea");
+	CHECK_INT(ctx, 1);
+	CHECK(canon_alias("Portsalt", 8, NULL, NULL, NULL) == NULL);
+	int head;
+	CHECK(canon_title_word("Minister", 8, &head) && head);
+	CHECK(canon_title_word("foreign", 7, &head) && !head);
+	CHECK(!canon_title_word("Russian", 7, NULL));
+}
+
+static void short_names_link(void)
+{
+	const spec m[] = { { "Mara Velloso", PER }, { "Tomas Brandt", PER },
+			   { "Velloso", PER }, { "Brandt", PER } };
+	chr_article *a = resolve(
+		"Mara Velloso met Tomas Brandt in Quillan on Monday. Velloso "
+		"said the talks went well. Brandt did not comment.", m, 4);
+	CHECK_STR(a->mentions.v[2].name, "Mara Velloso");
+	CHECK_INT(a->mentions.v[2].head, 0);
+	CHECK(a->mentions.v[2].flags & MEN_LINKED);
+	CHECK_STR(a->mentions.v[3].name, "Tomas Brandt");
+	CHECK_STR(a->mentions.v[3].key, "tomasbrandt");
+	chr_article_free(a);
+}
+
+static void surname_first_names(void)
+{
+	/* family name first, as in Korean names; the short form may also come
+	 * before the full one */
+	const spec m[] = { { "Han", PER }, { "Han Ji-won", PER }, { "Han", PER } };
+	chr_article *a = resolve("Han arrived first. Later Han Ji-won spoke, and "
+				 "Han left.", m, 3);
+	CHECK_STR(a->mentions.v[0].name, "Han Ji-won");
+	CHECK_STR(a->mentions.v[2].name, "Han Ji-won");
+	chr_article_free(a);
+}
+
+static void nearest_full_name_wins(void)
+{
+	const spec m[] = { { "Lena Ortiz", PER }, { "Paulo Ortiz", PER }, { "Ortiz", PER } };
+	chr_article *a = resolve("Lena Ortiz and her brother Paulo Ortiz came. "
+				 "Ortiz spoke first.", m, 3);
+	CHECK_STR(a->mentions.v[2].name, "Paulo Ortiz");
+	chr_article_free(a);
+}
+
+static void best_variant(void)
+{
+	const spec m[] = { { "Ari son-mi", PER }, { "Ari Son-mi", PER } };
+	chr_article *a = resolve("Ari son-mi met officials. Ari Son-mi later said "
+				 "nothing.", m, 2);
+	CHECK_STR(a->mentions.v[0].name, "Ari Son-mi");
+	CHECK_STR(a->mentions.v[1].name, "Ari Son-mi");
+	CHECK_STR(a->mentions.v[0].key, a->mentions.v[1].key);
+	chr_article_free(a);
+}
+
+static void aliases_in_text(void)
+{
+	const spec m[] = { { "DPRK", ORG }, { "N. Korea", LOC }, { "North", LOC } };
+	chr_article *a = resolve("DPRK officials said N. Korea would attend. "
+				 "Later the North refused.", m, 3);
+	for (int i = 0; i < 3; i++) {
+		CHECK_STR(a->mentions.v[i].name, "North Korea");
+		CHECK_INT(a->mentions.v[i].type, LOC);
+	}
+	chr_article_free(a);
+}
+
+static void contextual_alias_needs_target(void)
+{
+	const spec m[] = { { "North", LOC } };
+	chr_article *a = resolve("The North won the derby on Sunday.", m, 1);
+	CHECK_STR(a->mentions.v[0].name, "North");
+	CHECK(!(a->mentions.v[0].flags & MEN_ALIAS));
+	chr_article_free(a);
+}
+
+static void capital_for_state(void)
+{
+	const spec m[] = { { "Pyongyang", LOC }, { "Pyongyang", LOC }, { "Moscow", LOC } };
+	chr_article *a = resolve("Pyongyang said it would respond. The team flew "
+				 "to Pyongyang on Friday, and Moscow's envoy "
+				 "followed.", m, 3);
+	CHECK_STR(a->mentions.v[0].name, "North Korea");
+	CHECK(a->mentions.v[0].flags & MEN_METONYM);
+	CHECK_STR(a->mentions.v[1].name, "Pyongyang");
+	CHECK(!(a->mentions.v[1].flags & MEN_METONYM));
+	CHECK_STR(a->mentions.v[2].name, "Russia");
+	chr_article_free(a);
+}
+
+static void roles_before(void)
+{
+	const spec m[] = { { "Ivan Petrenko", PER }, { "Dmitri Orlov", PER },
+			   { "Mara Velloso", PER }, { "Tomas Brandt", PER } };
+	chr_article *a = resolve(
+		"Russian First Deputy Foreign Minister Ivan Petrenko met Kremlin "
+		"spokesman Dmitri Orlov and Valdorian Foreign Minister Mara "
+		"Velloso. Tomas Brandt was there.", m, 4);
+	CHECK_STR(a->mentions.v[0].role, "First Deputy Foreign Minister");
+	CHECK_STR(a->mentions.v[1].role, "Spokesman");
+	CHECK_STR(a->mentions.v[2].role, "Foreign Minister");
+	CHECK(a->mentions.v[3].role == NULL);
+	chr_article_free(a);
+}
+
+static void roles_possessive_and_apposition(void)
+{
+	const spec m[] = { { "Valdoria", LOC }, { "Mara Velloso", PER },
+			   { "Tomas Brandt", PER }, { "Quillan", LOC } };
+	chr_article *a = resolve(
+		"Valdoria's Prime Minister Mara Velloso hosted Tomas Brandt, "
+		"Quillan's trade minister, on Monday.", m, 4);
+	CHECK_STR(a->mentions.v[1].role, "Prime Minister");
+	CHECK_STR(a->mentions.v[2].role, "Trade Minister");
+	chr_article_free(a);
+}
+
+static void no_role_without_head(void)
+{
+	const spec m[] = { { "Ella Marsh", PER } };
+	chr_article *a = resolve("Senior Foreign Ella Marsh said so.", m, 1);
+	CHECK(a->mentions.v[0].role == NULL);
+	chr_article_free(a);
+}
+
+static const th_test tests[] = {
+	TEST(keys), TEST(alias_tables), TEST(short_names_link),
+	TEST(surname_first_names), TEST(nearest_full_name_wins),
+	TEST(best_variant), TEST(aliases_in_text),
+	TEST(contextual_alias_needs_target), TEST(capital_for_state),
+	TEST(roles_before), TEST(roles_possessive_and_apposition),
+	TEST(no_role_without_head),
+};
+TH_MAIN("canon", tests)
