@@ -1,0 +1,457 @@
+/*
+ * test_dedup: shingling, signatures, banding, containment, incremental
+ * and deterministic groups, paragraph reuse, bounded index lookups, and
+ * the store path (ingest -> dups API) including the shared seeds.
+ *
+ * Design note: algorithm tests run on the in-memory index (same engine as
+ * the store); store tests ingest the invented stories of tests/data/dedup
+ * into a temporary database through the public API.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "chronicle.h"
+#include "dedup/dedup.h"
+
+static char *slurp(const char *name, size_t *len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/dedup/%s", th_data_dir(), name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *p = malloc(1 << 16);
+	size_t n = fread(p, 1, (1 << 16) - 1, f);
+	fclose(f);
+	p[n] = 0;
+	if (len)
+		*len = n;
+	return p;
+}
+
+static void feat(dedup_feat *f, const char *s)
+{
+	dedup_feat_init(f);
+	CHECK(dedup_features(f, s, strlen(s)) == CHR_OK);
+}
+
+static void test_shingles_normalised(void)
+{
+	dedup_feat a, b;
+	feat(&a, "The Quick, brown fox -- jumps over the lazy dog's kennel.");
+	feat(&b, "the quick brown\n   FOX jumps\u2014over the lazy dog\u2019s\r\nkennel");
+	CHECK_INT(a.nwords, 11);
+	CHECK_INT(b.nwords, 11);
+	CHECK_INT(a.nseq, 7);
+	CHECK_INT(a.nset, b.nset);
+	CHECK(a.nset == b.nset && !memcmp(a.set, b.set, a.nset * 4));
+	CHECK(!memcmp(a.sig, b.sig, sizeof a.sig));
+	CHECK(!memcmp(a.band, b.band, sizeof a.band));
+	dedup_feat_free(&a);
+	dedup_feat_free(&b);
+	feat(&a, "three short words");
+	CHECK_INT(a.nseq, 1);
+	feat(&b, "  ... ");
+	CHECK_INT(b.nseq, 0);
+	CHECK_INT(b.nwords, 0);
+	dedup_feat_free(&a);
+	dedup_feat_free(&b);
+}
+
+static void test_paragraphs(void)
+{
+	dedup_feat f;
+	feat(&f, "one two three four five six seven eight\n\n"
+		 "alpha beta gamma delta epsilon zeta eta theta iota\n"
+		 "    kappa lambda mu nu xi omicron pi rho sigma\n"
+		 "tau upsilon phi chi psi omega again and again\n"
+		 "short one\n\n");
+	/* blank line and indent break paragraphs; plain newlines do not */
+	CHECK_INT(f.npara, 3);
+	if (f.npara == 3) {
+		CHECK_INT(f.para[0].w1 - f.para[0].w0, 8);
+		CHECK_INT(f.para[1].w1 - f.para[1].w0, 9);
+		CHECK_INT(f.para[2].w1 - f.para[2].w0, 20);
+	}
+	dedup_feat g;
+	feat(&g, "ONE two, three four five six seven eight.");
+	CHECK(f.npara && g.npara == 1 && f.para[0].hash == g.para[0].hash);
+	dedup_feat_free(&f);
+	dedup_feat_free(&g);
+}
+
+/* Words w0..w(n-1) from a fixed pseudo-random vocabulary. */
+static char *words(uint64_t seed, size_t n)
+{
+	char *s = malloc(n * 12 + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		k += (size_t)snprintf(s + k, 13, "w%u ", (unsigned)((seed >> 33) % 50000));
+	}
+	s[k] = 0;
+	return s;
+}
+
+static void test_signature_estimates_jaccard(void)
+{
+	/* B is A with its last 40% replaced: Jaccard of shingle sets known
+	 * exactly from the sets; the signature agreement must be close. */
+	double err = 0;
+	int trials = 20;
+	for (int t = 0; t < trials; t++) {
+		char *a = words(100 + (uint64_t)t, 600), *tail = words(900 + (uint64_t)t, 240);
+		char *b = malloc(strlen(a) + strlen(tail) + 1);
+		size_t cut = 0, w = 0;
+		while (w < 360)
+			w += a[cut++] == ' ';
+		memcpy(b, a, cut);
+		memcpy(b + cut, tail, strlen(tail) + 1);
+		dedup_feat fa, fb;
+		feat(&fa, a);
+		feat(&fb, b);
+		size_t in = dedup_intersect(fa.set, fa.nset, fb.set, fb.nset, 0);
+		double j = (double)in / (double)(fa.nset + fb.nset - in);
+		int agree = 0;
+		for (int k = 0; k < DEDUP_K; k++)
+			agree += fa.sig[k] == fb.sig[k];
+		err += fabs((double)agree / DEDUP_K - j);
+		dedup_feat_free(&fa);
+		dedup_feat_free(&fb);
+		free(a);
+		free(b);
+		free(tail);
+	}
+	CHECK(err / trials < 0.08); /* std of one estimate is ~0.064 */
+}
+
+static void test_densification(void)
+{
+	/* 3 shingles fill at most 3 of K bins; every bin gets a value and two
+	 * copies agree everywhere. */
+	dedup_feat a, b;
+	feat(&a, "seven words are enough for three shingles");
+	feat(&b, "Seven words are enough, for three shingles!");
+	CHECK_INT(a.nseq, 3);
+	int from_set = 0;
+	for (int k = 0; k < DEDUP_K; k++) {
+		int in = 0;
+		for (size_t i = 0; i < a.nset; i++)
+			in |= a.sig[k] == a.set[i];
+		from_set += in;
+	}
+	CHECK_INT(from_set, DEDUP_K);
+	CHECK(!memcmp(a.band, b.band, sizeof a.band));
+	dedup_feat_free(&a);
+	dedup_feat_free(&b);
+}
+
+static void test_banding_scurve(void)
+{
+	CHECK(fabs(dedup_scurve(0.5, 20, 3) - 0.9312) < 0.001);
+	CHECK(dedup_scurve(0.8, DEDUP_BANDS, DEDUP_ROWS) > 0.9999);
+	CHECK(dedup_scurve(0.1, DEDUP_BANDS, DEDUP_ROWS) < 0.02);
+	/* a light edit keeps most bands */
+	char *a = words(7, 300);
+	char *b = strdup(a);
+	b[100] = 'x'; /* one word changed */
+	dedup_feat fa, fb;
+	feat(&fa, a);
+	feat(&fb, b);
+	int same = 0;
+	for (int i = 0; i < DEDUP_BANDS; i++)
+		same += fa.band[i] == fb.band[i];
+	CHECK(same >= DEDUP_BANDS / 2);
+	dedup_feat_free(&fa);
+	dedup_feat_free(&fb);
+	free(a);
+	free(b);
+}
+
+/* Add text as doc id to the memory index; returns its group. */
+static int64_t add(dedup_mem *m, int64_t id, const char *text, int tier,
+		   const char *date, dedup_stats *st)
+{
+	dedup_feat f;
+	feat(&f, text);
+	dedup_doc d;
+	memset(&d, 0, sizeof d);
+	d.id = id;
+	d.tier = tier;
+	if (date)
+		snprintf(d.published, sizeof d.published, "%s", date);
+	d.nwords = f.nwords;
+	int64_t gid = -1;
+	CHECK(dedup_add(&dedup_mem_ops, m, &d, &f, &gid, st) == CHR_OK);
+	dedup_feat_free(&f);
+	return gid;
+}
+
+static void test_containment_truncated(void)
+{
+	char *full = slurp("harbour_full.txt", NULL), *trim = slurp("harbour_trim.txt", NULL),
+	     *copy = slurp("harbour_copy.txt", NULL);
+	if (!full || !trim || !copy)
+		SKIP("tests/data/dedup missing");
+	/* either order: the truncated copy joins its full original */
+	dedup_mem *m = dedup_mem_new();
+	CHECK_INT(add(m, 1, trim, DEDUP_TIER_PLAIN, NULL, NULL), 1);
+	CHECK_INT(add(m, 2, full, DEDUP_TIER_WIRE, "2026-03-04", NULL), 1);
+	CHECK_INT(add(m, 3, copy, DEDUP_TIER_PICKUP, "2026-03-04", NULL), 1);
+	CHECK_INT(dedup_mem_original(m, 1), 2);
+	dedup_mem_free(m);
+	m = dedup_mem_new();
+	CHECK_INT(add(m, 1, full, DEDUP_TIER_WIRE, "2026-03-04", NULL), 1);
+	CHECK_INT(add(m, 2, trim, DEDUP_TIER_PLAIN, NULL, NULL), 1);
+	dedup_mem_free(m);
+	free(full);
+	free(trim);
+	free(copy);
+}
+
+static void test_groups_incremental_deterministic(void)
+{
+	/* Two halves of one story arrive first (no overlap: two groups); the
+	 * full story then joins both, and they merge into the smaller id. */
+	char *story = words(42, 400);
+	size_t cut = 0, w = 0;
+	while (w < 200)
+		w += story[cut++] == ' ';
+	char *first = strndup(story, cut), *second = strdup(story + cut);
+	char *other = words(43, 300);
+	int64_t run[2][4];
+	for (int r = 0; r < 2; r++) {
+		dedup_mem *m = dedup_mem_new();
+		run[r][0] = add(m, 10, first, DEDUP_TIER_PICKUP, "2026-01-02", NULL);
+		run[r][1] = add(m, 11, other, DEDUP_TIER_PLAIN, NULL, NULL);
+		run[r][2] = add(m, 12, second, DEDUP_TIER_PICKUP, "2026-01-02", NULL);
+		CHECK_INT(run[r][2], 12); /* a new group */
+		run[r][3] = add(m, 13, story, DEDUP_TIER_PLAIN, "2026-01-01", NULL);
+		CHECK_INT(run[r][3], 10);
+		CHECK_INT(dedup_mem_group(m, 12), 10); /* merged */
+		CHECK_INT(dedup_mem_group(m, 11), 11);
+		/* plain beats pickup: the full story is the original */
+		CHECK_INT(dedup_mem_original(m, 10), 13);
+		dedup_mem_free(m);
+	}
+	CHECK(!memcmp(run[0], run[1], sizeof run[0]));
+	free(story);
+	free(first);
+	free(second);
+	free(other);
+}
+
+static void test_original_rule(void)
+{
+	dedup_doc a = { .id = 5, .tier = DEDUP_TIER_WIRE, .published = "2026-01-02", .nwords = 100 };
+	dedup_doc b = { .id = 2, .tier = DEDUP_TIER_PICKUP, .published = "2026-01-01", .nwords = 300 };
+	CHECK(dedup_better(&a, &b)); /* wire first */
+	b.tier = DEDUP_TIER_WIRE;
+	CHECK(dedup_better(&b, &a)); /* then earliest */
+	memcpy(b.published, "2026-01-02", 11);
+	CHECK(dedup_better(&b, &a)); /* then most words */
+	b.nwords = 100;
+	CHECK(dedup_better(&b, &a)); /* then first to arrive */
+	b.published[0] = 0;
+	CHECK(dedup_better(&a, &b)); /* unknown date sorts last */
+	const char *ag[] = { "Yonhap" };
+	CHECK_INT(dedup_tier("Yonhap", ag, 1), DEDUP_TIER_WIRE);
+	CHECK_INT(dedup_tier("Reuters", NULL, 0), DEDUP_TIER_WIRE);
+	CHECK_INT(dedup_tier("UrduPoint", ag, 1), DEDUP_TIER_PICKUP);
+	CHECK_INT(dedup_tier("UrduPoint", NULL, 0), DEDUP_TIER_PLAIN);
+}
+
+static void test_stock_paragraph_no_group(void)
+{
+	char *full = slurp("harbour_full.txt", NULL), *bridge = slurp("bridge.txt", NULL),
+	     *fest = slurp("festival.txt", NULL);
+	if (!full || !bridge || !fest)
+		SKIP("tests/data/dedup missing");
+	dedup_mem *m = dedup_mem_new();
+	CHECK_INT(add(m, 1, full, DEDUP_TIER_WIRE, NULL, NULL), 1);
+	CHECK_INT(add(m, 2, bridge, DEDUP_TIER_WIRE, NULL, NULL), 2);
+	CHECK_INT(add(m, 3, fest, DEDUP_TIER_WIRE, NULL, NULL), 3);
+	dedup_mem_free(m);
+	free(full);
+	free(bridge);
+	free(fest);
+}
+
+static void test_lookups_bounded(void)
+{
+	/* Every article shares one stock paragraph: its postings saturate, so
+	 * the work per article is the same at 300 and at 3000 articles. */
+	const char *stock = "\n\nThis standard paragraph is appended by every outlet to "
+			    "every story it publishes about the region.";
+	dedup_mem *m = dedup_mem_new();
+	size_t early = 0, late = 0, maxkeys = 0, maxver = 0;
+	for (int i = 1; i <= 3000; i++) {
+		char *body = words((uint64_t)i * 7919, 120);
+		char *t = malloc(strlen(body) + strlen(stock) + 1);
+		memcpy(t, body, strlen(body));
+		memcpy(t + strlen(body), stock, strlen(stock) + 1);
+		dedup_stats st;
+		add(m, i, t, DEDUP_TIER_PLAIN, NULL, &st);
+		if (i > 200 && i <= 300)
+			early += st.keys_read + st.verified;
+		if (i > 2900)
+			late += st.keys_read + st.verified;
+		if (st.keys_read > maxkeys)
+			maxkeys = st.keys_read;
+		if (st.verified > maxver)
+			maxver = st.verified;
+		free(body);
+		free(t);
+	}
+	CHECK(late <= early + early / 10);
+	CHECK(maxkeys <= (DEDUP_BANDS + DEDUP_ANCHOR_MAX) * DEDUP_POSTINGS +
+				 DEDUP_PARA_MAX * DEDUP_PARA_POSTINGS);
+	CHECK(maxver <= DEDUP_VERIFY_MAX);
+	CHECK_INT(dedup_mem_group(m, 3000), 3000); /* stock text never groups */
+	dedup_mem_free(m);
+}
+
+/* ---- the store path ---- */
+
+typedef struct grp_list {
+	int n, big;
+	char orig[64];
+} grp_list;
+
+static int on_group(void *ctx, const chr_dup_group *g)
+{
+	grp_list *l = ctx;
+	l->n++;
+	if (g->n > 1) {
+		l->big++;
+		snprintf(l->orig, sizeof l->orig, "%s", g->original);
+	}
+	return 0;
+}
+
+static int on_reuse(void *ctx, const chr_reuse *r)
+{
+	int *n = ctx;
+	*n += (int)r->n;
+	CHECK(strstr(r->text, "third-largest port") != NULL);
+	return 0;
+}
+
+static chr_db *ingest(const char *dbpath, const char *const *paths, int n)
+{
+	unlink(dbpath);
+	chr_db *db;
+	if (chr_db_open(dbpath, &db))
+		return NULL;
+	chr_ingest *g;
+	CHECK(chr_ingest_new(db, NULL, &g) == CHR_OK);
+	for (int i = 0; i < n; i++)
+		CHECK(chr_ingest_path(g, paths[i]) == CHR_OK);
+	CHECK(chr_ingest_finish(g, NULL) == CHR_OK);
+	chr_ingest_free(g);
+	return db;
+}
+
+static void test_store_groups_and_reuse(void)
+{
+	const char *names[] = { "harbour_trim.txt", "bridge.txt", "harbour_full.txt",
+				"festival.txt", "harbour_copy.txt" };
+	char paths[5][512];
+	const char *pp[5];
+	for (int i = 0; i < 5; i++) {
+		snprintf(paths[i], sizeof paths[i], "%s/dedup/%s", th_data_dir(), names[i]);
+		pp[i] = paths[i];
+		if (access(paths[i], R_OK))
+			SKIP("tests/data/dedup missing");
+	}
+	char dbpath[] = "/tmp/chr_test_dedup_XXXXXX";
+	int fd = mkstemp(dbpath);
+	if (fd >= 0)
+		close(fd);
+	chr_db *db = ingest(dbpath, pp, 5);
+	CHECK(db != NULL);
+	if (!db)
+		return;
+	grp_list l = { 0, 0, "" };
+	CHECK(chr_db_dup_groups(db, 2, on_group, &l) == CHR_OK);
+	CHECK_INT(l.big, 1);
+	l = (grp_list){ 0, 0, "" };
+	CHECK(chr_db_dup_groups(db, 0, on_group, &l) == CHR_OK);
+	CHECK_INT(l.n, 3); /* harbour (3 copies), bridge, festival */
+	l = (grp_list){ 0, 0, "" };
+	CHECK(chr_db_article_group(db, "harbour_copy", on_group, &l) == CHR_OK);
+	CHECK_INT(l.big, 1);
+	int others = 0;
+	CHECK(chr_db_article_reuse(db, "bridge", on_reuse, &others) == CHR_OK);
+	CHECK_INT(others, 3); /* harbour_full, harbour_copy, festival */
+	chr_article *a;
+	if (chr_db_article(db, "festival", &a) == CHR_OK) {
+		char *js = chr_db_article_json(db, a, NULL);
+		CHECK(js && strstr(js, "\"group\":{\"id\":") && strstr(js, "\"reused\":[{"));
+		chr_free(js);
+		chr_article_free(a);
+	}
+	CHECK(chr_db_article_group(db, "nope", on_group, &l) == CHR_ENOTFOUND);
+	chr_db_close(db);
+	/* the same input in the same order gives the same groups */
+	db = ingest(dbpath, pp, 5);
+	grp_list l2 = { 0, 0, "" };
+	CHECK(db && chr_db_article_group(db, "harbour_copy", on_group, &l2) == CHR_OK);
+	chr_db_close(db);
+	unlink(dbpath);
+	char side[600];
+	snprintf(side, sizeof side, "%s-wal", dbpath);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", dbpath);
+	unlink(side);
+}
+
+static void test_seeds_no_false_groups(void)
+{
+	const char *sh = th_shared_dir();
+	if (!sh)
+		SKIP("../shared absent");
+	char seeds[512];
+	snprintf(seeds, sizeof seeds, "%s/corpus/seeds", sh);
+	if (access(seeds, R_OK))
+		SKIP("seeds absent");
+	char dbpath[] = "/tmp/chr_test_seeds_XXXXXX";
+	int fd = mkstemp(dbpath);
+	if (fd >= 0)
+		close(fd);
+	const char *pp[1] = { seeds };
+	chr_db *db = ingest(dbpath, pp, 1);
+	CHECK(db != NULL);
+	if (db) {
+		grp_list l = { 0, 0, "" };
+		CHECK(chr_db_dup_groups(db, 0, on_group, &l) == CHR_OK);
+		CHECK_INT(l.n, 5);
+		CHECK_INT(l.big, 0);
+		chr_db_close(db);
+	}
+	unlink(dbpath);
+	char side[600];
+	snprintf(side, sizeof side, "%s-wal", dbpath);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", dbpath);
+	unlink(side);
+}
+
+static const th_test tests[] = {
+	TEST(test_shingles_normalised),
+	TEST(test_paragraphs),
+	TEST(test_signature_estimates_jaccard),
+	TEST(test_densification),
+	TEST(test_banding_scurve),
+	TEST(test_containment_truncated),
+	TEST(test_groups_incremental_deterministic),
+	TEST(test_original_rule),
+	TEST(test_stock_paragraph_no_group),
+	TEST(test_lookups_bounded),
+	TEST(test_store_groups_and_reuse),
+	TEST(test_seeds_no_false_groups),
+};
+
+TH_MAIN("dedup", tests)
