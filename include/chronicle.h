@@ -386,14 +386,6 @@ size_t chr_article_timex_count(const chr_article *a);
 const chr_timex *chr_article_timex(const chr_article *a, size_t i);
 
 /* ------------------------------------------------------------------ */
-/* Profiling (for benchmarks)                                           */
-/* ------------------------------------------------------------------ */
-
-/* Turn per-stage timing on or off (off by default; process-wide). */
-void chr_profile_enable(int on);
-void chr_profile_reset(void);
-/* Stages timed so far, their names (static strings) and total seconds,
-/* ------------------------------------------------------------------ */
 /* Canonical entities (stored)                                          */
 /* ------------------------------------------------------------------ */
 
@@ -417,6 +409,14 @@ chr_status chr_db_entities(chr_db *db, const char *type, size_t limit,
 chr_status chr_db_entity_json(chr_db *db, const char *name, char **out,
 			      size_t *len);
 
+/* ------------------------------------------------------------------ */
+/* Profiling (for benchmarks)                                           */
+/* ------------------------------------------------------------------ */
+
+/* Turn per-stage timing on or off (off by default; process-wide). */
+void chr_profile_enable(int on);
+void chr_profile_reset(void);
+/* Stages timed so far, their names (static strings) and total seconds,
  * summed over threads. */
 size_t chr_profile_count(void);
 const char *chr_profile_name(size_t i);

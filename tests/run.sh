@@ -5,7 +5,7 @@
 BUILD=${1:-build}
 pass=0; fail=0; broken=""
 out=$(mktemp); trap 'rm -f "$out"' EXIT
-for t in "$BUILD"/tests/test_* tests/cli/*.sh; do
+for t in "$BUILD"/tests/test_* tests/cli/test_*.sh; do
 	[ -e "$t" ] || continue
 	case "$t" in *.d|*.o) continue;; esac
 	if [ "${t%.sh}" != "$t" ]; then
