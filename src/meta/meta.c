@@ -102,8 +102,9 @@ static void text_years(const chr_article *a, year_set *ys)
 }
 
 /* The year of a year-less dateline date, when the article settles it:
- * full dates within a month of it agree on one year, or the article
- * names exactly one year.  0 otherwise. */
+ * full dates within a month of it agree on one year.  A bare year in the
+ * text ("since 2023", "by 2028") does not settle it: stories name past
+ * and future years all the time.  0 otherwise. */
 static int infer_year(const chr_article *a, int m)
 {
 	date_set ds = {0};
@@ -124,12 +125,6 @@ static int infer_year(const chr_article *a, int m)
 	}
 	if (year && !conflict && !ds.overflow)
 		return year;
-	if (conflict)
-		return 0;
-	year_set ys = {0};
-	text_years(a, &ys);
-	if (ys.n == 1 && !ys.overflow)
-		return ys.v[0];
 	return 0;
 }
 

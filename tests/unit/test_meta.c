@@ -171,7 +171,8 @@ static void test_source_order(void)
 	CHECK_STR(a->published_from, "header");
 	chr_article_free(a);
 
-	/* the dateline's year comes from a full date near it */
+	/* the dateline's year comes from a full date near it; bare years
+	 * elsewhere do not count */
 	a = article(NULL, NULL, "ROME, Jan. 4 (ANSA) --",
 		    "It happened on January 3, 2020, and in 2019 too.");
 	CHECK_STR(a->published, "2020-01-04");
