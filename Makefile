@@ -17,7 +17,7 @@ LDLIBS  := -ljansson -lutf8proc -lxxhash -lsqlite3 -lstemmer -lm -lpthread
 SERVER_LIBS := -lmicrohttpd
 
 LIB_SRC  := $(sort $(shell find src -name '*.c'))
-CLI_SRC  := $(sort $(wildcard cli/*.c))
+CLI_SRC  := $(sort $(wildcard cli/*.c server/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC := $(sort $(wildcard tools/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
@@ -58,6 +58,21 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
+
+# serve: the web page's files (server/assets/) are compiled into the
+# binary, as a srv_asset table written by scripts/embed.sh.
+ASSETS    := $(sort $(wildcard server/assets/*))
+ASSET_OBJ := $(BUILD)/obj/gen/assets.o
+CLI_OBJ   += $(ASSET_OBJ)
+
+$(BUILD)/gen/assets.c: $(ASSETS) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	scripts/embed.sh $(ASSETS) | sed -e 's|"core/embed.h"|"server/server.h"|' \
+		-e 's|embed_file embed_files|srv_asset srv_assets|' > $@
+
+$(ASSET_OBJ): $(BUILD)/gen/assets.c server/server.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -I. $(CFLAGS_ALL) -c $< -o $@
 
 $(CLI): $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS) $(SERVER_LIBS)

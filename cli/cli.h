@@ -50,6 +50,7 @@ int cmd_ingest(const cli_ctx *ctx, int argc, char **argv);
 int cmd_articles(const cli_ctx *ctx, int argc, char **argv);
 int cmd_article(const cli_ctx *ctx, int argc, char **argv);
 int cmd_search(const cli_ctx *ctx, int argc, char **argv);
+int cmd_serve(const cli_ctx *ctx, int argc, char **argv);
 int cmd_entities(const cli_ctx *ctx, int argc, char **argv);
 int cmd_entity(const cli_ctx *ctx, int argc, char **argv);
 int cmd_dups(const cli_ctx *ctx, int argc, char **argv);

@@ -19,6 +19,7 @@ static const cli_command commands[] = {
 	{ "articles", cmd_articles, "list stored articles" },
 	{ "article", cmd_article, "show one article with what cleaning removed" },
 	{ "search", cmd_search, "full-text search over stored articles" },
+	{ "serve", cmd_serve, "serve the JSON API and the web page (loopback by default)" },
 	{ "dups", cmd_dups, "list syndication groups: copies of one story and its original" },
 	{ "tag-time", cmd_tag_time, "tag and normalise TIMEX3 expressions (timeml or json)" },
 	{ "entities", cmd_entities, "list canonical people, organisations and places" },

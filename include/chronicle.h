@@ -207,6 +207,14 @@ typedef int (*chr_hit_fn)(void *ctx, const chr_hit *hit);
 chr_status chr_db_search(chr_db *db, const char *query, size_t limit,
 			 size_t offset, chr_hit_fn fn, void *ctx);
 
+/* ---- added for the server (issue 8) ---------------------------------- */
+/* Articles newest first: published date descending, then articles with no
+ * known date; within a date, the most recently stored first.  Otherwise as
+ * chr_db_articles (limit 0 means no limit). */
+chr_status chr_db_articles_newest(chr_db *db, size_t limit, size_t offset,
+				  chr_article_fn fn, void *ctx);
+/* ---- end of server additions ----------------------------------------- */
+
 /* ------------------------------------------------------------------ */
 /* Dedup: syndication groups and paragraph reuse (src/dedup/)           */
 /* ------------------------------------------------------------------ */

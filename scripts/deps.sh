@@ -7,7 +7,8 @@ set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libsqlite3-dev sqlite3 libjansson-dev libutf8proc-dev libxxhash-dev
-libstemmer-dev libmicrohttpd-dev wamerican iso-codes"
+libstemmer-dev libmicrohttpd-dev wamerican iso-codes
+curl chromium"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,510 @@
+/*
+ * api: the JSON endpoints of `chronicle serve` (documented in
+ * docs/api.md).
+ *
+ * Design note: the route table at the bottom is the whole API.  A row
+ * names a path (with has_id, the prefix of "/{id}"), a GET handler and a
+ * POST handler; server.c derives 405 and the Allow header from the row,
+ * and /api lists the rows.  A handler writes one JSON object into r->out
+ * and sets r->status; it never touches HTTP.  Endpoints whose data comes
+ * with a later issue (events, entities, facts, ...) are stubs that answer
+ * an empty list with "available": false, so the web page can say "no
+ * events yet" today and needs no change when a real handler replaces the
+ * stub.  Article objects come from chr_article_json, so the server and
+ * `chronicle article --json` can never disagree.
+ */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- articles ---- */
+
+#define EXCERPT_BYTES 280
+
+/* A short plain excerpt of text: whitespace runs folded to one space, cut
+ * at a word boundary before EXCERPT_BYTES, never inside a UTF-8
+ * sequence. */
+static void put_excerpt(srv_buf *b, const char *text)
+{
+	char tmp[EXCERPT_BYTES + 8];
+	size_t n = 0;
+	const char *p = text ? text : "";
+	int space = 0, cut = 0;
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	for (; *p; p++) {
+		int ws = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+		if (ws) {
+			space = 1;
+			continue;
+		}
+		if (n + 2 > EXCERPT_BYTES) {
+			cut = 1;
+			break;
+		}
+		if (space && n)
+			tmp[n++] = ' ';
+		space = 0;
+		tmp[n++] = *p;
+	}
+	if (cut) {
+		size_t k = n;
+		while (k > 0 && tmp[k - 1] != ' ')
+			k--;
+		if (k > EXCERPT_BYTES / 2)
+			n = k - 1;
+		while (n > 0 && ((unsigned char)tmp[n] & 0xc0) == 0x80)
+			n--; /* stay on a character boundary */
+		memcpy(tmp + n, "\xe2\x80\xa6", 3); /* … */
+		n += 3;
+	}
+	sb_jstrn(b, tmp, n);
+}
+
+/* The list form of an article: the fields a list shows, without the
+ * full text. */
+static void put_summary(srv_buf *b, const chr_article *a)
+{
+	sb_puts(b, "{");
+	sb_key(b, "id");
+	sb_jstr(b, chr_article_id(a));
+	sb_key(b, "headline");
+	sb_jstr(b, chr_article_headline(a));
+	sb_key(b, "published");
+	sb_jstr(b, chr_article_published(a));
+	sb_key(b, "published_from");
+	sb_jstr(b, chr_article_published_from(a));
+	sb_key(b, "dateline");
+	sb_jstr(b, chr_article_dateline(a));
+	sb_key(b, "outlet");
+	sb_jstr(b, chr_article_outlet(a));
+	sb_key(b, "agencies");
+	sb_puts(b, "[");
+	for (size_t i = 0; i < chr_article_agency_count(a); i++) {
+		if (i)
+			sb_puts(b, ",");
+		sb_jstr(b, chr_article_agency(a, i));
+	}
+	sb_puts(b, "]");
+	sb_key(b, "removed_count");
+	sb_printf(b, "%zu", chr_article_removed_count(a));
+	sb_key(b, "excerpt");
+	put_excerpt(b, chr_article_text(a));
+	sb_puts(b, "}");
+}
+
+typedef struct list_ctx {
+	srv_buf *b;
+	size_t n;
+} list_ctx;
+
+static int on_article(void *ctx, const chr_article *a)
+{
+	list_ctx *c = ctx;
+	if (c->n++)
+		sb_puts(c->b, ",");
+	put_summary(c->b, a);
+	return c->b->oom;
+}
+
+static void h_articles(srv_req *r, const char *id)
+{
+	(void)id;
+	size_t limit, offset;
+	if (srv_arg_count(r, "limit", SRV_DEFAULT_LIMIT, 1, SRV_MAX_LIMIT, &limit) ||
+	    srv_arg_count(r, "offset", 0, 0, SRV_MAX_OFFSET, &offset))
+		return;
+	const char *order = srv_arg(r, "order");
+	if (order && strcmp(order, "newest") && strcmp(order, "id")) {
+		srv_error(r, 400, "order must be newest or id");
+		return;
+	}
+	int by_id = order && !strcmp(order, "id");
+	int64_t total = chr_db_article_count(r->db);
+	srv_buf *b = &r->out;
+	sb_puts(b, "{");
+	sb_key(b, "total");
+	sb_printf(b, "%lld", (long long)total);
+	sb_key(b, "limit");
+	sb_printf(b, "%zu", limit);
+	sb_key(b, "offset");
+	sb_printf(b, "%zu", offset);
+	sb_key(b, "order");
+	sb_jstr(b, by_id ? "id" : "newest");
+	sb_key(b, "articles");
+	sb_puts(b, "[");
+	list_ctx c = { b, 0 };
+	chr_status st = by_id
+		? chr_db_articles(r->db, limit, offset, on_article, &c)
+		: chr_db_articles_newest(r->db, limit, offset, on_article, &c);
+	if (st && st != CHR_EINTERRUPTED) {
+		srv_error(r, 503, "cannot list articles: %s", chr_db_errmsg(r->db));
+		return;
+	}
+	sb_puts(b, "]}");
+}
+
+static void h_article(srv_req *r, const char *id)
+{
+	chr_article *a = NULL;
+	chr_status st = chr_db_article(r->db, id, &a);
+	if (st == CHR_ENOTFOUND) {
+		srv_error(r, 404, "no article with id '%.200s'", id);
+		return;
+	}
+	if (st) {
+		srv_error(r, 503, "cannot read the article: %s", chr_strerror(st));
+		return;
+	}
+	size_t len;
+	char *js = chr_article_json(a, &len);
+	chr_article_free(a);
+	if (!js) {
+		srv_error(r, 503, "out of memory");
+		return;
+	}
+	sb_put(&r->out, js, len);
+	chr_free(js);
+}
+
+/* ---- search ---- */
+
+typedef struct hit_ctx {
+	srv_buf *b;
+	size_t n, limit;
+} hit_ctx;
+
+static int on_hit(void *ctx, const chr_hit *h)
+{
+	hit_ctx *c = ctx;
+	if (c->n++ >= c->limit)
+		return 1; /* the extra row only says there is more */
+	srv_buf *b = c->b;
+	if (c->n > 1)
+		sb_puts(b, ",");
+	sb_puts(b, "{");
+	sb_key(b, "id");
+	sb_jstr(b, h->id);
+	sb_key(b, "headline");
+	sb_jstr(b, h->headline);
+	sb_key(b, "published");
+	sb_jstr(b, h->published);
+	sb_key(b, "snippet");
+	sb_jstr(b, h->snippet);
+	sb_key(b, "score");
+	sb_printf(b, "%.4f", h->score);
+	sb_puts(b, "}");
+	return b->oom;
+}
+
+static void h_search(srv_req *r, const char *id)
+{
+	(void)id;
+	size_t limit, offset;
+	if (srv_arg_count(r, "limit", SRV_SEARCH_LIMIT, 1, SRV_SEARCH_MAX_LIMIT, &limit) ||
+	    srv_arg_count(r, "offset", 0, 0, SRV_MAX_OFFSET, &offset))
+		return;
+	const char *q = srv_arg(r, "q");
+	if (!q || !*q) {
+		srv_error(r, 400, "missing query: use /api/search?q=WORDS");
+		return;
+	}
+	srv_buf *b = &r->out;
+	sb_puts(b, "{");
+	sb_key(b, "query");
+	sb_jstr(b, q);
+	sb_key(b, "limit");
+	sb_printf(b, "%zu", limit);
+	sb_key(b, "offset");
+	sb_printf(b, "%zu", offset);
+	sb_key(b, "results");
+	sb_puts(b, "[");
+	hit_ctx c = { b, 0, limit };
+	chr_status st = chr_db_search(r->db, q, limit + 1, offset, on_hit, &c);
+	if (st == CHR_EQUERY) {
+		srv_error(r, 400, "malformed query: %s", chr_db_errmsg(r->db));
+		return;
+	}
+	if (st && st != CHR_EINTERRUPTED) {
+		srv_error(r, 503, "search failed: %s", chr_db_errmsg(r->db));
+		return;
+	}
+	sb_puts(b, "]");
+	sb_key(b, "has_more");
+	sb_puts(b, c.n > limit ? "true" : "false");
+	sb_puts(b, "}");
+}
+
+/* ---- POST /api/articles ---- */
+
+#define MAX_REASONS 20
+
+typedef struct post_ctx {
+	chr_ingest *ing;
+	chr_status fatal;
+	uint64_t rejected;
+	srv_buf reasons; /* JSON array items */
+} post_ctx;
+
+static void on_reject(void *ctx, const char *where, chr_status st,
+		      const char *why)
+{
+	post_ctx *c = ctx;
+	(void)st;
+	if (c->rejected++ >= MAX_REASONS)
+		return;
+	if (c->reasons.len)
+		sb_puts(&c->reasons, ",");
+	sb_puts(&c->reasons, "{\"where\":");
+	sb_jstr(&c->reasons, where);
+	sb_puts(&c->reasons, ",\"reason\":");
+	sb_jstr(&c->reasons, why);
+	sb_puts(&c->reasons, "}");
+}
+
+static int on_doc(void *ctx, const chr_doc *d)
+{
+	post_ctx *c = ctx;
+	chr_status st = chr_ingest_doc(c->ing, d);
+	if (st)
+		c->fatal = st;
+	return st != CHR_OK;
+}
+
+/* Is the request body one JSON document rather than JSON Lines? */
+static int single_json(srv_req *r)
+{
+	const char *ct = srv_header(r, "Content-Type");
+	if (!ct)
+		return 0;
+	while (*ct == ' ')
+		ct++;
+	size_t n = strcspn(ct, "; ");
+	return n == 16 && !strncasecmp(ct, "application/json", 16);
+}
+
+static void h_post_articles(srv_req *r, const char *id)
+{
+	(void)id;
+	char *body = r->body;
+	size_t len = r->body_len;
+	size_t i = 0;
+	while (i < len && (body[i] == ' ' || body[i] == '\n' ||
+			   body[i] == '\r' || body[i] == '\t'))
+		i++;
+	if (i == len) {
+		srv_error(r, 400, "empty body: send a JSON article or JSON Lines");
+		return;
+	}
+	if (body[i] != '{') {
+		srv_error(r, 400, "the body must be a JSON object per line "
+			  "(an array is not accepted: send JSON Lines)");
+		return;
+	}
+	if (single_json(r)) {
+		/* one JSON document, possibly pretty-printed: raw line breaks
+		 * cannot occur inside JSON strings, so folding them to spaces
+		 * makes it one line without changing its meaning */
+		for (size_t k = 0; k < len; k++)
+			if (body[k] == '\n' || body[k] == '\r')
+				body[k] = ' ';
+	}
+
+	post_ctx c;
+	memset(&c, 0, sizeof c);
+	chr_ingest_opts o;
+	memset(&o, 0, sizeof o);
+	o.batch = (size_t)-1; /* one transaction: all or nothing */
+	o.on_reject = on_reject;
+	o.ctx = &c;
+	chr_status st = chr_ingest_new(r->db, &o, &c.ing);
+	chr_reader *rd = NULL;
+	if (!st)
+		st = chr_reader_new("post", CHR_FORMAT_JSONL, 0, on_doc, on_reject,
+				    &c, &rd);
+	if (!st)
+		st = chr_reader_feed(rd, body, len);
+	if (!st)
+		st = chr_reader_finish(rd);
+	chr_reader_free(rd);
+	if (st == CHR_EINTERRUPTED && c.fatal)
+		st = c.fatal;
+	chr_ingest_stats stats;
+	memset(&stats, 0, sizeof stats);
+	if (!st && !c.rejected)
+		st = chr_ingest_finish(c.ing, &stats);
+	chr_ingest_free(c.ing); /* rolls back anything not finished */
+
+	if (st == CHR_ENOMEM) {
+		srv_error(r, 503, "out of memory");
+	} else if (st) {
+		srv_error(r, 503, "cannot store: %s: %s", chr_strerror(st),
+			  chr_db_errmsg(r->db));
+	} else if (c.rejected) {
+		srv_buf *b = &r->out;
+		sb_puts(b, "{\"error\":");
+		sb_jstr(b, c.rejected == 1 ? "1 input rejected; nothing was stored"
+			   : "inputs rejected; nothing was stored");
+		sb_printf(b, ",\"stored\":0,\"rejected\":%llu,\"reasons\":[",
+			  (unsigned long long)c.rejected);
+		if (c.reasons.p)
+			sb_put(b, c.reasons.p, c.reasons.len);
+		sb_puts(b, "]}");
+		r->status = 400;
+	} else if (!stats.stored && !stats.duplicates) {
+		srv_error(r, 400, "no articles in the body");
+	} else {
+		sb_printf(&r->out, "{\"stored\":%llu,\"duplicates\":%llu,"
+			  "\"rejected\":0,\"total\":%lld}",
+			  (unsigned long long)stats.stored,
+			  (unsigned long long)stats.duplicates,
+			  (long long)chr_db_article_count(r->db));
+		r->status = 201;
+	}
+	sb_free(&c.reasons);
+}
+
+/* ---- service ---- */
+
+static void h_status(srv_req *r, const char *id)
+{
+	(void)id;
+	sb_printf(&r->out, "{\"name\":\"chronicle\",\"version\":");
+	sb_jstr(&r->out, chr_version());
+	sb_printf(&r->out, ",\"schema\":%d,\"articles\":%lld,\"post_needs_token\":%s}",
+		  chr_db_schema_version(), (long long)chr_db_article_count(r->db),
+		  r->cfg->token ? "true" : "false");
+}
+
+/* ---- stubs for data that later issues compute ---- */
+
+/* An empty list, marked as not available yet, under key; what names the
+ * data in the note. */
+static void stub_list(srv_req *r, const char *key, const char *what,
+		      const char *issue)
+{
+	srv_buf *b = &r->out;
+	sb_puts(b, "{");
+	sb_key(b, key);
+	sb_puts(b, "[]");
+	sb_key(b, "total");
+	sb_puts(b, "0");
+	sb_key(b, "available");
+	sb_puts(b, "false");
+	sb_key(b, "note");
+	sb_printf(b, "\"%s not computed yet (coming with issue %s)\"", what, issue);
+	sb_puts(b, "}");
+}
+
+static void h_events(srv_req *r, const char *id)
+{
+	(void)id;
+	stub_list(r, "events", "Events are", "6");
+}
+
+static void h_event(srv_req *r, const char *id)
+{
+	srv_error(r, 404, "no event with id '%.200s' (events come with issue 6)", id);
+}
+
+static void h_storylines(srv_req *r, const char *id)
+{
+	(void)id;
+	stub_list(r, "storylines", "Storylines are", "6");
+}
+
+static void h_entities(srv_req *r, const char *id)
+{
+	(void)id;
+	stub_list(r, "entities", "Entities are", "4");
+}
+
+static void h_entity(srv_req *r, const char *id)
+{
+	srv_error(r, 404, "no entity with id '%.200s' (entities come with issue 4)", id);
+}
+
+static void h_facts(srv_req *r, const char *id)
+{
+	(void)id;
+	stub_list(r, "facts", "Facts are", "7");
+}
+
+static void h_conflicts(srv_req *r, const char *id)
+{
+	(void)id;
+	stub_list(r, "conflicts", "Conflicts are", "7");
+}
+
+static void h_timeline(srv_req *r, const char *id)
+{
+	(void)id;
+	stub_list(r, "entries", "The timeline is", "7");
+}
+
+/* ---- the route table ---- */
+
+#define GET_ONLY "GET, HEAD"
+#define GET_POST "GET, HEAD, POST"
+
+static void h_index(srv_req *r, const char *id);
+
+static const srv_route routes[] = {
+	{ "/api", 0, h_index, NULL, GET_ONLY },
+	{ "/api/status", 0, h_status, NULL, GET_ONLY },
+	{ "/api/articles", 0, h_articles, h_post_articles, GET_POST },
+	{ "/api/articles", 1, h_article, NULL, GET_ONLY },
+	{ "/api/search", 0, h_search, NULL, GET_ONLY },
+	/* stubs until their issues land */
+	{ "/api/events", 0, h_events, NULL, GET_ONLY },
+	{ "/api/events", 1, h_event, NULL, GET_ONLY },
+	{ "/api/storylines", 0, h_storylines, NULL, GET_ONLY },
+	{ "/api/entities", 0, h_entities, NULL, GET_ONLY },
+	{ "/api/entities", 1, h_entity, NULL, GET_ONLY },
+	{ "/api/facts", 0, h_facts, NULL, GET_ONLY },
+	{ "/api/conflicts", 0, h_conflicts, NULL, GET_ONLY },
+	{ "/api/timeline", 0, h_timeline, NULL, GET_ONLY },
+};
+#define N_ROUTES (sizeof routes / sizeof routes[0])
+
+static void h_index(srv_req *r, const char *id)
+{
+	(void)id;
+	srv_buf *b = &r->out;
+	sb_puts(b, "{\"name\":\"chronicle\",\"version\":");
+	sb_jstr(b, chr_version());
+	sb_puts(b, ",\"docs\":\"docs/api.md\",\"endpoints\":[");
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		char path[96];
+		snprintf(path, sizeof path, "%s%s", routes[i].path,
+			 routes[i].has_id ? "/{id}" : "");
+		sb_puts(b, i ? ",{" : "{");
+		sb_key(b, "path");
+		sb_jstr(b, path);
+		sb_key(b, "methods");
+		sb_jstr(b, routes[i].allow);
+		sb_puts(b, "}");
+	}
+	sb_puts(b, "]}");
+}
+
+const srv_route *srv_route_find(const char *path, char **id)
+{
+	*id = NULL;
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		const srv_route *rt = &routes[i];
+		size_t n = strlen(rt->path);
+		if (strncmp(path, rt->path, n))
+			continue;
+		if (!rt->has_id && path[n] == '\0')
+			return rt;
+		if (rt->has_id && path[n] == '/' && path[n + 1]) {
+			*id = strdup(path + n + 1);
+			return rt;
+		}
+	}
+	return NULL;
+}

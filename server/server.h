@@ -1,0 +1,125 @@
+/*
+ * server: internal declarations shared by the files in server/.
+ *
+ * Design note: a request is a srv_req.  server.c owns the HTTP side
+ * (libmicrohttpd, limits, headers, the body of a POST, one chr_db per
+ * worker thread); api.c owns the route table, where each endpoint is one
+ * row and one handler that writes JSON into r->out and sets r->status;
+ * static.c serves the assets compiled into the binary.  Adding
+ * /api/events later is one handler and one row in api.c.  Nothing here
+ * reaches past include/chronicle.h into the library.
+ */
+#ifndef CHR_SERVER_H
+#define CHR_SERVER_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chronicle.h"
+#include "serve.h"
+
+/* Limits (see docs/api.md). */
+#define SRV_MAX_URI 8192          /* request target bytes; 414 above */
+#define SRV_DEFAULT_LIMIT 50      /* list page size */
+#define SRV_MAX_LIMIT 500
+#define SRV_SEARCH_LIMIT 20
+#define SRV_SEARCH_MAX_LIMIT 100
+#define SRV_MAX_OFFSET 100000000u
+
+/* ---- growable output buffer with JSON helpers (json.c) ---- */
+
+typedef struct srv_buf {
+	char *p;
+	size_t len, cap;
+	int oom; /* an allocation failed; the content is incomplete */
+} srv_buf;
+
+void sb_put(srv_buf *b, const char *s, size_t n);
+void sb_puts(srv_buf *b, const char *s);
+void sb_printf(srv_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A JSON string literal for s[0, n) (invalid UTF-8 becomes U+FFFD,
+ * control bytes \u00XX), or null when s is NULL. */
+void sb_jstrn(srv_buf *b, const char *s, size_t n);
+void sb_jstr(srv_buf *b, const char *s);
+/* "key": then the value; k is a literal, trusted key. */
+void sb_key(srv_buf *b, const char *k);
+void sb_free(srv_buf *b);
+
+/* ---- requests ---- */
+
+typedef struct srv_req {
+	void *conn;               /* struct MHD_Connection * */
+	const char *method;       /* "GET", "HEAD", "POST", ... */
+	const char *path;         /* decoded path, no query */
+	size_t uri_len;           /* raw request target length */
+	const srv_config *cfg;
+	chr_db *db;               /* this worker's connection (lazy) */
+	const struct srv_route *route;
+	char *id;                 /* the {id} part of the path, malloc'd */
+	int started;
+	/* POST body */
+	char *body;
+	size_t body_len, body_cap;
+	int want_body;            /* a POST to a route that takes one */
+	int body_too_big;
+	size_t discarded;
+	/* response */
+	int status;
+	srv_buf out;
+	const char *allow;        /* Allow header for 405 */
+	int www_auth;             /* add WWW-Authenticate: Bearer */
+} srv_req;
+
+/* A handler writes its JSON object into r->out and sets r->status (200
+ * when left 0).  id is the decoded {id} path segment or NULL. */
+typedef void (*srv_handler)(srv_req *r, const char *id);
+
+typedef struct srv_route {
+	const char *path;   /* "/api/articles"; with has_id, the prefix
+			       before "/{id}" */
+	int has_id;
+	srv_handler get;    /* GET and HEAD */
+	srv_handler post;   /* POST (the body is in r->body) */
+	const char *allow;  /* "GET, HEAD" or "GET, HEAD, POST" */
+} srv_route;
+
+/* The route for path, or NULL; *id gets a malloc'd copy of the {id}
+ * segment when the route has one (NULL on allocation failure, with the
+ * route still returned). */
+const srv_route *srv_route_find(const char *path, char **id);
+
+/* An error response: {"error": message}. */
+void srv_error(srv_req *r, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A query-string argument (decoded, borrowed), or NULL. */
+const char *srv_arg(srv_req *r, const char *name);
+/* A request header, or NULL. */
+const char *srv_header(srv_req *r, const char *name);
+/* Parse the count argument name: absent gives def; a whole number in
+ * [lo, hi] is stored in *out.  Otherwise writes a 400 and returns -1. */
+int srv_arg_count(srv_req *r, const char *name, size_t def, size_t lo,
+		  size_t hi, size_t *out);
+/* This worker thread's database, opened on first use; NULL (with a 503
+ * written) when it cannot be opened. */
+chr_db *srv_db(srv_req *r);
+
+/* ---- static assets (static.c, generated table) ---- */
+
+/* Written at build time by scripts/embed.sh from server/assets/ (the
+ * Makefile renames its table); the last entry has a NULL name. */
+typedef struct srv_asset {
+	const char *name;          /* base name: "index.html" */
+	const unsigned char *data; /* NUL-terminated */
+	size_t len;                /* bytes, without the NUL */
+} srv_asset;
+
+extern const srv_asset srv_assets[];
+
+/* The asset served at path ("/" is "/index.html"), or NULL. */
+const srv_asset *srv_asset_find(const char *path);
+/* Content-Type for an asset name. */
+const char *srv_asset_type(const char *name);
+
+#endif

@@ -1,0 +1,147 @@
+#!/bin/sh
+# chronicle serve: the JSON API over loopback with curl: listing, one
+# article, search, errors (400, 401, 404, 405, 413, 414), path traversal,
+# POST ingest, and that the server still answers after all of it.
+. tests/cli/lib.sh
+
+if ! command -v curl >/dev/null 2>&1; then
+	if [ -n "${CI:-}" ]; then bad "curl is missing (make deps)"; else echo "skipped: curl is missing (make deps)"; fi
+	finish
+	exit $?
+fi
+
+mkdir -p "$T/in"
+printf 'Harbour strike ends\n\nPortsalt dock workers returned on Friday after a pay deal.\nRead more\n' >"$T/in/a1.txt"
+printf 'Bridge vote passes\n\nThe Elmford council approved the river bridge.\n' >"$T/in/a2.txt"
+printf '{"id":"j1","title":"Ferry timetable changes","date":"2024-05-02","text":"The Nettlecombe ferry will run hourly from June."}\n' >"$T/in/feed.jsonl"
+expect_rc 0 "ingest" chr ingest "$T/in"
+
+# start a server on a free port; sets SPID and URL
+start() {
+	"$CHR_BIN" --db "$T/db" serve --port 0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
+	SPID=$!
+	URL=""
+	n=0
+	while [ $n -lt 100 ] && [ -z "$URL" ]; do
+		URL=$(sed -n 's|^listening on \(http://[^ ]*\)/ .*|\1|p' "$T/serve.out")
+		[ -n "$URL" ] || sleep 0.1
+		n=$((n + 1))
+	done
+	[ -n "$URL" ]
+}
+stop() { kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; SPID=""; }
+trap '[ -n "$SPID" ] && stop; rm -rf "$T"' EXIT
+
+# status WANT DESCRIPTION PATH [curl options]: body in $T/body, headers in
+# $T/hdr; PATH is appended to $URL as it is (no dot-segment folding)
+status() {
+	want=$1; d=$2; p=$3; shift 3
+	CODE=$(curl -s --max-time 10 -o "$T/body" -D "$T/hdr" -w '%{http_code}' \
+		--path-as-is "$@" "$URL$p" 2>/dev/null)
+	if [ "$CODE" = "$want" ]; then ok; else bad "$d: HTTP $CODE, want $want: $(head -c 300 "$T/body")"; fi
+}
+body_has() { if grep -q -- "$2" "$T/body"; then ok; else bad "$1: body lacks $2: $(head -c 300 "$T/body")"; fi; }
+is_json_error() {
+	if grep -qi '^content-type: application/json; charset=utf-8' "$T/hdr" && grep -q '"error":' "$T/body"; then ok
+	else bad "$1: not a JSON {error}: $(head -c 200 "$T/body")"; fi
+}
+
+check "server starts on port 0" start
+check "prints a loopback URL" contains "$T/serve.out" "listening on http://127.0.0.1:"
+
+status 200 "list articles" /api/articles
+body_has "list has the total" '"total":3'
+body_has "list has an article" '"id":"a1"'
+check "JSON content type" grep -qi '^content-type: application/json; charset=utf-8' "$T/hdr"
+check "nosniff header" grep -qi '^x-content-type-options: nosniff' "$T/hdr"
+check "CSP header" grep -qi "^content-security-policy: default-src 'self'" "$T/hdr"
+status 200 "paged list" "/api/articles?limit=1&offset=1"
+check "one article on the page" [ "$(grep -o '"id":' "$T/body" | wc -l)" = 1 ]
+status 200 "newest first" "/api/articles?limit=1"
+body_has "dated article first" '"id":"j1"'
+status 400 "bad limit" "/api/articles?limit=-3"
+is_json_error "bad limit"
+
+status 200 "one article" /api/articles/a1
+body_has "article has its headline" '"headline":"Harbour strike ends"'
+body_has "article has the removed list" '"removed":\['
+status 404 "missing id" /api/articles/nosuch
+is_json_error "missing id"
+
+status 200 "search" "/api/search?q=Portsalt"
+body_has "search finds the article" '"id":"a1"'
+body_has "snippet marks the match" '\\u0002Portsalt\\u0003'
+status 400 "malformed query" "/api/search?q=%22dock"
+is_json_error "malformed query"
+body_has "malformed query says so" 'malformed query'
+status 400 "missing query" "/api/search"
+
+status 404 "traversal" "/../../etc/passwd"
+check "traversal leaks nothing" sh -c "! grep -q 'root:' '$T/body'"
+status 404 "encoded traversal" "/%2e%2e/%2e%2e/etc/passwd"
+check "encoded traversal leaks nothing" sh -c "! grep -q 'root:' '$T/body'"
+status 404 "traversal under assets" "/..%2f..%2fetc%2fpasswd"
+check "asset traversal leaks nothing" sh -c "! grep -q 'root:' '$T/body'"
+status 404 "unknown endpoint" /api/nothing
+is_json_error "unknown endpoint"
+
+head -c 200000 /dev/zero | tr '\0' a >"$T/long"
+CODE=$(curl -s --max-time 10 -o "$T/body" -w '%{http_code}' -G --data-urlencode "q@$T/long" "$URL/api/search")
+case "$CODE" in 414|400) ok;; *) bad "200 kB query: HTTP $CODE, want 414 or 400";; esac
+head -c 9000 /dev/zero | tr '\0' b >"$T/mid"
+CODE=$(curl -s --max-time 10 -o "$T/body" -w '%{http_code}' -G --data-urlencode "q@$T/mid" "$URL/api/search")
+if [ "$CODE" = 414 ] && grep -q '"error":' "$T/body"; then ok; else bad "9 kB query: HTTP $CODE, want 414 with JSON"; fi
+
+status 405 "DELETE" /api/articles -X DELETE
+check "405 names the allowed methods" grep -qi '^allow: GET, HEAD, POST' "$T/hdr"
+is_json_error "405"
+status 405 "POST to a read-only endpoint" /api/search -X POST --data-binary '{}'
+
+printf '{"id":"t1","title":"Half an artic' >"$T/trunc.json"
+status 400 "truncated JSON POST" /api/articles -H 'Content-Type: application/json' --data-binary "@$T/trunc.json"
+body_has "truncated POST says why" 'truncated'
+status 400 "empty POST" /api/articles --data-binary ''
+status 400 "array POST" /api/articles --data-binary '[{"text":"x"}]'
+printf '{"id":"p1","title":"Quarry reopens",\n "text":"The Wexley quarry reopened on Tuesday after an inspection."}\n' >"$T/post.json"
+status 201 "POST an article" /api/articles -H 'Content-Type: application/json' --data-binary "@$T/post.json"
+body_has "POST counts" '"stored":1'
+status 200 "POSTed article is searchable" "/api/search?q=Wexley"
+body_has "search finds the POSTed article" '"id":"p1"'
+status 201 "POST again is a duplicate" /api/articles -H 'Content-Type: application/json' --data-binary "@$T/post.json"
+body_has "duplicate counted" '"duplicates":1'
+printf '{"id":"m1","text":"Ok line."}\n{"id":"m2","text":\n' >"$T/mixed.jsonl"
+status 400 "JSON Lines with a bad line" /api/articles --data-binary "@$T/mixed.jsonl"
+status 404 "a rejected batch stores nothing" /api/articles/m1
+
+status 200 "stub events" /api/events
+body_has "stub is marked" '"available":false'
+status 200 "stub timeline" /api/timeline
+status 200 "API index" /api
+status 200 "web page" /
+check "page is HTML" grep -qi '^content-type: text/html' "$T/hdr"
+status 200 "script" /app.js
+status 200 "HEAD" /api/status -I
+check "server still answers" sh -c "curl -sf '$URL/api/status' | grep -q '\"articles\":4'"
+stop
+
+# with a token, POST needs it; a small body limit gives 413
+check "server starts with a token" start --token s3cret --max-body 1k
+status 401 "POST without a token" /api/articles --data-binary "@$T/post.json"
+check "401 asks for a bearer token" grep -qi '^www-authenticate: Bearer' "$T/hdr"
+status 401 "POST with a wrong token" /api/articles -H 'Authorization: Bearer nope' --data-binary "@$T/post.json"
+printf '{"id":"q2","title":"Lock keepers vote","text":"Canal lock keepers in Brindmoor voted to accept the offer."}\n' >"$T/post2.json"
+status 201 "POST with the token" /api/articles -H 'Authorization: Bearer s3cret' --data-binary "@$T/post2.json"
+head -c 5000 /dev/zero | tr '\0' x >"$T/big"
+status 413 "body over the limit" /api/articles -H 'Authorization: Bearer s3cret' --data-binary "@$T/big"
+status 200 "reads need no token" /api/articles/q2
+check "server still answers" sh -c "curl -sf '$URL/api/status' >/dev/null"
+stop
+
+expect_rc 2 "bad port is a usage error" chr serve --port 99999
+"$CHR_BIN" --db "$T/db" serve --bind 0.0.0.0 --port 0 >"$T/serve.out" 2>"$T/serve.err" &
+SPID=$!
+n=0
+while [ $n -lt 100 ] && ! grep -q listening "$T/serve.out"; do sleep 0.1; n=$((n + 1)); done
+check "binding beyond loopback warns" grep -q 'warning' "$T/serve.err"
+stop
+finish
