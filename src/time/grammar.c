@@ -16,6 +16,13 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#ifndef MONTH_SLACK
+#define MONTH_SLACK 2
+#endif
+#ifndef DAY_SLACK
+#define DAY_SLACK 60
+#endif
+
 int g_wordis(const gctx *g, size_t i, const char *lower)
 {
 	if (i >= g->n || g->t[i].kind != TK_WORD)
@@ -327,14 +334,22 @@ time_date g_wday(const gctx *g, int wd, int tense)
 	return time_add_days(d, off);
 }
 
+/* Tense moves a date to the neighbouring year only when the same-year
+ * reading is clearly on the wrong side of the document date; otherwise
+ * the nearest reading wins. */
 int g_month_year(const gctx *g, int m, int tense)
 {
 	if (g->dct.y <= 0)
 		return 0;
-	if (tense < 0)
-		return m <= g->dct.m ? g->dct.y : g->dct.y - 1;
-	if (tense > 0)
-		return m >= g->dct.m ? g->dct.y : g->dct.y + 1;
+	int diff = m - g->dct.m;
+	if (tense < 0 && diff > MONTH_SLACK)
+		return g->dct.y - 1;
+	if (tense > 0 && diff < -MONTH_SLACK)
+		return g->dct.y + 1;
+	if (diff > 6)
+		return g->dct.y - 1;
+	if (diff < -6)
+		return g->dct.y + 1;
 	return g->dct.y;
 }
 
@@ -344,17 +359,14 @@ int g_md_year(const gctx *g, int m, int d, int tense)
 		return 0;
 	long z = time_days(g->dct.y, g->dct.m, g->dct.d);
 	int y = g->dct.y;
-	long here = time_days(y, m, d);
-	if (tense < 0)
-		return here <= z + 1 ? y : y - 1;
-	if (tense > 0)
-		return here >= z - 1 ? y : y + 1;
-	/* nearest of last, this and next year */
-	long dp = labs(time_days(y - 1, m, d) - z), dn = labs(time_days(y + 1, m, d) - z);
-	long dh = labs(here - z);
-	if (dp < dh && dp < dn)
+	long diff = time_days(y, m, d) - z;
+	if (tense < 0 && diff > DAY_SLACK)
 		return y - 1;
-	if (dn < dh && dn < dp)
+	if (tense > 0 && diff < -DAY_SLACK)
+		return y + 1;
+	if (diff > 183)
+		return y - 1;
+	if (diff < -183)
 		return y + 1;
 	return y;
 }

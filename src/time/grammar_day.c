@@ -393,15 +393,10 @@ size_t p_deictic(const gctx *g, size_t i, gres *r)
 		g_set(r, CHR_TIMEX_DATE, "PRESENT_REF");
 		return k + 1;
 	}
-	if (g_word(g, k, W_RECENTLY) || g_word(g, k, W_LATELY) ||
-	    g_word(g, k, W_PREVIOUSLY) || g_word(g, k, W_FORMERLY)) {
+	/* "previously" and "formerly" mark order more than time: TimeBank
+	 * leaves most of them unannotated, as it does "soon" */
+	if (g_word(g, k, W_RECENTLY) || g_word(g, k, W_LATELY)) {
 		g_set(r, CHR_TIMEX_DATE, "PAST_REF");
-		return k + 1;
-	}
-	if (g_word(g, k, W_SOON) && !g_word(g, k + 1, W_AFTER) &&
-	    !g_word(g, k + 1, W_AS) &&
-	    !(k > 0 && (g_word(g, k - 1, W_AS) || g_word(g, k - 1, W_HOW)))) {
-		g_set(r, CHR_TIMEX_DATE, "FUTURE_REF");
 		return k + 1;
 	}
 	if (g_word(g, k, W_THESE) && g_cls(g, k + 1, LC_UNIT) == TU_DAY &&
@@ -417,6 +412,18 @@ size_t p_deictic(const gctx *g, size_t i, gres *r)
 		}
 		if (g_word(g, j, W_PRESENT)) {
 			g_set(r, CHR_TIMEX_DATE, "PRESENT_REF");
+			return j + 1;
+		}
+		/* "the year": this year, or a year-long stretch after "for" */
+		if (g_cls(g, j, LC_UNIT) == TU_YEAR && !g_plural(g, j) && base.y > 0 &&
+		    !g_word(g, j + 1, W_OF) && !(g_num(g, j + 1)) &&
+		    !g_word(g, j + 1, W_BEFORE) && !g_word(g, j + 1, W_AFTER) &&
+		    !(g_punct(g, j + 1, '-'))) {
+			if (k > 0 && (g_word(g, k - 1, W_FOR) || g_word(g, k - 1, W_DURING) ||
+				      g_word(g, k - 1, W_OVER) || g_word(g, k - 1, W_THROUGH)))
+				g_dur(r, 1, TU_YEAR, 0);
+			else
+				g_year(r, base.y);
 			return j + 1;
 		}
 		int near = 0;

@@ -59,7 +59,8 @@ static void recent_quarter(const gctx *g, gres *r, int yoff)
 		g_set(r, CHR_TIMEX_DATE, "XXXX-QX");
 		return;
 	}
-	time_date d = time_add_months(g->dct, -1);
+	/* reports come after the quarter: early in a quarter it is the last */
+	time_date d = time_add_months(g->dct, -2);
 	g_quarter(r, d.y + yoff, (d.m - 1) / 3 + 1);
 }
 
@@ -571,11 +572,22 @@ size_t p_quarter(const gctx *g, size_t i, gres *r)
 		    (g_cls(g, k, LC_UNIT) == TU_YEAR && g_punct(g, k + 1, '-') &&
 		     (g_word(g, k + 2, W_EARLIER) || g_word(g, k + 2, W_AGO))))) {
 		size_t e = g_word(g, k, W_YEAR_AGO) ? k + 1 : k + 3;
-		if (g_cls(g, e, LC_UNIT) == TU_QUARTER && !g_plural(g, e)) {
+		if ((g_cls(g, e, LC_UNIT) == TU_QUARTER && !g_plural(g, e)) ||
+		    g_wordis(g, e, "period")) {
 			recent_quarter(g, r, -1);
 			return e + 1;
 		}
 		return 0;
+	}
+	/* "year-earlier results": the year before the document's */
+	if (!the && (g_word(g, k, W_YEAR_AGO) ||
+		     (g_cls(g, k, LC_UNIT) == TU_YEAR && !g_plural(g, k) &&
+		      g_punct(g, k + 1, '-') && g_adj(g, k + 1) && g_adj(g, k + 2) &&
+		      (g_word(g, k + 2, W_EARLIER) || g_word(g, k + 2, W_AGO))))) {
+		if (g->dct.y <= 0)
+			return 0;
+		g_year(r, g->dct.y - 1);
+		return g_word(g, k, W_YEAR_AGO) ? k + 1 : k + 3;
 	}
 	if (!the && (g_word(g, k, W_THIS) || g_word(g, k, W_LAST) || g_word(g, k, W_NEXT)) &&
 	    g_cls(g, k + 1, LC_UNIT) == TU_YEAR && g_punct(g, k + 2, '\'') &&
@@ -602,6 +614,8 @@ size_t p_quarter(const gctx *g, size_t i, gres *r)
 	int u = g_cls(g, k, LC_UNIT);
 	if ((u != TU_QUARTER && u != TU_HALF) || g_plural(g, k))
 		return 0;
+	if (hy && the)
+		return 0; /* "the third-quarter profit": the article is the noun's */
 	int nparts = u == TU_QUARTER ? 4 : 2;
 	if (q < 1 || q > nparts)
 		return 0;

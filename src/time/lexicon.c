@@ -102,7 +102,6 @@ static const lex_def defs[] = {
 	{"hourly", LC_LY, TU_HOUR, 0, 0, 0}, {"daily", LC_LY, TU_DAY, 0, 0, 0},
 	{"nightly", LC_LY, TU_NIGHT, 0, 0, 0}, {"weekly", LC_LY, TU_WEEK, 0, 0, 0},
 	{"monthly", LC_LY, TU_MONTH, 0, 0, 0},
-	{"quarterly", LC_LY, TU_QUARTER, 0, 0, 0},
 	{"yearly", LC_LY, TU_YEAR, 0, 0, 0}, {"annually", LC_LY, TU_YEAR, 0, 0, 0},
 	/* parts of the day */
 	{"morning", LC_PART, PD_MO, 0, 0, 0}, {"mornings", LC_PART, PD_MO, 0, 0, P},
