@@ -150,6 +150,8 @@ static chr_status store_one(chr_ingest *g, chr_article *a, const char *where,
 		st = store_put_article(g->db, a, NULL);
 	if (prof)
 		prof_add("store", prof_now() - t0);
+	if (!st) /* time expressions, for events, facts and timelines */
+		st = store_put_timexes(g->db, a);
 	if (!st) { /* entities: merged across articles in the store */
 		uint64_t t1 = prof ? prof_now() : 0;
 		st = store_put_entities(g->db, a);

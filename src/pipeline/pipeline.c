@@ -16,6 +16,7 @@
 #include "meta/meta.h"
 #include "pipeline/profile.h"
 #include "text/text.h"
+#include "time/time.h"
 
 /* Content identity: stable across runs and machines (fixed seed). */
 #define CONTENT_SEED 0x6368726f6e69636cULL /* "chronicl" */
@@ -49,6 +50,7 @@ static const stage stages[] = {
 	{ "clean", clean_run },
 	{ "meta", meta_run },
 	{ "text", text_run },
+	{ "time", time_run },
 	{ "entities", entities_run },
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])

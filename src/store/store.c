@@ -60,6 +60,11 @@ static const char *const migrations[] = {
 	"  end INTEGER NOT NULL, eid INTEGER NOT NULL, flags INTEGER NOT NULL,"
 	"  role TEXT, PRIMARY KEY (doc, start)) WITHOUT ROWID;"
 	"CREATE INDEX entity_mentions_eid ON entity_mentions(eid, doc);",
+	/* 3 -> 4: time expressions per article (src/store/timexes.c) */
+	"CREATE TABLE timexes (doc INTEGER NOT NULL, start INTEGER NOT NULL,"
+	"  end INTEGER NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL,"
+	"  mod TEXT, PRIMARY KEY (doc, start)) WITHOUT ROWID;"
+	"CREATE INDEX timexes_value ON timexes(value);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -91,6 +96,10 @@ static const char *const sql[ST_COUNT_] = {
 		" bm25(articles_fts, 4.0, 1.0) AS score"
 		" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
 		" WHERE articles_fts MATCH ?1 ORDER BY score LIMIT ?2 OFFSET ?3",
+	/* time expressions (src/store/timexes.c) */
+	[ST_TX_PUT] =
+		"INSERT OR REPLACE INTO timexes (doc, start, end, type, value, mod)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	/* entities (src/store/entities.c) */
 	[ST_EN_BY_KEY] = "SELECT eid, score FROM entities WHERE key = ?1",
 	[ST_EN_BY_SKEY] =

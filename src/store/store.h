@@ -45,6 +45,8 @@ enum store_stmt {
 	ST_DD_MEMBERS,
 	ST_DD_OF_ARTICLE,
 	ST_DD_PARA_OTHERS,
+	/* time expressions (src/store/timexes.c) */
+	ST_TX_PUT,
 	/* entities (src/store/entities.c) */
 	ST_EN_BY_KEY,
 	ST_EN_BY_SKEY,
@@ -84,6 +86,10 @@ void store_rollback(chr_db *db);
  * non-NULL, gets a malloc'd copy of the stored id).  Id collisions with
  * different content get a suffix ("-2", "-3", ...); a->id is updated. */
 chr_status store_put_article(chr_db *db, chr_article *a, char **existing_id);
+
+/* Store the article's time expressions (a->rowid set), inside the open
+ * transaction. */
+chr_status store_put_timexes(chr_db *db, const chr_article *a);
 
 /* Resolve and store the entity mentions of a stored article (a->rowid
  * set), inside the open transaction. */

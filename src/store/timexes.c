@@ -1,0 +1,31 @@
+/*
+ * timexes: time expressions per stored article.
+ *
+ * Design note: the events, facts and timeline stages ask "which dates does
+ * this article talk about", so each expression is a row (doc, span, type,
+ * normalised value) with an index on the value; the span lets a reader
+ * quote the words the date came from.
+ */
+#include "store.h"
+
+chr_status store_put_timexes(chr_db *db, const chr_article *a)
+{
+	for (size_t i = 0; i < a->timexes.n; i++) {
+		const chr_timex *t = &a->timexes.v[i];
+		sqlite3_stmt *s = store_stmt(db, ST_TX_PUT);
+		if (!s)
+			return CHR_EDB;
+		sqlite3_bind_int64(s, 1, a->rowid);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)t->start);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)t->end);
+		sqlite3_bind_text(s, 4, chr_timex_type_name(t->type), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, t->value, -1, SQLITE_STATIC);
+		if (t->mod[0])
+			sqlite3_bind_text(s, 6, t->mod, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(db, "store time expression");
+	}
+	return CHR_OK;
+}
