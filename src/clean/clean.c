@@ -153,8 +153,8 @@ chr_status clean_run(chr_article *a)
 		goto out;
 
 	/* write the clean text and the removed list in input order */
-	buf outb;
-	buf_init(&outb, text.len + 64);
+	buf outb; /* paragraphs joined by "\n\n": two bytes more per paragraph */
+	buf_init(&outb, text.len + 2 * ps.n + 64);
 	for (size_t i = 0; i < ps.n && !st; i++) {
 		clean_para *p = &ps.v[i];
 		const char *s = t + p->off;
