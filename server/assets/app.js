@@ -75,6 +75,34 @@
     return frag;
   }
 
+  /* The words of a search query (operators and syntax dropped), as one
+   * case-insensitive pattern; prefix* matches any ending.  null if none. */
+  function queryPattern(q) {
+    const words = String(q || '').replace(/\b(AND|OR|NOT|NEAR)\b/g, ' ')
+      .match(/[\p{L}\p{N}]+\*?/gu) || [];
+    if (!words.length) return null;
+    const alts = words.map((w) => {
+      const prefix = w.endsWith('*');
+      const base = (prefix ? w.slice(0, -1) : w).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return base + (prefix ? '[\\p{L}\\p{N}]*' : '');
+    });
+    return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alts.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+  }
+
+  /* text with the pattern's matches as <mark>, as a list of nodes. */
+  function highlighted(text, re) {
+    if (!re) return [text];
+    const out = [];
+    let last = 0;
+    for (const m of text.matchAll(re)) {
+      if (!m[0]) continue;
+      out.push(text.slice(last, m.index), h('mark', { text: m[0] }));
+      last = m.index + m[0].length;
+    }
+    out.push(text.slice(last));
+    return out;
+  }
+
   /* ---- formatting ---- */
 
   const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July',
@@ -256,10 +284,13 @@
 
     const body = h('div', { class: 'body' });
     const paras = String(a.text || '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
-    paras.forEach((p) => body.appendChild(h('p', { text: p })));
+    const hl = queryPattern(q.get('hl'));
+    paras.forEach((p) => body.appendChild(h('p', {}, highlighted(p, hl))));
     if (!paras.length) body.appendChild(h('p', { class: 'muted', text: 'Nothing was left after cleaning.' }));
 
-    show(crumbs(a.headline || a.id),
+    const back = q.get('hl') ? h('p', { class: 'back' },
+      h('a', { href: '#/search?q=' + encodeURIComponent(q.get('hl')), text: `← Back to the results for “${q.get('hl')}”` })) : null;
+    show(back || crumbs(a.headline || a.id),
       h('div', { class: 'article-layout' },
         h('article', { class: 'story' },
           h('h1', { class: 'story-title', text: a.headline || a.id }),
@@ -328,7 +359,7 @@
       h('strong', { class: 'q', text: `“${query}”` })));
     const ol = h('ol', { class: 'results', start: offset + 1 });
     d.results.forEach((r) => ol.appendChild(h('li', { class: 'result' },
-      h('h2', { class: 'card-title' }, h('a', { href: articleHref(r.id), text: r.headline || r.id })),
+      h('h2', { class: 'card-title' }, h('a', { href: articleHref(r.id) + '?hl=' + encodeURIComponent(query), text: r.headline || r.id })),
       h('p', { class: 'meta' }, r.published ? h('time', { datetime: r.published, text: fmtDate(r.published) })
         : h('span', { class: 'undated', text: 'date unknown' })),
       h('p', { class: 'snippet' }, snippet(r.snippet)))));

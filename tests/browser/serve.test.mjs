@@ -125,9 +125,14 @@ test('search shows highlighted matches', async () => {
   const text = await page.locator('.results').textContent();
   assert.ok(!/[\u0002\u0003]/.test(text), 'no raw markers');
   await shot('04-search');
-  // and a result leads to its article
+  // and a result leads to its article, with the words highlighted there
   await page.locator('.result .card-title a').first().click();
   await page.locator('.story-title').waitFor();
+  const inText = page.locator('.body mark').first();
+  await inText.waitFor();
+  assert.equal((await inText.textContent()).toLowerCase(), word.toLowerCase());
+  assert.match(await page.locator('.back a').textContent(), /Back to the results/);
+  await shot('05-article-from-search');
 });
 
 test('a malformed query explains itself instead of failing', async () => {
@@ -137,7 +142,7 @@ test('a malformed query explains itself instead of failing', async () => {
   await err.waitFor();
   assert.match(await err.textContent(), /could not be run/);
   assert.match(await err.textContent(), /malformed query/);
-  await shot('05-search-error');
+  await shot('06-search-error');
 });
 
 test('views whose data is not built yet say so', async () => {
@@ -150,7 +155,7 @@ test('views whose data is not built yet say so', async () => {
   }
   await page.goto(BASE + '/#/timeline');
   await page.locator('[data-empty="timeline"]').waitFor();
-  await shot('06-timeline-empty');
+  await shot('07-timeline-empty');
 });
 
 test('data is shown as text, never as markup', async () => {

@@ -46,7 +46,12 @@ is_json_error() {
 	else bad "$1: not a JSON {error}: $(head -c 200 "$T/body")"; fi
 }
 
-check "server starts on port 0" start
+if ! start; then
+	bad "server did not start"; sed 's/^/    /' "$T/serve.err" >&2
+	finish
+	exit $?
+fi
+ok
 check "prints a loopback URL" contains "$T/serve.out" "listening on http://127.0.0.1:"
 
 status 200 "list articles" /api/articles
@@ -121,11 +126,38 @@ status 200 "web page" /
 check "page is HTML" grep -qi '^content-type: text/html' "$T/hdr"
 status 200 "script" /app.js
 status 200 "HEAD" /api/status -I
-check "server still answers" sh -c "curl -sf '$URL/api/status' | grep -q '\"articles\":4'"
+
+# oversized headers are refused, not fatal
+head -c 70000 /dev/zero | tr '\0' h >"$T/bighdr"
+CODE=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -H "X-Big: $(cat "$T/bighdr")" "$URL/api/status")
+case "$CODE" in 4*) ok;; *) bad "70 kB header: HTTP $CODE, want 4xx";; esac
+
+# readers keep being answered while a POST ingests 1500 articles
+i=0
+while [ $i -lt 1500 ]; do
+	printf '{"id":"bulk%d","title":"Bulk item %d","text":"Cargo note %d: the Harwick depot shipped %d crates on time."}\n' $i $i $i $i
+	i=$((i + 1))
+done >"$T/bulk.jsonl"
+curl -s --max-time 60 -o "$T/bulk.out" -w '%{http_code}' --data-binary "@$T/bulk.jsonl" \
+	"$URL/api/articles" >"$T/bulk.code" &
+BPID=$!
+i=0
+while [ $i -lt 60 ]; do
+	printf 'url = "%s/api/search?q=Portsalt"\noutput = "/dev/null"\nurl = "%s/api/articles?limit=5"\noutput = "/dev/null"\n' "$URL" "$URL"
+	i=$((i + 1))
+done >"$T/burst.cfg"
+curl -s --max-time 60 -Z --parallel-max 8 -K "$T/burst.cfg" -w '%{http_code}\n' >"$T/burst.codes" 2>/dev/null
+wait $BPID
+check "120 concurrent reads during an ingest all answered 200" \
+	[ "$(grep -c '^200$' "$T/burst.codes")" = 120 ]
+check "the bulk POST stored everything" sh -c "[ \"\$(cat '$T/bulk.code')\" = 201 ] && grep -q '\"stored\":1500' '$T/bulk.out'"
+status 200 "bulk articles are searchable" "/api/search?q=Harwick&limit=1"
+body_has "bulk search has more" '"has_more":true'
+check "server still answers" sh -c "curl -sf '$URL/api/status' | grep -q '\"articles\":1504'"
 stop
 
 # with a token, POST needs it; a small body limit gives 413
-check "server starts with a token" start --token s3cret --max-body 1k
+check "server starts with a token" start --token s3cret --max-body 1k --timeout 1
 status 401 "POST without a token" /api/articles --data-binary "@$T/post.json"
 check "401 asks for a bearer token" grep -qi '^www-authenticate: Bearer' "$T/hdr"
 status 401 "POST with a wrong token" /api/articles -H 'Authorization: Bearer nope' --data-binary "@$T/post.json"
@@ -134,6 +166,19 @@ status 201 "POST with the token" /api/articles -H 'Authorization: Bearer s3cret'
 head -c 5000 /dev/zero | tr '\0' x >"$T/big"
 status 413 "body over the limit" /api/articles -H 'Authorization: Bearer s3cret' --data-binary "@$T/big"
 status 200 "reads need no token" /api/articles/q2
+# an idle, half-sent request is dropped after --timeout (slowloris)
+if command -v python3 >/dev/null 2>&1; then
+	cat >"$T/idle.py" <<'EOF2'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /api/status HTTP/1.1\r\nHost: x\r\n")
+s.settimeout(10)
+t = time.time()
+data = s.recv(100)
+sys.exit(0 if data == b"" and time.time() - t < 5 else 1)
+EOF2
+	check "an idle connection is closed after the timeout" python3 "$T/idle.py" "${URL##*:}"
+fi
 check "server still answers" sh -c "curl -sf '$URL/api/status' >/dev/null"
 stop
 
