@@ -464,10 +464,14 @@ int srv_run(const srv_config *cfg)
 	const union MHD_DaemonInfo *info =
 		MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	unsigned port = info ? info->port : cfg->port;
-	printf("listening on http://%s%s%s:%u/ (%lld article%s in %s)\n",
-	       ipv6 ? "[" : "", bind, ipv6 ? "]" : "", port, (long long)n,
-	       n == 1 ? "" : "s", cfg->db_path);
+	/* exactly this line on stdout, for scripts; the rest on stderr */
+	printf("listening on http://%s%s%s:%u/\n", ipv6 ? "[" : "", bind,
+	       ipv6 ? "]" : "", port);
 	fflush(stdout);
+	fprintf(stderr, "chronicle serve: %lld article%s in %s, %u threads%s\n",
+		(long long)n, n == 1 ? "" : "s", cfg->db_path,
+		cfg->threads ? cfg->threads : 4,
+		cfg->token ? ", POST needs the token" : "");
 
 	int sig = 0;
 	sigwait(&sigs, &sig);

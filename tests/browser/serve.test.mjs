@@ -158,6 +158,24 @@ test('views whose data is not built yet say so', async () => {
   await shot('07-timeline-empty');
 });
 
+test('a phone-sized screen gets one readable column', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await page.goto(BASE + '/#/');
+    const card = page.locator('.card', { has: page.locator('.pill') }).first();
+    await card.waitFor();
+    await card.locator('.card-title a').click();
+    await page.locator('.story-title').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px too wide)`);
+    await shot('08-article-phone');
+    await page.locator('#removed').scrollIntoViewIfNeeded();
+    assert.ok(await page.locator('#removed').isVisible());
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 860 });
+  }
+});
+
 test('data is shown as text, never as markup', async () => {
   const evil = '<img src=x onerror="window.__pwned=1">Harbour <b>bold</b> claim';
   const res = await fetch(BASE + '/api/articles', {

@@ -57,7 +57,7 @@ trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null; rm -rf "$T"' EXIT
 URL=""
 i=0
 while [ $i -lt 100 ] && [ -z "$URL" ]; do
-	URL=$(sed -n 's|^listening on \(http://[^ ]*/\).*|\1|p' "$T/serve.out")
+	URL=$(sed -n 's|^listening on \(http://[^ ]*/\)$|\1|p' "$T/serve.out")
 	[ -n "$URL" ] || sleep 0.1
 	i=$((i + 1))
 done

@@ -23,7 +23,7 @@ start() {
 	URL=""
 	n=0
 	while [ $n -lt 100 ] && [ -z "$URL" ]; do
-		URL=$(sed -n 's|^listening on \(http://[^ ]*\)/ .*|\1|p' "$T/serve.out")
+		URL=$(sed -n 's|^listening on \(http://[^ ]*\)/$|\1|p' "$T/serve.out")
 		[ -n "$URL" ] || sleep 0.1
 		n=$((n + 1))
 	done
