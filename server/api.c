@@ -7,7 +7,7 @@
  * POST handler; server.c derives 405 and the Allow header from the row,
  * and /api lists the rows.  A handler writes one JSON object into r->out
  * and sets r->status; it never touches HTTP.  Endpoints whose data comes
- * with a later issue (events, entities, facts, ...) are stubs that answer
+ * with a later issue (events, storylines, facts, timeline) are stubs that answer
  * an empty list with "available": false, so the web page can say "no
  * events yet" today and needs no change when a real handler replaces the
  * stub.  Article objects come from chr_article_json, so the server and
@@ -416,15 +416,136 @@ static void h_storylines(srv_req *r, const char *id)
 	stub_list(r, "storylines", "Storylines are", "6");
 }
 
+/* ---- entities (issue 4) and syndication groups (issue 5) ---- */
+
+typedef struct ent_ctx {
+	srv_buf *b;
+	size_t n, limit;
+} ent_ctx;
+
+static int on_entity(void *ctx, const chr_entity_row *e)
+{
+	ent_ctx *c = ctx;
+	if (c->n++ >= c->limit)
+		return 1; /* the extra row only says there is more */
+	srv_buf *b = c->b;
+	sb_puts(b, c->n > 1 ? ",{" : "{");
+	sb_key(b, "id");
+	sb_printf(b, "%lld", (long long)e->id);
+	sb_key(b, "name");
+	sb_jstr(b, e->name);
+	sb_key(b, "type");
+	sb_jstr(b, e->type);
+	sb_key(b, "mentions");
+	sb_printf(b, "%lld", (long long)e->mentions);
+	sb_key(b, "articles");
+	sb_printf(b, "%lld", (long long)e->articles);
+	sb_puts(b, "}");
+	return b->oom;
+}
+
 static void h_entities(srv_req *r, const char *id)
 {
 	(void)id;
-	stub_list(r, "entities", "Entities are", "4");
+	size_t limit, offset;
+	if (srv_arg_count(r, "limit", SRV_DEFAULT_LIMIT, 1, SRV_MAX_LIMIT, &limit) ||
+	    srv_arg_count(r, "offset", 0, 0, SRV_MAX_OFFSET, &offset))
+		return;
+	const char *type = srv_arg(r, "type");
+	if (type && !*type)
+		type = NULL;
+	if (type && strcmp(type, "PER") && strcmp(type, "ORG") &&
+	    strcmp(type, "LOC") && strcmp(type, "MISC")) {
+		srv_error(r, 400, "type must be PER, ORG, LOC or MISC");
+		return;
+	}
+	srv_buf *b = &r->out;
+	sb_puts(b, "{");
+	sb_key(b, "type");
+	sb_jstr(b, type);
+	sb_key(b, "limit");
+	sb_printf(b, "%zu", limit);
+	sb_key(b, "offset");
+	sb_printf(b, "%zu", offset);
+	sb_key(b, "entities");
+	sb_puts(b, "[");
+	ent_ctx c = { b, 0, limit };
+	chr_status st = chr_db_entities(r->db, type, limit + 1, offset, on_entity, &c);
+	if (st && st != CHR_EINTERRUPTED) {
+		srv_error(r, 503, "cannot list entities: %s", chr_db_errmsg(r->db));
+		return;
+	}
+	sb_puts(b, "]");
+	sb_key(b, "has_more");
+	sb_puts(b, c.n > limit ? "true" : "false");
+	sb_puts(b, "}");
 }
 
 static void h_entity(srv_req *r, const char *id)
 {
-	srv_error(r, 404, "no entity with id '%.200s' (entities come with issue 4)", id);
+	char *js = NULL;
+	size_t len = 0;
+	chr_status st = chr_db_entity_json(r->db, id, &js, &len);
+	if (st == CHR_ENOTFOUND) {
+		srv_error(r, 404, "no entity with id or name '%.200s'", id);
+		return;
+	}
+	if (st || !js) {
+		srv_error(r, 503, "cannot read the entity: %s", chr_strerror(st));
+		return;
+	}
+	sb_put(&r->out, js, len);
+	chr_free(js);
+}
+
+typedef struct dup_ctx {
+	srv_buf *b;
+	size_t n;
+} dup_ctx;
+
+static int on_group(void *ctx, const chr_dup_group *g)
+{
+	dup_ctx *c = ctx;
+	srv_buf *b = c->b;
+	sb_puts(b, c->n++ ? ",{" : "{");
+	sb_key(b, "id");
+	sb_printf(b, "%lld", (long long)g->id);
+	sb_key(b, "original");
+	sb_jstr(b, g->original);
+	sb_key(b, "articles");
+	sb_puts(b, "[");
+	for (size_t i = 0; i < g->n; i++) {
+		if (i)
+			sb_puts(b, ",");
+		sb_jstr(b, g->articles[i]);
+	}
+	sb_puts(b, "]}");
+	return b->oom;
+}
+
+/* /api/dups: syndication groups (as `chronicle dups`); ?article=ID gives
+ * that article's group only; ?min=N the smallest group listed (2). */
+static void h_dups(srv_req *r, const char *id)
+{
+	(void)id;
+	size_t min;
+	if (srv_arg_count(r, "min", 2, 0, 1000000, &min))
+		return;
+	const char *art = srv_arg(r, "article");
+	srv_buf *b = &r->out;
+	sb_puts(b, "{\"groups\":[");
+	dup_ctx c = { b, 0 };
+	chr_status st = art ? chr_db_article_group(r->db, art, on_group, &c)
+			    : chr_db_dup_groups(r->db, min, on_group, &c);
+	if (st == CHR_ENOTFOUND) {
+		srv_error(r, 404, "no article with id '%.200s' in the syndication index", art);
+		return;
+	}
+	if (st && st != CHR_EINTERRUPTED) {
+		srv_error(r, 503, "cannot list groups: %s", chr_db_errmsg(r->db));
+		return;
+	}
+	sb_puts(b, "]}");
 }
 
 static void h_facts(srv_req *r, const char *id)
@@ -458,12 +579,13 @@ static const srv_route routes[] = {
 	{ "/api/articles", 0, h_articles, h_post_articles, GET_POST },
 	{ "/api/articles", 1, h_article, NULL, GET_ONLY },
 	{ "/api/search", 0, h_search, NULL, GET_ONLY },
+	{ "/api/entities", 0, h_entities, NULL, GET_ONLY },
+	{ "/api/entities", 1, h_entity, NULL, GET_ONLY },
+	{ "/api/dups", 0, h_dups, NULL, GET_ONLY },
 	/* stubs until their issues land */
 	{ "/api/events", 0, h_events, NULL, GET_ONLY },
 	{ "/api/events", 1, h_event, NULL, GET_ONLY },
 	{ "/api/storylines", 0, h_storylines, NULL, GET_ONLY },
-	{ "/api/entities", 0, h_entities, NULL, GET_ONLY },
-	{ "/api/entities", 1, h_entity, NULL, GET_ONLY },
 	{ "/api/facts", 0, h_facts, NULL, GET_ONLY },
 	{ "/api/conflicts", 0, h_conflicts, NULL, GET_ONLY },
 	{ "/api/timeline", 0, h_timeline, NULL, GET_ONLY },

@@ -296,7 +296,7 @@
           h('h1', { class: 'story-title', text: a.headline || a.id }),
           facts,
           body),
-        removedPanel(a.removed || [])));
+        h('div', { class: 'side' }, copiesPanel(a.id), removedPanel(a.removed || []))));
     if (q.has('removed')) document.getElementById('removed').scrollIntoView();
   }
 
@@ -323,6 +323,31 @@
       h('blockquote', { text: r.text }))));
     panel.appendChild(ol);
     return panel;
+  }
+
+  /* Other copies of this story (syndication group, issue 5); hidden
+   * while the article has none. */
+  function copiesPanel(id) {
+    const box = h('section', { class: 'panel copies', hidden: true });
+    api('/api/dups?article=' + encodeURIComponent(id)).then((d) => {
+      const g = d.groups && d.groups[0];
+      const others = g ? g.articles.filter((x) => x !== id) : [];
+      if (!others.length) return;
+      const items = others.slice(0, 12).map((x) => {
+        const link = h('a', { href: articleHref(x), text: x });
+        /* the headline replaces the id once it is known */
+        api('/api/articles/' + encodeURIComponent(x)).then((o) => {
+          if (o && o.headline) link.textContent = o.headline;
+        }).catch(() => {});
+        return h('li', {}, x === g.original ? h('span', { class: 'chip orig', text: 'original' }) : null, link);
+      });
+      append(box, [h('h2', { class: 'panel-title', text: 'Other copies of this story' }),
+        g.original === id ? h('p', { class: 'muted small', text: 'This copy looks like the original.' }) : null,
+        h('ul', { class: 'plain' }, items),
+        others.length > items.length ? h('p', { class: 'muted small', text: `and ${others.length - items.length} more` }) : null]);
+      box.hidden = false;
+    }).catch(() => {});
+    return box;
   }
 
   function crumbs(here) {
@@ -375,11 +400,16 @@
       about: 'The timeline lists what happened, event by event, each dated and linked to its sources.' },
     events: { title: 'Events', path: '/api/events', key: 'events', empty: 'No events yet',
       about: 'Articles about the same real-world event are grouped into one event, with all of its sources.' },
-    entities: { title: 'Entities', path: '/api/entities', key: 'entities', empty: 'No entities yet',
-      about: 'People, organisations and places, with their name variants and roles over time.' }
+    entities: { title: 'Entities', path: '/api/entities?limit=200', key: 'entities', empty: 'No entities yet',
+      about: 'People, organisations and places, with their name variants and roles over time.',
+      none: 'Entities are found when articles are ingested with the entity model (models/ner.bin).' }
   };
 
   function itemLine(key, it) {
+    if (key === 'entities') {
+      return [h('a', { href: '#/entity/' + encodeURIComponent(it.id), text: String(it.name) }),
+        h('span', { class: 'muted small', text: ` ${it.type || ''} · ${plural(it.mentions || 0, 'mention')}` })];
+    }
     const title = it.title || it.name || it.text || it.id;
     const date = it.date ? h('time', { class: 'muted', datetime: it.date, text: fmtDate(it.date) + ' ' }) : null;
     const hrefBase = { events: '#/event/', entities: '#/entity/' }[key];
@@ -407,13 +437,76 @@
     } else if (!items.length) {
       show(head, h('div', { class: 'empty', 'data-empty': kind },
         h('p', { class: 'empty-title', text: p.empty }),
-        h('p', { text: d && d.note ? d.note : 'Nothing here yet.' }),
+        h('p', { text: d && d.note ? d.note : p.none || 'Nothing here yet.' }),
         h('p', {}, 'Meanwhile, ', h('a', { href: '#/', text: 'browse the articles' }), ' or search them.')));
     } else {
       const ul = h('ul', { class: 'plain list' });
       items.forEach((it) => ul.appendChild(h('li', {}, itemLine(p.key, it))));
       show(head, ul);
     }
+  }
+
+  /* ---- event and entity pages (data from issues 4, 6 and 7) ----
+   * Drawn from the JSON contract in PRODUCT.md; until those endpoints
+   * return objects, the API's 404 explains what is missing. */
+
+  /* A link or text for a list item that may be an id or an object. */
+  function ref(x, kind) {
+    if (x === null || x === undefined) return null;
+    if (typeof x !== 'object') {
+      return kind ? h('a', { href: `#/${kind}/${encodeURIComponent(x)}`, text: String(x) }) : String(x);
+    }
+    const label = x.headline || x.title || x.name || x.text || x.id;
+    const kindOf = x.headline !== undefined ? 'article' : kind;
+    return kindOf && x.id !== undefined
+      ? h('a', { href: `#/${kindOf}/${encodeURIComponent(x.id)}`, text: String(label) })
+      : h('span', { text: String(label) });
+  }
+
+  function listSection(title, items, kind) {
+    if (!Array.isArray(items) || !items.length) return null;
+    return h('section', { class: 'detail-section' },
+      h('h2', { text: `${title} (${items.length})` }),
+      h('ul', { class: 'plain' }, items.map((x) => h('li', {}, ref(x, kind)))));
+  }
+
+  async function viewDetail(kind, id, seq) {
+    const path = kind === 'event' ? '/api/events/' : '/api/entities/';
+    let d;
+    try {
+      d = await api(path + encodeURIComponent(id));
+    } catch (e) {
+      if (seq !== renderSeq) return;
+      show(errorBox(e.status === 404 ? `No such ${kind}` : `The ${kind} could not be loaded`, e));
+      return;
+    }
+    if (seq !== renderSeq) return;
+    const title = d.title || d.name || String(id);
+    document.title = `${title} · chronicle`;
+    const facts = h('dl', { class: 'facts' });
+    const fact = (k, ...v) => facts.append(h('dt', { text: k }), h('dd', {}, ...v));
+    if (kind === 'event') {
+      if (d.date) fact('When', fmtDate(d.date), d.date_end && d.date_end !== d.date ? ` – ${fmtDate(d.date_end)}` : '');
+    } else {
+      if (d.type) fact('Type', d.type);
+      if (typeof d.mentions === 'number') {
+        fact('Mentions', plural(d.mentions, 'mention'),
+          typeof d.articles === 'number' ? ` in ${plural(d.articles, 'article')}` : '');
+      }
+      if (Array.isArray(d.aliases) && d.aliases.length) fact('Also called', d.aliases.map((a) => h('span', { class: 'chip', text: String(a) })));
+      if (Array.isArray(d.roles) && d.roles.length) {
+        fact('Roles', h('ul', { class: 'plain' }, d.roles.map((r) => h('li', {},
+          String(r.title || ''), h('span', { class: 'muted', text: ` ${r.from ? fmtDate(r.from) : '…'} – ${r.to ? fmtDate(r.to) : '…'}` })))));
+      }
+    }
+    show(h('article', { class: 'story' },
+      h('h1', { class: 'story-title', text: title }),
+      facts.children.length ? facts : null,
+      d.summary ? h('div', { class: 'body' }, h('p', { text: String(d.summary) })) : null,
+      listSection('Facts', d.facts),
+      listSection('Where sources disagree', d.conflicts),
+      listSection('Entities', d.entities, 'entity'),
+      listSection('Articles', d.articles, 'article')));
   }
 
   function viewNotFound() {
@@ -439,7 +532,7 @@
     const seq = ++renderSeq;
     const { parts, query } = parseHash();
     const top = parts[0] || 'articles';
-    const section = top === 'article' ? 'articles' : top;
+    const section = { article: 'articles', event: 'events', entity: 'entities' }[top] || top;
     document.querySelectorAll('[data-nav]').forEach((a) => {
       if (a.dataset.nav === section) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
@@ -450,6 +543,7 @@
       else if (top === 'article' && parts[1] !== undefined) await viewArticle(parts.slice(1).join('/'), query, seq);
       else if (top === 'search') await viewSearch(query, seq);
       else if (PENDING[top]) await viewPending(top, seq);
+      else if ((top === 'event' || top === 'entity') && parts[1] !== undefined) await viewDetail(top, parts.slice(1).join('/'), seq);
       else viewNotFound();
     } catch (e) {
       if (seq === renderSeq) show(errorBox('Something went wrong', e));

@@ -110,6 +110,16 @@ test('an article from the seeds shows its date, source and agencies', { skip: !S
   await shot('03-article-seed');
 });
 
+test('a syndicated copy links to the other copies', { skip: !EXAMPLES && 'no bundled sample' }, async () => {
+  await page.goto(BASE + '/#/article/01_valmora_strike_cpa');
+  const copies = page.locator('.copies:not([hidden])');
+  await copies.waitFor();
+  assert.match(await copies.textContent(), /Other copies of this story/);
+  await copies.locator('a').first().click();
+  await page.locator('.story-title').waitFor();
+  assert.match(page.url(), /#\/article\/(?!01_valmora_strike_cpa)/);
+});
+
 test('search shows highlighted matches', async () => {
   const word = SEEDS ? 'Lavrov' : EXAMPLES ? 'Valmora' : 'the';
   await page.goto(BASE + '/#/');
@@ -153,6 +163,10 @@ test('views whose data is not built yet say so', async () => {
     assert.match(await empty.textContent(), text);
     assert.equal(await page.locator(`[data-nav="${view}"]`).getAttribute('aria-current'), 'page');
   }
+  // an event link before events exist explains itself
+  await page.goto(BASE + '/#/event/1');
+  await page.locator('.notice.error').waitFor();
+  assert.match(await page.locator('.notice.error').textContent(), /No such event/);
   await page.goto(BASE + '/#/timeline');
   await page.locator('[data-empty="timeline"]').waitFor();
   await shot('07-timeline-empty');

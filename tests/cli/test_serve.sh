@@ -118,6 +118,16 @@ printf '{"id":"m1","text":"Ok line."}\n{"id":"m2","text":\n' >"$T/mixed.jsonl"
 status 400 "JSON Lines with a bad line" /api/articles --data-binary "@$T/mixed.jsonl"
 status 404 "a rejected batch stores nothing" /api/articles/m1
 
+status 200 "entities" /api/entities
+body_has "entities list" '"entities":\['
+status 400 "bad entity type" "/api/entities?type=PLANET"
+status 404 "unknown entity" /api/entities/nobody
+is_json_error "unknown entity"
+status 200 "syndication groups" /api/dups
+body_has "groups list" '"groups":\['
+status 200 "group of an article" "/api/dups?article=a1"
+body_has "an article is in its own group" '"a1"'
+status 404 "group of a missing article" "/api/dups?article=nosuch"
 status 200 "stub events" /api/events
 body_has "stub is marked" '"available":false'
 status 200 "stub timeline" /api/timeline
