@@ -20,6 +20,35 @@
 #include <string.h>
 #include <strings.h>
 
+/* ---- paging ---- */
+
+/* Parse ?limit= (default def, 1..max) and ?offset=; -1 with a 400 written. */
+static int page_args(srv_req *r, size_t def, size_t max, size_t *limit,
+		     size_t *offset)
+{
+	return srv_arg_count(r, "limit", def, 1, max, limit) ||
+	       srv_arg_count(r, "offset", 0, 0, SRV_MAX_OFFSET, offset) ? -1 : 0;
+}
+
+/* "limit":L,"offset":O,"key":[ inside an open object. */
+static void page_open(srv_buf *b, size_t limit, size_t offset, const char *key)
+{
+	sb_key(b, "limit");
+	sb_printf(b, "%zu", limit);
+	sb_key(b, "offset");
+	sb_printf(b, "%zu", offset);
+	sb_key(b, key);
+	sb_puts(b, "[");
+}
+
+/* ],"has_more":... and the end of the object. */
+static void page_close(srv_buf *b, int more)
+{
+	sb_puts(b, "]");
+	sb_key(b, "has_more");
+	sb_puts(b, more ? "true}" : "false}");
+}
+
 /* ---- articles ---- */
 
 #define EXCERPT_BYTES 280
@@ -114,8 +143,7 @@ static void h_articles(srv_req *r, const char *id)
 {
 	(void)id;
 	size_t limit, offset;
-	if (srv_arg_count(r, "limit", SRV_DEFAULT_LIMIT, 1, SRV_MAX_LIMIT, &limit) ||
-	    srv_arg_count(r, "offset", 0, 0, SRV_MAX_OFFSET, &offset))
+	if (page_args(r, SRV_DEFAULT_LIMIT, SRV_MAX_LIMIT, &limit, &offset))
 		return;
 	const char *order = srv_arg(r, "order");
 	if (order && strcmp(order, "newest") && strcmp(order, "id")) {
@@ -128,14 +156,9 @@ static void h_articles(srv_req *r, const char *id)
 	sb_puts(b, "{");
 	sb_key(b, "total");
 	sb_printf(b, "%lld", (long long)total);
-	sb_key(b, "limit");
-	sb_printf(b, "%zu", limit);
-	sb_key(b, "offset");
-	sb_printf(b, "%zu", offset);
 	sb_key(b, "order");
 	sb_jstr(b, by_id ? "id" : "newest");
-	sb_key(b, "articles");
-	sb_puts(b, "[");
+	page_open(b, limit, offset, "articles");
 	list_ctx c = { b, 0 };
 	chr_status st = by_id
 		? chr_db_articles(r->db, limit, offset, on_article, &c)
@@ -144,7 +167,7 @@ static void h_articles(srv_req *r, const char *id)
 		srv_error(r, 503, "cannot list articles: %s", chr_db_errmsg(r->db));
 		return;
 	}
-	sb_puts(b, "]}");
+	page_close(b, total > 0 && offset + c.n < (size_t)total);
 }
 
 static void h_article(srv_req *r, const char *id)
@@ -204,8 +227,7 @@ static void h_search(srv_req *r, const char *id)
 {
 	(void)id;
 	size_t limit, offset;
-	if (srv_arg_count(r, "limit", SRV_SEARCH_LIMIT, 1, SRV_SEARCH_MAX_LIMIT, &limit) ||
-	    srv_arg_count(r, "offset", 0, 0, SRV_MAX_OFFSET, &offset))
+	if (page_args(r, SRV_SEARCH_LIMIT, SRV_SEARCH_MAX_LIMIT, &limit, &offset))
 		return;
 	const char *q = srv_arg(r, "q");
 	if (!q || !*q) {
@@ -216,12 +238,7 @@ static void h_search(srv_req *r, const char *id)
 	sb_puts(b, "{");
 	sb_key(b, "query");
 	sb_jstr(b, q);
-	sb_key(b, "limit");
-	sb_printf(b, "%zu", limit);
-	sb_key(b, "offset");
-	sb_printf(b, "%zu", offset);
-	sb_key(b, "results");
-	sb_puts(b, "[");
+	page_open(b, limit, offset, "results");
 	hit_ctx c = { b, 0, limit };
 	chr_status st = chr_db_search(r->db, q, limit + 1, offset, on_hit, &c);
 	if (st == CHR_EQUERY) {
@@ -232,10 +249,7 @@ static void h_search(srv_req *r, const char *id)
 		srv_error(r, 503, "search failed: %s", chr_db_errmsg(r->db));
 		return;
 	}
-	sb_puts(b, "]");
-	sb_key(b, "has_more");
-	sb_puts(b, c.n > limit ? "true" : "false");
-	sb_puts(b, "}");
+	page_close(b, c.n > limit);
 }
 
 /* ---- POST /api/articles ---- */
@@ -448,8 +462,7 @@ static void h_entities(srv_req *r, const char *id)
 {
 	(void)id;
 	size_t limit, offset;
-	if (srv_arg_count(r, "limit", SRV_DEFAULT_LIMIT, 1, SRV_MAX_LIMIT, &limit) ||
-	    srv_arg_count(r, "offset", 0, 0, SRV_MAX_OFFSET, &offset))
+	if (page_args(r, SRV_DEFAULT_LIMIT, SRV_MAX_LIMIT, &limit, &offset))
 		return;
 	const char *type = srv_arg(r, "type");
 	if (type && !*type)
@@ -463,22 +476,14 @@ static void h_entities(srv_req *r, const char *id)
 	sb_puts(b, "{");
 	sb_key(b, "type");
 	sb_jstr(b, type);
-	sb_key(b, "limit");
-	sb_printf(b, "%zu", limit);
-	sb_key(b, "offset");
-	sb_printf(b, "%zu", offset);
-	sb_key(b, "entities");
-	sb_puts(b, "[");
+	page_open(b, limit, offset, "entities");
 	ent_ctx c = { b, 0, limit };
 	chr_status st = chr_db_entities(r->db, type, limit + 1, offset, on_entity, &c);
 	if (st && st != CHR_EINTERRUPTED) {
 		srv_error(r, 503, "cannot list entities: %s", chr_db_errmsg(r->db));
 		return;
 	}
-	sb_puts(b, "]");
-	sb_key(b, "has_more");
-	sb_puts(b, c.n > limit ? "true" : "false");
-	sb_puts(b, "}");
+	page_close(b, c.n > limit);
 }
 
 static void h_entity(srv_req *r, const char *id)
