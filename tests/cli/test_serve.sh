@@ -29,7 +29,13 @@ start() {
 	done
 	[ -n "$URL" ]
 }
-stop() { kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; SPID=""; }
+stop() { kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; SRC=$?; SPID=""; }
+# stop, and check that the server exited cleanly (no sanitizer report)
+stop_clean() {
+	stop
+	if [ "$SRC" = 0 ] && ! grep -q 'Sanitizer' "$T/serve.err"; then ok
+	else bad "server exit $SRC on SIGTERM"; sed 's/^/    /' "$T/serve.err" | head -n 30 >&2; fi
+}
 trap '[ -n "$SPID" ] && stop; rm -rf "$T"' EXIT
 
 # status WANT DESCRIPTION PATH [curl options]: body in $T/body, headers in
@@ -164,7 +170,7 @@ check "the bulk POST stored everything" sh -c "[ \"\$(cat '$T/bulk.code')\" = 20
 status 200 "bulk articles are searchable" "/api/search?q=Harwick&limit=1"
 body_has "bulk search has more" '"has_more":true'
 check "server still answers" sh -c "curl -sf '$URL/api/status' | grep -q '\"articles\":1504'"
-stop
+stop_clean
 
 # with a token, POST needs it; a small body limit gives 413
 check "server starts with a token" start --token s3cret --max-body 1k --timeout 1
@@ -190,7 +196,7 @@ EOF2
 	check "an idle connection is closed after the timeout" python3 "$T/idle.py" "${URL##*:}"
 fi
 check "server still answers" sh -c "curl -sf '$URL/api/status' >/dev/null"
-stop
+stop_clean
 
 expect_rc 2 "bad port is a usage error" chr serve --port 99999
 "$CHR_BIN" --db "$T/db" serve --bind 0.0.0.0 --port 0 >"$T/serve.out" 2>"$T/serve.err" &
