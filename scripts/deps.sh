@@ -10,6 +10,13 @@ libsqlite3-dev sqlite3 libjansson-dev libutf8proc-dev libxxhash-dev
 libstemmer-dev libmicrohttpd-dev wamerican iso-codes
 curl chromium"
 
+# Node.js and npm run the browser tests and the peer benchmarks; many
+# machines already have a Node.js of their own, so Debian's is installed
+# only when there is none.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	PKGS="$PKGS nodejs npm"
+fi
+
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
