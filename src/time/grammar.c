@@ -289,6 +289,9 @@ int g_tense(const gctx *g, size_t i, size_t j)
 		if (tt) {
 			left = tt;
 			dl = i - k;
+			/* "is planned": a participle after a present auxiliary */
+			if (tt < 0 && k > 0 && g->t[k - 1].lx.cls == LC_PRES)
+				left = 1;
 			/* "will be held": a past participle after a future */
 			if (tt < 0) {
 				for (size_t b = k, s2 = 0; b > 0 && s2 < 3; s2++) {
@@ -346,9 +349,9 @@ int g_month_year(const gctx *g, int m, int tense)
 		return g->dct.y - 1;
 	if (tense > 0 && diff < -MONTH_SLACK)
 		return g->dct.y + 1;
-	if (diff > 6)
+	if (diff > 6 && tense <= 0)
 		return g->dct.y - 1;
-	if (diff < -6)
+	if (diff < -6 && tense >= 0)
 		return g->dct.y + 1;
 	return g->dct.y;
 }
@@ -364,9 +367,9 @@ int g_md_year(const gctx *g, int m, int d, int tense)
 		return y - 1;
 	if (tense > 0 && diff < -DAY_SLACK)
 		return y + 1;
-	if (diff > 183)
+	if (diff > 183 && tense <= 0)
 		return y - 1;
-	if (diff < -183)
+	if (diff < -183 && tense >= 0)
 		return y + 1;
 	return y;
 }

@@ -31,6 +31,8 @@ static const char *season_code(int s)
 	return s >= 1 && s <= 4 ? c[s] : "SU";
 }
 
+/* Seasons are counted on one axis, 4 per year, winter last and
+ * belonging to the year it starts in (December). */
 static void put_season(const gctx *g, gres *r, int s, int dir, int tense)
 {
 	r->type = CHR_TIMEX_DATE;
@@ -38,18 +40,23 @@ static void put_season(const gctx *g, gres *r, int s, int dir, int tense)
 		snprintf(r->val, sizeof r->val, "XXXX-%s", season_code(s));
 		return;
 	}
-	int y = g->dct.y, cur = season_of(g->dct.m);
-	if (cur == SE_WI && g->dct.m <= 2)
-		y--; /* winter belongs to the year it starts in */
-	if (dir < 0)
-		y = s < cur ? y : y - 1;
-	else if (dir > 0)
-		y = s > cur ? y : y + 1;
-	else if (dir == 0 && tense < 0)
-		y = s <= cur ? y : y - 1;
-	else if (dir == 0 && tense > 0)
-		y = s >= cur ? y : y + 1;
-	snprintf(r->val, sizeof r->val, "%04d-%s", y, season_code(s));
+	int cs = season_of(g->dct.m);
+	long cur = (long)(g->dct.m <= 2 ? g->dct.y - 1 : g->dct.y) * 4 + (cs - 1);
+	long x = (long)g->dct.y * 4 + (s - 1); /* "this": the DCT's year */
+	if (s == cs)
+		x = cur;
+	if (dir < 0 || (dir == 0 && tense < 0 && x > cur)) {
+		x = cur - 1;
+		while ((x % 4) + 1 != s)
+			x--;
+		if (dir == 0 && s == cs)
+			x = cur;
+	} else if (dir > 0 || (dir == 0 && tense > 0 && x < cur)) {
+		x = cur + 1;
+		while ((x % 4) + 1 != s)
+			x++;
+	}
+	snprintf(r->val, sizeof r->val, "%04ld-%s", x / 4, season_code(s));
 }
 
 /* The quarter a report made on dct most likely means by "the quarter". */

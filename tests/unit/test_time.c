@@ -1,0 +1,261 @@
+/*
+ * test_time: the TIMEX3 tagger (src/time) through the public API.
+ *
+ * Design note: most cases are data: tests/data/time/cases.tsv holds our
+ * own sentences, one per class of expression, with the expressions and
+ * values expected against a given DCT; every expected expression must be
+ * found with exactly that text, type and value, and a line expecting
+ * nothing must yield nothing.  The seed articles in ../shared are checked
+ * for the three resolutions the issue names (skipped when absent).  The
+ * rest covers the API edges: no DCT, bad DCT, TimeML round trip, and a
+ * 10 MB line of digits and slashes that must be tagged in linear time.
+ */
+#include <time.h>
+
+#include "harness.h"
+#include "chronicle.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0, r;
+	char *p = malloc(cap + 1);
+	while (p && (r = fread(p + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n == cap) {
+			char *q = realloc(p, 2 * cap + 1);
+			if (!q)
+				break;
+			p = q;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (p) {
+		p[n] = 0;
+		*len = n;
+	}
+	return p;
+}
+
+/* Is "text=TYPE:value" among the tagged expressions? */
+static int has(const char *s, const chr_timex *v, size_t n, const char *want,
+	       size_t wl)
+{
+	const char *eq = memchr(want, '=', wl);
+	const char *co = eq ? memchr(eq, ':', wl - (size_t)(eq - want)) : NULL;
+	if (!eq || !co)
+		return 0;
+	size_t tl = (size_t)(eq - want), yl = (size_t)(co - eq - 1);
+	size_t vl = wl - (size_t)(co + 1 - want);
+	for (size_t i = 0; i < n; i++) {
+		const char *ty = chr_timex_type_name(v[i].type);
+		if (v[i].end - v[i].start == tl && !memcmp(s + v[i].start, want, tl) &&
+		    strlen(ty) == yl && !memcmp(ty, eq + 1, yl) &&
+		    strlen(v[i].value) == vl && !memcmp(v[i].value, co + 1, vl))
+			return 1;
+	}
+	return 0;
+}
+
+static void dump(const char *s, const chr_timex *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "    got %.*s=%s:%s\n", (int)(v[i].end - v[i].start),
+			s + v[i].start, chr_timex_type_name(v[i].type), v[i].value);
+}
+
+static void test_cases(void)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/time/cases.tsv", th_data_dir());
+	size_t len;
+	char *data = slurp(path, &len);
+	CHECK(data != NULL);
+	if (!data)
+		return;
+	int lines = 0;
+	for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] == '#' || !line[0])
+			continue;
+		char *t1 = strchr(line, '\t');
+		char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		CHECK(t2 != NULL);
+		if (!t2)
+			continue;
+		*t1 = *t2 = 0;
+		const char *dct = line, *sent = t1 + 1, *exp = t2 + 1;
+		chr_timex *v;
+		size_t n;
+		CHECK_INT(chr_time_tag(sent, strlen(sent), dct, &v, &n), CHR_OK);
+		lines++;
+		int bad = 0;
+		if (!*exp && n) {
+			fprintf(stderr, "  expected nothing in: %s\n", sent);
+			bad = 1;
+		}
+		for (const char *p = exp; *p;) {
+			const char *q = strstr(p, " ; ");
+			size_t wl = q ? (size_t)(q - p) : strlen(p);
+			if (!has(sent, v, n, p, wl)) {
+				fprintf(stderr, "  missing %.*s in: %s\n", (int)wl, p, sent);
+				bad = 1;
+			}
+			p = q ? q + 3 : p + wl;
+		}
+		if (bad)
+			dump(sent, v, n);
+		CHECK(!bad);
+		chr_free(v);
+	}
+	CHECK(lines > 50);
+	free(data);
+}
+
+/* The expression whose text is want, in the seed file named by prefix. */
+static void seed_check(const char *dir, const char *prefix, const char *dct,
+		       const char *want, const char *value)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "ls %s/corpus/seeds/%s* 2>/dev/null", dir, prefix);
+	FILE *ls = popen(cmd, "r");
+	char path[900] = "";
+	if (ls) {
+		if (!fgets(path, sizeof path, ls))
+			path[0] = 0;
+		pclose(ls);
+	}
+	path[strcspn(path, "\n")] = 0;
+	size_t len;
+	char *s = path[0] ? slurp(path, &len) : NULL;
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	chr_timex *v;
+	size_t n;
+	CHECK_INT(chr_time_tag(s, len, dct, &v, &n), CHR_OK);
+	int found = 0;
+	size_t wl = strlen(want);
+	for (size_t i = 0; i < n; i++) {
+		/* case-insensitive on the first letter: "On Wednesday" */
+		if (v[i].end - v[i].start == wl && !strncmp(s + v[i].start + 1, want + 1, wl - 1)) {
+			found = 1;
+			CHECK_STR(v[i].value, value);
+			break;
+		}
+	}
+	if (!found)
+		fprintf(stderr, "  %s: no \"%s\"\n", prefix, want);
+	CHECK(found);
+	chr_free(v);
+	free(s);
+}
+
+static void test_seeds(void)
+{
+	const char *dir = th_shared_dir();
+	if (!dir)
+		SKIP("../shared not found");
+	seed_check(dir, "002_", "2024-01-17", "late Tuesday", "2024-01-16");
+	seed_check(dir, "004_", "2024-01-16", "last September", "2023-09");
+	/* "on Wednesday" is tagged as "Wednesday" (TimeML leaves the
+	 * preposition out) */
+	seed_check(dir, "000_", "2019-11-21", "Wednesday", "2019-11-20");
+}
+
+static void test_no_dct(void)
+{
+	const char *s = "He left on Friday, in September and last year, on March 3, 2020.";
+	chr_timex *v;
+	size_t n;
+	CHECK_INT(chr_time_tag(s, strlen(s), NULL, &v, &n), CHR_OK);
+	CHECK(has(s, v, n, "Friday=DATE:XXXX-WXX-5", 22));
+	CHECK(has(s, v, n, "September=DATE:XXXX-09", 22));
+	CHECK(has(s, v, n, "March 3, 2020=DATE:2020-03-03", 29));
+	chr_free(v);
+	CHECK_INT(chr_time_tag(s, strlen(s), "2020-13-01", &v, &n), CHR_EINVAL);
+	CHECK_INT(chr_time_tag(s, strlen(s), "yesterday", &v, &n), CHR_EINVAL);
+	CHECK_INT(chr_time_tag("", 0, "2020-01-01", &v, &n), CHR_OK);
+	CHECK_INT(n, 0);
+	CHECK(v == NULL);
+}
+
+static void test_timeml(void)
+{
+	const char *doc =
+		"<?xml version=\"1.0\" ?>\n<TimeML>\n<DOCID>x</DOCID>\n"
+		"<DCT><TIMEX3 tid=\"t0\" type=\"DATE\" value=\"2013-03-22\" "
+		"functionInDocument=\"CREATION_TIME\">March 22, 2013</TIMEX3></DCT>\n"
+		"<TEXT>\nThe vote came Thursday &amp; lasted two hours.\n</TEXT>\n</TimeML>\n";
+	char *out;
+	size_t ol;
+	CHECK_INT(chr_time_timeml(doc, strlen(doc), NULL, &out, &ol), CHR_OK);
+	CHECK(strstr(out, "<TIMEX3 tid=\"t1\" type=\"DATE\" value=\"2013-03-21\">Thursday</TIMEX3>") != NULL);
+	CHECK(strstr(out, "<TIMEX3 tid=\"t2\" type=\"DURATION\" value=\"PT2H\">two hours</TIMEX3>") != NULL);
+	/* removing the inserted tags gives the input back */
+	char *w = out;
+	const char *text = strstr(out, "<TEXT>");
+	for (const char *p = out; *p;) {
+		if (!strncmp(p, "<TIMEX3 tid=\"t1", 15) || !strncmp(p, "<TIMEX3 tid=\"t2", 15) ||
+		    (!strncmp(p, "</TIMEX3>", 9) && p > text)) {
+			p = strchr(p, '>') + 1;
+			continue;
+		}
+		*w++ = *p++;
+	}
+	*w = 0;
+	CHECK_STR(out, doc);
+	chr_free(out);
+	CHECK_INT(chr_time_timeml("<x/>", 4, NULL, &out, &ol), CHR_EPARSE);
+}
+
+static void test_linear(void)
+{
+	/* 10 MB of digits and slashes on one line, then the same with spaces */
+	size_t n = 10u << 20;
+	char *s = malloc(n);
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++)
+			s[i] = (i % 3 == 2) ? (pass ? ' ' : '/') : (char)('0' + i % 10);
+		clock_t t0 = clock();
+		chr_timex *v;
+		size_t k;
+		CHECK_INT(chr_time_tag(s, n, "2024-01-01", &v, &k), CHR_OK);
+		double sec = (double)(clock() - t0) / CLOCKS_PER_SEC;
+		CHECK(sec < 5.0);
+		chr_free(v);
+	}
+	free(s);
+}
+
+static void test_chunks(void)
+{
+	/* expressions across chunk boundaries are still found, in order */
+	size_t reps = 3000;
+	char *s = malloc(reps * 40 + 1);
+	size_t len = 0;
+	for (size_t i = 0; i < reps; i++)
+		len += (size_t)snprintf(s + len, 41, "It rained on Jan. 5, 2020 again. ");
+	chr_timex *v;
+	size_t n;
+	CHECK_INT(chr_time_tag(s, len, "2020-02-01", &v, &n), CHR_OK);
+	CHECK_INT(n, reps);
+	int ok = 1;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].value, "2020-01-05") || (i && v[i].start <= v[i - 1].start))
+			ok = 0;
+	CHECK(ok);
+	chr_free(v);
+	free(s);
+}
+
+static const th_test tests[] = {
+	TEST(test_cases), TEST(test_seeds), TEST(test_no_dct),
+	TEST(test_timeml), TEST(test_linear), TEST(test_chunks),
+};
+TH_MAIN("time", tests)
