@@ -16,6 +16,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#ifndef WD_DEFAULT
+#define WD_DEFAULT -1
+#endif
 #ifndef MONTH_SLACK
 #define MONTH_SLACK 2
 #endif
@@ -240,6 +243,18 @@ static int sent_break(const gctx *g, size_t i)
 	return 0;
 }
 
+time_date g_ref_near(const gctx *g, size_t i)
+{
+	for (size_t k = i, steps = 0; k > 0 && steps < 40; steps++) {
+		if (g->t[k - 1].e <= g->ref_at)
+			return g->ref;
+		if (sent_break(g, k))
+			break;
+		k--;
+	}
+	return g->dct;
+}
+
 /* -1 past, +1 future, 0 no evidence, for one token. */
 static int tok_tense(const gctx *g, size_t i)
 {
@@ -330,7 +345,7 @@ time_date g_wday(const gctx *g, int wd, int tense)
 		return d;
 	int dw = time_wday(d.y, d.m, d.d);
 	long off;
-	if (tense > 0)
+	if (tense > 0 || (tense == 0 && WD_DEFAULT > 0))
 		off = (wd - dw + 7) % 7;
 	else
 		off = -((dw - wd + 7) % 7);

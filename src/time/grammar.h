@@ -23,6 +23,7 @@ typedef struct gctx {
 	size_t n;
 	time_date dct;  /* y = 0: unknown */
 	time_date ref;  /* the last day named in the text (starts at dct) */
+	size_t ref_at;  /* byte offset just after that day's expression */
 } gctx;
 
 typedef struct gres {
@@ -95,6 +96,9 @@ void g_dur(gres *r, double n, int unit, int approx);
 void g_offset(const gctx *g, gres *r, int unit, int k, time_date base);
 
 /* ---- context ---- */
+/* The anchor for a clock time at token i: the last named day when it is
+ * in the same sentence, else the document date. */
+time_date g_ref_near(const gctx *g, size_t i);
 /* Tense around tokens [i, j): +1 future, -1 past, 0 none. */
 int g_tense(const gctx *g, size_t i, size_t j);
 /* The weekday wd (1..7) resolved against dct by tense. */

@@ -282,10 +282,12 @@ size_t p_time(const gctx *g, size_t i, gres *r)
 	gres day;
 	memset(&day, 0, sizeof day);
 	size_t e = day_after(g, k, &day);
-	time_date d = g->ref;
+	time_date d = g_ref_near(g, i);
 	if (e) {
 		d = day.day;
 		k = e;
+	} else if (g_word(g, k, W_ON) && day_after(g, k + 1, &day)) {
+		d = day.day; /* "at midnight on Dec. 31": that day, own span */
 	}
 	put_time(g, r, d, hh, mm, NULL);
 	return k;

@@ -102,6 +102,19 @@ size_t p_rel(const gctx *g, size_t i, gres *r)
 		the = 1;
 		k++;
 	}
+	/* "in the summer", "by fall": a season resolved by tense */
+	int se = g_cls(g, k, LC_SEASON);
+	if (se > 0 && !g_plural(g, k) && (the || (i > 0 && (g_word(g, i - 1, W_IN) ||
+							   g_word(g, i - 1, W_BY) ||
+							   g_word(g, i - 1, W_SINCE) ||
+							   g_word(g, i - 1, W_UNTIL) ||
+							   g_word(g, i - 1, W_DURING)))) &&
+	    !g_word(g, k + 1, W_OF) && !(k + 1 < g->n && g->t[k + 1].kind == TK_WORD &&
+					  g->t[k + 1].lx.cls == LC_NONE &&
+					  !(g->t[k + 1].flags & TF_CAP))) {
+		put_season(g, r, se, 0, g_tense(g, i, k + 1));
+		return k + 1;
+	}
 	int det = det_at(g, k);
 	/* "this past weekend" */
 	if (det == D_THIS && g_word(g, k + 1, W_PAST)) {
@@ -398,9 +411,10 @@ bare:
 	}
 	if (k > 0 && (g_word(g, k - 1, W_FOR) || g_word(g, k - 1, W_WITHIN) ||
 		      (g_word(g, k - 1, W_IN) && !g_word(g, k + 1, W_OF)) ||
-		      g_word(g, k - 1, W_OVER) || g_word(g, k - 1, W_THAN))) {
-		if (g_word(g, k + 1, W_OF) || g_word(g, k + 1, W_AND))
-			return 0; /* "for years of ..." is rarer than not */
+		      g_word(g, k - 1, W_OVER) || g_word(g, k - 1, W_THAN) ||
+		      (g_word(g, k - 1, W_AFTER) && g_word(g, k + 1, W_OF)))) {
+		if (g_word(g, k + 1, W_AND) || g_word(g, k + 1, W_OR))
+			return 0; /* "weeks or months": one span we do not model */
 		g_dur(r, 0, u, 1);
 		return k + 1;
 	}

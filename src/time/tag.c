@@ -264,6 +264,7 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 	g.t = toks;
 	g.dct = dct;
 	g.ref = dct;
+	g.ref_at = 0;
 	size_t pos = 0, first = 0;
 	chr_status st = CHR_OK;
 	while (pos < len) {
@@ -281,8 +282,10 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 				r.end = e;
 				if ((st = emit(out, &g, i, &r)) != CHR_OK)
 					goto done;
-				if (r.isday && r.day.y > 0)
+				if (r.isday && r.day.y > 0) {
 					g.ref = r.day;
+					g.ref_at = g.t[e - 1].e;
+				}
 				i = e;
 			} else {
 				i++;
