@@ -13,6 +13,10 @@
  */
 #include "time/grammar.h"
 
+#ifndef BARE_ANY
+#define BARE_ANY 0
+#endif
+
 /* Season of a month: 1 SP, 2 SU, 3 FA, 4 WI. */
 static int season_of(int m)
 {
@@ -408,6 +412,12 @@ bare:
 	if (g_word(g, k + 1, W_AGO)) {
 		g_set(r, CHR_TIMEX_DATE, "PAST_REF");
 		return k + 2;
+	}
+	if (BARE_ANY && !g_word(g, k + 1, W_OF) && !g_word(g, k + 1, W_AND) &&
+	    !g_word(g, k + 1, W_OR) && !(k > 0 && g->t[k - 1].kind == TK_WORD &&
+					  g->t[k - 1].lx.cls == LC_NONE)) {
+		g_dur(r, 0, u, 1);
+		return k + 1;
 	}
 	if (k > 0 && (g_word(g, k - 1, W_FOR) || g_word(g, k - 1, W_WITHIN) ||
 		      (g_word(g, k - 1, W_IN) && !g_word(g, k + 1, W_OF)) ||

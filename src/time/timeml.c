@@ -3,10 +3,13 @@
  *
  * Design note: a .TE3input is TimeML with a <DCT> holding the creation
  * time and a <TEXT> with the raw text.  Only two things are read: the
- * DCT's value attribute and the TEXT content; the text is tagged as it
- * stands (entities like "&amp;" stay untouched inside tokens) and the
- * output is the input byte for byte with <TIMEX3 tid type value> elements
- * inserted around the expressions, numbered from t1 (t0 is the DCT).
+ * DCT's value attribute and the TEXT content.  The content is XML, so it
+ * is unescaped first (&quot; &apos; &amp; &lt; &gt; and numeric
+ * references) into a copy with a map back to the source offsets; the copy
+ * is tagged, and the output is the input byte for byte with
+ * <TIMEX3 tid type value> elements inserted around the expressions,
+ * numbered from t1 (t0 is the DCT).  A span never starts or ends inside
+ * an entity, because spans are mapped back through whole characters.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +47,57 @@ static time_date doc_dct(const char *doc, size_t len)
 	return d;
 }
 
+/* The character an entity at s stands for (ASCII only; others are kept
+ * as written), and its length in *len; 0 when s is not one. */
+static int entity(const char *s, size_t n, size_t *len)
+{
+	static const struct { const char *name; char c; } names[] = {
+		{"&quot;", '"'}, {"&apos;", '\''}, {"&amp;", '&'},
+		{"&lt;", '<'}, {"&gt;", '>'},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t l = strlen(names[i].name);
+		if (l <= n && memcmp(s, names[i].name, l) == 0) {
+			*len = l;
+			return names[i].c;
+		}
+	}
+	if (n >= 4 && s[1] == '#') {
+		size_t k = 2;
+		int hex = s[2] == 'x' || s[2] == 'X';
+		long v = 0;
+		for (k += (size_t)hex; k < n && k < 10 && s[k] != ';'; k++) {
+			char c = s[k];
+			int dgt = c >= '0' && c <= '9' ? c - '0' :
+				  hex && c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+				  hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+			if (dgt < 0)
+				return 0;
+			v = v * (hex ? 16 : 10) + dgt;
+		}
+		if (k < n && s[k] == ';' && v > 0 && v < 128) {
+			*len = k + 1;
+			return (int)v;
+		}
+	}
+	return 0;
+}
+
+static size_t unescape(const char *s, size_t n, char *out, size_t *src)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n;) {
+		size_t l = 1;
+		int c = s[i] == '&' ? entity(s + i, n - i, &l) : 0;
+		src[w] = i;
+		out[w++] = c ? (char)c : s[i];
+		i += c ? l : 1;
+	}
+	src[w] = n;
+	out[w] = 0;
+	return w;
+}
+
 chr_status chr_time_timeml(const char *doc, size_t len, const char *dct,
 			   char **out, size_t *out_len)
 {
@@ -67,8 +121,24 @@ chr_status chr_time_timeml(const char *doc, size_t len, const char *dct,
 	if (!te)
 		return CHR_EPARSE;
 	size_t base = (size_t)(ts - doc), tlen = (size_t)(te - ts);
+	/* unescape into txt, with src[i] = source offset of txt[i] and
+	 * src[n] = tlen */
+	char *txt = malloc(tlen + 1);
+	size_t *src = malloc((tlen + 1) * sizeof *src);
+	if (!txt || !src) {
+		free(txt);
+		free(src);
+		return CHR_ENOMEM;
+	}
+	size_t tn = unescape(ts, tlen, txt, src);
 	time_out o = {NULL, 0, 0, 0};
-	chr_status st = time_tag(ts, tlen, d, &o);
+	chr_status st = time_tag(txt, tn, d, &o);
+	for (size_t i = 0; i < o.n; i++) {
+		o.v[i].start = src[o.v[i].start];
+		o.v[i].end = src[o.v[i].end];
+	}
+	free(txt);
+	free(src);
 	buf b;
 	buf_init(&b, 0);
 	size_t at = 0;
