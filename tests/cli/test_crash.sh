@@ -107,7 +107,9 @@ check "every article counted before a kill is still there" [ "$f_lost" = 0 ]
 check "every batch reported committed is there" [ "$f_committed" = 0 ]
 check "stored rows are a prefix of the input, in order" [ "$f_order" = 0 ]
 check "no duplicate ids or hashes after a kill" [ "$f_dups" = 0 ]
-check "most runs were really killed mid-ingest" [ "$killed" -ge $((RUNS / 2)) ]
+# Once every article is in, a run may end before its kill: fine, but a
+# good share of the runs must have been cut short.
+check "a quarter of the runs were really killed mid-ingest" [ "$killed" -ge $((RUNS / 4)) ]
 check "kills happened after some commits" [ "$progressed" -ge 3 ]
 
 # Finish the job: everything left is stored, once.
