@@ -148,4 +148,15 @@ clean:
 distclean: clean
 	rm -f chronicle.db chronicle.db-wal chronicle.db-shm
 
+# ner: `make models` rebuilds the committed NER model from ../shared
+# (word clusters, then the tagger; fixed seeds, so the same bytes every
+# time); `make eval-ner` scores it on CoNLL-2003 testa and testb.
+models: $(BUILD)/tools/train_ner $(BUILD)/tools/train_ner_clusters
+	$(BUILD)/tools/train_ner_clusters --shared $${CHR_SHARED:-../shared} --out models/ner-clusters.txt
+	$(BUILD)/tools/train_ner --shared $${CHR_SHARED:-../shared} --clusters models/ner-clusters.txt --out models/ner.bin
+
+eval-ner: $(CLI) $(BUILD)/tools/train_ner_eval
+	@BUILD=$(BUILD) bench/eval_ner.sh
+# end ner
+
 -include $(shell find $(BUILD) build-asan build-ubsan -name '*.d' 2>/dev/null)

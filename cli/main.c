@@ -22,6 +22,7 @@ static const cli_command commands[] = {
 	{ "serve", cmd_serve, "serve the JSON API and the web page (loopback by default)" },
 	{ "dups", cmd_dups, "list syndication groups: copies of one story and its original" },
 	{ "tag-time", cmd_tag_time, "tag and normalise TIMEX3 expressions (timeml or json)" },
+	{ "tag-ner", cmd_tag_ner, "tag named entities in CoNLL lines or plain text" },
 	{ "entities", cmd_entities, "list canonical people, organisations and places" },
 	{ "entity", cmd_entity, "one entity: aliases, roles over time, articles" },
 };

@@ -9,6 +9,8 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libsqlite3-dev sqlite3 libjansson-dev libutf8proc-dev libxxhash-dev
 libstemmer-dev libmicrohttpd-dev wamerican iso-codes
 curl chromium"
+# ner: gazetteers that `make models` reads (WordNet, word list, tz cities)
+PKGS="$PKGS wordnet-base wamerican-huge tzdata"
 
 # Node.js and npm run the browser tests and the peer benchmarks; many
 # machines already have a Node.js of their own, so Debian's is installed

@@ -1,0 +1,184 @@
+/*
+ * ner: the named-entity tagger (PER, LOC, ORG, MISC), internal interface.
+ *
+ * Design note: a greedy left-to-right averaged perceptron in the style of
+ * Ratinov & Roth (2009).  Every feature is hashed (template id, value) into
+ * a fixed table of 2^row_bits rows holding one weight per tag, so the model
+ * is a flat array and scoring a token is ~50 row reads.  Features split in
+ * two: static ones (word forms, shapes, affixes, word clusters,
+ * gazetteers, document capitalisation) computed for a whole document up
+ * front, and dynamic ones (previous tags, the tags this document already
+ * gave the same word) computed while decoding.  The lexicon (word
+ * clusters) and the gazetteer (lower-cased phrases to list bits) live in
+ * the model file as open-addressing tables, so the model is one
+ * self-contained file that is mmap'ed and used in place.  All hashes are
+ * XXH3 with fixed seeds, so a model is stable across processes.
+ * Internal prefix: ner_.
+ */
+#ifndef CHR_NER_H
+#define CHR_NER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "chronicle.h"
+
+#define NER_NTYPES 4                 /* PER LOC ORG MISC (types 1..4) */
+#define NER_MAXTAGS 17               /* O + 4 x BILU */
+#define NER_SCHEME_BIO 0
+#define NER_SCHEME_BILOU 1
+#define NER_MAXWORD 64               /* bytes of a word used for hashing */
+#define NER_GAZ_MAXLEN 6             /* tokens in a gazetteer phrase */
+#define NER_GAZ_LISTS 14             /* gazetteer lists (bits 0..13) */
+#define NER_GAZ_PREFIX 0x8000u       /* phrase is a prefix of a longer one */
+#define NER_NSTATIC 80               /* static feature rows per token */
+#define NER_NDYN 12                  /* dynamic feature rows per token */
+
+/* Type names indexed 1..4; 0 is "O". */
+extern const char *const ner_type_names[NER_NTYPES + 1];
+
+/* One input token; s need not be NUL-terminated. */
+typedef struct ner_tok {
+	const char *s;
+	uint32_t len;
+	uint8_t sent_start; /* 1 on the first token of a sentence */
+} ner_tok;
+
+/* Lexicon entry: a word form (exact case) and its cluster ids. */
+typedef struct ner_lexent {
+	uint64_t key;  /* ner_hash_word of the form; 0 = empty slot */
+	uint32_t clus; /* 3 cluster ids, 10 bits each, +1 (0 = none) */
+	uint32_t pad;
+} ner_lexent;
+
+/* Gazetteer entry, packed in 64 bits: the top 48 bits of the
+ * ner_hash_word of a lower-cased phrase (words joined by one space), and
+ * in the low 16 its list bits plus NER_GAZ_PREFIX.  0 = empty slot. */
+typedef uint64_t ner_gazent;
+#define NER_GAZ_KEY(h) (((h) & ~(uint64_t)0xFFFF) ? ((h) & ~(uint64_t)0xFFFF) \
+						 : (uint64_t)1 << 16)
+
+typedef struct ner_model {
+	uint32_t scheme, ntags, row_bits;
+	float scale;             /* int16 weight * scale = weight */
+	const int16_t *w;        /* rows x (ntags - 1): tag O scores 0 */
+	float *wf;               /* training: float weights instead of w */
+	const ner_lexent *lex;   /* 2^lex_bits slots */
+	uint32_t lex_bits;
+	const ner_gazent *gaz;   /* 2^gaz_bits slots */
+	uint32_t gaz_bits;
+	/* backing storage */
+	void *map;
+	size_t map_len;
+	int mapped;              /* 1: munmap, 0: free */
+	void *owned[3];          /* training: tables owned by the model */
+} ner_model;
+
+/* ---- tags ---- */
+/* Entity type (0 for O) and part ('O','B','I','L','U') of tag t. */
+int ner_tag_type(int scheme, int t);
+char ner_tag_part(int scheme, int t);
+/* Tag index for (part, type); part as above. */
+int ner_tag_make(int scheme, char part, int type);
+/* 1 when cur may follow prev (prev -1 = sentence start). */
+int ner_tag_valid(int scheme, int prev, int cur);
+/* 1 when the tag at the end of a sentence is allowed. */
+int ner_tag_final_ok(int scheme, int t);
+/* Encode entity spans as tags.  types[i] is 0 or a type, begins[i] 1
+ * where an entity starts; out gets n tags. */
+void ner_encode(int scheme, const uint8_t *types, const uint8_t *begins,
+		size_t n, uint8_t *out);
+
+/* ---- hashing and word shapes ---- */
+uint64_t ner_hash_word(const char *s, size_t n);
+/* Lower-case (ASCII) s into out (at most NER_MAXWORD bytes); the length. */
+size_t ner_lower(const char *s, size_t n, char *out);
+/* Word shape: runs of the same class collapsed ("Xx", "X.X.", "d-d"). */
+size_t ner_shape(const char *s, size_t n, char *out, int collapse);
+/* Feature row for template tmpl with value v. */
+static inline uint32_t ner_row(uint32_t bits, uint32_t tmpl, uint64_t v)
+{
+	uint64_t z = v ^ ((uint64_t)tmpl * 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	z ^= z >> 31;
+	return (uint32_t)(z >> (64 - bits));
+}
+const ner_lexent *ner_lex_find(const ner_model *m, uint64_t key);
+uint32_t ner_gaz_find(const ner_model *m, uint64_t key);
+
+/* ---- features and decoding ---- */
+/* Per-document scratch; reused between calls (zero-initialise). */
+typedef struct ner_work {
+	uint32_t *rows;   /* n x NER_NSTATIC static rows */
+	uint8_t *nrows;   /* static rows used per token */
+	uint64_t *hlow;   /* lower-case word hash per token */
+	uint64_t *hshape; /* shape hash per token */
+	uint32_t *slot;   /* per token: its word's slot in the document */
+	uint8_t *cls;     /* capitalisation class per token */
+	uint8_t *gazpos;  /* n x NER_GAZ_LISTS: 0 none, 1..4 = B,I,L,U */
+	uint8_t *gazlen;  /* n x NER_GAZ_LISTS: length of that match */
+	uint16_t (*hcnt)[NER_NTYPES + 1]; /* tag history per slot */
+	uint8_t *dflag;   /* per slot: document capitalisation flags */
+	uint64_t *skey;   /* slot table keys (open addressing) */
+	uint32_t *sval;
+	size_t cap, scap;
+} ner_work;
+
+void ner_work_free(ner_work *w);
+/* Compute the static rows of a document of n tokens into w->rows. */
+chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
+		      ner_work *w);
+/* Dynamic rows for token i given the previous two tags (-1 none); the
+ * count of rows. */
+size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
+		   int prev, int prev2, uint32_t *rows);
+/* Add the weights of rows into score[ntags]. */
+void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
+		    float *score);
+/* Record that token i was tagged t (prediction history). */
+void ner_hist_add(const ner_model *m, ner_work *w, size_t i, int t);
+/* Tag a document; tags[n] get internal tags (scheme of m). */
+chr_status ner_tag_doc(const ner_model *m, const ner_tok *toks, size_t n,
+		       ner_work *w, uint8_t *tags);
+/* Internal tags to IOB2 output codes: 0 O, 2k-1 B-type k, 2k I-type k. */
+void ner_to_iob2(int scheme, const uint8_t *tags, size_t n, uint8_t *out);
+
+/* ---- model file ---- */
+#define NER_MAGIC "CHRNER\r\n"
+#define NER_VERSION 3
+chr_status ner_model_load(const char *path, ner_model **out, char *err,
+			  size_t errlen);
+/* Load from memory (copied); for tests and the fuzzer. */
+chr_status ner_model_from_mem(const void *p, size_t n, ner_model **out,
+			      char *err, size_t errlen);
+chr_status ner_model_save(const ner_model *m, const char *path,
+			  const float *avg);
+void ner_model_free(ner_model *m);
+
+/* ---- scoring (conlleval) ---- */
+typedef struct ner_counts {
+	/* [0] = overall, [1..4] = types, [5] = any other type name */
+	uint64_t correct[NER_NTYPES + 2];
+	uint64_t gold[NER_NTYPES + 2];
+	uint64_t pred[NER_NTYPES + 2];
+	uint64_t tokens, tok_correct;
+} ner_counts;
+/* Add one sentence (IOB1 or IOB2 tag strings, "O" etc.) to c. */
+void ner_count_sentence(ner_counts *c, const char *const *gold,
+			const char *const *pred, size_t n);
+/* Precision, recall, F1 (percent) for type k (0 = overall). */
+void ner_prf(const ner_counts *c, int k, double *p, double *r, double *f);
+/* Type index of a type name ("PER" -> 1); NER_NTYPES + 1 when unknown,
+ * 0 for an empty name. */
+int ner_type_of(const char *name, size_t n);
+
+/* ---- plain-text tokenizer ---- */
+typedef struct ner_span {
+	uint32_t start, end;
+	uint8_t sent_start;
+} ner_span;
+/* Split text into tokens; *out is malloc'ed (caller frees). */
+chr_status ner_tokenize(const char *text, size_t len, ner_span **out,
+			size_t *n);
+
+#endif

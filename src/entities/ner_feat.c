@@ -1,0 +1,514 @@
+/*
+ * ner_feat: feature extraction and greedy decoding for the NER tagger.
+ *
+ * Design note: a document is processed in two steps.  ner_static computes,
+ * for every token, the rows of all features that do not depend on
+ * predicted tags: word and lower-case forms in a +-2 window, shapes,
+ * affixes, capitalisation class in context, word clusters of the token and
+ * its neighbours, gazetteer matches (longest phrase per list, with its
+ * B/I/L/U position) and document-level capitalisation (is this word seen
+ * capitalised mid-sentence, or lower-case, elsewhere in the document).
+ * ner_tag_doc then walks left to right adding the dynamic rows (previous
+ * two tags, and the "extended prediction history": the share of each type
+ * among the tags this document already gave the same word) and picks the
+ * best tag allowed after the previous one.  Rows of the next token are
+ * prefetched while the current one is scored; with int16 weights the sums
+ * stay in integers.
+ */
+#include "entities/ner.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	CLS_LOWER = 0, CLS_INITCAP, CLS_ALLCAP, CLS_MIXED, CLS_DIGIT,
+	CLS_PUNCT, CLS_NONE
+};
+
+/* static templates */
+enum {
+	T_BIAS = 1, T_W, T_LOW, T_LOWM1, T_LOWP1, T_LOWM2, T_LOWP2, T_SHAPE,
+	T_SHAPEL, T_SHAPEM1, T_SHAPEP1, T_SHAPE2L, T_SHAPE2R, T_PRE, T_SUF,
+	T_CLS_START, T_CLS_CAPS, T_BIL, T_BIR, T_CLUS, T_CLUSM1, T_CLUSP1,
+	T_GAZ, T_GAZCLS, T_GAZM1, T_GAZP1, T_DOC, T_LOWM1_CLS, T_CLS3,
+	T_LOW_CAPS, T_CLUS_CLS, T_DOC_LOW, T_TOPIC_CLS, T_TOPIC_GAZ,
+	T_TOPIC_CL3, T_KIND_GAZ,
+	/* dynamic */
+	T_PREV = 64, T_PREV2, T_PREV_LOW, T_PREV_SHAPE, T_HIST, T_HIST_CLS,
+	T_PREV_CLS
+};
+
+enum { DF_CAP_MID = 1, DF_LOWER = 2, DF_CAP_ANY = 4 };
+
+static uint8_t cap_class(const char *s, size_t n)
+{
+	int up = 0, low = 0, dig = 0, alpha_first = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			up++;
+		else if (c >= 'a' && c <= 'z')
+			low++;
+		else if (c >= '0' && c <= '9')
+			dig++;
+		else if (c >= 0x80)
+			low++; /* treat non-ASCII letters as letters */
+		if (i == 0)
+			alpha_first = c >= 'A' && c <= 'Z';
+	}
+	if (!up && !low)
+		return dig ? CLS_DIGIT : CLS_PUNCT;
+	if (!up)
+		return CLS_LOWER;
+	if (!low)
+		return up + low == 1 || up > 1 ? CLS_ALLCAP : CLS_MIXED;
+	if (alpha_first) {
+		int later_up = 0;
+		for (size_t i = 1; i < n; i++)
+			if (s[i] >= 'A' && s[i] <= 'Z')
+				later_up = 1;
+		return later_up ? CLS_MIXED : CLS_INITCAP;
+	}
+	return CLS_MIXED;
+}
+
+void ner_work_free(ner_work *w)
+{
+	free(w->rows);
+	free(w->nrows);
+	free(w->hlow);
+	free(w->hshape);
+	free(w->slot);
+	free(w->cls);
+	free(w->gazpos);
+	free(w->gazlen);
+	free(w->hcnt);
+	free(w->dflag);
+	free(w->skey);
+	free(w->sval);
+	memset(w, 0, sizeof *w);
+}
+
+#define GROW(p, n)                                                       \
+	do {                                                             \
+		void *q_ = realloc((p), (n) * sizeof *(p));              \
+		if (!q_)                                                 \
+			return CHR_ENOMEM;                               \
+		(p) = q_;                                                \
+	} while (0)
+
+static chr_status work_reserve(ner_work *w, size_t n)
+{
+	if (n > ((size_t)1 << 26))
+		return CHR_ETOOBIG;
+	if (n > w->cap) {
+		size_t c = w->cap ? w->cap : 256;
+		while (c < n)
+			c *= 2;
+		GROW(w->rows, c * NER_NSTATIC);
+		GROW(w->nrows, c);
+		GROW(w->hlow, c);
+		GROW(w->hshape, c);
+		GROW(w->slot, c);
+		GROW(w->cls, c);
+		GROW(w->gazpos, c * NER_GAZ_LISTS);
+		GROW(w->gazlen, c * NER_GAZ_LISTS);
+		GROW(w->hcnt, c);
+		GROW(w->dflag, c);
+		w->cap = c;
+	}
+	size_t sc = 16;
+	while (sc < 2 * n)
+		sc *= 2;
+	if (sc > w->scap) {
+		GROW(w->skey, sc);
+		GROW(w->sval, sc);
+		w->scap = sc;
+	}
+	return CHR_OK;
+}
+
+/* Slot of a lower-case word in the document table (created if new). */
+static uint32_t doc_slot(ner_work *w, size_t tabsize, uint64_t key,
+			 uint32_t *nslots)
+{
+	size_t mask = tabsize - 1, i = (size_t)key & mask;
+	while (w->skey[i]) {
+		if (w->skey[i] == key)
+			return w->sval[i];
+		i = (i + 1) & mask;
+	}
+	w->skey[i] = key;
+	w->sval[i] = (*nslots)++;
+	return w->sval[i];
+}
+
+static uint32_t word_clusters(const ner_model *m, const ner_tok *t)
+{
+	const ner_lexent *e = ner_lex_find(m, ner_hash_word(t->s, t->len));
+	if (e)
+		return e->clus;
+	if (t->len == 0 || t->len > NER_MAXWORD)
+		return 0;
+	/* ALL-CAPS headlines: try Title case, then lower case */
+	char tmp[NER_MAXWORD];
+	size_t n = ner_lower(t->s, t->len, tmp);
+	uint64_t hl = ner_hash_word(tmp, n);
+	if (tmp[0] >= 'a' && tmp[0] <= 'z') {
+		tmp[0] = (char)(tmp[0] - 32);
+		e = ner_lex_find(m, ner_hash_word(tmp, n));
+		if (e)
+			return e->clus;
+	}
+	e = ner_lex_find(m, hl);
+	return e ? e->clus : 0;
+}
+
+/* Longest gazetteer match per list, with B/I/L/U positions. */
+static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
+		      ner_work *w)
+{
+	memset(w->gazpos, 0, n * NER_GAZ_LISTS);
+	memset(w->gazlen, 0, n * NER_GAZ_LISTS);
+	if (!m->gaz)
+		return;
+	char phrase[NER_GAZ_MAXLEN * (NER_MAXWORD + 1)];
+	for (size_t i = 0; i < n; i++) {
+		size_t plen = 0;
+		for (size_t j = i; j < n && j - i < NER_GAZ_MAXLEN; j++) {
+			if (j > i && toks[j].sent_start)
+				break;
+			if (j > i)
+				phrase[plen++] = ' ';
+			plen += ner_lower(toks[j].s, toks[j].len, phrase + plen);
+			uint32_t mask = ner_gaz_find(m, ner_hash_word(phrase, plen));
+			if (!mask)
+				break;
+			size_t len = j - i + 1;
+			for (int l = 0; l < NER_GAZ_LISTS; l++) {
+				if (!(mask & (1u << l)))
+					continue;
+				for (size_t k = i; k <= j; k++) {
+					uint8_t *gl = &w->gazlen[k * NER_GAZ_LISTS + l];
+					if (*gl >= len)
+						continue;
+					*gl = (uint8_t)len;
+					w->gazpos[k * NER_GAZ_LISTS + l] =
+						len == 1 ? 4 : k == i ? 1 : k == j ? 3 : 2;
+				}
+			}
+			if (!(mask & NER_GAZ_PREFIX))
+				break;
+		}
+	}
+}
+
+/* Sentence kind from its first token i: bit 1 = written in capitals (a
+ * headline), bit 2 = mostly numbers (a results table row). */
+static uint32_t sentence_kind(const ner_tok *toks, size_t i, size_t n,
+			      const uint8_t *cls)
+{
+	int caps = 0, other = 0, num = 0, all = 0;
+	for (size_t j = i; j < n && (j == i || !toks[j].sent_start); j++) {
+		all++;
+		if (cls[j] == CLS_ALLCAP)
+			caps++;
+		else if (cls[j] == CLS_LOWER || cls[j] == CLS_INITCAP ||
+			 cls[j] == CLS_MIXED)
+			other++;
+		else if (cls[j] == CLS_DIGIT)
+			num++;
+	}
+	return (uint32_t)(caps >= 2 && other <= caps / 4) |
+	       (uint32_t)(all >= 3 && 3 * num >= all) << 1;
+}
+
+chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
+		      ner_work *w)
+{
+	chr_status st = work_reserve(w, n);
+	if (st)
+		return st;
+	uint32_t bits = m->row_bits;
+	char low[NER_MAXWORD], shp[NER_MAXWORD];
+	size_t tabsize = 16;
+	while (tabsize < 2 * n)
+		tabsize *= 2;
+	memset(w->skey, 0, tabsize * sizeof *w->skey);
+	uint32_t nslots = 0;
+
+	/* pass 1: per-token hashes, classes, slots */
+	for (size_t i = 0; i < n; i++) {
+		size_t ln = ner_lower(toks[i].s, toks[i].len, low);
+		w->hlow[i] = ner_hash_word(low, ln);
+		size_t sn = ner_shape(toks[i].s, toks[i].len, shp, 1);
+		w->hshape[i] = ner_hash_word(shp, sn);
+		w->cls[i] = cap_class(toks[i].s, toks[i].len);
+		uint32_t s = doc_slot(w, tabsize, w->hlow[i], &nslots);
+		w->slot[i] = s;
+		if (s + 1 == nslots) {
+			w->dflag[s] = 0;
+			memset(w->hcnt[s], 0, sizeof w->hcnt[s]);
+		}
+	}
+	/* document capitalisation flags; sentence all-caps flags */
+	uint32_t caps_sent = 0;
+	uint8_t *caps = malloc(n ? n : 1);
+	uint32_t *cl = malloc((n ? n : 1) * sizeof *cl);
+	if (!caps || !cl) {
+		free(caps);
+		free(cl);
+		return CHR_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || toks[i].sent_start)
+			caps_sent = sentence_kind(toks, i, n, w->cls);
+		caps[i] = (uint8_t)caps_sent;
+		uint8_t *f = &w->dflag[w->slot[i]];
+		if (caps_sent & 1)
+			continue;
+		if (w->cls[i] == CLS_LOWER)
+			*f |= DF_LOWER;
+		else if (w->cls[i] == CLS_INITCAP || w->cls[i] == CLS_MIXED) {
+			*f |= DF_CAP_ANY;
+			if (!(i == 0 || toks[i].sent_start))
+				*f |= DF_CAP_MID;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		cl[i] = word_clusters(m, &toks[i]);
+	gaz_match(m, toks, n, w);
+	/* document topic: a capitalised first word before " - " ("SOCCER -") */
+	uint64_t topic = 0;
+	if (n > 2 && w->cls[0] == CLS_ALLCAP && toks[0].len >= 3 &&
+	    toks[1].len == 1 && toks[1].s[0] == '-')
+		topic = w->hlow[0];
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t *r = &w->rows[i * NER_NSTATIC];
+		size_t k = 0;
+		int start = i == 0 || toks[i].sent_start;
+		int end = i + 1 == n || toks[i + 1].sent_start;
+		int start1 = start || i == 1 || toks[i - 1].sent_start;
+		int end1 = end || i + 2 == n || toks[i + 2].sent_start;
+		uint64_t lm1 = start ? 11 : w->hlow[i - 1];
+		uint64_t lp1 = end ? 13 : w->hlow[i + 1];
+		uint64_t lm2 = start1 ? 17 : w->hlow[i - 2];
+		uint64_t lp2 = end1 ? 19 : w->hlow[i + 2];
+		uint64_t sm1 = start ? 11 : w->hshape[i - 1];
+		uint64_t sp1 = end ? 13 : w->hshape[i + 1];
+		uint32_t c = w->cls[i];
+		uint32_t cm1 = start ? CLS_NONE : w->cls[i - 1];
+		uint32_t cp1 = end ? CLS_NONE : w->cls[i + 1];
+		const char *s = toks[i].s;
+		size_t len = toks[i].len;
+
+		r[k++] = ner_row(bits, T_BIAS, 0);
+		r[k++] = ner_row(bits, T_W, ner_hash_word(s, len));
+		r[k++] = ner_row(bits, T_LOW, w->hlow[i]);
+		r[k++] = ner_row(bits, T_LOWM1, lm1);
+		r[k++] = ner_row(bits, T_LOWP1, lp1);
+		r[k++] = ner_row(bits, T_LOWM2, lm2);
+		r[k++] = ner_row(bits, T_LOWP2, lp2);
+		r[k++] = ner_row(bits, T_SHAPE, w->hshape[i]);
+		size_t sn = ner_shape(s, len, shp, 0);
+		r[k++] = ner_row(bits, T_SHAPEL, ner_hash_word(shp, sn));
+		r[k++] = ner_row(bits, T_SHAPEM1, sm1);
+		r[k++] = ner_row(bits, T_SHAPEP1, sp1);
+		r[k++] = ner_row(bits, T_SHAPE2L, sm1 * 31 + w->hshape[i]);
+		r[k++] = ner_row(bits, T_SHAPE2R, w->hshape[i] * 31 + sp1);
+		size_t ln = ner_lower(s, len, low);
+		for (size_t a = 1; a <= 4 && a <= len; a++) {
+			r[k++] = ner_row(bits, T_PRE + 100 * (uint32_t)a,
+					 ner_hash_word(s, a));
+			r[k++] = ner_row(bits, T_SUF + 100 * (uint32_t)a,
+					 ner_hash_word(low + ln - (a < ln ? a : ln),
+						       a < ln ? a : ln));
+		}
+		r[k++] = ner_row(bits, T_CLS_START,
+				 (uint64_t)c * 4 + (uint64_t)start * 2 + end);
+		r[k++] = ner_row(bits, T_CLS_CAPS, (uint64_t)c * 4 + caps[i]);
+		r[k++] = ner_row(bits, T_LOW_CAPS, w->hlow[i] * 3 + caps[i]);
+		r[k++] = ner_row(bits, T_BIL, lm1 * 7 + w->hlow[i]);
+		r[k++] = ner_row(bits, T_BIR, w->hlow[i] * 7 + lp1);
+		r[k++] = ner_row(bits, T_LOWM1_CLS, lm1 * 8 + c);
+		r[k++] = ner_row(bits, T_CLS3, cm1 * 64 + c * 8 + cp1);
+		/* clusters: three granularities, token and neighbours */
+		for (int g = 0; g < 3; g++) {
+			uint32_t id = (cl[i] >> (10 * g)) & 1023;
+			uint32_t idm = start ? 1024 : (cl[i - 1] >> (10 * g)) & 1023;
+			uint32_t idp = end ? 1025 : (cl[i + 1] >> (10 * g)) & 1023;
+			r[k++] = ner_row(bits, T_CLUS + 100 * (uint32_t)g, id);
+			r[k++] = ner_row(bits, T_CLUSM1 + 100 * (uint32_t)g, idm);
+			r[k++] = ner_row(bits, T_CLUSP1 + 100 * (uint32_t)g, idp);
+			if (g == 0)
+				r[k++] = ner_row(bits, T_CLUS_CLS,
+						 (uint64_t)id * 8 + c);
+		}
+		/* gazetteers */
+		uint32_t gm1 = 0, gp1 = 0;
+		for (int l = 0; l < NER_GAZ_LISTS; l++) {
+			uint8_t p = w->gazpos[i * NER_GAZ_LISTS + l];
+			if (p) {
+				uint64_t v = (uint64_t)l * 8 + p;
+				r[k++] = ner_row(bits, T_GAZ, v);
+				r[k++] = ner_row(bits, T_GAZCLS, v * 8 + c);
+			}
+			if (!start && w->gazpos[(i - 1) * NER_GAZ_LISTS + l])
+				gm1 |= 1u << l;
+			if (!end && w->gazpos[(i + 1) * NER_GAZ_LISTS + l])
+				gp1 |= 1u << l;
+		}
+		r[k++] = ner_row(bits, T_GAZM1, gm1);
+		r[k++] = ner_row(bits, T_GAZP1, gp1);
+		uint64_t gm = 0;
+		for (int l = 0; l < NER_GAZ_LISTS; l++)
+			if (w->gazpos[i * NER_GAZ_LISTS + l])
+				gm |= 1u << l;
+		r[k++] = ner_row(bits, T_KIND_GAZ, gm * 64 + caps[i] * 8 + c);
+		if (topic) {
+			r[k++] = ner_row(bits, T_TOPIC_CLS,
+					 topic * 32 + c * 4 + caps[i]);
+			r[k++] = ner_row(bits, T_TOPIC_GAZ, topic * 131 + gm);
+			r[k++] = ner_row(bits, T_TOPIC_CL3,
+					 topic * 2048 + ((cl[i] >> 20) & 1023));
+		}
+		/* document-level capitalisation of this word */
+		uint32_t df = w->dflag[w->slot[i]];
+		r[k++] = ner_row(bits, T_DOC, (uint64_t)df * 16 + c * 2 + start);
+		if (c != CLS_LOWER)
+			r[k++] = ner_row(bits, T_DOC_LOW,
+					 w->hlow[i] * 8 + df);
+		w->nrows[i] = (uint8_t)k;
+	}
+	free(caps);
+	free(cl);
+	return CHR_OK;
+}
+
+size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
+		   int prev, int prev2, uint32_t *rows)
+{
+	uint32_t bits = m->row_bits;
+	size_t k = 0;
+	uint64_t p = (uint64_t)(prev + 1), p2 = (uint64_t)(prev2 + 1);
+	uint32_t c = w->cls[i];
+	rows[k++] = ner_row(bits, T_PREV, p);
+	rows[k++] = ner_row(bits, T_PREV2, p2 * 32 + p);
+	rows[k++] = ner_row(bits, T_PREV_LOW, w->hlow[i] * 32 + p);
+	rows[k++] = ner_row(bits, T_PREV_SHAPE, w->hshape[i] * 32 + p);
+	rows[k++] = ner_row(bits, T_PREV_CLS, (uint64_t)c * 32 + p);
+	if (c != CLS_LOWER && c != CLS_PUNCT) {
+		const uint16_t *h = w->hcnt[w->slot[i]];
+		uint32_t tot = 0, best = 0;
+		for (int t = 0; t <= NER_NTYPES; t++) {
+			tot += h[t];
+			if (h[t] > h[best])
+				best = (uint32_t)t;
+		}
+		if (tot) {
+			for (int t = 0; t <= NER_NTYPES; t++) {
+				if (!h[t])
+					continue;
+				uint32_t q = (4 * h[t] + tot - 1) / tot; /* 1..4 */
+				rows[k++] = ner_row(bits, T_HIST,
+						    (uint64_t)t * 8 + q);
+			}
+			rows[k++] = ner_row(bits, T_HIST_CLS,
+					    (uint64_t)best * 8 + c);
+		} else {
+			rows[k++] = ner_row(bits, T_HIST_CLS, 99);
+		}
+	}
+	return k;
+}
+
+void ner_hist_add(const ner_model *m, ner_work *w, size_t i, int t)
+{
+	uint16_t *h = w->hcnt[w->slot[i]];
+	int ty = ner_tag_type((int)m->scheme, t);
+	if (h[ty] < 60000)
+		h[ty]++;
+}
+
+/* Rows hold the weights of tags 1..ntags-1; O scores 0 by construction,
+ * so a BILOU row is 16 int16 = 32 bytes, half a cache line. */
+void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
+		    float *score)
+{
+	uint32_t st = m->ntags - 1;
+	if (m->wf) {
+		for (size_t f = 0; f < n; f++) {
+			const float *r = m->wf + (size_t)rows[f] * st;
+			for (uint32_t t = 0; t < st; t++)
+				score[t + 1] += r[t];
+		}
+		return;
+	}
+	int32_t acc[NER_MAXTAGS] = {0};
+	if (st == 16) {
+		for (size_t f = 0; f < n; f++) {
+			const int16_t *r = m->w + (size_t)rows[f] * 16;
+			for (uint32_t t = 0; t < 16; t++)
+				acc[t] += r[t];
+		}
+	} else {
+		for (size_t f = 0; f < n; f++) {
+			const int16_t *r = m->w + (size_t)rows[f] * st;
+			for (uint32_t t = 0; t < st; t++)
+				acc[t] += r[t];
+		}
+	}
+	for (uint32_t t = 0; t < st; t++)
+		score[t + 1] += (float)acc[t] * m->scale;
+}
+
+static void prefetch_token(const ner_model *m, const ner_work *w, size_t i)
+{
+	const uint32_t *r = &w->rows[i * NER_NSTATIC];
+	size_t rowbytes = (m->ntags - 1) *
+			  (m->wf ? sizeof(float) : sizeof(int16_t));
+	const char *base = m->wf ? (const char *)m->wf : (const char *)m->w;
+	for (size_t f = 0; f < w->nrows[i]; f++)
+		__builtin_prefetch(base + (size_t)r[f] * rowbytes);
+}
+
+chr_status ner_tag_doc(const ner_model *m, const ner_tok *toks, size_t n,
+		       ner_work *w, uint8_t *tags)
+{
+	chr_status st = ner_static(m, toks, n, w);
+	if (st)
+		return st;
+	int scheme = (int)m->scheme;
+	int prev = -1, prev2 = -1;
+	uint32_t dyn[NER_NDYN];
+	for (size_t i = 0; i < 2 && i < n; i++)
+		prefetch_token(m, w, i);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 2 < n)
+			prefetch_token(m, w, i + 2);
+		if (toks[i].sent_start)
+			prev = prev2 = -1;
+		float score[NER_MAXTAGS] = {0};
+		ner_score_rows(m, &w->rows[i * NER_NSTATIC], w->nrows[i], score);
+		size_t nd = ner_dynamic(m, w, i, prev, prev2, dyn);
+		ner_score_rows(m, dyn, nd, score);
+		int last = i + 1 == n || toks[i + 1].sent_start;
+		int best = -1;
+		for (int t = 0; t < (int)m->ntags; t++) {
+			if (!ner_tag_valid(scheme, prev, t))
+				continue;
+			if (last && !ner_tag_final_ok(scheme, t))
+				continue;
+			if (best < 0 || score[t] > score[best])
+				best = t;
+		}
+		if (best < 0)
+			best = 0;
+		tags[i] = (uint8_t)best;
+		ner_hist_add(m, w, i, best);
+		prev2 = prev;
+		prev = best;
+	}
+	return CHR_OK;
+}

@@ -1,0 +1,701 @@
+/*
+ * train_ner: train the NER tagger and write models/ner.bin.
+ *
+ * Design note: an averaged perceptron trained online, greedy and left to
+ * right exactly as ner_tag_doc decodes (the dynamic features see the
+ * model's own previous predictions, not the gold ones), over
+ * eng.train only.  After every epoch the averaged weights tag eng.testa;
+ * the epoch with the best testa F1 is kept (early stopping) and written as
+ * int16 weights.  eng.testb is never read here.  The gazetteer (iso-codes
+ * countries, subdivisions and languages; tzdata cities; the Reuters-21578
+ * people/places/orgs/exchanges lists; the system word list for words that
+ * are only ever capitalised or lower-case) and the lexicon of word
+ * clusters are built here and stored in the model.  Documents are
+ * shuffled with a fixed-seed xorshift, so a run is reproducible.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/hash.h"
+#include "entities/ner.h"
+
+typedef struct doc {
+	ner_tok *toks;
+	uint8_t *gold;   /* internal tags */
+	uint8_t *types;  /* gold types */
+	uint8_t *begins; /* gold chunk starts */
+	size_t n;
+} doc;
+
+typedef struct corpus {
+	doc *d;
+	size_t n;
+	char *text; /* owns the token strings */
+} corpus;
+
+static void die(const char *msg)
+{
+	fprintf(stderr, "train_ner: %s\n", msg);
+	exit(1);
+}
+
+static void *xcalloc(size_t n, size_t s)
+{
+	void *p = calloc(n ? n : 1, s);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		die("out of memory");
+	return q;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0, r;
+	char *p = xrealloc(NULL, cap + 1);
+	while ((r = fread(p + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n == cap)
+			p = xrealloc(p, (cap *= 2) + 1);
+	}
+	fclose(f);
+	p[n] = 0;
+	*len = n;
+	return p;
+}
+
+/* Read a CoNLL-2003 file: documents at -DOCSTART-, sentences at blank
+ * lines, token first column, IOB1 tag last column. */
+static void read_conll(const char *path, int scheme, corpus *c)
+{
+	size_t len;
+	char *t = slurp(path, &len);
+	if (!t) {
+		fprintf(stderr, "train_ner: cannot read %s\n", path);
+		exit(1);
+	}
+	c->text = t;
+	c->d = NULL;
+	c->n = 0;
+	size_t cap = 0;
+	doc cur = {0};
+	size_t dcap = 0;
+	int new_sent = 1;
+	int prev_type = 0;
+	char *line = t;
+	for (;;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = 0;
+		size_t ll = strlen(line);
+		if (ll && line[ll - 1] == '\r')
+			line[--ll] = 0;
+		int docstart = strncmp(line, "-DOCSTART-", 10) == 0;
+		if ((docstart || !nl) && cur.n) {
+			if (c->n == cap)
+				c->d = xrealloc(c->d, (cap = cap ? cap * 2 : 64) *
+							      sizeof *c->d);
+			c->d[c->n++] = cur;
+			memset(&cur, 0, sizeof cur);
+			dcap = 0;
+		}
+		if (!nl && !ll)
+			break;
+		if (docstart || ll == 0) {
+			new_sent = 1;
+			prev_type = 0;
+		} else {
+			char *sp = strchr(line, ' ');
+			char *tag = strrchr(line, ' ');
+			if (!sp || !tag)
+				die("malformed CoNLL line");
+			*sp = 0;
+			tag++;
+			int ty = 0, begin = 0;
+			if (strcmp(tag, "O") != 0 && strlen(tag) > 2) {
+				ty = ner_type_of(tag + 2, strlen(tag + 2));
+				if (ty > NER_NTYPES)
+					die("unknown entity type");
+				begin = tag[0] == 'B' || ty != prev_type;
+			}
+			if (cur.n == dcap) {
+				dcap = dcap ? dcap * 2 : 256;
+				cur.toks = xrealloc(cur.toks, dcap * sizeof *cur.toks);
+				cur.types = xrealloc(cur.types, dcap);
+				cur.begins = xrealloc(cur.begins, dcap);
+			}
+			cur.toks[cur.n] = (ner_tok){line, (uint32_t)(sp - line),
+						    (uint8_t)new_sent};
+			cur.types[cur.n] = (uint8_t)ty;
+			cur.begins[cur.n] = (uint8_t)begin;
+			cur.n++;
+			new_sent = 0;
+			prev_type = ty;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		doc *d = &c->d[i];
+		d->gold = xcalloc(d->n, 1);
+		/* encode per sentence so entities never cross a boundary */
+		size_t s = 0;
+		for (size_t j = 1; j <= d->n; j++) {
+			if (j == d->n || d->toks[j].sent_start) {
+				ner_encode(scheme, d->types + s, d->begins + s,
+					   j - s, d->gold + s);
+				s = j;
+			}
+		}
+	}
+}
+
+/* ---- gazetteer and lexicon tables ---- */
+
+typedef struct entry {
+	uint64_t key;
+	uint32_t mask, pad;
+} entry;
+
+typedef struct table {
+	entry *e;
+	uint32_t bits;
+	size_t n;
+} table;
+
+static void tab_init(table *t, uint32_t bits)
+{
+	t->bits = bits;
+	t->e = xcalloc((size_t)1 << bits, sizeof *t->e);
+	t->n = 0;
+}
+
+static entry *tab_slot(table *t, uint64_t key)
+{
+	size_t mask = ((size_t)1 << t->bits) - 1, i = (size_t)key & mask;
+	while (t->e[i].key && t->e[i].key != key)
+		i = (i + 1) & mask;
+	if (!t->e[i].key) {
+		if (++t->n > mask / 2)
+			die("table too full; raise its size");
+		t->e[i].key = key;
+	}
+	return &t->e[i];
+}
+
+/* Add a phrase (any text; tokenized and lower-cased) to list l. */
+static void gaz_add(table *t, const char *s, size_t n, int l)
+{
+	ner_span *sp;
+	size_t nt;
+	if (ner_tokenize(s, n, &sp, &nt) != CHR_OK)
+		die("tokenizer failed");
+	if (nt == 0 || nt > NER_GAZ_MAXLEN) {
+		free(sp);
+		return;
+	}
+	char phrase[NER_GAZ_MAXLEN * (NER_MAXWORD + 1)];
+	size_t plen = 0;
+	for (size_t i = 0; i < nt; i++) {
+		if (i)
+			phrase[plen++] = ' ';
+		plen += ner_lower(s + sp[i].start, sp[i].end - sp[i].start,
+				  phrase + plen);
+		uint64_t k = ner_hash_word(phrase, plen);
+		entry *e = tab_slot(t, k);
+		if (i + 1 == nt)
+			e->mask |= 1u << l;
+		else
+			e->mask |= NER_GAZ_PREFIX;
+	}
+	free(sp);
+}
+
+enum { G_COUNTRY, G_SUBDIV, G_CITY, G_LANG, G_RPEOPLE, G_RORG, G_RPLACE,
+       G_DICT_PROPER, G_DICT_LOWER, G_WN_PER, G_WN_NORP, G_WN_LOC,
+       G_WN_ORG, G_NLISTS };
+
+static size_t gaz_iso(table *t, const char *file, const char *arr,
+		      const char *const *keys, int l)
+{
+	json_t *root = json_load_file(file, 0, NULL);
+	json_t *a = root ? json_object_get(root, arr) : NULL;
+	size_t i, added = 0;
+	json_t *o;
+	if (!json_is_array(a)) {
+		fprintf(stderr, "train_ner: skip %s\n", file);
+		json_decref(root);
+		return 0;
+	}
+	json_array_foreach(a, i, o) {
+		for (size_t k = 0; keys[k]; k++) {
+			json_t *s = json_object_get(o, keys[k]);
+			if (!json_is_string(s))
+				continue;
+			const char *v = json_string_value(s);
+			/* "Korea, Republic of" -> also "Korea"; "A; B" -> both */
+			char buf[512];
+			snprintf(buf, sizeof buf, "%s", v);
+			char *save = NULL;
+			for (char *p = strtok_r(buf, ";(", &save); p;
+			     p = strtok_r(NULL, ";(", &save)) {
+				char *comma = strchr(p, ',');
+				if (comma)
+					*comma = 0;
+				while (*p == ' ')
+					p++;
+				size_t pl = strlen(p);
+				while (pl && (p[pl - 1] == ' ' || p[pl - 1] == ')'))
+					pl--;
+				if (pl) {
+					gaz_add(t, p, pl, l);
+					added++;
+				}
+			}
+		}
+	}
+	json_decref(root);
+	return added;
+}
+
+static size_t gaz_lines(table *t, const char *file, int l, int field,
+			int dash_to_space)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) {
+		fprintf(stderr, "train_ner: skip %s\n", file);
+		return 0;
+	}
+	char line[1024];
+	size_t added = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#')
+			continue;
+		line[strcspn(line, "\r\n")] = 0;
+		char *p = line;
+		if (field > 0) { /* tab-separated field; last path part */
+			for (int k = 0; k < field && p; k++) {
+				p = strchr(p, '\t');
+				if (p)
+					p++;
+			}
+			if (!p)
+				continue;
+			p[strcspn(p, "\t")] = 0;
+			char *slash = strrchr(p, '/');
+			if (slash)
+				p = slash + 1;
+		}
+		for (char *q = p; *q; q++)
+			if (*q == '_' || (dash_to_space && *q == '-'))
+				*q = ' ';
+		if (*p) {
+			gaz_add(t, p, strlen(p), l);
+			added++;
+		}
+	}
+	fclose(f);
+	return added;
+}
+
+/* The system word list: words only ever capitalised, and lower-case
+ * words. */
+static size_t gaz_dict(table *t, const char *file)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) {
+		fprintf(stderr, "train_ner: cannot read %s (Debian package "
+				"wamerican-huge; run scripts/deps.sh)\n", file);
+		exit(1);
+	}
+	char line[256];
+	size_t added = 0;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		size_t n = strlen(line);
+		if (!n || strchr(line, '\''))
+			continue;
+		int cap = line[0] >= 'A' && line[0] <= 'Z';
+		gaz_add(t, line, n, cap ? G_DICT_PROPER : G_DICT_LOWER);
+		added++;
+	}
+	fclose(f);
+	/* a word listed both ways is not "only capitalised" */
+	size_t slots = (size_t)1 << t->bits;
+	for (size_t i = 0; i < slots; i++) {
+		uint32_t m = t->e[i].mask;
+		if ((m & (1u << G_DICT_PROPER)) && (m & (1u << G_DICT_LOWER)))
+			t->e[i].mask &= ~(1u << G_DICT_PROPER);
+	}
+	return added;
+}
+
+/* WordNet nouns with a capital letter, by lexicographer file: people
+ * that are instances (real persons), people that are not (nationalities,
+ * followers, parties: MISC-like), locations and objects (places,
+ * rivers), and groups (organisations). */
+static size_t gaz_wordnet(table *t, const char *file)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) {
+		fprintf(stderr, "train_ner: cannot read %s (Debian package "
+				"wordnet-base; run scripts/deps.sh)\n", file);
+		exit(1);
+	}
+	char *line = NULL;
+	size_t cap = 0, added = 0;
+	while (getline(&line, &cap, f) > 0) {
+		if (line[0] == ' ')
+			continue; /* licence header */
+		char *save = NULL;
+		char *tok = strtok_r(line, " ", &save); /* offset */
+		char *lexfn = strtok_r(NULL, " ", &save);
+		strtok_r(NULL, " ", &save); /* ss_type */
+		char *wc = strtok_r(NULL, " ", &save);
+		if (!lexfn || !wc)
+			continue;
+		int fn = atoi(lexfn);
+		int nw = (int)strtol(wc, NULL, 16);
+		char *words[64];
+		int nws = 0;
+		for (int i = 0; i < nw; i++) {
+			tok = strtok_r(NULL, " ", &save);
+			strtok_r(NULL, " ", &save); /* lex_id */
+			if (tok && nws < 64)
+				words[nws++] = tok;
+		}
+		char *pc = strtok_r(NULL, " ", &save);
+		int np = pc ? atoi(pc) : 0, inst = 0;
+		for (int i = 0; i < np; i++) {
+			tok = strtok_r(NULL, " ", &save);
+			if (tok && !strcmp(tok, "@i"))
+				inst = 1;
+			for (int k = 0; k < 3; k++)
+				strtok_r(NULL, " ", &save);
+		}
+		int l = fn == 18 ? (inst ? G_WN_PER : G_WN_NORP)
+			: fn == 15 || fn == 17 ? G_WN_LOC
+			: fn == 14 ? G_WN_ORG : -1;
+		if (l < 0)
+			continue;
+		for (int i = 0; i < nws; i++) {
+			char *w = words[i];
+			if (!(w[0] >= 'A' && w[0] <= 'Z'))
+				continue;
+			for (char *q = w; *q; q++)
+				if (*q == '_')
+					*q = ' ';
+			gaz_add(t, w, strlen(w), l);
+			added++;
+		}
+	}
+	free(line);
+	fclose(f);
+	return added;
+}
+
+static void build_gazetteer(table *t)
+{
+	static const char *const country_keys[] = {"name", "official_name",
+						   "common_name", NULL};
+	static const char *const name_keys[] = {"name", NULL};
+	const char *iso = "/usr/share/iso-codes/json";
+	const char *shared = getenv("CHR_SHARED") ? getenv("CHR_SHARED")
+						  : "../shared";
+	char p[4096];
+	tab_init(t, 21);
+	size_t n = 0;
+	snprintf(p, sizeof p, "%s/iso_3166-1.json", iso);
+	n += gaz_iso(t, p, "3166-1", country_keys, G_COUNTRY);
+	snprintf(p, sizeof p, "%s/iso_3166-3.json", iso);
+	n += gaz_iso(t, p, "3166-3", name_keys, G_COUNTRY);
+	snprintf(p, sizeof p, "%s/iso_3166-2.json", iso);
+	n += gaz_iso(t, p, "3166-2", name_keys, G_SUBDIV);
+	snprintf(p, sizeof p, "%s/iso_639-2.json", iso);
+	n += gaz_iso(t, p, "639-2", name_keys, G_LANG);
+	n += gaz_lines(t, "/usr/share/zoneinfo/zone1970.tab", G_CITY, 2, 0);
+	n += gaz_lines(t, "/usr/share/zoneinfo/zone.tab", G_CITY, 2, 0);
+	static const struct { const char *f; int l; } rl[] = {
+		{"all-people-strings.lc.txt", G_RPEOPLE},
+		{"all-orgs-strings.lc.txt", G_RORG},
+		{"all-exchanges-strings.lc.txt", G_RORG},
+		{"all-places-strings.lc.txt", G_RPLACE}};
+	for (size_t i = 0; i < sizeof rl / sizeof rl[0]; i++) {
+		snprintf(p, sizeof p, "%s/data/reuters21578/%s", shared, rl[i].f);
+		n += gaz_lines(t, p, rl[i].l, 0, 1);
+	}
+	n += gaz_dict(t, "/usr/share/dict/american-english-huge");
+	n += gaz_wordnet(t, "/usr/share/wordnet/data.noun");
+	fprintf(stderr, "train_ner: gazetteer %zu phrases, %zu slots used\n", n,
+		t->n);
+}
+
+/* Pack the gazetteer into 64-bit entries (ner_gazent), at most 5/8 full. */
+static ner_gazent *pack_gazetteer(const table *t, uint32_t *bits)
+{
+	uint32_t b = 10;
+	while (((size_t)1 << b) * 5 / 8 < t->n)
+		b++;
+	size_t slots = (size_t)1 << b, mask = slots - 1;
+	ner_gazent *g = xcalloc(slots, sizeof *g);
+	for (size_t i = 0; i < ((size_t)1 << t->bits); i++) {
+		if (!t->e[i].key)
+			continue;
+		uint64_t k = NER_GAZ_KEY(t->e[i].key);
+		size_t j = (size_t)(k >> 16) & mask;
+		while (g[j] && (g[j] & ~(uint64_t)0xFFFF) != k)
+			j = (j + 1) & mask;
+		g[j] |= k | (t->e[i].mask & 0xFFFF); /* a fingerprint clash merges */
+	}
+	*bits = b;
+	return g;
+}
+
+static void build_lexicon(table *t, const char *file)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) {
+		fprintf(stderr, "train_ner: cannot read clusters %s\n", file);
+		exit(1);
+	}
+	tab_init(t, 17);
+	char line[512];
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#')
+			continue;
+		char *tab = strchr(line, '\t');
+		if (!tab)
+			continue;
+		unsigned c1, c2, c3;
+		if (sscanf(tab + 1, "%u %u %u", &c1, &c2, &c3) != 3 || c1 > 1022 ||
+		    c2 > 1022 || c3 > 1022)
+			die("malformed clusters file");
+		entry *e = tab_slot(t, ner_hash_word(line, (size_t)(tab - line)));
+		e->mask = (c1 + 1) | (c2 + 1) << 10 | (c3 + 1) << 20;
+	}
+	fclose(f);
+	fprintf(stderr, "train_ner: lexicon %zu words\n", t->n);
+}
+
+/* ---- training ---- */
+
+static double evaluate(const ner_model *m, const corpus *c, ner_work *w)
+{
+	ner_counts cnt;
+	memset(&cnt, 0, sizeof cnt);
+	uint8_t *tags = NULL, *iob = NULL, *giob = NULL;
+	const char **gs = NULL, **ps = NULL;
+	static const char *const names[] = {"O", "B-PER", "I-PER", "B-LOC",
+					    "I-LOC", "B-ORG", "I-ORG", "B-MISC",
+					    "I-MISC"};
+	for (size_t k = 0; k < c->n; k++) {
+		const doc *d = &c->d[k];
+		tags = xrealloc(tags, d->n);
+		iob = xrealloc(iob, d->n);
+		giob = xrealloc(giob, d->n);
+		gs = xrealloc(gs, d->n * sizeof *gs);
+		ps = xrealloc(ps, d->n * sizeof *ps);
+		if (ner_tag_doc(m, d->toks, d->n, w, tags) != CHR_OK)
+			die("tagging failed");
+		ner_to_iob2((int)m->scheme, tags, d->n, iob);
+		ner_to_iob2((int)m->scheme, d->gold, d->n, giob);
+		for (size_t i = 0; i < d->n; i++) {
+			gs[i] = names[giob[i]];
+			ps[i] = names[iob[i]];
+		}
+		size_t s = 0;
+		for (size_t j = 1; j <= d->n; j++)
+			if (j == d->n || d->toks[j].sent_start) {
+				ner_count_sentence(&cnt, gs + s, ps + s, j - s);
+				s = j;
+			}
+	}
+	free(tags);
+	free(iob);
+	free(giob);
+	free(gs);
+	free(ps);
+	double p, r, f;
+	ner_prf(&cnt, 0, &p, &r, &f);
+	return f;
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rng(void)
+{
+	uint64_t x = rng_state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return rng_state = x;
+}
+
+/* Perceptron step; rows hold tags 1.., tag O is fixed at 0. */
+static void update(float *wv, double *acc, const uint32_t *rows, size_t n,
+		   uint32_t nt, int gold, int pred, double c)
+{
+	uint32_t st = nt - 1;
+	for (size_t f = 0; f < n; f++) {
+		size_t b = (size_t)rows[f] * st;
+		if (gold) {
+			wv[b + (size_t)gold - 1] += 1;
+			acc[b + (size_t)gold - 1] += c;
+		}
+		if (pred) {
+			wv[b + (size_t)pred - 1] -= 1;
+			acc[b + (size_t)pred - 1] -= c;
+		}
+	}
+}
+
+static void train_epoch(ner_model *m, corpus *tr, ner_work *w, double *acc,
+			double *c, size_t *order)
+{
+	for (size_t k = tr->n; k > 1; k--) {
+		size_t j = (size_t)(rng() % k);
+		size_t t = order[k - 1];
+		order[k - 1] = order[j];
+		order[j] = t;
+	}
+	uint32_t nt = m->ntags, dyn[NER_NDYN];
+	for (size_t k = 0; k < tr->n; k++) {
+		doc *d = &tr->d[order[k]];
+		if (ner_static(m, d->toks, d->n, w) != CHR_OK)
+			die("features failed");
+		int prev = -1, prev2 = -1;
+		for (size_t i = 0; i < d->n; i++) {
+			if (d->toks[i].sent_start)
+				prev = prev2 = -1;
+			float score[NER_MAXTAGS] = {0};
+			const uint32_t *rows = &w->rows[i * NER_NSTATIC];
+			ner_score_rows(m, rows, w->nrows[i], score);
+			size_t nd = ner_dynamic(m, w, i, prev, prev2, dyn);
+			ner_score_rows(m, dyn, nd, score);
+			int best = 0;
+			for (int t = 1; t < (int)nt; t++)
+				if (score[t] > score[best])
+					best = t;
+			int gold = d->gold[i];
+			if (best != gold) {
+				update(m->wf, acc, rows, w->nrows[i], nt, gold, best, *c);
+				update(m->wf, acc, dyn, nd, nt, gold, best, *c);
+			}
+			*c += 1;
+			ner_hist_add(m, w, i, best);
+			prev2 = prev;
+			prev = best;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *shared = "../shared", *clusters = "models/ner-clusters.txt";
+	const char *out = "models/ner.bin";
+	int epochs = 25, scheme = NER_SCHEME_BILOU, patience = 5;
+	uint32_t bits = 19;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--shared") && i + 1 < argc)
+			shared = argv[++i];
+		else if (!strcmp(argv[i], "--clusters") && i + 1 < argc)
+			clusters = argv[++i];
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--epochs") && i + 1 < argc)
+			epochs = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--bits") && i + 1 < argc)
+			bits = (uint32_t)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--bio"))
+			scheme = NER_SCHEME_BIO;
+		else {
+			fprintf(stderr, "usage: train_ner [--shared DIR] "
+					"[--clusters FILE] [--out FILE] "
+					"[--epochs N] [--bits N] [--bio]\n");
+			return 2;
+		}
+	}
+	if (bits < 16 || bits > 24)
+		die("--bits must be 16..24");
+	setenv("CHR_SHARED", shared, 0);
+	char p[4096];
+	corpus tr, dev;
+	snprintf(p, sizeof p, "%s/data/conll2003/eng.train", shared);
+	read_conll(p, scheme, &tr);
+	snprintf(p, sizeof p, "%s/data/conll2003/eng.testa", shared);
+	read_conll(p, scheme, &dev);
+	fprintf(stderr, "train_ner: %zu train docs, %zu dev docs\n", tr.n,
+		dev.n);
+
+	table gaz, lex;
+	build_gazetteer(&gaz);
+	build_lexicon(&lex, clusters);
+	ner_model m;
+	memset(&m, 0, sizeof m);
+	m.scheme = (uint32_t)scheme;
+	m.ntags = scheme == NER_SCHEME_BILOU ? 17 : 9;
+	m.row_bits = bits;
+	m.scale = 1;
+	m.gaz = pack_gazetteer(&gaz, &m.gaz_bits);
+	m.lex = (const ner_lexent *)lex.e;
+	m.lex_bits = lex.bits;
+	size_t nw = ((size_t)1 << bits) * (m.ntags - 1);
+	float *wv = xcalloc(nw, sizeof *wv);
+	float *avg = xcalloc(nw, sizeof *avg);
+	float *best = xcalloc(nw, sizeof *best);
+	double *acc = xcalloc(nw, sizeof *acc);
+	size_t *order = xcalloc(tr.n, sizeof *order);
+	for (size_t i = 0; i < tr.n; i++)
+		order[i] = i;
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	double c = 1, best_f = -1;
+	int best_ep = 0;
+	for (int ep = 1; ep <= epochs; ep++) {
+		m.wf = wv;
+		train_epoch(&m, &tr, &w, acc, &c, order);
+		for (size_t i = 0; i < nw; i++)
+			avg[i] = (float)(wv[i] - acc[i] / c);
+		m.wf = avg;
+		double f = evaluate(&m, &dev, &w);
+		fprintf(stderr, "train_ner: epoch %d testa F1 %.2f\n", ep, f);
+		if (f > best_f) {
+			best_f = f;
+			best_ep = ep;
+			memcpy(best, avg, nw * sizeof *best);
+		} else if (ep - best_ep >= patience) {
+			break;
+		}
+	}
+	m.wf = NULL;
+	if (ner_model_save(&m, out, best) != CHR_OK)
+		die("cannot write the model");
+	ner_model *lm;
+	char err[256];
+	if (ner_model_load(out, &lm, err, sizeof err) != CHR_OK) {
+		fprintf(stderr, "train_ner: reload failed: %s\n", err);
+		return 1;
+	}
+	double fq = evaluate(lm, &dev, &w);
+	fprintf(stderr, "train_ner: best epoch %d (testa F1 %.2f; %.2f as "
+			"saved, int16) -> %s\n", best_ep, best_f, fq, out);
+	ner_model_free(lm);
+	ner_work_free(&w);
+	free(wv);
+	free(avg);
+	free(best);
+	free(acc);
+	free(order);
+	return 0;
+}
