@@ -14,6 +14,8 @@
 
 #include "cli.h"
 
+int cmd_tag_ner(const cli_ctx *ctx, int argc, char **argv);
+
 static const cli_command commands[] = {
 	{ "ingest", cmd_ingest, "read, clean and store articles from files, folders or -" },
 	{ "articles", cmd_articles, "list stored articles" },
