@@ -44,6 +44,7 @@ typedef struct queue {
 	size_t head, n;
 	int done;    /* producer finished */
 	int cancel;  /* consumer gave up */
+	chr_status fatal; /* the worker ran out of memory */
 } queue;
 
 struct chr_ingest {
@@ -191,9 +192,13 @@ chr_status chr_ingest_doc(chr_ingest *g, const chr_doc *d)
 	chr_status st;
 	const char *why;
 	chr_article *a = process(g, d, &st, &why);
+	if (!a && st == CHR_ENOMEM) {
+		g->fatal = st; /* out of memory is not the input's fault */
+		return st;
+	}
 	if (!a) {
 		reject(g, where, st, why);
-		return st == CHR_ENOMEM ? st : CHR_OK;
+		return CHR_OK;
 	}
 	return store_one(g, a, where, d->note);
 }
@@ -250,6 +255,15 @@ static int q_pop(queue *q, item *it)
 	return got;
 }
 
+/* The worker cannot go on: record why; the consumer makes it fatal. */
+static void worker_fail(queue *q, chr_status st)
+{
+	pthread_mutex_lock(&q->mu);
+	if (!q->fatal)
+		q->fatal = st;
+	pthread_mutex_unlock(&q->mu);
+}
+
 static int on_doc_async(void *ctx, const chr_doc *d)
 {
 	chr_ingest *g = ctx;
@@ -261,10 +275,12 @@ static int on_doc_async(void *ctx, const chr_doc *d)
 	it.where = strdup(where);
 	it.why = why ? strdup(why) : d->note ? strdup(d->note) : NULL;
 	it.bytes = d->text_len;
-	if (!it.where || ((why || d->note) && !it.why)) {
+	if (!it.where || ((why || d->note) && !it.why) ||
+	    (!it.a && it.st == CHR_ENOMEM)) {
 		chr_article_free(it.a);
 		free(it.where);
 		free(it.why);
+		worker_fail(g->q, CHR_ENOMEM);
 		return 1;
 	}
 	return q_push(g->q, it);
@@ -278,6 +294,7 @@ static void on_reject_async(void *ctx, const char *where, chr_status st,
 	if (!it.where || !it.why) {
 		free(it.where);
 		free(it.why);
+		worker_fail(g->q, CHR_ENOMEM);
 		return;
 	}
 	q_push(g->q, it);
@@ -332,6 +349,8 @@ static chr_status ingest_threaded(chr_ingest *g, const char *path)
 		free(it.why);
 	}
 	pthread_join(th, NULL);
+	if (q->fatal && !g->fatal)
+		g->fatal = q->fatal;
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->not_full);
 	pthread_cond_destroy(&q->not_empty);
