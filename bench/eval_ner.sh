@@ -24,3 +24,9 @@ set -- "$D/eng.testb"
 R=$SHARED/data/reuters21578/articles.jsonl
 [ -f "$R" ] && set -- "$@" "$R"
 "$BUILD/tools/train_ner_eval" --speed "$@"
+# NER_PEER=1: the compromise peer (bench/ner-peer, npm ci) on testb.
+if [ "${NER_PEER:-0}" = 1 ]; then
+	(cd bench/ner-peer && [ -d node_modules ] || npm ci --no-audit --no-fund >/dev/null)
+	node bench/ner-peer/run.js "$D/eng.testb" >"$out/peer.conll"
+	"$BUILD/tools/train_ner_eval" --label "compromise eng.testb" "$out/peer.conll"
+fi
