@@ -160,3 +160,11 @@ eval-ner: $(CLI) $(BUILD)/tools/train_ner_eval
 # end ner
 
 -include $(shell find $(BUILD) build-asan build-ubsan -name '*.d' 2>/dev/null)
+
+# events: `make models-events` retrains models/events.txt (ECB+ train, threshold
+# on dev); `make eval-events` prints the ECB+ dev/test table and GoogleNews-TS NMI.
+.PHONY: models-events eval-events
+models-events: $(BUILD)/tools/train_events
+	$(BUILD)/tools/train_events --shared $${CHR_SHARED:-../shared} --out models/events.txt
+eval-events: $(BUILD)/tools/eval_events
+	$(BUILD)/tools/eval_events --shared $${CHR_SHARED:-../shared} --model models/events.txt

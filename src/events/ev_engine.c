@@ -1,0 +1,595 @@
+/*
+ * ev_engine: the online clustering engine (see events.h).
+ *
+ * Design note: all state is in memory and grows only with new terms,
+ * entities and events; per-article work is bounded by constants (top
+ * keys filed per doc, EV_POSTINGS events per key, EV_MAXCAND candidates,
+ * capped centroids), so the cost per article does not grow with the
+ * number of events.  Weights are BM25-like: a saturated term frequency
+ * times an idf from the document frequencies seen so far (the stream's
+ * own statistics; early docs see flatter idf).  Ties are broken by index,
+ * never by hash order, so results depend only on the input order.
+ */
+#include "events.h"
+
+#include <libstemmer.h>
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SAT_K 1.2
+
+chr_status ev_engine_init(ev_engine *e, const ev_model *m)
+{
+	memset(e, 0, sizeof *e);
+	if (m)
+		e->model = *m;
+	else
+		ev_model_default(&e->model);
+	arena_init(&e->mem, (size_t)4 << 30);
+	ht_init(&e->terms, 0);
+	ht_init(&e->ents, 0);
+	ht_init(&e->places, 0);
+	ht_init(&e->groups, 0);
+	e->stem = sb_stemmer_new("english", NULL);
+	return e->stem ? CHR_OK : CHR_ENOMEM;
+}
+
+static void cent_free(ev_cent *c)
+{
+	free(c->v);
+	memset(c, 0, sizeof *c);
+}
+
+void ev_engine_free(ev_engine *e)
+{
+	if (e->stem)
+		sb_stemmer_delete(e->stem);
+	for (size_t i = 0; i < e->nev; i++) {
+		ev_event *ev = e->ev[i];
+		cent_free(&ev->body);
+		cent_free(&ev->head);
+		cent_free(&ev->ents);
+		for (int k = 0; k < EV_KEEP; k++) {
+			cent_free(&ev->mb[k]);
+			cent_free(&ev->me[k]);
+		}
+		free(ev->arts);
+		free(ev);
+	}
+	free(e->ev);
+	for (size_t i = 0; i < e->tdcap; i++)
+		free(e->tpost[i]);
+	for (size_t i = 0; i < e->tecap; i++)
+		free(e->epost[i]);
+	free(e->tpost);
+	free(e->epost);
+	free(e->tdf);
+	free(e->edf);
+	for (size_t i = 0; i < e->nstory; i++) {
+		free(e->story[i].events);
+		cent_free(&e->story[i].ents);
+		cent_free(&e->story[i].body);
+	}
+	free(e->story);
+	ht_free(&e->terms);
+	ht_free(&e->ents);
+	ht_free(&e->places);
+	ht_free(&e->groups);
+	arena_free(&e->mem);
+	memset(e, 0, sizeof *e);
+}
+
+/* ---- document frequencies --------------------------------------------- */
+
+static chr_status grow_ids(uint32_t **df, ev_post ***post, size_t *cap,
+			   size_t need)
+{
+	if (need <= *cap)
+		return CHR_OK;
+	size_t nc = *cap ? *cap : 1024;
+	while (nc < need)
+		nc *= 2;
+	uint32_t *nd = realloc(*df, nc * sizeof *nd);
+	if (!nd)
+		return CHR_ENOMEM;
+	*df = nd;
+	ev_post **np = realloc(*post, nc * sizeof *np);
+	if (!np)
+		return CHR_ENOMEM;
+	*post = np;
+	memset(nd + *cap, 0, (nc - *cap) * sizeof *nd);
+	memset(np + *cap, 0, (nc - *cap) * sizeof *np);
+	*cap = nc;
+	return CHR_OK;
+}
+
+static int has_id(const ev_vec *v, uint32_t id)
+{
+	uint32_t lo = 0, hi = v->n;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (v->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->n && v->v[lo].id == id;
+}
+
+chr_status ev_observe(ev_engine *e, const ev_doc *d)
+{
+	if (grow_ids(&e->tdf, &e->tpost, &e->tdcap, e->terms.count + 1) ||
+	    grow_ids(&e->edf, &e->epost, &e->tecap, e->ents.count + 1))
+		return CHR_ENOMEM;
+	for (uint32_t i = 0; i < d->body.n; i++)
+		e->tdf[d->body.v[i].id]++;
+	for (uint32_t i = 0; i < d->head.n; i++)
+		if (!has_id(&d->body, d->head.v[i].id))
+			e->tdf[d->head.v[i].id]++;
+	for (uint32_t i = 0; i < d->ents.n; i++)
+		e->edf[d->ents.v[i].id]++;
+	e->ndocs++;
+	return CHR_OK;
+}
+
+double ev_idf(const ev_engine *e, uint32_t df)
+{
+	double n = (double)e->ndocs + EV_BG_DOCS;
+	return log(1.0 + (n - df + 0.5) / (df + 0.5));
+}
+
+static double sat(double tf)
+{
+	return tf * (SAT_K + 1) / (tf + SAT_K);
+}
+
+/* ---- similarity --------------------------------------------------------- */
+
+/* Cosine of a doc vector and a centroid (mean tf = sum / n). */
+static double cosine(const ev_engine *e, const uint32_t *df,
+		     const ev_vec *a, const ev_cent *c, uint32_t n)
+{
+	if (!a->n || !c->n)
+		return 0;
+	double dot = 0, na = 0, nc = 0;
+	uint32_t i = 0, j = 0;
+	while (i < a->n || j < c->n) {
+		uint32_t ia = i < a->n ? a->v[i].id : UINT32_MAX;
+		uint32_t ic = j < c->n ? c->v[j].id : UINT32_MAX;
+		uint32_t id = ia < ic ? ia : ic;
+		double w = ev_idf(e, df[id]);
+		double x = 0, y = 0;
+		if (ia == id)
+			x = sat(a->v[i++].tf) * w;
+		if (ic == id)
+			y = sat(c->v[j++].tf / n) * w;
+		dot += x * y;
+		na += x * x;
+		nc += y * y;
+	}
+	return na > 0 && nc > 0 ? dot / sqrt(na * nc) : 0;
+}
+
+/* Share of a's idf mass that the centroid also has. */
+static double coverage(const ev_engine *e, const ev_vec *a, const ev_cent *c)
+{
+	double got = 0, all = 0;
+	uint32_t j = 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		uint32_t id = a->v[i].id;
+		double w = ev_idf(e, e->tdf[id]);
+		all += w;
+		while (j < c->n && c->v[j].id < id)
+			j++;
+		if (j < c->n && c->v[j].id == id)
+			got += w;
+	}
+	return all > 0 ? got / all : 0;
+}
+
+void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
+		 double f[EV_NFEAT])
+{
+	memset(f, 0, EV_NFEAT * sizeof *f);
+	f[EVF_BIAS] = 1;
+	f[EVF_BODY] = cosine(e, e->tdf, &d->body, &ev->body, ev->n);
+	f[EVF_TITLE] = cosine(e, e->tdf, &d->head, &ev->head, ev->n);
+	f[EVF_CROSS] = coverage(e, &d->head, &ev->body);
+	if (d->ents.n && ev->ents.n)
+		f[EVF_ENT] = cosine(e, e->edf, &d->ents, &ev->ents, ev->n);
+	else
+		f[EVF_ENT_NONE] = 1;
+	if (d->anchor != EV_NODAY && ev->lo != EV_NODAY) {
+		int32_t dist = d->anchor < ev->lo   ? ev->lo - d->anchor
+			       : d->anchor > ev->hi ? d->anchor - ev->hi
+						    : 0;
+		double x = log1p((double)dist) / log1p(365.0);
+		f[EVF_TIME] = 1 - (x > 1 ? 1 : x);
+	} else {
+		f[EVF_TIME_NONE] = 1;
+	}
+	uint32_t ny = 0, shared = 0;
+	for (int i = 0; i < EV_MAXYEARS; i++)
+		ny += ev->yearn[i] > 0;
+	if (d->nyears && ny) {
+		for (uint32_t i = 0; i < d->nyears; i++)
+			for (int k = 0; k < EV_MAXYEARS; k++)
+				if (ev->yearn[k] && ev->year[k] == d->years[i]) {
+					shared++;
+					break;
+				}
+		f[EVF_YEAR] = (double)shared / d->nyears;
+		f[EVF_YEAR_CLASH] = shared == 0;
+	}
+	if (d->place && ev->place) {
+		f[EVF_PLACE] = d->place == ev->place;
+		f[EVF_PLACE_CLASH] = d->place != ev->place;
+	}
+	double s = log1p((double)ev->n) / log1p(50.0);
+	f[EVF_SIZE] = s > 1 ? 1 : s;
+	f[EVF_BODY_ENT] = f[EVF_BODY] * f[EVF_ENT];
+	uint32_t nm = ev->nmemb < EV_KEEP ? ev->nmemb : EV_KEEP;
+	for (uint32_t k = 0; k < nm; k++) {
+		double b = cosine(e, e->tdf, &d->body, &ev->mb[k], 1);
+		double x = d->ents.n ? cosine(e, e->edf, &d->ents, &ev->me[k], 1) : 0;
+		if (b > f[EVF_NN_BODY])
+			f[EVF_NN_BODY] = b;
+		if (x > f[EVF_NN_ENT])
+			f[EVF_NN_ENT] = x;
+	}
+}
+
+/* ---- candidates ------------------------------------------------------------ */
+
+typedef struct keyw {
+	uint32_t id;
+	double w;
+} keyw;
+
+static int cmp_keyw(const void *a, const void *b)
+{
+	const keyw *x = a, *y = b;
+	if (x->w != y->w)
+		return x->w > y->w ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The top k keys of v by saturated tf x idf, into out; returns count. */
+static size_t top_keys(const ev_engine *e, const uint32_t *df,
+		       const ev_vec *v, size_t k, keyw *out)
+{
+	keyw *all = malloc((v->n + 1) * sizeof *all);
+	if (!all)
+		return 0;
+	for (uint32_t i = 0; i < v->n; i++) {
+		all[i].id = v->v[i].id;
+		all[i].w = sat(v->v[i].tf) * ev_idf(e, df[v->v[i].id]);
+	}
+	qsort(all, v->n, sizeof *all, cmp_keyw);
+	size_t n = v->n < k ? v->n : k;
+	memcpy(out, all, n * sizeof *out);
+	free(all);
+	return n;
+}
+
+typedef struct cand {
+	uint32_t ev;   /* index */
+	uint32_t hits;
+	uint64_t last;
+} cand;
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+	if (x->hits != y->hits)
+		return x->hits > y->hits ? -1 : 1;
+	if (x->last != y->last)
+		return x->last > y->last ? -1 : 1;
+	return x->ev < y->ev ? -1 : x->ev > y->ev;
+}
+
+static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
+		    size_t cap)
+{
+	if (!p)
+		return;
+	for (uint32_t i = 0; i < p->n; i++) {
+		uint32_t k = p->ev[i] - 1;
+		size_t j = 0;
+		while (j < *n && c[j].ev != k)
+			j++;
+		if (j < *n) {
+			c[j].hits++;
+		} else if (*n < cap) {
+			c[*n].ev = k;
+			c[*n].hits = 1;
+			c[*n].last = e->ev[k]->last;
+			(*n)++;
+		}
+	}
+}
+
+#define NKEYS (EV_TOPTERMS + EV_TOPTITLE + EV_TOPENTS)
+
+static size_t doc_keys(const ev_engine *e, const ev_doc *d, keyw *kt,
+		       size_t *nt, keyw *ke)
+{
+	*nt = top_keys(e, e->tdf, &d->body, EV_TOPTERMS, kt);
+	*nt += top_keys(e, e->tdf, &d->head, EV_TOPTITLE, kt + *nt);
+	return top_keys(e, e->edf, &d->ents, EV_TOPENTS, ke);
+}
+
+size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out)
+{
+	keyw kt[NKEYS], ke[EV_TOPENTS];
+	size_t nt, ne = doc_keys(e, d, kt, &nt, ke);
+	cand c[NKEYS * EV_POSTINGS];
+	size_t n = 0;
+	for (size_t i = 0; i < nt; i++)
+		collect(e, e->tpost[kt[i].id], c, &n, sizeof c / sizeof *c);
+	for (size_t i = 0; i < ne; i++)
+		collect(e, e->epost[ke[i].id], c, &n, sizeof c / sizeof *c);
+	qsort(c, n, sizeof *c, cmp_cand);
+	if (n > EV_MAXCAND)
+		n = EV_MAXCAND;
+	for (size_t i = 0; i < n; i++)
+		out[i] = c[i].ev;
+	e->cand_total += n;
+	return n;
+}
+
+/* ---- adding ----------------------------------------------------------------- */
+
+static chr_status post(ev_post **slot, uint32_t k)
+{
+	ev_post *p = *slot;
+	if (!p && !(p = *slot = calloc(1, sizeof *p)))
+		return CHR_ENOMEM;
+	uint32_t i = 0;
+	while (i < p->n && p->ev[i] != k + 1)
+		i++;
+	if (i == p->n && p->n < EV_POSTINGS)
+		p->n++;
+	if (i == p->n) /* full and absent: the oldest falls off */
+		i = p->n - 1;
+	memmove(p->ev + 1, p->ev, i * sizeof *p->ev);
+	p->ev[0] = k + 1;
+	return CHR_OK;
+}
+
+/* Merge v into centroid c, then prune to c->max keys by weight. */
+chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
+		       const ev_tw *vv, uint32_t vn)
+{
+	uint32_t need = c->n + vn;
+	ev_tw *m = malloc((need + 1) * sizeof *m);
+	if (!m)
+		return CHR_ENOMEM;
+	uint32_t i = 0, j = 0, n = 0;
+	while (i < c->n || j < vn) {
+		uint32_t ic = i < c->n ? c->v[i].id : UINT32_MAX;
+		uint32_t iv = j < vn ? vv[j].id : UINT32_MAX;
+		if (ic == iv) {
+			m[n] = c->v[i++];
+			m[n++].tf += vv[j++].tf;
+		} else if (ic < iv) {
+			m[n++] = c->v[i++];
+		} else {
+			m[n++] = vv[j++];
+		}
+	}
+	if (n > c->max) {
+		keyw *k = malloc(n * sizeof *k);
+		if (!k) {
+			free(m);
+			return CHR_ENOMEM;
+		}
+		for (uint32_t x = 0; x < n; x++) {
+			k[x].id = x; /* position in m */
+			k[x].w = m[x].tf * ev_idf(e, df[m[x].id]);
+		}
+		qsort(k, n, sizeof *k, cmp_keyw);
+		unsigned char *keep = calloc(n, 1);
+		if (!keep) {
+			free(k);
+			free(m);
+			return CHR_ENOMEM;
+		}
+		for (uint32_t x = 0; x < c->max; x++)
+			keep[k[x].id] = 1;
+		uint32_t w = 0;
+		for (uint32_t x = 0; x < n; x++)
+			if (keep[x])
+				m[w++] = m[x];
+		n = w;
+		free(keep);
+		free(k);
+	}
+	free(c->v);
+	c->v = m;
+	c->n = n;
+	c->cap = need + 1;
+	return CHR_OK;
+}
+
+static chr_status new_event(ev_engine *e, size_t *k)
+{
+	if (e->nev == e->evcap) {
+		size_t nc = e->evcap ? e->evcap * 2 : 256;
+		ev_event **nv = realloc(e->ev, nc * sizeof *nv);
+		if (!nv)
+			return CHR_ENOMEM;
+		e->ev = nv;
+		e->evcap = nc;
+	}
+	ev_event *ev = calloc(1, sizeof *ev);
+	if (!ev)
+		return CHR_ENOMEM;
+	ev->id = (int64_t)e->nev + 1;
+	ev->body.max = EV_CENT_BODY;
+	ev->head.max = EV_CENT_TITLE;
+	ev->ents.max = EV_CENT_ENTS;
+	ev->lo = ev->hi = EV_NODAY;
+	*k = e->nev;
+	e->ev[e->nev++] = ev;
+	return CHR_OK;
+}
+
+static void add_year(ev_event *ev, int y)
+{
+	int free_slot = -1, least = 0;
+	for (int i = 0; i < EV_MAXYEARS; i++) {
+		if (ev->yearn[i] && ev->year[i] == y) {
+			if (ev->yearn[i] < UINT16_MAX)
+				ev->yearn[i]++;
+			return;
+		}
+		if (!ev->yearn[i] && free_slot < 0)
+			free_slot = i;
+		if (ev->yearn[i] < ev->yearn[least])
+			least = i;
+	}
+	int s = free_slot >= 0 ? free_slot : least;
+	ev->year[s] = (int16_t)y;
+	ev->yearn[s] = 1;
+}
+
+static int cmp_twid(const void *a, const void *b)
+{
+	uint32_t x = ((const ev_tw *)a)->id, y = ((const ev_tw *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+/* Copy the top k entries of v (by weight) into c, sorted by id. */
+static chr_status keep_top(const ev_engine *e, const uint32_t *df,
+			   const ev_vec *v, size_t k, ev_cent *c)
+{
+	keyw kw[EV_MEMB_TERMS];
+	if (k > EV_MEMB_TERMS)
+		k = EV_MEMB_TERMS;
+	size_t n = top_keys(e, df, v, k, kw);
+	if (c->cap < n + 1) {
+		ev_tw *nv = realloc(c->v, (n + 1) * sizeof *nv);
+		if (!nv)
+			return CHR_ENOMEM;
+		c->v = nv;
+		c->cap = (uint32_t)n + 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		c->v[i].id = kw[i].id;
+		c->v[i].tf = 0;
+		for (uint32_t j = 0; j < v->n; j++)
+			if (v->v[j].id == kw[i].id)
+				c->v[i].tf = v->v[j].tf;
+	}
+	qsort(c->v, n, sizeof *c->v, cmp_twid);
+	c->n = (uint32_t)n;
+	return CHR_OK;
+}
+
+chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index)
+{
+	chr_status st;
+	if (k == (size_t)-1 && (st = new_event(e, &k)))
+		return st;
+	ev_event *ev = e->ev[k];
+	keyw kt[NKEYS], ke[EV_TOPENTS];
+	size_t nt, ne = doc_keys(e, d, kt, &nt, ke);
+	if ((st = ev_cent_add(e, e->tdf, &ev->body, d->body.v, d->body.n)) ||
+	    (st = ev_cent_add(e, e->tdf, &ev->head, d->head.v, d->head.n)) ||
+	    (st = ev_cent_add(e, e->edf, &ev->ents, d->ents.v, d->ents.n)))
+		return st;
+	if (!ev->n)
+		snprintf(ev->title, sizeof ev->title, "%s", d->title);
+	uint32_t slot = ev->nmemb++ % EV_KEEP;
+	if ((st = keep_top(e, e->tdf, &d->body, EV_MEMB_TERMS, &ev->mb[slot])) ||
+	    (st = keep_top(e, e->edf, &d->ents, EV_MEMB_TERMS, &ev->me[slot])))
+		return st;
+	ev->n++;
+	ev->last = e->ndocs;
+	if (d->anchor != EV_NODAY) {
+		if (ev->lo == EV_NODAY || d->anchor < ev->lo)
+			ev->lo = d->anchor;
+		if (ev->hi == EV_NODAY || d->anchor > ev->hi)
+			ev->hi = d->anchor;
+	}
+	for (uint32_t i = 0; i < d->nyears; i++)
+		add_year(ev, d->years[i]);
+	if (d->place) {
+		if (d->place == ev->place)
+			ev->placen++;
+		else if (ev->placen == 0)
+			ev->place = d->place, ev->placen = 1;
+		else
+			ev->placen--;
+	}
+	if (ev->narts == ev->artcap) {
+		size_t nc = ev->artcap ? ev->artcap * 2 : 4;
+		char **na = realloc(ev->arts, nc * sizeof *na);
+		if (!na)
+			return CHR_ENOMEM;
+		ev->arts = na;
+		ev->artcap = nc;
+	}
+	if (!(ev->arts[ev->narts++] = arena_strdup(&e->mem, d->id)))
+		return CHR_ENOMEM;
+	for (size_t i = 0; i < nt; i++)
+		if ((st = post(&e->tpost[kt[i].id], (uint32_t)k)))
+			return st;
+	for (size_t i = 0; i < ne; i++)
+		if ((st = post(&e->epost[ke[i].id], (uint32_t)k)))
+			return st;
+	if (d->group >= 0) {
+		int64_t *key = arena_alloc(&e->mem, sizeof *key);
+		int created;
+		ht_entry *h;
+		if (!key)
+			return CHR_ENOMEM;
+		*key = d->group;
+		if (!(h = ht_put(&e->groups, (const char *)key, sizeof *key,
+				 &created)))
+			return CHR_ENOMEM;
+		h->v.num = (int64_t)k + 1;
+	}
+	if (index)
+		*index = k;
+	return CHR_OK;
+}
+
+chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
+{
+	chr_status st = ev_observe(e, d);
+	if (st)
+		return st;
+	size_t best = (size_t)-1;
+	double bp = 0;
+	if (d->group >= 0) {
+		ht_entry *h = ht_get(&e->groups, (const char *)&d->group,
+				     sizeof d->group);
+		if (h) {
+			best = (size_t)h->v.num - 1;
+			bp = 1;
+		}
+	}
+	if (best == (size_t)-1) {
+		uint32_t c[EV_MAXCAND];
+		size_t n = ev_candidates(e, d, c);
+		for (size_t i = 0; i < n; i++) {
+			double f[EV_NFEAT];
+			ev_features(e, d, e->ev[c[i]], f);
+			double q = ev_model_prob(&e->model, f);
+			e->scored_total++;
+			if (q > bp || (q == bp && best != (size_t)-1 && c[i] < best)) {
+				bp = q;
+				best = c[i];
+			}
+		}
+		if (bp < e->model.threshold)
+			best = (size_t)-1;
+	}
+	if (p)
+		*p = best == (size_t)-1 ? 0 : bp;
+	return ev_add_to(e, d, best, index);
+}

@@ -1,0 +1,169 @@
+/*
+ * ev_story: storylines, events linked across time by shared central
+ * entities and topic.
+ *
+ * Design note: events are taken in id order (so the result is
+ * deterministic and can run incrementally as events appear).  An event's
+ * candidate storylines are those of the events filed under its top
+ * entities and terms in the candidate index (bounded, like article
+ * clustering).  The link score is a mix of the entity cosine (rarity
+ * weighted, central entities dominate) and the content cosine of the
+ * event against the storyline's merged centroids; the event joins the
+ * best storyline at or above model.story_threshold, else it starts one.
+ * Unlike events, storylines have no time limit: the Nov 2019 dialogue
+ * and the Jan 2024 visit belong to one DPRK-Russia storyline.
+ */
+#include "events.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STORY_TOPKEYS 8
+#define STORY_W_ENT 0.6
+#define STORY_W_BODY 0.4
+
+/* Cosine of two centroids with tf x idf weights. */
+static double cent_cos(const ev_engine *e, const uint32_t *df, const ev_cent *a,
+		   const ev_cent *b)
+{
+	if (!a->n || !b->n)
+		return 0;
+	double dot = 0, na = 0, nb = 0;
+	uint32_t i = 0, j = 0;
+	while (i < a->n || j < b->n) {
+		uint32_t ia = i < a->n ? a->v[i].id : UINT32_MAX;
+		uint32_t ib = j < b->n ? b->v[j].id : UINT32_MAX;
+		uint32_t id = ia < ib ? ia : ib;
+		double w = ev_idf(e, df[id]), x = 0, y = 0;
+		if (ia == id)
+			x = log1p(a->v[i++].tf) * w;
+		if (ib == id)
+			y = log1p(b->v[j++].tf) * w;
+		dot += x * y;
+		na += x * x;
+		nb += y * y;
+	}
+	return na > 0 && nb > 0 ? dot / sqrt(na * nb) : 0;
+}
+
+double ev_story_score(const ev_engine *e, const ev_event *ev,
+		      const ev_story *s)
+{
+	return STORY_W_ENT * cent_cos(e, e->edf, &ev->ents, &s->ents) +
+	       STORY_W_BODY * cent_cos(e, e->tdf, &ev->body, &s->body);
+}
+
+/* Top keys of a centroid by tf x idf (ids into out). */
+static size_t top(const ev_engine *e, const uint32_t *df, const ev_cent *c,
+		  uint32_t *out, size_t k)
+{
+	size_t n = 0;
+	double w[STORY_TOPKEYS];
+	for (uint32_t i = 0; i < c->n; i++) {
+		double x = c->v[i].tf * ev_idf(e, df[c->v[i].id]);
+		size_t p = n;
+		while (p > 0 && w[p - 1] < x)
+			p--;
+		if (p >= k)
+			continue;
+		size_t last = n < k ? n : k - 1;
+		memmove(w + p + 1, w + p, (last - p) * sizeof *w);
+		memmove(out + p + 1, out + p, (last - p) * sizeof *out);
+		w[p] = x;
+		out[p] = c->v[i].id;
+		if (n < k)
+			n++;
+	}
+	return n;
+}
+
+static void gather(const ev_engine *e, const ev_post *p, size_t self,
+		   int64_t *sids, size_t *ns, size_t cap)
+{
+	if (!p)
+		return;
+	for (uint32_t i = 0; i < p->n; i++) {
+		size_t k = p->ev[i] - 1;
+		if (k >= self) /* only events already placed */
+			continue;
+		int64_t s = e->ev[k]->story;
+		size_t j = 0;
+		while (j < *ns && sids[j] != s)
+			j++;
+		if (j == *ns && *ns < cap && s > 0)
+			sids[(*ns)++] = s;
+	}
+}
+
+static chr_status story_add(ev_engine *e, ev_story *s, size_t k)
+{
+	ev_event *ev = e->ev[k];
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 4;
+		uint32_t *nv = realloc(s->events, nc * sizeof *nv);
+		if (!nv)
+			return CHR_ENOMEM;
+		s->events = nv;
+		s->cap = nc;
+	}
+	s->events[s->n++] = (uint32_t)k;
+	ev->story = s->id;
+	chr_status st = ev_cent_add(e, e->edf, &s->ents, ev->ents.v, ev->ents.n);
+	if (!st)
+		st = ev_cent_add(e, e->tdf, &s->body, ev->body.v, ev->body.n);
+	return st;
+}
+
+chr_status ev_storylines(ev_engine *e)
+{
+	for (size_t i = 0; i < e->nstory; i++) {
+		free(e->story[i].events);
+		free(e->story[i].ents.v);
+		free(e->story[i].body.v);
+	}
+	e->nstory = 0;
+	for (size_t k = 0; k < e->nev; k++)
+		e->ev[k]->story = 0;
+	for (size_t k = 0; k < e->nev; k++) {
+		ev_event *ev = e->ev[k];
+		uint32_t keys[STORY_TOPKEYS];
+		int64_t sids[64];
+		size_t ns = 0, nk = top(e, e->edf, &ev->ents, keys, STORY_TOPKEYS);
+		for (size_t i = 0; i < nk; i++)
+			gather(e, e->epost[keys[i]], k, sids, &ns, 64);
+		nk = top(e, e->tdf, &ev->body, keys, STORY_TOPKEYS);
+		for (size_t i = 0; i < nk; i++)
+			gather(e, e->tpost[keys[i]], k, sids, &ns, 64);
+		double best = 0;
+		int64_t bs = 0;
+		for (size_t i = 0; i < ns; i++) {
+			double x = ev_story_score(e, ev, &e->story[sids[i] - 1]);
+			if (x > best || (x == best && bs && sids[i] < bs)) {
+				best = x;
+				bs = sids[i];
+			}
+		}
+		if (!bs || best < e->model.story_threshold) {
+			if (e->nstory == e->storycap) {
+				size_t nc = e->storycap ? e->storycap * 2 : 64;
+				ev_story *nv = realloc(e->story, nc * sizeof *nv);
+				if (!nv)
+					return CHR_ENOMEM;
+				e->story = nv;
+				e->storycap = nc;
+			}
+			ev_story *s = &e->story[e->nstory++];
+			memset(s, 0, sizeof *s);
+			s->id = (int64_t)e->nstory;
+			s->ents.max = EV_CENT_ENTS;
+			s->body.max = EV_CENT_BODY;
+			memcpy(s->title, ev->title, sizeof s->title);
+			bs = s->id;
+		}
+		chr_status st = story_add(e, &e->story[bs - 1], k);
+		if (st)
+			return st;
+	}
+	return CHR_OK;
+}

@@ -1,0 +1,430 @@
+/*
+ * ev_text: one article -> ev_doc (terms, entities, dates, place).
+ *
+ * Design note: a small self-contained tokenizer (ASCII letters and digits,
+ * any non-ASCII byte counts as a letter) so the stage works the same on a
+ * processed article, a raw string in a test, or a pre-processed snippet.
+ * Content terms are lower-cased, stop words dropped, Snowball-stemmed.
+ * Entities: when the NER stage supplies canonical entities they are used
+ * as given; otherwise a STAND-IN takes runs of capitalised words (a
+ * sentence-initial word only when the document never uses it in lower
+ * case), keeping the whole phrase and each of its words.  Dates: supplied
+ * TIMEX values when given, else a STAND-IN scanner for explicit dates
+ * ("May 3, 2013", "3 May 2013", "2013-05-03") and years.
+ */
+#include "events.h"
+
+#include <ctype.h>
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pipeline/article.h"
+
+#define MAXTOK 48
+#ifndef EV_NUMTERMS
+#define EV_NUMTERMS 0
+#endif
+
+static const char *const stopwords[] = {
+	"a", "about", "above", "after", "again", "against", "all", "also", "am",
+	"an", "and", "any", "are", "as", "at", "be", "because", "been",
+	"before", "being", "below", "between", "both", "but", "by", "can",
+	"could", "did", "do", "does", "doing", "down", "during", "each", "few",
+	"for", "from", "further", "had", "has", "have", "having", "he", "her",
+	"here", "hers", "herself", "him", "himself", "his", "how", "i", "if",
+	"in", "into", "is", "it", "its", "itself", "just", "me", "more",
+	"most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on",
+	"once", "only", "or", "other", "our", "ours", "ourselves", "out",
+	"over", "own", "same", "she", "should", "so", "some", "such", "than",
+	"that", "the", "their", "theirs", "them", "themselves", "then",
+	"there", "these", "they", "this", "those", "through", "to", "too",
+	"under", "until", "up", "very", "was", "we", "were", "what", "when",
+	"where", "which", "while", "who", "whom", "why", "will", "with",
+	"would", "you", "your", "yours", "said", "says", "say", "told", "one",
+	"two", "new", "year", "years", "would", "may", "might", "us", "mr",
+	"mrs", "ms", "dr", "s", "t", "according", "since", "last", "first",
+	"time", "news", "per", "via", "yet", "still", "among", "within",
+	"without", "around", "however", "although", "though", "whether",
+	"http", "https", "www", "com", "html", "htm",
+};
+
+/* Capitalised words that are never entities in the stand-in. */
+static const char *const notnames[] = {
+	"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december", "monday",
+	"tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+	"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+	"nov", "dec", "mr", "mrs", "ms", "dr", "the", "a", "an", "in", "on",
+	"at", "he", "she", "it", "they", "we", "i", "but", "and", "this",
+	"that", "his", "her", "their", "after", "before", "when", "while",
+	"as", "for", "if", "of", "to", "by", "with", "from", "there", "ap",
+	"reuters", "afp", "update", "updated", "photo", "video", "read",
+	"more", "share", "click", "http", "www", "com",
+};
+
+static int in_list(const char *const *list, size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], w))
+			return 1;
+	return 0;
+}
+
+/* Linear look-ups: the lists are short and this is far from the hot
+ * path of the pipeline (a hash set is the upgrade if it ever shows). */
+static int is_stop(const char *w)
+{
+	return in_list(stopwords, sizeof stopwords / sizeof *stopwords, w);
+}
+static int is_notname(const char *w)
+{
+	return in_list(notnames, sizeof notnames / sizeof *notnames, w);
+}
+
+typedef struct tok {
+	uint32_t start, end;
+	unsigned cap : 1;      /* first letter upper-case */
+	unsigned sstart : 1;   /* first word of a sentence */
+	unsigned num : 1;      /* all digits */
+	unsigned brk : 1;      /* punctuation before it (ends a name run) */
+} tok;
+
+typedef struct toks {
+	tok *v;
+	size_t n, cap;
+} toks;
+
+static int isword(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
+static chr_status tokenize(const char *s, size_t len, toks *t)
+{
+	t->n = 0;
+	int sstart = 1, brk = 1;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		if (!isword(c)) {
+			if (c == '.' || c == '!' || c == '?' || c == '\n')
+				sstart = 1;
+			if (c != ' ' && c != '-')
+				brk = 1;
+			i++;
+			continue;
+		}
+		size_t j = i;
+		int num = 1;
+		while (j < len && isword((unsigned char)s[j])) {
+			if (!isdigit((unsigned char)s[j]))
+				num = 0;
+			j++;
+		}
+		if (t->n == t->cap) {
+			size_t nc = t->cap ? t->cap * 2 : 256;
+			tok *nv = realloc(t->v, nc * sizeof *nv);
+			if (!nv)
+				return CHR_ENOMEM;
+			t->v = nv;
+			t->cap = nc;
+		}
+		tok *k = &t->v[t->n++];
+		k->start = (uint32_t)i;
+		k->end = (uint32_t)j;
+		k->cap = isupper(c) ? 1 : 0;
+		k->sstart = (unsigned)sstart;
+		k->num = (unsigned)num;
+		k->brk = (unsigned)brk;
+		sstart = 0;
+		brk = 0;
+		i = j;
+	}
+	return CHR_OK;
+}
+
+/* Lower-cased copy of a token into w (NUL-terminated); 0 when too long. */
+static size_t lower(const char *s, const tok *k, char *w)
+{
+	size_t n = k->end - k->start;
+	if (n >= MAXTOK)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		w[i] = (char)tolower((unsigned char)s[k->start + i]);
+	w[n] = '\0';
+	return n;
+}
+
+static chr_status vec_add(ev_vec *v, uint32_t id, float tf)
+{
+	for (uint32_t i = 0; i < v->n; i++)
+		if (v->v[i].id == id) {
+			v->v[i].tf += tf;
+			return CHR_OK;
+		}
+	if (v->n == v->cap) {
+		uint32_t nc = v->cap ? v->cap * 2 : 64;
+		ev_tw *nv = realloc(v->v, nc * sizeof *nv);
+		if (!nv)
+			return CHR_ENOMEM;
+		v->v = nv;
+		v->cap = nc;
+	}
+	v->v[v->n].id = id;
+	v->v[v->n].tf = tf;
+	v->n++;
+	return CHR_OK;
+}
+
+static int cmp_tw(const void *a, const void *b)
+{
+	uint32_t x = ((const ev_tw *)a)->id, y = ((const ev_tw *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+/* Id of key in table t, creating it (the key is copied into e->mem). */
+static chr_status intern(ev_engine *e, ht *t, const char *key, size_t n,
+			 uint32_t *id)
+{
+	ht_entry *h = ht_get(t, key, n);
+	if (h) {
+		*id = (uint32_t)h->v.num;
+		return CHR_OK;
+	}
+	char *k = arena_strndup(&e->mem, key, n);
+	int created;
+	if (!k || !(h = ht_put(t, k, n, &created)))
+		return CHR_ENOMEM;
+	h->v.num = (int64_t)t->count; /* ids start at 1 */
+	*id = (uint32_t)h->v.num;
+	return CHR_OK;
+}
+
+/* Terms of s[0, len) into v (a hash-linear add; docs are short enough
+ * that the vector stays small, and it is sorted once at the end). */
+static chr_status terms(ev_engine *e, const char *s, size_t len, toks *t,
+			ev_vec *v, size_t maxtok)
+{
+	chr_status st = tokenize(s, len, t);
+	char w[MAXTOK];
+	for (size_t i = 0; !st && i < t->n && i < maxtok; i++) {
+		const tok *k = &t->v[i];
+		size_t n = lower(s, k, w);
+		if (n < 2 || is_stop(w))
+			continue;
+		if (k->num) { /* numbers are terms as they are: 23 pirates */
+			uint32_t id;
+			if (!EV_NUMTERMS)
+				continue;
+			st = intern(e, &e->terms, w, n, &id);
+			if (!st)
+				st = vec_add(v, id, 1.0f);
+			continue;
+		}
+		const sb_symbol *sym = sb_stemmer_stem(e->stem,
+						       (const sb_symbol *)w,
+						       (int)n);
+		if (!sym)
+			return CHR_ENOMEM;
+		int sl = sb_stemmer_length(e->stem);
+		uint32_t id;
+		st = intern(e, &e->terms, (const char *)sym, (size_t)sl, &id);
+		if (!st)
+			st = vec_add(v, id, 1.0f);
+	}
+	return st;
+}
+
+/* Does the lower-case form of token k occur lower-case elsewhere? */
+static int used_lower(const char *s, const toks *t, const tok *k)
+{
+	size_t n = k->end - k->start;
+	for (size_t i = 0; i < t->n; i++) {
+		const tok *o = &t->v[i];
+		if (o->cap || o->end - o->start != n)
+			continue;
+		size_t j = 0;
+		while (j < n && tolower((unsigned char)s[o->start + j]) ==
+				       tolower((unsigned char)s[k->start + j]))
+			j++;
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* STAND-IN for the NER stage: capitalised runs. */
+static chr_status cap_entities(ev_engine *e, const char *s, size_t len,
+			       toks *t, ev_vec *v)
+{
+	chr_status st = tokenize(s, len, t);
+	char w[MAXTOK], phrase[160];
+	size_t i = 0;
+	while (!st && i < t->n) {
+		if (!t->v[i].cap || t->v[i].num) {
+			i++;
+			continue;
+		}
+		size_t start = i, j = i, plen = 0, words = 0;
+		while (j < t->n && t->v[j].cap && (!words || !t->v[j].brk)) {
+			const tok *k = &t->v[j];
+			size_t n = lower(s, k, w);
+			int skip = n == 0 || is_notname(w) ||
+				   (k->sstart && used_lower(s, t, k));
+			if (skip && words == 0) { /* leading junk: drop it */
+				j++;
+				continue;
+			}
+			if (skip)
+				break;
+			if (plen + n + 2 < sizeof phrase) {
+				if (plen)
+					phrase[plen++] = ' ';
+				memcpy(phrase + plen, w, n);
+				plen += n;
+			}
+			uint32_t id;
+			if (n >= 2 && !(st = intern(e, &e->ents, w, n, &id)))
+				st = vec_add(v, id, 0.5f);
+			words++;
+			j++;
+		}
+		if (!st && words > 1) {
+			uint32_t id;
+			if (!(st = intern(e, &e->ents, phrase, plen, &id)))
+				st = vec_add(v, id, 1.0f);
+		}
+		i = j > start ? j : start + 1;
+	}
+	return st;
+}
+
+void ev_doc_init(ev_doc *d)
+{
+	memset(d, 0, sizeof *d);
+	d->anchor = EV_NODAY;
+	d->group = -1;
+}
+
+void ev_doc_free(ev_doc *d)
+{
+	free(d->body.v);
+	free(d->head.v);
+	free(d->ents.v);
+	ev_doc_init(d);
+}
+
+static void add_year(ev_doc *d, int y)
+{
+	for (uint32_t i = 0; i < d->nyears; i++)
+		if (d->years[i] == y)
+			return;
+	if (d->nyears < EV_MAXYEARS)
+		d->years[d->nyears++] = (int16_t)y;
+}
+
+static void add_date(ev_doc *d, int32_t day)
+{
+	int y, m, dd;
+	ev_ymd(day, &y, &m, &dd);
+	add_year(d, y);
+	for (uint32_t i = 0; i < d->ndates; i++)
+		if (d->dates[i] == day)
+			return;
+	if (d->ndates < EV_MAXDATES)
+		d->dates[d->ndates++] = day;
+}
+
+chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
+{
+	d->body.n = d->head.n = d->ents.n = 0;
+	d->ndates = d->nyears = 0;
+	d->anchor = EV_NODAY;
+	d->place = 0;
+	d->group = in->group;
+	snprintf(d->id, sizeof d->id, "%s", in->id ? in->id : "");
+	toks t = { 0 };
+	const char *text = in->text ? in->text : "";
+	size_t tlen = in->text ? in->text_len : 0;
+	const char *head = in->headline ? in->headline : "";
+	size_t hlen = strlen(head);
+	/* No headline: the lead (first line, at most 40 words) stands in. */
+	int lead = hlen == 0;
+	if (lead) {
+		head = text;
+		const char *nl = memchr(text, '\n', tlen);
+		hlen = nl ? (size_t)(nl - text) : tlen;
+	}
+	size_t tl = hlen < sizeof d->title ? hlen : sizeof d->title - 1;
+	memcpy(d->title, head, tl);
+	d->title[tl] = '\0';
+	chr_status st = terms(e, text, tlen, &t, &d->body, SIZE_MAX);
+	if (!st)
+		st = terms(e, head, hlen, &t, &d->head, lead ? 40 : SIZE_MAX);
+	if (!st && in->entities) {
+		char w[160];
+		for (size_t i = 0; !st && i < in->nentities; i++) {
+			size_t n = strlen(in->entities[i]);
+			if (n >= sizeof w || !n)
+				continue;
+			for (size_t k = 0; k <= n; k++)
+				w[k] = (char)tolower((unsigned char)in->entities[i][k]);
+			uint32_t id;
+			if (!(st = intern(e, &e->ents, w, n, &id)))
+				st = vec_add(&d->ents, id, 1.0f);
+		}
+	} else if (!st) {
+		st = cap_entities(e, head, lead ? 0 : hlen, &t, &d->ents);
+		if (!st)
+			st = cap_entities(e, text, tlen, &t, &d->ents);
+	}
+	free(t.v);
+	if (st)
+		return st;
+	qsort(d->body.v, d->body.n, sizeof *d->body.v, cmp_tw);
+	qsort(d->head.v, d->head.n, sizeof *d->head.v, cmp_tw);
+	qsort(d->ents.v, d->ents.n, sizeof *d->ents.v, cmp_tw);
+	/* time */
+	if (in->published)
+		d->anchor = ev_parse_day(in->published);
+	if (in->dates) {
+		for (size_t i = 0; i < in->ndates; i++)
+			add_date(d, in->dates[i]);
+	} else {
+		ev_scan_dates(text, tlen, d);
+	}
+	if (d->anchor == EV_NODAY && d->ndates)
+		d->anchor = d->dates[0];
+	if (d->anchor != EV_NODAY) {
+		int y, m, dd;
+		ev_ymd(d->anchor, &y, &m, &dd);
+		add_year(d, y);
+	}
+	/* place: the first part of the dateline ("SEOUL/MOSCOW" -> seoul) */
+	if (in->dateline && *in->dateline) {
+		char w[64];
+		size_t n = 0;
+		for (const char *p = in->dateline;
+		     *p && *p != '/' && *p != ',' && n + 1 < sizeof w; p++)
+			w[n++] = (char)tolower((unsigned char)*p);
+		while (n && w[n - 1] == ' ')
+			n--;
+		if (n && (st = intern(e, &e->places, w, n, &d->place)))
+			return st;
+	}
+	return CHR_OK;
+}
+
+void ev_input_from_article(ev_input *in, const chr_article *a)
+{
+	memset(in, 0, sizeof *in);
+	in->id = a->id;
+	in->headline = a->headline;
+	in->text = a->text;
+	in->text_len = a->text_len;
+	in->published = a->published[0] ? a->published : NULL;
+	in->dateline = a->dateline;
+	in->group = -1;
+}

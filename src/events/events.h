@@ -1,0 +1,267 @@
+/*
+ * events: streaming clustering of articles into events and storylines
+ * (internal interface).
+ *
+ * Design note: single-pass (online) clustering.  Each arriving article is
+ * turned into an ev_doc: stemmed term vectors for the headline and the
+ * body, an entity vector, dates and a place.  The engine looks up a
+ * bounded set of candidate events through an inverted index (the doc's
+ * top terms and entities -> the most recent events filed under them, at
+ * most EV_POSTINGS per key), scores each candidate with a small logistic
+ * model over a fixed feature vector (ev_features), and joins the best one
+ * when its probability reaches the model's threshold; otherwise the
+ * article starts a new event.  Articles of one syndication group always
+ * share an event.  Per-article cost is bounded by the index caps, not by
+ * the number of events.  Event ids are assigned in arrival order and
+ * never change; nothing is random, so the same input in the same order
+ * gives the same events.
+ *
+ * Signals and where they come from (ev_input):
+ *   - content: BM25-style saturated tf x online idf over Snowball stems,
+ *     headline and body separately (ev_text.c);
+ *   - entities: today a STAND-IN, capitalised phrases (ev_text.c); when
+ *     the NER stage lands its canonical entities are passed in
+ *     ev_input.entities instead;
+ *   - time: the published date and explicit dates in the text (a STAND-IN
+ *     scanner until the TIMEX stage is wired; ev_input.dates takes its
+ *     resolved values);
+ *   - place: the dateline;
+ *   - syndication group from dedup (ev_input.group).
+ * Storylines (ev_story.c) link events that share central entities and
+ * topic.  Internal prefix: ev_.
+ */
+#ifndef CHR_EVENTS_H
+#define CHR_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "chronicle.h"
+#include "core/arena.h"
+#include "core/hash.h"
+
+#define EV_NODAY INT32_MIN   /* no date */
+#define EV_MAXYEARS 8        /* years kept per doc */
+#define EV_MAXDATES 16       /* explicit dates kept per doc */
+#define EV_TOPTERMS 12       /* body terms a doc files in the index */
+#define EV_TOPTITLE 6        /* headline terms filed */
+#define EV_TOPENTS 10        /* entities filed */
+#define EV_POSTINGS 16       /* recent events kept per index key */
+#define EV_MAXCAND 48        /* candidates scored per doc */
+#define EV_CENT_BODY 256     /* terms kept in an event's body centroid */
+#define EV_CENT_TITLE 64
+#define EV_CENT_ENTS 96
+#define EV_KEEP 8            /* recent members kept per event */
+#define EV_MEMB_TERMS 48     /* terms kept per member */
+#ifndef EV_BG_DOCS
+#define EV_BG_DOCS 1000     /* pseudo background docs for idf */
+#endif
+
+/* ---- features and the model ---------------------------------------- */
+
+enum {
+	EVF_BIAS = 0,
+	EVF_BODY,       /* body cosine, doc vs event centroid */
+	EVF_TITLE,      /* headline cosine, doc vs event headlines */
+	EVF_CROSS,      /* doc headline vs event body */
+	EVF_ENT,        /* entity cosine, rarity weighted */
+	EVF_ENT_NONE,   /* 1 when either side has no entities */
+	EVF_TIME,       /* 1 - log-scaled day distance (0 when unknown) */
+	EVF_TIME_NONE,  /* 1 when either side has no date */
+	EVF_YEAR,       /* share of the doc's years the event also has */
+	EVF_YEAR_CLASH, /* both have years and share none */
+	EVF_PLACE,      /* same place */
+	EVF_PLACE_CLASH,/* both have a place and they differ */
+	EVF_SIZE,       /* log event size */
+	EVF_BODY_ENT,   /* body x entity */
+	EVF_NN_BODY,    /* best body cosine with one recent member */
+	EVF_NN_ENT,     /* best entity cosine with one recent member */
+	EV_NFEAT
+};
+
+extern const char *const ev_feat_names[EV_NFEAT];
+
+typedef struct ev_model {
+	double w[EV_NFEAT];
+	double threshold;     /* join when p >= threshold */
+	double story_threshold; /* storyline link score */
+} ev_model;
+
+/* Built-in defaults (a copy of models/events.txt at release time). */
+void ev_model_default(ev_model *m);
+/* Load "name value" lines; unknown names are an error.  CHR_EMODEL with
+ * a message in err on failure. */
+chr_status ev_model_load(ev_model *m, const char *path, char *err,
+			 size_t errlen);
+chr_status ev_model_save(const ev_model *m, const char *path,
+			 const char *comment);
+double ev_model_prob(const ev_model *m, const double f[EV_NFEAT]);
+
+/* ---- input ------------------------------------------------------------ */
+
+/* What the engine needs from one article.  All strings borrowed for the
+ * ev_doc_build call. */
+typedef struct ev_input {
+	const char *id;
+	const char *headline;  /* may be "" */
+	const char *text;      /* clean body */
+	size_t text_len;
+	const char *published; /* YYYY-MM-DD or NULL */
+	const char *dateline;  /* place or NULL */
+	int64_t group;         /* syndication group, -1 when none */
+	/* Canonical entities from the NER stage; NULL = use the stand-in. */
+	const char *const *entities;
+	size_t nentities;
+	/* Resolved dates (days since 1970-01-01) from the TIMEX stage; NULL
+	 * = use the stand-in scanner. */
+	const int32_t *dates;
+	size_t ndates;
+} ev_input;
+
+struct chr_article;
+/* Fill in from a processed article (borrowed from a). */
+void ev_input_from_article(ev_input *in, const struct chr_article *a);
+
+/* ---- docs ------------------------------------------------------------- */
+
+typedef struct ev_tw {
+	uint32_t id;   /* term or entity id */
+	float tf;      /* count */
+} ev_tw;
+
+typedef struct ev_vec {
+	ev_tw *v;
+	uint32_t n, cap;
+} ev_vec;
+
+typedef struct ev_doc {
+	char id[64];
+	char title[160];        /* headline or lead, for event titles */
+	ev_vec body, head, ents; /* sorted by id */
+	int32_t anchor;         /* published or first explicit date */
+	int32_t dates[EV_MAXDATES];
+	uint32_t ndates;
+	int16_t years[EV_MAXYEARS];
+	uint32_t nyears;
+	uint32_t place;         /* place id, 0 = none */
+	int64_t group;
+} ev_doc;
+
+void ev_doc_init(ev_doc *d);
+void ev_doc_free(ev_doc *d);
+
+/* ---- the engine ------------------------------------------------------- */
+
+typedef struct ev_cent {
+	ev_tw *v;       /* sorted by id; tf is the sum over articles */
+	uint32_t n, cap, max;
+} ev_cent;
+
+typedef struct ev_event {
+	int64_t id;            /* 1-based, arrival order */
+	uint32_t n;            /* articles */
+	ev_cent body, head, ents;
+	int32_t lo, hi;        /* span of article dates, EV_NODAY */
+	int16_t year[EV_MAXYEARS];
+	uint16_t yearn[EV_MAXYEARS];
+	uint32_t place, placen;
+	uint64_t last;         /* arrival number of the latest article */
+	char title[160];
+	char **arts;           /* article ids */
+	size_t narts, artcap;
+	int64_t story;         /* storyline id, 0 = none yet */
+	ev_cent mb[EV_KEEP], me[EV_KEEP]; /* recent members: terms, entities */
+	uint32_t nmemb;        /* members added (ring index = nmemb % KEEP) */
+} ev_event;
+
+typedef struct ev_post {
+	uint32_t ev[EV_POSTINGS]; /* event index + 1, most recent first */
+	uint32_t n;
+} ev_post;
+
+typedef struct ev_engine {
+	ev_model model;
+	struct sb_stemmer *stem;
+	arena mem;               /* term strings */
+	ht terms;                /* stem -> id */
+	ht ents;                 /* entity key -> id */
+	ht places;
+	ht groups;               /* syndication group -> event index + 1 */
+	uint32_t *tdf, *edf;     /* document frequencies by id */
+	size_t ntd, nte, tdcap, tecap;
+	ev_post **tpost, **epost; /* index, lazily allocated per id */
+	ev_event **ev;
+	size_t nev, evcap;
+	uint64_t ndocs;
+	/* storylines */
+	struct ev_story *story;
+	size_t nstory, storycap;
+	/* statistics */
+	uint64_t cand_total, scored_total;
+} ev_engine;
+
+chr_status ev_engine_init(ev_engine *e, const ev_model *m);
+void ev_engine_free(ev_engine *e);
+
+/* Turn one input into d (vocabulary ids come from e; document
+ * frequencies are not touched until the doc is added). */
+chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d);
+
+/* Count d into the document frequencies (ev_add does this first). */
+chr_status ev_observe(ev_engine *e, const ev_doc *d);
+/* Candidate event indexes for d (at most EV_MAXCAND), best first. */
+size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out);
+/* The feature vector of d against event index k. */
+void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
+		 double f[EV_NFEAT]);
+/* Add d: join the best candidate event or start one.  *index gets the
+ * event's index (id = index + 1); *p (may be NULL) the join probability
+ * (0 for a new event). */
+chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p);
+/* Add d to event index k, or to a new event when k == (size_t)-1; for
+ * training with gold events. */
+chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index);
+
+/* idf of a document frequency, over the docs seen so far. */
+double ev_idf(const ev_engine *e, uint32_t df);
+/* Merge (id, tf) pairs sorted by id into c, pruning to c->max keys by
+ * tf x idf. */
+chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
+		       const ev_tw *v, uint32_t n);
+
+/* ---- storylines (ev_story.c) -------------------------------------------- */
+
+typedef struct ev_story {
+	int64_t id;
+	uint32_t *events;  /* event indexes */
+	size_t n, cap;
+	ev_cent ents, body;
+	char title[160];
+} ev_story;
+
+/* Link events into storylines, in event-id order (deterministic). */
+chr_status ev_storylines(ev_engine *e);
+/* The link score between an event and a storyline. */
+double ev_story_score(const ev_engine *e, const ev_event *ev,
+		      const ev_story *s);
+
+/* ---- helpers shared with the tools ----------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+int32_t ev_days(int y, int m, int d);
+void ev_ymd(int32_t days, int *y, int *m, int *d);
+/* Parse "YYYY-MM-DD" (more may follow); EV_NODAY when malformed. */
+int32_t ev_parse_day(const char *s);
+/* Format days as YYYY-MM-DD into out[11]. */
+void ev_fmt_day(int32_t days, char out[11]);
+
+/* The stand-in scanner: explicit dates and years in text. */
+void ev_scan_dates(const char *text, size_t len, ev_doc *d);
+
+/* Evaluation (ev_eval.c).  Labels are small ints per item. */
+typedef struct ev_bcubed {
+	double p, r, f;
+} ev_bcubed;
+ev_bcubed ev_bcubed_score(const int *sys, const int *gold, size_t n);
+double ev_nmi(const int *sys, const int *gold, size_t n);
+
+#endif
