@@ -19,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/hash.h"
+#include "core/arena.h"
 #include "entities/ner.h"
+#include "train_ner_corpus.h"
 
 typedef struct doc {
 	ner_tok *toks;
@@ -225,7 +227,7 @@ static void gaz_add(table *t, const char *s, size_t n, int l)
 
 enum { G_COUNTRY, G_SUBDIV, G_CITY, G_LANG, G_RPEOPLE, G_RORG, G_RPLACE,
        G_DICT_PROPER, G_DICT_LOWER, G_WN_PER, G_WN_NORP, G_WN_LOC,
-       G_WN_ORG, G_NLISTS };
+       G_WN_ORG, G_MINED, G_NLISTS = G_MINED + NER_NTYPES };
 
 static size_t gaz_iso(table *t, const char *file, const char *arr,
 		      const char *const *keys, int l)
@@ -454,10 +456,11 @@ static ner_gazent *pack_gazetteer(const table *t, uint32_t *bits)
 		if (!t->e[i].key)
 			continue;
 		uint64_t k = NER_GAZ_KEY(t->e[i].key);
-		size_t j = (size_t)(k >> 16) & mask;
-		while (g[j] && (g[j] & ~(uint64_t)0xFFFF) != k)
+		size_t j = (size_t)(k >> NER_GAZ_MASKBITS) & mask;
+		while (g[j] && (g[j] & ~NER_GAZ_MASKALL) != k)
 			j = (j + 1) & mask;
-		g[j] |= k | (t->e[i].mask & 0xFFFF); /* a fingerprint clash merges */
+		/* a fingerprint clash merges the two */
+		g[j] |= k | (t->e[i].mask & NER_GAZ_MASKALL);
 	}
 	*bits = b;
 	return g;
@@ -600,11 +603,148 @@ static void train_epoch(ner_model *m, corpus *tr, ner_work *w, double *acc,
 	}
 }
 
+/* Train from zero; returns the averaged weights of the epoch with the
+ * best testa F1 (caller frees). */
+static float *train(ner_model *m, corpus *tr, const corpus *dev, ner_work *w,
+		    int epochs, int patience, int *best_ep, double *best_f)
+{
+	size_t nw = ((size_t)1 << m->row_bits) * (m->ntags - 1);
+	float *wv = xcalloc(nw, sizeof *wv);
+	float *avg = xcalloc(nw, sizeof *avg);
+	float *best = xcalloc(nw, sizeof *best);
+	double *acc = xcalloc(nw, sizeof *acc);
+	size_t *order = xcalloc(tr->n, sizeof *order);
+	for (size_t i = 0; i < tr->n; i++)
+		order[i] = i;
+	rng_state = 0x9E3779B97F4A7C15ull;
+	double c = 1;
+	*best_f = -1;
+	*best_ep = 0;
+	for (int ep = 1; ep <= epochs; ep++) {
+		m->wf = wv;
+		train_epoch(m, tr, w, acc, &c, order);
+		for (size_t i = 0; i < nw; i++)
+			avg[i] = (float)(wv[i] - acc[i] / c);
+		m->wf = avg;
+		double f = evaluate(m, dev, w);
+		fprintf(stderr, "train_ner: epoch %d testa F1 %.2f\n", ep, f);
+		if (f > *best_f) {
+			*best_f = f;
+			*best_ep = ep;
+			memcpy(best, avg, nw * sizeof *best);
+		} else if (ep - *best_ep >= patience) {
+			break;
+		}
+	}
+	m->wf = NULL;
+	free(wv);
+	free(avg);
+	free(acc);
+	free(order);
+	return best;
+}
+
+/* ---- names mined from unlabelled text ---- */
+
+typedef struct miner {
+	const ner_model *m;
+	ner_work *w;
+	ht names;  /* entity string -> index into cnt */
+	arena mem;
+	uint32_t (*cnt)[NER_NTYPES + 1];
+	size_t n, cap;
+} miner;
+
+static void mine_text(void *ctx, const char *text, size_t len)
+{
+	miner *mn = ctx;
+	ner_span *sp;
+	size_t n;
+	if (ner_tokenize(text, len, &sp, &n) != CHR_OK || n == 0) {
+		free(sp);
+		return;
+	}
+	ner_tok *t = xcalloc(n, sizeof *t);
+	uint8_t *tags = xcalloc(n, 1);
+	for (size_t i = 0; i < n; i++)
+		t[i] = (ner_tok){text + sp[i].start, sp[i].end - sp[i].start,
+				 sp[i].sent_start};
+	if (ner_tag_doc(mn->m, t, n, mn->w, tags) != CHR_OK)
+		die("tagging failed");
+	ner_to_iob2((int)mn->m->scheme, tags, n, tags);
+	for (size_t i = 0; i < n; i++) {
+		if (!(tags[i] & 1))
+			continue;
+		size_t j = i + 1;
+		while (j < n && tags[j] == tags[i] + 1)
+			j++;
+		if (j - i > NER_GAZ_MAXLEN)
+			continue;
+		const char *a = text + sp[i].start;
+		size_t l = sp[j - 1].end - sp[i].start;
+		int created;
+		ht_entry *e = ht_get(&mn->names, a, l);
+		if (!e) {
+			char *k = arena_strndup(&mn->mem, a, l);
+			e = k ? ht_put(&mn->names, k, l, &created) : NULL;
+			if (!e)
+				die("out of memory");
+			if (mn->n == mn->cap) {
+				mn->cap = mn->cap ? mn->cap * 2 : 4096;
+				mn->cnt = xrealloc(mn->cnt, mn->cap * sizeof *mn->cnt);
+			}
+			memset(mn->cnt[mn->n], 0, sizeof mn->cnt[mn->n]);
+			e->v.num = (int64_t)mn->n++;
+		}
+		mn->cnt[e->v.num][(tags[i] + 1) / 2]++;
+	}
+	free(t);
+	free(tags);
+	free(sp);
+}
+
+static void mine_names(ner_model *m, ner_work *w, float *weights,
+		       const char *shared, table *gaz)
+{
+	miner mn;
+	memset(&mn, 0, sizeof mn);
+	mn.m = m;
+	mn.w = w;
+	ht_init(&mn.names, 0);
+	arena_init(&mn.mem, 0);
+	m->wf = weights;
+	ntc_read_all(shared, mine_text, &mn);
+	m->wf = NULL;
+	size_t added[NER_NTYPES + 1] = {0};
+	for (size_t i = 0; i < mn.names.cap; i++) {
+		const ht_entry *e = &mn.names.slots[i];
+		if (!e->key)
+			continue;
+		const uint32_t *c = mn.cnt[e->v.num];
+		uint32_t tot = 0, bt = 1;
+		for (int k = 1; k <= NER_NTYPES; k++) {
+			tot += c[k];
+			if (c[k] > c[bt])
+				bt = (uint32_t)k;
+		}
+		if (tot < 2 || c[bt] * 5 < tot * 4)
+			continue;
+		gaz_add(gaz, e->key, e->klen, G_MINED + (int)bt - 1);
+		added[bt]++;
+	}
+	fprintf(stderr, "train_ner: mined %zu PER, %zu LOC, %zu ORG, %zu MISC "
+			"names from %zu strings\n", added[1], added[2], added[3],
+		added[4], mn.n);
+	ht_free(&mn.names);
+	arena_free(&mn.mem);
+	free(mn.cnt);
+}
+
 int main(int argc, char **argv)
 {
 	const char *shared = "../shared", *clusters = "models/ner-clusters.txt";
 	const char *out = "models/ner.bin";
-	int epochs = 25, scheme = NER_SCHEME_BILOU, patience = 5;
+	int epochs = 25, scheme = NER_SCHEME_BILOU, patience = 5, mine = 1;
 	uint32_t bits = 19;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--shared") && i + 1 < argc)
@@ -619,10 +759,12 @@ int main(int argc, char **argv)
 			bits = (uint32_t)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--bio"))
 			scheme = NER_SCHEME_BIO;
+		else if (!strcmp(argv[i], "--no-mine"))
+			mine = 0;
 		else {
 			fprintf(stderr, "usage: train_ner [--shared DIR] "
 					"[--clusters FILE] [--out FILE] "
-					"[--epochs N] [--bits N] [--bio]\n");
+					"[--epochs N] [--bits N] [--bio] [--no-mine]\n");
 			return 2;
 		}
 	}
@@ -651,33 +793,23 @@ int main(int argc, char **argv)
 	m.lex = (const ner_lexent *)lex.e;
 	m.lex_bits = lex.bits;
 	size_t nw = ((size_t)1 << bits) * (m.ntags - 1);
-	float *wv = xcalloc(nw, sizeof *wv);
-	float *avg = xcalloc(nw, sizeof *avg);
-	float *best = xcalloc(nw, sizeof *best);
-	double *acc = xcalloc(nw, sizeof *acc);
-	size_t *order = xcalloc(tr.n, sizeof *order);
-	for (size_t i = 0; i < tr.n; i++)
-		order[i] = i;
 	ner_work w;
 	memset(&w, 0, sizeof w);
-	double c = 1, best_f = -1;
-	int best_ep = 0;
-	for (int ep = 1; ep <= epochs; ep++) {
-		m.wf = wv;
-		train_epoch(&m, &tr, &w, acc, &c, order);
-		for (size_t i = 0; i < nw; i++)
-			avg[i] = (float)(wv[i] - acc[i] / c);
-		m.wf = avg;
-		double f = evaluate(&m, &dev, &w);
-		fprintf(stderr, "train_ner: epoch %d testa F1 %.2f\n", ep, f);
-		if (f > best_f) {
-			best_f = f;
-			best_ep = ep;
-			memcpy(best, avg, nw * sizeof *best);
-		} else if (ep - best_ep >= patience) {
-			break;
-		}
+	int best_ep;
+	double best_f;
+	float *best = train(&m, &tr, &dev, &w, epochs, patience, &best_ep,
+			    &best_f);
+	if (mine) {
+		/* self-training: names the stage-1 model finds in unlabelled
+		 * text become gazetteer lists, then train again from zero */
+		mine_names(&m, &w, best, shared, &gaz);
+		free((void *)m.gaz);
+		m.gaz = pack_gazetteer(&gaz, &m.gaz_bits);
+		free(best);
+		best = train(&m, &tr, &dev, &w, epochs, patience, &best_ep,
+			     &best_f);
 	}
+	(void)nw;
 	m.wf = NULL;
 	if (ner_model_save(&m, out, best) != CHR_OK)
 		die("cannot write the model");
@@ -692,10 +824,6 @@ int main(int argc, char **argv)
 			"saved, int16) -> %s\n", best_ep, best_f, fq, out);
 	ner_model_free(lm);
 	ner_work_free(&w);
-	free(wv);
-	free(avg);
 	free(best);
-	free(acc);
-	free(order);
 	return 0;
 }

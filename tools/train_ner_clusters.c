@@ -33,6 +33,7 @@
 #include "core/arena.h"
 #include "core/hash.h"
 #include "entities/ner.h"
+#include "train_ner_corpus.h"
 
 typedef struct vocab {
 	ht map;
@@ -98,8 +99,9 @@ static void add_token(vocab *v, const char *s, size_t n)
 }
 
 /* Tokenize text into the stream; sentence starts emit boundary id 0. */
-static void add_text(vocab *v, const char *text, size_t len)
+static void add_text_cb(void *ctx, const char *text, size_t len)
 {
+	vocab *v = ctx;
 	ner_span *sp;
 	size_t n;
 	if (ner_tokenize(text, len, &sp, &n) != CHR_OK)
@@ -110,126 +112,6 @@ static void add_text(vocab *v, const char *text, size_t len)
 		add_token(v, text + sp[i].start, sp[i].end - sp[i].start);
 	}
 	free(sp);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *p = xrealloc(NULL, cap);
-	size_t r;
-	while ((r = fread(p + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap)
-			p = xrealloc(p, cap *= 2);
-	}
-	fclose(f);
-	p[n] = 0;
-	*len = n;
-	return p;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void read_bbc(vocab *v, const char *dir)
-{
-	static const char *const cats[] = {"business", "entertainment",
-					   "politics", "sport", "tech"};
-	for (size_t c = 0; c < 5; c++) {
-		char path[4096];
-		if (snprintf(path, sizeof path, "%s/%s", dir, cats[c]) >=
-		    (int)sizeof path)
-			continue;
-		DIR *d = opendir(path);
-		if (!d)
-			continue;
-		char **names = NULL;
-		size_t nn = 0;
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			if (!strstr(de->d_name, ".txt"))
-				continue;
-			names = xrealloc(names, (nn + 1) * sizeof *names);
-			names[nn++] = strdup(de->d_name);
-		}
-		closedir(d);
-		qsort(names, nn, sizeof *names, cmp_str);
-		for (size_t i = 0; i < nn; i++) {
-			char fp[8192];
-			if (snprintf(fp, sizeof fp, "%s/%s", path, names[i]) >=
-			    (int)sizeof fp)
-				continue;
-			size_t len;
-			char *t = slurp(fp, &len);
-			if (t)
-				add_text(v, t, len);
-			free(t);
-			free(names[i]);
-		}
-		free(names);
-	}
-}
-
-static void read_reuters(vocab *v, const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "train_ner_clusters: skip %s\n", path);
-		return;
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		json_t *o = json_loadb(line, (size_t)n, 0, NULL);
-		if (!o)
-			continue;
-		const char *keys[] = {"title", "text"};
-		for (int k = 0; k < 2; k++) {
-			json_t *s = json_object_get(o, keys[k]);
-			if (json_is_string(s))
-				add_text(v, json_string_value(s),
-					 json_string_length(s));
-		}
-		json_decref(o);
-	}
-	free(line);
-	fclose(f);
-}
-
-static void read_kcna(vocab *v, const char *path)
-{
-	json_t *arr = json_load_file(path, 0, NULL);
-	if (!json_is_array(arr)) {
-		fprintf(stderr, "train_ner_clusters: skip %s\n", path);
-		json_decref(arr);
-		return;
-	}
-	ht seen;
-	ht_init(&seen, 0);
-	size_t i;
-	json_t *o;
-	json_array_foreach(arr, i, o) {
-		json_t *t = json_object_get(o, "story_text");
-		if (!json_is_string(t))
-			continue;
-		const char *s = json_string_value(t);
-		size_t len = json_string_length(t);
-		int created;
-		if (!ht_put(&seen, s, len, &created) || !created)
-			continue; /* repeated texts count once */
-		json_t *h = json_object_get(o, "headline");
-		if (json_is_string(h))
-			add_text(v, json_string_value(h), json_string_length(h));
-		add_text(v, s, len);
-	}
-	ht_free(&seen);
-	json_decref(arr);
 }
 
 static void read_conll(vocab *v, const char *path)
@@ -530,12 +412,7 @@ int main(int argc, char **argv)
 	arena_init(&v.mem, 0);
 	word_id(&v, "<s>", 3);
 	char path[4096];
-	snprintf(path, sizeof path, "%s/data/reuters21578/articles.jsonl", shared);
-	read_reuters(&v, path);
-	snprintf(path, sizeof path, "%s/data/bbc", shared);
-	read_bbc(&v, path);
-	snprintf(path, sizeof path, "%s/data/kcna/headlines_2024-11-11.json", shared);
-	read_kcna(&v, path);
+	ntc_read_all(shared, add_text_cb, &v);
 	snprintf(path, sizeof path, "%s/data/conll2003/eng.train", shared);
 	read_conll(&v, path);
 	put_id(&v, 0);

@@ -28,9 +28,9 @@
 #define NER_SCHEME_BILOU 1
 #define NER_MAXWORD 64               /* bytes of a word used for hashing */
 #define NER_GAZ_MAXLEN 6             /* tokens in a gazetteer phrase */
-#define NER_GAZ_LISTS 14             /* gazetteer lists (bits 0..13) */
-#define NER_GAZ_PREFIX 0x8000u       /* phrase is a prefix of a longer one */
-#define NER_NSTATIC 80               /* static feature rows per token */
+#define NER_GAZ_LISTS 18             /* gazetteer lists (bits 0..17) */
+#define NER_GAZ_PREFIX 0x800000u     /* phrase is a prefix of a longer one */
+#define NER_NSTATIC 96               /* static feature rows per token */
 #define NER_NDYN 12                  /* dynamic feature rows per token */
 
 /* Type names indexed 1..4; 0 is "O". */
@@ -50,12 +50,14 @@ typedef struct ner_lexent {
 	uint32_t pad;
 } ner_lexent;
 
-/* Gazetteer entry, packed in 64 bits: the top 48 bits of the
+/* Gazetteer entry, packed in 64 bits: the top 40 bits of the
  * ner_hash_word of a lower-cased phrase (words joined by one space), and
- * in the low 16 its list bits plus NER_GAZ_PREFIX.  0 = empty slot. */
+ * in the low 24 its list bits plus NER_GAZ_PREFIX.  0 = empty slot. */
 typedef uint64_t ner_gazent;
-#define NER_GAZ_KEY(h) (((h) & ~(uint64_t)0xFFFF) ? ((h) & ~(uint64_t)0xFFFF) \
-						 : (uint64_t)1 << 16)
+#define NER_GAZ_MASKBITS 24
+#define NER_GAZ_MASKALL (((uint64_t)1 << NER_GAZ_MASKBITS) - 1)
+#define NER_GAZ_KEY(h) (((h) & ~NER_GAZ_MASKALL) ? ((h) & ~NER_GAZ_MASKALL) \
+						 : (uint64_t)1 << NER_GAZ_MASKBITS)
 
 typedef struct ner_model {
 	uint32_t scheme, ntags, row_bits;
@@ -145,7 +147,7 @@ void ner_to_iob2(int scheme, const uint8_t *tags, size_t n, uint8_t *out);
 
 /* ---- model file ---- */
 #define NER_MAGIC "CHRNER\r\n"
-#define NER_VERSION 3
+#define NER_VERSION 4
 chr_status ner_model_load(const char *path, ner_model **out, char *err,
 			  size_t errlen);
 /* Load from memory (copied); for tests and the fuzzer. */

@@ -192,11 +192,11 @@ uint32_t ner_gaz_find(const ner_model *m, uint64_t key)
 		return 0;
 	size_t mask = ((size_t)1 << m->gaz_bits) - 1;
 	uint64_t k = NER_GAZ_KEY(key);
-	size_t i = (size_t)(k >> 16) & mask;
+	size_t i = (size_t)(k >> NER_GAZ_MASKBITS) & mask;
 	for (size_t probes = 0; probes <= mask; probes++) {
 		ner_gazent e = m->gaz[i];
-		if ((e & ~(uint64_t)0xFFFF) == k)
-			return (uint32_t)(e & 0xFFFF);
+		if ((e & ~NER_GAZ_MASKALL) == k)
+			return (uint32_t)(e & NER_GAZ_MASKALL);
 		if (!e)
 			return 0;
 		i = (i + 1) & mask;

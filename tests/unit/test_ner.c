@@ -1,0 +1,391 @@
+/*
+ * test_ner: the NER tagger's scorer, tags, tokenizer, features and model
+ * file.
+ *
+ * Design note: everything here runs on hand-made cases and on small models
+ * built in memory, so it needs neither ../shared nor the trained model;
+ * the last test also tags a sentence with the committed models/ner.bin
+ * when it is there.  The scorer cases were worked out by hand with the
+ * conlleval chunk rules (IOB1 and IOB2 must agree).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "entities/ner.h"
+#include "harness.h"
+
+static void count(ner_counts *c, const char *gold, const char *pred)
+{
+	char g[512], p[512];
+	const char *gs[64], *ps[64];
+	size_t ng = 0, np = 0;
+	snprintf(g, sizeof g, "%s", gold);
+	snprintf(p, sizeof p, "%s", pred);
+	char *save = NULL;
+	for (char *t = strtok_r(g, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		gs[ng++] = t;
+	for (char *t = strtok_r(p, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		ps[np++] = t;
+	CHECK_INT(ng, np);
+	ner_count_sentence(c, gs, ps, ng);
+}
+
+static void test_scorer_basic(void)
+{
+	ner_counts c;
+	memset(&c, 0, sizeof c);
+	count(&c, "B-PER I-PER O B-LOC", "B-PER I-PER O B-ORG");
+	CHECK_INT(c.gold[0], 2);
+	CHECK_INT(c.pred[0], 2);
+	CHECK_INT(c.correct[0], 1);
+	CHECK_INT(c.correct[1], 1);
+	CHECK_INT(c.gold[2], 1);
+	CHECK_INT(c.pred[3], 1);
+	double p, r, f;
+	ner_prf(&c, 0, &p, &r, &f);
+	CHECK(p > 49.99 && p < 50.01);
+	CHECK(f > 49.99 && f < 50.01);
+	ner_prf(&c, 4, &p, &r, &f); /* no MISC at all */
+	CHECK(f == 0);
+}
+
+static void test_scorer_iob1_equals_iob2(void)
+{
+	ner_counts a, b;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	/* IOB1 gold, IOB2 prediction of the same chunks: all correct */
+	count(&a, "I-ORG I-ORG O I-PER B-PER O I-MISC",
+	      "B-ORG I-ORG O B-PER B-PER O B-MISC");
+	CHECK_INT(a.gold[0], 4);
+	CHECK_INT(a.correct[0], 4);
+	/* a boundary error: one long chunk against two */
+	count(&b, "B-PER B-PER", "B-PER I-PER");
+	CHECK_INT(b.gold[0], 2);
+	CHECK_INT(b.pred[0], 1);
+	CHECK_INT(b.correct[0], 0);
+}
+
+static void test_scorer_edges(void)
+{
+	ner_counts c;
+	memset(&c, 0, sizeof c);
+	/* entity at the end of the sentence; a type switch mid-chunk */
+	count(&c, "O B-LOC I-LOC", "O B-LOC I-LOC");
+	count(&c, "B-ORG I-ORG", "B-ORG I-LOC");
+	CHECK_INT(c.gold[0], 2);
+	CHECK_INT(c.pred[0], 3);
+	CHECK_INT(c.correct[0], 1);
+	/* BILOU/IOBES strings are read the conlleval way too */
+	ner_counts d;
+	memset(&d, 0, sizeof d);
+	count(&d, "B-PER I-PER O B-LOC", "B-PER E-PER O S-LOC");
+	CHECK_INT(d.correct[0], 2);
+	CHECK_INT(ner_type_of("PER", 3), 1);
+	CHECK_INT(ner_type_of("FOO", 3), NER_NTYPES + 1);
+}
+
+static void test_tags(void)
+{
+	/* "Angela Merkel in Paris": PER PER O LOC */
+	uint8_t types[] = {1, 1, 0, 2, 2, 2};
+	uint8_t begins[] = {1, 0, 0, 1, 0, 1};
+	uint8_t t[6], iob[6];
+	ner_encode(NER_SCHEME_BILOU, types, begins, 6, t);
+	CHECK(ner_tag_part(NER_SCHEME_BILOU, t[0]) == 'B');
+	CHECK(ner_tag_part(NER_SCHEME_BILOU, t[1]) == 'L');
+	CHECK(ner_tag_part(NER_SCHEME_BILOU, t[2]) == 'O');
+	CHECK(ner_tag_part(NER_SCHEME_BILOU, t[3]) == 'B');
+	CHECK(ner_tag_part(NER_SCHEME_BILOU, t[4]) == 'L');
+	CHECK(ner_tag_part(NER_SCHEME_BILOU, t[5]) == 'U');
+	CHECK_INT(ner_tag_type(NER_SCHEME_BILOU, t[5]), 2);
+	ner_to_iob2(NER_SCHEME_BILOU, t, 6, iob);
+	static const char *const want[] = {"B-PER", "I-PER", "O", "B-LOC",
+					   "I-LOC", "B-LOC"};
+	for (int i = 0; i < 6; i++)
+		CHECK_STR(chr_ner_tag_name(iob[i]), want[i]);
+	CHECK(!ner_tag_valid(NER_SCHEME_BILOU, t[0], 0));  /* B then O */
+	CHECK(ner_tag_valid(NER_SCHEME_BILOU, t[0], t[1])); /* B then L */
+	CHECK(!ner_tag_valid(NER_SCHEME_BIO, -1,
+			     ner_tag_make(NER_SCHEME_BIO, 'I', 1)));
+	CHECK(!ner_tag_final_ok(NER_SCHEME_BILOU, t[0]));
+}
+
+static void test_shape_lower(void)
+{
+	char out[NER_MAXWORD];
+	size_t n = ner_shape("McDonald's", 10, out, 1);
+	CHECK(n == 6 && memcmp(out, "XxXx'x", 6) == 0);
+	n = ner_shape("1996-12-06", 10, out, 1);
+	CHECK(n == 5 && memcmp(out, "d-d-d", 5) == 0);
+	n = ner_shape("U.S.", 4, out, 0);
+	CHECK(n == 4 && memcmp(out, "X.X.", 4) == 0);
+	n = ner_lower("GERMANY", 7, out);
+	CHECK(n == 7 && memcmp(out, "germany", 7) == 0);
+	CHECK(ner_hash_word("a", 1) != ner_hash_word("b", 1));
+	CHECK(ner_hash_word("a", 1) == ner_hash_word("a", 1));
+}
+
+static void test_tokenizer(void)
+{
+	const char *s = "Germany's U.S. envoy didn't pay $1,000.50 to Mr. "
+			"Smith-Jones. He left.\n\nNew para";
+	ner_span *sp;
+	size_t n;
+	CHECK(ner_tokenize(s, strlen(s), &sp, &n) == CHR_OK);
+	static const char *const want[] = {
+		"Germany", "'s", "U.S.", "envoy", "did", "n't", "pay", "$",
+		"1,000.50", "to", "Mr.", "Smith-Jones", ".", "He", "left", ".",
+		"New", "para"};
+	CHECK_INT(n, sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < n && i < sizeof want / sizeof want[0]; i++) {
+		char tok[64];
+		snprintf(tok, sizeof tok, "%.*s", (int)(sp[i].end - sp[i].start),
+			 s + sp[i].start);
+		CHECK_STR(tok, want[i]);
+	}
+	if (n == 18) {
+		CHECK(sp[0].sent_start);
+		CHECK(!sp[10].sent_start);
+		CHECK(sp[13].sent_start); /* "He" after ". " */
+		CHECK(sp[16].sent_start); /* after the blank line */
+	}
+	free(sp);
+	CHECK(ner_tokenize("", 0, &sp, &n) == CHR_OK && n == 0);
+	free(sp);
+}
+
+/* A small model in memory with float weights (no lexicon, gazetteer). */
+static ner_model *tiny_model(uint32_t bits)
+{
+	ner_model *m = calloc(1, sizeof *m);
+	m->scheme = NER_SCHEME_BILOU;
+	m->ntags = 17;
+	m->row_bits = bits;
+	m->scale = 1;
+	size_t nw = ((size_t)1 << bits) * 16;
+	m->wf = calloc(nw, sizeof *m->wf);
+	uint64_t x = 42;
+	for (size_t i = 0; i < nw; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		m->wf[i] = (float)((int)(x % 2001) - 1000) / 100.0f;
+	}
+	return m;
+}
+
+static void toks_of(const char *const *w, size_t n, ner_tok *t)
+{
+	for (size_t i = 0; i < n; i++)
+		t[i] = (ner_tok){w[i], (uint32_t)strlen(w[i]), (uint8_t)(i == 0)};
+}
+
+static void test_features(void)
+{
+	ner_model *m = tiny_model(12);
+	const char *a[] = {"Angela", "Merkel", "visited", "Paris", "."};
+	const char *b[] = {"Angela", "Merkel", "visited", "Lyon", "."};
+	ner_tok ta[5], tb[5];
+	toks_of(a, 5, ta);
+	toks_of(b, 5, tb);
+	ner_work w1, w2;
+	memset(&w1, 0, sizeof w1);
+	memset(&w2, 0, sizeof w2);
+	CHECK(ner_static(m, ta, 5, &w1) == CHR_OK);
+	CHECK(ner_static(m, tb, 5, &w2) == CHR_OK);
+	for (size_t i = 0; i < 5; i++) {
+		CHECK(w1.nrows[i] > 20 && w1.nrows[i] <= NER_NSTATIC);
+		for (size_t k = 0; k < w1.nrows[i]; k++)
+			CHECK(w1.rows[i * NER_NSTATIC + k] < (1u << 12));
+	}
+	/* token 0 sees only +-2 words: identical rows in both sentences */
+	CHECK_INT(w1.nrows[0], w2.nrows[0]);
+	CHECK(memcmp(w1.rows, w2.rows, w1.nrows[0] * sizeof *w1.rows) == 0);
+	/* token 1 has "Paris"/"Lyon" two to the right: some rows differ */
+	CHECK(memcmp(w1.rows + NER_NSTATIC, w2.rows + NER_NSTATIC,
+		     w1.nrows[1] * sizeof *w1.rows) != 0);
+	/* dynamic rows depend on the previous tag */
+	uint32_t d1[NER_NDYN], d2[NER_NDYN];
+	size_t n1 = ner_dynamic(m, &w1, 1, 0, -1, d1);
+	size_t n2 = ner_dynamic(m, &w1, 1, 1, -1, d2);
+	CHECK(n1 > 0 && n1 <= NER_NDYN && n1 == n2);
+	CHECK(d1[0] != d2[0]);
+	uint8_t tags[5];
+	CHECK(ner_tag_doc(m, ta, 5, &w1, tags) == CHR_OK);
+	for (int i = 0; i < 5; i++)
+		CHECK(tags[i] < 17);
+	CHECK(ner_tag_final_ok(NER_SCHEME_BILOU, tags[4]));
+	ner_work_free(&w1);
+	ner_work_free(&w2);
+	ner_model_free(m);
+}
+
+static const char *tmp_path(const char *name)
+{
+	static char p[256];
+	snprintf(p, sizeof p, "/tmp/chr_test_ner_%d_%s", (int)getpid(), name);
+	return p;
+}
+
+static unsigned char *read_all(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	unsigned char *p = malloc((size_t)len);
+	*n = fread(p, 1, (size_t)len, f);
+	fclose(f);
+	return p;
+}
+
+static void write_all(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	fwrite(p, 1, n, f);
+	fclose(f);
+}
+
+static void test_model_roundtrip(void)
+{
+	ner_model *m = tiny_model(10);
+	const char *path = tmp_path("rt.bin");
+	CHECK(ner_model_save(m, path, m->wf) == CHR_OK);
+	ner_model *l = NULL;
+	char err[256] = "";
+	CHECK(ner_model_load(path, &l, err, sizeof err) == CHR_OK);
+	if (l) {
+		CHECK_INT(l->row_bits, 10);
+		CHECK_INT(l->ntags, 17);
+		size_t nw = ((size_t)1 << 10) * 16;
+		int bad = 0;
+		for (size_t i = 0; i < nw; i++) {
+			float d = (float)l->w[i] * l->scale - m->wf[i];
+			if (d > l->scale || d < -l->scale)
+				bad++;
+		}
+		CHECK_INT(bad, 0);
+		const char *s[] = {"Angela", "Merkel", "visited", "Paris", "."};
+		ner_tok t[5];
+		toks_of(s, 5, t);
+		uint8_t a[5], b[5];
+		ner_work w;
+		memset(&w, 0, sizeof w);
+		CHECK(ner_tag_doc(m, t, 5, &w, a) == CHR_OK);
+		CHECK(ner_tag_doc(l, t, 5, &w, b) == CHR_OK);
+		CHECK(memcmp(a, b, 5) == 0);
+		ner_work_free(&w);
+		ner_model_free(l);
+	}
+	/* the public loader takes the same file */
+	chr_ner *pm = NULL;
+	CHECK(chr_ner_load(path, &pm) == CHR_OK);
+	chr_ner_free(pm);
+	unlink(path);
+	ner_model_free(m);
+}
+
+static void expect_refused(const char *path, const char *why)
+{
+	ner_model *l = NULL;
+	char err[256] = "";
+	CHECK(ner_model_load(path, &l, err, sizeof err) == CHR_EMODEL);
+	CHECK(l == NULL);
+	if (!strstr(err, why)) {
+		th_failed_checks++;
+		fprintf(stderr, "  message \"%s\" lacks \"%s\"\n", err, why);
+	}
+	chr_ner *pm = (chr_ner *)1;
+	CHECK(chr_ner_load(path, &pm) == CHR_EMODEL);
+	CHECK(pm == NULL);
+	CHECK(strstr(chr_ner_errmsg(), why) != NULL);
+}
+
+static void test_model_corrupt(void)
+{
+	ner_model *m = tiny_model(10);
+	const char *good = tmp_path("good.bin"), *bad = tmp_path("bad.bin");
+	CHECK(ner_model_save(m, good, m->wf) == CHR_OK);
+	ner_model_free(m);
+	size_t n;
+	unsigned char *img = read_all(good, &n);
+	CHECK(img != NULL && n > 1000);
+	if (!img)
+		return;
+	img[n / 2] ^= 0x40; /* one flipped bit in the weights */
+	write_all(bad, img, n);
+	expect_refused(bad, "checksum");
+	img[n / 2] ^= 0x40;
+	write_all(bad, img, n - 100);
+	expect_refused(bad, "truncated");
+	write_all(bad, img, 10);
+	expect_refused(bad, "truncated");
+	write_all(bad, img, 0);
+	expect_refused(bad, "truncated");
+	img[0] = 'X';
+	write_all(bad, img, n);
+	expect_refused(bad, "magic");
+	img[0] = 'C';
+	img[8] = 99; /* version */
+	write_all(bad, img, n);
+	expect_refused(bad, "version");
+	expect_refused(tmp_path("missing.bin"), "no such model file");
+	/* from memory too (what the fuzzer feeds) */
+	ner_model *l = NULL;
+	char err[128];
+	CHECK(ner_model_from_mem(img, 63, &l, err, sizeof err) == CHR_EMODEL);
+	CHECK(l == NULL);
+	free(img);
+	unlink(good);
+	unlink(bad);
+}
+
+static void test_trained_model(void)
+{
+	chr_ner *m = NULL;
+	if (chr_ner_load(NULL, &m) != CHR_OK)
+		SKIP("models/ner.bin not found");
+	const char *text = "German Chancellor Angela Merkel met officials of "
+			   "the European Union in Paris on Monday.";
+	chr_entity *e = NULL;
+	size_t n = 0;
+	CHECK(chr_ner_tag_text(m, text, strlen(text), &e, &n) == CHR_OK);
+	int per = 0, loc = 0;
+	for (size_t i = 0; i < n; i++) {
+		CHECK(e[i].start < e[i].end && e[i].end <= strlen(text));
+		size_t l = e[i].end - e[i].start;
+		if (e[i].type == CHR_ENT_PER && l == 13 &&
+		    !memcmp(text + e[i].start, "Angela Merkel", 13))
+			per = 1;
+		if (e[i].type == CHR_ENT_LOC && l == 5 &&
+		    !memcmp(text + e[i].start, "Paris", 5))
+			loc = 1;
+	}
+	CHECK(per);
+	CHECK(loc);
+	chr_free(e);
+	const char *toks[] = {"Kim", "Jong-un", "visited", "Moscow", "."};
+	unsigned char ss[5] = {1, 0, 0, 0, 0};
+	uint8_t tags[5];
+	CHECK(chr_ner_tag_tokens(m, toks, ss, 5, tags) == CHR_OK);
+	CHECK_STR(chr_ner_tag_name(tags[0]), "B-PER");
+	CHECK_STR(chr_ner_tag_name(tags[3]), "B-LOC");
+	CHECK(chr_ner_tag_tokens(m, toks, NULL, 0, tags) == CHR_OK);
+	CHECK(chr_ner_tag_text(m, "", 0, &e, &n) == CHR_OK && n == 0 && !e);
+	chr_ner_free(m);
+}
+
+static const th_test tests[] = {
+	TEST(test_scorer_basic),    TEST(test_scorer_iob1_equals_iob2),
+	TEST(test_scorer_edges),    TEST(test_tags),
+	TEST(test_shape_lower),     TEST(test_tokenizer),
+	TEST(test_features),        TEST(test_model_roundtrip),
+	TEST(test_model_corrupt),   TEST(test_trained_model),
+};
+
+TH_MAIN("test_ner", tests)
