@@ -64,8 +64,11 @@ static float *baseline_sims(const ev_corpus *c)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		ev_input in;
-		ev_item_input(&c->items[i], &in);
-		if (ev_doc_build(&e, &in, &d))
+		if (ev_item_input(&c->items[i], &in))
+			goto fail;
+		chr_status bst = ev_doc_build(&e, &in, &d);
+		ev_input_release(&in);
+		if (bst)
 			goto fail;
 		uint32_t m = d.body.n + d.head.n;
 		v[i].id = malloc((m + 1) * sizeof *v[i].id);
@@ -262,13 +265,63 @@ static ev_bcubed run_base(const ev_corpus *c, const float *S, double t)
 	return b;
 }
 
+/* Debugging (EV_TRACE set): each decision with the best candidate's
+ * features, replaying ev_add's rule. */
+static void trace(const ev_corpus *c, const ev_model *m, const size_t *order)
+{
+	ev_engine e;
+	ev_doc d;
+	if (ev_engine_init(&e, m))
+		return;
+	ev_doc_init(&d);
+	for (size_t i = 0; i < c->n; i++) {
+		const ev_item *it = &c->items[order[i]];
+		ev_input in;
+		if (ev_item_input(it, &in))
+			break;
+		chr_status bst = ev_doc_build(&e, &in, &d);
+		ev_input_release(&in);
+		if (bst || ev_observe(&e, &d))
+			break;
+		uint32_t cand[EV_MAXCAND];
+		size_t n = ev_candidates(&e, &d, cand), best = (size_t)-1, k;
+		double bp = 0, bf[EV_NFEAT] = { 0 };
+		for (size_t j = 0; j < n; j++) {
+			double f[EV_NFEAT];
+			ev_features(&e, &d, e.ev[cand[j]], f);
+			double q = ev_model_prob(m, f);
+			if (q > bp)
+				bp = q, best = cand[j], memcpy(bf, f, sizeof f);
+		}
+		printf("%-14s p=%.3f best=%-4lld n=%-3u", it->id, bp,
+		       best == (size_t)-1 ? -1LL : (long long)best + 1,
+		       best == (size_t)-1 ? 0 : e.ev[best]->n);
+		for (int j = 1; j < EV_NFEAT; j++)
+			printf(" %s=%.2f", ev_feat_names[j], bf[j]);
+		printf("%s\n", bp >= m->threshold ? "  JOIN" : "  NEW");
+		if (bp < m->threshold)
+			best = (size_t)-1;
+		if (ev_add_to(&e, &d, best, &k))
+			break;
+	}
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 static void verbose(const ev_corpus *c, const ev_model *m)
 {
 	size_t *order = malloc(c->n * sizeof *order);
 	int *sys = malloc(c->n * sizeof *sys);
 	ev_engine e;
-	ev_order(order, c->n, 0);
-	if (!order || !sys || ev_cluster(c, m, order, sys, &e))
+	const char *seed = getenv("EV_SEED"); /* debugging: a shuffled order */
+	if (!order || !sys)
+		return;
+	ev_order(order, c->n, seed ? strtoull(seed, NULL, 10) : 0);
+	if (getenv("EV_TRACE")) {
+		trace(c, m, order);
+		return;
+	}
+	if (ev_cluster(c, m, order, sys, &e))
 		return;
 	for (size_t k = 0; k < e.nev; k++) {
 		ev_event *ev = e.ev[k];

@@ -26,7 +26,7 @@
 
 #define L2 1.0
 #define NITER 25
-#define ORDERS 3
+#define ORDERS 6
 
 /* Features left out (--drop): their column is zeroed, weight fixed 0. */
 static int dropped[EV_NFEAT];
@@ -77,8 +77,11 @@ static chr_status replay(const ev_corpus *c, const size_t *order, exs *out,
 		if (it->gold < 0)
 			continue;
 		ev_input in;
-		ev_item_input(it, &in);
-		if ((st = ev_doc_build(&e, &in, &d)) || (st = ev_observe(&e, &d)))
+		if ((st = ev_item_input(it, &in)))
+			break;
+		st = ev_doc_build(&e, &in, &d);
+		ev_input_release(&in);
+		if (st || (st = ev_observe(&e, &d)))
 			break;
 		uint32_t cand[EV_MAXCAND + 1];
 		size_t n = ev_candidates(&e, &d, cand), truth = g2e[it->gold];

@@ -171,12 +171,10 @@ void ev_corpus_free(ev_corpus *c)
 	memset(c, 0, sizeof *c);
 }
 
-void ev_item_input(const ev_item *it, ev_input *in)
+chr_status ev_item_input(const ev_item *it, ev_input *in)
 {
-	if (it->art) {
-		ev_input_from_article(in, it->art);
-		return;
-	}
+	if (it->art)
+		return ev_input_from_article(in, it->art);
 	memset(in, 0, sizeof *in);
 	in->id = it->id;
 	in->headline = it->title ? it->title : "";
@@ -185,6 +183,7 @@ void ev_item_input(const ev_item *it, ev_input *in)
 	in->published = it->date;
 	in->dateline = it->dateline;
 	in->group = -1;
+	return CHR_OK;
 }
 
 static uint64_t xorshift(uint64_t *s)
@@ -221,11 +220,13 @@ chr_status ev_cluster(const ev_corpus *c, const ev_model *m,
 	for (size_t i = 0; !st && i < c->n; i++) {
 		const ev_item *it = &c->items[order[i]];
 		ev_input in;
-		ev_item_input(it, &in);
 		size_t k;
+		if ((st = ev_item_input(it, &in)))
+			break;
 		if (!(st = ev_doc_build(&e, &in, &d)) &&
 		    !(st = ev_add(&e, &d, &k, NULL)))
 			labels[order[i]] = (int)k;
+		ev_input_release(&in);
 	}
 	ev_doc_free(&d);
 	if (keep && !st)

@@ -27,8 +27,9 @@ typedef struct ev_corpus {
 chr_status ev_corpus_load(ev_corpus *c, const char *jsonl, const char *gold,
 			  int process, char *err, size_t errlen);
 void ev_corpus_free(ev_corpus *c);
-/* The engine input of an item (borrowed from the item). */
-void ev_item_input(const ev_item *it, ev_input *in);
+/* The engine input of an item (borrowed from the item); release with
+ * ev_input_release. */
+chr_status ev_item_input(const ev_item *it, ev_input *in);
 /* order = 0..n-1, shuffled by seed (0 = file order). */
 void ev_order(size_t *order, size_t n, uint64_t seed);
 /* Cluster the items in the given order with model m; labels[i] gets

@@ -363,6 +363,8 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 	chr_status st = terms(e, text, tlen, &t, &d->body, SIZE_MAX);
 	if (!st)
 		st = terms(e, head, hlen, &t, &d->head, lead ? 40 : SIZE_MAX);
+	/* NER entities when given, plus the capitalised-word proxy: on ECB+
+	 * dev the two together match or beat either alone. */
 	if (!st && in->entities) {
 		char w[160];
 		for (size_t i = 0; !st && i < in->nentities; i++) {
@@ -375,7 +377,8 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 			if (!(st = intern(e, &e->ents, w, n, &id)))
 				st = vec_add(&d->ents, id, 1.0f);
 		}
-	} else if (!st) {
+	}
+	if (!st) {
 		st = cap_entities(e, head, lead ? 0 : hlen, &t, &d->ents);
 		if (!st)
 			st = cap_entities(e, text, tlen, &t, &d->ents);
@@ -389,12 +392,10 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 	/* time */
 	if (in->published)
 		d->anchor = ev_parse_day(in->published);
-	if (in->dates) {
-		for (size_t i = 0; i < in->ndates; i++)
-			add_date(d, in->dates[i]);
-	} else {
-		ev_scan_dates(text, tlen, d);
-	}
+	/* explicit dates and years always; TIMEX values add the rest */
+	ev_scan_dates(text, tlen, d);
+	for (size_t i = 0; in->dates && i < in->ndates; i++)
+		add_date(d, in->dates[i]);
 	if (d->anchor == EV_NODAY && d->ndates)
 		d->anchor = d->dates[0];
 	if (d->anchor != EV_NODAY) {
@@ -417,7 +418,7 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 	return CHR_OK;
 }
 
-void ev_input_from_article(ev_input *in, const chr_article *a)
+chr_status ev_input_from_article(ev_input *in, const chr_article *a)
 {
 	memset(in, 0, sizeof *in);
 	in->id = a->id;
@@ -427,4 +428,38 @@ void ev_input_from_article(ev_input *in, const chr_article *a)
 	in->published = a->published[0] ? a->published : NULL;
 	in->dateline = a->dateline;
 	in->group = -1;
+	size_t nd = 0, ne = 0;
+	for (size_t i = 0; i < a->timexes.n; i++)
+		nd += a->timexes.v[i].type == CHR_TIMEX_DATE;
+	for (size_t i = 0; i < a->mentions.n; i++)
+		ne += a->mentions.v[i].key != NULL;
+	if (!nd && !ne)
+		return CHR_OK;
+	char *mem = malloc(nd * sizeof(int32_t) + ne * sizeof(char *) + 1);
+	if (!mem)
+		return CHR_ENOMEM;
+	in->own = mem;
+	const char **ents = (const char **)mem;
+	int32_t *dates = (int32_t *)(mem + ne * sizeof(char *));
+	for (size_t i = 0; i < a->mentions.n; i++)
+		if (a->mentions.v[i].key)
+			ents[in->nentities++] = a->mentions.v[i].key;
+	for (size_t i = 0; i < a->timexes.n; i++) {
+		const chr_timex *x = &a->timexes.v[i];
+		int32_t day = x->type == CHR_TIMEX_DATE ? ev_parse_day(x->value)
+							: EV_NODAY;
+		if (day != EV_NODAY)
+			dates[in->ndates++] = day;
+	}
+	if (in->nentities)
+		in->entities = ents;
+	if (in->ndates)
+		in->dates = dates;
+	return CHR_OK;
+}
+
+void ev_input_release(ev_input *in)
+{
+	free(in->own);
+	in->own = NULL;
 }

@@ -115,11 +115,15 @@ typedef struct ev_input {
 	 * = use the stand-in scanner. */
 	const int32_t *dates;
 	size_t ndates;
+	void *own;             /* ev_input_from_article's allocation */
 } ev_input;
 
 struct chr_article;
-/* Fill in from a processed article (borrowed from a). */
-void ev_input_from_article(ev_input *in, const struct chr_article *a);
+/* Fill in from a processed article (borrowed from a): TIMEX dates from
+ * the time stage, entity keys from the entities stage when it tagged
+ * any.  Release with ev_input_release. */
+chr_status ev_input_from_article(ev_input *in, const struct chr_article *a);
+void ev_input_release(ev_input *in);
 
 /* ---- docs ------------------------------------------------------------- */
 
