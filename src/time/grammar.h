@@ -8,7 +8,9 @@
  * tense and anchor logic that resolves weekdays, bare months and
  * relative units.  grammar.c holds the driver, absolute dates, times and
  * weekdays; grammar_rel.c the relative, duration, set and quarter
- * patterns.
+ * patterns; grammar_ext.c definite and ordinal units ("the week", "the
+ * day before", "the first week of January") and parts of the day with an
+ * article ("in the morning", "overnight").
  */
 #ifndef CHR_TIME_GRAMMAR_H
 #define CHR_TIME_GRAMMAR_H
@@ -96,6 +98,9 @@ void g_dur(gres *r, double n, int unit, int approx);
 void g_offset(const gctx *g, gres *r, int unit, int k, time_date base);
 
 /* ---- context ---- */
+/* The TIMEX3 code of a part of the day (PD_*): "MO", "AF", ...; NULL
+ * for noon, midnight and unknown parts. */
+const char *g_part_code(int pd);
 /* The anchor for a clock time at token i: the last named day when it is
  * in the same sentence, else the document date. */
 time_date g_ref_near(const gctx *g, size_t i);
@@ -123,6 +128,7 @@ size_t p_duration(const gctx *g, size_t i, gres *r);
 size_t p_set(const gctx *g, size_t i, gres *r);
 size_t p_quarter(const gctx *g, size_t i, gres *r);
 size_t p_holiday(const gctx *g, size_t i, gres *r);
+size_t p_defunit(const gctx *g, size_t i, gres *r);
 
 /* The best core match at i (no approximators or modifiers). */
 size_t g_core(const gctx *g, size_t i, gres *r);

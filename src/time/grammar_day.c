@@ -10,6 +10,10 @@
  */
 #include "time/grammar.h"
 
+#ifndef CURRENT_ADJ
+#define CURRENT_ADJ 1
+#endif
+
 static int date_prep(const gctx *g, size_t i)
 {
 	return g_word(g, i, W_IN) || g_word(g, i, W_SINCE) ||
@@ -143,6 +147,8 @@ size_t p_year(const gctx *g, size_t i, gres *r)
 		     (nx->ch == '.' && k + 2 < g->n && t[k + 2].kind == TK_NUM &&
 		      g_adj(g, k + 2))))
 			return 0;
+		if (nx->kind == TK_WORD && nx->lx.cls == LC_TZ && (nx->flags & TF_UPPER))
+			return 0; /* "1900 GMT" is a clock time */
 		if (nx->kind == TK_WORD && (nx->lx.cls == LC_UNITNOUN ||
 					    (nx->lx.cls == LC_UNIT && nx->lx.val != TU_QUARTER &&
 					     nx->lx.val != TU_HALF) ||
@@ -197,12 +203,12 @@ static size_t day_after(const gctx *g, size_t k, gres *day)
 	return 0;
 }
 
-static const char *part_code(int pd)
+const char *g_part_code(int pd)
 {
 	switch (pd) {
 	case PD_MO: case PD_DAWN: return "MO";
 	case PD_AF: return "AF";
-	case PD_EV: return "EV";
+	case PD_EV: case PD_DUSK: return "EV";
 	case PD_NI: case PD_OVERNIGHT: return "NI";
 	default: return NULL;
 	}
@@ -229,7 +235,19 @@ size_t p_time(const gctx *g, size_t i, gres *r)
 	size_t k = i;
 	int hh = -1, mm = 0, ok = 0;
 	int pd = g_cls(g, k, LC_PART);
-	if (pd == PD_NOON || pd == PD_MIDNIGHT) {
+	if (g_num(g, k) && g->t[k].ndig == 4 && k + 1 < g->n &&
+	    g->t[k + 1].lx.cls == LC_TZ && (g->t[k + 1].flags & TF_UPPER) &&
+	    g->t[k].num / 100 <= 23 && g->t[k].num % 100 <= 59) {
+		/* military style: "1900 GMT"; a conversion in parentheses
+		 * after a local time ("10:35 a.m. (0735 GMT)") is not
+		 * another expression */
+		if (k > 0 && g_punct(g, k - 1, '('))
+			return 0;
+		hh = g->t[k].num / 100;
+		mm = g->t[k].num % 100;
+		k += 2;
+		ok = 1;
+	} else if (pd == PD_NOON || pd == PD_MIDNIGHT) {
 		hh = pd == PD_NOON ? 12 : 24;
 		k++;
 		ok = 1;
@@ -311,7 +329,7 @@ size_t p_wday(const gctx *g, size_t i, gres *r)
 	}
 	size_t k = i + 1;
 	int pd = g_cls(g, k, LC_PART);
-	const char *part = pd > 0 ? part_code(pd) : NULL;
+	const char *part = pd > 0 ? g_part_code(pd) : NULL;
 	if (part && !g_plural(g, k))
 		k++;
 	else
@@ -349,7 +367,7 @@ size_t p_deictic(const gctx *g, size_t i, gres *r)
 	if (off != 99) {
 		k++;
 		int pd = g_cls(g, k, LC_PART);
-		const char *part = pd > 0 && !g_plural(g, k) ? part_code(pd) : NULL;
+		const char *part = pd > 0 && !g_plural(g, k) ? g_part_code(pd) : NULL;
 		if (part)
 			k++;
 		if (base.y <= 0) {
@@ -372,7 +390,7 @@ size_t p_deictic(const gctx *g, size_t i, gres *r)
 	if ((g_word(g, k, W_THIS) || g_word(g, k, W_LAST)) && g_cls(g, k + 1, LC_PART) > 0 &&
 	    !g_plural(g, k + 1)) {
 		int pd = g_cls(g, k + 1, LC_PART);
-		const char *part = part_code(pd);
+		const char *part = g_part_code(pd);
 		if (!part)
 			return 0;
 		time_date d = base;
@@ -388,6 +406,17 @@ size_t p_deictic(const gctx *g, size_t i, gres *r)
 	if (g_word(g, k, W_NOW)) {
 		if (g_punct(g, k + 1, '-') && g_adj(g, k + 1))
 			return 0; /* now-defunct */
+		g_set(r, CHR_TIMEX_DATE, "PRESENT_REF");
+		return k + 1;
+	}
+	/* "the current government", "his current wife": the present, but
+	 * not the finance terms "current account", "current affairs" */
+	if (CURRENT_ADJ && g_word(g, k, W_CURRENT) && k + 1 < g->n &&
+	    g->t[k + 1].kind == TK_WORD && !g_cap(g, k + 1) &&
+	    g->t[k + 1].lx.cls != LC_UNIT && g->t[k + 1].lx.cls != LC_PART &&
+	    g_adj(g, k + 1) == 0 && !g_wordis(g, k + 1, "account") &&
+	    !g_wordis(g, k + 1, "accounts") && !g_wordis(g, k + 1, "affairs") &&
+	    !g_word(g, k + 1, W_FISCAL) && !(k > 0 && g_punct(g, k - 1, '-'))) {
 		g_set(r, CHR_TIMEX_DATE, "PRESENT_REF");
 		return k + 1;
 	}

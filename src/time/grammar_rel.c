@@ -157,6 +157,13 @@ size_t p_rel(const gctx *g, size_t i, gres *r)
 		return 0;
 	}
 	size_t j = k + 1;
+	/* "next fiscal year", "the current fiscal year": the year */
+	int fiscal = 0;
+	if (g_word(g, j, W_FISCAL) && g_cls(g, j + 1, LC_UNIT) == TU_YEAR &&
+	    !g_plural(g, j + 1)) {
+		fiscal = 1;
+		j++;
+	}
 	/* determiner + number + unit: a duration */
 	if (det == D_PAST || det == D_LAST || det == D_NEXT || det == D_COMING ||
 	    det == D_PREV || det == D_FOLLOW || det == D_FIRST || det == D_RECENT) {
@@ -203,6 +210,8 @@ size_t p_rel(const gctx *g, size_t i, gres *r)
 		}
 		if (det == D_NEXT && the && u == TU_DAY)
 			base = g->ref;
+		if (k2 == 100 && fiscal)
+			k2 = det == D_NEXT || det == D_COMING ? 1 : -1;
 		if (k2 == 100) {
 			/* the past week, the next year: a duration */
 			if (u == TU_DAY && det != D_PAST)

@@ -113,6 +113,7 @@ static const lex_def defs[] = {
 	{"midnight", LC_PART, PD_MIDNIGHT, 0, 0, 0},
 	{"dawn", LC_PART, PD_DAWN, 0, 0, 0}, {"daybreak", LC_PART, PD_DAWN, 0, 0, 0},
 	{"overnight", LC_PART, PD_OVERNIGHT, 0, 0, 0},
+	{"dusk", LC_PART, PD_DUSK, 0, 0, 0},
 	/* seasons */
 	{"spring", LC_SEASON, SE_SP, 0, 0, 0}, {"summer", LC_SEASON, SE_SU, 0, 0, 0},
 	{"autumn", LC_SEASON, SE_FA, 0, 0, 0}, {"fall", LC_SEASON, SE_FA, 0, 0, 0},

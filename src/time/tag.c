@@ -23,7 +23,7 @@
 typedef size_t (*pattern_fn)(const gctx *, size_t, gres *);
 static const pattern_fn patterns[] = {
 	p_date, p_numeric, p_year, p_time, p_wday, p_deictic,
-	p_rel, p_duration, p_set, p_quarter, p_holiday,
+	p_rel, p_duration, p_set, p_quarter, p_holiday, p_defunit,
 };
 
 size_t g_core(const gctx *g, size_t i, gres *r)
