@@ -265,8 +265,11 @@ static int tok_tense(const gctx *g, size_t i)
 		return 1;
 	if (t->lx.cls == LC_PAST)
 		return -1;
+	/* "is", "are" alone say nothing about a weekday's side ("over
+	 * Thursday's close"); they only turn a participle into a future
+	 * ("is planned"), which g_tense checks itself */
 	if (t->lx.cls == LC_PRES)
-		return 1;
+		return 0;
 	if (t->lx.cls == LC_WORD) {
 		switch (t->lx.val) {
 		case W_YESTERDAY: case W_AGO: case W_RECENTLY: case W_PREVIOUSLY:

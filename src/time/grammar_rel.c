@@ -779,6 +779,13 @@ size_t p_holiday(const gctx *g, size_t i, gres *r)
 		g_day(r, CHR_TIMEX_DATE, y, m, d);
 		return k;
 	}
+	/* a movable feast without a year: the year by tense, as for a
+	 * month and day near the feast */
+	if (k == e) {
+		int am = h == HD_THANKSGIVING ? 11 : h == HD_LABOR ? 9 :
+			 h == HD_MEMORIAL ? 5 : 11;
+		y = g_md_year(g, am, h == HD_LABOR ? 4 : 25, g_tense(g, i, k));
+	}
 	time_date t;
 	switch (h) {
 	case HD_THANKSGIVING: t = nth_wday(y, 11, 4, 4); break;
