@@ -55,5 +55,9 @@ int cmd_entities(const cli_ctx *ctx, int argc, char **argv);
 int cmd_entity(const cli_ctx *ctx, int argc, char **argv);
 int cmd_dups(const cli_ctx *ctx, int argc, char **argv);
 int cmd_tag_time(const cli_ctx *ctx, int argc, char **argv);
+int cmd_facts(const cli_ctx *ctx, int argc, char **argv);
+int cmd_conflicts(const cli_ctx *ctx, int argc, char **argv);
+int cmd_timeline(const cli_ctx *ctx, int argc, char **argv);
+int cmd_digest(const cli_ctx *ctx, int argc, char **argv);
 
 #endif

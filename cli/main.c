@@ -27,6 +27,10 @@ static const cli_command commands[] = {
 	{ "tag-ner", cmd_tag_ner, "tag named entities in CoNLL lines or plain text" },
 	{ "entities", cmd_entities, "list canonical people, organisations and places" },
 	{ "entity", cmd_entity, "one entity: aliases, roles over time, articles" },
+	{ "facts", cmd_facts, "who met whom, where and when, with sentences and sources" },
+	{ "conflicts", cmd_conflicts, "where sources disagree: durations, dates, counts, titles" },
+	{ "timeline", cmd_timeline, "dated entries in time order (--entity NAME, --query WORDS)" },
+	{ "digest", cmd_digest, "per-event title and extractive summary" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

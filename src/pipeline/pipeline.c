@@ -13,6 +13,7 @@
 #include "core/hash.h"
 #include "core/utf8.h"
 #include "entities/entities.h"
+#include "facts/facts.h"
 #include "meta/meta.h"
 #include "pipeline/profile.h"
 #include "text/text.h"
@@ -52,6 +53,7 @@ static const stage stages[] = {
 	{ "text", text_run },
 	{ "time", time_run },
 	{ "entities", entities_run },
+	{ "facts", facts_run },
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])
 

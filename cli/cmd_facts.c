@@ -1,0 +1,173 @@
+/*
+ * facts, conflicts, timeline, digest: what happened, where sources
+ * disagree, in time order, and per-event summaries (src/facts/,
+ * src/digest/).  --json prints the library's objects one per line; the
+ * table is a short view of the same objects (read back with jansson).
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct fx_ctx {
+	int json;
+	const char *cmd;
+	size_t n;
+} fx_ctx;
+
+static const char *js(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "-";
+}
+
+static void print_names(json_t *a)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v) printf("%s%s", i ? ", " : "", json_string_value(v));
+}
+
+static int print_row(void *ctx, const char *json, size_t len)
+{
+	fx_ctx *c = ctx;
+	c->n++;
+	if (c->json) {
+		fwrite(json, 1, len, stdout);
+		putchar('\n');
+		return 0;
+	}
+	json_t *o = json_loadb(json, len, 0, NULL);
+	if (!o)
+		return 1;
+	if (!strcmp(c->cmd, "facts")) {
+		printf("%-10s %-9s %-8s %-16s ", js(o, "when"), js(o, "type"),
+		       js(o, "status"), js(o, "where"));
+		printf("%s", js(o, "who"));
+		json_t *w = json_object_get(o, "with");
+		if (json_array_size(w)) {
+			printf(" + ");
+			print_names(w);
+		} else if (json_object_get(o, "group")) {
+			printf(" + [%s]", js(o, "group"));
+		}
+		printf("  (%lld sources)\n",
+		       (long long)json_integer_value(json_object_get(o, "sources")));
+	} else if (!strcmp(c->cmd, "conflicts")) {
+		printf("%-9s %s:", js(o, "kind"), js(o, "about"));
+		size_t i;
+		json_t *s;
+		json_array_foreach(json_object_get(o, "sides"), i, s)
+			printf("%s %s (%lld sources)", i ? " vs" : "", js(s, "value"),
+			       (long long)json_integer_value(json_object_get(s, "sources")));
+		putchar('\n');
+	} else if (!strcmp(c->cmd, "timeline")) {
+		const char *t = js(o, "text");
+		printf("%-10s %3lld  %s%.*s%s\n", js(o, "date"),
+		       (long long)json_integer_value(json_object_get(o, "sources")),
+		       json_is_true(json_object_get(o, "background")) ? "(background) " : "",
+		       (int)(strlen(t) > 110 ? 110 : strlen(t)), t, strlen(t) > 110 ? "…" : "");
+	} else {
+		printf("event %lld  %s  [%s]\n",
+		       (long long)json_integer_value(json_object_get(o, "event")),
+		       js(o, "title"), js(o, "date"));
+		size_t i;
+		json_t *s;
+		json_array_foreach(json_object_get(o, "summary"), i, s)
+			printf("  - %s (%s)\n", js(s, "text"), js(s, "article"));
+	}
+	json_decref(o);
+	return 0;
+}
+
+static int run(const cli_ctx *ctx, int argc, char **argv, const char *usage)
+{
+	fx_ctx c = { 0, argv[0], 0 };
+	const char *entity = NULL, *query = NULL;
+	long long event = 0;
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--json")) {
+			c.json = 1;
+		} else if (!strcmp(argv[i], "--entity") && i + 1 < argc &&
+			   strcmp(argv[0], "conflicts") && strcmp(argv[0], "digest")) {
+			entity = argv[++i];
+		} else if (!strcmp(argv[i], "--query") && i + 1 < argc &&
+			   !strcmp(argv[0], "timeline")) {
+			query = argv[++i];
+		} else if (!strcmp(argv[i], "--event") && i + 1 < argc &&
+			   !strcmp(argv[0], "digest")) {
+			event = atoll(argv[++i]);
+		} else {
+			return cli_usage_error(argv[0], "unexpected argument %s", argv[i]);
+		}
+	}
+	chr_db *db = cli_open_db(ctx);
+	if (!db)
+		return EXIT_RUNTIME;
+	chr_status st;
+	if (!strcmp(argv[0], "facts"))
+		st = chr_db_facts(db, entity, print_row, &c);
+	else if (!strcmp(argv[0], "conflicts"))
+		st = chr_db_conflicts(db, print_row, &c);
+	else if (!strcmp(argv[0], "timeline"))
+		st = chr_db_timeline(db, entity, query, print_row, &c);
+	else
+		st = chr_db_digests(db, event, print_row, &c);
+	int rc = EXIT_OK;
+	if (st == CHR_ENOTFOUND) {
+		cli_error("%s: no entity %s", argv[0], entity ? entity : "");
+		rc = EXIT_RUNTIME;
+	} else if (st) {
+		cli_error("%s: %s (%s)", argv[0], chr_strerror(st), chr_db_errmsg(db));
+		rc = EXIT_RUNTIME;
+	} else if (!c.json) {
+		fprintf(stderr, "%zu %s\n", c.n, argv[0]);
+	}
+	chr_db_close(db);
+	return rc;
+}
+
+int cmd_facts(const cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, argc, argv,
+		   "usage: chronicle facts [--entity NAME] [--json]\n"
+		   "\nMeetings, visits, statements and agreements merged across\n"
+		   "articles: who, with whom, where, when, status (happened,\n"
+		   "negated, planned), the supporting sentences and how many\n"
+		   "independent sources (syndication groups) say so.  --json prints\n"
+		   "{id, type, status, who, with, group, where, when, duration,\n"
+		   "sentences, sources, event} per line.\n");
+}
+
+int cmd_conflicts(const cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, argc, argv,
+		   "usage: chronicle conflicts [--json]\n"
+		   "\nWhere independent sources disagree about the same thing at the\n"
+		   "same time: durations, dates, counts and titles, each with both\n"
+		   "sides and their sources.  --json prints {id, kind, about, event,\n"
+		   "sides:[{value, sources, sentences}]} per line.\n");
+}
+
+int cmd_timeline(const cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, argc, argv,
+		   "usage: chronicle timeline [--entity NAME] [--query WORDS] [--json]\n"
+		   "\nDated entries in time order: facts that happened, with their\n"
+		   "best sentence; with --entity also background dates mentioned in\n"
+		   "passing.  --json prints {date, text, event, sources, fact, type,\n"
+		   "article, background} per line.\n");
+}
+
+int cmd_digest(const cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, argc, argv,
+		   "usage: chronicle digest [--event ID] [--json]\n"
+		   "\nPer event: a title (its most representative headline) and an\n"
+		   "extractive summary of 3-5 sentences in time order, each with its\n"
+		   "article.  --json prints {event, title, date, articles, summary}.\n");
+}

@@ -1,0 +1,327 @@
+/*
+ * facts/api: chr_db_facts and chr_db_timeline (chronicle.h).
+ *
+ * Design note: both load the merged model (merge.c) and write one JSON
+ * object per fact or entry.  A timeline entry is a fact that happened and
+ * has a day, month or week, quoted by its best sentence (the shortest
+ * explicit one); with an entity, dates mentioned in passing in sentences
+ * about it that lie well before the article ("the September summit",
+ * 2023-09) are added as background entries.
+ */
+#include "facts/model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/buf.h"
+#include "core/jsonw.h"
+
+static int emit(jw *w, buf *b, chr_json_fn fn, void *ctx)
+{
+	if (w->st)
+		return -1;
+	int r = fn(ctx, b->p, b->len);
+	buf_reset(b);
+	return r;
+}
+
+static int takes_part(const fm_fact *f, int64_t eid)
+{
+	if (f->who == eid)
+		return 1;
+	for (int i = 0; i < f->nwith; i++)
+		if (f->with[i] == eid)
+			return 1;
+	return 0;
+}
+
+static void sentence_json(fm_model *m, jw *w, const fm_row *r, int partial)
+{
+	const fm_doc *d = &m->docs[r->doc];
+	jw_obj(w);
+	jw_kstr(w, "article", d->id);
+	jw_kint(w, "start", r->s0);
+	jw_kint(w, "end", r->s1);
+	jw_key(w, "text");
+	jw_strn(w, d->text + r->s0, r->s1 - r->s0);
+	if (partial) {
+		jw_key(w, "partial");
+		jw_bool(w, 1);
+	}
+	jw_obj_end(w);
+}
+
+static void fact_json(fm_model *m, jw *w, const fm_fact *f)
+{
+	jw_obj(w);
+	jw_kstr(w, "id", f->id);
+	jw_kstr(w, "type", facts_type_name(f->type));
+	jw_kstr(w, "status", facts_status_name(f->status));
+	jw_key(w, "who");
+	if (f->who)
+		jw_str(w, fm_name(m, f->who));
+	else
+		jw_null(w);
+	jw_key(w, "with");
+	jw_arr(w);
+	for (int i = 0; i < f->nwith; i++)
+		jw_str(w, fm_name(m, f->with[i]));
+	jw_arr_end(w);
+	if (f->group)
+		jw_kstr(w, "group", f->group);
+	jw_kstr(w, "where", f->place);
+	jw_kstr(w, "when", *f->when ? f->when : NULL);
+	if (f->duration)
+		jw_kstr(w, "duration", f->duration);
+	jw_key(w, "sentences");
+	jw_arr(w);
+	for (size_t i = 0; i < f->nsup; i++)
+		sentence_json(m, w, &m->rows[f->sup[i].row], f->sup[i].partial);
+	jw_arr_end(w);
+	jw_kint(w, "sources", f->sources);
+	jw_kint(w, "event", f->event);
+	jw_obj_end(w);
+}
+
+/* Facts in date order (undated last), then by id. */
+static int cmp_fact(const void *a, const void *b, void *ctx)
+{
+	const fm_model *m = ctx;
+	const fm_fact *x = &m->facts[*(const size_t *)a];
+	const fm_fact *y = &m->facts[*(const size_t *)b];
+	int ux = !*x->when || x->when[0] == 'X', uy = !*y->when || y->when[0] == 'X';
+	if (ux != uy)
+		return ux - uy;
+	int c = strcmp(x->when, y->when);
+	return c ? c : strcmp(x->id, y->id);
+}
+
+static size_t *fact_order(fm_model *m)
+{
+	size_t *o = malloc((m->nfacts + 1) * sizeof *o);
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < m->nfacts; i++)
+		o[i] = i;
+	qsort_r(o, m->nfacts, sizeof *o, cmp_fact, m);
+	return o;
+}
+
+chr_status chr_db_facts(chr_db *db, const char *entity, chr_json_fn fn,
+			void *ctx)
+{
+	if (!db || !fn)
+		return CHR_EINVAL;
+	fm_model m;
+	chr_status st = fm_load(&m, db);
+	int64_t eid = 0;
+	if (!st && entity && !(eid = fm_find_entity(&m, entity)))
+		st = CHR_ENOTFOUND;
+	size_t *o = st ? NULL : fact_order(&m);
+	if (!st && !o)
+		st = CHR_ENOMEM;
+	buf b;
+	buf_init(&b, 0);
+	for (size_t k = 0; !st && k < m.nfacts; k++) {
+		const fm_fact *f = &m.facts[o[k]];
+		if (eid && !takes_part(f, eid))
+			continue;
+		jw w;
+		jw_init(&w, &b);
+		fact_json(&m, &w, f);
+		if (w.st)
+			st = w.st;
+		else if (emit(&w, &b, fn, ctx))
+			st = CHR_EINTERRUPTED;
+	}
+	buf_free(&b);
+	free(o);
+	fm_free(&m);
+	return st;
+}
+
+/* ---- timeline ---- */
+
+typedef struct tl_entry {
+	char date[24];
+	const char *text;
+	size_t len;
+	int64_t event;
+	int sources;
+	const char *fact, *type, *article;
+	int background;
+} tl_entry;
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const tl_entry *x = a, *y = b;
+	int c = strcmp(x->date, y->date);
+	if (c)
+		return c;
+	if (x->background != y->background)
+		return x->background - y->background;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* Every word of q (space separated) in s[0, n), case-insensitive. */
+static int has_words(const char *s, size_t n, const char *q)
+{
+	char w[64];
+	while (*q) {
+		while (*q == ' ')
+			q++;
+		size_t k = 0;
+		while (q[k] && q[k] != ' ')
+			k++;
+		if (!k)
+			break;
+		if (k >= sizeof w)
+			return 0;
+		memcpy(w, q, k);
+		w[k] = '\0';
+		int found = 0;
+		for (size_t i = 0; i + k <= n && !found; i++)
+			found = !strncasecmp(s + i, w, k);
+		if (!found)
+			return 0;
+		q += k;
+	}
+	return 1;
+}
+
+static int push_entry(tl_entry **v, size_t *n, size_t *cap, const tl_entry *e)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		tl_entry *p = realloc(*v, c * sizeof *p);
+		if (!p)
+			return -1;
+		*v = p;
+		*cap = c;
+	}
+	(*v)[(*n)++] = *e;
+	return 0;
+}
+
+/* Background dates: month or day expressions in the entity's sentences
+ * more than 30 days before the article. */
+static int background(fm_model *m, int64_t eid, tl_entry **v, size_t *n,
+		      size_t *cap)
+{
+	for (size_t di = 0; di < m->ndocs; di++) {
+		fm_doc *d = &m->docs[di];
+		int32_t day = fm_doc_day(d);
+		if (day == INT32_MIN)
+			continue;
+		for (size_t i = 0; i < m->nrows; i++) {
+			const fm_row *r = &m->rows[i];
+			if (r->doc != di || (r->who != eid && !(r->nwith && r->with[0] == eid)))
+				continue;
+			for (size_t k = 0; k < d->ntx; k++) {
+				const chr_timex *x = &d->tx[k];
+				if (x->start < r->s0 || x->end > r->s1 ||
+				    x->type != CHR_TIMEX_DATE)
+					continue;
+				char full[11];
+				if (strlen(x->value) == 7 && x->value[0] != 'X')
+					snprintf(full, sizeof full, "%s-28", x->value);
+				else if (fm_days(x->value) != INT32_MIN)
+					snprintf(full, sizeof full, "%.10s", x->value);
+				else
+					continue;
+				if (fm_days(full) > day - 30)
+					continue;
+				tl_entry e = { "", d->text + r->s0, r->s1 - r->s0, d->event,
+					       1, NULL, "background", d->id, 1 };
+				snprintf(e.date, sizeof e.date, "%s", x->value);
+				if (push_entry(v, n, cap, &e))
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+chr_status chr_db_timeline(chr_db *db, const char *entity, const char *query,
+			   chr_json_fn fn, void *ctx)
+{
+	if (!db || !fn)
+		return CHR_EINVAL;
+	fm_model m;
+	chr_status st = fm_load(&m, db);
+	int64_t eid = 0;
+	if (!st && entity && !(eid = fm_find_entity(&m, entity)))
+		st = CHR_ENOTFOUND;
+	tl_entry *v = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t k = 0; !st && k < m.nfacts; k++) {
+		const fm_fact *f = &m.facts[k];
+		if (f->status != FACT_HAPPENED || f->type == FACT_SAY ||
+		    !*f->when || f->when[0] == 'X' || (eid && !takes_part(f, eid)))
+			continue;
+		/* the shortest explicit supporting sentence */
+		const fm_row *best = NULL;
+		for (size_t i = 0; i < f->nsup; i++) {
+			const fm_row *r = &m.rows[f->sup[i].row];
+			if (f->sup[i].partial)
+				continue;
+			int dated = !strcmp(r->when, f->when);
+			int bdated = best && !strcmp(best->when, f->when);
+			if (!best || dated > bdated ||
+			    (dated == bdated && r->s1 - r->s0 < best->s1 - best->s0))
+				best = r; /* a sentence that says the date, shortest */
+		}
+		if (!best)
+			continue;
+		const fm_doc *d = &m.docs[best->doc];
+		if (query) {
+			int hit = 0;
+			for (size_t i = 0; i < f->nsup && !hit; i++) {
+				const fm_row *r = &m.rows[f->sup[i].row];
+				hit = has_words(m.docs[r->doc].text + r->s0, r->s1 - r->s0, query);
+			}
+			if (!hit)
+				continue;
+		}
+		tl_entry e = { "", d->text + best->s0, best->s1 - best->s0, f->event,
+			       f->sources, f->id, facts_type_name(f->type), d->id, 0 };
+		snprintf(e.date, sizeof e.date, "%s", f->when);
+		if (push_entry(&v, &n, &cap, &e))
+			st = CHR_ENOMEM;
+	}
+	if (!st && eid && !query && background(&m, eid, &v, &n, &cap))
+		st = CHR_ENOMEM;
+	if (!st)
+		qsort(v, n, sizeof *v, cmp_entry);
+	buf b;
+	buf_init(&b, 0);
+	for (size_t i = 0; !st && i < n; i++) {
+		if (i && v[i].background && v[i - 1].background &&
+		    !strcmp(v[i].date, v[i - 1].date))
+			continue; /* one background entry per date: the shortest */
+		jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kstr(&w, "date", v[i].date);
+		jw_key(&w, "text");
+		jw_strn(&w, v[i].text, v[i].len);
+		jw_kint(&w, "event", v[i].event);
+		jw_kint(&w, "sources", v[i].sources);
+		jw_kstr(&w, "fact", v[i].fact);
+		jw_kstr(&w, "type", v[i].type);
+		jw_kstr(&w, "article", v[i].article);
+		jw_key(&w, "background");
+		jw_bool(&w, v[i].background);
+		jw_obj_end(&w);
+		if (w.st)
+			st = w.st;
+		else if (emit(&w, &b, fn, ctx))
+			st = CHR_EINTERRUPTED;
+	}
+	buf_free(&b);
+	free(v);
+	fm_free(&m);
+	return st;
+}

@@ -1,0 +1,231 @@
+/*
+ * facts/lex: the trigger phrases and word classes of the facts stage,
+ * read once from the embedded tables data/facts_verbs.tsv and
+ * data/facts_words.tsv.
+ *
+ * Design note: the tables are small (a few hundred lines), so they are
+ * parsed on first use into static arrays under pthread_once, and looked
+ * up by a linear probe over a fixed open-addressing table of word hashes;
+ * nothing is freed (process lifetime), nothing is allocated per article.
+ */
+#include "facts/facts.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/embed.h"
+#include "core/hash.h"
+
+#define LEX_MAXTRIG 128
+#define LEX_SLOTS 1024 /* power of two, > 2x the words */
+#define LEX_WORDLEN 24
+
+typedef struct lex_word {
+	char w[LEX_WORDLEN];
+	unsigned cls;
+	const char *count;
+	int64_t num;
+} lex_word;
+
+static lex_word words[LEX_SLOTS];
+static facts_trigger trig[LEX_MAXTRIG];
+static size_t ntrig;
+static char trig_text[8192]; /* trigger words, NUL-separated */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static const char *const count_names[] = { "deaths", "injured", "missing",
+					   "arrested", "evacuated" };
+
+static uint64_t whash(const char *w, size_t n)
+{
+	return hash_stable(w, n, 0x66616374ULL); /* "fact" */
+}
+
+static lex_word *slot(const char *w, size_t n, int insert)
+{
+	if (n == 0 || n >= LEX_WORDLEN)
+		return NULL;
+	size_t i = (size_t)whash(w, n) & (LEX_SLOTS - 1);
+	for (size_t k = 0; k < LEX_SLOTS; k++, i = (i + 1) & (LEX_SLOTS - 1)) {
+		lex_word *e = &words[i];
+		if (!e->w[0]) {
+			if (!insert)
+				return NULL;
+			memcpy(e->w, w, n);
+			e->w[n] = '\0';
+			return e;
+		}
+		if (strlen(e->w) == n && !memcmp(e->w, w, n))
+			return e;
+	}
+	return NULL;
+}
+
+/* Next non-comment line of [*p, end). */
+static int next_line(const char **p, const char *end, const char **s,
+		     size_t *n)
+{
+	while (*p < end) {
+		const char *b = *p;
+		const char *e = memchr(b, '\n', (size_t)(end - b));
+		if (!e)
+			e = end;
+		*p = e < end ? e + 1 : end;
+		if (e > b && e[-1] == '\r')
+			e--;
+		if (e == b || *b == '#')
+			continue;
+		*s = b;
+		*n = (size_t)(e - b);
+		return 1;
+	}
+	return 0;
+}
+
+static void load_words(void)
+{
+	size_t len;
+	const char *d = embed_get("facts_words.tsv", &len);
+	if (!d)
+		return;
+	const char *p = d, *end = d + len, *s;
+	size_t n;
+	static const struct { const char *name; unsigned bit; } cls[] = {
+		{ "prep", FW_PREP }, { "bound", FW_BOUND }, { "neg", FW_NEG },
+		{ "plan", FW_PLAN }, { "title", FW_TITLE }, { "group", FW_GROUP },
+		{ "desc", FW_DESC }, { "pron", FW_PRON },
+	};
+	while (next_line(&p, end, &s, &n)) {
+		const char *tab = memchr(s, '\t', n);
+		if (!tab)
+			continue;
+		lex_word *e = slot(s, (size_t)(tab - s), 1);
+		if (!e)
+			continue;
+		const char *c = tab + 1;
+		size_t cn = n - (size_t)(c - s);
+		if (cn > 6 && !memcmp(c, "count:", 6)) {
+			for (size_t i = 0; i < sizeof count_names / sizeof *count_names; i++)
+				if (strlen(count_names[i]) == cn - 6 &&
+				    !memcmp(count_names[i], c + 6, cn - 6)) {
+					e->cls |= FW_COUNT;
+					e->count = count_names[i];
+				}
+		} else if (cn > 4 && !memcmp(c, "num:", 4)) {
+			e->cls |= FW_NUM;
+			e->num = strtoll(c + 4, NULL, 10);
+		} else {
+			for (size_t i = 0; i < sizeof cls / sizeof *cls; i++)
+				if (strlen(cls[i].name) == cn &&
+				    !memcmp(cls[i].name, c, cn))
+					e->cls |= cls[i].bit;
+		}
+	}
+	/* possessive pronouns are fixed */
+	const char *pron[] = { "her", "his", "their", "its" };
+	for (size_t i = 0; i < 4; i++) {
+		lex_word *e = slot(pron[i], strlen(pron[i]), 1);
+		if (e)
+			e->cls |= FW_PRON;
+	}
+}
+
+static int frame_of(const char *s, size_t n)
+{
+	static const char *const names[] = { "", "act", "with", "pass", "place",
+					     "noun", "by", "between", "ger",
+					     "say", "quote", "accord" };
+	for (int i = 1; i < (int)(sizeof names / sizeof *names); i++)
+		if (strlen(names[i]) == n && !memcmp(names[i], s, n))
+			return i;
+	return 0;
+}
+
+static int type_of(const char *s, size_t n)
+{
+	static const char *const names[] = { "", "meet", "visit", "say", "agree" };
+	for (int i = 1; i < 5; i++)
+		if (strlen(names[i]) == n && !memcmp(names[i], s, n))
+			return i;
+	return 0;
+}
+
+static int cmp_len(const void *a, const void *b)
+{
+	const facts_trigger *x = a, *y = b;
+	return y->n - x->n;
+}
+
+static void load_triggers(void)
+{
+	size_t len;
+	const char *d = embed_get("facts_verbs.tsv", &len);
+	if (!d)
+		return;
+	const char *p = d, *end = d + len, *s;
+	size_t n, used = 0;
+	while (ntrig < LEX_MAXTRIG && next_line(&p, end, &s, &n)) {
+		const char *t1 = memchr(s, '\t', n);
+		const char *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - s)) : NULL;
+		if (!t2)
+			continue;
+		facts_trigger *t = &trig[ntrig];
+		memset(t, 0, sizeof *t);
+		t->type = type_of(t1 + 1, (size_t)(t2 - t1 - 1));
+		t->frame = frame_of(t2 + 1, n - (size_t)(t2 + 1 - s));
+		if (!t->type || !t->frame)
+			continue;
+		for (const char *w = s; w < t1 && t->n < FACTS_MAXW;) {
+			const char *sp = memchr(w, ' ', (size_t)(t1 - w));
+			const char *we = sp ? sp : t1;
+			size_t wl = (size_t)(we - w);
+			if (wl && used + wl + 1 < sizeof trig_text) {
+				memcpy(trig_text + used, w, wl);
+				trig_text[used + wl] = '\0';
+				t->w[t->n++] = trig_text + used;
+				used += wl + 1;
+			}
+			w = we + 1;
+		}
+		if (t->n)
+			ntrig++;
+	}
+	/* longest first; the sort is stable enough for equal lengths because
+	 * the first match of the longest length wins in the matcher */
+	qsort(trig, ntrig, sizeof *trig, cmp_len);
+}
+
+static void load(void)
+{
+	load_words();
+	load_triggers();
+}
+
+unsigned facts_word(const char *w, size_t len, const char **count,
+		    int64_t *num)
+{
+	pthread_once(&once, load);
+	char low[LEX_WORDLEN];
+	if (len == 0 || len >= LEX_WORDLEN)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)w[i];
+		low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	lex_word *e = slot(low, len, 0);
+	if (!e)
+		return 0;
+	if (count)
+		*count = e->count;
+	if (num)
+		*num = e->num;
+	return e->cls;
+}
+
+const facts_trigger *facts_triggers(size_t *n)
+{
+	pthread_once(&once, load);
+	*n = ntrig;
+	return trig;
+}
