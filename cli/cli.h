@@ -59,9 +59,5 @@ int cmd_facts(const cli_ctx *ctx, int argc, char **argv);
 int cmd_conflicts(const cli_ctx *ctx, int argc, char **argv);
 int cmd_timeline(const cli_ctx *ctx, int argc, char **argv);
 int cmd_digest(const cli_ctx *ctx, int argc, char **argv);
-int cmd_facts(const cli_ctx *ctx, int argc, char **argv);
-int cmd_conflicts(const cli_ctx *ctx, int argc, char **argv);
-int cmd_timeline(const cli_ctx *ctx, int argc, char **argv);
-int cmd_digest(const cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -122,7 +122,7 @@ static void help(void)
 	       "content is never stored twice.\n"
 	       "\n"
 	       "  --max-bytes N  reject articles over N bytes (default 2097152)\n"
-	       "  --batch N      articles per transaction (default 256)\n"
+	       "  --batch N      articles per transaction (default 1024)\n"
 	       "  --threads N    1: one thread; 2 (default): read and clean on a second\n"
 	       "                 thread while storing; same result either way\n"
 	       "  --quiet        no progress bar\n"

@@ -31,10 +31,6 @@ static const cli_command commands[] = {
 	{ "conflicts", cmd_conflicts, "where sources disagree: durations, dates, counts, titles" },
 	{ "timeline", cmd_timeline, "dated entries in time order (--entity NAME, --query WORDS)" },
 	{ "digest", cmd_digest, "per-event title and extractive summary" },
-	{ "facts", cmd_facts, "who met whom, where and when, with sentences and sources" },
-	{ "conflicts", cmd_conflicts, "where sources disagree: durations, dates, counts, titles" },
-	{ "timeline", cmd_timeline, "dated entries in time order (--entity NAME, --query WORDS)" },
-	{ "digest", cmd_digest, "per-event title and extractive summary" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

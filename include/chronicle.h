@@ -446,34 +446,6 @@ chr_status chr_db_digests(chr_db *db, int64_t event, chr_json_fn fn,
 /* ---- end of facts ---------------------------------------------------- */
 
 /* ------------------------------------------------------------------ */
-/* Facts, conflicts, summaries and timelines (issue 7; src/facts/,      */
-/* src/digest/)                                                         */
-/* ------------------------------------------------------------------ */
-
-/* Called with one JSON object (not NUL-terminated beyond len, borrowed
- * for the call).  Return non-zero to stop (CHR_EINTERRUPTED). */
-typedef int (*chr_json_fn)(void *ctx, const char *json, size_t len);
-/* Facts merged across articles, by date: {id, type, status, who, with,
- * group, where, when, duration, sentences:[{article, start, end, text,
- * partial}], sources, event}.  entity (name or alias) filters to facts
- * it takes part in; NULL for all.  CHR_ENOTFOUND for an unknown entity. */
-chr_status chr_db_facts(chr_db *db, const char *entity, chr_json_fn fn,
-			void *ctx);
-/* Disagreements between sources: {id, kind ("duration", "count", "date",
- * "title"), about, event, sides:[{value, text, sources, sentences}]}. */
-chr_status chr_db_conflicts(chr_db *db, chr_json_fn fn, void *ctx);
-/* Dated entries in time order: {date, text, event, sources, fact, type,
- * background, article}.  entity and query (words that must all appear)
- * may be NULL. */
-chr_status chr_db_timeline(chr_db *db, const char *entity,
-			   const char *query, chr_json_fn fn, void *ctx);
-/* Per event: {event, title, date, articles, summary:[{article, start,
- * end, text, date}]}.  event 0 for every event. */
-chr_status chr_db_digests(chr_db *db, int64_t event, chr_json_fn fn,
-			  void *ctx);
-/* ---- end of facts ---------------------------------------------------- */
-
-/* ------------------------------------------------------------------ */
 /* Profiling (for benchmarks)                                           */
 /* ------------------------------------------------------------------ */
 

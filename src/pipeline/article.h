@@ -116,6 +116,11 @@ struct chr_article {
 	 * (src/entities/canon.h) */
 	ART_VEC(art_mention) mentions;
 
+	/* facts: meetings, visits, statements, agreements and counts found
+	 * in the sentences (src/facts/facts.h) */
+	ART_VEC(struct facts_fact) facts;
+	ART_VEC(struct facts_count) fact_counts;
+
 	/* Later stages (time, entities, dedup, events) add their fields here. */
 };
 

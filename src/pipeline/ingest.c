@@ -161,8 +161,6 @@ static chr_status store_one(chr_ingest *g, chr_article *a, const char *where,
 	}
 	if (!st) /* facts: after entities, whose ids they name */
 		st = store_put_facts(g->db, a);
-	if (!st) /* facts: after entities, whose ids they name */
-		st = store_put_facts(g->db, a);
 	if (!st) { /* dedup: same transaction as the article */
 		uint64_t t1 = prof ? prof_now() : 0;
 		st = dedup_article(g->db, a);

@@ -14,7 +14,6 @@
 #include "core/utf8.h"
 #include "entities/entities.h"
 #include "facts/facts.h"
-#include "facts/facts.h"
 #include "meta/meta.h"
 #include "pipeline/profile.h"
 #include "text/text.h"
@@ -54,7 +53,6 @@ static const stage stages[] = {
 	{ "text", text_run },
 	{ "time", time_run },
 	{ "entities", entities_run },
-	{ "facts", facts_run },
 	{ "facts", facts_run },
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])

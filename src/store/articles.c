@@ -5,7 +5,8 @@
  * small JSON arrays in their row: they are always read with the article
  * and never queried on their own, so a side table would cost joins for
  * nothing.  FTS5 uses external content (the articles table), written in
- * the same transaction as the row.
+ * the same transaction as the row: inside a transaction, all of its
+ * articles are indexed in one statement at commit (store.c).
  */
 #include "store.h"
 
@@ -144,7 +145,10 @@ chr_status store_put_article(chr_db *db, chr_article *a, char **existing_id)
 	if (!st) {
 		sqlite3_int64 rowid = sqlite3_last_insert_rowid(db->h);
 		a->rowid = rowid;
-		if (!(s = store_stmt(db, ST_FTS_INSERT))) {
+		if (db->in_tx) { /* indexed at commit (store.c, fts_catch_up) */
+			if (!db->fts_from)
+				db->fts_from = rowid;
+		} else if (!(s = store_stmt(db, ST_FTS_INSERT))) {
 			st = CHR_EDB;
 		} else {
 			sqlite3_bind_int64(s, 1, rowid);

@@ -82,23 +82,6 @@ static const char *const migrations[] = {
 	"  end INTEGER NOT NULL, what TEXT NOT NULL, value INTEGER NOT NULL,"
 	"  sent_start INTEGER NOT NULL, sent_end INTEGER NOT NULL,"
 	"  PRIMARY KEY (doc, start)) WITHOUT ROWID;",
-	/* 4 -> 5: facts (src/facts/store.c): the facts found in each article
-	 * (participants as entity ids, the clause window their date is read
-	 * from, so a date learned later re-dates them) and counted numbers */
-	"CREATE TABLE facts_found (doc INTEGER NOT NULL, n INTEGER NOT NULL,"
-	"  type INTEGER NOT NULL, status INTEGER NOT NULL, who INTEGER,"
-	"  who_from INTEGER NOT NULL, with_ids TEXT NOT NULL, grp TEXT,"
-	"  with_titles TEXT, place TEXT, place_from INTEGER NOT NULL,"
-	"  sent_start INTEGER NOT NULL, sent_end INTEGER NOT NULL,"
-	"  trig_start INTEGER NOT NULL, trig_end INTEGER NOT NULL,"
-	"  win_lo INTEGER NOT NULL, win_hi INTEGER NOT NULL,"
-	"  xwin_lo INTEGER NOT NULL, xwin_hi INTEGER NOT NULL, duration TEXT,"
-	"  PRIMARY KEY (doc, n)) WITHOUT ROWID;"
-	"CREATE INDEX facts_found_who ON facts_found(who);"
-	"CREATE TABLE facts_counts (doc INTEGER NOT NULL, start INTEGER NOT NULL,"
-	"  end INTEGER NOT NULL, what TEXT NOT NULL, value INTEGER NOT NULL,"
-	"  sent_start INTEGER NOT NULL, sent_end INTEGER NOT NULL,"
-	"  PRIMARY KEY (doc, start)) WITHOUT ROWID;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -173,38 +156,6 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_EN_ARTICLES] =
 		"SELECT DISTINCT a.id FROM entity_mentions m JOIN articles a"
 		" ON a.rowid = m.doc WHERE m.eid = ?1 ORDER BY a.id",
-	/* facts (src/facts/store.c) */
-	[ST_FA_PUT] =
-		"INSERT OR REPLACE INTO facts_found (doc, n, type, status, who, who_from,"
-		" with_ids, grp, with_titles, place, place_from, sent_start, sent_end,"
-		" trig_start, trig_end, win_lo, win_hi, xwin_lo, xwin_hi, duration)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?17, ?18, ?19, ?20)",
-	[ST_FA_COUNT_PUT] =
-		"INSERT OR REPLACE INTO facts_counts (doc, start, end, what, value,"
-		" sent_start, sent_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[ST_FA_EID] = "SELECT eid FROM entity_mentions WHERE doc = ?1 AND start = ?2",
-	[ST_FA_ROWS] =
-		"SELECT doc, n, type, status, who, who_from, with_ids, grp, with_titles,"
-		" place, place_from, sent_start, sent_end, trig_start, trig_end, win_lo,"
-		" win_hi, xwin_lo, xwin_hi, duration FROM facts_found ORDER BY doc, n",
-	[ST_FA_DOC] =
-		"SELECT a.id, a.published, a.published_from, a.text, a.headline,"
-		" d.grp FROM articles a LEFT JOIN dedup_docs d ON d.doc = a.rowid"
-		" WHERE a.rowid = ?1",
-	[ST_FA_COUNTS] =
-		"SELECT doc, start, end, what, value, sent_start, sent_end"
-		" FROM facts_counts ORDER BY doc, start",
-	[ST_FA_ROLES] =
-		"SELECT doc, eid, role, start, end FROM entity_mentions"
-		" WHERE role IS NOT NULL AND start >= 0 ORDER BY doc, start",
-	[ST_FA_DOC_EIDS] = "SELECT DISTINCT eid FROM entity_mentions WHERE doc = ?1",
-	[ST_FA_EN_NAME] = "SELECT name FROM entities WHERE eid = ?1",
-	[ST_FA_DOCS] = "SELECT rowid FROM articles ORDER BY rowid",
-	[ST_FA_FIND] =
-		"SELECT e.eid FROM entities e WHERE e.name = ?1 COLLATE NOCASE"
-		" UNION ALL SELECT a.eid FROM entity_aliases a WHERE a.alias = ?1"
-		" COLLATE NOCASE LIMIT 1",
 	/* facts (src/facts/store.c) */
 	[ST_FA_PUT] =
 		"INSERT OR REPLACE INTO facts_found (doc, n, type, status, who, who_from,"

@@ -74,18 +74,6 @@ enum store_stmt {
 	ST_FA_EN_NAME,
 	ST_FA_DOCS,
 	ST_FA_FIND,
-	/* facts (src/facts/store.c) */
-	ST_FA_PUT,
-	ST_FA_COUNT_PUT,
-	ST_FA_EID,
-	ST_FA_ROWS,
-	ST_FA_DOC,
-	ST_FA_COUNTS,
-	ST_FA_ROLES,
-	ST_FA_DOC_EIDS,
-	ST_FA_EN_NAME,
-	ST_FA_DOCS,
-	ST_FA_FIND,
 	ST_COUNT_
 };
 
@@ -118,10 +106,6 @@ chr_status store_put_timexes(chr_db *db, const chr_article *a);
 /* Resolve and store the entity mentions of a stored article (a->rowid
  * set), inside the open transaction. */
 chr_status store_put_entities(chr_db *db, const chr_article *a);
-
-/* Store the facts and counts found in a stored article (a->rowid set,
- * entities stored), inside the open transaction (src/facts/store.c). */
-chr_status store_put_facts(chr_db *db, const chr_article *a);
 
 /* Store the facts and counts found in a stored article (a->rowid set,
  * entities stored), inside the open transaction (src/facts/store.c). */
