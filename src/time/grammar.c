@@ -261,8 +261,14 @@ static int tok_tense(const gctx *g, size_t i)
 	const time_tok *t = &g->t[i];
 	if (t->kind != TK_WORD)
 		return 0;
-	if (t->lx.cls == LC_FUT)
+	if (t->lx.cls == LC_FUT) {
+		/* "the plan", "a set": nouns, not intentions */
+		if (i > 0 && (g_word(g, i - 1, W_THE) || g_word(g, i - 1, W_A) ||
+			      g_word(g, i - 1, W_AN) || g_word(g, i - 1, W_THIS) ||
+			      g_word(g, i - 1, W_THAT)))
+			return 0;
 		return 1;
+	}
 	if (t->lx.cls == LC_PAST)
 		return -1;
 	/* "is", "are" alone say nothing about a weekday's side ("over

@@ -16,7 +16,7 @@
 #include "time/grammar.h"
 
 #ifndef BARE_EVENT
-#define BARE_EVENT 0
+#define BARE_EVENT 1
 #endif
 
 static void put_part(gres *r, time_date d, const char *part)
@@ -175,9 +175,10 @@ size_t p_defunit(const gctx *g, size_t i, gres *r)
 		return i + 1;
 	}
 	/* a bare plural unit counted from an event: "days later", "weeks
-	 * after the vote".  Off by default: TimeBank marks these as dates
-	 * with values anchored on the event ("1998-10"), which no local rule
-	 * can give, so every one is a value error (0 of 7 on TBAQ). */
+	 * after the vote".  TimeBank marks these as dates at the
+	 * granularity of the stretch they fall in ("1998-10"): the month of
+	 * the day in view for hours, days and weeks, its year for months
+	 * and years; longer units are left alone. */
 	if (BARE_EVENT && g_cls(g, i, LC_UNIT) > 0 && g_plural(g, i) &&
 	    (g_word(g, i + 1, W_LATER) || g_word(g, i + 1, W_EARLIER) ||
 	     g_word(g, i + 1, W_AFTER) || g_word(g, i + 1, W_BEFORE)) &&
@@ -188,9 +189,16 @@ size_t p_defunit(const gctx *g, size_t i, gres *r)
 			g_cls(g, i - 1, LC_ORD) >= 0 || g_word(g, i - 1, W_FIRST) ||
 			g_word(g, i - 1, W_THESE) || g_word(g, i - 1, W_THOSE)))) {
 		int u = g_cls(g, i, LC_UNIT);
-		if (u == TU_HALF || u == TU_WEEKEND || u == TU_NIGHT || u == TU_QUARTER)
+		if (u == TU_HALF || u == TU_WEEKEND || u == TU_NIGHT ||
+		    u == TU_QUARTER || u > TU_YEAR)
 			return 0;
-		g_dur(r, 0, u, 1);
+		time_date d = g_ref_near(g, i);
+		if (d.y <= 0)
+			return 0;
+		if (u <= TU_FORTNIGHT)
+			g_month(r, d.y, d.m);
+		else
+			g_year(r, d.y);
 		return i + 1;
 	}
 	int that = g_word(g, i, W_THAT);

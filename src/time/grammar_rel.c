@@ -190,6 +190,11 @@ size_t p_rel(const gctx *g, size_t i, gres *r)
 			    det == D_NEXT || det == D_LAST) {
 				if (det != D_RECENT && det != D_COMING && !the)
 					return 0;
+				/* "in recent years": TimeBank's past reference */
+				if (det == D_RECENT && u == TU_YEAR) {
+					g_set(r, CHR_TIMEX_DATE, "PAST_REF");
+					return j + 1;
+				}
 				g_dur(r, 0, u, 1);
 				return j + 1;
 			}
