@@ -703,6 +703,7 @@ static void trigger(ectx *c, const facts_trigger *tr, uint32_t t, uint32_t te)
 		} else if (pron != UINT32_MAX) {
 			facts_fact tmp;
 			memset(&tmp, 0, sizeof tmp);
+			tmp.who = -1;
 			add_with(c, &tmp, obj, no);
 			int32_t r = resolve_pron(c, pron, te, &tmp);
 			if (r >= 0) {

@@ -1,0 +1,288 @@
+/*
+ * test_facts: the facts stage on invented sentences (tests/data/facts/
+ * cases.tsv), one per pattern and negative case (passive, coordination,
+ * attribution, negation, plans), and the seeds' done-when through the
+ * store (skipped without ../shared): merged facts with sources, the
+ * three-day against five-day conflict, the timeline of Choe Son-hui.
+ */
+#include "harness.h"
+
+#include <jansson.h>
+#include <unistd.h>
+
+#include "facts/facts.h"
+#include "pipeline/article.h"
+
+static int cmp_s(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "type/status who+with...@where" for each meeting, visit and agreement,
+ * and "say:NAME", "count:what=N" when asked; sorted, ';'-joined. */
+static void render(const chr_article *a, int says, int counts, char *out,
+		   size_t cap)
+{
+	char *items[32];
+	size_t n = 0;
+	for (size_t i = 0; i < a->facts.n && n < 32; i++) {
+		const facts_fact *f = &a->facts.v[i];
+		char b[512];
+		if (f->type == FACT_SAY) {
+			if (!says)
+				continue;
+			snprintf(b, sizeof b, "say:%s", a->mentions.v[f->who].name);
+		} else {
+			size_t k = (size_t)snprintf(b, sizeof b, "%s/%s %s",
+						    facts_type_name(f->type),
+						    facts_status_name(f->status),
+						    f->who >= 0 ? a->mentions.v[f->who].name : "?");
+			const char *w[FACT_MAXP];
+			for (uint32_t j = 0; j < f->nwith; j++)
+				w[j] = a->mentions.v[f->with[j]].name;
+			qsort(w, f->nwith, sizeof *w, cmp_s);
+			for (uint32_t j = 0; j < f->nwith && k < sizeof b; j++)
+				k += (size_t)snprintf(b + k, sizeof b - k, "+%s", w[j]);
+			if (f->where && f->where_from == FWHERE_TEXT && k < sizeof b)
+				snprintf(b + k, sizeof b - k, "@%s", f->where);
+		}
+		items[n++] = strdup(b);
+	}
+	for (size_t i = 0; counts && i < a->fact_counts.n && n < 32; i++) {
+		char b[64];
+		snprintf(b, sizeof b, "count:%s=%lld", a->fact_counts.v[i].what,
+			 (long long)a->fact_counts.v[i].value);
+		items[n++] = strdup(b);
+	}
+	qsort(items, n, sizeof *items, cmp_s);
+	size_t k = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (k < cap)
+			k += (size_t)snprintf(out + k, cap - k, "%s%s", i ? ";" : "", items[i]);
+		free(items[i]);
+	}
+	if (!n)
+		snprintf(out, cap, "-");
+}
+
+/* Sort the expectation's items the same way. */
+static void sorted(const char *want, char *out, size_t cap)
+{
+	char tmp[1024], *items[32];
+	size_t n = 0;
+	snprintf(tmp, sizeof tmp, "%s", want);
+	for (char *save = NULL, *t = strtok_r(tmp, ";", &save); t && n < 32;
+	     t = strtok_r(NULL, ";", &save))
+		items[n++] = t;
+	qsort(items, n, sizeof *items, cmp_s);
+	size_t k = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && k < cap; i++)
+		k += (size_t)snprintf(out + k, cap - k, "%s%s", i ? ";" : "", items[i]);
+}
+
+static void test_cases(void)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/facts/cases.tsv", th_data_dir());
+	FILE *f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	char line[2048];
+	int n = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		char *tab = strchr(line, '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		const char *want = tab + 1;
+		char text[2100];
+		snprintf(text, sizeof text, "A headline\n\n%s\n", line);
+		chr_doc d = { 0 };
+		d.id = "case";
+		d.text = text;
+		d.text_len = strlen(text);
+		d.date = "2024-03-04";
+		chr_article *a = NULL;
+		CHECK_INT(chr_article_process(&d, &a), CHR_OK);
+		if (!a)
+			continue;
+		char got[1024], exp[1024];
+		render(a, strstr(want, "say:") != NULL, strstr(want, "count:") != NULL,
+		       got, sizeof got);
+		sorted(want, exp, sizeof exp);
+		if (strcmp(got, exp))
+			fprintf(stderr, "  case: %s\n", line);
+		CHECK_STR(got, exp);
+		chr_article_free(a);
+		n++;
+	}
+	fclose(f);
+	CHECK(n >= 20);
+}
+
+/* ---- seeds through the store ---- */
+
+typedef struct lines {
+	json_t *v[256];
+	size_t n;
+} lines;
+
+static int collect(void *ctx, const char *json, size_t len)
+{
+	lines *l = ctx;
+	json_t *o = json_loadb(json, len, 0, NULL);
+	if (o && l->n < 256)
+		l->v[l->n++] = o;
+	else
+		json_decref(o);
+	return 0;
+}
+
+static void drop(lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		json_decref(l->v[i]);
+	l->n = 0;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+/* A meeting between a and b on when (and where, when given) with at least
+ * min sources. */
+static int has_meeting(lines *l, const char *a, const char *b,
+		       const char *when, const char *where, int min)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		json_t *o = l->v[i];
+		if (strcmp(str(o, "type"), "meeting") || strcmp(str(o, "status"), "happened") ||
+		    strcmp(str(o, "when"), when))
+			continue;
+		if (where && strcmp(str(o, "where"), where))
+			continue;
+		int ha = !strcmp(str(o, "who"), a), hb = !strcmp(str(o, "who"), b);
+		size_t k;
+		json_t *w;
+		json_array_foreach(json_object_get(o, "with"), k, w) {
+			ha |= !strcmp(json_string_value(w), a);
+			hb |= !strcmp(json_string_value(w), b);
+		}
+		if (ha && hb &&
+		    json_integer_value(json_object_get(o, "sources")) >= min)
+			return 1;
+	}
+	return 0;
+}
+
+static void test_seeds_done_when(void)
+{
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/corpus/seeds", th_shared_dir() ? th_shared_dir() : "");
+	if (!th_shared_dir() || access(dir, R_OK))
+		SKIP("../shared/corpus/seeds not found (set CHR_SHARED)");
+	char db_path[] = "/tmp/chr_test_facts_XXXXXX";
+	int fd = mkstemp(db_path);
+	CHECK(fd >= 0);
+	close(fd);
+	unlink(db_path);
+	chr_db *db = NULL;
+	CHECK_INT(chr_db_open(db_path, &db), CHR_OK);
+	if (!db)
+		return;
+	chr_ingest *g = NULL;
+	CHECK_INT(chr_ingest_new(db, NULL, &g), CHR_OK);
+	CHECK_INT(chr_ingest_path(g, dir), CHR_OK);
+	chr_ingest_stats stats;
+	CHECK_INT(chr_ingest_finish(g, &stats), CHR_OK);
+	chr_ingest_free(g);
+	CHECK_INT(stats.stored, 5);
+
+	lines l = { { 0 }, 0 };
+	CHECK_INT(chr_db_facts(db, NULL, collect, &l), CHR_OK);
+	CHECK(has_meeting(&l, "Choe Son-hui", "Sergei Lavrov", "2024-01-16", "Moscow", 2));
+	CHECK(has_meeting(&l, "Vladimir Putin", "Choe Son-hui", "2024-01-16", NULL, 2));
+	CHECK(has_meeting(&l, "Choe Son-hui", "Alexander Novak", "2024-01-17", NULL, 1));
+	CHECK(has_meeting(&l, "Choe Son-hui", "Sergei Lavrov", "2019-11-20", "Moscow", 2));
+	CHECK(has_meeting(&l, "Choe Son-hui", "Vladimir Titov", "2019-11-20", NULL, 1));
+	/* no invented meeting: every named meeting is one of these pairs */
+	static const char *const ok[][2] = {
+		{ "Choe Son-hui", "Sergei Lavrov" }, { "Vladimir Putin", "Choe Son-hui" },
+		{ "Choe Son-hui", "Alexander Novak" }, { "Choe Son-hui", "Vladimir Titov" },
+	};
+	for (size_t i = 0; i < l.n; i++) {
+		json_t *o = l.v[i];
+		if (strcmp(str(o, "type"), "meeting") || !json_array_size(json_object_get(o, "with")))
+			continue;
+		int fine = 0;
+		for (size_t k = 0; k < 4 && !fine; k++)
+			fine = json_array_size(json_object_get(o, "with")) == 1 &&
+			       ((!strcmp(str(o, "who"), ok[k][0]) &&
+				 !strcmp(json_string_value(json_array_get(json_object_get(o, "with"), 0)), ok[k][1])) ||
+				(!strcmp(str(o, "who"), ok[k][1]) &&
+				 !strcmp(json_string_value(json_array_get(json_object_get(o, "with"), 0)), ok[k][0])));
+		if (!fine)
+			fprintf(stderr, "  unexpected meeting: %s\n", str(o, "who"));
+		CHECK(fine);
+	}
+	drop(&l);
+
+	CHECK_INT(chr_db_conflicts(db, collect, &l), CHR_OK);
+	int dur = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		json_t *o = l.v[i];
+		if (strcmp(str(o, "kind"), "duration"))
+			continue;
+		json_t *s = json_object_get(o, "sides");
+		int p3 = 0, p5 = 0;
+		size_t k;
+		json_t *v;
+		json_array_foreach(s, k, v) {
+			p3 |= !strcmp(str(v, "value"), "P3D");
+			p5 |= !strcmp(str(v, "value"), "P5D");
+		}
+		dur |= p3 && p5;
+	}
+	CHECK(dur);
+	drop(&l);
+
+	CHECK_INT(chr_db_timeline(db, "Choe Son-hui", NULL, collect, &l), CHR_OK);
+	const char *want[] = { "2019-11-20", "2024-01-16", "2024-01-17" };
+	size_t at = 0;
+	for (size_t i = 0; i < l.n && at < 3; i++)
+		if (!strcmp(str(l.v[i], "date"), want[at]))
+			at++;
+	CHECK_INT(at, 3);
+	drop(&l);
+
+	CHECK_INT(chr_db_digests(db, 0, collect, &l), CHR_OK);
+	CHECK_INT(l.n, 5); /* fallback: one event per syndication group */
+	for (size_t i = 0; i < l.n; i++) {
+		CHECK(*str(l.v[i], "title"));
+		size_t ns = json_array_size(json_object_get(l.v[i], "summary"));
+		CHECK(ns >= 3 && ns <= 5);
+	}
+	drop(&l);
+	chr_db_close(db);
+	char p[600];
+	unlink(db_path);
+	snprintf(p, sizeof p, "%s-wal", db_path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", db_path);
+	unlink(p);
+}
+
+static const th_test tests[] = {
+	TEST(test_cases),
+	TEST(test_seeds_done_when),
+};
+
+TH_MAIN("test_facts", tests)
