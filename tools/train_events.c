@@ -88,7 +88,8 @@ static chr_status replay(const ev_corpus *c, const size_t *order, exs *out,
 		int found = 0;
 		for (size_t k = 0; k < n; k++)
 			found |= cand[k] == truth;
-		if (truth != (size_t)-1 && !found) {
+		if (truth != (size_t)-1 && !found &&
+		    ev_time_ok(&e, &d, e.ev[truth])) {
 			cand[n++] = (uint32_t)truth;
 			(*missed)++;
 		}

@@ -210,6 +210,17 @@ void ev_order(size_t *order, size_t n, uint64_t seed)
 	}
 }
 
+/* Is the item dated (a published date or an explicit date in text)? */
+static int dated(ev_engine *e, const ev_item *it, ev_doc *d)
+{
+	ev_input in;
+	if (ev_item_input(it, &in))
+		return 0;
+	chr_status st = ev_doc_build(e, &in, d);
+	ev_input_release(&in);
+	return !st && d->anchor != EV_NODAY;
+}
+
 chr_status ev_cluster(const ev_corpus *c, const ev_model *m,
 		      const size_t *order, int *labels, ev_engine *keep)
 {
@@ -217,17 +228,28 @@ chr_status ev_cluster(const ev_corpus *c, const ev_model *m,
 	chr_status st = ev_engine_init(&e, m);
 	ev_doc d;
 	ev_doc_init(&d);
-	for (size_t i = 0; !st && i < c->n; i++) {
-		const ev_item *it = &c->items[order[i]];
-		ev_input in;
-		size_t k;
-		if ((st = ev_item_input(it, &in)))
-			break;
-		if (!(st = ev_doc_build(&e, &in, &d)) &&
-		    !(st = ev_add(&e, &d, &k, NULL)))
-			labels[order[i]] = (int)k;
-		ev_input_release(&in);
+	size_t *batch = malloc(EV_BATCH * sizeof *batch);
+	if (!batch)
+		st = CHR_ENOMEM;
+	for (size_t b0 = 0; !st && b0 < c->n; b0 += EV_BATCH) {
+		size_t b1 = b0 + EV_BATCH < c->n ? b0 + EV_BATCH : c->n, nb = 0;
+		/* dated articles first, then the undated, each in input order */
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = b0; i < b1; i++)
+				if (dated(&e, &c->items[order[i]], &d) == !pass)
+					batch[nb++] = order[i];
+		for (size_t i = 0; !st && i < nb; i++) {
+			ev_input in;
+			size_t k;
+			if ((st = ev_item_input(&c->items[batch[i]], &in)))
+				break;
+			if (!(st = ev_doc_build(&e, &in, &d)) &&
+			    !(st = ev_add(&e, &d, &k, NULL)))
+				labels[batch[i]] = (int)k;
+			ev_input_release(&in);
+		}
 	}
+	free(batch);
 	ev_doc_free(&d);
 	if (keep && !st)
 		*keep = e;

@@ -32,6 +32,13 @@ void ev_corpus_free(ev_corpus *c);
 chr_status ev_item_input(const ev_item *it, ev_input *in);
 /* order = 0..n-1, shuffled by seed (0 = file order). */
 void ev_order(size_t *order, size_t n, uint64_t seed);
+/* Articles per batch: within a batch (one ingest transaction) dated
+ * articles are clustered before undated ones, whose time evidence then
+ * comes from the events already formed. */
+#ifndef EV_BATCH
+#define EV_BATCH 256
+#endif
+
 /* Cluster the items in the given order with model m; labels[i] gets
  * item i's event index.  When keep is non-NULL the engine is handed
  * over (caller frees with ev_engine_free). */

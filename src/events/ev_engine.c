@@ -321,6 +321,17 @@ static size_t doc_keys(const ev_engine *e, const ev_doc *d, keyw *kt,
 	return top_keys(e, e->edf, &d->ents, EV_TOPENTS, ke);
 }
 
+int ev_time_ok(const ev_engine *e, const ev_doc *d, const ev_event *ev)
+{
+	if (e->model.max_gap_days <= 0 || d->anchor == EV_NODAY ||
+	    ev->lo == EV_NODAY)
+		return 1;
+	int32_t dist = d->anchor < ev->lo   ? ev->lo - d->anchor
+		       : d->anchor > ev->hi ? d->anchor - ev->hi
+					    : 0;
+	return dist <= e->model.max_gap_days;
+}
+
 size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out)
 {
 	keyw kt[NKEYS], ke[EV_TOPENTS];
@@ -332,10 +343,11 @@ size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out)
 	for (size_t i = 0; i < ne; i++)
 		collect(e, e->epost[ke[i].id], c, &n, sizeof c / sizeof *c);
 	qsort(c, n, sizeof *c, cmp_cand);
-	if (n > EV_MAXCAND)
-		n = EV_MAXCAND;
-	for (size_t i = 0; i < n; i++)
-		out[i] = c[i].ev;
+	size_t m = 0;
+	for (size_t i = 0; i < n && m < EV_MAXCAND; i++)
+		if (ev_time_ok(e, d, e->ev[c[i].ev]))
+			out[m++] = c[i].ev;
+	n = m;
 	e->cand_total += n;
 	return n;
 }

@@ -42,6 +42,7 @@ void ev_model_default(ev_model *m)
 	memcpy(m->w, w, sizeof w);
 	m->threshold = 0.5;
 	m->story_threshold = 0.3;
+	m->max_gap_days = 60;
 }
 
 double ev_model_prob(const ev_model *m, const double f[EV_NFEAT])
@@ -89,6 +90,8 @@ chr_status ev_model_load(ev_model *m, const char *path, char *err,
 			m->threshold = v;
 		else if (!strcmp(name, "story_threshold"))
 			m->story_threshold = v;
+		else if (!strcmp(name, "max_gap_days"))
+			m->max_gap_days = v;
 		else {
 			snprintf(err, errlen, "%s:%d: unknown name '%s'", path,
 				 lineno, name);
@@ -117,5 +120,6 @@ chr_status ev_model_save(const ev_model *m, const char *path,
 		fprintf(f, "%s %.6f\n", ev_feat_names[i], m->w[i]);
 	fprintf(f, "threshold %.4f\n", m->threshold);
 	fprintf(f, "story_threshold %.4f\n", m->story_threshold);
+	fprintf(f, "max_gap_days %.0f\n", m->max_gap_days);
 	return fclose(f) ? CHR_EIO : CHR_OK;
 }

@@ -84,6 +84,8 @@ typedef struct ev_model {
 	double w[EV_NFEAT];
 	double threshold;     /* join when p >= threshold */
 	double story_threshold; /* storyline link score */
+	double max_gap_days;  /* an article dated further than this from an
+				 event's dates never joins it (0 = no gate) */
 } ev_model;
 
 /* Built-in defaults (a copy of models/events.txt at release time). */
@@ -212,7 +214,10 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d);
 
 /* Count d into the document frequencies (ev_add does this first). */
 chr_status ev_observe(ev_engine *e, const ev_doc *d);
-/* Candidate event indexes for d (at most EV_MAXCAND), best first. */
+/* 0 when d's date is more than model.max_gap_days from ev's dates. */
+int ev_time_ok(const ev_engine *e, const ev_doc *d, const ev_event *ev);
+/* Candidate event indexes for d (at most EV_MAXCAND), best first; events
+ * failing ev_time_ok are left out. */
 size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out);
 /* The feature vector of d against event index k. */
 void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
