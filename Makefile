@@ -33,7 +33,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB := $(BUILD)/libchronicle.a
 CLI := $(BUILD)/chronicle
 
-.PHONY: all deps run check test asan ubsan fuzz fuzz-long bench models \
+.PHONY: all deps run check test asan ubsan fuzz fuzz-long bench bench-scale models \
 	eval-time eval-ner clean distclean fuzz-build check-nodeps
 
 all: $(LIB) $(CLI) $(TOOL_BIN)
@@ -137,6 +137,11 @@ bench: all $(BENCH_BIN)
 	$(BUILD)/bench/pipeline $${CHR_SHARED:-../shared}/data/reuters21578/articles.jsonl 5
 
 	scripts/embed.sh $(DATA_FILES) > build-fuzz/data.c
+# bench-scale: grow a store to SCALE_N synthetic articles (bench/scale.sh;
+# 1M takes hours on 2 shared cores, so the default is 100k).
+bench-scale: all $(BUILD)/bench/gen_articles
+	CHR_BIN=$(BUILD)/chronicle CHR_GEN=$(BUILD)/bench/gen_articles bench/scale.sh $(or $(SCALE_N),100000)
+
 # eval-time: TempEval-3 Task A with our scorer (bench/eval_time.c) on
 # TE3-platinum; EVAL=dev scores TBAQ-cleaned, EVAL=peer chrono-node.
 eval-time: $(CLI)

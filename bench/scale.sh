@@ -1,0 +1,129 @@
+#!/bin/sh
+# bench/scale.sh: grow one store to N synthetic articles and report how
+# ingest behaves as it grows (issue 9, "Scale").
+#
+# Design note: bench/gen_articles streams N articles made from real
+# Reuters and BBC sentences (read at run time from ../shared, never
+# committed) with fresh names, numbers and dates, events reported by
+# several outlets, syndicated copies and stock paragraphs, straight into
+# one `chronicle ingest -` through a pipe, so nothing of size N is ever on
+# disk but the store.  A sampler reads the ingest's --progress-log
+# ("committed N" after every batch), its RSS and the database size every
+# half second; the rate of each slice of SLICE stored articles comes from
+# those samples.  At the end it times the queries a user runs on a big
+# store (median of 5 runs of the command, process start included).
+#
+# Usage: bench/scale.sh [N [SLICE]]      (default 100000, slices of N/10)
+# Env:   CHR_BIN, CHR_GEN (binaries; default build/), CHR_SHARED (data),
+#        SCALE_DIR (keep the store and logs there; default a temp dir,
+#        removed at the end), SCALE_THREADS (ingest --threads, default 2),
+#        SCALE_SEED (generator seed, default 1), SCALE_BATCH (--batch).
+set -eu
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+SLICE=${2:-$((N / 10))}
+[ "$SLICE" -ge 1 ] || SLICE=1
+SHARED=${CHR_SHARED:-../shared}
+BIN=${CHR_BIN:-build/chronicle}
+GEN=${CHR_GEN:-build/bench/gen_articles}
+if [ ! -f "$SHARED/data/reuters21578/articles.jsonl" ]; then
+	echo "skip: $SHARED/data/reuters21578/articles.jsonl not found"; exit 0
+fi
+[ -x "$BIN" ] || make -s build/chronicle
+[ -x "$GEN" ] || make -s build/bench/gen_articles
+if [ -n "${SCALE_DIR:-}" ]; then
+	D=$SCALE_DIR; mkdir -p "$D"
+else
+	D=$(mktemp -d); trap 'rm -rf "$D"' EXIT
+fi
+DB="$D/scale.db"
+rm -f "$DB" "$DB-wal" "$DB-shm" "$D/plog" "$D/samples"
+BATCH=${SCALE_BATCH:+--batch $SCALE_BATCH}
+
+# ---- ingest, with a sampler ----
+start=$(date +%s.%N)
+( "$GEN" "$N" "${SCALE_SEED:-1}" "$SHARED" 2>"$D/gen.err" |
+	/usr/bin/time -f "%e %U %S %M" -o "$D/time" \
+		"$BIN" --db "$DB" ingest --quiet --threads "${SCALE_THREADS:-2}" \
+		$BATCH --progress-log "$D/plog" - >"$D/out" 2>"$D/err" ) &
+job=$!
+cpid=""
+while kill -0 "$job" 2>/dev/null; do
+	sleep 0.5
+	[ -n "$cpid" ] || cpid=$(pgrep -n -x chronicle -P "$(pgrep -n -x time -P "$job" 2>/dev/null || echo 1)" 2>/dev/null || true)
+	c=$(tail -n 1 "$D/plog" 2>/dev/null | awk '/^committed/ { print $2 }')
+	rss=0
+	[ -n "$cpid" ] && rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$cpid/status" 2>/dev/null || echo 0)
+	sz=$(cat "$DB" "$DB-wal" 2>/dev/null | wc -c)
+	echo "$(date +%s.%N) ${c:-0} ${rss:-0} $sz" >>"$D/samples"
+done
+wait "$job" || true
+end=$(date +%s.%N)
+read -r wall usr sys maxrss <"$D/time" || { echo "ingest failed:"; cat "$D/err"; exit 1; }
+stored=$(tail -n 1 "$D/plog" | awk '{ print $2 }')
+echo "$end $stored 0 $(cat "$DB" "$DB-wal" 2>/dev/null | wc -c)" >>"$D/samples"
+
+echo "scale: N=$N generated articles (seed ${SCALE_SEED:-1}), slices of $SLICE stored articles"
+echo "binary: $BIN; ingest --threads ${SCALE_THREADS:-2}${SCALE_BATCH:+ --batch $SCALE_BATCH}; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "generator: $(cat "$D/gen.err")"
+echo "ingest: $(cat "$D/out")"
+grep -v '^$' "$D/err" | head -n 5 | sed 's/^/  stderr: /'
+
+# ---- per-slice rates from the samples ----
+awk -v start="$start" -v slice="$SLICE" '
+{ t[NR] = $1 - start; c[NR] = $2; r[NR] = $3; s[NR] = $4; n = NR }
+END {
+	printf "%-22s %10s %12s %12s %10s\n", "slice (stored)", "seconds", "articles/s", "RSS MB", "DB MB"
+	k = 1; prev_t = 0; prev_c = 0; maxr = 0
+	for (i = 1; i <= n; i++) {
+		if (r[i] > maxr) maxr = r[i]
+		while (c[i] >= k * slice) {
+			# interpolate the moment k*slice was reached
+			tk = t[i]
+			if (i > 1 && c[i] > c[i-1])
+				tk = t[i-1] + (t[i] - t[i-1]) * (k * slice - c[i-1]) / (c[i] - c[i-1])
+			printf "%-22s %10.1f %12.0f %12.0f %10.0f\n", sprintf("%d-%d", (k-1)*slice, k*slice), tk - prev_t, slice / (tk - prev_t), maxr / 1024, s[i] / 1e6
+			first = first ? first : slice / (tk - prev_t); last = slice / (tk - prev_t)
+			prev_t = tk; prev_c = k * slice; k++; maxr = 0
+		}
+	}
+	if (c[n] > prev_c && t[n] > prev_t)
+		printf "%-22s %10.1f %12.0f %12.0f %10.0f  (partial)\n", sprintf("%d-%d", prev_c, c[n]), t[n] - prev_t, (c[n] - prev_c) / (t[n] - prev_t), maxr / 1024, s[n] / 1e6
+	if (first > 0)
+		printf "last full slice / first: %.2f\n", last / first
+}' "$D/samples"
+dbsz=$(cat "$DB" 2>/dev/null | wc -c)
+walsz=$(cat "$DB-wal" 2>/dev/null | wc -c)
+awk -v w="$wall" -v u="$usr" -v s="$sys" -v m="$maxrss" -v n="$stored" -v d="$dbsz" -v l="$walsz" 'BEGIN {
+	printf "whole ingest: %.1f s wall (%.1f user, %.1f sys), %.0f stored/s; peak RSS %.1f MB; database %.1f MB (+ WAL %.1f MB), %.0f bytes per article\n", w, u, s, n / w, m / 1024, d / 1e6, l / 1e6, d / (n > 0 ? n : 1)
+}'
+if command -v sqlite3 >/dev/null 2>&1; then
+	sqlite3 "$DB" "SELECT 'store: ' || (SELECT count(*) FROM articles) || ' articles, ' ||
+		(SELECT count(*) FROM entities) || ' entities, ' ||
+		(SELECT count(*) FROM dedup_groups WHERE size > 1) || ' syndication groups holding ' ||
+		(SELECT coalesce(sum(size), 0) FROM dedup_groups WHERE size > 1) || ' articles'" 2>/dev/null || true
+	sqlite3 "$DB" "SELECT 'events: ' || count(*) FROM events" 2>/dev/null || true
+fi
+
+# ---- query latency at the end ----
+ms() { # median wall milliseconds of 5 runs of a command, output discarded
+	for i in 1 2 3 4 5; do
+		a=$(date +%s%N); "$@" >/dev/null 2>&1 || true; b=$(date +%s%N)
+		echo $(((b - a) / 1000000))
+	done | sort -n | sed -n 3p
+}
+echo "query latency (median of 5, ms, process start included):"
+echo "  chronicle --help (process start): $(ms "$BIN" --help)"
+if "$BIN" events --help >/dev/null 2>&1; then
+	echo "  events (list): $(ms "$BIN" --db "$DB" events)"
+else
+	echo "  events: no events command in this build"
+fi
+top=$("$BIN" --db "$DB" entities --json --limit 1 2>/dev/null | sed -n 's/.*"name":"\([^"]*\)".*/\1/p' | head -n 1)
+mid=$("$BIN" --db "$DB" entities --json --limit 500 2>/dev/null | sed -n 's/.*"name":"\([^"]*\)".*/\1/p' | tail -n 1)
+echo "  entities --limit 20: $(ms "$BIN" --db "$DB" entities --limit 20)"
+[ -n "$top" ] && echo "  entity '$top' (most mentioned, $("$BIN" --db "$DB" entity "$top" 2>/dev/null | wc -l) lines): $(ms "$BIN" --db "$DB" entity "$top")"
+[ -n "$mid" ] && echo "  entity '$mid' (500th): $(ms "$BIN" --db "$DB" entity "$mid")"
+for q in minister "oil prices" "bank AND profit" '"trade talks"' 'export*'; do
+	echo "  search $q: $(ms "$BIN" --db "$DB" search "$q")"
+done
