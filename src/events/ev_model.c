@@ -3,8 +3,9 @@
  *
  * Design note: a plain text file of "name value" lines, so a diff of a
  * retrained model is readable; tools/train_events.c writes it.  The
- * built-in defaults below are a copy of the committed models/events.txt,
- * so the library works without any file; a file, when found, wins.
+ * built-in defaults below are hand-set priors: the trainer pulls its
+ * weights toward them (L2), and the library falls back on them when no
+ * model file is found.  They are not the trained weights.
  */
 #include "events.h"
 

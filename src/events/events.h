@@ -88,7 +88,8 @@ typedef struct ev_model {
 				 event's dates never joins it (0 = no gate) */
 } ev_model;
 
-/* Built-in defaults (a copy of models/events.txt at release time). */
+/* Built-in hand-set priors (the trainer's L2 centre; a fallback when no
+ * model file is found). */
 void ev_model_default(ev_model *m);
 /* Load "name value" lines; unknown names are an error.  CHR_EMODEL with
  * a message in err on failure. */
