@@ -344,6 +344,9 @@ chr_status chr_time_tag(const char *text, size_t len, const char *dct,
 
 chr_status time_run(chr_article *a)
 {
+	chr_status ts = time_text_date(a);
+	if (ts != CHR_OK)
+		return ts;
 	time_date d = {0, 0, 0};
 	if (a->published[0])
 		(void)time_parse_date(a->published, strlen(a->published), &d);

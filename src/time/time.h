@@ -148,7 +148,13 @@ typedef struct time_out {
 chr_status time_tag(const char *text, size_t len, time_date dct,
 		    time_out *out);
 
-/* Pipeline hook: tag a->text against a->published into a->timexes. */
+/* Pipeline hook: tag a->text against a->published into a->timexes;
+ * an article still undated gets a date from its text first when the
+ * evidence is strong (time_text_date). */
 chr_status time_run(chr_article *a);
+
+/* Set a->published (from "text") for an undated article whose year-less
+ * dateline date the text's absolute dates settle (see textdate.c). */
+chr_status time_text_date(chr_article *a);
 
 #endif

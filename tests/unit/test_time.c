@@ -8,12 +8,17 @@
  * nothing must yield nothing.  The seed articles in ../shared are checked
  * for the three resolutions the issue names (skipped when absent).  The
  * rest covers the API edges: no DCT, bad DCT, TimeML round trip, and a
- * 10 MB line of digits and slashes that must be tagged in linear time.
+ * 10 MB line of digits and slashes that must be tagged in linear time,
+ * and the publication date read from the text (time_text_date), with the
+ * cases that must stay undated.
  */
 #include <time.h>
 
 #include "harness.h"
 #include "chronicle.h"
+#include "meta/meta.h"
+#include "pipeline/article.h"
+#include "time/time.h"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -254,8 +259,89 @@ static void test_chunks(void)
 	free(s);
 }
 
+/* An undated article with a dateline and a body, through meta and time
+ * as the pipeline runs them; published ("" when none) in out. */
+static void date_article(const char *dateline, const char *body, const char *date,
+			 char *out, size_t n, const char **from)
+{
+	chr_article *a = art_new();
+	if (!a)
+		return;
+	a->in_dateline = dateline;
+	a->text = body;
+	a->text_len = strlen(body);
+	a->in_date = date;
+	CHECK_INT(meta_run(a), CHR_OK);
+	CHECK_INT(time_run(a), CHR_OK);
+	snprintf(out, n, "%s", a->published);
+	*from = a->published_from;
+	chr_article_free(a);
+}
+
+static void test_text_date(void)
+{
+	char p[16];
+	const char *from = NULL;
+	/* a month-year near the dateline settles its year */
+	date_article("SEOUL, Nov. 20 (Yonhap) --",
+		     "The talks, first proposed in October 2019, ended on Wednesday.",
+		     NULL, p, sizeof p, &from);
+	CHECK_STR(p, "2019-11-20");
+	CHECK(from && strcmp(from, "text") == 0);
+	/* across a year end (two full dates: meta leaves it) */
+	date_article("SEOUL, Jan. 3 (Yonhap) --",
+		     "The ban took effect on Dec. 28, 2019, and was reviewed on "
+		     "Dec. 30, 2019, officials said.", NULL, p, sizeof p, &from);
+	CHECK_STR(p, "2020-01-03");
+	/* a few weeks off, another month */
+	date_article("TOKYO, March 5 (Kyodo) --",
+		     "The plant has been shut since Jan. 30, 2021, after a fire on "
+		     "Jan. 25, 2021.", NULL, p, sizeof p, &from);
+	CHECK_STR(p, "2021-03-05");
+	/* stays undated: only bare years */
+	date_article("SEOUL, Nov. 20 (Yonhap) --",
+		     "Relations have been frozen since 2015 and may thaw by 2025.",
+		     NULL, p, sizeof p, &from);
+	CHECK_STR(p, "");
+	/* stays undated: dates that name two different years */
+	date_article("SEOUL, Nov. 20 (Yonhap) --",
+		     "Talks began in October 2019; a first round was held in "
+		     "November 2018.",
+		     NULL, p, sizeof p, &from);
+	CHECK_STR(p, "");
+	/* stays undated: the only full date is months away */
+	date_article("SEOUL, Nov. 20 (Yonhap) --",
+		     "The treaty was signed in March 2019 in Hanoi.", NULL, p,
+		     sizeof p, &from);
+	CHECK_STR(p, "");
+	/* stays undated: no dateline date */
+	date_article("SEOUL (Yonhap) --", "The talks began in October 2019.", NULL, p,
+		     sizeof p, &from);
+	CHECK_STR(p, "");
+	/* an input date is never replaced */
+	date_article("SEOUL, Nov. 20 (Yonhap) --", "The talks began in October 2019.",
+		     "2020-11-21", p, sizeof p, &from);
+	CHECK_STR(p, "2020-11-21");
+	CHECK(from && strcmp(from, "input") == 0);
+	/* the new date is the document date of the expressions */
+	chr_article *a = art_new();
+	a->in_dateline = "SEOUL, Nov. 20 (Yonhap) --";
+	a->text = "Choe met Lavrov on Wednesday, a month after the October 2019 talks.";
+	a->text_len = strlen(a->text);
+	CHECK_INT(meta_run(a), CHR_OK);
+	CHECK_INT(time_run(a), CHR_OK);
+	CHECK_STR(a->published, "2019-11-20");
+	int found = 0;
+	for (size_t i = 0; i < a->timexes.n; i++)
+		if (strcmp(a->timexes.v[i].value, "2019-11-20") == 0)
+			found = 1;
+	CHECK(found);
+	chr_article_free(a);
+}
+
 static const th_test tests[] = {
 	TEST(test_cases), TEST(test_seeds), TEST(test_no_dct),
 	TEST(test_timeml), TEST(test_linear), TEST(test_chunks),
+	TEST(test_text_date),
 };
 TH_MAIN("time", tests)
