@@ -271,7 +271,7 @@ typedef struct chr_ingest_stats {
 
 typedef struct chr_ingest_opts {
 	size_t max_article;  /* bytes; 0 = 2 MiB */
-	size_t batch;        /* articles per transaction; 0 = 256 */
+	size_t batch;        /* articles per transaction; 0 = 1024 */
 	/* 1 = read, process and store on the caller's thread; 0 or more =
 	 * read and process on a worker thread while the caller's thread
 	 * stores.  Callbacks always run on the caller's thread, in input

@@ -26,7 +26,12 @@
 #include "dedup/dedup.h"
 #include "store/store.h"
 
-#define INGEST_DEFAULT_BATCH 256
+/* Articles per transaction.  Other stages' indexes take random-key
+ * inserts (dedup keys, entity mentions), so a commit writes nearly one
+ * page per insert to the WAL whatever the batch; bigger batches write each
+ * page once for more articles: 256 -> 1024 halved sys time and cut the
+ * Reuters ingest by a third (bench/RESULTS.md, "Pipeline"). */
+#define INGEST_DEFAULT_BATCH 1024
 #define INGEST_QUEUE 64 /* items in flight between the threads */
 
 typedef struct item {

@@ -25,6 +25,7 @@ enum store_stmt {
 	ST_ART_ID_EXISTS,
 	ST_ART_INSERT,
 	ST_FTS_INSERT,
+	ST_FTS_BATCH,
 	ST_ART_GET,
 	ST_ART_LIST,
 	ST_ART_COUNT,
@@ -81,6 +82,9 @@ struct chr_db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST_COUNT_];
 	int in_tx;
+	/* First article rowid of the open transaction not yet in the FTS
+	 * index (0: none); indexed in one statement at commit (store.c). */
+	sqlite3_int64 fts_from;
 	char err[512];
 };
 
