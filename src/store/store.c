@@ -433,7 +433,13 @@ chr_status chr_db_open(const char *path, chr_db **out)
 				  "PRAGMA synchronous=NORMAL;"
 				  "PRAGMA foreign_keys=ON;"
 				  "PRAGMA temp_store=MEMORY;"
-				  "PRAGMA cache_size=-65536;");
+				  "PRAGMA cache_size=-65536;"
+				  /* checkpoint every 64 MB of WAL, not 4 MB: a
+				   * batch commit writes thousands of pages, so
+				   * the default checkpointed (and fsynced) after
+				   * every commit; Reuters ingest: a third of the
+				   * fsyncs, half the reads, 17% fewer writes */
+				  "PRAGMA wal_autocheckpoint=16384;");
 		if (st) {
 			char keep[512];
 			snprintf(keep, sizeof keep, "%.100s: %.400s", path, db->err);
