@@ -473,8 +473,15 @@ static void build_lexicon(table *t, const char *file)
 		fprintf(stderr, "train_ner: cannot read clusters %s\n", file);
 		exit(1);
 	}
-	tab_init(t, 17);
 	char line[512];
+	size_t words = 0;
+	while (fgets(line, sizeof line, f))
+		words += line[0] != '#';
+	rewind(f);
+	uint32_t bits = 10;
+	while (((size_t)1 << bits) / 2 < words + 1)
+		bits++;
+	tab_init(t, bits); /* at most half full */
 	while (fgets(line, sizeof line, f)) {
 		if (line[0] == '#')
 			continue;
