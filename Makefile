@@ -39,7 +39,7 @@ CLI := $(BUILD)/chronicle
 all: $(LIB) $(CLI) $(TOOL_BIN)
 
 deps:
-	@scripts/deps.sh
+	@sh scripts/deps.sh
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -122,8 +122,9 @@ FUZZ_SECONDS ?= 300
 
 build-fuzz/%: fuzz/%.c $(LIB_SRC) $(shell find src -name '*.h') $(DATA_FILES)
 	@mkdir -p build-fuzz
+	scripts/embed.sh $(DATA_FILES) > build-fuzz/data.c
 	clang $(CPPFLAGS_ALL) -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) \
-		-o $@ $< $(LIB_SRC) $(LDLIBS)
+		-o $@ $< $(LIB_SRC) build-fuzz/data.c $(LDLIBS)
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p fuzz/corpus-run/$$n; \
@@ -136,7 +137,6 @@ bench: all $(BENCH_BIN)
 	bench/ingest.sh 5
 	$(BUILD)/bench/pipeline $${CHR_SHARED:-../shared}/data/reuters21578/articles.jsonl 5
 
-	scripts/embed.sh $(DATA_FILES) > build-fuzz/data.c
 # bench-scale: grow a store to SCALE_N synthetic articles (bench/scale.sh;
 # 1M takes hours on 2 shared cores, so the default is 100k).
 bench-scale: all $(BUILD)/bench/gen_articles
