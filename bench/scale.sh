@@ -39,6 +39,8 @@ fi
 DB="$D/scale.db"
 rm -f "$DB" "$DB-wal" "$DB-shm" "$D/plog" "$D/samples"
 BATCH=${SCALE_BATCH:+--batch $SCALE_BATCH}
+# bytes of the database and its WAL (stat, never read: the store is GBs)
+dbsize() { stat -c %s "$DB" "$DB-wal" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 
 # ---- ingest, with a sampler ----
 start=$(date +%s.%N)
@@ -54,7 +56,7 @@ while kill -0 "$job" 2>/dev/null; do
 	c=$(tail -n 1 "$D/plog" 2>/dev/null | awk '/^committed/ { print $2 }')
 	rss=0
 	[ -n "$cpid" ] && rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$cpid/status" 2>/dev/null || echo 0)
-	sz=$(cat "$DB" "$DB-wal" 2>/dev/null | wc -c)
+	sz=$(dbsize)
 	cpu=0 # user + system ticks of the ingest (both threads)
 	[ -n "$cpid" ] && cpu=$(sed 's/.*) //' "/proc/$cpid/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0)
 	echo "$(date +%s.%N) ${c:-0} ${rss:-0} $sz ${cpu:-0}" >>"$D/samples"
@@ -63,7 +65,7 @@ wait "$job" || true
 end=$(date +%s.%N)
 read -r wall usr sys maxrss <"$D/time" || { echo "ingest failed:"; cat "$D/err"; exit 1; }
 stored=$(tail -n 1 "$D/plog" | awk '{ print $2 }')
-echo "$end $stored 0 $(cat "$DB" "$DB-wal" 2>/dev/null | wc -c) 0" >>"$D/samples"
+echo "$end $stored 0 $(dbsize) 0" >>"$D/samples"
 
 echo "scale: N=$N generated articles (seed ${SCALE_SEED:-1}), slices of $SLICE stored articles"
 echo "binary: $BIN; ingest --threads ${SCALE_THREADS:-2}${SCALE_BATCH:+ --batch $SCALE_BATCH}; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -100,8 +102,8 @@ END {
 	if (first > 0)
 		printf "last full slice / first: %.2f by wall rate, %.2f by CPU rate\n", last / first, (firstc > 0 ? lastc / firstc : 0)
 }' "$D/samples"
-dbsz=$(cat "$DB" 2>/dev/null | wc -c)
-walsz=$(cat "$DB-wal" 2>/dev/null | wc -c)
+dbsz=$(stat -c %s "$DB" 2>/dev/null || echo 0)
+walsz=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
 awk -v w="$wall" -v u="$usr" -v s="$sys" -v m="$maxrss" -v n="$stored" -v d="$dbsz" -v l="$walsz" 'BEGIN {
 	printf "whole ingest: %.1f s wall (%.1f user, %.1f sys), %.0f stored/s; peak RSS %.1f MB; database %.1f MB (+ WAL %.1f MB), %.0f bytes per article\n", w, u, s, n / w, m / 1024, d / 1e6, l / 1e6, d / (n > 0 ? n : 1)
 }'
