@@ -22,7 +22,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC := $(sort $(wildcard tools/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 
-DATA_FILES := $(sort $(wildcard data/*.tsv data/*.txt))
+DATA_FILES := $(sort $(wildcard data/*.tsv data/*.txt)) models/events.txt
 DATA_C   := $(BUILD)/gen/data.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/data.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)

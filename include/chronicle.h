@@ -418,6 +418,29 @@ chr_status chr_db_entity_json(chr_db *db, const char *name, char **out,
 			      size_t *len);
 
 /* ------------------------------------------------------------------ */
+/* Events and storylines (issue 6; src/events/, src/store/events_store.c) */
+/* ------------------------------------------------------------------ */
+
+/* Events are computed at ingest: each stored article joins one event
+ * (ids stable, in arrival order).  Each event is handed over as a JSON
+ * object {id, title, date, date_end, place, storyline, articles:[article
+ * ids], entities:[up to 10 names]} (date and date_end YYYY-MM-DD or
+ * null), borrowed for the call (see chr_json_fn below). */
+typedef int (*chr_event_fn)(void *ctx, const char *json, size_t len);
+/* Events in id order; limit 0 for all.  fn returns non-zero to stop
+ * (CHR_EINTERRUPTED). */
+chr_status chr_db_events(chr_db *db, size_t limit, size_t offset,
+			 chr_event_fn fn, void *ctx);
+/* One event as JSON; caller frees *out with chr_free; *len (if non-NULL)
+ * gets its length.  CHR_ENOTFOUND when there is no such event. */
+chr_status chr_db_event_json(chr_db *db, int64_t id, char **out,
+			     size_t *len);
+/* Storylines in id order, each {id, title, events:[event ids]}, borrowed
+ * for the call. */
+chr_status chr_db_storylines(chr_db *db, chr_event_fn fn, void *ctx);
+/* ---- end of Events -------------------------------------------------- */
+
+/* ------------------------------------------------------------------ */
 /* Facts, conflicts, summaries and timelines (issue 7; src/facts/,      */
 /* src/digest/)                                                         */
 /* ------------------------------------------------------------------ */

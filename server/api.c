@@ -413,21 +413,82 @@ static void stub_list(srv_req *r, const char *key, const char *what,
 	sb_puts(b, "}");
 }
 
+/* ---- events and storylines (issue 6) ---- */
+
+typedef struct evl_ctx {
+	srv_buf *b;
+	size_t n, limit;
+} evl_ctx;
+
+static int on_event_json(void *ctx, const char *js, size_t len)
+{
+	evl_ctx *c = ctx;
+	if (c->n++ >= c->limit)
+		return 1; /* the extra row only says there is more */
+	if (c->n > 1)
+		sb_puts(c->b, ",");
+	sb_put(c->b, js, len);
+	return c->b->oom;
+}
+
 static void h_events(srv_req *r, const char *id)
 {
 	(void)id;
-	stub_list(r, "events", "Events are", "6");
+	size_t limit, offset;
+	if (page_args(r, SRV_DEFAULT_LIMIT, SRV_MAX_LIMIT, &limit, &offset))
+		return;
+	srv_buf *b = &r->out;
+	sb_puts(b, "{");
+	page_open(b, limit, offset, "events");
+	evl_ctx c = { b, 0, limit };
+	chr_status st = chr_db_events(r->db, limit + 1, offset, on_event_json, &c);
+	if (st && st != CHR_EINTERRUPTED) {
+		srv_error(r, 503, "cannot list events: %s", chr_db_errmsg(r->db));
+		return;
+	}
+	page_close(b, c.n > limit);
 }
 
 static void h_event(srv_req *r, const char *id)
 {
-	srv_error(r, 404, "no event with id '%.200s' (events come with issue 6)", id);
+	char *end;
+	long long n = strtoll(id, &end, 10);
+	if (!*id || *end || n <= 0) {
+		srv_error(r, 404, "no event with id '%.200s'", id);
+		return;
+	}
+	char *js = NULL;
+	size_t len = 0;
+	chr_status st = chr_db_event_json(r->db, n, &js, &len);
+	if (st == CHR_ENOTFOUND) {
+		srv_error(r, 404, "no event with id '%.200s'", id);
+		return;
+	}
+	if (st || !js) {
+		srv_error(r, 503, "cannot read the event: %s", chr_strerror(st));
+		return;
+	}
+	sb_put(&r->out, js, len);
+	chr_free(js);
 }
 
 static void h_storylines(srv_req *r, const char *id)
 {
 	(void)id;
-	stub_list(r, "storylines", "Storylines are", "6");
+	srv_buf *b = &r->out;
+	sb_puts(b, "{");
+	sb_key(b, "storylines");
+	sb_puts(b, "[");
+	evl_ctx c = { b, 0, SIZE_MAX - 1 };
+	chr_status st = chr_db_storylines(r->db, on_event_json, &c);
+	if (st && st != CHR_EINTERRUPTED) {
+		srv_error(r, 503, "cannot list storylines: %s", chr_db_errmsg(r->db));
+		return;
+	}
+	sb_puts(b, "]");
+	sb_key(b, "total");
+	sb_printf(b, "%zu", c.n);
+	sb_puts(b, "}");
 }
 
 /* ---- entities (issue 4) and syndication groups (issue 5) ---- */

@@ -439,7 +439,7 @@ static chr_status new_event(ev_engine *e, size_t *k)
 	ev_event *ev = calloc(1, sizeof *ev);
 	if (!ev)
 		return CHR_ENOMEM;
-	ev->id = (int64_t)e->nev + 1;
+	ev->id = ++e->last_id;
 	ev->body.max = EV_CENT_BODY;
 	ev->head.max = EV_CENT_TITLE;
 	ev->ents.max = EV_CENT_ENTS;

@@ -8,6 +8,7 @@
  * model file is found.  They are not the trained weights.
  */
 #include "events.h"
+#include "core/embed.h"
 
 #include <errno.h>
 #include <math.h>
@@ -54,6 +55,9 @@ double ev_model_prob(const ev_model *m, const double f[EV_NFEAT])
 	return 1.0 / (1.0 + exp(-z));
 }
 
+static chr_status load_file(ev_model *m, FILE *f, const char *path,
+			    char *err, size_t errlen);
+
 chr_status ev_model_load(ev_model *m, const char *path, char *err,
 			 size_t errlen)
 {
@@ -62,6 +66,22 @@ chr_status ev_model_load(ev_model *m, const char *path, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return CHR_EMODEL;
 	}
+	return load_file(m, f, path, err, errlen);
+}
+
+void ev_model_builtin(ev_model *m)
+{
+	size_t len = 0;
+	const char *data = embed_get("events.txt", &len);
+	char err[256];
+	FILE *f = data && len ? fmemopen((void *)data, len, "r") : NULL;
+	if (!f || load_file(m, f, "events.txt", err, sizeof err))
+		ev_model_default(m);
+}
+
+static chr_status load_file(ev_model *m, FILE *f, const char *path,
+			    char *err, size_t errlen)
+{
 	ev_model_default(m);
 	char line[256];
 	int lineno = 0, seen = 0;

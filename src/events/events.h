@@ -199,6 +199,7 @@ typedef struct ev_engine {
 	ev_event **ev;
 	size_t nev, evcap;
 	uint64_t ndocs;
+	int64_t last_id;         /* the latest event id given (ids never reused) */
 	/* storylines */
 	struct ev_story *story;
 	size_t nstory, storycap;
@@ -253,6 +254,35 @@ chr_status ev_storylines(ev_engine *e);
 /* The link score between an event and a storyline. */
 double ev_story_score(const ev_engine *e, const ev_event *ev,
 		      const ev_story *s);
+
+/* Load the model compiled into the library (models/events.txt, embedded
+ * by the build); the built-in priors when it is missing or malformed. */
+void ev_model_builtin(ev_model *m);
+
+/* ---- the ingest stage (ev_ingest.c) ------------------------------------ */
+
+/* The events stage of an ingest run, bound to one store.  Articles are
+ * queued as they are stored and placed at each batch commit, dated ones
+ * first; the engine is rebuilt from the store's recent events when the
+ * stage opens, so event ids and clustering carry over across runs. */
+typedef struct ev_stage ev_stage;
+struct chr_db;
+/* Open the stage and replay the store's recent events into its engine. */
+chr_status ev_stage_open(struct chr_db *db, ev_stage **out);
+/* Queue a stored article (a->rowid set, dedup done), in the open
+ * transaction. */
+chr_status ev_stage_add(ev_stage *s, const struct chr_article *a);
+/* Place the queued articles, write events and event_articles, date the
+ * undated ones from their event; with stories, relink storylines too.
+ * Inside the open transaction. */
+chr_status ev_stage_flush(ev_stage *s, int stories);
+void ev_stage_free(ev_stage *s);
+/* The date an undated article gets from its event span lo..hi (days),
+ * given the ISO weekdays (1 = Monday) it names: see docs/events.md. */
+int32_t ev_date_from_event(int32_t lo, int32_t hi, const int *wdays,
+			   size_t n);
+/* ISO weekday (1 = Monday .. 7 = Sunday) of a day count. */
+int ev_weekday(int32_t days);
 
 /* ---- helpers shared with the tools ----------------------------------- */
 

@@ -24,6 +24,7 @@
 
 #include "pipeline/profile.h"
 #include "dedup/dedup.h"
+#include "events/events.h"
 #include "store/store.h"
 
 /* Articles per transaction.  Other stages' indexes take random-key
@@ -61,6 +62,8 @@ struct chr_ingest {
 	queue *q;           /* set while a threaded read runs */
 	const char *path;   /* the path being read by the worker */
 	chr_status read_st;
+	ev_stage *ev;       /* events stage, opened at the first article */
+	int finishing;      /* the last flush also relinks storylines */
 };
 
 chr_status chr_ingest_new(chr_db *db, const chr_ingest_opts *opts,
@@ -97,7 +100,16 @@ static chr_status flush(chr_ingest *g)
 {
 	int prof = prof_on();
 	uint64_t t0 = prof ? prof_now() : 0;
-	chr_status st = store_commit(g->db);
+	chr_status st = CHR_OK;
+	if (g->ev && (g->pending || g->finishing)) {
+		/* events: place the batch's articles in its transaction */
+		if (!(st = store_begin(g->db)))
+			st = ev_stage_flush(g->ev, g->finishing);
+		if (prof)
+			prof_add("events", prof_now() - t0);
+	}
+	if (!st)
+		st = store_commit(g->db);
 	if (prof)
 		prof_add("commit", prof_now() - t0);
 	if (st || !g->pending)
@@ -171,6 +183,12 @@ static chr_status store_one(chr_ingest *g, chr_article *a, const char *where,
 		st = dedup_article(g->db, a);
 		if (prof)
 			prof_add("dedup", prof_now() - t1);
+	}
+	if (!st) { /* events: queued, placed at the batch commit (flush) */
+		if (!g->ev)
+			st = ev_stage_open(g->db, &g->ev);
+		if (!st)
+			st = ev_stage_add(g->ev, a);
 	}
 	chr_article_free(a);
 	if (st == CHR_EDUPLICATE) {
@@ -383,6 +401,7 @@ chr_status chr_ingest_path(chr_ingest *g, const char *path)
 
 chr_status chr_ingest_finish(chr_ingest *g, chr_ingest_stats *stats)
 {
+	g->finishing = 1;
 	chr_status st = g->fatal ? g->fatal : flush(g);
 	if (st) {
 		store_rollback(g->db);
@@ -398,5 +417,6 @@ void chr_ingest_free(chr_ingest *g)
 	if (!g)
 		return;
 	store_rollback(g->db); /* nothing when finished */
+	ev_stage_free(g->ev);
 	free(g);
 }

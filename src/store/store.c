@@ -82,8 +82,36 @@ static const char *const migrations[] = {
 	"  end INTEGER NOT NULL, what TEXT NOT NULL, value INTEGER NOT NULL,"
 	"  sent_start INTEGER NOT NULL, sent_end INTEGER NOT NULL,"
 	"  PRIMARY KEY (doc, start)) WITHOUT ROWID;",
+	/* 5 -> 6: events (src/events/ev_ingest.c, src/store/events_store.c):
+	 * each stored article's event (ids stable, arrival order), the
+	 * event's span and place, and storylines linking events */
+	"CREATE TABLE events (id INTEGER PRIMARY KEY, title TEXT NOT NULL,"
+	"  date TEXT, date_end TEXT, place TEXT, n INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX events_date ON events(date);"
+	"CREATE TABLE event_articles (doc INTEGER PRIMARY KEY,"
+	"  event INTEGER NOT NULL);"
+	"CREATE INDEX event_articles_event ON event_articles(event, doc);"
+	"CREATE TABLE storylines (id INTEGER PRIMARY KEY, title TEXT NOT NULL);"
+	"CREATE TABLE storyline_events (event INTEGER PRIMARY KEY,"
+	"  story INTEGER NOT NULL);"
+	"CREATE INDEX storyline_events_story ON storyline_events(story, event);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+/* One event as a JSON object (the "e" row of events): its articles in
+ * arrival order and its ten most mentioned entities. */
+#define EV_JSON \
+	"json_object('id', e.id, 'title', e.title, 'date', e.date,"          \
+	" 'date_end', e.date_end, 'place', e.place, 'storyline',"            \
+	" (SELECT story FROM storyline_events WHERE event = e.id),"          \
+	" 'articles', json((SELECT json_group_array(x.id) FROM (SELECT a.id" \
+	" FROM event_articles ea JOIN articles a ON a.rowid = ea.doc"        \
+	" WHERE ea.event = e.id ORDER BY a.rowid) x)),"                     \
+	" 'entities', json((SELECT json_group_array(y.name) FROM"            \
+	" (SELECT en.name FROM event_articles ea JOIN entity_mentions m"     \
+	" ON m.doc = ea.doc JOIN entities en ON en.eid = m.eid"              \
+	" WHERE ea.event = e.id GROUP BY en.eid ORDER BY count(*) DESC,"     \
+	" en.eid LIMIT 10) y)))"
 
 static const char *const sql[ST_COUNT_] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -228,6 +256,61 @@ static const char *const sql[ST_COUNT_] = {
 		"SELECT a.id FROM dedup_paras p JOIN dedup_docs d ON d.doc = p.doc"
 		" JOIN articles a ON a.rowid = p.doc WHERE p.hash = ?1 AND d.grp != ?2"
 		" ORDER BY p.doc LIMIT ?3",
+	/* events (src/events/ev_ingest.c, src/store/events_store.c) */
+	[ST_EV_GROUP_EVENT] =
+		"SELECT ea.event FROM dedup_docs d JOIN event_articles ea"
+		" ON ea.doc = d.doc WHERE d.grp = (SELECT grp FROM dedup_docs"
+		" WHERE doc = ?1) AND d.doc <> ?1 ORDER BY ea.event LIMIT 1",
+	[ST_EV_ART_PUT] =
+		"INSERT OR REPLACE INTO event_articles (doc, event) VALUES (?1, ?2)",
+	[ST_EV_PUT] =
+		"INSERT INTO events (id, title, date, date_end, place, n)"
+		" VALUES (?1, ?2, ?3, ?4, (SELECT a.dateline FROM event_articles ea"
+		" JOIN articles a ON a.rowid = ea.doc WHERE ea.event = ?1"
+		" AND a.dateline <> '' GROUP BY a.dateline ORDER BY count(*) DESC,"
+		" min(a.rowid) LIMIT 1), (SELECT count(*) FROM event_articles"
+		" WHERE event = ?1)) ON CONFLICT(id) DO UPDATE SET"
+		" title = excluded.title, date = excluded.date,"
+		" date_end = excluded.date_end, place = excluded.place, n = excluded.n",
+	[ST_EV_COUNT_UP] =
+		"UPDATE events SET n = (SELECT count(*) FROM event_articles"
+		" WHERE event = ?1) WHERE id = ?1",
+	[ST_EV_MAXID] = "SELECT coalesce(max(id), 0) FROM events",
+	[ST_EV_RECENT_DOCS] =
+		"SELECT doc FROM event_articles WHERE event > ?1"
+		" ORDER BY doc DESC LIMIT ?2",
+	[ST_EV_DOC_GET] =
+		"SELECT ea.event, a.id, a.headline, a.text, a.published, a.dateline,"
+		" coalesce(d.grp, -1) FROM event_articles ea"
+		" JOIN articles a ON a.rowid = ea.doc"
+		" LEFT JOIN dedup_docs d ON d.doc = ea.doc WHERE ea.doc = ?1",
+	[ST_EV_DOC_ENTS] =
+		"SELECT e.key FROM entity_mentions m JOIN entities e ON e.eid = m.eid"
+		" WHERE m.doc = ?1 ORDER BY m.start",
+	[ST_EV_DOC_TIMEX] =
+		"SELECT value FROM timexes WHERE doc = ?1 AND type = 'DATE'"
+		" ORDER BY start",
+	[ST_EV_DATE_ART] =
+		"UPDATE articles SET published = ?2, published_from = 'event'"
+		" WHERE rowid = ?1 AND (published IS NULL OR published = '')",
+	[ST_EV_STORY_OF] = "SELECT story FROM storyline_events WHERE event = ?1",
+	[ST_EV_STORY_MAX] = "SELECT coalesce(max(id), 0) FROM storylines",
+	[ST_EV_STORY_LINK] =
+		"INSERT OR REPLACE INTO storyline_events (event, story) VALUES (?1, ?2)",
+	[ST_EV_STORY_PUT] =
+		"INSERT INTO storylines (id, title) VALUES (?1, ?2)"
+		" ON CONFLICT(id) DO UPDATE SET title = excluded.title",
+	[ST_EV_STORY_GC] =
+		"DELETE FROM storylines WHERE id NOT IN"
+		" (SELECT story FROM storyline_events)",
+	[ST_EV_LIST] =
+		"SELECT " EV_JSON " FROM events e ORDER BY e.id LIMIT ?1 OFFSET ?2",
+	[ST_EV_GET] = "SELECT " EV_JSON " FROM events e WHERE e.id = ?1",
+	[ST_EV_STORIES] =
+		"SELECT json_object('id', s.id, 'title', s.title, 'events',"
+		" json((SELECT json_group_array(event) FROM (SELECT event FROM"
+		" storyline_events WHERE story = s.id ORDER BY event))))"
+		" FROM storylines s ORDER BY s.id",
 };
 
 int chr_db_schema_version(void)

@@ -75,6 +75,25 @@ enum store_stmt {
 	ST_FA_EN_NAME,
 	ST_FA_DOCS,
 	ST_FA_FIND,
+	/* events (src/events/ev_ingest.c, src/store/events_store.c) */
+	ST_EV_GROUP_EVENT,
+	ST_EV_ART_PUT,
+	ST_EV_PUT,
+	ST_EV_COUNT_UP,
+	ST_EV_MAXID,
+	ST_EV_RECENT_DOCS,
+	ST_EV_DOC_GET,
+	ST_EV_DOC_ENTS,
+	ST_EV_DOC_TIMEX,
+	ST_EV_DATE_ART,
+	ST_EV_STORY_OF,
+	ST_EV_STORY_MAX,
+	ST_EV_STORY_LINK,
+	ST_EV_STORY_PUT,
+	ST_EV_STORY_GC,
+	ST_EV_LIST,
+	ST_EV_GET,
+	ST_EV_STORIES,
 	ST_COUNT_
 };
 

@@ -134,8 +134,12 @@ body_has "groups list" '"groups":\['
 status 200 "group of an article" "/api/dups?article=a1"
 body_has "an article is in its own group" '"a1"'
 status 404 "group of a missing article" "/api/dups?article=nosuch"
-status 200 "stub events" /api/events
-body_has "stub is marked" '"available":false'
+status 200 "events" /api/events
+body_has "events list" '"events":\['
+status 404 "unknown event" /api/events/999999
+is_json_error "unknown event"
+status 200 "storylines" /api/storylines
+body_has "storylines list" '"storylines":\['
 status 200 "stub timeline" /api/timeline
 status 200 "API index" /api
 status 200 "web page" /

@@ -1,0 +1,473 @@
+/*
+ * ev_ingest: the events stage of an ingest run (see events.h).
+ *
+ * Design note: the engine's state (vocabulary, document frequencies,
+ * centroids, the candidate index) is not stored; it is rebuilt when the
+ * stage opens by replaying the store's most recent event members
+ * (EV_REPLAY_EVENTS events, at most EV_REPLAY_DOCS articles) through the
+ * engine with their stored event ids.  That bounds the start-up cost,
+ * keeps ids stable (the engine's id counter restarts at the stored
+ * maximum) and means an article can join any recent event across runs.
+ * Older events stay in the tables but take no new articles, except
+ * through a syndication group: a copy of an article placed in any stored
+ * event joins that event.
+ *
+ * Articles are queued as ingest stores them and placed at each batch
+ * commit, dated before undated (an undated article is then compared with
+ * event spans its batch already set).  Undated articles are dated from
+ * their event (ev_date_from_event) with a parameterised UPDATE.
+ * Storylines are relinked over the engine's events when the run
+ * finishes; a storyline keeps the smallest stored id among its events'
+ * previous storylines, so ids stay stable as events are added.
+ */
+#include "events.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline/article.h"
+#include "store/store.h"
+
+#define EV_REPLAY_EVENTS 2000
+#define EV_REPLAY_DOCS 4000
+#define EV_MAXWDAYS 8
+
+typedef struct pend {
+	ev_doc d;
+	int64_t rowid;
+	int dated;
+	int wdays[EV_MAXWDAYS];
+	size_t nwdays;
+} pend;
+
+struct ev_stage {
+	chr_db *db;
+	ev_engine e;
+	ht ids;          /* event id -> engine index + 1 */
+	arena keys;      /* ids' keys */
+	pend *q;
+	size_t nq, qcap;
+	int64_t max_id;  /* stored maximum */
+};
+
+int ev_weekday(int32_t days)
+{
+	return (int)(((days % 7) + 7 + 3) % 7) + 1; /* 1970-01-01: Thursday */
+}
+
+/* "XXXX-WXX-N" (a weekday the time stage could not anchor) -> N. */
+static int weekday_value(const char *v)
+{
+	if (strncmp(v, "XXXX-WXX-", 9) || v[9] < '1' || v[9] > '7' || v[10])
+		return 0;
+	return v[9] - '0';
+}
+
+int32_t ev_date_from_event(int32_t lo, int32_t hi, const int *wdays,
+			   size_t n)
+{
+	if (lo == EV_NODAY)
+		return EV_NODAY;
+	/* the week the weekdays are read in: from the event's first day,
+	 * or the last seven days of a longer event */
+	int32_t from = hi - 6 > lo ? hi - 6 : lo;
+	int32_t best = EV_NODAY;
+	for (size_t i = 0; i < n; i++) {
+		int32_t d = from;
+		while (ev_weekday(d) != wdays[i])
+			d++;
+		if (best == EV_NODAY || d > best)
+			best = d;
+	}
+	return best == EV_NODAY ? hi : best;
+}
+
+static chr_status map_id(ev_stage *s, int64_t id, size_t k)
+{
+	int64_t *key = arena_alloc(&s->keys, sizeof *key);
+	int created;
+	ht_entry *h;
+	if (!key)
+		return CHR_ENOMEM;
+	*key = id;
+	if (!(h = ht_put(&s->ids, (const char *)key, sizeof *key, &created)))
+		return CHR_ENOMEM;
+	h->v.num = (int64_t)k + 1;
+	return CHR_OK;
+}
+
+static size_t find_id(const ev_stage *s, int64_t id)
+{
+	ht_entry *h = ht_get(&s->ids, (const char *)&id, sizeof id);
+	return h ? (size_t)h->v.num - 1 : (size_t)-1;
+}
+
+static int64_t one_int(chr_db *db, enum store_stmt k, int64_t arg, int bind)
+{
+	sqlite3_stmt *st = store_stmt(db, k);
+	if (!st)
+		return -1;
+	if (bind)
+		sqlite3_bind_int64(st, 1, arg);
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
+						    : 0;
+	sqlite3_reset(st);
+	return v;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	return v ? v : "";
+}
+
+/* Replay one stored article into its stored event. */
+static chr_status replay(ev_stage *s, int64_t doc, ev_doc *d)
+{
+	chr_db *db = s->db;
+	sqlite3_stmt *g = store_stmt(db, ST_EV_DOC_GET);
+	if (!g)
+		return CHR_EDB;
+	sqlite3_bind_int64(g, 1, doc);
+	if (sqlite3_step(g) != SQLITE_ROW) {
+		sqlite3_reset(g);
+		return CHR_OK;
+	}
+	int64_t evid = sqlite3_column_int64(g, 0);
+	char **ents = NULL;
+	int32_t *dates = NULL;
+	size_t ne = 0, nd = 0, ce = 0, cd = 0;
+	chr_status st = CHR_OK;
+	sqlite3_stmt *q = store_stmt(db, ST_EV_DOC_ENTS);
+	if (!q)
+		st = CHR_EDB;
+	else
+		sqlite3_bind_int64(q, 1, doc);
+	while (!st && sqlite3_step(q) == SQLITE_ROW) {
+		if (ne == ce) {
+			ce = ce ? ce * 2 : 16;
+			char **nv = realloc(ents, ce * sizeof *nv);
+			if (!nv) {
+				st = CHR_ENOMEM;
+				break;
+			}
+			ents = nv;
+		}
+		if (!(ents[ne++] = strdup(col(q, 0))))
+			st = CHR_ENOMEM;
+	}
+	if (q)
+		sqlite3_reset(q);
+	if (!st && !(q = store_stmt(db, ST_EV_DOC_TIMEX)))
+		st = CHR_EDB;
+	else if (!st)
+		sqlite3_bind_int64(q, 1, doc);
+	while (!st && sqlite3_step(q) == SQLITE_ROW) {
+		int32_t day = ev_parse_day(col(q, 0));
+		if (day == EV_NODAY)
+			continue;
+		if (nd == cd) {
+			cd = cd ? cd * 2 : 16;
+			int32_t *nv = realloc(dates, cd * sizeof *nv);
+			if (!nv) {
+				st = CHR_ENOMEM;
+				break;
+			}
+			dates = nv;
+		}
+		dates[nd++] = day;
+	}
+	if (!st)
+		sqlite3_reset(q);
+	if (!st) {
+		ev_input in;
+		memset(&in, 0, sizeof in);
+		in.id = col(g, 1);
+		in.headline = col(g, 2);
+		in.text = col(g, 3);
+		in.text_len = strlen(in.text);
+		const char *pub = col(g, 4);
+		in.published = *pub ? pub : NULL;
+		in.dateline = col(g, 5);
+		in.group = sqlite3_column_int64(g, 6);
+		in.entities = ne ? (const char *const *)ents : NULL;
+		in.nentities = ne;
+		in.dates = nd ? dates : NULL;
+		in.ndates = nd;
+		st = ev_doc_build(&s->e, &in, d);
+	}
+	sqlite3_reset(g);
+	for (size_t i = 0; i < ne; i++)
+		free(ents[i]);
+	free(ents);
+	free(dates);
+	if (!st)
+		st = ev_observe(&s->e, d);
+	if (!st) {
+		size_t k = find_id(s, evid), idx;
+		st = ev_add_to(&s->e, d, k, &idx);
+		if (!st && k == (size_t)-1) {
+			s->e.ev[idx]->id = evid;
+			st = map_id(s, evid, idx);
+		}
+	}
+	return st;
+}
+
+chr_status ev_stage_open(chr_db *db, ev_stage **out)
+{
+	*out = NULL;
+	ev_stage *s = calloc(1, sizeof *s);
+	if (!s)
+		return CHR_ENOMEM;
+	s->db = db;
+	ev_model m;
+	ev_model_builtin(&m);
+	chr_status st = ev_engine_init(&s->e, &m);
+	ht_init(&s->ids, 0);
+	arena_init(&s->keys, (size_t)1 << 30);
+	if (st) {
+		ev_stage_free(s);
+		return st;
+	}
+	s->max_id = one_int(db, ST_EV_MAXID, 0, 0);
+	if (s->max_id < 0) {
+		ev_stage_free(s);
+		return CHR_EDB;
+	}
+	/* recent members, replayed oldest first */
+	int64_t *docs = malloc(EV_REPLAY_DOCS * sizeof *docs);
+	size_t n = 0;
+	sqlite3_stmt *q = docs ? store_stmt(db, ST_EV_RECENT_DOCS) : NULL;
+	if (!q)
+		st = docs ? CHR_EDB : CHR_ENOMEM;
+	else {
+		sqlite3_bind_int64(q, 1, s->max_id - EV_REPLAY_EVENTS);
+		sqlite3_bind_int64(q, 2, EV_REPLAY_DOCS);
+		while (n < EV_REPLAY_DOCS && sqlite3_step(q) == SQLITE_ROW)
+			docs[n++] = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+	}
+	ev_doc d;
+	ev_doc_init(&d);
+	while (!st && n)
+		st = replay(s, docs[--n], &d);
+	ev_doc_free(&d);
+	free(docs);
+	s->e.last_id = s->max_id;
+	if (st) {
+		ev_stage_free(s);
+		return st;
+	}
+	*out = s;
+	return CHR_OK;
+}
+
+chr_status ev_stage_add(ev_stage *s, const chr_article *a)
+{
+	if (s->nq == s->qcap) {
+		size_t nc = s->qcap ? s->qcap * 2 : 64;
+		pend *nv = realloc(s->q, nc * sizeof *nv);
+		if (!nv)
+			return CHR_ENOMEM;
+		s->q = nv;
+		s->qcap = nc;
+	}
+	pend *p = &s->q[s->nq];
+	memset(p, 0, sizeof *p);
+	ev_doc_init(&p->d);
+	ev_input in;
+	chr_status st = ev_input_from_article(&in, a);
+	if (st)
+		return st;
+	st = ev_doc_build(&s->e, &in, &p->d);
+	ev_input_release(&in);
+	if (st) {
+		ev_doc_free(&p->d);
+		return st;
+	}
+	p->rowid = a->rowid;
+	p->dated = a->published[0] != '\0';
+	for (size_t i = 0; i < a->timexes.n && p->nwdays < EV_MAXWDAYS; i++) {
+		int w = weekday_value(a->timexes.v[i].value);
+		if (w)
+			p->wdays[p->nwdays++] = w;
+	}
+	s->nq++;
+	return CHR_OK;
+}
+
+static chr_status put_event(ev_stage *s, const ev_event *ev)
+{
+	sqlite3_stmt *q = store_stmt(s->db, ST_EV_PUT);
+	if (!q)
+		return CHR_EDB;
+	char lo[11], hi[11];
+	sqlite3_bind_int64(q, 1, ev->id);
+	sqlite3_bind_text(q, 2, ev->title, -1, SQLITE_TRANSIENT);
+	if (ev->lo != EV_NODAY) {
+		ev_fmt_day(ev->lo, lo);
+		ev_fmt_day(ev->hi, hi);
+		sqlite3_bind_text(q, 3, lo, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 4, hi, -1, SQLITE_TRANSIENT);
+	}
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(s->db, "store event");
+}
+
+static chr_status exec_ii(ev_stage *s, enum store_stmt k, int64_t a,
+			  int64_t b, const char *what)
+{
+	sqlite3_stmt *q = store_stmt(s->db, k);
+	if (!q)
+		return CHR_EDB;
+	sqlite3_bind_int64(q, 1, a);
+	sqlite3_bind_int64(q, 2, b);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(s->db, what);
+}
+
+/* Place one queued article; *k gets its engine index, or -1 when it
+ * joined a stored event the engine no longer holds. */
+static chr_status place(ev_stage *s, pend *p, size_t *k)
+{
+	chr_status st;
+	*k = (size_t)-1;
+	int64_t sib = one_int(s->db, ST_EV_GROUP_EVENT, p->rowid, 1);
+	if (sib < 0)
+		return CHR_EDB;
+	if (sib > 0) { /* a copy of an article already in an event */
+		size_t idx = find_id(s, sib);
+		if (idx == (size_t)-1) {
+			if ((st = exec_ii(s, ST_EV_ART_PUT, p->rowid, sib,
+					  "store event article")))
+				return st;
+			return exec_ii(s, ST_EV_COUNT_UP, sib, 0, "count event");
+		}
+		if ((st = ev_observe(&s->e, &p->d)) ||
+		    (st = ev_add_to(&s->e, &p->d, idx, k)))
+			return st;
+	} else {
+		size_t before = s->e.nev;
+		if ((st = ev_add(&s->e, &p->d, k, NULL)))
+			return st;
+		if (s->e.nev != before &&
+		    (st = map_id(s, s->e.ev[*k]->id, *k)))
+			return st;
+	}
+	return exec_ii(s, ST_EV_ART_PUT, p->rowid, s->e.ev[*k]->id,
+		       "store event article");
+}
+
+static chr_status relink_stories(ev_stage *s)
+{
+	ev_engine *e = &s->e;
+	chr_status st = ev_storylines(e);
+	if (st)
+		return st;
+	int64_t next = one_int(s->db, ST_EV_STORY_MAX, 0, 0);
+	if (next < 0)
+		return CHR_EDB;
+	for (size_t i = 0; i < e->nstory; i++) {
+		ev_story *sy = &e->story[i];
+		int64_t id = 0;
+		for (size_t j = 0; j < sy->n; j++) {
+			int64_t old = one_int(s->db, ST_EV_STORY_OF,
+					      e->ev[sy->events[j]]->id, 1);
+			if (old < 0)
+				return CHR_EDB;
+			if (old > 0 && (!id || old < id))
+				id = old;
+		}
+		if (!id)
+			id = ++next;
+		sqlite3_stmt *q = store_stmt(s->db, ST_EV_STORY_PUT);
+		if (!q)
+			return CHR_EDB;
+		sqlite3_bind_int64(q, 1, id);
+		sqlite3_bind_text(q, 2, sy->title, -1, SQLITE_TRANSIENT);
+		int rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
+			return store_fail(s->db, "store storyline");
+		for (size_t j = 0; j < sy->n; j++)
+			if ((st = exec_ii(s, ST_EV_STORY_LINK,
+					  e->ev[sy->events[j]]->id, id,
+					  "link storyline")))
+				return st;
+	}
+	sqlite3_stmt *q = store_stmt(s->db, ST_EV_STORY_GC);
+	if (!q)
+		return CHR_EDB;
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(s->db, "storylines");
+}
+
+chr_status ev_stage_flush(ev_stage *s, int stories)
+{
+	chr_status st = CHR_OK;
+	size_t *idx = s->nq ? malloc(s->nq * sizeof *idx) : NULL;
+	if (s->nq && !idx)
+		return CHR_ENOMEM;
+	/* dated first, then undated, each in arrival order */
+	for (int pass = 1; !st && pass >= 0; pass--)
+		for (size_t i = 0; !st && i < s->nq; i++)
+			if (s->q[i].dated == pass)
+				st = place(s, &s->q[i], &idx[i]);
+	/* date the undated from their event's span */
+	for (size_t i = 0; !st && i < s->nq; i++) {
+		if (s->q[i].dated || idx[i] == (size_t)-1)
+			continue;
+		const ev_event *ev = s->e.ev[idx[i]];
+		int32_t day = ev_date_from_event(ev->lo, ev->hi, s->q[i].wdays,
+						 s->q[i].nwdays);
+		if (day == EV_NODAY)
+			continue;
+		char buf[11];
+		ev_fmt_day(day, buf);
+		sqlite3_stmt *q = store_stmt(s->db, ST_EV_DATE_ART);
+		if (!q) {
+			st = CHR_EDB;
+			break;
+		}
+		sqlite3_bind_int64(q, 1, s->q[i].rowid);
+		sqlite3_bind_text(q, 2, buf, -1, SQLITE_TRANSIENT);
+		int rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
+			st = store_fail(s->db, "date article from its event");
+	}
+	/* events touched by this batch (each written once) */
+	for (size_t i = 0; !st && i < s->nq; i++) {
+		if (idx[i] == (size_t)-1)
+			continue;
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = idx[j] == idx[i];
+		if (!seen)
+			st = put_event(s, s->e.ev[idx[i]]);
+	}
+	for (size_t i = 0; i < s->nq; i++)
+		ev_doc_free(&s->q[i].d);
+	s->nq = 0;
+	free(idx);
+	if (!st && stories)
+		st = relink_stories(s);
+	return st;
+}
+
+void ev_stage_free(ev_stage *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nq; i++)
+		ev_doc_free(&s->q[i].d);
+	free(s->q);
+	ev_engine_free(&s->e);
+	ht_free(&s->ids);
+	arena_free(&s->keys);
+	free(s);
+}

@@ -1,0 +1,87 @@
+/*
+ * events_store: the public read side of events and storylines (see
+ * chronicle.h, "Events").
+ *
+ * Design note: the events stage (src/events/ev_ingest.c) writes the
+ * tables events, event_articles, storylines and storyline_events; here
+ * SQLite's JSON functions build each object in one statement (store.c,
+ * EV_JSON), so the JSON shape lives in one place and the CLI and the
+ * server print what they are handed.
+ */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static chr_status each_row(chr_db *db, sqlite3_stmt *s, chr_event_fn fn,
+			   void *ctx, const char *what)
+{
+	chr_status st = CHR_OK;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *js = (const char *)sqlite3_column_text(s, 0);
+		size_t n = (size_t)sqlite3_column_bytes(s, 0);
+		if (js && fn(ctx, js, n)) {
+			st = CHR_EINTERRUPTED;
+			break;
+		}
+	}
+	if (!st && rc != SQLITE_DONE)
+		st = store_fail(db, what);
+	sqlite3_reset(s);
+	return st;
+}
+
+chr_status chr_db_events(chr_db *db, size_t limit, size_t offset,
+			 chr_event_fn fn, void *ctx)
+{
+	if (!db || !fn)
+		return CHR_EINVAL;
+	sqlite3_stmt *s = store_stmt(db, ST_EV_LIST);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
+	return each_row(db, s, fn, ctx, "list events");
+}
+
+chr_status chr_db_event_json(chr_db *db, int64_t id, char **out, size_t *len)
+{
+	if (!db || !out)
+		return CHR_EINVAL;
+	*out = NULL;
+	sqlite3_stmt *s = store_stmt(db, ST_EV_GET);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	chr_status st = CHR_OK;
+	if (rc == SQLITE_ROW) {
+		const char *js = (const char *)sqlite3_column_text(s, 0);
+		size_t n = (size_t)sqlite3_column_bytes(s, 0);
+		if (!(*out = malloc(n + 1)))
+			st = CHR_ENOMEM;
+		else {
+			memcpy(*out, js ? js : "", n);
+			(*out)[n] = '\0';
+			if (len)
+				*len = n;
+		}
+	} else if (rc == SQLITE_DONE) {
+		st = CHR_ENOTFOUND;
+	} else {
+		st = store_fail(db, "read event");
+	}
+	sqlite3_reset(s);
+	return st;
+}
+
+chr_status chr_db_storylines(chr_db *db, chr_event_fn fn, void *ctx)
+{
+	if (!db || !fn)
+		return CHR_EINVAL;
+	sqlite3_stmt *s = store_stmt(db, ST_EV_STORIES);
+	if (!s)
+		return CHR_EDB;
+	return each_row(db, s, fn, ctx, "list storylines");
+}
