@@ -222,7 +222,7 @@ void g_offset(const gctx *g, gres *r, int unit, int k, time_date b)
 /* context                                                            */
 /* ---------------------------------------------------------------- */
 
-static int sent_break(const gctx *g, size_t i)
+int g_sent_break(const gctx *g, size_t i)
 {
 	const time_tok *t = &g->t[i];
 	if (t->flags & TF_PARA)
@@ -248,7 +248,7 @@ time_date g_ref_near(const gctx *g, size_t i)
 	for (size_t k = i, steps = 0; k > 0 && steps < 40; steps++) {
 		if (g->t[k - 1].e <= g->ref_at)
 			return g->ref;
-		if (sent_break(g, k))
+		if (g_sent_break(g, k))
 			break;
 		k--;
 	}
@@ -295,6 +295,17 @@ static int tok_tense(const gctx *g, size_t i)
 		/* "need", "speed", "hundred" are not past forms */
 		if (w[n - 3] == 'e' || (n > 6 && memcmp(w + n - 6, "undred", 6) == 0))
 			return 0;
+		/* "the reduced dividend", "a still unspecified date": an
+		 * adjective after a determiner, not a past verb */
+		size_t b = i;
+		if (b > 0 && g->t[b - 1].kind == TK_WORD &&
+		    (g_wordis(g, b - 1, "still") || g_wordis(g, b - 1, "newly") ||
+		     g_wordis(g, b - 1, "recently")))
+			b--;
+		if (b > 0 && (g_word(g, b - 1, W_THE) || g_word(g, b - 1, W_A) ||
+			      g_word(g, b - 1, W_AN) || g_wordis(g, b - 1, "its") ||
+			      g_wordis(g, b - 1, "their")))
+			return 0;
 		return -1;
 	}
 	return 0;
@@ -306,7 +317,7 @@ int g_tense(const gctx *g, size_t i, size_t j)
 	size_t dl = 99, dr = 99;
 	/* left, within the sentence */
 	for (size_t k = i, steps = 0; k > 0 && steps < 18; steps++) {
-		if (sent_break(g, k))
+		if (g_sent_break(g, k))
 			break;
 		k--;
 		int tt = tok_tense(g, k);
@@ -331,7 +342,7 @@ int g_tense(const gctx *g, size_t i, size_t j)
 		}
 	}
 	for (size_t k = j, steps = 0; k < g->n && steps < 8; k++, steps++) {
-		if (sent_break(g, k))
+		if (g_sent_break(g, k))
 			break;
 		int tt = tok_tense(g, k);
 		if (tt) {
@@ -503,8 +514,9 @@ static int mday_at(const gctx *g, size_t i, size_t *end)
 		else
 			return 0; /* "20m", "3pm" */
 	}
-	/* not a time, a ratio or a decimal */
-	if (g_punct(g, k, ':') && g_adj(g, k))
+	/* not a time, a ratio or a decimal ("April 25:" before a quote is
+	 * still a day) */
+	if (g_punct(g, k, ':') && g_adj(g, k) && g_num(g, k + 1) && g_adj(g, k + 1))
 		return 0;
 	*end = k;
 	return d;

@@ -98,6 +98,11 @@ void g_dur(gres *r, double n, int unit, int approx);
 void g_offset(const gctx *g, gres *r, int unit, int k, time_date base);
 
 /* ---- context ---- */
+/* Token i starts a new sentence (or paragraph). */
+int g_sent_break(const gctx *g, size_t i);
+/* A year-on-year phrase resolved to a year in a sentence about a
+ * quarter becomes that quarter a year before (grammar_cmp.c). */
+void g_cmp_quarter(const gctx *g, size_t i, size_t e, gres *r);
 /* The TIMEX3 code of a part of the day (PD_*): "MO", "AF", ...; NULL
  * for noon, midnight and unknown parts. */
 const char *g_part_code(int pd);

@@ -334,7 +334,15 @@ size_t p_wday(const gctx *g, size_t i, gres *r)
 		k++;
 	else
 		part = NULL;
-	time_date d = g_wday(g, wd, g_tense(g, i, k));
+	int tense = g_tense(g, i, k);
+	/* "until Tuesday", "as early as Tuesday": a deadline or a hope,
+	 * ahead unless a verb says otherwise */
+	if (tense == 0 && i > 0 &&
+	    (g_word(g, i - 1, W_UNTIL) ||
+	     (i > 2 && g_word(g, i - 1, W_AS) && g_word(g, i - 2, W_EARLY) &&
+	      g_word(g, i - 3, W_AS))))
+		tense = 1;
+	time_date d = g_wday(g, wd, tense);
 	if (d.y <= 0) {
 		r->type = part ? CHR_TIMEX_TIME : CHR_TIMEX_DATE;
 		if (part)

@@ -280,6 +280,7 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 			size_t e = match(&g, i, &r);
 			if (e > i) {
 				r.end = e;
+				g_cmp_quarter(&g, i, e, &r);
 				if ((st = emit(out, &g, i, &r)) != CHR_OK)
 					goto done;
 				if (r.isday && r.day.y > 0) {

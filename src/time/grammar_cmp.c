@@ -1,0 +1,90 @@
+/*
+ * grammar_cmp: the period a year-on-year comparison means.
+ *
+ * Design note: in results news, "a year ago", "a year earlier",
+ * "year-earlier" and "year-ago" compare a period with the same period a
+ * year before: "third-quarter profit rose to $5 million from $4 million
+ * a year earlier" means the third quarter of the year before, not that
+ * whole year.  So when such a phrase has resolved to a bare year and its
+ * sentence names a quarter ("the third quarter", "third-quarter", "the
+ * quarter"), the value becomes that quarter of the year: the ordinal when
+ * the sentence gives one, else the quarter a report made on the document
+ * date is most likely about (as for "the quarter").  The scan reads at
+ * most CMP_SPAN tokens each way and stops at a sentence end, so it stays
+ * local and bounded.  "last year" is left alone: in the same sentences it
+ * is as often the whole year ("the company lost money last year").
+ */
+#include "time/grammar.h"
+
+#include <stdlib.h>
+
+#define CMP_SPAN 30
+
+/* A year-on-year phrase in tokens [i, e): "a year ago/earlier",
+ * "year-ago", "year-earlier". */
+static int is_year_ago(const gctx *g, size_t i, size_t e)
+{
+	int year = 0, back = 0;
+	for (size_t k = i; k < e; k++) {
+		if (g_word(g, k, W_YEAR_AGO))
+			return 1;
+		if (g_cls(g, k, LC_UNIT) == TU_YEAR && !g_plural(g, k) &&
+		    !(k > i && (g_num(g, k - 1) || g_cls(g, k - 1, LC_NUM) > 1)))
+			year = 1;
+		if (g_word(g, k, W_AGO) || g_word(g, k, W_EARLIER))
+			back = 1;
+	}
+	return year && back;
+}
+
+/* The quarter named at token k ("quarter" singular), with the ordinal
+ * before it if any ("third quarter", "third-quarter"): 1..4, 0 when the
+ * sentence names the quarter without an ordinal, -1 when k is not one. */
+static int quarter_at(const gctx *g, size_t k)
+{
+	if (g_cls(g, k, LC_UNIT) != TU_QUARTER || g_plural(g, k))
+		return -1;
+	size_t o = k;
+	if (o > 0 && g_punct(g, o - 1, '-') && g_adj(g, o) && g_adj(g, o - 1))
+		o--;
+	if (o > 0) {
+		int q = g_cls(g, o - 1, LC_ORD);
+		if (q >= 1 && q <= 4)
+			return q;
+		if (g_wordis(g, o - 1, "final") || g_wordis(g, o - 1, "fourth"))
+			return 4;
+	}
+	return 0;
+}
+
+void g_cmp_quarter(const gctx *g, size_t i, size_t e, gres *r)
+{
+	if (r->type != CHR_TIMEX_DATE || strlen(r->val) != 4 || r->mod[0] ||
+	    g->dct.y <= 0 || !is_year_ago(g, i, e))
+		return;
+	int y = atoi(r->val);
+	if (y <= 0)
+		return;
+	int q = -1;
+	/* left, then right, within the sentence */
+	for (size_t k = i, s = 0; k > 0 && s < CMP_SPAN && q < 0; s++) {
+		if (g_sent_break(g, k))
+			break;
+		k--;
+		q = quarter_at(g, k);
+	}
+	for (size_t k = e, s = 0; k < g->n && s < CMP_SPAN && q < 0; k++, s++) {
+		if (g_sent_break(g, k))
+			break;
+		q = quarter_at(g, k);
+	}
+	if (q < 0)
+		return;
+	if (q == 0) {
+		/* reports come after the quarter: early in a quarter it is
+		 * the last one */
+		time_date d = time_add_months(g->dct, -2);
+		q = (d.m - 1) / 3 + 1;
+	}
+	g_quarter(r, y, q);
+}
