@@ -12,6 +12,14 @@
  * are only ever capitalised or lower-case) and the lexicon of word
  * clusters are built here and stored in the model.  Documents are
  * shuffled with a fixed-seed xorshift, so a run is reproducible.
+ *
+ * Stage 2 (ner.h): eng.train is split into --folds parts (document i in
+ * part i mod k); for each part a stage-1 model is trained on the others
+ * for the epoch count testa chose for the full stage-1 model, and tags
+ * the held-out part.  The stage-2 tagger is then trained on eng.train
+ * with those cross-validated stage-1 tags as its aggregation input, and
+ * early-stopped on testa tagged by the full two-stage pipeline.  A
+ * second stage is kept only if it beats stage 1 alone on testa.
  */
 #include <jansson.h>
 #include <math.h>
@@ -571,36 +579,40 @@ static void update(float *wv, double *acc, const uint32_t *rows, size_t n,
 }
 
 static void train_epoch(ner_model *m, corpus *tr, ner_work *w, double *acc,
-			double *c, size_t *order)
+			double *c, size_t *order, size_t norder, int stage,
+			uint8_t *const *s1)
 {
-	for (size_t k = tr->n; k > 1; k--) {
+	float *wv = stage == 2 ? m->wf2 : m->wf;
+	for (size_t k = norder; k > 1; k--) {
 		size_t j = (size_t)(rng() % k);
 		size_t t = order[k - 1];
 		order[k - 1] = order[j];
 		order[j] = t;
 	}
 	uint32_t nt = m->ntags, dyn[NER_NDYN];
-	for (size_t k = 0; k < tr->n; k++) {
+	for (size_t k = 0; k < norder; k++) {
 		doc *d = &tr->d[order[k]];
 		if (ner_static(m, d->toks, d->n, w) != CHR_OK)
 			die("features failed");
+		if (stage == 2)
+			ner_aggregate(m, d->toks, d->n, w, s1[order[k]]);
 		int prev = -1, prev2 = -1;
 		for (size_t i = 0; i < d->n; i++) {
 			if (d->toks[i].sent_start)
 				prev = prev2 = -1;
 			float score[NER_MAXTAGS] = {0};
 			const uint32_t *rows = &w->rows[i * NER_NSTATIC];
-			ner_score_rows(m, rows, w->nrows[i], score);
+			ner_score_stage(m, stage, rows, w->nrows[i], score);
 			size_t nd = ner_dynamic(m, w, i, prev, prev2, dyn);
-			ner_score_rows(m, dyn, nd, score);
+			ner_score_stage(m, stage, dyn, nd, score);
 			int best = 0;
 			for (int t = 1; t < (int)nt; t++)
 				if (score[t] > score[best])
 					best = t;
 			int gold = d->gold[i];
 			if (best != gold) {
-				update(m->wf, acc, rows, w->nrows[i], nt, gold, best, *c);
-				update(m->wf, acc, dyn, nd, nt, gold, best, *c);
+				update(wv, acc, rows, w->nrows[i], nt, gold, best, *c);
+				update(wv, acc, dyn, nd, nt, gold, best, *c);
 			}
 			*c += 1;
 			ner_hist_add(m, w, i, best);
@@ -610,31 +622,44 @@ static void train_epoch(ner_model *m, corpus *tr, ner_work *w, double *acc,
 	}
 }
 
-/* Train from zero; returns the averaged weights of the epoch with the
- * best testa F1 (caller frees). */
-static float *train(ner_model *m, corpus *tr, const corpus *dev, ner_work *w,
-		    int epochs, int patience, int *best_ep, double *best_f)
+/* Train one stage from zero on the documents ids[nids] of tr (all when
+ * ids is NULL); stage 2 reads the stage-1 tags s1[doc] and needs m->wf
+ * (stage-1 weights) set for evaluation.  With dev, returns the averaged
+ * weights of the epoch with the best testa F1; without, those after
+ * `epochs` epochs (caller frees). */
+static float *train(ner_model *m, corpus *tr, const size_t *ids, size_t nids,
+		    const corpus *dev, ner_work *w, int stage,
+		    uint8_t *const *s1, int epochs, int patience, int *best_ep,
+		    double *best_f)
 {
 	size_t nw = ((size_t)1 << m->row_bits) * (m->ntags - 1);
 	float *wv = xcalloc(nw, sizeof *wv);
 	float *avg = xcalloc(nw, sizeof *avg);
 	float *best = xcalloc(nw, sizeof *best);
 	double *acc = xcalloc(nw, sizeof *acc);
-	size_t *order = xcalloc(tr->n, sizeof *order);
-	for (size_t i = 0; i < tr->n; i++)
-		order[i] = i;
+	size_t norder = ids ? nids : tr->n;
+	size_t *order = xcalloc(norder, sizeof *order);
+	for (size_t i = 0; i < norder; i++)
+		order[i] = ids ? ids[i] : i;
+	float **slot = stage == 2 ? &m->wf2 : &m->wf;
 	rng_state = 0x9E3779B97F4A7C15ull;
 	double c = 1;
 	*best_f = -1;
 	*best_ep = 0;
 	for (int ep = 1; ep <= epochs; ep++) {
-		m->wf = wv;
-		train_epoch(m, tr, w, acc, &c, order);
+		*slot = wv;
+		train_epoch(m, tr, w, acc, &c, order, norder, stage, s1);
 		for (size_t i = 0; i < nw; i++)
 			avg[i] = (float)(wv[i] - acc[i] / c);
-		m->wf = avg;
+		*slot = avg;
+		if (!dev) {
+			*best_ep = ep;
+			memcpy(best, avg, nw * sizeof *best);
+			continue;
+		}
 		double f = evaluate(m, dev, w);
-		fprintf(stderr, "train_ner: epoch %d testa F1 %.2f\n", ep, f);
+		fprintf(stderr, "train_ner: stage %d epoch %d testa F1 %.2f\n",
+			stage, ep, f);
 		if (f > *best_f) {
 			*best_f = f;
 			*best_ep = ep;
@@ -643,12 +668,44 @@ static float *train(ner_model *m, corpus *tr, const corpus *dev, ner_work *w,
 			break;
 		}
 	}
-	m->wf = NULL;
+	*slot = NULL;
 	free(wv);
 	free(avg);
 	free(acc);
 	free(order);
 	return best;
+}
+
+/* Stage-1 tags of every training document by k-fold cross-validation:
+ * each part is tagged by a model trained on the others (epochs each). */
+static uint8_t **cross_tags(ner_model *m, corpus *tr, ner_work *w, int folds,
+			    int epochs)
+{
+	uint8_t **s1 = xcalloc(tr->n, sizeof *s1);
+	size_t *ids = xcalloc(tr->n, sizeof *ids);
+	for (int f = 0; f < folds; f++) {
+		size_t nids = 0;
+		for (size_t i = 0; i < tr->n; i++)
+			if ((int)(i % (size_t)folds) != f)
+				ids[nids++] = i;
+		int ep;
+		double bf;
+		float *wf = train(m, tr, ids, nids, NULL, w, 1, NULL, epochs, 0,
+				  &ep, &bf);
+		m->wf = wf;
+		for (size_t i = (size_t)f; i < tr->n; i += (size_t)folds) {
+			doc *d = &tr->d[i];
+			s1[i] = xcalloc(d->n, 1);
+			if (ner_static(m, d->toks, d->n, w) != CHR_OK)
+				die("features failed");
+			ner_decode(m, 1, d->toks, d->n, w, s1[i]);
+		}
+		m->wf = NULL;
+		free(wf);
+		fprintf(stderr, "train_ner: fold %d/%d tagged\n", f + 1, folds);
+	}
+	free(ids);
+	return s1;
 }
 
 /* ---- names mined from unlabelled text ---- */
@@ -752,6 +809,7 @@ int main(int argc, char **argv)
 	const char *shared = "../shared", *clusters = "models/ner-clusters.txt";
 	const char *out = "models/ner.bin";
 	int epochs = 25, scheme = NER_SCHEME_BILOU, patience = 5, mine = 1;
+	int folds = 5, stages = 2;
 	uint32_t bits = 19;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--shared") && i + 1 < argc)
@@ -768,15 +826,22 @@ int main(int argc, char **argv)
 			scheme = NER_SCHEME_BIO;
 		else if (!strcmp(argv[i], "--no-mine"))
 			mine = 0;
+		else if (!strcmp(argv[i], "--folds") && i + 1 < argc)
+			folds = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--stages") && i + 1 < argc)
+			stages = atoi(argv[++i]);
 		else {
 			fprintf(stderr, "usage: train_ner [--shared DIR] "
 					"[--clusters FILE] [--out FILE] "
-					"[--epochs N] [--bits N] [--bio] [--no-mine]\n");
+					"[--epochs N] [--bits N] [--bio] [--no-mine] "
+					"[--folds K] [--stages 1|2]\n");
 			return 2;
 		}
 	}
 	if (bits < 16 || bits > 24)
 		die("--bits must be 16..24");
+	if (folds < 2 || folds > 20 || stages < 1 || stages > 2)
+		die("--folds must be 2..20, --stages 1 or 2");
 	hash_set_seed(1); /* map iteration order, hence the model bytes */
 	setenv("CHR_SHARED", shared, 0);
 	char p[4096];
@@ -805,8 +870,8 @@ int main(int argc, char **argv)
 	memset(&w, 0, sizeof w);
 	int best_ep;
 	double best_f;
-	float *best = train(&m, &tr, &dev, &w, epochs, patience, &best_ep,
-			    &best_f);
+	float *best = train(&m, &tr, NULL, 0, &dev, &w, 1, NULL, epochs,
+			    patience, &best_ep, &best_f);
 	if (mine) {
 		/* self-training: names the stage-1 model finds in unlabelled
 		 * text become gazetteer lists, then train again from zero */
@@ -814,12 +879,38 @@ int main(int argc, char **argv)
 		free((void *)m.gaz);
 		m.gaz = pack_gazetteer(&gaz, &m.gaz_bits);
 		free(best);
-		best = train(&m, &tr, &dev, &w, epochs, patience, &best_ep,
-			     &best_f);
+		best = train(&m, &tr, NULL, 0, &dev, &w, 1, NULL, epochs,
+			     patience, &best_ep, &best_f);
+	}
+	fprintf(stderr, "train_ner: stage 1 best epoch %d, testa F1 %.2f\n",
+		best_ep, best_f);
+	float *best2 = NULL;
+	if (stages == 2) {
+		uint8_t **s1 = cross_tags(&m, &tr, &w, folds, best_ep);
+		m.wf = best;
+		int ep2;
+		double f2;
+		best2 = train(&m, &tr, NULL, 0, &dev, &w, 2, s1, epochs,
+			      patience, &ep2, &f2);
+		fprintf(stderr, "train_ner: stage 2 best epoch %d, testa F1 "
+				"%.2f (stage 1 alone %.2f)\n", ep2, f2, best_f);
+		if (f2 <= best_f) {
+			fprintf(stderr, "train_ner: stage 2 does not help; "
+					"one stage\n");
+			free(best2);
+			best2 = NULL;
+		} else {
+			best_ep = ep2;
+			best_f = f2;
+		}
+		for (size_t i = 0; i < tr.n; i++)
+			free(s1[i]);
+		free(s1);
 	}
 	(void)nw;
 	m.wf = NULL;
-	if (ner_model_save(&m, out, best) != CHR_OK)
+	m.wf2 = NULL;
+	if (ner_model_save(&m, out, best, best2) != CHR_OK)
 		die("cannot write the model");
 	ner_model *lm;
 	char err[256];
@@ -833,5 +924,6 @@ int main(int argc, char **argv)
 	ner_model_free(lm);
 	ner_work_free(&w);
 	free(best);
+	free(best2);
 	return 0;
 }

@@ -13,6 +13,15 @@
  * the model file as open-addressing tables, so the model is one
  * self-contained file that is mmap'ed and used in place.  All hashes are
  * XXH3 with fixed seeds, so a model is stable across processes.
+ *
+ * Two stages (Ratinov & Roth's "prediction aggregation"): the first
+ * tagger runs over the whole document; then a second tagger, with its
+ * own weight table, re-tags it using the same static rows plus
+ * aggregation rows built from the first stage's output (its tags of the
+ * token and neighbours, and the types it gave the same word anywhere in
+ * the document, before and after).  The second stage is trained on
+ * first-stage output from k-fold cross-validation over eng.train, so it
+ * learns how far to trust realistic first-stage errors.
  * Internal prefix: ner_.
  */
 #ifndef CHR_NER_H
@@ -30,7 +39,7 @@
 #define NER_GAZ_MAXLEN 6             /* tokens in a gazetteer phrase */
 #define NER_GAZ_LISTS 18             /* gazetteer lists (bits 0..17) */
 #define NER_GAZ_PREFIX 0x800000u     /* phrase is a prefix of a longer one */
-#define NER_NSTATIC 96               /* static feature rows per token */
+#define NER_NSTATIC 112              /* static (+ stage-2) rows per token */
 #define NER_NDYN 12                  /* dynamic feature rows per token */
 
 /* Type names indexed 1..4; 0 is "O". */
@@ -61,9 +70,13 @@ typedef uint64_t ner_gazent;
 
 typedef struct ner_model {
 	uint32_t scheme, ntags, row_bits;
+	uint32_t stages;         /* 1, or 2 with the aggregation tagger */
 	float scale;             /* int16 weight * scale = weight */
 	const int16_t *w;        /* rows x (ntags - 1): tag O scores 0 */
 	float *wf;               /* training: float weights instead of w */
+	float scale2;            /* stage 2: the same, its own table */
+	const int16_t *w2;
+	float *wf2;
 	const ner_lexent *lex;   /* 2^lex_bits slots */
 	uint32_t lex_bits;
 	const ner_gazent *gaz;   /* 2^gaz_bits slots */
@@ -123,6 +136,9 @@ typedef struct ner_work {
 	uint8_t *dflag;   /* per slot: document capitalisation flags */
 	uint64_t *skey;   /* slot table keys (open addressing) */
 	uint32_t *sval;
+	uint32_t nslots;  /* distinct words in the document */
+	uint16_t (*acnt)[NER_NTYPES + 1]; /* stage 1 types per slot */
+	uint32_t *afirst; /* per slot: first token tagged as an entity */
 	size_t cap, scap;
 } ner_work;
 
@@ -134,12 +150,25 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
  * count of rows. */
 size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
 		   int prev, int prev2, uint32_t *rows);
-/* Add the weights of rows into score[ntags]. */
+/* Add the weights of rows into score[ntags] (stage 1 table). */
 void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
 		    float *score);
+/* The same for stage 1 or 2. */
+void ner_score_stage(const ner_model *m, int stage, const uint32_t *rows,
+		     size_t n, float *score);
+/* Append the stage-2 aggregation rows to w->rows (after ner_static),
+ * from the stage-1 tags s1[n] of the document. */
+void ner_aggregate(const ner_model *m, const ner_tok *toks, size_t n,
+		   ner_work *w, const uint8_t *s1);
+/* Clear the prediction history (before decoding the document again). */
+void ner_hist_reset(ner_work *w);
+/* Greedy decoding of one stage over rows already computed. */
+void ner_decode(const ner_model *m, int stage, const ner_tok *toks,
+		size_t n, ner_work *w, uint8_t *tags);
 /* Record that token i was tagged t (prediction history). */
 void ner_hist_add(const ner_model *m, ner_work *w, size_t i, int t);
-/* Tag a document; tags[n] get internal tags (scheme of m). */
+/* Tag a document (both stages when the model has two); tags[n] get
+ * internal tags (scheme of m). */
 chr_status ner_tag_doc(const ner_model *m, const ner_tok *toks, size_t n,
 		       ner_work *w, uint8_t *tags);
 /* Internal tags to IOB2 output codes: 0 O, 2k-1 B-type k, 2k I-type k. */
@@ -147,14 +176,15 @@ void ner_to_iob2(int scheme, const uint8_t *tags, size_t n, uint8_t *out);
 
 /* ---- model file ---- */
 #define NER_MAGIC "CHRNER\r\n"
-#define NER_VERSION 4
+#define NER_VERSION 5
 chr_status ner_model_load(const char *path, ner_model **out, char *err,
 			  size_t errlen);
 /* Load from memory (copied); for tests and the fuzzer. */
 chr_status ner_model_from_mem(const void *p, size_t n, ner_model **out,
 			      char *err, size_t errlen);
+/* avg: stage-1 weights; avg2: stage-2 weights or NULL (one stage). */
 chr_status ner_model_save(const ner_model *m, const char *path,
-			  const float *avg);
+			  const float *avg, const float *avg2);
 void ner_model_free(ner_model *m);
 
 /* ---- scoring (conlleval) ---- */

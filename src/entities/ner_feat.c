@@ -14,6 +14,15 @@
  * best tag allowed after the previous one.  Rows of the next token are
  * prefetched while the current one is scored; with int16 weights the sums
  * stay in integers.
+ *
+ * With a two-stage model, ner_tag_doc then calls ner_aggregate, which
+ * appends to each token's static rows the stage-2 rows built from the
+ * stage-1 tags (the token's own tag with its capitalisation class, the
+ * tag bigrams and trigram around it, the share of each type the first
+ * stage gave the same lower-case word elsewhere in the document, the
+ * majority type with the token's own tag, and the type of the word's
+ * first entity mention), clears the prediction history and decodes again
+ * with the stage-2 table.  The static rows are hashed once for both.
  */
 #include "entities/ner.h"
 
@@ -35,7 +44,9 @@ enum {
 	T_TOPIC_CL3, T_KIND_GAZ,
 	/* dynamic */
 	T_PREV = 64, T_PREV2, T_PREV_LOW, T_PREV_SHAPE, T_HIST, T_HIST_CLS,
-	T_PREV_CLS
+	T_PREV_CLS,
+	/* stage 2: aggregation of stage-1 tags */
+	T_A_SELF = 90, T_A_M1, T_A_P1, T_A_TRI, T_A_DOC, T_A_DOCMAJ, T_A_FIRST
 };
 
 enum { DF_CAP_MID = 1, DF_LOWER = 2, DF_CAP_ANY = 4 };
@@ -86,6 +97,8 @@ void ner_work_free(ner_work *w)
 	free(w->dflag);
 	free(w->skey);
 	free(w->sval);
+	free(w->acnt);
+	free(w->afirst);
 	memset(w, 0, sizeof *w);
 }
 
@@ -115,6 +128,8 @@ static chr_status work_reserve(ner_work *w, size_t n)
 		GROW(w->gazlen, c * NER_GAZ_LISTS);
 		GROW(w->hcnt, c);
 		GROW(w->dflag, c);
+		GROW(w->acnt, c);
+		GROW(w->afirst, c);
 		w->cap = c;
 	}
 	size_t sc = 16;
@@ -251,6 +266,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 			memset(w->hcnt[s], 0, sizeof w->hcnt[s]);
 		}
 	}
+	w->nslots = nslots;
 	/* document capitalisation flags; sentence all-caps flags */
 	uint32_t caps_sent = 0;
 	uint8_t *caps = malloc(n ? n : 1);
@@ -423,6 +439,74 @@ size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
 	return k;
 }
 
+void ner_aggregate(const ner_model *m, const ner_tok *toks, size_t n,
+		   ner_work *w, const uint8_t *s1)
+{
+	uint32_t bits = m->row_bits;
+	int scheme = (int)m->scheme;
+	for (uint32_t s = 0; s < w->nslots; s++) {
+		memset(w->acnt[s], 0, sizeof w->acnt[s]);
+		w->afirst[s] = UINT32_MAX;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t s = w->slot[i];
+		int ty = ner_tag_type(scheme, s1[i]);
+		if (w->acnt[s][ty] < 60000)
+			w->acnt[s][ty]++;
+		if (ty && w->afirst[s] == UINT32_MAX)
+			w->afirst[s] = (uint32_t)i;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t *r = &w->rows[i * NER_NSTATIC + w->nrows[i]];
+		size_t k = 0;
+		int start = i == 0 || toks[i].sent_start;
+		int end = i + 1 == n || toks[i + 1].sent_start;
+		uint64_t c = w->cls[i];
+		uint64_t t0 = (uint64_t)s1[i] + 1;
+		uint64_t tm = start ? 0 : (uint64_t)s1[i - 1] + 1;
+		uint64_t tp = end ? 0 : (uint64_t)s1[i + 1] + 1;
+		r[k++] = ner_row(bits, T_A_SELF, t0 * 8 + c);
+		r[k++] = ner_row(bits, T_A_M1, tm * 32 + t0);
+		r[k++] = ner_row(bits, T_A_P1, t0 * 32 + tp);
+		r[k++] = ner_row(bits, T_A_TRI, (tm * 32 + t0) * 32 + tp);
+		if (c != CLS_LOWER && c != CLS_PUNCT) {
+			/* the other occurrences of this word in the document */
+			uint32_t o[NER_NTYPES + 1], tot = 0, best = 0;
+			int own = ner_tag_type(scheme, s1[i]);
+			for (int t = 0; t <= NER_NTYPES; t++) {
+				o[t] = w->acnt[w->slot[i]][t] - (t == own);
+				tot += o[t];
+				if (o[t] > o[best])
+					best = (uint32_t)t;
+			}
+			if (tot) {
+				for (int t = 0; t <= NER_NTYPES; t++) {
+					if (!o[t])
+						continue;
+					uint32_t q = (4 * o[t] + tot - 1) / tot;
+					r[k++] = ner_row(bits, T_A_DOC,
+							 (uint64_t)t * 8 + q);
+				}
+				r[k++] = ner_row(bits, T_A_DOCMAJ,
+						 (uint64_t)best * 32 + t0);
+			} else {
+				r[k++] = ner_row(bits, T_A_DOCMAJ, 999);
+			}
+			uint32_t f = w->afirst[w->slot[i]];
+			if (f != UINT32_MAX && f != i)
+				r[k++] = ner_row(bits, T_A_FIRST,
+						 (uint64_t)ner_tag_type(scheme, s1[f]) * 4 +
+							 (f < i) * 2 + (own != 0));
+		}
+		w->nrows[i] = (uint8_t)(w->nrows[i] + k);
+	}
+}
+
+void ner_hist_reset(ner_work *w)
+{
+	memset(w->hcnt, 0, w->nslots * sizeof w->hcnt[0]);
+}
+
 void ner_hist_add(const ner_model *m, ner_work *w, size_t i, int t)
 {
 	uint16_t *h = w->hcnt[w->slot[i]];
@@ -433,13 +517,13 @@ void ner_hist_add(const ner_model *m, ner_work *w, size_t i, int t)
 
 /* Rows hold the weights of tags 1..ntags-1; O scores 0 by construction,
  * so a BILOU row is 16 int16 = 32 bytes, half a cache line. */
-void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
-		    float *score)
+static void score_table(const int16_t *wt, const float *wf, float scale,
+			uint32_t st, const uint32_t *rows, size_t n,
+			float *score)
 {
-	uint32_t st = m->ntags - 1;
-	if (m->wf) {
+	if (wf) {
 		for (size_t f = 0; f < n; f++) {
-			const float *r = m->wf + (size_t)rows[f] * st;
+			const float *r = wf + (size_t)rows[f] * st;
 			for (uint32_t t = 0; t < st; t++)
 				score[t + 1] += r[t];
 		}
@@ -448,27 +532,47 @@ void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
 	int32_t acc[NER_MAXTAGS] = {0};
 	if (st == 16) {
 		for (size_t f = 0; f < n; f++) {
-			const int16_t *r = m->w + (size_t)rows[f] * 16;
+			const int16_t *r = wt + (size_t)rows[f] * 16;
 			for (uint32_t t = 0; t < 16; t++)
 				acc[t] += r[t];
 		}
 	} else {
 		for (size_t f = 0; f < n; f++) {
-			const int16_t *r = m->w + (size_t)rows[f] * st;
+			const int16_t *r = wt + (size_t)rows[f] * st;
 			for (uint32_t t = 0; t < st; t++)
 				acc[t] += r[t];
 		}
 	}
 	for (uint32_t t = 0; t < st; t++)
-		score[t + 1] += (float)acc[t] * m->scale;
+		score[t + 1] += (float)acc[t] * scale;
 }
 
-static void prefetch_token(const ner_model *m, const ner_work *w, size_t i)
+void ner_score_stage(const ner_model *m, int stage, const uint32_t *rows,
+		     size_t n, float *score)
+{
+	if (stage == 2)
+		score_table(m->w2, m->wf2, m->scale2, m->ntags - 1, rows, n,
+			    score);
+	else
+		score_table(m->w, m->wf, m->scale, m->ntags - 1, rows, n,
+			    score);
+}
+
+void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
+		    float *score)
+{
+	ner_score_stage(m, 1, rows, n, score);
+}
+
+static void prefetch_token(const ner_model *m, int stage, const ner_work *w,
+			   size_t i)
 {
 	const uint32_t *r = &w->rows[i * NER_NSTATIC];
+	const float *wf = stage == 2 ? m->wf2 : m->wf;
+	const int16_t *wt = stage == 2 ? m->w2 : m->w;
 	size_t rowbytes = (m->ntags - 1) *
-			  (m->wf ? sizeof(float) : sizeof(int16_t));
-	const char *base = m->wf ? (const char *)m->wf : (const char *)m->w;
+			  (wf ? sizeof(float) : sizeof(int16_t));
+	const char *base = wf ? (const char *)wf : (const char *)wt;
 	for (size_t f = 0; f < w->nrows[i]; f++)
 		__builtin_prefetch(base + (size_t)r[f] * rowbytes);
 }
@@ -479,20 +583,33 @@ chr_status ner_tag_doc(const ner_model *m, const ner_tok *toks, size_t n,
 	chr_status st = ner_static(m, toks, n, w);
 	if (st)
 		return st;
+	ner_decode(m, 1, toks, n, w, tags);
+	if (m->w2 || m->wf2) {
+		ner_aggregate(m, toks, n, w, tags);
+		ner_hist_reset(w);
+		ner_decode(m, 2, toks, n, w, tags);
+	}
+	return CHR_OK;
+}
+
+void ner_decode(const ner_model *m, int stage, const ner_tok *toks,
+		size_t n, ner_work *w, uint8_t *tags)
+{
 	int scheme = (int)m->scheme;
 	int prev = -1, prev2 = -1;
 	uint32_t dyn[NER_NDYN];
 	for (size_t i = 0; i < 2 && i < n; i++)
-		prefetch_token(m, w, i);
+		prefetch_token(m, stage, w, i);
 	for (size_t i = 0; i < n; i++) {
 		if (i + 2 < n)
-			prefetch_token(m, w, i + 2);
+			prefetch_token(m, stage, w, i + 2);
 		if (toks[i].sent_start)
 			prev = prev2 = -1;
 		float score[NER_MAXTAGS] = {0};
-		ner_score_rows(m, &w->rows[i * NER_NSTATIC], w->nrows[i], score);
+		ner_score_stage(m, stage, &w->rows[i * NER_NSTATIC], w->nrows[i],
+				score);
 		size_t nd = ner_dynamic(m, w, i, prev, prev2, dyn);
-		ner_score_rows(m, dyn, nd, score);
+		ner_score_stage(m, stage, dyn, nd, score);
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int best = -1;
 		for (int t = 0; t < (int)m->ntags; t++) {
@@ -510,5 +627,4 @@ chr_status ner_tag_doc(const ner_model *m, const ner_tok *toks, size_t n,
 		prev2 = prev;
 		prev = best;
 	}
-	return CHR_OK;
 }

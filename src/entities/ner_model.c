@@ -4,21 +4,24 @@
  * Design note: one little-endian file, used in place after mmap:
  *
  *   0  magic "CHRNER\r\n" (the CR LF catches text-mode mangling)
- *   8  u32 version          12 u32 header size (64)
+ *   8  u32 version          12 u32 header size (72)
  *  16  u32 scheme           20 u32 ntags
  *  24  u32 row_bits         28 u32 lex_bits (0 = no lexicon)
  *  32  u32 gaz_bits (0 = no gazetteer)    36 f32 weight scale
- *  40  u64 file size        48 u64 XXH3 checksum of bytes 64..end
- *  56  u32 byte-order mark 0x01020304     60 u32 reserved
- *  64  int16 weights [2^row_bits][ntags - 1] (tag O scores 0), padded
+ *  40  u64 file size        48 u64 XXH3 checksum of bytes 72..end
+ *  56  u32 byte-order mark 0x01020304     60 u32 stages (1 or 2)
+ *  64  f32 stage-2 weight scale (0 with one stage)   68 u32 reserved (0)
+ *  72  int16 weights [2^row_bits][ntags - 1] (tag O scores 0), padded
  *      to 8 bytes
+ *      stage 2 only: its int16 weights, the same shape
  *      lexicon  [2^lex_bits] x 16 bytes (ner_lexent)
  *      gazetteer[2^gaz_bits] x 8 bytes (ner_gazent)
  *
  * The file is read once into memory (see ner_model_load).  Every field
  * is checked before use and the size must match exactly, so a
  * truncated, padded or bit-flipped file is refused with CHR_EMODEL and a
- * message that says which check failed.
+ * message that says which check failed.  Version 5 added the second
+ * stage (and grew the header from 64 to 72 bytes).
  */
 #include "entities/ner.h"
 
@@ -34,7 +37,7 @@
 #include <unistd.h>
 #include "core/hash.h"
 
-#define HDR 64
+#define HDR 72
 #define BOM 0x01020304u
 #define CK_SEED 0x63686b6e65723031ull
 
@@ -106,7 +109,17 @@ static chr_status parse(ner_model *m, const unsigned char *p, size_t len,
 		return fail(err, errlen, "bad table sizes");
 	if (!isfinite(scale) || !(scale > 0))
 		return fail(err, errlen, "bad weight scale");
-	size_t want = HDR + weights_bytes(row_bits, ntags) +
+	uint32_t stages = rd32(p + 60);
+	float scale2;
+	memcpy(&scale2, p + 64, 4);
+	if (stages != 1 && stages != 2)
+		return fail(err, errlen, "bad stage count (%u)", stages);
+	if (stages == 2 ? !isfinite(scale2) || !(scale2 > 0)
+			: scale2 != 0)
+		return fail(err, errlen, "bad stage-2 weight scale");
+	if (rd32(p + 68) != 0)
+		return fail(err, errlen, "bad reserved field");
+	size_t want = HDR + stages * weights_bytes(row_bits, ntags) +
 		      table_bytes(lex_bits, 16) + table_bytes(gaz_bits, 8);
 	if (rd64(p + 40) != want)
 		return fail(err, errlen, "bad size field");
@@ -123,6 +136,11 @@ static chr_status parse(ner_model *m, const unsigned char *p, size_t len,
 	const unsigned char *q = p + HDR;
 	m->w = (const int16_t *)(const void *)q;
 	q += weights_bytes(row_bits, ntags);
+	m->stages = stages;
+	m->scale2 = stages == 2 ? scale2 : 0;
+	m->w2 = stages == 2 ? (const int16_t *)(const void *)q : NULL;
+	if (stages == 2)
+		q += weights_bytes(row_bits, ntags);
 	m->lex_bits = lex_bits;
 	m->lex = lex_bits ? (const ner_lexent *)(const void *)q : NULL;
 	q += table_bytes(lex_bits, 16);
@@ -237,6 +255,7 @@ void ner_model_free(ner_model *m)
 	for (int i = 0; i < 3; i++)
 		free(m->owned[i]);
 	free(m->wf);
+	free(m->wf2);
 	free(m);
 }
 
@@ -250,25 +269,36 @@ static void wr64(unsigned char *p, uint64_t v)
 	memcpy(p, &v, 8);
 }
 
-chr_status ner_model_save(const ner_model *m, const char *path,
-			  const float *avg)
+/* Quantise nw float weights to int16 at out; the scale. */
+static float quantise(const float *avg, size_t nw, int16_t *out)
 {
-	size_t rows = (size_t)1 << m->row_bits, nw = rows * (m->ntags - 1);
-	size_t wb = weights_bytes(m->row_bits, m->ntags);
-	size_t len = HDR + wb + table_bytes(m->lex_bits, 16) +
-		     table_bytes(m->gaz_bits, 8);
-	unsigned char *img = calloc(1, len);
-	if (!img)
-		return CHR_ENOMEM;
 	float maxabs = 0;
 	for (size_t i = 0; i < nw; i++)
 		if (fabsf(avg[i]) > maxabs)
 			maxabs = fabsf(avg[i]);
 	float scale = maxabs > 0 ? maxabs / 32767.0f : 1.0f;
-	int16_t *w = (int16_t *)(void *)(img + HDR);
 	for (size_t i = 0; i < nw; i++)
-		w[i] = (int16_t)lrintf(avg[i] / scale);
-	unsigned char *q = img + HDR + wb;
+		out[i] = (int16_t)lrintf(avg[i] / scale);
+	return scale;
+}
+
+chr_status ner_model_save(const ner_model *m, const char *path,
+			  const float *avg, const float *avg2)
+{
+	size_t rows = (size_t)1 << m->row_bits, nw = rows * (m->ntags - 1);
+	size_t wb = weights_bytes(m->row_bits, m->ntags);
+	uint32_t stages = avg2 ? 2 : 1;
+	size_t len = HDR + stages * wb + table_bytes(m->lex_bits, 16) +
+		     table_bytes(m->gaz_bits, 8);
+	unsigned char *img = calloc(1, len);
+	if (!img)
+		return CHR_ENOMEM;
+	float scale = quantise(avg, nw, (int16_t *)(void *)(img + HDR));
+	float scale2 = 0;
+	if (avg2)
+		scale2 = quantise(avg2, nw,
+				  (int16_t *)(void *)(img + HDR + wb));
+	unsigned char *q = img + HDR + stages * wb;
 	if (m->lex_bits) {
 		memcpy(q, m->lex, table_bytes(m->lex_bits, 16));
 		q += table_bytes(m->lex_bits, 16);
@@ -287,6 +317,8 @@ chr_status ner_model_save(const ner_model *m, const char *path,
 	wr64(img + 40, len);
 	wr64(img + 48, hash_stable(img + HDR, len - HDR, CK_SEED));
 	wr32(img + 56, BOM);
+	wr32(img + 60, stages);
+	memcpy(img + 64, &scale2, 4);
 	chr_status st = CHR_OK;
 	FILE *f = fopen(path, "wb");
 	if (!f || fwrite(img, 1, len, f) != len)

@@ -255,7 +255,7 @@ static void test_model_roundtrip(void)
 {
 	ner_model *m = tiny_model(10);
 	const char *path = tmp_path("rt.bin");
-	CHECK(ner_model_save(m, path, m->wf) == CHR_OK);
+	CHECK(ner_model_save(m, path, m->wf, NULL) == CHR_OK);
 	ner_model *l = NULL;
 	char err[256] = "";
 	CHECK(ner_model_load(path, &l, err, sizeof err) == CHR_OK);
@@ -290,6 +290,56 @@ static void test_model_roundtrip(void)
 	ner_model_free(m);
 }
 
+/* Two stages: the second table is saved, reloaded, and changes tags. */
+static void test_model_two_stage(void)
+{
+	ner_model *m = tiny_model(10);
+	size_t nw = ((size_t)1 << 10) * 16;
+	m->wf2 = calloc(nw, sizeof *m->wf2);
+	for (size_t i = 0; i < nw; i++)
+		m->wf2[i] = m->wf[(i * 7919) % nw] * 0.5f + 0.25f;
+	const char *path = tmp_path("two.bin");
+	CHECK(ner_model_save(m, path, m->wf, m->wf2) == CHR_OK);
+	const char *s[] = {"Angela", "Merkel", "visited", "Paris", ".",
+			   "Merkel", "left", "Paris", "."};
+	ner_tok t[9];
+	toks_of(s, 9, t);
+	t[5].sent_start = 1;
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	/* the aggregation rows are appended after the static ones */
+	CHECK(ner_static(m, t, 9, &w) == CHR_OK);
+	uint8_t n0 = w.nrows[5], s1[9] = {4, 12, 0, 16, 0, 16, 0, 8, 0};
+	ner_aggregate(m, t, 9, &w, s1);
+	CHECK(w.nrows[5] > n0 && w.nrows[5] <= NER_NSTATIC);
+	uint8_t a[9], b[9], one[9];
+	CHECK(ner_tag_doc(m, t, 9, &w, a) == CHR_OK);
+	ner_model *l = NULL;
+	char err[256] = "";
+	CHECK(ner_model_load(path, &l, err, sizeof err) == CHR_OK);
+	if (l) {
+		CHECK_INT(l->stages, 2);
+		CHECK(l->w2 != NULL && l->scale2 > 0);
+		CHECK(ner_tag_doc(l, t, 9, &w, b) == CHR_OK);
+		CHECK(memcmp(a, b, 9) == 0);
+		for (int i = 0; i < 9; i++)
+			CHECK(b[i] < 17);
+		ner_model_free(l);
+	}
+	/* one stage only when no second table is given */
+	CHECK(ner_model_save(m, path, m->wf, NULL) == CHR_OK);
+	CHECK(ner_model_load(path, &l, err, sizeof err) == CHR_OK);
+	if (l) {
+		CHECK_INT(l->stages, 1);
+		CHECK(l->w2 == NULL);
+		CHECK(ner_tag_doc(l, t, 9, &w, one) == CHR_OK);
+		ner_model_free(l);
+	}
+	ner_work_free(&w);
+	unlink(path);
+	ner_model_free(m);
+}
+
 static void expect_refused(const char *path, const char *why)
 {
 	ner_model *l = NULL;
@@ -310,7 +360,7 @@ static void test_model_corrupt(void)
 {
 	ner_model *m = tiny_model(10);
 	const char *good = tmp_path("good.bin"), *bad = tmp_path("bad.bin");
-	CHECK(ner_model_save(m, good, m->wf) == CHR_OK);
+	CHECK(ner_model_save(m, good, m->wf, NULL) == CHR_OK);
 	ner_model_free(m);
 	size_t n;
 	unsigned char *img = read_all(good, &n);
@@ -331,9 +381,19 @@ static void test_model_corrupt(void)
 	write_all(bad, img, n);
 	expect_refused(bad, "magic");
 	img[0] = 'C';
-	img[8] = 99; /* version */
+	img[8] = 4; /* the previous format */
 	write_all(bad, img, n);
 	expect_refused(bad, "version");
+	img[8] = 99;
+	write_all(bad, img, n);
+	expect_refused(bad, "version");
+	img[8] = NER_VERSION;
+	img[60] = 3; /* stage count */
+	write_all(bad, img, n);
+	expect_refused(bad, "stage count");
+	img[60] = 2; /* two stages claimed, one table and no scale */
+	write_all(bad, img, n);
+	expect_refused(bad, "stage-2");
 	expect_refused(tmp_path("missing.bin"), "no such model file");
 	/* from memory too (what the fuzzer feeds) */
 	ner_model *l = NULL;
@@ -385,7 +445,8 @@ static const th_test tests[] = {
 	TEST(test_scorer_edges),    TEST(test_tags),
 	TEST(test_shape_lower),     TEST(test_tokenizer),
 	TEST(test_features),        TEST(test_model_roundtrip),
-	TEST(test_model_corrupt),   TEST(test_trained_model),
+	TEST(test_model_two_stage), TEST(test_model_corrupt),
+	TEST(test_trained_model),
 };
 
 TH_MAIN("test_ner", tests)
