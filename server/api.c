@@ -6,12 +6,11 @@
  * names a path (with has_id, the prefix of "/{id}"), a GET handler and a
  * POST handler; server.c derives 405 and the Allow header from the row,
  * and /api lists the rows.  A handler writes one JSON object into r->out
- * and sets r->status; it never touches HTTP.  Endpoints whose data comes
- * with a later issue (events, storylines, facts, timeline) are stubs that answer
- * an empty list with "available": false, so the web page can say "no
- * events yet" today and needs no change when a real handler replaces the
- * stub.  Article objects come from chr_article_json, so the server and
- * `chronicle article --json` can never disagree.
+ * and sets r->status; it never touches HTTP.  Objects that the library
+ * already writes as JSON (articles, entities, events, facts, conflicts,
+ * timeline entries, digests) are copied as they are, so the server and
+ * the CLI's --json output can never disagree; the server adds only the
+ * envelope (filters, paging, totals).
  */
 #include "server.h"
 
@@ -393,26 +392,6 @@ static void h_status(srv_req *r, const char *id)
 		  r->cfg->token ? "true" : "false");
 }
 
-/* ---- stubs for data that later issues compute ---- */
-
-/* An empty list, marked as not available yet, under key; what names the
- * data in the note. */
-static void stub_list(srv_req *r, const char *key, const char *what,
-		      const char *issue)
-{
-	srv_buf *b = &r->out;
-	sb_puts(b, "{");
-	sb_key(b, key);
-	sb_puts(b, "[]");
-	sb_key(b, "total");
-	sb_puts(b, "0");
-	sb_key(b, "available");
-	sb_puts(b, "false");
-	sb_key(b, "note");
-	sb_printf(b, "\"%s not computed yet (coming with issue %s)\"", what, issue);
-	sb_puts(b, "}");
-}
-
 /* ---- events and storylines (issue 6) ---- */
 
 typedef struct evl_ctx {
@@ -614,22 +593,294 @@ static void h_dups(srv_req *r, const char *id)
 	sb_puts(b, "]}");
 }
 
+/* ---- facts, conflicts, timeline and digests (issue 7) ----
+ *
+ * Design note: the facts stage hands each item over as one finished JSON
+ * object (chr_json_fn), so these handlers copy the objects as they are and
+ * add only the envelope: filters the stage does not take (event,
+ * storyline) and paging.  Filtering by event reads the object's top-level
+ * "event" member with a small scanner (json_top_int) instead of a parser:
+ * the objects are our own, well formed, and nested members (a sentence's
+ * "article") must not match.  The total counts every item that passes
+ * the filters, so a page can say "1–50 of 212". */
+
+#define FACTS_LIMIT 100
+#define FACTS_MAX_LIMIT 1000
+#define MAX_STORY_EVENTS 4096
+
+/* The integer value of the top-level member key of the JSON object
+ * js[0, len); 0 when it is absent or not an integer. */
+static int json_top_int(const char *js, size_t len, const char *key,
+			int64_t *out)
+{
+	size_t klen = strlen(key);
+	int depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		char ch = js[i];
+		if (ch == '"') {
+			size_t s0 = ++i;
+			while (i < len && js[i] != '"')
+				i += js[i] == '\\' ? 2 : 1;
+			if (depth != 1 || i - s0 != klen || memcmp(js + s0, key, klen))
+				continue;
+			size_t k = i + 1;
+			while (k < len && js[k] == ' ')
+				k++;
+			if (k >= len || js[k] != ':')
+				continue; /* a value that happens to equal key */
+			k++;
+			while (k < len && js[k] == ' ')
+				k++;
+			char *end;
+			long long v = strtoll(js + k, &end, 10);
+			if (end == js + k)
+				return 0;
+			*out = v;
+			return 1;
+		}
+		if (ch == '{' || ch == '[')
+			depth++;
+		else if (ch == '}' || ch == ']')
+			depth--;
+	}
+	return 0;
+}
+
+typedef struct item_ctx {
+	srv_buf *b;
+	size_t n;        /* items written */
+	size_t total;    /* items that pass the filters */
+	size_t limit, offset;
+	int64_t event;   /* only this event's items; 0 for all */
+	const int64_t *events; /* or only these events (a storyline) */
+	size_t nevents;
+} item_ctx;
+
+static int on_item(void *ctx, const char *js, size_t len)
+{
+	item_ctx *c = ctx;
+	if (c->event || c->events) {
+		int64_t ev = 0;
+		if (!json_top_int(js, len, "event", &ev))
+			return 0;
+		if (c->event && ev != c->event)
+			return 0;
+		if (c->events) {
+			size_t i = 0;
+			while (i < c->nevents && c->events[i] != ev)
+				i++;
+			if (i == c->nevents)
+				return 0;
+		}
+	}
+	size_t k = c->total++;
+	if (k < c->offset || k - c->offset >= c->limit)
+		return 0;
+	if (c->n++)
+		sb_puts(c->b, ",");
+	sb_put(c->b, js, len);
+	return c->b->oom;
+}
+
+/* Reads ?limit=, ?offset= and ?event= into c (a 400 written on -1). */
+static int item_args(srv_req *r, item_ctx *c, size_t def)
+{
+	size_t ev;
+	memset(c, 0, sizeof *c);
+	c->b = &r->out;
+	if (page_args(r, def, FACTS_MAX_LIMIT, &c->limit, &c->offset) ||
+	    srv_arg_count(r, "event", 0, 0, (size_t)INT64_MAX, &ev))
+		return -1;
+	c->event = (int64_t)ev;
+	return 0;
+}
+
+/* An optional text argument: NULL when absent or empty. */
+static const char *text_arg(srv_req *r, const char *name)
+{
+	const char *v = srv_arg(r, name);
+	return v && *v ? v : NULL;
+}
+
+/* {"entity", "event" (the filters every list echoes); the caller adds
+ * its own, then page_open. */
+static void items_open(srv_buf *b, const char *entity, int64_t event)
+{
+	sb_puts(b, "{");
+	sb_key(b, "entity");
+	sb_jstr(b, entity);
+	sb_key(b, "event");
+	if (event)
+		sb_printf(b, "%lld", (long long)event);
+	else
+		sb_puts(b, "null");
+}
+
+/* ], "total", "has_more", "available" } or the error for st. */
+static void items_close(srv_req *r, const item_ctx *c, chr_status st,
+			const char *what, const char *entity)
+{
+	if (st == CHR_ENOTFOUND && entity) {
+		srv_error(r, 404, "no entity with name or alias '%.200s'", entity);
+		return;
+	}
+	if (st == CHR_ENOTFOUND) {
+		srv_error(r, 404, "no event %lld", (long long)c->event);
+		return;
+	}
+	if (st && st != CHR_EINTERRUPTED) {
+		srv_error(r, 503, "cannot read the %s: %s", what, chr_strerror(st));
+		return;
+	}
+	srv_buf *b = &r->out;
+	sb_puts(b, "]");
+	sb_key(b, "total");
+	sb_printf(b, "%zu", c->total);
+	sb_key(b, "has_more");
+	sb_puts(b, c->offset + c->n < c->total ? "true" : "false");
+	sb_key(b, "available");
+	sb_puts(b, "true}");
+}
+
 static void h_facts(srv_req *r, const char *id)
 {
 	(void)id;
-	stub_list(r, "facts", "Facts are", "7");
+	item_ctx c;
+	if (item_args(r, &c, FACTS_LIMIT))
+		return;
+	const char *entity = text_arg(r, "entity");
+	items_open(&r->out, entity, c.event);
+	page_open(&r->out, c.limit, c.offset, "facts");
+	chr_status st = chr_db_facts(r->db, entity, on_item, &c);
+	items_close(r, &c, st, "facts", entity);
 }
 
 static void h_conflicts(srv_req *r, const char *id)
 {
 	(void)id;
-	stub_list(r, "conflicts", "Conflicts are", "7");
+	item_ctx c;
+	if (item_args(r, &c, FACTS_LIMIT))
+		return;
+	items_open(&r->out, NULL, c.event);
+	page_open(&r->out, c.limit, c.offset, "conflicts");
+	chr_status st = chr_db_conflicts(r->db, on_item, &c);
+	items_close(r, &c, st, "conflicts", NULL);
+}
+
+/* The events of storyline story into ev[0, *n), from chr_db_storylines
+ * ({id, title, events:[ids]}).  The raw text "events":[ cannot occur
+ * inside a JSON string (its quotes would be escaped), so finding it is
+ * finding the member. */
+typedef struct story_ctx {
+	int64_t story;
+	int64_t *ev;
+	size_t max, n;
+	int found;
+} story_ctx;
+
+static int on_storyline(void *ctx, const char *js, size_t len)
+{
+	story_ctx *c = ctx;
+	int64_t id = 0;
+	if (!json_top_int(js, len, "id", &id) || id != c->story)
+		return 0;
+	c->found = 1;
+	const char *key = "\"events\":[";
+	size_t kl = strlen(key);
+	for (size_t i = 0; i + kl <= len; i++) {
+		if (memcmp(js + i, key, kl))
+			continue;
+		const char *p = js + i + kl, *end = js + len;
+		while (p < end && *p != ']' && c->n < c->max) {
+			char *q;
+			long long v = strtoll(p, &q, 10);
+			if (q == p)
+				break;
+			c->ev[c->n++] = v;
+			p = q;
+			while (p < end && (*p == ',' || *p == ' '))
+				p++;
+		}
+		break;
+	}
+	return 1; /* found: stop */
+}
+
+static chr_status storyline_events(srv_req *r, int64_t story, int64_t *ev,
+				   size_t max, size_t *n)
+{
+	story_ctx c = { story, ev, max, 0, 0 };
+	chr_status st = chr_db_storylines(r->db, on_storyline, &c);
+	*n = c.n;
+	if (st == CHR_EINTERRUPTED)
+		st = CHR_OK;
+	if (!st && !c.found)
+		st = CHR_ENOTFOUND;
+	return st;
 }
 
 static void h_timeline(srv_req *r, const char *id)
 {
 	(void)id;
-	stub_list(r, "entries", "The timeline is", "7");
+	item_ctx c;
+	size_t story;
+	if (item_args(r, &c, SRV_MAX_LIMIT) ||
+	    srv_arg_count(r, "storyline", 0, 0, (size_t)INT64_MAX, &story))
+		return;
+	const char *entity = text_arg(r, "entity");
+	const char *query = text_arg(r, "query");
+	int64_t *evs = NULL;
+	if (story) {
+		evs = malloc(MAX_STORY_EVENTS * sizeof *evs);
+		if (!evs) {
+			srv_error(r, 503, "out of memory");
+			return;
+		}
+		chr_status sst = storyline_events(r, (int64_t)story, evs,
+						  MAX_STORY_EVENTS, &c.nevents);
+		if (sst) {
+			free(evs);
+			if (sst == CHR_ENOTFOUND)
+				srv_error(r, 404, "no storyline %zu", story);
+			else
+				srv_error(r, 503, "cannot read the storyline: %s",
+					  chr_strerror(sst));
+			return;
+		}
+		c.events = evs;
+	}
+	srv_buf *b = &r->out;
+	items_open(b, entity, c.event);
+	sb_key(b, "query");
+	sb_jstr(b, query);
+	sb_key(b, "storyline");
+	if (story)
+		sb_printf(b, "%zu", story);
+	else
+		sb_puts(b, "null");
+	page_open(b, c.limit, c.offset, "entries");
+	chr_status st = chr_db_timeline(r->db, entity, query, on_item, &c);
+	free(evs);
+	items_close(r, &c, st, "timeline", entity);
+}
+
+/* /api/digests?event=N: per-event summaries (chr_db_digests), the
+ * event page's summary while /api/events/{id} has none; no event gives
+ * every event, which also names the events before the events issue
+ * stores them (one per syndication group). */
+static void h_digests(srv_req *r, const char *id)
+{
+	(void)id;
+	item_ctx c;
+	if (item_args(r, &c, FACTS_LIMIT))
+		return;
+	int64_t ev = c.event;
+	c.event = 0; /* chr_db_digests filters itself */
+	items_open(&r->out, NULL, ev);
+	page_open(&r->out, c.limit, c.offset, "digests");
+	chr_status st = chr_db_digests(r->db, ev, on_item, &c);
+	c.event = ev;
+	items_close(r, &c, st, "digests", NULL);
 }
 
 /* ---- the route table ---- */
@@ -648,13 +899,14 @@ static const srv_route routes[] = {
 	{ "/api/entities", 0, h_entities, NULL, GET_ONLY },
 	{ "/api/entities", 1, h_entity, NULL, GET_ONLY },
 	{ "/api/dups", 0, h_dups, NULL, GET_ONLY },
+	{ "/api/facts", 0, h_facts, NULL, GET_ONLY },
+	{ "/api/conflicts", 0, h_conflicts, NULL, GET_ONLY },
+	{ "/api/timeline", 0, h_timeline, NULL, GET_ONLY },
+	{ "/api/digests", 0, h_digests, NULL, GET_ONLY },
 	/* stubs until their issues land */
 	{ "/api/events", 0, h_events, NULL, GET_ONLY },
 	{ "/api/events", 1, h_event, NULL, GET_ONLY },
 	{ "/api/storylines", 0, h_storylines, NULL, GET_ONLY },
-	{ "/api/facts", 0, h_facts, NULL, GET_ONLY },
-	{ "/api/conflicts", 0, h_conflicts, NULL, GET_ONLY },
-	{ "/api/timeline", 0, h_timeline, NULL, GET_ONLY },
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 

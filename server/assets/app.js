@@ -8,9 +8,12 @@
  * goes through innerHTML, so headlines, snippets and removed text cannot
  * inject markup.  Search snippets carry \u0002...\u0003 around matches;
  * they become <mark> elements, everything else stays text.  Each view
- * is one function; views whose data comes with later issues (events,
- * entities, timeline) show what the API says is missing and will render
- * lists as soon as their endpoints return items.
+ * is one function.  Events come from /api/events once the events
+ * engine fills it; while it is a stub (an empty list with
+ * "available": false) the per-event digests stand in for it, so the
+ * timeline, event and fact views work either way.  An event page puts
+ * together the event (or its digest), its facts, its conflicts and the
+ * syndication groups of its sources, each from its own endpoint.
  */
 'use strict';
 
@@ -246,7 +249,7 @@
         list,
         pager('#/articles', offset, d.limit, offset + d.articles.length < d.total, d.total)),
       h('aside', { class: 'col-side' },
-        pendingPanel('Timeline', '/api/events', 'events', '#/timeline', 'No events yet.'),
+        eventsPanel(),
         pendingPanel('Entities', '/api/entities', 'entities', '#/entities', 'No entities yet.'))));
   }
 
@@ -394,12 +397,10 @@
     pager(`#/search?q=${encodeURIComponent(query)}`, offset, 20, d.has_more));
   }
 
-  /* Events, storylines, entities, timeline: filled by later issues. */
+  /* Lists whose endpoint may still be a stub: the empty state says what
+   * the API says is missing.  Timeline, events and facts have views of
+   * their own (below). */
   const PENDING = {
-    timeline: { title: 'Timeline', path: '/api/timeline', key: 'entries', empty: 'No events yet',
-      about: 'The timeline lists what happened, event by event, each dated and linked to its sources.' },
-    events: { title: 'Events', path: '/api/events', key: 'events', empty: 'No events yet',
-      about: 'Articles about the same real-world event are grouped into one event, with all of its sources.' },
     entities: { title: 'Entities', path: '/api/entities?limit=200', key: 'entities', empty: 'No entities yet',
       about: 'People, organisations and places, with their name variants and roles over time.',
       none: 'Entities are found when articles are ingested with the entity model (models/ner.bin).' }
@@ -446,67 +447,403 @@
     }
   }
 
-  /* ---- event and entity pages (data from issues 4, 6 and 7) ----
-   * Drawn from the JSON contract in PRODUCT.md; until those endpoints
-   * return objects, the API's 404 explains what is missing. */
+  /* ---- events, facts, timeline and entities (issues 4, 6 and 7) ---- */
 
-  /* A link or text for a list item that may be an id or an object. */
-  function ref(x, kind) {
-    if (x === null || x === undefined) return null;
-    if (typeof x !== 'object') {
-      return kind ? h('a', { href: `#/${kind}/${encodeURIComponent(x)}`, text: String(x) }) : String(x);
+  /* TIMEX values as a person reads them: 2019-11-20, 2019-11, 2019-W47. */
+  function fmtWhen(v) {
+    const s = String(v || '');
+    let m;
+    if (/^\d{4}-\d{2}-\d{2}/.test(s)) return fmtDate(s.slice(0, 10));
+    if ((m = /^(\d{4})-(\d{2})$/.exec(s))) return `${MONTHS[Number(m[2]) - 1] || m[2]} ${m[1]}`;
+    if ((m = /^(\d{4})-W(\d{2})$/.exec(s))) return `week ${Number(m[2])} of ${m[1]}`;
+    if (/^\d{4}$/.test(s)) return s;
+    return s;
+  }
+
+  /* ISO 8601 durations (P5D, PT3H) in words. */
+  function fmtDuration(v) {
+    const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(String(v || ''));
+    if (!m) return String(v || '');
+    const names = ['year', 'month', 'week', 'day', 'hour', 'minute'];
+    const parts = [];
+    names.forEach((n, i) => { if (m[i + 1]) parts.push(plural(Number(m[i + 1]), n)); });
+    return parts.join(' ') || String(v);
+  }
+
+  function conflictValue(kind, v) {
+    if (kind === 'duration') return fmtDuration(v);
+    if (kind === 'date') return fmtWhen(v);
+    return String(v);
+  }
+
+  const TYPE_LABEL = { meeting: 'Meeting', visit: 'Visit', statement: 'Statement', agreement: 'Agreement', background: 'Background' };
+
+  function entityHref(name) {
+    return '#/entity/' + encodeURIComponent(name);
+  }
+
+  function eventHref(id) {
+    return '#/event/' + encodeURIComponent(id);
+  }
+
+  /* Headlines and outlets of articles, fetched once per page load. */
+  const articleCache = new Map();
+  function articleInfo(id) {
+    if (!articleCache.has(id)) {
+      articleCache.set(id, api('/api/articles/' + encodeURIComponent(id)).catch(() => null));
     }
-    const label = x.headline || x.title || x.name || x.text || x.id;
-    const kindOf = x.headline !== undefined ? 'article' : kind;
-    return kindOf && x.id !== undefined
-      ? h('a', { href: `#/${kindOf}/${encodeURIComponent(x.id)}`, text: String(label) })
-      : h('span', { text: String(label) });
+    return articleCache.get(id);
   }
 
-  function listSection(title, items, kind) {
-    if (!Array.isArray(items) || !items.length) return null;
-    return h('section', { class: 'detail-section' },
-      h('h2', { text: `${title} (${items.length})` }),
-      h('ul', { class: 'plain' }, items.map((x) => h('li', {}, ref(x, kind)))));
+  /* A link to an article whose text becomes its headline once known. */
+  function articleLink(id, cls) {
+    const a = h('a', { href: articleHref(id), class: cls || 'src', text: id });
+    articleInfo(id).then((o) => { if (o && o.headline) a.textContent = o.headline; });
+    return a;
   }
 
-  async function viewDetail(kind, id, seq) {
-    const path = kind === 'event' ? '/api/events/' : '/api/entities/';
-    let d;
-    try {
-      d = await api(path + encodeURIComponent(id));
-    } catch (e) {
-      if (seq !== renderSeq) return;
-      show(errorBox(e.status === 404 ? `No such ${kind}` : `The ${kind} could not be loaded`, e));
+  /* Events: /api/events once it has items; until then the digests, one
+   * per event the facts stage knows.  Either way a list of {id, title,
+   * date, date_end, articles: [ids], summary}. */
+  let eventsPromise = null;
+  function loadEvents() {
+    if (eventsPromise) return eventsPromise;
+    eventsPromise = (async () => {
+      let d = null;
+      try {
+        d = await api('/api/events?limit=500');
+      } catch (e) {
+        d = null;
+      }
+      if (d && Array.isArray(d.events) && d.events.length) {
+        return { from: 'events', events: d.events.map((e) => ({
+          id: e.id, title: e.title, date: e.date, date_end: e.date_end,
+          articles: Array.isArray(e.articles) ? e.articles.map((x) => (typeof x === 'object' ? x.id : x)) : [],
+          count: Array.isArray(e.articles) ? e.articles.length : (e.articles || e.article_count || 0),
+          summary: e.summary })) };
+      }
+      const g = await api('/api/digests?limit=1000');
+      const events = g.digests.map((x) => ({ id: x.event, title: x.title, date: x.date,
+        articles: x.articles || [], count: (x.articles || []).length, summary: x.summary }));
+      events.sort((a, b) => String(b.date || '').localeCompare(String(a.date || '')));
+      return { from: 'digests', events };
+    })();
+    eventsPromise.catch(() => { eventsPromise = null; });
+    return eventsPromise;
+  }
+
+  function eventLine(e) {
+    return h('li', { class: 'event-line' },
+      e.date ? h('time', { class: 'muted', datetime: e.date, text: fmtWhen(e.date) }) : h('span', { class: 'muted undated', text: 'undated' }),
+      h('a', { href: eventHref(e.id), text: e.title || `Event ${e.id}` }),
+      e.count ? h('span', { class: 'muted small', text: ` · ${plural(e.count, 'article')}` }) : null);
+  }
+
+  function eventsPanel() {
+    const box = h('section', { class: 'panel', 'data-panel': 'events' },
+      h('h2', { class: 'panel-title' }, h('a', { href: '#/events', text: 'Events' })),
+      h('p', { class: 'muted', text: 'Loading…' }));
+    loadEvents().then((d) => {
+      box.replaceChildren(box.firstChild);
+      if (!d.events.length) {
+        box.appendChild(h('p', { class: 'empty-line', text: 'No events yet.' }));
+        return;
+      }
+      box.appendChild(h('ul', { class: 'plain' }, d.events.slice(0, 8).map(eventLine)));
+      box.appendChild(h('p', { class: 'small' }, h('a', { href: '#/timeline', text: 'Open the timeline →' })));
+    }).catch((e) => box.replaceChildren(box.firstChild, h('p', { class: 'muted', text: e.message })));
+    return box;
+  }
+
+  /* A quoted supporting sentence with the article it comes from. */
+  function quote(s) {
+    return h('li', { class: 'quote' + (s.partial ? ' partial' : '') },
+      h('blockquote', { text: s.text }),
+      h('p', { class: 'quote-src' }, '— ', articleLink(s.article),
+        s.partial ? h('span', { class: 'muted small', text: ' (supports part of the fact)' }) : null));
+  }
+
+  function factCard(f) {
+    const who = f.who ? h('a', { href: entityHref(f.who), class: 'ent', text: f.who }) : h('span', { class: 'muted', text: 'someone' });
+    const withWhom = (f.with || []).map((w, i) => [i ? ', ' : ' with ', h('a', { href: entityHref(w), class: 'ent', text: w })]);
+    const bits = [];
+    if (f.where) bits.push(h('span', { text: f.where }));
+    if (f.when) bits.push(h('time', { datetime: f.when, text: fmtWhen(f.when) }));
+    if (f.duration) bits.push(h('span', { text: fmtDuration(f.duration) }));
+    bits.push(h('span', { text: plural(f.sources || 0, 'source') }));
+    const meta = h('p', { class: 'meta' });
+    bits.forEach((x, i) => {
+      if (i) meta.appendChild(h('span', { class: 'sep', 'aria-hidden': 'true', text: '·' }));
+      meta.appendChild(x);
+    });
+    return h('article', { class: 'fact', 'data-fact': f.id },
+      h('p', { class: 'fact-head' },
+        h('span', { class: `chip type-${f.type}`, text: TYPE_LABEL[f.type] || f.type }),
+        f.status && f.status !== 'happened' ? h('span', { class: 'chip status', text: f.status }) : null,
+        ' ', who, withWhom),
+      meta,
+      h('ul', { class: 'quotes' }, (f.sentences || []).map(quote)));
+  }
+
+  function conflictBox(c) {
+    return h('section', { class: 'conflict', 'data-conflict': c.id, role: 'note' },
+      h('p', { class: 'conflict-title' },
+        h('span', { class: 'chip warn', text: 'Sources disagree' }), ' ',
+        `${c.kind === 'duration' ? 'How long' : c.kind === 'date' ? 'When' : c.kind === 'count' ? 'How many' : 'Which title'}: `,
+        h('strong', { text: c.about || '' })),
+      h('div', { class: 'sides' }, (c.sides || []).map((s) => h('div', { class: 'side-box' },
+        h('p', { class: 'side-value' }, h('strong', { text: conflictValue(c.kind, s.value) }),
+          h('span', { class: 'muted small', text: ` · ${plural(s.sources || 0, 'source')}` })),
+        h('ul', { class: 'quotes' }, (s.sentences || []).map(quote))))),
+      c.event !== undefined ? h('p', { class: 'small' }, h('a', { href: eventHref(c.event), text: 'Open the event →' })) : null);
+  }
+
+  /* The summary: each sentence followed by a link to its article. */
+  function summaryBlock(summary) {
+    if (typeof summary === 'string') return h('div', { class: 'body' }, h('p', { text: summary }));
+    if (!Array.isArray(summary) || !summary.length) return null;
+    const ids = [];
+    const p = h('div', { class: 'body summary' });
+    summary.forEach((s) => {
+      if (typeof s === 'string') { p.appendChild(h('p', { text: s })); return; }
+      let n = ids.indexOf(s.article);
+      if (n < 0) { ids.push(s.article); n = ids.length - 1; }
+      p.appendChild(h('p', { class: 'sum-sent' }, s.text, ' ',
+        h('a', { class: 'cite', href: articleHref(s.article), title: 'Source article', text: `[${n + 1}]` })));
+    });
+    const refs = h('ol', { class: 'cites small' }, ids.map((id) => h('li', {}, articleLink(id))));
+    return h('div', {}, p, refs);
+  }
+
+  /* Sources grouped by syndication group, the original first. */
+  function sourcesBlock(ids) {
+    const box = h('section', { class: 'detail-section sources', 'data-section': 'sources' },
+      h('h2', { text: `Sources (${ids.length})` }), h('p', { class: 'muted', text: 'Loading…' }));
+    Promise.all(ids.map((id) => api('/api/dups?article=' + encodeURIComponent(id)).then((d) => d.groups[0]).catch(() => null)))
+      .then((groups) => {
+        const byGroup = new Map();
+        ids.forEach((id, i) => {
+          const g = groups[i];
+          const key = g ? `g${g.id}` : `a${id}`;
+          if (!byGroup.has(key)) byGroup.set(key, { original: g ? g.original : id, members: [] });
+          byGroup.get(key).members.push(id);
+        });
+        const list = h('div', { class: 'groups' });
+        for (const g of byGroup.values()) {
+          g.members.sort((a, b) => (a === g.original ? -1 : b === g.original ? 1 : 0));
+          list.appendChild(h('div', { class: 'group' },
+            g.members.length > 1 ? h('p', { class: 'group-head small muted', text: `One story, ${g.members.length} copies (syndicated)` }) : null,
+            h('ul', { class: 'plain' }, g.members.map((id) => {
+              const meta = h('span', { class: 'muted small' });
+              articleInfo(id).then((o) => {
+                if (!o) return;
+                meta.textContent = [o.published ? ' · ' + fmtDate(o.published) : '', o.outlet ? ' · ' + o.outlet : '',
+                  o.agencies && o.agencies.length ? ' · ' + o.agencies.join(', ') : ''].join('');
+              });
+              return h('li', {}, g.members.length > 1 && id === g.original ? h('span', { class: 'chip orig', text: 'original' }) : null,
+                articleLink(id), meta);
+            }))));
+        }
+        box.replaceChildren(h('h2', { text: `Sources (${ids.length} ${ids.length === 1 ? 'article' : 'articles'}, ${plural(byGroup.size, 'independent story', 'independent stories')})` }), list);
+      });
+    return box;
+  }
+
+  function section(title, key, ...kids) {
+    return h('section', { class: 'detail-section', 'data-section': key }, h('h2', { text: title }), ...kids);
+  }
+
+  async function viewEvents(seq) {
+    document.title = 'Events · chronicle';
+    const d = await loadEvents();
+    if (seq !== renderSeq) return;
+    const head = h('header', { class: 'page-head' }, h('h1', { text: 'Events' }),
+      h('p', { class: 'sub', text: d.from === 'events'
+        ? 'Articles about the same real-world event, grouped, newest first.'
+        : 'One entry per story while the events engine has not grouped the articles yet; newest first.' }));
+    if (!d.events.length) {
+      show(head, h('div', { class: 'empty', 'data-empty': 'events' }, h('p', { class: 'empty-title', text: 'No events yet' }),
+        h('p', {}, 'Ingest articles, then come back; meanwhile ', h('a', { href: '#/', text: 'browse the articles' }), '.')));
       return;
     }
+    const cards = h('div', { class: 'cards' }, d.events.map((e) => {
+      const first = Array.isArray(e.summary) && e.summary[0] ? (e.summary[0].text || String(e.summary[0])) : (typeof e.summary === 'string' ? e.summary : '');
+      return h('article', { class: 'card event-card', 'data-event': e.id },
+        h('h2', { class: 'card-title' }, h('a', { href: eventHref(e.id), text: e.title || `Event ${e.id}` })),
+        h('p', { class: 'meta' }, e.date ? h('time', { datetime: e.date, text: fmtWhen(e.date) }) : h('span', { class: 'undated', text: 'date unknown' }),
+          h('span', { class: 'sep', 'aria-hidden': 'true', text: '·' }), h('span', { text: plural(e.count || 0, 'article') })),
+        first ? h('p', { class: 'excerpt', text: first }) : null);
+    }));
+    show(head, cards);
+  }
+
+  async function viewEvent(id, seq) {
+    const enc = encodeURIComponent(id);
+    const [ev, dg, fa, co] = await Promise.all([
+      api('/api/events/' + enc).catch(() => null),
+      api('/api/digests?event=' + enc).then((d) => d.digests[0]).catch(() => null),
+      api('/api/facts?limit=1000&event=' + enc).catch(() => ({ facts: [] })),
+      api('/api/conflicts?event=' + enc).catch(() => ({ conflicts: [] }))]);
     if (seq !== renderSeq) return;
-    const title = d.title || d.name || String(id);
-    document.title = `${title} · chronicle`;
-    const facts = h('dl', { class: 'facts' });
-    const fact = (k, ...v) => facts.append(h('dt', { text: k }), h('dd', {}, ...v));
-    if (kind === 'event') {
-      if (d.date) fact('When', fmtDate(d.date), d.date_end && d.date_end !== d.date ? ` – ${fmtDate(d.date_end)}` : '');
-    } else {
-      if (d.type) fact('Type', d.type);
-      if (typeof d.mentions === 'number') {
-        fact('Mentions', plural(d.mentions, 'mention'),
-          typeof d.articles === 'number' ? ` in ${plural(d.articles, 'article')}` : '');
-      }
-      if (Array.isArray(d.aliases) && d.aliases.length) fact('Also called', d.aliases.map((a) => h('span', { class: 'chip', text: String(a) })));
-      if (Array.isArray(d.roles) && d.roles.length) {
-        fact('Roles', h('ul', { class: 'plain' }, d.roles.map((r) => h('li', {},
-          String(r.title || ''), h('span', { class: 'muted', text: ` ${r.from ? fmtDate(r.from) : '…'} – ${r.to ? fmtDate(r.to) : '…'}` })))));
-      }
+    if (!ev && !dg) {
+      show(errorBox('No such event', { message: `There is no event ${id}.` }, 'Open the timeline to see the events there are.'));
+      return;
     }
-    show(h('article', { class: 'story' },
-      h('h1', { class: 'story-title', text: title }),
-      facts.children.length ? facts : null,
-      d.summary ? h('div', { class: 'body' }, h('p', { text: String(d.summary) })) : null,
-      listSection('Facts', d.facts),
-      listSection('Where sources disagree', d.conflicts),
-      listSection('Entities', d.entities, 'entity'),
-      listSection('Articles', d.articles, 'article')));
+    const e = Object.assign({}, dg || {}, ev || {});
+    const title = e.title || `Event ${id}`;
+    document.title = `${title} · chronicle`;
+    const arts = (Array.isArray(e.articles) ? e.articles : (dg && dg.articles) || []).map((x) => (typeof x === 'object' ? x.id : x));
+    const facts = fa.facts || [];
+    const conflicts = co.conflicts || [];
+    const dl = h('dl', { class: 'facts' });
+    const row = (k, ...v) => dl.append(h('dt', { text: k }), h('dd', {}, ...v));
+    const start = e.date || (facts[0] && facts[0].when);
+    if (start) row('When', fmtWhen(start), e.date_end && e.date_end !== e.date ? ` – ${fmtWhen(e.date_end)}` : '');
+    row('Sources', plural(arts.length, 'article'));
+    const people = new Map();
+    facts.forEach((f) => [f.who, ...(f.with || [])].forEach((n) => { if (n) people.set(n, (people.get(n) || 0) + 1); }));
+    if (people.size) row('Who', [...people.keys()].map((n) => h('a', { class: 'chip ent', href: entityHref(n), text: n })));
+    if (conflicts.length) row('Disputed', h('a', { href: '#conflicts', class: 'warn-link', text: plural(conflicts.length, 'point where sources disagree', 'points where sources disagree') }));
+    const summary = summaryBlock(ev && ev.summary && (typeof ev.summary === 'string' || ev.summary.length) ? ev.summary : dg && dg.summary);
+    show(h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: '#/timeline', text: 'Timeline' }), h('span', { class: 'sep', 'aria-hidden': 'true', text: '/' }),
+      h('span', { class: 'here', text: title })),
+    h('div', { class: 'article-layout event-page' },
+      h('article', { class: 'story' },
+        h('h1', { class: 'story-title', text: title }),
+        dl,
+        conflicts.length ? h('div', { id: 'conflicts', class: 'conflicts' }, conflicts.map(conflictBox)) : null,
+        summary ? section('Summary', 'summary', summary) : null,
+        section(`Facts (${facts.length})`, 'facts', facts.length ? h('div', { class: 'fact-list' }, facts.map(factCard))
+          : h('p', { class: 'muted', text: 'No meetings, visits, statements or agreements were found in these articles.' }))),
+      h('div', { class: 'side' }, sourcesBlock(arts))));
+  }
+
+  async function viewFacts(seq) {
+    document.title = 'Facts · chronicle';
+    const [fa, co] = await Promise.all([api('/api/facts?limit=300'), api('/api/conflicts')]);
+    if (seq !== renderSeq) return;
+    const head = h('header', { class: 'page-head' }, h('h1', { text: 'Facts' }),
+      h('p', { class: 'sub', text: `${plural(fa.total, 'fact')} merged across articles, each with the sentences that support it; ${plural(co.total, 'point')} where sources disagree.` }));
+    show(h('div', { class: 'narrow' }, head,
+      co.conflicts.length ? section('Where sources disagree', 'conflicts', h('div', { class: 'conflicts' }, co.conflicts.map(conflictBox))) : null,
+      section('Facts', 'facts', fa.facts.length ? h('div', { class: 'fact-list' }, fa.facts.map(factCard))
+        : h('div', { class: 'empty', 'data-empty': 'facts' }, h('p', { class: 'empty-title', text: 'No facts yet' }),
+          h('p', { text: 'Facts are found in articles as they are ingested.' }))),
+      fa.has_more ? h('p', { class: 'muted', text: `The first ${fa.facts.length} of ${fa.total} are shown.` }) : null));
+  }
+
+  /* Timeline entries grouped by month, each linked to its event, its
+   * article and (with entity) the entity. */
+  function timelineList(entries, events) {
+    const titles = new Map(events.map((e) => [String(e.id), e.title]));
+    const ol = h('ol', { class: 'timeline' });
+    let month = null;
+    entries.forEach((t) => {
+      const m = String(t.date || '').slice(0, 7);
+      if (m !== month) {
+        month = m;
+        ol.appendChild(h('li', { class: 'tl-month', text: fmtWhen(m) }));
+      }
+      const ev = titles.get(String(t.event));
+      ol.appendChild(h('li', { class: 'tl-entry' + (t.background ? ' background' : ''), 'data-event': t.event },
+        h('div', { class: 'tl-date' }, h('time', { datetime: t.date, text: fmtWhen(t.date) })),
+        h('div', { class: 'tl-body' },
+          h('p', { class: 'tl-kind' }, h('span', { class: `chip type-${t.type}`, text: TYPE_LABEL[t.type] || t.type || '' }),
+            ev ? h('a', { class: 'tl-event', href: eventHref(t.event), text: ev }) : h('a', { class: 'tl-event', href: eventHref(t.event), text: `Event ${t.event}` })),
+          h('p', { class: 'tl-text', text: t.text }),
+          h('p', { class: 'quote-src small' }, '— ', articleLink(t.article),
+            t.sources > 1 ? h('span', { class: 'muted', text: ` and ${plural(t.sources - 1, 'other source')}` }) : null,
+            t.background ? h('span', { class: 'muted', text: ' (mentioned in passing)' }) : null))));
+    });
+    return ol;
+  }
+
+  async function viewTimeline(q, seq) {
+    const entity = (q.get('entity') || '').trim();
+    const words = (q.get('query') || '').trim();
+    document.title = 'Timeline · chronicle';
+    const args = new URLSearchParams();
+    if (entity) args.set('entity', entity);
+    if (words) args.set('query', words);
+    let d = null;
+    let err = null;
+    try {
+      d = await api('/api/timeline?' + args.toString());
+    } catch (e) {
+      err = e;
+    }
+    const evs = await loadEvents().catch(() => ({ events: [] }));
+    if (seq !== renderSeq) return;
+    const form = h('form', { class: 'filters', id: 'timeline-form' },
+      h('label', {}, 'Entity ', h('input', { name: 'entity', value: entity, placeholder: 'e.g. Lavrov' })),
+      h('label', {}, 'Words ', h('input', { name: 'query', value: words, placeholder: 'e.g. talks' })),
+      h('button', { type: 'submit', text: 'Filter' }),
+      entity || words ? h('a', { href: '#/timeline', text: 'Clear' }) : null);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const a = new URLSearchParams();
+      const fe = form.elements.entity.value.trim();
+      const fq = form.elements.query.value.trim();
+      if (fe) a.set('entity', fe);
+      if (fq) a.set('query', fq);
+      location.hash = '#/timeline' + (a.toString() ? '?' + a.toString() : '');
+    });
+    const head = h('header', { class: 'page-head' }, h('h1', { text: entity ? `Timeline of ${entity}` : 'Timeline' }),
+      h('p', { class: 'sub', text: 'What happened, in date order, each quoted from its best source.' }), form);
+    let body;
+    if (err) body = errorBox(err.status === 404 ? 'No such entity' : 'The timeline could not be loaded', err);
+    else if (!d.entries.length) {
+      body = h('div', { class: 'empty', 'data-empty': 'timeline' }, h('p', { class: 'empty-title', text: entity || words ? 'Nothing dated matches' : 'No events yet' }),
+        h('p', {}, 'Meanwhile, ', h('a', { href: '#/', text: 'browse the articles' }), ' or search them.'));
+    } else body = timelineList(d.entries, evs.events);
+    show(h('div', { class: 'layout' },
+      h('section', { class: 'col-main' }, head, body),
+      h('aside', { class: 'col-side' }, eventsPanel(),
+        h('section', { class: 'panel' }, h('h2', { class: 'panel-title' }, h('a', { href: '#/facts', text: 'Facts' })),
+          h('p', { class: 'small' }, 'Every meeting, visit, statement and agreement, with ', h('a', { href: '#/facts', text: 'where sources disagree' }), '.')))));
+  }
+
+  async function viewEntity(id, seq) {
+    let d;
+    try {
+      d = await api('/api/entities/' + encodeURIComponent(id));
+    } catch (e) {
+      if (seq !== renderSeq) return;
+      show(errorBox(e.status === 404 ? 'No such entity' : 'The entity could not be loaded', e));
+      return;
+    }
+    const name = d.name || String(id);
+    const [fa, tl, evs] = await Promise.all([
+      api('/api/facts?limit=200&entity=' + encodeURIComponent(name)).catch(() => ({ facts: [], total: 0 })),
+      api('/api/timeline?entity=' + encodeURIComponent(name)).catch(() => ({ entries: [] })),
+      loadEvents().catch(() => ({ events: [] }))]);
+    if (seq !== renderSeq) return;
+    document.title = `${name} · chronicle`;
+    const dl = h('dl', { class: 'facts' });
+    const row = (k, ...v) => dl.append(h('dt', { text: k }), h('dd', {}, ...v));
+    if (d.type) row('Type', { PER: 'person', ORG: 'organisation', LOC: 'place', MISC: 'other' }[d.type] || d.type);
+    if (typeof d.mentions === 'number') row('Mentions', plural(d.mentions, 'mention'), typeof d.articles === 'number' ? ` in ${plural(d.articles, 'article')}` : '');
+    if (Array.isArray(d.aliases) && d.aliases.length) row('Also called', d.aliases.map((a) => h('span', { class: 'chip', text: String(a) })));
+    const roles = Array.isArray(d.roles) ? d.roles : [];
+    show(h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: '#/entities', text: 'Entities' }), h('span', { class: 'sep', 'aria-hidden': 'true', text: '/' }),
+      h('span', { class: 'here', text: name })),
+    h('div', { class: 'article-layout' },
+      h('article', { class: 'story entity-page' },
+        h('h1', { class: 'story-title', text: name }),
+        dl,
+        roles.length ? section('Roles over time', 'roles', h('ol', { class: 'roles' }, roles.map((r) => h('li', {},
+          h('span', { class: 'role-when muted', text: `${r.from ? fmtWhen(r.from) : 'since …'}${r.to && r.to !== r.from ? ' – ' + fmtWhen(r.to) : ''}` }),
+          h('span', { class: 'role-title', text: String(r.title || '') }))))) : null,
+        section('Timeline', 'timeline', tl.entries.length ? timelineList(tl.entries, evs.events)
+          : h('p', { class: 'muted', text: 'No dated facts about this entity yet.' })),
+        fa.facts.length ? section(`Facts (${fa.total})`, 'facts', h('div', { class: 'fact-list' }, fa.facts.map(factCard))) : null),
+      h('div', { class: 'side' }, h('section', { class: 'panel' },
+        h('h2', { class: 'panel-title', text: 'Find more' }),
+        h('ul', { class: 'plain' },
+          h('li', {}, h('a', { href: '#/search?q=' + encodeURIComponent(`"${name}"`), text: `Articles that mention ${name}` })),
+          h('li', {}, h('a', { href: '#/timeline?entity=' + encodeURIComponent(name), text: 'Full-page timeline' })))))));
   }
 
   function viewNotFound() {
@@ -542,8 +879,12 @@
       if (top === 'articles') await viewArticles(query, seq);
       else if (top === 'article' && parts[1] !== undefined) await viewArticle(parts.slice(1).join('/'), query, seq);
       else if (top === 'search') await viewSearch(query, seq);
+      else if (top === 'timeline') await viewTimeline(query, seq);
+      else if (top === 'events') await viewEvents(seq);
+      else if (top === 'facts') await viewFacts(seq);
       else if (PENDING[top]) await viewPending(top, seq);
-      else if ((top === 'event' || top === 'entity') && parts[1] !== undefined) await viewDetail(top, parts.slice(1).join('/'), seq);
+      else if (top === 'event' && parts[1] !== undefined) await viewEvent(parts.slice(1).join('/'), seq);
+      else if (top === 'entity' && parts[1] !== undefined) await viewEntity(parts.slice(1).join('/'), seq);
       else viewNotFound();
     } catch (e) {
       if (seq === renderSeq) show(errorBox('Something went wrong', e));

@@ -18,7 +18,7 @@ expect_rc 0 "ingest" chr ingest "$T/in"
 
 # start a server on a free port; sets SPID and URL
 start() {
-	"$CHR_BIN" --db "$T/db" serve --port 0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
+	"$CHR_BIN" --db "${SDB:-$T/db}" serve --port 0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
 	SPID=$!
 	URL=""
 	n=0
@@ -140,7 +140,22 @@ status 404 "unknown event" /api/events/999999
 is_json_error "unknown event"
 status 200 "storylines" /api/storylines
 body_has "storylines list" '"storylines":\['
-status 200 "stub timeline" /api/timeline
+status 200 "facts" /api/facts
+body_has "facts list" '"facts":\['
+body_has "facts are computed" '"available":true'
+status 200 "conflicts" /api/conflicts
+body_has "conflicts list" '"conflicts":\['
+status 200 "timeline" /api/timeline
+body_has "timeline list" '"entries":\['
+status 200 "digests" /api/digests
+body_has "digests list" '"digests":\['
+status 404 "facts of an unknown entity" "/api/facts?entity=nobody"
+is_json_error "facts of an unknown entity"
+status 404 "timeline of an unknown entity" "/api/timeline?entity=nobody"
+status 400 "bad event filter" "/api/facts?event=x"
+status 400 "bad storyline" "/api/timeline?storyline=-1"
+status 404 "unknown storyline" "/api/timeline?storyline=999"
+status 404 "digest of an unknown event" "/api/digests?event=999999"
 status 200 "API index" /api
 status 200 "web page" /
 check "page is HTML" grep -qi '^content-type: text/html' "$T/hdr"
@@ -201,6 +216,33 @@ EOF2
 fi
 check "server still answers" sh -c "curl -sf '$URL/api/status' >/dev/null"
 stop_clean
+
+# the seeds: facts, conflicts and the timeline have real content
+S=$(shared) && [ -d "$S/corpus/seeds" ] && {
+	SDB="$T/seeds.db"
+	expect_rc 0 "ingest the seeds" "$CHR_BIN" --db "$SDB" ingest "$S/corpus/seeds"
+	check "server starts over the seeds" start
+	status 200 "seed facts" /api/facts
+	body_has "a Choe Son-hui - Sergei Lavrov meeting" '"type":"meeting","status":"happened","who":"Choe Son-hui","with":\["Sergei Lavrov"\]'
+	body_has "facts quote their sentences" '"sentences":\[{"article":"'
+	status 200 "facts of an entity by alias" "/api/facts?entity=Lavrov"
+	body_has "the entity's facts" '"Sergei Lavrov"'
+	status 200 "seed conflicts" /api/conflicts
+	body_has "three-day vs five-day duration" '"kind":"duration"'
+	body_has "the five-day side" '"value":"P5D"'
+	body_has "the three-day side" '"value":"P3D"'
+	status 200 "timeline of an entity" "/api/timeline?entity=Choe%20Son-hui"
+	body_has "timeline is dated" '"date":"2019-11-20"'
+	status 200 "timeline with words" "/api/timeline?query=Lavrov&limit=1"
+	body_has "timeline query finds Lavrov" 'Lavrov'
+	body_has "timeline pages" '"has_more":'
+	status 200 "timeline of a storyline" "/api/timeline?storyline=1"
+	body_has "the storyline has dated entries" '"date":"2019-11-'
+	status 200 "seed digests" "/api/digests?limit=1"
+	body_has "a digest has a summary" '"summary":\[{"article":'
+	stop_clean
+	SDB=""
+}
 
 expect_rc 2 "bad port is a usage error" chr serve --port 99999
 "$CHR_BIN" --db "$T/db" serve --bind 0.0.0.0 --port 0 >"$T/serve.out" 2>"$T/serve.err" &
