@@ -529,6 +529,7 @@ chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index)
 	}
 	for (uint32_t i = 0; i < d->nyears; i++)
 		add_year(ev, d->years[i]);
+	ev->months |= d->rmonths;
 	if (d->place) {
 		if (d->place == ev->place)
 			ev->placen++;
@@ -570,6 +571,20 @@ chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index)
 	return CHR_OK;
 }
 
+/* An undated article that names months the time stage could not place
+ * ("last September") agrees with an event whose articles name all those
+ * months with a year; among the events it could join, it prefers one
+ * that agrees.  Dated articles, articles naming a year (the year
+ * features place them) or no month, and events naming no month agree
+ * with everything.  Neutral on ECB+ dev (0.895 in file order, 0.863 over
+ * shuffles, with and without); without the year condition it cost 0.012. */
+static int months_agree(const ev_doc *d, const ev_event *ev)
+{
+	if (!d->undated || !d->umonths || d->nyears)
+		return 1;
+	return !ev->months || (d->umonths & ev->months) == d->umonths;
+}
+
 chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 {
 	chr_status st = ev_observe(e, d);
@@ -577,6 +592,7 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 		return st;
 	size_t best = (size_t)-1;
 	double bp = 0;
+	int bok = 0;
 	if (d->group >= 0) {
 		ht_entry *h = ht_get(&e->groups, (const char *)&d->group,
 				     sizeof d->group);
@@ -593,9 +609,11 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 			ev_features(e, d, e->ev[c[i]], f);
 			double q = ev_model_prob(&e->model, f);
 			e->scored_total++;
-			if (q > bp || (q == bp && best != (size_t)-1 && c[i] < best)) {
+			int ok = q >= e->model.threshold && months_agree(d, e->ev[c[i]]);
+			if (ok > bok || (ok == bok && (q > bp || (q == bp && best != (size_t)-1 && c[i] < best)))) {
 				bp = q;
 				best = c[i];
+				bok = ok;
 			}
 		}
 		if (bp < e->model.threshold)

@@ -68,18 +68,21 @@ int32_t ev_date_from_event(int32_t lo, int32_t hi, const int *wdays,
 {
 	if (lo == EV_NODAY)
 		return EV_NODAY;
-	/* the week the weekdays are read in: from the event's first day,
-	 * or the last seven days of a longer event */
-	int32_t from = hi - 6 > lo ? hi - 6 : lo;
+	/* each weekday is the day of that name nearest the event's first day
+	 * (lo - 3 .. lo + 3); the article is dated on the latest day it
+	 * names (news name the days of the week ending on publication), not
+	 * before the event's first day; naming none, the event's last day */
 	int32_t best = EV_NODAY;
 	for (size_t i = 0; i < n; i++) {
-		int32_t d = from;
+		int32_t d = lo - 3;
 		while (ev_weekday(d) != wdays[i])
 			d++;
 		if (best == EV_NODAY || d > best)
 			best = d;
 	}
-	return best == EV_NODAY ? hi : best;
+	if (best == EV_NODAY)
+		return hi;
+	return best < lo ? lo : best;
 }
 
 static chr_status map_id(ev_stage *s, int64_t id, size_t k)
@@ -162,7 +165,14 @@ static chr_status replay(ev_stage *s, int64_t doc, ev_doc *d)
 		st = CHR_EDB;
 	else if (!st)
 		sqlite3_bind_int64(q, 1, doc);
+	uint16_t rm = 0, um = 0;
 	while (!st && sqlite3_step(q) == SQLITE_ROW) {
+		ev_input tmp;
+		tmp.rmonths = rm;
+		tmp.umonths = um;
+		ev_input_month(&tmp, col(q, 0));
+		rm = tmp.rmonths;
+		um = tmp.umonths;
 		int32_t day = ev_parse_day(col(q, 0));
 		if (day == EV_NODAY)
 			continue;
@@ -194,6 +204,8 @@ static chr_status replay(ev_stage *s, int64_t doc, ev_doc *d)
 		in.nentities = ne;
 		in.dates = nd ? dates : NULL;
 		in.ndates = nd;
+		in.rmonths = rm;
+		in.umonths = um;
 		st = ev_doc_build(&s->e, &in, d);
 	}
 	sqlite3_reset(g);

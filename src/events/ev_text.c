@@ -344,6 +344,9 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 	d->anchor = EV_NODAY;
 	d->place = 0;
 	d->group = in->group;
+	d->rmonths = in->rmonths;
+	d->umonths = in->umonths;
+	d->undated = !in->published || !*in->published;
 	snprintf(d->id, sizeof d->id, "%s", in->id ? in->id : "");
 	toks t = { 0 };
 	const char *text = in->text ? in->text : "";
@@ -429,8 +432,11 @@ chr_status ev_input_from_article(ev_input *in, const chr_article *a)
 	in->dateline = a->dateline;
 	in->group = -1;
 	size_t nd = 0, ne = 0;
-	for (size_t i = 0; i < a->timexes.n; i++)
+	for (size_t i = 0; i < a->timexes.n; i++) {
 		nd += a->timexes.v[i].type == CHR_TIMEX_DATE;
+		if (a->timexes.v[i].type == CHR_TIMEX_DATE)
+			ev_input_month(in, a->timexes.v[i].value);
+	}
 	for (size_t i = 0; i < a->mentions.n; i++)
 		ne += a->mentions.v[i].key != NULL;
 	if (!nd && !ne)
@@ -456,6 +462,21 @@ chr_status ev_input_from_article(ev_input *in, const chr_article *a)
 	if (in->ndates)
 		in->dates = dates;
 	return CHR_OK;
+}
+
+void ev_input_month(ev_input *in, const char *v)
+{
+	/* "YYYY-MM", "YYYY-MM-DD", "XXXX-MM": not weeks, seasons, years */
+	if (strlen(v) < 7 || v[4] != '-' || v[5] < '0' || v[5] > '1' ||
+	    v[6] < '0' || v[6] > '9' || (v[7] && v[7] != '-' && v[7] != 'T'))
+		return;
+	int m = (v[5] - '0') * 10 + (v[6] - '0');
+	if (m < 1 || m > 12)
+		return;
+	if (!strncmp(v, "XXXX", 4))
+		in->umonths |= (uint16_t)(1u << (m - 1));
+	else if (v[0] >= '0' && v[0] <= '9')
+		in->rmonths |= (uint16_t)(1u << (m - 1));
 }
 
 void ev_input_release(ev_input *in)

@@ -118,6 +118,10 @@ typedef struct ev_input {
 	 * = use the stand-in scanner. */
 	const int32_t *dates;
 	size_t ndates;
+	/* Months the article names: resolved (YYYY-MM..., bit m-1) and
+	 * unresolved ("XXXX-09": a September the time stage could not
+	 * place); see ev_input_month. */
+	uint16_t rmonths, umonths;
 	void *own;             /* ev_input_from_article's allocation */
 } ev_input;
 
@@ -127,6 +131,8 @@ struct chr_article;
  * any.  Release with ev_input_release. */
 chr_status ev_input_from_article(ev_input *in, const struct chr_article *a);
 void ev_input_release(ev_input *in);
+/* Count one TIMEX DATE value into in's month masks. */
+void ev_input_month(ev_input *in, const char *value);
 
 /* ---- docs ------------------------------------------------------------- */
 
@@ -151,6 +157,8 @@ typedef struct ev_doc {
 	uint32_t nyears;
 	uint32_t place;         /* place id, 0 = none */
 	int64_t group;
+	uint16_t rmonths, umonths; /* from ev_input */
+	int undated;            /* no published date */
 } ev_doc;
 
 void ev_doc_init(ev_doc *d);
@@ -171,6 +179,7 @@ typedef struct ev_event {
 	int16_t year[EV_MAXYEARS];
 	uint16_t yearn[EV_MAXYEARS];
 	uint32_t place, placen;
+	uint16_t months;       /* resolved months its articles name */
 	uint64_t last;         /* arrival number of the latest article */
 	char title[160];
 	char **arts;           /* article ids */

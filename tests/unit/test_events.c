@@ -402,6 +402,29 @@ static void test_seeds(void)
 		chr_article_free(s.a[i]);
 }
 
+/* Dating from the event (invented spans): weekdays are read near the
+ * event's first day; the article takes the latest day it names. */
+static void test_date_from_event(void)
+{
+	int32_t lo = ev_days(2024, 1, 16), hi = ev_days(2024, 1, 17);
+	int tue[] = { 2 }, tue_thu[] = { 2, 4 }, mon[] = { 1 };
+	CHECK(ev_weekday(lo) == 2); /* 2024-01-16 was a Tuesday */
+	CHECK(ev_date_from_event(lo, hi, tue, 1) == lo);
+	CHECK(ev_date_from_event(lo, hi, tue_thu, 2) == ev_days(2024, 1, 18));
+	CHECK(ev_date_from_event(lo, hi, NULL, 0) == hi);
+	/* a Monday before the event: not before its first day */
+	CHECK(ev_date_from_event(lo, hi, mon, 1) == lo);
+	CHECK(ev_date_from_event(EV_NODAY, EV_NODAY, tue, 1) == EV_NODAY);
+	/* month masks from TIMEX values */
+	ev_input in;
+	memset(&in, 0, sizeof in);
+	ev_input_month(&in, "XXXX-09");
+	ev_input_month(&in, "2023-03-05");
+	ev_input_month(&in, "2019-W47");
+	ev_input_month(&in, "XXXX-WXX-2");
+	CHECK(in.umonths == 1u << 8 && in.rmonths == 1u << 2);
+}
+
 int main(void)
 {
 	static const th_test tests[] = {
@@ -411,7 +434,7 @@ int main(void)
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
 		TEST(test_time_gate),
-		TEST(test_seeds),
+		TEST(test_seeds),        TEST(test_date_from_event),
 	};
 	return th_run("events", tests, sizeof tests / sizeof tests[0]);
 }
