@@ -132,9 +132,10 @@ static chr_status replay(ev_stage *s, int64_t doc, ev_doc *d)
 	if (!g)
 		return CHR_EDB;
 	sqlite3_bind_int64(g, 1, doc);
-	if (sqlite3_step(g) != SQLITE_ROW) {
+	int grc = sqlite3_step(g);
+	if (grc != SQLITE_ROW) {
 		sqlite3_reset(g);
-		return CHR_OK;
+		return grc == SQLITE_DONE ? CHR_OK : store_fail(db, "replay event member");
 	}
 	int64_t evid = sqlite3_column_int64(g, 0);
 	char **ents = NULL;
@@ -256,8 +257,11 @@ chr_status ev_stage_open(chr_db *db, ev_stage **out)
 	else {
 		sqlite3_bind_int64(q, 1, s->max_id - EV_REPLAY_EVENTS);
 		sqlite3_bind_int64(q, 2, EV_REPLAY_DOCS);
-		while (n < EV_REPLAY_DOCS && sqlite3_step(q) == SQLITE_ROW)
+		int qrc;
+		while (n < EV_REPLAY_DOCS && (qrc = sqlite3_step(q)) == SQLITE_ROW)
 			docs[n++] = sqlite3_column_int64(q, 0);
+		if (n < EV_REPLAY_DOCS && qrc != SQLITE_DONE)
+			st = store_fail(db, "recent event members");
 		sqlite3_reset(q);
 	}
 	ev_doc d;

@@ -190,6 +190,14 @@ static chr_status store_one(chr_ingest *g, chr_article *a, const char *where,
 		if (!st)
 			st = ev_stage_add(g->ev, a);
 	}
+	/* After an out-of-memory or I/O error SQLite may roll the whole
+	 * transaction back by itself; a stage that missed that error must not
+	 * let the rest of the batch run in autocommit mode. */
+	if ((!st || st == CHR_EDUPLICATE) && g->db->in_tx &&
+	    sqlite3_get_autocommit(g->db->h)) {
+		g->db->in_tx = 0;
+		st = store_fail(g->db, "transaction lost");
+	}
 	chr_article_free(a);
 	if (st == CHR_EDUPLICATE) {
 		g->stats.duplicates++;
