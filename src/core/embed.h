@@ -24,4 +24,11 @@ extern const embed_file embed_files[];
 /* The named file's bytes (NUL-terminated), or NULL; *len gets the size. */
 const char *embed_get(const char *name, size_t *len);
 
+/* Next line of a table in [*p, end): blank lines and lines starting with
+ * '#' are skipped, a trailing '\r' is dropped.  Sets *s and *n (the line,
+ * not NUL-terminated, pointing into the table) and advances *p; returns 0
+ * at the end. */
+int embed_next_line(const char **p, const char *end, const char **s,
+		    size_t *n);
+
 #endif

@@ -22,6 +22,7 @@
 #include "core/buf.h"
 #include "core/hash.h"
 #include "core/jsonw.h"
+#include "events/events.h"
 #include "facts/model.h"
 #include "pipeline/article.h"
 #include "text/text.h"
@@ -154,7 +155,7 @@ static chr_status doc_sentences(fm_model *m, size_t di, dg_sent **v,
 			if (r->doc != di || r->s0 != s->s0 || r->type == FACT_SAY)
 				continue;
 			s->fact = 1;
-			if (fm_days(r->when) != INT32_MIN)
+			if (ev_parse_day(r->when) != INT32_MIN)
 				snprintf(s->date, sizeof s->date, "%.10s", r->when);
 		}
 		if (!*s->date) {

@@ -88,21 +88,7 @@ typedef struct lines {
 
 static int next_line(lines *L, const char **s, size_t *n)
 {
-	while (L->p < L->end) {
-		const char *e = memchr(L->p, '\n', (size_t)(L->end - L->p));
-		if (!e)
-			e = L->end;
-		const char *b = L->p;
-		L->p = e < L->end ? e + 1 : e;
-		if (e > b && e[-1] == '\r')
-			e--;
-		if (e == b || *b == '#')
-			continue;
-		*s = b;
-		*n = (size_t)(e - b);
-		return 1;
-	}
-	return 0;
+	return embed_next_line(&L->p, L->end, s, n);
 }
 
 static void load_curated(void)

@@ -9,6 +9,7 @@
  * 2023-09) are added as background entries.
  */
 #include "facts/model.h"
+#include "events/events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,11 +228,11 @@ static int background(fm_model *m, int64_t eid, tl_entry **v, size_t *n,
 				char full[11];
 				if (strlen(x->value) == 7 && x->value[0] != 'X')
 					snprintf(full, sizeof full, "%s-28", x->value);
-				else if (fm_days(x->value) != INT32_MIN)
+				else if (ev_parse_day(x->value) != INT32_MIN)
 					snprintf(full, sizeof full, "%.10s", x->value);
 				else
 					continue;
-				if (fm_days(full) > day - 30)
+				if (ev_parse_day(full) > day - 30)
 					continue;
 				tl_entry e = { "", d->text + r->s0, r->s1 - r->s0, d->event,
 					       1, NULL, "background", d->id, 1 };

@@ -18,6 +18,7 @@
  * Each side lists its value, the sentences saying it and its sources.
  */
 #include "facts/model.h"
+#include "events/events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,7 +148,7 @@ static chr_status emit_conflict(fm_model *m, const char *kind,
 
 static int32_t row_day(const fm_model *m, const fm_row *r)
 {
-	int32_t d = fm_days(r->when);
+	int32_t d = ev_parse_day(r->when);
 	return d != INT32_MIN ? d : fm_doc_day(&m->docs[r->doc]);
 }
 
@@ -199,12 +200,12 @@ static chr_status dates(fm_model *m, chr_json_fn fn, void *ctx)
 	chr_status st = CHR_OK;
 	for (size_t a = 0; !st && a < m->nfacts; a++) {
 		const fm_fact *f = &m->facts[a];
-		int32_t da = fm_days(f->when);
+		int32_t da = ev_parse_day(f->when);
 		if (da == INT32_MIN || f->type == FACT_SAY || f->status != FACT_HAPPENED)
 			continue;
 		for (size_t b = a + 1; !st && b < m->nfacts; b++) {
 			const fm_fact *g = &m->facts[b];
-			int32_t db = fm_days(g->when);
+			int32_t db = ev_parse_day(g->when);
 			if (db == INT32_MIN || db == da || !near(da, db, 3) ||
 			    g->type != f->type || g->status != f->status ||
 			    g->who != f->who || g->nwith != f->nwith ||

@@ -62,27 +62,6 @@ static lex_word *slot(const char *w, size_t n, int insert)
 	return NULL;
 }
 
-/* Next non-comment line of [*p, end). */
-static int next_line(const char **p, const char *end, const char **s,
-		     size_t *n)
-{
-	while (*p < end) {
-		const char *b = *p;
-		const char *e = memchr(b, '\n', (size_t)(end - b));
-		if (!e)
-			e = end;
-		*p = e < end ? e + 1 : end;
-		if (e > b && e[-1] == '\r')
-			e--;
-		if (e == b || *b == '#')
-			continue;
-		*s = b;
-		*n = (size_t)(e - b);
-		return 1;
-	}
-	return 0;
-}
-
 static void load_words(void)
 {
 	size_t len;
@@ -96,7 +75,7 @@ static void load_words(void)
 		{ "plan", FW_PLAN }, { "title", FW_TITLE }, { "group", FW_GROUP },
 		{ "desc", FW_DESC }, { "pron", FW_PRON },
 	};
-	while (next_line(&p, end, &s, &n)) {
+	while (embed_next_line(&p, end, &s, &n)) {
 		const char *tab = memchr(s, '\t', n);
 		if (!tab)
 			continue;
@@ -165,7 +144,7 @@ static void load_triggers(void)
 		return;
 	const char *p = d, *end = d + len, *s;
 	size_t n, used = 0;
-	while (ntrig < LEX_MAXTRIG && next_line(&p, end, &s, &n)) {
+	while (ntrig < LEX_MAXTRIG && embed_next_line(&p, end, &s, &n)) {
 		const char *t1 = memchr(s, '\t', n);
 		const char *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - s)) : NULL;
 		if (!t2)

@@ -19,6 +19,7 @@
  * never makes a named fact on its own.
  */
 #include "facts/model.h"
+#include "events/events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,56 +29,18 @@
 
 /* ---- calendar ---- */
 
-static int32_t civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (int32_t)(era * 146097 + (int)doe - 719468);
-}
-
-int32_t fm_days(const char *s)
-{
-	if (!s)
-		return INT32_MIN;
-	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			return INT32_MIN;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	if (m < 1 || m > 12 || d < 1 || d > 31)
-		return INT32_MIN;
-	return civil(y, m, d);
-}
-
 void fm_fmt_days(int32_t z, char out[11])
 {
-	z += 719468;
-	int era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int y = (int)yoe + era * 400;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	y += m <= 2;
+	int y, m, d;
+	ev_ymd(z, &y, &m, &d);
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
 		 (unsigned)d % 100u);
 }
 
-/* ISO weekday, Monday = 1. */
-static int weekday(int32_t days)
-{
-	int w = (int)((days % 7 + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
-	return w + 1;
-}
-
 int32_t fm_doc_day(const fm_doc *d)
 {
-	return d->dated == 1 ? fm_days(d->published)
-	       : d->dated == 2 ? fm_days(d->anchor) : INT32_MIN;
+	return d->dated == 1 ? ev_parse_day(d->published)
+	       : d->dated == 2 ? ev_parse_day(d->anchor) : INT32_MIN;
 }
 
 /* ---- loading ---- */
@@ -150,7 +113,7 @@ long fm_doc_get(fm_model *m, int64_t rowid)
 	d->id = col(m, s, 0);
 	const char *pub = (const char *)sqlite3_column_text(s, 1);
 	const char *from = (const char *)sqlite3_column_text(s, 2);
-	if (pub && fm_days(pub) != INT32_MIN)
+	if (pub && ev_parse_day(pub) != INT32_MIN)
 		snprintf(d->published, sizeof d->published, "%.10s", pub);
 	if (from)
 		snprintf(d->from, sizeof d->from, "%s", from);
@@ -188,7 +151,7 @@ static chr_status tag_doc(fm_doc *d)
 	if (d->dated == 1)
 		memcpy(dct, d->published, sizeof dct);
 	else if (d->dated == 2)
-		fm_fmt_days(fm_days(d->anchor) + 3, dct);
+		fm_fmt_days(ev_parse_day(d->anchor) + 3, dct);
 	chr_status st = chr_time_tag(d->text, d->len, *dct ? dct : NULL, &d->tx,
 				     &d->ntx);
 	d->tagged = 1;
@@ -348,8 +311,8 @@ static chr_status anchor_docs(fm_model *m)
 					fm_row *q = &m->rows[j];
 					if (!m->docs[q->doc].dated || q->type != r->type)
 						continue;
-					int32_t day = fm_days(q->when);
-					if (day == INT32_MIN || weekday(day) != wd)
+					int32_t day = ev_parse_day(q->when);
+					if (day == INT32_MIN || ev_weekday(day) != wd)
 						continue;
 					row_key(m, q, k2, sizeof k2);
 					if (strcmp(k1, k2))
@@ -382,7 +345,7 @@ static chr_status anchor_docs(fm_model *m)
 
 static int specificity(const char *v)
 {
-	if (fm_days(v) != INT32_MIN)
+	if (ev_parse_day(v) != INT32_MIN)
 		return 3;
 	if (!*v || v[0] == 'X')
 		return 0;
@@ -398,10 +361,10 @@ static int inside(const char *day, const char *v)
 	if (n == 4 || n == 7)
 		return !strncmp(day, v, n);
 	if (n == 8 && v[5] == 'W') { /* ISO week */
-		int32_t d = fm_days(day);
+		int32_t d = ev_parse_day(day);
 		int y = atoi(v), w = atoi(v + 6);
-		int32_t jan4 = civil(y, 1, 4);
-		int32_t mon = jan4 - (weekday(jan4) - 1) + (w - 1) * 7;
+		int32_t jan4 = ev_days(y, 1, 4);
+		int32_t mon = jan4 - (ev_weekday(jan4) - 1) + (w - 1) * 7;
 		return d >= mon && d < mon + 7;
 	}
 	return 0;

@@ -77,9 +77,8 @@ chr_status fm_load(fm_model *m, chr_db *db);
 void fm_free(fm_model *m);
 /* The doc for a stored article, loading it when new; -1 on error. */
 long fm_doc_get(fm_model *m, int64_t rowid);
-/* Days since 1970-01-01 of "YYYY-MM-DD" (more may follow); INT32_MIN
- * when it is not a full date. */
-int32_t fm_days(const char *s);
+/* "YYYY-MM-DD" of a day count (days since 1970-01-01; parse with
+ * ev_parse_day from events/events.h). */
 void fm_fmt_days(int32_t d, char out[11]);
 /* The doc's reference day (published or anchor), INT32_MIN when none. */
 int32_t fm_doc_day(const fm_doc *d);
