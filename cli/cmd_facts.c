@@ -14,7 +14,26 @@ typedef struct fx_ctx {
 	int json;
 	const char *cmd;
 	size_t n;
+	const int64_t *events; /* timeline --storyline: only these events */
+	size_t nevents;
 } fx_ctx;
+
+/* 1 when the row's event is one of c->events (sorted ascending). */
+static int in_events(const fx_ctx *c, json_t *o)
+{
+	json_int_t e = json_integer_value(json_object_get(o, "event"));
+	size_t lo = 0, hi = c->nevents;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->events[mid] == e)
+			return 1;
+		if (c->events[mid] < e)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
 
 static const char *js(json_t *o, const char *k)
 {
@@ -32,14 +51,23 @@ static void print_names(json_t *a)
 static int print_row(void *ctx, const char *json, size_t len)
 {
 	fx_ctx *c = ctx;
+	json_t *o = NULL;
+	if (c->events) {
+		if (!(o = json_loadb(json, len, 0, NULL)))
+			return 1;
+		if (!in_events(c, o)) {
+			json_decref(o);
+			return 0;
+		}
+	}
 	c->n++;
 	if (c->json) {
+		json_decref(o);
 		fwrite(json, 1, len, stdout);
 		putchar('\n');
 		return 0;
 	}
-	json_t *o = json_loadb(json, len, 0, NULL);
-	if (!o)
+	if (!o && !(o = json_loadb(json, len, 0, NULL)))
 		return 1;
 	if (!strcmp(c->cmd, "facts")) {
 		printf("%-10s %-9s %-8s %-16s ", js(o, "when"), js(o, "type"),
@@ -64,10 +92,13 @@ static int print_row(void *ctx, const char *json, size_t len)
 		putchar('\n');
 	} else if (!strcmp(c->cmd, "timeline")) {
 		const char *t = js(o, "text");
+		size_t k = strlen(t) > 110 ? 110 : strlen(t);
+		while (k < strlen(t) && k > 0 && ((unsigned char)t[k] & 0xC0) == 0x80)
+			k--; /* cut between UTF-8 characters */
 		printf("%-10s %3lld  %s%.*s%s\n", js(o, "date"),
 		       (long long)json_integer_value(json_object_get(o, "sources")),
 		       json_is_true(json_object_get(o, "background")) ? "(background) " : "",
-		       (int)(strlen(t) > 110 ? 110 : strlen(t)), t, strlen(t) > 110 ? "…" : "");
+		       (int)k, t, k < strlen(t) ? "…" : "");
 	} else {
 		printf("event %lld  %s  [%s]\n",
 		       (long long)json_integer_value(json_object_get(o, "event")),
@@ -83,9 +114,9 @@ static int print_row(void *ctx, const char *json, size_t len)
 
 static int run(const cli_ctx *ctx, int argc, char **argv, const char *usage)
 {
-	fx_ctx c = { 0, argv[0], 0 };
+	fx_ctx c = { 0, argv[0], 0, NULL, 0 };
 	const char *entity = NULL, *query = NULL;
-	long long event = 0;
+	long long event = 0, story = 0;
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
 			fputs(usage, stdout);
@@ -98,6 +129,12 @@ static int run(const cli_ctx *ctx, int argc, char **argv, const char *usage)
 		} else if (!strcmp(argv[i], "--query") && i + 1 < argc &&
 			   !strcmp(argv[0], "timeline")) {
 			query = argv[++i];
+		} else if (!strcmp(argv[i], "--storyline") && i + 1 < argc &&
+			   !strcmp(argv[0], "timeline")) {
+			char *end;
+			story = strtoll(argv[++i], &end, 10);
+			if (*end || story <= 0)
+				return cli_usage_error(argv[0], "--storyline takes a storyline id");
 		} else if (!strcmp(argv[i], "--event") && i + 1 < argc &&
 			   !strcmp(argv[0], "digest")) {
 			event = atoll(argv[++i]);
@@ -108,8 +145,20 @@ static int run(const cli_ctx *ctx, int argc, char **argv, const char *usage)
 	chr_db *db = cli_open_db(ctx);
 	if (!db)
 		return EXIT_RUNTIME;
-	chr_status st;
-	if (!strcmp(argv[0], "facts"))
+	chr_status st = CHR_OK;
+	int64_t *evs = NULL;
+	if (story) {
+		st = chr_db_storyline_events(db, story, &evs, &c.nevents);
+		if (st == CHR_ENOTFOUND) {
+			cli_error("timeline: no storyline %lld", story);
+			chr_db_close(db);
+			return EXIT_RUNTIME;
+		}
+		c.events = evs;
+	}
+	if (st)
+		; /* reported below */
+	else if (!strcmp(argv[0], "facts"))
 		st = chr_db_facts(db, entity, print_row, &c);
 	else if (!strcmp(argv[0], "conflicts"))
 		st = chr_db_conflicts(db, print_row, &c);
@@ -127,6 +176,7 @@ static int run(const cli_ctx *ctx, int argc, char **argv, const char *usage)
 	} else if (!c.json) {
 		fprintf(stderr, "%zu %s\n", c.n, argv[0]);
 	}
+	chr_free(evs);
 	chr_db_close(db);
 	return rc;
 }
@@ -156,10 +206,11 @@ int cmd_conflicts(const cli_ctx *ctx, int argc, char **argv)
 int cmd_timeline(const cli_ctx *ctx, int argc, char **argv)
 {
 	return run(ctx, argc, argv,
-		   "usage: chronicle timeline [--entity NAME] [--query WORDS] [--json]\n"
+		   "usage: chronicle timeline [--entity NAME] [--query WORDS]\n"
+		   "                          [--storyline ID] [--json]\n"
 		   "\nDated entries in time order: facts that happened, with their\n"
 		   "best sentence; with --entity also background dates mentioned in\n"
-		   "passing.  --json prints {date, text, event, sources, fact, type,\n"
+		   "passing; --storyline keeps the entries of that storyline's events.  --json prints {date, text, event, sources, fact, type,\n"
 		   "article, background} per line.\n");
 }
 

@@ -438,6 +438,13 @@ chr_status chr_db_event_json(chr_db *db, int64_t id, char **out,
 /* Storylines in id order, each {id, title, events:[event ids]}, borrowed
  * for the call. */
 chr_status chr_db_storylines(chr_db *db, chr_event_fn fn, void *ctx);
+/* The event ids of storyline id, ascending, into a new array *out of *n
+ * ids; the caller frees *out with chr_free (NULL when *n is 0).
+ * CHR_ENOTFOUND when there is no such storyline; CHR_ELIMIT past
+ * CHR_STORY_MAX_EVENTS events. */
+#define CHR_STORY_MAX_EVENTS 1000000
+chr_status chr_db_storyline_events(chr_db *db, int64_t id, int64_t **out,
+				   size_t *n);
 /* ---- end of Events -------------------------------------------------- */
 
 /* ------------------------------------------------------------------ */

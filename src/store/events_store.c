@@ -85,3 +85,51 @@ chr_status chr_db_storylines(chr_db *db, chr_event_fn fn, void *ctx)
 		return CHR_EDB;
 	return each_row(db, s, fn, ctx, "list storylines");
 }
+
+chr_status chr_db_storyline_events(chr_db *db, int64_t id, int64_t **out,
+				   size_t *n)
+{
+	if (!db || !out || !n)
+		return CHR_EINVAL;
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_stmt(db, ST_EV_STORY_EVENTS);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, id);
+	int64_t *ev = NULL;
+	size_t cap = 0, k = 0;
+	int found = 0, rc;
+	chr_status st = CHR_OK;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t e = sqlite3_column_int64(s, 0);
+		if (e == 0) { /* the storyline's own row */
+			found = 1;
+			continue;
+		}
+		if (k == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			int64_t *q = k < CHR_STORY_MAX_EVENTS
+					     ? realloc(ev, nc * sizeof *ev) : NULL;
+			if (!q) {
+				st = k < CHR_STORY_MAX_EVENTS ? CHR_ENOMEM : CHR_ELIMIT;
+				break;
+			}
+			ev = q;
+			cap = nc;
+		}
+		ev[k++] = e;
+	}
+	if (!st && rc != SQLITE_DONE)
+		st = store_fail(db, "read storyline events");
+	sqlite3_reset(s);
+	if (!st && !found)
+		st = CHR_ENOTFOUND;
+	if (st) {
+		free(ev);
+		return st;
+	}
+	*out = ev;
+	*n = k;
+	return CHR_OK;
+}

@@ -311,6 +311,10 @@ static const char *const sql[ST_COUNT_] = {
 		" json((SELECT json_group_array(event) FROM (SELECT event FROM"
 		" storyline_events WHERE story = s.id ORDER BY event))))"
 		" FROM storylines s ORDER BY s.id",
+	/* ?1's events; the first row (event 0) says the storyline exists */
+	[ST_EV_STORY_EVENTS] =
+		"SELECT 0 FROM storylines WHERE id = ?1 UNION ALL"
+		" SELECT event FROM storyline_events WHERE story = ?1 ORDER BY 1",
 };
 
 int chr_db_schema_version(void)

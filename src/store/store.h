@@ -94,6 +94,7 @@ enum store_stmt {
 	ST_EV_LIST,
 	ST_EV_GET,
 	ST_EV_STORIES,
+	ST_EV_STORY_EVENTS,
 	ST_COUNT_
 };
 

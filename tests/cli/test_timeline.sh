@@ -1,0 +1,55 @@
+#!/bin/sh
+# test_timeline.sh: `chronicle timeline --storyline ID` over the bundled
+# sample (examples/): every entry it prints belongs to one of that
+# storyline's events, the entries come in date order, and a missing or
+# malformed storyline id is an error.  Which storylines the sample gives
+# is the events stage's business (tests/unit/test_events.c); this test
+# takes whatever the store holds.
+. tests/cli/lib.sh
+
+expect_rc 0 "ingest the sample" chr ingest --quiet examples/*.txt examples/*.jsonl
+expect_rc 0 "storylines --json" chr storylines --json
+cp "$T/out" "$T/stories"
+check "the sample has a storyline" test -s "$T/stories"
+
+# The first storyline's id and its events, from {"id":N,...,"events":[a,b]}
+sid=$(sed -n '1s/^{"id":\([0-9]*\),.*/\1/p' "$T/stories")
+evs=$(sed -n '1s/.*"events":\[\([0-9,]*\)\].*/\1/p' "$T/stories" | tr ',' ' ')
+check "storyline id parsed" test -n "$sid"
+check "storyline events parsed" test -n "$evs"
+
+expect_rc 0 "timeline --storyline" chr timeline --storyline "$sid" --json
+cp "$T/out" "$T/entries"
+expect_rc 0 "timeline without a filter" chr timeline --json
+cp "$T/out" "$T/all"
+n=$(wc -l < "$T/entries"); all=$(wc -l < "$T/all")
+check "the storyline has entries" test "$n" -gt 0
+check "the filter keeps no more than the whole timeline" test "$n" -le "$all"
+bad=0
+while IFS= read -r line; do
+	e=$(printf '%s\n' "$line" | sed -n 's/.*"event":\([0-9]*\).*/\1/p')
+	found=0
+	for x in $evs; do [ "$x" = "$e" ] && found=1; done
+	[ "$found" = 1 ] || { bad=$((bad + 1)); echo "  entry outside storyline $sid: $line" >&2; }
+done < "$T/entries"
+check "every entry is in the storyline's events" test "$bad" = 0
+sed 's/^{"date":"\([^"]*\)".*/\1/' "$T/entries" > "$T/dates"
+check "entries in date order" sort -c "$T/dates"
+# Entries outside the storyline exist in the whole timeline when the store
+# has events outside it, and the filter drops exactly those.
+others=0
+while IFS= read -r line; do
+	e=$(printf '%s\n' "$line" | sed -n 's/.*"event":\([0-9]*\).*/\1/p')
+	found=0
+	for x in $evs; do [ "$x" = "$e" ] && found=1; done
+	[ "$found" = 1 ] || others=$((others + 1))
+done < "$T/all"
+check "filtered + others = whole timeline" test $((n + others)) = "$all"
+
+expect_rc 1 "missing storyline exits 1" chr timeline --storyline 999999
+check "missing storyline is named" contains "$T/err" "no storyline 999999"
+expect_rc 2 "malformed storyline id is a usage error" chr timeline --storyline x1
+expect_rc 2 "zero storyline id is a usage error" chr timeline --storyline 0
+expect_rc 0 "text view with a storyline" chr timeline --storyline "$sid"
+check "text view prints entries" test -s "$T/out"
+finish
