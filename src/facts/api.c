@@ -227,7 +227,7 @@ static int background(fm_model *m, int64_t eid, tl_entry **v, size_t *n,
 					continue;
 				char full[11];
 				if (strlen(x->value) == 7 && x->value[0] != 'X')
-					snprintf(full, sizeof full, "%s-28", x->value);
+					snprintf(full, sizeof full, "%.7s-28", x->value);
 				else if (ev_parse_day(x->value) != INT32_MIN)
 					snprintf(full, sizeof full, "%.10s", x->value);
 				else
