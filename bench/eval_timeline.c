@@ -60,9 +60,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chronicle.h"
+#include "facts/facts.h"
+
+#define LEDE_SENTS 4 /* opening sentences searched for the story's day */
+#define MAX_DIST 3 /* tokens between an event and its entity's mention */
 
 /* ---------------------------------------------------------------- util */
 
@@ -715,9 +721,10 @@ static void load_rows(corpus *c, size_t *found, size_t *total)
 }
 
 /* Canonical entity id of a name (0 when unknown). */
-static int64_t entity_id(chr_db *db, const char *name)
+static int64_t entity_id(chr_db *db, const char *name, char type[8])
 {
 	char *js = NULL;
+	type[0] = '\0';
 	size_t len = 0;
 	if (chr_db_entity_json(db, name, &js, &len) != CHR_OK)
 		return 0;
@@ -727,6 +734,9 @@ static int64_t entity_id(chr_db *db, const char *name)
 	int64_t id = 0;
 	if (o && json_is_integer(json_object_get(o, "id")))
 		id = json_integer_value(json_object_get(o, "id"));
+	const char *ty = o ? json_string_value(json_object_get(o, "type")) : NULL;
+	if (ty)
+		snprintf(type, 8, "%s", ty);
 	json_decref(o);
 	return id;
 }
@@ -798,17 +808,91 @@ static int cmp_sys(const void *pa, const void *pb)
  * instead of taking the article's date. */
 static int use_dct = 1;
 
-static void date_for(const tdoc *d, long at, long s0, long s1,
-		     const char *override, char out[11])
+/* The event-word lexicon (WordNet), NULL: the short lists above. */
+static facts_evlex *evlex;
+
+/* Is the day value v ("YYYY-MM-DD...") within the week up to ref? */
+static int recent_day(const char *v, const char *ref)
 {
-	if (override) {
-		norm_date(override, out);
-		if (strcmp(out, "XXXX-XX-XX") != 0)
-			return;
+	char a[11], b[11];
+	norm_date(v, a);
+	norm_date(ref ? ref : "", b);
+	if (strchr(a, 'X') || strchr(b, 'X'))
+		return 0;
+	struct tm ta, tb;
+	memset(&ta, 0, sizeof ta);
+	memset(&tb, 0, sizeof tb);
+	if (!strptime(a, "%Y-%m-%d", &ta) || !strptime(b, "%Y-%m-%d", &tb))
+		return 0;
+	double diff = difftime(timegm(&tb), timegm(&ta)) / 86400.0;
+	return diff >= 0 && diff <= 7;
+}
+
+/* The article's reference day: the first full date in its opening
+ * sentences that lies in the week up to the article's date ("Apple
+ * unveiled ... on Monday"); else the article's date.  News reports what
+ * happened in its lede, and sentences without a date of their own
+ * continue that story. */
+static void lede_date(const tdoc *d, char out[11])
+{
+	norm_date(d->dct && use_dct ? d->dct : "", out);
+	for (size_t k = 0; k < d->ns && k < LEDE_SENTS; k++) {
+		const sent *s = &d->s[k];
+		if (s->off < 0)
+			continue;
+		for (size_t i = 0; i < d->ntx; i++)
+			if (d->tx[i].start >= s->off &&
+			    d->tx[i].end <= s->off + (long)s->len &&
+			    d->tx[i].end - d->tx[i].start + 2 < (long)s->len &&
+			    recent_day(d->tx[i].value, d->dct)) { /* not a dateline */
+				norm_date(d->tx[i].value, out);
+				return;
+			}
 	}
+}
+
+/* Words that end the stretch of a sentence an entity takes part in. */
+static int boundary_tok(const char *t, size_t n)
+{
+	static const char *const w[] = { ";", ":", "\"", "``", "''", "(",
+		")", "--", "that", "which", "whose", "because", "although",
+		"though", "whereas", "unless", NULL };
+	for (const char *const *k = w; *k; k++)
+		if (strlen(*k) == n && strncasecmp(*k, t, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Words that make the next event not (yet) happened: left unplaced
+ * unless a date of its own says when. */
+static int irrealis_tok(const char *t, size_t n)
+{
+	static const char *const w[] = { "will", "would", "could", "may",
+		"might", "should", "must", "shall", "'ll", "to", NULL };
+	for (const char *const *k = w; *k; k++)
+		if (strlen(*k) == n && strncasecmp(*k, t, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int tok_is(const char *t, size_t n, const char *const *w)
+{
+	for (; *w; w++)
+		if (strlen(*w) == n && strncasecmp(*w, t, n) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const pron_per[] = { "he", "she", "his", "her", "him",
+					NULL };
+static const char *const pron_thing[] = { "it", "its", NULL };
+
+/* The DATE of [lo, hi) in the document nearest to at, or -1. */
+static long near_timex(const tdoc *d, long at, long lo, long hi)
+{
 	long best = -1, bestd = 0;
 	for (size_t i = 0; i < d->ntx; i++) {
-		if (d->tx[i].start < s0 || d->tx[i].end > s1)
+		if (d->tx[i].start < lo || d->tx[i].end > hi)
 			continue;
 		char nd[11];
 		norm_date(d->tx[i].value, nd);
@@ -821,17 +905,20 @@ static void date_for(const tdoc *d, long at, long s0, long s1,
 			bestd = dist;
 		}
 	}
-	if (best >= 0)
-		norm_date(d->tx[best].value, out);
-	else
-		norm_date(d->dct && use_dct ? d->dct : "", out);
+	return best;
 }
 
 /* Build the system timeline of one entity. */
 static void build_timeline(corpus *c, const char *name, timeline *out,
 			   size_t *n_fact_events, size_t *n_tl_dates)
 {
-	int64_t eid = entity_id(c->db, name);
+	char etype[8];
+	int64_t eid = entity_id(c->db, name, etype);
+	int person = !strcmp(etype, "PER");
+	/* the last word of a person's name stands for it ("Jobs") */
+	const char *surname = NULL;
+	if (person && strrchr(name, ' ') && strlen(strrchr(name, ' ') + 1) >= 3)
+		surname = strrchr(name, ' ') + 1;
 	char eidk[32];
 	snprintf(eidk, sizeof eidk, ",%lld,", (long long)eid);
 	entries en;
@@ -842,15 +929,71 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 	size_t nv = 0, cap = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		tdoc *d = &c->d[i];
+		char lede[11];
+		lede_date(d, lede);
+		int prev_about = 0;
 		for (size_t k = 0; k < d->ns; k++) {
 			sent *s = &d->s[k];
 			if (s->off < 0)
 				continue;
 			long s0 = s->off, s1 = s->off + (long)s->len;
-			int about = has_name(s->text, s->len, name);
-			for (size_t m = 0; !about && eid && m < d->nmen; m++)
-				about = d->men[m].eid == eid &&
-					d->men[m].start >= s0 && d->men[m].end <= s1;
+			/* tokens: space-separated */
+			const char *tok[256];
+			size_t tl[256], nt = 0;
+			for (size_t p = 0; p < s->len && nt < 256;) {
+				while (p < s->len && s->text[p] == ' ')
+					p++;
+				size_t q = p;
+				while (q < s->len && s->text[q] != ' ')
+					q++;
+				if (q == p)
+					break;
+				tok[nt] = s->text + p;
+				tl[nt++] = q - p;
+				p = q;
+			}
+			/* mentions of the entity, by token */
+			unsigned char men[256];
+			memset(men, 0, sizeof men);
+			int about = 0;
+			size_t nl = strlen(name);
+			for (size_t t = 0; t < nt; t++) {
+				long b0 = s0 + (long)(tok[t] - s->text);
+				for (size_t m = 0; eid && m < d->nmen && !men[t]; m++)
+					men[t] = d->men[m].eid == eid &&
+						 d->men[m].start <= b0 &&
+						 d->men[m].end > b0;
+				size_t rest = s->len - (size_t)(tok[t] - s->text);
+				if (!men[t] && rest >= nl &&
+				    has_name(tok[t], nl, name) &&
+				    (rest == nl || !isalnum((unsigned char)tok[t][nl]))) {
+					for (size_t u = t; u < nt && tok[u] < tok[t] + nl; u++)
+						men[u] = 1;
+				}
+				if (!men[t] && surname && strlen(surname) == tl[t] &&
+				    !strncmp(tok[t], surname, tl[t]))
+					men[t] = 1;
+				about |= men[t];
+			}
+			/* a pronoun continues the entity of the sentence before
+			 * (or of this one, after its mention) */
+			int seen = prev_about;
+			for (size_t t = 0; t < nt; t++) {
+				if (men[t]) {
+					seen = 1;
+					continue;
+				}
+				if (seen && tok_is(tok[t], tl[t],
+						   person ? pron_per : pron_thing)) {
+					men[t] = 2;
+					about = 1;
+				}
+				if (t + 1 < nt && !men[t] && !isupper((unsigned char)tok[t][0]) &&
+				    (tok_is(tok[t], tl[t], pron_per) ||
+				     tok_is(tok[t], tl[t], pron_thing)))
+					seen = 0; /* another referent starts */
+			}
+			prev_about = about;
 			/* chronicle's timeline date for this sentence */
 			const char *tl_date = NULL;
 			for (size_t t = 0; t < en.n; t++)
@@ -864,40 +1007,79 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 				}
 			if (!about)
 				continue;
-			/* tokens: space-separated */
-			size_t p = 0;
-			while (p < s->len) {
-				while (p < s->len && s->text[p] == ' ')
-					p++;
-				size_t q = p;
-				while (q < s->len && s->text[q] != ' ')
-					q++;
-				if (q == p)
-					break;
-				int ev = event_word(s->text + p, q - p);
+			/* the stretch (between boundary words) of each token */
+			int seg[256], sg = 0;
+			for (size_t t = 0; t < nt; t++) {
+				if (boundary_tok(tok[t], tl[t]))
+					sg++;
+				seg[t] = sg;
+			}
+			/* event words; the entity takes part in those close to
+			 * a mention (or a pronoun for it) in its stretch */
+			unsigned char isev[256], near[256];
+			for (size_t t = 0; t < nt; t++) {
+				isev[t] = !men[t] &&
+					  (evlex ? facts_event_word(evlex, tok, tl, nt, t)
+						 : event_word(tok[t], tl[t]));
+				near[t] = tl_date != NULL;
+			}
+			for (size_t u = 0; u < nt; u++) {
+				if (!men[u])
+					continue;
+				for (size_t t = u + 1; t < nt && seg[t] == seg[u]; t++)
+					if (isev[t] && t - u <= MAX_DIST)
+						near[t] = 1;
+				for (size_t t = u; t-- > 0 && seg[t] == seg[u];)
+					if (isev[t] && u - t <= MAX_DIST)
+						near[t] = 1;
+			}
+			for (size_t t = 0; t < nt; t++) {
+				size_t p = (size_t)(tok[t] - s->text);
+				if (men[t])
+					continue;
+				int ev = isev[t] && near[t];
 				for (size_t f = 0; !ev && eid && f < d->nfx; f++)
 					if (d->fx[f].ts == s0 + (long)p &&
 					    strstr(d->fx[f].parts, eidk)) {
 						ev = 1;
 						(*n_fact_events)++;
 					}
-				if (ev) {
-					if (nv == cap) {
-						cap = cap ? cap * 2 : 64;
-						v = xrealloc(v, cap * sizeof *v);
-					}
-					sys_ev *e = &v[nv++];
-					snprintf(e->id, sizeof e->id, "%s-%s-%.*s",
-						 d->docid, s->id, (int)(q - p),
-						 s->text + p);
-					date_for(d, s0 + (long)p, s0, s1, tl_date,
-						 e->date);
-					memcpy(e->key, e->date, 11);
-					for (int z = 0; z < 10; z++)
-						if (e->key[z] == 'X')
-							e->key[z] = '0';
+				if (!ev)
+					continue;
+				if (nv == cap) {
+					cap = cap ? cap * 2 : 64;
+					v = xrealloc(v, cap * sizeof *v);
 				}
-				p = q;
+				sys_ev *e = &v[nv++];
+				snprintf(e->id, sizeof e->id, "%s-%s-%.*s",
+					 d->docid, s->id, (int)tl[t], tok[t]);
+				/* its date: the timeline's, one in its stretch,
+				 * else none when not (yet) real, else the lede's */
+				long lo = s0, hi = s1;
+				for (size_t u = 0; u < nt; u++) {
+					long b = s0 + (long)(tok[u] - s->text);
+					if (seg[u] < seg[t] && b + (long)tl[u] > lo)
+						lo = b + (long)tl[u];
+					if (seg[u] > seg[t] && b < hi)
+						hi = b;
+				}
+				long x = near_timex(d, s0 + (long)p, lo, hi);
+				int irrealis = 0;
+				for (size_t u = t >= 3 ? t - 3 : 0; u < t; u++)
+					irrealis |= irrealis_tok(tok[u], tl[u]);
+				if (tl_date) {
+					norm_date(tl_date, e->date);
+				} else if (x >= 0) {
+					norm_date(d->tx[x].value, e->date);
+				} else if (irrealis) {
+					norm_date("", e->date);
+				} else {
+					memcpy(e->date, lede, 11);
+				}
+				memcpy(e->key, e->date, 11);
+				for (int z = 0; z < 10; z++)
+					if (e->key[z] == 'X')
+						e->key[z] = '0';
 			}
 		}
 	}
@@ -1124,6 +1306,7 @@ int main(int argc, char **argv)
 	const char *set = "eval";
 	const char *out = NULL;
 	int keep = 0;
+	const char *wordnet = "/usr/share/wordnet";
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--score") && i + 2 < argc)
 			return score_dirs(argv[i + 1], argv[i + 2]);
@@ -1133,6 +1316,8 @@ int main(int argc, char **argv)
 			set = argv[++i];
 		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[++i];
+		else if (!strcmp(argv[i], "--wordnet") && i + 1 < argc)
+			wordnet = argv[++i];
 		else if (!strcmp(argv[i], "--no-dct"))
 			use_dct = 0;
 		else if (!strcmp(argv[i], "--keep-db"))
@@ -1162,6 +1347,9 @@ int main(int argc, char **argv)
 		mkdir(out, 0777);
 	}
 	fprintf(stderr, "eval_timeline: timelines in %s\n", out);
+	if (*wordnet && facts_evlex_load(wordnet, &evlex) != CHR_OK)
+		fprintf(stderr, "eval_timeline: no WordNet in %s: short word "
+			"lists\n", wordnet);
 	score total;
 	memset(&total, 0, sizeof total);
 	char a[4096], b[4096], l[4096];

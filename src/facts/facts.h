@@ -97,4 +97,26 @@ unsigned facts_word(const char *w, size_t len, const char **count,
 /* Trigger phrases, longest first. */
 const facts_trigger *facts_triggers(size_t *n);
 
+/* ---- event words (evword.c) ---- */
+
+/* A lexicon of verbs and event nouns.  Owned by the caller: free with
+ * facts_evlex_free. */
+typedef struct facts_evlex facts_evlex;
+/* An empty lexicon (NULL on ENOMEM). */
+facts_evlex *facts_evlex_new(void);
+/* Build one from a WordNet directory (index.*, cntlist.rev, data.noun,
+ * verb.exc); CHR_EIO when the index files are missing. */
+chr_status facts_evlex_load(const char *wordnet_dir, facts_evlex **out);
+void facts_evlex_free(facts_evlex *x);
+/* Add a lemma: verb or not, tagged uses as verb and as noun, percent of
+ * noun uses that are events.  0, or -1 on ENOMEM. */
+int facts_evlex_add(facts_evlex *x, const char *lemma, int verb,
+		    unsigned vcnt, unsigned ncnt, unsigned evshare);
+/* Add an irregular form of a lemma ("sold" -> "sell"). */
+int facts_evlex_add_form(facts_evlex *x, const char *form, const char *lemma);
+/* Is token i of the sentence tok[0, n) (len[] bytes each) an event
+ * mention (a verb or an event noun)?  Tokens are borrowed. */
+int facts_event_word(const facts_evlex *x, const char *const *tok,
+		     const size_t *len, size_t n, size_t i);
+
 #endif

@@ -3,7 +3,8 @@
  * cases.tsv), one per pattern and negative case (passive, coordination,
  * attribution, negation, plans), and the seeds' done-when through the
  * store (skipped without ../shared): merged facts with sources, the
- * three-day against five-day conflict, the timeline of Choe Son-hui.
+ * three-day against five-day conflict, the timeline of Choe Son-hui;
+ * and the event words of invented sentences under a hand-made lexicon.
  */
 #include "harness.h"
 
@@ -280,8 +281,77 @@ static void test_seeds_done_when(void)
 	unlink(p);
 }
 
+/* Event words of an invented sentence under a small hand-made lexicon:
+ * the words facts_event_word marks, space-joined. */
+static void event_words(const facts_evlex *x, const char *sent, char *out,
+			size_t cap)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", sent);
+	const char *tok[64];
+	size_t len[64], n = 0;
+	for (char *save = NULL, *t = strtok_r(buf, " ", &save); t && n < 64;
+	     t = strtok_r(NULL, " ", &save)) {
+		tok[n] = t;
+		len[n++] = strlen(t);
+	}
+	size_t k = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (facts_event_word(x, tok, len, n, i) && k < cap)
+			k += (size_t)snprintf(out + k, cap - k, "%s%s", k ? " " : "",
+					      tok[i]);
+}
+
+static void test_event_words(void)
+{
+	facts_evlex *x = facts_evlex_new();
+	CHECK(x != NULL);
+	if (!x)
+		return;
+	/* lemma, verb?, verb uses, noun uses, percent of noun uses that are
+	 * events */
+	CHECK_INT(facts_evlex_add(x, "sell", 1, 50, 0, 0), 0);
+	CHECK_INT(facts_evlex_add(x, "buy", 1, 40, 2, 100), 0);
+	CHECK_INT(facts_evlex_add(x, "stop", 1, 30, 5, 80), 0);
+	CHECK_INT(facts_evlex_add(x, "price", 1, 2, 60, 0), 0);
+	CHECK_INT(facts_evlex_add(x, "lawsuit", 0, 0, 3, 100), 0);
+	CHECK_INT(facts_evlex_add(x, "store", 1, 5, 30, 0), 0);
+	CHECK_INT(facts_evlex_add(x, "have", 1, 200, 0, 0), 0);
+	CHECK_INT(facts_evlex_add(x, "use", 1, 80, 40, 90), 0);
+	CHECK_INT(facts_evlex_add(x, "base", 1, 10, 20, 0), 0);
+	CHECK_INT(facts_evlex_add(x, "file", 1, 10, 20, 0), 0);
+	CHECK_INT(facts_evlex_add_form(x, "sold", "sell"), 0);
+	CHECK_INT(facts_evlex_add_form(x, "bought", "buy"), 0);
+	static const struct { const char *sent, *want; } cases[] = {
+		/* irregular and regular past forms, -ing, a doubled consonant */
+		{ "The shop sold lamps and stopped buying chairs", "sold stopped buying" },
+		/* a third-person verb against a more frequent noun reading */
+		{ "The store sells lamps at low prices", "sells" },
+		{ "It prices lamps low", "prices" },
+		/* a base form only after "to", a modal or a subject pronoun */
+		{ "The store will use a new price list", "use" },
+		{ "They plan to buy the store", "buy" },
+		/* an event noun; a non-event noun that is also a verb is not */
+		{ "A lawsuit over the store", "lawsuit" },
+		/* "have" as a main verb, not as an auxiliary; "be" never */
+		{ "It has a store", "has" },
+		{ "It has sold lamps and is selling chairs", "sold selling" },
+		/* participles used as adjectives, names, unknown words */
+		{ "A store based in Stopped Creek filed nothing", "filed" },
+		{ "Glorbed the flimmed store", "" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char got[256];
+		event_words(x, cases[i].sent, got, sizeof got);
+		CHECK_STR(got, cases[i].want);
+	}
+	facts_evlex_free(x);
+}
+
 static const th_test tests[] = {
 	TEST(test_cases),
+	TEST(test_event_words),
 	TEST(test_seeds_done_when),
 };
 
