@@ -15,7 +15,10 @@
  * Counts are pooled over all documents (micro-averaged).  The DCT
  * (outside TEXT) is not scored.
  *
- * usage: eval_time [--errors] [--name NAME] GOLD_DIR SYS_DIR
+ * usage: eval_time [--errors|--all] [--name NAME] GOLD_DIR SYS_DIR
+ *        (--errors lists each miss, spurious span, wrong value/type and
+ *        extent-only match; --all also the correct ones, every line with
+ *        the text around the gold span; both for the dev set only)
  *        eval_time --make-input GOLD.tml   (the document with TEXT
  *        stripped of annotation and the links after it dropped)
  */
@@ -148,11 +151,29 @@ static int errors;
 static void show(const char *what, const char *name, const doc *d, const span *s,
 		 const span *o)
 {
-	printf("%-6s %-28s %-32.*s %-9s %-14s", what, name, (int)(s->e - s->s),
-	       d->text + s->s, s->type, s->value);
-	if (o)
-		printf(" | sys %.*s %s %s", (int)(o->e - o->s), d->text + o->s, o->type,
-		       o->value);
+	if (errors > 1) { /* tab-separated, for sorting and counting */
+		printf("%s\t%s\t%.*s\t%s\t%s", what, name, (int)(s->e - s->s), d->text + s->s,
+		       s->type, s->value);
+		if (o)
+			printf("\t%.*s\t%s\t%s", (int)(o->e - o->s), d->text + o->s, o->type,
+			       o->value);
+		else
+			fputs("\t\t\t", stdout);
+	} else {
+		printf("%-6s %-28s %-32.*s %-9s %-14s", what, name, (int)(s->e - s->s),
+		       d->text + s->s, s->type, s->value);
+		if (o)
+			printf(" | sys %.*s %s %s", (int)(o->e - o->s), d->text + o->s,
+			       o->type, o->value);
+	}
+	if (errors > 1) {
+		size_t a = s->s > 70 ? s->s - 70 : 0, b = s->e + 70;
+		if (b > d->len)
+			b = d->len;
+		putchar('\t');
+		for (size_t i = a; i < b; i++)
+			putchar(d->text[i] == '\n' || d->text[i] == '\t' ? ' ' : d->text[i]);
+	}
 	putchar('\n');
 }
 
@@ -189,6 +210,8 @@ static void score(const char *name, doc *g, doc *s, counts *c)
 			show(vok ? "TYPE" : "VALUE", name, g, a, best);
 		else if (errors && !strict)
 			show("EXTENT", name, g, a, best);
+		else if (errors > 1)
+			show("OK", name, g, a, best);
 	}
 	if (errors)
 		for (size_t j = 0; j < s->n; j++)
@@ -250,18 +273,20 @@ int main(int argc, char **argv)
 	for (; a < argc && argv[a][0] == '-'; a++) {
 		if (!strcmp(argv[a], "--errors"))
 			errors = 1;
+		else if (!strcmp(argv[a], "--all"))
+			errors = 2;
 		else if (!strcmp(argv[a], "--name") && a + 1 < argc)
 			label = argv[++a];
 		else if (!strcmp(argv[a], "--make-input") && a + 1 < argc)
 			return make_input(argv[a + 1]);
 		else {
-			fprintf(stderr, "usage: eval_time [--errors] [--name NAME] GOLD_DIR SYS_DIR\n"
+			fprintf(stderr, "usage: eval_time [--errors|--all] [--name NAME] GOLD_DIR SYS_DIR\n"
 					"       eval_time --make-input GOLD.tml\n");
 			return 2;
 		}
 	}
 	if (argc - a != 2) {
-		fprintf(stderr, "usage: eval_time [--errors] [--name NAME] GOLD_DIR SYS_DIR\n");
+		fprintf(stderr, "usage: eval_time [--errors|--all] [--name NAME] GOLD_DIR SYS_DIR\n");
 		return 2;
 	}
 	const char *gdir = argv[a], *sdir = argv[a + 1];

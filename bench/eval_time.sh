@@ -1,7 +1,7 @@
 #!/bin/sh
 # eval_time.sh: TempEval-3 Task A evaluation of `chronicle tag-time`.
 #
-#   bench/eval_time.sh [platinum|dev|peer] [--errors]
+#   bench/eval_time.sh [platinum|dev|peer] [--errors|--all]
 #
 # platinum (the default) tags the raw TE3-platinum-test inputs and scores
 # them against the te3-platinum gold with bench/eval_time.c (our own
@@ -59,7 +59,7 @@ peer)
 	"$SCORER" $ERR --name "chrono-node, TE3-platinum" "$TE3/te3-platinum" "$OUT/sys"
 	;;
 *)
-	echo "usage: bench/eval_time.sh [platinum|dev|peer] [--errors]" >&2
+	echo "usage: bench/eval_time.sh [platinum|dev|peer] [--errors|--all]" >&2
 	exit 2
 	;;
 esac
