@@ -238,6 +238,14 @@ int g_sent_break(const gctx *g, size_t i)
 					   (p->lx.cls == LC_WORD &&
 					    (p->lx.val == W_AM || p->lx.val == W_PM))))
 			return 0;
+		/* "Mr. Smith", "Roe vs. Wade": titles and "vs." */
+		if (p->kind == TK_WORD && p->e - p->s <= 3 &&
+		    (g_wordis(g, i - 1, "mr") || g_wordis(g, i - 1, "mrs") ||
+		     g_wordis(g, i - 1, "ms") || g_wordis(g, i - 1, "dr") ||
+		     g_wordis(g, i - 1, "vs") || g_wordis(g, i - 1, "gov") ||
+		     g_wordis(g, i - 1, "sen") || g_wordis(g, i - 1, "rep") ||
+		     g_wordis(g, i - 1, "gen") || g_wordis(g, i - 1, "st")))
+			return 0;
 		return 1;
 	}
 	return 0;
@@ -341,7 +349,7 @@ int g_tense(const gctx *g, size_t i, size_t j)
 			break;
 		}
 	}
-	for (size_t k = j, steps = 0; k < g->n && steps < 8; k++, steps++) {
+	for (size_t k = j, steps = 0; k < g->n && steps < 16; k++, steps++) {
 		if (g_sent_break(g, k))
 			break;
 		int tt = tok_tense(g, k);

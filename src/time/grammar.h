@@ -26,6 +26,11 @@ typedef struct gctx {
 	time_date dct;  /* y = 0: unknown */
 	time_date ref;  /* the last day named in the text (starts at dct) */
 	size_t ref_at;  /* byte offset just after that day's expression */
+	int qview;      /* the reporting period in view: the story's
+			 * quarter (1..4), -1 after another period ("the
+			 * nine months"), 0 none (grammar_cmp.c) */
+	int qlead;      /* the story's quarter: the first one named */
+	int qview_y;    /* its year; 0 while none was named */
 } gctx;
 
 typedef struct gres {
@@ -103,6 +108,11 @@ int g_sent_break(const gctx *g, size_t i);
 /* A year-on-year phrase resolved to a year in a sentence about a
  * quarter becomes that quarter a year before (grammar_cmp.c). */
 void g_cmp_quarter(const gctx *g, size_t i, size_t e, gres *r);
+/* Notes the reporting period an emitted expression names (g->qview). */
+void g_cmp_note(gctx *g, size_t i, size_t e, const gres *r);
+/* The quarter "the quarter" means: the one in view, else the one a
+ * report made on the document date is most likely about. */
+int g_view_quarter(const gctx *g, int *y);
 /* The TIMEX3 code of a part of the day (PD_*): "MO", "AF", ...; NULL
  * for noon, midnight and unknown parts. */
 const char *g_part_code(int pd);

@@ -13,6 +13,15 @@
  * most CMP_SPAN tokens each way and stops at a sentence end, so it stays
  * local and bounded.  "last year" is left alone: in the same sentences it
  * is as often the whole year ("the company lost money last year").
+ *
+ * A results story names its period once and then compares without
+ * repeating it ("Net rose to $5 million from $4 million a year
+ * earlier."), so the document keeps the period in view: each quarter it
+ * names puts the story's quarter (the first it named: "the fiscal first
+ * quarter") in view, and a period of another length ("the nine months",
+ * "the first half", "the fiscal year") takes it out of view.  A year-on-year phrase in a
+ * sentence that names no quarter takes the quarter in view; "the
+ * quarter" and "the latest quarter" mean it too.
  */
 #include "time/grammar.h"
 
@@ -78,13 +87,59 @@ void g_cmp_quarter(const gctx *g, size_t i, size_t e, gres *r)
 			break;
 		q = quarter_at(g, k);
 	}
+	if (q < 0 && g->qview > 0)
+		q = g->qview;
 	if (q < 0)
 		return;
 	if (q == 0) {
-		/* reports come after the quarter: early in a quarter it is
-		 * the last one */
-		time_date d = time_add_months(g->dct, -2);
-		q = (d.m - 1) / 3 + 1;
+		int vy;
+		q = g_view_quarter(g, &vy);
 	}
 	g_quarter(r, y, q);
+}
+
+int g_view_quarter(const gctx *g, int *y)
+{
+	if (g->qview > 0 && g->qview_y > 0) {
+		*y = g->qview_y;
+		return g->qview;
+	}
+	/* reports come after the quarter: early in a quarter it is the
+	 * last one */
+	time_date d = time_add_months(g->dct, -2);
+	*y = d.y;
+	return (d.m - 1) / 3 + 1;
+}
+
+void g_cmp_note(gctx *g, size_t i, size_t e, const gres *r)
+{
+	const char *v = r->val;
+	size_t n = strlen(v);
+	if (r->type == CHR_TIMEX_DATE && n == 7 && v[4] == '-' && v[5] == 'Q' &&
+	    v[6] >= '1' && v[6] <= '4' && v[0] != 'X') {
+		/* the story's own quarter is the first it names; later ones
+		 * ("after a flat second quarter", "a fourth-quarter charge")
+		 * are asides, but they bring the story's quarter back */
+		if (!g->qview_y) {
+			g->qlead = v[6] - '0';
+			g->qview_y = atoi(v) + (is_year_ago(g, i, e) ? 1 : 0);
+		}
+		g->qview = g->qlead;
+		return;
+	}
+	/* another period: "the nine months", "the first half", "the year"
+	 * and "fiscal 1989" as a reporting period */
+	int other = 0;
+	if (r->type == CHR_TIMEX_DURATION && n == 3 && v[0] == 'P' &&
+	    (v[2] == 'M' || v[2] == 'Y') && v[1] != '3')
+		other = 1;
+	if (r->type == CHR_TIMEX_DATE && n == 7 && v[5] == 'H')
+		other = 1;
+	if (r->type == CHR_TIMEX_DATE && n == 4 && !is_year_ago(g, i, e))
+		for (size_t k = i; k < e && !other; k++)
+			if (g_word(g, k, W_FISCAL) ||
+			    (g_word(g, k, W_THE) && g_cls(g, k + 1, LC_UNIT) == TU_YEAR))
+				other = 1;
+	if (other)
+		g->qview = -1;
 }

@@ -70,9 +70,9 @@ static void recent_quarter(const gctx *g, gres *r, int yoff)
 		g_set(r, CHR_TIMEX_DATE, "XXXX-QX");
 		return;
 	}
-	/* reports come after the quarter: early in a quarter it is the last */
-	time_date d = time_add_months(g->dct, -2);
-	g_quarter(r, d.y + yoff, (d.m - 1) / 3 + 1);
+	int y;
+	int q = g_view_quarter(g, &y);
+	g_quarter(r, y + yoff, q);
 }
 
 /* ---------------------------------------------------------------- */
@@ -151,6 +151,13 @@ size_t p_rel(const gctx *g, size_t i, gres *r)
 			return k + 1;
 		}
 		if (u == TU_QUARTER && !g_plural(g, k)) {
+			/* "the quarter a year ago": the same quarter before */
+			if (g_word(g, k + 1, W_A) && g_cls(g, k + 2, LC_UNIT) == TU_YEAR &&
+			    !g_plural(g, k + 2) &&
+			    (g_word(g, k + 3, W_AGO) || g_word(g, k + 3, W_EARLIER))) {
+				recent_quarter(g, r, -1);
+				return k + 4;
+			}
 			recent_quarter(g, r, 0);
 			return k + 1;
 		}
@@ -622,7 +629,36 @@ size_t p_quarter(const gctx *g, size_t i, gres *r)
 			recent_quarter(g, r, -1);
 			return e + 1;
 		}
+		/* "the year-earlier third quarter" */
+		size_t e2;
+		int q2 = ord_at(g, e, &e2);
+		if (q2 >= 1 && q2 <= 4 && g_cls(g, e2, LC_UNIT) == TU_QUARTER &&
+		    !g_plural(g, e2) && g->dct.y > 0) {
+			int vy;
+			(void)g_view_quarter(g, &vy);
+			g_quarter(r, vy - 1, q2);
+			return e2 + 1;
+		}
 		return 0;
+	}
+	/* "the 1988 second quarter", "the 1988 quarter", and "the 1988
+	 * period" while a quarter is in view: that quarter of the year */
+	if (the && g_num(g, k) && g->t[k].ndig == 4 && g->t[k].num > 1900) {
+		size_t j = k + 1, e2;
+		if (g_word(g, j, W_FISCAL))
+			j++;
+		int q2 = ord_at(g, j, &e2);
+		if (q2 >= 1 && q2 <= 4 && g_cls(g, e2, LC_UNIT) == TU_QUARTER &&
+		    !g_plural(g, e2)) {
+			g_quarter(r, g->t[k].num, q2);
+			return e2 + 1;
+		}
+		if (!q2 && ((g_cls(g, j, LC_UNIT) == TU_QUARTER && !g_plural(g, j)) ||
+			    (g_wordis(g, j, "period") && g->qview > 0))) {
+			int vy;
+			g_quarter(r, g->t[k].num, g_view_quarter(g, &vy));
+			return j + 1;
+		}
 	}
 	/* "year-earlier results": the year before the document's */
 	if (!the && (g_word(g, k, W_YEAR_AGO) ||

@@ -265,6 +265,9 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 	g.dct = dct;
 	g.ref = dct;
 	g.ref_at = 0;
+	g.qview = 0;
+	g.qlead = 0;
+	g.qview_y = 0;
 	size_t pos = 0, first = 0;
 	chr_status st = CHR_OK;
 	while (pos < len) {
@@ -283,6 +286,7 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 				g_cmp_quarter(&g, i, e, &r);
 				if ((st = emit(out, &g, i, &r)) != CHR_OK)
 					goto done;
+				g_cmp_note(&g, i, e, &r);
 				if (r.isday && r.day.y > 0) {
 					g.ref = r.day;
 					g.ref_at = g.t[e - 1].e;
