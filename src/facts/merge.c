@@ -15,8 +15,9 @@
  * undated mention joins the dated fact from its own article).  A fact
  * whose counterpart is a group ("held talks with Russian foreign ministry
  * officials") supports the named facts it fits (same person, same day,
- * the group's words in the counterpart's title) as partial support; it
- * never makes a named fact on its own.
+ * the group's words in the counterpart's title, the same place when
+ * both sentences name one) as partial support; it never makes a named
+ * fact on its own.
  */
 #include "facts/model.h"
 #include "events/events.h"
@@ -525,7 +526,19 @@ static chr_status attach_groups(fm_model *m)
 							 m->rows[f->sup[s].row].with_titles);
 				fits = one;
 			}
-			if (!fits)
+			/* and the same place, when both sentences name one */
+			int named = 0, same = 0;
+			for (size_t s = 0; s < f->nsup; s++) {
+				const fm_row *n = &m->rows[f->sup[s].row];
+				if (!f->sup[s].partial && n->place &&
+				    n->place_from == FWHERE_TEXT) {
+					named = 1;
+					same |= r->place && !strcmp(n->place, r->place);
+				}
+			}
+			int place_ok = !r->place || r->place_from != FWHERE_TEXT ||
+				       !named || same;
+			if (!fits || !place_ok)
 				continue;
 			chr_status st = add_support(f, i, 1);
 			if (st)

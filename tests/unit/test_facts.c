@@ -184,6 +184,31 @@ static int has_meeting(lines *l, const char *a, const char *b,
 	return 0;
 }
 
+/* A fresh store at a mkstemp path (a "XXXXXX" template); NULL on error. */
+static chr_db *open_tmp_db(char *path)
+{
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	unlink(path);
+	chr_db *db = NULL;
+	CHECK_INT(chr_db_open(path, &db), CHR_OK);
+	return db;
+}
+
+static void close_tmp_db(chr_db *db, const char *path)
+{
+	chr_db_close(db);
+	char p[600];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
 static void test_seeds_done_when(void)
 {
 	char dir[512];
@@ -191,12 +216,7 @@ static void test_seeds_done_when(void)
 	if (!th_shared_dir() || access(dir, R_OK))
 		SKIP("../shared/corpus/seeds not found (set CHR_SHARED)");
 	char db_path[] = "/tmp/chr_test_facts_XXXXXX";
-	int fd = mkstemp(db_path);
-	CHECK(fd >= 0);
-	close(fd);
-	unlink(db_path);
-	chr_db *db = NULL;
-	CHECK_INT(chr_db_open(db_path, &db), CHR_OK);
+	chr_db *db = open_tmp_db(db_path);
 	if (!db)
 		return;
 	chr_ingest *g = NULL;
@@ -272,13 +292,7 @@ static void test_seeds_done_when(void)
 		CHECK(ns >= 3 && ns <= 5);
 	}
 	drop(&l);
-	chr_db_close(db);
-	char p[600];
-	unlink(db_path);
-	snprintf(p, sizeof p, "%s-wal", db_path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", db_path);
-	unlink(p);
+	close_tmp_db(db, db_path);
 }
 
 /* Event words of an invented sentence under a small hand-made lexicon:
@@ -349,7 +363,55 @@ static void test_event_words(void)
 	facts_evlex_free(x);
 }
 
+/* A group counterpart ("Danish foreign ministry officials") supports a
+ * named meeting of the same person, day and place, never one elsewhere. */
+static void test_group_support(void)
+{
+	char db_path[] = "/tmp/chr_test_facts_grp_XXXXXX";
+	chr_db *db = open_tmp_db(db_path);
+	if (!db)
+		return;
+	static const struct { const char *id, *title, *text; } docs[] = {
+		{ "grp-a", "Swedish minister in Copenhagen",
+		  "Swedish Deputy Foreign Minister Anna Berg met with Danish "
+		  "Foreign Minister Karl Holm in Copenhagen on Tuesday. The two "
+		  "discussed fishing quotas in the Baltic Sea, Berg said." },
+		{ "grp-b", "Berg holds talks on fishing",
+		  "Anna Berg held talks with Danish foreign ministry officials in "
+		  "Copenhagen on Tuesday. The deputy minister has pressed for new "
+		  "quotas since the autumn, when catches fell sharply." },
+		{ "grp-c", "Nordic talks in Oslo",
+		  "Anna Berg held talks with Danish foreign ministry officials in "
+		  "Oslo on Tuesday, according to a statement. Observers expect a "
+		  "deal on herring before the summer season opens." },
+	};
+	chr_ingest *g = NULL;
+	CHECK_INT(chr_ingest_new(db, NULL, &g), CHR_OK);
+	for (size_t i = 0; g && i < sizeof docs / sizeof *docs; i++) {
+		chr_doc d;
+		memset(&d, 0, sizeof d);
+		d.id = docs[i].id;
+		d.path = docs[i].id;
+		d.title = docs[i].title;
+		d.text = docs[i].text;
+		d.text_len = strlen(docs[i].text);
+		d.date = "2021-03-03";
+		CHECK_INT(chr_ingest_doc(g, &d), CHR_OK);
+	}
+	chr_ingest_stats stats;
+	CHECK_INT(chr_ingest_finish(g, &stats), CHR_OK);
+	chr_ingest_free(g);
+	lines l = { 0 };
+	CHECK_INT(chr_db_facts(db, NULL, collect, &l), CHR_OK);
+	/* a and b (Copenhagen), not c (Oslo) */
+	CHECK(has_meeting(&l, "Anna Berg", "Karl Holm", "2021-03-02", "Copenhagen", 2));
+	CHECK(!has_meeting(&l, "Anna Berg", "Karl Holm", "2021-03-02", NULL, 3));
+	drop(&l);
+	close_tmp_db(db, db_path);
+}
+
 static const th_test tests[] = {
+	TEST(test_group_support),
 	TEST(test_cases),
 	TEST(test_event_words),
 	TEST(test_seeds_done_when),
