@@ -915,10 +915,18 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 	char etype[8];
 	int64_t eid = entity_id(c->db, name, etype);
 	int person = !strcmp(etype, "PER");
-	/* the last word of a person's name stands for it ("Jobs") */
-	const char *surname = NULL;
+	/* the last word of a person's name stands for it ("Jobs"), the last
+	 * two of a longer name for anything else ("Beatles Apple Corps" ->
+	 * "Apple Corps") */
+	const char *surname = NULL, *shortname = NULL;
 	if (person && strrchr(name, ' ') && strlen(strrchr(name, ' ') + 1) >= 3)
 		surname = strrchr(name, ' ') + 1;
+	const char *sp[64];
+	size_t nsp = 0;
+	for (const char *q = strchr(name, ' '); q && nsp < 64; q = strchr(q + 1, ' '))
+		sp[nsp++] = q;
+	if (!person && nsp >= 2)
+		shortname = sp[nsp - 2] + 1;
 	char eidk[32];
 	snprintf(eidk, sizeof eidk, ",%lld,", (long long)eid);
 	entries en;
@@ -968,6 +976,13 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 				    has_name(tok[t], nl, name) &&
 				    (rest == nl || !isalnum((unsigned char)tok[t][nl]))) {
 					for (size_t u = t; u < nt && tok[u] < tok[t] + nl; u++)
+						men[u] = 1;
+				}
+				size_t sl = shortname ? strlen(shortname) : 0;
+				if (!men[t] && sl && rest >= sl &&
+				    has_name(tok[t], sl, shortname) &&
+				    (rest == sl || !isalnum((unsigned char)tok[t][sl]))) {
+					for (size_t u = t; u < nt && tok[u] < tok[t] + sl; u++)
 						men[u] = 1;
 				}
 				if (!men[t] && surname && strlen(surname) == tl[t] &&
