@@ -15,8 +15,13 @@
  */
 #include "time/grammar.h"
 
+/* Off by default (build with -DBARE_EVENT=1 to turn it on): measured on
+ * TBAQ-cleaned (dev) only, the rule below finds 7 more gold extents but
+ * their value is that of the event's day, which the text does not give,
+ * so none of them has the gold value: relaxed F1 93.46 on / 93.31 off,
+ * value F1 79.02 on / 79.22 off. */
 #ifndef BARE_EVENT
-#define BARE_EVENT 1
+#define BARE_EVENT 0
 #endif
 
 static void put_part(gres *r, time_date d, const char *part)
