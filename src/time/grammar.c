@@ -543,6 +543,31 @@ static int year_at(const gctx *g, size_t i)
 	return y;
 }
 
+/* A spoken year, as transcripts write it: "nineteen ninety-six",
+ * "eighteen twelve" (a teen word, then a number word of 10 to 99). */
+static int spoken_year(const gctx *g, size_t i, size_t *end)
+{
+	int c = g_cls(g, i, LC_NUM);
+	if ((c != 19 && c != 18) || g->t[i + 1 < g->n ? i + 1 : i].kind != TK_WORD)
+		return 0;
+	size_t e;
+	int v = g_number(g, i + 1, &e, 0);
+	if (v < 10 || v > 99 || e <= i + 1)
+		return 0;
+	*end = e;
+	return c * 100 + v;
+}
+
+int g_year_at(const gctx *g, size_t i, size_t *end)
+{
+	int y = year_at(g, i);
+	if (y) {
+		*end = i + 1;
+		return y;
+	}
+	return spoken_year(g, i, end);
+}
+
 /* ", 2019" or " 2019" after a date; returns the year and moves *k. */
 static int trailing_year(const gctx *g, size_t *k)
 {
@@ -612,9 +637,10 @@ size_t p_date(const gctx *g, size_t i, gres *r)
 		size_t k3 = k;
 		if (g_word(g, k3, W_OF))
 			k3++;
-		if ((y = year_at(g, k3)) != 0) {
+		size_t ye;
+		if ((y = g_year_at(g, k3, &ye)) != 0) {
 			g_month(r, y, m);
-			return k3 + 1;
+			return ye;
 		}
 		if (g_punct(g, k3, ',') && (y = year_at(g, k3 + 1)) != 0) {
 			g_month(r, y, m);

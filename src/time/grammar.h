@@ -130,6 +130,9 @@ int g_md_year(const gctx *g, int m, int d, int tense);
 /* Number word or digits at i (NUM, "twenty-five", "a"/"an" when
  * allow_a); *end gets the next token; -2 for "several"/"few" (X). */
 int g_number(const gctx *g, size_t i, size_t *end, int allow_a);
+/* A year at i: four digits, or spoken ("nineteen ninety-six"); *end
+ * after it; 0 when none. */
+int g_year_at(const gctx *g, size_t i, size_t *end);
 
 /* ---- patterns (return end token or 0) ---- */
 size_t p_date(const gctx *g, size_t i, gres *r);

@@ -86,6 +86,21 @@ size_t p_year(const gctx *g, size_t i, gres *r)
 		snprintf(r->val, sizeof r->val, "%02d", g_cls(g, k, LC_ORD) - 1);
 		return k + 2;
 	}
+	/* the year two thousand, the year nineteen ninety */
+	if (the && g_cls(g, k, LC_UNIT) == TU_YEAR && !g_plural(g, k)) {
+		int sy = 0;
+		size_t se = 0;
+		if (g_cls(g, k + 1, LC_NUM) == 2 && g_word(g, k + 2, W_THOUSAND)) {
+			sy = 2000;
+			se = k + 3;
+		} else if (g->t[k + 1 < g->n ? k + 1 : k].kind == TK_WORD) {
+			sy = g_year_at(g, k + 1, &se);
+		}
+		if (sy) {
+			g_year(r, sy);
+			return se;
+		}
+	}
 	/* the year 2000 */
 	if (the && g_cls(g, k, LC_UNIT) == TU_YEAR && !g_plural(g, k) && g_num(g, k + 1) &&
 	    g->t[k + 1].ndig == 4 && !(k + 2 < g->n && g_adj(g, k + 2) &&
@@ -112,6 +127,14 @@ size_t p_year(const gctx *g, size_t i, gres *r)
 			}
 		}
 		return 0;
+	}
+	/* "in nineteen ninety-six" */
+	if (g->t[k].kind == TK_WORD) {
+		int sy = g_year_at(g, k, &e);
+		if (sy) {
+			g_year(r, sy);
+			return e;
+		}
 	}
 	if (!g_num(g, k) || g->t[k].ndig != 4)
 		return 0;

@@ -106,8 +106,25 @@ size_t p_rel(const gctx *g, size_t i, gres *r)
 		the = 1;
 		k++;
 	}
-	/* "in the summer", "by fall": a season resolved by tense */
+	/* "the winter of 1994", "summer 1998": a season of a year */
 	int se = g_cls(g, k, LC_SEASON);
+	if (se > 0 && !g_plural(g, k) &&
+	    (the || g_cap(g, k) || (i > 0 && (g_word(g, i - 1, W_IN) || g_word(g, i - 1, W_BY) ||
+					      g_word(g, i - 1, W_SINCE) || g_word(g, i - 1, W_UNTIL) ||
+					      g_word(g, i - 1, W_DURING) || g_word(g, i - 1, W_OF))))) {
+		size_t j = k + 1, ye;
+		if (g_word(g, j, W_OF))
+			j++;
+		else if (g_punct(g, j, ','))
+			j++;
+		int y = j < g->n ? g_year_at(g, j, &ye) : 0;
+		if (y) {
+			r->type = CHR_TIMEX_DATE;
+			snprintf(r->val, sizeof r->val, "%04d-%s", y, season_code(se));
+			return ye;
+		}
+	}
+	/* "in the summer", "by fall": a season resolved by tense */
 	if (se > 0 && !g_plural(g, k) && (the || (i > 0 && (g_word(g, i - 1, W_IN) ||
 							   g_word(g, i - 1, W_BY) ||
 							   g_word(g, i - 1, W_SINCE) ||
