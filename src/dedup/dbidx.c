@@ -36,8 +36,9 @@ static chr_status d_postings(void *ctx, int kind, uint64_t key, size_t cap,
 {
 	dbctx *c = ctx;
 	*n = 0;
-	sqlite3_stmt *s = store_stmt(c->db, kind == DEDUP_KEY_PARA ? ST_DD_PARA_GET
-								    : ST_DD_LSH_GET);
+	if (kind != DEDUP_KEY_PARA)
+		return dedup_recent_postings(c->db, key, cap, out, n);
+	sqlite3_stmt *s = store_stmt(c->db, ST_DD_PARA_GET);
 	if (!s)
 		return CHR_EDB;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)key);
@@ -117,10 +118,14 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 	sqlite3_bind_blob(s, 7, f->nset ? (const void *)f->set : "", (int)(f->nset * 4),
 			  SQLITE_STATIC);
 	chr_status st = step_done(c, s, "dedup doc insert");
-	for (size_t b = 0; b < DEDUP_BANDS && !st && f->nseq; b++)
-		st = put_key(c, ST_DD_LSH_PUT, f->band[b], d->id);
-	for (size_t k = 0; k < f->nanchor && !st; k++)
-		st = put_key(c, ST_DD_LSH_PUT, f->anchor[k], d->id);
+	uint64_t keys[DEDUP_BANDS + DEDUP_ANCHOR_MAX];
+	size_t nk = 0;
+	for (size_t b = 0; b < DEDUP_BANDS && f->nseq; b++)
+		keys[nk++] = f->band[b];
+	for (size_t k = 0; k < f->nanchor; k++)
+		keys[nk++] = f->anchor[k];
+	if (!st)
+		st = dedup_recent_put(c->db, d->id, keys, nk);
 	for (size_t p = 0; p < f->npara && !st; p++)
 		st = put_key(c, ST_DD_PARA_PUT, f->para[p].hash, d->id);
 	return st;

@@ -138,6 +138,52 @@ chr_status dedup_add(const dedup_ops *ops, void *ctx, dedup_doc *d,
 		     const dedup_feat *f, int64_t *gid, dedup_stats *stats);
 
 /* In-memory index (memidx.c). */
+/* Building blocks of the in-memory indexes (plist.c).  A map from a
+ * 64-bit key (already a hash) to a 32-bit value; UINT32_MAX marks an
+ * empty slot, so it is not a storable value. */
+typedef struct dedup_slot {
+	uint64_t key;
+	uint32_t val;
+} dedup_slot;
+typedef struct dedup_map {
+	dedup_slot *s;
+	size_t cap, n;
+} dedup_map;
+/* key's value slot; with add, created (value UINT32_MAX, for the caller
+ * to set) when absent.  NULL when absent without add, or out of memory. */
+uint32_t *dedup_map_slot(dedup_map *m, uint64_t key, int add);
+void dedup_map_free(dedup_map *m);
+size_t dedup_map_bytes(const dedup_map *m);
+
+/* Posting lists: per key, the doc ids added under it, newest first. */
+typedef struct dedup_post {
+	int64_t id;
+	uint32_t next;
+} dedup_post;
+typedef struct dedup_plist {
+	dedup_map heads;  /* key -> newest post */
+	dedup_post *post;
+	size_t npost, postcap;
+} dedup_plist;
+/* File id under key (a repeat of the newest id under key is ignored). */
+chr_status dedup_plist_add(dedup_plist *l, uint64_t key, int64_t id);
+/* Up to cap ids under key into out, newest first; how many. */
+size_t dedup_plist_get(const dedup_plist *l, uint64_t key, size_t cap,
+		       int64_t *out);
+void dedup_plist_free(dedup_plist *l);
+size_t dedup_plist_bytes(const dedup_plist *l);
+
+/* The store's band and anchor keys of recent docs (recent.c): lookups
+ * from memory over the newest DEDUP_RECENT_GEN to 2 x DEDUP_RECENT_GEN
+ * docs, rows appended to dedup_keys.  Both run inside the open
+ * transaction; on error the memory side is dropped and rebuilt. */
+#define DEDUP_RECENT_GEN 65536
+extern size_t dedup_recent_gen; /* DEDUP_RECENT_GEN; tests lower it */
+chr_status dedup_recent_postings(chr_db *db, uint64_t key, size_t cap,
+				 int64_t *out, size_t *n);
+chr_status dedup_recent_put(chr_db *db, int64_t doc,
+			    const uint64_t *keys, size_t nkeys);
+
 typedef struct dedup_mem dedup_mem;
 dedup_mem *dedup_mem_new(void);
 void dedup_mem_free(dedup_mem *m);

@@ -95,6 +95,14 @@ static const char *const migrations[] = {
 	"CREATE TABLE storyline_events (event INTEGER PRIMARY KEY,"
 	"  story INTEGER NOT NULL);"
 	"CREATE INDEX storyline_events_story ON storyline_events(story, event);",
+	/* 6 -> 7: dedup's band and anchor keys filed by doc, not by key, so
+	 * an insert appends (src/dedup/recent.c keeps the key -> docs lists
+	 * of recent docs in memory); the rows are carried over */
+	"CREATE TABLE dedup_keys (doc INTEGER NOT NULL, key INTEGER NOT NULL,"
+	"  PRIMARY KEY (doc, key)) WITHOUT ROWID;"
+	"INSERT INTO dedup_keys (doc, key) SELECT doc, key FROM dedup_lsh"
+	"  ORDER BY doc, key;"
+	"DROP TABLE dedup_lsh;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -222,11 +230,12 @@ static const char *const sql[ST_COUNT_] = {
 		" COLLATE NOCASE LIMIT 1",
 	/* dedup (src/dedup/) */
 	[ST_DD_ROWID] = "SELECT rowid FROM articles WHERE id = ?1",
-	[ST_DD_LSH_GET] =
-		"SELECT doc FROM dedup_lsh WHERE key = ?1 ORDER BY doc DESC LIMIT ?2",
+	[ST_DD_KEYS_SINCE] =
+		"SELECT doc, key FROM dedup_keys WHERE doc > ?1 ORDER BY doc",
+	[ST_DD_KEYS_MAX] = "SELECT coalesce(max(doc), 0) FROM dedup_keys",
 	[ST_DD_PARA_GET] =
 		"SELECT doc FROM dedup_paras WHERE hash = ?1 ORDER BY doc DESC LIMIT ?2",
-	[ST_DD_LSH_PUT] = "INSERT OR IGNORE INTO dedup_lsh (key, doc) VALUES (?1, ?2)",
+	[ST_DD_KEY_PUT] = "INSERT OR IGNORE INTO dedup_keys (doc, key) VALUES (?1, ?2)",
 	[ST_DD_PARA_PUT] =
 		"INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES (?1, ?2)",
 	[ST_DD_DOC_GET] =
@@ -408,8 +417,17 @@ chr_status store_commit(chr_db *db)
 
 /* Keeps db->err: the error that caused the rollback is the one to report,
  * and after an I/O or memory error SQLite may already have rolled back. */
+void store_drop_cache(chr_db *db)
+{
+	if (db->cache && db->cache_free)
+		db->cache_free(db->cache);
+	db->cache = NULL;
+	db->cache_free = NULL;
+}
+
 void store_rollback(chr_db *db)
 {
+	store_drop_cache(db);
 	db->fts_from = 0;
 	if (!db->in_tx)
 		return;
@@ -550,6 +568,7 @@ void chr_db_close(chr_db *db)
 		return;
 	if (db->in_tx)
 		store_rollback(db);
+	store_drop_cache(db);
 	for (int i = 0; i < ST_COUNT_; i++)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close_v2(db->h);

@@ -32,9 +32,10 @@ enum store_stmt {
 	ST_SEARCH,
 	/* dedup (src/dedup/) */
 	ST_DD_ROWID,
-	ST_DD_LSH_GET,
+	ST_DD_KEYS_SINCE,
+	ST_DD_KEYS_MAX,
 	ST_DD_PARA_GET,
-	ST_DD_LSH_PUT,
+	ST_DD_KEY_PUT,
 	ST_DD_PARA_PUT,
 	ST_DD_DOC_GET,
 	ST_DD_DOC_PUT,
@@ -105,6 +106,11 @@ struct chr_db {
 	/* First article rowid of the open transaction not yet in the FTS
 	 * index (0: none); indexed in one statement at commit (store.c). */
 	sqlite3_int64 fts_from;
+	/* A stage's in-memory mirror of rows it wrote (src/dedup/recent.c),
+	 * built from the store on first use; dropped at rollback and close,
+	 * so it never holds what the database does not. */
+	void *cache;
+	void (*cache_free)(void *cache);
 	char err[512];
 };
 
@@ -116,6 +122,8 @@ sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k);
 chr_status store_begin(chr_db *db);
 chr_status store_commit(chr_db *db);
 void store_rollback(chr_db *db);
+/* Free db->cache (if any); the next user rebuilds it. */
+void store_drop_cache(chr_db *db);
 
 /* Insert a processed article.  Returns CHR_OK when stored,
  * CHR_EDUPLICATE when the same content is already there (*existing_id, if

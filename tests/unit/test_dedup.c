@@ -14,6 +14,7 @@
 #include "harness.h"
 #include "chronicle.h"
 #include "dedup/dedup.h"
+#include "store/store.h"
 
 static char *slurp(const char *name, size_t *len)
 {
@@ -439,6 +440,89 @@ static void test_seeds_no_false_groups(void)
 	unlink(side);
 }
 
+
+/* ---- the store's window of recent keys (recent.c) ---- */
+
+static int64_t db_add(chr_db *db, int64_t id, const char *text)
+{
+	dedup_feat f;
+	feat(&f, text);
+	dedup_doc d;
+	memset(&d, 0, sizeof d);
+	d.id = id;
+	d.tier = DEDUP_TIER_PLAIN;
+	d.nwords = f.nwords;
+	int64_t gid = -1;
+	CHECK(dedup_db_add(db, &d, &f, &gid, NULL) == CHR_OK);
+	dedup_feat_free(&f);
+	return gid;
+}
+
+static void unlink_db(const char *path)
+{
+	char side[600];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
+static void test_store_recent_window(void)
+{
+	char dbpath[] = "/tmp/chr_test_recent_XXXXXX";
+	int fd = mkstemp(dbpath);
+	if (fd >= 0)
+		close(fd);
+	unlink(dbpath);
+	size_t keep = dedup_recent_gen;
+	dedup_recent_gen = 4; /* lookups see the newest 4 to 8 docs */
+	chr_db *a = NULL, *b = NULL;
+	CHECK(chr_db_open(dbpath, &a) == CHR_OK);
+	CHECK(chr_db_open(dbpath, &b) == CHR_OK);
+	if (!a || !b)
+		goto out;
+	char *t[20];
+	for (int i = 0; i < 20; i++)
+		t[i] = words(5000 + (uint64_t)i, 120);
+	CHECK(store_begin(a) == CHR_OK);
+	for (int i = 1; i <= 12; i++)
+		CHECK_INT(db_add(a, i, t[i]), i);
+	/* Copies with a word added, so that only the band and anchor keys
+	 * (not the exact paragraph hash, kept in SQLite) can find them. */
+	char copy[2048];
+	snprintf(copy, sizeof copy, "%s extra", t[1]);
+	CHECK_INT(db_add(a, 13, copy), 13);  /* doc 1 is out of the window */
+	snprintf(copy, sizeof copy, "%s extra", t[11]);
+	CHECK_INT(db_add(a, 14, copy), 11); /* doc 11 is in it */
+	CHECK(store_commit(a) == CHR_OK);
+	/* A second connection builds its lists from the table ... */
+	CHECK(store_begin(b) == CHR_OK);
+	snprintf(copy, sizeof copy, "%s extra", t[12]);
+	CHECK_INT(db_add(b, 15, copy), 12);
+	CHECK_INT(db_add(b, 16, t[15]), 16);
+	CHECK(store_commit(b) == CHR_OK);
+	/* ... and the first one sees what the second committed. */
+	CHECK(store_begin(a) == CHR_OK);
+	snprintf(copy, sizeof copy, "%s extra", t[15]);
+	CHECK_INT(db_add(a, 17, copy), 16);
+	CHECK(a->cache != NULL);
+	store_rollback(a); /* the lists may hold doc 17: dropped */
+	CHECK(a->cache == NULL);
+	CHECK(store_begin(a) == CHR_OK);
+	CHECK_INT(db_add(a, 17, t[16]), 17);
+	snprintf(copy, sizeof copy, "%s extra", t[16]);
+	CHECK_INT(db_add(a, 18, copy), 17);
+	CHECK(store_commit(a) == CHR_OK);
+	for (int i = 0; i < 20; i++)
+		free(t[i]);
+out:
+	chr_db_close(a);
+	chr_db_close(b);
+	dedup_recent_gen = keep;
+	unlink_db(dbpath);
+}
+
 static const th_test tests[] = {
 	TEST(test_shingles_normalised),
 	TEST(test_paragraphs),
@@ -452,6 +536,7 @@ static const th_test tests[] = {
 	TEST(test_lookups_bounded),
 	TEST(test_store_groups_and_reuse),
 	TEST(test_seeds_no_false_groups),
+	TEST(test_store_recent_window),
 };
 
 TH_MAIN("dedup", tests)
