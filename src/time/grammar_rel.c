@@ -360,6 +360,10 @@ size_t p_duration(const gctx *g, size_t i, gres *r)
 			e += 3;
 		}
 	}
+	/* "eight trading days", "three business days" */
+	if ((g_wordis(g, e, "trading") || g_wordis(g, e, "business") ||
+	     g_wordis(g, e, "working")) && g_cls(g, e + 1, LC_UNIT) == TU_DAY)
+		e++;
 	int hyph = 0;
 	if (g_punct(g, e, '-') && g_adj(g, e) && g_adj(g, e + 1)) {
 		hyph = 1;
@@ -372,6 +376,17 @@ size_t p_duration(const gctx *g, size_t i, gres *r)
 	int pl = g_plural(g, e);
 	if (hyph && pl)
 		return 0;
+	/* "a year-earlier loss": a comparison, not a duration */
+	if (!hyph && g_punct(g, e + 1, '-') && g_adj(g, e + 1) &&
+	    (g_word(g, e + 2, W_EARLIER) || g_word(g, e + 2, W_AGO)))
+		return 0;
+	/* "a five year low", "a two day rally": a number word and a
+	 * singular unit before a noun, the spoken form of "five-year";
+	 * "2 year" in digits is left alone */
+	if (!hyph && !approx && nv > 1 && !pl && g_cls(g, k, LC_NUM) > 1 &&
+	    e + 1 < g->n && g->t[e + 1].kind == TK_WORD && g->t[e + 1].lx.cls == LC_NONE &&
+	    !(g->t[e + 1].flags & TF_CAP))
+		hyph = 1;
 	if (!hyph && !approx && nv > 1 && !pl)
 		return 0; /* "two day" is rare; "2 year" is usually adjectival */
 	if (!hyph && nv == 1 && pl)
