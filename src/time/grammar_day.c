@@ -72,8 +72,8 @@ size_t p_year(const gctx *g, size_t i, gres *r)
 		snprintf(r->val, sizeof r->val, "%03d", dec);
 		return e;
 	}
-	/* the 20th century */
-	if (the && g_num(g, k) && g->t[k].ndig <= 2 && g_adj(g, k + 1) &&
+	/* the 20th century; "20th century" alone too */
+	if (g_num(g, k) && g->t[k].ndig <= 2 && g->t[k].num >= 1 && g_adj(g, k + 1) &&
 	    g->t[k + 1].kind == TK_WORD && g_cls(g, k + 2, LC_UNIT) == TU_CENTURY &&
 	    !g_plural(g, k + 2)) {
 		r->type = CHR_TIMEX_DATE;

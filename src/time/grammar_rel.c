@@ -646,9 +646,41 @@ size_t p_quarter(const gctx *g, size_t i, gres *r)
 		g_quarter(r, y, q);
 		return e;
 	}
-	/* this year's, last year's, 2019's */
-	if (the && g_word(g, k, W_LATEST) && g_cls(g, k + 1, LC_UNIT) == TU_QUARTER &&
-	    !g_plural(g, k + 1)) {
+	/* "the corresponding period last year", "the same quarter a year
+	 * ago"; "the comparable year-ago quarter" goes on below */
+	if (the && (g_wordis(g, k, "corresponding") || g_wordis(g, k, "comparable") ||
+		    g_wordis(g, k, "same"))) {
+		size_t j = k + 1;
+		if ((g_cls(g, j, LC_UNIT) == TU_QUARTER && !g_plural(g, j)) ||
+		    g_wordis(g, j, "period")) {
+			if (g_word(g, j + 1, W_LAST) && g_cls(g, j + 2, LC_UNIT) == TU_YEAR &&
+			    !g_plural(g, j + 2)) {
+				recent_quarter(g, r, -1);
+				return j + 3;
+			}
+			if (g_word(g, j + 1, W_A) && g_cls(g, j + 2, LC_UNIT) == TU_YEAR &&
+			    !g_plural(g, j + 2) &&
+			    (g_word(g, j + 3, W_AGO) || g_word(g, j + 3, W_EARLIER))) {
+				recent_quarter(g, r, -1);
+				return j + 4;
+			}
+			return 0;
+		}
+		k = j;
+	}
+	/* "the full year": the year a report made on the document date is
+	 * about */
+	if (the && g_wordis(g, k, "full") && g_cls(g, k + 1, LC_UNIT) == TU_YEAR &&
+	    !g_plural(g, k + 1) && !(k + 2 < g->n && g_punct(g, k + 2, '-'))) {
+		if (g->dct.y <= 0)
+			return 0;
+		g_year(r, g->dct.m <= 2 ? g->dct.y - 1 : g->dct.y);
+		return k + 2;
+	}
+	/* the latest quarter, the latest period */
+	if (the && g_word(g, k, W_LATEST) &&
+	    ((g_cls(g, k + 1, LC_UNIT) == TU_QUARTER && !g_plural(g, k + 1)) ||
+	     g_wordis(g, k + 1, "period"))) {
 		recent_quarter(g, r, 0);
 		return k + 2;
 	}
@@ -709,6 +741,12 @@ size_t p_quarter(const gctx *g, size_t i, gres *r)
 		k += 4;
 		if (g_word(g, k, W_THE))
 			return 0;
+		/* "last year's quarter", "last year's period" */
+		if ((g_cls(g, k, LC_UNIT) == TU_QUARTER && !g_plural(g, k)) ||
+		    g_wordis(g, k, "period")) {
+			recent_quarter(g, r, yoff);
+			return k + 1;
+		}
 	}
 	if (g_word(g, k, W_FISCAL))
 		k++;

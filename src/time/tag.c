@@ -217,6 +217,22 @@ static size_t match(gctx *g, size_t i, gres *r)
 		r->end = i + 3;
 		best = i + 3;
 	}
+	/* "by year end", "at year's end": the end of the document's year */
+	if (g_cls(g, i, LC_UNIT) == TU_YEAR && !g_plural(g, i) && i > 0 && g->dct.y > 0 &&
+	    (g_word(g, i - 1, W_BY) || g_word(g, i - 1, W_AT) || g_word(g, i - 1, W_BEFORE) ||
+	     g_word(g, i - 1, W_UNTIL) || g_word(g, i - 1, W_AROUND) ||
+	     g_wordis(g, i - 1, "toward") || g_wordis(g, i - 1, "near"))) {
+		size_t k2 = i + 1;
+		if (g_punct(g, k2, '\'') && g_word(g, k2 + 1, W_S))
+			k2 += 2;
+		if (g_word(g, k2, W_END) && k2 + 1 > best) {
+			memset(r, 0, sizeof *r);
+			g_year(r, g->dct.y);
+			snprintf(r->mod, sizeof r->mod, "END");
+			r->end = k2 + 1;
+			best = k2 + 1;
+		}
+	}
 	memset(&tmp, 0, sizeof tmp);
 	size_t e = g_core(g, i, &tmp);
 	if (e > best) {
