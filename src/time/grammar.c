@@ -335,6 +335,12 @@ int g_tense(const gctx *g, size_t i, size_t j)
 			/* "is planned": a participle after a present auxiliary */
 			if (tt < 0 && k > 0 && g->t[k - 1].lx.cls == LC_PRES)
 				left = 1;
+			/* "had been scheduled to", "had planned to": an
+			 * intention in the past */
+			if (tt > 0 && g->t[k].lx.cls == LC_FUT &&
+			    ((k > 0 && g_wordis(g, k - 1, "had")) ||
+			     (k > 1 && g_wordis(g, k - 1, "been") && g_wordis(g, k - 2, "had"))))
+				left = -1;
 			/* "will be held": a past participle after a future */
 			if (tt < 0) {
 				for (size_t b = k, s2 = 0; b > 0 && s2 < 3; s2++) {
@@ -364,6 +370,63 @@ int g_tense(const gctx *g, size_t i, size_t j)
 	if (left && (dl <= dr || !right))
 		return left;
 	return right;
+}
+
+/* Token i starts with the given lower-case prefix. */
+static int word_pre(const gctx *g, size_t i, const char *pre)
+{
+	if (i >= g->n || g->t[i].kind != TK_WORD)
+		return 0;
+	size_t n = strlen(pre), l = g->t[i].e - g->t[i].s;
+	if (l < n)
+		return 0;
+	const char *w = g->text + g->t[i].s;
+	for (size_t k = 0; k < n; k++) {
+		char c = w[k];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		if (c != pre[k])
+			return 0;
+	}
+	return 1;
+}
+
+/* A deadline given or moved: "until" or "through" just before i (a clock
+ * time may stand between: "until 9 a.m. Tuesday"), and before that, in
+ * the sentence, a verb of deferral ("postponed until Tuesday", "gave them
+ * until Friday", "extended the loan through January"): the day is ahead
+ * whatever the tense of that verb. */
+static int deferred(const gctx *g, size_t i)
+{
+	static const char *const verbs[] = {
+		"postpon", "delay", "extend", "defer", "adjourn", "gave", "give",
+		"grant", "recess", "deadline", "put off", "push",
+	};
+	int until = 0;
+	for (size_t k = i, steps = 0; k > 0 && steps < 24; steps++) {
+		if (g_sent_break(g, k))
+			break;
+		k--;
+		if (!until) {
+			if (g_word(g, k, W_UNTIL) || g_word(g, k, W_THROUGH))
+				until = 1;
+			else if (steps >= 4)
+				return 0;
+			continue;
+		}
+		for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++)
+			if (word_pre(g, k, verbs[v]))
+				return 1;
+	}
+	return 0;
+}
+
+int g_tense_ahead(const gctx *g, size_t i, size_t j)
+{
+	int t = g_tense(g, i, j);
+	if (t <= 0 && deferred(g, i))
+		t = 1;
+	return t;
 }
 
 time_date g_wday(const gctx *g, int wd, int tense)
@@ -626,7 +689,7 @@ size_t p_date(const gctx *g, size_t i, gres *r)
 			if (d > time_mdays(y ? y : 2000, m))
 				return 0;
 			if (!y)
-				y = g_md_year(g, m, d, g_tense(g, i, k));
+				y = g_md_year(g, m, d, g_tense_ahead(g, i, k));
 			g_day(r, CHR_TIMEX_DATE, y, m, d);
 			return k;
 		}
@@ -671,7 +734,7 @@ size_t p_date(const gctx *g, size_t i, gres *r)
 		}
 		if (g_cls(g, start, LC_MONTH) <= 0)
 			return 0; /* "Nov." alone is not enough */
-		g_month(r, g_month_year(g, m, g_tense(g, i, k)), m);
+		g_month(r, g_month_year(g, m, g_tense_ahead(g, i, k)), m);
 		return k;
 	}
 	/* "21st Nov, 2019", "16 January 2024", "the 5th of May" */
@@ -692,7 +755,7 @@ size_t p_date(const gctx *g, size_t i, gres *r)
 		if (d > time_mdays(y ? y : 2000, m))
 			return 0;
 		if (!y)
-			y = g_md_year(g, m, d, g_tense(g, i, k));
+			y = g_md_year(g, m, d, g_tense_ahead(g, i, k));
 		g_day(r, CHR_TIMEX_DATE, y, m, d);
 		return k;
 	}

@@ -121,6 +121,9 @@ const char *g_part_code(int pd);
 time_date g_ref_near(const gctx *g, size_t i);
 /* Tense around tokens [i, j): +1 future, -1 past, 0 none. */
 int g_tense(const gctx *g, size_t i, size_t j);
+/* g_tense, but a deadline given or moved ("postponed until Tuesday",
+ * "extended through January") is ahead: +1. */
+int g_tense_ahead(const gctx *g, size_t i, size_t j);
 /* The weekday wd (1..7) resolved against dct by tense. */
 time_date g_wday(const gctx *g, int wd, int tense);
 /* The year of month m (no year given) by tense. */

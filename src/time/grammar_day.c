@@ -357,7 +357,7 @@ size_t p_wday(const gctx *g, size_t i, gres *r)
 		k++;
 	else
 		part = NULL;
-	int tense = g_tense(g, i, k);
+	int tense = g_tense_ahead(g, i, k);
 	/* "until Tuesday", "as early as Tuesday": a deadline or a hope,
 	 * ahead unless a verb says otherwise */
 	if (tense == 0 && i > 0 &&

@@ -227,6 +227,7 @@ static const lex_def defs[] = {
 	{"due", LC_FUT, 0, 0, 0, 0}, {"set", LC_FUT, 0, 0, 0, 0},
 	{"planned", LC_FUT, 0, 0, 0, 0}, {"intended", LC_FUT, 0, 0, 0, 0},
 	{"slated", LC_FUT, 0, 0, 0, 0}, {"payable", LC_FUT, 0, 0, 0, 0},
+	{"effective", LC_FUT, 0, 0, 0, 0},
 	{"begins", LC_FUT, 0, 0, 0, 0}, {"starts", LC_FUT, 0, 0, 0, 0},
 	{"is", LC_PRES, 0, 0, 0, 0}, {"are", LC_PRES, 0, 0, 0, 0},
 	{"said", LC_PAST, 0, 0, 0, 0}, {"was", LC_PAST, 0, 0, 0, 0},
