@@ -11,18 +11,30 @@
  * text (in order), so a stored byte offset maps back to
  * docid-sentence-token, the task's event id.  For each target entity:
  *   - the entity is resolved with the store's entity resolution
- *     (chr_db_entity_json: name or alias -> canonical id); the sentences
- *     with a mention of that id (table entity_mentions) are its
- *     sentences, plus those that contain the target's name literally
- *     (names the tagger missed, "Boeing 787 Dreamliner");
- *   - event mentions in those sentences are the facts stage's triggers
- *     where the entity takes part (facts_found) and, since the task's
- *     events are any verbs and event nouns, the event-like tokens of the
- *     sentence (past forms, a short list of event verbs and nouns);
+ *     (chr_db_entity_json: name or alias -> canonical id and type); its
+ *     mentions, token by token, are the tokens inside a stored mention of
+ *     that id (table entity_mentions), the literal name, the last word of
+ *     a person's name ("Jobs"), the last two words of a longer other name
+ *     ("Apple Corps"), and a pronoun (he/she/his/her/him for a person,
+ *     it/its otherwise) once the entity was mentioned in this sentence or
+ *     the one before;
+ *   - event words are the facts stage's event words (facts_event_word:
+ *     WordNet verbs and event nouns, forms and left context; the short
+ *     lists below without WordNet) plus fact triggers where the entity
+ *     takes part.  The entity takes part in an event word right next to
+ *     a mention, in the first verb after it as subject (past an
+ *     appositive ", the CEO ,") and a verb coordinated with that one by
+ *     "and", and in the first event word before it as object; never
+ *     across a stretch boundary (";", quotes, brackets, "that", "which");
+ *     a verb with a particle is one event ("showed off" -> showed_off);
  *   - each event is dated by chronicle's timeline for the entity
  *     (chr_db_timeline, facts dated lazily) when its sentence carries an
- *     entry, else by the nearest DATE expression of the time stage in the
- *     sentence, else by the article's date;
+ *     entry, else by the nearest DATE expression of the time stage in
+ *     its stretch, else: not placed when it is not (yet) real (after
+ *     will, would, may, to, ...), the article's date for a verb in the
+ *     simple present, else the story's day (the first recent full date
+ *     in the opening sentences, "Yesterday, ... unveiled"), else the
+ *     article's date;
  *   - events are ordered by date (a month before its days, a year before
  *     its months); one date is one position; the result is written in the
  *     track's format (ORDINAL TAB DATE TAB EVENT).
@@ -47,8 +59,13 @@
  * This is our reading of the definition, not the official script (which
  * we did not use); the numbers are comparable in kind, not to the digit.
  *
+ * Developed on the trial corpus (Apple) only; the evaluation corpora are
+ * measured, never tuned on.
+ *
  * usage: eval_timeline [--shared DIR] [--set trial|eval|corpus_N]
- *                      [--out DIR] [--keep-db]
+ *                      [--out DIR] [--keep-db] [--no-dct]
+ *                      [--wordnet DIR]  (default /usr/share/wordnet;
+ *                                        "" for the short lists)
  *        eval_timeline --score GOLD_DIR SYS_DIR   (score timeline files)
  */
 #include <ctype.h>
@@ -68,7 +85,15 @@
 #include "facts/facts.h"
 
 #define LEDE_SENTS 4 /* opening sentences searched for the story's day */
-#define MAX_DIST 3 /* tokens between an event and its entity's mention */
+#ifndef MAX_DIST
+#define MAX_DIST 1 /* tokens between an event and its entity's mention */
+#endif
+#ifndef LEFT_DIST
+#define LEFT_DIST 3 /* tokens from an object back to its verb */
+#endif
+#ifndef PRED_DIST
+#define PRED_DIST 3 /* tokens from a subject (or appositive) to its verb */
+#endif
 
 /* ---------------------------------------------------------------- util */
 
@@ -887,6 +912,24 @@ static const char *const pron_per[] = { "he", "she", "his", "her", "him",
 					NULL };
 static const char *const pron_thing[] = { "it", "its", NULL };
 
+/* The particle of a verb at t ("off" in "rounded the services off"):
+ * within three words, no punctuation between; 0 when none. */
+static size_t particle_of(const char *const *tok, const size_t *tl,
+			  size_t nt, size_t t, int kind)
+{
+	static const char *const w[] = { "off", "out", "down", "up", "away",
+					  "back", NULL };
+	if (kind != FACTS_EV_VERB)
+		return 0;
+	for (size_t k = t + 1; k < nt && k <= t + 3; k++) {
+		if (!isalnum((unsigned char)tok[k][0]))
+			return 0;
+		if (tok_is(tok[k], tl[k], w))
+			return k;
+	}
+	return 0;
+}
+
 /* The DATE of [lo, hi) in the document nearest to at, or -1. */
 static long near_timex(const tdoc *d, long at, long lo, long hi)
 {
@@ -1031,11 +1074,13 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 			}
 			/* event words; the entity takes part in those close to
 			 * a mention (or a pronoun for it) in its stretch */
-			unsigned char isev[256], near[256];
+			unsigned char isev[256], near[256], present[256];
 			for (size_t t = 0; t < nt; t++) {
-				isev[t] = !men[t] &&
-					  (evlex ? facts_event_word(evlex, tok, tl, nt, t)
-						 : event_word(tok[t], tl[t]));
+				int kind = men[t] ? 0
+					   : evlex ? facts_event_word(evlex, tok, tl, nt, t)
+						   : event_word(tok[t], tl[t]);
+				isev[t] = (unsigned char)(kind & 3);
+				present[t] = (kind & FACTS_EV_PRESENT) != 0;
 				near[t] = tl_date != NULL;
 			}
 			for (size_t u = 0; u < nt; u++) {
@@ -1047,6 +1092,44 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 				for (size_t t = u; t-- > 0 && seg[t] == seg[u];)
 					if (isev[t] && u - t <= MAX_DIST)
 						near[t] = 1;
+				/* the event governing a mention as object: the first
+				 * one to its left ("launched the iTunes Music Store") */
+				if (u == 0 || !men[u - 1])
+					for (size_t t = u; t-- > 0 && seg[t] == seg[u] &&
+							   u - t <= LEFT_DIST;)
+						if (isev[t]) {
+							near[t] = 1;
+							break;
+						}
+				if (u + 1 < nt && men[u + 1])
+					continue;
+				/* the verb of a mention as subject: the first verb
+				 * after it (past an appositive ", the CEO ,"), and one
+				 * coordinated with that verb by "and" */
+				size_t t = u + 1;
+				if (t < nt && tl[t] == 1 && tok[t][0] == ',') {
+					size_t j = t + 1;
+					while (j < nt && j < t + 10 && isev[j] != FACTS_EV_VERB &&
+					       !(tl[j] == 1 && tok[j][0] == ','))
+						j++;
+					if (j < nt && tl[j] == 1 && tok[j][0] == ',')
+						t = j + 1;
+				}
+				for (size_t h = t; h < nt && h < t + PRED_DIST && seg[h] == seg[u]; h++) {
+					if (isev[h] != FACTS_EV_VERB)
+						continue;
+					near[h] = 1;
+					for (size_t a = h + 1; a < nt && a < h + 8 && seg[a] == seg[h]; a++)
+						if (tl[a] == 3 && !strncmp(tok[a], "and", 3)) {
+							for (size_t b = a + 1; b < nt && b < a + 3; b++)
+								if (isev[b] == FACTS_EV_VERB) {
+									near[b] = 1;
+									break;
+								}
+							break;
+						}
+					break;
+				}
 			}
 			for (size_t t = 0; t < nt; t++) {
 				size_t p = (size_t)(tok[t] - s->text);
@@ -1066,8 +1149,16 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 					v = xrealloc(v, cap * sizeof *v);
 				}
 				sys_ev *e = &v[nv++];
-				snprintf(e->id, sizeof e->id, "%s-%s-%.*s",
-					 d->docid, s->id, (int)tl[t], tok[t]);
+				/* a phrasal verb is one event: "showed off",
+				 * "took six months off" (the task's "took_off") */
+				size_t pt = particle_of(tok, tl, nt, t, isev[t]);
+				if (pt)
+					snprintf(e->id, sizeof e->id, "%s-%s-%.*s_%.*s",
+						 d->docid, s->id, (int)tl[t], tok[t],
+						 (int)tl[pt], tok[pt]);
+				else
+					snprintf(e->id, sizeof e->id, "%s-%s-%.*s",
+						 d->docid, s->id, (int)tl[t], tok[t]);
 				/* its date: the timeline's, one in its stretch,
 				 * else none when not (yet) real, else the lede's */
 				long lo = s0, hi = s1;
@@ -1088,6 +1179,9 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 					norm_date(d->tx[x].value, e->date);
 				} else if (irrealis) {
 					norm_date("", e->date);
+				} else if (present[t]) {
+					/* the simple present holds when written */
+					norm_date(d->dct && use_dct ? d->dct : "", e->date);
 				} else {
 					memcpy(e->date, lede, 11);
 				}
@@ -1341,6 +1435,7 @@ int main(int argc, char **argv)
 			fprintf(stderr,
 				"usage: eval_timeline [--shared DIR] [--set "
 				"trial|eval|corpus_N] [--out DIR] [--keep-db] [--no-dct]\n"
+				"                     [--wordnet DIR]\n"
 				"       eval_timeline --score GOLD_DIR SYS_DIR\n");
 			return 2;
 		}

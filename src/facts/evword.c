@@ -4,8 +4,7 @@
  *
  * Design note.  A lexicon says, per lemma, whether it is a verb, how often
  * its verb and noun senses were seen in sense-tagged text, and what share
- * of its noun uses are events (acts, events, processes; and, for nouns
- * that are also verbs, communications and states: "dispute", "demand").
+ * of its noun uses are events (acts, events, processes).
  * facts_evlex_load builds it from a WordNet directory (index.verb,
  * index.noun, cntlist.rev for the counts, data.noun for the first sense
  * of untagged nouns, verb.exc for irregular forms); tests add entries by
@@ -19,6 +18,8 @@
  *   - otherwise a noun whose uses are mostly events ("lawsuit", "death");
  *   - "be" is never an event, "have" and "do" only as main verbs (not
  *     before a participle).
+ * A verb in the simple present ("sells", "has", "we sell") is marked
+ * FACTS_EV_PRESENT: it holds at the time of writing.
  * The lexicon is read-only after loading; bounded by EVL_MAX entries.
  */
 #include "facts/facts.h"
@@ -139,12 +140,11 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 	return b;
 }
 
-static int event_lexfile(int lf, int also_verb)
+static int event_lexfile(int lf)
 {
-	/* 04 noun.act, 11 noun.event, 22 noun.process; 10 noun.communication
-	 * and 26 noun.state for nouns that are also verbs */
-	return lf == 4 || lf == 11 || lf == 22 ||
-	       (also_verb && (lf == 10 || lf == 26));
+	/* 04 noun.act, 11 noun.event, 22 noun.process (noun.communication
+	 * and noun.state hold as many things as acts: "email", "name") */
+	return lf == 4 || lf == 11 || lf == 22;
 }
 
 /* index.<pos>: one lemma a line ("lemma pos n p [ptrs] n t offsets"). */
@@ -211,7 +211,7 @@ static void load_counts(facts_evlex *x, const char *dir)
 			e->vcnt += c;
 		} else if (pos == 1) {
 			e->ncnt += c;
-			if (event_lexfile(lf, e->flags & EVL_VERB))
+			if (event_lexfile(lf))
 				e->nev += c;
 		}
 	}
@@ -224,8 +224,7 @@ static void load_counts(facts_evlex *x, const char *dir)
 		if (e->ncnt) {
 			e->evshare = 100 * e->nev / e->ncnt;
 		} else if (e->evshare >= 1000) {
-			e->evshare = event_lexfile((int)e->evshare - 1000,
-						   e->flags & EVL_VERB) ? 100 : 0;
+			e->evshare = event_lexfile((int)e->evshare - 1000) ? 100 : 0;
 		}
 	}
 	free(b);
@@ -357,7 +356,8 @@ static const char *const modal_words[] = { "to", "will", "would", "can",
 	"do", "'ll", "wo", "ca", "cannot", NULL };
 static const char *const adverb_words[] = { "not", "n't", "also", "never",
 	"soon", "then", "still", "now", "just", "only", "further", "again",
-	"already", "even", "first", "actually", "really", "personally", NULL };
+	"already", "even", "first", "actually", "really", "personally", "yet",
+	NULL };
 static const char *const subj_words[] = { "i", "we", "you", "they", "he",
 	"she", "it", "who", "which", NULL };
 static const char *const det_words[] = { "the", "a", "an", "this", "that",
@@ -427,31 +427,39 @@ int facts_event_word(const facts_evlex *x, const char *const *tok,
 						(f2 == F_PAST || f2 == F_ING)))
 				return 0;
 			if (!strcmp(w, "do") || !strcmp(w, "does") || !strcmp(w, "did"))
-				return verb_of(x, q, strlen(q), &f2) ? 0 : 1;
+				return verb_of(x, q, strlen(q), &f2) ? 0 : FACTS_EV_VERB;
 			break;
 		}
-		return !in(p, det_words);
+		if (in(p, det_words))
+			return 0;
+		return FACTS_EV_VERB | (!strcmp(w, "has") || !strcmp(w, "have") ||
+					!strcmp(w, "does") || !strcmp(w, "do")
+					? FACTS_EV_PRESENT : 0);
 	}
 	const evl_ent *nn = noun_of(x, w, wn);
 	int after_det = in(p, det_words);
 	if (v) {
 		switch (form) {
 		case F_PAST:
-			return 1;
+			return FACTS_EV_VERB;
 		case F_ING:
-			return !after_det || (nn && nn->evshare >= 50);
+			if (!after_det)
+				return FACTS_EV_VERB;
+			return nn && nn->evshare >= 50 ? FACTS_EV_NOUN : 0;
 		case F_S3:
 			if (after_det)
 				break;
 			if (in(p, subj_words) || !nn || v->vcnt >= nn->ncnt)
-				return 1;
+				return FACTS_EV_VERB | FACTS_EV_PRESENT;
 			break;
 		default:
-			if (in(p, modal_words) || (in(p, subj_words) && !after_det))
-				return 1;
+			if (in(p, modal_words))
+				return FACTS_EV_VERB;
+			if (in(p, subj_words))
+				return FACTS_EV_VERB | FACTS_EV_PRESENT;
 			break;
 		}
 	}
 	return nn && nn->evshare >= 50 && (nn->ncnt >= (v ? v->vcnt : 0) ||
-					   after_det);
+					   after_det) ? FACTS_EV_NOUN : 0;
 }

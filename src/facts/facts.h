@@ -115,7 +115,9 @@ int facts_evlex_add(facts_evlex *x, const char *lemma, int verb,
 /* Add an irregular form of a lemma ("sold" -> "sell"). */
 int facts_evlex_add_form(facts_evlex *x, const char *form, const char *lemma);
 /* Is token i of the sentence tok[0, n) (len[] bytes each) an event
- * mention (a verb or an event noun)?  Tokens are borrowed. */
+ * mention: FACTS_EV_VERB (with FACTS_EV_PRESENT for a simple present),
+ * FACTS_EV_NOUN, or 0.  Tokens are borrowed. */
+enum { FACTS_EV_VERB = 1, FACTS_EV_NOUN = 2, FACTS_EV_PRESENT = 4 };
 int facts_event_word(const facts_evlex *x, const char *const *tok,
 		     const size_t *len, size_t n, size_t i);
 

@@ -296,7 +296,8 @@ static void test_seeds_done_when(void)
 }
 
 /* Event words of an invented sentence under a small hand-made lexicon:
- * the words facts_event_word marks, space-joined. */
+ * the words facts_event_word marks, space-joined, "/n" after a noun and
+ * "/p" after a verb in the simple present. */
 static void event_words(const facts_evlex *x, const char *sent, char *out,
 			size_t cap)
 {
@@ -311,10 +312,13 @@ static void event_words(const facts_evlex *x, const char *sent, char *out,
 	}
 	size_t k = 0;
 	out[0] = '\0';
-	for (size_t i = 0; i < n; i++)
-		if (facts_event_word(x, tok, len, n, i) && k < cap)
-			k += (size_t)snprintf(out + k, cap - k, "%s%s", k ? " " : "",
-					      tok[i]);
+	for (size_t i = 0; i < n; i++) {
+		int kind = facts_event_word(x, tok, len, n, i);
+		if (kind && k < cap)
+			k += (size_t)snprintf(out + k, cap - k, "%s%s%s", k ? " " : "",
+					      tok[i], kind & FACTS_EV_NOUN ? "/n"
+					      : kind & FACTS_EV_PRESENT ? "/p" : "");
+	}
 }
 
 static void test_event_words(void)
@@ -341,15 +345,16 @@ static void test_event_words(void)
 		/* irregular and regular past forms, -ing, a doubled consonant */
 		{ "The shop sold lamps and stopped buying chairs", "sold stopped buying" },
 		/* a third-person verb against a more frequent noun reading */
-		{ "The store sells lamps at low prices", "sells" },
-		{ "It prices lamps low", "prices" },
+		{ "The store sells lamps at low prices", "sells/p" },
+		{ "It prices lamps low", "prices/p" },
 		/* a base form only after "to", a modal or a subject pronoun */
 		{ "The store will use a new price list", "use" },
 		{ "They plan to buy the store", "buy" },
+		{ "We sell lamps", "sell/p" },
 		/* an event noun; a non-event noun that is also a verb is not */
-		{ "A lawsuit over the store", "lawsuit" },
+		{ "A lawsuit over the store", "lawsuit/n" },
 		/* "have" as a main verb, not as an auxiliary; "be" never */
-		{ "It has a store", "has" },
+		{ "It has a store", "has/p" },
 		{ "It has sold lamps and is selling chairs", "sold selling" },
 		/* participles used as adjectives, names, unknown words */
 		{ "A store based in Stopped Creek filed nothing", "filed" },
