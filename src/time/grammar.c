@@ -26,20 +26,29 @@
 #define DAY_SLACK 60
 #endif
 
-int g_wordis(const gctx *g, size_t i, const char *lower)
+/* Token i starts with lower (case-folded); 2 when it is all of it. */
+static int word_match(const gctx *g, size_t i, const char *lower)
 {
 	if (i >= g->n || g->t[i].kind != TK_WORD)
 		return 0;
 	size_t n = g->t[i].e - g->t[i].s;
 	const char *w = g->text + g->t[i].s;
-	for (size_t k = 0; k < n; k++) {
+	size_t k = 0;
+	for (; k < n && lower[k]; k++) {
 		char c = w[k];
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c + 32);
 		if (c != lower[k])
 			return 0;
 	}
-	return lower[n] == 0;
+	if (lower[k])
+		return 0;
+	return k == n ? 2 : 1;
+}
+
+int g_wordis(const gctx *g, size_t i, const char *lower)
+{
+	return word_match(g, i, lower) == 2;
 }
 
 /* ---------------------------------------------------------------- */
@@ -372,25 +381,6 @@ int g_tense(const gctx *g, size_t i, size_t j)
 	return right;
 }
 
-/* Token i starts with the given lower-case prefix. */
-static int word_pre(const gctx *g, size_t i, const char *pre)
-{
-	if (i >= g->n || g->t[i].kind != TK_WORD)
-		return 0;
-	size_t n = strlen(pre), l = g->t[i].e - g->t[i].s;
-	if (l < n)
-		return 0;
-	const char *w = g->text + g->t[i].s;
-	for (size_t k = 0; k < n; k++) {
-		char c = w[k];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c + 32);
-		if (c != pre[k])
-			return 0;
-	}
-	return 1;
-}
-
 /* A deadline given or moved: "until" or "through" just before i (a clock
  * time may stand between: "until 9 a.m. Tuesday"), and before that, in
  * the sentence, a verb of deferral ("postponed until Tuesday", "gave them
@@ -400,7 +390,7 @@ static int deferred(const gctx *g, size_t i)
 {
 	static const char *const verbs[] = {
 		"postpon", "delay", "extend", "defer", "adjourn", "gave", "give",
-		"grant", "recess", "deadline", "put off", "push",
+		"grant", "recess", "deadline", "push",
 	};
 	int until = 0;
 	for (size_t k = i, steps = 0; k > 0 && steps < 24; steps++) {
@@ -415,7 +405,7 @@ static int deferred(const gctx *g, size_t i)
 			continue;
 		}
 		for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++)
-			if (word_pre(g, k, verbs[v]))
+			if (word_match(g, k, verbs[v]))
 				return 1;
 	}
 	return 0;
