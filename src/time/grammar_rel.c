@@ -400,8 +400,10 @@ size_t p_duration(const gctx *g, size_t i, gres *r)
 	    (g_punct(g, e + 1, '-') && g_word(g, e + 2, W_OLD)))
 		return 0;
 	/* rates: "$5 a day", "100 barrels a day" */
-	if (a_form && i > 0 && (g->t[i - 1].kind == TK_NUM ||
+	if (a_form && i > 0 && !g_word(g, e + 1, W_AGO) && !g_word(g, e + 1, W_EARLIER) &&
+	    !g_word(g, e + 1, W_LATER) && (g->t[i - 1].kind == TK_NUM ||
 				g->t[i - 1].lx.cls == LC_UNITNOUN ||
+				(g_cls(g, i - 1, LC_UNIT) > 0 && g_plural(g, i - 1)) ||
 				g_word(g, i - 1, W_TIMES) || g_word(g, i - 1, W_ONCE) ||
 				g_word(g, i - 1, W_TWICE)))
 		return 0;

@@ -283,6 +283,8 @@ static const lex_def defs[] = {
 	{"flights", LC_UNITNOUN, 0, 0, 0, 0}, {"copies", LC_UNITNOUN, 0, 0, 0, 0},
 	{"gallons", LC_UNITNOUN, 0, 0, 0, 0}, {"metric", LC_UNITNOUN, 0, 0, 0, 0},
 	{"square", LC_UNITNOUN, 0, 0, 0, 0}, {"mph", LC_UNITNOUN, 0, 0, 0, 0},
+	{"million", LC_UNITNOUN, 0, 0, 0, 0}, {"billion", LC_UNITNOUN, 0, 0, 0, 0},
+	{"trillion", LC_UNITNOUN, 0, 0, 0, 0}, {"seats", LC_UNITNOUN, 0, 0, 0, 0},
 };
 #undef P
 
