@@ -145,26 +145,26 @@ void g_dur(gres *r, double n, int unit, int approx)
 		snprintf(r->val, sizeof r->val, "P%sX%s", t, u);
 		return;
 	}
-	/* fractions: move to the next smaller unit when not whole */
+	/* fractions: the whole part, then the rest in the next smaller unit
+	 * ("2 1/2 years" = P2Y6M, "half an hour" = PT30M) */
 	if (k != (double)(long)k) {
-		if (unit == TU_YEAR) {
-			snprintf(r->val, sizeof r->val, "P%ldM", (long)(k * 12 + 0.5));
-			return;
+		long w = (long)k;
+		double f = k - (double)w;
+		const char *su = NULL, *st = "";
+		long sn = 0;
+		switch (unit) {
+		case TU_YEAR: su = "M"; sn = (long)(f * 12 + 0.5); break;
+		case TU_MONTH: su = "D"; sn = (long)(f * 30 + 0.5); break;
+		case TU_DAY: su = "H"; st = "T"; sn = (long)(f * 24 + 0.5); break;
+		case TU_HOUR: su = "M"; sn = (long)(f * 60 + 0.5); break;
+		case TU_MIN: su = "S"; sn = (long)(f * 60 + 0.5); break;
+		default: break;
 		}
-		if (unit == TU_HOUR) {
-			snprintf(r->val, sizeof r->val, "PT%ldM", (long)(k * 60 + 0.5));
-			return;
-		}
-		if (unit == TU_DAY) {
-			snprintf(r->val, sizeof r->val, "PT%ldH", (long)(k * 24 + 0.5));
-			return;
-		}
-		if (unit == TU_MONTH) {
-			snprintf(r->val, sizeof r->val, "P%ldW", (long)(k * 4 + 0.5));
-			return;
-		}
-		if (unit == TU_MIN) {
-			snprintf(r->val, sizeof r->val, "PT%ldS", (long)(k * 60 + 0.5));
+		if (su) {
+			if (w > 0)
+				g_fmt(r->val, sizeof r->val, "P%s%ld%s%s%ld%s", t, w, u, st, sn, su);
+			else
+				g_fmt(r->val, sizeof r->val, "P%s%s%ld%s", t, st, sn, su);
 			return;
 		}
 	}

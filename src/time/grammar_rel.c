@@ -359,6 +359,14 @@ size_t p_duration(const gctx *g, size_t i, gres *r)
 			nv += 0.5;
 			e += 3;
 		}
+		/* 2 1/2 years, 3 3/4 hours */
+		if (v >= 0 && g->t[k].kind == TK_NUM && g_num(g, e) && !g_adj(g, e) &&
+		    g_punct(g, e + 1, '/') && g_adj(g, e + 1) && g_num(g, e + 2) &&
+		    g_adj(g, e + 2) && (g->t[e + 2].num == 2 || g->t[e + 2].num == 4) &&
+		    g->t[e].num >= 1 && g->t[e].num < g->t[e + 2].num) {
+			nv += (double)g->t[e].num / g->t[e + 2].num;
+			e += 3;
+		}
 	}
 	/* "eight trading days", "three business days" */
 	if ((g_wordis(g, e, "trading") || g_wordis(g, e, "business") ||
