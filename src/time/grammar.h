@@ -26,6 +26,9 @@ typedef struct gctx {
 	time_date dct;  /* y = 0: unknown */
 	time_date ref;  /* the last day named in the text (starts at dct) */
 	size_t ref_at;  /* byte offset just after that day's expression */
+	time_date pref; /* the last month or year named with its year
+			 * ("June 1998": d = 0; "1988": m = d = 0) */
+	size_t pref_at; /* byte offset just after it; 0: none */
 	int qview;      /* the reporting period in view: the story's
 			 * quarter (1..4), -1 after another period ("the
 			 * nine months"), 0 none (grammar_cmp.c) */

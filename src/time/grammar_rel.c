@@ -239,6 +239,12 @@ size_t p_rel(const gctx *g, size_t i, gres *r)
 		}
 		if (det == D_NEXT && the && u == TU_DAY)
 			base = g->ref;
+		/* "that year", "the following month": a month or year named
+		 * after the last day named is the nearer anchor */
+		if ((det == D_PREV || det == D_FOLLOW || det == D_SAME || det == D_THAT) &&
+		    g->pref_at > g->ref_at && g->pref.y > 0 &&
+		    (u == TU_YEAR || (u == TU_MONTH && g->pref.m > 0)))
+			base = (time_date){g->pref.y, g->pref.m > 0 ? g->pref.m : 1, 1};
 		if (k2 == 100 && fiscal)
 			k2 = det == D_NEXT || det == D_COMING ? 1 : -1;
 		if (k2 == 100) {

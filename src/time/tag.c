@@ -266,6 +266,26 @@ static chr_status emit(time_out *out, const gctx *g, size_t i, const gres *r)
 	return CHR_OK;
 }
 
+/* A month or a year written with its year ("June 1998", "in 1988")
+ * anchors "that year", "the following month" (g->pref). */
+static void note_period(gctx *g, size_t i, size_t e, const gres *r)
+{
+	const char *v = r->val;
+	size_t n = strlen(v);
+	if (r->type != CHR_TIMEX_DATE || r->rel || r->mod[0] || (n != 4 && n != 7) ||
+	    v[0] < '0' || v[0] > '9' || (n == 7 && (v[4] != '-' || v[5] < '0' || v[5] > '1')))
+		return;
+	int written = 0;
+	for (size_t k = i; k < e && !written; k++)
+		written = g->t[k].kind == TK_NUM && g->t[k].ndig == 4;
+	if (!written)
+		return;
+	g->pref.y = atoi(v);
+	g->pref.m = n == 7 ? atoi(v + 5) : 0;
+	g->pref.d = 0;
+	g->pref_at = g->t[e - 1].e;
+}
+
 chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 {
 	if (len >= UINT32_MAX)
@@ -281,6 +301,8 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 	g.dct = dct;
 	g.ref = dct;
 	g.ref_at = 0;
+	g.pref = (time_date){0, 0, 0};
+	g.pref_at = 0;
 	g.qview = 0;
 	g.qlead = 0;
 	g.qview_y = 0;
@@ -307,6 +329,7 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 					g.ref = r.day;
 					g.ref_at = g.t[e - 1].e;
 				}
+				note_period(&g, i, e, &r);
 				i = e;
 			} else {
 				i++;
