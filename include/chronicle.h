@@ -213,6 +213,19 @@ chr_status chr_db_search(chr_db *db, const char *query, size_t limit,
  * chr_db_articles (limit 0 means no limit). */
 chr_status chr_db_articles_newest(chr_db *db, size_t limit, size_t offset,
 				  chr_article_fn fn, void *ctx);
+/* A number that changes whenever another connection commits to the
+ * database (SQLite's PRAGMA data_version): the key of a cache of answers
+ * built from it.  Commits made through db itself do not change it, and
+ * values are comparable only between calls on the same db.  Cheap: it
+ * reads no table.  CHR_EDB on failure (*out untouched). */
+chr_status chr_db_data_version(chr_db *db, int64_t *out);
+/* s[0, n) as a JSON string literal, quotes included, valid JSON whatever
+ * the bytes: RFC 8259 escapes, other control bytes and DEL as \u00XX,
+ * U+2028/U+2029 escaped (they end JavaScript strings), and each byte that
+ * is not part of valid UTF-8 replaced by U+FFFD.  A NULL s gives null.
+ * Caller frees with chr_free; *len (if non-NULL) gets the length; NULL
+ * when out of memory. */
+char *chr_json_quote(const char *s, size_t n, size_t *len);
 /* ---- end of server additions ----------------------------------------- */
 
 /* ------------------------------------------------------------------ */

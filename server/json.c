@@ -3,10 +3,12 @@
  *
  * Design note: responses are built in one growable buffer; an allocation
  * failure sets a flag instead of failing each call, and the caller turns
- * it into a 503 once.  Strings are escaped so the output is always valid
- * JSON whatever the input: invalid UTF-8 (a query string can carry any
- * bytes) becomes U+FFFD, control bytes become \u00XX, which keeps the
- * search markers \x02 and \x03 as \u0002 and \u0003.
+ * it into a 503 once.  Strings are escaped by the library's escaper
+ * (chr_json_quote, the one the CLI's --json output uses), so the output
+ * is always valid JSON whatever the input: invalid UTF-8 (a query string
+ * can carry any bytes) becomes U+FFFD, control bytes become \u00XX, which
+ * keeps the search markers \x02 and \x03 as \u0002 and \u0003.  The
+ * buffer has a ceiling (SRV_MAX_RESPONSE): past it, it reports oom.
  */
 #include "server.h"
 
@@ -20,6 +22,10 @@ static int grow(srv_buf *b, size_t need)
 		return -1;
 	if (b->len + need + 1 <= b->cap)
 		return 0;
+	if (need > SRV_MAX_RESPONSE || b->len + need + 1 > SRV_MAX_RESPONSE) {
+		b->oom = 1;
+		return -1;
+	}
 	size_t cap = b->cap ? b->cap : 1024;
 	while (cap < b->len + need + 1) {
 		if (cap > SIZE_MAX / 2) {
@@ -73,83 +79,18 @@ void sb_printf(srv_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t k;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		k = 2;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		k = 3;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		k = 4;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < k)
-		return 0;
-	unsigned cp = c & (0x7f >> k);
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k;
-}
-
 void sb_jstrn(srv_buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	if (!s) {
-		sb_put(b, "null", 4);
+	if (b->oom)
+		return;
+	size_t len;
+	char *q = chr_json_quote(s, n, &len);
+	if (!q) {
+		b->oom = 1;
 		return;
 	}
-	const unsigned char *u = (const unsigned char *)s;
-	sb_put(b, "\"", 1);
-	size_t run = 0; /* start of a run of bytes copied as they are */
-	for (size_t i = 0; i < n;) {
-		unsigned char c = u[i];
-		const char *esc = NULL;
-		char ub[7];
-		size_t k = 1;
-		if (c == '"')
-			esc = "\\\"";
-		else if (c == '\\')
-			esc = "\\\\";
-		else if (c == '\n')
-			esc = "\\n";
-		else if (c == '\r')
-			esc = "\\r";
-		else if (c == '\t')
-			esc = "\\t";
-		else if (c < 0x20 || c == 0x7f) {
-			memcpy(ub, "\\u00", 4);
-			ub[4] = hex[c >> 4];
-			ub[5] = hex[c & 15];
-			ub[6] = '\0';
-			esc = ub;
-		} else if (c >= 0x80 && !(k = utf8_len(u + i, n - i))) {
-			esc = "\xef\xbf\xbd"; /* U+FFFD */
-			k = 1;
-		}
-		if (esc) {
-			sb_put(b, s + run, i - run);
-			sb_puts(b, esc);
-			run = i + k;
-		}
-		i += k;
-	}
-	sb_put(b, s + run, n - run);
-	sb_put(b, "\"", 1);
+	sb_put(b, q, len);
+	chr_free(q);
 }
 
 void sb_jstr(srv_buf *b, const char *s)

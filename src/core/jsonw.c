@@ -1,8 +1,11 @@
 /*
  * jsonw: JSON writer (see jsonw.h).  An "after key" state lets jw_key be
- * followed by any value writer without a comma.
+ * followed by any value writer without a comma.  chr_json_quote is the
+ * public face of the escaper for callers that build JSON themselves (the
+ * server); it also takes bytes that are not UTF-8, such as a query string.
  */
 #include "jsonw.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <string.h>
@@ -170,4 +173,33 @@ void jw_kint(jw *w, const char *k, int64_t v)
 {
 	jw_key(w, k);
 	jw_int(w, v);
+}
+
+char *chr_json_quote(const char *s, size_t n, size_t *len)
+{
+	buf b;
+	buf_init(&b, 0);
+	chr_status st;
+	if (!s) {
+		st = buf_put(&b, "null", 4);
+	} else {
+		const unsigned char *u = (const unsigned char *)s;
+		st = buf_putc(&b, '"');
+		/* escape each valid run; a byte that starts no valid sequence
+		 * becomes U+FFFD and the scan goes on after it */
+		for (size_t i = 0; i < n && !st;) {
+			size_t bad = i + u8_invalid_at(u + i, n - i);
+			st = jw_escape(&b, s + i, bad - i);
+			if (!st && bad < n)
+				st = buf_put(&b, "\xef\xbf\xbd", 3);
+			i = bad + 1;
+		}
+		if (!st)
+			st = buf_putc(&b, '"');
+	}
+	if (st) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b, len);
 }

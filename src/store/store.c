@@ -125,6 +125,7 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_DATA_VERSION] = "PRAGMA data_version",
 	[ST_ART_BY_HASH] = "SELECT id FROM articles WHERE hash = ?1",
 	[ST_ART_ID_EXISTS] = "SELECT 1 FROM articles WHERE id = ?1",
 	[ST_ART_INSERT] =
@@ -341,6 +342,20 @@ chr_status store_fail(chr_db *db, const char *what)
 const char *chr_db_errmsg(const chr_db *db)
 {
 	return db ? db->err : "no database";
+}
+
+chr_status chr_db_data_version(chr_db *db, int64_t *out)
+{
+	if (!db || !out)
+		return CHR_EINVAL;
+	sqlite3_stmt *s = store_stmt(db, ST_DATA_VERSION);
+	if (!s)
+		return CHR_EDB;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? CHR_OK : store_fail(db, "data_version");
 }
 
 sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k)

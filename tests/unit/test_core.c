@@ -184,6 +184,35 @@ static void json_writer(void)
 	buf_free(&b);
 }
 
+/* chr_json_quote: valid JSON from any bytes (the server echoes query
+ * strings through it). */
+static void json_quote(void)
+{
+	size_t n;
+	char *q = chr_json_quote("a\"b\x01\x7f\xe2\x80\xa9", 8, &n);
+	CHECK_STR(q, "\"a\\\"b\\u0001\\u007f\\u2029\"");
+	CHECK_INT(n, strlen(q));
+	chr_free(q);
+	/* a lone continuation byte, a truncated sequence, an overlong form:
+	 * each bad byte is U+FFFD and the valid text around it is kept */
+	static const char bad[] = "x\x80y\xe2\x82z\xc0\xaf\xc3\xa9";
+	q = chr_json_quote(bad, sizeof bad - 1, NULL);
+	CHECK_STR(q, "\"x\xef\xbf\xbdy\xef\xbf\xbd\xef\xbf\xbdz"
+		     "\xef\xbf\xbd\xef\xbf\xbd\xc3\xa9\"");
+	chr_free(q);
+	static const char nul[] = "nul\0inside";
+	q = chr_json_quote(nul, sizeof nul - 1, NULL); /* the length rules */
+	CHECK_STR(q, "\"nul\\u0000inside\"");
+	chr_free(q);
+	q = chr_json_quote(NULL, 0, &n);
+	CHECK_STR(q, "null");
+	CHECK_INT(n, 4);
+	chr_free(q);
+	q = chr_json_quote("", 0, NULL);
+	CHECK_STR(q, "\"\"");
+	chr_free(q);
+}
+
 static void status_strings(void)
 {
 	CHECK_STR(chr_strerror(CHR_OK), "ok");
@@ -198,5 +227,6 @@ static const th_test tests[] = {
 	TEST(buf_ceiling),    TEST(buf_growth),      TEST(arena_basics),
 	TEST(hash_map),       TEST(utf8_validation), TEST(utf8_binary),
 	TEST(utf8_cp1252_nfc), TEST(json_writer),    TEST(status_strings),
+	TEST(json_quote),
 };
 TH_MAIN("core", tests)

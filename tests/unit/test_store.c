@@ -590,6 +590,36 @@ static void test_finish_releases_lock(void)
 	chr_db_close(db);
 }
 
+/* chr_db_data_version moves for another connection's commit, not for
+ * reads or for commits made through the same handle. */
+static void test_data_version(void)
+{
+	chr_db *w = fresh("dv.db"), *r = NULL;
+	if (!w)
+		return;
+	CHECK_INT(chr_db_open(tpath("dv.db"), &r), CHR_OK);
+	if (!r) {
+		chr_db_close(w);
+		return;
+	}
+	int64_t v0 = -1, v1 = -1, w0 = -1, w1 = -1;
+	CHECK_INT(chr_db_data_version(r, &v0), CHR_OK);
+	CHECK_INT(chr_db_data_version(w, &w0), CHR_OK);
+	CHECK_INT(chr_db_article_count(r), 0);
+	CHECK_INT(chr_db_data_version(r, &v1), CHR_OK);
+	CHECK(v1 == v0); /* a read changes nothing */
+	chr_doc d = doc("dv1", "Version", "A body stored by the other handle.");
+	chr_ingest_stats s;
+	CHECK_INT(ingest(w, &d, 1, 0, &s), CHR_OK);
+	CHECK_INT(chr_db_data_version(r, &v1), CHR_OK);
+	CHECK(v1 != v0);
+	CHECK_INT(chr_db_data_version(w, &w1), CHR_OK);
+	CHECK(w1 == w0); /* its own commit */
+	CHECK_INT(chr_db_data_version(NULL, &v1), CHR_EINVAL);
+	chr_db_close(r);
+	chr_db_close(w);
+}
+
 static void test_id_collision(void)
 {
 	chr_db *db = fresh("coll.db");
@@ -819,7 +849,7 @@ static void cleanup(void)
 {
 	const char *names[] = { "a.db", "v.db", "new.db", "old.db", "w.db",
 				"rt.db", "rt2.db", "idem.db", "lock.db",
-				"coll.db", "list.db", "search.db" };
+				"coll.db", "list.db", "search.db", "dv.db" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		rm_db(names[i]);
 	unlink(tpath("junk.db"));
@@ -840,6 +870,7 @@ static const th_test tests[] = {
 	TEST(test_roundtrip_all_fields),
 	TEST(test_idempotent),
 	TEST(test_finish_releases_lock),
+	TEST(test_data_version),
 	TEST(test_id_collision),
 	TEST(test_articles_listing),
 	TEST(test_search_ranking),
