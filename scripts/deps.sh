@@ -11,6 +11,8 @@ libstemmer-dev libmicrohttpd-dev wamerican iso-codes
 curl chromium"
 # ner: gazetteers that `make models` reads (WordNet, word list, tz cities)
 PKGS="$PKGS wordnet-base wamerican-huge tzdata"
+# bench/serve.sh: the HTTP load generator
+PKGS="$PKGS wrk"
 
 # Node.js and npm run the browser tests and the peer benchmarks; many
 # machines already have a Node.js of their own, so Debian's is installed

@@ -387,9 +387,18 @@ static void h_status(srv_req *r, const char *id)
 	(void)id;
 	sb_printf(&r->out, "{\"name\":\"chronicle\",\"version\":");
 	sb_jstr(&r->out, chr_version());
-	sb_printf(&r->out, ",\"schema\":%d,\"articles\":%lld,\"post_needs_token\":%s}",
+	sb_printf(&r->out, ",\"schema\":%d,\"articles\":%lld,\"post_needs_token\":%s",
 		  chr_db_schema_version(), (long long)chr_db_article_count(r->db),
 		  r->cfg->token ? "true" : "false");
+	srv_cache_stats cs;
+	srv_cache_get_stats(&cs);
+	sb_printf(&r->out, ",\"cache\":{\"enabled\":%s,\"entries\":%zu,"
+		  "\"bytes\":%zu,\"hits\":%llu,\"misses\":%llu,\"stores\":%llu,"
+		  "\"evictions\":%llu,\"invalidations\":%llu}}",
+		  cs.enabled ? "true" : "false", cs.entries, cs.bytes,
+		  (unsigned long long)cs.hits, (unsigned long long)cs.misses,
+		  (unsigned long long)cs.stores, (unsigned long long)cs.evictions,
+		  (unsigned long long)cs.invalidations);
 }
 
 /* ---- events and storylines (issue 6) ---- */
@@ -929,6 +938,13 @@ static void h_index(srv_req *r, const char *id)
 		sb_puts(b, "}");
 	}
 	sb_puts(b, "]}");
+}
+
+/* Every GET reads only the database, except the status, which reports
+ * the cache itself. */
+int srv_route_cacheable(const srv_route *rt)
+{
+	return rt && rt->get && rt->get != h_status;
 }
 
 const srv_route *srv_route_find(const char *path, char **id)

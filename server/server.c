@@ -16,6 +16,11 @@
  * 4xx with a JSON {"error"}; 5xx is kept for the server's own trouble
  * (503 when the database is busy or cannot be opened).
  *
+ * A GET under /api/ is first looked up in the response cache (cache.c),
+ * keyed by the raw request target and valid while the database's
+ * data_version is unchanged; a 200 built by a handler is stored there as
+ * the very MHD_Response that was queued, shared by later readers.
+ *
  * Paths are matched exactly against the route table (api.c) and the
  * compiled-in assets (static.c); nothing is ever opened by request path,
  * so traversal attempts are simply unknown paths (404).
@@ -163,7 +168,10 @@ static enum MHD_Result respond(srv_req *r)
 		MHD_add_response_header(res, "WWW-Authenticate",
 					"Bearer realm=\"chronicle\"");
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, res);
-	MHD_destroy_response(res);
+	if (r->cache && r->status == 200 && ret == MHD_YES)
+		srv_cache_store(r->uri, r->uri_len, r->gen, res, len);
+	else
+		MHD_destroy_response(res);
 	return ret;
 }
 
@@ -319,8 +327,20 @@ static enum MHD_Result last_call(srv_req *r)
 				 r->cfg->max_body);
 			return fail(r, 413, msg);
 		}
+		if (is_get(r->method) && r->uri && !r->body_too_big &&
+		    srv_route_cacheable(rt)) {
+			int queued;
+			if (!srv_cache_serve(r->uri, r->uri_len, r->conn, &r->gen,
+					     &queued)) {
+				if (queued)
+					return queued > 0 ? MHD_YES : MHD_NO;
+				r->cache = 1;
+			}
+		}
 		if (srv_db(r))
 			h(r, r->id);
+		if (h == rt->post && r->status == 201)
+			srv_cache_invalidate();
 		return respond(r);
 	}
 	const srv_asset *a = srv_asset_find(p);
@@ -375,8 +395,14 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	(void)cls;
 	(void)conn;
 	srv_req *r = calloc(1, sizeof *r);
-	if (r)
+	if (r) {
 		r->uri_len = uri ? strlen(uri) : 0;
+		/* a cache key; without it (too long, no memory) the request
+		 * is answered uncached */
+		if (uri && r->uri_len <= SRV_CACHE_MAX_KEY &&
+		    (r->uri = malloc(r->uri_len + 1)))
+			memcpy(r->uri, uri, r->uri_len + 1);
+	}
 	return r;
 }
 
@@ -390,6 +416,7 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!r)
 		return;
 	free(r->id);
+	free(r->uri);
 	free(r->body);
 	sb_free(&r->out);
 	free(r);
@@ -435,6 +462,9 @@ int srv_run(const srv_config *cfg)
 	}
 	int64_t n = chr_db_article_count(probe);
 	chr_db_close(probe);
+	if (srv_cache_init(cfg->db_path))
+		fprintf(stderr, "chronicle serve: warning: no response cache (%s)\n",
+			chr_last_error());
 
 	/* SIGINT and SIGTERM are taken by sigwait below; the pool threads
 	 * inherit the blocked mask. */
@@ -457,6 +487,7 @@ int srv_run(const srv_config *cfg)
 		MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
 		MHD_OPTION_END);
 	if (!d) {
+		srv_cache_free();
 		fprintf(stderr, "chronicle serve: cannot listen on %s port %u: %s\n",
 			bind, cfg->port, errno ? strerror(errno) : "unknown error");
 		return 1;
@@ -476,6 +507,7 @@ int srv_run(const srv_config *cfg)
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	MHD_stop_daemon(d);
+	srv_cache_free();
 	fprintf(stderr, "chronicle serve: stopped (%s)\n",
 		sig == SIGINT ? "interrupt" : "terminated");
 	return 0;

@@ -5,7 +5,8 @@
  * (libmicrohttpd, limits, headers, the body of a POST, one chr_db per
  * worker thread); api.c owns the route table, where each endpoint is one
  * row and one handler that writes JSON into r->out and sets r->status;
- * static.c serves the assets compiled into the binary.  Adding
+ * static.c serves the assets compiled into the binary; cache.c keeps
+ * finished GET responses while the database is unchanged.  Adding
  * /api/events later is one handler and one row in api.c.  Nothing here
  * reaches past include/chronicle.h into the library.
  */
@@ -26,6 +27,12 @@
 #define SRV_SEARCH_LIMIT 20
 #define SRV_SEARCH_MAX_LIMIT 100
 #define SRV_MAX_OFFSET 100000000u
+#define SRV_MAX_RESPONSE ((size_t)64 << 20) /* one JSON body; 503 above */
+/* The response cache (cache.c). */
+#define SRV_CACHE_ENTRIES 256
+#define SRV_CACHE_BYTES ((size_t)64 << 20)
+#define SRV_CACHE_MAX_ENTRY ((size_t)4 << 20)
+#define SRV_CACHE_MAX_KEY 1024
 
 /* ---- growable output buffer with JSON helpers (json.c) ---- */
 
@@ -54,6 +61,10 @@ typedef struct srv_req {
 	const char *method;       /* "GET", "HEAD", "POST", ... */
 	const char *path;         /* decoded path, no query */
 	size_t uri_len;           /* raw request target length */
+	char *uri;                /* a copy of it when it is short enough
+				     to be a cache key, else NULL */
+	int cache;                /* a cacheable GET: store a 200 under gen */
+	uint64_t gen;
 	const srv_config *cfg;
 	chr_db *db;               /* this worker's connection (lazy) */
 	const struct srv_route *route;
@@ -104,6 +115,39 @@ int srv_arg_count(srv_req *r, const char *name, size_t def, size_t lo,
 /* This worker thread's database, opened on first use; NULL (with a 503
  * written) when it cannot be opened. */
 chr_db *srv_db(srv_req *r);
+
+/* May answers of this route be cached (the data it reads is all in the
+ * database)? */
+int srv_route_cacheable(const srv_route *rt);
+
+/* ---- response cache (cache.c) ---- */
+
+typedef struct srv_cache_stats {
+	uint64_t hits, misses, stores, evictions, invalidations;
+	size_t entries, bytes;
+	int enabled;
+} srv_cache_stats;
+
+/* Open the cache's own connection to db_path (it only reads
+ * data_version); -1 when it cannot be opened, and the cache stays off. */
+int srv_cache_init(const char *db_path);
+/* Drop every entry and close the connection (after the daemon stops). */
+void srv_cache_free(void);
+/* Look key[0, klen) up after checking that the database is unchanged.
+ * -1: the cache cannot be used for this request (do not store).  0: a
+ * hit was queued on conn (*queued 1, or -1 when queueing failed), or a
+ * miss (*queued 0) whose answer may be stored under *gen. */
+int srv_cache_serve(const char *key, size_t klen, void *conn,
+		    uint64_t *gen, int *queued);
+/* Keep response (a struct MHD_Response * already queued by the caller;
+ * the cache takes over the caller's reference and destroys it when it is
+ * not kept) of bytes body bytes under key, unless the entries were
+ * dropped since the lookup that gave gen. */
+void srv_cache_store(const char *key, size_t klen, uint64_t gen,
+		     void *response, size_t bytes);
+/* Drop every entry (after this server stored something). */
+void srv_cache_invalidate(void);
+void srv_cache_get_stats(srv_cache_stats *out);
 
 /* ---- static assets (static.c, generated table) ---- */
 

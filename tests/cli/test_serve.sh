@@ -23,7 +23,7 @@ start() {
 	URL=""
 	n=0
 	while [ $n -lt 100 ] && [ -z "$URL" ]; do
-		URL=$(sed -n 's|^listening on \(http://[^ ]*\)/$|\1|p' "$T/serve.out")
+		URL=$(sed -n 's|^listening on \(http://[^ ]*\)/$|\1|p' "$T/serve.out" 2>/dev/null)
 		[ -n "$URL" ] || sleep 0.1
 		n=$((n + 1))
 	done
@@ -216,6 +216,51 @@ EOF2
 fi
 check "server still answers" sh -c "curl -sf '$URL/api/status' >/dev/null"
 stop_clean
+
+# the response cache: a repeated GET is answered from it, and what a POST
+# or another process's ingest stores shows in the very next answers
+SDB="$T/cache.db"
+expect_rc 0 "ingest for the cache checks" "$CHR_BIN" --db "$SDB" ingest "$T/in"
+check "server starts for the cache checks" start
+cache_stat() { curl -sf "$URL/api/status" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+check "the status reports the cache" sh -c "curl -sf '$URL/api/status' | grep -q '\"cache\":{\"enabled\":true'"
+status 200 "search before the POST" "/api/search?q=Quillmoor"
+body_has "nothing found yet" '"results":\[\]'
+h0=$(cache_stat hits)
+status 200 "the same search again" "/api/search?q=Quillmoor"
+check "a repeated GET is a cache hit" [ "$(cache_stat hits)" -gt "${h0:-0}" ]
+body_has "the cached answer is the same" '"results":\[\]'
+status 200 "article list before" "/api/articles?order=id"
+body_has "three articles" '"total":3'
+status 200 "newest before" "/api/articles?limit=1"
+body_has "the dated article is the newest" '"id":"j1"'
+h0=$(cache_stat hits)
+status 200 "article list again" "/api/articles?order=id"
+status 200 "newest again" "/api/articles?limit=1"
+status 200 "HEAD of a cached list" "/api/articles?limit=1" -I
+check "three more hits" [ "$(cache_stat hits)" -ge $((${h0:-0} + 3)) ]
+printf '{"id":"c1","title":"Quillmoor ferry returns","date":"2031-03-04","text":"The Quillmoor ferry returned to service on Monday."}\n' >"$T/c1.json"
+status 201 "POST beside the cache" /api/articles -H 'Content-Type: application/json' --data-binary "@$T/c1.json"
+status 200 "search after the POST" "/api/search?q=Quillmoor"
+body_has "the cached search sees the POST" '"id":"c1"'
+status 200 "article list after the POST" "/api/articles?order=id"
+body_has "the cached list sees the POST" '"total":4'
+status 200 "newest after the POST" "/api/articles?limit=1"
+body_has "the POSTed article is the newest" '"id":"c1"'
+# another process stores into the same database: nothing in this server
+# knows, only the database's data_version says so
+i0=$(cache_stat invalidations)
+printf '{"id":"c2","title":"Tern colony counted","date":"2031-05-06","text":"Wardens on Quillmoor counted the tern colony."}\n' >"$T/c2.jsonl"
+expect_rc 0 "ingest beside the server" "$CHR_BIN" --db "$SDB" ingest "$T/c2.jsonl"
+status 200 "search after the other ingest" "/api/search?q=Quillmoor"
+body_has "the cache sees another process's ingest" '"id":"c2"'
+status 200 "article list after the other ingest" "/api/articles?order=id"
+body_has "the list counts it" '"total":5'
+status 200 "newest after the other ingest" "/api/articles?limit=1"
+body_has "the ingested article is the newest" '"id":"c2"'
+check "the change was seen as an invalidation" [ "$(cache_stat invalidations)" -gt "${i0:-0}" ]
+stop_clean
+SDB=""
 
 # the seeds: facts, conflicts and the timeline have real content
 S=$(shared) && [ -d "$S/corpus/seeds" ] && {
