@@ -148,6 +148,32 @@ size_t p_defunit(const gctx *g, size_t i, gres *r)
 		put_part(r, d, "NI");
 		return k;
 	}
+	/* "by mid afternoon", "late evening", "mid-afternoon yesterday" */
+	if (g_word(g, i, W_MID) || g_word(g, i, W_EARLY) || g_word(g, i, W_LATE)) {
+		size_t k = i + 1;
+		if (g_punct(g, k, '-') && g_adj(g, k))
+			k++;
+		int p = g_cls(g, k, LC_PART);
+		if ((p == PD_MO || p == PD_AF || p == PD_EV || p == PD_NI) && !g_plural(g, k) &&
+		    !(k + 1 < g->n && g->t[k + 1].kind == TK_WORD &&
+		      g->t[k + 1].lx.cls == LC_NONE && !(g->t[k + 1].flags & TF_CAP)) &&
+		    !(g_punct(g, k + 1, '-') && g_adj(g, k + 1))) {
+			time_date d = g_ref_near(g, i);
+			k++;
+			int off = g_word(g, k, W_YESTERDAY) ? -1 : g_word(g, k, W_TODAY) ? 0 :
+				  g_word(g, k, W_TOMORROW) ? 1 : 9;
+			if (off != 9) {
+				d = g->dct;
+				if (d.y > 0)
+					d = time_add_days(d, off);
+				k++;
+			}
+			put_part(r, d, g_part_code(p));
+			g_fmt(r->mod, sizeof r->mod, "%s", g_word(g, i, W_MID) ? "MID" :
+			      g_word(g, i, W_EARLY) ? "START" : "END");
+			return k;
+		}
+	}
 	/* "4 in the morning", "at 9 in the evening" */
 	if (g_num(g, i) && g->t[i].ndig <= 2 && g->t[i].num >= 1 && g->t[i].num <= 12 &&
 	    g_word(g, i + 1, W_IN) && g_word(g, i + 2, W_THE)) {

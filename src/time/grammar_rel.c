@@ -374,6 +374,11 @@ size_t p_duration(const gctx *g, size_t i, gres *r)
 			e += 3;
 		}
 	}
+	/* "two more weeks", "an additional year" */
+	if ((g_word(g, e, W_MORE) || g_wordis(g, e, "additional") ||
+	     g_wordis(g, e, "further") || g_wordis(g, e, "extra")) &&
+	    g_cls(g, e + 1, LC_UNIT) > 0)
+		e++;
 	/* "eight trading days", "three business days" */
 	if ((g_wordis(g, e, "trading") || g_wordis(g, e, "business") ||
 	     g_wordis(g, e, "working")) && g_cls(g, e + 1, LC_UNIT) == TU_DAY)
