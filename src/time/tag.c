@@ -29,8 +29,12 @@ static const pattern_fn patterns[] = {
 size_t g_core(const gctx *g, size_t i, gres *r)
 {
 	const time_tok *t = &g->t[i];
-	/* most tokens cannot start an expression */
-	if (t->kind == TK_WORD && t->lx.cls == LC_NONE)
+	/* most tokens cannot start an expression; verbs, tense markers
+	 * and count nouns are in the lexicon only as context */
+	if (t->kind == TK_WORD &&
+	    (t->lx.cls == LC_NONE ||
+	     (t->lx.cls2 == LC_NONE && (t->lx.cls == LC_PAST || t->lx.cls == LC_FUT ||
+					t->lx.cls == LC_PRES || t->lx.cls == LC_UNITNOUN))))
 		return 0;
 	if (t->kind == TK_PUNCT && t->ch != '\'')
 		return 0;
