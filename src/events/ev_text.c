@@ -389,9 +389,12 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 	free(t.v);
 	if (st)
 		return st;
-	qsort(d->body.v, d->body.n, sizeof *d->body.v, cmp_tw);
-	qsort(d->head.v, d->head.n, sizeof *d->head.v, cmp_tw);
-	qsort(d->ents.v, d->ents.n, sizeof *d->ents.v, cmp_tw);
+	if (d->body.n) /* qsort(NULL, 0) is undefined */
+		qsort(d->body.v, d->body.n, sizeof *d->body.v, cmp_tw);
+	if (d->head.n) /* qsort(NULL, 0) is undefined */
+		qsort(d->head.v, d->head.n, sizeof *d->head.v, cmp_tw);
+	if (d->ents.n) /* qsort(NULL, 0) is undefined */
+		qsort(d->ents.v, d->ents.n, sizeof *d->ents.v, cmp_tw);
 	/* time */
 	if (in->published)
 		d->anchor = ev_parse_day(in->published);

@@ -218,7 +218,10 @@ static void test_timeml(void)
 
 static void test_linear(void)
 {
-	/* 10 MB of digits and slashes on one line, then the same with spaces */
+	/* 10 MB of digits and slashes on one line, then the same with spaces:
+	 * tagged without error.  How fast is bench/eval_time_speed.c's
+	 * business (no timed tests); a quadratic scan would make this test
+	 * run for hours, which the suite's time limit catches. */
 	size_t n = 10u << 20;
 	char *s = malloc(n);
 	CHECK(s != NULL);
@@ -227,12 +230,9 @@ static void test_linear(void)
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < n; i++)
 			s[i] = (i % 3 == 2) ? (pass ? ' ' : '/') : (char)('0' + i % 10);
-		clock_t t0 = clock();
 		chr_timex *v;
 		size_t k;
 		CHECK_INT(chr_time_tag(s, n, "2024-01-01", &v, &k), CHR_OK);
-		double sec = (double)(clock() - t0) / CLOCKS_PER_SEC;
-		CHECK(sec < 5.0);
 		chr_free(v);
 	}
 	free(s);
