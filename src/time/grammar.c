@@ -286,13 +286,23 @@ static int tok_tense(const gctx *g, size_t i)
 			return 0;
 		return 1;
 	}
-	if (t->lx.cls == LC_PAST)
+	if (t->lx.cls == LC_PAST) {
+		/* "were planning to", "was expected to": an intention */
+		if (i + 1 < g->n && g->t[i + 1].kind == TK_WORD && g->t[i + 1].lx.cls == LC_FUT &&
+		    (g_wordis(g, i, "was") || g_wordis(g, i, "were")))
+			return 1;
 		return -1;
+	}
 	/* "is", "are" alone say nothing about a weekday's side ("over
 	 * Thursday's close"); they only turn a participle into a future
 	 * ("is planned"), which g_tense checks itself */
-	if (t->lx.cls == LC_PRES)
+	if (t->lx.cls == LC_PRES) {
+		/* "is to resume trading Tuesday": an arrangement ahead */
+		if (g_word(g, i + 1, W_TO) && i + 2 < g->n && g->t[i + 2].kind == TK_WORD &&
+		    g->t[i + 2].lx.cls == LC_NONE)
+			return 1;
 		return 0;
+	}
 	if (t->lx.cls == LC_WORD) {
 		switch (t->lx.val) {
 		case W_YESTERDAY: case W_AGO: case W_RECENTLY: case W_PREVIOUSLY:
@@ -328,13 +338,27 @@ static int tok_tense(const gctx *g, size_t i)
 	return 0;
 }
 
+/* A quotation mark at k ('"', '``' or "''"): the edge of a quoted clause,
+ * whose tense is its own ("We will leave Thursday," he said). */
+static int quote_at(const gctx *g, size_t k)
+{
+	if (g_punct(g, k, '"') || g_punct(g, k, '`'))
+		return 1;
+	return g_punct(g, k, '\'') &&
+	       ((k + 1 < g->n && g_punct(g, k + 1, '\'') && g_adj(g, k + 1)) ||
+		(k > 0 && g_punct(g, k - 1, '\'') && g_adj(g, k)));
+}
+
 int g_tense(const gctx *g, size_t i, size_t j)
 {
 	int left = 0, right = 0;
 	size_t dl = 99, dr = 99;
+	/* "since March": a point in the past whatever the verb */
+	if (i > 0 && g_word(g, i - 1, W_SINCE))
+		return -1;
 	/* left, within the sentence */
 	for (size_t k = i, steps = 0; k > 0 && steps < 18; steps++) {
-		if (g_sent_break(g, k))
+		if (g_sent_break(g, k) || (k < i && quote_at(g, k)))
 			break;
 		k--;
 		int tt = tok_tense(g, k);
@@ -365,7 +389,7 @@ int g_tense(const gctx *g, size_t i, size_t j)
 		}
 	}
 	for (size_t k = j, steps = 0; k < g->n && steps < 16; k++, steps++) {
-		if (g_sent_break(g, k))
+		if (g_sent_break(g, k) || quote_at(g, k))
 			break;
 		int tt = tok_tense(g, k);
 		if (tt) {
