@@ -292,6 +292,21 @@ size_t p_rel(const gctx *g, size_t i, gres *r)
 	}
 	/* determiner + weekday */
 	int wd = g_cls(g, j, LC_WDAY);
+	/* "the previous Friday", "the following Monday": from the day in
+	 * view (the last day named), not from the document date */
+	if (wd > 0 && g_cap(g, j) && !g_plural(g, j) && the &&
+	    (det == D_PREV || det == D_FOLLOW)) {
+		time_date b = g->ref;
+		if (b.y <= 0)
+			return 0;
+		int bw = time_wday(b.y, b.m, b.d);
+		int off = det == D_PREV ? -((bw - wd + 7) % 7) : (wd - bw + 7) % 7;
+		if (!off)
+			off = det == D_PREV ? -7 : 7;
+		time_date d = time_add_days(b, off);
+		g_day(r, CHR_TIMEX_DATE, d.y, d.m, d.d);
+		return j + 1;
+	}
 	if (wd > 0 && g_cap(g, j) && !g_plural(g, j) && !the) {
 		time_date d;
 		if (g->dct.y <= 0)
