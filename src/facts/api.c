@@ -3,10 +3,13 @@
  *
  * Design note: both load the merged model (merge.c) and write one JSON
  * object per fact or entry.  A timeline entry is a fact that happened and
- * has a day, month or week, quoted by its best sentence (the shortest
- * explicit one); with an entity, dates mentioned in passing in sentences
- * about it that lie well before the article ("the September summit",
- * 2023-09) are added as background entries.
+ * has a day, month or week, quoted by its best sentence that no other
+ * entry shows (dated, with a named subject, about fewest other facts,
+ * shortest); a fact whose sentences are all taken joins the entry that
+ * shows its best one, so no sentence is repeated.  With an entity, dates
+ * mentioned in passing in sentences about it that lie well before the
+ * article ("the September summit", 2023-09) are added as background
+ * entries, quoting just the phrase with the date.
  */
 #include "facts/model.h"
 #include "events/events.h"
@@ -74,6 +77,8 @@ static void fact_json(fm_model *m, jw *w, const fm_fact *f)
 		jw_kstr(w, "group", f->group);
 	jw_kstr(w, "where", f->place);
 	jw_kstr(w, "when", *f->when ? f->when : NULL);
+	if (*f->when && f->when_doc)
+		jw_kstr(w, "when_from", "article");
 	if (f->duration)
 		jw_kstr(w, "duration", f->duration);
 	jw_key(w, "sentences");
@@ -99,14 +104,15 @@ static int cmp_fact(const void *a, const void *b, void *ctx)
 	return c ? c : strcmp(x->id, y->id);
 }
 
-static size_t *fact_order(fm_model *m)
+static size_t *fact_order(fm_model *m,
+			  int (*cmp)(const void *, const void *, void *))
 {
 	size_t *o = malloc((m->nfacts + 1) * sizeof *o);
 	if (!o)
 		return NULL;
 	for (size_t i = 0; i < m->nfacts; i++)
 		o[i] = i;
-	qsort_r(o, m->nfacts, sizeof *o, cmp_fact, m);
+	qsort_r(o, m->nfacts, sizeof *o, cmp, m);
 	return o;
 }
 
@@ -120,7 +126,7 @@ chr_status chr_db_facts(chr_db *db, const char *entity, chr_json_fn fn,
 	int64_t eid = 0;
 	if (!st && entity && !(eid = fm_find_entity(&m, entity)))
 		st = CHR_ENOTFOUND;
-	size_t *o = st ? NULL : fact_order(&m);
+	size_t *o = st ? NULL : fact_order(&m, cmp_fact);
 	if (!st && !o)
 		st = CHR_ENOMEM;
 	buf b;
@@ -145,6 +151,8 @@ chr_status chr_db_facts(chr_db *db, const char *entity, chr_json_fn fn,
 
 /* ---- timeline ---- */
 
+#define TL_MAXF 8 /* facts one entry may stand for */
+
 typedef struct tl_entry {
 	char date[24];
 	const char *text;
@@ -153,6 +161,9 @@ typedef struct tl_entry {
 	int sources;
 	const char *fact, *type, *article;
 	int background;
+	const char *more[TL_MAXF - 1]; /* facts merged into this entry */
+	int nmore;
+	const fm_row *row;             /* its sentence (NULL for background) */
 } tl_entry;
 
 static int cmp_entry(const void *a, const void *b)
@@ -206,6 +217,47 @@ static int push_entry(tl_entry **v, size_t *n, size_t *cap, const tl_entry *e)
 	return 0;
 }
 
+/* The phrase of sentence [s0, s1) that mentions the date x in passing,
+ * so that a background entry does not repeat the sentence of a fact: from
+ * the word that opens it ("after the first summit ... in April", "since
+ * the September summit") or the comma before it, to the next comma or
+ * the sentence end. */
+static void mention_phrase(const char *t, uint32_t s0, uint32_t s1,
+			   const chr_timex *x, uint32_t *b0, uint32_t *b1)
+{
+	static const char *const open[] = { "after", "before", "since", "during",
+		"following", "amid", "which", "when", "from", "until", NULL };
+	uint32_t b = x->start;
+	while (b > s0) {
+		if (t[b - 1] == ',' || t[b - 1] == ';' || t[b - 1] == '(')
+			break;
+		uint32_t w = b;
+		while (w > s0 && ((t[w - 1] | 32) >= 'a' && (t[w - 1] | 32) <= 'z'))
+			w--;
+		if (w < b) {
+			int hit = 0;
+			for (const char *const *o = open; *o && !hit; o++)
+				hit = strlen(*o) == b - w && !strncasecmp(t + w, *o, b - w);
+			if (hit && (w == s0 || t[w - 1] == ' ')) {
+				b = w;
+				break;
+			}
+			b = w;
+		} else {
+			b--;
+		}
+	}
+	while (b < x->start && (t[b] == ' ' || t[b] == ','))
+		b++;
+	uint32_t e = x->end;
+	while (e < s1 && t[e] != ',' && t[e] != ';' && t[e] != ')')
+		e++;
+	while (e > x->end && (t[e - 1] == ' ' || t[e - 1] == '.'))
+		e--;
+	*b0 = b;
+	*b1 = e;
+}
+
 /* Background dates: month or day expressions in the entity's sentences
  * more than 30 days before the article. */
 static int background(fm_model *m, int64_t eid, tl_entry **v, size_t *n,
@@ -234,8 +286,10 @@ static int background(fm_model *m, int64_t eid, tl_entry **v, size_t *n,
 					continue;
 				if (ev_parse_day(full) > day - 30)
 					continue;
-				tl_entry e = { "", d->text + r->s0, r->s1 - r->s0, d->event,
-					       1, NULL, "background", d->id, 1 };
+				uint32_t b0, b1;
+				mention_phrase(d->text, r->s0, r->s1, x, &b0, &b1);
+				tl_entry e = { "", d->text + b0, b1 - b0, d->event,
+					       1, NULL, "background", d->id, 1, { 0 }, 0, NULL };
 				snprintf(e.date, sizeof e.date, "%s", x->value);
 				if (push_entry(v, n, cap, &e))
 					return -1;
@@ -243,6 +297,116 @@ static int background(fm_model *m, int64_t eid, tl_entry **v, size_t *n,
 		}
 	}
 	return 0;
+}
+
+static int on_timeline(const fm_fact *f)
+{
+	return f->status == FACT_HAPPENED && f->type != FACT_SAY && *f->when &&
+	       f->when[0] != 'X';
+}
+
+/* Facts with fewer sentences to choose from go first, so that one which
+ * has a single sentence keeps it and the others move to their next best;
+ * then by id, for a stable answer. */
+static int cmp_choice(const void *a, const void *b, void *ctx)
+{
+	const fm_model *m = ctx;
+	const fm_fact *x = &m->facts[*(const size_t *)a];
+	const fm_fact *y = &m->facts[*(const size_t *)b];
+	if (x->nsup != y->nsup)
+		return x->nsup < y->nsup ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* How many timeline facts have a sentence at r's place. */
+static int facts_in_sentence(const fm_model *m, const fm_row *r)
+{
+	int n = 0;
+	for (size_t i = 0; i < m->nrows; i++) {
+		const fm_row *q = &m->rows[i];
+		if (q->doc == r->doc && q->s0 == r->s0 && q->fact >= 0 &&
+		    on_timeline(&m->facts[q->fact]))
+			n++;
+	}
+	return n;
+}
+
+/* How well r states fact f, higher is better: it says the fact's date,
+ * names its subject (not "her talks", not "a senior diplomat"), is about
+ * fewer other facts, then is shorter. */
+static int better_row(const fm_model *m, const fm_fact *f, const fm_row *r,
+		      const fm_row *best)
+{
+	if (!best)
+		return 1;
+	int a = !strcmp(r->when, f->when), b = !strcmp(best->when, f->when);
+	if (a != b)
+		return a > b;
+	a = r->who_from == FWHO_NAME;
+	b = best->who_from == FWHO_NAME;
+	if (a != b)
+		return a > b;
+	a = facts_in_sentence(m, r);
+	b = facts_in_sentence(m, best);
+	if (a != b)
+		return a < b;
+	return r->s1 - r->s0 < best->s1 - best->s0;
+}
+
+static int same_sentence(const fm_row *a, const fm_row *b)
+{
+	return a && b && a->doc == b->doc && a->s0 == b->s0;
+}
+
+/* Put fact f on the timeline: its best sentence that no entry shows yet;
+ * when every one of its sentences is taken, it joins the entry that shows
+ * its best one (the sentence states both facts).  -1 on ENOMEM. */
+static int place_fact(fm_model *m, const fm_fact *f, tl_entry **v, size_t *n,
+		      size_t *cap)
+{
+	const fm_row *best = NULL, *free_best = NULL;
+	for (size_t i = 0; i < f->nsup; i++) {
+		const fm_row *r = &m->rows[f->sup[i].row];
+		if (f->sup[i].partial)
+			continue;
+		if (better_row(m, f, r, best))
+			best = r;
+		int taken = 0;
+		for (size_t j = 0; j < *n && !taken; j++)
+			taken = same_sentence((*v)[j].row, r);
+		if (!taken && better_row(m, f, r, free_best))
+			free_best = r;
+	}
+	if (!best)
+		return 0;
+	if (!free_best) {
+		for (size_t j = 0; j < *n; j++) {
+			tl_entry *e = &(*v)[j];
+			if (!same_sentence(e->row, best))
+				continue;
+			if (e->nmore < TL_MAXF - 1)
+				e->more[e->nmore++] = f->id;
+			if (f->sources > e->sources)
+				e->sources = f->sources;
+			if (strcmp(f->when, e->date) < 0)
+				snprintf(e->date, sizeof e->date, "%s", f->when);
+			return 0;
+		}
+		return 0;
+	}
+	const fm_doc *d = &m->docs[free_best->doc];
+	tl_entry e;
+	memset(&e, 0, sizeof e);
+	e.text = d->text + free_best->s0;
+	e.len = free_best->s1 - free_best->s0;
+	e.event = f->event;
+	e.sources = f->sources;
+	e.fact = f->id;
+	e.type = facts_type_name(f->type);
+	e.article = d->id;
+	e.row = free_best;
+	snprintf(e.date, sizeof e.date, "%s", f->when);
+	return push_entry(v, n, cap, &e);
 }
 
 chr_status chr_db_timeline(chr_db *db, const char *entity, const char *query,
@@ -257,26 +421,13 @@ chr_status chr_db_timeline(chr_db *db, const char *entity, const char *query,
 		st = CHR_ENOTFOUND;
 	tl_entry *v = NULL;
 	size_t n = 0, cap = 0;
+	size_t *o = st ? NULL : fact_order(&m, cmp_choice);
+	if (!st && !o)
+		st = CHR_ENOMEM;
 	for (size_t k = 0; !st && k < m.nfacts; k++) {
-		const fm_fact *f = &m.facts[k];
-		if (f->status != FACT_HAPPENED || f->type == FACT_SAY ||
-		    !*f->when || f->when[0] == 'X' || (eid && !takes_part(f, eid)))
+		const fm_fact *f = &m.facts[o[k]];
+		if (!on_timeline(f) || (eid && !takes_part(f, eid)))
 			continue;
-		/* the shortest explicit supporting sentence */
-		const fm_row *best = NULL;
-		for (size_t i = 0; i < f->nsup; i++) {
-			const fm_row *r = &m.rows[f->sup[i].row];
-			if (f->sup[i].partial)
-				continue;
-			int dated = !strcmp(r->when, f->when);
-			int bdated = best && !strcmp(best->when, f->when);
-			if (!best || dated > bdated ||
-			    (dated == bdated && r->s1 - r->s0 < best->s1 - best->s0))
-				best = r; /* a sentence that says the date, shortest */
-		}
-		if (!best)
-			continue;
-		const fm_doc *d = &m.docs[best->doc];
 		if (query) {
 			int hit = 0;
 			for (size_t i = 0; i < f->nsup && !hit; i++) {
@@ -286,12 +437,10 @@ chr_status chr_db_timeline(chr_db *db, const char *entity, const char *query,
 			if (!hit)
 				continue;
 		}
-		tl_entry e = { "", d->text + best->s0, best->s1 - best->s0, f->event,
-			       f->sources, f->id, facts_type_name(f->type), d->id, 0 };
-		snprintf(e.date, sizeof e.date, "%s", f->when);
-		if (push_entry(&v, &n, &cap, &e))
+		if (place_fact(&m, f, &v, &n, &cap))
 			st = CHR_ENOMEM;
 	}
+	free(o);
 	if (!st && eid && !query && background(&m, eid, &v, &n, &cap))
 		st = CHR_ENOMEM;
 	if (!st)
@@ -311,6 +460,14 @@ chr_status chr_db_timeline(chr_db *db, const char *entity, const char *query,
 		jw_kint(&w, "event", v[i].event);
 		jw_kint(&w, "sources", v[i].sources);
 		jw_kstr(&w, "fact", v[i].fact);
+		if (v[i].fact) {
+			jw_key(&w, "facts");
+			jw_arr(&w);
+			jw_str(&w, v[i].fact);
+			for (int k = 0; k < v[i].nmore; k++)
+				jw_str(&w, v[i].more[k]);
+			jw_arr_end(&w);
+		}
 		jw_kstr(&w, "type", v[i].type);
 		jw_kstr(&w, "article", v[i].article);
 		jw_key(&w, "background");

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "meta/agency.h"
 #include "pipeline/article.h"
 
 #define LW 24        /* lower-case word buffer */
@@ -257,6 +258,98 @@ static int speaker(const ectx *c, uint32_t cs, uint32_t t, int32_t *out)
 	return 0;
 }
 
+/* ---- news outlets as speakers ---- */
+
+/* 1 when the lower-case word w[0, n) is in set. */
+static int word_in(const char *w, size_t n, const char *const *set)
+{
+	for (; *set; set++)
+		if (strlen(*set) == n && !strncasecmp(*set, w, n))
+			return 1;
+	return 0;
+}
+
+/* A news outlet or a fragment of a name rather than a speaker: mention m,
+ * whose first token is b.  An outlet is a name with a news word in it
+ * ("Korean Central News Agency", "Associated Press"), one of the article's
+ * agencies (its credit line) or of the wire agencies the meta stage knows
+ * ("Reuters", "Yonhap"), or a name right after
+ * a media noun ("news agency TASS", "state agency Sputnik", "the daily
+ * Asahi").  A fragment is a name that is one generic word ("Agency",
+ * "Ministry"), which the name finder leaves when it misses the rest. */
+static int outlet(const ectx *c, int32_t m, uint32_t b)
+{
+	static const char *const news[] = { "news", "press", "media", "newspaper",
+		"broadcaster", "broadcasting", "television", "tv", "radio",
+		"times", "gazette", "herald", "tribune", "journal", "wire", NULL };
+	static const char *const generic[] = { "agency", "ministry", "office",
+		"department", "committee", "council", "government", "service",
+		"bureau", "authority", "commission", "news", "media", "press", NULL };
+	static const char *const media_noun[] = { "agency", "newspaper", "daily",
+		"broadcaster", "outlet", "tabloid", "media", "channel", "network",
+		"wire", "weekly", "magazine", "paper", NULL };
+	const art_mention *mm = &c->a->mentions.v[m];
+	const char *names[2] = { mm->name, NULL };
+	char surf[128];
+	size_t sl = mm->end - mm->start;
+	if (sl < sizeof surf) {
+		memcpy(surf, c->a->text + mm->start, sl);
+		surf[sl] = '\0';
+		names[1] = surf;
+	}
+	for (int i = 0; i < 2; i++) {
+		const char *s = names[i];
+		if (!s)
+			continue;
+		int words = 0, newsw = 0, gen = 0;
+		for (const char *p = s; *p;) {
+			while (*p && !((*p | 32) >= 'a' && (*p | 32) <= 'z'))
+				p++;
+			const char *w = p;
+			while ((*p | 32) >= 'a' && (*p | 32) <= 'z')
+				p++;
+			if (p == w)
+				break;
+			words++;
+			newsw |= word_in(w, (size_t)(p - w), news);
+			gen = word_in(w, (size_t)(p - w), generic);
+		}
+		if (newsw || (words == 1 && gen) || meta_agency_lookup(s, strlen(s)))
+			return 1;
+		for (size_t k = 0; k < c->a->agencies.n; k++)
+			if (!strcasecmp(c->a->agencies.v[k], s))
+				return 1;
+	}
+	/* a media noun within the three words before the name */
+	for (uint32_t k = b, i = 0; k > c->t0 && i < 3; i++) {
+		k--;
+		if (is_punct(c, k) && !is(c, k, "-"))
+			break;
+		if (in_set(c->low[k], media_noun))
+			return 1;
+	}
+	return 0;
+}
+
+/* The statement at [t, te) of the outlet speaker is the outlet's own news
+ * when what it said is about itself: "Reuters said it would cut jobs". */
+static int says_of_itself(const ectx *c, uint32_t te)
+{
+	uint32_t k = te;
+	if (is(c, k, "that"))
+		k++;
+	return is(c, k, "it") || is(c, k, "its");
+}
+
+/* First token of mention m in the sentence (t1 when absent). */
+static uint32_t men_first_tok(const ectx *c, int32_t m)
+{
+	uint32_t t = c->t0;
+	while (t < c->t1 && c->men[t] != m)
+		t++;
+	return t;
+}
+
 /* Names of allowed type from token t on (within the clause end ce), the
  * first one and those joined to it by "and" / ",".  One comma may be
  * crossed before the first ("her counterpart, Sergei Lavrov"). */
@@ -347,9 +440,7 @@ static int desc_subject(const ectx *c, uint32_t cs, uint32_t t)
 /* The words before mention m (title phrase), lower case. */
 static void title_words(const ectx *c, int32_t m, char *out, size_t cap)
 {
-	uint32_t t = c->t0;
-	while (t < c->t1 && c->men[t] != m)
-		t++;
+	uint32_t t = men_first_tok(c, m);
 	uint32_t b = t;
 	while (b > c->t0 && b > t - 6 && (c->a->toks.v[b - 1].flags & TOK_CAP) &&
 	       !(c->a->toks.v[b - 1].flags & TOK_SENT_START))
@@ -661,6 +752,11 @@ static void trigger(ectx *c, const facts_trigger *tr, uint32_t t, uint32_t te)
 				subj[ns++] = c->men[te]; /* "said Peskov" */
 		}
 		if (!ns)
+			return;
+		/* attribution to a news outlet ("according to KCNA", "the KCNA
+		 * reported") is where the news came from, not a statement */
+		if (outlet(c, subj[0], men_first_tok(c, subj[0])) &&
+		    (fr == FR_ACCORD || !says_of_itself(c, te)))
 			return;
 		f.who = subj[0];
 		f.status = (uint8_t)status_of(c, cs, t, fr, f.type);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define ROUNDS 3 /* anchoring passes */
 
@@ -159,6 +160,43 @@ static chr_status tag_doc(fm_doc *d)
 	return st == CHR_EINVAL ? CHR_OK : st;
 }
 
+/* A statement told in the simple past or present with no day of its own
+ * ("Peskov said", "the ministry says") is the news of the article's day:
+ * news writing names the day of anything said on another day ("said on
+ * Monday"), so an undated "said" belongs to the report's own day.  Not a
+ * perfect ("had said", "has said": some time before) and not "according
+ * to" (no tense at all). */
+static int report_of_day(const fm_doc *d, const fm_row *r)
+{
+	static const char *const verbs[] = { "said", "says", "told", "tells",
+		"stated", "states", "added", "adds", "reported", "reports", NULL };
+	static const char *const perfect[] = { "had", "has", "have", "having", NULL };
+	if (r->t1 <= r->t0 || r->t1 > d->len)
+		return 0;
+	int ok = 0;
+	for (const char *const *v = verbs; *v && !ok; v++)
+		ok = strlen(*v) == r->t1 - r->t0 &&
+		     !strncasecmp(d->text + r->t0, *v, r->t1 - r->t0);
+	if (!ok)
+		return 0;
+	/* the word before the verb, past an adverb ("has also said") */
+	uint32_t e = r->t0;
+	for (int words = 0; words < 2; words++) {
+		while (e > 0 && d->text[e - 1] == ' ')
+			e--;
+		uint32_t b = e;
+		while (b > 0 && ((d->text[b - 1] | 32) >= 'a' && (d->text[b - 1] | 32) <= 'z'))
+			b--;
+		if (b == e)
+			break;
+		for (const char *const *v = perfect; *v; v++)
+			if (strlen(*v) == e - b && !strncasecmp(d->text + b, *v, e - b))
+				return 0;
+		e = b;
+	}
+	return 1;
+}
+
 static void date_row(fm_model *m, fm_row *r)
 {
 	fm_doc *d = &m->docs[r->doc];
@@ -166,10 +204,14 @@ static void date_row(fm_model *m, fm_row *r)
 	if (k < 0)
 		k = facts_pick_timex(d->tx, d->ntx, r->x0, r->x1, r->t0, r->t1);
 	r->when[0] = '\0';
+	r->when_doc = 0;
 	if (k >= 0) {
 		snprintf(r->when, sizeof r->when, "%s", d->tx[k].value);
 		if (strlen(r->when) > 10 && r->when[10] == 'T')
 			r->when[10] = '\0'; /* a time of day: keep the day */
+	} else if (r->type == FACT_SAY && d->dated == 1 && report_of_day(d, r)) {
+		memcpy(r->when, d->published, sizeof d->published);
+		r->when_doc = 1;
 	}
 }
 
@@ -644,6 +686,9 @@ static void finish(fm_model *m)
 		}
 		f->sources = ns;
 		f->place = place ? place : weak;
+		f->when_doc = 1;
+		for (size_t i = 0; i < f->nsup; i++)
+			f->when_doc &= m->rows[f->sup[i].row].when_doc;
 		char key[256];
 		row_key(m, &m->rows[f->sup[0].row], key, sizeof key);
 		size_t n = strlen(key);

@@ -39,6 +39,7 @@ typedef struct fm_row {
 	const char *group, *with_titles, *place, *duration;
 	uint32_t s0, s1, t0, t1, w0, w1, x0, x1;
 	char when[24];
+	int when_doc;     /* when is the article's date (a statement) */
 	int fact;         /* merged fact index, -1 before merging */
 } fm_row;
 
@@ -53,6 +54,7 @@ typedef struct fm_fact {
 	int nwith;
 	const char *group, *place, *duration;
 	char when[24];
+	int when_doc;     /* every sentence dated by its article (statements) */
 	fm_support *sup;
 	size_t nsup, cap;
 	int sources;
