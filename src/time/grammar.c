@@ -695,11 +695,31 @@ size_t p_date(const gctx *g, size_t i, gres *r)
 	}
 	int m, d, y;
 	size_t start = k;
+	/* "April 24 and 25": the second day of the month just named */
+	if (!wd && k >= 3 && (g_word(g, k - 1, W_AND) || g_word(g, k - 1, W_OR)) &&
+	    (d = mday_at(g, k, &e)) != 0 && mday_at(g, k - 2, &e) != 0 && e == k - 1 &&
+	    (m = month_at(g, k - 3, &e)) != 0 && e == k - 2 &&
+	    !(k + 1 < g->n && (month_at(g, k + 1, &e) || g_cls(g, k + 1, LC_UNIT) > 0 ||
+			       g->t[k + 1].lx.cls == LC_UNITNOUN))) {
+		size_t k2 = k + 1;
+		y = trailing_year(g, &k2);
+		if (d > time_mdays(y ? y : 2000, m))
+			return 0;
+		if (!y)
+			y = g_md_year(g, m, d, g_tense_ahead(g, i, k2));
+		g_day(r, CHR_TIMEX_DATE, y, m, d);
+		return k2;
+	}
 	if ((m = month_at(g, k, &e)) != 0) {
 		size_t k2 = e;
 		if ((d = mday_at(g, k2, &e)) != 0) {
 			k = e;
 			y = trailing_year(g, &k);
+			/* "April 24 and 25, 2019": the year after the pair */
+			size_t k3;
+			if (!y && (g_word(g, k, W_AND) || g_word(g, k, W_OR)) &&
+			    mday_at(g, k + 1, &k3))
+				y = trailing_year(g, &k3);
 			if (d > time_mdays(y ? y : 2000, m))
 				return 0;
 			if (!y)

@@ -72,6 +72,21 @@ size_t p_year(const gctx *g, size_t i, gres *r)
 		snprintf(r->val, sizeof r->val, "%03d", dec);
 		return e;
 	}
+	/* "the nineties": as "the '90s" */
+	if (the) {
+		static const char *const tens[] = {"twenties", "thirties", "forties", "fifties",
+						   "sixties", "seventies", "eighties", "nineties"};
+		for (int t = 0; t < 8; t++) {
+			if (!g_wordis(g, k, tens[t]))
+				continue;
+			int y = 1900 + 10 * (t + 2);
+			if (g->dct.y > 0 && 2000 + 10 * (t + 2) <= g->dct.y)
+				y += 100;
+			r->type = CHR_TIMEX_DATE;
+			snprintf(r->val, sizeof r->val, "%03d", y / 10);
+			return k + 1;
+		}
+	}
 	/* the 20th century; "20th century" alone too */
 	if (g_num(g, k) && g->t[k].ndig <= 2 && g->t[k].num >= 1 && g_adj(g, k + 1) &&
 	    g->t[k + 1].kind == TK_WORD && g_cls(g, k + 2, LC_UNIT) == TU_CENTURY &&

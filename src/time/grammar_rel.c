@@ -126,6 +126,9 @@ size_t p_rel(const gctx *g, size_t i, gres *r)
 	}
 	/* "in the summer", "by fall": a season resolved by tense */
 	if (se > 0 && !g_plural(g, k) && (the || (i > 0 && (g_word(g, i - 1, W_IN) ||
+							   g_word(g, i - 1, W_EARLY) ||
+							   g_word(g, i - 1, W_LATE) ||
+							   g_word(g, i - 1, W_MID) ||
 							   g_word(g, i - 1, W_BY) ||
 							   g_word(g, i - 1, W_SINCE) ||
 							   g_word(g, i - 1, W_UNTIL) ||
