@@ -2,14 +2,19 @@
  * digest: per-event extractive summaries and titles (chr_db_digests).
  *
  * Design note: for each event, every sentence of its articles is a
- * candidate (too short, too long and question sentences are not).  A
+ * candidate (too short, too long, question and photo-caption sentences
+ * are not), quoted from past a run-in dateline credit ("(CPA) -- ").  A
  * sentence's score is its centrality, the cosine of its tf-idf vector
- * (idf over the event's sentences) with the event centroid, plus a bonus
- * when it supports a fact (a meeting, visit or agreement) and a small one
- * for an article's lede.  Sentences are picked by MMR (maximal marginal
- * relevance: score minus similarity to what is already picked) with a
- * penalty for an article already used, so sources stay diverse; 3 to 5
- * are kept and put in time order (the fact's date, else the article's).
+ * (idf over the event's sentences) with the event centroid, plus a small
+ * bonus for an article's lede.  Sentences are picked by MMR (maximal
+ * marginal relevance: score minus similarity to what is already picked)
+ * with a penalty for an article already used, so sources stay diverse.
+ * Facts steer the picks: a sentence that tells a fact (a meeting, visit or
+ * agreement that happened, not background) no pick tells yet gets a bonus
+ * in proportion to that fact's sources, and one that only retells told
+ * facts waits until nothing else is left.  3 to 5 are kept and put in time
+ * order (the fact's date, else the sentence's own date near its article's
+ * day, else the article's).
  * The title is the headline closest to the centroid.  Events come from
  * the events engine's table when it exists; until then the FALLBACK is
  * one event per syndication group (facts/merge.c, event_of).
@@ -18,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/buf.h"
 #include "core/hash.h"
@@ -41,6 +47,8 @@ typedef struct dg_sent {
 	int n;
 	double score, norm;
 	int fact;         /* supports a fact */
+	int facts[4];     /* the merged facts it supports (model indexes) */
+	int nfacts;
 	char date[24];
 	int picked;
 } dg_sent;
@@ -117,6 +125,94 @@ static void normalise(dg_sent *s)
 	s->norm = sqrt(n);
 }
 
+/* Where a sentence's own words begin: past a run-in dateline credit
+ * ("(CPA) -- ", "VALMORA (CWN) - ", "SEOUL, (APP - ... 2019 ) :"), that
+ * is an opening up to a closing bracket with no word in lower case before
+ * its opening one, then a dash or a colon. */
+static uint32_t past_dateline(const char *t, uint32_t s0, uint32_t s1)
+{
+	uint32_t lim = s1 - s0 > 160 ? s0 + 160 : s1;
+	uint32_t open = UINT32_MAX;
+	for (uint32_t i = s0; i < lim; i++) {
+		if (t[i] == '(' && open == UINT32_MAX) {
+			open = i;
+			continue;
+		}
+		if (open == UINT32_MAX && t[i] >= 'a' && t[i] <= 'z')
+			return s0; /* a lower-case word before the credit */
+		if (t[i] != ')' || open == UINT32_MAX)
+			continue;
+		uint32_t k = i + 1;
+		while (k < s1 && t[k] == ' ')
+			k++;
+		uint32_t d = k;
+		if (k + 1 < s1 && t[k] == '-' && t[k + 1] == '-')
+			k += 2;
+		else if (k < s1 && (t[k] == '-' || t[k] == ':'))
+			k++;
+		else if (k + 2 < s1 && !memcmp(t + k, "\xe2\x80", 2) &&
+			 (t[k + 2] == '\x94' || t[k + 2] == '\x93'))
+			k += 3; /* an em or en dash */
+		if (k == d)
+			return s0;
+		while (k < s1 && t[k] == ' ')
+			k++;
+		return k < s1 ? k : s0;
+	}
+	return s0;
+}
+
+/* A photo caption or credit, not news: "(left)", "in this photo", "©",
+ * "Photo:", "file photo". */
+static int caption(const char *t, uint32_t s0, uint32_t s1)
+{
+	static const char *const cues[] = { "(left)", "(right)", "(center)",
+		"(centre)", "(l)", "(r)", "in this photo", "in this pool photo",
+		"in this file photo", "in this handout photo", "file photo",
+		"photo:", "photo by", "\xc2\xa9", "(photo", "pictured", NULL };
+	for (const char *const *c = cues; *c; c++) {
+		size_t n = strlen(*c);
+		for (uint32_t i = s0; i + n <= s1; i++)
+			if (!strncasecmp(t + i, *c, n))
+				return 1;
+	}
+	return 0;
+}
+
+/* The day of the sentence's own first date that lies near its article's
+ * day (from two weeks before to the day after: not a background date like
+ * "the summit in April"); INT32_MIN when none. */
+static int32_t own_day(const fm_doc *d, uint32_t s0, uint32_t s1)
+{
+	int32_t ref = fm_doc_day(d);
+	for (size_t k = 0; k < d->ntx; k++) {
+		const chr_timex *x = &d->tx[k];
+		if (x->start < s0 || x->end > s1 || x->type != CHR_TIMEX_DATE)
+			continue;
+		int32_t day = ev_parse_day(x->value);
+		if (day == INT32_MIN)
+			continue;
+		if (ref == INT32_MIN || (day >= ref - 14 && day <= ref + 1))
+			return day;
+	}
+	return INT32_MIN;
+}
+
+/* A fact dated well before its article ("Kim visited Russia last
+ * September") is background, not what the event is about. */
+static int background_row(const fm_doc *d, const fm_row *r)
+{
+	int32_t ref = fm_doc_day(d);
+	char full[11];
+	if (ref == INT32_MIN || strlen(r->when) < 7 || r->when[0] == 'X')
+		return 0;
+	snprintf(full, sizeof full, "%.7s-28", r->when); /* a month's last days */
+	if (strlen(r->when) >= 10)
+		snprintf(full, sizeof full, "%.10s", r->when);
+	int32_t day = ev_parse_day(full);
+	return day != INT32_MIN && day < ref - 30;
+}
+
 /* The sentences of one doc, from the text stage. */
 static chr_status doc_sentences(fm_model *m, size_t di, dg_sent **v,
 				size_t *n, size_t *cap)
@@ -130,7 +226,8 @@ static chr_status doc_sentences(fm_model *m, size_t di, dg_sent **v,
 	chr_status st = text_run(a);
 	for (size_t i = 0; !st && i < a->sents.n; i++) {
 		const art_sentence *se = &a->sents.v[i];
-		if (se->ntok < 7 || se->ntok > 70 || d->text[se->end - 1] == '?')
+		if (se->ntok < 7 || se->ntok > 70 || d->text[se->end - 1] == '?' ||
+		    caption(d->text, se->start, se->end))
 			continue;
 		if (*n == *cap) {
 			size_t c = *cap ? *cap * 2 : 64;
@@ -145,27 +242,54 @@ static chr_status doc_sentences(fm_model *m, size_t di, dg_sent **v,
 		dg_sent *s = &(*v)[(*n)++];
 		memset(s, 0, sizeof *s);
 		s->doc = di;
-		s->s0 = se->start;
+		s->s0 = past_dateline(d->text, se->start, se->end);
 		s->s1 = se->end;
 		s->pos = (uint32_t)i;
 		terms(d->text, s->s0, s->s1, s);
 		/* facts it supports give it a bonus and a date */
 		for (size_t k = 0; k < m->nrows; k++) {
 			const fm_row *r = &m->rows[k];
-			if (r->doc != di || r->s0 != s->s0 || r->type == FACT_SAY)
+			if (r->doc != di || r->s0 != se->start || r->type == FACT_SAY ||
+			    r->status != FACT_HAPPENED || background_row(d, r))
 				continue;
 			s->fact = 1;
+			if (r->fact >= 0 && s->nfacts < 4)
+				s->facts[s->nfacts++] = r->fact;
 			if (ev_parse_day(r->when) != INT32_MIN)
 				snprintf(s->date, sizeof s->date, "%.10s", r->when);
 		}
 		if (!*s->date) {
-			int32_t day = fm_doc_day(d);
+			int32_t day = own_day(d, s->s0, s->s1);
+			if (day == INT32_MIN)
+				day = fm_doc_day(d);
 			if (day != INT32_MIN)
 				fm_fmt_days(day, s->date);
 		}
 	}
 	chr_article_free(a);
 	return st;
+}
+
+/* The weight of the facts s tells that no picked sentence tells yet: the
+ * most sources of one such fact over the most of any fact in the event
+ * (top), so a summary tells each fact once and the best attested first;
+ * -1 when all its facts are told already. */
+static double new_fact(const fm_model *m, const dg_sent *s,
+		       dg_sent *const *pick, size_t np, int top)
+{
+	int best = 0;
+	for (int i = 0; i < s->nfacts; i++) {
+		int told = 0;
+		for (size_t k = 0; k < np && !told; k++)
+			for (int j = 0; j < pick[k]->nfacts && !told; j++)
+				told = pick[k]->facts[j] == s->facts[i];
+		int src = m->facts[s->facts[i]].sources;
+		if (!told && src > best)
+			best = src;
+	}
+	if (s->nfacts && !best)
+		return -1; /* only facts told already: a retelling */
+	return top > 0 ? (double)best / top : 0;
 }
 
 static int cmp_time(const void *a, const void *b)
@@ -257,8 +381,6 @@ static chr_status one_event(fm_model *m, int64_t ev, const size_t *docs,
 				if (ct[j] == v[i].term[k])
 					d += v[i].w[k] * cw[j];
 		v[i].score = v[i].norm > 0 && cn2 > 0 ? d / (v[i].norm * sqrt(cn2)) : 0;
-		if (v[i].fact)
-			v[i].score += DG_FACT_BONUS;
 		if (v[i].pos < 3)
 			v[i].score += DG_LEDE_BONUS;
 	}
@@ -268,6 +390,12 @@ static chr_status one_event(fm_model *m, int64_t ev, const size_t *docs,
 		want = n;
 	dg_sent *pick[5];
 	size_t np = 0;
+	int retell = 0;
+	int top = 0; /* the most sources of a fact the event's sentences tell */
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < v[i].nfacts; k++)
+			if (m->facts[v[i].facts[k]].sources > top)
+				top = m->facts[v[i].facts[k]].sources;
 	while (!st && np < want) {
 		double best = -1e9;
 		size_t bi = n;
@@ -282,14 +410,21 @@ static chr_status one_event(fm_model *m, int64_t ev, const size_t *docs,
 					red = c;
 				same += pick[k]->doc == v[i].doc;
 			}
-			double s = DG_LAMBDA * v[i].score - (1 - DG_LAMBDA) * red -
-				   DG_SAME_DOC * same;
+			double nf = new_fact(m, &v[i], pick, np, top);
+			if (nf < 0 && !retell)
+				continue; /* tells only facts told already */
+			double s = DG_LAMBDA * (v[i].score + DG_FACT_BONUS * nf) -
+				   (1 - DG_LAMBDA) * red - DG_SAME_DOC * same;
 			if (red > 0.8)
 				continue; /* a near copy of a picked sentence */
 			if (s > best) {
 				best = s;
 				bi = i;
 			}
+		}
+		if (bi == n && !retell) {
+			retell = 1; /* nothing else left: retellings may fill up */
+			continue;
 		}
 		if (bi == n)
 			break;

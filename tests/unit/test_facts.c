@@ -557,7 +557,70 @@ static void test_statement_dates(void)
 	close_tmp_db(db, db_path);
 }
 
+/* Digests of invented articles: no run-in dateline credit, no caption,
+ * no sentence twice, 3 to 5 sentences in time order, the best attested
+ * fact told once and a fact not told yet before a retelling. */
+static void test_digest(void)
+{
+	char db_path[] = "/tmp/chr_test_facts_dg_XXXXXX";
+	chr_db *db = open_tmp_db(db_path);
+	if (!db)
+		return;
+	static const tdoc docs[] = {
+		{ "dg-a", "Berg and Holm agree on bridge",
+		  "BERGEN (NTB) - Swedish Prime Minister Anna Berg met with Danish "
+		  "Prime Minister Karl Holm in Bergen on Tuesday to discuss a new "
+		  "bridge across the strait. Anna Berg (left) and Karl Holm shake hands "
+		  "in Bergen on Tuesday in this photo released by the government. The "
+		  "two leaders agreed to share the cost of the bridge, which could open "
+		  "in 2030. Holm arrived in Bergen on Monday for a two-day visit. "
+		  "Fishing quotas were also on the agenda of the talks in Bergen." },
+		{ "dg-b", "Nordic leaders discuss bridge",
+		  "Swedish Prime Minister Anna Berg met with Danish Prime Minister Karl "
+		  "Holm on Tuesday, the government said. The leaders discussed the cost "
+		  "of the bridge across the strait and fishing quotas. Critics say the "
+		  "bridge across the strait will harm fishing grounds near Bergen. The "
+		  "talks ended with a dinner at the town hall in Bergen on Tuesday." },
+		{ "dg-c", "Bridge talks in Bergen",
+		  "Danish Prime Minister Karl Holm held talks with Swedish Prime "
+		  "Minister Anna Berg in Bergen on Tuesday, the second day of his visit. "
+		  "Engineers will study the seabed under the strait before the summer. "
+		  "The bridge across the strait would cut the journey to ten minutes. "
+		  "Holm flew home from Bergen late on Tuesday after the talks." },
+	};
+	ingest_docs(db, docs, sizeof docs / sizeof *docs, "2021-05-13");
+	lines l = { 0 };
+	CHECK_INT(chr_db_digests(db, 0, collect, &l), CHR_OK);
+	CHECK(l.n >= 1);
+	int told = 0, visit = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		json_t *sum = json_object_get(l.v[i], "summary");
+		size_t ns = json_array_size(sum);
+		CHECK(*str(l.v[i], "title"));
+		CHECK(ns >= 3 && ns <= 5);
+		for (size_t k = 0; k < ns; k++) {
+			json_t *e = json_array_get(sum, k);
+			const char *t = str(e, "text");
+			CHECK(t[0] != '(' && !strstr(t, "(NTB)") && strncmp(t, "BERGEN", 6));
+			CHECK(!strstr(t, "(left)") && !strstr(t, "in this photo"));
+			/* the meeting is told once, by one of its three sentences */
+			told += !strncmp(t, "Swedish Prime Minister Anna Berg met", 36) ||
+				!strncmp(t, "Danish Prime Minister Karl Holm held", 36);
+			visit |= !strncmp(t, "Holm arrived in Bergen", 22);
+			if (k)
+				CHECK(strcmp(str(json_array_get(sum, k - 1), "date"), str(e, "date")) <= 0);
+			for (size_t j = 0; j < k; j++)
+				CHECK(strcmp(str(json_array_get(sum, j), "text"), t));
+		}
+	}
+	CHECK_INT(told, 1);
+	CHECK(visit); /* a fact not told yet goes before more of the same */
+	drop(&l);
+	close_tmp_db(db, db_path);
+}
+
 static const th_test tests[] = {
+	TEST(test_digest),
 	TEST(test_timeline_sentences),
 	TEST(test_statement_dates),
 	TEST(test_group_support),
