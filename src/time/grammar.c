@@ -683,6 +683,18 @@ static int wday_at(const gctx *g, size_t i, size_t *end)
 	return 0;
 }
 
+/* Month m, day d, year y (0: resolve by tense over tokens [i, k)) into
+ * r; returns k, or 0 when the day does not exist. */
+static size_t put_md(const gctx *g, gres *r, size_t i, size_t k, int m, int d, int y)
+{
+	if (d > time_mdays(y ? y : 2000, m))
+		return 0;
+	if (!y)
+		y = g_md_year(g, m, d, g_tense_ahead(g, i, k));
+	g_day(r, CHR_TIMEX_DATE, y, m, d);
+	return k;
+}
+
 size_t p_date(const gctx *g, size_t i, gres *r)
 {
 	size_t k = i, e;
@@ -703,12 +715,7 @@ size_t p_date(const gctx *g, size_t i, gres *r)
 			       g->t[k + 1].lx.cls == LC_UNITNOUN))) {
 		size_t k2 = k + 1;
 		y = trailing_year(g, &k2);
-		if (d > time_mdays(y ? y : 2000, m))
-			return 0;
-		if (!y)
-			y = g_md_year(g, m, d, g_tense_ahead(g, i, k2));
-		g_day(r, CHR_TIMEX_DATE, y, m, d);
-		return k2;
+		return put_md(g, r, i, k2, m, d, y);
 	}
 	if ((m = month_at(g, k, &e)) != 0) {
 		size_t k2 = e;
@@ -720,12 +727,7 @@ size_t p_date(const gctx *g, size_t i, gres *r)
 			if (!y && (g_word(g, k, W_AND) || g_word(g, k, W_OR)) &&
 			    mday_at(g, k + 1, &k3))
 				y = trailing_year(g, &k3);
-			if (d > time_mdays(y ? y : 2000, m))
-				return 0;
-			if (!y)
-				y = g_md_year(g, m, d, g_tense_ahead(g, i, k));
-			g_day(r, CHR_TIMEX_DATE, y, m, d);
-			return k;
+			return put_md(g, r, i, k, m, d, y);
 		}
 		if (wd)
 			return 0;
@@ -786,12 +788,7 @@ size_t p_date(const gctx *g, size_t i, gres *r)
 		}
 		k = e;
 		y = trailing_year(g, &k);
-		if (d > time_mdays(y ? y : 2000, m))
-			return 0;
-		if (!y)
-			y = g_md_year(g, m, d, g_tense_ahead(g, i, k));
-		g_day(r, CHR_TIMEX_DATE, y, m, d);
-		return k;
+		return put_md(g, r, i, k, m, d, y);
 	}
 	return 0;
 }
