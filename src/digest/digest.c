@@ -15,7 +15,9 @@
  * facts waits until nothing else is left.  3 to 5 are kept and put in time
  * order (the fact's date, else the sentence's own date near its article's
  * day, else the article's).
- * The title is the headline closest to the centroid.  Events come from
+ * The title is the headline closest to the centroid (one in capitals
+ * only counts half, and is put in the case its words have in the texts).
+ * Events come from
  * the events engine's table when it exists; until then the FALLBACK is
  * one event per syndication group (facts/merge.c, event_of).
  */
@@ -321,6 +323,63 @@ static void title_of(const char *h, char *out, size_t cap)
 	snprintf(out, cap, "%.*s", (int)n, h);
 }
 
+/* A headline in capitals only ("STORM KILLS AT LEAST NINE"). */
+static int shouting(const char *h)
+{
+	int up = 0;
+	for (const char *p = h; *p; p++) {
+		if (*p >= 'a' && *p <= 'z')
+			return 0;
+		up += *p >= 'A' && *p <= 'Z';
+	}
+	return up >= 8;
+}
+
+/* Write a capitals-only title t in the case its words have in the event's
+ * texts ("STORM HITS CARRIDIA" -> "Storm hits Carridia"): each word as
+ * capitalised or lower case, whichever its mid-sentence uses in the texts
+ * mostly are, or left in capitals when the texts mostly write it so
+ * ("NATO"); the first word capitalised. */
+static void recase(const fm_model *m, const size_t *docs, size_t nd, char *t)
+{
+	int first = 1;
+	for (char *p = t; *p;) {
+		if (!(*p >= 'A' && *p <= 'Z')) {
+			p++;
+			continue;
+		}
+		char *w = p;
+		while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
+			p++;
+		size_t n = (size_t)(p - w);
+		int cap = 0, low = 0, acr = 0;
+		for (size_t i = 0; i < nd && cap + low + acr < 64; i++) {
+			const fm_doc *d = &m->docs[docs[i]];
+			for (size_t k = 1; k + n < d->len; k++) {
+				const char *q = d->text + k;
+				if (strncasecmp(q, w, n) || ((q[-1] | 32) >= 'a' && (q[-1] | 32) <= 'z') ||
+				    ((q[n] | 32) >= 'a' && (q[n] | 32) <= 'z'))
+					continue; /* not a whole word */
+				if (n > 1 && q[1] >= 'A' && q[1] <= 'Z' && q[n - 1] >= 'A' &&
+				    q[n - 1] <= 'Z') {
+					acr++; /* capitals in the text too: "NATO" */
+					continue;
+				}
+				if (q[-1] != ' ' || (k >= 2 && (q[-2] == '.' || q[-2] == '\n')))
+					continue; /* a sentence's first word says nothing */
+				if (q[0] >= 'A' && q[0] <= 'Z')
+					cap++;
+				else
+					low++;
+			}
+		}
+		for (size_t i = first ? 1 : 0; i < n && acr <= cap + low; i++)
+			if (i || low >= cap)
+				w[i] = (char)(w[i] + 32);
+		first = 0;
+	}
+}
+
 static chr_status one_event(fm_model *m, int64_t ev, const size_t *docs,
 			    size_t nd, chr_json_fn fn, void *ctx)
 {
@@ -451,6 +510,8 @@ static chr_status one_event(fm_model *m, int64_t ev, const size_t *docs,
 					dd += cw[j];
 		normalise(&h);
 		double c = h.norm > 0 && cn2 > 0 ? dd / (h.norm * sqrt(cn2)) : 0;
+		if (shouting(d->headline))
+			c *= 0.5; /* another source's headline reads better */
 		if (c > tbest) {
 			tbest = c;
 			title = d->headline;
@@ -459,6 +520,8 @@ static chr_status one_event(fm_model *m, int64_t ev, const size_t *docs,
 	char tbuf[256] = "";
 	if (title)
 		title_of(title, tbuf, sizeof tbuf);
+	if (title && shouting(tbuf))
+		recase(m, docs, nd, tbuf);
 	char date[11] = "";
 	for (size_t i = 0; i < nd; i++) {
 		int32_t day = fm_doc_day(&m->docs[docs[i]]);

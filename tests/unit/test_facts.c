@@ -619,8 +619,35 @@ static void test_digest(void)
 	close_tmp_db(db, db_path);
 }
 
+/* A title from a headline in capitals takes the case of its words in the
+ * text: names capitalised, acronyms kept, other words lower case. */
+static void test_digest_title(void)
+{
+	char db_path[] = "/tmp/chr_test_facts_dt_XXXXXX";
+	chr_db *db = open_tmp_db(db_path);
+	if (!db)
+		return;
+	static const tdoc docs[] = {
+		{ "dt-a", "STORM ORLA KILLS NINE IN VESTMARK AS NATO SENDS HELP",
+		  "Storm Orla killed nine people in southern Vestmark on Monday, "
+		  "officials said. The storm cut power to thousands of homes near "
+		  "the coast. NATO sent two ships to help with the rescue on Tuesday. "
+		  "Rescue teams searched flooded villages for missing people." },
+	};
+	ingest_docs(db, docs, 1, "2021-05-13");
+	lines l = { 0 };
+	CHECK_INT(chr_db_digests(db, 0, collect, &l), CHR_OK);
+	CHECK_INT(l.n, 1);
+	if (l.n)
+		CHECK_STR(str(l.v[0], "title"),
+			  "Storm Orla kills nine in Vestmark as NATO sends help");
+	drop(&l);
+	close_tmp_db(db, db_path);
+}
+
 static const th_test tests[] = {
 	TEST(test_digest),
+	TEST(test_digest_title),
 	TEST(test_timeline_sentences),
 	TEST(test_statement_dates),
 	TEST(test_group_support),
