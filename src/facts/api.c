@@ -9,7 +9,9 @@
  * shows its best one, so no sentence is repeated.  With an entity, dates
  * mentioned in passing in sentences about it that lie well before the
  * article ("the September summit", 2023-09) are added as background
- * entries, quoting just the phrase with the date.
+ * entries, quoting just the phrase with the date.  Entries of one day
+ * follow the hour their sentences give (merge.c, own_hours), then the
+ * order of one article.
  */
 #include "facts/model.h"
 #include "events/events.h"
@@ -164,6 +166,7 @@ typedef struct tl_entry {
 	const char *more[TL_MAXF - 1]; /* facts merged into this entry */
 	int nmore;
 	const fm_row *row;             /* its sentence (NULL for background) */
+	int tod;                       /* time of day, -1 unknown */
 } tl_entry;
 
 static int cmp_entry(const void *a, const void *b)
@@ -174,6 +177,14 @@ static int cmp_entry(const void *a, const void *b)
 		return c;
 	if (x->background != y->background)
 		return x->background - y->background;
+	/* within a day by the hour a sentence gives ("late Tuesday" after
+	 * "Tuesday morning"); no hour counts as midday */
+	int hx = x->tod >= 0 ? x->tod : 12 * 60, hy = y->tod >= 0 ? y->tod : 12 * 60;
+	if (hx != hy)
+		return hx < hy ? -1 : 1;
+	/* one article tells the day's events in its own order */
+	if (x->article == y->article && x->text != y->text)
+		return x->text < y->text ? -1 : 1;
 	return x->len < y->len ? -1 : x->len > y->len;
 }
 
@@ -289,7 +300,7 @@ static int background(fm_model *m, int64_t eid, tl_entry **v, size_t *n,
 				uint32_t b0, b1;
 				mention_phrase(d->text, r->s0, r->s1, x, &b0, &b1);
 				tl_entry e = { "", d->text + b0, b1 - b0, d->event,
-					       1, NULL, "background", d->id, 1, { 0 }, 0, NULL };
+					       1, NULL, "background", d->id, 1, { 0 }, 0, NULL, -1 };
 				snprintf(e.date, sizeof e.date, "%s", x->value);
 				if (push_entry(v, n, cap, &e))
 					return -1;
@@ -405,6 +416,7 @@ static int place_fact(fm_model *m, const fm_fact *f, tl_entry **v, size_t *n,
 	e.type = facts_type_name(f->type);
 	e.article = d->id;
 	e.row = free_best;
+	e.tod = f->tod;
 	snprintf(e.date, sizeof e.date, "%s", f->when);
 	return push_entry(v, n, cap, &e);
 }

@@ -197,6 +197,56 @@ static int report_of_day(const fm_doc *d, const fm_row *r)
 	return 1;
 }
 
+/* Minutes into the day a DATE or TIME expression points at: "10 p.m."
+ * (T22:00), a part of the day (TMO, TAF, TEV, TNI), or "early"/"late"
+ * (mod START, END); -1 when it says nothing about the hour. */
+static int time_of_day(const chr_timex *x)
+{
+	static const struct { const char *part; int min; } parts[] = {
+		{ "MO", 9 * 60 }, { "MI", 12 * 60 }, { "AF", 15 * 60 },
+		{ "EV", 19 * 60 }, { "NI", 22 * 60 }, { "DT", 12 * 60 } };
+	const char *t = strchr(x->value, 'T');
+	if (t && t[1] >= '0' && t[1] <= '9' && t[2] >= '0' && t[2] <= '9') {
+		int h = (t[1] - '0') * 10 + (t[2] - '0'), mi = 0;
+		if (t[3] == ':' && t[4] >= '0' && t[4] <= '9' && t[5] >= '0' && t[5] <= '9')
+			mi = (t[4] - '0') * 10 + (t[5] - '0');
+		return h < 24 ? h * 60 + mi : -1;
+	}
+	for (size_t i = 0; t && i < sizeof parts / sizeof *parts; i++)
+		if (!strncmp(t + 1, parts[i].part, 2))
+			return parts[i].min;
+	if (!strcmp(x->mod, "START"))
+		return 7 * 60;
+	if (!strcmp(x->mod, "END"))
+		return 21 * 60;
+	return -1;
+}
+
+/* A time expression modifies the verb it follows ("met Choe late
+ * Tuesday"), or the first one after it when none comes before ("Late
+ * Tuesday, Putin met Choe"); so a time of day belongs to the nearest
+ * trigger before it in the sentence, else the nearest after.  In "Putin
+ * met Choe late Tuesday and was briefed on her talks with Lavrov", "late"
+ * is the meeting's hour, not the talks'. */
+static void own_hours(fm_model *m)
+{
+	for (size_t i = 0; i < m->nrows; i++) {
+		fm_row *r = &m->rows[i];
+		if (r->tod < 0)
+			continue;
+		int before = r->t0 < r->tx0;
+		for (size_t j = 0; j < m->nrows && r->tod >= 0; j++) {
+			const fm_row *q = &m->rows[j];
+			if (j == i || q->doc != r->doc || q->s0 != r->s0 || q->type == FACT_SAY ||
+			    q->t0 == r->t0)
+				continue;
+			if (q->t0 < r->tx0 ? !before || q->t0 > r->t0 /* nearer before */
+					   : !before && q->t0 < r->t0)   /* nearer after */
+				r->tod = -1;
+		}
+	}
+}
+
 static void date_row(fm_model *m, fm_row *r)
 {
 	fm_doc *d = &m->docs[r->doc];
@@ -205,6 +255,8 @@ static void date_row(fm_model *m, fm_row *r)
 		k = facts_pick_timex(d->tx, d->ntx, r->x0, r->x1, r->t0, r->t1);
 	r->when[0] = '\0';
 	r->when_doc = 0;
+	r->tod = k >= 0 ? time_of_day(&d->tx[k]) : -1;
+	r->tx0 = k >= 0 ? (uint32_t)d->tx[k].start : 0;
 	if (k >= 0) {
 		snprintf(r->when, sizeof r->when, "%s", d->tx[k].value);
 		if (strlen(r->when) > 10 && r->when[10] == 'T')
@@ -687,8 +739,13 @@ static void finish(fm_model *m)
 		f->sources = ns;
 		f->place = place ? place : weak;
 		f->when_doc = 1;
-		for (size_t i = 0; i < f->nsup; i++)
-			f->when_doc &= m->rows[f->sup[i].row].when_doc;
+		f->tod = -1;
+		for (size_t i = 0; i < f->nsup; i++) {
+			const fm_row *r = &m->rows[f->sup[i].row];
+			f->when_doc &= r->when_doc;
+			if (f->tod < 0 && r->tod >= 0 && !strncmp(r->when, f->when, 10))
+				f->tod = r->tod; /* the first sentence that gives an hour */
+		}
 		char key[256];
 		row_key(m, &m->rows[f->sup[0].row], key, sizeof key);
 		size_t n = strlen(key);
@@ -710,6 +767,7 @@ chr_status fm_load(fm_model *m, chr_db *db)
 		st = tag_doc(&m->docs[i]);
 	for (size_t i = 0; !st && i < m->nrows; i++)
 		date_row(m, &m->rows[i]);
+	own_hours(m);
 	if (!st)
 		st = anchor_docs(m);
 	if (!st)

@@ -40,6 +40,9 @@ typedef struct fm_row {
 	uint32_t s0, s1, t0, t1, w0, w1, x0, x1;
 	char when[24];
 	int when_doc;     /* when is the article's date (a statement) */
+	int tod;          /* minutes into the day from its time expression
+			     ("late Tuesday", "Tuesday morning"), -1 unknown */
+	uint32_t tx0;     /* where that expression starts */
 	int fact;         /* merged fact index, -1 before merging */
 } fm_row;
 
@@ -55,6 +58,7 @@ typedef struct fm_fact {
 	const char *group, *place, *duration;
 	char when[24];
 	int when_doc;     /* every sentence dated by its article (statements) */
+	int tod;          /* time of day from a sentence, -1 unknown */
 	fm_support *sup;
 	size_t nsup, cap;
 	int sources;

@@ -514,6 +514,39 @@ static void test_timeline_sentences(void)
 	close_tmp_db(db, db_path);
 }
 
+/* Within a day, entries follow the hour their sentences give, and a time
+ * expression belongs to the nearest fact: "late Tuesday" dates the
+ * meeting it follows, not the talks in the same sentence. */
+static void test_timeline_hours(void)
+{
+	char db_path[] = "/tmp/chr_test_facts_hr_XXXXXX";
+	chr_db *db = open_tmp_db(db_path);
+	if (!db)
+		return;
+	static const tdoc docs[] = {
+		{ "hr-a", "Berg meets Holm",
+		  "Swedish Prime Minister Anna Berg met with Danish Prime Minister "
+		  "Karl Holm late Tuesday and was briefed on his talks with "
+		  "Norwegian Foreign Minister Lars Dahl. The two discussed energy." },
+		{ "hr-b", "Holm and Dahl in Oslo",
+		  "Danish Prime Minister Karl Holm held talks with Norwegian Foreign "
+		  "Minister Lars Dahl in Oslo on Tuesday about fishing quotas, a new "
+		  "bridge across the strait and the rail link between the capitals. "
+		  "The talks were the first in a year." },
+	};
+	ingest_docs(db, docs, sizeof docs / sizeof *docs, "2021-05-13");
+	lines l = { 0 };
+	CHECK_INT(chr_db_timeline(db, "Karl Holm", NULL, collect, &l), CHR_OK);
+	CHECK_INT(l.n, 2);
+	if (l.n == 2) {
+		CHECK_STR(str(l.v[0], "date"), "2021-05-11");
+		CHECK_STR(str(l.v[0], "article"), "hr-b"); /* talks, no hour */
+		CHECK_STR(str(l.v[1], "article"), "hr-a"); /* late Tuesday */
+	}
+	drop(&l);
+	close_tmp_db(db, db_path);
+}
+
 /* A statement with no day of its own is dated by its article when it is
  * told in the simple past or present; a perfect ("had said") and
  * attribution ("according to") stay undated. */
@@ -650,6 +683,7 @@ static const th_test tests[] = {
 	TEST(test_digest_title),
 	TEST(test_timeline_sentences),
 	TEST(test_statement_dates),
+	TEST(test_timeline_hours),
 	TEST(test_group_support),
 	TEST(test_cases),
 	TEST(test_event_words),
