@@ -73,7 +73,9 @@ size_t p_year(const gctx *g, size_t i, gres *r)
 		return e;
 	}
 	/* "the nineties": as "the '90s" */
-	if (the) {
+	if (the && k < g->n && g->t[k].kind == TK_WORD && g->t[k].lx.cls == LC_NONE &&
+	    g->t[k].e - g->t[k].s >= 7 && g->t[k].e - g->t[k].s <= 9 &&
+	    g->text[g->t[k].e - 1] == 's') {
 		static const char *const tens[] = {"twenties", "thirties", "forties", "fifties",
 						   "sixties", "seventies", "eighties", "nineties"};
 		for (int t = 0; t < 8; t++) {

@@ -393,13 +393,14 @@ size_t p_duration(const gctx *g, size_t i, gres *r)
 		}
 	}
 	/* "two more weeks", "an additional year" */
-	if ((g_word(g, e, W_MORE) || g_wordis(g, e, "additional") ||
-	     g_wordis(g, e, "further") || g_wordis(g, e, "extra")) &&
-	    g_cls(g, e + 1, LC_UNIT) > 0)
+	if (g_cls(g, e + 1, LC_UNIT) > 0 &&
+	    (g_word(g, e, W_MORE) || g_wordis(g, e, "additional") ||
+	     g_wordis(g, e, "further") || g_wordis(g, e, "extra")))
 		e++;
 	/* "eight trading days", "three business days" */
-	if ((g_wordis(g, e, "trading") || g_wordis(g, e, "business") ||
-	     g_wordis(g, e, "working")) && g_cls(g, e + 1, LC_UNIT) == TU_DAY)
+	if (g_cls(g, e + 1, LC_UNIT) == TU_DAY &&
+	    (g_wordis(g, e, "trading") || g_wordis(g, e, "business") ||
+	     g_wordis(g, e, "working")))
 		e++;
 	int hyph = 0;
 	if (g_punct(g, e, '-') && g_adj(g, e) && g_adj(g, e + 1)) {
@@ -687,8 +688,9 @@ size_t p_quarter(const gctx *g, size_t i, gres *r)
 	}
 	/* "the corresponding period last year", "the same quarter a year
 	 * ago"; "the comparable year-ago quarter" goes on below */
-	if (the && (g_wordis(g, k, "corresponding") || g_wordis(g, k, "comparable") ||
-		    g_wordis(g, k, "same"))) {
+	if (the && (g_word(g, k, W_SAME) || (k < g->n && g->t[k].lx.cls == LC_NONE &&
+					     (g_wordis(g, k, "corresponding") ||
+					      g_wordis(g, k, "comparable"))))) {
 		size_t j = k + 1;
 		if ((g_cls(g, j, LC_UNIT) == TU_QUARTER && !g_plural(g, j)) ||
 		    g_wordis(g, j, "period")) {
@@ -709,7 +711,7 @@ size_t p_quarter(const gctx *g, size_t i, gres *r)
 	}
 	/* "the full year": the year a report made on the document date is
 	 * about */
-	if (the && g_wordis(g, k, "full") && g_cls(g, k + 1, LC_UNIT) == TU_YEAR &&
+	if (the && g_cls(g, k + 1, LC_UNIT) == TU_YEAR && g_wordis(g, k, "full") &&
 	    !g_plural(g, k + 1) && !(k + 2 < g->n && g_punct(g, k + 2, '-'))) {
 		if (g->dct.y <= 0)
 			return 0;
