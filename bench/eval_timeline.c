@@ -15,16 +15,22 @@
  *     mentions, token by token, are the tokens inside a stored mention of
  *     that id (table entity_mentions), the literal name, the last word of
  *     a person's name ("Jobs"), the last two words of a longer other name
- *     ("Apple Corps"), and a pronoun (he/she/his/her/him for a person,
- *     it/its otherwise) once the entity was mentioned in this sentence or
- *     the one before;
+ *     ("Apple Corps"), a two-word name with one word inserted ("iTunes
+ *     Music Store" for "iTunes store"), and a pronoun (he/she/his/her/him
+ *     for a person, it/its otherwise) or "the" and the head of a name
+ *     ending in a common noun ("the store") once the entity was mentioned
+ *     in this sentence or the one before;
  *   - event words are the facts stage's event words (facts_event_word:
  *     WordNet verbs and event nouns, forms and left context; the short
  *     lists below without WordNet) plus fact triggers where the entity
  *     takes part.  The entity takes part in an event word right next to
  *     a mention, in the first verb after it as subject (past an
- *     appositive ", the CEO ,") and a verb coordinated with that one by
- *     "and", and in the first event word before it as object; never
+ *     appositive ", the CEO ,", whose closing comma may be glued to an
+ *     abbreviation) and a verb coordinated with that one by "and", the
+ *     first participle after a comma or "by" that follows that verb
+ *     (", saying", "by walking ... and taking": the same subject) and one
+ *     joined to it by "and", and in the first event word before it as
+ *     object; never
  *     across a stretch boundary (";", quotes, brackets, "that", "which");
  *     a verb with a particle is one event ("showed off" -> showed_off);
  *   - each event is dated by chronicle's timeline for the entity
@@ -64,6 +70,7 @@
  *
  * usage: eval_timeline [--shared DIR] [--set trial|eval|corpus_N]
  *                      [--out DIR] [--keep-db] [--no-dct]
+ *                      [--no-participles] [--no-split-names] [--no-heads]
  *                      [--wordnet DIR]  (default /usr/share/wordnet;
  *                                        "" for the short lists)
  *        eval_timeline --score GOLD_DIR SYS_DIR   (score timeline files)
@@ -832,6 +839,9 @@ static int cmp_sys(const void *pa, const void *pb)
 /* --no-dct: events with no date of their own stay unplaced (ordinal 0)
  * instead of taking the article's date. */
 static int use_dct = 1;
+static int split_names = 1; /* "A X B" for a name "A B" */
+static int heads = 1; /* "the store" for "iTunes store" */
+static int participles = 1; /* ", saying": the subject's participle clause */
 
 /* The event-word lexicon (WordNet), NULL: the short lists above. */
 static facts_evlex *evlex;
@@ -951,6 +961,28 @@ static long near_timex(const tdoc *d, long at, long lo, long hi)
 	return best;
 }
 
+/* An -ing form ("saying", not "king"). */
+static int is_ing(const char *t, size_t n)
+{
+	return n > 4 && !strncmp(t + n - 3, "ing", 3);
+}
+
+/* The verb joined to the verb at h by "and" (within 8 tokens, in its
+ * stretch), at most reach tokens after the "and"; nt when none. */
+static size_t joined(const char *const *tok, const size_t *tl, size_t nt,
+		     const int *seg, const unsigned char *isev, size_t h,
+		     size_t reach)
+{
+	for (size_t a = h + 1; a < nt && a < h + 8 && seg[a] == seg[h]; a++)
+		if (tl[a] == 3 && !strncmp(tok[a], "and", 3)) {
+			for (size_t b = a + 1; b < nt && b <= a + reach; b++)
+				if (isev[b] == FACTS_EV_VERB)
+					return b;
+			return nt;
+		}
+	return nt;
+}
+
 /* Build the system timeline of one entity. */
 static void build_timeline(corpus *c, const char *name, timeline *out,
 			   size_t *n_fact_events, size_t *n_tl_dates)
@@ -970,6 +1002,9 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 		sp[nsp++] = q;
 	if (!person && nsp >= 2)
 		shortname = sp[nsp - 2] + 1;
+	/* the head noun of a name that ends in a word in lower case */
+	const char *head = nsp && heads && islower((unsigned char)sp[nsp - 1][1]) &&
+			   strlen(sp[nsp - 1] + 1) >= 3 ? sp[nsp - 1] + 1 : NULL;
 	char eidk[32];
 	snprintf(eidk, sizeof eidk, ",%lld,", (long long)eid);
 	entries en;
@@ -1031,6 +1066,15 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 				if (!men[t] && surname && strlen(surname) == tl[t] &&
 				    !strncmp(tok[t], surname, tl[t]))
 					men[t] = 1;
+				/* a two-word name with a word inserted ("iTunes store"
+				 * in "iTunes Music Store") */
+				if (!men[t] && split_names && nsp == 1 && t + 2 < nt &&
+				    (size_t)(sp[0] - name) == tl[t] &&
+				    !strncasecmp(tok[t], name, tl[t]) &&
+				    strlen(sp[0] + 1) == tl[t + 2] &&
+				    !strncasecmp(tok[t + 2], sp[0] + 1, tl[t + 2]) &&
+				    isalpha((unsigned char)tok[t + 1][0]))
+					men[t] = men[t + 1] = men[t + 2] = 1;
 				about |= men[t];
 			}
 			/* a pronoun continues the entity of the sentence before
@@ -1044,6 +1088,14 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 				if (seen && tok_is(tok[t], tl[t],
 						   person ? pron_per : pron_thing)) {
 					men[t] = 2;
+					about = 1;
+				}
+				/* "the" and the head noun of a name that ends in a
+				 * common noun ("the store" for "iTunes store") */
+				if (seen && head && t + 1 < nt && tl[t] == 3 &&
+				    !strncasecmp(tok[t], "the", 3) && tl[t + 1] == strlen(head) &&
+				    !strncasecmp(tok[t + 1], head, tl[t + 1])) {
+					men[t + 1] = 2;
 					about = 1;
 				}
 				if (t + 1 < nt && !men[t] && !isupper((unsigned char)tok[t][0]) &&
@@ -1108,26 +1160,36 @@ static void build_timeline(corpus *c, const char *name, timeline *out,
 				 * coordinated with that verb by "and" */
 				size_t t = u + 1;
 				if (t < nt && tl[t] == 1 && tok[t][0] == ',') {
+					/* its closing comma may be glued to an
+					 * abbreviation ("Apple Inc.,") */
 					size_t j = t + 1;
 					while (j < nt && j < t + 10 && isev[j] != FACTS_EV_VERB &&
-					       !(tl[j] == 1 && tok[j][0] == ','))
+					       tok[j][tl[j] - 1] != ',')
 						j++;
-					if (j < nt && tl[j] == 1 && tok[j][0] == ',')
+					if (j < nt && tok[j][tl[j] - 1] == ',')
 						t = j + 1;
 				}
 				for (size_t h = t; h < nt && h < t + PRED_DIST && seg[h] == seg[u]; h++) {
 					if (isev[h] != FACTS_EV_VERB)
 						continue;
 					near[h] = 1;
-					for (size_t a = h + 1; a < nt && a < h + 8 && seg[a] == seg[h]; a++)
-						if (tl[a] == 3 && !strncmp(tok[a], "and", 3)) {
-							for (size_t b = a + 1; b < nt && b < a + 3; b++)
-								if (isev[b] == FACTS_EV_VERB) {
-									near[b] = 1;
-									break;
-								}
+					/* a participle clause after a comma or "by"
+					 * has the same subject ("unveiled the products ,
+					 * saying ...", "by walking ... and taking"):
+					 * the first one in the stretch */
+					for (size_t a = h + 2; participles && a < nt && seg[a] == seg[h]; a++)
+						if (((tl[a - 1] == 1 && tok[a - 1][0] == ',') ||
+						     (tl[a - 1] == 2 && !strncmp(tok[a - 1], "by", 2))) &&
+						    isev[a] == FACTS_EV_VERB && is_ing(tok[a], tl[a])) {
+							near[a] = 1;
+							size_t b = joined(tok, tl, nt, seg, isev, a, 1);
+							if (b < nt && is_ing(tok[b], tl[b]))
+								near[b] = 1;
 							break;
 						}
+					size_t b = joined(tok, tl, nt, seg, isev, h, 2);
+					if (b < nt)
+						near[b] = 1;
 					break;
 				}
 			}
@@ -1429,12 +1491,19 @@ int main(int argc, char **argv)
 			wordnet = argv[++i];
 		else if (!strcmp(argv[i], "--no-dct"))
 			use_dct = 0;
+		else if (!strcmp(argv[i], "--no-participles"))
+			participles = 0;
+		else if (!strcmp(argv[i], "--no-split-names"))
+			split_names = 0;
+		else if (!strcmp(argv[i], "--no-heads"))
+			heads = 0;
 		else if (!strcmp(argv[i], "--keep-db"))
 			keep = 1;
 		else {
 			fprintf(stderr,
 				"usage: eval_timeline [--shared DIR] [--set "
 				"trial|eval|corpus_N] [--out DIR] [--keep-db] [--no-dct]\n"
+				"                     [--no-participles] [--no-split-names] [--no-heads]\n"
 				"                     [--wordnet DIR]\n"
 				"       eval_timeline --score GOLD_DIR SYS_DIR\n");
 			return 2;
