@@ -80,15 +80,18 @@ static int print_row(void *ctx, const char *json, size_t len)
 		} else if (json_object_get(o, "group")) {
 			printf(" + [%s]", js(o, "group"));
 		}
-		printf("  (%lld sources)\n",
-		       (long long)json_integer_value(json_object_get(o, "sources")));
+		long long n = (long long)json_integer_value(json_object_get(o, "sources"));
+		printf("  (%lld source%s)\n", n, n == 1 ? "" : "s");
 	} else if (!strcmp(c->cmd, "conflicts")) {
 		printf("%-9s %s:", js(o, "kind"), js(o, "about"));
 		size_t i;
 		json_t *s;
 		json_array_foreach(json_object_get(o, "sides"), i, s)
-			printf("%s %s (%lld sources)", i ? " vs" : "", js(s, "value"),
-			       (long long)json_integer_value(json_object_get(s, "sources")));
+		{
+			long long n = (long long)json_integer_value(json_object_get(s, "sources"));
+			printf("%s %s (%lld source%s)", i ? " vs" : "", js(s, "value"), n,
+			       n == 1 ? "" : "s");
+		}
 		putchar('\n');
 	} else if (!strcmp(c->cmd, "timeline")) {
 		const char *t = js(o, "text");
