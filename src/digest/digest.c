@@ -127,43 +127,6 @@ static void normalise(dg_sent *s)
 	s->norm = sqrt(n);
 }
 
-/* Where a sentence's own words begin: past a run-in dateline credit
- * ("(CPA) -- ", "VALMORA (CWN) - ", "SEOUL, (APP - ... 2019 ) :"), that
- * is an opening up to a closing bracket with no word in lower case before
- * its opening one, then a dash or a colon. */
-static uint32_t past_dateline(const char *t, uint32_t s0, uint32_t s1)
-{
-	uint32_t lim = s1 - s0 > 160 ? s0 + 160 : s1;
-	uint32_t open = UINT32_MAX;
-	for (uint32_t i = s0; i < lim; i++) {
-		if (t[i] == '(' && open == UINT32_MAX) {
-			open = i;
-			continue;
-		}
-		if (open == UINT32_MAX && t[i] >= 'a' && t[i] <= 'z')
-			return s0; /* a lower-case word before the credit */
-		if (t[i] != ')' || open == UINT32_MAX)
-			continue;
-		uint32_t k = i + 1;
-		while (k < s1 && t[k] == ' ')
-			k++;
-		uint32_t d = k;
-		if (k + 1 < s1 && t[k] == '-' && t[k + 1] == '-')
-			k += 2;
-		else if (k < s1 && (t[k] == '-' || t[k] == ':'))
-			k++;
-		else if (k + 2 < s1 && !memcmp(t + k, "\xe2\x80", 2) &&
-			 (t[k + 2] == '\x94' || t[k + 2] == '\x93'))
-			k += 3; /* an em or en dash */
-		if (k == d)
-			return s0;
-		while (k < s1 && t[k] == ' ')
-			k++;
-		return k < s1 ? k : s0;
-	}
-	return s0;
-}
-
 /* A photo caption or credit, not news: "(left)", "in this photo", "©",
  * "Photo:", "file photo". */
 static int caption(const char *t, uint32_t s0, uint32_t s1)
@@ -244,7 +207,7 @@ static chr_status doc_sentences(fm_model *m, size_t di, dg_sent **v,
 		dg_sent *s = &(*v)[(*n)++];
 		memset(s, 0, sizeof *s);
 		s->doc = di;
-		s->s0 = past_dateline(d->text, se->start, se->end);
+		s->s0 = fm_lead(d->text, se->start, se->end);
 		s->s1 = se->end;
 		s->pos = (uint32_t)i;
 		terms(d->text, s->s0, s->s1, s);

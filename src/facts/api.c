@@ -24,6 +24,43 @@
 #include "core/buf.h"
 #include "core/jsonw.h"
 
+/* Where a sentence's own words begin: past a run-in dateline credit
+ * ("(CPA) -- ", "VALMORA (CWN) - ", "SEOUL, (APP - ... 2019 ) :"), that
+ * is an opening up to a closing bracket with no word in lower case before
+ * its opening one, then a dash or a colon. */
+uint32_t fm_lead(const char *t, uint32_t s0, uint32_t s1)
+{
+	uint32_t lim = s1 - s0 > 160 ? s0 + 160 : s1;
+	uint32_t open = UINT32_MAX;
+	for (uint32_t i = s0; i < lim; i++) {
+		if (t[i] == '(' && open == UINT32_MAX) {
+			open = i;
+			continue;
+		}
+		if (open == UINT32_MAX && t[i] >= 'a' && t[i] <= 'z')
+			return s0; /* a lower-case word before the credit */
+		if (t[i] != ')' || open == UINT32_MAX)
+			continue;
+		uint32_t k = i + 1;
+		while (k < s1 && t[k] == ' ')
+			k++;
+		uint32_t d = k;
+		if (k + 1 < s1 && t[k] == '-' && t[k + 1] == '-')
+			k += 2;
+		else if (k < s1 && (t[k] == '-' || t[k] == ':'))
+			k++;
+		else if (k + 2 < s1 && !memcmp(t + k, "\xe2\x80", 2) &&
+			 (t[k + 2] == '\x94' || t[k + 2] == '\x93'))
+			k += 3; /* an em or en dash */
+		if (k == d)
+			return s0;
+		while (k < s1 && t[k] == ' ')
+			k++;
+		return k < s1 ? k : s0;
+	}
+	return s0;
+}
+
 static int emit(jw *w, buf *b, chr_json_fn fn, void *ctx)
 {
 	if (w->st)
@@ -408,8 +445,9 @@ static int place_fact(fm_model *m, const fm_fact *f, tl_entry **v, size_t *n,
 	const fm_doc *d = &m->docs[free_best->doc];
 	tl_entry e;
 	memset(&e, 0, sizeof e);
-	e.text = d->text + free_best->s0;
-	e.len = free_best->s1 - free_best->s0;
+	uint32_t lead = fm_lead(d->text, free_best->s0, free_best->s1);
+	e.text = d->text + lead;
+	e.len = free_best->s1 - lead;
 	e.event = f->event;
 	e.sources = f->sources;
 	e.fact = f->id;

@@ -190,6 +190,14 @@ static int possessive(const ectx *c, uint32_t t)
 	return e < c->t1 && is_poss(c, e);
 }
 
+/* The mention starting at t stands in brackets: an aside or a credit
+ * ("(ONS) -- Carridia and Ostrela agreed"), never a participant. */
+static int bracketed(const ectx *c, uint32_t t)
+{
+	uint32_t e = men_end_tok(c, t);
+	return t > c->t0 && is(c, t - 1, "(") && e < c->t1 && is(c, e, ")");
+}
+
 /* Subjects in [cs, t): the leftmost allowed name, and the names joined to
  * it by "and".  Returns how many (at most max). */
 static int subjects(const ectx *c, uint32_t cs, uint32_t t, int type,
@@ -201,7 +209,7 @@ static int subjects(const ectx *c, uint32_t cs, uint32_t t, int type,
 		if (m < 0 || (k > c->t0 && c->men[k - 1] == m))
 			continue;
 		if (!type_ok(&c->a->mentions.v[m], type) || governed(c, k) ||
-		    possessive(c, k)) {
+		    possessive(c, k) || bracketed(c, k)) {
 			k = men_end_tok(c, k) - 1;
 			continue;
 		}
@@ -212,8 +220,10 @@ static int subjects(const ectx *c, uint32_t cs, uint32_t t, int type,
 			while (j < t && c->men[j] < 0 && (c->cls[j] & FW_TITLE ||
 				     c->a->toks.v[j].flags & TOK_CAP))
 				j++;
+			/* names of the first one's type ("Choe and Lavrov",
+			 * "Norway and Sweden agreed") */
 			if (j >= t || c->men[j] < 0 ||
-			    c->a->mentions.v[c->men[j]].type != CHR_ENT_PER)
+			    c->a->mentions.v[c->men[j]].type != c->a->mentions.v[m].type)
 				break;
 			out[n++] = c->men[j];
 			e = men_end_tok(c, j);

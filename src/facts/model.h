@@ -88,6 +88,10 @@ long fm_doc_get(fm_model *m, int64_t rowid);
 void fm_fmt_days(int32_t d, char out[11]);
 /* The doc's reference day (published or anchor), INT32_MIN when none. */
 int32_t fm_doc_day(const fm_doc *d);
+/* Where the own words of the sentence text[s0, s1) begin: past a run-in
+ * dateline credit ("(CPA) -- ", "VALMORA (CWN) - "); s0 when none
+ * (api.c). */
+uint32_t fm_lead(const char *t, uint32_t s0, uint32_t s1);
 /* An entity's name (arena copy). */
 const char *fm_name(fm_model *m, int64_t eid);
 /* An entity id for a name or alias; 0 when unknown. */
