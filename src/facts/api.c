@@ -493,7 +493,7 @@ chr_status chr_db_timeline(chr_db *db, const char *entity, const char *query,
 	free(o);
 	if (!st && eid && !query && background(&m, eid, &v, &n, &cap))
 		st = CHR_ENOMEM;
-	if (!st)
+	if (!st && n) /* qsort(NULL, 0) is undefined */
 		qsort(v, n, sizeof *v, cmp_entry);
 	buf b;
 	buf_init(&b, 0);
