@@ -15,7 +15,8 @@
  *     determiner ("the sells" is not a verb);
  *   - a base form ("use") is a verb after "to", a modal or "did", or
  *     right after a subject pronoun;
- *   - otherwise a noun whose uses are mostly events ("lawsuit", "death");
+ *   - otherwise a noun whose uses are mostly events ("lawsuit", "death"),
+ *     unless it sits between "in" and "to"/"of" ("in addition to");
  *   - "be" is never an event, "have" and "do" only as main verbs (not
  *     before a participle).
  * A verb in the simple present ("sells", "has", "we sell") is marked
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/arena.h"
 #include "core/hash.h"
@@ -460,6 +462,12 @@ int facts_event_word(const facts_evlex *x, const char *const *tok,
 			break;
 		}
 	}
+	/* a noun between "in" and "to"/"of" is a preposition's part ("in
+	 * addition to", "in charge of"), not an act */
+	if (i > 0 && i + 1 < n && len[i - 1] == 2 && !strncasecmp(tok[i - 1], "in", 2) &&
+	    ((len[i + 1] == 2 && !strncasecmp(tok[i + 1], "to", 2)) ||
+	     (len[i + 1] == 2 && !strncasecmp(tok[i + 1], "of", 2))))
+		return 0;
 	return nn && nn->evshare >= 50 && (nn->ncnt >= (v ? v->vcnt : 0) ||
 					   after_det) ? FACTS_EV_NOUN : 0;
 }

@@ -350,6 +350,7 @@ static void test_event_words(void)
 	CHECK_INT(facts_evlex_add(x, "use", 1, 80, 40, 90), 0);
 	CHECK_INT(facts_evlex_add(x, "base", 1, 10, 20, 0), 0);
 	CHECK_INT(facts_evlex_add(x, "file", 1, 10, 20, 0), 0);
+	CHECK_INT(facts_evlex_add(x, "addition", 0, 0, 20, 100), 0);
 	CHECK_INT(facts_evlex_add_form(x, "sold", "sell"), 0);
 	CHECK_INT(facts_evlex_add_form(x, "bought", "buy"), 0);
 	static const struct { const char *sent, *want; } cases[] = {
@@ -370,6 +371,9 @@ static void test_event_words(void)
 		/* participles used as adjectives, names, unknown words */
 		{ "A store based in Stopped Creek filed nothing", "filed" },
 		{ "Glorbed the flimmed store", "" },
+		/* an event noun in a preposition ("in addition to") is not one */
+		{ "In addition to lamps it sells chairs", "sells/p" },
+		{ "The addition of a store", "addition/n" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char got[256];
