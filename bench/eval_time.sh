@@ -29,12 +29,18 @@ fi
 OUT=$BUILD/eval-time/$MODE
 rm -rf "$OUT"; mkdir -p "$OUT/sys"
 now() { date +%s.%N; }
+# The gold file a TE3 input is scored against: the one named by the
+# input's <DOCID> (file names can differ: the platinum release has
+# nyt_20130321_sarkozy.tml.TE3input for the gold nyt_20130321_sarcozy.tml).
+gold_name() {
+	id=$(sed -n 's:.*<DOCID>\(.*\)</DOCID>.*:\1:p' "$1" | head -n 1)
+	if [ -n "$id" ]; then echo "$id.tml"; else basename "$1" .TE3input; fi
+}
 case $MODE in
 platinum)
 	t0=$(now)
 	for f in "$TE3"/TE3-platinum-test/*.TE3input; do
-		b=$(basename "$f" .TE3input)
-		"$TAGGER" tag-time --format timeml "$f" >"$OUT/sys/$b"
+		"$TAGGER" tag-time --format timeml "$f" >"$OUT/sys/$(gold_name "$f")"
 	done
 	t1=$(now)
 	echo "tagged $(ls "$OUT/sys" | wc -l) documents in $(echo "$t1 - $t0" | bc) s (one process per document)"
@@ -56,6 +62,10 @@ peer)
 		(cd "$PEER" && npm ci --silent) || { echo "eval-time: peer skipped: npm ci failed"; exit 0; }
 	fi
 	node "$PEER/run.js" "$TE3/TE3-platinum-test" "$OUT/sys"
+	for f in "$TE3"/TE3-platinum-test/*.TE3input; do
+		b=$(basename "$f" .TE3input); g=$(gold_name "$f")
+		[ "$b" = "$g" ] || [ ! -f "$OUT/sys/$b" ] || mv "$OUT/sys/$b" "$OUT/sys/$g"
+	done
 	"$SCORER" $ERR --name "chrono-node, TE3-platinum" "$TE3/te3-platinum" "$OUT/sys"
 	;;
 *)
