@@ -1,33 +1,46 @@
 #!/bin/sh
-# bench/serve.sh: wrk against `chronicle serve` on loopback while an ingest
-# writes into the same database, next to a peer (python3 -m http.server
-# serving a static copy of the same JSON answers), medians of 3.
+# bench/serve.sh: wrk against `chronicle serve` on loopback while another
+# process ingests into the same database; medians of ROUNDS runs.
 #
 #   bench/serve.sh [SECONDS] [REUTERS_N]      (defaults 10 and 3000)
+#   env: ROUNDS (3), CONNS (64), RATE (50 stories/s into the concurrent
+#        ingest), BATCH (50 per commit), PEER=1 (add the static peer)
 #
 # Design note: the store holds the seeds, the bundled sample and the first
-# REUTERS_N Reuters-21578 stories.  During every chronicle run a second
-# process ingests further Reuters stories into the same database (WAL: the
-# readers never wait for it), so the figures are "while an ingest runs",
-# as issue 8 asks.  The peer serves byte-identical bodies from files with
-# no database behind them: it is the floor of a plain static server, not a
-# like-for-like JSON API.  wrk runs with 2 threads and 32 connections (2
-# cores: wrk and the server share them).  Every request is on 127.0.0.1.
-# wrk is a Debian package, installed on demand here only (not by
-# scripts/deps.sh: the tests do not need it).
+# REUTERS_N Reuters-21578 stories.  During every run a separate
+# `chronicle ingest --batch BATCH -` stores further Reuters stories into the
+# same database (WAL), fed through a pipe at RATE stories a second for the
+# whole run (a steady trickle, as a live feed would be, rather than a bulk
+# load that ends early or grows the store by thousands per run), so about
+# every second one of its commits changes the database under the server
+# and drops the response cache: the figures are "while an ingest runs",
+# cache rebuilds included.  The script prints how many invalidations each
+# run saw, whether the ingest was still running when wrk ended, and the
+# article count and event page size before and after.  Two kinds of run
+# per endpoint:
+#   cached:   every request asks for the same target (a list page that
+#             many readers ask for), wrk -t2 -cCONNS;
+#   uncached: every request carries a distinct dummy argument (&n=K), so
+#             each one misses the cache and runs its queries, wrk -t2 -c4
+#             with a 10 s timeout (32 connections would only queue).
+# Errors are wrk's socket errors (connect, read, write, timeout) plus its
+# non-2xx answers.  With PEER=1 a python3 http.server serving byte-identical
+# copies of the two answers from files runs the cached workload too (a
+# static floor, no database).  wrk is a Debian package (scripts/deps.sh).
 set -eu
 SECS=${1:-10}
 NREUT=${2:-3000}
 ROUNDS=${ROUNDS:-3}
+CONNS=${CONNS:-64}
+RATE=${RATE:-50}
+BATCH=${BATCH:-50}
+PEER=${PEER:-0}
 CHR_BIN=${CHR_BIN:-build/chronicle}
 SHARED=${CHR_SHARED:-../shared}
 REUT="$SHARED/data/reuters21578/articles.jsonl"
 SEEDS="$SHARED/corpus/seeds"
 
-if ! command -v wrk >/dev/null 2>&1; then
-	echo "bench/serve.sh: installing wrk (Debian)" >&2
-	apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
-fi
+command -v wrk >/dev/null 2>&1 || { echo "bench/serve.sh: wrk is missing (make deps)" >&2; exit 1; }
 [ -x "$CHR_BIN" ] || { echo "build $CHR_BIN first (make)" >&2; exit 1; }
 [ -f "$REUT" ] || { echo "no $REUT" >&2; exit 1; }
 
@@ -45,9 +58,9 @@ head -n "$NREUT" "$REUT" >"$W/reut.jsonl"
 set --
 [ -d "$SEEDS" ] && set -- "$SEEDS"
 "$CHR_BIN" --db "$W/db" ingest "$@" examples/*.txt examples/*.jsonl "$W/reut.jsonl" >/dev/null 2>"$W/ingest0.err"
-# the stories the concurrent ingests write: each round its own slice, so
-# every round really stores (not only finds duplicates)
-tail -n +"$((NREUT + 1))" "$REUT" | head -n 15000 >"$W/more.jsonl"
+# the stories the concurrent ingests store: each run its own slice, so
+# every run really stores (not only finds duplicates)
+tail -n +"$((NREUT + 1))" "$REUT" >"$W/more.jsonl"
 
 "$CHR_BIN" --db "$W/db" serve --port 0 >"$W/serve.out" 2>"$W/serve.err" &
 SPID=$!
@@ -59,68 +72,109 @@ while [ $i -lt 100 ] && [ -z "$URL" ]; do
 done
 [ -n "$URL" ] || { cat "$W/serve.err" >&2; exit 1; }
 
-# the peer: the same bodies as static files
-mkdir -p "$W/static/api"
-curl -sf "$URL/api/events" >"$W/static/api/events"
-curl -sf "$URL/api/search?q=oil" >"$W/static/api/search"
-python3 -m http.server 0 --bind 127.0.0.1 --directory "$W/static" >"$W/peer.out" 2>&1 &
-PPID2=$!
-PURL=""
-i=0
-while [ $i -lt 100 ] && [ -z "$PURL" ]; do
-	PURL=$(sed -n 's|.*port \([0-9]*\).*|http://127.0.0.1:\1|p' "$W/peer.out" | head -n 1); [ -n "$PURL" ] || sleep 0.1
-	i=$((i + 1))
-done
-[ -n "$PURL" ] || { cat "$W/peer.out" >&2; exit 1; }
+if [ "$PEER" = 1 ]; then
+	mkdir -p "$W/static/api"
+	curl -sf "$URL/api/events" >"$W/static/api/events"
+	curl -sf "$URL/api/search?q=oil" >"$W/static/api/search"
+	python3 -m http.server 0 --bind 127.0.0.1 --directory "$W/static" >"$W/peer.out" 2>&1 &
+	PPID2=$!
+	PURL=""
+	i=0
+	while [ $i -lt 100 ] && [ -z "$PURL" ]; do
+		PURL=$(sed -n 's|.*port \([0-9]*\).*|http://127.0.0.1:\1|p' "$W/peer.out" | head -n 1); [ -n "$PURL" ] || sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$PURL" ] || { cat "$W/peer.out" >&2; exit 1; }
+fi
 
-# run NAME URL: one wrk run; prints "req/s errors"
+# every request a new target: thread T's K-th request adds &n=T-K
+cat >"$W/bust.lua" <<'EOF'
+local threads, k = 0, 0
+function setup(thread)
+	threads = threads + 1
+	thread:set("id", threads)
+end
+function request()
+	k = k + 1
+	return wrk.format(nil, wrk.path .. "&n=" .. id .. "-" .. k)
+end
+EOF
+
+# run NAME URL [wrk options]: one wrk run; prints "req/s errors p50_ms"
 run() {
-	wrk -t2 -c32 -d"${SECS}s" --latency "$2" >"$W/wrk.$1" 2>&1 || true
-	rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$W/wrk.$1")
-	errs=$(awk '/Socket errors/ { gsub(",", ""); s = $4 + $6 + $8 + $10 } /Non-2xx/ { n = $NF } END { print s + n }' "$W/wrk.$1")
+	n=$1; u=$2; shift 2
+	wrk -t2 "$@" -d"${SECS}s" --latency "$u" >"$W/wrk.$n" 2>&1 || true
+	rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$W/wrk.$n")
+	errs=$(awk '/Socket errors/ { gsub(",", ""); s = $4 + $6 + $8 + $10 } /Non-2xx/ { n = $NF } END { print s + n }' "$W/wrk.$n")
 	# the median latency in ms (wrk prints us, ms or s)
 	p50=$(awk '$1 == "50%" { v = $2; m = 1; if (v ~ /us$/) m = 0.001; else if (v ~ /ms$/) m = 1; else if (v ~ /s$/) m = 1000
-		sub(/[a-z]+$/, "", v); printf "%.2f", v * m }' "$W/wrk.$1")
+		sub(/[a-z]+$/, "", v); printf "%.2f", v * m }' "$W/wrk.$n")
 	echo "${rps:-0} ${errs:-0} ${p50:-?}"
 }
+status_of() { curl -sf "$URL/api/status" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 : >"$W/results"
-slice=0
+slice=0 # lines of more.jsonl used so far
 for r in $(seq 1 "$ROUNDS"); do
-	for ep in events "search?q=oil"; do
-		name=$(echo "$ep" | sed 's/[?=]/_/g')
-		# the concurrent ingest: a fresh slice of 2500 stories per run
-		sed -n "$((slice * 2500 + 1)),$((slice * 2500 + 2500))p" "$W/more.jsonl" >"$W/slice.jsonl"
-		slice=$((slice + 1))
-		"$CHR_BIN" --db "$W/db" ingest "$W/slice.jsonl" >"$W/ingest.out" 2>&1 &
-		IPID=$!
-		sleep 0.5
-		set -- $(run "chr-$name-$r" "$URL/api/$ep")
-		ingest_alive=0
-		kill -0 "$IPID" 2>/dev/null && ingest_alive=1
-		wait "$IPID" || true
-		IPID=""
-		echo "chronicle $name $r $1 $2 $3 ingest_running_at_end=$ingest_alive" | tee -a "$W/results" >&2
-		peer_path=$(echo "$ep" | sed 's/?.*//')
-		set -- $(run "peer-$name-$r" "$PURL/api/$peer_path")
-		echo "peer $name $r $1 $2 $3" | tee -a "$W/results" >&2
+	for ep in "events?limit=50" "search?q=oil"; do
+		for kind in cached uncached; do
+			name=$(echo "$ep" | sed 's/?.*//')
+			# the concurrent ingest: fresh stories for SECS + 3 seconds at
+			# RATE a second, in parts of RATE / 5 every 0.2 s
+			n=$((RATE * (SECS + 3)))
+			sed -n "$((slice + 1)),$((slice + n))p" "$W/more.jsonl" >"$W/slice.jsonl"
+			slice=$((slice + n))
+			rm -rf "$W/parts"; mkdir "$W/parts"
+			split -l $((RATE / 5 > 0 ? RATE / 5 : 1)) "$W/slice.jsonl" "$W/parts/p"
+			a0=$(status_of articles)
+			b0=$(curl -sf -o /dev/null -w '%{size_download}' "$URL/api/events?limit=50&size=$r$kind$name")
+			for f in "$W/parts"/p*; do cat "$f"; sleep 0.2; done |
+				"$CHR_BIN" --db "$W/db" ingest --quiet --batch "$BATCH" - >"$W/ingest.out" 2>&1 &
+			IPID=$!
+			sleep 1 # the ingest has loaded its models and is storing
+			inv0=$(status_of invalidations)
+			if [ "$kind" = cached ]; then
+				set -- $(run "$name-$kind-$r" "$URL/api/$ep" -c"$CONNS")
+			else
+				set -- $(run "$name-$kind-$r" "$URL/api/$ep" -c4 --timeout 10s -s "$W/bust.lua")
+			fi
+			inv=$(( $(status_of invalidations) - inv0 ))
+			alive=no
+			kill -0 "$IPID" 2>/dev/null && alive=yes
+			wait "$IPID" || true
+			IPID=""
+			a1=$(status_of articles)
+			b1=$(curl -sf -o /dev/null -w '%{size_download}' "$URL/api/events?limit=50&size=$r$kind$name")
+			echo "chronicle $name $kind $r $1 $2 $3 invalidations=$inv ingest_running_at_end=$alive articles=$a0-$a1 events_page_bytes=$b0-$b1" | tee -a "$W/results" >&2
+			if [ "$PEER" = 1 ] && [ "$kind" = cached ]; then
+				set -- $(run "peer-$name-$r" "$PURL/api/$name" -c"$CONNS")
+				echo "peer $name cached $r $1 $2 $3" | tee -a "$W/results" >&2
+			fi
+		done
 	done
 done
 
 echo
-echo "| endpoint | chronicle req/s | errors | p50 ms | peer (python3 http.server, static copy) req/s | errors | p50 ms |"
+echo "| endpoint | requests | req/s | errors (all runs) | p50 ms | invalidations per run | ingest running at the end |"
 echo "|---|---|---|---|---|---|---|"
-for name in events search_q_oil; do
-	c=$(awk -v n="$name" '$1 == "chronicle" && $2 == n { print $4 }' "$W/results" | median)
-	ce=$(awk -v n="$name" '$1 == "chronicle" && $2 == n { s += $5 } END { print s + 0 }' "$W/results")
-	cl=$(awk -v n="$name" '$1 == "chronicle" && $2 == n { print $6 }' "$W/results" | median)
-	p=$(awk -v n="$name" '$1 == "peer" && $2 == n { print $4 }' "$W/results" | median)
-	pe=$(awk -v n="$name" '$1 == "peer" && $2 == n { s += $5 } END { print s + 0 }' "$W/results")
-	pl=$(awk -v n="$name" '$1 == "peer" && $2 == n { print $6 }' "$W/results" | median)
-	label=$(echo "$name" | sed 's/search_q_oil/search?q=oil/')
-	echo "| /api/$label | $c | $ce | $cl | $p | $pe | $pl |"
+for who in chronicle peer; do
+	for name in events search; do
+		for kind in cached uncached; do
+			grep -q "^$who $name $kind " "$W/results" || continue
+			f() { awk -v w="$who" -v n="$name" -v k="$kind" -v c="$1" '$1 == w && $2 == n && $3 == k { print $c }' "$W/results"; }
+			rps=$(f 5 | median)
+			errs=$(f 6 | awk '{ s += $1 } END { print s + 0 }')
+			p50=$(f 7 | median)
+			inv=$(f 8 | sed 's/.*=//' | tr '\n' ' ')
+			alive=$(f 9 | sed 's/.*=//' | sort | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')
+			label="/api/events?limit=50"
+			[ "$name" = search ] && label="/api/search?q=oil"
+			[ "$who" = peer ] && label="$label (peer: static copy)"
+			echo "| \`$label\` | $kind | $rps | $errs | $p50 | ${inv:--} | ${alive:--} |"
+		done
+	done
 done
 echo
-echo "articles at the end: $(curl -sf "$URL/api/status" | sed -n 's/.*"articles":\([0-9]*\).*/\1/p')"
-echo "ingest still running when wrk ended: $(awk '$1 == "chronicle" { print $7 }' "$W/results" | sort | uniq -c | tr '\n' ' ')"
+echo "articles at the end: $(status_of articles); cache: $(curl -sf "$URL/api/status" | sed -n 's/.*"cache":\({[^}]*}\).*/\1/p')"
+echo "machine: $(nproc) cores; $(uptime | sed 's/.*load average/load average/')"

@@ -393,10 +393,12 @@ static void h_status(srv_req *r, const char *id)
 	srv_cache_stats cs;
 	srv_cache_get_stats(&cs);
 	sb_printf(&r->out, ",\"cache\":{\"enabled\":%s,\"entries\":%zu,"
-		  "\"bytes\":%zu,\"hits\":%llu,\"misses\":%llu,\"stores\":%llu,"
+		  "\"bytes\":%zu,\"hits\":%llu,\"stale_hits\":%llu,"
+		  "\"misses\":%llu,\"stores\":%llu,"
 		  "\"evictions\":%llu,\"invalidations\":%llu}}",
 		  cs.enabled ? "true" : "false", cs.entries, cs.bytes,
-		  (unsigned long long)cs.hits, (unsigned long long)cs.misses,
+		  (unsigned long long)cs.hits, (unsigned long long)cs.stale_hits,
+		  (unsigned long long)cs.misses,
 		  (unsigned long long)cs.stores, (unsigned long long)cs.evictions,
 		  (unsigned long long)cs.invalidations);
 }

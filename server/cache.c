@@ -15,13 +15,22 @@
  * cache's own that never writes: every commit, by a POST through a
  * worker's connection or by a `chronicle ingest` in another process,
  * comes from another connection and so changes the number.  Each lookup
- * reads it first (no table is read; it is a look at the WAL index) and
- * drops every entry when it moved.  An entry is stored only if no change
- * was seen between its lookup and its store (the generation), and its
- * content was read after that lookup, so an entry is never older than the
- * version it is filed under.  A successful POST also drops everything
- * itself, which does not depend on the order in which the two
- * connections see the commit.
+ * reads it first (no table is read; it is a look at the WAL index); when
+ * it moved, the generation goes up and every entry becomes stale.  An
+ * entry is filed under the generation of the lookup that missed, and its
+ * content was read after that lookup, so it is never older than the
+ * generation it claims.
+ *
+ * A stale entry is rebuilt by one request at a time (single flight): the
+ * first request to find it stale claims it and runs the handler, and
+ * while it does, other requests for the same target get the stale answer
+ * instead of running the same queries in every pool thread at once (a
+ * feed that commits every second would otherwise have all threads
+ * rebuilding the same page most of the time).  So an answer can be older
+ * than the last commit by at most one rebuild, and only while that
+ * rebuild runs; with no rebuild under way every answer is current.  A
+ * successful POST through this server drops every entry outright, so its
+ * client reads its own write.
  *
  * Bounds: SRV_CACHE_ENTRIES entries, SRV_CACHE_BYTES bytes in all, no
  * entry over SRV_CACHE_MAX_ENTRY bytes or with a key over
@@ -44,6 +53,8 @@ typedef struct entry {
 	struct MHD_Response *res; /* the cache's reference */
 	size_t bytes;
 	uint64_t used;            /* LRU clock */
+	uint64_t gen;             /* current when equal to C.gen */
+	int building;             /* a request is rebuilding it */
 } entry;
 
 static struct {
@@ -72,6 +83,16 @@ static void drop(size_t i)
 	free(C.e[i].key);
 	MHD_destroy_response(C.e[i].res);
 	C.e[i] = C.e[--C.n];
+}
+
+static void evict_lru(void)
+{
+	size_t old = 0;
+	for (size_t i = 1; i < C.n; i++)
+		if (C.e[i].used < C.e[old].used)
+			old = i;
+	drop(old);
+	C.st.evictions++;
 }
 
 static void drop_all(void)
@@ -107,17 +128,27 @@ static int check_version(void)
 	if (!C.have_version || v != C.version) {
 		if (C.n)
 			C.st.invalidations++;
-		drop_all();
+		C.gen++; /* every entry is stale now */
 		C.version = v;
 		C.have_version = 1;
 	}
 	return 0;
 }
 
+static entry *find(const char *key, size_t klen, uint64_t h)
+{
+	for (size_t i = 0; i < C.n; i++)
+		if (C.e[i].hash == h && C.e[i].klen == klen &&
+		    !memcmp(C.e[i].key, key, klen))
+			return &C.e[i];
+	return NULL;
+}
+
 int srv_cache_serve(const char *key, size_t klen, void *conn,
-		    uint64_t *gen, int *queued)
+		    uint64_t *gen, int *claimed, int *queued)
 {
 	*queued = 0;
+	*claimed = 0;
 	if (!key || klen > SRV_CACHE_MAX_KEY)
 		return -1;
 	uint64_t h = hash_key(key, klen);
@@ -127,12 +158,13 @@ int srv_cache_serve(const char *key, size_t klen, void *conn,
 		return -1;
 	}
 	*gen = C.gen;
-	for (size_t i = 0; i < C.n; i++) {
-		entry *e = &C.e[i];
-		if (e->hash != h || e->klen != klen || memcmp(e->key, key, klen))
-			continue;
+	entry *e = find(key, klen, h);
+	if (e && (e->gen == C.gen || e->building)) {
 		e->used = ++C.clock;
-		C.st.hits++;
+		if (e->gen == C.gen)
+			C.st.hits++;
+		else
+			C.st.stale_hits++;
 		/* queued under the lock: the entry cannot be dropped between
 		 * finding it and libmicrohttpd taking its own reference */
 		*queued = MHD_queue_response(conn, MHD_HTTP_OK, e->res) == MHD_YES
@@ -140,55 +172,65 @@ int srv_cache_serve(const char *key, size_t klen, void *conn,
 		pthread_mutex_unlock(&C.mu);
 		return 0;
 	}
+	if (e) {
+		e->building = 1; /* this request rebuilds it */
+		*claimed = 1;
+	}
 	C.st.misses++;
 	pthread_mutex_unlock(&C.mu);
 	return 0;
 }
 
 void srv_cache_store(const char *key, size_t klen, uint64_t gen,
-		     void *response, size_t bytes)
+		     int claimed, void *response, size_t bytes)
 {
 	struct MHD_Response *res = response;
-	char *k = NULL;
-	if (bytes > SRV_CACHE_MAX_ENTRY || klen > SRV_CACHE_MAX_KEY ||
-	    !(k = malloc(klen + 1))) {
-		MHD_destroy_response(res);
-		return;
-	}
-	memcpy(k, key, klen);
-	k[klen] = '\0';
 	uint64_t h = hash_key(key, klen);
+	char *k = NULL;
 	pthread_mutex_lock(&C.mu);
-	int stale = gen != C.gen;
-	for (size_t i = 0; i < C.n && !stale; i++)
-		if (C.e[i].hash == h && C.e[i].klen == klen &&
-		    !memcmp(C.e[i].key, key, klen))
-			stale = 1; /* another thread stored it meanwhile */
-	if (stale) {
-		pthread_mutex_unlock(&C.mu);
-		free(k);
-		MHD_destroy_response(res);
-		return;
+	entry *e = find(key, klen, h);
+	if (claimed && e)
+		e->building = 0;
+	if (res && (bytes > SRV_CACHE_MAX_ENTRY || (e && e->gen > gen)))
+		goto discard; /* too big, or a newer answer is there already */
+	if (res && e) {
+		/* replace the stale answer; readers holding it keep their
+		 * own references */
+		MHD_destroy_response(e->res);
+		C.bytes = C.bytes - e->bytes + bytes;
+		e->res = res;
+		e->bytes = bytes;
+		e->gen = gen;
+		e->used = ++C.clock;
+		C.st.stores++;
+		res = NULL;
+		while (C.n > 1 && C.bytes > SRV_CACHE_BYTES)
+			evict_lru();
+	} else if (res) {
+		if (!(k = malloc(klen + 1)))
+			goto discard;
+		memcpy(k, key, klen);
+		k[klen] = '\0';
+		while (C.n && (C.n == SRV_CACHE_ENTRIES ||
+			       C.bytes + bytes > SRV_CACHE_BYTES))
+			evict_lru();
+		e = &C.e[C.n++];
+		e->key = k;
+		e->klen = klen;
+		e->hash = h;
+		e->res = res;
+		e->bytes = bytes;
+		e->used = ++C.clock;
+		e->gen = gen;
+		e->building = 0;
+		C.bytes += bytes;
+		C.st.stores++;
+		res = NULL;
 	}
-	while (C.n && (C.n == SRV_CACHE_ENTRIES ||
-		       C.bytes + bytes > SRV_CACHE_BYTES)) {
-		size_t old = 0;
-		for (size_t i = 1; i < C.n; i++)
-			if (C.e[i].used < C.e[old].used)
-				old = i;
-		drop(old);
-		C.st.evictions++;
-	}
-	entry *e = &C.e[C.n++];
-	e->key = k;
-	e->klen = klen;
-	e->hash = h;
-	e->res = res;
-	e->bytes = bytes;
-	e->used = ++C.clock;
-	C.bytes += bytes;
-	C.st.stores++;
+discard:
 	pthread_mutex_unlock(&C.mu);
+	if (res)
+		MHD_destroy_response(res);
 }
 
 void srv_cache_invalidate(void)

@@ -138,6 +138,16 @@ static void security_headers(struct MHD_Response *res)
 	MHD_add_response_header(res, "X-Frame-Options", "DENY");
 }
 
+/* End a cache miss (once): keep res, or with NULL only end the rebuild. */
+static void cache_finish(srv_req *r, struct MHD_Response *res, size_t len)
+{
+	if (r->cache)
+		srv_cache_store(r->uri, r->uri_len, r->gen, r->claimed, res, len);
+	else if (res)
+		MHD_destroy_response(res);
+	r->cache = r->claimed = 0;
+}
+
 static enum MHD_Result respond(srv_req *r)
 {
 	if (!r->status)
@@ -147,18 +157,21 @@ static enum MHD_Result respond(srv_req *r)
 	if (!r->out.p)
 		sb_puts(&r->out, "{}");
 	sb_put(&r->out, "\n", 1);
-	if (r->out.oom)
+	if (r->out.oom) {
+		cache_finish(r, NULL, 0);
 		return MHD_NO;
+	}
 	size_t len = r->out.len;
 	char *body = r->out.p;
 	r->out.p = NULL;
 	r->out.len = r->out.cap = 0;
 	struct MHD_Response *res = MHD_create_response_from_buffer(
 		len, body, MHD_RESPMEM_MUST_FREE);
-	if (!res)
+	if (!res) {
 		free(body);
-	if (!res)
+		cache_finish(r, NULL, 0);
 		return MHD_NO;
+	}
 	MHD_add_response_header(res, "Content-Type", JSON_TYPE);
 	security_headers(res);
 	MHD_add_response_header(res, "Cache-Control", "no-store");
@@ -169,9 +182,11 @@ static enum MHD_Result respond(srv_req *r)
 					"Bearer realm=\"chronicle\"");
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, res);
 	if (r->cache && r->status == 200 && ret == MHD_YES)
-		srv_cache_store(r->uri, r->uri_len, r->gen, res, len);
-	else
+		cache_finish(r, res, len);
+	else {
+		cache_finish(r, NULL, 0);
 		MHD_destroy_response(res);
+	}
 	return ret;
 }
 
@@ -331,7 +346,7 @@ static enum MHD_Result last_call(srv_req *r)
 		    srv_route_cacheable(rt)) {
 			int queued;
 			if (!srv_cache_serve(r->uri, r->uri_len, r->conn, &r->gen,
-					     &queued)) {
+					     &r->claimed, &queued)) {
 				if (queued)
 					return queued > 0 ? MHD_YES : MHD_NO;
 				r->cache = 1;
@@ -415,6 +430,7 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 	srv_req *r = *con_cls;
 	if (!r)
 		return;
+	cache_finish(r, NULL, 0); /* a miss never answered */
 	free(r->id);
 	free(r->uri);
 	free(r->body);

@@ -64,6 +64,7 @@ typedef struct srv_req {
 	char *uri;                /* a copy of it when it is short enough
 				     to be a cache key, else NULL */
 	int cache;                /* a cacheable GET: store a 200 under gen */
+	int claimed;              /* it rebuilds a stale entry (single flight) */
 	uint64_t gen;
 	const srv_config *cfg;
 	chr_db *db;               /* this worker's connection (lazy) */
@@ -123,7 +124,7 @@ int srv_route_cacheable(const srv_route *rt);
 /* ---- response cache (cache.c) ---- */
 
 typedef struct srv_cache_stats {
-	uint64_t hits, misses, stores, evictions, invalidations;
+	uint64_t hits, stale_hits, misses, stores, evictions, invalidations;
 	size_t entries, bytes;
 	int enabled;
 } srv_cache_stats;
@@ -133,18 +134,22 @@ typedef struct srv_cache_stats {
 int srv_cache_init(const char *db_path);
 /* Drop every entry and close the connection (after the daemon stops). */
 void srv_cache_free(void);
-/* Look key[0, klen) up after checking that the database is unchanged.
+/* Look key[0, klen) up after checking whether the database changed.
  * -1: the cache cannot be used for this request (do not store).  0: a
- * hit was queued on conn (*queued 1, or -1 when queueing failed), or a
- * miss (*queued 0) whose answer may be stored under *gen. */
+ * current answer, or a stale one while another request rebuilds it, was
+ * queued on conn (*queued 1, or -1 when queueing failed); or a miss
+ * (*queued 0) whose answer is to be stored under *gen, with *claimed 1
+ * when this request is the one rebuilding a stale entry. */
 int srv_cache_serve(const char *key, size_t klen, void *conn,
-		    uint64_t *gen, int *queued);
-/* Keep response (a struct MHD_Response * already queued by the caller;
- * the cache takes over the caller's reference and destroys it when it is
- * not kept) of bytes body bytes under key, unless the entries were
- * dropped since the lookup that gave gen. */
+		    uint64_t *gen, int *claimed, int *queued);
+/* Finish a miss: keep response (a struct MHD_Response * already queued
+ * by the caller, or NULL when the answer is not to be kept, e.g. not a
+ * 200) of bytes body bytes under key and gen, unless a newer answer is
+ * there; with claimed, also end this request's rebuild.  The cache takes
+ * over the caller's reference to response and destroys it when it is not
+ * kept.  Every miss must be finished exactly once. */
 void srv_cache_store(const char *key, size_t klen, uint64_t gen,
-		     void *response, size_t bytes);
+		     int claimed, void *response, size_t bytes);
 /* Drop every entry (after this server stored something). */
 void srv_cache_invalidate(void);
 void srv_cache_get_stats(srv_cache_stats *out);
