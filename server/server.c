@@ -16,6 +16,10 @@
  * 4xx with a JSON {"error"}; 5xx is kept for the server's own trouble
  * (503 when the database is busy or cannot be opened).
  *
+ * A POST is handed to the writer thread (writer.c) with its connection
+ * suspended, so a long ingest never stalls the readers that share its
+ * pool thread.
+ *
  * A GET under /api/ is first looked up in the response cache (cache.c),
  * keyed by the raw request target and valid while the database's
  * data_version is unchanged; a 200 built by a handler is stored there as
@@ -323,6 +327,8 @@ static int first_call(srv_req *r, enum MHD_Result *ret)
 static enum MHD_Result last_call(srv_req *r)
 {
 	const char *p = r->path;
+	if (r->job == SRV_JOB_DONE)
+		return respond(r); /* the writer ran it; resumed */
 	if (!strcmp(p, "/api") || !strncmp(p, "/api/", 5)) {
 		const srv_route *rt = r->route;
 		if (!rt)
@@ -352,10 +358,15 @@ static enum MHD_Result last_call(srv_req *r)
 				r->cache = 1;
 			}
 		}
+		if (h == rt->post) {
+			int q = srv_writer_submit(r);
+			if (!q)
+				return MHD_YES; /* answered when the writer resumes it */
+			return fail(r, 503, q == -2 ? "too many POSTs are waiting; "
+				    "try again" : "the server is stopping");
+		}
 		if (srv_db(r))
 			h(r, r->id);
-		if (h == rt->post && r->status == 201)
-			srv_cache_invalidate();
 		return respond(r);
 	}
 	const srv_asset *a = srv_asset_find(p);
@@ -446,7 +457,8 @@ int srv_run(const srv_config *cfg)
 	struct sockaddr_in v4;
 	struct sockaddr_in6 v6;
 	struct sockaddr *sa;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	const char *bind = cfg->bind ? cfg->bind : "127.0.0.1";
 	int ipv6 = 0;
 	memset(&v4, 0, sizeof v4);
@@ -491,6 +503,11 @@ int srv_run(const srv_config *cfg)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (srv_writer_start()) {
+		srv_cache_free();
+		fprintf(stderr, "chronicle serve: cannot start the writer thread\n");
+		return 1;
+	}
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)cfg->port, NULL, NULL, on_request, (void *)cfg,
 		MHD_OPTION_SOCK_ADDR, sa,
@@ -503,6 +520,7 @@ int srv_run(const srv_config *cfg)
 		MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
 		MHD_OPTION_END);
 	if (!d) {
+		srv_writer_stop();
 		srv_cache_free();
 		fprintf(stderr, "chronicle serve: cannot listen on %s port %u: %s\n",
 			bind, cfg->port, errno ? strerror(errno) : "unknown error");
@@ -522,6 +540,7 @@ int srv_run(const srv_config *cfg)
 
 	int sig = 0;
 	sigwait(&sigs, &sig);
+	srv_writer_stop(); /* resumes every suspended POST first */
 	MHD_stop_daemon(d);
 	srv_cache_free();
 	fprintf(stderr, "chronicle serve: stopped (%s)\n",

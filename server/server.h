@@ -6,7 +6,8 @@
  * worker thread); api.c owns the route table, where each endpoint is one
  * row and one handler that writes JSON into r->out and sets r->status;
  * static.c serves the assets compiled into the binary; cache.c keeps
- * finished GET responses while the database is unchanged.  Adding
+ * finished GET responses while the database is unchanged; writer.c runs
+ * POST handlers on one thread of their own.  Adding
  * /api/events later is one handler and one row in api.c.  Nothing here
  * reaches past include/chronicle.h into the library.
  */
@@ -33,6 +34,7 @@
 #define SRV_CACHE_BYTES ((size_t)64 << 20)
 #define SRV_CACHE_MAX_ENTRY ((size_t)4 << 20)
 #define SRV_CACHE_MAX_KEY 1024
+#define SRV_WRITER_QUEUE 64 /* POSTs waiting for the writer; 503 above */
 
 /* ---- growable output buffer with JSON helpers (json.c) ---- */
 
@@ -82,7 +84,12 @@ typedef struct srv_req {
 	srv_buf out;
 	const char *allow;        /* Allow header for 405 */
 	int www_auth;             /* add WWW-Authenticate: Bearer */
+	/* the writer thread (writer.c) */
+	int job;                  /* SRV_JOB_* */
+	struct srv_req *next;     /* in the writer's queue */
 } srv_req;
+
+enum { SRV_JOB_NONE, SRV_JOB_QUEUED, SRV_JOB_DONE };
 
 /* A handler writes its JSON object into r->out and sets r->status (200
  * when left 0).  id is the decoded {id} path segment or NULL. */
@@ -153,6 +160,19 @@ void srv_cache_store(const char *key, size_t klen, uint64_t gen,
 /* Drop every entry (after this server stored something). */
 void srv_cache_invalidate(void);
 void srv_cache_get_stats(srv_cache_stats *out);
+
+/* ---- the writer thread (writer.c) ---- */
+
+/* Start the thread that runs POST handlers; -1 when it cannot start. */
+int srv_writer_start(void);
+/* Finish the ingest under way, answer the queued ones 503 and resume
+ * their connections, and join the thread. */
+void srv_writer_stop(void);
+/* Suspend r's connection (a POST whose body is in) and queue r for the
+ * writer, which runs r->route->post on its own connection, sets
+ * r->job = SRV_JOB_DONE and resumes the connection.  -1 when the writer
+ * is stopping, -2 when the queue is full (nothing suspended). */
+int srv_writer_submit(srv_req *r);
 
 /* ---- static assets (static.c, generated table) ---- */
 

@@ -18,6 +18,8 @@ expect_rc 0 "ingest" chr ingest "$T/in"
 
 # start a server on a free port; sets SPID and URL
 start() {
+	# a previous server's output must not be read as this one's
+	rm -f "$T/serve.out" "$T/serve.err"
 	"$CHR_BIN" --db "${SDB:-$T/db}" serve --port 0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
 	SPID=$!
 	URL=""
@@ -290,10 +292,11 @@ S=$(shared) && [ -d "$S/corpus/seeds" ] && {
 }
 
 expect_rc 2 "bad port is a usage error" chr serve --port 99999
+rm -f "$T/serve.out" "$T/serve.err"
 "$CHR_BIN" --db "$T/db" serve --bind 0.0.0.0 --port 0 >"$T/serve.out" 2>"$T/serve.err" &
 SPID=$!
 n=0
-while [ $n -lt 100 ] && ! grep -q listening "$T/serve.out"; do sleep 0.1; n=$((n + 1)); done
+while [ $n -lt 100 ] && ! grep -q listening "$T/serve.out" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
 check "binding beyond loopback warns" grep -q 'warning' "$T/serve.err"
 stop
 finish
