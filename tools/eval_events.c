@@ -223,7 +223,7 @@ static int run_ours(const ev_corpus *c, const ev_model *m, result *r,
 	if (ev_cluster(c, m, order, base, &e))
 		return -1;
 	r->secs = now() - t0;
-	r->nev = e.nev;
+	r->nev = e.nlive;
 	ev_engine_free(&e);
 	r->file = ev_bcubed_score(base, gold, n);
 	if (nmi)
@@ -326,6 +326,8 @@ static void verbose(const ev_corpus *c, const ev_model *m)
 	for (size_t k = 0; k < e.nev; k++) {
 		ev_event *ev = e.ev[k];
 		char lo[11], hi[11];
+		if (ev->into)
+			continue;
 		ev_fmt_day(ev->lo, lo);
 		ev_fmt_day(ev->hi, hi);
 		printf("event %lld [%s..%s] %.60s\n", (long long)ev->id, lo, hi,

@@ -249,6 +249,9 @@ chr_status ev_cluster(const ev_corpus *c, const ev_model *m,
 			ev_input_release(&in);
 		}
 	}
+	/* labels of events merged away name their survivor */
+	for (size_t i = 0; !st && i < c->n; i++)
+		labels[order[i]] = (int)ev_live(&e, (size_t)labels[order[i]]);
 	free(batch);
 	ev_doc_free(&d);
 	if (keep && !st)

@@ -172,14 +172,15 @@ static double cosine(const ev_engine *e, const uint32_t *df,
 	return na > 0 && nc > 0 ? dot / sqrt(na * nc) : 0;
 }
 
-/* Share of a's idf mass that the centroid also has. */
-static double coverage(const ev_engine *e, const ev_vec *a, const ev_cent *c)
+/* Share of a's idf mass (idf from df) that the centroid also has. */
+static double coverage(const ev_engine *e, const uint32_t *df,
+		       const ev_vec *a, const ev_cent *c)
 {
 	double got = 0, all = 0;
 	uint32_t j = 0;
 	for (uint32_t i = 0; i < a->n; i++) {
 		uint32_t id = a->v[i].id;
-		double w = ev_idf(e, e->tdf[id]);
+		double w = ev_idf(e, df[id]);
 		all += w;
 		while (j < c->n && c->v[j].id < id)
 			j++;
@@ -189,6 +190,9 @@ static double coverage(const ev_engine *e, const ev_vec *a, const ev_cent *c)
 	return all > 0 ? got / all : 0;
 }
 
+static double key_share(const ev_engine *e, const ev_doc *d,
+			const ev_event *ev);
+
 void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 		 double f[EV_NFEAT])
 {
@@ -196,17 +200,41 @@ void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 	f[EVF_BIAS] = 1;
 	f[EVF_BODY] = cosine(e, e->tdf, &d->body, &ev->body, ev->n);
 	f[EVF_TITLE] = cosine(e, e->tdf, &d->head, &ev->head, ev->n);
-	f[EVF_CROSS] = coverage(e, &d->head, &ev->body);
-	if (d->ents.n && ev->ents.n)
+	f[EVF_CROSS] = coverage(e, e->tdf, &d->head, &ev->body);
+	if (d->ents.n && ev->ents.n) {
 		f[EVF_ENT] = cosine(e, e->edf, &d->ents, &ev->ents, ev->n);
-	else
+		f[EVF_ENT_COVER] = coverage(e, e->edf, &d->ents, &ev->ents);
+		f[EVF_KEY_ENT] = key_share(e, d, ev);
+		f[EVF_ENT_ZERO] = f[EVF_ENT] == 0;
+	} else {
 		f[EVF_ENT_NONE] = 1;
+	}
+	if (d->person && ev->personn[0]) {
+		int same = 0;
+		for (int i = 0; i < EV_PERSONS; i++)
+			same |= ev->personn[i] && ev->person[i] == d->person;
+		f[EVF_PERSON_SAME] = same;
+		f[EVF_PERSON_CLASH] = !same;
+	}
+	uint32_t nm = ev->nmemb < EV_KEEP ? ev->nmemb : EV_KEEP;
+	for (uint32_t k = 0; k < nm; k++) {
+		double b = cosine(e, e->tdf, &d->body, &ev->mb[k], 1);
+		double x = d->ents.n ? cosine(e, e->edf, &d->ents, &ev->me[k], 1) : 0;
+		if (b > f[EVF_NN_BODY])
+			f[EVF_NN_BODY] = b;
+		if (x > f[EVF_NN_ENT])
+			f[EVF_NN_ENT] = x;
+	}
+	/* Dates agree for most candidates in a live stream (the same days'
+	 * news), so time only counts as far as the content matches too. */
+	double content = f[EVF_BODY] > f[EVF_NN_BODY] ? f[EVF_BODY]
+						       : f[EVF_NN_BODY];
 	if (d->anchor != EV_NODAY && ev->lo != EV_NODAY) {
 		int32_t dist = d->anchor < ev->lo   ? ev->lo - d->anchor
 			       : d->anchor > ev->hi ? d->anchor - ev->hi
 						    : 0;
 		double x = log1p((double)dist) / log1p(365.0);
-		f[EVF_TIME] = 1 - (x > 1 ? 1 : x);
+		f[EVF_TIME] = (1 - (x > 1 ? 1 : x)) * content;
 	} else {
 		f[EVF_TIME_NONE] = 1;
 	}
@@ -220,7 +248,7 @@ void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 					shared++;
 					break;
 				}
-		f[EVF_YEAR] = (double)shared / d->nyears;
+		f[EVF_YEAR] = (double)shared / d->nyears * content;
 		f[EVF_YEAR_CLASH] = shared == 0;
 	}
 	if (d->place && ev->place) {
@@ -230,15 +258,6 @@ void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 	double s = log1p((double)ev->n) / log1p(50.0);
 	f[EVF_SIZE] = s > 1 ? 1 : s;
 	f[EVF_BODY_ENT] = f[EVF_BODY] * f[EVF_ENT];
-	uint32_t nm = ev->nmemb < EV_KEEP ? ev->nmemb : EV_KEEP;
-	for (uint32_t k = 0; k < nm; k++) {
-		double b = cosine(e, e->tdf, &d->body, &ev->mb[k], 1);
-		double x = d->ents.n ? cosine(e, e->edf, &d->ents, &ev->me[k], 1) : 0;
-		if (b > f[EVF_NN_BODY])
-			f[EVF_NN_BODY] = b;
-		if (x > f[EVF_NN_ENT])
-			f[EVF_NN_ENT] = x;
-	}
 }
 
 /* ---- candidates ------------------------------------------------------------ */
@@ -296,7 +315,7 @@ static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
 	if (!p)
 		return;
 	for (uint32_t i = 0; i < p->n; i++) {
-		uint32_t k = p->ev[i] - 1;
+		uint32_t k = (uint32_t)ev_live(e, p->ev[i] - 1);
 		size_t j = 0;
 		while (j < *n && c[j].ev != k)
 			j++;
@@ -309,6 +328,29 @@ static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
 			(*n)++;
 		}
 	}
+}
+
+#define NKEY_ENT 3
+
+/* The key entities of each side (the top NKEY_ENT by weight): the share
+ * of the doc's the event has and of the event's the doc has, averaged.
+ * Two events of one topic share its setting (the team, the city) but
+ * not who it happened to. */
+static double key_share(const ev_engine *e, const ev_doc *d,
+			const ev_event *ev)
+{
+	keyw kd[NKEY_ENT], kc[NKEY_ENT];
+	size_t nd = top_keys(e, e->edf, &d->ents, NKEY_ENT, kd);
+	ev_vec cv = { ev->ents.v, ev->ents.n, ev->ents.n };
+	size_t nc = top_keys(e, e->edf, &cv, NKEY_ENT, kc);
+	if (!nd || !nc)
+		return 0;
+	size_t a = 0, b = 0;
+	for (size_t i = 0; i < nd; i++)
+		a += has_id(&cv, kd[i].id);
+	for (size_t i = 0; i < nc; i++)
+		b += has_id(&d->ents, kc[i].id);
+	return 0.5 * ((double)a / nd + (double)b / nc);
 }
 
 #define NKEYS (EV_TOPTERMS + EV_TOPTITLE + EV_TOPENTS)
@@ -444,6 +486,7 @@ static chr_status new_event(ev_engine *e, size_t *k)
 	ev->head.max = EV_CENT_TITLE;
 	ev->ents.max = EV_CENT_ENTS;
 	ev->lo = ev->hi = EV_NODAY;
+	e->nlive++;
 	*k = e->nev;
 	e->ev[e->nev++] = ev;
 	return CHR_OK;
@@ -466,6 +509,34 @@ static void add_year(ev_event *ev, int y)
 	int s = free_slot >= 0 ? free_slot : least;
 	ev->year[s] = (int16_t)y;
 	ev->yearn[s] = 1;
+}
+
+/* Count n more articles whose main person is p (a full table drops its
+ * least counted person). */
+static void add_person(ev_event *ev, uint32_t p, uint16_t n)
+{
+	int least = 0;
+	for (int i = 0; i < EV_PERSONS; i++) {
+		if (ev->personn[i] && ev->person[i] == p) {
+			ev->personn[i] = (uint16_t)(ev->personn[i] + n < UINT16_MAX
+							? ev->personn[i] + n
+							: UINT16_MAX);
+			return;
+		}
+		if (ev->personn[i] < ev->personn[least])
+			least = i;
+	}
+	ev->person[least] = p;
+	ev->personn[least] = n;
+	/* keep the most counted first (event_as_doc uses [0]) */
+	for (int i = least; i > 0 && ev->personn[i] > ev->personn[i - 1]; i--) {
+		uint32_t tp = ev->person[i];
+		uint16_t tn = ev->personn[i];
+		ev->person[i] = ev->person[i - 1];
+		ev->personn[i] = ev->personn[i - 1];
+		ev->person[i - 1] = tp;
+		ev->personn[i - 1] = tn;
+	}
 }
 
 static int cmp_twid(const void *a, const void *b)
@@ -530,6 +601,8 @@ chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index)
 	for (uint32_t i = 0; i < d->nyears; i++)
 		add_year(ev, d->years[i]);
 	ev->months |= d->rmonths;
+	if (d->person)
+		add_person(ev, d->person, 1);
 	if (d->place) {
 		if (d->place == ev->place)
 			ev->placen++;
@@ -571,6 +644,149 @@ chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index)
 	return CHR_OK;
 }
 
+/* ---- merging events ------------------------------------------------------ */
+
+size_t ev_live(const ev_engine *e, size_t k)
+{
+	while (e->ev[k]->into)
+		k = e->ev[k]->into - 1;
+	return k;
+}
+
+/* Copy a centroid's entries into v as a doc vector (mean tf). */
+static chr_status cent_as_vec(const ev_cent *c, uint32_t n, ev_vec *v)
+{
+	if (v->cap < c->n + 1) {
+		ev_tw *nv = realloc(v->v, (c->n + 1) * sizeof *nv);
+		if (!nv)
+			return CHR_ENOMEM;
+		v->v = nv;
+		v->cap = c->n + 1;
+	}
+	for (uint32_t i = 0; i < c->n; i++) {
+		v->v[i].id = c->v[i].id;
+		v->v[i].tf = c->v[i].tf / (float)(n ? n : 1);
+	}
+	v->n = c->n;
+	return CHR_OK;
+}
+
+/* Event ev as a doc (its centroids, span and years), for scoring it
+ * against other events with the join model. */
+static chr_status event_as_doc(const ev_event *ev, ev_doc *d)
+{
+	chr_status st;
+	if ((st = cent_as_vec(&ev->body, ev->n, &d->body)) ||
+	    (st = cent_as_vec(&ev->head, ev->n, &d->head)) ||
+	    (st = cent_as_vec(&ev->ents, ev->n, &d->ents)))
+		return st;
+	d->anchor = ev->lo;
+	d->ndates = 0;
+	d->nyears = 0;
+	for (int i = 0; i < EV_MAXYEARS; i++)
+		if (ev->yearn[i])
+			d->years[d->nyears++] = ev->year[i];
+	d->place = ev->place;
+	d->group = -1;
+	d->rmonths = ev->months;
+	d->umonths = 0;
+	d->undated = ev->lo == EV_NODAY;
+	d->person = ev->personn[0] ? ev->person[0] : 0;
+	d->id[0] = '\0';
+	snprintf(d->title, sizeof d->title, "%s", ev->title);
+	return CHR_OK;
+}
+
+/* Merge event index b into a (a stays live and keeps its id). */
+static chr_status merge_into(ev_engine *e, size_t a, size_t b)
+{
+	ev_event *A = e->ev[a], *B = e->ev[b];
+	chr_status st;
+	if ((st = ev_cent_add(e, e->tdf, &A->body, B->body.v, B->body.n)) ||
+	    (st = ev_cent_add(e, e->tdf, &A->head, B->head.v, B->head.n)) ||
+	    (st = ev_cent_add(e, e->edf, &A->ents, B->ents.v, B->ents.n)))
+		return st;
+	/* B's recent members join A's ring (buffers swapped, so each is
+	 * still freed once) */
+	uint32_t nb = B->nmemb < EV_KEEP ? B->nmemb : EV_KEEP;
+	for (uint32_t i = 0; i < nb; i++) {
+		uint32_t slot = A->nmemb++ % EV_KEEP;
+		ev_cent t = A->mb[slot];
+		A->mb[slot] = B->mb[i];
+		B->mb[i] = t;
+		t = A->me[slot];
+		A->me[slot] = B->me[i];
+		B->me[i] = t;
+	}
+	A->n += B->n;
+	if (B->lo != EV_NODAY) {
+		if (A->lo == EV_NODAY || B->lo < A->lo)
+			A->lo = B->lo;
+		if (A->hi == EV_NODAY || B->hi > A->hi)
+			A->hi = B->hi;
+	}
+	for (int i = 0; i < EV_MAXYEARS; i++)
+		for (uint16_t c = 0; c < B->yearn[i]; c++)
+			add_year(A, B->year[i]);
+	A->months |= B->months;
+	for (int i = 0; i < EV_PERSONS; i++)
+		if (B->personn[i])
+			add_person(A, B->person[i], B->personn[i]);
+	if (B->placen > A->placen)
+		A->place = B->place, A->placen = B->placen;
+	if (B->last > A->last)
+		A->last = B->last;
+	if (A->narts + B->narts > A->artcap) {
+		size_t nc = A->narts + B->narts;
+		char **na = realloc(A->arts, nc * sizeof *na);
+		if (!na)
+			return CHR_ENOMEM;
+		A->arts = na;
+		A->artcap = nc;
+	}
+	memcpy(A->arts + A->narts, B->arts, B->narts * sizeof *B->arts);
+	A->narts += B->narts;
+	B->narts = 0;
+	B->into = (uint32_t)a + 1;
+	e->nlive--;
+	e->merges++;
+	e->merged_id = B->id;
+	e->merged_into = A->id;
+	return CHR_OK;
+}
+
+/* Event index *k's centroid just moved: when its best candidate event
+ * (scored with the event as the doc) reaches model.merge_threshold, the
+ * two merge; *k becomes the survivor, the older event. */
+static chr_status merge_check(ev_engine *e, size_t *k)
+{
+	ev_doc d;
+	ev_doc_init(&d);
+	chr_status st = event_as_doc(e->ev[*k], &d);
+	uint32_t c[EV_MAXCAND];
+	size_t n = st ? 0 : ev_candidates(e, &d, c), best = (size_t)-1;
+	double bp = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i] == *k)
+			continue;
+		double f[EV_NFEAT];
+		ev_features(e, &d, e->ev[c[i]], f);
+		double q = ev_model_prob(&e->model, f);
+		e->scored_total++;
+		if (q > bp || (q == bp && best != (size_t)-1 && c[i] < best))
+			bp = q, best = c[i];
+	}
+	ev_doc_free(&d);
+	if (st || best == (size_t)-1 || bp < e->model.merge_threshold)
+		return st;
+	size_t a = e->ev[best]->id < e->ev[*k]->id ? best : *k;
+	size_t b = a == best ? *k : best;
+	if ((st = merge_into(e, a, b)))
+		return st;
+	*k = a;
+	return CHR_OK;
+}
+
 /* An undated article that names months the time stage could not place
  * ("last September") agrees with an event whose articles name all those
  * months with a year; among the events it could join, it prefers one
@@ -597,7 +813,7 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 		ht_entry *h = ht_get(&e->groups, (const char *)&d->group,
 				     sizeof d->group);
 		if (h) {
-			best = (size_t)h->v.num - 1;
+			best = ev_live(e, (size_t)h->v.num - 1);
 			bp = 1;
 		}
 	}
@@ -621,5 +837,14 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 	}
 	if (p)
 		*p = best == (size_t)-1 ? 0 : bp;
-	return ev_add_to(e, d, best, index);
+	e->merged_id = e->merged_into = 0;
+	size_t k;
+	if ((st = ev_add_to(e, d, best, &k)))
+		return st;
+	if (best != (size_t)-1 && e->model.merge_threshold > 0 &&
+	    (st = merge_check(e, &k)))
+		return st;
+	if (index)
+		*index = k;
+	return CHR_OK;
 }

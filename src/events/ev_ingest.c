@@ -102,7 +102,7 @@ static chr_status map_id(ev_stage *s, int64_t id, size_t k)
 static size_t find_id(const ev_stage *s, int64_t id)
 {
 	ht_entry *h = ht_get(&s->ids, (const char *)&id, sizeof id);
-	return h ? (size_t)h->v.num - 1 : (size_t)-1;
+	return h ? ev_live(&s->e, (size_t)h->v.num - 1) : (size_t)-1;
 }
 
 static int64_t one_int(chr_db *db, enum store_stmt k, int64_t arg, int bind)
@@ -345,6 +345,32 @@ static chr_status exec_ii(ev_stage *s, enum store_stmt k, int64_t a,
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(s->db, what);
 }
 
+/* The engine merged event `from` into the older event `into`: move the
+ * stored articles over and drop the merged event and its storyline
+ * link (storylines are relinked when the run ends).  Merges are rare, so
+ * the statements are prepared here. */
+static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
+{
+	static const char *const sql[] = {
+		"UPDATE event_articles SET event = ?2 WHERE event = ?1",
+		"DELETE FROM storyline_events WHERE event = ?1",
+		"DELETE FROM events WHERE id = ?1",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+		sqlite3_stmt *q;
+		if (sqlite3_prepare_v2(s->db->h, sql[i], -1, &q, NULL) != SQLITE_OK)
+			return store_fail(s->db, "prepare event merge");
+		sqlite3_bind_int64(q, 1, from);
+		if (sqlite3_bind_parameter_count(q) > 1)
+			sqlite3_bind_int64(q, 2, into);
+		int rc = sqlite3_step(q);
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE)
+			return store_fail(s->db, "merge events");
+	}
+	return CHR_OK;
+}
+
 /* Place one queued article; *k gets its engine index, or -1 when it
  * joined a stored event the engine no longer holds. */
 static chr_status place(ev_stage *s, pend *p, size_t *k)
@@ -370,7 +396,10 @@ static chr_status place(ev_stage *s, pend *p, size_t *k)
 		if ((st = ev_add(&s->e, &p->d, k, NULL)))
 			return st;
 		if (s->e.nev != before &&
-		    (st = map_id(s, s->e.ev[*k]->id, *k)))
+		    (st = map_id(s, s->e.ev[before]->id, before)))
+			return st;
+		if (s->e.merged_id &&
+		    (st = apply_merge(s, s->e.merged_id, s->e.merged_into)))
 			return st;
 	}
 	return exec_ii(s, ST_EV_ART_PUT, p->rowid, s->e.ev[*k]->id,
@@ -437,7 +466,7 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 	for (size_t i = 0; !st && i < s->nq; i++) {
 		if (s->q[i].dated || idx[i] == (size_t)-1)
 			continue;
-		const ev_event *ev = s->e.ev[idx[i]];
+		const ev_event *ev = s->e.ev[ev_live(&s->e, idx[i])];
 		int32_t day = ev_date_from_event(ev->lo, ev->hi, s->q[i].wdays,
 						 s->q[i].nwdays);
 		if (day == EV_NODAY)
@@ -456,7 +485,11 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 		if (rc != SQLITE_DONE)
 			st = store_fail(s->db, "date article from its event");
 	}
-	/* events touched by this batch (each written once) */
+	/* events touched by this batch (each written once; merged ones
+	 * under their survivor) */
+	for (size_t i = 0; i < s->nq; i++)
+		if (idx[i] != (size_t)-1)
+			idx[i] = ev_live(&s->e, idx[i]);
 	for (size_t i = 0; !st && i < s->nq; i++) {
 		if (idx[i] == (size_t)-1)
 			continue;

@@ -33,18 +33,24 @@ const char *const ev_feat_names[EV_NFEAT] = {
 	[EVF_BODY_ENT] = "body_x_entity",
 	[EVF_NN_BODY] = "nearest_body_cos",
 	[EVF_NN_ENT] = "nearest_entity_cos",
+	[EVF_ENT_COVER] = "entity_cover",
+	[EVF_KEY_ENT] = "key_entities",
+	[EVF_PERSON_SAME] = "person_same",
+	[EVF_PERSON_CLASH] = "person_clash",
+	[EVF_ENT_ZERO] = "entity_zero",
 };
 
 void ev_model_default(ev_model *m)
 {
 	static const double w[EV_NFEAT] = {
 		-6.0, 6.0, 2.0, 1.0, 4.0, 0.0, 1.0, 0.0, 1.0, -2.0, 0.5, -0.5,
-		0.5, 2.0, 1.0, 1.0,
+		0.5, 2.0, 1.0, 1.0, 1.0, 1.0, 0.5, -0.5, -1.0,
 	};
 	memcpy(m->w, w, sizeof w);
 	m->threshold = 0.5;
 	m->story_threshold = 0.3;
 	m->max_gap_days = 60;
+	m->merge_threshold = 0;
 }
 
 double ev_model_prob(const ev_model *m, const double f[EV_NFEAT])
@@ -113,6 +119,8 @@ static chr_status load_file(ev_model *m, FILE *f, const char *path,
 			m->story_threshold = v;
 		else if (!strcmp(name, "max_gap_days"))
 			m->max_gap_days = v;
+		else if (!strcmp(name, "merge_threshold"))
+			m->merge_threshold = v;
 		else {
 			snprintf(err, errlen, "%s:%d: unknown name '%s'", path,
 				 lineno, name);
@@ -142,5 +150,6 @@ chr_status ev_model_save(const ev_model *m, const char *path,
 	fprintf(f, "threshold %.4f\n", m->threshold);
 	fprintf(f, "story_threshold %.4f\n", m->story_threshold);
 	fprintf(f, "max_gap_days %.0f\n", m->max_gap_days);
+	fprintf(f, "merge_threshold %.4f\n", m->merge_threshold);
 	return fclose(f) ? CHR_EIO : CHR_OK;
 }

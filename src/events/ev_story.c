@@ -84,7 +84,7 @@ static void gather(const ev_engine *e, const ev_post *p, size_t self,
 	if (!p)
 		return;
 	for (uint32_t i = 0; i < p->n; i++) {
-		size_t k = p->ev[i] - 1;
+		size_t k = ev_live(e, p->ev[i] - 1);
 		if (k >= self) /* only events already placed */
 			continue;
 		int64_t s = e->ev[k]->story;
@@ -127,6 +127,8 @@ chr_status ev_storylines(ev_engine *e)
 		e->ev[k]->story = 0;
 	for (size_t k = 0; k < e->nev; k++) {
 		ev_event *ev = e->ev[k];
+		if (ev->into) /* merged into an older event */
+			continue;
 		uint32_t keys[STORY_TOPKEYS];
 		int64_t sids[64];
 		size_t ns = 0, nk = top(e, e->edf, &ev->ents, keys, STORY_TOPKEYS);

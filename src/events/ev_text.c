@@ -347,6 +347,7 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 	d->rmonths = in->rmonths;
 	d->umonths = in->umonths;
 	d->undated = !in->published || !*in->published;
+	d->person = 0;
 	snprintf(d->id, sizeof d->id, "%s", in->id ? in->id : "");
 	toks t = { 0 };
 	const char *text = in->text ? in->text : "";
@@ -366,6 +367,11 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 	chr_status st = terms(e, text, tlen, &t, &d->body, SIZE_MAX);
 	if (!st)
 		st = terms(e, head, hlen, &t, &d->head, lead ? 40 : SIZE_MAX);
+	/* An article that is only its headline (one-line texts, whose line
+	 * the clean stage takes as the headline) uses it as its body too, so
+	 * the body signals see it. */
+	for (uint32_t i = 0, nb = d->body.n; !st && !nb && i < d->head.n; i++)
+		st = vec_add(&d->body, d->head.v[i].id, d->head.v[i].tf);
 	/* NER entities when given, plus the capitalised-word proxy: on ECB+
 	 * dev the two together match or beat either alone. */
 	if (!st && in->entities) {
@@ -379,6 +385,15 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 			uint32_t id;
 			if (!(st = intern(e, &e->ents, w, n, &id)))
 				st = vec_add(&d->ents, id, 1.0f);
+		}
+	}
+	if (!st && in->person && *in->person) {
+		char w[160];
+		size_t n = strlen(in->person);
+		if (n < sizeof w) {
+			for (size_t k = 0; k <= n; k++)
+				w[k] = (char)tolower((unsigned char)in->person[k]);
+			st = intern(e, &e->ents, w, n, &d->person);
 		}
 	}
 	if (!st) {
@@ -424,6 +439,27 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 	return CHR_OK;
 }
 
+/* The PER key mentioned most (at least twice; ties: the first
+ * mentioned), or NULL.  Quadratic, so only the first 512 mentions. */
+static const char *main_person(const chr_article *a)
+{
+	const char *best = NULL;
+	size_t bn = 1;
+	size_t lim = a->mentions.n < 512 ? a->mentions.n : 512;
+	for (size_t i = 0; i < lim; i++) {
+		const art_mention *m = &a->mentions.v[i];
+		if (m->type != 1 || !m->key)
+			continue;
+		size_t n = 0;
+		for (size_t j = 0; j < lim; j++)
+			n += a->mentions.v[j].type == 1 && a->mentions.v[j].key &&
+			     !strcmp(a->mentions.v[j].key, m->key);
+		if (n > bn)
+			bn = n, best = m->key;
+	}
+	return best;
+}
+
 chr_status ev_input_from_article(ev_input *in, const chr_article *a)
 {
 	memset(in, 0, sizeof *in);
@@ -442,6 +478,7 @@ chr_status ev_input_from_article(ev_input *in, const chr_article *a)
 	}
 	for (size_t i = 0; i < a->mentions.n; i++)
 		ne += a->mentions.v[i].key != NULL;
+	in->person = main_person(a);
 	if (!nd && !ne)
 		return CHR_OK;
 	char *mem = malloc(nd * sizeof(int32_t) + ne * sizeof(char *) + 1);

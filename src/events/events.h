@@ -11,10 +11,14 @@
  * model over a fixed feature vector (ev_features), and joins the best one
  * when its probability reaches the model's threshold; otherwise the
  * article starts a new event.  Articles of one syndication group always
- * share an event.  Per-article cost is bounded by the index caps, not by
- * the number of events.  Event ids are assigned in arrival order and
- * never change; nothing is random, so the same input in the same order
- * gives the same events.
+ * share an event.  When an article joins an event, the event (its
+ * centroid as the doc) is scored against its own candidates, and a
+ * candidate above the merge threshold is merged with it: the older event
+ * keeps its id and takes the other's articles, which makes the result
+ * depend less on arrival order.  Per-article cost is bounded by the index
+ * caps, not by the number of events.  Event ids are assigned in arrival
+ * order and never change except by such a merge; nothing is random, so
+ * the same input in the same order gives the same events.
  *
  * Signals and where they come from (ev_input):
  *   - content: BM25-style saturated tf x online idf over Snowball stems,
@@ -52,6 +56,7 @@
 #define EV_CENT_ENTS 96
 #define EV_KEEP 8            /* recent members kept per event */
 #define EV_MEMB_TERMS 48     /* terms kept per member */
+#define EV_PERSONS 4         /* main persons kept per event */
 #ifndef EV_BG_DOCS
 #define EV_BG_DOCS 1000     /* pseudo background docs for idf */
 #endif
@@ -65,9 +70,11 @@ enum {
 	EVF_CROSS,      /* doc headline vs event body */
 	EVF_ENT,        /* entity cosine, rarity weighted */
 	EVF_ENT_NONE,   /* 1 when either side has no entities */
-	EVF_TIME,       /* 1 - log-scaled day distance (0 when unknown) */
+	EVF_TIME,       /* 1 - log-scaled day distance (0 when unknown),
+			   times the content match (EVF_CONTENT) */
 	EVF_TIME_NONE,  /* 1 when either side has no date */
-	EVF_YEAR,       /* share of the doc's years the event also has */
+	EVF_YEAR,       /* share of the doc's years the event also has,
+			   times the content match */
 	EVF_YEAR_CLASH, /* both have years and share none */
 	EVF_PLACE,      /* same place */
 	EVF_PLACE_CLASH,/* both have a place and they differ */
@@ -75,6 +82,14 @@ enum {
 	EVF_BODY_ENT,   /* body x entity */
 	EVF_NN_BODY,    /* best body cosine with one recent member */
 	EVF_NN_ENT,     /* best entity cosine with one recent member */
+	EVF_ENT_COVER,  /* share of the doc's entity idf mass the event has */
+	EVF_KEY_ENT,    /* the doc's key entities (top 3 by weight) the
+			   event has, and the event's key entities the doc
+			   has: the mean of the two shares */
+	EVF_PERSON_SAME,  /* the doc's main person is a main person of
+			     the event */
+	EVF_PERSON_CLASH, /* both have main persons, none the same */
+	EVF_ENT_ZERO,   /* both have entities and share none */
 	EV_NFEAT
 };
 
@@ -86,6 +101,9 @@ typedef struct ev_model {
 	double story_threshold; /* storyline link score */
 	double max_gap_days;  /* an article dated further than this from an
 				 event's dates never joins it (0 = no gate) */
+	double merge_threshold; /* merge an event whose centroid moved into
+				   a candidate event scored at least this
+				   (the event's centroid as the doc); 0 = off */
 } ev_model;
 
 /* Built-in hand-set priors (the trainer's L2 centre; a fallback when no
@@ -122,6 +140,9 @@ typedef struct ev_input {
 	 * unresolved ("XXXX-09": a September the time stage could not
 	 * place); see ev_input_month. */
 	uint16_t rmonths, umonths;
+	/* The article's main person: the PER entity key mentioned most
+	 * (at least twice); NULL when none. */
+	const char *person;
 	void *own;             /* ev_input_from_article's allocation */
 } ev_input;
 
@@ -159,6 +180,7 @@ typedef struct ev_doc {
 	int64_t group;
 	uint16_t rmonths, umonths; /* from ev_input */
 	int undated;            /* no published date */
+	uint32_t person;        /* main person (entity id), 0 = none */
 } ev_doc;
 
 void ev_doc_init(ev_doc *d);
@@ -180,6 +202,8 @@ typedef struct ev_event {
 	uint16_t yearn[EV_MAXYEARS];
 	uint32_t place, placen;
 	uint16_t months;       /* resolved months its articles name */
+	uint32_t person[EV_PERSONS]; /* its articles' main persons */
+	uint16_t personn[EV_PERSONS]; /* and how many articles each */
 	uint64_t last;         /* arrival number of the latest article */
 	char title[160];
 	char **arts;           /* article ids */
@@ -187,6 +211,7 @@ typedef struct ev_event {
 	int64_t story;         /* storyline id, 0 = none yet */
 	ev_cent mb[EV_KEEP], me[EV_KEEP]; /* recent members: terms, entities */
 	uint32_t nmemb;        /* members added (ring index = nmemb % KEEP) */
+	uint32_t into;         /* merged into event index into - 1; 0 = live */
 } ev_event;
 
 typedef struct ev_post {
@@ -212,8 +237,12 @@ typedef struct ev_engine {
 	/* storylines */
 	struct ev_story *story;
 	size_t nstory, storycap;
+	/* the merge made by the latest ev_add (ids; 0 = none): event
+	 * merged_id's articles now belong to merged_into */
+	int64_t merged_id, merged_into;
+	size_t nlive;            /* events not merged away */
 	/* statistics */
-	uint64_t cand_total, scored_total;
+	uint64_t cand_total, scored_total, merges;
 } ev_engine;
 
 chr_status ev_engine_init(ev_engine *e, const ev_model *m);
@@ -234,9 +263,14 @@ size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out);
 void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 		 double f[EV_NFEAT]);
 /* Add d: join the best candidate event or start one.  *index gets the
- * event's index (id = index + 1); *p (may be NULL) the join probability
- * (0 for a new event). */
+ * event's index; *p (may be NULL) the join probability (0 for a new
+ * event).  When d joined an event, that event may then be merged with
+ * its best candidate event (model.merge_threshold): the older event (the
+ * smaller id) keeps its id and takes the other's articles; the merge is
+ * reported in e->merged_id / merged_into, and *index is the survivor. */
 chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p);
+/* The live event that event index k was merged into (k when live). */
+size_t ev_live(const ev_engine *e, size_t k);
 /* Add d to event index k, or to a new event when k == (size_t)-1; for
  * training with gold events. */
 chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index);
