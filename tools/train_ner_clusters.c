@@ -15,13 +15,16 @@
  *
  * Three granularities come from one run: words into C1 clusters, then the
  * C1 clusters (as vertices of the cluster bigram graph) into C2, then into
- * C3.  Everything is deterministic: the corpus order is fixed (sorted file
- * names), ties are broken by word, and no random numbers are used.
+ * C3.  A fourth clustering (C1 clusters) runs the same exchange on the
+ * mirrored bigram graph, so it groups words by the words that follow them
+ * rather than precede them.  Everything is deterministic: the corpus
+ * order is fixed (sorted file names), ties are broken by word, and no
+ * random numbers are used.
  *
  * Input: the unlabelled text in SHARED/data (Reuters-21578 articles.jsonl,
  * BBC .txt files, the last KCNA snapshot) plus the tokens of CoNLL
  * eng.train (never testa/testb), tokenized with the tagger's tokenizer.
- * Output: "word TAB c1 TAB c2 TAB c3 TAB count" lines, by count.
+ * Output: "word TAB c1 TAB c2 TAB c3 TAB count TAB c4" lines, by count.
  */
 #include <dirent.h>
 #include <jansson.h>
@@ -439,6 +442,12 @@ int main(int argc, char **argv)
 		keys[nk++] = (uint64_t)map[v.stream[i]] << 32 | map[v.stream[i - 1]];
 	graph g;
 	build_graph(&g, nv, keys, NULL, nk);
+	/* the mirror image: words by the words that follow them */
+	nk = 0;
+	for (size_t i = 1; i < v.slen; i++)
+		keys[nk++] = (uint64_t)map[v.stream[i - 1]] << 32 | map[v.stream[i]];
+	graph gr;
+	build_graph(&gr, nv, keys, NULL, nk);
 	free(keys);
 	fprintf(stderr, "train_ner_clusters: %zu vertices, %zu bigram types\n",
 		nv, g.off[nv]);
@@ -454,16 +463,21 @@ int main(int argc, char **argv)
 	for (size_t w = 0; w < nv; w++)
 		mid[w] = c2[c1[w]];
 	coarsen(&g, mid, C2, C3, 20, c3);
+	uint32_t *c4 = xrealloc(NULL, nv * sizeof *c4);
+	for (size_t w = 0; w < nv; w++)
+		c4[w] = (uint32_t)(w % C1);
+	exchange(&gr, C1, iters, c4);
 
 	FILE *f = fopen(out, "w");
 	if (!f)
 		die("cannot write the output file");
-	fprintf(f, "# chronicle NER word clusters: word c%u c%u c%u count\n",
-		C1, C2, C3);
+	fprintf(f, "# chronicle NER word clusters: word c%u c%u c%u count "
+		   "c%u-right\n", C1, C2, C3, C1);
 	for (size_t i = 0; i < nr; i++) {
 		size_t w = i + 1;
-		fprintf(f, "%s\t%u\t%u\t%u\t%llu\n", r[i].w, c1[w], c2[c1[w]],
-			c3[c2[c1[w]]], (unsigned long long)r[i].count);
+		fprintf(f, "%s\t%u\t%u\t%u\t%llu\t%u\n", r[i].w, c1[w],
+			c2[c1[w]], c3[c2[c1[w]]], (unsigned long long)r[i].count,
+			c4[w]);
 	}
 	if (fclose(f) != 0)
 		die("write failed");
@@ -471,7 +485,9 @@ int main(int argc, char **argv)
 	free(c1);
 	free(c2);
 	free(c3);
+	free(c4);
 	free(mid);
+	free_graph(&gr);
 	free(map);
 	free(r);
 	free_graph(&g);

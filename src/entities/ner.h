@@ -39,7 +39,7 @@
 #define NER_GAZ_MAXLEN 6             /* tokens in a gazetteer phrase */
 #define NER_GAZ_LISTS 18             /* gazetteer lists (bits 0..17) */
 #define NER_GAZ_PREFIX 0x800000u     /* phrase is a prefix of a longer one */
-#define NER_NSTATIC 112              /* static (+ stage-2) rows per token */
+#define NER_NSTATIC 128              /* static (+ stage-2) rows per token */
 #define NER_NDYN 12                  /* dynamic feature rows per token */
 
 /* Type names indexed 1..4; 0 is "O". */
@@ -56,7 +56,7 @@ typedef struct ner_tok {
 typedef struct ner_lexent {
 	uint64_t key;  /* ner_hash_word of the form; 0 = empty slot */
 	uint32_t clus; /* 3 cluster ids, 10 bits each, +1 (0 = none) */
-	uint32_t pad;
+	uint32_t clus2; /* right-context cluster id + 1 (0 = none) */
 } ner_lexent;
 
 /* Gazetteer entry, packed in 64 bits: the top 40 bits of the
@@ -176,7 +176,7 @@ void ner_to_iob2(int scheme, const uint8_t *tags, size_t n, uint8_t *out);
 
 /* ---- model file ---- */
 #define NER_MAGIC "CHRNER\r\n"
-#define NER_VERSION 5
+#define NER_VERSION 6
 chr_status ner_model_load(const char *path, ner_model **out, char *err,
 			  size_t errlen);
 /* Load from memory (copied); for tests and the fuzzer. */

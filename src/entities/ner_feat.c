@@ -5,7 +5,9 @@
  * for every token, the rows of all features that do not depend on
  * predicted tags: word and lower-case forms in a +-2 window, shapes,
  * affixes, capitalisation class in context, word clusters of the token and
- * its neighbours, gazetteer matches (longest phrase per list, with its
+ * its neighbours (+-2; left- and right-context clusterings; cluster
+ * bigrams), the parts of hyphenated words, gazetteer matches (longest
+ * phrase per list, with its
  * B/I/L/U position) and document-level capitalisation (is this word seen
  * capitalised mid-sentence, or lower-case, elsewhere in the document).
  * ner_tag_doc then walks left to right adding the dynamic rows (previous
@@ -29,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+
 enum {
 	CLS_LOWER = 0, CLS_INITCAP, CLS_ALLCAP, CLS_MIXED, CLS_DIGIT,
 	CLS_PUNCT, CLS_NONE
@@ -41,7 +44,9 @@ enum {
 	T_CLS_START, T_CLS_CAPS, T_BIL, T_BIR, T_CLUS, T_CLUSM1, T_CLUSP1,
 	T_GAZ, T_GAZCLS, T_GAZM1, T_GAZP1, T_DOC, T_LOWM1_CLS, T_CLS3,
 	T_LOW_CAPS, T_CLUS_CLS, T_DOC_LOW, T_TOPIC_CLS, T_TOPIC_GAZ,
-	T_TOPIC_CL3, T_KIND_GAZ,
+	T_TOPIC_CL3, T_KIND_GAZ, T_CLUSM2, T_CLUSP2, T_CLBIL, T_CLBIR,
+	T_HYPRE, T_HYSUF, T_HYGAZ, T_HYCLUS, T_SUF5, T_INITLOW, T_CLUSR,
+	T_CLUSRM1, T_CLUSRP1,
 	/* dynamic */
 	T_PREV = 64, T_PREV2, T_PREV_LOW, T_PREV_SHAPE, T_HIST, T_HIST_CLS,
 	T_PREV_CLS,
@@ -158,11 +163,17 @@ static uint32_t doc_slot(ner_work *w, size_t tabsize, uint64_t key,
 	return w->sval[i];
 }
 
-static uint32_t word_clusters(const ner_model *m, const ner_tok *t)
+/* Cluster ids of a lexicon entry: clus in the low 32 bits, clus2 above. */
+static uint64_t lex_ids(const ner_lexent *e)
+{
+	return e->clus | (uint64_t)e->clus2 << 32;
+}
+
+static uint64_t word_clusters(const ner_model *m, const ner_tok *t)
 {
 	const ner_lexent *e = ner_lex_find(m, ner_hash_word(t->s, t->len));
 	if (e)
-		return e->clus;
+		return lex_ids(e);
 	if (t->len == 0 || t->len > NER_MAXWORD)
 		return 0;
 	/* ALL-CAPS headlines: try Title case, then lower case */
@@ -173,10 +184,39 @@ static uint32_t word_clusters(const ner_model *m, const ner_tok *t)
 		tmp[0] = (char)(tmp[0] - 32);
 		e = ner_lex_find(m, ner_hash_word(tmp, n));
 		if (e)
-			return e->clus;
+			return lex_ids(e);
 	}
 	e = ner_lex_find(m, hl);
-	return e ? e->clus : 0;
+	return e ? lex_ids(e) : 0;
+}
+
+/* Rows of a hyphenated word ("Ontario-based", "pro-Moscow"): its first
+ * part with the capitalisation class c, the last part, and the first
+ * part's gazetteer lists and cluster each paired with the last part.
+ * Writes at most 4 rows; the count. */
+static size_t hyphen_rows(const ner_model *m, const char *s, size_t len,
+			  uint32_t c, uint32_t *r)
+{
+	const char *h1 = len > 2 ? memchr(s + 1, '-', len - 2) : NULL;
+	if (!h1)
+		return 0;
+	const char *h2 = s + len - 2;
+	while (*h2 != '-')
+		h2--;
+	uint32_t bits = m->row_bits;
+	char lp[NER_MAXWORD];
+	size_t pl = ner_lower(s, (size_t)(h1 - s), lp);
+	uint64_t hp = ner_hash_word(lp, pl);
+	size_t sl = ner_lower(h2 + 1, (size_t)(s + len - h2 - 1), lp);
+	uint64_t hs = ner_hash_word(lp, sl), hs10 = hs & 1023;
+	uint64_t lists = ner_gaz_find(m, hp) & ((1u << NER_GAZ_LISTS) - 1);
+	ner_tok pt = {s, (uint32_t)(h1 - s), 0};
+	uint64_t clus = word_clusters(m, &pt) & 1023;
+	r[0] = ner_row(bits, T_HYPRE, hp * 8 + c);
+	r[1] = ner_row(bits, T_HYSUF, hs);
+	r[2] = ner_row(bits, T_HYGAZ, lists * 1024 + hs10);
+	r[3] = ner_row(bits, T_HYCLUS, clus * 1024 + hs10);
+	return 4;
 }
 
 /* Longest gazetteer match per list, with B/I/L/U positions. */
@@ -270,7 +310,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	/* document capitalisation flags; sentence all-caps flags */
 	uint32_t caps_sent = 0;
 	uint8_t *caps = malloc(n ? n : 1);
-	uint32_t *cl = malloc((n ? n : 1) * sizeof *cl);
+	uint64_t *cl = malloc((n ? n : 1) * sizeof *cl);
 	if (!caps || !cl) {
 		free(caps);
 		free(cl);
@@ -360,6 +400,31 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 			if (g == 0)
 				r[k++] = ner_row(bits, T_CLUS_CLS,
 						 (uint64_t)id * 8 + c);
+		}
+		/* wider window of clusters, cluster bigrams, and the
+		 * right-context clusters of the token and its neighbours */
+		for (int g = 0; g < 2; g++) {
+			uint32_t sh = 10 * (uint32_t)g;
+			uint32_t idm = start1 ? 1024 : (cl[i - 2] >> sh) & 1023;
+			uint32_t idp = end1 ? 1025 : (cl[i + 2] >> sh) & 1023;
+			r[k++] = ner_row(bits, T_CLUSM2 + 100 * (uint32_t)g, idm);
+			r[k++] = ner_row(bits, T_CLUSP2 + 100 * (uint32_t)g, idp);
+		}
+		uint64_t c2 = (cl[i] >> 10) & 1023;
+		uint64_t c2m = start ? 1024 : (cl[i - 1] >> 10) & 1023;
+		uint64_t c2p = end ? 1025 : (cl[i + 1] >> 10) & 1023;
+		r[k++] = ner_row(bits, T_CLBIL, c2m * 2048 + c2);
+		r[k++] = ner_row(bits, T_CLBIR, c2 * 2048 + c2p);
+		r[k++] = ner_row(bits, T_CLUSR, cl[i] >> 32);
+		r[k++] = ner_row(bits, T_CLUSRM1, start ? 1024 : cl[i - 1] >> 32);
+		r[k++] = ner_row(bits, T_CLUSRP1, end ? 1025 : cl[i + 1] >> 32);
+		k += hyphen_rows(m, s, len, c, r + k);
+		if (len > 5)
+			r[k++] = ner_row(bits, T_SUF5, ner_hash_word(low + ln - 5, 5));
+		/* sentence-initial capital: the cluster of the lower-case form */
+		if (start && c == CLS_INITCAP) {
+			const ner_lexent *e = ner_lex_find(m, w->hlow[i]);
+			r[k++] = ner_row(bits, T_INITLOW, e ? (e->clus & 1023) + 1 : 0);
 		}
 		/* gazetteers */
 		uint32_t gm1 = 0, gp1 = 0;

@@ -21,7 +21,9 @@
  * is checked before use and the size must match exactly, so a
  * truncated, padded or bit-flipped file is refused with CHR_EMODEL and a
  * message that says which check failed.  Version 5 added the second
- * stage (and grew the header from 64 to 72 bytes).
+ * stage (and grew the header from 64 to 72 bytes); version 6 fills the
+ * lexicon entry's second word with a right-context cluster id and adds
+ * features, so a version-5 model would score wrong and is refused.
  */
 #include "entities/ner.h"
 
