@@ -766,6 +766,8 @@ static chr_status merge_check(ev_engine *e, size_t *k)
 	uint32_t c[EV_MAXCAND];
 	size_t n = st ? 0 : ev_candidates(e, &d, c), best = (size_t)-1;
 	double bp = 0;
+	if (n > EV_MERGE_CAND) /* the best-connected ones (most key hits) */
+		n = EV_MERGE_CAND;
 	for (size_t i = 0; i < n; i++) {
 		if (c[i] == *k)
 			continue;

@@ -57,6 +57,7 @@
 #define EV_KEEP 8            /* recent members kept per event */
 #define EV_MEMB_TERMS 48     /* terms kept per member */
 #define EV_PERSONS 4         /* main persons kept per event */
+#define EV_MERGE_CAND 8      /* candidates scored by the merge check */
 #ifndef EV_BG_DOCS
 #define EV_BG_DOCS 1000     /* pseudo background docs for idf */
 #endif
