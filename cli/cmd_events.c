@@ -81,25 +81,58 @@ static int parse_flags(int argc, char **argv, const char *cmd, const char *help,
 	return 0;
 }
 
+/* --limit N / --offset N (N a count; 0 for --limit means no limit). */
+static int count_arg(int argc, char **argv, int *i, const char *cmd,
+		     unsigned long long *out)
+{
+	if (*i + 1 >= argc)
+		return cli_usage_error(cmd, "%s needs a number", argv[*i]);
+	char *end;
+	const char *v = argv[++*i];
+	unsigned long long n = strtoull(v, &end, 10);
+	if (!*v || *end || *v == '-')
+		return cli_usage_error(cmd, "%s takes a count, not '%s'", argv[*i - 1], v);
+	*out = n;
+	return 0;
+}
+
+#define EVENTS_DEFAULT_LIMIT 100
+
 int cmd_events(const cli_ctx *ctx, int argc, char **argv)
 {
 	ev_ctx c = { 0, 0 };
-	int rc = parse_flags(argc, argv, "events",
-			     "usage: chronicle events [--json]\n"
-			     "\nEvents in id order: id, first and last date, articles, title.\n"
-			     "--json prints one object per line: {id, title, date, date_end,\n"
-			     "place, storyline, articles, entities}.\n",
-			     &c.json, NULL);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	unsigned long long limit = EVENTS_DEFAULT_LIMIT, offset = 0;
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			printf("usage: chronicle events [--json] [--limit N] [--offset N]\n"
+			       "\nEvents in id order: id, first and last date, articles, title;\n"
+			       "the first %d unless --limit says otherwise (0: all).\n"
+			       "--json prints one object per line: {id, title, date, date_end,\n"
+			       "place, storyline, articles, entities}.\n",
+			       EVENTS_DEFAULT_LIMIT);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--json")) {
+			c.json = 1;
+		} else if (!strcmp(argv[i], "--limit") || !strcmp(argv[i], "--offset")) {
+			int rc = count_arg(argc, argv, &i, "events",
+					   argv[i][2] == 'l' ? &limit : &offset);
+			if (rc)
+				return rc;
+		} else {
+			return cli_usage_error("events", "unexpected argument %s", argv[i]);
+		}
+	}
 	chr_db *db = cli_open_db(ctx);
 	if (!db)
 		return EXIT_RUNTIME;
 	if (!c.json)
 		printf("%6s  %-10s  %-10s  %5s  %s\n", "ID", "DATE", "DATE_END", "ARTS", "TITLE");
-	chr_status st = chr_db_events(db, 0, 0, on_event, &c);
+	chr_status st = chr_db_events(db, (size_t)limit, (size_t)offset, on_event, &c);
 	if (st && st != CHR_EINTERRUPTED)
 		cli_error("%s: %s", chr_strerror(st), chr_db_errmsg(db));
+	else if (!c.json && limit && c.n == limit)
+		printf("%llu events shown (--limit %llu; --offset %llu for the next, --limit 0 for all)\n",
+		       (unsigned long long)c.n, limit, offset + limit);
 	else if (!c.json)
 		printf("%llu event%s\n", (unsigned long long)c.n, c.n == 1 ? "" : "s");
 	chr_db_close(db);

@@ -1,5 +1,6 @@
 #!/bin/sh
-# test_timeline.sh: `chronicle timeline --storyline ID` over the bundled
+# test_timeline.sh: `chronicle timeline --storyline ID` and `chronicle
+# events --limit/--offset` over the bundled
 # sample (examples/): every entry it prints belongs to one of that
 # storyline's events, the entries come in date order, and a missing or
 # malformed storyline id is an error.  Which storylines the sample gives
@@ -52,4 +53,19 @@ expect_rc 2 "malformed storyline id is a usage error" chr timeline --storyline x
 expect_rc 2 "zero storyline id is a usage error" chr timeline --storyline 0
 expect_rc 0 "text view with a storyline" chr timeline --storyline "$sid"
 check "text view prints entries" test -s "$T/out"
+
+# events paging: --limit/--offset walk the same list --limit 0 prints whole
+expect_rc 0 "all events" chr events --json --limit 0
+cp "$T/out" "$T/events"
+nev=$(wc -l < "$T/events")
+check "the sample has two events or more" test "$nev" -ge 2
+expect_rc 0 "first event" chr events --json --limit 1
+check "--limit 1 prints one event" test "$(wc -l < "$T/out")" = 1
+check "--limit 1 is the first event" test "$(cat "$T/out")" = "$(sed -n 1p "$T/events")"
+expect_rc 0 "second event" chr events --json --limit 1 --offset 1
+check "--offset 1 is the second event" test "$(cat "$T/out")" = "$(sed -n 2p "$T/events")"
+expect_rc 0 "text view with a limit" chr events --limit 1
+check "a cut list says how to see more" contains "$T/out" "offset 1 for the next"
+expect_rc 2 "a limit that is not a count" chr events --limit x
+expect_rc 2 "a negative offset" chr events --offset -1
 finish
