@@ -22,8 +22,9 @@
  * random numbers are used.
  *
  * Input: the unlabelled text in SHARED/data (Reuters-21578 articles.jsonl,
- * BBC .txt files, the last KCNA snapshot) plus the tokens of CoNLL
- * eng.train (never testa/testb), tokenized with the tagger's tokenizer.
+ * BBC .txt files, the last KCNA snapshot, ECB+ train/dev articles) plus
+ * the tokens of CoNLL eng.train (never testa/testb), tokenized with the
+ * tagger's tokenizer.
  * Output: "word TAB c1 TAB c2 TAB c3 TAB count TAB c4" lines, by count.
  */
 #include <dirent.h>

@@ -4,10 +4,11 @@
  * Design note: shared by train_ner_clusters (word clusters) and train_ner
  * (names mined by self-training).  The order is fixed: Reuters-21578
  * (articles.jsonl: title, text), BBC (category folders, sorted file
- * names), then the last KCNA snapshot (each distinct story once), so both
- * tools see the same text in the same order.  Each text is passed whole to
- * a callback.  Header-only (static functions): tools/ builds one binary
- * per .c file.
+ * names), the last KCNA snapshot (each distinct story once), then the
+ * ECB+ train and dev articles (never its test topics), so both tools see
+ * the same text in the same order.  Each text is passed whole to a
+ * callback.  Header-only (static functions): tools/ builds one binary per
+ * .c file.
  */
 #ifndef TRAIN_NER_CORPUS_H
 #define TRAIN_NER_CORPUS_H
@@ -163,6 +164,13 @@ static void ntc_read_all(const char *shared, ner_text_fn fn, void *ctx)
 	snprintf(path, sizeof path, "%s/data/kcna/headlines_2024-11-11.json",
 		 shared);
 	ntc_read_kcna(fn, ctx, path);
+	/* ECB+ news, train and dev topics only (same title/text JSON Lines) */
+	static const char *const ecb[] = {"train", "dev"};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof path,
+			 "%s/data/ecbplus/articles.%s.jsonl", shared, ecb[i]);
+		ntc_read_reuters(fn, ctx, path);
+	}
 }
 
 #endif
