@@ -289,7 +289,7 @@ static void trace(const ev_corpus *c, const ev_model *m, const size_t *order)
 		for (size_t j = 0; j < n; j++) {
 			double f[EV_NFEAT];
 			ev_features(&e, &d, e.ev[cand[j]], f);
-			double q = ev_model_prob(m, f);
+			double q = ev_content_ok(m, f) ? ev_model_prob(m, f) : 0;
 			if (q > bp)
 				bp = q, best = cand[j], memcpy(bf, f, sizeof f);
 		}

@@ -8,7 +8,10 @@
  * number of events.  Weights are BM25-like: a saturated term frequency
  * times an idf from the document frequencies seen so far (the stream's
  * own statistics; early docs see flatter idf).  Ties are broken by index,
- * never by hash order, so results depend only on the input order.
+ * never by hash order, so results depend only on the input order.  The
+ * idf values and vector norms are memoised (exactly: same sums, same
+ * order), so a cosine only weighs the ids both sides share.  A join or a
+ * merge needs a minimum content match (model.min_content) besides p.
  */
 #include "events.h"
 
@@ -33,7 +36,14 @@ chr_status ev_engine_init(ev_engine *e, const ev_model *m)
 	ht_init(&e->places, 0);
 	ht_init(&e->groups, 0);
 	e->stem = sb_stemmer_new("english", NULL);
-	return e->stem ? CHR_OK : CHR_ENOMEM;
+	e->idf_memo = malloc(EV_IDF_MEMO * sizeof *e->idf_memo);
+	e->idf_at = calloc(EV_IDF_MEMO, sizeof *e->idf_at);
+	e->normc = calloc(EV_NORMC, sizeof *e->normc);
+	e->normc_tick = calloc(1, sizeof *e->normc_tick);
+	return e->stem && e->idf_memo && e->idf_at && e->normc &&
+			       e->normc_tick
+		       ? CHR_OK
+		       : CHR_ENOMEM;
 }
 
 static void cent_free(ev_cent *c)
@@ -73,6 +83,10 @@ void ev_engine_free(ev_engine *e)
 		cent_free(&e->story[i].body);
 	}
 	free(e->story);
+	free(e->idf_memo);
+	free(e->idf_at);
+	free(e->normc);
+	free(e->normc_tick);
 	ht_free(&e->terms);
 	ht_free(&e->ents);
 	ht_free(&e->places);
@@ -134,10 +148,25 @@ chr_status ev_observe(ev_engine *e, const ev_doc *d)
 	return CHR_OK;
 }
 
+static double idf_of(uint64_t ndocs, uint32_t df)
+{
+	double n = (double)ndocs + EV_BG_DOCS;
+	return log(1.0 + (n - df + 0.5) / (df + 0.5));
+}
+
+/* The same value as idf_of, memoised: the scoring loops ask for the idf
+ * of the same few df values thousands of times per article, and log()
+ * was a sixth of all ingest CPU.  The memo is written through the
+ * engine's pointers (the engine is used by one thread at a time). */
 double ev_idf(const ev_engine *e, uint32_t df)
 {
-	double n = (double)e->ndocs + EV_BG_DOCS;
-	return log(1.0 + (n - df + 0.5) / (df + 0.5));
+	if (df >= EV_IDF_MEMO || !e->idf_memo)
+		return idf_of(e->ndocs, df);
+	if (e->idf_at[df] != e->ndocs + 1) {
+		e->idf_memo[df] = idf_of(e->ndocs, df);
+		e->idf_at[df] = e->ndocs + 1;
+	}
+	return e->idf_memo[df];
 }
 
 static double sat(double tf)
@@ -147,29 +176,83 @@ static double sat(double tf)
 
 /* ---- similarity --------------------------------------------------------- */
 
-/* Cosine of a doc vector and a centroid (mean tf = sum / n). */
+/* Squared norm of a doc vector, cached per (vector, doc generation,
+ * doc count): an article is scored against up to EV_MAXCAND events and
+ * their members with the same vectors.  e->docgen changes whenever a doc
+ * vector is (re)filled (ev_doc_build, event_as_doc). */
+static double vec_norm2(const ev_engine *e, const uint32_t *df,
+			const ev_vec *a)
+{
+	ev_normc *slot = NULL;
+	for (int k = 0; e->normc && k < EV_NORMC; k++) {
+		ev_normc *c = &e->normc[k];
+		if (c->v == a && c->gen == e->docgen && c->at == e->ndocs + 1)
+			return c->norm;
+		if (!slot || c->used < slot->used)
+			slot = c;
+	}
+	double na = 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		double x = sat(a->v[i].tf) * ev_idf(e, df[a->v[i].id]);
+		na += x * x;
+	}
+	if (slot) {
+		slot->v = a;
+		slot->gen = e->docgen;
+		slot->at = e->ndocs + 1;
+		slot->norm = na;
+		slot->used = ++e->normc_tick[0];
+	}
+	return na;
+}
+
+/* Squared norm of a centroid as mean tf (sum / n), cached in the
+ * centroid until it changes (ev_cent_add, keep_top clear norm_at) or a
+ * doc is observed (the idf moved).  The cache fields are written
+ * through a cast: the centroid is owned by the engine, and caching does
+ * not change its value. */
+static double cent_norm2(const ev_engine *e, const uint32_t *df,
+			 const ev_cent *c, uint32_t n)
+{
+	if (c->norm_at == e->ndocs + 1 && c->norm_n == n)
+		return c->norm;
+	double nc = 0;
+	for (uint32_t j = 0; j < c->n; j++) {
+		double y = sat(c->v[j].tf / n) * ev_idf(e, df[c->v[j].id]);
+		nc += y * y;
+	}
+	ev_cent *w = (ev_cent *)c;
+	w->norm = nc;
+	w->norm_at = e->ndocs + 1;
+	w->norm_n = n;
+	return nc;
+}
+
+/* Cosine of a doc vector and a centroid (mean tf = sum / n).  The norms
+ * are cached, so the walk only weighs the shared ids (the same sums in
+ * the same order as a full walk: the result is bit-identical). */
 static double cosine(const ev_engine *e, const uint32_t *df,
 		     const ev_vec *a, const ev_cent *c, uint32_t n)
 {
 	if (!a->n || !c->n)
 		return 0;
-	double dot = 0, na = 0, nc = 0;
+	double na = vec_norm2(e, df, a), nc = cent_norm2(e, df, c, n);
+	if (!(na > 0 && nc > 0))
+		return 0;
+	double dot = 0;
 	uint32_t i = 0, j = 0;
-	while (i < a->n || j < c->n) {
-		uint32_t ia = i < a->n ? a->v[i].id : UINT32_MAX;
-		uint32_t ic = j < c->n ? c->v[j].id : UINT32_MAX;
-		uint32_t id = ia < ic ? ia : ic;
-		double w = ev_idf(e, df[id]);
-		double x = 0, y = 0;
-		if (ia == id)
-			x = sat(a->v[i++].tf) * w;
-		if (ic == id)
-			y = sat(c->v[j++].tf / n) * w;
-		dot += x * y;
-		na += x * x;
-		nc += y * y;
+	while (i < a->n && j < c->n) {
+		uint32_t ia = a->v[i].id, ic = c->v[j].id;
+		if (ia < ic) {
+			i++;
+		} else if (ic < ia) {
+			j++;
+		} else {
+			double w = ev_idf(e, df[ia]);
+			dot += sat(a->v[i++].tf) * w * (sat(c->v[j++].tf / n) * w);
+		}
 	}
-	return na > 0 && nc > 0 ? dot / sqrt(na * nc) : 0;
+	return dot / sqrt(na * nc);
 }
 
 /* Share of a's idf mass (idf from df) that the centroid also has. */
@@ -465,6 +548,7 @@ chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
 	c->v = m;
 	c->n = n;
 	c->cap = need + 1;
+	c->norm_at = 0;
 	return CHR_OK;
 }
 
@@ -569,6 +653,7 @@ static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 	}
 	qsort(c->v, n, sizeof *c->v, cmp_twid);
 	c->n = (uint32_t)n;
+	c->norm_at = 0;
 	return CHR_OK;
 }
 
@@ -644,6 +729,24 @@ chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index)
 	return CHR_OK;
 }
 
+/* ---- the content floor --------------------------------------------------- */
+
+/* The content match is the best of the centroid body, nearest-member
+ * body and headline cosines.  ECB+ never shows two unrelated events of
+ * one country and week (its topics share no names), so the learnt model
+ * lets shared names and dates carry a join on their own; in a live
+ * stream they are shared by everything that week.  The floor is chosen
+ * on ECB+ dev by the trainer. */
+
+int ev_content_ok(const ev_model *m, const double f[EV_NFEAT])
+{
+	double content = f[EVF_BODY] > f[EVF_NN_BODY] ? f[EVF_BODY]
+						      : f[EVF_NN_BODY];
+	if (f[EVF_TITLE] > content)
+		content = f[EVF_TITLE];
+	return content >= m->min_content;
+}
+
 /* ---- merging events ------------------------------------------------------ */
 
 size_t ev_live(const ev_engine *e, size_t k)
@@ -673,9 +776,10 @@ static chr_status cent_as_vec(const ev_cent *c, uint32_t n, ev_vec *v)
 
 /* Event ev as a doc (its centroids, span and years), for scoring it
  * against other events with the join model. */
-static chr_status event_as_doc(const ev_event *ev, ev_doc *d)
+static chr_status event_as_doc(ev_engine *e, const ev_event *ev, ev_doc *d)
 {
 	chr_status st;
+	e->docgen++;
 	if ((st = cent_as_vec(&ev->body, ev->n, &d->body)) ||
 	    (st = cent_as_vec(&ev->head, ev->n, &d->head)) ||
 	    (st = cent_as_vec(&ev->ents, ev->n, &d->ents)))
@@ -762,7 +866,7 @@ static chr_status merge_check(ev_engine *e, size_t *k)
 {
 	ev_doc d;
 	ev_doc_init(&d);
-	chr_status st = event_as_doc(e->ev[*k], &d);
+	chr_status st = event_as_doc(e, e->ev[*k], &d);
 	uint32_t c[EV_MAXCAND];
 	size_t n = st ? 0 : ev_candidates(e, &d, c), best = (size_t)-1;
 	double bp = 0;
@@ -773,8 +877,10 @@ static chr_status merge_check(ev_engine *e, size_t *k)
 			continue;
 		double f[EV_NFEAT];
 		ev_features(e, &d, e->ev[c[i]], f);
-		double q = ev_model_prob(&e->model, f);
 		e->scored_total++;
+		if (!ev_content_ok(&e->model, f))
+			continue;
+		double q = ev_model_prob(&e->model, f);
 		if (q > bp || (q == bp && best != (size_t)-1 && c[i] < best))
 			bp = q, best = c[i];
 	}
@@ -825,8 +931,10 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 		for (size_t i = 0; i < n; i++) {
 			double f[EV_NFEAT];
 			ev_features(e, d, e->ev[c[i]], f);
-			double q = ev_model_prob(&e->model, f);
 			e->scored_total++;
+			if (!ev_content_ok(&e->model, f))
+				continue;
+			double q = ev_model_prob(&e->model, f);
 			int ok = q >= e->model.threshold && months_agree(d, e->ev[c[i]]);
 			if (ok > bok || (ok == bok && (q > bp || (q == bp && best != (size_t)-1 && c[i] < best)))) {
 				bp = q;

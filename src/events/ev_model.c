@@ -51,6 +51,7 @@ void ev_model_default(ev_model *m)
 	m->story_threshold = 0.3;
 	m->max_gap_days = 60;
 	m->merge_threshold = 0;
+	m->min_content = 0;
 }
 
 double ev_model_prob(const ev_model *m, const double f[EV_NFEAT])
@@ -121,6 +122,8 @@ static chr_status load_file(ev_model *m, FILE *f, const char *path,
 			m->max_gap_days = v;
 		else if (!strcmp(name, "merge_threshold"))
 			m->merge_threshold = v;
+		else if (!strcmp(name, "min_content"))
+			m->min_content = v;
 		else {
 			snprintf(err, errlen, "%s:%d: unknown name '%s'", path,
 				 lineno, name);
@@ -151,5 +154,6 @@ chr_status ev_model_save(const ev_model *m, const char *path,
 	fprintf(f, "story_threshold %.4f\n", m->story_threshold);
 	fprintf(f, "max_gap_days %.0f\n", m->max_gap_days);
 	fprintf(f, "merge_threshold %.4f\n", m->merge_threshold);
+	fprintf(f, "min_content %.4f\n", m->min_content);
 	return fclose(f) ? CHR_EIO : CHR_OK;
 }

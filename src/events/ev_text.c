@@ -339,6 +339,7 @@ static void add_date(ev_doc *d, int32_t day)
 
 chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 {
+	e->docgen++; /* cached doc norms are stale (ev_engine.c) */
 	d->body.n = d->head.n = d->ents.n = 0;
 	d->ndates = d->nyears = 0;
 	d->anchor = EV_NODAY;

@@ -9,7 +9,8 @@
  * top terms and entities -> the most recent events filed under them, at
  * most EV_POSTINGS per key), scores each candidate with a small logistic
  * model over a fixed feature vector (ev_features), and joins the best one
- * when its probability reaches the model's threshold; otherwise the
+ * when its probability reaches the model's threshold and its content
+ * match reaches the model's floor (ev_content_ok); otherwise the
  * article starts a new event.  Articles of one syndication group always
  * share an event.  When an article joins an event, the event (its
  * centroid as the doc) is scored against its own candidates, and a
@@ -58,6 +59,7 @@
 #define EV_MEMB_TERMS 48     /* terms kept per member */
 #define EV_PERSONS 4         /* main persons kept per event */
 #define EV_MERGE_CAND 8      /* candidates scored by the merge check */
+#define EV_IDF_MEMO 65536  /* idf values memoised per doc count (df below) */
 #ifndef EV_BG_DOCS
 #define EV_BG_DOCS 1000     /* pseudo background docs for idf */
 #endif
@@ -105,6 +107,11 @@ typedef struct ev_model {
 	double merge_threshold; /* merge an event whose centroid moved into
 				   a candidate event scored at least this
 				   (the event's centroid as the doc); 0 = off */
+	double min_content;   /* never join (or merge) an event whose content
+				 match (the largest of the centroid body,
+				 best-member body and headline cosines) is
+				 below this,
+				 whatever the other signals say (0 = off) */
 } ev_model;
 
 /* Built-in hand-set priors (the trainer's L2 centre; a fallback when no
@@ -117,6 +124,10 @@ chr_status ev_model_load(ev_model *m, const char *path, char *err,
 chr_status ev_model_save(const ev_model *m, const char *path,
 			 const char *comment);
 double ev_model_prob(const ev_model *m, const double f[EV_NFEAT]);
+/* 1 when features f pass the model's content floor (min_content): an
+ * event whose content does not match is never joined or merged, however
+ * many names and dates it shares. */
+int ev_content_ok(const ev_model *m, const double f[EV_NFEAT]);
 
 /* ---- input ------------------------------------------------------------ */
 
@@ -192,6 +203,12 @@ void ev_doc_free(ev_doc *d);
 typedef struct ev_cent {
 	ev_tw *v;       /* sorted by id; tf is the sum over articles */
 	uint32_t n, cap, max;
+	/* cached squared norm (ev_engine.c): valid while norm_at is the
+	 * engine's ndocs + 1 and the mean is over norm_n articles; cleared
+	 * when the entries change */
+	double norm;
+	uint64_t norm_at;
+	uint32_t norm_n;
 } ev_cent;
 
 typedef struct ev_event {
@@ -220,6 +237,13 @@ typedef struct ev_post {
 	uint32_t n;
 } ev_post;
 
+#define EV_NORMC 8
+typedef struct ev_normc {
+	const struct ev_vec *v;
+	uint64_t gen, at, used;
+	double norm;
+} ev_normc;
+
 typedef struct ev_engine {
 	ev_model model;
 	struct sb_stemmer *stem;
@@ -244,6 +268,16 @@ typedef struct ev_engine {
 	size_t nlive;            /* events not merged away */
 	/* statistics */
 	uint64_t cand_total, scored_total, merges;
+	/* idf memo: idf_memo[df] is valid while idf_at[df] == ndocs + 1
+	 * (the idf of a df only changes when a doc is observed); a fixed
+	 * EV_IDF_MEMO entries, larger df are computed each time */
+	double *idf_memo;
+	uint64_t *idf_at;
+	/* doc-vector norm cache (EV_NORMC slots, least recently used
+	 * replaced); docgen changes whenever a doc vector is refilled */
+	struct ev_normc *normc;
+	uint64_t *normc_tick;
+	uint64_t docgen;
 } ev_engine;
 
 chr_status ev_engine_init(ev_engine *e, const ev_model *m);
