@@ -4,7 +4,8 @@
 #
 #   bench/serve.sh [SECONDS] [REUTERS_N]      (defaults 10 and 3000)
 #   env: ROUNDS (3), CONNS (64), RATE (50 stories/s into the concurrent
-#        ingest), BATCH (50 per commit), PEER=1 (add the static peer)
+#        ingest), BATCH (50 per commit), INGEST=post (POST RATE stories
+#        a second to the server itself instead), PEER=1 (add the static peer)
 #
 # Design note: the store holds the seeds, the bundled sample and the first
 # REUTERS_N Reuters-21578 stories.  During every run a separate
@@ -33,6 +34,7 @@ NREUT=${2:-3000}
 ROUNDS=${ROUNDS:-3}
 CONNS=${CONNS:-64}
 RATE=${RATE:-50}
+INGEST=${INGEST:-cli}
 BATCH=${BATCH:-50}
 PEER=${PEER:-0}
 CHR_BIN=${CHR_BIN:-build/chronicle}
@@ -53,7 +55,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-echo "store: seeds + examples + $NREUT Reuters stories" >&2
+echo "store: seeds + examples + $NREUT Reuters stories; ingest during the runs: $INGEST" >&2
 head -n "$NREUT" "$REUT" >"$W/reut.jsonl"
 set --
 [ -d "$SEEDS" ] && set -- "$SEEDS"
@@ -67,7 +69,10 @@ SPID=$!
 URL=""
 i=0
 while [ $i -lt 100 ] && [ -z "$URL" ]; do
-	URL=$(sed -n 's|^listening on \(http://[^ ]*\)/$|\1|p' "$W/serve.out"); [ -n "$URL" ] || sleep 0.1
+	# (the file may not exist yet: under set -e a failing sed would end
+	# the script here)
+	URL=$(sed -n 's|^listening on \(http://[^ ]*\)/$|\1|p' "$W/serve.out" 2>/dev/null || true)
+	[ -n "$URL" ] || sleep 0.1
 	i=$((i + 1))
 done
 [ -n "$URL" ] || { cat "$W/serve.err" >&2; exit 1; }
@@ -81,7 +86,8 @@ if [ "$PEER" = 1 ]; then
 	PURL=""
 	i=0
 	while [ $i -lt 100 ] && [ -z "$PURL" ]; do
-		PURL=$(sed -n 's|.*port \([0-9]*\).*|http://127.0.0.1:\1|p' "$W/peer.out" | head -n 1); [ -n "$PURL" ] || sleep 0.1
+		PURL=$(sed -n 's|.*port \([0-9]*\).*|http://127.0.0.1:\1|p' "$W/peer.out" 2>/dev/null | head -n 1)
+		[ -n "$PURL" ] || sleep 0.1
 		i=$((i + 1))
 	done
 	[ -n "$PURL" ] || { cat "$W/peer.out" >&2; exit 1; }
@@ -126,11 +132,21 @@ for r in $(seq 1 "$ROUNDS"); do
 			sed -n "$((slice + 1)),$((slice + n))p" "$W/more.jsonl" >"$W/slice.jsonl"
 			slice=$((slice + n))
 			rm -rf "$W/parts"; mkdir "$W/parts"
-			split -l $((RATE / 5 > 0 ? RATE / 5 : 1)) "$W/slice.jsonl" "$W/parts/p"
 			a0=$(status_of articles)
-			b0=$(curl -sf -o /dev/null -w '%{size_download}' "$URL/api/events?limit=50&size=$r$kind$name")
-			for f in "$W/parts"/p*; do cat "$f"; sleep 0.2; done |
-				"$CHR_BIN" --db "$W/db" ingest --quiet --batch "$BATCH" - >"$W/ingest.out" 2>&1 &
+			b0=$(curl -sf -o /dev/null -w '%{size_download}' "$URL/api/events?limit=50&size=$r$kind$name" || echo '?')
+			if [ "$INGEST" = post ]; then
+				# one POST of RATE stories a second (each POST is one
+				# transaction), answered by the server's writer thread
+				split -l "$RATE" "$W/slice.jsonl" "$W/parts/p"
+				for f in "$W/parts"/p*; do
+					curl -s -o /dev/null -w '%{http_code}\n' --data-binary "@$f" "$URL/api/articles"
+					sleep 1
+				done >"$W/post.codes" &
+			else
+				split -l $((RATE / 5 > 0 ? RATE / 5 : 1)) "$W/slice.jsonl" "$W/parts/p"
+				for f in "$W/parts"/p*; do cat "$f"; sleep 0.2; done |
+					"$CHR_BIN" --db "$W/db" ingest --quiet --batch "$BATCH" - >"$W/ingest.out" 2>&1 &
+			fi
 			IPID=$!
 			sleep 1 # the ingest has loaded its models and is storing
 			inv0=$(status_of invalidations)
@@ -145,8 +161,10 @@ for r in $(seq 1 "$ROUNDS"); do
 			wait "$IPID" || true
 			IPID=""
 			a1=$(status_of articles)
-			b1=$(curl -sf -o /dev/null -w '%{size_download}' "$URL/api/events?limit=50&size=$r$kind$name")
-			echo "chronicle $name $kind $r $1 $2 $3 invalidations=$inv ingest_running_at_end=$alive articles=$a0-$a1 events_page_bytes=$b0-$b1" | tee -a "$W/results" >&2
+			b1=$(curl -sf -o /dev/null -w '%{size_download}' "$URL/api/events?limit=50&size=$r$kind$name" || echo '?')
+			posts=""
+			[ "$INGEST" = post ] && posts=" posts=$(sort "$W/post.codes" | uniq -c | awk '{ printf "%s%sx%s", (NR > 1 ? "," : ""), $1, $2 }')"
+			echo "chronicle $name $kind $r $1 $2 $3 invalidations=$inv ingest_running_at_end=$alive articles=$a0-$a1 events_page_bytes=$b0-$b1$posts" | tee -a "$W/results" >&2
 			if [ "$PEER" = 1 ] && [ "$kind" = cached ]; then
 				set -- $(run "peer-$name-$r" "$PURL/api/$name" -c"$CONNS")
 				echo "peer $name cached $r $1 $2 $3" | tee -a "$W/results" >&2
