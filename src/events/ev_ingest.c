@@ -457,6 +457,8 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 	size_t *idx = s->nq ? malloc(s->nq * sizeof *idx) : NULL;
 	if (s->nq && !idx)
 		return CHR_ENOMEM;
+	for (size_t i = 0; i < s->nq; i++)
+		idx[i] = (size_t)-1; /* not placed (yet, or after an error) */
 	/* dated first, then undated, each in arrival order */
 	for (int pass = 1; !st && pass >= 0; pass--)
 		for (size_t i = 0; !st && i < s->nq; i++)
@@ -487,7 +489,7 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 	}
 	/* events touched by this batch (each written once; merged ones
 	 * under their survivor) */
-	for (size_t i = 0; i < s->nq; i++)
+	for (size_t i = 0; !st && i < s->nq; i++)
 		if (idx[i] != (size_t)-1)
 			idx[i] = ev_live(&s->e, idx[i]);
 	for (size_t i = 0; !st && i < s->nq; i++) {
