@@ -158,7 +158,7 @@ static double idf_of(uint64_t ndocs, uint32_t df)
  * of the same few df values thousands of times per article, and log()
  * was a sixth of all ingest CPU.  The memo is written through the
  * engine's pointers (the engine is used by one thread at a time). */
-double ev_idf(const ev_engine *e, uint32_t df)
+static inline double idf(const ev_engine *e, uint32_t df)
 {
 	if (df >= EV_IDF_MEMO || !e->idf_memo)
 		return idf_of(e->ndocs, df);
@@ -167,6 +167,11 @@ double ev_idf(const ev_engine *e, uint32_t df)
 		e->idf_at[df] = e->ndocs + 1;
 	}
 	return e->idf_memo[df];
+}
+
+double ev_idf(const ev_engine *e, uint32_t df)
+{
+	return idf(e, df);
 }
 
 static double sat(double tf)
@@ -193,7 +198,7 @@ static double vec_norm2(const ev_engine *e, const uint32_t *df,
 	}
 	double na = 0;
 	for (uint32_t i = 0; i < a->n; i++) {
-		double x = sat(a->v[i].tf) * ev_idf(e, df[a->v[i].id]);
+		double x = sat(a->v[i].tf) * idf(e, df[a->v[i].id]);
 		na += x * x;
 	}
 	if (slot) {
@@ -218,7 +223,7 @@ static double cent_norm2(const ev_engine *e, const uint32_t *df,
 		return c->norm;
 	double nc = 0;
 	for (uint32_t j = 0; j < c->n; j++) {
-		double y = sat(c->v[j].tf / n) * ev_idf(e, df[c->v[j].id]);
+		double y = sat(c->v[j].tf / n) * idf(e, df[c->v[j].id]);
 		nc += y * y;
 	}
 	ev_cent *w = (ev_cent *)c;
@@ -248,7 +253,7 @@ static double cosine(const ev_engine *e, const uint32_t *df,
 		} else if (ic < ia) {
 			j++;
 		} else {
-			double w = ev_idf(e, df[ia]);
+			double w = idf(e, df[ia]);
 			dot += sat(a->v[i++].tf) * w * (sat(c->v[j++].tf / n) * w);
 		}
 	}
@@ -263,7 +268,7 @@ static double coverage(const ev_engine *e, const uint32_t *df,
 	uint32_t j = 0;
 	for (uint32_t i = 0; i < a->n; i++) {
 		uint32_t id = a->v[i].id;
-		double w = ev_idf(e, df[id]);
+		double w = idf(e, df[id]);
 		all += w;
 		while (j < c->n && c->v[j].id < id)
 			j++;
@@ -358,16 +363,37 @@ static int cmp_keyw(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* The top k keys of v by saturated tf x idf, into out; returns count. */
+#define TOPK_SMALL 16
+
+/* The top k keys of v by saturated tf x idf, into out; returns count.
+ * Small k (the index keys, the key entities) keeps a sorted run of k by
+ * insertion, with no allocation or sort of the whole vector; the order
+ * (weight, then id) is total, so the result is the same as sorting. */
 static size_t top_keys(const ev_engine *e, const uint32_t *df,
 		       const ev_vec *v, size_t k, keyw *out)
 {
+	if (k <= TOPK_SMALL) {
+		size_t n = 0;
+		for (uint32_t i = 0; i < v->n; i++) {
+			keyw x = { v->v[i].id,
+				   sat(v->v[i].tf) * idf(e, df[v->v[i].id]) };
+			if (n == k && cmp_keyw(&x, &out[k - 1]) >= 0)
+				continue;
+			size_t j = n < k ? n++ : k - 1;
+			while (j > 0 && cmp_keyw(&x, &out[j - 1]) < 0) {
+				out[j] = out[j - 1];
+				j--;
+			}
+			out[j] = x;
+		}
+		return n;
+	}
 	keyw *all = malloc((v->n + 1) * sizeof *all);
 	if (!all)
 		return 0;
 	for (uint32_t i = 0; i < v->n; i++) {
 		all[i].id = v->v[i].id;
-		all[i].w = sat(v->v[i].tf) * ev_idf(e, df[v->v[i].id]);
+		all[i].w = sat(v->v[i].tf) * idf(e, df[v->v[i].id]);
 	}
 	qsort(all, v->n, sizeof *all, cmp_keyw);
 	size_t n = v->n < k ? v->n : k;
@@ -525,7 +551,7 @@ chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
 		}
 		for (uint32_t x = 0; x < n; x++) {
 			k[x].id = x; /* position in m */
-			k[x].w = m[x].tf * ev_idf(e, df[m[x].id]);
+			k[x].w = m[x].tf * idf(e, df[m[x].id]);
 		}
 		qsort(k, n, sizeof *k, cmp_keyw);
 		unsigned char *keep = calloc(n, 1);
