@@ -83,6 +83,17 @@ static inline const char *th_shared_dir(void)
 	return NULL;
 }
 
+/* Remove a test database and its -wal, -shm and -journal files. */
+static inline void th_rm_db(const char *path)
+{
+	const char *sfx[] = { "", "-wal", "-shm", "-journal" };
+	char p[1024];
+	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+		remove(p);
+	}
+}
+
 static inline int th_run(const char *suite, const th_test *tests, size_t n)
 {
 	int passed = 0, failed = 0;

@@ -401,12 +401,7 @@ static void test_store_groups_and_reuse(void)
 	grp_list l2 = { 0, 0, "" };
 	CHECK(db && chr_db_article_group(db, "harbour_copy", on_group, &l2) == CHR_OK);
 	chr_db_close(db);
-	unlink(dbpath);
-	char side[600];
-	snprintf(side, sizeof side, "%s-wal", dbpath);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", dbpath);
-	unlink(side);
+	th_rm_db(dbpath);
 }
 
 static void test_seeds_no_false_groups(void)
@@ -432,12 +427,7 @@ static void test_seeds_no_false_groups(void)
 		CHECK_INT(l.big, 0);
 		chr_db_close(db);
 	}
-	unlink(dbpath);
-	char side[600];
-	snprintf(side, sizeof side, "%s-wal", dbpath);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", dbpath);
-	unlink(side);
+	th_rm_db(dbpath);
 }
 
 
@@ -456,16 +446,6 @@ static int64_t db_add(chr_db *db, int64_t id, const char *text)
 	CHECK(dedup_db_add(db, &d, &f, &gid, NULL) == CHR_OK);
 	dedup_feat_free(&f);
 	return gid;
-}
-
-static void unlink_db(const char *path)
-{
-	char side[600];
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
 }
 
 static void test_store_recent_window(void)
@@ -520,7 +500,7 @@ out:
 	chr_db_close(a);
 	chr_db_close(b);
 	dedup_recent_gen = keep;
-	unlink_db(dbpath);
+	th_rm_db(dbpath);
 }
 
 static const th_test tests[] = {

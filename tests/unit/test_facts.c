@@ -212,12 +212,7 @@ static chr_db *open_tmp_db(char *path)
 static void close_tmp_db(chr_db *db, const char *path)
 {
 	chr_db_close(db);
-	char p[600];
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
+	th_rm_db(path);
 }
 
 static void test_seeds_done_when(void)

@@ -388,12 +388,7 @@ static void make_docs(void)
 
 static void rm_db(void)
 {
-	char p[160];
-	const char *sfx[] = { "", "-wal", "-shm", "-journal" };
-	for (int i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", db_path, sfx[i]);
-		unlink(p);
-	}
+	th_rm_db(db_path);
 }
 
 static unsigned char *slurp(const char *path, size_t *n)

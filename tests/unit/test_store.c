@@ -44,12 +44,7 @@ static const char *tpath(const char *name)
 
 static void rm_db(const char *name)
 {
-	char p[300];
-	const char *sfx[] = { "", "-wal", "-shm", "-journal" };
-	for (int i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s/%s%s", tmpdir, name, sfx[i]);
-		unlink(p);
-	}
+	th_rm_db(tpath(name));
 }
 
 /* A fresh database called name; NULL (and a failed check) on error. */
