@@ -2,6 +2,7 @@
  * entities, entity: canonical people, organisations and places.
  * `entity NAME` accepts any alias ("DPRK", "Choe", "choe son-hui").
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,82 +85,42 @@ int cmd_entities(const cli_ctx *ctx, int argc, char **argv)
 	return st && st != CHR_EINTERRUPTED ? EXIT_RUNTIME : EXIT_OK;
 }
 
-/* Print the entity JSON as text, without a JSON parser: the CLI links
- * only through chronicle.h, and the library gives JSON.  A tiny reader of
- * the known shape is enough. */
-static const char *jfield(const char *js, const char *key, char *out, size_t cap)
+/* The text view reads the library's entity JSON with jansson, as the
+ * events and facts commands do. */
+static const char *jstr(json_t *o, const char *k)
 {
-	char pat[64];
-	snprintf(pat, sizeof pat, "\"%s\":", key);
-	const char *p = strstr(js, pat);
-	if (!p)
-		return NULL;
-	p += strlen(pat);
-	size_t k = 0;
-	if (*p == '"') {
-		for (p++; *p && *p != '"' && k + 1 < cap; p++) {
-			if (*p == '\\' && p[1])
-				p++;
-			out[k++] = *p;
-		}
-	} else {
-		while (*p && *p != ',' && *p != '}' && k + 1 < cap)
-			out[k++] = *p++;
-	}
-	out[k] = '\0';
-	return out;
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "-";
 }
 
-static void print_strings(const char *js, const char *key)
+static void print_strings(json_t *a)
 {
-	char pat[64];
-	snprintf(pat, sizeof pat, "\"%s\":[", key);
-	const char *p = strstr(js, pat);
-	if (!p)
-		return;
-	p += strlen(pat);
-	int first = 1;
-	while (*p == '"') {
-		printf(first ? "" : ", ");
-		first = 0;
-		for (p++; *p && *p != '"'; p++) {
-			if (*p == '\\' && p[1])
-				p++;
-			putchar(*p);
-		}
-		if (*p)
-			p++;
-		if (*p == ',')
-			p++;
-	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+		printf("%s%s", i ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
 	printf("\n");
 }
 
-static void print_roles(const char *js)
+static void print_entity(const char *js, size_t len)
 {
-	const char *p = strstr(js, "\"roles\":[");
-	if (!p)
+	json_t *o = json_loadb(js, len, 0, NULL);
+	if (!o)
 		return;
-	p += 9;
-	while (*p == '{') {
-		char t[256], f[32], to[32];
-		const char *end = strchr(p, '}');
-		if (!end)
-			break;
-		size_t n = (size_t)(end - p + 1);
-		char *obj = malloc(n + 1);
-		if (!obj)
-			return;
-		memcpy(obj, p, n);
-		obj[n] = '\0';
-		if (jfield(obj, "title", t, sizeof t) && jfield(obj, "from", f, sizeof f) &&
-		    jfield(obj, "to", to, sizeof to))
-			printf("  %s (%s to %s)\n", t, f, to);
-		free(obj);
-		p = end + 1;
-		if (*p == ',')
-			p++;
-	}
+	printf("name:      %s\n", jstr(o, "name"));
+	printf("type:      %s\n", jstr(o, "type"));
+	printf("mentions:  %lld\n",
+	       (long long)json_integer_value(json_object_get(o, "mentions")));
+	printf("aliases:   ");
+	print_strings(json_object_get(o, "aliases"));
+	printf("roles:\n");
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(o, "roles"), i, r)
+		printf("  %s (%s to %s)\n", jstr(r, "title"), jstr(r, "from"), jstr(r, "to"));
+	printf("articles:  ");
+	print_strings(json_object_get(o, "articles"));
+	json_decref(o);
 }
 
 int cmd_entity(const cli_ctx *ctx, int argc, char **argv)
@@ -199,16 +160,7 @@ int cmd_entity(const cli_ctx *ctx, int argc, char **argv)
 		fwrite(js, 1, len, stdout);
 		fputc('\n', stdout);
 	} else {
-		char v[512];
-		printf("name:      %s\n", jfield(js, "name", v, sizeof v) ? v : "");
-		printf("type:      %s\n", jfield(js, "type", v, sizeof v) ? v : "");
-		printf("mentions:  %s\n", jfield(js, "mentions", v, sizeof v) ? v : "");
-		printf("aliases:   ");
-		print_strings(js, "aliases");
-		printf("roles:\n");
-		print_roles(js);
-		printf("articles:  ");
-		print_strings(js, "articles");
+		print_entity(js, len);
 	}
 	chr_free(js);
 	chr_db_close(db);

@@ -41,16 +41,22 @@ static void print_list(json_t *a, size_t max)
 	}
 }
 
-static int on_event(void *ctx, const char *js, size_t len)
+/* Count a row; with --json print it as given and return NULL, else
+ * return it parsed (NULL if it does not parse) for the caller to free. */
+static json_t *row(ev_ctx *c, const char *js, size_t len)
 {
-	ev_ctx *c = ctx;
 	c->n++;
 	if (c->json) {
 		fwrite(js, 1, len, stdout);
 		fputc('\n', stdout);
-		return 0;
+		return NULL;
 	}
-	json_t *o = json_loadb(js, len, 0, NULL);
+	return json_loadb(js, len, 0, NULL);
+}
+
+static int on_event(void *ctx, const char *js, size_t len)
+{
+	json_t *o = row(ctx, js, len);
 	if (!o)
 		return 0;
 	printf("%6lld  %-10s  %-10s  %5zu  ",
@@ -193,14 +199,7 @@ int cmd_event(const cli_ctx *ctx, int argc, char **argv)
 
 static int on_story(void *ctx, const char *js, size_t len)
 {
-	ev_ctx *c = ctx;
-	c->n++;
-	if (c->json) {
-		fwrite(js, 1, len, stdout);
-		fputc('\n', stdout);
-		return 0;
-	}
-	json_t *o = json_loadb(js, len, 0, NULL);
+	json_t *o = row(ctx, js, len);
 	if (!o)
 		return 0;
 	printf("%6lld  ", (long long)json_integer_value(json_object_get(o, "id")));
