@@ -210,6 +210,8 @@ chr_status dedup_article(chr_db *db, chr_article *a)
 	d.nwords = f.nwords;
 	dbctx c = { db, NULL, 0 };
 	if (!st)
+		st = dedup_recent_sync(db);
+	if (!st)
 		st = dedup_add(&db_ops, &c, &d, &f, NULL, NULL);
 	free(c.set);
 	dedup_feat_free(&f);
@@ -221,7 +223,9 @@ chr_status dedup_db_add(chr_db *db, dedup_doc *d, const dedup_feat *f,
 			int64_t *gid, dedup_stats *stats)
 {
 	dbctx c = { db, NULL, 0 };
-	chr_status st = dedup_add(&db_ops, &c, d, f, gid, stats);
+	chr_status st = dedup_recent_sync(db);
+	if (!st)
+		st = dedup_add(&db_ops, &c, d, f, gid, stats);
 	free(c.set);
 	return st;
 }

@@ -183,6 +183,9 @@ chr_status dedup_recent_postings(chr_db *db, uint64_t key, size_t cap,
 				 int64_t *out, size_t *n);
 chr_status dedup_recent_put(chr_db *db, int64_t doc,
 			    const uint64_t *keys, size_t nkeys);
+/* Bring the lists up to date with other connections' commits; once per
+ * article, inside its transaction, before the lookups above. */
+chr_status dedup_recent_sync(chr_db *db);
 
 typedef struct dedup_mem dedup_mem;
 dedup_mem *dedup_mem_new(void);

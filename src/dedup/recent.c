@@ -15,7 +15,7 @@
  *
  * The lists are a mirror of the table, never the other way round: they
  * are built from the table on first use (the newest 2 x GEN docs),
- * topped up from it at every lookup with rows other connections
+ * topped up from it once per article with rows other connections
  * committed (doc > the newest doc seen, one index seek), and dropped
  * when a transaction rolls back (store_rollback), to be rebuilt.  Doc
  * ids are article rowids, so they only grow.
@@ -79,8 +79,11 @@ static chr_status recent_sync(chr_db *db, dedup_recent *r)
 	return st;
 }
 
-/* The db's lists, built on first use and brought up to date. */
-static chr_status recent_of(chr_db *db, dedup_recent **out)
+/* The db's lists, built on first use; with sync (once per article, see
+ * dedup_recent_sync) also brought up to date with other connections'
+ * commits.  Within one transaction nobody else commits, so the lookups
+ * and inserts of one article need no further sync. */
+static chr_status recent_of(chr_db *db, dedup_recent **out, int sync)
 {
 	dedup_recent *r = db->cache_free == recent_free ? db->cache : NULL;
 	chr_status st = CHR_OK;
@@ -100,8 +103,10 @@ static chr_status recent_of(chr_db *db, dedup_recent **out)
 		r->last = max > win ? max - win : 0;
 		db->cache = r;
 		db->cache_free = recent_free;
+		sync = 1;
 	}
-	st = recent_sync(db, r);
+	if (sync)
+		st = recent_sync(db, r);
 	if (st) {
 		store_drop_cache(db); /* half loaded: rebuild next time */
 		return st;
@@ -115,7 +120,7 @@ chr_status dedup_recent_postings(chr_db *db, uint64_t key, size_t cap,
 {
 	dedup_recent *r;
 	*n = 0;
-	chr_status st = recent_of(db, &r);
+	chr_status st = recent_of(db, &r, 0);
 	if (st)
 		return st;
 	*n = dedup_plist_get(&r->gen[r->cur], key, cap, out);
@@ -127,7 +132,7 @@ chr_status dedup_recent_put(chr_db *db, int64_t doc, const uint64_t *keys,
 			    size_t nkeys)
 {
 	dedup_recent *r;
-	chr_status st = recent_of(db, &r);
+	chr_status st = recent_of(db, &r, 0);
 	for (size_t i = 0; i < nkeys && !st; i++) {
 		sqlite3_stmt *s = store_stmt(db, ST_DD_KEY_PUT);
 		if (!s)
@@ -144,4 +149,10 @@ chr_status dedup_recent_put(chr_db *db, int64_t doc, const uint64_t *keys,
 	if (st)
 		store_drop_cache(db);
 	return st;
+}
+
+chr_status dedup_recent_sync(chr_db *db)
+{
+	dedup_recent *r;
+	return recent_of(db, &r, 1);
 }
