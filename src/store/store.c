@@ -9,6 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Trigger bodies for event_entities (migration 7 -> 8): add doc's
+ * mention counts to event ev, or take them away (rows that reach 0 go). */
+#define EVENT_ENTITIES_ADD(ev, doc)                                        \
+	"INSERT INTO event_entities (event, eid, n) SELECT " ev ", eid,"   \
+	" count(*) FROM entity_mentions WHERE doc = " doc " GROUP BY eid"  \
+	" ON CONFLICT (event, eid) DO UPDATE SET n = n + excluded.n;"
+#define EVENT_ENTITIES_SUB(ev, doc)                                        \
+	"UPDATE event_entities SET n = n - (SELECT count(*) FROM"          \
+	" entity_mentions m WHERE m.doc = " doc " AND m.eid ="             \
+	" event_entities.eid) WHERE event = " ev " AND eid IN (SELECT eid" \
+	" FROM entity_mentions WHERE doc = " doc ");"                      \
+	"DELETE FROM event_entities WHERE event = " ev " AND n <= 0;"
+
 /* Migrations in order; migration i brings the schema from version i to
  * i + 1.  Never edit a released entry: add a new one. */
 static const char *const migrations[] = {
@@ -103,6 +116,32 @@ static const char *const migrations[] = {
 	"INSERT INTO dedup_keys (doc, key) SELECT doc, key FROM dedup_lsh"
 	"  ORDER BY doc, key;"
 	"DROP TABLE dedup_lsh;",
+	/* 7 -> 8: how often each entity is mentioned in each event, kept by
+	 * triggers on event_articles (an article joining, moving on a merge,
+	 * leaving), so listing events reads an event's top entities from its
+	 * own rows instead of joining every mention of every article (a big
+	 * event has thousands).  Mentions are stored before an article is
+	 * placed (src/pipeline/ingest.c), and INSERT OR REPLACE's implicit
+	 * delete fires no trigger, so the BEFORE INSERT one takes the old
+	 * row's counts away first. */
+	"CREATE TABLE event_entities (event INTEGER NOT NULL,"
+	"  eid INTEGER NOT NULL, n INTEGER NOT NULL,"
+	"  PRIMARY KEY (event, eid)) WITHOUT ROWID;"
+	"INSERT INTO event_entities (event, eid, n) SELECT ea.event, m.eid,"
+	"  count(*) FROM event_articles ea JOIN entity_mentions m"
+	"  ON m.doc = ea.doc GROUP BY ea.event, m.eid;"
+	"CREATE TRIGGER event_entities_replace BEFORE INSERT ON event_articles"
+	"  BEGIN " EVENT_ENTITIES_SUB(
+		"(SELECT event FROM event_articles WHERE doc = NEW.doc)",
+		"NEW.doc") " END;"
+	"CREATE TRIGGER event_entities_add AFTER INSERT ON event_articles"
+	"  BEGIN " EVENT_ENTITIES_ADD("NEW.event", "NEW.doc") " END;"
+	"CREATE TRIGGER event_entities_move AFTER UPDATE OF event, doc"
+	"  ON event_articles BEGIN "
+	EVENT_ENTITIES_SUB("OLD.event", "OLD.doc")
+	EVENT_ENTITIES_ADD("NEW.event", "NEW.doc") " END;"
+	"CREATE TRIGGER event_entities_del AFTER DELETE ON event_articles"
+	"  BEGIN " EVENT_ENTITIES_SUB("OLD.event", "OLD.doc") " END;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -116,10 +155,9 @@ static const char *const migrations[] = {
 	" FROM event_articles ea JOIN articles a ON a.rowid = ea.doc"        \
 	" WHERE ea.event = e.id ORDER BY a.rowid) x)),"                     \
 	" 'entities', json((SELECT json_group_array(y.name) FROM"            \
-	" (SELECT en.name FROM event_articles ea JOIN entity_mentions m"     \
-	" ON m.doc = ea.doc JOIN entities en ON en.eid = m.eid"              \
-	" WHERE ea.event = e.id GROUP BY en.eid ORDER BY count(*) DESC,"     \
-	" en.eid LIMIT 10) y)))"
+	" (SELECT en.name FROM event_entities ee JOIN entities en"           \
+	" ON en.eid = ee.eid WHERE ee.event = e.id ORDER BY ee.n DESC,"      \
+	" ee.eid LIMIT 10) y)))"
 
 static const char *const sql[ST_COUNT_] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",

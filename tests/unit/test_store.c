@@ -259,6 +259,69 @@ static void test_older_schema_upgraded(void)
 	CHECK_INT(raw_int(tpath("old.db"), "SELECT x FROM mine"), 7);
 }
 
+/* Rows of event_entities that differ from the counts recomputed from
+ * event_articles and entity_mentions (0 = the triggers kept them). */
+static long long event_entities_off(const char *path)
+{
+	return raw_int(path,
+		       "SELECT count(*) FROM (SELECT * FROM (SELECT event, eid, n"
+		       " FROM event_entities EXCEPT SELECT ea.event, m.eid,"
+		       " count(*) FROM event_articles ea JOIN entity_mentions m"
+		       " ON m.doc = ea.doc GROUP BY 1, 2) UNION ALL SELECT * FROM"
+		       " (SELECT ea.event, m.eid, count(*) FROM event_articles ea"
+		       " JOIN entity_mentions m ON m.doc = ea.doc GROUP BY 1, 2"
+		       " EXCEPT SELECT event, eid, n FROM event_entities))");
+}
+
+/* event_entities follows event_articles: an article placed, re-placed
+ * with INSERT OR REPLACE (whose implicit delete fires no trigger), moved
+ * by a merge, removed; and the migration fills it from existing rows. */
+static void test_event_entity_counts(void)
+{
+	chr_db *db = fresh("ee.db");
+	if (!db)
+		return;
+	chr_db_close(db);
+	const char *p = tpath("ee.db");
+	sqlite3 *h;
+	CHECK_INT(sqlite3_open(p, &h), SQLITE_OK);
+	static const char *const steps[] = {
+		/* doc 1 names entity 10 twice and 11 once; doc 2 names 10 */
+		"INSERT INTO entity_mentions VALUES (1, 0, 3, 10, 0, NULL),"
+		" (1, 9, 12, 10, 0, NULL), (1, 20, 25, 11, 0, NULL),"
+		" (2, 0, 3, 10, 0, NULL), (3, 0, 4, 12, 0, NULL)",
+		"INSERT INTO event_articles VALUES (1, 100), (2, 100), (3, 101)",
+		"INSERT OR REPLACE INTO event_articles VALUES (2, 101)",
+		"UPDATE event_articles SET event = 100 WHERE event = 101",
+		"DELETE FROM event_articles WHERE doc = 1",
+	};
+	static const long long n10[] = { -1, 3, 2, 3, 1 }; /* eid 10 in 100 */
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+		CHECK_INT(sqlite3_exec(h, steps[i], NULL, NULL, NULL), SQLITE_OK);
+		CHECK_INT(event_entities_off(p), 0);
+		if (n10[i] >= 0)
+			CHECK_INT(raw_int(p, "SELECT coalesce(sum(n), 0) FROM"
+					     " event_entities WHERE eid = 10"
+					     " AND event = 100"),
+				  n10[i]);
+	}
+	/* emptied rows go: only event 100 is left, with docs 2 and 3 */
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM event_entities"), 2);
+	/* the 7 -> 8 migration fills the table from the rows it finds */
+	CHECK_INT(sqlite3_exec(h, "DROP TABLE event_entities;"
+			       " DROP TRIGGER event_entities_replace;"
+			       " DROP TRIGGER event_entities_add;"
+			       " DROP TRIGGER event_entities_move;"
+			       " DROP TRIGGER event_entities_del;"
+			       " PRAGMA user_version = 7;", NULL, NULL, NULL),
+		  SQLITE_OK);
+	sqlite3_close(h);
+	CHECK_INT(chr_db_open(p, &db), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM event_entities"), 2);
+	CHECK_INT(event_entities_off(p), 0);
+}
+
 static void test_wal_mode(void)
 {
 	chr_db *db = fresh("w.db");
@@ -858,6 +921,7 @@ static const th_test tests[] = {
 	TEST(test_schema_version),
 	TEST(test_newer_schema_refused),
 	TEST(test_older_schema_upgraded),
+	TEST(test_event_entity_counts),
 	TEST(test_wal_mode),
 	TEST(test_open_directory),
 	TEST(test_open_garbage),
