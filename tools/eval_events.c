@@ -341,11 +341,32 @@ static void verbose(const ev_corpus *c, const ev_model *m)
 	free(sys);
 }
 
+/* GoogleNews-TS: NMI of our clusters against its 152 stories. */
+static int gnews(const char *shared, const ev_model *m)
+{
+	char p[1024], err[512];
+	ev_corpus gn;
+	snprintf(p, sizeof p, "%s/data/googlenews_ts/GoogleNews-TS.jsonl", shared);
+	if (ev_corpus_load(&gn, p, NULL, 0, err, sizeof err)) {
+		fprintf(stderr, "eval_events: %s (GoogleNews-TS skipped)\n", err);
+		return 0;
+	}
+	result rg;
+	if (run_ours(&gn, m, &rg, 1))
+		return 1;
+	printf("\nGoogleNews-TS (%zu snippets, %d stories): NMI %.3f in file "
+	       "order (%zu clusters, %.1f us/snippet); over %d shuffles %.3f ± "
+	       "%.3f, min %.3f\n", gn.n, gn.nlabels, rg.file.p, rg.nev,
+	       rg.secs * 1e6 / (double)gn.n, SHUFFLES, rg.fmean, rg.fsd, rg.fmin);
+	ev_corpus_free(&gn);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *shared = "../shared", *model = "models/events.txt";
 	const char *verb = NULL;
-	int devonly = 0;
+	int devonly = 0, gnonly = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--shared") && i + 1 < argc)
 			shared = argv[++i];
@@ -353,11 +374,14 @@ int main(int argc, char **argv)
 			model = argv[++i];
 		else if (!strcmp(argv[i], "--dev-only"))
 			devonly = 1;
+		else if (!strcmp(argv[i], "--gnews-only"))
+			gnonly = 1;
 		else if (!strcmp(argv[i], "--verbose") && i + 1 < argc)
 			verb = argv[++i];
 		else {
 			fprintf(stderr, "usage: eval_events [--shared DIR] "
-					"[--model FILE] [--verbose dev|test]\n");
+					"[--model FILE] [--dev-only | --gnews-only] "
+					"[--verbose dev|test]\n");
 			return 2;
 		}
 	}
@@ -368,6 +392,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "eval_events: %s\n", err);
 		return 1;
 	}
+	if (gnonly)
+		return gnews(shared, &m);
 	snprintf(gold, sizeof gold, "%s/data/ecbplus/events_gold.tsv", shared);
 	ev_corpus dev, test;
 	snprintf(p, sizeof p, "%s/data/ecbplus/articles.dev.jsonl", shared);
@@ -425,20 +451,5 @@ int main(int argc, char **argv)
 	ev_corpus_free(&test);
 	if (devonly)
 		return 0;
-	/* GoogleNews-TS */
-	ev_corpus gn;
-	snprintf(p, sizeof p, "%s/data/googlenews_ts/GoogleNews-TS.jsonl", shared);
-	if (ev_corpus_load(&gn, p, NULL, 0, err, sizeof err)) {
-		fprintf(stderr, "eval_events: %s (GoogleNews-TS skipped)\n", err);
-		return 0;
-	}
-	result rg;
-	if (run_ours(&gn, &m, &rg, 1))
-		return 1;
-	printf("\nGoogleNews-TS (%zu snippets, %d stories): NMI %.3f in file "
-	       "order (%zu clusters, %.1f us/snippet); over %d shuffles %.3f ± "
-	       "%.3f, min %.3f\n", gn.n, gn.nlabels, rg.file.p, rg.nev,
-	       rg.secs * 1e6 / (double)gn.n, SHUFFLES, rg.fmean, rg.fsd, rg.fmin);
-	ev_corpus_free(&gn);
-	return 0;
+	return gnews(shared, &m);
 }

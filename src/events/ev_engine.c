@@ -40,6 +40,7 @@ chr_status ev_engine_init(ev_engine *e, const ev_model *m)
 	e->idf_at = calloc(EV_IDF_MEMO, sizeof *e->idf_at);
 	e->normc = calloc(EV_NORMC, sizeof *e->normc);
 	e->normc_tick = calloc(1, sizeof *e->normc_tick);
+	e->tab_max = EV_TAB_MAX;
 	return e->stem && e->idf_memo && e->idf_at && e->normc &&
 			       e->normc_tick
 		       ? CHR_OK
@@ -85,6 +86,10 @@ void ev_engine_free(ev_engine *e)
 	free(e->story);
 	free(e->idf_memo);
 	free(e->idf_at);
+	for (int k = 0; e->normc && k < EV_NORMC; k++) {
+		free(e->normc[k].key);
+		free(e->normc[k].val);
+	}
 	free(e->normc);
 	free(e->normc_tick);
 	ht_free(&e->terms);
@@ -185,28 +190,98 @@ static double sat(double tf)
  * doc count): an article is scored against up to EV_MAXCAND events and
  * their members with the same vectors.  e->docgen changes whenever a doc
  * vector is (re)filled (ev_doc_build, event_as_doc). */
-static double vec_norm2(const ev_engine *e, const uint32_t *df,
-			const ev_vec *a)
+static uint32_t tab_hash(uint32_t id, uint32_t mask)
+{
+	return (id * 0x9E3779B1u >> 7) & mask;
+}
+
+/* Fill the slot's table with a's weights; on allocation failure or a
+ * vector over e->tab_max the slot has no table (cosine walks). */
+static void tab_fill(const ev_engine *e, const uint32_t *df,
+		     ev_normc *s, const ev_vec *a)
+{
+	s->cap = 0;
+	if (a->n > e->tab_max)
+		return;
+	uint32_t cap = 64;
+	while (cap < 2 * a->n)
+		cap *= 2;
+	if (cap > s->tabcap) {
+		uint32_t *k = realloc(s->key, cap * sizeof *k);
+		if (k)
+			s->key = k;
+		double *v = k ? realloc(s->val, cap * sizeof *v) : NULL;
+		if (v)
+			s->val = v;
+		if (!k || !v)
+			return;
+		s->tabcap = cap;
+	}
+	memset(s->key, 0, cap * sizeof *s->key);
+	for (uint32_t i = 0; i < a->n; i++) {
+		uint32_t id = a->v[i].id, h = tab_hash(id, cap - 1);
+		while (s->key[h])
+			h = (h + 1) & (cap - 1);
+		s->key[h] = id + 1;
+		s->val[h] = sat(a->v[i].tf) * idf(e, df[id]);
+	}
+	s->cap = cap;
+}
+
+/* a's weight table, or NULL (ev_normc.val). */
+static const double *tab_find(const ev_normc *s, uint32_t id)
+{
+	uint32_t mask = s->cap - 1, h = tab_hash(id, mask);
+	for (;;) {
+		uint32_t k = s->key[h];
+		if (k == id + 1)
+			return &s->val[h];
+		if (!k)
+			return NULL;
+		h = (h + 1) & mask;
+	}
+}
+
+/* The cache slot of doc vector a for the current doc generation and
+ * doc count, filled on a miss (norm and weight table), or NULL when the
+ * engine has no cache (allocation failed at init). */
+static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
+				const ev_vec *a)
 {
 	ev_normc *slot = NULL;
 	for (int k = 0; e->normc && k < EV_NORMC; k++) {
 		ev_normc *c = &e->normc[k];
 		if (c->v == a && c->gen == e->docgen && c->at == e->ndocs + 1)
-			return c->norm;
+			return c;
 		if (!slot || c->used < slot->used)
 			slot = c;
 	}
+	if (!slot)
+		return NULL;
 	double na = 0;
 	for (uint32_t i = 0; i < a->n; i++) {
 		double x = sat(a->v[i].tf) * idf(e, df[a->v[i].id]);
 		na += x * x;
 	}
-	if (slot) {
-		slot->v = a;
-		slot->gen = e->docgen;
-		slot->at = e->ndocs + 1;
-		slot->norm = na;
-		slot->used = ++e->normc_tick[0];
+	slot->v = a;
+	slot->gen = e->docgen;
+	slot->at = e->ndocs + 1;
+	slot->norm = na;
+	slot->used = ++e->normc_tick[0];
+	tab_fill(e, df, slot, a);
+	return slot;
+}
+
+static double vec_norm2(const ev_engine *e, const uint32_t *df,
+			const ev_vec *a)
+{
+	const ev_normc *s = doc_slot(e, df, a);
+	if (s)
+		return s->norm;
+	double na = 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		double x = sat(a->v[i].tf) * idf(e, df[a->v[i].id]);
+		na += x * x;
 	}
 	return na;
 }
@@ -241,10 +316,24 @@ static double cosine(const ev_engine *e, const uint32_t *df,
 {
 	if (!a->n || !c->n)
 		return 0;
-	double na = vec_norm2(e, df, a), nc = cent_norm2(e, df, c, n);
+	const ev_normc *s = doc_slot(e, df, a);
+	double na = s ? s->norm : vec_norm2(e, df, a);
+	double nc = cent_norm2(e, df, c, n);
 	if (!(na > 0 && nc > 0))
 		return 0;
 	double dot = 0;
+	if (s && s->cap) {
+		/* walk the centroid, look its ids up in the doc's table:
+		 * the same products summed in the same (id) order */
+		for (uint32_t j = 0; j < c->n; j++) {
+			const double *x = tab_find(s, c->v[j].id);
+			if (x) {
+				double w = idf(e, df[c->v[j].id]);
+				dot += *x * (sat(c->v[j].tf / n) * w);
+			}
+		}
+		return dot / sqrt(na * nc);
+	}
 	uint32_t i = 0, j = 0;
 	while (i < a->n && j < c->n) {
 		uint32_t ia = a->v[i].id, ic = c->v[j].id;

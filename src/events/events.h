@@ -238,10 +238,16 @@ typedef struct ev_post {
 } ev_post;
 
 #define EV_NORMC 8
+#define EV_TAB_MAX 4096 /* doc vectors longer than this are not tabled */
 typedef struct ev_normc {
 	const struct ev_vec *v;
 	uint64_t gen, at, used;
 	double norm;
+	/* the vector's weights sat(tf) * idf by id, open addressing
+	 * (key id + 1, 0 = empty); cap 0 = no table (vector too long) */
+	uint32_t *key;
+	double *val;
+	uint32_t cap, tabcap;
 } ev_normc;
 
 typedef struct ev_engine {
@@ -276,6 +282,8 @@ typedef struct ev_engine {
 	/* doc-vector norm cache (EV_NORMC slots, least recently used
 	 * replaced); docgen changes whenever a doc vector is refilled */
 	struct ev_normc *normc;
+	uint32_t tab_max;        /* longest doc vector tabled (EV_TAB_MAX;
+				    a test sets 0 to check the walk) */
 	uint64_t *normc_tick;
 	uint64_t docgen;
 } ev_engine;
@@ -286,6 +294,8 @@ void ev_engine_free(ev_engine *e);
 /* Turn one input into d (vocabulary ids come from e; document
  * frequencies are not touched until the doc is added). */
 chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d);
+/* 1 when ev_text.c's word lists are in strcmp order (binary search). */
+int ev_text_lists_sorted(void);
 
 /* Count d into the document frequencies (ev_add does this first). */
 chr_status ev_observe(ev_engine *e, const ev_doc *d);

@@ -165,6 +165,47 @@ static void test_similarity(void)
 	CHECK(ev_model_prob(&m, fs) > ev_model_prob(&m, fo));
 }
 
+/* A cosine walks the centroid and looks its ids up in the doc's weight
+ * table; a doc too long to table takes the sorted merge walk.  Both must
+ * give the same bits (the same products summed in the same order). */
+static void test_cosine_paths(void)
+{
+	ev_input a, b, c;
+	input(&a, "a", "Storm floods the coast",
+	      "Heavy rain flooded the coast of Valdoria and the storm cut "
+	      "power to the port city of Ostrava on Monday.", "2025-03-03");
+	input(&b, "b", "Valdoria storm: power cut in Ostrava",
+	      "The storm left Ostrava without power; rescuers moved families "
+	      "from flooded streets near the port.", "2025-03-03");
+	input(&c, "c", "Ostrava counts the storm damage",
+	      "Families returned to flooded streets in Ostrava as power came "
+	      "back after the storm, the port authority said.", "2025-03-04");
+	ev_engine e;
+	ev_doc d[3];
+	size_t k;
+	CHECK(ev_text_lists_sorted());
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	const ev_input *in[3] = {&a, &b, &c};
+	for (int i = 0; i < 3; i++) {
+		ev_doc_init(&d[i]);
+		CHECK(ev_doc_build(&e, in[i], &d[i]) == CHR_OK);
+		CHECK(ev_observe(&e, &d[i]) == CHR_OK);
+		if (i < 2)
+			CHECK(ev_add_to(&e, &d[i], i ? k : (size_t)-1, &k) ==
+			      CHR_OK);
+	}
+	double ft[EV_NFEAT], fw[EV_NFEAT];
+	ev_features(&e, &d[2], e.ev[k], ft);
+	e.tab_max = 0; /* no table: the merge walk */
+	e.docgen++;    /* drop the cached slots */
+	ev_features(&e, &d[2], e.ev[k], fw);
+	CHECK(ft[EVF_BODY] > 0.1 && ft[EVF_NN_BODY] > 0.1);
+	CHECK(memcmp(ft, fw, sizeof ft) == 0);
+	for (int i = 0; i < 3; i++)
+		ev_doc_free(&d[i]);
+	ev_engine_free(&e);
+}
+
 /* The time gate: an article dated years away never joins. */
 static void test_time_gate(void)
 {
@@ -664,6 +705,7 @@ static void test_date_from_event(void)
 int main(void)
 {
 	static const th_test tests[] = {
+		TEST(test_cosine_paths),
 		TEST(test_calendar),     TEST(test_scan_dates),
 		TEST(test_doc_build),    TEST(test_similarity),
 		TEST(test_two_earthquakes), TEST(test_threshold),
