@@ -326,7 +326,7 @@ static void verbose(const ev_corpus *c, const ev_model *m)
 	for (size_t k = 0; k < e.nev; k++) {
 		ev_event *ev = e.ev[k];
 		char lo[11], hi[11];
-		if (ev->into)
+		if (!ev || ev->into) /* merged away or retired */
 			continue;
 		ev_fmt_day(ev->lo, lo);
 		ev_fmt_day(ev->hi, hi);

@@ -248,6 +248,7 @@ chr_status ev_cluster(const ev_corpus *c, const ev_model *m,
 				labels[batch[i]] = (int)k;
 			ev_input_release(&in);
 		}
+		ev_retire(&e); /* as ingest does after each batch */
 	}
 	/* labels of events merged away name their survivor */
 	for (size_t i = 0; !st && i < c->n; i++)

@@ -53,23 +53,42 @@ static void cent_free(ev_cent *c)
 	memset(c, 0, sizeof *c);
 }
 
+static void event_free(ev_event *ev)
+{
+	if (!ev)
+		return;
+	cent_free(&ev->body);
+	cent_free(&ev->head);
+	cent_free(&ev->ents);
+	for (int k = 0; k < EV_KEEP; k++) {
+		cent_free(&ev->mb[k]);
+		cent_free(&ev->me[k]);
+	}
+	for (size_t i = 0; i < ev->narts; i++)
+		free(ev->arts[i]);
+	free(ev->arts);
+	free(ev);
+}
+
+/* Free event index k (merged away or retired); its index, id and merge
+ * link stay. */
+static void event_drop(ev_engine *e, size_t k)
+{
+	event_free(e->ev[k]);
+	e->ev[k] = NULL;
+	e->nheld--;
+}
+
 void ev_engine_free(ev_engine *e)
 {
 	if (e->stem)
 		sb_stemmer_delete(e->stem);
-	for (size_t i = 0; i < e->nev; i++) {
-		ev_event *ev = e->ev[i];
-		cent_free(&ev->body);
-		cent_free(&ev->head);
-		cent_free(&ev->ents);
-		for (int k = 0; k < EV_KEEP; k++) {
-			cent_free(&ev->mb[k]);
-			cent_free(&ev->me[k]);
-		}
-		free(ev->arts);
-		free(ev);
-	}
+	for (size_t i = 0; i < e->nev; i++)
+		event_free(e->ev[i]);
 	free(e->ev);
+	free(e->fwd);
+	free(e->ids);
+	free(e->held);
 	for (size_t i = 0; i < e->tdcap; i++)
 		free(e->tpost[i]);
 	for (size_t i = 0; i < e->tecap; i++)
@@ -149,6 +168,10 @@ chr_status ev_observe(ev_engine *e, const ev_doc *d)
 			e->tdf[d->head.v[i].id]++;
 	for (uint32_t i = 0; i < d->ents.n; i++)
 		e->edf[d->ents.v[i].id]++;
+	if (!d->undated && d->anchor != EV_NODAY &&
+	    (!e->ndocs_dated || d->anchor > e->newest))
+		e->newest = d->anchor;
+	e->ndocs_dated += !d->undated && d->anchor != EV_NODAY;
 	e->ndocs++;
 	return CHR_OK;
 }
@@ -514,6 +537,8 @@ static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
 		return;
 	for (uint32_t i = 0; i < p->n; i++) {
 		uint32_t k = (uint32_t)ev_live(e, p->ev[i] - 1);
+		if (!e->ev[k]) /* retired */
+			continue;
 		size_t j = 0;
 		while (j < *n && c[j].ev != k)
 			j++;
@@ -572,16 +597,36 @@ int ev_time_ok(const ev_engine *e, const ev_doc *d, const ev_event *ev)
 	return dist <= e->model.max_gap_days;
 }
 
+/* Free a posting list whose events were all retired.  A list that
+ * still names a held event is left as it is (collect skips the retired
+ * entries, which fall off as new events are filed, as they did before
+ * they were retired), so retiring changes no candidate set. */
+static void prune_post(ev_engine *e, ev_post **slot)
+{
+	ev_post *p = *slot;
+	if (!p || !e->retired)
+		return;
+	for (uint32_t i = 0; i < p->n; i++)
+		if (ev_held(e, p->ev[i] - 1))
+			return;
+	free(p);
+	*slot = NULL;
+}
+
 size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out)
 {
 	keyw kt[NKEYS], ke[EV_TOPENTS];
 	size_t nt, ne = doc_keys(e, d, kt, &nt, ke);
 	cand c[NKEYS * EV_POSTINGS];
 	size_t n = 0;
-	for (size_t i = 0; i < nt; i++)
+	for (size_t i = 0; i < nt; i++) {
+		prune_post(e, &e->tpost[kt[i].id]);
 		collect(e, e->tpost[kt[i].id], c, &n, sizeof c / sizeof *c);
-	for (size_t i = 0; i < ne; i++)
+	}
+	for (size_t i = 0; i < ne; i++) {
+		prune_post(e, &e->epost[ke[i].id]);
 		collect(e, e->epost[ke[i].id], c, &n, sizeof c / sizeof *c);
+	}
 	qsort(c, n, sizeof *c, cmp_cand);
 	size_t m = 0;
 	for (size_t i = 0; i < n && m < EV_MAXCAND; i++)
@@ -671,11 +716,29 @@ static chr_status new_event(ev_engine *e, size_t *k)
 {
 	if (e->nev == e->evcap) {
 		size_t nc = e->evcap ? e->evcap * 2 : 256;
+		if (nc > UINT32_MAX - 1)
+			return CHR_ENOMEM; /* indexes are stored as uint32 */
 		ev_event **nv = realloc(e->ev, nc * sizeof *nv);
 		if (!nv)
 			return CHR_ENOMEM;
 		e->ev = nv;
+		uint32_t *nf = realloc(e->fwd, nc * sizeof *nf);
+		if (!nf)
+			return CHR_ENOMEM;
+		e->fwd = nf;
+		int64_t *ni = realloc(e->ids, nc * sizeof *ni);
+		if (!ni)
+			return CHR_ENOMEM;
+		e->ids = ni;
 		e->evcap = nc;
+	}
+	if (e->nheld_list == e->heldcap) {
+		size_t nc = e->heldcap ? e->heldcap * 2 : 256;
+		uint32_t *nh = realloc(e->held, nc * sizeof *nh);
+		if (!nh)
+			return CHR_ENOMEM;
+		e->held = nh;
+		e->heldcap = nc;
 	}
 	ev_event *ev = calloc(1, sizeof *ev);
 	if (!ev)
@@ -686,7 +749,11 @@ static chr_status new_event(ev_engine *e, size_t *k)
 	ev->ents.max = EV_CENT_ENTS;
 	ev->lo = ev->hi = EV_NODAY;
 	e->nlive++;
+	e->nheld++;
 	*k = e->nev;
+	e->fwd[e->nev] = 0;
+	e->ids[e->nev] = ev->id;
+	e->held[e->nheld_list++] = (uint32_t)e->nev;
 	e->ev[e->nev++] = ev;
 	return CHR_OK;
 }
@@ -736,6 +803,12 @@ static void add_person(ev_event *ev, uint32_t p, uint16_t n)
 		ev->person[i - 1] = tp;
 		ev->personn[i - 1] = tn;
 	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
 }
 
 static int cmp_twid(const void *a, const void *b)
@@ -819,8 +892,9 @@ chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index)
 		ev->arts = na;
 		ev->artcap = nc;
 	}
-	if (!(ev->arts[ev->narts++] = arena_strdup(&e->mem, d->id)))
+	if (!(ev->arts[ev->narts] = strdup(d->id)))
 		return CHR_ENOMEM;
+	ev->narts++;
 	for (size_t i = 0; i < nt; i++)
 		if ((st = post(&e->tpost[kt[i].id], (uint32_t)k)))
 			return st;
@@ -866,9 +940,14 @@ int ev_content_ok(const ev_model *m, const double f[EV_NFEAT])
 
 size_t ev_live(const ev_engine *e, size_t k)
 {
-	while (e->ev[k]->into)
-		k = e->ev[k]->into - 1;
+	while (e->fwd[k])
+		k = e->fwd[k] - 1;
 	return k;
+}
+
+ev_event *ev_held(const ev_engine *e, size_t k)
+{
+	return e->ev[ev_live(e, k)];
 }
 
 /* Copy a centroid's entries into v as a doc vector (mean tf). */
@@ -967,10 +1046,12 @@ static chr_status merge_into(ev_engine *e, size_t a, size_t b)
 	A->narts += B->narts;
 	B->narts = 0;
 	B->into = (uint32_t)a + 1;
+	e->fwd[b] = (uint32_t)a + 1;
 	e->nlive--;
 	e->merges++;
 	e->merged_id = B->id;
 	e->merged_into = A->id;
+	event_drop(e, b);
 	return CHR_OK;
 }
 
@@ -1035,10 +1116,10 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 	if (d->group >= 0) {
 		ht_entry *h = ht_get(&e->groups, (const char *)&d->group,
 				     sizeof d->group);
-		if (h) {
+		if (h && ev_held(e, (size_t)h->v.num - 1)) {
 			best = ev_live(e, (size_t)h->v.num - 1);
 			bp = 1;
-		}
+		} /* a retired group's copy is placed like any article */
 	}
 	if (best == (size_t)-1) {
 		uint32_t c[EV_MAXCAND];
@@ -1072,4 +1153,62 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 	if (index)
 		*index = k;
 	return CHR_OK;
+}
+
+/* ---- retirement ------------------------------------------------------------ */
+
+/* Most recently touched first; ties by index (deterministic). */
+static int cmp_touch(const void *a, const void *b, void *arg)
+{
+	const ev_engine *e = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t lx = e->ev[x]->last, ly = e->ev[y]->last;
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* An event can no longer be joined when it ended max_gap_days before
+ * the newest dated doc (a dated doc that far from it never joins it:
+ * ev_time_ok) and no doc touched it for EV_RETIRE_IDLE docs (a stream
+ * out of date order, or an undated doc, could still reach it before). */
+static int stale(const ev_engine *e, const ev_event *ev)
+{
+	if (e->ndocs - ev->last < EV_RETIRE_IDLE || !e->ndocs_dated ||
+	    e->model.max_gap_days <= 0 || ev->hi == EV_NODAY)
+		return 0;
+	return (double)e->newest - ev->hi > e->model.max_gap_days;
+}
+
+size_t ev_retire(ev_engine *e)
+{
+	if (e->ndocs - e->swept < EV_RETIRE_EVERY)
+		return 0;
+	e->swept = e->ndocs;
+	size_t freed = 0, w = 0;
+	for (size_t i = 0; i < e->nheld_list; i++) {
+		uint32_t k = e->held[i];
+		if (!e->ev[k]) /* merged away */
+			continue;
+		if (stale(e, e->ev[k])) {
+			event_drop(e, k);
+			freed++;
+			continue;
+		}
+		e->held[w++] = k;
+	}
+	e->nheld_list = w;
+	if (w > EV_MAX_LIVE) {
+		/* least recently touched out; the list keeps creation order */
+		qsort_r(e->held, w, sizeof *e->held, cmp_touch, e);
+		for (size_t i = EV_LIVE_TARGET; i < w; i++) {
+			event_drop(e, e->held[i]);
+			freed++;
+		}
+		w = EV_LIVE_TARGET;
+		qsort(e->held, w, sizeof *e->held, cmp_u32);
+		e->nheld_list = w;
+	}
+	e->retired += freed;
+	return freed;
 }

@@ -102,7 +102,9 @@ static chr_status map_id(ev_stage *s, int64_t id, size_t k)
 static size_t find_id(const ev_stage *s, int64_t id)
 {
 	ht_entry *h = ht_get(&s->ids, (const char *)&id, sizeof id);
-	return h ? ev_live(&s->e, (size_t)h->v.num - 1) : (size_t)-1;
+	if (!h || !ev_held(&s->e, (size_t)h->v.num - 1))
+		return (size_t)-1; /* not replayed, or retired: the store has it */
+	return ev_live(&s->e, (size_t)h->v.num - 1);
 }
 
 static int64_t one_int(chr_db *db, enum store_stmt k, int64_t arg, int bind)
@@ -221,6 +223,7 @@ static chr_status replay(ev_stage *s, int64_t doc, ev_doc *d)
 		st = ev_add_to(&s->e, d, k, &idx);
 		if (!st && k == (size_t)-1) {
 			s->e.ev[idx]->id = evid;
+			s->e.ids[idx] = evid;
 			st = map_id(s, evid, idx);
 		}
 	}
@@ -468,7 +471,9 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 	for (size_t i = 0; !st && i < s->nq; i++) {
 		if (s->q[i].dated || idx[i] == (size_t)-1)
 			continue;
-		const ev_event *ev = s->e.ev[ev_live(&s->e, idx[i])];
+		const ev_event *ev = ev_held(&s->e, idx[i]);
+		if (!ev)
+			continue;
 		int32_t day = ev_date_from_event(ev->lo, ev->hi, s->q[i].wdays,
 						 s->q[i].nwdays);
 		if (day == EV_NODAY)
@@ -505,6 +510,11 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 		ev_doc_free(&s->q[i].d);
 	s->nq = 0;
 	free(idx);
+	/* the batch is written: free events that can no longer be joined
+	 * (their ids stay in the store and in s->ids; find_id sends a copy
+	 * of one of their articles to the store) */
+	if (!st)
+		ev_retire(&s->e);
 	if (!st && stories)
 		st = relink_stories(s);
 	return st;

@@ -85,7 +85,7 @@ static void gather(const ev_engine *e, const ev_post *p, size_t self,
 		return;
 	for (uint32_t i = 0; i < p->n; i++) {
 		size_t k = ev_live(e, p->ev[i] - 1);
-		if (k >= self) /* only events already placed */
+		if (k >= self || !e->ev[k]) /* placed before, and held */
 			continue;
 		int64_t s = e->ev[k]->story;
 		size_t j = 0;
@@ -124,10 +124,11 @@ chr_status ev_storylines(ev_engine *e)
 	}
 	e->nstory = 0;
 	for (size_t k = 0; k < e->nev; k++)
-		e->ev[k]->story = 0;
+		if (e->ev[k])
+			e->ev[k]->story = 0;
 	for (size_t k = 0; k < e->nev; k++) {
 		ev_event *ev = e->ev[k];
-		if (ev->into) /* merged into an older event */
+		if (!ev || ev->into) /* merged away or retired */
 			continue;
 		uint32_t keys[STORY_TOPKEYS];
 		int64_t sids[64];

@@ -60,6 +60,14 @@
 #define EV_PERSONS 4         /* main persons kept per event */
 #define EV_MERGE_CAND 8      /* candidates scored by the merge check */
 #define EV_IDF_MEMO 65536  /* idf values memoised per doc count (df below) */
+/* Retirement (ev_retire): an event dated more than model.max_gap_days
+ * before the newest dated doc and not touched by the last
+ * EV_RETIRE_IDLE docs is freed; over EV_MAX_LIVE held events, the least
+ * recently touched are freed down to EV_LIVE_TARGET. */
+#define EV_RETIRE_IDLE 4096
+#define EV_MAX_LIVE 8192
+#define EV_LIVE_TARGET 7168
+#define EV_RETIRE_EVERY 256  /* docs between two retirement sweeps */
 #ifndef EV_BG_DOCS
 #define EV_BG_DOCS 1000     /* pseudo background docs for idf */
 #endif
@@ -232,6 +240,11 @@ typedef struct ev_event {
 	uint32_t into;         /* merged into event index into - 1; 0 = live */
 } ev_event;
 
+/* An engine's events by index: e->ev[k] is NULL once event k was merged
+ * away or retired (its memory freed); e->fwd[k] still says what it was
+ * merged into and e->ids[k] its id, so indexes held elsewhere (the
+ * inverted index, syndication groups, callers' labels) stay valid. */
+
 typedef struct ev_post {
 	uint32_t ev[EV_POSTINGS]; /* event index + 1, most recent first */
 	uint32_t n;
@@ -261,8 +274,18 @@ typedef struct ev_engine {
 	uint32_t *tdf, *edf;     /* document frequencies by id */
 	size_t ntd, nte, tdcap, tecap;
 	ev_post **tpost, **epost; /* index, lazily allocated per id */
-	ev_event **ev;
+	ev_event **ev;           /* NULL = merged away or retired */
+	uint32_t *fwd;           /* merged into index + 1, 0 = not merged */
+	int64_t *ids;            /* every index's event id */
 	size_t nev, evcap;
+	/* held events (ev[k] != NULL) as indexes, in creation order; may
+	 * name freed ones until the next sweep compacts it */
+	uint32_t *held;
+	size_t nheld_list, heldcap, nheld; /* list length; events held */
+	int32_t newest;          /* latest published date observed */
+	uint64_t ndocs_dated;    /* docs observed with a published date */
+	uint64_t swept;          /* ndocs at the last retirement sweep */
+	uint64_t retired;        /* events retired so far */
 	uint64_t ndocs;
 	int64_t last_id;         /* the latest event id given (ids never reused) */
 	/* storylines */
@@ -314,8 +337,17 @@ void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
  * smaller id) keeps its id and takes the other's articles; the merge is
  * reported in e->merged_id / merged_into, and *index is the survivor. */
 chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p);
-/* The live event that event index k was merged into (k when live). */
+/* The event that event index k was merged into (k when not merged).
+ * The result may be retired (e->ev[...] NULL); see ev_held. */
 size_t ev_live(const ev_engine *e, size_t k);
+/* The held event index k ends up in (after merges), or NULL when that
+ * event was retired. */
+ev_event *ev_held(const ev_engine *e, size_t k);
+/* Free events that can no longer be joined (see EV_RETIRE_IDLE and
+ * EV_MAX_LIVE): call between placements (ingest: after each batch); it
+ * sweeps at most once per EV_RETIRE_EVERY docs.  Indexes stay valid
+ * (ev_live, e->ids); ids are never reused.  Returns the number freed. */
+size_t ev_retire(ev_engine *e);
 /* Add d to event index k, or to a new event when k == (size_t)-1; for
  * training with gold events. */
 chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index);

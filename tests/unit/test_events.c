@@ -296,8 +296,9 @@ static void test_merge(void)
 	CHECK(f[EVF_PERSON_SAME] == 1 && f[EVF_PERSON_CLASH] == 0);
 	CHECK(ev_add(&e, &d, &k3, NULL) == CHR_OK);
 	CHECK_INT(e.nlive, 1);
-	CHECK(k3 == k1 && e.merged_id == e.ev[k2]->id &&
+	CHECK(k3 == k1 && e.merged_id == e.ids[k2] &&
 	      e.merged_into == e.ev[k1]->id);
+	CHECK(e.ev[k2] == NULL && ev_held(&e, k2) == e.ev[k1]); /* freed */
 	CHECK(ev_live(&e, k2) == k1 && e.ev[k1]->n == 3 && e.ev[k1]->narts == 3);
 	uint32_t cand[EV_MAXCAND];
 	ev_observe(&e, &d);
@@ -520,7 +521,7 @@ static void test_seeds(void)
 	CHECK_INT(e.nstory, 1);
 	for (size_t i = 0; i < e.nev; i++) {
 		char lo[11], hi[11];
-		if (e.ev[i]->into)
+		if (!e.ev[i])
 			continue;
 		ev_fmt_day(e.ev[i]->lo, lo);
 		ev_fmt_day(e.ev[i]->hi, hi);
