@@ -215,3 +215,205 @@ void ev_scan_dates(const char *s, size_t len, ev_doc *d)
 			add_year_only(d, y);
 	}
 }
+
+/* ---- the tense of weekday mentions ------------------------------------ */
+
+/* The time stage already decides which side of its reference day a
+ * weekday falls on from the clause around it (tense, "will", "is due to",
+ * "next", "said", "late Tuesday", quotes...).  An undated article has no
+ * reference day, so its weekdays stay XXXX-WXX-N; tagging the text again
+ * against a probe reference day shows the side the time stage picks.
+ * The probe must not be the mention's own weekday (that resolves to the
+ * probe itself), so a Monday is read against a Tuesday probe and every
+ * other day against a Monday probe.  No evidence resolves to the past
+ * (the time stage's default), which counts as publication evidence, as
+ * every weekday did before. */
+/* The words around a weekday that place it, read first: the time
+ * stage's own reading misses some common forms ("would host a meeting on
+ * Wednesday", "is scheduled to meet X on Thursday", "until Wednesday").
+ * The nearest marker in the clause before the mention decides (within
+ * the sentence, LEX_BACK words); failing that, the nearest after it
+ * ("Early Monday, workers walked off"). */
+#define LEX_BACK 12
+#define LEX_FWD 8
+
+static int word_in(const char *w, size_t n, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == n && !strncmp(w, list[i], n))
+			return 1;
+	return 0;
+}
+
+/* +1 ahead, -1 behind, 0 no marker, for the lowercase word w[0..n);
+ * next is the following word (may be empty). */
+static int word_tense(const char *w, size_t n, const char *next, size_t nn,
+		      const char *prev, size_t pn)
+{
+	static const char *const ahead[] = {
+		"will", "shall", "would", "next", "until", "till", "due",
+		"plans", "planned", "scheduled", "expected", "expects",
+		"upcoming", "intends", "tomorrow", NULL
+	};
+	static const char *const behind[] = {
+		"said", "told", "met", "began", "went", "came", "made", "took",
+		"held", "left", "saw", "was", "were", "had", "did", "broke",
+		"fell", "rose", "struck", "won", "lost", "sent", "gave",
+		"brought", "bought", "sold", "spoke", "wrote", "ran", "led",
+		"found", "got", "kept", "became", "drew", "flew", "grew",
+		"knew", "stood", "thought", "threw", "sank", "swept", "ago",
+		"yesterday", "earlier", "last", "since", NULL
+	};
+	static const char *const notverb[] = {
+		"the", "a", "an", "his", "her", "its", "their", "our", "my",
+		"your", "this", "that", "these", "those", "some", "any", "all",
+		"each", "every", "date", "day", "week", "month", NULL
+	};
+	if (n >= 3 && !strncmp(w + n - 3, "'ll", 3))
+		return 1;
+	if (word_in(w, n, ahead))
+		return 1;
+	/* "set to", "set for", "going to", "aims to" */
+	if (nn && (word_in(w, n, (const char *const[]){ "set", "going",
+							 "aims", "aim", NULL }) &&
+		   (word_in(next, nn, (const char *const[]){ "to", "for",
+							     NULL }))))
+		return 1;
+	/* an infinitive ("to meet", "to be held"): an arrangement ahead */
+	if (n == 2 && !strncmp(w, "to", 2) && nn >= 2 &&
+	    islower((unsigned char)next[0]) && !word_in(next, nn, notverb))
+		return 1;
+	if (word_in(w, n, behind))
+		return -1;
+	/* a past form ("reported", "agreed"), not an adjective after a
+	 * determiner ("the revised plan") nor "need", "speed" */
+	static const char *const not_past[] = {
+		"speed", "bleed", "breed", "greed", "exceed", "proceed",
+		"succeed", "indeed", "hundred", NULL
+	};
+	if (n > 4 && w[n - 2] == 'e' && w[n - 1] == 'd' &&
+	    !word_in(w, n, not_past) && !(pn && word_in(prev, pn, notverb)))
+		return -1;
+	return 0;
+}
+
+typedef struct lword {
+	size_t s, n;
+} lword;
+
+/* Words of text[a, b) in order (letters and inner apostrophes), into
+ * w (at most cap). */
+static size_t lex_words(const char *t, size_t a, size_t b, lword *w,
+			size_t cap)
+{
+	size_t n = 0, i = a;
+	while (i < b && n < cap) {
+		if (!isalpha((unsigned char)t[i])) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < b && (isalpha((unsigned char)t[j]) ||
+				 (t[j] == '\'' && j + 1 < b &&
+				  isalpha((unsigned char)t[j + 1]))))
+			j++;
+		w[n].s = i;
+		w[n++].n = j - i;
+		i = j;
+	}
+	return n;
+}
+
+/* Where the sentence holding byte i starts / ends. */
+static int sent_end_at(const char *t, size_t len, size_t k)
+{
+	if (t[k] == '\n' && k + 1 < len && t[k + 1] == '\n')
+		return 1;
+	return (t[k] == '.' || t[k] == '!' || t[k] == '?') &&
+	       (k + 1 >= len || isspace((unsigned char)t[k + 1]));
+}
+
+static int lex_tense(const char *t, size_t len, size_t start)
+{
+	size_t a = start, end = start;
+	while (end < len && isalpha((unsigned char)t[end]))
+		end++;
+	size_t b = end;
+	/* the sentence, at most 300 bytes back (LEX_BACK words fit) */
+	while (a > 0 && start - a < 300 && !sent_end_at(t, len, a - 1))
+		a--;
+	while (b < len && !sent_end_at(t, len, b))
+		b++;
+	lword w[64];
+	char lw[64][24];
+	size_t nb = lex_words(t, a, start, w, 64), base = 0;
+	if (nb > LEX_BACK)
+		base = nb - LEX_BACK;
+	size_t nf = lex_words(t, end, b, w + nb, 64 - nb);
+	size_t n = nb + nf;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = w[i].n < sizeof lw[i] - 1 ? w[i].n : sizeof lw[i] - 1;
+		for (size_t c = 0; c < k; c++)
+			lw[i][c] = (char)tolower((unsigned char)t[w[i].s + c]);
+		lw[i][k] = '\0';
+		w[i].n = k;
+	}
+	/* nearest first: "next", "until" right before the mention win */
+	for (size_t i = nb; i-- > base;) {
+		int x = word_tense(lw[i], w[i].n, i + 1 < nb ? lw[i + 1] : "",
+				   i + 1 < nb ? w[i + 1].n : 0,
+				   i > 0 ? lw[i - 1] : "", i > 0 ? w[i - 1].n : 0);
+		if (x)
+			return x;
+	}
+	for (size_t i = nb; i < n && i < nb + LEX_FWD; i++) {
+		int x = word_tense(lw[i], w[i].n, i + 1 < n ? lw[i + 1] : "",
+				   i + 1 < n ? w[i + 1].n : 0,
+				   i > nb ? lw[i - 1] : "", i > nb ? w[i - 1].n : 0);
+		if (x)
+			return x;
+	}
+	return 0;
+}
+
+#define PROBE_MON "2001-01-01" /* a Monday */
+#define PROBE_TUE "2001-01-02"
+
+void ev_weekday_tenses(const char *text, size_t len, const size_t *starts,
+		       const int *wdays, int *tense, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tense[i] = text && starts[i] < len
+				   ? lex_tense(text, len, starts[i])
+				   : 0;
+	if (!n || !text)
+		return;
+	static const char *const probe[2] = { PROBE_MON, PROBE_TUE };
+	for (int p = 0; p < 2; p++) {
+		int need = 0;
+		for (size_t i = 0; i < n; i++)
+			need |= !tense[i] && (wdays[i] == 1) == p;
+		if (!need)
+			continue;
+		chr_timex *x = NULL;
+		size_t nx = 0;
+		if (chr_time_tag(text, len, probe[p], &x, &nx) != CHR_OK)
+			continue;
+		int32_t ref = ev_parse_day(probe[p]);
+		for (size_t i = 0; i < n; i++) {
+			if (tense[i] || (wdays[i] == 1) != p)
+				continue;
+			for (size_t j = 0; j < nx; j++) {
+				int32_t r = ev_parse_day(x[j].value);
+				/* the same mention, maybe wider ("next
+				 * Tuesday" against a reference day) */
+				if (x[j].start > starts[i] || x[j].end <= starts[i] ||
+				    r == EV_NODAY)
+					continue;
+				tense[i] = r > ref ? 1 : r < ref ? -1 : 0;
+				break;
+			}
+		}
+		chr_free(x);
+	}
+}

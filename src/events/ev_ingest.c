@@ -36,7 +36,7 @@ typedef struct pend {
 	ev_doc d;
 	int64_t rowid;
 	int dated;
-	int wdays[EV_MAXWDAYS];
+	int wdays[EV_MAXWDAYS], wtense[EV_MAXWDAYS];
 	size_t nwdays;
 } pend;
 
@@ -64,24 +64,37 @@ static int weekday_value(const char *v)
 }
 
 int32_t ev_date_from_event(int32_t lo, int32_t hi, const int *wdays,
-			   size_t n)
+			   const int *tense, size_t n)
 {
 	if (lo == EV_NODAY)
 		return EV_NODAY;
-	/* each weekday is the day of that name nearest the event's first day
-	 * (lo - 3 .. lo + 3); the article is dated on the latest day it
-	 * names (news name the days of the week ending on publication), not
-	 * before the event's first day; naming none, the event's last day */
-	int32_t best = EV_NODAY;
+	/* A reported weekday ("said on Tuesday", "late Monday") is the day
+	 * of that name nearest the event's first day (lo - 3 .. lo + 3); the
+	 * article is dated on the latest such day (news name the days of
+	 * the week ending on publication), not before the event's first
+	 * day.  A weekday ahead ("will resume on Wednesday", "is due to meet
+	 * Thursday") is the first day of that name after lo, and only says
+	 * the article came out before it: with no reported weekday, the
+	 * article gets the event's last day, moved before the earliest day
+	 * ahead (not before lo). */
+	int32_t best = EV_NODAY, ahead = EV_NODAY;
 	for (size_t i = 0; i < n; i++) {
-		int32_t d = lo - 3;
+		int fut = tense && tense[i] > 0;
+		int32_t d = fut ? lo + 1 : lo - 3;
 		while (ev_weekday(d) != wdays[i])
 			d++;
-		if (best == EV_NODAY || d > best)
+		if (fut) {
+			if (ahead == EV_NODAY || d < ahead)
+				ahead = d;
+		} else if (best == EV_NODAY || d > best) {
 			best = d;
+		}
 	}
-	if (best == EV_NODAY)
-		return hi;
+	if (best == EV_NODAY) {
+		best = hi;
+		if (ahead != EV_NODAY && best >= ahead)
+			best = ahead - 1;
+	}
 	return best < lo ? lo : best;
 }
 
@@ -307,11 +320,17 @@ chr_status ev_stage_add(ev_stage *s, const chr_article *a)
 	}
 	p->rowid = a->rowid;
 	p->dated = a->published[0] != '\0';
+	size_t starts[EV_MAXWDAYS];
 	for (size_t i = 0; i < a->timexes.n && p->nwdays < EV_MAXWDAYS; i++) {
 		int w = weekday_value(a->timexes.v[i].value);
-		if (w)
+		if (w) {
+			starts[p->nwdays] = a->timexes.v[i].start;
 			p->wdays[p->nwdays++] = w;
+		}
 	}
+	if (!p->dated)
+		ev_weekday_tenses(a->text, a->text_len, starts, p->wdays,
+				  p->wtense, p->nwdays);
 	s->nq++;
 	return CHR_OK;
 }
@@ -475,7 +494,7 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 		if (!ev)
 			continue;
 		int32_t day = ev_date_from_event(ev->lo, ev->hi, s->q[i].wdays,
-						 s->q[i].nwdays);
+						 s->q[i].wtense, s->q[i].nwdays);
 		if (day == EV_NODAY)
 			continue;
 		char buf[11];

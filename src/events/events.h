@@ -398,9 +398,17 @@ chr_status ev_stage_add(ev_stage *s, const struct chr_article *a);
 chr_status ev_stage_flush(ev_stage *s, int stories);
 void ev_stage_free(ev_stage *s);
 /* The date an undated article gets from its event span lo..hi (days),
- * given the ISO weekdays (1 = Monday) it names: see docs/events.md. */
+ * given the ISO weekdays (1 = Monday) it names and their tense (> 0:
+ * future, the day is not yet publication; else a report: tense may be
+ * NULL): see docs/events.md. */
 int32_t ev_date_from_event(int32_t lo, int32_t hi, const int *wdays,
-			   size_t n);
+			   const int *tense, size_t n);
+/* The tense of n weekday mentions (ISO weekday wdays[i], starting at
+ * byte starts[i] of text) as the time stage reads them: tense[i] is +1
+ * when the weekday lies ahead of the writer (future), -1 behind, 0 when
+ * the time stage did not place it. */
+void ev_weekday_tenses(const char *text, size_t len, const size_t *starts,
+		       const int *wdays, int *tense, size_t n);
 /* ISO weekday (1 = Monday .. 7 = Sunday) of a day count. */
 int ev_weekday(int32_t days);
 

@@ -687,12 +687,21 @@ static void test_date_from_event(void)
 	int32_t lo = ev_days(2024, 1, 16), hi = ev_days(2024, 1, 17);
 	int tue[] = { 2 }, tue_thu[] = { 2, 4 }, mon[] = { 1 };
 	CHECK(ev_weekday(lo) == 2); /* 2024-01-16 was a Tuesday */
-	CHECK(ev_date_from_event(lo, hi, tue, 1) == lo);
-	CHECK(ev_date_from_event(lo, hi, tue_thu, 2) == ev_days(2024, 1, 18));
-	CHECK(ev_date_from_event(lo, hi, NULL, 0) == hi);
+	CHECK(ev_date_from_event(lo, hi, tue, NULL, 1) == lo);
+	CHECK(ev_date_from_event(lo, hi, tue_thu, NULL, 2) == ev_days(2024, 1, 18));
+	CHECK(ev_date_from_event(lo, hi, NULL, NULL, 0) == hi);
 	/* a Monday before the event: not before its first day */
-	CHECK(ev_date_from_event(lo, hi, mon, 1) == lo);
-	CHECK(ev_date_from_event(EV_NODAY, EV_NODAY, tue, 1) == EV_NODAY);
+	CHECK(ev_date_from_event(lo, hi, mon, NULL, 1) == lo);
+	CHECK(ev_date_from_event(EV_NODAY, EV_NODAY, tue, NULL, 1) == EV_NODAY);
+	/* a weekday ahead is not the publication day: the report of a
+	 * Tuesday that names Thursday ahead is Tuesday's; with only days
+	 * ahead, the last day of the event before the first of them */
+	int fut_thu[] = { -1, 1 }, ahead[] = { 1 }, thu[] = { 4 };
+	CHECK(ev_date_from_event(lo, hi, tue_thu, fut_thu, 2) == lo);
+	CHECK(ev_date_from_event(lo, hi + 3, thu, ahead, 1) == ev_days(2024, 1, 17));
+	CHECK(ev_date_from_event(lo, hi, thu, ahead, 1) == hi);
+	int wed[] = { 3 };
+	CHECK(ev_date_from_event(lo, hi, wed, ahead, 1) == lo);
 	/* month masks from TIMEX values */
 	ev_input in;
 	memset(&in, 0, sizeof in);
@@ -701,6 +710,50 @@ static void test_date_from_event(void)
 	ev_input_month(&in, "2019-W47");
 	ev_input_month(&in, "XXXX-WXX-2");
 	CHECK(in.umonths == 1u << 8 && in.rmonths == 1u << 2);
+}
+
+/* The tense of weekday mentions in invented sentences (what the time
+ * stage reads around each); expect[] is +1 ahead, -1 reported. */
+static void test_weekday_tense(void)
+{
+	static const struct {
+		const char *text;
+		int expect;
+	} cases[] = {
+		{ "Negotiators will meet again on Friday in the capital.", 1 },
+		{ "The council is due to vote on Thursday on the budget.", 1 },
+		{ "The agency plans to publish its findings Wednesday.", 1 },
+		{ "The final hearing is scheduled for next Tuesday.", 1 },
+		{ "A spokeswoman said on Tuesday that the bridge was closed.", -1 },
+		{ "The ministry reported Thursday that exports fell.", -1 },
+		{ "Two lorries collided late Saturday near the border.", -1 },
+		{ "Early Sunday, rescuers pulled three climbers from the ice.", -1 },
+		{ "The regulator said it would rule on the appeal on Monday.", 1 },
+		{ "Schools stay shut until Wednesday in the flooded towns.", 1 },
+		{ "The envoy is also scheduled to see President Ruiz on Thursday.", 1 },
+		{ "Both parties agreed on Monday to extend the ceasefire.", -1 },
+		{ "A court freed the reporter on Friday after a year in jail.", -1 },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		const char *t = cases[c].text;
+		chr_timex *x = NULL;
+		size_t nx = 0, starts[4];
+		int wd[4], tense[4];
+		size_t n = 0;
+		CHECK(chr_time_tag(t, strlen(t), NULL, &x, &nx) == CHR_OK);
+		for (size_t i = 0; i < nx && n < 4; i++)
+			if (!strncmp(x[i].value, "XXXX-WXX-", 9)) {
+				starts[n] = x[i].start;
+				wd[n++] = x[i].value[9] - '0';
+			}
+		chr_free(x);
+		CHECK_INT(n, 1);
+		ev_weekday_tenses(t, strlen(t), starts, wd, tense, n);
+		if (n != 1 || tense[0] != cases[c].expect)
+			printf("  tense of \"%s\": %d, want %d\n", t,
+			       n ? tense[0] : 9, cases[c].expect);
+		CHECK(n == 1 && tense[0] == cases[c].expect);
+	}
 }
 
 int main(void)
@@ -714,6 +767,7 @@ int main(void)
 		TEST(test_syndication),  TEST(test_scorers),
 		TEST(test_time_gate),    TEST(test_merge),
 		TEST(test_seeds),        TEST(test_date_from_event),
+		TEST(test_weekday_tense),
 		TEST(test_examples),
 	};
 	return th_run("events", tests, sizeof tests / sizeof tests[0]);
