@@ -41,6 +41,12 @@ chr_status ev_engine_init(ev_engine *e, const ev_model *m)
 	e->normc = calloc(EV_NORMC, sizeof *e->normc);
 	e->normc_tick = calloc(1, sizeof *e->normc_tick);
 	e->tab_max = EV_TAB_MAX;
+	/* the log-scaled distance and size features, tabled (ev_features
+	 * clips both at 1, which these tables' last entries reach) */
+	for (int i = 0; i < 366; i++)
+		e->time_x[i] = log1p((double)i) / log1p(365.0);
+	for (int i = 0; i < 51; i++)
+		e->size_x[i] = log1p((double)i) / log1p(50.0);
 	return e->stem && e->idf_memo && e->idf_at && e->normc &&
 			       e->normc_tick
 		       ? CHR_OK
@@ -341,10 +347,31 @@ static double cosine(const ev_engine *e, const uint32_t *df,
 		return 0;
 	const ev_normc *s = doc_slot(e, df, a);
 	double na = s ? s->norm : vec_norm2(e, df, a);
-	double nc = cent_norm2(e, df, c, n);
-	if (!(na > 0 && nc > 0))
+	if (!(na > 0))
 		return 0;
 	double dot = 0;
+	if (s && s->cap && !(c->norm_at == e->ndocs + 1 && c->norm_n == n)) {
+		/* the centroid's norm is stale (a doc was observed since, so
+		 * every idf moved): one pass computes it and the dot product,
+		 * each with the same terms in the same order as cent_norm2
+		 * and the walk below */
+		double nc = 0;
+		for (uint32_t j = 0; j < c->n; j++) {
+			double y = sat(c->v[j].tf / n) * idf(e, df[c->v[j].id]);
+			nc += y * y;
+			const double *x = tab_find(s, c->v[j].id);
+			if (x)
+				dot += *x * y;
+		}
+		ev_cent *w = (ev_cent *)c; /* cache, as in cent_norm2 */
+		w->norm = nc;
+		w->norm_at = e->ndocs + 1;
+		w->norm_n = n;
+		return nc > 0 ? dot / sqrt(na * nc) : 0;
+	}
+	double nc = cent_norm2(e, df, c, n);
+	if (!(nc > 0))
+		return 0;
 	if (s && s->cap) {
 		/* walk the centroid, look its ids up in the doc's table:
 		 * the same products summed in the same (id) order */
@@ -433,7 +460,7 @@ void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 		int32_t dist = d->anchor < ev->lo   ? ev->lo - d->anchor
 			       : d->anchor > ev->hi ? d->anchor - ev->hi
 						    : 0;
-		double x = log1p((double)dist) / log1p(365.0);
+		double x = dist < 366 ? e->time_x[dist] : 1;
 		f[EVF_TIME] = (1 - (x > 1 ? 1 : x)) * content;
 	} else {
 		f[EVF_TIME_NONE] = 1;
@@ -455,7 +482,7 @@ void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 		f[EVF_PLACE] = d->place == ev->place;
 		f[EVF_PLACE_CLASH] = d->place != ev->place;
 	}
-	double s = log1p((double)ev->n) / log1p(50.0);
+	double s = ev->n < 51 ? e->size_x[ev->n] : 1;
 	f[EVF_SIZE] = s > 1 ? 1 : s;
 	f[EVF_BODY_ENT] = f[EVF_BODY] * f[EVF_ENT];
 }

@@ -304,6 +304,8 @@ typedef struct ev_engine {
 	uint64_t *idf_at;
 	/* doc-vector norm cache (EV_NORMC slots, least recently used
 	 * replaced); docgen changes whenever a doc vector is refilled */
+	double time_x[366];      /* log1p(d) / log1p(365): a date distance */
+	double size_x[51];       /* log1p(n) / log1p(50): an event size */
 	struct ev_normc *normc;
 	uint32_t tab_max;        /* longest doc vector tabled (EV_TAB_MAX;
 				    a test sets 0 to check the walk) */
