@@ -9,8 +9,9 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libsqlite3-dev sqlite3 libjansson-dev libutf8proc-dev libxxhash-dev
 libstemmer-dev libmicrohttpd-dev wamerican iso-codes
 curl chromium"
-# ner: gazetteers that `make models` reads (WordNet, word list, tz cities)
-PKGS="$PKGS wordnet-base wamerican-huge tzdata"
+# ner: gazetteers that `make models` reads (WordNet, word list, tz cities,
+# geonames' English city names, Text::Names' census first names and surnames)
+PKGS="$PKGS wordnet-base wamerican-huge tzdata libgeonames-common libtext-names-perl"
 # bench/serve.sh: the HTTP load generator
 PKGS="$PKGS wrk"
 

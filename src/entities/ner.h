@@ -37,9 +37,9 @@
 #define NER_SCHEME_BILOU 1
 #define NER_MAXWORD 64               /* bytes of a word used for hashing */
 #define NER_GAZ_MAXLEN 6             /* tokens in a gazetteer phrase */
-#define NER_GAZ_LISTS 18             /* gazetteer lists (bits 0..17) */
+#define NER_GAZ_LISTS 22             /* gazetteer lists (bits 0..21) */
 #define NER_GAZ_PREFIX 0x800000u     /* phrase is a prefix of a longer one */
-#define NER_NSTATIC 128              /* static (+ stage-2) rows per token */
+#define NER_NSTATIC 160              /* static (+ stage-2) rows per token */
 #define NER_NDYN 12                  /* dynamic feature rows per token */
 
 /* Type names indexed 1..4; 0 is "O". */
@@ -176,7 +176,7 @@ void ner_to_iob2(int scheme, const uint8_t *tags, size_t n, uint8_t *out);
 
 /* ---- model file ---- */
 #define NER_MAGIC "CHRNER\r\n"
-#define NER_VERSION 6
+#define NER_VERSION 7
 chr_status ner_model_load(const char *path, ner_model **out, char *err,
 			  size_t errlen);
 /* Load from memory (copied); for tests and the fuzzer. */

@@ -8,8 +8,12 @@
  * its neighbours (+-2; left- and right-context clusterings; cluster
  * bigrams), the parts of hyphenated words, gazetteer matches (longest
  * phrase per list, with its
- * B/I/L/U position) and document-level capitalisation (is this word seen
- * capitalised mid-sentence, or lower-case, elsewhere in the document).
+ * B/I/L/U position), document-level capitalisation (is this word seen
+ * capitalised mid-sentence, or lower-case, elsewhere in the document)
+ * and the run of capitalised words the token stands in (its first and
+ * last words, the words around it, its length, the token's place in it;
+ * in an all-caps headline a word counts as capitalised when the document
+ * writes it capitalised mid-sentence).
  * ner_tag_doc then walks left to right adding the dynamic rows (previous
  * two tags, and the "extended prediction history": the share of each type
  * among the tags this document already gave the same word) and picks the
@@ -46,7 +50,8 @@ enum {
 	T_LOW_CAPS, T_CLUS_CLS, T_DOC_LOW, T_TOPIC_CLS, T_TOPIC_GAZ,
 	T_TOPIC_CL3, T_KIND_GAZ, T_CLUSM2, T_CLUSP2, T_CLBIL, T_CLBIR,
 	T_HYPRE, T_HYSUF, T_HYGAZ, T_HYCLUS, T_SUF5, T_INITLOW, T_CLUSR,
-	T_CLUSRM1, T_CLUSRP1,
+	T_CLUSRM1, T_CLUSRP1, T_RUNLAST, T_RUNFIRST, T_RUNLEN,
+	T_RUNCLUS, T_RUNPREV, T_RUNNEXT,
 	/* dynamic */
 	T_PREV = 64, T_PREV2, T_PREV_LOW, T_PREV_SHAPE, T_HIST, T_HIST_CLS,
 	T_PREV_CLS,
@@ -278,6 +283,73 @@ static uint32_t sentence_kind(const ner_tok *toks, size_t i, size_t n,
 	       (uint32_t)(all >= 3 && 3 * num >= all) << 1;
 }
 
+static int capitalised(uint8_t c)
+{
+	return c == CLS_INITCAP || c == CLS_ALLCAP || c == CLS_MIXED;
+}
+
+/* A lower-case word that joins the parts of a name ("Bank of England",
+ * "Boatmen 's Bancshares"). */
+static int connector(const ner_tok *t)
+{
+	static const char *const words[] = {"of", "and", "&", "for", "'s",
+					    "de", "du", "la", "van", "von",
+					    "der", "al", "y", NULL};
+	for (size_t k = 0; words[k]; k++)
+		if (t->len == strlen(words[k]) &&
+		    !memcmp(t->s, words[k], t->len))
+			return 1;
+	return 0;
+}
+
+/* The run of capitalised words (capl: per token, 1 = counts as
+ * capitalised), joined by connectors, that token i stands in: its
+ * length, and its last and first words, the last word's cluster and the
+ * words before and after it, each with i's B/I/L/U position in the run
+ * (kept apart in headlines).  A name's head ("Bank", "Open", "Council")
+ * and its context are often beyond the +-2 window.  *ra, *rb, *inrun
+ * carry the run from token to token (tokens come in order).  Writes at
+ * most 6 rows; the count. */
+static size_t run_rows(const ner_model *m, const ner_tok *toks, size_t n,
+		       const ner_work *w, const uint64_t *cl,
+		       const uint8_t *capl, int headline, size_t i,
+		       size_t *ra, size_t *rb, int *inrun, uint32_t *r)
+{
+	if (!*inrun || i > *rb) {
+		size_t b = i;
+		for (;;) {
+			if (b + 1 < n && !toks[b + 1].sent_start &&
+			    capl[b + 1])
+				b++;
+			else if (b + 2 < n && !toks[b + 1].sent_start &&
+				 !toks[b + 2].sent_start &&
+				 connector(&toks[b + 1]) && capl[b + 2])
+				b += 2;
+			else
+				break;
+		}
+		*ra = i;
+		*rb = b;
+		*inrun = 1;
+	}
+	uint32_t bits = m->row_bits;
+	size_t a = *ra, b = *rb, len = b - a + 1;
+	uint64_t pos = (len == 1 ? 4 : i == a ? 1 : i == b ? 3 : 2) +
+		       (uint64_t)headline * 4;
+	r[0] = ner_row(bits, T_RUNLEN, (len < 7 ? len : 7) * 16 + pos);
+	if (len == 1)
+		return 1;
+	r[1] = ner_row(bits, T_RUNLAST, w->hlow[b] * 16 + pos);
+	r[2] = ner_row(bits, T_RUNFIRST, w->hlow[a] * 16 + pos);
+	r[3] = ner_row(bits, T_RUNCLUS, (cl[b] & 1023) * 16 + pos);
+	uint64_t before = a == 0 || toks[a].sent_start ? 11 : w->hlow[a - 1];
+	uint64_t after = b + 1 == n || toks[b + 1].sent_start ? 13
+							       : w->hlow[b + 1];
+	r[4] = ner_row(bits, T_RUNPREV, before * 16 + pos);
+	r[5] = ner_row(bits, T_RUNNEXT, after * 16 + pos);
+	return 6;
+}
+
 chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		      ner_work *w)
 {
@@ -309,7 +381,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	w->nslots = nslots;
 	/* document capitalisation flags; sentence all-caps flags */
 	uint32_t caps_sent = 0;
-	uint8_t *caps = malloc(n ? n : 1);
+	uint8_t *caps = malloc(n ? 2 * n : 1), *capl = caps + n;
 	uint64_t *cl = malloc((n ? n : 1) * sizeof *cl);
 	if (!caps || !cl) {
 		free(caps);
@@ -331,6 +403,12 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 				*f |= DF_CAP_MID;
 		}
 	}
+	/* capitalised, or in a headline: seen capitalised mid-sentence
+	 * elsewhere in the document */
+	for (size_t i = 0; i < n; i++)
+		capl[i] = (uint8_t)(caps[i] & 1 ? (w->dflag[w->slot[i]] &
+						   DF_CAP_MID) != 0
+					      : capitalised(w->cls[i]));
 	for (size_t i = 0; i < n; i++)
 		cl[i] = word_clusters(m, &toks[i]);
 	gaz_match(m, toks, n, w);
@@ -340,6 +418,8 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	    toks[1].len == 1 && toks[1].s[0] == '-')
 		topic = w->hlow[0];
 
+	size_t ra = 0, rb = 0; /* the current run of capitalised words */
+	int inrun = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t *r = &w->rows[i * NER_NSTATIC];
 		size_t k = 0;
@@ -454,6 +534,9 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 			r[k++] = ner_row(bits, T_TOPIC_CL3,
 					 topic * 2048 + ((cl[i] >> 20) & 1023));
 		}
+		if (capl[i] || (inrun && i <= rb))
+			k += run_rows(m, toks, n, w, cl, capl, caps[i] & 1, i,
+				      &ra, &rb, &inrun, r + k);
 		/* document-level capitalisation of this word */
 		uint32_t df = w->dflag[w->slot[i]];
 		r[k++] = ner_row(bits, T_DOC, (uint64_t)df * 16 + c * 2 + start);

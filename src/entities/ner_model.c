@@ -23,7 +23,9 @@
  * message that says which check failed.  Version 5 added the second
  * stage (and grew the header from 64 to 72 bytes); version 6 fills the
  * lexicon entry's second word with a right-context cluster id and adds
- * features, so a version-5 model would score wrong and is refused.
+ * features, so a version-5 model would score wrong and is refused;
+ * version 7 adds features (runs of capitalised words) and gazetteer
+ * lists with the same layout, so a version-6 model is refused likewise.
  */
 #include "entities/ner.h"
 
