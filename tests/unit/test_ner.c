@@ -207,6 +207,33 @@ static void test_features(void)
 	/* token 1 has "Paris"/"Lyon" two to the right: some rows differ */
 	CHECK(memcmp(w1.rows + NER_NSTATIC, w2.rows + NER_NSTATIC,
 		     w1.nrows[1] * sizeof *w1.rows) != 0);
+	/* a run of capitalised words reaches past the +-2 window: "Bank"
+	 * sees the run's last word four tokens away, through "of" */
+	const char *c[] = {"the", "Bank", "of", "New", "England", "Trust", "said"};
+	const char *d[] = {"the", "Bank", "of", "New", "England", "Fund", "said"};
+	const char *e[] = {"the", "bank", "of", "new", "england", "trust", "said"};
+	const char *f[] = {"the", "bank", "of", "new", "england", "fund", "said"};
+	ner_tok tc[7], td[7];
+	ner_work w3, w4;
+	memset(&w3, 0, sizeof w3);
+	memset(&w4, 0, sizeof w4);
+	toks_of(c, 7, tc);
+	toks_of(d, 7, td);
+	CHECK(ner_static(m, tc, 7, &w3) == CHR_OK);
+	CHECK(ner_static(m, td, 7, &w4) == CHR_OK);
+	CHECK_INT(w3.nrows[1], w4.nrows[1]);
+	CHECK(memcmp(w3.rows + NER_NSTATIC, w4.rows + NER_NSTATIC,
+		     w3.nrows[1] * sizeof *w3.rows) != 0);
+	/* lower-case, there is no run: the same rows */
+	toks_of(e, 7, tc);
+	toks_of(f, 7, td);
+	CHECK(ner_static(m, tc, 7, &w3) == CHR_OK);
+	CHECK(ner_static(m, td, 7, &w4) == CHR_OK);
+	CHECK_INT(w3.nrows[1], w4.nrows[1]);
+	CHECK(memcmp(w3.rows + NER_NSTATIC, w4.rows + NER_NSTATIC,
+		     w3.nrows[1] * sizeof *w3.rows) == 0);
+	ner_work_free(&w3);
+	ner_work_free(&w4);
 	/* dynamic rows depend on the previous tag */
 	uint32_t d1[NER_NDYN], d2[NER_NDYN];
 	size_t n1 = ner_dynamic(m, &w1, 1, 0, -1, d1);
