@@ -417,8 +417,9 @@ static double coverage(const ev_engine *e, const uint32_t *df,
 	return all > 0 ? got / all : 0;
 }
 
-static double key_share(const ev_engine *e, const ev_doc *d,
-			const ev_event *ev);
+static double key_share(const ev_engine *e, const uint32_t *df,
+			const ev_vec *dv, const ev_cent *c, size_t k);
+#define NKEY_ENT 3
 
 void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 		 double f[EV_NFEAT])
@@ -431,7 +432,8 @@ void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 	if (d->ents.n && ev->ents.n) {
 		f[EVF_ENT] = cosine(e, e->edf, &d->ents, &ev->ents, ev->n);
 		f[EVF_ENT_COVER] = coverage(e, e->edf, &d->ents, &ev->ents);
-		f[EVF_KEY_ENT] = key_share(e, d, ev);
+		f[EVF_KEY_ENT] = key_share(e, e->edf, &d->ents, &ev->ents,
+					   NKEY_ENT);
 		f[EVF_ENT_ZERO] = f[EVF_ENT] == 0;
 	} else {
 		f[EVF_ENT_NONE] = 1;
@@ -442,6 +444,11 @@ void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 			same |= ev->personn[i] && ev->person[i] == d->person;
 		f[EVF_PERSON_SAME] = same;
 		f[EVF_PERSON_CLASH] = !same;
+		/* one person the event is about, and the doc is about
+		 * another (two DUI arrests of one team's players) */
+		f[EVF_PERSON_MAJOR] = ev->personn[0] >= 2 &&
+				      2u * ev->personn[0] >= ev->n &&
+				      ev->person[0] != d->person;
 	}
 	uint32_t nm = ev->nmemb < EV_KEEP ? ev->nmemb : EV_KEEP;
 	for (uint32_t k = 0; k < nm; k++) {
@@ -580,26 +587,25 @@ static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
 	}
 }
 
-#define NKEY_ENT 3
-
-/* The key entities of each side (the top NKEY_ENT by weight): the share
- * of the doc's the event has and of the event's the doc has, averaged.
- * Two events of one topic share its setting (the team, the city) but
- * not who it happened to. */
-static double key_share(const ev_engine *e, const ev_doc *d,
-			const ev_event *ev)
+/* The key ids of each side (the top k by weight, k <= 16; entities:
+ * NKEY_ENT): the share of the doc's the event has and of the event's
+ * the doc has, averaged.  Two events of one topic share its setting
+ * (the team, the city) but not who it happened to.  (The same over the
+ * top 5 body terms added nothing on ECB+ dev.) */
+static double key_share(const ev_engine *e, const uint32_t *df,
+			const ev_vec *dv, const ev_cent *c, size_t k)
 {
-	keyw kd[NKEY_ENT], kc[NKEY_ENT];
-	size_t nd = top_keys(e, e->edf, &d->ents, NKEY_ENT, kd);
-	ev_vec cv = { ev->ents.v, ev->ents.n, ev->ents.n };
-	size_t nc = top_keys(e, e->edf, &cv, NKEY_ENT, kc);
+	keyw kd[TOPK_SMALL], kc[TOPK_SMALL];
+	size_t nd = top_keys(e, df, dv, k, kd);
+	ev_vec cv = { c->v, c->n, c->n };
+	size_t nc = top_keys(e, df, &cv, k, kc);
 	if (!nd || !nc)
 		return 0;
 	size_t a = 0, b = 0;
 	for (size_t i = 0; i < nd; i++)
 		a += has_id(&cv, kd[i].id);
 	for (size_t i = 0; i < nc; i++)
-		b += has_id(&d->ents, kc[i].id);
+		b += has_id(dv, kc[i].id);
 	return 0.5 * ((double)a / nd + (double)b / nc);
 }
 
@@ -1158,6 +1164,12 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 			if (!ev_content_ok(&e->model, f))
 				continue;
 			double q = ev_model_prob(&e->model, f);
+			/* no date of its own against an event with dates:
+			 * the model's p lacks the time evidence it was fit
+			 * with, so the bar is higher (undated_threshold) */
+			if (d->anchor == EV_NODAY && e->ev[c[i]]->lo != EV_NODAY &&
+			    q < e->model.undated_threshold)
+				continue;
 			int ok = q >= e->model.threshold && months_agree(d, e->ev[c[i]]);
 			if (ok > bok || (ok == bok && (q > bp || (q == bp && best != (size_t)-1 && c[i] < best)))) {
 				bp = q;

@@ -101,6 +101,9 @@ enum {
 			     the event */
 	EVF_PERSON_CLASH, /* both have main persons, none the same */
 	EVF_ENT_ZERO,   /* both have entities and share none */
+	EVF_PERSON_MAJOR, /* the event has a dominant main person (the main
+			     person of at least half its articles, two or
+			     more) and the doc's main person is another */
 	EV_NFEAT
 };
 
@@ -120,6 +123,9 @@ typedef struct ev_model {
 				 best-member body and headline cosines) is
 				 below this,
 				 whatever the other signals say (0 = off) */
+	double undated_threshold; /* a doc with no date joins an event that
+				     has dates only when p >= this (and >=
+				     threshold); 0 = off */
 } ev_model;
 
 /* Built-in hand-set priors (the trainer's L2 centre; a fallback when no

@@ -290,6 +290,7 @@ static void test_merge(void)
 	ev_doc_build(&e, &in, &d);
 	ev_features(&e, &d, e.ev[k1], f);
 	CHECK(f[EVF_PERSON_CLASH] == 1 && f[EVF_PERSON_SAME] == 0);
+	CHECK(f[EVF_PERSON_MAJOR] == 0); /* one article makes no main person */
 	in.person = "Ann Lee";
 	ev_doc_build(&e, &in, &d);
 	ev_features(&e, &d, e.ev[k1], f);
@@ -298,6 +299,16 @@ static void test_merge(void)
 	CHECK_INT(e.nlive, 1);
 	CHECK(k3 == k1 && e.merged_id == e.ids[k2] &&
 	      e.merged_into == e.ev[k1]->id);
+	/* now Ann Lee is the main person of 2 of its 3 articles: a report
+	 * about someone else clashes with her, one about her does not */
+	in.person = "Bo Ray";
+	ev_doc_build(&e, &in, &d);
+	ev_features(&e, &d, e.ev[k1], f);
+	CHECK(f[EVF_PERSON_MAJOR] == 1);
+	in.person = "Ann Lee";
+	ev_doc_build(&e, &in, &d);
+	ev_features(&e, &d, e.ev[k1], f);
+	CHECK(f[EVF_PERSON_MAJOR] == 0);
 	CHECK(e.ev[k2] == NULL && ev_held(&e, k2) == e.ev[k1]); /* freed */
 	CHECK(ev_live(&e, k2) == k1 && e.ev[k1]->n == 3 && e.ev[k1]->narts == 3);
 	uint32_t cand[EV_MAXCAND];
