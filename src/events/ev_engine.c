@@ -9,9 +9,10 @@
  * times an idf from the document frequencies seen so far (the stream's
  * own statistics; early docs see flatter idf).  Ties are broken by index,
  * never by hash order, so results depend only on the input order.  The
- * idf values and vector norms are memoised (exactly: same sums, same
- * order), so a cosine only weighs the ids both sides share.  A join or a
- * merge needs a minimum content match (model.min_content) besides p.
+ * scoring itself (weights, norms, cosines, the join features) is in
+ * ev_score.c; this file keeps the index, adding, merging and retiring.
+ * A join or a merge needs a minimum content match (model.min_content)
+ * besides p.
  */
 #include "events.h"
 
@@ -20,8 +21,6 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-
-#define SAT_K 1.2
 
 chr_status ev_engine_init(ev_engine *e, const ev_model *m)
 {
@@ -149,19 +148,6 @@ static chr_status grow_ids(uint32_t **df, ev_post ***post, size_t *cap,
 	return CHR_OK;
 }
 
-static int has_id(const ev_vec *v, uint32_t id)
-{
-	uint32_t lo = 0, hi = v->n;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (v->v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < v->n && v->v[lo].id == id;
-}
-
 chr_status ev_observe(ev_engine *e, const ev_doc *d)
 {
 	if (grow_ids(&e->tdf, &e->tpost, &e->tdcap, e->terms.count + 1) ||
@@ -170,7 +156,7 @@ chr_status ev_observe(ev_engine *e, const ev_doc *d)
 	for (uint32_t i = 0; i < d->body.n; i++)
 		e->tdf[d->body.v[i].id]++;
 	for (uint32_t i = 0; i < d->head.n; i++)
-		if (!has_id(&d->body, d->head.v[i].id))
+		if (!ev_has_id(&d->body, d->head.v[i].id))
 			e->tdf[d->head.v[i].id]++;
 	for (uint32_t i = 0; i < d->ents.n; i++)
 		e->edf[d->ents.v[i].id]++;
@@ -182,371 +168,7 @@ chr_status ev_observe(ev_engine *e, const ev_doc *d)
 	return CHR_OK;
 }
 
-static double idf_of(uint64_t ndocs, uint32_t df)
-{
-	double n = (double)ndocs + EV_BG_DOCS;
-	return log(1.0 + (n - df + 0.5) / (df + 0.5));
-}
-
-/* The same value as idf_of, memoised: the scoring loops ask for the idf
- * of the same few df values thousands of times per article, and log()
- * was a sixth of all ingest CPU.  The memo is written through the
- * engine's pointers (the engine is used by one thread at a time). */
-static inline double idf(const ev_engine *e, uint32_t df)
-{
-	if (df >= EV_IDF_MEMO || !e->idf_memo)
-		return idf_of(e->ndocs, df);
-	if (e->idf_at[df] != e->ndocs + 1) {
-		e->idf_memo[df] = idf_of(e->ndocs, df);
-		e->idf_at[df] = e->ndocs + 1;
-	}
-	return e->idf_memo[df];
-}
-
-double ev_idf(const ev_engine *e, uint32_t df)
-{
-	return idf(e, df);
-}
-
-static double sat(double tf)
-{
-	return tf * (SAT_K + 1) / (tf + SAT_K);
-}
-
-/* ---- similarity --------------------------------------------------------- */
-
-/* Squared norm of a doc vector, cached per (vector, doc generation,
- * doc count): an article is scored against up to EV_MAXCAND events and
- * their members with the same vectors.  e->docgen changes whenever a doc
- * vector is (re)filled (ev_doc_build, event_as_doc). */
-static uint32_t tab_hash(uint32_t id, uint32_t mask)
-{
-	return (id * 0x9E3779B1u >> 7) & mask;
-}
-
-/* Fill the slot's table with a's weights; on allocation failure or a
- * vector over e->tab_max the slot has no table (cosine walks). */
-static void tab_fill(const ev_engine *e, const uint32_t *df,
-		     ev_normc *s, const ev_vec *a)
-{
-	s->cap = 0;
-	if (a->n > e->tab_max)
-		return;
-	uint32_t cap = 64;
-	while (cap < 2 * a->n)
-		cap *= 2;
-	if (cap > s->tabcap) {
-		uint32_t *k = realloc(s->key, cap * sizeof *k);
-		if (k)
-			s->key = k;
-		double *v = k ? realloc(s->val, cap * sizeof *v) : NULL;
-		if (v)
-			s->val = v;
-		if (!k || !v)
-			return;
-		s->tabcap = cap;
-	}
-	memset(s->key, 0, cap * sizeof *s->key);
-	for (uint32_t i = 0; i < a->n; i++) {
-		uint32_t id = a->v[i].id, h = tab_hash(id, cap - 1);
-		while (s->key[h])
-			h = (h + 1) & (cap - 1);
-		s->key[h] = id + 1;
-		s->val[h] = sat(a->v[i].tf) * idf(e, df[id]);
-	}
-	s->cap = cap;
-}
-
-/* a's weight table, or NULL (ev_normc.val). */
-static const double *tab_find(const ev_normc *s, uint32_t id)
-{
-	uint32_t mask = s->cap - 1, h = tab_hash(id, mask);
-	for (;;) {
-		uint32_t k = s->key[h];
-		if (k == id + 1)
-			return &s->val[h];
-		if (!k)
-			return NULL;
-		h = (h + 1) & mask;
-	}
-}
-
-/* The cache slot of doc vector a for the current doc generation and
- * doc count, filled on a miss (norm and weight table), or NULL when the
- * engine has no cache (allocation failed at init). */
-static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
-				const ev_vec *a)
-{
-	ev_normc *slot = NULL;
-	for (int k = 0; e->normc && k < EV_NORMC; k++) {
-		ev_normc *c = &e->normc[k];
-		if (c->v == a && c->gen == e->docgen && c->at == e->ndocs + 1)
-			return c;
-		if (!slot || c->used < slot->used)
-			slot = c;
-	}
-	if (!slot)
-		return NULL;
-	double na = 0;
-	for (uint32_t i = 0; i < a->n; i++) {
-		double x = sat(a->v[i].tf) * idf(e, df[a->v[i].id]);
-		na += x * x;
-	}
-	slot->v = a;
-	slot->gen = e->docgen;
-	slot->at = e->ndocs + 1;
-	slot->norm = na;
-	slot->used = ++e->normc_tick[0];
-	tab_fill(e, df, slot, a);
-	return slot;
-}
-
-static double vec_norm2(const ev_engine *e, const uint32_t *df,
-			const ev_vec *a)
-{
-	const ev_normc *s = doc_slot(e, df, a);
-	if (s)
-		return s->norm;
-	double na = 0;
-	for (uint32_t i = 0; i < a->n; i++) {
-		double x = sat(a->v[i].tf) * idf(e, df[a->v[i].id]);
-		na += x * x;
-	}
-	return na;
-}
-
-/* Squared norm of a centroid as mean tf (sum / n), cached in the
- * centroid until it changes (ev_cent_add, keep_top clear norm_at) or a
- * doc is observed (the idf moved).  The cache fields are written
- * through a cast: the centroid is owned by the engine, and caching does
- * not change its value. */
-static double cent_norm2(const ev_engine *e, const uint32_t *df,
-			 const ev_cent *c, uint32_t n)
-{
-	if (c->norm_at == e->ndocs + 1 && c->norm_n == n)
-		return c->norm;
-	double nc = 0;
-	for (uint32_t j = 0; j < c->n; j++) {
-		double y = sat(c->v[j].tf / n) * idf(e, df[c->v[j].id]);
-		nc += y * y;
-	}
-	ev_cent *w = (ev_cent *)c;
-	w->norm = nc;
-	w->norm_at = e->ndocs + 1;
-	w->norm_n = n;
-	return nc;
-}
-
-/* Cosine of a doc vector and a centroid (mean tf = sum / n).  The norms
- * are cached, so the walk only weighs the shared ids (the same sums in
- * the same order as a full walk: the result is bit-identical). */
-static double cosine(const ev_engine *e, const uint32_t *df,
-		     const ev_vec *a, const ev_cent *c, uint32_t n)
-{
-	if (!a->n || !c->n)
-		return 0;
-	const ev_normc *s = doc_slot(e, df, a);
-	double na = s ? s->norm : vec_norm2(e, df, a);
-	if (!(na > 0))
-		return 0;
-	double dot = 0;
-	if (s && s->cap && !(c->norm_at == e->ndocs + 1 && c->norm_n == n)) {
-		/* the centroid's norm is stale (a doc was observed since, so
-		 * every idf moved): one pass computes it and the dot product,
-		 * each with the same terms in the same order as cent_norm2
-		 * and the walk below */
-		double nc = 0;
-		for (uint32_t j = 0; j < c->n; j++) {
-			double y = sat(c->v[j].tf / n) * idf(e, df[c->v[j].id]);
-			nc += y * y;
-			const double *x = tab_find(s, c->v[j].id);
-			if (x)
-				dot += *x * y;
-		}
-		ev_cent *w = (ev_cent *)c; /* cache, as in cent_norm2 */
-		w->norm = nc;
-		w->norm_at = e->ndocs + 1;
-		w->norm_n = n;
-		return nc > 0 ? dot / sqrt(na * nc) : 0;
-	}
-	double nc = cent_norm2(e, df, c, n);
-	if (!(nc > 0))
-		return 0;
-	if (s && s->cap) {
-		/* walk the centroid, look its ids up in the doc's table:
-		 * the same products summed in the same (id) order */
-		for (uint32_t j = 0; j < c->n; j++) {
-			const double *x = tab_find(s, c->v[j].id);
-			if (x) {
-				double w = idf(e, df[c->v[j].id]);
-				dot += *x * (sat(c->v[j].tf / n) * w);
-			}
-		}
-		return dot / sqrt(na * nc);
-	}
-	uint32_t i = 0, j = 0;
-	while (i < a->n && j < c->n) {
-		uint32_t ia = a->v[i].id, ic = c->v[j].id;
-		if (ia < ic) {
-			i++;
-		} else if (ic < ia) {
-			j++;
-		} else {
-			double w = idf(e, df[ia]);
-			dot += sat(a->v[i++].tf) * w * (sat(c->v[j++].tf / n) * w);
-		}
-	}
-	return dot / sqrt(na * nc);
-}
-
-/* Share of a's idf mass (idf from df) that the centroid also has. */
-static double coverage(const ev_engine *e, const uint32_t *df,
-		       const ev_vec *a, const ev_cent *c)
-{
-	double got = 0, all = 0;
-	uint32_t j = 0;
-	for (uint32_t i = 0; i < a->n; i++) {
-		uint32_t id = a->v[i].id;
-		double w = idf(e, df[id]);
-		all += w;
-		while (j < c->n && c->v[j].id < id)
-			j++;
-		if (j < c->n && c->v[j].id == id)
-			got += w;
-	}
-	return all > 0 ? got / all : 0;
-}
-
-static double key_share(const ev_engine *e, const uint32_t *df,
-			const ev_vec *dv, const ev_cent *c, size_t k);
-#define NKEY_ENT 3
-
-void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
-		 double f[EV_NFEAT])
-{
-	memset(f, 0, EV_NFEAT * sizeof *f);
-	f[EVF_BIAS] = 1;
-	f[EVF_BODY] = cosine(e, e->tdf, &d->body, &ev->body, ev->n);
-	f[EVF_TITLE] = cosine(e, e->tdf, &d->head, &ev->head, ev->n);
-	f[EVF_CROSS] = coverage(e, e->tdf, &d->head, &ev->body);
-	if (d->ents.n && ev->ents.n) {
-		f[EVF_ENT] = cosine(e, e->edf, &d->ents, &ev->ents, ev->n);
-		f[EVF_ENT_COVER] = coverage(e, e->edf, &d->ents, &ev->ents);
-		f[EVF_KEY_ENT] = key_share(e, e->edf, &d->ents, &ev->ents,
-					   NKEY_ENT);
-		f[EVF_ENT_ZERO] = f[EVF_ENT] == 0;
-	} else {
-		f[EVF_ENT_NONE] = 1;
-	}
-	if (d->person && ev->personn[0]) {
-		int same = 0;
-		for (int i = 0; i < EV_PERSONS; i++)
-			same |= ev->personn[i] && ev->person[i] == d->person;
-		f[EVF_PERSON_SAME] = same;
-		f[EVF_PERSON_CLASH] = !same;
-		/* one person the event is about, and the doc is about
-		 * another (two DUI arrests of one team's players) */
-		f[EVF_PERSON_MAJOR] = ev->personn[0] >= 2 &&
-				      2u * ev->personn[0] >= ev->n &&
-				      ev->person[0] != d->person;
-	}
-	uint32_t nm = ev->nmemb < EV_KEEP ? ev->nmemb : EV_KEEP;
-	for (uint32_t k = 0; k < nm; k++) {
-		double b = cosine(e, e->tdf, &d->body, &ev->mb[k], 1);
-		double x = d->ents.n ? cosine(e, e->edf, &d->ents, &ev->me[k], 1) : 0;
-		if (b > f[EVF_NN_BODY])
-			f[EVF_NN_BODY] = b;
-		if (x > f[EVF_NN_ENT])
-			f[EVF_NN_ENT] = x;
-	}
-	/* Dates agree for most candidates in a live stream (the same days'
-	 * news), so time only counts as far as the content matches too. */
-	double content = f[EVF_BODY] > f[EVF_NN_BODY] ? f[EVF_BODY]
-						       : f[EVF_NN_BODY];
-	if (d->anchor != EV_NODAY && ev->lo != EV_NODAY) {
-		int32_t dist = d->anchor < ev->lo   ? ev->lo - d->anchor
-			       : d->anchor > ev->hi ? d->anchor - ev->hi
-						    : 0;
-		double x = dist < 366 ? e->time_x[dist] : 1;
-		f[EVF_TIME] = (1 - (x > 1 ? 1 : x)) * content;
-	} else {
-		f[EVF_TIME_NONE] = 1;
-	}
-	uint32_t ny = 0, shared = 0;
-	for (int i = 0; i < EV_MAXYEARS; i++)
-		ny += ev->yearn[i] > 0;
-	if (d->nyears && ny) {
-		for (uint32_t i = 0; i < d->nyears; i++)
-			for (int k = 0; k < EV_MAXYEARS; k++)
-				if (ev->yearn[k] && ev->year[k] == d->years[i]) {
-					shared++;
-					break;
-				}
-		f[EVF_YEAR] = (double)shared / d->nyears * content;
-		f[EVF_YEAR_CLASH] = shared == 0;
-	}
-	if (d->place && ev->place) {
-		f[EVF_PLACE] = d->place == ev->place;
-		f[EVF_PLACE_CLASH] = d->place != ev->place;
-	}
-	double s = ev->n < 51 ? e->size_x[ev->n] : 1;
-	f[EVF_SIZE] = s > 1 ? 1 : s;
-	f[EVF_BODY_ENT] = f[EVF_BODY] * f[EVF_ENT];
-}
-
 /* ---- candidates ------------------------------------------------------------ */
-
-typedef struct keyw {
-	uint32_t id;
-	double w;
-} keyw;
-
-static int cmp_keyw(const void *a, const void *b)
-{
-	const keyw *x = a, *y = b;
-	if (x->w != y->w)
-		return x->w > y->w ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-#define TOPK_SMALL 16
-
-/* The top k keys of v by saturated tf x idf, into out; returns count.
- * Small k (the index keys, the key entities) keeps a sorted run of k by
- * insertion, with no allocation or sort of the whole vector; the order
- * (weight, then id) is total, so the result is the same as sorting. */
-static size_t top_keys(const ev_engine *e, const uint32_t *df,
-		       const ev_vec *v, size_t k, keyw *out)
-{
-	if (k <= TOPK_SMALL) {
-		size_t n = 0;
-		for (uint32_t i = 0; i < v->n; i++) {
-			keyw x = { v->v[i].id,
-				   sat(v->v[i].tf) * idf(e, df[v->v[i].id]) };
-			if (n == k && cmp_keyw(&x, &out[k - 1]) >= 0)
-				continue;
-			size_t j = n < k ? n++ : k - 1;
-			while (j > 0 && cmp_keyw(&x, &out[j - 1]) < 0) {
-				out[j] = out[j - 1];
-				j--;
-			}
-			out[j] = x;
-		}
-		return n;
-	}
-	keyw *all = malloc((v->n + 1) * sizeof *all);
-	if (!all)
-		return 0;
-	for (uint32_t i = 0; i < v->n; i++) {
-		all[i].id = v->v[i].id;
-		all[i].w = sat(v->v[i].tf) * idf(e, df[v->v[i].id]);
-	}
-	qsort(all, v->n, sizeof *all, cmp_keyw);
-	size_t n = v->n < k ? v->n : k;
-	memcpy(out, all, n * sizeof *out);
-	free(all);
-	return n;
-}
 
 typedef struct cand {
 	uint32_t ev;   /* index */
@@ -587,36 +209,14 @@ static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
 	}
 }
 
-/* The key ids of each side (the top k by weight, k <= 16; entities:
- * NKEY_ENT): the share of the doc's the event has and of the event's
- * the doc has, averaged.  Two events of one topic share its setting
- * (the team, the city) but not who it happened to.  (The same over the
- * top 5 body terms added nothing on ECB+ dev.) */
-static double key_share(const ev_engine *e, const uint32_t *df,
-			const ev_vec *dv, const ev_cent *c, size_t k)
-{
-	keyw kd[TOPK_SMALL], kc[TOPK_SMALL];
-	size_t nd = top_keys(e, df, dv, k, kd);
-	ev_vec cv = { c->v, c->n, c->n };
-	size_t nc = top_keys(e, df, &cv, k, kc);
-	if (!nd || !nc)
-		return 0;
-	size_t a = 0, b = 0;
-	for (size_t i = 0; i < nd; i++)
-		a += has_id(&cv, kd[i].id);
-	for (size_t i = 0; i < nc; i++)
-		b += has_id(dv, kc[i].id);
-	return 0.5 * ((double)a / nd + (double)b / nc);
-}
-
 #define NKEYS (EV_TOPTERMS + EV_TOPTITLE + EV_TOPENTS)
 
-static size_t doc_keys(const ev_engine *e, const ev_doc *d, keyw *kt,
-		       size_t *nt, keyw *ke)
+static size_t doc_keys(const ev_engine *e, const ev_doc *d, ev_keyw *kt,
+		       size_t *nt, ev_keyw *ke)
 {
-	*nt = top_keys(e, e->tdf, &d->body, EV_TOPTERMS, kt);
-	*nt += top_keys(e, e->tdf, &d->head, EV_TOPTITLE, kt + *nt);
-	return top_keys(e, e->edf, &d->ents, EV_TOPENTS, ke);
+	*nt = ev_top_keys(e, e->tdf, &d->body, EV_TOPTERMS, kt);
+	*nt += ev_top_keys(e, e->tdf, &d->head, EV_TOPTITLE, kt + *nt);
+	return ev_top_keys(e, e->edf, &d->ents, EV_TOPENTS, ke);
 }
 
 int ev_time_ok(const ev_engine *e, const ev_doc *d, const ev_event *ev)
@@ -648,7 +248,7 @@ static void prune_post(ev_engine *e, ev_post **slot)
 
 size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out)
 {
-	keyw kt[NKEYS], ke[EV_TOPENTS];
+	ev_keyw kt[NKEYS], ke[EV_TOPENTS];
 	size_t nt, ne = doc_keys(e, d, kt, &nt, ke);
 	cand c[NKEYS * EV_POSTINGS];
 	size_t n = 0;
@@ -711,16 +311,16 @@ chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
 		}
 	}
 	if (n > c->max) {
-		keyw *k = malloc(n * sizeof *k);
+		ev_keyw *k = malloc(n * sizeof *k);
 		if (!k) {
 			free(m);
 			return CHR_ENOMEM;
 		}
 		for (uint32_t x = 0; x < n; x++) {
 			k[x].id = x; /* position in m */
-			k[x].w = m[x].tf * idf(e, df[m[x].id]);
+			k[x].w = m[x].tf * ev_idfm(e, df[m[x].id]);
 		}
-		qsort(k, n, sizeof *k, cmp_keyw);
+		qsort(k, n, sizeof *k, ev_cmp_keyw);
 		unsigned char *keep = calloc(n, 1);
 		if (!keep) {
 			free(k);
@@ -854,10 +454,10 @@ static int cmp_twid(const void *a, const void *b)
 static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 			   const ev_vec *v, size_t k, ev_cent *c)
 {
-	keyw kw[EV_MEMB_TERMS];
+	ev_keyw kw[EV_MEMB_TERMS];
 	if (k > EV_MEMB_TERMS)
 		k = EV_MEMB_TERMS;
-	size_t n = top_keys(e, df, v, k, kw);
+	size_t n = ev_top_keys(e, df, v, k, kw);
 	if (c->cap < n + 1) {
 		ev_tw *nv = realloc(c->v, (n + 1) * sizeof *nv);
 		if (!nv)
@@ -884,7 +484,7 @@ chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index)
 	if (k == (size_t)-1 && (st = new_event(e, &k)))
 		return st;
 	ev_event *ev = e->ev[k];
-	keyw kt[NKEYS], ke[EV_TOPENTS];
+	ev_keyw kt[NKEYS], ke[EV_TOPENTS];
 	size_t nt, ne = doc_keys(e, d, kt, &nt, ke);
 	if ((st = ev_cent_add(e, e->tdf, &ev->body, d->body.v, d->body.n)) ||
 	    (st = ev_cent_add(e, e->tdf, &ev->head, d->head.v, d->head.n)) ||

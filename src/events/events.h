@@ -39,6 +39,7 @@
 #define CHR_EVENTS_H
 
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 #include "chronicle.h"
 #include "core/arena.h"
@@ -439,5 +440,48 @@ typedef struct ev_bcubed {
 } ev_bcubed;
 ev_bcubed ev_bcubed_score(const int *sys, const int *gold, size_t n);
 double ev_nmi(const int *sys, const int *gold, size_t n);
+
+/* ---- scoring internals (ev_score.c; ev_engine.c shares them) ---- */
+
+#define EV_SAT_K 1.2
+
+static inline double ev_idf_of(uint64_t ndocs, uint32_t df)
+{
+	double n = (double)ndocs + EV_BG_DOCS;
+	return log(1.0 + (n - df + 0.5) / (df + 0.5));
+}
+
+/* The same value as ev_idf_of, memoised: the scoring loops ask for the idf
+ * of the same few df values thousands of times per article, and log()
+ * was a sixth of all ingest CPU.  The memo is written through the
+ * engine's pointers (the engine is used by one thread at a time). */
+static inline double ev_idfm(const ev_engine *e, uint32_t df)
+{
+	if (df >= EV_IDF_MEMO || !e->idf_memo)
+		return ev_idf_of(e->ndocs, df);
+	if (e->idf_at[df] != e->ndocs + 1) {
+		e->idf_memo[df] = ev_idf_of(e->ndocs, df);
+		e->idf_at[df] = e->ndocs + 1;
+	}
+	return e->idf_memo[df];
+}
+
+static inline double ev_sat(double tf)
+{
+	return tf * (EV_SAT_K + 1) / (tf + EV_SAT_K);
+}
+
+typedef struct ev_keyw {
+	uint32_t id;
+	double w;
+} ev_keyw;
+
+#define EV_TOPK_SMALL 16 /* top k kept by insertion, no sort */
+
+int ev_cmp_keyw(const void *a, const void *b); /* weight desc, then id */
+/* The top k keys of v by saturated tf x idf (df) into out; the count. */
+size_t ev_top_keys(const ev_engine *e, const uint32_t *df, const ev_vec *v,
+		   size_t k, ev_keyw *out);
+int ev_has_id(const ev_vec *v, uint32_t id); /* binary search, sorted v */
 
 #endif

@@ -1,0 +1,384 @@
+/*
+ * ev_score: how well a doc matches an event, the features of the join
+ * model (see events.h, "Scoring").
+ *
+ * Design note: this is the engine's hot loop (an article is scored
+ * against up to EV_MAXCAND events and their recent members), split from
+ * ev_engine.c so that the index, adding, merging and retirement read
+ * apart from the arithmetic.  Every cache here is exact: the doc's
+ * weights are tabled per (vector, doc generation, doc count), a
+ * centroid's norm is kept until it changes or a doc is observed, and a
+ * cosine sums the same products in the same (id) order whichever path
+ * computes it, so results do not depend on what happened to be cached.
+ */
+#include "events.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ev_has_id(const ev_vec *v, uint32_t id)
+{
+	uint32_t lo = 0, hi = v->n;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (v->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->n && v->v[lo].id == id;
+}
+
+
+double ev_idf(const ev_engine *e, uint32_t df)
+{
+	return ev_idfm(e, df);
+}
+
+int ev_cmp_keyw(const void *a, const void *b)
+{
+	const ev_keyw *x = a, *y = b;
+	if (x->w != y->w)
+		return x->w > y->w ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The top k keys of v by saturated tf x idf, into out; returns count.
+ * Small k (the index keys, the key entities) keeps a sorted run of k by
+ * insertion, with no allocation or sort of the whole vector; the order
+ * (weight, then id) is total, so the result is the same as sorting. */
+size_t ev_top_keys(const ev_engine *e, const uint32_t *df,
+		   const ev_vec *v, size_t k, ev_keyw *out)
+{
+	if (k <= EV_TOPK_SMALL) {
+		size_t n = 0;
+		for (uint32_t i = 0; i < v->n; i++) {
+			ev_keyw x = { v->v[i].id,
+				   ev_sat(v->v[i].tf) * ev_idfm(e, df[v->v[i].id]) };
+			if (n == k && ev_cmp_keyw(&x, &out[k - 1]) >= 0)
+				continue;
+			size_t j = n < k ? n++ : k - 1;
+			while (j > 0 && ev_cmp_keyw(&x, &out[j - 1]) < 0) {
+				out[j] = out[j - 1];
+				j--;
+			}
+			out[j] = x;
+		}
+		return n;
+	}
+	ev_keyw *all = malloc((v->n + 1) * sizeof *all);
+	if (!all)
+		return 0;
+	for (uint32_t i = 0; i < v->n; i++) {
+		all[i].id = v->v[i].id;
+		all[i].w = ev_sat(v->v[i].tf) * ev_idfm(e, df[v->v[i].id]);
+	}
+	qsort(all, v->n, sizeof *all, ev_cmp_keyw);
+	size_t n = v->n < k ? v->n : k;
+	memcpy(out, all, n * sizeof *out);
+	free(all);
+	return n;
+}
+
+/* ---- similarity --------------------------------------------------------- */
+
+/* Squared norm of a doc vector, cached per (vector, doc generation,
+ * doc count): an article is scored against up to EV_MAXCAND events and
+ * their members with the same vectors.  e->docgen changes whenever a doc
+ * vector is (re)filled (ev_doc_build, event_as_doc). */
+static uint32_t tab_hash(uint32_t id, uint32_t mask)
+{
+	return (id * 0x9E3779B1u >> 7) & mask;
+}
+
+/* Fill the slot's table with a's weights; on allocation failure or a
+ * vector over e->tab_max the slot has no table (cosine walks). */
+static void tab_fill(const ev_engine *e, const uint32_t *df,
+		     ev_normc *s, const ev_vec *a)
+{
+	s->cap = 0;
+	if (a->n > e->tab_max)
+		return;
+	uint32_t cap = 64;
+	while (cap < 2 * a->n)
+		cap *= 2;
+	if (cap > s->tabcap) {
+		uint32_t *k = realloc(s->key, cap * sizeof *k);
+		if (k)
+			s->key = k;
+		double *v = k ? realloc(s->val, cap * sizeof *v) : NULL;
+		if (v)
+			s->val = v;
+		if (!k || !v)
+			return;
+		s->tabcap = cap;
+	}
+	memset(s->key, 0, cap * sizeof *s->key);
+	for (uint32_t i = 0; i < a->n; i++) {
+		uint32_t id = a->v[i].id, h = tab_hash(id, cap - 1);
+		while (s->key[h])
+			h = (h + 1) & (cap - 1);
+		s->key[h] = id + 1;
+		s->val[h] = ev_sat(a->v[i].tf) * ev_idfm(e, df[id]);
+	}
+	s->cap = cap;
+}
+
+/* a's weight table, or NULL (ev_normc.val). */
+static const double *tab_find(const ev_normc *s, uint32_t id)
+{
+	uint32_t mask = s->cap - 1, h = tab_hash(id, mask);
+	for (;;) {
+		uint32_t k = s->key[h];
+		if (k == id + 1)
+			return &s->val[h];
+		if (!k)
+			return NULL;
+		h = (h + 1) & mask;
+	}
+}
+
+/* The cache slot of doc vector a for the current doc generation and
+ * doc count, filled on a miss (norm and weight table), or NULL when the
+ * engine has no cache (allocation failed at init). */
+static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
+				const ev_vec *a)
+{
+	ev_normc *slot = NULL;
+	for (int k = 0; e->normc && k < EV_NORMC; k++) {
+		ev_normc *c = &e->normc[k];
+		if (c->v == a && c->gen == e->docgen && c->at == e->ndocs + 1)
+			return c;
+		if (!slot || c->used < slot->used)
+			slot = c;
+	}
+	if (!slot)
+		return NULL;
+	double na = 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		double x = ev_sat(a->v[i].tf) * ev_idfm(e, df[a->v[i].id]);
+		na += x * x;
+	}
+	slot->v = a;
+	slot->gen = e->docgen;
+	slot->at = e->ndocs + 1;
+	slot->norm = na;
+	slot->used = ++e->normc_tick[0];
+	tab_fill(e, df, slot, a);
+	return slot;
+}
+
+static double vec_norm2(const ev_engine *e, const uint32_t *df,
+			const ev_vec *a)
+{
+	const ev_normc *s = doc_slot(e, df, a);
+	if (s)
+		return s->norm;
+	double na = 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		double x = ev_sat(a->v[i].tf) * ev_idfm(e, df[a->v[i].id]);
+		na += x * x;
+	}
+	return na;
+}
+
+/* Squared norm of a centroid as mean tf (sum / n), cached in the
+ * centroid until it changes (ev_cent_add, keep_top clear norm_at) or a
+ * doc is observed (the idf moved).  The cache fields are written
+ * through a cast: the centroid is owned by the engine, and caching does
+ * not change its value. */
+static double cent_norm2(const ev_engine *e, const uint32_t *df,
+			 const ev_cent *c, uint32_t n)
+{
+	if (c->norm_at == e->ndocs + 1 && c->norm_n == n)
+		return c->norm;
+	double nc = 0;
+	for (uint32_t j = 0; j < c->n; j++) {
+		double y = ev_sat(c->v[j].tf / n) * ev_idfm(e, df[c->v[j].id]);
+		nc += y * y;
+	}
+	ev_cent *w = (ev_cent *)c;
+	w->norm = nc;
+	w->norm_at = e->ndocs + 1;
+	w->norm_n = n;
+	return nc;
+}
+
+/* Cosine of a doc vector and a centroid (mean tf = sum / n).  The norms
+ * are cached, so the walk only weighs the shared ids (the same sums in
+ * the same order as a full walk: the result is bit-identical). */
+static double cosine(const ev_engine *e, const uint32_t *df,
+		     const ev_vec *a, const ev_cent *c, uint32_t n)
+{
+	if (!a->n || !c->n)
+		return 0;
+	const ev_normc *s = doc_slot(e, df, a);
+	double na = s ? s->norm : vec_norm2(e, df, a);
+	if (!(na > 0))
+		return 0;
+	double dot = 0;
+	if (s && s->cap && !(c->norm_at == e->ndocs + 1 && c->norm_n == n)) {
+		/* the centroid's norm is stale (a doc was observed since, so
+		 * every idf moved): one pass computes it and the dot product,
+		 * each with the same terms in the same order as cent_norm2
+		 * and the walk below */
+		double nc = 0;
+		for (uint32_t j = 0; j < c->n; j++) {
+			double y = ev_sat(c->v[j].tf / n) * ev_idfm(e, df[c->v[j].id]);
+			nc += y * y;
+			const double *x = tab_find(s, c->v[j].id);
+			if (x)
+				dot += *x * y;
+		}
+		ev_cent *w = (ev_cent *)c; /* cache, as in cent_norm2 */
+		w->norm = nc;
+		w->norm_at = e->ndocs + 1;
+		w->norm_n = n;
+		return nc > 0 ? dot / sqrt(na * nc) : 0;
+	}
+	double nc = cent_norm2(e, df, c, n);
+	if (!(nc > 0))
+		return 0;
+	if (s && s->cap) {
+		/* walk the centroid, look its ids up in the doc's table:
+		 * the same products summed in the same (id) order */
+		for (uint32_t j = 0; j < c->n; j++) {
+			const double *x = tab_find(s, c->v[j].id);
+			if (x) {
+				double w = ev_idfm(e, df[c->v[j].id]);
+				dot += *x * (ev_sat(c->v[j].tf / n) * w);
+			}
+		}
+		return dot / sqrt(na * nc);
+	}
+	uint32_t i = 0, j = 0;
+	while (i < a->n && j < c->n) {
+		uint32_t ia = a->v[i].id, ic = c->v[j].id;
+		if (ia < ic) {
+			i++;
+		} else if (ic < ia) {
+			j++;
+		} else {
+			double w = ev_idfm(e, df[ia]);
+			dot += ev_sat(a->v[i++].tf) * w * (ev_sat(c->v[j++].tf / n) * w);
+		}
+	}
+	return dot / sqrt(na * nc);
+}
+
+/* Share of a's idf mass (idf from df) that the centroid also has. */
+static double coverage(const ev_engine *e, const uint32_t *df,
+		       const ev_vec *a, const ev_cent *c)
+{
+	double got = 0, all = 0;
+	uint32_t j = 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		uint32_t id = a->v[i].id;
+		double w = ev_idfm(e, df[id]);
+		all += w;
+		while (j < c->n && c->v[j].id < id)
+			j++;
+		if (j < c->n && c->v[j].id == id)
+			got += w;
+	}
+	return all > 0 ? got / all : 0;
+}
+
+#define NKEY_ENT 3
+
+/* The key ids of each side (the top k by weight, k <= 16; entities:
+ * NKEY_ENT): the share of the doc's the event has and of the event's
+ * the doc has, averaged.  Two events of one topic share its setting
+ * (the team, the city) but not who it happened to.  (The same over the
+ * top 5 body terms added nothing on ECB+ dev.) */
+static double key_share(const ev_engine *e, const uint32_t *df,
+			const ev_vec *dv, const ev_cent *c, size_t k)
+{
+	ev_keyw kd[EV_TOPK_SMALL], kc[EV_TOPK_SMALL];
+	size_t nd = ev_top_keys(e, df, dv, k, kd);
+	ev_vec cv = { c->v, c->n, c->n };
+	size_t nc = ev_top_keys(e, df, &cv, k, kc);
+	if (!nd || !nc)
+		return 0;
+	size_t a = 0, b = 0;
+	for (size_t i = 0; i < nd; i++)
+		a += ev_has_id(&cv, kd[i].id);
+	for (size_t i = 0; i < nc; i++)
+		b += ev_has_id(dv, kc[i].id);
+	return 0.5 * ((double)a / nd + (double)b / nc);
+}
+
+void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
+		 double f[EV_NFEAT])
+{
+	memset(f, 0, EV_NFEAT * sizeof *f);
+	f[EVF_BIAS] = 1;
+	f[EVF_BODY] = cosine(e, e->tdf, &d->body, &ev->body, ev->n);
+	f[EVF_TITLE] = cosine(e, e->tdf, &d->head, &ev->head, ev->n);
+	f[EVF_CROSS] = coverage(e, e->tdf, &d->head, &ev->body);
+	if (d->ents.n && ev->ents.n) {
+		f[EVF_ENT] = cosine(e, e->edf, &d->ents, &ev->ents, ev->n);
+		f[EVF_ENT_COVER] = coverage(e, e->edf, &d->ents, &ev->ents);
+		f[EVF_KEY_ENT] = key_share(e, e->edf, &d->ents, &ev->ents,
+					   NKEY_ENT);
+		f[EVF_ENT_ZERO] = f[EVF_ENT] == 0;
+	} else {
+		f[EVF_ENT_NONE] = 1;
+	}
+	if (d->person && ev->personn[0]) {
+		int same = 0;
+		for (int i = 0; i < EV_PERSONS; i++)
+			same |= ev->personn[i] && ev->person[i] == d->person;
+		f[EVF_PERSON_SAME] = same;
+		f[EVF_PERSON_CLASH] = !same;
+		/* one person the event is about, and the doc is about
+		 * another (two DUI arrests of one team's players) */
+		f[EVF_PERSON_MAJOR] = ev->personn[0] >= 2 &&
+				      2u * ev->personn[0] >= ev->n &&
+				      ev->person[0] != d->person;
+	}
+	uint32_t nm = ev->nmemb < EV_KEEP ? ev->nmemb : EV_KEEP;
+	for (uint32_t k = 0; k < nm; k++) {
+		double b = cosine(e, e->tdf, &d->body, &ev->mb[k], 1);
+		double x = d->ents.n ? cosine(e, e->edf, &d->ents, &ev->me[k], 1) : 0;
+		if (b > f[EVF_NN_BODY])
+			f[EVF_NN_BODY] = b;
+		if (x > f[EVF_NN_ENT])
+			f[EVF_NN_ENT] = x;
+	}
+	/* Dates agree for most candidates in a live stream (the same days'
+	 * news), so time only counts as far as the content matches too. */
+	double content = f[EVF_BODY] > f[EVF_NN_BODY] ? f[EVF_BODY]
+						       : f[EVF_NN_BODY];
+	if (d->anchor != EV_NODAY && ev->lo != EV_NODAY) {
+		int32_t dist = d->anchor < ev->lo   ? ev->lo - d->anchor
+			       : d->anchor > ev->hi ? d->anchor - ev->hi
+						    : 0;
+		double x = dist < 366 ? e->time_x[dist] : 1;
+		f[EVF_TIME] = (1 - (x > 1 ? 1 : x)) * content;
+	} else {
+		f[EVF_TIME_NONE] = 1;
+	}
+	uint32_t ny = 0, shared = 0;
+	for (int i = 0; i < EV_MAXYEARS; i++)
+		ny += ev->yearn[i] > 0;
+	if (d->nyears && ny) {
+		for (uint32_t i = 0; i < d->nyears; i++)
+			for (int k = 0; k < EV_MAXYEARS; k++)
+				if (ev->yearn[k] && ev->year[k] == d->years[i]) {
+					shared++;
+					break;
+				}
+		f[EVF_YEAR] = (double)shared / d->nyears * content;
+		f[EVF_YEAR_CLASH] = shared == 0;
+	}
+	if (d->place && ev->place) {
+		f[EVF_PLACE] = d->place == ev->place;
+		f[EVF_PLACE_CLASH] = d->place != ev->place;
+	}
+	double s = ev->n < 51 ? e->size_x[ev->n] : 1;
+	f[EVF_SIZE] = s > 1 ? 1 : s;
+	f[EVF_BODY_ENT] = f[EVF_BODY] * f[EVF_ENT];
+}
+
