@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clean/wordlist.h"
 #include "core/hash.h"
 
 #define LINK_WINDOW 400 /* mentions looked at around a short name */
@@ -339,6 +340,46 @@ static chr_status drop_unconfirmed_headline(chr_article *a)
 	return CHR_OK;
 }
 
+/* "Xi Jinping", "Choe Son-hui", "Nguyen Phu Trong": two or three words,
+ * the first a family name written first (data/family_names.txt), the
+ * others capitalised given names (letters, one hyphen) that are not
+ * English words ("Song Dynasty", "Kim Group" stay what the tagger said).
+ * Without a word list there is no telling, so no. */
+static int family_first(const char *s, size_t len)
+{
+	const ht *dict = clean_dict();
+	if (!dict)
+		return 0;
+	size_t start[3], end[3], k = 0, i = 0;
+	while (i < len) {
+		if (k == 3)
+			return 0;
+		start[k] = i;
+		while (i < len && s[i] != ' ')
+			i++;
+		end[k++] = i;
+		if (i < len)
+			i++; /* one space */
+	}
+	if (k < 2 || !canon_family_name(s + start[0], end[0] - start[0]))
+		return 0;
+	for (size_t w = 1; w < k; w++) {
+		const char *t = s + start[w];
+		size_t n = end[w] - start[w], hy = 0;
+		if (n < 2 || !(t[0] >= 'A' && t[0] <= 'Z'))
+			return 0;
+		for (size_t c = 1; c < n; c++) {
+			if (t[c] == '-' && c > 1 && c + 1 < n && !hy++)
+				continue;
+			if (!(t[c] >= 'a' && t[c] <= 'z'))
+				return 0;
+		}
+		if (clean_dict_has(dict, t, n))
+			return 0;
+	}
+	return 1;
+}
+
 chr_status canon_resolve(chr_article *a)
 {
 	size_t n = a->mentions.n;
@@ -368,6 +409,8 @@ chr_status canon_resolve(chr_article *a)
 				m->type = (uint8_t)type;
 		} else {
 			m->name = arena_strndup(&a->mem, s, len);
+			if (m->type != CHR_ENT_PER && family_first(s, len))
+				m->type = CHR_ENT_PER;
 		}
 		if (!m->name)
 			return CHR_ENOMEM;

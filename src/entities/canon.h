@@ -45,6 +45,9 @@ const char *canon_alias(const char *s, size_t n, int *type, int *flags,
 /* 1 when w[0,n) is a title word (case-insensitive); *head is set when it
  * can head a title ("Minister", "President"). */
 int canon_title_word(const char *w, size_t n, int *head);
+/* 1 when w[0..n) (any case) is in data/family_names.txt: a family name
+ * written first ("Xi", "Choe", "Nguyen"). */
+int canon_family_name(const char *w, size_t n);
 
 /* Edit distance of a and b, capped at max + 1 (for transliteration). */
 int canon_edit_distance(const char *a, const char *b, int max);

@@ -36,6 +36,7 @@ static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static arena g_mem;
 static ht g_alias; /* key -> alias_ent* */
 static ht g_title; /* lower-case word -> 1 (word) or 2 (head) */
+static ht g_family; /* lower-case family name -> 1 (data/family_names.txt) */
 
 static int type_of(const char *s, size_t n)
 {
@@ -218,10 +219,12 @@ static void load_capitals(void)
 	}
 }
 
-static void load_titles(void)
+/* One lower-case word per line of an embedded file into set; a line
+ * starting with '=' (titles.txt: a head word) is stored as 2, others 1. */
+static void load_words(const char *file, ht *set)
 {
 	size_t len;
-	const char *d = embed_get("titles.txt", &len);
+	const char *d = embed_get(file, &len);
 	if (!d)
 		return;
 	lines L = { d, d + len };
@@ -240,7 +243,7 @@ static void load_titles(void)
 			low[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
 		char *kp = arena_strndup(&g_mem, low, n);
 		int created;
-		ht_entry *h = kp ? ht_put(&g_title, kp, n, &created) : NULL;
+		ht_entry *h = kp ? ht_put(set, kp, n, &created) : NULL;
 		if (h && (created || head))
 			h->v.num = head ? 2 : (created ? 1 : h->v.num);
 	}
@@ -251,10 +254,12 @@ static void build(void)
 	arena_init(&g_mem, 0);
 	ht_init(&g_alias, 0);
 	ht_init(&g_title, 0);
+	ht_init(&g_family, 0);
 	load_curated();
 	load_iso();
 	load_capitals();
-	load_titles();
+	load_words("titles.txt", &g_title);
+	load_words("family_names.txt", &g_family);
 }
 
 const char *canon_alias(const char *s, size_t n, int *type, int *flags,
@@ -276,16 +281,27 @@ const char *canon_alias(const char *s, size_t n, int *type, int *flags,
 	return e->canonical;
 }
 
-int canon_title_word(const char *w, size_t n, int *head)
+/* The entry of w[0..n), case-folded, in one of the word sets. */
+static const ht_entry *word_in(const ht *set, const char *w, size_t n)
 {
 	pthread_once(&g_once, build);
 	char low[64];
 	if (!n || n >= sizeof low)
-		return 0;
+		return NULL;
 	for (size_t i = 0; i < n; i++)
 		low[i] = (char)((w[i] >= 'A' && w[i] <= 'Z') ? w[i] + 32 : w[i]);
-	ht_entry *h = ht_get(&g_title, low, n);
+	return ht_get(set, low, n);
+}
+
+int canon_title_word(const char *w, size_t n, int *head)
+{
+	const ht_entry *h = word_in(&g_title, w, n);
 	if (head)
 		*head = h && h->v.num == 2;
 	return h != NULL;
+}
+
+int canon_family_name(const char *w, size_t n)
+{
+	return word_in(&g_family, w, n) != NULL;
 }

@@ -6,6 +6,7 @@
  */
 #include "harness.h"
 
+#include "clean/wordlist.h"
 #include "entities/canon.h"
 #include "entities/entities.h"
 #include "text/text.h"
@@ -114,6 +115,29 @@ static void surname_first_names(void)
 	chr_article_free(a);
 }
 
+/* A name written family name first is a person, whatever the tagger
+ * called it, when its other words are not English words. */
+static void family_name_first_is_person(void)
+{
+	if (!clean_dict()) {
+		printf("  skip: no system word list\n");
+		return;
+	}
+	const spec m[] = { { "Zhou Mingyuan", ORG }, { "Pak Hyon-ju", LOC },
+			   { "Tran Minh Quoc", MISC }, { "Kim Corporation", ORG },
+			   { "Vardo Kestrel", ORG } };
+	chr_article *a = resolve("Zhou Mingyuan met Pak Hyon-ju and Tran Minh "
+				 "Quoc, then visited Kim Corporation and Vardo "
+				 "Kestrel.", m, 5);
+	CHECK_INT(a->mentions.n, 5);
+	static const uint8_t want[] = { PER, PER, PER, ORG, ORG };
+	for (size_t i = 0; i < a->mentions.n && i < 5; i++)
+		CHECK_INT(a->mentions.v[i].type, want[i]);
+	CHECK(canon_family_name("XI", 2) && canon_family_name("choe", 4));
+	CHECK(!canon_family_name("Vardo", 5));
+	chr_article_free(a);
+}
+
 static void nearest_full_name_wins(void)
 {
 	const spec m[] = { { "Lena Ortiz", PER }, { "Paulo Ortiz", PER }, { "Ortiz", PER } };
@@ -206,7 +230,8 @@ static void no_role_without_head(void)
 
 static const th_test tests[] = {
 	TEST(keys), TEST(alias_tables), TEST(short_names_link),
-	TEST(surname_first_names), TEST(nearest_full_name_wins),
+	TEST(surname_first_names), TEST(family_name_first_is_person),
+	TEST(nearest_full_name_wins),
 	TEST(best_variant), TEST(aliases_in_text),
 	TEST(contextual_alias_needs_target), TEST(capital_for_state),
 	TEST(roles_before), TEST(roles_possessive_and_apposition),
