@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonview.h"
 
 typedef struct ent_ctx {
 	chr_db *db;
@@ -87,39 +88,26 @@ int cmd_entities(const cli_ctx *ctx, int argc, char **argv)
 
 /* The text view reads the library's entity JSON with jansson, as the
  * events and facts commands do. */
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "-";
-}
-
-static void print_strings(json_t *a)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v)
-		printf("%s%s", i ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
-	printf("\n");
-}
-
 static void print_entity(const char *js, size_t len)
 {
 	json_t *o = json_loadb(js, len, 0, NULL);
 	if (!o)
 		return;
-	printf("name:      %s\n", jstr(o, "name"));
-	printf("type:      %s\n", jstr(o, "type"));
+	printf("name:      %s\n", cli_jstr(o, "name"));
+	printf("type:      %s\n", cli_jstr(o, "type"));
 	printf("mentions:  %lld\n",
 	       (long long)json_integer_value(json_object_get(o, "mentions")));
 	printf("aliases:   ");
-	print_strings(json_object_get(o, "aliases"));
+	cli_print_list(json_object_get(o, "aliases"), 0);
+	printf("\n");
 	printf("roles:\n");
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(o, "roles"), i, r)
-		printf("  %s (%s to %s)\n", jstr(r, "title"), jstr(r, "from"), jstr(r, "to"));
+		printf("  %s (%s to %s)\n", cli_jstr(r, "title"), cli_jstr(r, "from"), cli_jstr(r, "to"));
 	printf("articles:  ");
-	print_strings(json_object_get(o, "articles"));
+	cli_print_list(json_object_get(o, "articles"), 0);
+	printf("\n");
 	json_decref(o);
 }
 

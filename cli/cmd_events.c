@@ -12,34 +12,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonview.h"
 
 typedef struct ev_ctx {
 	int json;
 	uint64_t n;
 } ev_ctx;
-
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "-";
-}
-
-/* Comma-separated values of an array of strings or integers. */
-static void print_list(json_t *a, size_t max)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v) {
-		if (i == max) {
-			printf(", ... (%zu)", json_array_size(a));
-			break;
-		}
-		if (json_is_integer(v))
-			printf("%s%lld", i ? ", " : "", (long long)json_integer_value(v));
-		else
-			printf("%s%s", i ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
-	}
-}
 
 /* Count a row; with --json print it as given and return NULL, else
  * return it parsed (NULL if it does not parse) for the caller to free. */
@@ -61,9 +39,9 @@ static int on_event(void *ctx, const char *js, size_t len)
 		return 0;
 	printf("%6lld  %-10s  %-10s  %5zu  ",
 	       (long long)json_integer_value(json_object_get(o, "id")),
-	       jstr(o, "date"), jstr(o, "date_end"),
+	       cli_jstr(o, "date"), cli_jstr(o, "date_end"),
 	       json_array_size(json_object_get(o, "articles")));
-	cli_cell(stdout, jstr(o, "title"), 60);
+	cli_cell(stdout, cli_jstr(o, "title"), 60);
 	printf("\n");
 	json_decref(o);
 	return 0;
@@ -179,15 +157,15 @@ int cmd_event(const cli_ctx *ctx, int argc, char **argv)
 		json_t *o = json_loadb(js, len, 0, NULL);
 		if (o) {
 			json_t *sl = json_object_get(o, "storyline");
-			printf("event %lld: %s\n", id, jstr(o, "title"));
-			printf("dates:     %s .. %s\n", jstr(o, "date"), jstr(o, "date_end"));
-			printf("place:     %s\n", jstr(o, "place"));
+			printf("event %lld: %s\n", id, cli_jstr(o, "title"));
+			printf("dates:     %s .. %s\n", cli_jstr(o, "date"), cli_jstr(o, "date_end"));
+			printf("place:     %s\n", cli_jstr(o, "place"));
 			if (json_is_integer(sl))
 				printf("storyline: %lld\n", (long long)json_integer_value(sl));
 			printf("entities:  ");
-			print_list(json_object_get(o, "entities"), 10);
+			cli_print_list(json_object_get(o, "entities"), 10);
 			printf("\narticles:  ");
-			print_list(json_object_get(o, "articles"), 50);
+			cli_print_list(json_object_get(o, "articles"), 50);
 			printf("\n");
 			json_decref(o);
 		}
@@ -203,9 +181,9 @@ static int on_story(void *ctx, const char *js, size_t len)
 	if (!o)
 		return 0;
 	printf("%6lld  ", (long long)json_integer_value(json_object_get(o, "id")));
-	cli_cell(stdout, jstr(o, "title"), 50);
+	cli_cell(stdout, cli_jstr(o, "title"), 50);
 	printf("  events: ");
-	print_list(json_object_get(o, "events"), 20);
+	cli_print_list(json_object_get(o, "events"), 20);
 	printf("\n");
 	json_decref(o);
 	return 0;

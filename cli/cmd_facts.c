@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonview.h"
 
 typedef struct fx_ctx {
 	int json;
@@ -35,19 +36,6 @@ static int in_events(const fx_ctx *c, json_t *o)
 	return 0;
 }
 
-static const char *js(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "-";
-}
-
-static void print_names(json_t *a)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v) printf("%s%s", i ? ", " : "", json_string_value(v));
-}
-
 static int print_row(void *ctx, const char *json, size_t len)
 {
 	fx_ctx *c = ctx;
@@ -70,46 +58,46 @@ static int print_row(void *ctx, const char *json, size_t len)
 	if (!o && !(o = json_loadb(json, len, 0, NULL)))
 		return 1;
 	if (!strcmp(c->cmd, "facts")) {
-		printf("%-10s %-9s %-8s %-16s ", js(o, "when"), js(o, "type"),
-		       js(o, "status"), js(o, "where"));
-		printf("%s", js(o, "who"));
+		printf("%-10s %-9s %-8s %-16s ", cli_jstr(o, "when"), cli_jstr(o, "type"),
+		       cli_jstr(o, "status"), cli_jstr(o, "where"));
+		printf("%s", cli_jstr(o, "who"));
 		json_t *w = json_object_get(o, "with");
 		if (json_array_size(w)) {
 			printf(" + ");
-			print_names(w);
+			cli_print_list(w, 0);
 		} else if (json_object_get(o, "group")) {
-			printf(" + [%s]", js(o, "group"));
+			printf(" + [%s]", cli_jstr(o, "group"));
 		}
 		long long n = (long long)json_integer_value(json_object_get(o, "sources"));
 		printf("  (%lld source%s)\n", n, n == 1 ? "" : "s");
 	} else if (!strcmp(c->cmd, "conflicts")) {
-		printf("%-9s %s:", js(o, "kind"), js(o, "about"));
+		printf("%-9s %s:", cli_jstr(o, "kind"), cli_jstr(o, "about"));
 		size_t i;
 		json_t *s;
 		json_array_foreach(json_object_get(o, "sides"), i, s)
 		{
 			long long n = (long long)json_integer_value(json_object_get(s, "sources"));
-			printf("%s %s (%lld source%s)", i ? " vs" : "", js(s, "value"), n,
+			printf("%s %s (%lld source%s)", i ? " vs" : "", cli_jstr(s, "value"), n,
 			       n == 1 ? "" : "s");
 		}
 		putchar('\n');
 	} else if (!strcmp(c->cmd, "timeline")) {
-		const char *t = js(o, "text");
+		const char *t = cli_jstr(o, "text");
 		size_t k = strlen(t) > 110 ? 110 : strlen(t);
 		while (k < strlen(t) && k > 0 && ((unsigned char)t[k] & 0xC0) == 0x80)
 			k--; /* cut between UTF-8 characters */
-		printf("%-10s %3lld  %s%.*s%s\n", js(o, "date"),
+		printf("%-10s %3lld  %s%.*s%s\n", cli_jstr(o, "date"),
 		       (long long)json_integer_value(json_object_get(o, "sources")),
 		       json_is_true(json_object_get(o, "background")) ? "(background) " : "",
 		       (int)k, t, k < strlen(t) ? "…" : "");
 	} else {
 		printf("event %lld  %s  [%s]\n",
 		       (long long)json_integer_value(json_object_get(o, "event")),
-		       js(o, "title"), js(o, "date"));
+		       cli_jstr(o, "title"), cli_jstr(o, "date"));
 		size_t i;
 		json_t *s;
 		json_array_foreach(json_object_get(o, "summary"), i, s)
-			printf("  - %s (%s)\n", js(s, "text"), js(s, "article"));
+			printf("  - %s (%s)\n", cli_jstr(s, "text"), cli_jstr(s, "article"));
 	}
 	json_decref(o);
 	return 0;
