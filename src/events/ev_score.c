@@ -83,10 +83,7 @@ size_t ev_top_keys(const ev_engine *e, const uint32_t *df,
 
 /* ---- similarity --------------------------------------------------------- */
 
-/* Squared norm of a doc vector, cached per (vector, doc generation,
- * doc count): an article is scored against up to EV_MAXCAND events and
- * their members with the same vectors.  e->docgen changes whenever a doc
- * vector is (re)filled (ev_doc_build, event_as_doc). */
+/* Slot of id in a weight table of mask + 1 entries (a power of two). */
 static uint32_t tab_hash(uint32_t id, uint32_t mask)
 {
 	return (id * 0x9E3779B1u >> 7) & mask;
@@ -139,9 +136,24 @@ static const double *tab_find(const ev_normc *s, uint32_t id)
 	}
 }
 
+/* Squared norm of doc vector a (saturated tf x idf). */
+static double vec_norm2(const ev_engine *e, const uint32_t *df,
+			const ev_vec *a)
+{
+	double na = 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		double x = ev_sat(a->v[i].tf) * ev_idfm(e, df[a->v[i].id]);
+		na += x * x;
+	}
+	return na;
+}
+
 /* The cache slot of doc vector a for the current doc generation and
  * doc count, filled on a miss (norm and weight table), or NULL when the
- * engine has no cache (allocation failed at init). */
+ * engine has no cache (allocation failed at init).  An article is scored
+ * against up to EV_MAXCAND events and their members with the same
+ * vectors; e->docgen changes whenever a doc vector is (re)filled
+ * (ev_doc_build, event_as_doc). */
 static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
 				const ev_vec *a)
 {
@@ -155,32 +167,13 @@ static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
 	}
 	if (!slot)
 		return NULL;
-	double na = 0;
-	for (uint32_t i = 0; i < a->n; i++) {
-		double x = ev_sat(a->v[i].tf) * ev_idfm(e, df[a->v[i].id]);
-		na += x * x;
-	}
 	slot->v = a;
 	slot->gen = e->docgen;
 	slot->at = e->ndocs + 1;
-	slot->norm = na;
+	slot->norm = vec_norm2(e, df, a);
 	slot->used = ++e->normc_tick[0];
 	tab_fill(e, df, slot, a);
 	return slot;
-}
-
-static double vec_norm2(const ev_engine *e, const uint32_t *df,
-			const ev_vec *a)
-{
-	const ev_normc *s = doc_slot(e, df, a);
-	if (s)
-		return s->norm;
-	double na = 0;
-	for (uint32_t i = 0; i < a->n; i++) {
-		double x = ev_sat(a->v[i].tf) * ev_idfm(e, df[a->v[i].id]);
-		na += x * x;
-	}
-	return na;
 }
 
 /* Squared norm of a centroid as mean tf (sum / n), cached in the
