@@ -131,6 +131,7 @@ static const char *const migrations[] = {
 	"  count(*) FROM event_articles ea JOIN entity_mentions m"
 	"  ON m.doc = ea.doc GROUP BY ea.event, m.eid;"
 	"CREATE TRIGGER event_entities_replace BEFORE INSERT ON event_articles"
+	"  WHEN EXISTS (SELECT 1 FROM event_articles WHERE doc = NEW.doc)"
 	"  BEGIN " EVENT_ENTITIES_SUB(
 		"(SELECT event FROM event_articles WHERE doc = NEW.doc)",
 		"NEW.doc") " END;"
