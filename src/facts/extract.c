@@ -117,6 +117,8 @@ static const facts_trigger *match_trigger(const ectx *c, uint32_t t,
 {
 	if (c->men[t] >= 0 || is_punct(c, t))
 		return NULL;
+	if (!(c->cls[t] & FW_TRIG) && facts_trig_marked())
+		return NULL; /* no trigger starts with this word */
 	size_t n;
 	const facts_trigger *tr = facts_triggers(&n);
 	for (size_t i = 0; i < n; i++)

@@ -78,7 +78,7 @@ long facts_pick_timex(const chr_timex *tx, size_t n, uint32_t lo,
 
 enum { FW_PREP = 1, FW_BOUND = 2, FW_NEG = 4, FW_PLAN = 8, FW_TITLE = 16,
        FW_GROUP = 32, FW_DESC = 64, FW_PRON = 128, FW_COUNT = 256,
-       FW_NUM = 512 };
+       FW_NUM = 512, FW_TRIG = 1024 /* the first word of a trigger */ };
 
 enum { FR_ACT = 1, FR_WITH, FR_PASS, FR_PLACE, FR_NOUN, FR_BY, FR_BETWEEN,
        FR_GER, FR_SAY, FR_QUOTE, FR_ACCORD };
@@ -96,6 +96,10 @@ unsigned facts_word(const char *w, size_t len, const char **count,
 		    int64_t *num);
 /* Trigger phrases, longest first. */
 const facts_trigger *facts_triggers(size_t *n);
+/* 1 when every trigger's first word carries FW_TRIG in facts_word, so
+ * a token without the bit starts no trigger (0 if a first word did not
+ * fit the word table: then every token must be tried). */
+int facts_trig_marked(void);
 
 /* ---- event words (evword.c) ---- */
 

@@ -31,6 +31,7 @@ typedef struct lex_word {
 static lex_word words[LEX_SLOTS];
 static facts_trigger trig[LEX_MAXTRIG];
 static size_t ntrig;
+static int trig_marked; /* every first word has FW_TRIG (facts.h) */
 static char trig_text[8192]; /* trigger words, NUL-separated */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -173,6 +174,16 @@ static void load_triggers(void)
 	/* longest first; the sort is stable enough for equal lengths because
 	 * the first match of the longest length wins in the matcher */
 	qsort(trig, ntrig, sizeof *trig, cmp_len);
+	/* mark the first words, so the matcher skips the other tokens
+	 * without comparing them with every trigger */
+	trig_marked = 1;
+	for (size_t i = 0; i < ntrig; i++) {
+		lex_word *e = slot(trig[i].w[0], strlen(trig[i].w[0]), 1);
+		if (e)
+			e->cls |= FW_TRIG;
+		else
+			trig_marked = 0;
+	}
 }
 
 static void load(void)
@@ -200,6 +211,12 @@ unsigned facts_word(const char *w, size_t len, const char **count,
 	if (num)
 		*num = e->num;
 	return e->cls;
+}
+
+int facts_trig_marked(void)
+{
+	pthread_once(&once, load);
+	return trig_marked;
 }
 
 const facts_trigger *facts_triggers(size_t *n)
