@@ -151,13 +151,68 @@ static chr_status step_done(chr_db *db, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, what);
 }
 
+/* One stored mention: its entity and the text it was written as. */
+typedef struct men_ref {
+	int64_t eid;
+	const char *s;
+	size_t n;
+} men_ref;
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const men_ref *x = a, *y = b;
+	if (x->eid != y->eid)
+		return x->eid < y->eid ? -1 : 1;
+	size_t n = x->n < y->n ? x->n : y->n;
+	int c = memcmp(x->s, y->s, n);
+	return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+/* Add the article's counts: one UPDATE per entity and one upsert per
+ * (entity, alias) with how many of the article's mentions they had,
+ * instead of one of each per mention (each UPDATE of `mentions` moves
+ * an index entry).  The stored values are the same sums. */
+static chr_status put_counts(chr_db *db, men_ref *r, size_t n)
+{
+	qsort(r, n, sizeof *r, cmp_ref);
+	chr_status st = CHR_OK;
+	for (size_t i = 0; i < n && !st;) {
+		size_t j = i;
+		while (j < n && r[j].eid == r[i].eid)
+			j++;
+		sqlite3_stmt *s = store_stmt(db, ST_EN_COUNT_UP);
+		if (!s)
+			return CHR_EDB;
+		sqlite3_bind_int64(s, 1, r[i].eid);
+		sqlite3_bind_int64(s, 2, (int64_t)(j - i));
+		if ((st = step_done(db, s, "entity count")))
+			break;
+		for (size_t k = i; k < j && !st;) {
+			size_t m = k;
+			while (m < j && r[m].n == r[k].n && !memcmp(r[m].s, r[k].s, r[k].n))
+				m++;
+			if (!(s = store_stmt(db, ST_EN_ALIAS_PUT)))
+				return CHR_EDB;
+			sqlite3_bind_int64(s, 1, r[k].eid);
+			sqlite3_bind_text(s, 2, r[k].s, (int)r[k].n, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 3, (int64_t)(m - k));
+			st = step_done(db, s, "entity alias");
+			k = m;
+		}
+		i = j;
+	}
+	return st;
+}
+
 chr_status store_put_entities(chr_db *db, const chr_article *a)
 {
 	if (!a->mentions.n)
 		return CHR_OK;
 	ht seen; /* key -> eid within this article */
 	ht_init(&seen, 0);
-	chr_status st = CHR_OK;
+	men_ref *refs = malloc(a->mentions.n * sizeof *refs);
+	size_t nref = 0;
+	chr_status st = refs ? CHR_OK : CHR_ENOMEM;
 	for (size_t i = 0; i < a->mentions.n && !st; i++) {
 		const art_mention *m = &a->mentions.v[i];
 		if (!m->key || !*m->key)
@@ -177,26 +232,10 @@ chr_status store_put_entities(chr_db *db, const chr_article *a)
 			e->v.num = eid;
 		}
 		int64_t eid = e->v.num;
-		sqlite3_stmt *s = store_stmt(db, ST_EN_COUNT_UP);
-		if (!s) {
-			st = CHR_EDB;
-			break;
-		}
-		sqlite3_bind_int64(s, 1, eid);
-		sqlite3_bind_int(s, 2, 1);
-		if ((st = step_done(db, s, "entity count")))
-			break;
-		if (!(s = store_stmt(db, ST_EN_ALIAS_PUT))) {
-			st = CHR_EDB;
-			break;
-		}
-		sqlite3_bind_int64(s, 1, eid);
 		const char *src = m->flags & MEN_HEADLINE ? a->headline : a->text;
-		sqlite3_bind_text(s, 2, src + m->start, (int)(m->end - m->start),
-				  SQLITE_STATIC);
-		if ((st = step_done(db, s, "entity alias")))
-			break;
-		if (!(s = store_stmt(db, ST_EN_MENTION_PUT))) {
+		refs[nref++] = (men_ref){ eid, src + m->start, m->end - m->start };
+		sqlite3_stmt *s = store_stmt(db, ST_EN_MENTION_PUT);
+		if (!s) {
 			st = CHR_EDB;
 			break;
 		}
@@ -211,6 +250,9 @@ chr_status store_put_entities(chr_db *db, const chr_article *a)
 		bind_text(s, 6, m->role);
 		st = step_done(db, s, "entity mention");
 	}
+	if (!st)
+		st = put_counts(db, refs, nref);
+	free(refs);
 	ht_free(&seen);
 	return st;
 }

@@ -208,8 +208,8 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_EN_RENAME] = "UPDATE entities SET name = ?2, score = ?3 WHERE eid = ?1",
 	[ST_EN_COUNT_UP] = "UPDATE entities SET mentions = mentions + ?2 WHERE eid = ?1",
 	[ST_EN_ALIAS_PUT] =
-		"INSERT INTO entity_aliases (eid, alias, n) VALUES (?1, ?2, 1)"
-		" ON CONFLICT (eid, alias) DO UPDATE SET n = n + 1",
+		"INSERT INTO entity_aliases (eid, alias, n) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (eid, alias) DO UPDATE SET n = n + ?3",
 	[ST_EN_MENTION_PUT] =
 		"INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid, flags, role)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

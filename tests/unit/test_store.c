@@ -322,6 +322,49 @@ static void test_event_entity_counts(void)
 	CHECK_INT(event_entities_off(p), 0);
 }
 
+/* An entity's mention count and its aliases' counts are sums over its
+ * stored mentions, whatever order or repetition the article has. */
+static void test_entity_counts(void)
+{
+	chr_db *db = fresh("ec.db");
+	if (!db)
+		return;
+	chr_doc d[2];
+	d[0] = doc("ec1", "Lavrov meets Wang Yi in Moscow",
+		   "MOSCOW (Reuters) - Russian Foreign Minister Sergei Lavrov met"
+		   " Chinese Foreign Minister Wang Yi in Moscow on Monday. Lavrov"
+		   " said the talks were useful. Wang said China and Russia would"
+		   " keep talking, and Lavrov agreed.");
+	d[1] = doc("ec2", "Lavrov in Beijing",
+		   "BEIJING (Reuters) - Sergei Lavrov arrived in Beijing on Friday."
+		   " Lavrov will meet Wang Yi on Saturday.");
+	d[0].date = "2024-04-01";
+	d[1].date = "2024-04-05";
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, d, 2, 0, &s), CHR_OK);
+	chr_db_close(db);
+	const char *p = tpath("ec.db");
+	long long lav = raw_int(p, "SELECT eid FROM entity_aliases"
+				   " WHERE alias = 'Lavrov'");
+	CHECK(lav > 0);
+	/* "Sergei Lavrov" twice, "Lavrov" four times */
+	CHECK_INT(raw_int(p, "SELECT mentions FROM entities WHERE eid ="
+			     " (SELECT eid FROM entity_aliases WHERE alias = 'Lavrov')"),
+		  6);
+	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases WHERE alias = 'Lavrov'"),
+		  4);
+	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases"
+			     " WHERE alias = 'Sergei Lavrov'"),
+		  2);
+	/* and for every entity */
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entities e WHERE mentions !="
+			     " (SELECT count(*) FROM entity_mentions m WHERE m.eid = e.eid)"
+			     " OR mentions != (SELECT sum(n) FROM entity_aliases a"
+			     " WHERE a.eid = e.eid)"),
+		  0);
+	CHECK(raw_int(p, "SELECT count(*) FROM entities") >= 4);
+}
+
 static void test_wal_mode(void)
 {
 	chr_db *db = fresh("w.db");
@@ -922,6 +965,7 @@ static const th_test tests[] = {
 	TEST(test_newer_schema_refused),
 	TEST(test_older_schema_upgraded),
 	TEST(test_event_entity_counts),
+	TEST(test_entity_counts),
 	TEST(test_wal_mode),
 	TEST(test_open_directory),
 	TEST(test_open_garbage),
