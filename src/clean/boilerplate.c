@@ -123,11 +123,22 @@ static int contains(const char *s, size_t n, const char *p)
 	return 0;
 }
 
+static int ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Case-blind substring test (ASCII, as strncasecmp in the C locale);
+ * the first byte is compared inline, so most positions cost no call. */
 static int contains_ci(const char *s, size_t n, const char *p)
 {
 	size_t l = strlen(p);
+	if (!l)
+		return 1;
+	int c0 = ascii_lower((unsigned char)p[0]);
 	for (size_t i = 0; i + l <= n; i++)
-		if (strncasecmp(s + i, p, l) == 0)
+		if (ascii_lower((unsigned char)s[i]) == c0 &&
+		    strncasecmp(s + i, p, l) == 0)
 			return 1;
 	return 0;
 }
