@@ -95,6 +95,8 @@ run: deps
 	rm -f chronicle.db chronicle.db-wal chronicle.db-shm
 	$(CLI) --db chronicle.db ingest examples/*.txt examples/*.jsonl
 	$(CLI) --db chronicle.db articles
+	$(CLI) --db chronicle.db events
+	$(CLI) --db chronicle.db storylines
 
 # make check: every test; the last line is "N passed, N failed".
 check: deps
