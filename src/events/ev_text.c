@@ -11,6 +11,13 @@
  * case), keeping the whole phrase and each of its words.  Dates: supplied
  * TIMEX values when given, else a STAND-IN scanner for explicit dates
  * ("May 3, 2013", "3 May 2013", "2013-05-03") and years.
+ *
+ * The work is split in two so that ingest can run the costly half on its
+ * text thread: ev_prep_new does the tokens, stems, name runs and dates
+ * with no engine and records each key with where its id goes; and
+ * ev_prep_apply, on the store thread, interns the keys in that order
+ * (so ids come out as one pass would give them) and fills the vectors.
+ * ev_doc_build is the two back to back.
  */
 #include "events.h"
 
@@ -219,10 +226,63 @@ static chr_status intern(ev_engine *e, ht *t, const char *key, size_t n,
 	return CHR_OK;
 }
 
-/* Terms of s[0, len) into v (a hash-linear add; docs are short enough
- * that the vector stays small, and it is sorted once at the end). */
-static chr_status terms(ev_engine *e, const char *s, size_t len, toks *t,
-			ev_vec *v, size_t maxtok)
+/* ---- prep: the text work, recorded as (key, destination) ops -------- */
+
+/* Where an op's id goes (ev_prep_apply). */
+enum { PV_BODY, PV_HEAD, PV_ENTS, PV_PERSON, PV_PLACE };
+
+typedef struct prep_op {
+	uint32_t off, len; /* key bytes in keys */
+	float tf;
+	uint8_t dst;       /* PV_* */
+} prep_op;
+
+/* Ceiling on a prep's key bytes and ops (an article is at most a few
+ * MB, so this is never reached by valid input). */
+#define PREP_MAX ((size_t)1 << 28)
+
+struct ev_prep {
+	ev_doc d;          /* dates, years, anchor, title...; no vectors */
+	char *keys;
+	size_t nkeys, kcap;
+	prep_op *ops;
+	size_t nops, opcap;
+};
+
+static chr_status op(ev_prep *p, int dst, const char *key, size_t n, float tf)
+{
+	if (p->nkeys + n > p->kcap) {
+		size_t nc = p->kcap ? p->kcap : 1024;
+		while (nc < p->nkeys + n)
+			nc *= 2;
+		if (nc > PREP_MAX)
+			return CHR_ETOOBIG;
+		char *nv = realloc(p->keys, nc);
+		if (!nv)
+			return CHR_ENOMEM;
+		p->keys = nv;
+		p->kcap = nc;
+	}
+	if (p->nops == p->opcap) {
+		size_t nc = p->opcap ? p->opcap * 2 : 256;
+		if (nc * sizeof *p->ops > PREP_MAX)
+			return CHR_ETOOBIG;
+		prep_op *nv = realloc(p->ops, nc * sizeof *nv);
+		if (!nv)
+			return CHR_ENOMEM;
+		p->ops = nv;
+		p->opcap = nc;
+	}
+	memcpy(p->keys + p->nkeys, key, n);
+	p->ops[p->nops++] = (prep_op){ (uint32_t)p->nkeys, (uint32_t)n, tf,
+				       (uint8_t)dst };
+	p->nkeys += n;
+	return CHR_OK;
+}
+
+/* Terms of s[0, len) as ops to dst (stemmed, in text order). */
+static chr_status terms(ev_prep *p, struct sb_stemmer *stem, const char *s,
+			size_t len, toks *t, int dst, size_t maxtok)
 {
 	chr_status st = tokenize(s, len, t);
 	char w[MAXTOK];
@@ -232,24 +292,16 @@ static chr_status terms(ev_engine *e, const char *s, size_t len, toks *t,
 		if (n < 2 || is_stop(w))
 			continue;
 		if (k->num) { /* numbers are terms as they are: 23 pirates */
-			uint32_t id;
-			if (!EV_NUMTERMS)
-				continue;
-			st = intern(e, &e->terms, w, n, &id);
-			if (!st)
-				st = vec_add(v, id, 1.0f);
+			if (EV_NUMTERMS)
+				st = op(p, dst, w, n, 1.0f);
 			continue;
 		}
-		const sb_symbol *sym = sb_stemmer_stem(e->stem,
-						       (const sb_symbol *)w,
+		const sb_symbol *sym = sb_stemmer_stem(stem, (const sb_symbol *)w,
 						       (int)n);
 		if (!sym)
 			return CHR_ENOMEM;
-		int sl = sb_stemmer_length(e->stem);
-		uint32_t id;
-		st = intern(e, &e->terms, (const char *)sym, (size_t)sl, &id);
-		if (!st)
-			st = vec_add(v, id, 1.0f);
+		st = op(p, dst, (const char *)sym,
+			(size_t)sb_stemmer_length(stem), 1.0f);
 	}
 	return st;
 }
@@ -273,8 +325,8 @@ static int used_lower(const char *s, const toks *t, const tok *k)
 }
 
 /* STAND-IN for the NER stage: capitalised runs. */
-static chr_status cap_entities(ev_engine *e, const char *s, size_t len,
-			       toks *t, ev_vec *v)
+static chr_status cap_entities(ev_prep *p, const char *s, size_t len,
+			       toks *t)
 {
 	chr_status st = tokenize(s, len, t);
 	char w[MAXTOK], phrase[160];
@@ -302,17 +354,13 @@ static chr_status cap_entities(ev_engine *e, const char *s, size_t len,
 				memcpy(phrase + plen, w, n);
 				plen += n;
 			}
-			uint32_t id;
-			if (n >= 2 && !(st = intern(e, &e->ents, w, n, &id)))
-				st = vec_add(v, id, 0.5f);
+			if (n >= 2)
+				st = op(p, PV_ENTS, w, n, 0.5f);
 			words++;
 			j++;
 		}
-		if (!st && words > 1) {
-			uint32_t id;
-			if (!(st = intern(e, &e->ents, phrase, plen, &id)))
-				st = vec_add(v, id, 1.0f);
-		}
+		if (!st && words > 1)
+			st = op(p, PV_ENTS, phrase, plen, 1.0f);
 		i = j > start ? j : start + 1;
 	}
 	return st;
@@ -354,18 +402,16 @@ static void add_date(ev_doc *d, int32_t day)
 		d->dates[d->ndates++] = day;
 }
 
-chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
+/* The text work of ev_doc_build into p (engine-free). */
+static chr_status prep_build(ev_prep *p, const ev_input *in,
+			     struct sb_stemmer *stem)
 {
-	e->docgen++; /* cached doc norms are stale (ev_engine.c) */
-	d->body.n = d->head.n = d->ents.n = 0;
-	d->ndates = d->nyears = 0;
-	d->anchor = EV_NODAY;
-	d->place = 0;
+	ev_doc *d = &p->d;
+	ev_doc_init(d);
 	d->group = in->group;
 	d->rmonths = in->rmonths;
 	d->umonths = in->umonths;
 	d->undated = !in->published || !*in->published;
-	d->person = 0;
 	snprintf(d->id, sizeof d->id, "%s", in->id ? in->id : "");
 	toks t = { 0 };
 	const char *text = in->text ? in->text : "";
@@ -382,14 +428,9 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 	size_t tl = hlen < sizeof d->title ? hlen : sizeof d->title - 1;
 	memcpy(d->title, head, tl);
 	d->title[tl] = '\0';
-	chr_status st = terms(e, text, tlen, &t, &d->body, SIZE_MAX);
+	chr_status st = terms(p, stem, text, tlen, &t, PV_BODY, SIZE_MAX);
 	if (!st)
-		st = terms(e, head, hlen, &t, &d->head, lead ? 40 : SIZE_MAX);
-	/* An article that is only its headline (one-line texts, whose line
-	 * the clean stage takes as the headline) uses it as its body too, so
-	 * the body signals see it. */
-	for (uint32_t i = 0, nb = d->body.n; !st && !nb && i < d->head.n; i++)
-		st = vec_add(&d->body, d->head.v[i].id, d->head.v[i].tf);
+		st = terms(p, stem, head, hlen, &t, PV_HEAD, lead ? 40 : SIZE_MAX);
 	/* NER entities when given, plus the capitalised-word proxy: on ECB+
 	 * dev the two together match or beat either alone. */
 	if (!st && in->entities) {
@@ -400,9 +441,7 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 				continue;
 			for (size_t k = 0; k <= n; k++)
 				w[k] = (char)tolower((unsigned char)in->entities[i][k]);
-			uint32_t id;
-			if (!(st = intern(e, &e->ents, w, n, &id)))
-				st = vec_add(&d->ents, id, 1.0f);
+			st = op(p, PV_ENTS, w, n, 1.0f);
 		}
 	}
 	if (!st && in->person && *in->person) {
@@ -411,23 +450,17 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 		if (n < sizeof w) {
 			for (size_t k = 0; k <= n; k++)
 				w[k] = (char)tolower((unsigned char)in->person[k]);
-			st = intern(e, &e->ents, w, n, &d->person);
+			st = op(p, PV_PERSON, w, n, 0);
 		}
 	}
 	if (!st) {
-		st = cap_entities(e, head, lead ? 0 : hlen, &t, &d->ents);
+		st = cap_entities(p, head, lead ? 0 : hlen, &t);
 		if (!st)
-			st = cap_entities(e, text, tlen, &t, &d->ents);
+			st = cap_entities(p, text, tlen, &t);
 	}
 	free(t.v);
 	if (st)
 		return st;
-	if (d->body.n) /* qsort(NULL, 0) is undefined */
-		qsort(d->body.v, d->body.n, sizeof *d->body.v, cmp_tw);
-	if (d->head.n) /* qsort(NULL, 0) is undefined */
-		qsort(d->head.v, d->head.n, sizeof *d->head.v, cmp_tw);
-	if (d->ents.n) /* qsort(NULL, 0) is undefined */
-		qsort(d->ents.v, d->ents.n, sizeof *d->ents.v, cmp_tw);
 	/* time */
 	if (in->published)
 		d->anchor = ev_parse_day(in->published);
@@ -446,15 +479,89 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 	if (in->dateline && *in->dateline) {
 		char w[64];
 		size_t n = 0;
-		for (const char *p = in->dateline;
-		     *p && *p != '/' && *p != ',' && n + 1 < sizeof w; p++)
-			w[n++] = (char)tolower((unsigned char)*p);
+		for (const char *c = in->dateline;
+		     *c && *c != '/' && *c != ',' && n + 1 < sizeof w; c++)
+			w[n++] = (char)tolower((unsigned char)*c);
 		while (n && w[n - 1] == ' ')
 			n--;
-		if (n && (st = intern(e, &e->places, w, n, &d->place)))
+		if (n && (st = op(p, PV_PLACE, w, n, 0)))
 			return st;
 	}
 	return CHR_OK;
+}
+
+void ev_prep_free(ev_prep *p)
+{
+	if (!p)
+		return;
+	free(p->keys);
+	free(p->ops);
+	free(p);
+}
+
+chr_status ev_prep_new(const ev_input *in, struct sb_stemmer *stem,
+		       ev_prep **out)
+{
+	*out = NULL;
+	ev_prep *p = calloc(1, sizeof *p);
+	if (!p)
+		return CHR_ENOMEM;
+	chr_status st = prep_build(p, in, stem);
+	if (st) {
+		ev_prep_free(p);
+		return st;
+	}
+	*out = p;
+	return CHR_OK;
+}
+
+chr_status ev_prep_apply(ev_engine *e, const ev_prep *p, ev_doc *d)
+{
+	e->docgen++; /* cached doc norms are stale (ev_engine.c) */
+	ev_vec body = d->body, head = d->head, ents = d->ents;
+	*d = p->d; /* no vectors: keep d's buffers */
+	d->body = body;
+	d->head = head;
+	d->ents = ents;
+	d->body.n = d->head.n = d->ents.n = 0;
+	ev_vec *vec[] = { &d->body, &d->head, &d->ents };
+	ht *table[] = { &e->terms, &e->terms, &e->ents, &e->ents, &e->places };
+	chr_status st = CHR_OK;
+	for (size_t i = 0; i < p->nops && !st; i++) {
+		const prep_op *o = &p->ops[i];
+		uint32_t id;
+		if ((st = intern(e, table[o->dst], p->keys + o->off, o->len, &id)))
+			break;
+		if (o->dst == PV_PERSON)
+			d->person = id;
+		else if (o->dst == PV_PLACE)
+			d->place = id;
+		else
+			st = vec_add(vec[o->dst], id, o->tf);
+	}
+	/* An article that is only its headline (one-line texts, whose line
+	 * the clean stage takes as the headline) uses it as its body too, so
+	 * the body signals see it. */
+	for (uint32_t i = 0, nb = d->body.n; !st && !nb && i < d->head.n; i++)
+		st = vec_add(&d->body, d->head.v[i].id, d->head.v[i].tf);
+	if (st)
+		return st;
+	for (size_t k = 0; k < 3; k++)
+		if (vec[k]->n) /* qsort(NULL, 0) is undefined */
+			qsort(vec[k]->v, vec[k]->n, sizeof *vec[k]->v, cmp_tw);
+	return CHR_OK;
+}
+
+chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
+{
+	ev_prep p;
+	memset(&p, 0, sizeof p);
+	chr_status st = prep_build(&p, in, e->stem);
+	if (!st)
+		st = ev_prep_apply(e, &p, d);
+	free(p.keys);
+	free(p.ops);
+	return st;
 }
 
 /* The PER key mentioned most (at least twice; ties: the first
@@ -541,4 +648,20 @@ void ev_input_release(ev_input *in)
 {
 	free(in->own);
 	in->own = NULL;
+}
+
+chr_status ev_prep_run(chr_article *a)
+{
+	/* a stemmer per article: the stage runs on any thread, and one
+	 * costs a few small allocations next to an article's stemming */
+	struct sb_stemmer *stem = sb_stemmer_new("english", NULL);
+	if (!stem)
+		return CHR_ENOMEM;
+	ev_input in;
+	chr_status st = ev_input_from_article(&in, a);
+	if (!st)
+		st = ev_prep_new(&in, stem, &a->evprep);
+	ev_input_release(&in);
+	sb_stemmer_delete(stem);
+	return st;
 }

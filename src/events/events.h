@@ -326,6 +326,23 @@ void ev_engine_free(ev_engine *e);
 /* Turn one input into d (vocabulary ids come from e; document
  * frequencies are not touched until the doc is added). */
 chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d);
+
+/* The text half of ev_doc_build (tokens, stop words, stems, name runs,
+ * dates), which needs no engine: the ingest pipeline runs it on its text
+ * thread (ev_prep_run) so that the store thread only interns the keys.
+ * stem is the caller's Snowball English stemmer (not shared between
+ * threads).  *out is the caller's; free it with ev_prep_free. */
+typedef struct ev_prep ev_prep;
+struct sb_stemmer;
+chr_status ev_prep_new(const ev_input *in, struct sb_stemmer *stem,
+		       ev_prep **out);
+void ev_prep_free(ev_prep *p);
+/* d from p against e's vocabulary: exactly ev_doc_build's result (the
+ * keys are interned in the same order, so ids match).  p stays p's. */
+chr_status ev_prep_apply(ev_engine *e, const ev_prep *p, ev_doc *d);
+/* Pipeline stage: a->evprep from a (ev_input_from_article + ev_prep_new;
+ * freed with the article). */
+chr_status ev_prep_run(struct chr_article *a);
 /* 1 when ev_text.c's word lists are in strcmp order (binary search). */
 int ev_text_lists_sorted(void);
 

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "events/events.h"
+
 int art_vec_grow_(arena *a, void **v, size_t *cap, size_t need, size_t elem)
 {
 	size_t ncap = *cap ? *cap * 2 : 8;
@@ -38,6 +40,7 @@ void chr_article_free(chr_article *a)
 {
 	if (!a)
 		return;
+	ev_prep_free(a->evprep);
 	arena_free(&a->mem);
 	free(a);
 }

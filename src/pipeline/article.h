@@ -121,6 +121,11 @@ struct chr_article {
 	ART_VEC(struct facts_fact) facts;
 	ART_VEC(struct facts_count) fact_counts;
 
+	/* events: the engine-free half of the article's event doc, made on
+	 * the text thread and used by the store thread's events stage
+	 * (ev_prep_run, ev_stage_add); owned, freed with the article */
+	struct ev_prep *evprep;
+
 	/* Later stages (time, entities, dedup, events) add their fields here. */
 };
 

@@ -13,6 +13,7 @@
 #include "core/hash.h"
 #include "core/utf8.h"
 #include "entities/entities.h"
+#include "events/events.h"
 #include "facts/facts.h"
 #include "meta/meta.h"
 #include "pipeline/profile.h"
@@ -46,7 +47,8 @@ typedef struct stage {
 } stage;
 
 /* The text stages, in order.  The store-side stages (dedup, events) run
- * in ingest.c inside the batch transaction. */
+ * in ingest.c inside the batch transaction; events-prep does the text
+ * half of the events stage here, off the store thread. */
 static const stage stages[] = {
 	{ "clean", clean_run },
 	{ "meta", meta_run },
@@ -54,6 +56,7 @@ static const stage stages[] = {
 	{ "time", time_run },
 	{ "entities", entities_run },
 	{ "facts", facts_run },
+	{ "events-prep", ev_prep_run },
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])
 

@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <jansson.h>
+#include <libstemmer.h>
 #include <math.h>
 #include <unistd.h>
 
@@ -131,6 +132,84 @@ static void pair_features(const ev_input *a, const ev_input *b,
 	ev_doc_free(&da);
 	ev_doc_free(&db);
 	ev_engine_free(&e);
+}
+
+/* Two docs are the same: ids, weights, dates, place, person, title. */
+static int same_doc(const ev_doc *a, const ev_doc *b)
+{
+	const ev_vec *va[] = { &a->body, &a->head, &a->ents };
+	const ev_vec *vb[] = { &b->body, &b->head, &b->ents };
+	for (int k = 0; k < 3; k++) {
+		if (va[k]->n != vb[k]->n)
+			return 0;
+		for (uint32_t i = 0; i < va[k]->n; i++)
+			if (va[k]->v[i].id != vb[k]->v[i].id ||
+			    va[k]->v[i].tf != vb[k]->v[i].tf)
+				return 0;
+	}
+	return a->anchor == b->anchor && a->ndates == b->ndates &&
+	       !memcmp(a->dates, b->dates, a->ndates * sizeof *a->dates) &&
+	       a->nyears == b->nyears && a->place == b->place &&
+	       a->person == b->person && a->undated == b->undated &&
+	       !strcmp(a->title, b->title) && !strcmp(a->id, b->id);
+}
+
+/* The text half made apart (ev_prep_new, as the ingest text thread does)
+ * and applied later gives exactly ev_doc_build's doc, ids included. */
+static void test_prep_apply(void)
+{
+	ev_engine e1, e2;
+	CHECK(ev_engine_init(&e1, NULL) == CHR_OK);
+	CHECK(ev_engine_init(&e2, NULL) == CHR_OK);
+	struct sb_stemmer *stem = sb_stemmer_new("english", NULL);
+	CHECK(stem != NULL);
+	static const char *const ents[] = { "Nordhaven Lines", "Tidewell",
+					    "Port of Valmora" };
+	ev_input in[3];
+	input(&in[0], "p1", "Nordhaven to buy Tidewell",
+	      "Shipping group Nordhaven Lines agreed on Monday to buy rival "
+	      "Tidewell for 2.4 billion crowns. Nordhaven said the deal, "
+	      "announced on March 5, 2025, would close in June.", "2025-03-05");
+	in[0].dateline = "VALMORA, Carridia";
+	in[0].entities = ents;
+	in[0].nentities = 3;
+	in[0].person = "Ilse Marten";
+	input(&in[1], "p2", "", "Dockers at the Port of Valmora walked out.\n"
+	      "The strike shut the port for a third day.", NULL);
+	input(&in[2], "p3", "Storm Hesper batters the coast", "", "2025-03-11");
+	ev_doc d1, d2;
+	ev_doc_init(&d1);
+	ev_doc_init(&d2);
+	for (int round = 0; round < 2; round++) /* the second: known keys */
+		for (int i = 0; i < 3; i++) {
+			CHECK(ev_doc_build(&e1, &in[i], &d1) == CHR_OK);
+			ev_prep *p = NULL;
+			CHECK(ev_prep_new(&in[i], stem, &p) == CHR_OK);
+			if (p)
+				CHECK(ev_prep_apply(&e2, p, &d2) == CHR_OK);
+			ev_prep_free(p);
+			CHECK(d1.body.n + d1.head.n > 0);
+			CHECK(same_doc(&d1, &d2));
+			if (i == 0) { /* the keys went where they belong */
+				ht_entry *h = ht_get(&e2.ents, "ilse marten", 11);
+				CHECK(h && d2.person == (uint32_t)h->v.num);
+				h = ht_get(&e2.places, "valmora", 7);
+				CHECK(h && d2.place == (uint32_t)h->v.num);
+				h = ht_get(&e2.ents, "tidewell", 8);
+				CHECK(h && ev_has_id(&d2.ents, (uint32_t)h->v.num));
+				h = ht_get(&e2.terms, "crown", 5);
+				CHECK(h && ev_has_id(&d2.body, (uint32_t)h->v.num) &&
+				      !ev_has_id(&d2.head, (uint32_t)h->v.num));
+				CHECK(d2.anchor == ev_days(2025, 3, 5));
+			}
+		}
+	CHECK_INT(e1.terms.count, e2.terms.count);
+	CHECK_INT(e1.ents.count, e2.ents.count);
+	sb_stemmer_delete(stem);
+	ev_doc_free(&d1);
+	ev_doc_free(&d2);
+	ev_engine_free(&e1);
+	ev_engine_free(&e2);
 }
 
 static void test_similarity(void)
@@ -772,7 +851,8 @@ int main(void)
 	static const th_test tests[] = {
 		TEST(test_cosine_paths),
 		TEST(test_calendar),     TEST(test_scan_dates),
-		TEST(test_doc_build),    TEST(test_similarity),
+		TEST(test_doc_build),    TEST(test_prep_apply),
+		TEST(test_similarity),
 		TEST(test_two_earthquakes), TEST(test_threshold),
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
