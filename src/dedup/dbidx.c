@@ -197,9 +197,13 @@ chr_status dedup_article(chr_db *db, chr_article *a)
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? CHR_ENOTFOUND : store_fail(db, "dedup rowid");
-	dedup_feat f;
-	dedup_feat_init(&f);
-	chr_status st = dedup_features(&f, a->text ? a->text : "", a->text_len);
+	dedup_feat own, *fp = a->ddfeat; /* made on the text thread */
+	chr_status st = CHR_OK;
+	if (!fp) {
+		dedup_feat_init(&own);
+		st = dedup_features(&own, a->text ? a->text : "", a->text_len);
+		fp = &own;
+	}
 	dedup_doc d;
 	memset(&d, 0, sizeof d);
 	d.id = rowid;
@@ -207,15 +211,39 @@ chr_status dedup_article(chr_db *db, chr_article *a)
 			    a->agencies.n);
 	if (strlen(a->published) == 10)
 		memcpy(d.published, a->published, 11);
-	d.nwords = f.nwords;
+	d.nwords = fp->nwords;
 	dbctx c = { db, NULL, 0 };
 	if (!st)
 		st = dedup_recent_sync(db);
 	if (!st)
-		st = dedup_add(&db_ops, &c, &d, &f, NULL, NULL);
+		st = dedup_add(&db_ops, &c, &d, fp, NULL, NULL);
 	free(c.set);
-	dedup_feat_free(&f);
+	if (fp == &own)
+		dedup_feat_free(&own);
 	return st;
+}
+
+chr_status dedup_prep_run(chr_article *a)
+{
+	dedup_feat *f = malloc(sizeof *f);
+	if (!f)
+		return CHR_ENOMEM;
+	dedup_feat_init(f);
+	chr_status st = dedup_features(f, a->text ? a->text : "", a->text_len);
+	if (st) {
+		dedup_feat_release(f);
+		return st;
+	}
+	a->ddfeat = f;
+	return CHR_OK;
+}
+
+void dedup_feat_release(dedup_feat *f)
+{
+	if (!f)
+		return;
+	dedup_feat_free(f);
+	free(f);
 }
 
 /* For the benchmarks and tests: the same operations on a db. */

@@ -201,6 +201,12 @@ size_t dedup_mem_bytes(const dedup_mem *m);
  * open transaction. */
 struct chr_article;
 chr_status dedup_article(chr_db *db, struct chr_article *a);
+/* Pipeline stage: a->ddfeat, the features of a's text, computed on the
+ * ingest text thread so dedup_article (store thread) only looks them up;
+ * owned by the article (dedup_feat_release). */
+chr_status dedup_prep_run(struct chr_article *a);
+/* Free a feature struct made by dedup_prep_run (NULL is fine). */
+void dedup_feat_release(dedup_feat *f);
 /* dedup_add against the store's index (benchmarks, tests). */
 chr_status dedup_db_add(chr_db *db, dedup_doc *d, const dedup_feat *f,
 			int64_t *gid, dedup_stats *stats);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dedup/dedup.h"
 #include "events/events.h"
 
 int art_vec_grow_(arena *a, void **v, size_t *cap, size_t need, size_t elem)
@@ -41,6 +42,7 @@ void chr_article_free(chr_article *a)
 	if (!a)
 		return;
 	ev_prep_free(a->evprep);
+	dedup_feat_release(a->ddfeat);
 	arena_free(&a->mem);
 	free(a);
 }

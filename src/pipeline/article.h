@@ -125,6 +125,9 @@ struct chr_article {
 	 * the text thread and used by the store thread's events stage
 	 * (ev_prep_run, ev_stage_add); owned, freed with the article */
 	struct ev_prep *evprep;
+	/* dedup: the text's shingles, signature and paragraph hashes, made
+	 * on the text thread (dedup_prep_run); owned, freed with it */
+	struct dedup_feat *ddfeat;
 
 	/* Later stages (time, entities, dedup, events) add their fields here. */
 };

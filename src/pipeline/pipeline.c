@@ -12,6 +12,7 @@
 #include "clean/clean.h"
 #include "core/hash.h"
 #include "core/utf8.h"
+#include "dedup/dedup.h"
 #include "entities/entities.h"
 #include "events/events.h"
 #include "facts/facts.h"
@@ -47,8 +48,8 @@ typedef struct stage {
 } stage;
 
 /* The text stages, in order.  The store-side stages (dedup, events) run
- * in ingest.c inside the batch transaction; events-prep does the text
- * half of the events stage here, off the store thread. */
+ * in ingest.c inside the batch transaction; events-prep and dedup-prep
+ * do the text half of those stages here, off the store thread. */
 static const stage stages[] = {
 	{ "clean", clean_run },
 	{ "meta", meta_run },
@@ -57,6 +58,7 @@ static const stage stages[] = {
 	{ "entities", entities_run },
 	{ "facts", facts_run },
 	{ "events-prep", ev_prep_run },
+	{ "dedup-prep", dedup_prep_run },
 };
 #define N_STAGES (sizeof stages / sizeof stages[0])
 

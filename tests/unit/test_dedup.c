@@ -14,6 +14,7 @@
 #include "harness.h"
 #include "chronicle.h"
 #include "dedup/dedup.h"
+#include "pipeline/article.h"
 #include "store/store.h"
 
 static char *slurp(const char *name, size_t *len)
@@ -59,6 +60,39 @@ static void test_shingles_normalised(void)
 	CHECK_INT(b.nwords, 0);
 	dedup_feat_free(&a);
 	dedup_feat_free(&b);
+}
+
+/* The features the pipeline makes on its text thread (dedup-prep) are
+ * those of the clean text, and dedup reads them from the article. */
+static void test_prep_stage(void)
+{
+	chr_doc d;
+	memset(&d, 0, sizeof d);
+	d.id = "prep1";
+	d.title = "Port strike enters third day";
+	d.text = "Dockers at the port of Valmora stayed off work for a third day"
+		 " on Wednesday, leaving container ships waiting offshore.\n\n"
+		 "The union said talks with the port authority had stalled over"
+		 " plans to automate two of the five terminals.";
+	d.text_len = strlen(d.text);
+	chr_article *a = NULL;
+	CHECK_INT(chr_article_process(&d, &a), CHR_OK);
+	if (!a)
+		return;
+	CHECK(a->ddfeat != NULL);
+	dedup_feat f;
+	dedup_feat_init(&f);
+	CHECK_INT(dedup_features(&f, a->text, a->text_len), CHR_OK);
+	if (a->ddfeat) {
+		CHECK_INT(a->ddfeat->nwords, f.nwords);
+		CHECK(a->ddfeat->nwords > 20);
+		CHECK_INT(a->ddfeat->nset, f.nset);
+		CHECK(!memcmp(a->ddfeat->sig, f.sig, sizeof f.sig));
+		CHECK(!memcmp(a->ddfeat->band, f.band, sizeof f.band));
+		CHECK_INT(a->ddfeat->npara, f.npara);
+	}
+	dedup_feat_free(&f);
+	chr_article_free(a);
 }
 
 static void test_paragraphs(void)
@@ -506,6 +540,7 @@ out:
 static const th_test tests[] = {
 	TEST(test_shingles_normalised),
 	TEST(test_paragraphs),
+	TEST(test_prep_stage),
 	TEST(test_signature_estimates_jaccard),
 	TEST(test_densification),
 	TEST(test_banding_scurve),
