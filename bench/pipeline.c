@@ -170,7 +170,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nst; i++)
 		sum += stage[i];
 	for (size_t i = 0; i < nst; i++)
-		printf("  %-10s %8.3f  %5.1f%%\n", names[i], stage[i],
+		printf("  %-14s %8.3f  %5.1f%%\n", names[i], stage[i],
 		       sum > 0 ? 100 * stage[i] / sum : 0);
 	free(tc);
 	free(tg);
