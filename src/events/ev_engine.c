@@ -689,9 +689,9 @@ static chr_status merge_into(ev_engine *e, size_t a, size_t b)
 }
 
 /* Event index *k's centroid just moved: when its best candidate event
- * (scored with the event as the doc) reaches model.merge_threshold, the
- * two merge; *k becomes the survivor, the older event. */
-static chr_status merge_check(ev_engine *e, size_t *k)
+ * (scored with the event as the doc) reaches threshold, the two merge;
+ * *k becomes the survivor, the older event. */
+static chr_status merge_check(ev_engine *e, size_t *k, double threshold)
 {
 	ev_doc d;
 	ev_doc_init(&d);
@@ -714,7 +714,7 @@ static chr_status merge_check(ev_engine *e, size_t *k)
 			bp = q, best = c[i];
 	}
 	ev_doc_free(&d);
-	if (st || best == (size_t)-1 || bp < e->model.merge_threshold)
+	if (st || best == (size_t)-1 || bp < threshold)
 		return st;
 	size_t a = e->ev[best]->id < e->ev[*k]->id ? best : *k;
 	size_t b = a == best ? *k : best;
@@ -722,6 +722,42 @@ static chr_status merge_check(ev_engine *e, size_t *k)
 		return st;
 	*k = a;
 	return CHR_OK;
+}
+
+chr_status ev_settle(ev_engine *e, size_t *k)
+{
+	e->merged_id = e->merged_into = 0;
+	*k = ev_live(e, *k);
+	double t = e->model.settle_threshold;
+	if (t <= 0 || !e->ev[*k] || e->ev[*k]->n > EV_SETTLE_N)
+		return CHR_OK;
+	/* never below what a join needs */
+	return merge_check(e, k, t > e->model.threshold ? t : e->model.threshold);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+chr_status ev_settle_batch(ev_engine *e, size_t *ks, size_t n,
+			   ev_merged_fn merged, void *arg)
+{
+	chr_status st = CHR_OK;
+	if (e->model.settle_threshold <= 0)
+		return st;
+	for (size_t i = 0; i < n; i++)
+		ks[i] = ev_live(e, ks[i]);
+	qsort(ks, n, sizeof *ks, cmp_size);
+	for (size_t i = 0; !st && i < n; i++) {
+		if (i && ks[i] == ks[i - 1])
+			continue;
+		size_t k = ks[i];
+		if (!(st = ev_settle(e, &k)) && e->merged_id && merged)
+			st = merged(arg, e->merged_id, e->merged_into);
+	}
+	return st;
 }
 
 /* An undated article that names months the time stage could not place
@@ -787,7 +823,7 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 	if ((st = ev_add_to(e, d, best, &k)))
 		return st;
 	if (best != (size_t)-1 && e->model.merge_threshold > 0 &&
-	    (st = merge_check(e, &k)))
+	    (st = merge_check(e, &k, e->model.merge_threshold)))
 		return st;
 	if (index)
 		*index = k;
