@@ -410,23 +410,39 @@ static void add_year(ev_event *ev, int y)
 	ev->yearn[s] = 1;
 }
 
-/* Count n more articles whose main person is p (a full table drops its
- * least counted person). */
-static void add_person(ev_event *ev, uint32_t p, uint16_t n)
+/* Count `by` more for key k in a table of n (key, count) slots; a full
+ * table drops its least counted key (the first such).  Returns the slot
+ * a new key took, or -1 when k was counted already. */
+static int count_key(uint32_t *key, uint16_t *cnt, int n, uint32_t k,
+		     uint16_t by)
 {
 	int least = 0;
-	for (int i = 0; i < EV_PERSONS; i++) {
-		if (ev->personn[i] && ev->person[i] == p) {
-			ev->personn[i] = (uint16_t)(ev->personn[i] + n < UINT16_MAX
-							? ev->personn[i] + n
-							: UINT16_MAX);
-			return;
+	for (int i = 0; i < n; i++) {
+		if (cnt[i] && key[i] == k) {
+			cnt[i] = (uint16_t)(cnt[i] + by < UINT16_MAX ? cnt[i] + by
+								    : UINT16_MAX);
+			return -1;
 		}
-		if (ev->personn[i] < ev->personn[least])
+		if (cnt[i] < cnt[least])
 			least = i;
 	}
-	ev->person[least] = p;
-	ev->personn[least] = n;
+	key[least] = k;
+	cnt[least] = by;
+	return least;
+}
+
+/* Count n more articles giving number h. */
+static void add_num(ev_event *ev, uint32_t h, uint16_t n)
+{
+	count_key(ev->num, ev->numn, EV_EVNUMS, h, n);
+}
+
+/* Count n more articles whose main person is p. */
+static void add_person(ev_event *ev, uint32_t p, uint16_t n)
+{
+	int least = count_key(ev->person, ev->personn, EV_PERSONS, p, n);
+	if (least < 0)
+		return;
 	/* keep the most counted first (event_as_doc uses [0]) */
 	for (int i = least; i > 0 && ev->personn[i] > ev->personn[i - 1]; i--) {
 		uint32_t tp = ev->person[i];
@@ -506,6 +522,8 @@ chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index)
 	}
 	for (uint32_t i = 0; i < d->nyears; i++)
 		add_year(ev, d->years[i]);
+	for (uint32_t i = 0; i < d->nnums; i++)
+		add_num(ev, d->nums[i], 1);
 	ev->months |= d->rmonths;
 	if (d->person)
 		add_person(ev, d->person, 1);
@@ -617,6 +635,10 @@ static chr_status event_as_doc(ev_engine *e, const ev_event *ev, ev_doc *d)
 	for (int i = 0; i < EV_MAXYEARS; i++)
 		if (ev->yearn[i])
 			d->years[d->nyears++] = ev->year[i];
+	d->nnums = 0;
+	for (int i = 0; i < EV_EVNUMS && d->nnums < EV_MAXNUMS; i++)
+		if (ev->numn[i])
+			d->nums[d->nnums++] = ev->num[i];
 	d->place = ev->place;
 	d->group = -1;
 	d->rmonths = ev->months;
@@ -660,6 +682,9 @@ static chr_status merge_into(ev_engine *e, size_t a, size_t b)
 		for (uint16_t c = 0; c < B->yearn[i]; c++)
 			add_year(A, B->year[i]);
 	A->months |= B->months;
+	for (int i = 0; i < EV_EVNUMS; i++)
+		if (B->numn[i])
+			add_num(A, B->num[i], B->numn[i]);
 	for (int i = 0; i < EV_PERSONS; i++)
 		if (B->personn[i])
 			add_person(A, B->person[i], B->personn[i]);

@@ -39,6 +39,8 @@ const char *const ev_feat_names[EV_NFEAT] = {
 	[EVF_PERSON_CLASH] = "person_clash",
 	[EVF_ENT_ZERO] = "entity_zero",
 	[EVF_PERSON_MAJOR] = "person_major_clash",
+	[EVF_NUM_SHARE] = "number_share",
+	[EVF_NUM_CLASH] = "number_clash",
 };
 
 void ev_model_default(ev_model *m)
@@ -46,6 +48,7 @@ void ev_model_default(ev_model *m)
 	static const double w[EV_NFEAT] = {
 		-6.0, 6.0, 2.0, 1.0, 4.0, 0.0, 1.0, 0.0, 1.0, -2.0, 0.5, -0.5,
 		0.5, 2.0, 1.0, 1.0, 1.0, 1.0, 0.5, -0.5, -1.0, -1.0,
+		1.0, -0.5,
 	};
 	memcpy(m->w, w, sizeof w);
 	m->threshold = 0.5;

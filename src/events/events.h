@@ -47,6 +47,8 @@
 
 #define EV_NODAY INT32_MIN   /* no date */
 #define EV_MAXYEARS 8        /* years kept per doc */
+#define EV_MAXNUMS 12        /* numbers kept per doc (ev_doc.nums) */
+#define EV_EVNUMS 24         /* numbers counted per event */
 #define EV_MAXDATES 16       /* explicit dates kept per doc */
 #define EV_TOPTERMS 12       /* body terms a doc files in the index */
 #define EV_TOPTITLE 6        /* headline terms filed */
@@ -108,6 +110,10 @@ enum {
 	EVF_PERSON_MAJOR, /* the event has a dominant main person (the main
 			     person of at least half its articles, two or
 			     more) and the doc's main person is another */
+	EVF_NUM_SHARE,  /* share of the doc's numbers (tolls, ages,
+			   magnitudes) the event's articles also give,
+			   times the content match */
+	EVF_NUM_CLASH,  /* both give two or more numbers, none shared */
 	EV_NFEAT
 };
 
@@ -209,6 +215,8 @@ typedef struct ev_doc {
 	uint32_t ndates;
 	int16_t years[EV_MAXYEARS];
 	uint32_t nyears;
+	uint32_t nums[EV_MAXNUMS]; /* hashes of the body's numbers, distinct */
+	uint32_t nnums;
 	uint32_t place;         /* place id, 0 = none */
 	int64_t group;
 	uint16_t rmonths, umonths; /* from ev_input */
@@ -241,6 +249,8 @@ typedef struct ev_event {
 	uint16_t yearn[EV_MAXYEARS];
 	uint32_t place, placen;
 	uint16_t months;       /* resolved months its articles name */
+	uint32_t num[EV_EVNUMS]; /* numbers its articles give (hashes) */
+	uint16_t numn[EV_EVNUMS]; /* and in how many articles each */
 	uint32_t person[EV_PERSONS]; /* its articles' main persons */
 	uint16_t personn[EV_PERSONS]; /* and how many articles each */
 	uint64_t last;         /* arrival number of the latest article */

@@ -336,6 +336,43 @@ static void test_merge(void)
 	ev_engine_free(&e);
 }
 
+/* Numbers: a toll and a magnitude are kept ("6.1" as one number); years,
+ * days next to a month name, clock times, 0 and 1 are not.  Two quakes
+ * giving other numbers clash; a report giving the same ones shares. */
+static void test_numbers(void)
+{
+	ev_model m;
+	ev_model_default(&m);
+	ev_engine e;
+	ev_engine_init(&e, &m);
+	ev_doc d;
+	ev_doc_init(&d);
+	ev_input in;
+	size_t k;
+	input(&in, "a", "Quake kills 23",
+	      "A magnitude 6.1 quake killed 23 people on September 15 at "
+	      "10:30 in 2009; 1 bridge fell.", "2009-09-15");
+	ev_doc_build(&e, &in, &d);
+	CHECK_INT(d.nnums, 2);
+	ev_observe(&e, &d);
+	ev_add_to(&e, &d, (size_t)-1, &k);
+	double f[EV_NFEAT];
+	input(&in, "b", "Quake toll 23",
+	      "The magnitude 6.1 quake has killed 23, officials said.",
+	      "2009-09-16");
+	ev_doc_build(&e, &in, &d);
+	ev_features(&e, &d, e.ev[k], f);
+	CHECK(f[EVF_NUM_SHARE] > 0 && f[EVF_NUM_CLASH] == 0);
+	input(&in, "c", "Quake kills 40",
+	      "A magnitude 7.4 quake killed 40 people on the coast.",
+	      "2009-09-16");
+	ev_doc_build(&e, &in, &d);
+	ev_features(&e, &d, e.ev[k], f);
+	CHECK(f[EVF_NUM_SHARE] == 0 && f[EVF_NUM_CLASH] == 1);
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 /* Build d from in and add it to event k (-1: a new one), as training
  * does (no scoring). */
 static void add_by_hand(ev_engine *e, ev_input *in, ev_doc *d, size_t k,
@@ -830,7 +867,7 @@ int main(void)
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
 		TEST(test_time_gate),    TEST(test_merge),
-		TEST(test_settle),
+		TEST(test_settle),       TEST(test_numbers),
 		TEST(test_seeds),        TEST(test_date_from_event),
 		TEST(test_weekday_tense),
 		TEST(test_examples),
