@@ -12,7 +12,9 @@
  * scoring itself (weights, norms, cosines, the join features) is in
  * ev_score.c; this file keeps the index, adding, merging and retiring.
  * A join or a merge needs a minimum content match (model.min_content)
- * besides p.
+ * besides p.  Once a batch is placed, its small events are re-checked
+ * against the events as they are then (ev_settle): one bounded merge
+ * check per event, so order matters less at the same cost per article.
  */
 #include "events.h"
 
