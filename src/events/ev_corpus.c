@@ -248,6 +248,11 @@ chr_status ev_cluster(const ev_corpus *c, const ev_model *m,
 				labels[batch[i]] = (int)k;
 			ev_input_release(&in);
 		}
+		/* the batch's events re-checked, as ingest does */
+		for (size_t i = 0; !st && i < nb; i++)
+			batch[i] = (size_t)labels[batch[i]];
+		if (!st)
+			st = ev_settle_batch(&e, batch, nb, NULL, NULL);
 		ev_retire(&e); /* as ingest does after each batch */
 	}
 	/* labels of events merged away name their survivor */

@@ -12,7 +12,9 @@
  * scoring itself (weights, norms, cosines, the join features) is in
  * ev_score.c; this file keeps the index, adding, merging and retiring.
  * A join or a merge needs a minimum content match (model.min_content)
- * besides p.
+ * besides p.  Once a batch is placed, its small events are re-checked
+ * against the events as they are then (ev_settle): one bounded merge
+ * check per event, so order matters less at the same cost per article.
  */
 #include "events.h"
 
@@ -410,23 +412,39 @@ static void add_year(ev_event *ev, int y)
 	ev->yearn[s] = 1;
 }
 
-/* Count n more articles whose main person is p (a full table drops its
- * least counted person). */
-static void add_person(ev_event *ev, uint32_t p, uint16_t n)
+/* Count `by` more for key k in a table of n (key, count) slots; a full
+ * table drops its least counted key (the first such).  Returns the slot
+ * a new key took, or -1 when k was counted already. */
+static int count_key(uint32_t *key, uint16_t *cnt, int n, uint32_t k,
+		     uint16_t by)
 {
 	int least = 0;
-	for (int i = 0; i < EV_PERSONS; i++) {
-		if (ev->personn[i] && ev->person[i] == p) {
-			ev->personn[i] = (uint16_t)(ev->personn[i] + n < UINT16_MAX
-							? ev->personn[i] + n
-							: UINT16_MAX);
-			return;
+	for (int i = 0; i < n; i++) {
+		if (cnt[i] && key[i] == k) {
+			cnt[i] = (uint16_t)(cnt[i] + by < UINT16_MAX ? cnt[i] + by
+								    : UINT16_MAX);
+			return -1;
 		}
-		if (ev->personn[i] < ev->personn[least])
+		if (cnt[i] < cnt[least])
 			least = i;
 	}
-	ev->person[least] = p;
-	ev->personn[least] = n;
+	key[least] = k;
+	cnt[least] = by;
+	return least;
+}
+
+/* Count n more articles giving number h. */
+static void add_num(ev_event *ev, uint32_t h, uint16_t n)
+{
+	count_key(ev->num, ev->numn, EV_EVNUMS, h, n);
+}
+
+/* Count n more articles whose main person is p. */
+static void add_person(ev_event *ev, uint32_t p, uint16_t n)
+{
+	int least = count_key(ev->person, ev->personn, EV_PERSONS, p, n);
+	if (least < 0)
+		return;
 	/* keep the most counted first (event_as_doc uses [0]) */
 	for (int i = least; i > 0 && ev->personn[i] > ev->personn[i - 1]; i--) {
 		uint32_t tp = ev->person[i];
@@ -506,6 +524,8 @@ chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index)
 	}
 	for (uint32_t i = 0; i < d->nyears; i++)
 		add_year(ev, d->years[i]);
+	for (uint32_t i = 0; i < d->nnums; i++)
+		add_num(ev, d->nums[i], 1);
 	ev->months |= d->rmonths;
 	if (d->person)
 		add_person(ev, d->person, 1);
@@ -617,6 +637,10 @@ static chr_status event_as_doc(ev_engine *e, const ev_event *ev, ev_doc *d)
 	for (int i = 0; i < EV_MAXYEARS; i++)
 		if (ev->yearn[i])
 			d->years[d->nyears++] = ev->year[i];
+	d->nnums = 0;
+	for (int i = 0; i < EV_EVNUMS && d->nnums < EV_MAXNUMS; i++)
+		if (ev->numn[i])
+			d->nums[d->nnums++] = ev->num[i];
 	d->place = ev->place;
 	d->group = -1;
 	d->rmonths = ev->months;
@@ -660,6 +684,9 @@ static chr_status merge_into(ev_engine *e, size_t a, size_t b)
 		for (uint16_t c = 0; c < B->yearn[i]; c++)
 			add_year(A, B->year[i]);
 	A->months |= B->months;
+	for (int i = 0; i < EV_EVNUMS; i++)
+		if (B->numn[i])
+			add_num(A, B->num[i], B->numn[i]);
 	for (int i = 0; i < EV_PERSONS; i++)
 		if (B->personn[i])
 			add_person(A, B->person[i], B->personn[i]);
@@ -689,9 +716,9 @@ static chr_status merge_into(ev_engine *e, size_t a, size_t b)
 }
 
 /* Event index *k's centroid just moved: when its best candidate event
- * (scored with the event as the doc) reaches model.merge_threshold, the
- * two merge; *k becomes the survivor, the older event. */
-static chr_status merge_check(ev_engine *e, size_t *k)
+ * (scored with the event as the doc) reaches threshold, the two merge;
+ * *k becomes the survivor, the older event. */
+static chr_status merge_check(ev_engine *e, size_t *k, double threshold)
 {
 	ev_doc d;
 	ev_doc_init(&d);
@@ -714,7 +741,7 @@ static chr_status merge_check(ev_engine *e, size_t *k)
 			bp = q, best = c[i];
 	}
 	ev_doc_free(&d);
-	if (st || best == (size_t)-1 || bp < e->model.merge_threshold)
+	if (st || best == (size_t)-1 || bp < threshold)
 		return st;
 	size_t a = e->ev[best]->id < e->ev[*k]->id ? best : *k;
 	size_t b = a == best ? *k : best;
@@ -722,6 +749,42 @@ static chr_status merge_check(ev_engine *e, size_t *k)
 		return st;
 	*k = a;
 	return CHR_OK;
+}
+
+chr_status ev_settle(ev_engine *e, size_t *k)
+{
+	e->merged_id = e->merged_into = 0;
+	*k = ev_live(e, *k);
+	double t = e->model.settle_threshold;
+	if (t <= 0 || !e->ev[*k] || e->ev[*k]->n > EV_SETTLE_N)
+		return CHR_OK;
+	/* never below what a join needs */
+	return merge_check(e, k, t > e->model.threshold ? t : e->model.threshold);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+chr_status ev_settle_batch(ev_engine *e, size_t *ks, size_t n,
+			   ev_merged_fn merged, void *arg)
+{
+	chr_status st = CHR_OK;
+	if (e->model.settle_threshold <= 0)
+		return st;
+	for (size_t i = 0; i < n; i++)
+		ks[i] = ev_live(e, ks[i]);
+	qsort(ks, n, sizeof *ks, cmp_size);
+	for (size_t i = 0; !st && i < n; i++) {
+		if (i && ks[i] == ks[i - 1])
+			continue;
+		size_t k = ks[i];
+		if (!(st = ev_settle(e, &k)) && e->merged_id && merged)
+			st = merged(arg, e->merged_id, e->merged_into);
+	}
+	return st;
 }
 
 /* An undated article that names months the time stage could not place
@@ -787,7 +850,7 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 	if ((st = ev_add_to(e, d, best, &k)))
 		return st;
 	if (best != (size_t)-1 && e->model.merge_threshold > 0 &&
-	    (st = merge_check(e, &k)))
+	    (st = merge_check(e, &k, e->model.merge_threshold)))
 		return st;
 	if (index)
 		*index = k;

@@ -432,6 +432,26 @@ static chr_status place(ev_stage *s, pend *p, size_t *k)
 		       "store event article");
 }
 
+static chr_status settle_merged(void *arg, int64_t from, int64_t into)
+{
+	return apply_merge(arg, from, into);
+}
+
+/* ev_settle_batch over the events the batch placed into (idx: the
+ * queue's engine indexes, -1 when none). */
+static chr_status settle(ev_stage *s, const size_t *idx)
+{
+	size_t *ks = malloc((s->nq + 1) * sizeof *ks), n = 0;
+	if (!ks)
+		return CHR_ENOMEM;
+	for (size_t i = 0; i < s->nq; i++)
+		if (idx[i] != (size_t)-1)
+			ks[n++] = idx[i];
+	chr_status st = ev_settle_batch(&s->e, ks, n, settle_merged, s);
+	free(ks);
+	return st;
+}
+
 static chr_status relink_stories(ev_stage *s)
 {
 	ev_engine *e = &s->e;
@@ -490,6 +510,10 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 		for (size_t i = 0; !st && i < s->nq; i++)
 			if (s->q[i].dated == pass)
 				st = place(s, &s->q[i], &idx[i]);
+	/* re-check the batch's events against the events as they are now
+	 * (ev_settle), oldest first; a merge moves the stored articles */
+	if (!st && s->e.model.settle_threshold > 0)
+		st = settle(s, idx);
 	/* date the undated from their event's span */
 	for (size_t i = 0; !st && i < s->nq; i++) {
 		if (s->q[i].dated || idx[i] == (size_t)-1)

@@ -39,6 +39,8 @@ const char *const ev_feat_names[EV_NFEAT] = {
 	[EVF_PERSON_CLASH] = "person_clash",
 	[EVF_ENT_ZERO] = "entity_zero",
 	[EVF_PERSON_MAJOR] = "person_major_clash",
+	[EVF_NUM_SHARE] = "number_share",
+	[EVF_NUM_CLASH] = "number_clash",
 };
 
 void ev_model_default(ev_model *m)
@@ -46,6 +48,7 @@ void ev_model_default(ev_model *m)
 	static const double w[EV_NFEAT] = {
 		-6.0, 6.0, 2.0, 1.0, 4.0, 0.0, 1.0, 0.0, 1.0, -2.0, 0.5, -0.5,
 		0.5, 2.0, 1.0, 1.0, 1.0, 1.0, 0.5, -0.5, -1.0, -1.0,
+		1.0, -0.5,
 	};
 	memcpy(m->w, w, sizeof w);
 	m->threshold = 0.5;
@@ -54,6 +57,7 @@ void ev_model_default(ev_model *m)
 	m->merge_threshold = 0;
 	m->min_content = 0;
 	m->undated_threshold = 0;
+	m->settle_threshold = 0;
 }
 
 double ev_model_prob(const ev_model *m, const double f[EV_NFEAT])
@@ -128,6 +132,8 @@ static chr_status load_file(ev_model *m, FILE *f, const char *path,
 			m->min_content = v;
 		else if (!strcmp(name, "undated_threshold"))
 			m->undated_threshold = v;
+		else if (!strcmp(name, "settle_threshold"))
+			m->settle_threshold = v;
 		else {
 			snprintf(err, errlen, "%s:%d: unknown name '%s'", path,
 				 lineno, name);
@@ -160,5 +166,6 @@ chr_status ev_model_save(const ev_model *m, const char *path,
 	fprintf(f, "merge_threshold %.4f\n", m->merge_threshold);
 	fprintf(f, "min_content %.4f\n", m->min_content);
 	fprintf(f, "undated_threshold %.4f\n", m->undated_threshold);
+	fprintf(f, "settle_threshold %.4f\n", m->settle_threshold);
 	return fclose(f) ? CHR_EIO : CHR_OK;
 }

@@ -366,6 +366,19 @@ void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 		f[EVF_YEAR] = (double)shared / d->nyears * content;
 		f[EVF_YEAR_CLASH] = shared == 0;
 	}
+	uint32_t nn = 0, nshared = 0;
+	for (int k = 0; k < EV_EVNUMS; k++)
+		nn += ev->numn[k] > 0;
+	if (d->nnums && nn) {
+		for (uint32_t i = 0; i < d->nnums; i++)
+			for (int k = 0; k < EV_EVNUMS; k++)
+				if (ev->numn[k] && ev->num[k] == d->nums[i]) {
+					nshared++;
+					break;
+				}
+		f[EVF_NUM_SHARE] = (double)nshared / d->nnums * content;
+		f[EVF_NUM_CLASH] = d->nnums >= 2 && nn >= 2 && !nshared;
+	}
 	if (d->place && ev->place) {
 		f[EVF_PLACE] = d->place == ev->place;
 		f[EVF_PLACE_CLASH] = d->place != ev->place;

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pipeline/article.h"
 
@@ -402,6 +403,60 @@ static void add_date(ev_doc *d, int32_t day)
 		d->dates[d->ndates++] = day;
 }
 
+/* Does token k spell a month name (its first three letters)? */
+static int is_month_tok(const char *s, const tok *k)
+{
+	static const char *const mon[] = { "jan", "feb", "mar", "apr",
+		"may", "jun", "jul", "aug", "sep", "oct", "nov", "dec" };
+	if (k->num || k->end - k->start < 3)
+		return 0;
+	for (size_t i = 0; i < sizeof mon / sizeof *mon; i++)
+		if (!strncasecmp(s + k->start, mon[i], 3))
+			return 1;
+	return 0;
+}
+
+/* The numbers of a body (tokenized in t) into d->nums, distinct: a
+ * death toll, an age, a magnitude ("6.1" is one number), a score.
+ * Left out as too common to tell two events apart: 0 and 1, years
+ * (1900-2099), days of a month (next to a month name) and clock times
+ * (next to a colon). */
+static void doc_numbers(const char *s, size_t len, const toks *t, ev_doc *d)
+{
+	for (size_t i = 0; i < t->n && d->nnums < EV_MAXNUMS; i++) {
+		const tok *k = &t->v[i];
+		if (!k->num)
+			continue;
+		size_t a = k->start, b = k->end, j = i;
+		if (b + 1 < len && s[b] == '.' && i + 1 < t->n &&
+		    t->v[i + 1].num && t->v[i + 1].start == b + 1)
+			b = t->v[++j].end; /* a decimal */
+		if ((a && s[a - 1] == ':') || (b < len && s[b] == ':'))
+			continue;
+		if ((i && is_month_tok(s, &t->v[i - 1])) ||
+		    (j + 1 < t->n && is_month_tok(s, &t->v[j + 1])))
+			continue;
+		if (b - a > 9)
+			continue;
+		char w[16];
+		memcpy(w, s + a, b - a);
+		w[b - a] = '\0';
+		long v = strtol(w, NULL, 10);
+		if (j == i && (v < 2 || (v >= 1900 && v <= 2099)))
+			continue;
+		uint32_t hsh = 2166136261u;
+		for (size_t x = a; x < b; x++)
+			hsh = (hsh ^ (unsigned char)s[x]) * 16777619u;
+		hsh |= 1; /* never 0 */
+		int seen = 0;
+		for (uint32_t x = 0; x < d->nnums && !seen; x++)
+			seen = d->nums[x] == hsh;
+		if (!seen)
+			d->nums[d->nnums++] = hsh;
+		i = j;
+	}
+}
+
 /* The text work of ev_doc_build into p (engine-free). */
 static chr_status prep_build(ev_prep *p, const ev_input *in,
 			     struct sb_stemmer *stem)
@@ -429,6 +484,8 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 	memcpy(d->title, head, tl);
 	d->title[tl] = '\0';
 	chr_status st = terms(p, stem, text, tlen, &t, PV_BODY, SIZE_MAX);
+	if (!st)
+		doc_numbers(text, tlen, &t, d);
 	if (!st)
 		st = terms(p, stem, head, hlen, &t, PV_HEAD, lead ? 40 : SIZE_MAX);
 	/* NER entities when given, plus the capitalised-word proxy: on ECB+

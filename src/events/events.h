@@ -47,6 +47,8 @@
 
 #define EV_NODAY INT32_MIN   /* no date */
 #define EV_MAXYEARS 8        /* years kept per doc */
+#define EV_MAXNUMS 12        /* numbers kept per doc (ev_doc.nums) */
+#define EV_EVNUMS 24         /* numbers counted per event */
 #define EV_MAXDATES 16       /* explicit dates kept per doc */
 #define EV_TOPTERMS 12       /* body terms a doc files in the index */
 #define EV_TOPTITLE 6        /* headline terms filed */
@@ -60,6 +62,9 @@
 #define EV_MEMB_TERMS 48     /* terms kept per member */
 #define EV_PERSONS 4         /* main persons kept per event */
 #define EV_MERGE_CAND 8      /* candidates scored by the merge check */
+#define EV_SETTLE_N 3        /* ev_settle re-checks events of at most this
+				many articles (a larger cap merged the
+				bundled sample's strike and talks) */
 #define EV_IDF_MEMO 65536  /* idf values memoised per doc count (df below) */
 /* Retirement (ev_retire): an event dated more than model.max_gap_days
  * before the newest dated doc and not touched by the last
@@ -105,6 +110,10 @@ enum {
 	EVF_PERSON_MAJOR, /* the event has a dominant main person (the main
 			     person of at least half its articles, two or
 			     more) and the doc's main person is another */
+	EVF_NUM_SHARE,  /* share of the doc's numbers (tolls, ages,
+			   magnitudes) the event's articles also give,
+			   times the content match */
+	EVF_NUM_CLASH,  /* both give two or more numbers, none shared */
 	EV_NFEAT
 };
 
@@ -127,6 +136,9 @@ typedef struct ev_model {
 	double undated_threshold; /* a doc with no date joins an event that
 				     has dates only when p >= this (and >=
 				     threshold); 0 = off */
+	double settle_threshold; /* once a batch is placed, each event it
+				    touched merges into its best candidate
+				    scored at least this (ev_settle); 0 = off */
 } ev_model;
 
 /* Built-in hand-set priors (the trainer's L2 centre; a fallback when no
@@ -203,6 +215,8 @@ typedef struct ev_doc {
 	uint32_t ndates;
 	int16_t years[EV_MAXYEARS];
 	uint32_t nyears;
+	uint32_t nums[EV_MAXNUMS]; /* hashes of the body's numbers, distinct */
+	uint32_t nnums;
 	uint32_t place;         /* place id, 0 = none */
 	int64_t group;
 	uint16_t rmonths, umonths; /* from ev_input */
@@ -235,6 +249,8 @@ typedef struct ev_event {
 	uint16_t yearn[EV_MAXYEARS];
 	uint32_t place, placen;
 	uint16_t months;       /* resolved months its articles name */
+	uint32_t num[EV_EVNUMS]; /* numbers its articles give (hashes) */
+	uint16_t numn[EV_EVNUMS]; /* and in how many articles each */
 	uint32_t person[EV_PERSONS]; /* its articles' main persons */
 	uint16_t personn[EV_PERSONS]; /* and how many articles each */
 	uint64_t last;         /* arrival number of the latest article */
@@ -363,6 +379,21 @@ void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
  * smaller id) keeps its id and takes the other's articles; the merge is
  * reported in e->merged_id / merged_into, and *index is the survivor. */
 chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p);
+/* Once a batch is placed: re-check event index *k (an event the batch
+ * touched, live, of at most EV_SETTLE_N articles) against its
+ * candidates as they are now, merging at model.settle_threshold (never
+ * below model.threshold) as ev_add's merge check does: a small event
+ * formed early in the batch meets the events that grew after it.  The
+ * older id survives; reported in e->merged_id / merged_into, *k the
+ * survivor.  A no-op when settle_threshold is 0, the event is larger or
+ * gone. */
+chr_status ev_settle(ev_engine *e, size_t *k);
+/* ev_settle over the event indexes ks[0..n) (a batch's events; the
+ * array is reused: made live, sorted), each once, oldest index first;
+ * merged (may be NULL) is told of each merge. */
+typedef chr_status (*ev_merged_fn)(void *arg, int64_t from, int64_t into);
+chr_status ev_settle_batch(ev_engine *e, size_t *ks, size_t n,
+			   ev_merged_fn merged, void *arg);
 /* The event that event index k was merged into (k when not merged).
  * The result may be retired (e->ev[...] NULL); see ev_held. */
 size_t ev_live(const ev_engine *e, size_t k);

@@ -415,6 +415,96 @@ static void test_merge(void)
 	ev_engine_free(&e);
 }
 
+/* Numbers: a toll and a magnitude are kept ("6.1" as one number); years,
+ * days next to a month name, clock times, 0 and 1 are not.  Two quakes
+ * giving other numbers clash; a report giving the same ones shares. */
+static void test_numbers(void)
+{
+	ev_model m;
+	ev_model_default(&m);
+	ev_engine e;
+	ev_engine_init(&e, &m);
+	ev_doc d;
+	ev_doc_init(&d);
+	ev_input in;
+	size_t k;
+	input(&in, "a", "Quake kills 23",
+	      "A magnitude 6.1 quake killed 23 people on September 15 at "
+	      "10:30 in 2009; 1 bridge fell.", "2009-09-15");
+	ev_doc_build(&e, &in, &d);
+	CHECK_INT(d.nnums, 2);
+	ev_observe(&e, &d);
+	ev_add_to(&e, &d, (size_t)-1, &k);
+	double f[EV_NFEAT];
+	input(&in, "b", "Quake toll 23",
+	      "The magnitude 6.1 quake has killed 23, officials said.",
+	      "2009-09-16");
+	ev_doc_build(&e, &in, &d);
+	ev_features(&e, &d, e.ev[k], f);
+	CHECK(f[EVF_NUM_SHARE] > 0 && f[EVF_NUM_CLASH] == 0);
+	input(&in, "c", "Quake kills 40",
+	      "A magnitude 7.4 quake killed 40 people on the coast.",
+	      "2009-09-16");
+	ev_doc_build(&e, &in, &d);
+	ev_features(&e, &d, e.ev[k], f);
+	CHECK(f[EVF_NUM_SHARE] == 0 && f[EVF_NUM_CLASH] == 1);
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
+/* Build d from in and add it to event k (-1: a new one), as training
+ * does (no scoring). */
+static void add_by_hand(ev_engine *e, ev_input *in, ev_doc *d, size_t k,
+			size_t *out)
+{
+	ev_doc_build(e, in, d);
+	ev_observe(e, d);
+	ev_add_to(e, d, k, out);
+}
+
+/* Settling: a small event kept apart at placement merges into the older
+ * event it matches once the batch is placed (the older id survives);
+ * with settling off, or an event over EV_SETTLE_N articles, it stays. */
+static void test_settle(void)
+{
+	ev_model m;
+	ev_model_default(&m);
+	m.threshold = 0.5;
+	ev_doc d;
+	ev_doc_init(&d);
+	ev_input in;
+	for (int round = 0; round < 3; round++) {
+		m.settle_threshold = round == 1 ? 0 : 0.5;
+		size_t nb = round == 2 ? EV_SETTLE_N + 1 : 1;
+		ev_engine e;
+		ev_engine_init(&e, &m);
+		size_t k1, k2 = (size_t)-1, k;
+		input(&in, "a", "Storm floods river town",
+		      "The storm flooded the river town of Alder and closed roads.",
+		      "2020-05-01");
+		add_by_hand(&e, &in, &d, (size_t)-1, &k1);
+		for (size_t i = 0; i < nb; i++) { /* kept apart by hand */
+			input(&in, "b", "Alder river flood closes roads",
+			      "Roads closed in Alder as the river flooded after the storm.",
+			      "2020-05-01");
+			add_by_hand(&e, &in, &d, k2, &k2);
+		}
+		int64_t id2 = e.ev[k2]->id;
+		CHECK(e.nlive == 2 && e.ev[k2]->n == nb);
+		k = k2;
+		CHECK(ev_settle(&e, &k) == CHR_OK);
+		if (round == 0) {
+			CHECK(e.nlive == 1 && k == k1 && ev_live(&e, k2) == k1);
+			CHECK(e.merged_id == id2 && e.merged_into == e.ev[k1]->id);
+			CHECK(e.ev[k1]->n == 2);
+		} else {
+			CHECK(e.nlive == 2 && k == k2 && e.merged_id == 0);
+		}
+		ev_engine_free(&e);
+	}
+	ev_doc_free(&d);
+}
+
 static void test_two_earthquakes(void)
 {
 	ev_corpus c;
@@ -857,6 +947,7 @@ int main(void)
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
 		TEST(test_time_gate),    TEST(test_merge),
+		TEST(test_settle),       TEST(test_numbers),
 		TEST(test_seeds),        TEST(test_date_from_event),
 		TEST(test_weekday_tense),
 		TEST(test_examples),
