@@ -33,7 +33,13 @@
  * page once for more articles: 256 -> 1024 halved sys time and cut the
  * Reuters ingest by a third (bench/RESULTS.md, "Pipeline"). */
 #define INGEST_DEFAULT_BATCH 1024
-#define INGEST_QUEUE 64 /* items in flight between the threads */
+/* Items in flight between the threads: enough for the text thread to
+ * keep working through a whole batch's commit and event placing on the
+ * store thread (with 64 it stalled after 64 articles, so the flush ran
+ * alone on one core); and a ceiling on their input bytes, since a
+ * processed article holds several times its text. */
+#define INGEST_QUEUE 1024
+#define INGEST_QUEUE_BYTES ((uint64_t)16 << 20)
 
 typedef struct item {
 	chr_article *a;     /* processed article, or NULL for a rejection */
@@ -48,6 +54,7 @@ typedef struct queue {
 	pthread_cond_t not_full, not_empty;
 	item v[INGEST_QUEUE];
 	size_t head, n;
+	uint64_t bytes; /* input bytes of the items in flight */
 	int done;    /* producer finished */
 	int cancel;  /* consumer gave up */
 	chr_status fatal; /* the worker ran out of memory */
@@ -254,12 +261,14 @@ static void on_reject_sync(void *ctx, const char *where, chr_status st,
 static int q_push(queue *q, item it)
 {
 	pthread_mutex_lock(&q->mu);
-	while (q->n == INGEST_QUEUE && !q->cancel)
+	while ((q->n == INGEST_QUEUE ||
+		(q->n && q->bytes + it.bytes > INGEST_QUEUE_BYTES)) && !q->cancel)
 		pthread_cond_wait(&q->not_full, &q->mu);
 	int cancel = q->cancel;
 	if (!cancel) {
 		q->v[(q->head + q->n) % INGEST_QUEUE] = it;
 		q->n++;
+		q->bytes += it.bytes;
 		pthread_cond_signal(&q->not_empty);
 	}
 	pthread_mutex_unlock(&q->mu);
@@ -282,6 +291,7 @@ static int q_pop(queue *q, item *it)
 		*it = q->v[q->head];
 		q->head = (q->head + 1) % INGEST_QUEUE;
 		q->n--;
+		q->bytes -= it->bytes;
 		pthread_cond_signal(&q->not_full);
 	}
 	pthread_mutex_unlock(&q->mu);
