@@ -1,8 +1,9 @@
 /*
  * ner: the named-entity tagger (PER, LOC, ORG, MISC), internal interface.
  *
- * Design note: a greedy left-to-right averaged perceptron in the style of
- * Ratinov & Roth (2009).  Every feature is hashed (template id, value) into
+ * Design note: a left-to-right averaged perceptron in the style of
+ * Ratinov & Roth (2009), trained greedily and decoded with a small beam
+ * (ner_beam.c; the width is stored in the model).  Every feature is hashed (template id, value) into
  * a fixed table of 2^row_bits rows holding one weight per tag, so the model
  * is a flat array and scoring a token is ~50 row reads.  Features split in
  * two: static ones (word forms, shapes, affixes, word clusters,
@@ -71,6 +72,7 @@ typedef uint64_t ner_gazent;
 typedef struct ner_model {
 	uint32_t scheme, ntags, row_bits;
 	uint32_t stages;         /* 1, or 2 with the aggregation tagger */
+	uint32_t beam;           /* decoding beam width (0 or 1 = greedy) */
 	float scale;             /* int16 weight * scale = weight */
 	const int16_t *w;        /* rows x (ntags - 1): tag O scores 0 */
 	float *wf;               /* training: float weights instead of w */
@@ -150,6 +152,10 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
  * count of rows. */
 size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
 		   int prev, int prev2, uint32_t *rows);
+/* The same with the tag history h[NER_NTYPES + 1] of the token's word
+ * given (the beam keeps one per hypothesis). */
+size_t ner_dynamic_h(const ner_model *m, const ner_work *w, size_t i,
+		     int prev, int prev2, const uint16_t *h, uint32_t *rows);
 /* Add the weights of rows into score[ntags] (stage 1 table). */
 void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
 		    float *score);
@@ -165,6 +171,23 @@ void ner_hist_reset(ner_work *w);
 /* Greedy decoding of one stage over rows already computed. */
 void ner_decode(const ner_model *m, int stage, const ner_tok *toks,
 		size_t n, ner_work *w, uint8_t *tags);
+/* Prefetch the weight rows of token i's static features. */
+void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
+			size_t i);
+/* Beam-search decoding (ner_beam.c); beam 1 = ner_decode. */
+#define NER_BEAM_MAX 8
+#define NER_BEAM_SPAN 64 /* tokens decoded before a commit */
+void ner_decode_beam(const ner_model *m, int stage, const ner_tok *toks,
+		     size_t n, ner_work *w, uint8_t *tags, int beam);
+/* End of the segment starting at a: whole sentences while they fit in
+ * NER_BEAM_SPAN tokens, or NER_BEAM_SPAN tokens of a longer sentence. */
+size_t ner_beam_seg_end(const ner_tok *toks, size_t n, size_t a);
+/* Dynamic rows of token i (a <= i < segment end) when the segment's
+ * tokens a..i-1 are tagged path[0..i-a) after prev0, prev20. */
+size_t ner_path_dynamic(const ner_model *m, const ner_work *w,
+			const ner_tok *toks, size_t a, size_t i,
+			const uint8_t *path, int prev0, int prev20,
+			uint32_t *rows);
 /* Record that token i was tagged t (prediction history). */
 void ner_hist_add(const ner_model *m, ner_work *w, size_t i, int t);
 /* Tag a document (both stages when the model has two); tags[n] get
@@ -176,7 +199,7 @@ void ner_to_iob2(int scheme, const uint8_t *tags, size_t n, uint8_t *out);
 
 /* ---- model file ---- */
 #define NER_MAGIC "CHRNER\r\n"
-#define NER_VERSION 7
+#define NER_VERSION 8
 chr_status ner_model_load(const char *path, ner_model **out, char *err,
 			  size_t errlen);
 /* Load from memory (copied); for tests and the fuzzer. */

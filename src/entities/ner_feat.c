@@ -1,5 +1,6 @@
 /*
- * ner_feat: feature extraction and greedy decoding for the NER tagger.
+ * ner_feat: feature extraction and greedy decoding for the NER tagger
+ * (beam decoding is in ner_beam.c).
  *
  * Design note: a document is processed in two steps.  ner_static computes,
  * for every token, the rows of all features that do not depend on
@@ -14,12 +15,13 @@
  * last words, the words around it, its length, the token's place in it;
  * in an all-caps headline a word counts as capitalised when the document
  * writes it capitalised mid-sentence).
- * ner_tag_doc then walks left to right adding the dynamic rows (previous
- * two tags, and the "extended prediction history": the share of each type
- * among the tags this document already gave the same word) and picks the
- * best tag allowed after the previous one.  Rows of the next token are
- * prefetched while the current one is scored; with int16 weights the sums
- * stay in integers.
+ * ner_tag_doc then decodes left to right adding the dynamic rows
+ * (previous two tags, and the "extended prediction history": the share of
+ * each type among the tags this document already gave the same word):
+ * with the model's beam width (ner_beam.c), or greedily in ner_decode,
+ * which picks the best tag allowed after the previous one.  Rows of the
+ * next token are prefetched while the current one is scored; with int16
+ * weights the sums stay in integers.
  *
  * With a two-stage model, ner_tag_doc then calls ner_aggregate, which
  * appends to each token's static rows the stage-2 rows built from the
@@ -553,6 +555,12 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
 		   int prev, int prev2, uint32_t *rows)
 {
+	return ner_dynamic_h(m, w, i, prev, prev2, w->hcnt[w->slot[i]], rows);
+}
+
+size_t ner_dynamic_h(const ner_model *m, const ner_work *w, size_t i,
+		     int prev, int prev2, const uint16_t *h, uint32_t *rows)
+{
 	uint32_t bits = m->row_bits;
 	size_t k = 0;
 	uint64_t p = (uint64_t)(prev + 1), p2 = (uint64_t)(prev2 + 1);
@@ -563,7 +571,6 @@ size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
 	rows[k++] = ner_row(bits, T_PREV_SHAPE, w->hshape[i] * 32 + p);
 	rows[k++] = ner_row(bits, T_PREV_CLS, (uint64_t)c * 32 + p);
 	if (c != CLS_LOWER && c != CLS_PUNCT) {
-		const uint16_t *h = w->hcnt[w->slot[i]];
 		uint32_t tot = 0, best = 0;
 		for (int t = 0; t <= NER_NTYPES; t++) {
 			tot += h[t];
@@ -712,8 +719,8 @@ void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
 	ner_score_stage(m, 1, rows, n, score);
 }
 
-static void prefetch_token(const ner_model *m, int stage, const ner_work *w,
-			   size_t i)
+void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
+			size_t i)
 {
 	const uint32_t *r = &w->rows[i * NER_NSTATIC];
 	const float *wf = stage == 2 ? m->wf2 : m->wf;
@@ -731,11 +738,12 @@ chr_status ner_tag_doc(const ner_model *m, const ner_tok *toks, size_t n,
 	chr_status st = ner_static(m, toks, n, w);
 	if (st)
 		return st;
-	ner_decode(m, 1, toks, n, w, tags);
+	int beam = (int)m->beam;
+	ner_decode_beam(m, 1, toks, n, w, tags, beam);
 	if (m->w2 || m->wf2) {
 		ner_aggregate(m, toks, n, w, tags);
 		ner_hist_reset(w);
-		ner_decode(m, 2, toks, n, w, tags);
+		ner_decode_beam(m, 2, toks, n, w, tags, beam);
 	}
 	return CHR_OK;
 }
@@ -747,10 +755,10 @@ void ner_decode(const ner_model *m, int stage, const ner_tok *toks,
 	int prev = -1, prev2 = -1;
 	uint32_t dyn[NER_NDYN];
 	for (size_t i = 0; i < 2 && i < n; i++)
-		prefetch_token(m, stage, w, i);
+		ner_prefetch_token(m, stage, w, i);
 	for (size_t i = 0; i < n; i++) {
 		if (i + 2 < n)
-			prefetch_token(m, stage, w, i + 2);
+			ner_prefetch_token(m, stage, w, i + 2);
 		if (toks[i].sent_start)
 			prev = prev2 = -1;
 		float score[NER_MAXTAGS] = {0};

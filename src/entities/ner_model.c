@@ -10,7 +10,8 @@
  *  32  u32 gaz_bits (0 = no gazetteer)    36 f32 weight scale
  *  40  u64 file size        48 u64 XXH3 checksum of bytes 72..end
  *  56  u32 byte-order mark 0x01020304     60 u32 stages (1 or 2)
- *  64  f32 stage-2 weight scale (0 with one stage)   68 u32 reserved (0)
+ *  64  f32 stage-2 weight scale (0 with one stage)
+ *  68  u32 decoding beam width (1 = greedy .. NER_BEAM_MAX)
  *  72  int16 weights [2^row_bits][ntags - 1] (tag O scores 0), padded
  *      to 8 bytes
  *      stage 2 only: its int16 weights, the same shape
@@ -25,7 +26,10 @@
  * lexicon entry's second word with a right-context cluster id and adds
  * features, so a version-5 model would score wrong and is refused;
  * version 7 adds features (runs of capitalised words) and gazetteer
- * lists with the same layout, so a version-6 model is refused likewise.
+ * lists with the same layout, so a version-6 model is refused likewise;
+ * version 8 turns the reserved word at 68 into the beam width the model
+ * was trained and early-stopped with (ner_beam.c), so a version-7 file
+ * (0 there) is refused.
  */
 #include "entities/ner.h"
 
@@ -121,8 +125,9 @@ static chr_status parse(ner_model *m, const unsigned char *p, size_t len,
 	if (stages == 2 ? !isfinite(scale2) || !(scale2 > 0)
 			: scale2 != 0)
 		return fail(err, errlen, "bad stage-2 weight scale");
-	if (rd32(p + 68) != 0)
-		return fail(err, errlen, "bad reserved field");
+	uint32_t beam = rd32(p + 68);
+	if (beam < 1 || beam > NER_BEAM_MAX)
+		return fail(err, errlen, "bad beam width (%u)", beam);
 	size_t want = HDR + stages * weights_bytes(row_bits, ntags) +
 		      table_bytes(lex_bits, 16) + table_bytes(gaz_bits, 8);
 	if (rd64(p + 40) != want)
@@ -141,6 +146,7 @@ static chr_status parse(ner_model *m, const unsigned char *p, size_t len,
 	m->w = (const int16_t *)(const void *)q;
 	q += weights_bytes(row_bits, ntags);
 	m->stages = stages;
+	m->beam = beam;
 	m->scale2 = stages == 2 ? scale2 : 0;
 	m->w2 = stages == 2 ? (const int16_t *)(const void *)q : NULL;
 	if (stages == 2)
@@ -323,6 +329,7 @@ chr_status ner_model_save(const ner_model *m, const char *path,
 	wr32(img + 56, BOM);
 	wr32(img + 60, stages);
 	memcpy(img + 64, &scale2, 4);
+	wr32(img + 68, m->beam ? m->beam : 1);
 	chr_status st = CHR_OK;
 	FILE *f = fopen(path, "wb");
 	if (!f || fwrite(img, 1, len, f) != len)

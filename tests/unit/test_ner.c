@@ -254,6 +254,94 @@ static void test_features(void)
 	ner_model_free(m);
 }
 
+/* Score of a tag path over one sentence decoded from an empty history. */
+static float path_score(const ner_model *m, ner_work *w, const ner_tok *t,
+			size_t n, const uint8_t *tags)
+{
+	float tot = 0;
+	uint32_t dyn[NER_NDYN];
+	ner_hist_reset(w);
+	for (size_t i = 0; i < n; i++) {
+		float sc[NER_MAXTAGS] = {0};
+		ner_score_rows(m, &w->rows[i * NER_NSTATIC], w->nrows[i], sc);
+		size_t nd = ner_path_dynamic(m, w, t, 0, i, tags, -1, -1, dyn);
+		ner_score_rows(m, dyn, nd, sc);
+		tot += sc[tags[i]];
+	}
+	return tot;
+}
+
+/* 1 when every tag may follow the previous one and sentences end well. */
+static int tags_valid(const ner_tok *t, size_t n, const uint8_t *tags)
+{
+	for (size_t i = 0; i < n; i++) {
+		int prev = t[i].sent_start ? -1 : tags[i - 1];
+		if (!ner_tag_valid(NER_SCHEME_BILOU, prev, tags[i]))
+			return 0;
+		if ((i + 1 == n || t[i + 1].sent_start) &&
+		    !ner_tag_final_ok(NER_SCHEME_BILOU, tags[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Beam 1 is the greedy decoder; a wider beam finds a path that scores
+ * at least as well, with allowed tags, also across the cut of a
+ * sentence longer than NER_BEAM_SPAN. */
+static void test_beam(void)
+{
+	ner_model *m = tiny_model(12);
+	static const char *const words[] = {
+		"Angela", "Merkel", "visited", "Paris", "and", "the",
+		"Bank", "of", "England", "with", "Real", "Madrid", "on",
+		"Monday", "in", "New", "York", "Merkel", "said", "Paris"};
+	enum { N = 20, LONG = 3 * NER_BEAM_SPAN + 5 };
+	ner_tok t[LONG];
+	for (size_t i = 0; i < LONG; i++)
+		t[i] = (ner_tok){words[i % N], (uint32_t)strlen(words[i % N]),
+				 (uint8_t)(i == 0 || i == N)};
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	uint8_t g[LONG], b1[LONG], b8[LONG];
+	CHECK(ner_static(m, t, N, &w) == CHR_OK);
+	ner_decode(m, 1, t, N, &w, g);
+	ner_hist_reset(&w);
+	ner_decode_beam(m, 1, t, N, &w, b1, 1);
+	CHECK(memcmp(g, b1, N) == 0);
+	ner_hist_reset(&w);
+	ner_decode_beam(m, 1, t, N, &w, b8, NER_BEAM_MAX);
+	CHECK(tags_valid(t, N, b8));
+	float sg = path_score(m, &w, t, N, g), s8 = path_score(m, &w, t, N, b8);
+	CHECK(s8 >= sg);
+	CHECK(memcmp(g, b8, N) != 0); /* the random weights make it differ */
+	/* a second sentence longer than the span: all of it tagged */
+	CHECK(ner_static(m, t, LONG, &w) == CHR_OK);
+	memset(b8, 0xff, sizeof b8);
+	ner_decode_beam(m, 1, t, LONG, &w, b8, 4);
+	CHECK(tags_valid(t, LONG, b8));
+	CHECK(ner_beam_seg_end(t, LONG, 0) == N);
+	CHECK(ner_beam_seg_end(t, LONG, N) == N + NER_BEAM_SPAN);
+	/* short sentences share a segment while they fit in the span */
+	for (size_t i = 0; i < LONG; i++)
+		t[i].sent_start = i % 10 == 0;
+	CHECK(ner_beam_seg_end(t, LONG, 0) == 60);
+	CHECK(ner_beam_seg_end(t, LONG, 60) == 120);
+	CHECK(ner_static(m, t, LONG, &w) == CHR_OK);
+	ner_decode_beam(m, 1, t, LONG, &w, b8, 4);
+	CHECK(tags_valid(t, LONG, b8));
+	for (size_t i = 0; i < LONG; i++)
+		t[i].sent_start = i == 0 || i == N;
+	CHECK(ner_static(m, t, LONG, &w) == CHR_OK);
+	ner_decode_beam(m, 1, t, LONG, &w, b8, 4);
+	/* the model's own width is used, and saved with it */
+	m->beam = 4;
+	uint8_t a[LONG];
+	CHECK(ner_tag_doc(m, t, LONG, &w, a) == CHR_OK);
+	CHECK(memcmp(a, b8, LONG) == 0);
+	ner_work_free(&w);
+	ner_model_free(m);
+}
+
 static const char *tmp_path(const char *name)
 {
 	static char p[256];
@@ -418,7 +506,17 @@ static void test_model_corrupt(void)
 	img[8] = 99;
 	write_all(bad, img, n);
 	expect_refused(bad, "version");
+	img[8] = 7; /* the previous format: greedy, no beam width */
+	write_all(bad, img, n);
+	expect_refused(bad, "version");
 	img[8] = NER_VERSION;
+	img[68] = 0; /* beam width */
+	write_all(bad, img, n);
+	expect_refused(bad, "beam width");
+	img[68] = NER_BEAM_MAX + 1;
+	write_all(bad, img, n);
+	expect_refused(bad, "beam width");
+	img[68] = 1;
 	img[60] = 3; /* stage count */
 	write_all(bad, img, n);
 	expect_refused(bad, "stage count");
@@ -475,7 +573,8 @@ static const th_test tests[] = {
 	TEST(test_scorer_basic),    TEST(test_scorer_iob1_equals_iob2),
 	TEST(test_scorer_edges),    TEST(test_tags),
 	TEST(test_shape_lower),     TEST(test_tokenizer),
-	TEST(test_features),        TEST(test_model_roundtrip),
+	TEST(test_features),        TEST(test_beam),
+	TEST(test_model_roundtrip),
 	TEST(test_model_two_stage), TEST(test_model_corrupt),
 	TEST(test_trained_model),
 };
