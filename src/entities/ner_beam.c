@@ -84,17 +84,24 @@ size_t ner_path_dynamic(const ner_model *m, const ner_work *w,
 
 /* Which tag may follow which (row prev + 1), and end a sentence. */
 typedef struct beam_rules {
-	uint8_t ok[NER_MAXTAGS + 1][NER_MAXTAGS], fin[NER_MAXTAGS];
+	/* the tags allowed after prev (row prev + 1), ascending; fin: at
+	 * the end of a sentence (tags that may end one) */
+	uint8_t next[2][NER_MAXTAGS + 1][NER_MAXTAGS];
+	uint8_t nnext[2][NER_MAXTAGS + 1];
 } beam_rules;
 
 static void rules_init(const ner_model *m, beam_rules *r)
 {
 	int scheme = (int)m->scheme, nt = (int)m->ntags;
-	for (int p = -1; p < nt; p++)
-		for (int t = 0; t < nt; t++)
-			r->ok[p + 1][t] = (uint8_t)ner_tag_valid(scheme, p, t);
-	for (int t = 0; t < nt; t++)
-		r->fin[t] = (uint8_t)ner_tag_final_ok(scheme, t);
+	for (int fin = 0; fin < 2; fin++)
+		for (int p = -1; p < nt; p++) {
+			uint8_t k = 0;
+			for (int t = 0; t < nt; t++)
+				if (ner_tag_valid(scheme, p, t) &&
+				    (!fin || ner_tag_final_ok(scheme, t)))
+					r->next[fin][p + 1][k++] = (uint8_t)t;
+			r->nnext[fin][p + 1] = k;
+		}
 }
 
 /* Decode [a, b), at most NER_BEAM_SPAN tokens, into out[b - a] without
@@ -107,7 +114,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		beam = 1;
 	if (beam > NER_BEAM_MAX)
 		beam = NER_BEAM_MAX;
-	int scheme = (int)m->scheme, nt = (int)m->ntags;
+	int scheme = (int)m->scheme;
 	hyp bufs[2][NER_BEAM_MAX];
 	hyp *cur = bufs[0], *nxt = bufs[1];
 	int ncur = 1;
@@ -158,10 +165,10 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 							  cur[k].prev2, h, dyn);
 				ner_score_stage(m, stage, dyn, nd, sc);
 			}
-			const uint8_t *v = r->ok[cur[k].prev + 1];
-			for (int t = 0; t < nt; t++) {
-				if (!v[t] || (last && !r->fin[t]))
-					continue;
+			const uint8_t *v = r->next[last][cur[k].prev + 1];
+			for (int x = 0, nv = r->nnext[last][cur[k].prev + 1];
+			     x < nv; x++) {
+				int t = v[x];
 				float s = cur[k].score + sc[t];
 				if (nc == beam && s <= cs[nc - 1])
 					continue;
