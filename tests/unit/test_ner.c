@@ -566,6 +566,27 @@ static void test_trained_model(void)
 	CHECK_STR(chr_ner_tag_name(tags[3]), "B-LOC");
 	CHECK(chr_ner_tag_tokens(m, toks, NULL, 0, tags) == CHR_OK);
 	CHECK(chr_ner_tag_text(m, "", 0, &e, &n) == CHR_OK && n == 0 && !e);
+	/* the thread keeps its scratch between documents: a short document
+	 * tags the same after a long one (past the size that is kept) and
+	 * after one with other words */
+	size_t big = 20000;
+	const char **lt = malloc(big * sizeof *lt);
+	uint8_t *ltags = malloc(big);
+	static const char *const words[] = { "Officials", "in", "Geneva",
+		"said", "the", "Red", "Cross", "would", "help", "." };
+	if (lt && ltags) {
+		for (size_t i = 0; i < big; i++)
+			lt[i] = words[i % 10];
+		CHECK(chr_ner_tag_tokens(m, lt, NULL, big, ltags) == CHR_OK);
+		uint8_t again[5];
+		CHECK(chr_ner_tag_tokens(m, toks, ss, 5, again) == CHR_OK);
+		CHECK(!memcmp(again, tags, 5));
+		CHECK(chr_ner_tag_tokens(m, lt, NULL, 300, ltags) == CHR_OK);
+		CHECK(chr_ner_tag_tokens(m, toks, ss, 5, again) == CHR_OK);
+		CHECK(!memcmp(again, tags, 5));
+	}
+	free(lt);
+	free(ltags);
 	chr_ner_free(m);
 }
 
