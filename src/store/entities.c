@@ -305,7 +305,10 @@ static int64_t find_entity(chr_db *db, const char *name)
 		if (rc == SQLITE_ROW)
 			return id;
 	}
-	/* any alias, then the normalised key, then an alias table form */
+	/* any alias (an entity of that name first, then the one the
+	 * name was most often written for: "Moscow" is the city, though
+	 * "Moscow said" also names Russia), then the normalised key, then
+	 * an alias table form */
 	if (!(s = store_stmt(db, ST_EN_FIND_ALIAS)))
 		return -1;
 	bind_text(s, 1, name);

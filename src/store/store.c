@@ -224,7 +224,9 @@ static const char *const sql[ST_COUNT_] = {
 		" ORDER BY e.mentions DESC, e.name LIMIT ?1 OFFSET ?2",
 	[ST_EN_FIND_ALIAS] =
 		"SELECT a.eid FROM entity_aliases a JOIN entities e ON e.eid = a.eid"
-		" WHERE a.alias = ?1 COLLATE NOCASE ORDER BY e.mentions DESC LIMIT 1",
+		" WHERE a.alias = ?1 COLLATE NOCASE"
+		" ORDER BY e.name = ?1 COLLATE NOCASE DESC, a.n DESC, e.mentions DESC,"
+		" a.eid LIMIT 1",
 	[ST_EN_GET] =
 		"SELECT eid, name, type, mentions FROM entities WHERE eid = ?1",
 	[ST_EN_ALIASES] =
