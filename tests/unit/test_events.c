@@ -13,6 +13,7 @@
 #include "harness.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <libstemmer.h>
 #include <math.h>
@@ -40,6 +41,41 @@ static void input(ev_input *in, const char *id, const char *head,
 	in->text_len = strlen(text);
 	in->published = date;
 	in->group = -1;
+}
+
+/* The committed model parses, with every weight; the copy built into the
+ * library is that file; a broken file is refused with file and line. */
+static void test_model_file(void)
+{
+	ev_model f, b;
+	char err[256];
+	chr_status st = ev_model_load(&f, "models/events.txt", err, sizeof err);
+	if (st == CHR_EIO || st == CHR_ENOTFOUND)
+		SKIP("models/events.txt not found");
+	CHECK_INT(st, CHR_OK);
+	ev_model_builtin(&b);
+	for (int i = 0; i < EV_NFEAT; i++)
+		CHECK(f.w[i] == b.w[i]);
+	CHECK(f.threshold == b.threshold && f.threshold > 0);
+	char path[] = "/tmp/chr_evmodel_XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	const char *bad = "# a model\nbias -3.0\nbody_cos oops\n";
+	CHECK(write(fd, bad, strlen(bad)) == (ssize_t)strlen(bad));
+	close(fd);
+	CHECK_INT(ev_model_load(&f, path, err, sizeof err), CHR_EMODEL);
+	CHECK(strstr(err, ":3:") != NULL);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	const char *partial = "bias -3.0\nbody_cos 4.5\n"; /* weights missing */
+	CHECK(fd >= 0 && write(fd, partial, strlen(partial)) ==
+			 (ssize_t)strlen(partial));
+	if (fd >= 0)
+		close(fd);
+	CHECK_INT(ev_model_load(&f, path, err, sizeof err), CHR_EMODEL);
+	CHECK(strstr(err, "weights given") != NULL);
+	unlink(path);
 }
 
 static void test_calendar(void)
@@ -939,7 +975,7 @@ static void test_weekday_tense(void)
 int main(void)
 {
 	static const th_test tests[] = {
-		TEST(test_cosine_paths),
+		TEST(test_cosine_paths),  TEST(test_model_file),
 		TEST(test_calendar),     TEST(test_scan_dates),
 		TEST(test_doc_build),    TEST(test_prep_apply),
 		TEST(test_similarity),
