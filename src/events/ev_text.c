@@ -307,22 +307,46 @@ static chr_status terms(ev_prep *p, struct sb_stemmer *stem, const char *s,
 	return st;
 }
 
-/* Does the lower-case form of token k occur lower-case elsewhere? */
-static int used_lower(const char *s, const toks *t, const tok *k)
+/* The lower-case forms of a text's tokens that are written lower-case
+ * (not capitalised), built at the first sentence-initial capitalised
+ * word, so that a long text is not rescanned for each one. */
+typedef struct lowset {
+	ht set;     /* keys point into low */
+	char *low;  /* the text, lower-cased byte by byte */
+	int built;
+} lowset;
+
+static void lowset_free(lowset *ls)
+{
+	if (ls->built)
+		ht_free(&ls->set);
+	free(ls->low);
+	memset(ls, 0, sizeof *ls);
+}
+
+/* Does the lower-case form of token k occur lower-case elsewhere?
+ * 1 yes, 0 no, -1 out of memory. */
+static int used_lower(lowset *ls, const char *s, size_t len, const toks *t,
+		      const tok *k)
 {
 	size_t n = k->end - k->start;
-	for (size_t i = 0; i < t->n; i++) {
-		const tok *o = &t->v[i];
-		if (o->cap || o->end - o->start != n)
-			continue;
-		size_t j = 0;
-		while (j < n && tolower((unsigned char)s[o->start + j]) ==
-				       tolower((unsigned char)s[k->start + j]))
-			j++;
-		if (j == n)
-			return 1;
+	if (!ls->built) {
+		if (!(ls->low = malloc(len ? len : 1)))
+			return -1;
+		for (size_t i = 0; i < len; i++)
+			ls->low[i] = (char)tolower((unsigned char)s[i]);
+		ht_init(&ls->set, 0);
+		ls->built = 1;
+		for (size_t i = 0; i < t->n; i++) {
+			const tok *o = &t->v[i];
+			int created;
+			if (!o->cap && o->end - o->start < MAXTOK &&
+			    !ht_put(&ls->set, ls->low + o->start,
+				    o->end - o->start, &created))
+				return -1;
+		}
 	}
-	return 0;
+	return ht_get(&ls->set, ls->low + k->start, n) != NULL;
 }
 
 /* STAND-IN for the NER stage: capitalised runs. */
@@ -331,6 +355,7 @@ static chr_status cap_entities(ev_prep *p, const char *s, size_t len,
 {
 	chr_status st = tokenize(s, len, t);
 	char w[MAXTOK], phrase[160];
+	lowset ls = { 0 };
 	size_t i = 0;
 	while (!st && i < t->n) {
 		if (!t->v[i].cap || t->v[i].num) {
@@ -341,8 +366,13 @@ static chr_status cap_entities(ev_prep *p, const char *s, size_t len,
 		while (j < t->n && t->v[j].cap && (!words || !t->v[j].brk)) {
 			const tok *k = &t->v[j];
 			size_t n = lower(s, k, w);
-			int skip = n == 0 || is_notname(w) ||
-				   (k->sstart && used_lower(s, t, k));
+			int used = n && !is_notname(w) && k->sstart
+					   ? used_lower(&ls, s, len, t, k) : 0;
+			if (used < 0) {
+				st = CHR_ENOMEM;
+				break;
+			}
+			int skip = n == 0 || is_notname(w) || used;
 			if (skip && words == 0) { /* leading junk: drop it */
 				j++;
 				continue;
@@ -364,6 +394,7 @@ static chr_status cap_entities(ev_prep *p, const char *s, size_t len,
 			st = op(p, PV_ENTS, phrase, plen, 1.0f);
 		i = j > start ? j : start + 1;
 	}
+	lowset_free(&ls);
 	return st;
 }
 

@@ -141,6 +141,19 @@ static void test_doc_build(void)
 	input(&in, "b", "Climber dies in fall on Mount Cook", "", NULL);
 	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
 	CHECK(d.body.n > 0 && d.body.n == d.head.n);
+	/* a sentence-initial capitalised word is a name only when the text
+	 * never writes it lower-case */
+	ev_engine e3;
+	CHECK(ev_engine_init(&e3, NULL) == CHR_OK);
+	input(&in, "c", "port strike",
+	      "Dockers walked out. Union leaders said dockers would stay out. "
+	      "Harbourmaster Ostrander said ships were waiting. Ostrander "
+	      "called it a standoff.", NULL);
+	CHECK(ev_doc_build(&e3, &in, &d) == CHR_OK);
+	CHECK(ht_get(&e3.ents, "dockers", 7) == NULL);
+	CHECK(ht_get(&e3.ents, "ostrander", 9) != NULL);
+	CHECK(ht_get(&e3.ents, "union", 5) != NULL); /* never lower-case */
+	ev_engine_free(&e3);
 	/* the main person: a PER key mentioned twice */
 	in.person = "Mark Vinar";
 	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
