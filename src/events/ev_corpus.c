@@ -226,6 +226,7 @@ chr_status ev_cluster(const ev_corpus *c, const ev_model *m,
 {
 	ev_engine e;
 	chr_status st = ev_engine_init(&e, m);
+	e.batch_merge = 1; /* as ingest */
 	ev_doc d;
 	ev_doc_init(&d);
 	size_t *batch = malloc(EV_BATCH * sizeof *batch);

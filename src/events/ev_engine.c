@@ -15,6 +15,9 @@
  * besides p.  Once a batch is placed, its small events are re-checked
  * against the events as they are then (ev_settle): one bounded merge
  * check per event, so order matters less at the same cost per article.
+ * With batch_merge (ingest, ev_cluster), the larger events' merge check
+ * also waits for the batch end instead of following each join: a merge
+ * then sees the whole batch placed, not the part that arrived first.
  */
 #include "events.h"
 
@@ -756,8 +759,12 @@ chr_status ev_settle(ev_engine *e, size_t *k)
 	e->merged_id = e->merged_into = 0;
 	*k = ev_live(e, *k);
 	double t = e->model.settle_threshold;
-	if (t <= 0 || !e->ev[*k] || e->ev[*k]->n > EV_SETTLE_N)
+	if (!e->ev[*k])
 		return CHR_OK;
+	if (t <= 0 || e->ev[*k]->n > EV_SETTLE_N)
+		return e->batch_merge && e->model.merge_threshold > 0
+			       ? merge_check(e, k, e->model.merge_threshold)
+			       : CHR_OK;
 	/* never below what a join needs */
 	return merge_check(e, k, t > e->model.threshold ? t : e->model.threshold);
 }
@@ -772,7 +779,8 @@ chr_status ev_settle_batch(ev_engine *e, size_t *ks, size_t n,
 			   ev_merged_fn merged, void *arg)
 {
 	chr_status st = CHR_OK;
-	if (e->model.settle_threshold <= 0)
+	if (e->model.settle_threshold <= 0 &&
+	    (!e->batch_merge || e->model.merge_threshold <= 0))
 		return st;
 	for (size_t i = 0; i < n; i++)
 		ks[i] = ev_live(e, ks[i]);
@@ -850,6 +858,7 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 	if ((st = ev_add_to(e, d, best, &k)))
 		return st;
 	if (best != (size_t)-1 && e->model.merge_threshold > 0 &&
+	    !e->batch_merge &&
 	    (st = merge_check(e, &k, e->model.merge_threshold)))
 		return st;
 	if (index)

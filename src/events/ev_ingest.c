@@ -253,6 +253,7 @@ chr_status ev_stage_open(chr_db *db, ev_stage **out)
 	ev_model m;
 	ev_model_builtin(&m);
 	chr_status st = ev_engine_init(&s->e, &m);
+	s->e.batch_merge = 1; /* merge checks at the batch end (ev_settle) */
 	ht_init(&s->ids, 0);
 	arena_init(&s->keys, (size_t)1 << 30);
 	if (st) {
@@ -512,7 +513,8 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 				st = place(s, &s->q[i], &idx[i]);
 	/* re-check the batch's events against the events as they are now
 	 * (ev_settle), oldest first; a merge moves the stored articles */
-	if (!st && s->e.model.settle_threshold > 0)
+	if (!st && (s->e.model.settle_threshold > 0 ||
+		    s->e.model.merge_threshold > 0))
 		st = settle(s, idx);
 	/* date the undated from their event's span */
 	for (size_t i = 0; !st && i < s->nq; i++) {

@@ -317,6 +317,10 @@ typedef struct ev_engine {
 	/* the merge made by the latest ev_add (ids; 0 = none): event
 	 * merged_id's articles now belong to merged_into */
 	int64_t merged_id, merged_into;
+	/* 1: ev_add makes no merge check; ev_settle makes it for the
+	 * batch's larger events at the batch end (ev_cluster and ingest
+	 * set it: the merges then see the whole batch placed) */
+	int batch_merge;
 	size_t nlive;            /* events not merged away */
 	/* statistics */
 	uint64_t cand_total, scored_total, merges;
@@ -377,7 +381,8 @@ void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
  * event).  When d joined an event, that event may then be merged with
  * its best candidate event (model.merge_threshold): the older event (the
  * smaller id) keeps its id and takes the other's articles; the merge is
- * reported in e->merged_id / merged_into, and *index is the survivor. */
+ * reported in e->merged_id / merged_into, and *index is the survivor.
+ * With e->batch_merge set, that check waits for ev_settle. */
 chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p);
 /* Once a batch is placed: re-check event index *k (an event the batch
  * touched, live, of at most EV_SETTLE_N articles) against its
@@ -385,8 +390,10 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p);
  * below model.threshold) as ev_add's merge check does: a small event
  * formed early in the batch meets the events that grew after it.  The
  * older id survives; reported in e->merged_id / merged_into, *k the
- * survivor.  A no-op when settle_threshold is 0, the event is larger or
- * gone. */
+ * survivor.  With e->batch_merge set, a larger event (or any, when
+ * settle_threshold is 0) gets ev_add's merge check instead, at
+ * model.merge_threshold.  Otherwise a no-op when settle_threshold is 0,
+ * the event is larger or gone. */
 chr_status ev_settle(ev_engine *e, size_t *k);
 /* ev_settle over the event indexes ks[0..n) (a batch's events; the
  * array is reused: made live, sorted), each once, oldest index first;

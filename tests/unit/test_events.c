@@ -464,6 +464,58 @@ static void test_merge(void)
 	ev_engine_free(&e);
 }
 
+/* Batch merging (batch_merge, as ingest and ev_cluster run): a join
+ * makes no merge check; ev_settle_batch makes it for the batch's events
+ * of more than EV_SETTLE_N articles, at merge_threshold, into the older
+ * event. */
+static int nmerged;
+static chr_status count_merge(void *arg, int64_t from, int64_t into)
+{
+	(void)arg, (void)from, (void)into;
+	return nmerged++, CHR_OK;
+}
+
+static void test_batch_merge(void)
+{
+	ev_model m;
+	ev_model_default(&m);
+	m.threshold = 0.5;
+	m.merge_threshold = 0.5;
+	m.settle_threshold = 0.99; /* the small-event path stays out */
+	ev_engine e;
+	ev_engine_init(&e, &m);
+	e.batch_merge = 1;
+	ev_doc d;
+	ev_doc_init(&d);
+	ev_input in;
+	size_t k1 = (size_t)-1, k2 = (size_t)-1, k3;
+	input(&in, "a", "Storm floods river town",
+	      "The storm flooded the river town of Alder and closed roads.",
+	      "2020-05-01");
+	for (int i = 0; i < EV_SETTLE_N + 1; i++) { /* two events, by hand */
+		ev_doc_build(&e, &in, &d);
+		ev_observe(&e, &d);
+		ev_add_to(&e, &d, k1, &k1);
+		ev_doc_build(&e, &in, &d);
+		ev_observe(&e, &d);
+		ev_add_to(&e, &d, k2, &k2);
+	}
+	CHECK(k1 != k2 && e.nlive == 2 && e.ev[k2]->n > EV_SETTLE_N);
+	int64_t id2 = e.ev[k2]->id;
+	ev_doc_build(&e, &in, &d);
+	CHECK(ev_add(&e, &d, &k3, NULL) == CHR_OK);
+	CHECK(e.nlive == 2 && e.merged_id == 0); /* not yet */
+	size_t ks[1] = { k3 };
+	nmerged = 0;
+	CHECK(ev_settle_batch(&e, ks, 1, count_merge, NULL) == CHR_OK);
+	CHECK_INT(e.nlive, 1);
+	CHECK_INT(nmerged, 1);
+	CHECK(e.merged_id == id2 && e.merged_into == e.ev[k1]->id);
+	CHECK(ev_live(&e, k3) == k1 && e.ev[k1]->n == 2 * (EV_SETTLE_N + 1) + 1);
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 /* Numbers: a toll and a magnitude are kept ("6.1" as one number); years,
  * days next to a month name, clock times, 0 and 1 are not.  Two quakes
  * giving other numbers clash; a report giving the same ones shares. */
@@ -996,7 +1048,8 @@ int main(void)
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
 		TEST(test_time_gate),    TEST(test_merge),
-		TEST(test_settle),       TEST(test_numbers),
+		TEST(test_settle),       TEST(test_batch_merge),
+		TEST(test_numbers),
 		TEST(test_seeds),        TEST(test_date_from_event),
 		TEST(test_weekday_tense),
 		TEST(test_examples),
