@@ -2,10 +2,10 @@
  * test_events: the events stage on invented articles (tests/data/events/)
  * and, when ../shared is present, on the seed corpus.
  *
- * Design note: checks the parts one by one (calendar and the date
- * scanner, doc building, similarity features, threshold behaviour, the
- * candidate index bound, syndication groups, determinism, merging
- * events, the scorers)
+ * Design note: checks the parts one by one (similarity features,
+ * threshold behaviour, the candidate index bound, syndication groups,
+ * determinism, merging and settling events, the scorers; the calendar,
+ * doc building and dating are in test_events_doc.c)
  * and then the behaviour that matters: two different earthquakes in
  * different places and years must come out as two events.  The model is
  * the committed models/events.txt when readable, else the built-in copy.
@@ -13,9 +13,7 @@
 #include "harness.h"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <jansson.h>
-#include <libstemmer.h>
 #include <math.h>
 #include <unistd.h>
 
@@ -43,125 +41,6 @@ static void input(ev_input *in, const char *id, const char *head,
 	in->group = -1;
 }
 
-/* The committed model parses, with every weight; the copy built into the
- * library is that file; a broken file is refused with file and line. */
-static void test_model_file(void)
-{
-	ev_model f, b;
-	char err[256];
-	chr_status st = ev_model_load(&f, "models/events.txt", err, sizeof err);
-	if (st == CHR_EIO || st == CHR_ENOTFOUND)
-		SKIP("models/events.txt not found");
-	CHECK_INT(st, CHR_OK);
-	ev_model_builtin(&b);
-	for (int i = 0; i < EV_NFEAT; i++)
-		CHECK(f.w[i] == b.w[i]);
-	CHECK(f.threshold == b.threshold && f.threshold > 0);
-	char path[] = "/tmp/chr_evmodel_XXXXXX";
-	int fd = mkstemp(path);
-	CHECK(fd >= 0);
-	if (fd < 0)
-		return;
-	const char *bad = "# a model\nbias -3.0\nbody_cos oops\n";
-	CHECK(write(fd, bad, strlen(bad)) == (ssize_t)strlen(bad));
-	close(fd);
-	CHECK_INT(ev_model_load(&f, path, err, sizeof err), CHR_EMODEL);
-	CHECK(strstr(err, ":3:") != NULL);
-	fd = open(path, O_WRONLY | O_TRUNC);
-	const char *partial = "bias -3.0\nbody_cos 4.5\n"; /* weights missing */
-	CHECK(fd >= 0 && write(fd, partial, strlen(partial)) ==
-			 (ssize_t)strlen(partial));
-	if (fd >= 0)
-		close(fd);
-	CHECK_INT(ev_model_load(&f, path, err, sizeof err), CHR_EMODEL);
-	CHECK(strstr(err, "weights given") != NULL);
-	unlink(path);
-}
-
-static void test_calendar(void)
-{
-	CHECK_INT(ev_days(1970, 1, 1), 0);
-	CHECK_INT(ev_days(2024, 1, 16) - ev_days(2023, 1, 16), 365);
-	int y, m, d;
-	ev_ymd(ev_days(2019, 11, 20), &y, &m, &d);
-	CHECK(y == 2019 && m == 11 && d == 20);
-	CHECK_INT(ev_parse_day("2024-02-29"), ev_days(2024, 2, 29));
-	CHECK(ev_parse_day("2023-02-29") == EV_NODAY);
-	CHECK(ev_parse_day("20-01-01") == EV_NODAY);
-	char out[11];
-	ev_fmt_day(ev_days(2013, 5, 3), out);
-	CHECK_STR(out, "2013-05-03");
-}
-
-static void test_scan_dates(void)
-{
-	ev_doc d;
-	ev_doc_init(&d);
-	const char *t = "May 03, 2013\nSEOUL, 21st Nov, 2019 -- met on "
-			"2024-01-16 and in 1998 and June 2010.";
-	ev_scan_dates(t, strlen(t), &d);
-	CHECK_INT(d.ndates, 3);
-	CHECK_INT(d.dates[0], ev_days(2013, 5, 3));
-	CHECK_INT(d.dates[1], ev_days(2019, 11, 21));
-	CHECK_INT(d.dates[2], ev_days(2024, 1, 16));
-	int has1998 = 0, has2010 = 0;
-	for (uint32_t i = 0; i < d.nyears; i++) {
-		has1998 |= d.years[i] == 1998;
-		has2010 |= d.years[i] == 2010;
-	}
-	CHECK(has1998 && has2010);
-	ev_doc_free(&d);
-}
-
-static void test_doc_build(void)
-{
-	ev_engine e;
-	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
-	ev_doc d;
-	ev_doc_init(&d);
-	ev_input in;
-	input(&in, "a", "Quakes shake Chile",
-	      "The earthquakes shook Santiago. The Chilean President Michelle "
-	      "Bachelet spoke.", "2010-02-27");
-	in.dateline = "SANTIAGO/LIMA";
-	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
-	CHECK(d.body.n > 0 && d.head.n > 0);
-	for (uint32_t i = 1; i < d.body.n; i++)
-		CHECK(d.body.v[i - 1].id < d.body.v[i].id);
-	/* "quakes"/"earthquakes" stem; "the" is a stop word */
-	CHECK(ht_get(&e.terms, "quak", 4) != NULL);
-	CHECK(ht_get(&e.terms, "the", 3) == NULL);
-	/* stand-in entities: the phrase and its words; "The" is not a name */
-	CHECK(ht_get(&e.ents, "michelle", 8) != NULL);
-	CHECK(ht_get(&e.ents, "bachelet", 8) != NULL);
-	CHECK(ht_get(&e.ents, "the", 3) == NULL);
-	CHECK(d.anchor == ev_days(2010, 2, 27));
-	CHECK(d.place != 0 && ht_get(&e.places, "santiago", 8) != NULL);
-	/* an article that is only its headline gets it as its body too */
-	input(&in, "b", "Climber dies in fall on Mount Cook", "", NULL);
-	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
-	CHECK(d.body.n > 0 && d.body.n == d.head.n);
-	/* a sentence-initial capitalised word is a name only when the text
-	 * never writes it lower-case */
-	ev_engine e3;
-	CHECK(ev_engine_init(&e3, NULL) == CHR_OK);
-	input(&in, "c", "port strike",
-	      "Dockers walked out. Union leaders said dockers would stay out. "
-	      "Harbourmaster Ostrander said ships were waiting. Ostrander "
-	      "called it a standoff.", NULL);
-	CHECK(ev_doc_build(&e3, &in, &d) == CHR_OK);
-	CHECK(ht_get(&e3.ents, "dockers", 7) == NULL);
-	CHECK(ht_get(&e3.ents, "ostrander", 9) != NULL);
-	CHECK(ht_get(&e3.ents, "union", 5) != NULL); /* never lower-case */
-	ev_engine_free(&e3);
-	/* the main person: a PER key mentioned twice */
-	in.person = "Mark Vinar";
-	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
-	CHECK(d.person != 0 && ht_get(&e.ents, "mark vinar", 10) != NULL);
-	ev_doc_free(&d);
-	ev_engine_free(&e);
-}
-
 /* Features of b against an event made of a alone. */
 static void pair_features(const ev_input *a, const ev_input *b,
 			  double f[EV_NFEAT])
@@ -181,84 +60,6 @@ static void pair_features(const ev_input *a, const ev_input *b,
 	ev_doc_free(&da);
 	ev_doc_free(&db);
 	ev_engine_free(&e);
-}
-
-/* Two docs are the same: ids, weights, dates, place, person, title. */
-static int same_doc(const ev_doc *a, const ev_doc *b)
-{
-	const ev_vec *va[] = { &a->body, &a->head, &a->ents };
-	const ev_vec *vb[] = { &b->body, &b->head, &b->ents };
-	for (int k = 0; k < 3; k++) {
-		if (va[k]->n != vb[k]->n)
-			return 0;
-		for (uint32_t i = 0; i < va[k]->n; i++)
-			if (va[k]->v[i].id != vb[k]->v[i].id ||
-			    va[k]->v[i].tf != vb[k]->v[i].tf)
-				return 0;
-	}
-	return a->anchor == b->anchor && a->ndates == b->ndates &&
-	       !memcmp(a->dates, b->dates, a->ndates * sizeof *a->dates) &&
-	       a->nyears == b->nyears && a->place == b->place &&
-	       a->person == b->person && a->undated == b->undated &&
-	       !strcmp(a->title, b->title) && !strcmp(a->id, b->id);
-}
-
-/* The text half made apart (ev_prep_new, as the ingest text thread does)
- * and applied later gives exactly ev_doc_build's doc, ids included. */
-static void test_prep_apply(void)
-{
-	ev_engine e1, e2;
-	CHECK(ev_engine_init(&e1, NULL) == CHR_OK);
-	CHECK(ev_engine_init(&e2, NULL) == CHR_OK);
-	struct sb_stemmer *stem = sb_stemmer_new("english", NULL);
-	CHECK(stem != NULL);
-	static const char *const ents[] = { "Nordhaven Lines", "Tidewell",
-					    "Port of Valmora" };
-	ev_input in[3];
-	input(&in[0], "p1", "Nordhaven to buy Tidewell",
-	      "Shipping group Nordhaven Lines agreed on Monday to buy rival "
-	      "Tidewell for 2.4 billion crowns. Nordhaven said the deal, "
-	      "announced on March 5, 2025, would close in June.", "2025-03-05");
-	in[0].dateline = "VALMORA, Carridia";
-	in[0].entities = ents;
-	in[0].nentities = 3;
-	in[0].person = "Ilse Marten";
-	input(&in[1], "p2", "", "Dockers at the Port of Valmora walked out.\n"
-	      "The strike shut the port for a third day.", NULL);
-	input(&in[2], "p3", "Storm Hesper batters the coast", "", "2025-03-11");
-	ev_doc d1, d2;
-	ev_doc_init(&d1);
-	ev_doc_init(&d2);
-	for (int round = 0; round < 2; round++) /* the second: known keys */
-		for (int i = 0; i < 3; i++) {
-			CHECK(ev_doc_build(&e1, &in[i], &d1) == CHR_OK);
-			ev_prep *p = NULL;
-			CHECK(ev_prep_new(&in[i], stem, &p) == CHR_OK);
-			if (p)
-				CHECK(ev_prep_apply(&e2, p, &d2) == CHR_OK);
-			ev_prep_free(p);
-			CHECK(d1.body.n + d1.head.n > 0);
-			CHECK(same_doc(&d1, &d2));
-			if (i == 0) { /* the keys went where they belong */
-				ht_entry *h = ht_get(&e2.ents, "ilse marten", 11);
-				CHECK(h && d2.person == (uint32_t)h->v.num);
-				h = ht_get(&e2.places, "valmora", 7);
-				CHECK(h && d2.place == (uint32_t)h->v.num);
-				h = ht_get(&e2.ents, "tidewell", 8);
-				CHECK(h && ev_has_id(&d2.ents, (uint32_t)h->v.num));
-				h = ht_get(&e2.terms, "crown", 5);
-				CHECK(h && ev_has_id(&d2.body, (uint32_t)h->v.num) &&
-				      !ev_has_id(&d2.head, (uint32_t)h->v.num));
-				CHECK(d2.anchor == ev_days(2025, 3, 5));
-			}
-		}
-	CHECK_INT(e1.terms.count, e2.terms.count);
-	CHECK_INT(e1.ents.count, e2.ents.count);
-	sb_stemmer_delete(stem);
-	ev_doc_free(&d1);
-	ev_doc_free(&d2);
-	ev_engine_free(&e1);
-	ev_engine_free(&e2);
 }
 
 static void test_similarity(void)
@@ -961,97 +762,17 @@ static void test_examples(void)
 	unlink(db_path);
 }
 
-/* Dating from the event (invented spans): weekdays are read near the
- * event's first day; the article takes the latest day it names. */
-static void test_date_from_event(void)
-{
-	int32_t lo = ev_days(2024, 1, 16), hi = ev_days(2024, 1, 17);
-	int tue[] = { 2 }, tue_thu[] = { 2, 4 }, mon[] = { 1 };
-	CHECK(ev_weekday(lo) == 2); /* 2024-01-16 was a Tuesday */
-	CHECK(ev_date_from_event(lo, hi, tue, NULL, 1) == lo);
-	CHECK(ev_date_from_event(lo, hi, tue_thu, NULL, 2) == ev_days(2024, 1, 18));
-	CHECK(ev_date_from_event(lo, hi, NULL, NULL, 0) == hi);
-	/* a Monday before the event: not before its first day */
-	CHECK(ev_date_from_event(lo, hi, mon, NULL, 1) == lo);
-	CHECK(ev_date_from_event(EV_NODAY, EV_NODAY, tue, NULL, 1) == EV_NODAY);
-	/* a weekday ahead is not the publication day: the report of a
-	 * Tuesday that names Thursday ahead is Tuesday's; with only days
-	 * ahead, the last day of the event before the first of them */
-	int fut_thu[] = { -1, 1 }, ahead[] = { 1 }, thu[] = { 4 };
-	CHECK(ev_date_from_event(lo, hi, tue_thu, fut_thu, 2) == lo);
-	CHECK(ev_date_from_event(lo, hi + 3, thu, ahead, 1) == ev_days(2024, 1, 17));
-	CHECK(ev_date_from_event(lo, hi, thu, ahead, 1) == hi);
-	int wed[] = { 3 };
-	CHECK(ev_date_from_event(lo, hi, wed, ahead, 1) == lo);
-	/* month masks from TIMEX values */
-	ev_input in;
-	memset(&in, 0, sizeof in);
-	ev_input_month(&in, "XXXX-09");
-	ev_input_month(&in, "2023-03-05");
-	ev_input_month(&in, "2019-W47");
-	ev_input_month(&in, "XXXX-WXX-2");
-	CHECK(in.umonths == 1u << 8 && in.rmonths == 1u << 2);
-}
-
-/* The tense of weekday mentions in invented sentences (what the time
- * stage reads around each); expect[] is +1 ahead, -1 reported. */
-static void test_weekday_tense(void)
-{
-	static const struct {
-		const char *text;
-		int expect;
-	} cases[] = {
-		{ "Negotiators will meet again on Friday in the capital.", 1 },
-		{ "The council is due to vote on Thursday on the budget.", 1 },
-		{ "The agency plans to publish its findings Wednesday.", 1 },
-		{ "The final hearing is scheduled for next Tuesday.", 1 },
-		{ "A spokeswoman said on Tuesday that the bridge was closed.", -1 },
-		{ "The ministry reported Thursday that exports fell.", -1 },
-		{ "Two lorries collided late Saturday near the border.", -1 },
-		{ "Early Sunday, rescuers pulled three climbers from the ice.", -1 },
-		{ "The regulator said it would rule on the appeal on Monday.", 1 },
-		{ "Schools stay shut until Wednesday in the flooded towns.", 1 },
-		{ "The envoy is also scheduled to see President Ruiz on Thursday.", 1 },
-		{ "Both parties agreed on Monday to extend the ceasefire.", -1 },
-		{ "A court freed the reporter on Friday after a year in jail.", -1 },
-	};
-	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-		const char *t = cases[c].text;
-		chr_timex *x = NULL;
-		size_t nx = 0, starts[4];
-		int wd[4], tense[4];
-		size_t n = 0;
-		CHECK(chr_time_tag(t, strlen(t), NULL, &x, &nx) == CHR_OK);
-		for (size_t i = 0; i < nx && n < 4; i++)
-			if (!strncmp(x[i].value, "XXXX-WXX-", 9)) {
-				starts[n] = x[i].start;
-				wd[n++] = x[i].value[9] - '0';
-			}
-		chr_free(x);
-		CHECK_INT(n, 1);
-		ev_weekday_tenses(t, strlen(t), starts, wd, tense, n);
-		if (n != 1 || tense[0] != cases[c].expect)
-			printf("  tense of \"%s\": %d, want %d\n", t,
-			       n ? tense[0] : 9, cases[c].expect);
-		CHECK(n == 1 && tense[0] == cases[c].expect);
-	}
-}
-
 int main(void)
 {
 	static const th_test tests[] = {
-		TEST(test_cosine_paths),  TEST(test_model_file),
-		TEST(test_calendar),     TEST(test_scan_dates),
-		TEST(test_doc_build),    TEST(test_prep_apply),
-		TEST(test_similarity),
+		TEST(test_cosine_paths), TEST(test_similarity),
 		TEST(test_two_earthquakes), TEST(test_threshold),
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
 		TEST(test_time_gate),    TEST(test_merge),
 		TEST(test_settle),       TEST(test_batch_merge),
 		TEST(test_numbers),
-		TEST(test_seeds),        TEST(test_date_from_event),
-		TEST(test_weekday_tense),
+		TEST(test_seeds),
 		TEST(test_examples),
 	};
 	return th_run("events", tests, sizeof tests / sizeof tests[0]);
