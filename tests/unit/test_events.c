@@ -19,6 +19,7 @@
 
 #include "events/ev_corpus.h"
 #include "pipeline/article.h"
+#include "unit/ev_input.h"
 
 static ev_model model(void)
 {
@@ -27,18 +28,6 @@ static ev_model model(void)
 	if (ev_model_load(&m, "models/events.txt", err, sizeof err))
 		ev_model_default(&m);
 	return m;
-}
-
-static void input(ev_input *in, const char *id, const char *head,
-		  const char *text, const char *date)
-{
-	memset(in, 0, sizeof *in);
-	in->id = id;
-	in->headline = head;
-	in->text = text;
-	in->text_len = strlen(text);
-	in->published = date;
-	in->group = -1;
 }
 
 /* Features of b against an event made of a alone. */

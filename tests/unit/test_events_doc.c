@@ -14,18 +14,7 @@
 #include <unistd.h>
 
 #include "events/events.h"
-
-static void input(ev_input *in, const char *id, const char *head,
-		  const char *text, const char *date)
-{
-	memset(in, 0, sizeof *in);
-	in->id = id;
-	in->headline = head;
-	in->text = text;
-	in->text_len = strlen(text);
-	in->published = date;
-	in->group = -1;
-}
+#include "unit/ev_input.h"
 
 /* The committed model parses, with every weight; the copy built into the
  * library is that file; a broken file is refused with file and line. */
