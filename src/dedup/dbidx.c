@@ -188,6 +188,9 @@ static const dedup_ops db_ops = {
 
 chr_status dedup_article(chr_db *db, chr_article *a)
 {
+	const dedup_feat *fp = a->ddfeat; /* made by the dedup-prep stage */
+	if (!fp)
+		return CHR_EINVAL;
 	sqlite3_stmt *s = store_stmt(db, ST_DD_ROWID);
 	if (!s)
 		return CHR_EDB;
@@ -197,13 +200,6 @@ chr_status dedup_article(chr_db *db, chr_article *a)
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? CHR_ENOTFOUND : store_fail(db, "dedup rowid");
-	dedup_feat own, *fp = a->ddfeat; /* made on the text thread */
-	chr_status st = CHR_OK;
-	if (!fp) {
-		dedup_feat_init(&own);
-		st = dedup_features(&own, a->text ? a->text : "", a->text_len);
-		fp = &own;
-	}
 	dedup_doc d;
 	memset(&d, 0, sizeof d);
 	d.id = rowid;
@@ -213,13 +209,10 @@ chr_status dedup_article(chr_db *db, chr_article *a)
 		memcpy(d.published, a->published, 11);
 	d.nwords = fp->nwords;
 	dbctx c = { db, NULL, 0 };
-	if (!st)
-		st = dedup_recent_sync(db);
+	chr_status st = dedup_recent_sync(db);
 	if (!st)
 		st = dedup_add(&db_ops, &c, &d, fp, NULL, NULL);
 	free(c.set);
-	if (fp == &own)
-		dedup_feat_free(&own);
 	return st;
 }
 

@@ -198,7 +198,8 @@ int64_t dedup_mem_original(dedup_mem *m, int64_t gid);
 size_t dedup_mem_bytes(const dedup_mem *m);
 
 /* The ingest hook (dbidx.c): dedup one just-stored article inside the
- * open transaction. */
+ * open transaction, from the features dedup_prep_run left in it
+ * (CHR_EINVAL when there are none). */
 struct chr_article;
 chr_status dedup_article(chr_db *db, struct chr_article *a);
 /* Pipeline stage: a->ddfeat, the features of a's text, computed on the

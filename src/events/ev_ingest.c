@@ -309,16 +309,9 @@ chr_status ev_stage_add(ev_stage *s, const chr_article *a)
 	pend *p = &s->q[s->nq];
 	memset(p, 0, sizeof *p);
 	ev_doc_init(&p->d);
-	chr_status st;
-	if (a->evprep) { /* the text half was done on the text thread */
-		st = ev_prep_apply(&s->e, a->evprep, &p->d);
-	} else {
-		ev_input in;
-		if ((st = ev_input_from_article(&in, a)))
-			return st;
-		st = ev_doc_build(&s->e, &in, &p->d);
-		ev_input_release(&in);
-	}
+	if (!a->evprep) /* the text half, made by the events-prep stage */
+		return CHR_EINVAL;
+	chr_status st = ev_prep_apply(&s->e, a->evprep, &p->d);
 	if (st) {
 		ev_doc_free(&p->d);
 		return st;

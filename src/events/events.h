@@ -453,7 +453,8 @@ typedef struct ev_stage ev_stage;
 struct chr_db;
 /* Open the stage and replay the store's recent events into its engine. */
 chr_status ev_stage_open(struct chr_db *db, ev_stage **out);
-/* Queue a stored article (a->rowid set, dedup done), in the open
+/* Queue a stored article (a->rowid set, dedup done, a->evprep made by
+ * the events-prep stage; CHR_EINVAL without it), in the open
  * transaction. */
 chr_status ev_stage_add(ev_stage *s, const struct chr_article *a);
 /* Place the queued articles, write events and event_articles, date the
