@@ -478,7 +478,10 @@ static void expect_refused(const char *path, const char *why)
 static void test_model_corrupt(void)
 {
 	ner_model *m = tiny_model(10);
-	const char *good = tmp_path("good.bin"), *bad = tmp_path("bad.bin");
+	/* tmp_path returns one static buffer: keep copies */
+	char good[256], bad[256];
+	snprintf(good, sizeof good, "%s", tmp_path("good.bin"));
+	snprintf(bad, sizeof bad, "%s", tmp_path("bad.bin"));
 	CHECK(ner_model_save(m, good, m->wf, NULL) == CHR_OK);
 	ner_model_free(m);
 	size_t n;

@@ -1,0 +1,375 @@
+/*
+ * test_store_query: what the store answers once articles are in:
+ * entity counts and lookup, per-event entity counts kept by triggers,
+ * the articles listing and full-text search.
+ *
+ * Design note: split from test_store.c (open, schema, round trip,
+ * idempotence) when that passed 1,000 lines; the same outside-in style:
+ * each test drives a fresh file through chr_db_* / chr_ingest_* and
+ * checks it with a separate sqlite3 connection (store_fixture.h).
+ */
+#include "harness.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "chronicle.h"
+#include "store_fixture.h"
+
+/* ---- entities ---- */
+
+/* Rows of event_entities that differ from the counts recomputed from
+ * event_articles and entity_mentions (0 = the triggers kept them). */
+static long long event_entities_off(const char *path)
+{
+	return raw_int(path,
+		       "SELECT count(*) FROM (SELECT * FROM (SELECT event, eid, n"
+		       " FROM event_entities EXCEPT SELECT ea.event, m.eid,"
+		       " count(*) FROM event_articles ea JOIN entity_mentions m"
+		       " ON m.doc = ea.doc GROUP BY 1, 2) UNION ALL SELECT * FROM"
+		       " (SELECT ea.event, m.eid, count(*) FROM event_articles ea"
+		       " JOIN entity_mentions m ON m.doc = ea.doc GROUP BY 1, 2"
+		       " EXCEPT SELECT event, eid, n FROM event_entities))");
+}
+
+/* event_entities follows event_articles: an article placed, re-placed
+ * with INSERT OR REPLACE (whose implicit delete fires no trigger), moved
+ * by a merge, removed; and the migration fills it from existing rows. */
+static void test_event_entity_counts(void)
+{
+	chr_db *db = fresh("ee.db");
+	if (!db)
+		return;
+	chr_db_close(db);
+	const char *p = tpath("ee.db");
+	sqlite3 *h;
+	CHECK_INT(sqlite3_open(p, &h), SQLITE_OK);
+	static const char *const steps[] = {
+		/* doc 1 names entity 10 twice and 11 once; doc 2 names 10 */
+		"INSERT INTO entity_mentions VALUES (1, 0, 3, 10, 0, NULL),"
+		" (1, 9, 12, 10, 0, NULL), (1, 20, 25, 11, 0, NULL),"
+		" (2, 0, 3, 10, 0, NULL), (3, 0, 4, 12, 0, NULL)",
+		"INSERT INTO event_articles VALUES (1, 100), (2, 100), (3, 101)",
+		"INSERT OR REPLACE INTO event_articles VALUES (2, 101)",
+		"UPDATE event_articles SET event = 100 WHERE event = 101",
+		"DELETE FROM event_articles WHERE doc = 1",
+	};
+	static const long long n10[] = { -1, 3, 2, 3, 1 }; /* eid 10 in 100 */
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+		CHECK_INT(sqlite3_exec(h, steps[i], NULL, NULL, NULL), SQLITE_OK);
+		CHECK_INT(event_entities_off(p), 0);
+		if (n10[i] >= 0)
+			CHECK_INT(raw_int(p, "SELECT coalesce(sum(n), 0) FROM"
+					     " event_entities WHERE eid = 10"
+					     " AND event = 100"),
+				  n10[i]);
+	}
+	/* emptied rows go: only event 100 is left, with docs 2 and 3 */
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM event_entities"), 2);
+	/* the 7 -> 8 migration fills the table from the rows it finds */
+	CHECK_INT(sqlite3_exec(h, "DROP TABLE event_entities;"
+			       " DROP TRIGGER event_entities_replace;"
+			       " DROP TRIGGER event_entities_add;"
+			       " DROP TRIGGER event_entities_move;"
+			       " DROP TRIGGER event_entities_del;"
+			       " PRAGMA user_version = 7;", NULL, NULL, NULL),
+		  SQLITE_OK);
+	sqlite3_close(h);
+	CHECK_INT(chr_db_open(p, &db), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM event_entities"), 2);
+	CHECK_INT(event_entities_off(p), 0);
+}
+
+/* An entity's mention count and its aliases' counts are sums over its
+ * stored mentions, whatever order or repetition the article has. */
+static void test_entity_counts(void)
+{
+	chr_db *db = fresh("ec.db");
+	if (!db)
+		return;
+	chr_doc d[2];
+	d[0] = doc("ec1", "Lavrov meets Wang Yi in Moscow",
+		   "MOSCOW (Reuters) - Russian Foreign Minister Sergei Lavrov met"
+		   " Chinese Foreign Minister Wang Yi in Moscow on Monday. Lavrov"
+		   " said the talks were useful. Wang said China and Russia would"
+		   " keep talking, and Lavrov agreed.");
+	d[1] = doc("ec2", "Lavrov in Beijing",
+		   "BEIJING (Reuters) - Sergei Lavrov arrived in Beijing on Friday."
+		   " Lavrov will meet Wang Yi on Saturday.");
+	d[0].date = "2024-04-01";
+	d[1].date = "2024-04-05";
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, d, 2, 0, &s), CHR_OK);
+	chr_db_close(db);
+	const char *p = tpath("ec.db");
+	long long lav = raw_int(p, "SELECT eid FROM entity_aliases"
+				   " WHERE alias = 'Lavrov'");
+	CHECK(lav > 0);
+	/* each alias's count is the number of its stored mentions written
+	 * so (headline mentions are stored at -1 - start) */
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_aliases al WHERE n !="
+			     " (SELECT count(*) FROM entity_mentions m JOIN articles a"
+			     " ON a.rowid = m.doc WHERE m.eid = al.eid AND al.alias ="
+			     " CASE WHEN m.start >= 0"
+			     " THEN substr(a.text, m.start + 1, m.end - m.start)"
+			     " ELSE substr(a.headline, -m.start, m.end + 1 + m.start) END)"),
+		  0);
+	CHECK(raw_int(p, "SELECT n FROM entity_aliases WHERE alias = 'Lavrov'") >= 3);
+	CHECK(raw_int(p, "SELECT n FROM entity_aliases"
+			 " WHERE alias = 'Sergei Lavrov'") >= 2);
+	CHECK(raw_int(p, "SELECT mentions FROM entities WHERE eid ="
+			 " (SELECT eid FROM entity_aliases WHERE alias = 'Lavrov')") >= 5);
+	/* and for every entity */
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entities e WHERE mentions !="
+			     " (SELECT count(*) FROM entity_mentions m WHERE m.eid = e.eid)"
+			     " OR mentions != (SELECT sum(n) FROM entity_aliases a"
+			     " WHERE a.eid = e.eid)"),
+		  0);
+	CHECK(raw_int(p, "SELECT count(*) FROM entities") >= 4);
+}
+
+/* `entity NAME`: an entity of that name before one it is an alias of,
+ * then the entity the alias was most often written for. */
+static void test_entity_lookup(void)
+{
+	chr_db *db = fresh("el.db");
+	if (!db)
+		return;
+	chr_db_close(db);
+	const char *p = tpath("el.db");
+	sqlite3 *h;
+	CHECK_INT(sqlite3_open(p, &h), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(h,
+		"INSERT INTO entities (eid, key, name, score, type, mentions) VALUES"
+		" (1, 'russia', 'Russia', 1, 'LOC', 30),"
+		" (2, 'moscow', 'Moscow', 1, 'LOC', 10),"
+		" (3, 'valmoracity', 'Valmora City', 1, 'LOC', 50),"
+		" (4, 'valmoraport', 'Valmora Port', 1, 'LOC', 5);"
+		"INSERT INTO entity_aliases (eid, alias, n) VALUES"
+		" (1, 'Russia', 28), (1, 'Moscow', 2), (2, 'Moscow', 10),"
+		" (3, 'Valmora', 1), (4, 'Valmora', 4);", NULL, NULL, NULL),
+		  SQLITE_OK);
+	sqlite3_close(h);
+	CHECK_INT(chr_db_open(p, &db), CHR_OK);
+	static const struct { const char *q, *want; } cases[] = {
+		{ "Moscow", "\"name\":\"Moscow\"" },
+		{ "moscow", "\"name\":\"Moscow\"" },
+		{ "Russia", "\"name\":\"Russia\"" },
+		{ "Valmora", "\"name\":\"Valmora Port\"" },
+	};
+	for (size_t i = 0; db && i < sizeof cases / sizeof *cases; i++) {
+		char *j = NULL;
+		size_t n = 0;
+		CHECK_INT(chr_db_entity_json(db, cases[i].q, &j, &n), CHR_OK);
+		CHECK(j && strstr(j, cases[i].want));
+		chr_free(j);
+	}
+	chr_db_close(db);
+}
+
+/* ---- listing ---- */
+
+typedef struct collect {
+	char ids[16][32];
+	int n;
+	int stop_after;
+} collect;
+
+static int on_article(void *ctx, const chr_article *a)
+{
+	collect *c = ctx;
+	if (c->n < 16)
+		snprintf(c->ids[c->n], sizeof c->ids[0], "%s", chr_article_id(a));
+	c->n++;
+	return c->stop_after && c->n >= c->stop_after;
+}
+
+static void test_articles_listing(void)
+{
+	chr_db *db = fresh("list.db");
+	if (!db)
+		return;
+	const char *ids[5] = { "c", "a", "e", "b", "d" };
+	chr_doc d[5];
+	char bodies[5][64];
+	for (int i = 0; i < 5; i++) {
+		snprintf(bodies[i], sizeof bodies[i], "Body number %d of five.", i);
+		d[i] = doc(ids[i], "Listing", bodies[i]);
+	}
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, d, 5, 2, &s), CHR_OK); /* batches of 2 */
+	CHECK_INT(s.stored, 5);
+
+	collect c;
+	memset(&c, 0, sizeof c);
+	CHECK_INT(chr_db_articles(db, 0, 0, on_article, &c), CHR_OK);
+	CHECK_INT(c.n, 5);
+	const char *sorted[5] = { "a", "b", "c", "d", "e" };
+	for (int i = 0; i < 5 && i < c.n; i++)
+		CHECK_STR(c.ids[i], sorted[i]);
+
+	memset(&c, 0, sizeof c);
+	CHECK_INT(chr_db_articles(db, 2, 1, on_article, &c), CHR_OK);
+	CHECK_INT(c.n, 2);
+	CHECK_STR(c.ids[0], "b");
+	CHECK_STR(c.ids[1], "c");
+
+	memset(&c, 0, sizeof c);
+	CHECK_INT(chr_db_articles(db, 10, 3, on_article, &c), CHR_OK);
+	CHECK_INT(c.n, 2);
+	CHECK_STR(c.ids[0], "d");
+
+	memset(&c, 0, sizeof c);
+	CHECK_INT(chr_db_articles(db, 0, 5, on_article, &c), CHR_OK);
+	CHECK_INT(c.n, 0);
+	CHECK_INT(chr_db_articles(db, 0, 1000000, on_article, &c), CHR_OK);
+	CHECK_INT(c.n, 0);
+
+	memset(&c, 0, sizeof c);
+	c.stop_after = 3;
+	CHECK_INT(chr_db_articles(db, 0, 0, on_article, &c), CHR_EINTERRUPTED);
+	CHECK_INT(c.n, 3);
+	/* The statement is reusable after an interrupted listing. */
+	memset(&c, 0, sizeof c);
+	CHECK_INT(chr_db_articles(db, 1, 4, on_article, &c), CHR_OK);
+	CHECK_INT(c.n, 1);
+	CHECK_STR(c.ids[0], "e");
+	chr_db_close(db);
+}
+
+/* ---- search ---- */
+
+typedef struct hits {
+	char ids[16][32];
+	char snip[16][256];
+	double score[16];
+	int n;
+	int null_fields;
+} hits;
+
+static int on_hit(void *ctx, const chr_hit *h)
+{
+	hits *c = ctx;
+	if (!h->id || !h->headline || !h->snippet)
+		c->null_fields++;
+	if (c->n < 16) {
+		snprintf(c->ids[c->n], sizeof c->ids[0], "%s", h->id ? h->id : "");
+		snprintf(c->snip[c->n], sizeof c->snip[0], "%s",
+			 h->snippet ? h->snippet : "");
+		c->score[c->n] = h->score;
+	}
+	c->n++;
+	return 0;
+}
+
+static chr_db *search_db(void)
+{
+	chr_db *db = fresh("search.db");
+	if (!db)
+		return NULL;
+	chr_doc d[5] = {
+		doc("weak", "Weather report",
+		    "Rain in the north; a spaceport official mentioned the wind."),
+		doc("strong", "Spaceport talks open",
+		    "Talks on the spaceport began. The spaceport deal covers the"
+		    " spaceport launch pads."),
+		doc("none", "Harbour cranes", "Dock workers stopped work on Monday."),
+		doc("mid", "Trade fair", "The spaceport was discussed. Also trade."),
+		doc("caf", "Caf\xc3\xa9 owners protest",
+		    "The caf\xc3\xa9 association said prices rose."),
+	};
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, d, 5, 0, &s), CHR_OK);
+	CHECK_INT(s.stored, 5);
+	return db;
+}
+
+static void test_search_ranking(void)
+{
+	chr_db *db = search_db();
+	if (!db)
+		return;
+	hits h;
+	memset(&h, 0, sizeof h);
+	CHECK_INT(chr_db_search(db, "spaceport", 0, 0, on_hit, &h), CHR_OK);
+	CHECK_INT(h.n, 3);
+	CHECK_INT(h.null_fields, 0);
+	CHECK_STR(h.ids[0], "strong");   /* in the headline and three times */
+	CHECK_STR(h.ids[2], "weak");     /* once, in a longer text */
+	for (int i = 1; i < h.n && i < 16; i++)
+		CHECK(h.score[i - 1] >= h.score[i]);
+	for (int i = 0; i < h.n && i < 16; i++)
+		CHECK(strcmp(h.ids[i], "none") != 0);
+	/* Matches are marked with \x02 ... \x03 in the snippet. */
+	CHECK(strstr(h.snip[0], "\x02spaceport\x03") != NULL);
+	CHECK(strstr(h.snip[2], "\x02spaceport\x03") != NULL);
+
+	/* limit and offset */
+	memset(&h, 0, sizeof h);
+	CHECK_INT(chr_db_search(db, "spaceport", 1, 1, on_hit, &h), CHR_OK);
+	CHECK_INT(h.n, 1);
+	CHECK_STR(h.ids[0], "mid");
+
+	/* Diacritics are folded; phrases and prefixes work. */
+	memset(&h, 0, sizeof h);
+	CHECK_INT(chr_db_search(db, "cafe", 0, 0, on_hit, &h), CHR_OK);
+	CHECK_INT(h.n, 1);
+	CHECK_STR(h.ids[0], "caf");
+	memset(&h, 0, sizeof h);
+	CHECK_INT(chr_db_search(db, "\"dock workers\"", 0, 0, on_hit, &h), CHR_OK);
+	CHECK_INT(h.n, 1);
+	memset(&h, 0, sizeof h);
+	CHECK_INT(chr_db_search(db, "space*", 0, 0, on_hit, &h), CHR_OK);
+	CHECK_INT(h.n, 3);
+	memset(&h, 0, sizeof h);
+	CHECK_INT(chr_db_search(db, "zeppelin", 0, 0, on_hit, &h), CHR_OK);
+	CHECK_INT(h.n, 0);
+	chr_db_close(db);
+}
+
+static void test_search_malformed(void)
+{
+	chr_db *db = search_db();
+	if (!db)
+		return;
+	const char *bad[] = {
+		"\"unbalanced", "AND (", "NOT", "*", "(", ")", "spaceport AND",
+		"OR", "\"", "NEAR(", "a:b", "^", "(spaceport",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		hits h;
+		memset(&h, 0, sizeof h);
+		chr_status st = chr_db_search(db, bad[i], 0, 0, on_hit, &h);
+		if (st != CHR_EQUERY)
+			fprintf(stderr, "  query [%s]: status %d\n", bad[i], st);
+		CHECK_INT(st, CHR_EQUERY);
+		CHECK(*chr_db_errmsg(db) != '\0');
+		CHECK_INT(h.n, 0);
+	}
+	hits h;
+	memset(&h, 0, sizeof h);
+	CHECK_INT(chr_db_search(db, "", 0, 0, on_hit, &h), CHR_EQUERY);
+	CHECK_INT(chr_db_search(NULL, "x", 0, 0, on_hit, &h), CHR_EINVAL);
+	CHECK_INT(chr_db_search(db, NULL, 0, 0, on_hit, &h), CHR_EINVAL);
+	/* After all that the handle still works. */
+	CHECK_INT(chr_db_search(db, "spaceport", 0, 0, on_hit, &h), CHR_OK);
+	CHECK_INT(h.n, 3);
+	chr_db_close(db);
+}
+static const th_test tests[] = {
+	TEST(test_event_entity_counts),
+	TEST(test_entity_counts),
+	TEST(test_entity_lookup),
+	TEST(test_articles_listing),
+	TEST(test_search_ranking),
+	TEST(test_search_malformed),
+};
+
+int main(void)
+{
+	make_tmpdir();
+	int rc = th_run("store_query", tests, sizeof tests / sizeof tests[0]);
+	remove_tmpdir();
+	return rc;
+}
