@@ -182,13 +182,11 @@ static size_t lower(const char *s, const tok *k, char *w)
 	return n;
 }
 
+/* Append (id, tf).  The ops of a prep are distinct keys per vector
+ * (op() sums repeats), so ids arrive distinct; ev_prep_apply still folds
+ * any equal neighbours after sorting. */
 static chr_status vec_add(ev_vec *v, uint32_t id, float tf)
 {
-	for (uint32_t i = 0; i < v->n; i++)
-		if (v->v[i].id == id) {
-			v->v[i].tf += tf;
-			return CHR_OK;
-		}
 	if (v->n == v->cap) {
 		uint32_t nc = v->cap ? v->cap * 2 : 64;
 		ev_tw *nv = realloc(v->v, nc * sizeof *nv);
@@ -248,10 +246,69 @@ struct ev_prep {
 	size_t nkeys, kcap;
 	prep_op *ops;
 	size_t nops, opcap;
+	/* vector ops by (destination, key): op index + 1, 0 = empty (open
+	 * addressing, at most half full), so that a key repeated in the text
+	 * is one op whose tf is the sum, and the store thread interns and
+	 * adds each key of a vector once */
+	uint32_t *slot;
+	size_t slotcap, nvec;
 };
+
+/* The slot for (dst, key): the one holding its op, or the empty one
+ * where it goes. */
+static uint32_t *op_slot(const ev_prep *p, int dst, const char *key,
+			 size_t n)
+{
+	size_t mask = p->slotcap - 1;
+	size_t i = (size_t)(hash_bytes(key, n) + (uint64_t)dst * 0x9e3779b97f4a7c15ULL) & mask;
+	for (;; i = (i + 1) & mask) {
+		uint32_t *sl = &p->slot[i];
+		if (!*sl)
+			return sl;
+		const prep_op *o = &p->ops[*sl - 1];
+		if (o->dst == dst && o->len == n &&
+		    !memcmp(p->keys + o->off, key, n))
+			return sl;
+	}
+}
+
+/* Room for one more vector op in the slots (doubling, rehashing). */
+static chr_status slot_room(ev_prep *p, size_t used)
+{
+	if (2 * (used + 1) <= p->slotcap)
+		return CHR_OK;
+	size_t nc = p->slotcap ? p->slotcap * 2 : 256;
+	if (nc * sizeof *p->slot > PREP_MAX)
+		return CHR_ETOOBIG;
+	uint32_t *old = p->slot;
+	size_t oldcap = p->slotcap;
+	if (!(p->slot = calloc(nc, sizeof *p->slot))) {
+		p->slot = old;
+		return CHR_ENOMEM;
+	}
+	p->slotcap = nc;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i]) {
+			const prep_op *o = &p->ops[old[i] - 1];
+			*op_slot(p, o->dst, p->keys + o->off, o->len) = old[i];
+		}
+	free(old);
+	return CHR_OK;
+}
 
 static chr_status op(ev_prep *p, int dst, const char *key, size_t n, float tf)
 {
+	uint32_t *sl = NULL;
+	if (dst == PV_BODY || dst == PV_HEAD || dst == PV_ENTS) {
+		chr_status st = slot_room(p, p->nvec);
+		if (st)
+			return st;
+		sl = op_slot(p, dst, key, n);
+		if (*sl) { /* a repeat: the same sum vec_add would make */
+			p->ops[*sl - 1].tf += tf;
+			return CHR_OK;
+		}
+	}
 	if (p->nkeys + n > p->kcap) {
 		size_t nc = p->kcap ? p->kcap : 1024;
 		while (nc < p->nkeys + n)
@@ -278,6 +335,10 @@ static chr_status op(ev_prep *p, int dst, const char *key, size_t n, float tf)
 	p->ops[p->nops++] = (prep_op){ (uint32_t)p->nkeys, (uint32_t)n, tf,
 				       (uint8_t)dst };
 	p->nkeys += n;
+	if (sl) {
+		*sl = (uint32_t)p->nops;
+		p->nvec++;
+	}
 	return CHR_OK;
 }
 
@@ -584,6 +645,7 @@ void ev_prep_free(ev_prep *p)
 		return;
 	free(p->keys);
 	free(p->ops);
+	free(p->slot);
 	free(p);
 }
 
@@ -634,9 +696,20 @@ chr_status ev_prep_apply(ev_engine *e, const ev_prep *p, ev_doc *d)
 		st = vec_add(&d->body, d->head.v[i].id, d->head.v[i].tf);
 	if (st)
 		return st;
-	for (size_t k = 0; k < 3; k++)
-		if (vec[k]->n) /* qsort(NULL, 0) is undefined */
-			qsort(vec[k]->v, vec[k]->n, sizeof *vec[k]->v, cmp_tw);
+	for (size_t k = 0; k < 3; k++) {
+		ev_vec *v = vec[k];
+		if (!v->n) /* qsort(NULL, 0) is undefined */
+			continue;
+		qsort(v->v, v->n, sizeof *v->v, cmp_tw);
+		uint32_t m = 1;
+		for (uint32_t i = 1; i < v->n; i++) {
+			if (v->v[i].id == v->v[m - 1].id)
+				v->v[m - 1].tf += v->v[i].tf;
+			else
+				v->v[m++] = v->v[i];
+		}
+		v->n = m;
+	}
 	return CHR_OK;
 }
 
@@ -649,6 +722,7 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 		st = ev_prep_apply(e, &p, d);
 	free(p.keys);
 	free(p.ops);
+	free(p.slot);
 	return st;
 }
 

@@ -110,6 +110,38 @@ static void test_doc_build(void)
 	CHECK(ht_get(&e.ents, "the", 3) == NULL);
 	CHECK(d.anchor == ev_days(2010, 2, 27));
 	CHECK(d.place != 0 && ht_get(&e.places, "santiago", 8) != NULL);
+	/* a repeated term is one entry whose tf is its count ("quakes" in
+	 * the headline is a separate vector) */
+	ht_entry *q = ht_get(&e.terms, "shook", 5);
+	CHECK(q != NULL);
+	input(&in, "r", "Tremor",
+	      "It shook. Then it shook again, and shook the roofs.", NULL);
+	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+	int found = 0;
+	for (uint32_t i = 0; q && i < d.body.n; i++)
+		if (d.body.v[i].id == (uint32_t)q->v.num) {
+			found++;
+			CHECK(d.body.v[i].tf == 3.0f);
+		}
+	CHECK_INT(found, 1);
+	/* many distinct terms (the prep's key table grows): each once,
+	 * sorted, and a repeat of all of them doubles every tf */
+	static char big[40000];
+	size_t bl = 0;
+	for (int rep = 0; rep < 2; rep++)
+		for (int i = 0; i < 1500; i++) {
+			int w = snprintf(big + bl, sizeof big - bl, "zq%dx%c ", i,
+					 'a' + i % 26);
+			bl += (size_t)w;
+		}
+	input(&in, "m", "Many", big, NULL);
+	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+	CHECK_INT(d.body.n, 1500);
+	for (uint32_t i = 0; i < d.body.n; i++) {
+		CHECK(d.body.v[i].tf == 2.0f);
+		if (i)
+			CHECK(d.body.v[i - 1].id < d.body.v[i].id);
+	}
 	/* an article that is only its headline gets it as its body too */
 	input(&in, "b", "Climber dies in fall on Mount Cook", "", NULL);
 	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
