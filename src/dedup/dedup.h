@@ -175,9 +175,11 @@ size_t dedup_plist_bytes(const dedup_plist *l);
 
 /* The store's band and anchor keys of recent docs (recent.c): lookups
  * from memory over the newest DEDUP_RECENT_GEN to 2 x DEDUP_RECENT_GEN
- * docs, rows appended to dedup_keys.  Both run inside the open
- * transaction; on error the memory side is dropped and rebuilt. */
+ * docs, one dedup_keyset row appended per doc (at most
+ * DEDUP_RECENT_MAXKEYS keys; more is CHR_EINVAL).  Both run inside the
+ * open transaction; on error the memory side is dropped and rebuilt. */
 #define DEDUP_RECENT_GEN 65536
+#define DEDUP_RECENT_MAXKEYS (DEDUP_BANDS + DEDUP_ANCHOR_MAX)
 extern size_t dedup_recent_gen; /* DEDUP_RECENT_GEN; tests lower it */
 chr_status dedup_recent_postings(chr_db *db, uint64_t key, size_t cap,
 				 int64_t *out, size_t *n);

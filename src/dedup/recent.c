@@ -4,8 +4,9 @@
  * Design note: filing ~30 random 64-bit keys per article in a B-tree
  * keyed by key made every commit rewrite one page per key once the index
  * outgrew the page cache, so the ingest rate fell as the store grew
- * (bench/RESULTS.md, "Scale").  Now the rows are filed by doc
- * (dedup_keys, PRIMARY KEY (doc, key)), which is an append, and the
+ * (bench/RESULTS.md, "Scale").  Now they are filed by doc, one
+ * dedup_keyset row per doc holding all its keys as hex text (one append
+ * per article, not one insert per key), and the
  * key -> docs lookup the engine needs is answered from memory: two
  * generations of plist.c lists, DEDUP_RECENT_GEN docs each; when the
  * newer one fills up the older one is dropped.  So lookups see the last
@@ -22,7 +23,9 @@
  */
 #include "dedup.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/store.h"
 
@@ -61,6 +64,38 @@ static chr_status recent_add(dedup_recent *r, uint64_t key, int64_t doc)
 	return dedup_plist_add(&r->gen[r->cur], key, doc);
 }
 
+/* A doc's keys are stored as one text of 16 lower-case hex digits per
+ * key (migration 9), sorted and distinct. */
+#define KEY_HEX 16
+
+static int hexval(unsigned char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				      : -1;
+}
+
+/* File the keys of doc's stored text under doc; CHR_EDB when the text
+ * is not whole keys of hex digits (a damaged row). */
+static chr_status add_hex(dedup_recent *r, int64_t doc,
+			  const unsigned char *t, size_t n)
+{
+	if (n % KEY_HEX)
+		return CHR_EDB;
+	chr_status st = CHR_OK;
+	for (size_t i = 0; i < n && !st; i += KEY_HEX) {
+		uint64_t key = 0;
+		for (size_t k = 0; k < KEY_HEX; k++) {
+			int v = hexval(t[i + k]);
+			if (v < 0)
+				return CHR_EDB;
+			key = key << 4 | (uint64_t)v;
+		}
+		st = recent_add(r, key, doc);
+	}
+	return st;
+}
+
 /* Load the rows of docs newer than r->last. */
 static chr_status recent_sync(chr_db *db, dedup_recent *r)
 {
@@ -70,9 +105,16 @@ static chr_status recent_sync(chr_db *db, dedup_recent *r)
 	sqlite3_bind_int64(s, 1, r->last);
 	chr_status st = CHR_OK;
 	int rc;
-	while (!st && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		st = recent_add(r, (uint64_t)sqlite3_column_int64(s, 1),
-				sqlite3_column_int64(s, 0));
+	while (!st && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t doc = sqlite3_column_int64(s, 0);
+		const unsigned char *t = sqlite3_column_text(s, 1);
+		size_t n = (size_t)sqlite3_column_bytes(s, 1);
+		st = t ? add_hex(r, doc, t, n) : CHR_EDB;
+		if (st == CHR_EDB)
+			snprintf(db->err, sizeof db->err,
+				 "dedup keys of doc %lld: not hex keys",
+				 (long long)doc);
+	}
 	if (!st && rc != SQLITE_DONE)
 		st = store_fail(db, "dedup keys");
 	sqlite3_reset(s);
@@ -128,24 +170,47 @@ chr_status dedup_recent_postings(chr_db *db, uint64_t key, size_t cap,
 	return CHR_OK;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 chr_status dedup_recent_put(chr_db *db, int64_t doc, const uint64_t *keys,
 			    size_t nkeys)
 {
+	static const char hex[] = "0123456789abcdef";
+	if (nkeys > DEDUP_RECENT_MAXKEYS)
+		return CHR_EINVAL;
 	dedup_recent *r;
 	chr_status st = recent_of(db, &r, 0);
-	for (size_t i = 0; i < nkeys && !st; i++) {
-		sqlite3_stmt *s = store_stmt(db, ST_DD_KEY_PUT);
-		if (!s)
-			return CHR_EDB;
-		sqlite3_bind_int64(s, 1, doc);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)keys[i]);
-		int rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
-			st = store_fail(db, "dedup key");
-		else
-			st = recent_add(r, keys[i], doc);
+	if (st)
+		return st;
+	uint64_t sorted[DEDUP_RECENT_MAXKEYS];
+	char text[DEDUP_RECENT_MAXKEYS * KEY_HEX + 1];
+	memcpy(sorted, keys, nkeys * sizeof *keys);
+	if (nkeys)
+		qsort(sorted, nkeys, sizeof *sorted, cmp_u64);
+	size_t len = 0;
+	for (size_t i = 0; i < nkeys; i++) {
+		if (i && sorted[i] == sorted[i - 1])
+			continue;
+		for (int k = KEY_HEX - 1; k >= 0; k--)
+			text[len++] = hex[(sorted[i] >> (4 * k)) & 15];
 	}
+	text[len] = '\0';
+	sqlite3_stmt *s = store_stmt(db, ST_DD_KEY_PUT);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, doc);
+	sqlite3_bind_text(s, 2, text, (int)len, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		st = store_fail(db, "dedup keys");
+	/* in memory in the caller's order, repeats included, as before */
+	for (size_t i = 0; i < nkeys && !st; i++)
+		st = recent_add(r, keys[i], doc);
 	if (st)
 		store_drop_cache(db);
 	return st;

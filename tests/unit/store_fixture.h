@@ -102,6 +102,24 @@ static long long raw_int(const char *path, const char *sql)
 	return v;
 }
 
+/* A fresh store called name, closed, then sql run on the file through
+ * plain sqlite3 (rows a test needs, or an older schema); the path, or
+ * NULL (and a failed check) on error. */
+static const char *fresh_with(const char *name, const char *sql)
+{
+	chr_db *db = fresh(name);
+	if (!db)
+		return NULL;
+	chr_db_close(db);
+	const char *p = tpath(name);
+	sqlite3 *h;
+	CHECK_INT(sqlite3_open(p, &h), SQLITE_OK);
+	int rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+	CHECK_INT(rc, SQLITE_OK);
+	sqlite3_close(h);
+	return rc == SQLITE_OK ? p : NULL;
+}
+
 /* Remove every file in the folder, then the folder. */
 static void remove_tmpdir(void)
 {

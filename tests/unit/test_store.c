@@ -177,6 +177,91 @@ static void test_older_schema_upgraded(void)
 	CHECK_INT(raw_int(tpath("old.db"), "SELECT x FROM mine"), 7);
 }
 
+/* One text from sql on a separate connection ("" on error), into out. */
+static void raw_text(const char *path, const char *sql, char *out, size_t n)
+{
+	sqlite3 *h;
+	out[0] = '\0';
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_stmt *s;
+		if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) == SQLITE_OK) {
+			if (sqlite3_step(s) == SQLITE_ROW &&
+			    sqlite3_column_text(s, 0))
+				snprintf(out, n, "%s", sqlite3_column_text(s, 0));
+			sqlite3_finalize(s);
+		}
+	}
+	sqlite3_close(h);
+}
+
+/* Migration 9 packs a doc's dedup key rows (version 8: one row a key)
+ * into one row of 16 hex digits a key, in key order; and a store whose
+ * keys came through it still finds a near copy of what it holds. */
+static void test_dedup_keys_migrated(void)
+{
+	const char *p = fresh_with("dk.db",
+		"DROP TABLE dedup_keyset;"
+		"CREATE TABLE dedup_keys (doc INTEGER NOT NULL, key INTEGER"
+		" NOT NULL, PRIMARY KEY (doc, key)) WITHOUT ROWID;"
+		"INSERT INTO dedup_keys VALUES (1, 255), (1, -5), (2, 7);"
+		"PRAGMA user_version = 8;");
+	if (!p)
+		return;
+	chr_db *db = NULL;
+	sqlite3 *h;
+	CHECK_INT(chr_db_open(p, &db), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "PRAGMA user_version"), chr_db_schema_version());
+	char t[128];
+	raw_text(p, "SELECT keys FROM dedup_keyset WHERE doc = 1", t, sizeof t);
+	CHECK_STR(t, "fffffffffffffffb00000000000000ff");
+	raw_text(p, "SELECT keys FROM dedup_keyset WHERE doc = 2", t, sizeof t);
+	CHECK_STR(t, "0000000000000007");
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM sqlite_master"
+			     " WHERE name = 'dedup_keys'"), 0);
+	/* real keys: one run stores an article, the next (lists rebuilt
+	 * from the rows) gets a copy with a changed last line */
+	static const char body[] =
+		"The river authority opened the new flood barrier at Kelmford on"
+		" Monday after four years of work. Engineers said the barrier"
+		" would protect eleven thousand homes from the spring floods that"
+		" closed the town centre twice last decade. The project cost 84"
+		" million pounds and employed some three hundred workers from the"
+		" valley. Residents gathered on the embankment to watch the gates"
+		" rise for the first test. ";
+	char a[1024], b[1024];
+	snprintf(a, sizeof a, "%sThe mayor thanked the crews.", body);
+	snprintf(b, sizeof b, "%sThe mayor was not present.", body);
+	db = fresh("dk2.db");
+	chr_doc d = doc("flood-1", "Flood barrier opens", a);
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(tpath("dk2.db"), "SELECT length(keys) % 16 + count(*)"
+					   " FROM dedup_keyset"), 1);
+	CHECK_INT(chr_db_open(tpath("dk2.db"), &db), CHR_OK);
+	d = doc("flood-2", "Flood barrier opens", b);
+	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(tpath("dk2.db"), "SELECT count(DISTINCT grp) FROM"
+					   " dedup_docs WHERE grp IS NOT NULL"), 1);
+	CHECK_INT(raw_int(tpath("dk2.db"), "SELECT count(*) FROM dedup_docs"
+					   " WHERE grp IS NOT NULL"), 2);
+	/* a damaged row is an error that names the doc, not a crash, and
+	 * the run stores nothing of the failed batch */
+	CHECK_INT(sqlite3_open(tpath("dk2.db"), &h), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(h, "UPDATE dedup_keyset SET keys = 'zz' WHERE"
+			       " doc = (SELECT min(doc) FROM dedup_keyset)",
+			       NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	CHECK_INT(chr_db_open(tpath("dk2.db"), &db), CHR_OK);
+	d = doc("flood-3", "Another", "A different text about a bridge.");
+	CHECK(ingest(db, &d, 1, 0, &s) != CHR_OK);
+	CHECK(strstr(chr_db_errmsg(db), "dedup keys of doc") != NULL);
+	chr_db_close(db);
+	CHECK_INT(raw_int(tpath("dk2.db"), "SELECT count(*) FROM articles"), 2);
+}
+
 static void test_wal_mode(void)
 {
 	chr_db *db = fresh("w.db");
@@ -574,6 +659,7 @@ static const th_test tests[] = {
 	TEST(test_schema_version),
 	TEST(test_newer_schema_refused),
 	TEST(test_older_schema_upgraded),
+	TEST(test_dedup_keys_migrated),
 	TEST(test_wal_mode),
 	TEST(test_open_directory),
 	TEST(test_open_garbage),

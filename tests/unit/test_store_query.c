@@ -72,6 +72,10 @@ static void test_event_entity_counts(void)
 			       " DROP TRIGGER event_entities_add;"
 			       " DROP TRIGGER event_entities_move;"
 			       " DROP TRIGGER event_entities_del;"
+			       " DROP TABLE dedup_keyset;"
+			       " CREATE TABLE dedup_keys (doc INTEGER NOT NULL,"
+			       " key INTEGER NOT NULL, PRIMARY KEY (doc, key))"
+			       " WITHOUT ROWID;"
 			       " PRAGMA user_version = 7;", NULL, NULL, NULL),
 		  SQLITE_OK);
 	sqlite3_close(h);
@@ -133,14 +137,7 @@ static void test_entity_counts(void)
  * then the entity the alias was most often written for. */
 static void test_entity_lookup(void)
 {
-	chr_db *db = fresh("el.db");
-	if (!db)
-		return;
-	chr_db_close(db);
-	const char *p = tpath("el.db");
-	sqlite3 *h;
-	CHECK_INT(sqlite3_open(p, &h), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(h,
+	const char *p = fresh_with("el.db",
 		"INSERT INTO entities (eid, key, name, score, type, mentions) VALUES"
 		" (1, 'russia', 'Russia', 1, 'LOC', 30),"
 		" (2, 'moscow', 'Moscow', 1, 'LOC', 10),"
@@ -148,9 +145,10 @@ static void test_entity_lookup(void)
 		" (4, 'valmoraport', 'Valmora Port', 1, 'LOC', 5);"
 		"INSERT INTO entity_aliases (eid, alias, n) VALUES"
 		" (1, 'Russia', 28), (1, 'Moscow', 2), (2, 'Moscow', 10),"
-		" (3, 'Valmora', 1), (4, 'Valmora', 4);", NULL, NULL, NULL),
-		  SQLITE_OK);
-	sqlite3_close(h);
+		" (3, 'Valmora', 1), (4, 'Valmora', 4);");
+	if (!p)
+		return;
+	chr_db *db = NULL;
 	CHECK_INT(chr_db_open(p, &db), CHR_OK);
 	static const struct { const char *q, *want; } cases[] = {
 		{ "Moscow", "\"name\":\"Moscow\"" },
