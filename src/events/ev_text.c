@@ -23,6 +23,7 @@
 
 #include <ctype.h>
 #include <libstemmer.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +32,11 @@
 #include "pipeline/article.h"
 
 #define MAXTOK 48
+/* Stems remembered per thread (direct-mapped; words of fewer than
+ * MEMO_W bytes): news repeats its words, and Snowball was a quarter of
+ * the events-prep stage. */
+#define MEMO_N 4096
+#define MEMO_W 24
 #ifndef EV_NUMTERMS
 #define EV_NUMTERMS 0
 #endif
@@ -342,9 +348,46 @@ static chr_status op(ev_prep *p, int dst, const char *key, size_t n, float tf)
 	return CHR_OK;
 }
 
+/* A thread's stemmer and the stems it made lately: entry i holds the
+ * word whose hash lands on i (wn 0 = empty). */
+typedef struct stem_memo {
+	struct sb_stemmer *sb;
+	struct memo_ent {
+		uint8_t wn, sn;
+		char w[MEMO_W], s[MEMO_W];
+	} e[MEMO_N];
+} stem_memo;
+
+/* The stem of w[0, n) (*sn bytes, not terminated), or NULL when out of
+ * memory; through mm when given (the same bytes Snowball gives). */
+static const char *stem_of(struct sb_stemmer *sb, stem_memo *mm,
+			   const char *w, size_t n, size_t *sn)
+{
+	struct memo_ent *e = NULL;
+	if (mm && n < MEMO_W) {
+		e = &mm->e[hash_bytes(w, n) & (MEMO_N - 1)];
+		if (e->wn == n && !memcmp(e->w, w, n)) {
+			*sn = e->sn;
+			return e->s;
+		}
+	}
+	const sb_symbol *sym = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)n);
+	if (!sym)
+		return NULL;
+	*sn = (size_t)sb_stemmer_length(sb);
+	if (e && *sn < MEMO_W) {
+		e->wn = (uint8_t)n;
+		e->sn = (uint8_t)*sn;
+		memcpy(e->w, w, n);
+		memcpy(e->s, sym, *sn);
+	}
+	return (const char *)sym;
+}
+
 /* Terms of s[0, len) as ops to dst (stemmed, in text order). */
-static chr_status terms(ev_prep *p, struct sb_stemmer *stem, const char *s,
-			size_t len, toks *t, int dst, size_t maxtok)
+static chr_status terms(ev_prep *p, struct sb_stemmer *stem, stem_memo *mm,
+			const char *s, size_t len, toks *t, int dst,
+			size_t maxtok)
 {
 	chr_status st = tokenize(s, len, t);
 	char w[MAXTOK];
@@ -358,12 +401,11 @@ static chr_status terms(ev_prep *p, struct sb_stemmer *stem, const char *s,
 				st = op(p, dst, w, n, 1.0f);
 			continue;
 		}
-		const sb_symbol *sym = sb_stemmer_stem(stem, (const sb_symbol *)w,
-						       (int)n);
+		size_t sn;
+		const char *sym = stem_of(stem, mm, w, n, &sn);
 		if (!sym)
 			return CHR_ENOMEM;
-		st = op(p, dst, (const char *)sym,
-			(size_t)sb_stemmer_length(stem), 1.0f);
+		st = op(p, dst, sym, sn, 1.0f);
 	}
 	return st;
 }
@@ -551,7 +593,7 @@ static void doc_numbers(const char *s, size_t len, const toks *t, ev_doc *d)
 
 /* The text work of ev_doc_build into p (engine-free). */
 static chr_status prep_build(ev_prep *p, const ev_input *in,
-			     struct sb_stemmer *stem)
+			     struct sb_stemmer *stem, stem_memo *mm)
 {
 	ev_doc *d = &p->d;
 	ev_doc_init(d);
@@ -575,11 +617,12 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 	size_t tl = hlen < sizeof d->title ? hlen : sizeof d->title - 1;
 	memcpy(d->title, head, tl);
 	d->title[tl] = '\0';
-	chr_status st = terms(p, stem, text, tlen, &t, PV_BODY, SIZE_MAX);
+	chr_status st = terms(p, stem, mm, text, tlen, &t, PV_BODY, SIZE_MAX);
 	if (!st)
 		doc_numbers(text, tlen, &t, d);
 	if (!st)
-		st = terms(p, stem, head, hlen, &t, PV_HEAD, lead ? 40 : SIZE_MAX);
+		st = terms(p, stem, mm, head, hlen, &t, PV_HEAD,
+			   lead ? 40 : SIZE_MAX);
 	/* NER entities when given, plus the capitalised-word proxy: on ECB+
 	 * dev the two together match or beat either alone. */
 	if (!st && in->entities) {
@@ -649,20 +692,30 @@ void ev_prep_free(ev_prep *p)
 	free(p);
 }
 
-chr_status ev_prep_new(const ev_input *in, struct sb_stemmer *stem,
-		       ev_prep **out)
+static chr_status prep_new(const ev_input *in, struct sb_stemmer *stem,
+			   stem_memo *mm, ev_prep **out)
 {
 	*out = NULL;
 	ev_prep *p = calloc(1, sizeof *p);
 	if (!p)
 		return CHR_ENOMEM;
-	chr_status st = prep_build(p, in, stem);
+	chr_status st = prep_build(p, in, stem, mm);
 	if (st) {
 		ev_prep_free(p);
 		return st;
 	}
 	*out = p;
 	return CHR_OK;
+}
+
+static stem_memo *memo_get(void);
+
+chr_status ev_prep_new(const ev_input *in, struct sb_stemmer *stem,
+		       ev_prep **out)
+{
+	/* the thread's memo serves any English stemmer: a word's stem does
+	 * not depend on the instance (without one, every word is stemmed) */
+	return prep_new(in, stem, memo_get(), out);
 }
 
 chr_status ev_prep_apply(ev_engine *e, const ev_prep *p, ev_doc *d)
@@ -717,7 +770,7 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 {
 	ev_prep p;
 	memset(&p, 0, sizeof p);
-	chr_status st = prep_build(&p, in, e->stem);
+	chr_status st = prep_build(&p, in, e->stem, NULL);
 	if (!st)
 		st = ev_prep_apply(e, &p, d);
 	free(p.keys);
@@ -812,18 +865,53 @@ void ev_input_release(ev_input *in)
 	in->own = NULL;
 }
 
+/* The stage runs on any thread: each keeps its stemmer and stem memo
+ * (freed when the thread ends; the caller's thread keeps its own to the
+ * end of the process). */
+static pthread_key_t memo_key;
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+static int memo_key_ok;
+
+static void memo_destroy(void *p)
+{
+	stem_memo *mm = p;
+	sb_stemmer_delete(mm->sb);
+	free(mm);
+}
+
+static void memo_key_init(void)
+{
+	memo_key_ok = pthread_key_create(&memo_key, memo_destroy) == 0;
+}
+
+/* This thread's memo, made on first use; NULL when out of memory. */
+static stem_memo *memo_get(void)
+{
+	pthread_once(&memo_once, memo_key_init);
+	if (!memo_key_ok)
+		return NULL;
+	stem_memo *mm = pthread_getspecific(memo_key);
+	if (mm)
+		return mm;
+	if (!(mm = calloc(1, sizeof *mm)))
+		return NULL;
+	if (!(mm->sb = sb_stemmer_new("english", NULL)) ||
+	    pthread_setspecific(memo_key, mm)) {
+		memo_destroy(mm);
+		return NULL;
+	}
+	return mm;
+}
+
 chr_status ev_prep_run(chr_article *a)
 {
-	/* a stemmer per article: the stage runs on any thread, and one
-	 * costs a few small allocations next to an article's stemming */
-	struct sb_stemmer *stem = sb_stemmer_new("english", NULL);
-	if (!stem)
+	stem_memo *mm = memo_get();
+	if (!mm)
 		return CHR_ENOMEM;
 	ev_input in;
 	chr_status st = ev_input_from_article(&in, a);
 	if (!st)
-		st = ev_prep_new(&in, stem, &a->evprep);
+		st = ev_prep_new(&in, mm->sb, &a->evprep);
 	ev_input_release(&in);
-	sb_stemmer_delete(stem);
 	return st;
 }

@@ -198,7 +198,7 @@ static void test_prep_apply(void)
 	CHECK(stem != NULL);
 	static const char *const ents[] = { "Nordhaven Lines", "Tidewell",
 					    "Port of Valmora" };
-	ev_input in[3];
+	ev_input in[4];
 	input(&in[0], "p1", "Nordhaven to buy Tidewell",
 	      "Shipping group Nordhaven Lines agreed on Monday to buy rival "
 	      "Tidewell for 2.4 billion crowns. Nordhaven said the deal, "
@@ -210,11 +210,25 @@ static void test_prep_apply(void)
 	input(&in[1], "p2", "", "Dockers at the Port of Valmora walked out.\n"
 	      "The strike shut the port for a third day.", NULL);
 	input(&in[2], "p3", "Storm Hesper batters the coast", "", "2025-03-11");
+	/* more distinct words than the thread's stem memo holds, with
+	 * suffixes to stem: its entries are overwritten and reused */
+	static char many[120000];
+	size_t ml = 0;
+	for (int i = 0; i < 9000; i++) {
+		static const char *const suf[] = { "ings", "ed", "ations", "ly" };
+		char w[16];
+		int wl = 0;
+		for (int v = i; wl < 4; v /= 26)
+			w[wl++] = (char)('a' + v % 26);
+		ml += (size_t)snprintf(many + ml, sizeof many - ml, "b%.*s%s ",
+				       wl, w, suf[i % 4]);
+	}
+	input(&in[3], "p4", "Many words", many, NULL);
 	ev_doc d1, d2;
 	ev_doc_init(&d1);
 	ev_doc_init(&d2);
 	for (int round = 0; round < 2; round++) /* the second: known keys */
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < 4; i++) {
 			CHECK(ev_doc_build(&e1, &in[i], &d1) == CHR_OK);
 			ev_prep *p = NULL;
 			CHECK(ev_prep_new(&in[i], stem, &p) == CHR_OK);
