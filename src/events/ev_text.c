@@ -17,7 +17,9 @@
  * with no engine and records each key with where its id goes; and
  * ev_prep_apply, on the store thread, interns the keys in that order
  * (so ids come out as one pass would give them) and fills the vectors.
- * ev_doc_build is the two back to back.
+ * ev_doc_build is the two back to back.  Each thread keeps a Snowball
+ * stemmer and a small memo of the stems it made (ev_prep_run), since a
+ * feed repeats its words far more than it meets new ones.
  */
 #include "events.h"
 
