@@ -124,6 +124,15 @@ const ner_lexent *ner_lex_find(const ner_model *m, uint64_t key);
 uint32_t ner_gaz_find(const ner_model *m, uint64_t key);
 
 /* ---- features and decoding ---- */
+/* The hashes of one token's own bytes that its features use (a pure
+ * function of the bytes: ner_feat.c remembers them per thread). */
+typedef struct ner_wordh {
+	uint64_t word, low, shape, shapel; /* form, lower case, shapes */
+	uint64_t title; /* lower case with an initial capital; 0 = none */
+	uint64_t pre[4], suf[4], suf5; /* prefixes, lower-case suffixes */
+	uint8_t cls;    /* capitalisation class */
+} ner_wordh;
+
 /* Per-document scratch; reused between calls (zero-initialise). */
 typedef struct ner_work {
 	uint32_t *rows;   /* n x NER_NSTATIC static rows */
@@ -141,6 +150,8 @@ typedef struct ner_work {
 	uint32_t nslots;  /* distinct words in the document */
 	uint16_t (*acnt)[NER_NTYPES + 1]; /* stage 1 types per slot */
 	uint32_t *afirst; /* per slot: first token tagged as an entity */
+	ner_wordh *wh;    /* per token: its own hashes */
+	struct ner_wmemo *memo; /* hashes of recent words (lazily made) */
 	size_t cap, scap;
 } ner_work;
 

@@ -111,6 +111,8 @@ void ner_work_free(ner_work *w)
 	free(w->sval);
 	free(w->acnt);
 	free(w->afirst);
+	free(w->wh);
+	free(w->memo);
 	memset(w, 0, sizeof *w);
 }
 
@@ -142,6 +144,7 @@ static chr_status work_reserve(ner_work *w, size_t n)
 		GROW(w->dflag, c);
 		GROW(w->acnt, c);
 		GROW(w->afirst, c);
+		GROW(w->wh, c);
 		w->cap = c;
 	}
 	size_t sc = 16;
@@ -176,25 +179,88 @@ static uint64_t lex_ids(const ner_lexent *e)
 	return e->clus | (uint64_t)e->clus2 << 32;
 }
 
-static uint64_t word_clusters(const ner_model *m, const ner_tok *t)
+/* The hashes of s[0, len) into h. */
+static void word_hashes(const char *s, size_t len, ner_wordh *h)
 {
-	const ner_lexent *e = ner_lex_find(m, ner_hash_word(t->s, t->len));
+	char low[NER_MAXWORD], shp[NER_MAXWORD];
+	memset(h, 0, sizeof *h);
+	h->word = ner_hash_word(s, len);
+	size_t ln = ner_lower(s, len, low);
+	h->low = ner_hash_word(low, ln);
+	size_t sn = ner_shape(s, len, shp, 1);
+	h->shape = ner_hash_word(shp, sn);
+	sn = ner_shape(s, len, shp, 0);
+	h->shapel = ner_hash_word(shp, sn);
+	h->cls = cap_class(s, len);
+	for (size_t a = 1; a <= 4 && a <= len; a++) {
+		h->pre[a - 1] = ner_hash_word(s, a);
+		h->suf[a - 1] = ner_hash_word(low + ln - (a < ln ? a : ln),
+					      a < ln ? a : ln);
+	}
+	if (len > 5)
+		h->suf5 = ner_hash_word(low + ln - 5, 5);
+	if (ln && low[0] >= 'a' && low[0] <= 'z') {
+		low[0] = (char)(low[0] - 32);
+		h->title = ner_hash_word(low, ln);
+	}
+}
+
+/* Words remembered per work area (direct-mapped, by the hash of the
+ * bytes; words under NER_MEMO_W bytes): a feed repeats its words, and
+ * a dozen hashes per token were a tenth of the tagger's time. */
+#define NER_MEMO_N 4096
+#define NER_MEMO_W 24
+typedef struct ner_wmemo_ent {
+	uint8_t n; /* 0 = empty */
+	char k[NER_MEMO_W];
+	ner_wordh h;
+} ner_wmemo_ent;
+struct ner_wmemo {
+	ner_wmemo_ent e[NER_MEMO_N];
+};
+
+/* word_hashes through w's memo (made on first use; without it, or for a
+ * long word, computed). */
+static void token_hashes(ner_work *w, const char *s, size_t len,
+			 ner_wordh *h)
+{
+	if (!len || len >= NER_MEMO_W ||
+	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
+		word_hashes(s, len, h);
+		return;
+	}
+	uint64_t key = ner_hash_word(s, len);
+	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
+	if (e->n == len && !memcmp(e->k, s, len)) {
+		*h = e->h;
+		return;
+	}
+	word_hashes(s, len, h);
+	e->n = (uint8_t)len;
+	memcpy(e->k, s, len);
+	e->h = *h;
+}
+
+/* The clusters of a token of len bytes from its hashes. */
+static uint64_t clusters_of(const ner_model *m, size_t len, const ner_wordh *h)
+{
+	const ner_lexent *e = ner_lex_find(m, h->word);
 	if (e)
 		return lex_ids(e);
-	if (t->len == 0 || t->len > NER_MAXWORD)
+	if (len == 0 || len > NER_MAXWORD)
 		return 0;
 	/* ALL-CAPS headlines: try Title case, then lower case */
-	char tmp[NER_MAXWORD];
-	size_t n = ner_lower(t->s, t->len, tmp);
-	uint64_t hl = ner_hash_word(tmp, n);
-	if (tmp[0] >= 'a' && tmp[0] <= 'z') {
-		tmp[0] = (char)(tmp[0] - 32);
-		e = ner_lex_find(m, ner_hash_word(tmp, n));
-		if (e)
-			return lex_ids(e);
-	}
-	e = ner_lex_find(m, hl);
+	if (h->title && (e = ner_lex_find(m, h->title)))
+		return lex_ids(e);
+	e = ner_lex_find(m, h->low);
 	return e ? lex_ids(e) : 0;
+}
+
+static uint64_t word_clusters(const ner_model *m, const ner_tok *t)
+{
+	ner_wordh h;
+	word_hashes(t->s, t->len, &h);
+	return clusters_of(m, t->len, &h);
 }
 
 /* Rows of a hyphenated word ("Ontario-based", "pro-Moscow"): its first
@@ -359,7 +425,6 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	if (st)
 		return st;
 	uint32_t bits = m->row_bits;
-	char low[NER_MAXWORD], shp[NER_MAXWORD];
 	size_t tabsize = 16;
 	while (tabsize < 2 * n)
 		tabsize *= 2;
@@ -368,11 +433,10 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 
 	/* pass 1: per-token hashes, classes, slots */
 	for (size_t i = 0; i < n; i++) {
-		size_t ln = ner_lower(toks[i].s, toks[i].len, low);
-		w->hlow[i] = ner_hash_word(low, ln);
-		size_t sn = ner_shape(toks[i].s, toks[i].len, shp, 1);
-		w->hshape[i] = ner_hash_word(shp, sn);
-		w->cls[i] = cap_class(toks[i].s, toks[i].len);
+		token_hashes(w, toks[i].s, toks[i].len, &w->wh[i]);
+		w->hlow[i] = w->wh[i].low;
+		w->hshape[i] = w->wh[i].shape;
+		w->cls[i] = w->wh[i].cls;
 		uint32_t s = doc_slot(w, tabsize, w->hlow[i], &nslots);
 		w->slot[i] = s;
 		if (s + 1 == nslots) {
@@ -412,7 +476,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 						   DF_CAP_MID) != 0
 					      : capitalised(w->cls[i]));
 	for (size_t i = 0; i < n; i++)
-		cl[i] = word_clusters(m, &toks[i]);
+		cl[i] = clusters_of(m, toks[i].len, &w->wh[i]);
 	gaz_match(m, toks, n, w);
 	/* document topic: a capitalised first word before " - " ("SOCCER -") */
 	uint64_t topic = 0;
@@ -442,26 +506,24 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		size_t len = toks[i].len;
 
 		r[k++] = ner_row(bits, T_BIAS, 0);
-		r[k++] = ner_row(bits, T_W, ner_hash_word(s, len));
+		const ner_wordh *wh = &w->wh[i];
+		r[k++] = ner_row(bits, T_W, wh->word);
 		r[k++] = ner_row(bits, T_LOW, w->hlow[i]);
 		r[k++] = ner_row(bits, T_LOWM1, lm1);
 		r[k++] = ner_row(bits, T_LOWP1, lp1);
 		r[k++] = ner_row(bits, T_LOWM2, lm2);
 		r[k++] = ner_row(bits, T_LOWP2, lp2);
 		r[k++] = ner_row(bits, T_SHAPE, w->hshape[i]);
-		size_t sn = ner_shape(s, len, shp, 0);
-		r[k++] = ner_row(bits, T_SHAPEL, ner_hash_word(shp, sn));
+		r[k++] = ner_row(bits, T_SHAPEL, wh->shapel);
 		r[k++] = ner_row(bits, T_SHAPEM1, sm1);
 		r[k++] = ner_row(bits, T_SHAPEP1, sp1);
 		r[k++] = ner_row(bits, T_SHAPE2L, sm1 * 31 + w->hshape[i]);
 		r[k++] = ner_row(bits, T_SHAPE2R, w->hshape[i] * 31 + sp1);
-		size_t ln = ner_lower(s, len, low);
 		for (size_t a = 1; a <= 4 && a <= len; a++) {
 			r[k++] = ner_row(bits, T_PRE + 100 * (uint32_t)a,
-					 ner_hash_word(s, a));
+					 wh->pre[a - 1]);
 			r[k++] = ner_row(bits, T_SUF + 100 * (uint32_t)a,
-					 ner_hash_word(low + ln - (a < ln ? a : ln),
-						       a < ln ? a : ln));
+					 wh->suf[a - 1]);
 		}
 		r[k++] = ner_row(bits, T_CLS_START,
 				 (uint64_t)c * 4 + (uint64_t)start * 2 + end);
@@ -502,7 +564,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		r[k++] = ner_row(bits, T_CLUSRP1, end ? 1025 : cl[i + 1] >> 32);
 		k += hyphen_rows(m, s, len, c, r + k);
 		if (len > 5)
-			r[k++] = ner_row(bits, T_SUF5, ner_hash_word(low + ln - 5, 5));
+			r[k++] = ner_row(bits, T_SUF5, wh->suf5);
 		/* sentence-initial capital: the cluster of the lower-case form */
 		if (start && c == CLS_INITCAP) {
 			const ner_lexent *e = ner_lex_find(m, w->hlow[i]);

@@ -254,6 +254,47 @@ static void test_features(void)
 	ner_model_free(m);
 }
 
+/* A work area remembers the hashes of the words it has seen: rows from a
+ * fresh one equal rows from one whose memo was filled (and its entries
+ * overwritten) by thousands of other words, and a second pass over the
+ * same words (all hits) gives them again. */
+static void test_word_memo(void)
+{
+	ner_model *m = tiny_model(14);
+	const char *a[] = {"Reuters", "said", "Angela", "Merkel", "met",
+			   "the", "Bank", "of", "England", "in", "Berlin-based",
+			   "talks", "on", "MONDAY", ",", "U.S.", "officials",
+			   "said", "."};
+	size_t n = sizeof a / sizeof *a;
+	ner_tok ta[32];
+	toks_of(a, n, ta);
+	static char buf[6000][12];
+	static ner_tok many[6000];
+	for (int i = 0; i < 6000; i++) {
+		snprintf(buf[i], sizeof buf[i], "%c%dwx", i % 2 ? 'Q' : 'q', i);
+		many[i] = (ner_tok){buf[i], (uint32_t)strlen(buf[i]), (uint8_t)(i % 20 == 0)};
+	}
+	ner_work cold, warm;
+	memset(&cold, 0, sizeof cold);
+	memset(&warm, 0, sizeof warm);
+	CHECK(ner_static(m, ta, n, &cold) == CHR_OK);
+	CHECK(ner_static(m, many, 6000, &warm) == CHR_OK);
+	for (int pass = 0; pass < 2; pass++) {
+		CHECK(ner_static(m, ta, n, &warm) == CHR_OK);
+		for (size_t i = 0; i < n; i++) {
+			CHECK_INT(warm.nrows[i], cold.nrows[i]);
+			CHECK(!memcmp(warm.rows + i * NER_NSTATIC,
+				      cold.rows + i * NER_NSTATIC,
+				      cold.nrows[i] * sizeof *cold.rows));
+			CHECK(warm.hlow[i] == cold.hlow[i] &&
+			      warm.cls[i] == cold.cls[i]);
+		}
+	}
+	ner_work_free(&cold);
+	ner_work_free(&warm);
+	ner_model_free(m);
+}
+
 /* Score of a tag path over one sentence decoded from an empty history. */
 static float path_score(const ner_model *m, ner_work *w, const ner_tok *t,
 			size_t n, const uint8_t *tags)
@@ -597,7 +638,8 @@ static const th_test tests[] = {
 	TEST(test_scorer_basic),    TEST(test_scorer_iob1_equals_iob2),
 	TEST(test_scorer_edges),    TEST(test_tags),
 	TEST(test_shape_lower),     TEST(test_tokenizer),
-	TEST(test_features),        TEST(test_beam),
+	TEST(test_features),        TEST(test_word_memo),
+	TEST(test_beam),
 	TEST(test_model_roundtrip),
 	TEST(test_model_two_stage), TEST(test_model_corrupt),
 	TEST(test_trained_model),
