@@ -139,6 +139,10 @@ typedef struct ev_model {
 	double settle_threshold; /* once a batch is placed, each event it
 				    touched merges into its best candidate
 				    scored at least this (ev_settle); 0 = off */
+	double undated_merge_threshold; /* the merge check (merge_threshold,
+					   not settling) merges an event with
+					   no date and an event with dates
+					   only when p >= this too; 0 = off */
 } ev_model;
 
 /* Built-in hand-set priors (the trainer's L2 centre; a fallback when no
