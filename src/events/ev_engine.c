@@ -445,18 +445,19 @@ static void add_num(ev_event *ev, uint32_t h, uint16_t n)
 /* Count n more articles whose main person is p. */
 static void add_person(ev_event *ev, uint32_t p, uint16_t n)
 {
-	int least = count_key(ev->person, ev->personn, EV_PERSONS, p, n);
-	if (least < 0)
-		return;
-	/* keep the most counted first (event_as_doc uses [0]) */
-	for (int i = least; i > 0 && ev->personn[i] > ev->personn[i - 1]; i--) {
-		uint32_t tp = ev->person[i];
-		uint16_t tn = ev->personn[i];
-		ev->person[i] = ev->person[i - 1];
-		ev->personn[i] = ev->personn[i - 1];
-		ev->person[i - 1] = tp;
-		ev->personn[i - 1] = tn;
-	}
+	count_key(ev->person, ev->personn, EV_PERSONS, p, n);
+	/* keep the most counted first (event_as_doc and person_major_clash
+	 * use [0]): a person counted again can pass the one before it, not
+	 * only a new one (insertion sort, stable; EV_PERSONS is 4) */
+	for (int i = 1; i < EV_PERSONS; i++)
+		for (int j = i; j > 0 && ev->personn[j] > ev->personn[j - 1]; j--) {
+			uint32_t tp = ev->person[j];
+			uint16_t tn = ev->personn[j];
+			ev->person[j] = ev->person[j - 1];
+			ev->personn[j] = ev->personn[j - 1];
+			ev->person[j - 1] = tp;
+			ev->personn[j - 1] = tn;
+		}
 }
 
 static int cmp_u32(const void *a, const void *b)

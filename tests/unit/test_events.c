@@ -314,6 +314,40 @@ static void test_batch_merge(void)
 	ev_engine_free(&e);
 }
 
+/* The event's main person is the one most of its articles are about,
+ * also when that person came second and caught up later (Ann Lee, then
+ * Bo Ray twice: Bo Ray is the dominant one). */
+static void test_main_person_order(void)
+{
+	ev_engine e;
+	batch_engine(&e, 0); /* its thresholds play no part here */
+	ev_doc d;
+	ev_doc_init(&d);
+	ev_input in;
+	size_t k = (size_t)-1;
+	static const char *const who[] = { "Ann Lee", "Bo Ray", "Bo Ray" };
+	for (int i = 0; i < 3; i++) {
+		input(&in, "a", "Storm floods river town",
+		      "The storm flooded the river town of Alder.", "2020-05-01");
+		in.person = who[i];
+		ev_doc_build(&e, &in, &d);
+		ev_observe(&e, &d);
+		ev_add_to(&e, &d, k, &k);
+	}
+	double f[EV_NFEAT];
+	in.person = "Ann Lee";
+	ev_doc_build(&e, &in, &d);
+	ev_features(&e, &d, e.ev[k], f);
+	CHECK(f[EVF_PERSON_MAJOR] == 1 && f[EVF_PERSON_SAME] == 1);
+	CHECK_INT(e.ev[k]->personn[0], 2);
+	in.person = "Bo Ray";
+	ev_doc_build(&e, &in, &d);
+	ev_features(&e, &d, e.ev[k], f);
+	CHECK(f[EVF_PERSON_MAJOR] == 0);
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 /* Two events of one story by hand, the second dated date2 (NULL: no
  * date at all), then one more dated report placed and the batch
  * settled with undated_merge_threshold bar: the live events left. */
@@ -816,6 +850,7 @@ int main(void)
 		TEST(test_time_gate),    TEST(test_merge),
 		TEST(test_settle),       TEST(test_batch_merge),
 		TEST(test_undated_merge), TEST(test_numbers),
+		TEST(test_main_person_order),
 		TEST(test_seeds),
 		TEST(test_examples),
 	};
