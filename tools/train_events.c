@@ -17,7 +17,8 @@
  * thresholds; then the content floor (min_content) the same way; the
  * undated, merge and settle thresholds by
  * leave-topics-out cross-validation over the train+dev topics (the
- * merge threshold only among those that keep GoogleNews-TS's NMI).  The
+ * merge threshold only among those that keep GoogleNews-TS's NMI; then
+ * the bar for merging an undated event with a dated one).  The
  * entity_none weight, which ECB+ never exercises, is set on
  * GoogleNews-TS (NMI).
  * The test topics (36-45) are never read here.
@@ -41,6 +42,7 @@
 #define CV_FOLDS 4
 #define SETTLE_PRIOR 0.01 /* settle_threshold while dev tunes the rest */
 #define MERGE_PRIOR 0.90  /* merge_threshold likewise */
+#define UMERGE_PRIOR 0.95 /* undated_merge_threshold likewise */
 #define GN_SLACK 0.02     /* GoogleNews-TS NMI a merge threshold may lose
 			     against the grid's best */
 #define FLOOR_MIN 0.20    /* lowest content floor tried (see main) */
@@ -379,6 +381,27 @@ static double cross_validate(const ev_corpus *train, const ev_corpus *dev,
 	return sum / k;
 }
 
+/* Set *field (a threshold of m) to each value of grid[0..n) in turn,
+ * cross-validate, and keep the value best over neighbours
+ * (smoothed_best); returns its CV figure. */
+static double cv_grid(const ev_corpus *train, const ev_corpus *dev,
+		      ev_model *m, double *field, const double *grid, size_t n,
+		      const char *name)
+{
+	double f[16];
+	if (n > sizeof f / sizeof *f)
+		n = sizeof f / sizeof *f;
+	for (size_t k = 0; k < n; k++) {
+		*field = grid[k];
+		f[k] = cross_validate(train, dev, CV_FOLDS, m);
+		fprintf(stderr, "  cv %s %.2f: BCubed F1 %.4f\n", name, grid[k],
+			f[k]);
+	}
+	int kb = smoothed_best(f, (int)n);
+	*field = grid[kb];
+	return f[kb];
+}
+
 int main(int argc, char **argv)
 {
 	const char *shared = "../shared", *out = "models/events.txt";
@@ -455,6 +478,7 @@ int main(int argc, char **argv)
 	 * choice) and the content floor at its lowest (below). */
 	m.settle_threshold = SETTLE_PRIOR;
 	m.merge_threshold = MERGE_PRIOR;
+	m.undated_merge_threshold = UMERGE_PRIOR;
 	m.min_content = FLOOR_MIN;
 	/* Thresholds on a log-odds grid (p from 0.01 to 0.75); the pick
 	 * maximises the curve smoothed over neighbours, so one lucky order
@@ -543,27 +567,25 @@ int main(int argc, char **argv)
 		if (mn[k] >= gmax - GN_SLACK && (km < 0 || mf[k] > mf[km] + 1e-9))
 			km = k;
 	m.merge_threshold = mg[km];
+	/* The bar for merging an undated event with a dated one (see
+	 * merge_check in ev_engine.c), then the settle threshold. */
+	static const double ug2[] = { 0, 0.93, 0.95, 0.97, 0.99 };
+	cv_grid(&train, &dev, &m, &m.undated_merge_threshold, ug2,
+		sizeof ug2 / sizeof *ug2, "undated merge threshold");
 	static const double sg[] = { 0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5 };
-	enum { NS = sizeof sg / sizeof *sg };
-	double sf[NS];
-	for (int k = 0; k < NS; k++) {
-		m.settle_threshold = sg[k];
-		sf[k] = cross_validate(&train, &dev, CV_FOLDS, &m);
-		fprintf(stderr, "  cv settle threshold %.2f: BCubed F1 %.4f\n",
-			sg[k], sf[k]);
-	}
-	int ks = smoothed_best(sf, NS);
-	m.settle_threshold = sg[ks];
+	double scv = cv_grid(&train, &dev, &m, &m.settle_threshold, sg,
+			     sizeof sg / sizeof *sg, "settle threshold");
 	if (gnp)
 		tune_entity_none(gnp, &m);
 	best = dev_f1(&dev, &m);
 	char note[384];
 	snprintf(note, sizeof note, "train: ECB+ train %zu articles, %zu pairs; "
 		 "threshold and floor from dev (final dev mean BCubed F1 %.4f "
-		 "over %d orders); undated, merge and settle thresholds from "
+		 "over %d orders); undated, merge, undated merge and settle "
+		 "thresholds from "
 		 "%d-fold CV on train+dev (%.4f); "
 		 "entity_none from GoogleNews-TS",
-		 train.n, s.n, best, ORDERS, CV_FOLDS, sf[ks]);
+		 train.n, s.n, best, ORDERS, CV_FOLDS, scv);
 	if (ev_model_save(&m, out, note)) {
 		fprintf(stderr, "train_events: cannot write %s\n", out);
 		return 1;
@@ -571,7 +593,8 @@ int main(int argc, char **argv)
 	printf("wrote %s: threshold %.3f, content floor %.2f, undated "
 	       "threshold %.1f, dev BCubed F1 %.4f; merge threshold %.2f, "
 	       "settle threshold %.2f, cv BCubed F1 %.4f\n",
-	       out, bt, bc, bu, best, m.merge_threshold, sg[ks], sf[ks]);
+	       out, bt, bc, bu, best, m.merge_threshold, m.settle_threshold,
+	       scv);
 	free(order);
 	free(s.v);
 	if (gnp)

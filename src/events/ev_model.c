@@ -58,6 +58,7 @@ void ev_model_default(ev_model *m)
 	m->min_content = 0;
 	m->undated_threshold = 0;
 	m->settle_threshold = 0;
+	m->undated_merge_threshold = 0;
 }
 
 double ev_model_prob(const ev_model *m, const double f[EV_NFEAT])
@@ -134,6 +135,8 @@ static chr_status load_file(ev_model *m, FILE *f, const char *path,
 			m->undated_threshold = v;
 		else if (!strcmp(name, "settle_threshold"))
 			m->settle_threshold = v;
+		else if (!strcmp(name, "undated_merge_threshold"))
+			m->undated_merge_threshold = v;
 		else {
 			snprintf(err, errlen, "%s:%d: unknown name '%s'", path,
 				 lineno, name);
@@ -167,5 +170,7 @@ chr_status ev_model_save(const ev_model *m, const char *path,
 	fprintf(f, "min_content %.4f\n", m->min_content);
 	fprintf(f, "undated_threshold %.4f\n", m->undated_threshold);
 	fprintf(f, "settle_threshold %.4f\n", m->settle_threshold);
+	fprintf(f, "undated_merge_threshold %.4f\n",
+		m->undated_merge_threshold);
 	return fclose(f) ? CHR_EIO : CHR_OK;
 }

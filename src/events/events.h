@@ -58,7 +58,8 @@
 #define EV_CENT_BODY 256     /* terms kept in an event's body centroid */
 #define EV_CENT_TITLE 64
 #define EV_CENT_ENTS 96
-#define EV_KEEP 8            /* recent members kept per event */
+#define EV_KEEP 2            /* recent members kept per event (8 gave the
+				same 4-fold CV at 4x the member cosines) */
 #define EV_MEMB_TERMS 48     /* terms kept per member */
 #define EV_PERSONS 4         /* main persons kept per event */
 #define EV_MERGE_CAND 8      /* candidates scored by the merge check */
@@ -139,6 +140,10 @@ typedef struct ev_model {
 	double settle_threshold; /* once a batch is placed, each event it
 				    touched merges into its best candidate
 				    scored at least this (ev_settle); 0 = off */
+	double undated_merge_threshold; /* the merge check (merge_threshold,
+					   not settling) merges an event with
+					   no date and an event with dates
+					   only when p >= this too; 0 = off */
 } ev_model;
 
 /* Built-in hand-set priors (the trainer's L2 centre; a fallback when no

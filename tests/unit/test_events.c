@@ -265,16 +265,24 @@ static chr_status count_merge(void *arg, int64_t from, int64_t into)
 	return nmerged++, CHR_OK;
 }
 
-static void test_batch_merge(void)
+/* An engine merging at the batch end (merge threshold 0.5, the
+ * small-event path kept out) with the given undated merge bar. */
+static void batch_engine(ev_engine *e, double undated_bar)
 {
 	ev_model m;
 	ev_model_default(&m);
 	m.threshold = 0.5;
 	m.merge_threshold = 0.5;
 	m.settle_threshold = 0.99; /* the small-event path stays out */
+	m.undated_merge_threshold = undated_bar;
+	ev_engine_init(e, &m);
+	e->batch_merge = 1;
+}
+
+static void test_batch_merge(void)
+{
 	ev_engine e;
-	ev_engine_init(&e, &m);
-	e.batch_merge = 1;
+	batch_engine(&e, 0);
 	ev_doc d;
 	ev_doc_init(&d);
 	ev_input in;
@@ -304,6 +312,87 @@ static void test_batch_merge(void)
 	CHECK(ev_live(&e, k3) == k1 && e.ev[k1]->n == 2 * (EV_SETTLE_N + 1) + 1);
 	ev_doc_free(&d);
 	ev_engine_free(&e);
+}
+
+/* The event's main person is the one most of its articles are about,
+ * also when that person came second and caught up later (Ann Lee, then
+ * Bo Ray twice: Bo Ray is the dominant one). */
+static void test_main_person_order(void)
+{
+	ev_engine e;
+	batch_engine(&e, 0); /* its thresholds play no part here */
+	ev_doc d;
+	ev_doc_init(&d);
+	ev_input in;
+	size_t k = (size_t)-1;
+	static const char *const who[] = { "Ann Lee", "Bo Ray", "Bo Ray" };
+	for (int i = 0; i < 3; i++) {
+		input(&in, "a", "Storm floods river town",
+		      "The storm flooded the river town of Alder.", "2020-05-01");
+		in.person = who[i];
+		ev_doc_build(&e, &in, &d);
+		ev_observe(&e, &d);
+		ev_add_to(&e, &d, k, &k);
+	}
+	double f[EV_NFEAT];
+	in.person = "Ann Lee";
+	ev_doc_build(&e, &in, &d);
+	ev_features(&e, &d, e.ev[k], f);
+	CHECK(f[EVF_PERSON_MAJOR] == 1 && f[EVF_PERSON_SAME] == 1);
+	CHECK_INT(e.ev[k]->personn[0], 2);
+	in.person = "Bo Ray";
+	ev_doc_build(&e, &in, &d);
+	ev_features(&e, &d, e.ev[k], f);
+	CHECK(f[EVF_PERSON_MAJOR] == 0);
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
+/* Two events of one story by hand, the second dated date2 (NULL: no
+ * date at all), then one more dated report placed and the batch
+ * settled with undated_merge_threshold bar: the live events left. */
+static size_t undated_merge_run(const char *date2, double bar)
+{
+	ev_engine e;
+	batch_engine(&e, bar);
+	ev_doc d;
+	ev_doc_init(&d);
+	ev_input in;
+	size_t k1 = (size_t)-1, k2 = (size_t)-1, k3;
+	const char *head = "Storm floods river town",
+		   *text = "The storm flooded the river town of Alder and "
+			   "closed roads.";
+	for (int i = 0; i < EV_SETTLE_N + 1; i++) {
+		input(&in, "a", head, text, "2020-05-01");
+		ev_doc_build(&e, &in, &d);
+		ev_observe(&e, &d);
+		ev_add_to(&e, &d, k1, &k1);
+		input(&in, "b", head, text, date2);
+		ev_doc_build(&e, &in, &d);
+		CHECK((d.anchor == EV_NODAY) == !date2);
+		ev_observe(&e, &d);
+		ev_add_to(&e, &d, k2, &k2);
+	}
+	CHECK(k1 != k2 && e.nlive == 2);
+	CHECK((e.ev[k2]->lo == EV_NODAY) == !date2);
+	input(&in, "c", head, text, "2020-05-02");
+	ev_doc_build(&e, &in, &d);
+	CHECK(ev_add(&e, &d, &k3, NULL) == CHR_OK);
+	size_t ks[1] = { k3 };
+	CHECK(ev_settle_batch(&e, ks, 1, NULL, NULL) == CHR_OK);
+	size_t live = e.nlive;
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+	return live;
+}
+
+/* An undated event merges with a dated one only at p >=
+ * undated_merge_threshold; two dated events are not held to that bar. */
+static void test_undated_merge(void)
+{
+	CHECK_INT(undated_merge_run(NULL, 0), 1);
+	CHECK_INT(undated_merge_run(NULL, 1.0), 2);
+	CHECK_INT(undated_merge_run("2020-05-01", 1.0), 1);
 }
 
 /* Numbers: a toll and a magnitude are kept ("6.1" as one number); years,
@@ -760,7 +849,8 @@ int main(void)
 		TEST(test_syndication),  TEST(test_scorers),
 		TEST(test_time_gate),    TEST(test_merge),
 		TEST(test_settle),       TEST(test_batch_merge),
-		TEST(test_numbers),
+		TEST(test_undated_merge), TEST(test_numbers),
+		TEST(test_main_person_order),
 		TEST(test_seeds),
 		TEST(test_examples),
 	};
