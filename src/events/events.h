@@ -61,6 +61,7 @@
 #define EV_KEEP 8            /* recent members kept per event */
 #define EV_MEMB_TERMS 48     /* terms kept per member */
 #define EV_PERSONS 4         /* main persons kept per event */
+#define EV_FULL_K 8       /* candidates ev_add scores in full (full_k) */
 #define EV_MERGE_CAND 8      /* candidates scored by the merge check */
 #define EV_SETTLE_N 3        /* ev_settle re-checks events of at most this
 				many articles (a larger cap merged the
@@ -238,6 +239,12 @@ typedef struct ev_cent {
 	double norm;
 	uint64_t norm_at;
 	uint32_t norm_n;
+	/* the latest cosine with a doc vector (ev_score.c): valid while
+	 * the norm is (norm_at, norm_n) and cos_v, cos_gen, cos_at name
+	 * the doc vector, its generation and the doc count */
+	double cos;
+	const struct ev_vec *cos_v;
+	uint64_t cos_gen, cos_at;
 } ev_cent;
 
 typedef struct ev_event {
@@ -321,6 +328,10 @@ typedef struct ev_engine {
 	 * batch's larger events at the batch end (ev_cluster and ingest
 	 * set it: the merges then see the whole batch placed) */
 	int batch_merge;
+	/* two-stage placement (ev_add): every candidate gets the cheap
+	 * content score (ev_prescore), and only the full_k best by it get
+	 * the full feature vector; 0 = all (EV_FULL_K at init) */
+	size_t full_k;
 	size_t nlive;            /* events not merged away */
 	/* statistics */
 	uint64_t cand_total, scored_total, merges;
@@ -373,6 +384,10 @@ int ev_time_ok(const ev_engine *e, const ev_doc *d, const ev_event *ev);
 /* Candidate event indexes for d (at most EV_MAXCAND), best first; events
  * failing ev_time_ok are left out. */
 size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out);
+/* The cheap first-stage content score of d against ev (ev_add's
+ * two-stage placement): the larger of the centroid body and headline
+ * cosines, the same values ev_features then reuses (cached). */
+double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev);
 /* The feature vector of d against event index k. */
 void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 		 double f[EV_NFEAT]);

@@ -493,6 +493,67 @@ static void test_candidate_index(void)
 	ev_engine_free(&e);
 }
 
+/* Two-stage placement (e->full_k): 30 one-article events share the
+ * query's common words, one also its rare ones.  Scoring only the 2
+ * best by the first-stage score (ev_prescore) places the query in the
+ * same event with the same p as scoring all of them, scores fewer, and
+ * the first stage's cosines are the ones ev_features reports. */
+static void test_two_stage(void)
+{
+	ev_model m;
+	ev_model_default(&m);
+	size_t got[2];
+	double p[2];
+	uint64_t scored[2];
+	for (int run = 0; run < 2; run++) {
+		ev_engine e;
+		ev_engine_init(&e, &m);
+		e.full_k = run ? 2 : 0;
+		e.model.threshold = 1.01; /* every doc its own event */
+		ev_doc d;
+		ev_doc_init(&d);
+		char text[160], id[16];
+		for (int i = 0; i < 30; i++) {
+			snprintf(text, sizeof text,
+				 i == 17 ? "harbour strike dockers pay union wharf "
+					   "cranes idle word%d"
+					 : "harbour weather report calm seas word%d",
+				 i);
+			snprintf(id, sizeof id, "t%d", i);
+			ev_input in;
+			input(&in, id, "", text, "2024-03-01");
+			size_t k;
+			CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+			CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+			CHECK_INT(k, i);
+		}
+		e.model = m;
+		ev_input in;
+		input(&in, "q", "Dockers strike",
+		      "harbour strike dockers pay union wharf cranes idle calm",
+		      "2024-03-02");
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		uint64_t before = e.scored_total;
+		CHECK(ev_add(&e, &d, &got[run], &p[run]) == CHR_OK);
+		scored[run] = e.scored_total - before;
+		/* the first stage's value is ev_features' (cached or not) */
+		double f[EV_NFEAT];
+		ev_features(&e, &d, e.ev[3], f);
+		double pre = ev_prescore(&e, &d, e.ev[3]);
+		CHECK(pre == (f[EVF_BODY] > f[EVF_TITLE] ? f[EVF_BODY]
+							 : f[EVF_TITLE]));
+		double g[EV_NFEAT];
+		ev_features(&e, &d, e.ev[3], g);
+		CHECK(!memcmp(f, g, sizeof f));
+		ev_doc_free(&d);
+		ev_engine_free(&e);
+	}
+	CHECK_INT(got[0], 17);
+	CHECK_INT(got[1], got[0]);
+	CHECK(p[0] > 0 && p[1] == p[0]);
+	CHECK(scored[0] > 2 && scored[1] == 2);
+}
+
 static void test_syndication(void)
 {
 	ev_engine e;
@@ -758,6 +819,7 @@ int main(void)
 		TEST(test_two_earthquakes), TEST(test_threshold),
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
+		TEST(test_two_stage),
 		TEST(test_time_gate),    TEST(test_merge),
 		TEST(test_settle),       TEST(test_batch_merge),
 		TEST(test_numbers),
