@@ -52,6 +52,8 @@ chr_status ev_engine_init(ev_engine *e, const ev_model *m)
 		e->time_x[i] = log1p((double)i) / log1p(365.0);
 	for (int i = 0; i < 51; i++)
 		e->size_x[i] = log1p((double)i) / log1p(50.0);
+	for (int i = 0; i < EV_LOG1P_N; i++)
+		e->log1p_x[i] = log1p((double)i);
 	return e->stem && e->idf_memo && e->idf_at && e->normc &&
 			       e->normc_tick
 		       ? CHR_OK

@@ -23,6 +23,19 @@
 #define STORY_W_ENT 0.6
 #define STORY_W_BODY 0.4
 
+/* log1p(tf): a centroid's tf is a sum of counts, a whole number far
+ * more often than not, whose log1p the engine tables (the same value;
+ * log1p was half of the relinking's instructions). */
+static double tf_log1p(const ev_engine *e, float tf)
+{
+	if (tf >= 0 && tf < EV_LOG1P_N) {
+		int i = (int)tf;
+		if ((float)i == tf)
+			return e->log1p_x[i];
+	}
+	return log1p(tf);
+}
+
 /* Cosine of two centroids with tf x idf weights. */
 static double cent_cos(const ev_engine *e, const uint32_t *df, const ev_cent *a,
 		   const ev_cent *b)
@@ -37,9 +50,9 @@ static double cent_cos(const ev_engine *e, const uint32_t *df, const ev_cent *a,
 		uint32_t id = ia < ib ? ia : ib;
 		double w = ev_idf(e, df[id]), x = 0, y = 0;
 		if (ia == id)
-			x = log1p(a->v[i++].tf) * w;
+			x = tf_log1p(e, a->v[i++].tf) * w;
 		if (ib == id)
-			y = log1p(b->v[j++].tf) * w;
+			y = tf_log1p(e, b->v[j++].tf) * w;
 		dot += x * y;
 		na += x * x;
 		nb += y * y;

@@ -66,6 +66,7 @@
 #define EV_SETTLE_N 3        /* ev_settle re-checks events of at most this
 				many articles (a larger cap merged the
 				bundled sample's strike and talks) */
+#define EV_LOG1P_N 1024   /* log1p of whole tf values, tabled */
 #define EV_IDF_MEMO 65536  /* idf values memoised per doc count (df below) */
 /* Retirement (ev_retire): an event dated more than model.max_gap_days
  * before the newest dated doc and not touched by the last
@@ -344,6 +345,7 @@ typedef struct ev_engine {
 	 * replaced); docgen changes whenever a doc vector is refilled */
 	double time_x[366];      /* log1p(d) / log1p(365): a date distance */
 	double size_x[51];       /* log1p(n) / log1p(50): an event size */
+	double log1p_x[EV_LOG1P_N]; /* log1p(i): a storyline tf (ev_story.c) */
 	struct ev_normc *normc;
 	uint32_t tab_max;        /* longest doc vector tabled (EV_TAB_MAX;
 				    a test sets 0 to check the walk) */
