@@ -285,10 +285,40 @@ static double cosine(const ev_engine *e, const uint32_t *df,
 	return r;
 }
 
+/* ev_prescore's cosine.  The first stage only ranks the candidates, so
+ * a centroid whose entries have not changed since its norm was computed
+ * keeps that norm while the stream has grown by at most 1/EV_PRE_STALE
+ * since (every idf moves a little with each doc; the norm was the bulk
+ * of a walk: an idf and a saturation per entry), and the walk only
+ * weighs the ids the doc has.  Otherwise (or without a doc table) the
+ * exact cosine, which caches the norm and the value for ev_features. */
+static double cosine_pre(const ev_engine *e, const uint32_t *df,
+			 const ev_vec *a, const ev_cent *c, uint32_t n)
+{
+	uint64_t at = e->ndocs + 1;
+	if (!a->n || !c->n || c->norm_at == at || !c->norm_at ||
+	    c->norm_n != n || !(c->norm > 0) ||
+	    (at - c->norm_at) * EV_PRE_STALE > e->ndocs)
+		return cosine(e, df, a, c, n);
+	const ev_normc *s = doc_slot(e, df, a);
+	if (!s || !s->cap)
+		return cosine(e, df, a, c, n);
+	if (!(s->norm > 0))
+		return 0;
+	double dot = 0;
+	for (uint32_t j = 0; j < c->n; j++) {
+		const double *x = tab_find(s, c->v[j].id);
+		if (x)
+			dot += *x * (ev_sat(c->v[j].tf / n) *
+				     ev_idfm(e, df[c->v[j].id]));
+	}
+	return dot / sqrt(s->norm * c->norm);
+}
+
 double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev)
 {
-	double b = cosine(e, e->tdf, &d->body, &ev->body, ev->n);
-	double t = cosine(e, e->tdf, &d->head, &ev->head, ev->n);
+	double b = cosine_pre(e, e->tdf, &d->body, &ev->body, ev->n);
+	double t = cosine_pre(e, e->tdf, &d->head, &ev->head, ev->n);
 	return b > t ? b : t;
 }
 

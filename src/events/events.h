@@ -61,6 +61,8 @@
 #define EV_KEEP 8            /* recent members kept per event */
 #define EV_MEMB_TERMS 48     /* terms kept per member */
 #define EV_PERSONS 4         /* main persons kept per event */
+#define EV_PRE_STALE 16   /* ev_prescore keeps a centroid norm until the
+			     stream grows by 1/16 */
 #define EV_FULL_K 8       /* candidates ev_add scores in full (full_k) */
 #define EV_MERGE_CAND 8      /* candidates scored by the merge check */
 #define EV_SETTLE_N 3        /* ev_settle re-checks events of at most this
@@ -388,7 +390,9 @@ int ev_time_ok(const ev_engine *e, const ev_doc *d, const ev_event *ev);
 size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out);
 /* The cheap first-stage content score of d against ev (ev_add's
  * two-stage placement): the larger of the centroid body and headline
- * cosines, the same values ev_features then reuses (cached). */
+ * cosines, with a centroid's norm kept while the stream grew by at most
+ * 1/EV_PRE_STALE (ev_score.c); when it computes them afresh, ev_features
+ * reuses the values (cached). */
 double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev);
 /* The feature vector of d against event index k. */
 void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,

@@ -554,6 +554,64 @@ static void test_two_stage(void)
 	CHECK(scored[0] > 2 && scored[1] == 2);
 }
 
+/* The first stage keeps a centroid's norm while the stream grows by at
+ * most 1/EV_PRE_STALE: close to the exact cosine then, exact once the
+ * stream has grown further or the centroid changed. */
+static void test_prescore_stale(void)
+{
+	ev_model m;
+	ev_model_default(&m);
+	m.threshold = 1.01; /* every doc its own event */
+	ev_engine e;
+	ev_engine_init(&e, &m);
+	ev_doc d, q;
+	ev_doc_init(&d);
+	ev_doc_init(&q);
+	char text[160], id[16];
+	size_t k, t = 0;
+	for (int i = 0; i < 200; i++) {
+		snprintf(text, sizeof text,
+			 i == 0 ? "harbour strike dockers pay union wharf"
+				: "market report word%d shares item%d",
+			 i, i % 7);
+		snprintf(id, sizeof id, "p%d", i);
+		ev_input in;
+		input(&in, id, "", text, NULL);
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		if (i == 0)
+			CHECK(ev_add(&e, &d, &t, NULL) == CHR_OK);
+		else if (i < 64)
+			CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+		else
+			break;
+	}
+	ev_input in;
+	input(&in, "q", "", "harbour strike dockers wages", NULL);
+	CHECK(ev_doc_build(&e, &in, &q) == CHR_OK);
+	double f[EV_NFEAT];
+	ev_features(&e, &q, e.ev[t], f); /* the norms, at 64 docs */
+	for (int i = 0; i < 3; i++) /* 67 docs: within 1/16 */
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+	double pre = ev_prescore(&e, &q, e.ev[t]);
+	ev_features(&e, &q, e.ev[t], f);
+	double exact = f[EVF_BODY] > f[EVF_TITLE] ? f[EVF_BODY] : f[EVF_TITLE];
+	CHECK(exact > 0.3 && fabs(pre - exact) < 0.01 * exact);
+	CHECK(pre != exact); /* the kept norm: the idf has moved since */
+	for (int i = 0; i < 8; i++) /* 75 docs: the norm is too old */
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+	pre = ev_prescore(&e, &q, e.ev[t]);
+	ev_features(&e, &q, e.ev[t], f);
+	CHECK(pre == (f[EVF_BODY] > f[EVF_TITLE] ? f[EVF_BODY] : f[EVF_TITLE]));
+	CHECK(ev_observe(&e, &d) == CHR_OK);
+	CHECK(ev_add_to(&e, &d, t, &k) == CHR_OK); /* the centroid changes */
+	pre = ev_prescore(&e, &q, e.ev[t]);
+	ev_features(&e, &q, e.ev[t], f);
+	CHECK(pre == (f[EVF_BODY] > f[EVF_TITLE] ? f[EVF_BODY] : f[EVF_TITLE]));
+	ev_doc_free(&d);
+	ev_doc_free(&q);
+	ev_engine_free(&e);
+}
+
 static void test_syndication(void)
 {
 	ev_engine e;
@@ -819,7 +877,7 @@ int main(void)
 		TEST(test_two_earthquakes), TEST(test_threshold),
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
-		TEST(test_two_stage),
+		TEST(test_two_stage),    TEST(test_prescore_stale),
 		TEST(test_time_gate),    TEST(test_merge),
 		TEST(test_settle),       TEST(test_batch_merge),
 		TEST(test_numbers),
