@@ -7,7 +7,8 @@
  * body, an entity vector, dates and a place.  The engine looks up a
  * bounded set of candidate events through an inverted index (the doc's
  * top terms and entities -> the most recent events filed under them, at
- * most EV_POSTINGS per key), scores each candidate with a small logistic
+ * most EV_POSTINGS per key), ranks them by a cheap content score
+ * (ev_prescore), scores the best few (EV_FULL_K) with a small logistic
  * model over a fixed feature vector (ev_features), and joins the best one
  * when its probability reaches the model's threshold and its content
  * match reaches the model's floor (ev_content_ok); otherwise the
