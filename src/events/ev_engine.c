@@ -816,13 +816,14 @@ static int months_agree(const ev_doc *d, const ev_event *ev)
 
 /* Two-stage placement: of the n candidates c, keep the e->full_k with
  * the best first-stage score (ev_prescore: the centroid body and
- * headline cosines, which ev_features reuses), in their order; ties go
- * to the earlier candidate (more key hits).  The full feature vector
- * walks each candidate's recent members too (EV_KEEP x 2 cosines) and
- * its key entities; that was most of the placing cost.  A candidate
- * whose centroid matches the doc this little joins only when one
- * member matches it closely (single link), and that member is in the
- * centroid as well.  Returns the count kept. */
+ * headline cosines), in their order; ties go to the earlier candidate
+ * (more key hits).  The full feature vector walks each candidate's
+ * recent members too (EV_KEEP x 2 cosines) and its key entities; that
+ * was most of the placing cost.  What the cut can lose is a candidate
+ * whose centroid matches the doc less than full_k others do but one of
+ * whose members matches it closely (single link); that member's terms
+ * are in the centroid too, so this is rare (Reuters: bench/RESULTS.md,
+ * Pipeline, session 5).  Returns the count kept. */
 static size_t pick_full(const ev_engine *e, const ev_doc *d, uint32_t *c,
 			size_t n)
 {
