@@ -45,12 +45,15 @@ chr_status ev_engine_init(ev_engine *e, const ev_model *m)
 	e->normc = calloc(EV_NORMC, sizeof *e->normc);
 	e->normc_tick = calloc(1, sizeof *e->normc_tick);
 	e->tab_max = EV_TAB_MAX;
+	e->full_k = EV_FULL_K;
 	/* the log-scaled distance and size features, tabled (ev_features
 	 * clips both at 1, which these tables' last entries reach) */
 	for (int i = 0; i < 366; i++)
 		e->time_x[i] = log1p((double)i) / log1p(365.0);
 	for (int i = 0; i < 51; i++)
 		e->size_x[i] = log1p((double)i) / log1p(50.0);
+	for (int i = 0; i < EV_LOG1P_N; i++)
+		e->log1p_x[i] = log1p((double)i);
 	return e->stem && e->idf_memo && e->idf_at && e->normc &&
 			       e->normc_tick
 		       ? CHR_OK
@@ -347,6 +350,7 @@ chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
 	c->n = n;
 	c->cap = need + 1;
 	c->norm_at = 0;
+	c->cos_v = NULL;
 	return CHR_OK;
 }
 
@@ -497,6 +501,7 @@ static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 	qsort(c->v, n, sizeof *c->v, cmp_twid);
 	c->n = (uint32_t)n;
 	c->norm_at = 0;
+	c->cos_v = NULL;
 	return CHR_OK;
 }
 
@@ -829,6 +834,42 @@ static int months_agree(const ev_doc *d, const ev_event *ev)
 	return !ev->months || (d->umonths & ev->months) == d->umonths;
 }
 
+/* Two-stage placement: of the n candidates c, keep the e->full_k with
+ * the best first-stage score (ev_prescore: the centroid body and
+ * headline cosines), in their order; ties go to the earlier candidate
+ * (more key hits).  The full feature vector walks each candidate's
+ * recent members too (EV_KEEP x 2 cosines) and its key entities; that
+ * was most of the placing cost.  What the cut can lose is a candidate
+ * whose centroid matches the doc less than full_k others do but one of
+ * whose members matches it closely (single link); that member's terms
+ * are in the centroid too, so this is rare (Reuters: bench/RESULTS.md,
+ * Pipeline, session 5).  Returns the count kept. */
+static size_t pick_full(const ev_engine *e, const ev_doc *d, uint32_t *c,
+			size_t n)
+{
+	size_t k = e->full_k;
+	if (!k || n <= k)
+		return n;
+	double s[EV_MAXCAND];
+	unsigned char keep[EV_MAXCAND] = { 0 };
+	for (size_t i = 0; i < n; i++)
+		s[i] = ev_prescore(e, d, e->ev[c[i]]);
+	for (size_t j = 0; j < k; j++) {
+		size_t b = (size_t)-1;
+		for (size_t i = 0; i < n; i++)
+			if (!keep[i] && (b == (size_t)-1 || s[i] > s[b]))
+				b = i;
+		if (b == (size_t)-1)
+			break;
+		keep[b] = 1;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (keep[i])
+			c[m++] = c[i];
+	return m;
+}
+
 chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 {
 	chr_status st = ev_observe(e, d);
@@ -847,7 +888,7 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 	}
 	if (best == (size_t)-1) {
 		uint32_t c[EV_MAXCAND];
-		size_t n = ev_candidates(e, d, c);
+		size_t n = pick_full(e, d, c, ev_candidates(e, d, c));
 		for (size_t i = 0; i < n; i++) {
 			double f[EV_NFEAT];
 			ev_features(e, d, e->ev[c[i]], f);

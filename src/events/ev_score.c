@@ -201,8 +201,8 @@ static double cent_norm2(const ev_engine *e, const uint32_t *df,
 /* Cosine of a doc vector and a centroid (mean tf = sum / n).  The norms
  * are cached, so the walk only weighs the shared ids (the same sums in
  * the same order as a full walk: the result is bit-identical). */
-static double cosine(const ev_engine *e, const uint32_t *df,
-		     const ev_vec *a, const ev_cent *c, uint32_t n)
+static double cosine_walk(const ev_engine *e, const uint32_t *df,
+			  const ev_vec *a, const ev_cent *c, uint32_t n)
 {
 	if (!a->n || !c->n)
 		return 0;
@@ -258,6 +258,68 @@ static double cosine(const ev_engine *e, const uint32_t *df,
 		}
 	}
 	return dot / sqrt(na * nc);
+}
+
+/* cosine_walk, with the latest result kept in the centroid: ev_add's
+ * first stage (ev_prescore) takes the body and headline cosines of
+ * every candidate, and ev_features asks for the same ones again for
+ * the few it scores in full.  The key is that of the doc-vector cache
+ * (vector, doc generation, doc count) plus the centroid's own norm key
+ * (cleared whenever its entries change), so a hit returns the value a
+ * walk would compute. */
+static double cosine(const ev_engine *e, const uint32_t *df,
+		     const ev_vec *a, const ev_cent *c, uint32_t n)
+{
+	uint64_t at = e->ndocs + 1;
+	if (c->cos_v == a && c->cos_gen == e->docgen && c->cos_at == at &&
+	    c->norm_at == at && c->norm_n == n)
+		return c->cos;
+	double r = cosine_walk(e, df, a, c, n);
+	if (c->norm_at == at && c->norm_n == n) {
+		ev_cent *w = (ev_cent *)c; /* cache, as in cent_norm2 */
+		w->cos = r;
+		w->cos_v = a;
+		w->cos_gen = e->docgen;
+		w->cos_at = at;
+	}
+	return r;
+}
+
+/* ev_prescore's cosine.  The first stage only ranks the candidates, so
+ * a centroid whose entries have not changed since its norm was computed
+ * keeps that norm while the stream has grown by at most 1/EV_PRE_STALE
+ * since (every idf moves a little with each doc; the norm was the bulk
+ * of a walk: an idf and a saturation per entry), and the walk only
+ * weighs the ids the doc has.  Otherwise (or without a doc table) the
+ * exact cosine, which caches the norm and the value for ev_features. */
+static double cosine_pre(const ev_engine *e, const uint32_t *df,
+			 const ev_vec *a, const ev_cent *c, uint32_t n)
+{
+	uint64_t at = e->ndocs + 1;
+	if (!a->n || !c->n || c->norm_at == at || !c->norm_at ||
+	    c->norm_n != n || !(c->norm > 0) ||
+	    (at - c->norm_at) * EV_PRE_STALE > e->ndocs)
+		return cosine(e, df, a, c, n);
+	const ev_normc *s = doc_slot(e, df, a);
+	if (!s || !s->cap)
+		return cosine(e, df, a, c, n);
+	if (!(s->norm > 0))
+		return 0;
+	double dot = 0;
+	for (uint32_t j = 0; j < c->n; j++) {
+		const double *x = tab_find(s, c->v[j].id);
+		if (x)
+			dot += *x * (ev_sat(c->v[j].tf / n) *
+				     ev_idfm(e, df[c->v[j].id]));
+	}
+	return dot / sqrt(s->norm * c->norm);
+}
+
+double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev)
+{
+	double b = cosine_pre(e, e->tdf, &d->body, &ev->body, ev->n);
+	double t = cosine_pre(e, e->tdf, &d->head, &ev->head, ev->n);
+	return b > t ? b : t;
 }
 
 /* Share of a's idf mass (idf from df) that the centroid also has. */

@@ -23,35 +23,89 @@
 #define STORY_W_ENT 0.6
 #define STORY_W_BODY 0.4
 
-/* Cosine of two centroids with tf x idf weights. */
-static double cent_cos(const ev_engine *e, const uint32_t *df, const ev_cent *a,
-		   const ev_cent *b)
+/* log1p(tf): a centroid's tf is a sum of counts, a whole number far
+ * more often than not, whose log1p the engine tables (the same value;
+ * log1p was half of the relinking's instructions). */
+static double tf_log1p(const ev_engine *e, float tf)
 {
-	if (!a->n || !b->n)
-		return 0;
-	double dot = 0, na = 0, nb = 0;
-	uint32_t i = 0, j = 0;
-	while (i < a->n || j < b->n) {
-		uint32_t ia = i < a->n ? a->v[i].id : UINT32_MAX;
-		uint32_t ib = j < b->n ? b->v[j].id : UINT32_MAX;
-		uint32_t id = ia < ib ? ia : ib;
-		double w = ev_idf(e, df[id]), x = 0, y = 0;
-		if (ia == id)
-			x = log1p(a->v[i++].tf) * w;
-		if (ib == id)
-			y = log1p(b->v[j++].tf) * w;
-		dot += x * y;
-		na += x * x;
-		nb += y * y;
+	if (tf >= 0 && tf < EV_LOG1P_N) {
+		int i = (int)tf;
+		if ((float)i == tf)
+			return e->log1p_x[i];
 	}
-	return na > 0 && nb > 0 ? dot / sqrt(na * nb) : 0;
+	return log1p(tf);
+}
+
+/* Squared norm of a centroid with the storyline weights, log1p(tf) x
+ * idf. */
+static double cent_norm(const ev_engine *e, const uint32_t *df,
+			const ev_cent *a)
+{
+	double na = 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		double x = tf_log1p(e, a->v[i].tf) * ev_idf(e, df[a->v[i].id]);
+		na += x * x;
+	}
+	return na;
+}
+
+/* A storyline centroid's norm, cached in it until it changes
+ * (ev_cent_add clears norm_at) or a doc is observed.  Storyline
+ * centroids are only weighed here, so the cache fields, which hold the
+ * events' own norms elsewhere, are this file's. */
+static double story_norm(const ev_engine *e, const uint32_t *df,
+			 const ev_cent *c)
+{
+	if (c->norm_at != e->ndocs + 1) {
+		ev_cent *w = (ev_cent *)c;
+		w->norm = cent_norm(e, df, c);
+		w->norm_at = e->ndocs + 1;
+	}
+	return c->norm;
+}
+
+/* Cosine of two centroids with tf x idf weights, their squared norms
+ * given: the walk only weighs the shared ids (an id one side lacks adds
+ * 0 to the dot product, so the value is that of a full walk). */
+static double cent_cos(const ev_engine *e, const uint32_t *df, const ev_cent *a,
+		       double na, const ev_cent *b, double nb)
+{
+	if (!a->n || !b->n || !(na > 0) || !(nb > 0))
+		return 0;
+	double dot = 0;
+	uint32_t i = 0, j = 0;
+	while (i < a->n && j < b->n) {
+		uint32_t ia = a->v[i].id, ib = b->v[j].id;
+		if (ia < ib) {
+			i++;
+		} else if (ib < ia) {
+			j++;
+		} else {
+			double w = ev_idf(e, df[ia]);
+			double x = tf_log1p(e, a->v[i++].tf) * w;
+			double y = tf_log1p(e, b->v[j++].tf) * w;
+			dot += x * y;
+		}
+	}
+	return dot / sqrt(na * nb);
+}
+
+/* ev_story_score with the event's norms (ents, body) given. */
+static double story_score(const ev_engine *e, const ev_event *ev,
+			  const double nev[2], const ev_story *s)
+{
+	return STORY_W_ENT * cent_cos(e, e->edf, &ev->ents, nev[0], &s->ents,
+				      story_norm(e, e->edf, &s->ents)) +
+	       STORY_W_BODY * cent_cos(e, e->tdf, &ev->body, nev[1], &s->body,
+				       story_norm(e, e->tdf, &s->body));
 }
 
 double ev_story_score(const ev_engine *e, const ev_event *ev,
 		      const ev_story *s)
 {
-	return STORY_W_ENT * cent_cos(e, e->edf, &ev->ents, &s->ents) +
-	       STORY_W_BODY * cent_cos(e, e->tdf, &ev->body, &s->body);
+	double nev[2] = { cent_norm(e, e->edf, &ev->ents),
+			  cent_norm(e, e->tdf, &ev->body) };
+	return story_score(e, ev, nev, s);
 }
 
 /* Top keys of a centroid by tf x idf (ids into out). */
@@ -140,8 +194,13 @@ chr_status ev_storylines(ev_engine *e)
 			gather(e, e->tpost[keys[i]], k, sids, &ns, 64);
 		double best = 0;
 		int64_t bs = 0;
+		double nev[2] = { 0, 0 };
+		if (ns) {
+			nev[0] = cent_norm(e, e->edf, &ev->ents);
+			nev[1] = cent_norm(e, e->tdf, &ev->body);
+		}
 		for (size_t i = 0; i < ns; i++) {
-			double x = ev_story_score(e, ev, &e->story[sids[i] - 1]);
+			double x = story_score(e, ev, nev, &e->story[sids[i] - 1]);
 			if (x > best || (x == best && bs && sids[i] < bs)) {
 				best = x;
 				bs = sids[i];

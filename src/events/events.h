@@ -7,7 +7,8 @@
  * body, an entity vector, dates and a place.  The engine looks up a
  * bounded set of candidate events through an inverted index (the doc's
  * top terms and entities -> the most recent events filed under them, at
- * most EV_POSTINGS per key), scores each candidate with a small logistic
+ * most EV_POSTINGS per key), ranks them by a cheap content score
+ * (ev_prescore), scores the best few (EV_FULL_K) with a small logistic
  * model over a fixed feature vector (ev_features), and joins the best one
  * when its probability reaches the model's threshold and its content
  * match reaches the model's floor (ev_content_ok); otherwise the
@@ -62,10 +63,14 @@
 				same 4-fold CV at 4x the member cosines) */
 #define EV_MEMB_TERMS 48     /* terms kept per member */
 #define EV_PERSONS 4         /* main persons kept per event */
+#define EV_PRE_STALE 16   /* ev_prescore keeps a centroid norm until the
+			     stream grows by 1/16 */
+#define EV_FULL_K 8       /* candidates ev_add scores in full (full_k) */
 #define EV_MERGE_CAND 8      /* candidates scored by the merge check */
 #define EV_SETTLE_N 3        /* ev_settle re-checks events of at most this
 				many articles (a larger cap merged the
 				bundled sample's strike and talks) */
+#define EV_LOG1P_N 1024   /* log1p of whole tf values, tabled */
 #define EV_IDF_MEMO 65536  /* idf values memoised per doc count (df below) */
 /* Retirement (ev_retire): an event dated more than model.max_gap_days
  * before the newest dated doc and not touched by the last
@@ -243,6 +248,12 @@ typedef struct ev_cent {
 	double norm;
 	uint64_t norm_at;
 	uint32_t norm_n;
+	/* the latest cosine with a doc vector (ev_score.c): valid while
+	 * the norm is (norm_at, norm_n) and cos_v, cos_gen, cos_at name
+	 * the doc vector, its generation and the doc count */
+	double cos;
+	const struct ev_vec *cos_v;
+	uint64_t cos_gen, cos_at;
 } ev_cent;
 
 typedef struct ev_event {
@@ -326,6 +337,10 @@ typedef struct ev_engine {
 	 * batch's larger events at the batch end (ev_cluster and ingest
 	 * set it: the merges then see the whole batch placed) */
 	int batch_merge;
+	/* two-stage placement (ev_add): every candidate gets the cheap
+	 * content score (ev_prescore), and only the full_k best by it get
+	 * the full feature vector; 0 = all (EV_FULL_K at init) */
+	size_t full_k;
 	size_t nlive;            /* events not merged away */
 	/* statistics */
 	uint64_t cand_total, scored_total, merges;
@@ -338,6 +353,7 @@ typedef struct ev_engine {
 	 * replaced); docgen changes whenever a doc vector is refilled */
 	double time_x[366];      /* log1p(d) / log1p(365): a date distance */
 	double size_x[51];       /* log1p(n) / log1p(50): an event size */
+	double log1p_x[EV_LOG1P_N]; /* log1p(i): a storyline tf (ev_story.c) */
 	struct ev_normc *normc;
 	uint32_t tab_max;        /* longest doc vector tabled (EV_TAB_MAX;
 				    a test sets 0 to check the walk) */
@@ -378,6 +394,12 @@ int ev_time_ok(const ev_engine *e, const ev_doc *d, const ev_event *ev);
 /* Candidate event indexes for d (at most EV_MAXCAND), best first; events
  * failing ev_time_ok are left out. */
 size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out);
+/* The cheap first-stage content score of d against ev (ev_add's
+ * two-stage placement): the larger of the centroid body and headline
+ * cosines, with a centroid's norm kept while the stream grew by at most
+ * 1/EV_PRE_STALE (ev_score.c); when it computes them afresh, ev_features
+ * reuses the values (cached). */
+double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev);
 /* The feature vector of d against event index k. */
 void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 		 double f[EV_NFEAT]);

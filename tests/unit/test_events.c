@@ -582,6 +582,125 @@ static void test_candidate_index(void)
 	ev_engine_free(&e);
 }
 
+/* Two-stage placement (e->full_k): 30 one-article events share the
+ * query's common words, one also its rare ones.  Scoring only the 2
+ * best by the first-stage score (ev_prescore) places the query in the
+ * same event with the same p as scoring all of them, scores fewer, and
+ * the first stage's cosines are the ones ev_features reports. */
+static void test_two_stage(void)
+{
+	ev_model m;
+	ev_model_default(&m);
+	size_t got[2];
+	double p[2];
+	uint64_t scored[2];
+	for (int run = 0; run < 2; run++) {
+		ev_engine e;
+		ev_engine_init(&e, &m);
+		e.full_k = run ? 2 : 0;
+		e.model.threshold = 1.01; /* every doc its own event */
+		ev_doc d;
+		ev_doc_init(&d);
+		char text[160], id[16];
+		for (int i = 0; i < 30; i++) {
+			snprintf(text, sizeof text,
+				 i == 17 ? "harbour strike dockers pay union wharf "
+					   "cranes idle word%d"
+					 : "harbour weather report calm seas word%d",
+				 i);
+			snprintf(id, sizeof id, "t%d", i);
+			ev_input in;
+			input(&in, id, "", text, "2024-03-01");
+			size_t k;
+			CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+			CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+			CHECK_INT(k, i);
+		}
+		e.model = m;
+		ev_input in;
+		input(&in, "q", "Dockers strike",
+		      "harbour strike dockers pay union wharf cranes idle calm",
+		      "2024-03-02");
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		uint64_t before = e.scored_total;
+		CHECK(ev_add(&e, &d, &got[run], &p[run]) == CHR_OK);
+		scored[run] = e.scored_total - before;
+		/* the first stage's value is ev_features' (cached or not) */
+		double f[EV_NFEAT];
+		ev_features(&e, &d, e.ev[3], f);
+		double pre = ev_prescore(&e, &d, e.ev[3]);
+		CHECK(pre == (f[EVF_BODY] > f[EVF_TITLE] ? f[EVF_BODY]
+							 : f[EVF_TITLE]));
+		double g[EV_NFEAT];
+		ev_features(&e, &d, e.ev[3], g);
+		CHECK(!memcmp(f, g, sizeof f));
+		ev_doc_free(&d);
+		ev_engine_free(&e);
+	}
+	CHECK_INT(got[0], 17);
+	CHECK_INT(got[1], got[0]);
+	CHECK(p[0] > 0 && p[1] == p[0]);
+	CHECK(scored[0] > 2 && scored[1] == 2);
+}
+
+/* The first stage keeps a centroid's norm while the stream grows by at
+ * most 1/EV_PRE_STALE: close to the exact cosine then, exact once the
+ * stream has grown further or the centroid changed. */
+static void test_prescore_stale(void)
+{
+	ev_model m;
+	ev_model_default(&m);
+	m.threshold = 1.01; /* every doc its own event */
+	ev_engine e;
+	ev_engine_init(&e, &m);
+	ev_doc d, q;
+	ev_doc_init(&d);
+	ev_doc_init(&q);
+	char text[160], id[16];
+	size_t k, t = 0;
+	for (int i = 0; i < 200; i++) {
+		snprintf(text, sizeof text,
+			 i == 0 ? "harbour strike dockers pay union wharf"
+				: "market report word%d shares item%d",
+			 i, i % 7);
+		snprintf(id, sizeof id, "p%d", i);
+		ev_input in;
+		input(&in, id, "", text, NULL);
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		if (i == 0)
+			CHECK(ev_add(&e, &d, &t, NULL) == CHR_OK);
+		else if (i < 64)
+			CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+		else
+			break;
+	}
+	ev_input in;
+	input(&in, "q", "", "harbour strike dockers wages", NULL);
+	CHECK(ev_doc_build(&e, &in, &q) == CHR_OK);
+	double f[EV_NFEAT];
+	ev_features(&e, &q, e.ev[t], f); /* the norms, at 64 docs */
+	for (int i = 0; i < 3; i++) /* 67 docs: within 1/16 */
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+	double pre = ev_prescore(&e, &q, e.ev[t]);
+	ev_features(&e, &q, e.ev[t], f);
+	double exact = f[EVF_BODY] > f[EVF_TITLE] ? f[EVF_BODY] : f[EVF_TITLE];
+	CHECK(exact > 0.3 && fabs(pre - exact) < 0.01 * exact);
+	CHECK(pre != exact); /* the kept norm: the idf has moved since */
+	for (int i = 0; i < 8; i++) /* 75 docs: the norm is too old */
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+	pre = ev_prescore(&e, &q, e.ev[t]);
+	ev_features(&e, &q, e.ev[t], f);
+	CHECK(pre == (f[EVF_BODY] > f[EVF_TITLE] ? f[EVF_BODY] : f[EVF_TITLE]));
+	CHECK(ev_observe(&e, &d) == CHR_OK);
+	CHECK(ev_add_to(&e, &d, t, &k) == CHR_OK); /* the centroid changes */
+	pre = ev_prescore(&e, &q, e.ev[t]);
+	ev_features(&e, &q, e.ev[t], f);
+	CHECK(pre == (f[EVF_BODY] > f[EVF_TITLE] ? f[EVF_BODY] : f[EVF_TITLE]));
+	ev_doc_free(&d);
+	ev_doc_free(&q);
+	ev_engine_free(&e);
+}
+
 static void test_syndication(void)
 {
 	ev_engine e;
@@ -847,6 +966,7 @@ int main(void)
 		TEST(test_two_earthquakes), TEST(test_threshold),
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
+		TEST(test_two_stage),    TEST(test_prescore_stale),
 		TEST(test_time_gate),    TEST(test_merge),
 		TEST(test_settle),       TEST(test_batch_merge),
 		TEST(test_undated_merge), TEST(test_numbers),
