@@ -268,7 +268,7 @@ static void test_word_memo(void)
 	size_t n = sizeof a / sizeof *a;
 	ner_tok ta[32];
 	toks_of(a, n, ta);
-	static char buf[6000][12];
+	static char buf[6000][16];
 	static ner_tok many[6000];
 	for (int i = 0; i < 6000; i++) {
 		snprintf(buf[i], sizeof buf[i], "%c%dwx", i % 2 ? 'Q' : 'q', i);
