@@ -114,12 +114,13 @@ static void test_doc_build(void)
 	 * the headline is a separate vector) */
 	ht_entry *q = ht_get(&e.terms, "shook", 5);
 	CHECK(q != NULL);
+	uint32_t shook = q ? (uint32_t)q->v.num : 0; /* q moves with the table */
 	input(&in, "r", "Tremor",
 	      "It shook. Then it shook again, and shook the roofs.", NULL);
 	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
 	int found = 0;
-	for (uint32_t i = 0; q && i < d.body.n; i++)
-		if (d.body.v[i].id == (uint32_t)q->v.num) {
+	for (uint32_t i = 0; shook && i < d.body.n; i++)
+		if (d.body.v[i].id == shook) {
 			found++;
 			CHECK(d.body.v[i].tf == 3.0f);
 		}
