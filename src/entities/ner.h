@@ -167,6 +167,24 @@ size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
  * given (the beam keeps one per hypothesis). */
 size_t ner_dynamic_h(const ner_model *m, const ner_work *w, size_t i,
 		     int prev, int prev2, const uint16_t *h, uint32_t *rows);
+/* acc[0, st) = the integer sums of int16 rows of st weights each
+ * (ner_weights.c). */
+void ner_sum_rows(const int16_t *wt, uint32_t st, const uint32_t *rows,
+		  size_t n, int32_t *acc);
+/* ner_dynamic_h in parts, for decoders that share them between
+ * hypotheses: the rows that read only the previous tag (4), the one that
+ * reads both previous tags, and the tag-history rows (none when the
+ * token's class does not use them, ner_dyn_uses_hist; at most 6). */
+size_t ner_dyn_prev(const ner_model *m, const ner_work *w, size_t i,
+		    int prev, uint32_t *rows);
+uint32_t ner_dyn_prev2(const ner_model *m, int prev, int prev2);
+int ner_dyn_uses_hist(const ner_work *w, size_t i);
+size_t ner_dyn_hist(const ner_model *m, const ner_work *w, size_t i,
+		    const uint16_t *h, uint32_t *rows);
+/* out[t] += (float)acc[t] * scale for t < st (the same roundings with
+ * or without SIMD). */
+void ner_add_scaled(const int32_t *acc, uint32_t st, float scale,
+		    float *out);
 /* Add the weights of rows into score[ntags] (stage 1 table). */
 void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
 		    float *score);

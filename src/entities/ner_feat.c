@@ -20,8 +20,8 @@
  * each type among the tags this document already gave the same word):
  * with the model's beam width (ner_beam.c), or greedily in ner_decode,
  * which picks the best tag allowed after the previous one.  Rows of the
- * next token are prefetched while the current one is scored; with int16
- * weights the sums stay in integers.
+ * next token are prefetched while the current one is scored (reading
+ * the weights is ner_weights.c).
  *
  * With a two-stage model, ner_tag_doc then calls ner_aggregate, which
  * appends to each token's static rows the stage-2 rows built from the
@@ -620,40 +620,66 @@ size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
 	return ner_dynamic_h(m, w, i, prev, prev2, w->hcnt[w->slot[i]], rows);
 }
 
+size_t ner_dyn_prev(const ner_model *m, const ner_work *w, size_t i,
+		    int prev, uint32_t *rows)
+{
+	uint32_t bits = m->row_bits;
+	uint64_t p = (uint64_t)(prev + 1);
+	rows[0] = ner_row(bits, T_PREV, p);
+	rows[1] = ner_row(bits, T_PREV_LOW, w->hlow[i] * 32 + p);
+	rows[2] = ner_row(bits, T_PREV_SHAPE, w->hshape[i] * 32 + p);
+	rows[3] = ner_row(bits, T_PREV_CLS, (uint64_t)w->cls[i] * 32 + p);
+	return 4;
+}
+
+uint32_t ner_dyn_prev2(const ner_model *m, int prev, int prev2)
+{
+	uint64_t p = (uint64_t)(prev + 1), p2 = (uint64_t)(prev2 + 1);
+	return ner_row(m->row_bits, T_PREV2, p2 * 32 + p);
+}
+
+int ner_dyn_uses_hist(const ner_work *w, size_t i)
+{
+	return w->cls[i] != CLS_LOWER && w->cls[i] != CLS_PUNCT;
+}
+
+size_t ner_dyn_hist(const ner_model *m, const ner_work *w, size_t i,
+		    const uint16_t *h, uint32_t *rows)
+{
+	if (!ner_dyn_uses_hist(w, i))
+		return 0;
+	uint32_t bits = m->row_bits, c = w->cls[i];
+	size_t k = 0;
+	uint32_t tot = 0, best = 0;
+	for (int t = 0; t <= NER_NTYPES; t++) {
+		tot += h[t];
+		if (h[t] > h[best])
+			best = (uint32_t)t;
+	}
+	if (!tot) {
+		rows[k++] = ner_row(bits, T_HIST_CLS, 99);
+		return k;
+	}
+	for (int t = 0; t <= NER_NTYPES; t++) {
+		if (!h[t])
+			continue;
+		uint32_t q = (4 * h[t] + tot - 1) / tot; /* 1..4 */
+		rows[k++] = ner_row(bits, T_HIST, (uint64_t)t * 8 + q);
+	}
+	rows[k++] = ner_row(bits, T_HIST_CLS, (uint64_t)best * 8 + c);
+	return k;
+}
+
 size_t ner_dynamic_h(const ner_model *m, const ner_work *w, size_t i,
 		     int prev, int prev2, const uint16_t *h, uint32_t *rows)
 {
-	uint32_t bits = m->row_bits;
-	size_t k = 0;
-	uint64_t p = (uint64_t)(prev + 1), p2 = (uint64_t)(prev2 + 1);
-	uint32_t c = w->cls[i];
-	rows[k++] = ner_row(bits, T_PREV, p);
-	rows[k++] = ner_row(bits, T_PREV2, p2 * 32 + p);
-	rows[k++] = ner_row(bits, T_PREV_LOW, w->hlow[i] * 32 + p);
-	rows[k++] = ner_row(bits, T_PREV_SHAPE, w->hshape[i] * 32 + p);
-	rows[k++] = ner_row(bits, T_PREV_CLS, (uint64_t)c * 32 + p);
-	if (c != CLS_LOWER && c != CLS_PUNCT) {
-		uint32_t tot = 0, best = 0;
-		for (int t = 0; t <= NER_NTYPES; t++) {
-			tot += h[t];
-			if (h[t] > h[best])
-				best = (uint32_t)t;
-		}
-		if (tot) {
-			for (int t = 0; t <= NER_NTYPES; t++) {
-				if (!h[t])
-					continue;
-				uint32_t q = (4 * h[t] + tot - 1) / tot; /* 1..4 */
-				rows[k++] = ner_row(bits, T_HIST,
-						    (uint64_t)t * 8 + q);
-			}
-			rows[k++] = ner_row(bits, T_HIST_CLS,
-					    (uint64_t)best * 8 + c);
-		} else {
-			rows[k++] = ner_row(bits, T_HIST_CLS, 99);
-		}
-	}
-	return k;
+	/* the order of the rows is kept: float weights add in row order */
+	uint32_t pr[4];
+	ner_dyn_prev(m, w, i, prev, pr);
+	rows[0] = pr[0];
+	rows[1] = ner_dyn_prev2(m, prev, prev2);
+	memcpy(rows + 2, pr + 1, 3 * sizeof *rows);
+	return 5 + ner_dyn_hist(m, w, i, h, rows + 5);
 }
 
 void ner_aggregate(const ner_model *m, const ner_tok *toks, size_t n,
@@ -730,68 +756,6 @@ void ner_hist_add(const ner_model *m, ner_work *w, size_t i, int t)
 	int ty = ner_tag_type((int)m->scheme, t);
 	if (h[ty] < 60000)
 		h[ty]++;
-}
-
-/* Rows hold the weights of tags 1..ntags-1; O scores 0 by construction,
- * so a BILOU row is 16 int16 = 32 bytes, half a cache line. */
-static void score_table(const int16_t *wt, const float *wf, float scale,
-			uint32_t st, const uint32_t *rows, size_t n,
-			float *score)
-{
-	if (wf) {
-		for (size_t f = 0; f < n; f++) {
-			const float *r = wf + (size_t)rows[f] * st;
-			for (uint32_t t = 0; t < st; t++)
-				score[t + 1] += r[t];
-		}
-		return;
-	}
-	int32_t acc[NER_MAXTAGS] = {0};
-	if (st == 16) {
-		for (size_t f = 0; f < n; f++) {
-			const int16_t *r = wt + (size_t)rows[f] * 16;
-			for (uint32_t t = 0; t < 16; t++)
-				acc[t] += r[t];
-		}
-	} else {
-		for (size_t f = 0; f < n; f++) {
-			const int16_t *r = wt + (size_t)rows[f] * st;
-			for (uint32_t t = 0; t < st; t++)
-				acc[t] += r[t];
-		}
-	}
-	for (uint32_t t = 0; t < st; t++)
-		score[t + 1] += (float)acc[t] * scale;
-}
-
-void ner_score_stage(const ner_model *m, int stage, const uint32_t *rows,
-		     size_t n, float *score)
-{
-	if (stage == 2)
-		score_table(m->w2, m->wf2, m->scale2, m->ntags - 1, rows, n,
-			    score);
-	else
-		score_table(m->w, m->wf, m->scale, m->ntags - 1, rows, n,
-			    score);
-}
-
-void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
-		    float *score)
-{
-	ner_score_stage(m, 1, rows, n, score);
-}
-
-void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
-			size_t i)
-{
-	const uint32_t *r = &w->rows[i * NER_NSTATIC];
-	const float *wf = stage == 2 ? m->wf2 : m->wf;
-	const int16_t *wt = stage == 2 ? m->w2 : m->w;
-	size_t rowbytes = (m->ntags - 1) *
-			  (wf ? sizeof(float) : sizeof(int16_t));
-	const char *base = wf ? (const char *)wf : (const char *)wt;
-	for (size_t f = 0; f < w->nrows[i]; f++)
-		__builtin_prefetch(base + (size_t)r[f] * rowbytes);
 }
 
 chr_status ner_tag_doc(const ner_model *m, const ner_tok *toks, size_t n,

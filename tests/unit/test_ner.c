@@ -420,6 +420,8 @@ static void test_model_roundtrip(void)
 	char err[256] = "";
 	CHECK(ner_model_load(path, &l, err, sizeof err) == CHR_OK);
 	if (l) {
+		/* the weights start on a cache line (no row straddles two) */
+		CHECK_INT((uintptr_t)l->w % 64, 0);
 		CHECK_INT(l->row_bits, 10);
 		CHECK_INT(l->ntags, 17);
 		size_t nw = ((size_t)1 << 10) * 16;

@@ -1,0 +1,122 @@
+/*
+ * ner_weights: reading the NER tagger's weight rows (scoring, prefetch).
+ *
+ * Design note: a feature row holds the weights of tags 1..ntags-1 (tag O
+ * scores 0 by construction), so a BILOU row is 16 int16 = 32 bytes, half
+ * a cache line (ner_model.c puts the table on a 64-byte boundary, so no
+ * row straddles two lines).  A token's score is the sum of ~60 such rows:
+ * with int16 weights the sums stay in 32-bit integers (exact, so their
+ * order does not matter) and are scaled to float once per tag.
+ *
+ * ner_sum_rows is that integer sum.  With SSE2 (every x86-64) it takes
+ * two rows at a time: interleaving their int16 lanes and multiplying by
+ * ones with pmaddwd adds the pairs into int32 lanes, eight instructions
+ * a row where the plain loop takes about thirty.  Elsewhere it is the
+ * plain loop; both give the same integers.  Float weights (training)
+ * are added one row after another in row order, as always, since float
+ * sums depend on their order.
+ */
+#include "entities/ner.h"
+
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+void ner_sum_rows(const int16_t *wt, uint32_t st, const uint32_t *rows,
+		  size_t n, int32_t *acc)
+{
+#if defined(__SSE2__)
+	if (st == 16) {
+		static const int16_t z[16];
+		const __m128i *zrow = (const __m128i *)(const void *)z;
+		const __m128i one = _mm_set1_epi16(1), zero = _mm_setzero_si128();
+		__m128i a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+		for (size_t f = 0; f < n; f += 2) {
+			/* an odd last row is paired with the zero row */
+			const __m128i *p = (const __m128i *)(const void *)(wt + (size_t)rows[f] * 16);
+			const __m128i *q = f + 1 < n ? (const __m128i *)(const void *)(wt + (size_t)rows[f + 1] * 16) : zrow;
+			__m128i p0 = _mm_loadu_si128(p), p1 = _mm_loadu_si128(p + 1);
+			__m128i q0 = _mm_loadu_si128(q), q1 = _mm_loadu_si128(q + 1);
+			a0 = _mm_add_epi32(a0, _mm_madd_epi16(_mm_unpacklo_epi16(p0, q0), one));
+			a1 = _mm_add_epi32(a1, _mm_madd_epi16(_mm_unpackhi_epi16(p0, q0), one));
+			a2 = _mm_add_epi32(a2, _mm_madd_epi16(_mm_unpacklo_epi16(p1, q1), one));
+			a3 = _mm_add_epi32(a3, _mm_madd_epi16(_mm_unpackhi_epi16(p1, q1), one));
+		}
+		_mm_storeu_si128((__m128i *)(void *)acc, a0);
+		_mm_storeu_si128((__m128i *)(void *)(acc + 4), a1);
+		_mm_storeu_si128((__m128i *)(void *)(acc + 8), a2);
+		_mm_storeu_si128((__m128i *)(void *)(acc + 12), a3);
+		return;
+	}
+#endif
+	memset(acc, 0, st * sizeof *acc);
+	for (size_t f = 0; f < n; f++) {
+		const int16_t *r = wt + (size_t)rows[f] * st;
+		for (uint32_t t = 0; t < st; t++)
+			acc[t] += r[t];
+	}
+}
+
+void ner_add_scaled(const int32_t *acc, uint32_t st, float scale,
+		    float *out)
+{
+	uint32_t t = 0;
+#if defined(__SSE2__)
+	const __m128 sc = _mm_set1_ps(scale);
+	for (; t + 4 <= st; t += 4) {
+		__m128 a = _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *)(const void *)(acc + t)));
+		_mm_storeu_ps(out + t, _mm_add_ps(_mm_loadu_ps(out + t),
+						  _mm_mul_ps(a, sc)));
+	}
+#endif
+	for (; t < st; t++)
+		out[t] += (float)acc[t] * scale;
+}
+
+static void score_table(const int16_t *wt, const float *wf, float scale,
+			uint32_t st, const uint32_t *rows, size_t n,
+			float *score)
+{
+	if (wf) {
+		for (size_t f = 0; f < n; f++) {
+			const float *r = wf + (size_t)rows[f] * st;
+			for (uint32_t t = 0; t < st; t++)
+				score[t + 1] += r[t];
+		}
+		return;
+	}
+	int32_t acc[NER_MAXTAGS];
+	ner_sum_rows(wt, st, rows, n, acc);
+	ner_add_scaled(acc, st, scale, score + 1);
+}
+
+void ner_score_stage(const ner_model *m, int stage, const uint32_t *rows,
+		     size_t n, float *score)
+{
+	if (stage == 2)
+		score_table(m->w2, m->wf2, m->scale2, m->ntags - 1, rows, n,
+			    score);
+	else
+		score_table(m->w, m->wf, m->scale, m->ntags - 1, rows, n,
+			    score);
+}
+
+void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
+		    float *score)
+{
+	ner_score_stage(m, 1, rows, n, score);
+}
+
+void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
+			size_t i)
+{
+	const uint32_t *r = &w->rows[i * NER_NSTATIC];
+	const float *wf = stage == 2 ? m->wf2 : m->wf;
+	const int16_t *wt = stage == 2 ? m->w2 : m->w;
+	size_t rowbytes = (m->ntags - 1) *
+			  (wf ? sizeof(float) : sizeof(int16_t));
+	const char *base = wf ? (const char *)wf : (const char *)wt;
+	for (size_t f = 0; f < w->nrows[i]; f++)
+		__builtin_prefetch(base + (size_t)r[f] * rowbytes);
+}
