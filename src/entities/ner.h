@@ -151,6 +151,7 @@ typedef struct ner_work {
 	uint16_t (*acnt)[NER_NTYPES + 1]; /* stage 1 types per slot */
 	uint32_t *afirst; /* per slot: first token tagged as an entity */
 	ner_wordh *wh;    /* per token: its own hashes */
+	uint32_t *spos;   /* per slot: last position decoded (ner_beam.c) */
 	struct ner_wmemo *memo; /* hashes of recent words (lazily made) */
 	size_t cap, scap;
 } ner_work;
@@ -167,10 +168,11 @@ size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
  * given (the beam keeps one per hypothesis). */
 size_t ner_dynamic_h(const ner_model *m, const ner_work *w, size_t i,
 		     int prev, int prev2, const uint16_t *h, uint32_t *rows);
-/* acc[0, st) = the integer sums of int16 rows of st weights each
- * (ner_weights.c). */
+/* acc[0, st) = init[0, st) (0s when init is NULL) plus the integer
+ * sums of n int16 rows of st weights each (ner_weights.c); acc and init
+ * hold 16 entries when st is 16. */
 void ner_sum_rows(const int16_t *wt, uint32_t st, const uint32_t *rows,
-		  size_t n, int32_t *acc);
+		  size_t n, const int32_t *init, int32_t *acc);
 /* ner_dynamic_h in parts, for decoders that share them between
  * hypotheses: the rows that read only the previous tag (4), the one that
  * reads both previous tags, and the tag-history rows (none when the

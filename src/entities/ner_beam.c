@@ -10,7 +10,19 @@
  * token's static score (computed once) and adds its own dynamic rows;
  * its tag history is the document's committed history plus the tags it
  * gave earlier occurrences of the same word in the current segment
- * (found through a per-segment chain of same-word positions).
+ * (found through a per-segment chain of same-word positions, made from
+ * each word slot's last position, w->spos).
+ *
+ * The work per hypothesis is kept small without changing a score bit:
+ * hypotheses with the same two previous tags and history share their
+ * scores; with int16 weights the rows that read only the previous tag
+ * are summed once per previous tag (integer sums, exact in any order;
+ * float weights, used in training, are summed row by row as always);
+ * the allowed tags are bit masks (made once per scheme), and with a
+ * full beam one SIMD compare drops the tags whose candidate score is
+ * not above the beam's last (they would be dropped one by one anyway,
+ * and the bar only rises).  Candidates are still tried in tag order
+ * and inserted after their equals, so ties resolve as before.
  *
  * A segment is as many whole sentences as fit in NER_BEAM_SPAN tokens (a
  * longer sentence is cut every NER_BEAM_SPAN tokens; ner_beam_seg_end),
@@ -24,7 +36,11 @@
  */
 #include "entities/ner.h"
 
+#include <pthread.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 
 typedef struct hyp {
 	float score;
@@ -82,30 +98,89 @@ size_t ner_path_dynamic(const ner_model *m, const ner_work *w,
 	return ner_dynamic_h(m, w, i, p, p2, h, rows);
 }
 
-/* Which tag may follow which (row prev + 1), and end a sentence. */
+/* Which tags may follow which: bit t of allow[fin][prev + 1] (fin: at
+ * the end of a sentence, where only tags that may end one are allowed),
+ * and each tag's type.  A pure function of the scheme, made once. */
 typedef struct beam_rules {
-	/* the tags allowed after prev (row prev + 1), ascending; fin: at
-	 * the end of a sentence (tags that may end one) */
-	uint8_t next[2][NER_MAXTAGS + 1][NER_MAXTAGS];
-	uint8_t nnext[2][NER_MAXTAGS + 1];
+	uint32_t allow[2][NER_MAXTAGS + 1];
+	uint8_t type[NER_MAXTAGS];
 } beam_rules;
 
-static void rules_init(const ner_model *m, beam_rules *r)
+static beam_rules g_rules[2]; /* by scheme */
+static pthread_once_t g_rules_once = PTHREAD_ONCE_INIT;
+
+static void rules_make(void)
 {
-	int scheme = (int)m->scheme, nt = (int)m->ntags;
-	for (int fin = 0; fin < 2; fin++)
-		for (int p = -1; p < nt; p++) {
-			uint8_t k = 0;
-			for (int t = 0; t < nt; t++)
-				if (ner_tag_valid(scheme, p, t) &&
-				    (!fin || ner_tag_final_ok(scheme, t)))
-					r->next[fin][p + 1][k++] = (uint8_t)t;
-			r->nnext[fin][p + 1] = k;
-		}
+	for (int scheme = 0; scheme < 2; scheme++) {
+		beam_rules *r = &g_rules[scheme];
+		int nt = scheme == NER_SCHEME_BILOU ? 17 : 9;
+		for (int fin = 0; fin < 2; fin++)
+			for (int p = -1; p < nt; p++) {
+				uint32_t a = 0;
+				for (int t = 0; t < nt; t++)
+					if (ner_tag_valid(scheme, p, t) &&
+					    (!fin || ner_tag_final_ok(scheme, t)))
+						a |= 1u << t;
+				r->allow[fin][p + 1] = a;
+			}
+		for (int t = 0; t < NER_MAXTAGS; t++)
+			r->type[t] = (uint8_t)ner_tag_type(scheme, t);
+	}
+}
+
+/* The bits of tags t < NER_MAXTAGS whose candidate score base + sc[t]
+ * is not <= thr (a superset of those that can enter a full beam; all of
+ * them without SSE2). */
+static uint32_t above(float base, const float *sc, float thr)
+{
+#if defined(__SSE2__)
+	__m128 b = _mm_set1_ps(base), th = _mm_set1_ps(thr);
+#define ABOVE(v) ((uint32_t)_mm_movemask_ps(_mm_cmpnle_ps( \
+	_mm_add_ps(b, _mm_loadu_ps(sc + 1 + 4 * (v))), th)) << (1 + 4 * (v)))
+	return (uint32_t)!(base + sc[0] <= thr) | ABOVE(0) | ABOVE(1) |
+	       ABOVE(2) | ABOVE(3);
+#undef ABOVE
+#else
+	(void)base;
+	(void)sc;
+	(void)thr;
+	return ~0u;
+#endif
+}
+
+/* With int16 weights, a token's dynamic sums of the rows that read only
+ * the previous tag, shared between hypotheses (per previous tag); the
+ * sums are integers, so adding the rest to them gives what one sum over
+ * all the rows gives. */
+typedef struct tok_dyn {
+	uint32_t pdone; /* bit prev + 1: psum[prev + 1] is made */
+	int32_t psum[NER_MAXTAGS + 1][16];
+} tok_dyn;
+
+/* sc = sts plus the dynamic rows of token i after prev, prev2 with
+ * history h, from the int16 table wt (st weights a row). */
+static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
+		    const ner_work *w, size_t i, int prev, int prev2,
+		    const uint16_t *h, tok_dyn *d, const float *sts,
+		    float *sc)
+{
+	uint32_t st = m->ntags - 1, rows[NER_NDYN];
+	int32_t acc[16];
+	if (!(d->pdone >> (prev + 1) & 1)) {
+		size_t n = ner_dyn_prev(m, w, i, prev, rows);
+		ner_sum_rows(wt, st, rows, n, NULL, d->psum[prev + 1]);
+		d->pdone |= 1u << (prev + 1);
+	}
+	rows[0] = ner_dyn_prev2(m, prev, prev2);
+	size_t n = 1 + ner_dyn_hist(m, w, i, h, rows + 1);
+	ner_sum_rows(wt, st, rows, n, d->psum[prev + 1], acc);
+	memcpy(sc, sts, NER_MAXTAGS * sizeof *sc);
+	ner_add_scaled(acc, st, scale, sc + 1);
 }
 
 /* Decode [a, b), at most NER_BEAM_SPAN tokens, into out[b - a] without
- * touching the document state, starting after tags prev0, prev20. */
+ * touching the document state, starting after tags prev0, prev20.
+ * w->spos holds, per word slot, the last position decoded. */
 static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		    size_t n, ner_work *w, size_t a, size_t b, int beam,
 		    int prev0, int prev20, const beam_rules *r, uint8_t *out)
@@ -114,7 +189,12 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		beam = 1;
 	if (beam > NER_BEAM_MAX)
 		beam = NER_BEAM_MAX;
-	int scheme = (int)m->scheme;
+	/* int16 weights: dynamic sums shared through tok_dyn */
+	const int16_t *wt = stage == 2 ? m->w2 : m->w;
+	if (stage == 2 ? m->wf2 != NULL : m->wf != NULL)
+		wt = NULL;
+	float scale = stage == 2 ? m->scale2 : m->scale;
+	uint32_t tmask = m->ntags >= 32 ? ~0u : (1u << m->ntags) - 1;
 	hyp bufs[2][NER_BEAM_MAX];
 	hyp *cur = bufs[0], *nxt = bufs[1];
 	int ncur = 1;
@@ -123,6 +203,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 	cur[0].prev2 = prev20;
 	int16_t same[NER_BEAM_SPAN];
 	uint32_t dyn[NER_NDYN];
+	tok_dyn td;
 	for (size_t i = a; i < b; i++) {
 		size_t o = i - a;
 		if (i + 2 < n)
@@ -130,25 +211,30 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		if (toks[i].sent_start)
 			for (int k = 0; k < ncur; k++)
 				cur[k].prev = cur[k].prev2 = -1;
-		same[o] = -1;
-		for (size_t j = o; j-- > 0;)
-			if (w->slot[a + j] == w->slot[i]) {
-				same[o] = (int16_t)j;
-				break;
-			}
+		/* the last earlier position of this word in the segment */
+		uint32_t sp = w->spos[w->slot[i]];
+		same[o] = sp != UINT32_MAX && sp >= a ? (int16_t)(sp - a) : -1;
+		w->spos[w->slot[i]] = (uint32_t)i;
 		float st[NER_MAXTAGS] = {0};
 		ner_score_stage(m, stage, &w->rows[i * NER_NSTATIC], w->nrows[i],
 				st);
 		int last = i + 1 == n || toks[i + 1].sent_start;
+		int hist = ner_dyn_uses_hist(w, i);
+		td.pdone = 0;
 		float cs[NER_BEAM_MAX];
 		int cb[NER_BEAM_MAX], ct[NER_BEAM_MAX], nc = 0;
 		uint16_t hs[NER_BEAM_MAX][NER_NTYPES + 1];
 		float scs[NER_BEAM_MAX][NER_MAXTAGS];
 		for (int k = 0; k < ncur; k++) {
+			/* the history only matters to the classes that use it */
 			uint16_t *h = hs[k];
-			memcpy(h, w->hcnt[w->slot[i]], sizeof hs[k]);
-			for (int j = same[o]; j >= 0; j = same[j])
-				h[ner_tag_type(scheme, cur[k].tags[j])]++;
+			if (hist) {
+				memcpy(h, w->hcnt[w->slot[i]], sizeof hs[k]);
+				for (int j = same[o]; j >= 0; j = same[j])
+					h[r->type[cur[k].tags[j]]]++;
+			} else {
+				memset(h, 0, sizeof hs[k]);
+			}
 			float *sc = scs[k];
 			/* hypotheses that differ only in older tags share the
 			 * dynamic rows: score them once */
@@ -158,17 +244,23 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 					  memcmp(hs[kk], h, sizeof hs[k])))
 				kk++;
 			if (kk < k) {
-				memcpy(sc, scs[kk], sizeof scs[k]);
+				sc = scs[kk];
+			} else if (wt) {
+				dyn_int(m, wt, scale, w, i, cur[k].prev,
+					cur[k].prev2, h, &td, st, sc);
 			} else {
 				memcpy(sc, st, sizeof scs[k]);
 				size_t nd = ner_dynamic_h(m, w, i, cur[k].prev,
 							  cur[k].prev2, h, dyn);
 				ner_score_stage(m, stage, dyn, nd, sc);
 			}
-			const uint8_t *v = r->next[last][cur[k].prev + 1];
-			for (int x = 0, nv = r->nnext[last][cur[k].prev + 1];
-			     x < nv; x++) {
-				int t = v[x];
+			/* candidates in tag order; with a full beam only those
+			 * above its last score can enter */
+			uint32_t cand = r->allow[last][cur[k].prev + 1] & tmask;
+			if (nc == beam)
+				cand &= above(cur[k].score, sc, cs[nc - 1]);
+			for (; cand; cand &= cand - 1) {
+				int t = __builtin_ctz(cand);
 				float s = cur[k].score + sc[t];
 				if (nc == beam && s <= cs[nc - 1])
 					continue;
@@ -229,14 +321,16 @@ void ner_decode_beam(const ner_model *m, int stage, const ner_tok *toks,
 		ner_decode(m, stage, toks, n, w, tags);
 		return;
 	}
-	beam_rules r;
-	rules_init(m, &r);
+	pthread_once(&g_rules_once, rules_make);
+	const beam_rules *r = &g_rules[m->scheme == NER_SCHEME_BILOU];
+	for (uint32_t s = 0; s < w->nslots; s++)
+		w->spos[s] = UINT32_MAX;
 	for (size_t i = 0; i < 2 && i < n; i++)
 		ner_prefetch_token(m, stage, w, i);
 	int prev = -1, prev2 = -1;
 	for (size_t a = 0, b; a < n; a = b) {
 		b = ner_beam_seg_end(toks, n, a);
-		segment(m, stage, toks, n, w, a, b, beam, prev, prev2, &r,
+		segment(m, stage, toks, n, w, a, b, beam, prev, prev2, r,
 			tags + a);
 		commit(m, toks, w, a, b, tags, &prev, &prev2);
 	}

@@ -112,6 +112,7 @@ void ner_work_free(ner_work *w)
 	free(w->acnt);
 	free(w->afirst);
 	free(w->wh);
+	free(w->spos);
 	free(w->memo);
 	memset(w, 0, sizeof *w);
 }
@@ -145,6 +146,7 @@ static chr_status work_reserve(ner_work *w, size_t n)
 		GROW(w->acnt, c);
 		GROW(w->afirst, c);
 		GROW(w->wh, c);
+		GROW(w->spos, c);
 		w->cap = c;
 	}
 	size_t sc = 16;
@@ -292,12 +294,14 @@ static size_t hyphen_rows(const ner_model *m, const char *s, size_t len,
 	return 4;
 }
 
-/* Longest gazetteer match per list, with B/I/L/U positions. */
+/* Longest gazetteer match per list, with B/I/L/U positions; gm[k] gets
+ * the lists that match at token k (bit l: w->gazpos[k][l] is set). */
 static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
-		      ner_work *w)
+		      ner_work *w, uint32_t *gm)
 {
 	memset(w->gazpos, 0, n * NER_GAZ_LISTS);
 	memset(w->gazlen, 0, n * NER_GAZ_LISTS);
+	memset(gm, 0, n * sizeof *gm);
 	if (!m->gaz)
 		return;
 	char phrase[NER_GAZ_MAXLEN * (NER_MAXWORD + 1)];
@@ -313,14 +317,15 @@ static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 			if (!mask)
 				break;
 			size_t len = j - i + 1;
-			for (int l = 0; l < NER_GAZ_LISTS; l++) {
-				if (!(mask & (1u << l)))
-					continue;
+			for (uint32_t ls = mask & ((1u << NER_GAZ_LISTS) - 1); ls;
+			     ls &= ls - 1) {
+				int l = __builtin_ctz(ls);
 				for (size_t k = i; k <= j; k++) {
 					uint8_t *gl = &w->gazlen[k * NER_GAZ_LISTS + l];
 					if (*gl >= len)
 						continue;
 					*gl = (uint8_t)len;
+					gm[k] |= 1u << l;
 					w->gazpos[k * NER_GAZ_LISTS + l] =
 						len == 1 ? 4 : k == i ? 1 : k == j ? 3 : 2;
 				}
@@ -449,9 +454,11 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	uint32_t caps_sent = 0;
 	uint8_t *caps = malloc(n ? 2 * n : 1), *capl = caps + n;
 	uint64_t *cl = malloc((n ? n : 1) * sizeof *cl);
-	if (!caps || !cl) {
+	uint32_t *gmask = malloc((n ? n : 1) * sizeof *gmask);
+	if (!caps || !cl || !gmask) {
 		free(caps);
 		free(cl);
+		free(gmask);
 		return CHR_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -477,7 +484,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 					      : capitalised(w->cls[i]));
 	for (size_t i = 0; i < n; i++)
 		cl[i] = clusters_of(m, toks[i].len, &w->wh[i]);
-	gaz_match(m, toks, n, w);
+	gaz_match(m, toks, n, w, gmask);
 	/* document topic: a capitalised first word before " - " ("SOCCER -") */
 	uint64_t topic = 0;
 	if (n > 2 && w->cls[0] == CLS_ALLCAP && toks[0].len >= 3 &&
@@ -570,26 +577,17 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 			const ner_lexent *e = ner_lex_find(m, w->hlow[i]);
 			r[k++] = ner_row(bits, T_INITLOW, e ? (e->clus & 1023) + 1 : 0);
 		}
-		/* gazetteers */
-		uint32_t gm1 = 0, gp1 = 0;
-		for (int l = 0; l < NER_GAZ_LISTS; l++) {
-			uint8_t p = w->gazpos[i * NER_GAZ_LISTS + l];
-			if (p) {
-				uint64_t v = (uint64_t)l * 8 + p;
-				r[k++] = ner_row(bits, T_GAZ, v);
-				r[k++] = ner_row(bits, T_GAZCLS, v * 8 + c);
-			}
-			if (!start && w->gazpos[(i - 1) * NER_GAZ_LISTS + l])
-				gm1 |= 1u << l;
-			if (!end && w->gazpos[(i + 1) * NER_GAZ_LISTS + l])
-				gp1 |= 1u << l;
+		/* gazetteers (the lists matching here, in list order) */
+		uint64_t gm = gmask[i];
+		for (uint32_t ls = gmask[i]; ls; ls &= ls - 1) {
+			int l = __builtin_ctz(ls);
+			uint64_t v = (uint64_t)l * 8 +
+				     w->gazpos[i * NER_GAZ_LISTS + l];
+			r[k++] = ner_row(bits, T_GAZ, v);
+			r[k++] = ner_row(bits, T_GAZCLS, v * 8 + c);
 		}
-		r[k++] = ner_row(bits, T_GAZM1, gm1);
-		r[k++] = ner_row(bits, T_GAZP1, gp1);
-		uint64_t gm = 0;
-		for (int l = 0; l < NER_GAZ_LISTS; l++)
-			if (w->gazpos[i * NER_GAZ_LISTS + l])
-				gm |= 1u << l;
+		r[k++] = ner_row(bits, T_GAZM1, start ? 0 : gmask[i - 1]);
+		r[k++] = ner_row(bits, T_GAZP1, end ? 0 : gmask[i + 1]);
 		r[k++] = ner_row(bits, T_KIND_GAZ, gm * 64 + caps[i] * 8 + c);
 		if (topic) {
 			r[k++] = ner_row(bits, T_TOPIC_CLS,
@@ -611,6 +609,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	}
 	free(caps);
 	free(cl);
+	free(gmask);
 	return CHR_OK;
 }
 

@@ -8,7 +8,8 @@
  * with int16 weights the sums stay in 32-bit integers (exact, so their
  * order does not matter) and are scaled to float once per tag.
  *
- * ner_sum_rows is that integer sum.  With SSE2 (every x86-64) it takes
+ * ner_sum_rows is that integer sum (added to a given start, so that a
+ * sum shared between hypotheses is a start, not a second pass).  With SSE2 (every x86-64) it takes
  * two rows at a time: interleaving their int16 lanes and multiplying by
  * ones with pmaddwd adds the pairs into int32 lanes, eight instructions
  * a row where the plain loop takes about thirty.  Elsewhere it is the
@@ -24,7 +25,7 @@
 #endif
 
 void ner_sum_rows(const int16_t *wt, uint32_t st, const uint32_t *rows,
-		  size_t n, int32_t *acc)
+		  size_t n, const int32_t *init, int32_t *acc)
 {
 #if defined(__SSE2__)
 	if (st == 16) {
@@ -32,6 +33,13 @@ void ner_sum_rows(const int16_t *wt, uint32_t st, const uint32_t *rows,
 		const __m128i *zrow = (const __m128i *)(const void *)z;
 		const __m128i one = _mm_set1_epi16(1), zero = _mm_setzero_si128();
 		__m128i a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+		if (init) {
+			const __m128i *ip = (const __m128i *)(const void *)init;
+			a0 = _mm_loadu_si128(ip);
+			a1 = _mm_loadu_si128(ip + 1);
+			a2 = _mm_loadu_si128(ip + 2);
+			a3 = _mm_loadu_si128(ip + 3);
+		}
 		for (size_t f = 0; f < n; f += 2) {
 			/* an odd last row is paired with the zero row */
 			const __m128i *p = (const __m128i *)(const void *)(wt + (size_t)rows[f] * 16);
@@ -50,7 +58,8 @@ void ner_sum_rows(const int16_t *wt, uint32_t st, const uint32_t *rows,
 		return;
 	}
 #endif
-	memset(acc, 0, st * sizeof *acc);
+	for (uint32_t t = 0; t < st; t++)
+		acc[t] = init ? init[t] : 0;
 	for (size_t f = 0; f < n; f++) {
 		const int16_t *r = wt + (size_t)rows[f] * st;
 		for (uint32_t t = 0; t < st; t++)
@@ -87,7 +96,7 @@ static void score_table(const int16_t *wt, const float *wf, float scale,
 		return;
 	}
 	int32_t acc[NER_MAXTAGS];
-	ner_sum_rows(wt, st, rows, n, acc);
+	ner_sum_rows(wt, st, rows, n, NULL, acc);
 	ner_add_scaled(acc, st, scale, score + 1);
 }
 
@@ -117,6 +126,11 @@ void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
 	size_t rowbytes = (m->ntags - 1) *
 			  (wf ? sizeof(float) : sizeof(int16_t));
 	const char *base = wf ? (const char *)wf : (const char *)wt;
-	for (size_t f = 0; f < w->nrows[i]; f++)
-		__builtin_prefetch(base + (size_t)r[f] * rowbytes);
+	const uint32_t *e = r + w->nrows[i];
+	for (; r + 2 <= e; r += 2) {
+		__builtin_prefetch(base + (size_t)r[0] * rowbytes);
+		__builtin_prefetch(base + (size_t)r[1] * rowbytes);
+	}
+	if (r < e)
+		__builtin_prefetch(base + (size_t)*r * rowbytes);
 }

@@ -1,6 +1,7 @@
 /*
  * test_ner_decode: the NER tagger's fast paths against plain reference
- * code: integer row sums and their scaling (ner_weights.c).
+ * code: integer row sums and their scaling (ner_weights.c), and the
+ * beam decoder (ner_beam.c) against the beam search as first written.
  *
  * Design note: the fast paths must give the very same numbers (integers,
  * and floats bit for bit) as the plain loops they replace, since a tag
@@ -38,7 +39,8 @@ static int16_t *rand_table(size_t nrow, uint32_t st)
 }
 
 /* ner_sum_rows equals the plain sum for every row count (odd and even,
- * 0 included) and both row widths, with repeated rows. */
+ * 0 included) and both row widths, with repeated rows, from 0s (no
+ * start given, or 0s given) and from a given start. */
 static void test_sum_rows(void)
 {
 	enum { NROW = 512 };
@@ -49,9 +51,13 @@ static void test_sum_rows(void)
 		for (size_t n = 0; n <= NER_NSTATIC; n++) {
 			for (size_t f = 0; f < n; f++)
 				rows[f] = f % 5 == 4 ? rows[0] : rnd() % NROW;
-			int32_t got[16], want[16] = {0};
+			/* from 0s, or from a start */
+			int32_t got[16], want[16] = {0}, init[16];
+			for (uint32_t t = 0; t < 16; t++)
+				init[t] = n % 2 ? (int32_t)(rnd() % 200001) - 100000 : 0;
+			memcpy(want, init, sizeof want);
 			memset(got, 0x55, sizeof got);
-			ner_sum_rows(w, st, rows, n, got);
+			ner_sum_rows(w, st, rows, n, n % 4 == 2 ? NULL : init, got);
 			for (size_t f = 0; f < n; f++)
 				for (uint32_t t = 0; t < st; t++)
 					want[t] += w[(size_t)rows[f] * st + t];
@@ -83,7 +89,151 @@ static void test_add_scaled(void)
 	CHECK_INT(bad, 0);
 }
 
+/* A model with int16 weights in -3..3 (many exact ties between
+ * candidates) or float weights (training), made in memory. */
+static ner_model *decode_model(int scheme, int floats)
+{
+	ner_model *m = calloc(1, sizeof *m);
+	m->scheme = (uint32_t)scheme;
+	m->ntags = scheme == NER_SCHEME_BILOU ? 17 : 9;
+	m->row_bits = 12;
+	m->scale = 0.5f;
+	m->beam = 6;
+	size_t nw = ((size_t)1 << m->row_bits) * (m->ntags - 1);
+	if (floats) {
+		m->wf = malloc(nw * sizeof *m->wf);
+		for (size_t i = 0; i < nw; i++)
+			m->wf[i] = (float)((int)(rnd() % 61) - 30) / 8.0f;
+		return m;
+	}
+	int16_t *w = malloc(nw * sizeof *w);
+	for (size_t i = 0; i < nw; i++)
+		w[i] = (int16_t)((int)(rnd() % 7) - 3);
+	m->w = w;
+	m->owned[0] = w;
+	return m;
+}
+
+/* The beam search as first written: every hypothesis scored on its own
+ * (ner_path_dynamic), every tag tried in order. */
+static void ref_beam(const ner_model *m, const ner_tok *t, size_t n,
+		     ner_work *w, int beam, uint8_t *out)
+{
+	typedef struct {
+		float s;
+		uint8_t tags[NER_BEAM_SPAN];
+	} rhyp;
+	int scheme = (int)m->scheme, prev = -1, prev2 = -1;
+	ner_hist_reset(w);
+	for (size_t a = 0, b; a < n; a = b) {
+		b = ner_beam_seg_end(t, n, a);
+		rhyp h[2][NER_BEAM_MAX];
+		int nh = 1, cur = 0;
+		h[0][0].s = 0;
+		for (size_t i = a; i < b; i++) {
+			int last = i + 1 == n || t[i + 1].sent_start;
+			float cs[NER_BEAM_MAX];
+			int cb[NER_BEAM_MAX], ct[NER_BEAM_MAX], nc = 0;
+			for (int k = 0; k < nh; k++) {
+				const rhyp *x = &h[cur][k];
+				float sc[NER_MAXTAGS] = {0};
+				uint32_t dyn[NER_NDYN];
+				ner_score_stage(m, 1, &w->rows[i * NER_NSTATIC],
+						w->nrows[i], sc);
+				size_t nd = ner_path_dynamic(m, w, t, a, i, x->tags,
+							     prev, prev2, dyn);
+				ner_score_stage(m, 1, dyn, nd, sc);
+				int p = t[i].sent_start ? -1
+					: i == a	? prev
+							: x->tags[i - 1 - a];
+				for (int tg = 0; tg < (int)m->ntags; tg++) {
+					if (!ner_tag_valid(scheme, p, tg) ||
+					    (last && !ner_tag_final_ok(scheme, tg)))
+						continue;
+					float v = x->s + sc[tg];
+					if (nc == beam && v <= cs[nc - 1])
+						continue;
+					int q = nc < beam ? nc++ : nc - 1;
+					for (; q > 0 && cs[q - 1] < v; q--) {
+						cs[q] = cs[q - 1];
+						cb[q] = cb[q - 1];
+						ct[q] = ct[q - 1];
+					}
+					cs[q] = v;
+					cb[q] = k;
+					ct[q] = tg;
+				}
+			}
+			if (!nc) {
+				cs[0] = h[cur][0].s;
+				cb[0] = ct[0] = 0;
+				nc = 1;
+			}
+			for (int q = 0; q < nc; q++) {
+				h[!cur][q] = h[cur][cb[q]];
+				h[!cur][q].tags[i - a] = (uint8_t)ct[q];
+				h[!cur][q].s = cs[q];
+			}
+			cur = !cur;
+			nh = nc;
+		}
+		memcpy(out + a, h[cur][0].tags, b - a);
+		for (size_t j = a; j < b; j++)
+			ner_hist_add(m, w, j, out[j]);
+		if (b - a >= 2)
+			prev2 = t[b - 1].sent_start ? -1 : out[b - 2];
+		else
+			prev2 = t[a].sent_start ? -1 : prev;
+		prev = out[b - 1];
+	}
+}
+
+/* ner_decode_beam (shared dynamic sums, candidate masks, per-word
+ * positions) gives the reference's tags on random documents: both
+ * schemes, int16 (with ties) and float weights, beams 2..8, sentences
+ * shorter and longer than a segment, names repeated so that the tag
+ * history matters. */
+static void test_beam_reference(void)
+{
+	static const char *const vocab[] = {
+		"Merkel", "Paris", "Bank", "of", "England", "the", "said",
+		"Real", "Madrid", "NEW", "YORK", ",", ".", "12", "U.S.",
+		"Reuters", "and", "Berlin-based", "talks", "Monday", "John",
+		"smith", "Smith", "in", "IBM", "-", "Lyon", "Fund"};
+	enum { NV = sizeof vocab / sizeof *vocab, MAXN = 400 };
+	static ner_tok t[MAXN];
+	uint8_t got[MAXN], want[MAXN];
+	int bad = 0, runs = 0;
+	for (int scheme = 0; scheme < 2; scheme++)
+		for (int floats = 0; floats < 2; floats++) {
+			ner_model *m = decode_model(scheme, floats);
+			ner_work w;
+			memset(&w, 0, sizeof w);
+			for (int doc = 0; doc < 40; doc++) {
+				size_t n = 1 + rnd() % MAXN;
+				uint32_t slen = doc % 3 ? 4 + rnd() % 20 : 150;
+				for (size_t i = 0; i < n; i++) {
+					const char *v = vocab[rnd() % NV];
+					t[i] = (ner_tok){v, (uint32_t)strlen(v),
+							 (uint8_t)(i == 0 || rnd() % slen == 0)};
+				}
+				int beam = 2 + doc % 7;
+				CHECK(ner_static(m, t, n, &w) == CHR_OK);
+				ref_beam(m, t, n, &w, beam, want);
+				ner_hist_reset(&w);
+				ner_decode_beam(m, 1, t, n, &w, got, beam);
+				bad += memcmp(got, want, n) != 0;
+				runs++;
+			}
+			ner_work_free(&w);
+			ner_model_free(m);
+		}
+	CHECK_INT(runs, 160);
+	CHECK_INT(bad, 0);
+}
+
 static const th_test tests[] = {
+	TEST(test_beam_reference),
 	TEST(test_sum_rows),
 	TEST(test_add_scaled),
 };
