@@ -178,6 +178,22 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 	ner_add_scaled(acc, st, scale, sc + 1);
 }
 
+/* A candidate: its score, the hypothesis it extends, and its tag. */
+typedef struct beam_cand {
+	float s;
+	uint8_t k, t;
+} beam_cand;
+
+/* 1 when two tag histories (NER_NTYPES + 1 counts) are equal. */
+_Static_assert(NER_NTYPES + 1 == 5, "hist_eq compares 5 counts");
+static int hist_eq(const uint16_t *x, const uint16_t *y)
+{
+	uint64_t a, b;
+	memcpy(&a, x, sizeof a);
+	memcpy(&b, y, sizeof b);
+	return a == b && x[4] == y[4];
+}
+
 /* Decode [a, b), at most NER_BEAM_SPAN tokens, into out[b - a] without
  * touching the document state, starting after tags prev0, prev20.
  * w->spos holds, per word slot, the last position decoded. */
@@ -221,8 +237,8 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int hist = ner_dyn_uses_hist(w, i);
 		td.pdone = 0;
-		float cs[NER_BEAM_MAX];
-		int cb[NER_BEAM_MAX], ct[NER_BEAM_MAX], nc = 0;
+		beam_cand cs[NER_BEAM_MAX];
+		int nc = 0;
 		uint16_t hs[NER_BEAM_MAX][NER_NTYPES + 1];
 		float scs[NER_BEAM_MAX][NER_MAXTAGS];
 		for (int k = 0; k < ncur; k++) {
@@ -241,7 +257,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 			int kk = 0;
 			while (kk < k && (cur[kk].prev != cur[k].prev ||
 					  cur[kk].prev2 != cur[k].prev2 ||
-					  memcmp(hs[kk], h, sizeof hs[k])))
+					  !hist_eq(hs[kk], h)))
 				kk++;
 			if (kk < k) {
 				sc = scs[kk];
@@ -258,38 +274,28 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 			 * above its last score can enter */
 			uint32_t cand = r->allow[last][cur[k].prev + 1] & tmask;
 			if (nc == beam)
-				cand &= above(cur[k].score, sc, cs[nc - 1]);
+				cand &= above(cur[k].score, sc, cs[nc - 1].s);
 			for (; cand; cand &= cand - 1) {
 				int t = __builtin_ctz(cand);
 				float s = cur[k].score + sc[t];
-				if (nc == beam && s <= cs[nc - 1])
+				if (nc == beam && s <= cs[nc - 1].s)
 					continue;
 				int q = nc < beam ? nc++ : nc - 1;
-				while (q > 0 && cs[q - 1] < s) {
+				for (; q > 0 && cs[q - 1].s < s; q--)
 					cs[q] = cs[q - 1];
-					cb[q] = cb[q - 1];
-					ct[q] = ct[q - 1];
-					q--;
-				}
-				cs[q] = s;
-				cb[q] = k;
-				ct[q] = t;
+				cs[q] = (beam_cand){s, (uint8_t)k, (uint8_t)t};
 			}
 		}
-		if (!nc) { /* no allowed tag: keep the best path with O */
-			cs[0] = cur[0].score;
-			cb[0] = 0;
-			ct[0] = 0;
-			nc = 1;
-		}
+		if (!nc) /* no allowed tag: keep the best path with O */
+			cs[nc++] = (beam_cand){cur[0].score, 0, 0};
 		for (int q = 0; q < nc; q++) {
-			const hyp *p = &cur[cb[q]];
+			const hyp *p = &cur[cs[q].k];
 			hyp *x = &nxt[q];
 			memcpy(x->tags, p->tags, o);
-			x->tags[o] = (uint8_t)ct[q];
-			x->score = cs[q];
+			x->tags[o] = cs[q].t;
+			x->score = cs[q].s;
 			x->prev2 = p->prev;
-			x->prev = ct[q];
+			x->prev = cs[q].t;
 		}
 		hyp *t = cur;
 		cur = nxt;

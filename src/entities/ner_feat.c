@@ -181,12 +181,13 @@ static uint64_t lex_ids(const ner_lexent *e)
 	return e->clus | (uint64_t)e->clus2 << 32;
 }
 
-/* The hashes of s[0, len) into h. */
-static void word_hashes(const char *s, size_t len, ner_wordh *h)
+/* The hashes of s[0, len) into h; word is ner_hash_word(s, len). */
+static void word_hashes(const char *s, size_t len, uint64_t word,
+			ner_wordh *h)
 {
 	char low[NER_MAXWORD], shp[NER_MAXWORD];
 	memset(h, 0, sizeof *h);
-	h->word = ner_hash_word(s, len);
+	h->word = word;
 	size_t ln = ner_lower(s, len, low);
 	h->low = ner_hash_word(low, ln);
 	size_t sn = ner_shape(s, len, shp, 1);
@@ -226,18 +227,18 @@ struct ner_wmemo {
 static void token_hashes(ner_work *w, const char *s, size_t len,
 			 ner_wordh *h)
 {
+	uint64_t key = ner_hash_word(s, len);
 	if (!len || len >= NER_MEMO_W ||
 	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
-		word_hashes(s, len, h);
+		word_hashes(s, len, key, h);
 		return;
 	}
-	uint64_t key = ner_hash_word(s, len);
 	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
 	if (e->n == len && !memcmp(e->k, s, len)) {
 		*h = e->h;
 		return;
 	}
-	word_hashes(s, len, h);
+	word_hashes(s, len, key, h);
 	e->n = (uint8_t)len;
 	memcpy(e->k, s, len);
 	e->h = *h;
@@ -261,7 +262,7 @@ static uint64_t clusters_of(const ner_model *m, size_t len, const ner_wordh *h)
 static uint64_t word_clusters(const ner_model *m, const ner_tok *t)
 {
 	ner_wordh h;
-	word_hashes(t->s, t->len, &h);
+	word_hashes(t->s, t->len, ner_hash_word(t->s, t->len), &h);
 	return clusters_of(m, t->len, &h);
 }
 
@@ -310,10 +311,18 @@ static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 		for (size_t j = i; j < n && j - i < NER_GAZ_MAXLEN; j++) {
 			if (j > i && toks[j].sent_start)
 				break;
-			if (j > i)
+			/* one word: its lower-case hash is known (w->wh) */
+			uint64_t key = w->wh[i].low;
+			if (j > i) {
+				if (j == i + 1)
+					plen = ner_lower(toks[i].s, toks[i].len,
+							 phrase);
 				phrase[plen++] = ' ';
-			plen += ner_lower(toks[j].s, toks[j].len, phrase + plen);
-			uint32_t mask = ner_gaz_find(m, ner_hash_word(phrase, plen));
+				plen += ner_lower(toks[j].s, toks[j].len,
+						  phrase + plen);
+				key = ner_hash_word(phrase, plen);
+			}
+			uint32_t mask = ner_gaz_find(m, key);
 			if (!mask)
 				break;
 			size_t len = j - i + 1;
