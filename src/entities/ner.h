@@ -173,6 +173,8 @@ size_t ner_dynamic_h(const ner_model *m, const ner_work *w, size_t i,
  * hold 16 entries when st is 16. */
 void ner_sum_rows(const int16_t *wt, uint32_t st, const uint32_t *rows,
 		  size_t n, const int32_t *init, int32_t *acc);
+/* Tests: 1 keeps ner_sum_rows off its AVX2 path. */
+extern int ner_no_avx2;
 /* ner_dynamic_h in parts, for decoders that share them between
  * hypotheses: the rows that read only the previous tag (4), the one that
  * reads both previous tags, and the tag-history rows (none when the
