@@ -124,12 +124,17 @@ const ner_lexent *ner_lex_find(const ner_model *m, uint64_t key);
 uint32_t ner_gaz_find(const ner_model *m, uint64_t key);
 
 /* ---- features and decoding ---- */
-/* The hashes of one token's own bytes that its features use (a pure
- * function of the bytes: ner_feat.c remembers them per thread). */
+/* The hashes of one token's own bytes that its features use, and the
+ * rows they make (a pure function of the bytes and the table size:
+ * ner_feat.c remembers them per thread). */
 typedef struct ner_wordh {
 	uint64_t word, low, shape, shapel; /* form, lower case, shapes */
 	uint64_t title; /* lower case with an initial capital; 0 = none */
 	uint64_t pre[4], suf[4], suf5; /* prefixes, lower-case suffixes */
+	/* the rows of the word's own templates in a table of 2^(rkey - 1)
+	 * rows (rkey 0: not made): form, lower case, shape, shape long,
+	 * prefix and suffix 1..4 in turn, suffix 5 */
+	uint32_t row[13], rkey;
 	uint8_t cls;    /* capitalisation class */
 } ner_wordh;
 

@@ -210,7 +210,9 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 
 /* Words remembered per work area (direct-mapped, by the hash of the
  * bytes; words under NER_MEMO_W bytes): a feed repeats its words, and
- * a dozen hashes per token were a tenth of the tagger's time. */
+ * a dozen hashes per token were a tenth of the tagger's time.  An entry
+ * keeps the rows of the word's own templates too, for the table size
+ * they were made for (ner_wordh.rkey). */
 #define NER_MEMO_N 4096
 #define NER_MEMO_W 24
 typedef struct ner_wmemo_ent {
@@ -222,26 +224,48 @@ struct ner_wmemo {
 	ner_wmemo_ent e[NER_MEMO_N];
 };
 
-/* word_hashes through w's memo (made on first use; without it, or for a
- * long word, computed). */
-static void token_hashes(ner_work *w, const char *s, size_t len,
-			 ner_wordh *h)
+/* The rows of h's own templates (a word of len bytes) in a table of
+ * 2^bits rows, unless h has them. */
+static void word_rows(uint32_t bits, size_t len, ner_wordh *h)
+{
+	if (h->rkey == bits + 1)
+		return;
+	uint32_t *r = h->row;
+	r[0] = ner_row(bits, T_W, h->word);
+	r[1] = ner_row(bits, T_LOW, h->low);
+	r[2] = ner_row(bits, T_SHAPE, h->shape);
+	r[3] = ner_row(bits, T_SHAPEL, h->shapel);
+	for (size_t a = 1; a <= 4 && a <= len; a++) {
+		r[2 + 2 * a] = ner_row(bits, T_PRE + 100 * (uint32_t)a,
+				       h->pre[a - 1]);
+		r[3 + 2 * a] = ner_row(bits, T_SUF + 100 * (uint32_t)a,
+				       h->suf[a - 1]);
+	}
+	if (len > 5)
+		r[12] = ner_row(bits, T_SUF5, h->suf5);
+	h->rkey = bits + 1;
+}
+
+/* word_hashes and word_rows through w's memo (made on first use;
+ * without it, or for a long word, computed). */
+static void token_hashes(ner_work *w, uint32_t bits, const char *s,
+			 size_t len, ner_wordh *h)
 {
 	uint64_t key = ner_hash_word(s, len);
 	if (!len || len >= NER_MEMO_W ||
 	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
 		word_hashes(s, len, key, h);
+		word_rows(bits, len, h);
 		return;
 	}
 	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
-	if (e->n == len && !memcmp(e->k, s, len)) {
-		*h = e->h;
-		return;
+	if (e->n != len || memcmp(e->k, s, len)) {
+		word_hashes(s, len, key, &e->h);
+		e->n = (uint8_t)len;
+		memcpy(e->k, s, len);
 	}
-	word_hashes(s, len, key, h);
-	e->n = (uint8_t)len;
-	memcpy(e->k, s, len);
-	e->h = *h;
+	word_rows(bits, len, &e->h);
+	*h = e->h;
 }
 
 /* The clusters of a token of len bytes from its hashes. */
@@ -447,7 +471,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 
 	/* pass 1: per-token hashes, classes, slots */
 	for (size_t i = 0; i < n; i++) {
-		token_hashes(w, toks[i].s, toks[i].len, &w->wh[i]);
+		token_hashes(w, bits, toks[i].s, toks[i].len, &w->wh[i]);
 		w->hlow[i] = w->wh[i].low;
 		w->hshape[i] = w->wh[i].shape;
 		w->cls[i] = w->wh[i].cls;
@@ -522,24 +546,22 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		size_t len = toks[i].len;
 
 		r[k++] = ner_row(bits, T_BIAS, 0);
-		const ner_wordh *wh = &w->wh[i];
-		r[k++] = ner_row(bits, T_W, wh->word);
-		r[k++] = ner_row(bits, T_LOW, w->hlow[i]);
+		const ner_wordh *wh = &w->wh[i]; /* its own rows: word_rows */
+		r[k++] = wh->row[0];
+		r[k++] = wh->row[1];
 		r[k++] = ner_row(bits, T_LOWM1, lm1);
 		r[k++] = ner_row(bits, T_LOWP1, lp1);
 		r[k++] = ner_row(bits, T_LOWM2, lm2);
 		r[k++] = ner_row(bits, T_LOWP2, lp2);
-		r[k++] = ner_row(bits, T_SHAPE, w->hshape[i]);
-		r[k++] = ner_row(bits, T_SHAPEL, wh->shapel);
+		r[k++] = wh->row[2];
+		r[k++] = wh->row[3];
 		r[k++] = ner_row(bits, T_SHAPEM1, sm1);
 		r[k++] = ner_row(bits, T_SHAPEP1, sp1);
 		r[k++] = ner_row(bits, T_SHAPE2L, sm1 * 31 + w->hshape[i]);
 		r[k++] = ner_row(bits, T_SHAPE2R, w->hshape[i] * 31 + sp1);
 		for (size_t a = 1; a <= 4 && a <= len; a++) {
-			r[k++] = ner_row(bits, T_PRE + 100 * (uint32_t)a,
-					 wh->pre[a - 1]);
-			r[k++] = ner_row(bits, T_SUF + 100 * (uint32_t)a,
-					 wh->suf[a - 1]);
+			r[k++] = wh->row[2 + 2 * a];
+			r[k++] = wh->row[3 + 2 * a];
 		}
 		r[k++] = ner_row(bits, T_CLS_START,
 				 (uint64_t)c * 4 + (uint64_t)start * 2 + end);
@@ -580,7 +602,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		r[k++] = ner_row(bits, T_CLUSRP1, end ? 1025 : cl[i + 1] >> 32);
 		k += hyphen_rows(m, s, len, c, r + k);
 		if (len > 5)
-			r[k++] = ner_row(bits, T_SUF5, wh->suf5);
+			r[k++] = wh->row[12];
 		/* sentence-initial capital: the cluster of the lower-case form */
 		if (start && c == CLS_INITCAP) {
 			const ner_lexent *e = ner_lex_find(m, w->hlow[i]);

@@ -254,10 +254,11 @@ static void test_features(void)
 	ner_model_free(m);
 }
 
-/* A work area remembers the hashes of the words it has seen: rows from a
- * fresh one equal rows from one whose memo was filled (and its entries
- * overwritten) by thousands of other words, and a second pass over the
- * same words (all hits) gives them again. */
+/* A work area remembers the hashes (and rows) of the words it has seen:
+ * rows from a fresh one equal rows from one whose memo was filled (and
+ * its entries overwritten) by thousands of other words, and a second
+ * pass over the same words (all hits) gives them again, also when a
+ * model with another table size used the memo in between. */
 static void test_word_memo(void)
 {
 	ner_model *m = tiny_model(14);
@@ -274,25 +275,33 @@ static void test_word_memo(void)
 		snprintf(buf[i], sizeof buf[i], "%c%dwx", i % 2 ? 'Q' : 'q', i);
 		many[i] = (ner_tok){buf[i], (uint32_t)strlen(buf[i]), (uint8_t)(i % 20 == 0)};
 	}
-	ner_work cold, warm;
+	ner_work cold, cold2, warm;
 	memset(&cold, 0, sizeof cold);
+	memset(&cold2, 0, sizeof cold2);
 	memset(&warm, 0, sizeof warm);
+	ner_model *m2 = tiny_model(12);
 	CHECK(ner_static(m, ta, n, &cold) == CHR_OK);
+	CHECK(ner_static(m2, ta, n, &cold2) == CHR_OK);
 	CHECK(ner_static(m, many, 6000, &warm) == CHR_OK);
-	for (int pass = 0; pass < 2; pass++) {
-		CHECK(ner_static(m, ta, n, &warm) == CHR_OK);
+	/* the memo keeps rows too: a model with a smaller table (pass 2)
+	 * gets its own rows from it, then the first model its own again */
+	for (int pass = 0; pass < 4; pass++) {
+		const ner_work *c = pass == 2 ? &cold2 : &cold;
+		CHECK(ner_static(pass == 2 ? m2 : m, ta, n, &warm) == CHR_OK);
 		for (size_t i = 0; i < n; i++) {
-			CHECK_INT(warm.nrows[i], cold.nrows[i]);
+			CHECK_INT(warm.nrows[i], c->nrows[i]);
 			CHECK(!memcmp(warm.rows + i * NER_NSTATIC,
-				      cold.rows + i * NER_NSTATIC,
-				      cold.nrows[i] * sizeof *cold.rows));
-			CHECK(warm.hlow[i] == cold.hlow[i] &&
-			      warm.cls[i] == cold.cls[i]);
+				      c->rows + i * NER_NSTATIC,
+				      c->nrows[i] * sizeof *c->rows));
+			CHECK(warm.hlow[i] == c->hlow[i] &&
+			      warm.cls[i] == c->cls[i]);
 		}
 	}
 	ner_work_free(&cold);
+	ner_work_free(&cold2);
 	ner_work_free(&warm);
 	ner_model_free(m);
+	ner_model_free(m2);
 }
 
 /* Score of a tag path over one sentence decoded from an empty history. */
