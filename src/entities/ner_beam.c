@@ -217,6 +217,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 	cur[0].score = 0;
 	cur[0].prev = prev0;
 	cur[0].prev2 = prev20;
+	memset(cur[0].tags, 0, sizeof cur[0].tags); /* copied whole below */
 	int16_t same[NER_BEAM_SPAN];
 	uint32_t dyn[NER_NDYN];
 	tok_dyn td;
@@ -291,7 +292,8 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		for (int q = 0; q < nc; q++) {
 			const hyp *p = &cur[cs[q].k];
 			hyp *x = &nxt[q];
-			memcpy(x->tags, p->tags, o);
+			/* all NER_BEAM_SPAN bytes: a fixed size copies inline */
+			memcpy(x->tags, p->tags, sizeof x->tags);
 			x->tags[o] = cs[q].t;
 			x->score = cs[q].s;
 			x->prev2 = p->prev;
