@@ -328,7 +328,7 @@ chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
 			k[x].id = x; /* position in m */
 			k[x].w = m[x].tf * ev_idfm(e, df[m[x].id]);
 		}
-		qsort(k, n, sizeof *k, ev_cmp_keyw);
+		ev_select_keyw(k, n, c->max);
 		unsigned char *keep = calloc(n, 1);
 		if (!keep) {
 			free(k);
@@ -470,20 +470,15 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_twid(const void *a, const void *b)
-{
-	uint32_t x = ((const ev_tw *)a)->id, y = ((const ev_tw *)b)->id;
-	return x < y ? -1 : x > y;
-}
-
-/* Copy the top k entries of v (by weight) into c, sorted by id. */
+/* Copy the top k entries of v (by saturated tf x idf, as ev_top_keys
+ * ranks them) into c, sorted by id: the k best positions of v are
+ * selected and taken in position order, which is id order. */
 static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 			   const ev_vec *v, size_t k, ev_cent *c)
 {
-	ev_keyw kw[EV_MEMB_TERMS];
 	if (k > EV_MEMB_TERMS)
 		k = EV_MEMB_TERMS;
-	size_t n = ev_top_keys(e, df, v, k, kw);
+	size_t n = v->n < k ? v->n : k;
 	if (c->cap < n + 1) {
 		ev_tw *nv = realloc(c->v, (n + 1) * sizeof *nv);
 		if (!nv)
@@ -491,14 +486,28 @@ static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 		c->v = nv;
 		c->cap = (uint32_t)n + 1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		c->v[i].id = kw[i].id;
-		c->v[i].tf = 0;
-		for (uint32_t j = 0; j < v->n; j++)
-			if (v->v[j].id == kw[i].id)
-				c->v[i].tf = v->v[j].tf;
+	if (n == v->n) {
+		memcpy(c->v, v->v, n * sizeof *c->v);
+	} else {
+		ev_keyw *w = malloc(v->n * sizeof *w);
+		if (!w)
+			return CHR_ENOMEM;
+		for (uint32_t i = 0; i < v->n; i++) {
+			w[i].id = i; /* position in v */
+			w[i].w = ev_sat(v->v[i].tf) * ev_idfm(e, df[v->v[i].id]);
+		}
+		ev_select_keyw(w, v->n, n);
+		for (size_t i = 1; i < n; i++) { /* the n positions, ascending */
+			ev_keyw x = w[i];
+			size_t j = i;
+			for (; j > 0 && w[j - 1].id > x.id; j--)
+				w[j] = w[j - 1];
+			w[j] = x;
+		}
+		for (size_t i = 0; i < n; i++)
+			c->v[i] = v->v[w[i].id];
+		free(w);
 	}
-	qsort(c->v, n, sizeof *c->v, cmp_twid);
 	c->n = (uint32_t)n;
 	c->norm_at = 0;
 	c->cos_v = NULL;

@@ -44,6 +44,56 @@ int ev_cmp_keyw(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* x before y in ev_cmp_keyw's order (weight desc, then id). */
+static int kw_before(const ev_keyw *x, const ev_keyw *y)
+{
+	return x->w > y->w || (x->w == y->w && x->id < y->id);
+}
+
+static void kw_swap(ev_keyw *a, size_t i, size_t j)
+{
+	ev_keyw t = a[i];
+	a[i] = a[j];
+	a[j] = t;
+}
+
+/* Quickselect: reorder a[0..n) so that a[0..m) are its m first entries
+ * in ev_cmp_keyw's order (in no particular order among themselves).
+ * The order is total when the ids are distinct, so the set is exactly
+ * what sorting and taking the first m gives; this does a few compares
+ * per entry where a sort did log n calls through qsort. */
+void ev_select_keyw(ev_keyw *a, size_t n, size_t m)
+{
+	size_t lo = 0, hi = n;
+	if (m >= n || !m)
+		return;
+	while (hi - lo > 2) {
+		/* median of three to a[hi - 1] as the pivot */
+		size_t mid = lo + (hi - lo) / 2;
+		if (kw_before(&a[mid], &a[lo]))
+			kw_swap(a, mid, lo);
+		if (kw_before(&a[hi - 1], &a[lo]))
+			kw_swap(a, hi - 1, lo);
+		if (kw_before(&a[mid], &a[hi - 1]))
+			kw_swap(a, mid, hi - 1);
+		ev_keyw p = a[hi - 1];
+		size_t s = lo;
+		for (size_t i = lo; i < hi - 1; i++)
+			if (kw_before(&a[i], &p))
+				kw_swap(a, i, s++);
+		kw_swap(a, s, hi - 1);
+		/* a[lo..s) before the pivot, a[s] the pivot, the rest after */
+		if (m < s)
+			hi = s;
+		else if (m > s + 1)
+			lo = s + 1;
+		else
+			return;
+	}
+	if (hi - lo == 2 && kw_before(&a[lo + 1], &a[lo]))
+		kw_swap(a, lo, lo + 1);
+}
+
 /* The top k keys of v by saturated tf x idf, into out; returns count.
  * Small k (the index keys, the key entities) keeps a sorted run of k by
  * insertion, with no allocation or sort of the whole vector; the order
@@ -74,8 +124,9 @@ size_t ev_top_keys(const ev_engine *e, const uint32_t *df,
 		all[i].id = v->v[i].id;
 		all[i].w = ev_sat(v->v[i].tf) * ev_idfm(e, df[v->v[i].id]);
 	}
-	qsort(all, v->n, sizeof *all, ev_cmp_keyw);
 	size_t n = v->n < k ? v->n : k;
+	ev_select_keyw(all, v->n, n);
+	qsort(all, n, sizeof *all, ev_cmp_keyw);
 	memcpy(out, all, n * sizeof *out);
 	free(all);
 	return n;

@@ -562,6 +562,9 @@ typedef struct ev_keyw {
 #define EV_TOPK_SMALL 16 /* top k kept by insertion, no sort */
 
 int ev_cmp_keyw(const void *a, const void *b); /* weight desc, then id */
+/* Reorder a[0..n) so that a[0..m) are the m first by ev_cmp_keyw (ids
+ * distinct), unordered among themselves. */
+void ev_select_keyw(ev_keyw *a, size_t n, size_t m);
 /* The top k keys of v by saturated tf x idf (df) into out; the count. */
 size_t ev_top_keys(const ev_engine *e, const uint32_t *df, const ev_vec *v,
 		   size_t k, ev_keyw *out);

@@ -336,13 +336,91 @@ static void test_weekday_tense(void)
 	}
 }
 
+/* ev_select_keyw leaves the same first m (as a set) as sorting by
+ * ev_cmp_keyw does, over sizes, cuts and tied weights. */
+static void test_select_keyw(void)
+{
+	static const size_t sizes[] = { 1, 2, 3, 5, 17, 64, 257, 400 };
+	uint32_t r = 12345;
+	for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+		size_t n = sizes[z];
+		ev_keyw a[400], b[400], c[400];
+		for (size_t i = 0; i < n; i++) {
+			r = r * 1103515245u + 12345u;
+			a[i].id = (uint32_t)((i * 7919) % 401); /* distinct */
+			a[i].w = (double)(r >> 16 & 7) * 0.5; /* ties */
+		}
+		memcpy(b, a, n * sizeof *a);
+		qsort(b, n, sizeof *b, ev_cmp_keyw);
+		size_t cuts[] = { 0, 1, 2, n / 2, n - 1, n, n + 3 };
+		for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
+			size_t m = cuts[k] < n ? cuts[k] : n;
+			memcpy(c, a, n * sizeof *a);
+			ev_select_keyw(c, n, cuts[k]);
+			qsort(c, m, sizeof *c, ev_cmp_keyw);
+			int same = 1;
+			for (size_t i = 0; i < m; i++)
+				same &= c[i].id == b[i].id && c[i].w == b[i].w;
+			CHECK(same);
+		}
+	}
+}
+
+/* An event's recent member keeps the doc's EV_MEMB_TERMS best body
+ * terms by saturated tf x idf (ties by id), sorted by id, with the
+ * doc's counts. */
+static void test_member_top(void)
+{
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	char text[4096];
+	size_t at = 0;
+	for (int i = 0; i < 90; i++) /* invented words, 1-4 times each */
+		for (int r = 0; r <= i % 4; r++)
+			at += (size_t)snprintf(text + at, sizeof text - at,
+					       "zq%c%cx ", 'a' + i / 26,
+					       'a' + i % 26);
+	ev_doc d;
+	ev_doc_init(&d);
+	ev_input in;
+	input(&in, "m", "Members", text, "2010-02-27");
+	size_t k = 0;
+	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+	CHECK(d.body.n >= 90);
+	CHECK(ev_observe(&e, &d) == CHR_OK);
+	CHECK(ev_add_to(&e, &d, (size_t)-1, &k) == CHR_OK);
+	ev_keyw all[128];
+	uint32_t n = d.body.n < 128 ? d.body.n : 128;
+	for (uint32_t i = 0; i < n; i++) {
+		all[i].id = d.body.v[i].id;
+		all[i].w = ev_sat(d.body.v[i].tf) * ev_idf(&e, e.tdf[all[i].id]);
+	}
+	qsort(all, n, sizeof *all, ev_cmp_keyw);
+	const ev_cent *mb = &e.ev[k]->mb[0];
+	CHECK_INT(mb->n, EV_MEMB_TERMS);
+	int ok = mb->n == EV_MEMB_TERMS;
+	for (uint32_t i = 0; ok && i < mb->n; i++) {
+		int found = 0;
+		for (uint32_t j = 0; j < EV_MEMB_TERMS; j++)
+			found |= all[j].id == mb->v[i].id;
+		ok &= found && (!i || mb->v[i - 1].id < mb->v[i].id);
+		for (uint32_t j = 0; j < d.body.n; j++)
+			if (d.body.v[j].id == mb->v[i].id)
+				ok &= d.body.v[j].tf == mb->v[i].tf;
+	}
+	CHECK(ok);
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 int main(void)
 {
 	static const th_test tests[] = {
 		TEST(test_model_file),   TEST(test_calendar),
 		TEST(test_scan_dates),   TEST(test_doc_build),
 		TEST(test_prep_apply),   TEST(test_date_from_event),
-		TEST(test_weekday_tense),
+		TEST(test_weekday_tense), TEST(test_select_keyw),
+		TEST(test_member_top),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
