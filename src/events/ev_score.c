@@ -163,19 +163,24 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
 		s->tabcap = cap;
 	}
 	memset(s->key, 0, cap * sizeof *s->key);
+	memset(s->bits, 0, sizeof s->bits);
 	for (uint32_t i = 0; i < a->n; i++) {
 		uint32_t id = a->v[i].id, h = tab_hash(id, cap - 1);
 		while (s->key[h])
 			h = (h + 1) & (cap - 1);
 		s->key[h] = id + 1;
+		s->bits[id / 64 % (EV_TAB_BITS / 64)] |= (uint64_t)1 << (id % 64);
 		s->val[h] = ev_sat(a->v[i].tf) * ev_idfm(e, df[id]);
 	}
 	s->cap = cap;
 }
 
-/* a's weight table, or NULL (ev_normc.val). */
-static const double *tab_find(const ev_normc *s, uint32_t id)
+/* id's weight in a's table (ev_normc.val), or NULL when a lacks id;
+ * the filter answers most of the misses. */
+static inline const double *tab_find(const ev_normc *s, uint32_t id)
 {
+	if (!(s->bits[id / 64 % (EV_TAB_BITS / 64)] >> (id % 64) & 1))
+		return NULL;
 	uint32_t mask = s->cap - 1, h = tab_hash(id, mask);
 	for (;;) {
 		uint32_t k = s->key[h];
@@ -223,6 +228,7 @@ static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
 	slot->at = e->ndocs + 1;
 	slot->norm = vec_norm2(e, df, a);
 	slot->used = ++e->normc_tick[0];
+	slot->topk = 0;
 	tab_fill(e, df, slot, a);
 	return slot;
 }
@@ -393,16 +399,30 @@ static double coverage(const ev_engine *e, const uint32_t *df,
 
 #define NKEY_ENT 3
 
-/* The key ids of each side (the top k by weight, k <= 16; entities:
- * NKEY_ENT): the share of the doc's the event has and of the event's
- * the doc has, averaged.  Two events of one topic share its setting
+/* The key ids of each side (the top k by weight, 0 < k <= 16;
+ * entities: NKEY_ENT; the doc's are kept in its vector's cache slot):
+ * the share of the doc's the event has and of the event's the doc has,
+ * averaged.  Two events of one topic share its setting
  * (the team, the city) but not who it happened to.  (The same over the
  * top 5 body terms added nothing on ECB+ dev.) */
 static double key_share(const ev_engine *e, const uint32_t *df,
 			const ev_vec *dv, const ev_cent *c, size_t k)
 {
 	ev_keyw kd[EV_TOPK_SMALL], kc[EV_TOPK_SMALL];
-	size_t nd = ev_top_keys(e, df, dv, k, kd);
+	const ev_normc *s = doc_slot(e, df, dv);
+	size_t nd;
+	if (s && s->topk == k) {
+		nd = s->ntop;
+		memcpy(kd, s->top, nd * sizeof *kd);
+	} else {
+		nd = ev_top_keys(e, df, dv, k, kd);
+		if (s) { /* the doc's keys are the same for every candidate */
+			ev_normc *w = (ev_normc *)s;
+			memcpy(w->top, kd, nd * sizeof *kd);
+			w->ntop = (uint32_t)nd;
+			w->topk = (uint32_t)k;
+		}
+	}
 	ev_vec cv = { c->v, c->n, c->n };
 	size_t nc = ev_top_keys(e, df, &cv, k, kc);
 	if (!nd || !nc)

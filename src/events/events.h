@@ -289,8 +289,16 @@ typedef struct ev_post {
 	uint32_t n;
 } ev_post;
 
+typedef struct ev_keyw {
+	uint32_t id;
+	double w;
+} ev_keyw;
+
+#define EV_TOPK_SMALL 16 /* top k kept by insertion, no sort */
+
 #define EV_NORMC 8
 #define EV_TAB_MAX 4096 /* doc vectors longer than this are not tabled */
+#define EV_TAB_BITS 8192 /* the table's filter: one bit per id mod this */
 typedef struct ev_normc {
 	const struct ev_vec *v;
 	uint64_t gen, at, used;
@@ -300,6 +308,14 @@ typedef struct ev_normc {
 	uint32_t *key;
 	double *val;
 	uint32_t cap, tabcap;
+	/* bit id % EV_TAB_BITS is set for every id in the table: a clear
+	 * bit says an id is absent without probing (most centroid ids are
+	 * not in the doc) */
+	uint64_t bits[EV_TAB_BITS / 64];
+	/* the vector's top topk keys (ev_top_keys; 0 = not yet), which
+	 * key_share asks for once per candidate */
+	ev_keyw top[EV_TOPK_SMALL];
+	uint32_t ntop, topk;
 } ev_normc;
 
 typedef struct ev_engine {
@@ -554,12 +570,6 @@ static inline double ev_sat(double tf)
 	return tf * (EV_SAT_K + 1) / (tf + EV_SAT_K);
 }
 
-typedef struct ev_keyw {
-	uint32_t id;
-	double w;
-} ev_keyw;
-
-#define EV_TOPK_SMALL 16 /* top k kept by insertion, no sort */
 
 int ev_cmp_keyw(const void *a, const void *b); /* weight desc, then id */
 /* Reorder a[0..n) so that a[0..m) are the m first by ev_cmp_keyw (ids
