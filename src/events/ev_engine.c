@@ -194,8 +194,13 @@ static int cmp_cand(const void *a, const void *b)
 	return x->ev < y->ev ? -1 : x->ev > y->ev;
 }
 
+#define CAND_TAB 1024 /* slots of collect's table (> 2 x its cap) */
+
+/* Count p's events into c[0..*n) (one entry each, in first-seen order;
+ * at most cap); at[] finds an event's entry (position + 1 by hashed
+ * index, open addressing, 0 = empty). */
 static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
-		    size_t cap)
+		    size_t cap, uint16_t *at)
 {
 	if (!p)
 		return;
@@ -203,16 +208,16 @@ static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
 		uint32_t k = (uint32_t)ev_live(e, p->ev[i] - 1);
 		if (!e->ev[k]) /* retired */
 			continue;
-		size_t j = 0;
-		while (j < *n && c[j].ev != k)
-			j++;
-		if (j < *n) {
-			c[j].hits++;
+		uint32_t h = k * 0x9E3779B1u >> 22; /* 10 bits: CAND_TAB */
+		while (at[h] && c[at[h] - 1].ev != k)
+			h = (h + 1) & (CAND_TAB - 1);
+		if (at[h]) {
+			c[at[h] - 1].hits++;
 		} else if (*n < cap) {
 			c[*n].ev = k;
 			c[*n].hits = 1;
 			c[*n].last = e->ev[k]->last;
-			(*n)++;
+			at[h] = (uint16_t)++(*n);
 		}
 	}
 }
@@ -259,14 +264,16 @@ size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out)
 	ev_keyw kt[NKEYS], ke[EV_TOPENTS];
 	size_t nt, ne = doc_keys(e, d, kt, &nt, ke);
 	cand c[NKEYS * EV_POSTINGS];
+	_Static_assert(2 * NKEYS * EV_POSTINGS <= CAND_TAB, "CAND_TAB");
+	uint16_t at[CAND_TAB] = { 0 };
 	size_t n = 0;
 	for (size_t i = 0; i < nt; i++) {
 		prune_post(e, &e->tpost[kt[i].id]);
-		collect(e, e->tpost[kt[i].id], c, &n, sizeof c / sizeof *c);
+		collect(e, e->tpost[kt[i].id], c, &n, sizeof c / sizeof *c, at);
 	}
 	for (size_t i = 0; i < ne; i++) {
 		prune_post(e, &e->epost[ke[i].id]);
-		collect(e, e->epost[ke[i].id], c, &n, sizeof c / sizeof *c);
+		collect(e, e->epost[ke[i].id], c, &n, sizeof c / sizeof *c, at);
 	}
 	qsort(c, n, sizeof *c, cmp_cand);
 	size_t m = 0;
@@ -301,6 +308,7 @@ static chr_status post(ev_post **slot, uint32_t k)
 chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
 		       const ev_tw *vv, uint32_t vn)
 {
+	ev_idfv idv = ev_idf_view(e);
 	uint32_t need = c->n + vn;
 	ev_tw *m = malloc((need + 1) * sizeof *m);
 	if (!m)
@@ -326,7 +334,7 @@ chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
 		}
 		for (uint32_t x = 0; x < n; x++) {
 			k[x].id = x; /* position in m */
-			k[x].w = m[x].tf * ev_idfm(e, df[m[x].id]);
+			k[x].w = m[x].tf * ev_idfv_get(&idv, df[m[x].id]);
 		}
 		ev_select_keyw(k, n, c->max);
 		unsigned char *keep = calloc(n, 1);
@@ -476,6 +484,7 @@ static int cmp_u32(const void *a, const void *b)
 static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 			   const ev_vec *v, size_t k, ev_cent *c)
 {
+	ev_idfv idv = ev_idf_view(e);
 	if (k > EV_MEMB_TERMS)
 		k = EV_MEMB_TERMS;
 	size_t n = v->n < k ? v->n : k;
@@ -494,7 +503,8 @@ static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 			return CHR_ENOMEM;
 		for (uint32_t i = 0; i < v->n; i++) {
 			w[i].id = i; /* position in v */
-			w[i].w = ev_sat(v->v[i].tf) * ev_idfm(e, df[v->v[i].id]);
+			w[i].w = ev_sat(v->v[i].tf) *
+				 ev_idfv_get(&idv, df[v->v[i].id]);
 		}
 		ev_select_keyw(w, v->n, n);
 		for (size_t i = 1; i < n; i++) { /* the n positions, ascending */

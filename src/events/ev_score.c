@@ -101,11 +101,13 @@ void ev_select_keyw(ev_keyw *a, size_t n, size_t m)
 size_t ev_top_keys(const ev_engine *e, const uint32_t *df,
 		   const ev_vec *v, size_t k, ev_keyw *out)
 {
+	ev_idfv idv = ev_idf_view(e);
 	if (k <= EV_TOPK_SMALL) {
 		size_t n = 0;
 		for (uint32_t i = 0; i < v->n; i++) {
 			ev_keyw x = { v->v[i].id,
-				   ev_sat(v->v[i].tf) * ev_idfm(e, df[v->v[i].id]) };
+				      ev_sat(v->v[i].tf) *
+					      ev_idfv_get(&idv, df[v->v[i].id]) };
 			if (n == k && ev_cmp_keyw(&x, &out[k - 1]) >= 0)
 				continue;
 			size_t j = n < k ? n++ : k - 1;
@@ -122,7 +124,8 @@ size_t ev_top_keys(const ev_engine *e, const uint32_t *df,
 		return 0;
 	for (uint32_t i = 0; i < v->n; i++) {
 		all[i].id = v->v[i].id;
-		all[i].w = ev_sat(v->v[i].tf) * ev_idfm(e, df[v->v[i].id]);
+		all[i].w = ev_sat(v->v[i].tf) *
+			   ev_idfv_get(&idv, df[v->v[i].id]);
 	}
 	size_t n = v->n < k ? v->n : k;
 	ev_select_keyw(all, v->n, n);
@@ -145,6 +148,7 @@ static uint32_t tab_hash(uint32_t id, uint32_t mask)
 static void tab_fill(const ev_engine *e, const uint32_t *df,
 		     ev_normc *s, const ev_vec *a)
 {
+	ev_idfv idv = ev_idf_view(e);
 	s->cap = 0;
 	if (a->n > e->tab_max)
 		return;
@@ -163,14 +167,14 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
 		s->tabcap = cap;
 	}
 	memset(s->key, 0, cap * sizeof *s->key);
-	memset(s->bits, 0, sizeof s->bits);
+	memset(s->filter, 0, sizeof s->filter);
 	for (uint32_t i = 0; i < a->n; i++) {
 		uint32_t id = a->v[i].id, h = tab_hash(id, cap - 1);
 		while (s->key[h])
 			h = (h + 1) & (cap - 1);
 		s->key[h] = id + 1;
-		s->bits[id / 64 % (EV_TAB_BITS / 64)] |= (uint64_t)1 << (id % 64);
-		s->val[h] = ev_sat(a->v[i].tf) * ev_idfm(e, df[id]);
+		s->filter[id % EV_TAB_FILTER] = 1;
+		s->val[h] = ev_sat(a->v[i].tf) * ev_idfv_get(&idv, df[id]);
 	}
 	s->cap = cap;
 }
@@ -179,7 +183,7 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
  * the filter answers most of the misses. */
 static inline const double *tab_find(const ev_normc *s, uint32_t id)
 {
-	if (!(s->bits[id / 64 % (EV_TAB_BITS / 64)] >> (id % 64) & 1))
+	if (!s->filter[id % EV_TAB_FILTER])
 		return NULL;
 	uint32_t mask = s->cap - 1, h = tab_hash(id, mask);
 	for (;;) {
@@ -196,9 +200,11 @@ static inline const double *tab_find(const ev_normc *s, uint32_t id)
 static double vec_norm2(const ev_engine *e, const uint32_t *df,
 			const ev_vec *a)
 {
+	ev_idfv idv = ev_idf_view(e);
 	double na = 0;
 	for (uint32_t i = 0; i < a->n; i++) {
-		double x = ev_sat(a->v[i].tf) * ev_idfm(e, df[a->v[i].id]);
+		double x = ev_sat(a->v[i].tf) *
+			   ev_idfv_get(&idv, df[a->v[i].id]);
 		na += x * x;
 	}
 	return na;
@@ -241,11 +247,13 @@ static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
 static double cent_norm2(const ev_engine *e, const uint32_t *df,
 			 const ev_cent *c, uint32_t n)
 {
+	ev_idfv idv = ev_idf_view(e);
 	if (c->norm_at == e->ndocs + 1 && c->norm_n == n)
 		return c->norm;
 	double nc = 0;
 	for (uint32_t j = 0; j < c->n; j++) {
-		double y = ev_sat(c->v[j].tf / n) * ev_idfm(e, df[c->v[j].id]);
+		double y = ev_sat(c->v[j].tf / n) *
+			   ev_idfv_get(&idv, df[c->v[j].id]);
 		nc += y * y;
 	}
 	ev_cent *w = (ev_cent *)c;
@@ -261,6 +269,7 @@ static double cent_norm2(const ev_engine *e, const uint32_t *df,
 static double cosine_walk(const ev_engine *e, const uint32_t *df,
 			  const ev_vec *a, const ev_cent *c, uint32_t n)
 {
+	ev_idfv idv = ev_idf_view(e);
 	if (!a->n || !c->n)
 		return 0;
 	const ev_normc *s = doc_slot(e, df, a);
@@ -275,7 +284,8 @@ static double cosine_walk(const ev_engine *e, const uint32_t *df,
 		 * and the walk below */
 		double nc = 0;
 		for (uint32_t j = 0; j < c->n; j++) {
-			double y = ev_sat(c->v[j].tf / n) * ev_idfm(e, df[c->v[j].id]);
+			double y = ev_sat(c->v[j].tf / n) *
+				   ev_idfv_get(&idv, df[c->v[j].id]);
 			nc += y * y;
 			const double *x = tab_find(s, c->v[j].id);
 			if (x)
@@ -296,7 +306,7 @@ static double cosine_walk(const ev_engine *e, const uint32_t *df,
 		for (uint32_t j = 0; j < c->n; j++) {
 			const double *x = tab_find(s, c->v[j].id);
 			if (x) {
-				double w = ev_idfm(e, df[c->v[j].id]);
+				double w = ev_idfv_get(&idv, df[c->v[j].id]);
 				dot += *x * (ev_sat(c->v[j].tf / n) * w);
 			}
 		}
@@ -310,7 +320,7 @@ static double cosine_walk(const ev_engine *e, const uint32_t *df,
 		} else if (ic < ia) {
 			j++;
 		} else {
-			double w = ev_idfm(e, df[ia]);
+			double w = ev_idfv_get(&idv, df[ia]);
 			dot += ev_sat(a->v[i++].tf) * w * (ev_sat(c->v[j++].tf / n) * w);
 		}
 	}
@@ -352,6 +362,7 @@ static double cosine(const ev_engine *e, const uint32_t *df,
 static double cosine_pre(const ev_engine *e, const uint32_t *df,
 			 const ev_vec *a, const ev_cent *c, uint32_t n)
 {
+	ev_idfv idv = ev_idf_view(e);
 	uint64_t at = e->ndocs + 1;
 	if (!a->n || !c->n || c->norm_at == at || !c->norm_at ||
 	    c->norm_n != n || !(c->norm > 0) ||
@@ -367,7 +378,7 @@ static double cosine_pre(const ev_engine *e, const uint32_t *df,
 		const double *x = tab_find(s, c->v[j].id);
 		if (x)
 			dot += *x * (ev_sat(c->v[j].tf / n) *
-				     ev_idfm(e, df[c->v[j].id]));
+				     ev_idfv_get(&idv, df[c->v[j].id]));
 	}
 	return dot / sqrt(s->norm * c->norm);
 }
@@ -383,11 +394,12 @@ double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev)
 static double coverage(const ev_engine *e, const uint32_t *df,
 		       const ev_vec *a, const ev_cent *c)
 {
+	ev_idfv idv = ev_idf_view(e);
 	double got = 0, all = 0;
 	uint32_t j = 0;
 	for (uint32_t i = 0; i < a->n; i++) {
 		uint32_t id = a->v[i].id;
-		double w = ev_idfm(e, df[id]);
+		double w = ev_idfv_get(&idv, df[id]);
 		all += w;
 		while (j < c->n && c->v[j].id < id)
 			j++;

@@ -298,7 +298,7 @@ typedef struct ev_keyw {
 
 #define EV_NORMC 8
 #define EV_TAB_MAX 4096 /* doc vectors longer than this are not tabled */
-#define EV_TAB_BITS 8192 /* the table's filter: one bit per id mod this */
+#define EV_TAB_FILTER 8192 /* the table's filter: one byte per id mod this */
 typedef struct ev_normc {
 	const struct ev_vec *v;
 	uint64_t gen, at, used;
@@ -308,10 +308,10 @@ typedef struct ev_normc {
 	uint32_t *key;
 	double *val;
 	uint32_t cap, tabcap;
-	/* bit id % EV_TAB_BITS is set for every id in the table: a clear
-	 * bit says an id is absent without probing (most centroid ids are
-	 * not in the doc) */
-	uint64_t bits[EV_TAB_BITS / 64];
+	/* filter[id % EV_TAB_FILTER] is 1 for every id in the table: a 0
+	 * says an id is absent without probing (most centroid ids are not
+	 * in the doc); a byte, not a bit, is one load and test per id */
+	unsigned char filter[EV_TAB_FILTER];
 	/* the vector's top topk keys (ev_top_keys; 0 = not yet), which
 	 * key_share asks for once per candidate */
 	ev_keyw top[EV_TOPK_SMALL];
@@ -563,6 +563,35 @@ static inline double ev_idfm(const ev_engine *e, uint32_t df)
 		e->idf_at[df] = e->ndocs + 1;
 	}
 	return e->idf_memo[df];
+}
+
+/* ev_idfm's memo as loop locals: a loop over a vector's ids reads the
+ * memo through these instead of reloading the engine's pointers and doc
+ * count at each id (the memo's stores could alias them); the same
+ * values. */
+typedef struct ev_idfv {
+	double *memo;
+	uint64_t *at;
+	uint64_t now;  /* ndocs + 1 */
+	uint32_t lim;  /* EV_IDF_MEMO, 0 without a memo */
+} ev_idfv;
+
+static inline ev_idfv ev_idf_view(const ev_engine *e)
+{
+	ev_idfv v = { e->idf_memo, e->idf_at, e->ndocs + 1,
+		      e->idf_memo && e->idf_at ? EV_IDF_MEMO : 0 };
+	return v;
+}
+
+static inline double ev_idfv_get(const ev_idfv *v, uint32_t df)
+{
+	if (df >= v->lim)
+		return ev_idf_of(v->now - 1, df);
+	if (v->at[df] != v->now) {
+		v->memo[df] = ev_idf_of(v->now - 1, df);
+		v->at[df] = v->now;
+	}
+	return v->memo[df];
 }
 
 static inline double ev_sat(double tf)

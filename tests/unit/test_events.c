@@ -86,7 +86,7 @@ static void test_similarity(void)
 /* A cosine walks the centroid and looks its ids up in the doc's weight
  * table; a doc too long to table takes the sorted merge walk.  Both must
  * give the same bits (the same products summed in the same order).  With
- * pad, one-word docs fill the vocabulary up to EV_TAB_BITS after the
+ * pad, one-word docs fill the vocabulary up to EV_TAB_FILTER after the
  * first article, so the later articles' ids wrap the table's filter onto
  * the first one's (filter hits that the table must turn down). */
 static void cosine_paths(int pad)
@@ -114,7 +114,7 @@ static void cosine_paths(int pad)
 		if (i < 2)
 			CHECK(ev_add_to(&e, &d[i], i ? k : (size_t)-1, &k) ==
 			      CHR_OK);
-		for (int w = 0; pad && !i && e.terms.count < EV_TAB_BITS; w++) {
+		for (int w = 0; pad && !i && e.terms.count < EV_TAB_FILTER; w++) {
 			char word[16];
 			snprintf(word, sizeof word, "zq%c%c%ct", 'a' + w / 676,
 				 'a' + w / 26 % 26, 'a' + w % 26);
@@ -127,8 +127,8 @@ static void cosine_paths(int pad)
 		}
 	}
 	/* c has ids past the wrap, the centroid ids below it */
-	CHECK(!pad || (d[2].body.v[d[2].body.n - 1].id >= EV_TAB_BITS &&
-		       e.ev[k]->body.v[0].id < EV_TAB_BITS));
+	CHECK(!pad || (d[2].body.v[d[2].body.n - 1].id >= EV_TAB_FILTER &&
+		       e.ev[k]->body.v[0].id < EV_TAB_FILTER));
 	double ft[EV_NFEAT], fw[EV_NFEAT];
 	ev_features(&e, &d[2], e.ev[k], ft);
 	ev_features(&e, &d[2], e.ev[k], fw); /* the doc's keys, cached */
