@@ -227,9 +227,9 @@ static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
 static size_t doc_keys(const ev_engine *e, const ev_doc *d, ev_keyw *kt,
 		       size_t *nt, ev_keyw *ke)
 {
-	*nt = ev_top_keys(e, e->tdf, &d->body, EV_TOPTERMS, kt);
-	*nt += ev_top_keys(e, e->tdf, &d->head, EV_TOPTITLE, kt + *nt);
-	return ev_top_keys(e, e->edf, &d->ents, EV_TOPENTS, ke);
+	*nt = ev_doc_top_keys(e, e->tdf, &d->body, EV_TOPTERMS, kt);
+	*nt += ev_doc_top_keys(e, e->tdf, &d->head, EV_TOPTITLE, kt + *nt);
+	return ev_doc_top_keys(e, e->edf, &d->ents, EV_TOPENTS, ke);
 }
 
 int ev_time_ok(const ev_engine *e, const ev_doc *d, const ev_event *ev)

@@ -352,6 +352,25 @@ static double cosine(const ev_engine *e, const uint32_t *df,
 	return r;
 }
 
+size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
+		       const ev_vec *v, size_t k, ev_keyw *out)
+{
+	const ev_normc *s = k <= EV_TOPK_SMALL ? doc_slot(e, df, v) : NULL;
+	if (s && s->topk >= k) { /* the top k are the first k of more */
+		size_t n = s->ntop < k ? s->ntop : k;
+		memcpy(out, s->top, n * sizeof *out);
+		return n;
+	}
+	size_t n = ev_top_keys(e, df, v, k, out);
+	if (s) {
+		ev_normc *w = (ev_normc *)s; /* cache, as in cent_norm2 */
+		memcpy(w->top, out, n * sizeof *out);
+		w->ntop = (uint32_t)n;
+		w->topk = (uint32_t)k;
+	}
+	return n;
+}
+
 /* ev_prescore's cosine.  The first stage only ranks the candidates, so
  * a centroid whose entries have not changed since its norm was computed
  * keeps that norm while the stream has grown by at most 1/EV_PRE_STALE
@@ -390,6 +409,30 @@ double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev)
 	return b > t ? b : t;
 }
 
+/* The first index in v[j..n) whose id is at least id (n when none):
+ * galloping from j, then a binary search, so a short doc vector against
+ * a long centroid (a headline against the body) skips most entries. */
+static uint32_t first_at_least(const ev_tw *v, uint32_t j, uint32_t n,
+			       uint32_t id)
+{
+	if (j >= n || v[j].id >= id)
+		return j;
+	uint32_t step = 1; /* v[j].id < id */
+	while (j + step < n && v[j + step].id < id) {
+		j += step;
+		step *= 2;
+	}
+	uint32_t lo = j + 1, hi = j + step < n ? j + step : n;
+	while (lo < hi) { /* v[lo - 1].id < id; v[hi].id >= id or hi == n */
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Share of a's idf mass (idf from df) that the centroid also has. */
 static double coverage(const ev_engine *e, const uint32_t *df,
 		       const ev_vec *a, const ev_cent *c)
@@ -401,8 +444,7 @@ static double coverage(const ev_engine *e, const uint32_t *df,
 		uint32_t id = a->v[i].id;
 		double w = ev_idfv_get(&idv, df[id]);
 		all += w;
-		while (j < c->n && c->v[j].id < id)
-			j++;
+		j = first_at_least(c->v, j, c->n, id);
 		if (j < c->n && c->v[j].id == id)
 			got += w;
 	}
@@ -412,7 +454,7 @@ static double coverage(const ev_engine *e, const uint32_t *df,
 #define NKEY_ENT 3
 
 /* The key ids of each side (the top k by weight, 0 < k <= 16;
- * entities: NKEY_ENT; the doc's are kept in its vector's cache slot):
+ * entities: NKEY_ENT; the doc's from its vector's cache slot):
  * the share of the doc's the event has and of the event's the doc has,
  * averaged.  Two events of one topic share its setting
  * (the team, the city) but not who it happened to.  (The same over the
@@ -421,20 +463,7 @@ static double key_share(const ev_engine *e, const uint32_t *df,
 			const ev_vec *dv, const ev_cent *c, size_t k)
 {
 	ev_keyw kd[EV_TOPK_SMALL], kc[EV_TOPK_SMALL];
-	const ev_normc *s = doc_slot(e, df, dv);
-	size_t nd;
-	if (s && s->topk == k) {
-		nd = s->ntop;
-		memcpy(kd, s->top, nd * sizeof *kd);
-	} else {
-		nd = ev_top_keys(e, df, dv, k, kd);
-		if (s) { /* the doc's keys are the same for every candidate */
-			ev_normc *w = (ev_normc *)s;
-			memcpy(w->top, kd, nd * sizeof *kd);
-			w->ntop = (uint32_t)nd;
-			w->topk = (uint32_t)k;
-		}
-	}
+	size_t nd = ev_doc_top_keys(e, df, dv, k, kd);
 	ev_vec cv = { c->v, c->n, c->n };
 	size_t nc = ev_top_keys(e, df, &cv, k, kc);
 	if (!nd || !nc)

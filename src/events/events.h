@@ -312,8 +312,8 @@ typedef struct ev_normc {
 	 * says an id is absent without probing (most centroid ids are not
 	 * in the doc); a byte, not a bit, is one load and test per id */
 	unsigned char filter[EV_TAB_FILTER];
-	/* the vector's top topk keys (ev_top_keys; 0 = not yet), which
-	 * key_share asks for once per candidate */
+	/* the vector's top topk keys (ev_top_keys; 0 = not yet): the
+	 * first k of them are its top k for any k <= topk */
 	ev_keyw top[EV_TOPK_SMALL];
 	uint32_t ntop, topk;
 } ev_normc;
@@ -607,6 +607,11 @@ void ev_select_keyw(ev_keyw *a, size_t n, size_t m);
 /* The top k keys of v by saturated tf x idf (df) into out; the count. */
 size_t ev_top_keys(const ev_engine *e, const uint32_t *df, const ev_vec *v,
 		   size_t k, ev_keyw *out);
+/* ev_top_keys of a doc vector, kept in its cache slot (see doc_slot in
+ * ev_score.c) for the doc count: the candidate index, adding and
+ * key_share ask for the same doc's keys. */
+size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
+		       const ev_vec *v, size_t k, ev_keyw *out);
 int ev_has_id(const ev_vec *v, uint32_t id); /* binary search, sorted v */
 
 #endif
