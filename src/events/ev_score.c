@@ -10,6 +10,13 @@
  * centroid's norm is kept until it changes or a doc is observed, and a
  * cosine sums the same products in the same (id) order whichever path
  * computes it, so results do not depend on what happened to be cached.
+ * A cosine walks the centroid (at most EV_CENT_BODY ids) and asks the
+ * doc's table for each id; the table's byte filter answers most of them
+ * (absent) in one load and test.  An inverted layout (term -> held
+ * events) was not tried: it must be kept up at every centroid change
+ * and a common term's list is long, while the walk is now a few
+ * instructions per id.  Top keys are chosen by quickselect
+ * (ev_select_keyw), not by sorting.
  */
 #include "events.h"
 
