@@ -194,8 +194,13 @@ static int cmp_cand(const void *a, const void *b)
 	return x->ev < y->ev ? -1 : x->ev > y->ev;
 }
 
+#define CAND_TAB 1024 /* slots of collect's table (> 2 x its cap) */
+
+/* Count p's events into c[0..*n) (one entry each, in first-seen order;
+ * at most cap); at[] finds an event's entry (position + 1 by hashed
+ * index, open addressing, 0 = empty). */
 static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
-		    size_t cap)
+		    size_t cap, uint16_t *at)
 {
 	if (!p)
 		return;
@@ -203,16 +208,16 @@ static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
 		uint32_t k = (uint32_t)ev_live(e, p->ev[i] - 1);
 		if (!e->ev[k]) /* retired */
 			continue;
-		size_t j = 0;
-		while (j < *n && c[j].ev != k)
-			j++;
-		if (j < *n) {
-			c[j].hits++;
+		uint32_t h = k * 0x9E3779B1u >> 22; /* 10 bits: CAND_TAB */
+		while (at[h] && c[at[h] - 1].ev != k)
+			h = (h + 1) & (CAND_TAB - 1);
+		if (at[h]) {
+			c[at[h] - 1].hits++;
 		} else if (*n < cap) {
 			c[*n].ev = k;
 			c[*n].hits = 1;
 			c[*n].last = e->ev[k]->last;
-			(*n)++;
+			at[h] = (uint16_t)++(*n);
 		}
 	}
 }
@@ -222,9 +227,9 @@ static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
 static size_t doc_keys(const ev_engine *e, const ev_doc *d, ev_keyw *kt,
 		       size_t *nt, ev_keyw *ke)
 {
-	*nt = ev_top_keys(e, e->tdf, &d->body, EV_TOPTERMS, kt);
-	*nt += ev_top_keys(e, e->tdf, &d->head, EV_TOPTITLE, kt + *nt);
-	return ev_top_keys(e, e->edf, &d->ents, EV_TOPENTS, ke);
+	*nt = ev_doc_top_keys(e, e->tdf, &d->body, EV_TOPTERMS, kt);
+	*nt += ev_doc_top_keys(e, e->tdf, &d->head, EV_TOPTITLE, kt + *nt);
+	return ev_doc_top_keys(e, e->edf, &d->ents, EV_TOPENTS, ke);
 }
 
 int ev_time_ok(const ev_engine *e, const ev_doc *d, const ev_event *ev)
@@ -259,14 +264,16 @@ size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out)
 	ev_keyw kt[NKEYS], ke[EV_TOPENTS];
 	size_t nt, ne = doc_keys(e, d, kt, &nt, ke);
 	cand c[NKEYS * EV_POSTINGS];
+	_Static_assert(2 * NKEYS * EV_POSTINGS <= CAND_TAB, "CAND_TAB");
+	uint16_t at[CAND_TAB] = { 0 };
 	size_t n = 0;
 	for (size_t i = 0; i < nt; i++) {
 		prune_post(e, &e->tpost[kt[i].id]);
-		collect(e, e->tpost[kt[i].id], c, &n, sizeof c / sizeof *c);
+		collect(e, e->tpost[kt[i].id], c, &n, sizeof c / sizeof *c, at);
 	}
 	for (size_t i = 0; i < ne; i++) {
 		prune_post(e, &e->epost[ke[i].id]);
-		collect(e, e->epost[ke[i].id], c, &n, sizeof c / sizeof *c);
+		collect(e, e->epost[ke[i].id], c, &n, sizeof c / sizeof *c, at);
 	}
 	qsort(c, n, sizeof *c, cmp_cand);
 	size_t m = 0;
@@ -301,6 +308,7 @@ static chr_status post(ev_post **slot, uint32_t k)
 chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
 		       const ev_tw *vv, uint32_t vn)
 {
+	ev_idfv idv = ev_idf_view(e);
 	uint32_t need = c->n + vn;
 	ev_tw *m = malloc((need + 1) * sizeof *m);
 	if (!m)
@@ -326,9 +334,9 @@ chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
 		}
 		for (uint32_t x = 0; x < n; x++) {
 			k[x].id = x; /* position in m */
-			k[x].w = m[x].tf * ev_idfm(e, df[m[x].id]);
+			k[x].w = m[x].tf * ev_idfv_get(&idv, df[m[x].id]);
 		}
-		qsort(k, n, sizeof *k, ev_cmp_keyw);
+		ev_select_keyw(k, n, c->max);
 		unsigned char *keep = calloc(n, 1);
 		if (!keep) {
 			free(k);
@@ -470,20 +478,16 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_twid(const void *a, const void *b)
-{
-	uint32_t x = ((const ev_tw *)a)->id, y = ((const ev_tw *)b)->id;
-	return x < y ? -1 : x > y;
-}
-
-/* Copy the top k entries of v (by weight) into c, sorted by id. */
+/* Copy the top k entries of v (by saturated tf x idf, as ev_top_keys
+ * ranks them) into c, sorted by id: the k best positions of v are
+ * selected and taken in position order, which is id order. */
 static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 			   const ev_vec *v, size_t k, ev_cent *c)
 {
-	ev_keyw kw[EV_MEMB_TERMS];
+	ev_idfv idv = ev_idf_view(e);
 	if (k > EV_MEMB_TERMS)
 		k = EV_MEMB_TERMS;
-	size_t n = ev_top_keys(e, df, v, k, kw);
+	size_t n = v->n < k ? v->n : k;
 	if (c->cap < n + 1) {
 		ev_tw *nv = realloc(c->v, (n + 1) * sizeof *nv);
 		if (!nv)
@@ -491,14 +495,29 @@ static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 		c->v = nv;
 		c->cap = (uint32_t)n + 1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		c->v[i].id = kw[i].id;
-		c->v[i].tf = 0;
-		for (uint32_t j = 0; j < v->n; j++)
-			if (v->v[j].id == kw[i].id)
-				c->v[i].tf = v->v[j].tf;
+	if (n == v->n) {
+		memcpy(c->v, v->v, n * sizeof *c->v);
+	} else {
+		ev_keyw *w = malloc(v->n * sizeof *w);
+		if (!w)
+			return CHR_ENOMEM;
+		for (uint32_t i = 0; i < v->n; i++) {
+			w[i].id = i; /* position in v */
+			w[i].w = ev_sat(v->v[i].tf) *
+				 ev_idfv_get(&idv, df[v->v[i].id]);
+		}
+		ev_select_keyw(w, v->n, n);
+		for (size_t i = 1; i < n; i++) { /* the n positions, ascending */
+			ev_keyw x = w[i];
+			size_t j = i;
+			for (; j > 0 && w[j - 1].id > x.id; j--)
+				w[j] = w[j - 1];
+			w[j] = x;
+		}
+		for (size_t i = 0; i < n; i++)
+			c->v[i] = v->v[w[i].id];
+		free(w);
 	}
-	qsort(c->v, n, sizeof *c->v, cmp_twid);
 	c->n = (uint32_t)n;
 	c->norm_at = 0;
 	c->cos_v = NULL;

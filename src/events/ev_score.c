@@ -10,6 +10,13 @@
  * centroid's norm is kept until it changes or a doc is observed, and a
  * cosine sums the same products in the same (id) order whichever path
  * computes it, so results do not depend on what happened to be cached.
+ * A cosine walks the centroid (at most EV_CENT_BODY ids) and asks the
+ * doc's table for each id; the table's byte filter answers most of them
+ * (absent) in one load and test.  An inverted layout (term -> held
+ * events) was not tried: it must be kept up at every centroid change
+ * and a common term's list is long, while the walk is now a few
+ * instructions per id.  Top keys are chosen by quickselect
+ * (ev_select_keyw), not by sorting.
  */
 #include "events.h"
 
@@ -44,6 +51,56 @@ int ev_cmp_keyw(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* x before y in ev_cmp_keyw's order (weight desc, then id). */
+static int kw_before(const ev_keyw *x, const ev_keyw *y)
+{
+	return x->w > y->w || (x->w == y->w && x->id < y->id);
+}
+
+static void kw_swap(ev_keyw *a, size_t i, size_t j)
+{
+	ev_keyw t = a[i];
+	a[i] = a[j];
+	a[j] = t;
+}
+
+/* Quickselect: reorder a[0..n) so that a[0..m) are its m first entries
+ * in ev_cmp_keyw's order (in no particular order among themselves).
+ * The order is total when the ids are distinct, so the set is exactly
+ * what sorting and taking the first m gives; this does a few compares
+ * per entry where a sort did log n calls through qsort. */
+void ev_select_keyw(ev_keyw *a, size_t n, size_t m)
+{
+	size_t lo = 0, hi = n;
+	if (m >= n || !m)
+		return;
+	while (hi - lo > 2) {
+		/* median of three to a[hi - 1] as the pivot */
+		size_t mid = lo + (hi - lo) / 2;
+		if (kw_before(&a[mid], &a[lo]))
+			kw_swap(a, mid, lo);
+		if (kw_before(&a[hi - 1], &a[lo]))
+			kw_swap(a, hi - 1, lo);
+		if (kw_before(&a[mid], &a[hi - 1]))
+			kw_swap(a, mid, hi - 1);
+		ev_keyw p = a[hi - 1];
+		size_t s = lo;
+		for (size_t i = lo; i < hi - 1; i++)
+			if (kw_before(&a[i], &p))
+				kw_swap(a, i, s++);
+		kw_swap(a, s, hi - 1);
+		/* a[lo..s) before the pivot, a[s] the pivot, the rest after */
+		if (m < s)
+			hi = s;
+		else if (m > s + 1)
+			lo = s + 1;
+		else
+			return;
+	}
+	if (hi - lo == 2 && kw_before(&a[lo + 1], &a[lo]))
+		kw_swap(a, lo, lo + 1);
+}
+
 /* The top k keys of v by saturated tf x idf, into out; returns count.
  * Small k (the index keys, the key entities) keeps a sorted run of k by
  * insertion, with no allocation or sort of the whole vector; the order
@@ -51,11 +108,13 @@ int ev_cmp_keyw(const void *a, const void *b)
 size_t ev_top_keys(const ev_engine *e, const uint32_t *df,
 		   const ev_vec *v, size_t k, ev_keyw *out)
 {
+	ev_idfv idv = ev_idf_view(e);
 	if (k <= EV_TOPK_SMALL) {
 		size_t n = 0;
 		for (uint32_t i = 0; i < v->n; i++) {
 			ev_keyw x = { v->v[i].id,
-				   ev_sat(v->v[i].tf) * ev_idfm(e, df[v->v[i].id]) };
+				      ev_sat(v->v[i].tf) *
+					      ev_idfv_get(&idv, df[v->v[i].id]) };
 			if (n == k && ev_cmp_keyw(&x, &out[k - 1]) >= 0)
 				continue;
 			size_t j = n < k ? n++ : k - 1;
@@ -72,10 +131,12 @@ size_t ev_top_keys(const ev_engine *e, const uint32_t *df,
 		return 0;
 	for (uint32_t i = 0; i < v->n; i++) {
 		all[i].id = v->v[i].id;
-		all[i].w = ev_sat(v->v[i].tf) * ev_idfm(e, df[v->v[i].id]);
+		all[i].w = ev_sat(v->v[i].tf) *
+			   ev_idfv_get(&idv, df[v->v[i].id]);
 	}
-	qsort(all, v->n, sizeof *all, ev_cmp_keyw);
 	size_t n = v->n < k ? v->n : k;
+	ev_select_keyw(all, v->n, n);
+	qsort(all, n, sizeof *all, ev_cmp_keyw);
 	memcpy(out, all, n * sizeof *out);
 	free(all);
 	return n;
@@ -94,6 +155,7 @@ static uint32_t tab_hash(uint32_t id, uint32_t mask)
 static void tab_fill(const ev_engine *e, const uint32_t *df,
 		     ev_normc *s, const ev_vec *a)
 {
+	ev_idfv idv = ev_idf_view(e);
 	s->cap = 0;
 	if (a->n > e->tab_max)
 		return;
@@ -112,19 +174,24 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
 		s->tabcap = cap;
 	}
 	memset(s->key, 0, cap * sizeof *s->key);
+	memset(s->filter, 0, sizeof s->filter);
 	for (uint32_t i = 0; i < a->n; i++) {
 		uint32_t id = a->v[i].id, h = tab_hash(id, cap - 1);
 		while (s->key[h])
 			h = (h + 1) & (cap - 1);
 		s->key[h] = id + 1;
-		s->val[h] = ev_sat(a->v[i].tf) * ev_idfm(e, df[id]);
+		s->filter[id % EV_TAB_FILTER] = 1;
+		s->val[h] = ev_sat(a->v[i].tf) * ev_idfv_get(&idv, df[id]);
 	}
 	s->cap = cap;
 }
 
-/* a's weight table, or NULL (ev_normc.val). */
-static const double *tab_find(const ev_normc *s, uint32_t id)
+/* id's weight in a's table (ev_normc.val), or NULL when a lacks id;
+ * the filter answers most of the misses. */
+static inline const double *tab_find(const ev_normc *s, uint32_t id)
 {
+	if (!s->filter[id % EV_TAB_FILTER])
+		return NULL;
 	uint32_t mask = s->cap - 1, h = tab_hash(id, mask);
 	for (;;) {
 		uint32_t k = s->key[h];
@@ -140,9 +207,11 @@ static const double *tab_find(const ev_normc *s, uint32_t id)
 static double vec_norm2(const ev_engine *e, const uint32_t *df,
 			const ev_vec *a)
 {
+	ev_idfv idv = ev_idf_view(e);
 	double na = 0;
 	for (uint32_t i = 0; i < a->n; i++) {
-		double x = ev_sat(a->v[i].tf) * ev_idfm(e, df[a->v[i].id]);
+		double x = ev_sat(a->v[i].tf) *
+			   ev_idfv_get(&idv, df[a->v[i].id]);
 		na += x * x;
 	}
 	return na;
@@ -172,6 +241,7 @@ static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
 	slot->at = e->ndocs + 1;
 	slot->norm = vec_norm2(e, df, a);
 	slot->used = ++e->normc_tick[0];
+	slot->topk = 0;
 	tab_fill(e, df, slot, a);
 	return slot;
 }
@@ -184,11 +254,13 @@ static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
 static double cent_norm2(const ev_engine *e, const uint32_t *df,
 			 const ev_cent *c, uint32_t n)
 {
+	ev_idfv idv = ev_idf_view(e);
 	if (c->norm_at == e->ndocs + 1 && c->norm_n == n)
 		return c->norm;
 	double nc = 0;
 	for (uint32_t j = 0; j < c->n; j++) {
-		double y = ev_sat(c->v[j].tf / n) * ev_idfm(e, df[c->v[j].id]);
+		double y = ev_sat(c->v[j].tf / n) *
+			   ev_idfv_get(&idv, df[c->v[j].id]);
 		nc += y * y;
 	}
 	ev_cent *w = (ev_cent *)c;
@@ -204,6 +276,7 @@ static double cent_norm2(const ev_engine *e, const uint32_t *df,
 static double cosine_walk(const ev_engine *e, const uint32_t *df,
 			  const ev_vec *a, const ev_cent *c, uint32_t n)
 {
+	ev_idfv idv = ev_idf_view(e);
 	if (!a->n || !c->n)
 		return 0;
 	const ev_normc *s = doc_slot(e, df, a);
@@ -218,7 +291,8 @@ static double cosine_walk(const ev_engine *e, const uint32_t *df,
 		 * and the walk below */
 		double nc = 0;
 		for (uint32_t j = 0; j < c->n; j++) {
-			double y = ev_sat(c->v[j].tf / n) * ev_idfm(e, df[c->v[j].id]);
+			double y = ev_sat(c->v[j].tf / n) *
+				   ev_idfv_get(&idv, df[c->v[j].id]);
 			nc += y * y;
 			const double *x = tab_find(s, c->v[j].id);
 			if (x)
@@ -239,7 +313,7 @@ static double cosine_walk(const ev_engine *e, const uint32_t *df,
 		for (uint32_t j = 0; j < c->n; j++) {
 			const double *x = tab_find(s, c->v[j].id);
 			if (x) {
-				double w = ev_idfm(e, df[c->v[j].id]);
+				double w = ev_idfv_get(&idv, df[c->v[j].id]);
 				dot += *x * (ev_sat(c->v[j].tf / n) * w);
 			}
 		}
@@ -253,7 +327,7 @@ static double cosine_walk(const ev_engine *e, const uint32_t *df,
 		} else if (ic < ia) {
 			j++;
 		} else {
-			double w = ev_idfm(e, df[ia]);
+			double w = ev_idfv_get(&idv, df[ia]);
 			dot += ev_sat(a->v[i++].tf) * w * (ev_sat(c->v[j++].tf / n) * w);
 		}
 	}
@@ -285,6 +359,25 @@ static double cosine(const ev_engine *e, const uint32_t *df,
 	return r;
 }
 
+size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
+		       const ev_vec *v, size_t k, ev_keyw *out)
+{
+	const ev_normc *s = k <= EV_TOPK_SMALL ? doc_slot(e, df, v) : NULL;
+	if (s && s->topk >= k) { /* the top k are the first k of more */
+		size_t n = s->ntop < k ? s->ntop : k;
+		memcpy(out, s->top, n * sizeof *out);
+		return n;
+	}
+	size_t n = ev_top_keys(e, df, v, k, out);
+	if (s) {
+		ev_normc *w = (ev_normc *)s; /* cache, as in cent_norm2 */
+		memcpy(w->top, out, n * sizeof *out);
+		w->ntop = (uint32_t)n;
+		w->topk = (uint32_t)k;
+	}
+	return n;
+}
+
 /* ev_prescore's cosine.  The first stage only ranks the candidates, so
  * a centroid whose entries have not changed since its norm was computed
  * keeps that norm while the stream has grown by at most 1/EV_PRE_STALE
@@ -295,6 +388,7 @@ static double cosine(const ev_engine *e, const uint32_t *df,
 static double cosine_pre(const ev_engine *e, const uint32_t *df,
 			 const ev_vec *a, const ev_cent *c, uint32_t n)
 {
+	ev_idfv idv = ev_idf_view(e);
 	uint64_t at = e->ndocs + 1;
 	if (!a->n || !c->n || c->norm_at == at || !c->norm_at ||
 	    c->norm_n != n || !(c->norm > 0) ||
@@ -310,7 +404,7 @@ static double cosine_pre(const ev_engine *e, const uint32_t *df,
 		const double *x = tab_find(s, c->v[j].id);
 		if (x)
 			dot += *x * (ev_sat(c->v[j].tf / n) *
-				     ev_idfm(e, df[c->v[j].id]));
+				     ev_idfv_get(&idv, df[c->v[j].id]));
 	}
 	return dot / sqrt(s->norm * c->norm);
 }
@@ -322,18 +416,42 @@ double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev)
 	return b > t ? b : t;
 }
 
+/* The first index in v[j..n) whose id is at least id (n when none):
+ * galloping from j, then a binary search, so a short doc vector against
+ * a long centroid (a headline against the body) skips most entries. */
+static uint32_t first_at_least(const ev_tw *v, uint32_t j, uint32_t n,
+			       uint32_t id)
+{
+	if (j >= n || v[j].id >= id)
+		return j;
+	uint32_t step = 1; /* v[j].id < id */
+	while (j + step < n && v[j + step].id < id) {
+		j += step;
+		step *= 2;
+	}
+	uint32_t lo = j + 1, hi = j + step < n ? j + step : n;
+	while (lo < hi) { /* v[lo - 1].id < id; v[hi].id >= id or hi == n */
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Share of a's idf mass (idf from df) that the centroid also has. */
 static double coverage(const ev_engine *e, const uint32_t *df,
 		       const ev_vec *a, const ev_cent *c)
 {
+	ev_idfv idv = ev_idf_view(e);
 	double got = 0, all = 0;
 	uint32_t j = 0;
 	for (uint32_t i = 0; i < a->n; i++) {
 		uint32_t id = a->v[i].id;
-		double w = ev_idfm(e, df[id]);
+		double w = ev_idfv_get(&idv, df[id]);
 		all += w;
-		while (j < c->n && c->v[j].id < id)
-			j++;
+		j = first_at_least(c->v, j, c->n, id);
 		if (j < c->n && c->v[j].id == id)
 			got += w;
 	}
@@ -342,16 +460,17 @@ static double coverage(const ev_engine *e, const uint32_t *df,
 
 #define NKEY_ENT 3
 
-/* The key ids of each side (the top k by weight, k <= 16; entities:
- * NKEY_ENT): the share of the doc's the event has and of the event's
- * the doc has, averaged.  Two events of one topic share its setting
+/* The key ids of each side (the top k by weight, 0 < k <= 16;
+ * entities: NKEY_ENT; the doc's from its vector's cache slot):
+ * the share of the doc's the event has and of the event's the doc has,
+ * averaged.  Two events of one topic share its setting
  * (the team, the city) but not who it happened to.  (The same over the
  * top 5 body terms added nothing on ECB+ dev.) */
 static double key_share(const ev_engine *e, const uint32_t *df,
 			const ev_vec *dv, const ev_cent *c, size_t k)
 {
 	ev_keyw kd[EV_TOPK_SMALL], kc[EV_TOPK_SMALL];
-	size_t nd = ev_top_keys(e, df, dv, k, kd);
+	size_t nd = ev_doc_top_keys(e, df, dv, k, kd);
 	ev_vec cv = { c->v, c->n, c->n };
 	size_t nc = ev_top_keys(e, df, &cv, k, kc);
 	if (!nd || !nc)

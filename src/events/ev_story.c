@@ -41,9 +41,11 @@ static double tf_log1p(const ev_engine *e, float tf)
 static double cent_norm(const ev_engine *e, const uint32_t *df,
 			const ev_cent *a)
 {
+	ev_idfv idv = ev_idf_view(e);
 	double na = 0;
 	for (uint32_t i = 0; i < a->n; i++) {
-		double x = tf_log1p(e, a->v[i].tf) * ev_idf(e, df[a->v[i].id]);
+		double x = tf_log1p(e, a->v[i].tf) *
+			   ev_idfv_get(&idv, df[a->v[i].id]);
 		na += x * x;
 	}
 	return na;
@@ -70,6 +72,7 @@ static double story_norm(const ev_engine *e, const uint32_t *df,
 static double cent_cos(const ev_engine *e, const uint32_t *df, const ev_cent *a,
 		       double na, const ev_cent *b, double nb)
 {
+	ev_idfv idv = ev_idf_view(e);
 	if (!a->n || !b->n || !(na > 0) || !(nb > 0))
 		return 0;
 	double dot = 0;
@@ -81,7 +84,7 @@ static double cent_cos(const ev_engine *e, const uint32_t *df, const ev_cent *a,
 		} else if (ib < ia) {
 			j++;
 		} else {
-			double w = ev_idf(e, df[ia]);
+			double w = ev_idfv_get(&idv, df[ia]);
 			double x = tf_log1p(e, a->v[i++].tf) * w;
 			double y = tf_log1p(e, b->v[j++].tf) * w;
 			dot += x * y;
@@ -112,10 +115,11 @@ double ev_story_score(const ev_engine *e, const ev_event *ev,
 static size_t top(const ev_engine *e, const uint32_t *df, const ev_cent *c,
 		  uint32_t *out, size_t k)
 {
+	ev_idfv idv = ev_idf_view(e);
 	size_t n = 0;
 	double w[STORY_TOPKEYS];
 	for (uint32_t i = 0; i < c->n; i++) {
-		double x = c->v[i].tf * ev_idf(e, df[c->v[i].id]);
+		double x = c->v[i].tf * ev_idfv_get(&idv, df[c->v[i].id]);
 		size_t p = n;
 		while (p > 0 && w[p - 1] < x)
 			p--;

@@ -289,8 +289,16 @@ typedef struct ev_post {
 	uint32_t n;
 } ev_post;
 
+typedef struct ev_keyw {
+	uint32_t id;
+	double w;
+} ev_keyw;
+
+#define EV_TOPK_SMALL 16 /* top k kept by insertion, no sort */
+
 #define EV_NORMC 8
 #define EV_TAB_MAX 4096 /* doc vectors longer than this are not tabled */
+#define EV_TAB_FILTER 8192 /* the table's filter: one byte per id mod this */
 typedef struct ev_normc {
 	const struct ev_vec *v;
 	uint64_t gen, at, used;
@@ -300,6 +308,14 @@ typedef struct ev_normc {
 	uint32_t *key;
 	double *val;
 	uint32_t cap, tabcap;
+	/* filter[id % EV_TAB_FILTER] is 1 for every id in the table: a 0
+	 * says an id is absent without probing (most centroid ids are not
+	 * in the doc); a byte, not a bit, is one load and test per id */
+	unsigned char filter[EV_TAB_FILTER];
+	/* the vector's top topk keys (ev_top_keys; 0 = not yet): the
+	 * first k of them are its top k for any k <= topk */
+	ev_keyw top[EV_TOPK_SMALL];
+	uint32_t ntop, topk;
 } ev_normc;
 
 typedef struct ev_engine {
@@ -549,22 +565,53 @@ static inline double ev_idfm(const ev_engine *e, uint32_t df)
 	return e->idf_memo[df];
 }
 
+/* ev_idfm's memo as loop locals: a loop over a vector's ids reads the
+ * memo through these instead of reloading the engine's pointers and doc
+ * count at each id (the memo's stores could alias them); the same
+ * values. */
+typedef struct ev_idfv {
+	double *memo;
+	uint64_t *at;
+	uint64_t now;  /* ndocs + 1 */
+	uint32_t lim;  /* EV_IDF_MEMO, 0 without a memo */
+} ev_idfv;
+
+static inline ev_idfv ev_idf_view(const ev_engine *e)
+{
+	ev_idfv v = { e->idf_memo, e->idf_at, e->ndocs + 1,
+		      e->idf_memo && e->idf_at ? EV_IDF_MEMO : 0 };
+	return v;
+}
+
+static inline double ev_idfv_get(const ev_idfv *v, uint32_t df)
+{
+	if (df >= v->lim)
+		return ev_idf_of(v->now - 1, df);
+	if (v->at[df] != v->now) {
+		v->memo[df] = ev_idf_of(v->now - 1, df);
+		v->at[df] = v->now;
+	}
+	return v->memo[df];
+}
+
 static inline double ev_sat(double tf)
 {
 	return tf * (EV_SAT_K + 1) / (tf + EV_SAT_K);
 }
 
-typedef struct ev_keyw {
-	uint32_t id;
-	double w;
-} ev_keyw;
-
-#define EV_TOPK_SMALL 16 /* top k kept by insertion, no sort */
 
 int ev_cmp_keyw(const void *a, const void *b); /* weight desc, then id */
+/* Reorder a[0..n) so that a[0..m) are the m first by ev_cmp_keyw (ids
+ * distinct), unordered among themselves. */
+void ev_select_keyw(ev_keyw *a, size_t n, size_t m);
 /* The top k keys of v by saturated tf x idf (df) into out; the count. */
 size_t ev_top_keys(const ev_engine *e, const uint32_t *df, const ev_vec *v,
 		   size_t k, ev_keyw *out);
+/* ev_top_keys of a doc vector, kept in its cache slot (see doc_slot in
+ * ev_score.c) for the doc count: the candidate index, adding and
+ * key_share ask for the same doc's keys. */
+size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
+		       const ev_vec *v, size_t k, ev_keyw *out);
 int ev_has_id(const ev_vec *v, uint32_t id); /* binary search, sorted v */
 
 #endif

@@ -85,8 +85,11 @@ static void test_similarity(void)
 
 /* A cosine walks the centroid and looks its ids up in the doc's weight
  * table; a doc too long to table takes the sorted merge walk.  Both must
- * give the same bits (the same products summed in the same order). */
-static void test_cosine_paths(void)
+ * give the same bits (the same products summed in the same order).  With
+ * pad, one-word docs fill the vocabulary up to EV_TAB_FILTER after the
+ * first article, so the later articles' ids wrap the table's filter onto
+ * the first one's (filter hits that the table must turn down). */
+static void cosine_paths(int pad)
 {
 	ev_input a, b, c;
 	input(&a, "a", "Storm floods the coast",
@@ -111,9 +114,25 @@ static void test_cosine_paths(void)
 		if (i < 2)
 			CHECK(ev_add_to(&e, &d[i], i ? k : (size_t)-1, &k) ==
 			      CHR_OK);
+		for (int w = 0; pad && !i && e.terms.count < EV_TAB_FILTER; w++) {
+			char word[16];
+			snprintf(word, sizeof word, "zq%c%c%ct", 'a' + w / 676,
+				 'a' + w / 26 % 26, 'a' + w % 26);
+			ev_doc p;
+			ev_input pi;
+			ev_doc_init(&p);
+			input(&pi, "p", "", word, NULL);
+			CHECK(ev_doc_build(&e, &pi, &p) == CHR_OK);
+			ev_doc_free(&p);
+		}
 	}
+	/* c has ids past the wrap, the centroid ids below it */
+	CHECK(!pad || (d[2].body.v[d[2].body.n - 1].id >= EV_TAB_FILTER &&
+		       e.ev[k]->body.v[0].id < EV_TAB_FILTER));
 	double ft[EV_NFEAT], fw[EV_NFEAT];
 	ev_features(&e, &d[2], e.ev[k], ft);
+	ev_features(&e, &d[2], e.ev[k], fw); /* the doc's keys, cached */
+	CHECK(ft[EVF_KEY_ENT] > 0 && memcmp(ft, fw, sizeof ft) == 0);
 	e.tab_max = 0; /* no table: the merge walk */
 	e.docgen++;    /* drop the cached slots */
 	ev_features(&e, &d[2], e.ev[k], fw);
@@ -122,6 +141,12 @@ static void test_cosine_paths(void)
 	for (int i = 0; i < 3; i++)
 		ev_doc_free(&d[i]);
 	ev_engine_free(&e);
+}
+
+static void test_cosine_paths(void)
+{
+	cosine_paths(0);
+	cosine_paths(1);
 }
 
 /* The time gate: an article dated years away never joins. */

@@ -5,7 +5,7 @@
  *
  * Design note: split from test_events.c (scoring, clustering, merging),
  * which had grown past a thousand lines; these tests need no corpus and
- * no engine state beyond a fresh engine.
+ * no engine state beyond a fresh engine and what they add to it.
  */
 #include "harness.h"
 
@@ -336,13 +336,169 @@ static void test_weekday_tense(void)
 	}
 }
 
+/* ev_select_keyw leaves the same first m (as a set) as sorting by
+ * ev_cmp_keyw does, over sizes, cuts and tied weights. */
+static void test_select_keyw(void)
+{
+	static const size_t sizes[] = { 1, 2, 3, 5, 17, 64, 257, 400 };
+	uint32_t r = 12345;
+	for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+		size_t n = sizes[z];
+		ev_keyw a[400], b[400], c[400];
+		for (size_t i = 0; i < n; i++) {
+			r = r * 1103515245u + 12345u;
+			a[i].id = (uint32_t)((i * 7919) % 401); /* distinct */
+			a[i].w = (double)(r >> 16 & 7) * 0.5; /* ties */
+		}
+		memcpy(b, a, n * sizeof *a);
+		qsort(b, n, sizeof *b, ev_cmp_keyw);
+		size_t cuts[] = { 0, 1, 2, n / 2, n - 1, n, n + 3 };
+		for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
+			size_t m = cuts[k] < n ? cuts[k] : n;
+			memcpy(c, a, n * sizeof *a);
+			ev_select_keyw(c, n, cuts[k]);
+			qsort(c, m, sizeof *c, ev_cmp_keyw);
+			int same = 1;
+			for (size_t i = 0; i < m; i++)
+				same &= c[i].id == b[i].id && c[i].w == b[i].w;
+			CHECK(same);
+		}
+	}
+}
+
+/* An event's recent member keeps the doc's EV_MEMB_TERMS best body
+ * terms by saturated tf x idf (ties by id), sorted by id, with the
+ * doc's counts; and a headline's coverage by the body centroid. */
+static void test_member_top(void)
+{
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	char text[4096];
+	size_t at = 0;
+	for (int i = 0; i < 90; i++) /* invented words, 1-4 times each */
+		for (int r = 0; r <= i % 4; r++)
+			at += (size_t)snprintf(text + at, sizeof text - at,
+					       "zq%c%cx ", 'a' + i / 26,
+					       'a' + i % 26);
+	ev_doc d;
+	ev_doc_init(&d);
+	ev_input in;
+	input(&in, "m", "Members", text, "2010-02-27");
+	size_t k = 0;
+	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+	CHECK(d.body.n >= 90);
+	CHECK(ev_observe(&e, &d) == CHR_OK);
+	CHECK(ev_add_to(&e, &d, (size_t)-1, &k) == CHR_OK);
+	ev_keyw all[128];
+	uint32_t n = d.body.n < 128 ? d.body.n : 128;
+	for (uint32_t i = 0; i < n; i++) {
+		all[i].id = d.body.v[i].id;
+		all[i].w = ev_sat(d.body.v[i].tf) * ev_idf(&e, e.tdf[all[i].id]);
+	}
+	qsort(all, n, sizeof *all, ev_cmp_keyw);
+	const ev_cent *mb = &e.ev[k]->mb[0];
+	CHECK_INT(mb->n, EV_MEMB_TERMS);
+	int ok = mb->n == EV_MEMB_TERMS;
+	for (uint32_t i = 0; ok && i < mb->n; i++) {
+		int found = 0;
+		for (uint32_t j = 0; j < EV_MEMB_TERMS; j++)
+			found |= all[j].id == mb->v[i].id;
+		ok &= found && (!i || mb->v[i - 1].id < mb->v[i].id);
+		for (uint32_t j = 0; j < d.body.n; j++)
+			if (d.body.v[j].id == mb->v[i].id)
+				ok &= d.body.v[j].tf == mb->v[i].tf;
+	}
+	CHECK(ok);
+	/* a doc's top keys kept in its cache slot: a smaller k after a
+	 * larger one is its prefix, a larger one is computed afresh */
+	ev_keyw k3[3], k10[10], r3[3], r10[10];
+	size_t n3 = ev_top_keys(&e, e.tdf, &d.body, 3, r3);
+	size_t n10 = ev_top_keys(&e, e.tdf, &d.body, 10, r10);
+	CHECK(n3 == 3 && n10 == 10);
+	CHECK(ev_doc_top_keys(&e, e.tdf, &d.body, 3, k3) == 3);
+	int same = 1;
+	for (int i = 0; i < 3; i++)
+		same &= k3[i].id == r3[i].id && k3[i].w == r3[i].w;
+	CHECK(ev_doc_top_keys(&e, e.tdf, &d.body, 10, k10) == 10);
+	for (int i = 0; i < 10; i++)
+		same &= k10[i].id == r10[i].id && k10[i].w == r10[i].w;
+	CHECK(ev_doc_top_keys(&e, e.tdf, &d.body, 3, k3) == 3);
+	for (int i = 0; i < 3; i++)
+		same &= k3[i].id == r3[i].id && k3[i].w == r3[i].w;
+	CHECK(same);
+	/* EVF_CROSS: the share of the headline's idf mass the body
+	 * centroid has (the centroid searched, not walked) */
+	ev_doc q;
+	ev_doc_init(&q);
+	input(&in, "q", "zqaax zqabx zqbcx zqzzx zqdlx zqyyx", "zqaax", NULL);
+	CHECK(ev_doc_build(&e, &in, &q) == CHR_OK);
+	CHECK(ev_observe(&e, &q) == CHR_OK);
+	double f[EV_NFEAT], got = 0, sum = 0;
+	ev_features(&e, &q, e.ev[k], f);
+	const ev_cent *body = &e.ev[k]->body;
+	for (uint32_t i = 0; i < q.head.n; i++) {
+		double w = ev_idf(&e, e.tdf[q.head.v[i].id]);
+		sum += w;
+		for (uint32_t j = 0; j < body->n; j++)
+			if (body->v[j].id == q.head.v[i].id)
+				got += w;
+	}
+	CHECK(q.head.n == 6 && f[EVF_CROSS] > 0.5 && f[EVF_CROSS] < 1);
+	CHECK(f[EVF_CROSS] == got / sum);
+	ev_doc_free(&q);
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
+/* ev_candidates counts each event once per key it is filed under and
+ * orders them by key hits, then the latest first: 30 events filed under
+ * "harbor" (a posting keeps the 16 latest), every third also under
+ * "pier" (all 10 kept). */
+static void test_candidates(void)
+{
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	for (int i = 0; i < 30; i++) {
+		char text[64];
+		snprintf(text, sizeof text, "harbor zq%c%ct%s", 'a' + i / 26,
+			 'a' + i % 26, i % 3 ? "" : " pier");
+		ev_doc d;
+		ev_input in;
+		size_t k;
+		ev_doc_init(&d);
+		input(&in, "c", "", text, NULL);
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+		CHECK(ev_add_to(&e, &d, (size_t)-1, &k) == CHR_OK);
+		CHECK(k == (size_t)i);
+		ev_doc_free(&d);
+	}
+	ev_doc q;
+	ev_input in;
+	ev_doc_init(&q);
+	input(&in, "q", "", "harbor pier", NULL);
+	CHECK(ev_doc_build(&e, &in, &q) == CHR_OK);
+	CHECK(ev_observe(&e, &q) == CHR_OK);
+	uint32_t c[EV_MAXCAND];
+	size_t n = ev_candidates(&e, &q, c);
+	static const uint32_t want[] = { 27, 24, 21, 18, 15, 29, 28, 26, 25,
+					 23, 22, 20, 19, 17, 16, 14, 12, 9,
+					 6,  3,  0 };
+	CHECK_INT(n, sizeof want / sizeof *want);
+	for (size_t i = 0; i < n && i < sizeof want / sizeof *want; i++)
+		CHECK(c[i] == want[i]);
+	ev_doc_free(&q);
+	ev_engine_free(&e);
+}
+
 int main(void)
 {
 	static const th_test tests[] = {
 		TEST(test_model_file),   TEST(test_calendar),
 		TEST(test_scan_dates),   TEST(test_doc_build),
 		TEST(test_prep_apply),   TEST(test_date_from_event),
-		TEST(test_weekday_tense),
+		TEST(test_weekday_tense), TEST(test_select_keyw),
+		TEST(test_member_top),   TEST(test_candidates),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
