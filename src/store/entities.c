@@ -46,6 +46,11 @@ static void name_parts(const char *name, char *fkey, char *skey, size_t cap)
 	canon_key(sp + 1, strlen(sp + 1), skey, cap);
 }
 
+/* The person stored under the same surname key whose first-name key is at
+ * most one edit from fkey and has the same initial (and four letters or
+ * more), or 0.  Reads only the (skey, type, fkey) index entries of that
+ * initial, at most 50 of them, so the cost stays bounded however many
+ * people share a surname; of several matches the oldest entity wins. */
 static int64_t find_translit(chr_db *db, const char *fkey, const char *skey,
 			     const char *type)
 {
@@ -54,19 +59,26 @@ static int64_t find_translit(chr_db *db, const char *fkey, const char *skey,
 	sqlite3_stmt *s = store_stmt(db, ST_EN_BY_SKEY);
 	if (!s)
 		return -1;
+	unsigned char lo = (unsigned char)fkey[0];
+	char hi[2] = { (char)(lo + 1), 0 }; /* fkey[0] < 0xFF: UTF-8 text */
 	bind_text(s, 1, skey);
 	bind_text(s, 2, type);
+	sqlite3_bind_text(s, 3, fkey, 1, SQLITE_STATIC);
+	if (lo < 0xFF)
+		sqlite3_bind_text(s, 4, hi, 1, SQLITE_STATIC);
+	else
+		sqlite3_bind_blob(s, 4, "", 0, SQLITE_STATIC); /* above any text */
 	int64_t found = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *f = (const char *)sqlite3_column_text(s, 1);
+		int64_t eid = sqlite3_column_int64(s, 0);
 		if (f && strlen(f) >= 4 && canon_edit_distance(f, fkey, 1) <= 1 &&
-		    f[0] == fkey[0]) {
-			found = sqlite3_column_int64(s, 0);
-			break;
-		}
+		    (!found || eid < found))
+			found = eid;
 	}
 	sqlite3_reset(s);
-	return found;
+	return rc == SQLITE_DONE ? found : -1;
 }
 
 /* The entity for a mention's key, created when new.  -1 on error. */
@@ -100,10 +112,9 @@ static int64_t entity_for(chr_db *db, const art_mention *m)
 		/* a lone surname: the one person stored with it, if only one
 		 * (also when the tagger took it for a place or an organisation:
 		 * "according to Lavrov") */
-		if (!(s = store_stmt(db, ST_EN_BY_SKEY)))
+		if (!(s = store_stmt(db, ST_EN_BY_SURNAME)))
 			return -1;
 		bind_text(s, 1, m->key);
-		bind_text(s, 2, "PER");
 		int n = 0;
 		int64_t only = 0;
 		while (sqlite3_step(s) == SQLITE_ROW && n < 2) {

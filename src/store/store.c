@@ -152,6 +152,14 @@ static const char *const migrations[] = {
 	"  group_concat(printf('%016x', key), '') FROM"
 	"  (SELECT doc, key FROM dedup_keys ORDER BY doc, key) GROUP BY doc;"
 	"DROP TABLE dedup_keys;",
+	/* 9 -> 10: the surname index covers the first-name key, so the
+	 * transliteration match (src/store/entities.c) reads only index
+	 * entries, and only those of people with the same surname and
+	 * initial: with (skey, type) alone it read up to 50 table rows at
+	 * random per new person, and a common surname has that many once
+	 * the store holds a million articles */
+	"DROP INDEX entities_skey;"
+	"CREATE INDEX entities_skey ON entities(skey, type, fkey);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -208,9 +216,11 @@ static const char *const sql[ST_COUNT_] = {
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	/* entities (src/store/entities.c) */
 	[ST_EN_BY_KEY] = "SELECT eid, score FROM entities WHERE key = ?1",
-	[ST_EN_BY_SKEY] =
-		"SELECT eid, fkey, score FROM entities WHERE skey = ?1 AND type = ?2"
-		" LIMIT 50",
+	[ST_EN_BY_SKEY] = /* first names from ?3 up to ?4 (one initial) */
+		"SELECT eid, fkey FROM entities WHERE skey = ?1 AND type = ?2"
+		" AND fkey >= ?3 AND fkey < ?4 LIMIT 50",
+	[ST_EN_BY_SURNAME] =
+		"SELECT eid FROM entities WHERE skey = ?1 AND type = 'PER' LIMIT 2",
 	[ST_EN_INSERT] =
 		"INSERT INTO entities (key, skey, fkey, name, score, type)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

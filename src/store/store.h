@@ -53,6 +53,7 @@ enum store_stmt {
 	/* entities (src/store/entities.c) */
 	ST_EN_BY_KEY,
 	ST_EN_BY_SKEY,
+	ST_EN_BY_SURNAME,
 	ST_EN_INSERT,
 	ST_EN_RENAME,
 	ST_EN_COUNT_UP,
