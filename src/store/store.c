@@ -158,8 +158,8 @@ static const char *const migrations[] = {
 	 * initial: with (skey, type) alone it read up to 50 table rows at
 	 * random per new person, and a common surname has that many once
 	 * the store holds a million articles */
-	"DROP INDEX entities_skey;"
-	"CREATE INDEX entities_skey ON entities(skey, type, fkey);",
+	("DROP INDEX entities_skey;"
+	 "CREATE INDEX entities_skey ON entities(skey, type, fkey);"),
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -614,7 +614,13 @@ chr_status chr_db_open(const char *path, chr_db **out)
 				  "PRAGMA synchronous=NORMAL;"
 				  "PRAGMA foreign_keys=ON;"
 				  "PRAGMA temp_store=MEMORY;"
-				  "PRAGMA cache_size=-65536;"
+				  /* 256 MB of page cache at most (pages are
+				   * allocated as read): at a million articles the
+				   * entity, dedup and mention indexes are ~1 GB of
+				   * random-key B-trees, and with 64 MB a 1M store's
+				   * ingest read 58 pages an article through the OS
+				   * (16 with 256 MB, 5 with 512 MB; RESULTS.md) */
+				  "PRAGMA cache_size=-262144;"
 				  /* checkpoint every 64 MB of WAL, not 4 MB: a
 				   * batch commit writes thousands of pages, so
 				   * the default checkpointed (and fsynced) after
