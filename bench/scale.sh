@@ -17,7 +17,8 @@
 # Env:   CHR_BIN, CHR_GEN (binaries; default build/), CHR_SHARED (data),
 #        SCALE_DIR (keep the store and logs there; default a temp dir,
 #        removed at the end), SCALE_THREADS (ingest --threads, default 2),
-#        SCALE_SEED (generator seed, default 1), SCALE_BATCH (--batch).
+#        SCALE_SEED (generator seed, default 1), SCALE_BATCH (--batch),
+#        SCALE_PROFILE=1 (ingest --profile: seconds per stage and slice).
 set -eu
 cd "$(dirname "$0")/.."
 N=${1:-100000}
@@ -39,6 +40,7 @@ fi
 DB="$D/scale.db"
 rm -f "$DB" "$DB-wal" "$DB-shm" "$D/plog" "$D/samples"
 BATCH=${SCALE_BATCH:+--batch $SCALE_BATCH}
+PROFILE=${SCALE_PROFILE:+--profile}
 # bytes of the database and its WAL (stat, never read: the store is GBs)
 dbsize() { stat -c %s "$DB" "$DB-wal" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 
@@ -47,7 +49,7 @@ start=$(date +%s.%N)
 ( "$GEN" "$N" "${SCALE_SEED:-1}" "$SHARED" 2>"$D/gen.err" |
 	/usr/bin/time -f "%e %U %S %M" -o "$D/time" \
 		"$BIN" --db "$DB" ingest --quiet --threads "${SCALE_THREADS:-2}" \
-		$BATCH --progress-log "$D/plog" - >"$D/out" 2>"$D/err" ) &
+		$BATCH $PROFILE --progress-log "$D/plog" - >"$D/out" 2>"$D/err" ) &
 job=$!
 cpid=""
 while kill -0 "$job" 2>/dev/null; do
@@ -102,6 +104,31 @@ END {
 	if (first > 0)
 		printf "last full slice / first: %.2f by wall rate, %.2f by CPU rate\n", last / first, (firstc > 0 ? lastc / firstc : 0)
 }' "$D/samples"
+# ---- per-stage seconds per slice (SCALE_PROFILE=1) ----
+# Each progress-log line then carries every stage's seconds so far
+# (summed over threads); a slice's figure is the difference between the
+# first lines at or past its two ends.
+if [ -n "$PROFILE" ]; then
+	echo "seconds per stage and slice (--profile; both threads summed; the store thread's stages run one after another):"
+	awk -v slice="$SLICE" '
+	/^committed/ {
+		n = $2; m = 0
+		for (i = 3; i <= NF; i++) { split($i, kv, "="); cur[kv[1]] = kv[2]; if (!(kv[1] in seen)) { seen[kv[1]] = 1; order[++ns] = kv[1] } }
+		if (n >= k * slice) {
+			show(n)
+			while (k * slice <= n) k++
+		}
+	}
+	function show(n,   j, line) {
+		line = sprintf("%-18s", sprintf("%d-%d", pn, n))
+		for (j = 1; j <= ns; j++) line = line sprintf(" %s=%.1f", order[j], cur[order[j]] - prev[order[j]])
+		print line
+		for (j = 1; j <= ns; j++) prev[order[j]] = cur[order[j]]
+		pn = n
+	}
+	BEGIN { k = 1; pn = 0 }
+	END { if (n > pn) show(n) }' "$D/plog"
+fi
 dbsz=$(stat -c %s "$DB" 2>/dev/null || echo 0)
 walsz=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
 awk -v w="$wall" -v u="$usr" -v s="$sys" -v m="$maxrss" -v n="$stored" -v d="$dbsz" -v l="$walsz" 'BEGIN {

@@ -24,6 +24,7 @@ typedef struct ingest_ui {
 	uint64_t total_bytes;
 	int drawn;
 	FILE *log;      /* --progress-log: "committed N" per batch */
+	int profile;    /* --profile: stage seconds so far on each log line */
 } ingest_ui;
 
 static double now(void)
@@ -82,7 +83,11 @@ static void on_progress(void *ctx, const chr_ingest_stats *s)
 	ingest_ui *ui = ctx;
 	if (ui->log) {
 		/* Written after the COMMIT returned: a crash test trusts it. */
-		fprintf(ui->log, "committed %llu\n", (unsigned long long)s->stored);
+		fprintf(ui->log, "committed %llu", (unsigned long long)s->stored);
+		for (size_t i = 0; ui->profile && i < chr_profile_count(); i++)
+			fprintf(ui->log, " %s=%.3f", chr_profile_name(i),
+				chr_profile_seconds(i));
+		fputc('\n', ui->log);
 		fflush(ui->log);
 	}
 	if (!ui->tty || ui->quiet)
@@ -113,7 +118,7 @@ static void on_progress(void *ctx, const chr_ingest_stats *s)
 
 static void help(void)
 {
-	printf("usage: chronicle ingest [--max-bytes N] [--batch N] [--quiet] PATH...\n"
+	printf("usage: chronicle ingest [--max-bytes N] [--batch N] [--quiet] [--profile] PATH...\n"
 	       "\n"
 	       "Read articles from files, folders (recursively) or - (stdin), clean\n"
 	       "and date them, and store them.  Plain text files hold one article\n"
@@ -128,6 +133,9 @@ static void help(void)
 	       "  --quiet        no progress bar\n"
 	       "  --progress-log FILE  append 'committed N' (articles stored so far)\n"
 	       "                 after each committed batch\n"
+	       "  --profile      time each stage; print the totals to stderr at the\n"
+	       "                 end, and add each stage's seconds so far to every\n"
+	       "                 --progress-log line (as name=seconds)\n"
 	       "\n"
 	       "Prints 'stored N, duplicates N, rejected N'.  Each rejection goes to\n"
 	       "stderr as file[:line|:byte N]: reason.  Exit 1 if anything was\n"
@@ -175,6 +183,8 @@ int cmd_ingest(const cli_ctx *ctx, int argc, char **argv)
 			if (i + 1 >= argc)
 				return cli_usage_error("ingest", "%s needs a file", a);
 			log_path = argv[++i];
+		} else if (!strcmp(a, "--profile")) {
+			ui.profile = 1;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			ui.quiet = 1;
 		} else if (!strcmp(a, "--")) {
@@ -206,6 +216,10 @@ int cmd_ingest(const cli_ctx *ctx, int argc, char **argv)
 	o.on_progress = on_progress;
 	o.on_note = on_note;
 	o.ctx = &ui;
+	if (ui.profile) {
+		chr_profile_reset();
+		chr_profile_enable(1);
+	}
 	chr_ingest *g;
 	chr_status st = chr_ingest_new(db, &o, &g);
 	for (; !st && i < argc; i++)
@@ -224,6 +238,12 @@ int cmd_ingest(const cli_ctx *ctx, int argc, char **argv)
 	if (ui.tty)
 		printf(" (%.1f s)", el);
 	printf("\n");
+	if (ui.profile) { /* seconds per stage, summed over threads */
+		chr_profile_enable(0);
+		for (size_t k = 0; k < chr_profile_count(); k++)
+			fprintf(stderr, "profile %-16s %9.3f s\n", chr_profile_name(k),
+				chr_profile_seconds(k));
+	}
 	chr_ingest_free(g);
 	chr_db_close(db);
 	if (ui.log)

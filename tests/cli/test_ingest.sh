@@ -50,6 +50,13 @@ check "threads: same articles" cmp -s "$T/l1" "$T/l2"
 check "threads: same messages in the same order" cmp -s "$T/e1" "$T/e2"
 check "threads: same summary" cmp -s "$T/o1" "$T/o2"
 
+# --profile: every stage's seconds on each progress-log line, totals on stderr
+expect_rc 0 "ingest --profile" "$CHR_BIN" --db "$T/prof" ingest --profile --batch 1 --progress-log "$T/plog" "$T/in2"
+check "profile: log line carries stage seconds" grep -q '^committed 1 .*entities-store=[0-9.]* .*commit=[0-9.]*$' "$T/plog"
+check "profile: totals on stderr" contains "$T/err" "^profile commit "
+"$CHR_BIN" --db "$T/prof2" ingest --batch 1 --progress-log "$T/plog2" "$T/in2" >/dev/null 2>&1
+check "no profile: log lines are only 'committed N'" sh -c "! grep -v '^committed [0-9]*$' '$T/plog2' && [ -s '$T/plog2' ]"
+
 # usage errors
 expect_rc 2 "no paths is a usage error" chr ingest
 expect_rc 2 "unknown option is a usage error" chr ingest --bogus x
