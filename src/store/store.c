@@ -334,12 +334,20 @@ static const char *const sql[ST_COUNT_] = {
 		" WHERE doc = ?1) AND d.doc <> ?1 ORDER BY ea.event LIMIT 1",
 	[ST_EV_ART_PUT] =
 		"INSERT OR REPLACE INTO event_articles (doc, event) VALUES (?1, ?2)",
+	/* An event's place is the dateline most of its latest EV_PLACE_N (64)
+	 * articles carry (ties: the earliest article): bounded, since the
+	 * statement runs whenever an article joins, and reading every
+	 * member's row made a long-running event cost more with each
+	 * article (the events stage's time per article grew 2.4x over a
+	 * 1M-article ingest; RESULTS.md, "Scale") */
 	[ST_EV_PUT] =
 		"INSERT INTO events (id, title, date, date_end, place, n)"
-		" VALUES (?1, ?2, ?3, ?4, (SELECT a.dateline FROM event_articles ea"
-		" JOIN articles a ON a.rowid = ea.doc WHERE ea.event = ?1"
-		" AND a.dateline <> '' GROUP BY a.dateline ORDER BY count(*) DESC,"
-		" min(a.rowid) LIMIT 1), (SELECT count(*) FROM event_articles"
+		" VALUES (?1, ?2, ?3, ?4, (SELECT dateline FROM (SELECT a.dateline,"
+		" a.rowid AS r FROM event_articles ea JOIN articles a"
+		" ON a.rowid = ea.doc WHERE ea.event = ?1 ORDER BY ea.doc DESC"
+		" LIMIT 64) WHERE dateline <> '' GROUP BY dateline"
+		" ORDER BY count(*) DESC, min(r) LIMIT 1),"
+		" (SELECT count(*) FROM event_articles"
 		" WHERE event = ?1)) ON CONFLICT(id) DO UPDATE SET"
 		" title = excluded.title, date = excluded.date,"
 		" date_end = excluded.date_end, place = excluded.place, n = excluded.n",

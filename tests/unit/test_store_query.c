@@ -15,6 +15,7 @@
 
 #include "chronicle.h"
 #include "store_fixture.h"
+#include "store/store.h"
 
 /* ---- entities ---- */
 
@@ -206,6 +207,42 @@ static void test_entity_translit(void)
 	long long other = raw_int(p, "SELECT eid FROM entity_aliases"
 				     " WHERE alias = 'Sergio Lavrov'");
 	CHECK(other > 0 && other != 1000);
+}
+
+/* An event's place: the dateline most of its latest 64 articles carry
+ * (ST_EV_PUT).  Event 1 has 90 articles, 50 older ones from Oldtown and
+ * the 40 newest from Newtown: Newtown, although Oldtown has more in all.
+ * Event 2 (3 articles, a tie broken by the earliest) is read whole. */
+static void test_event_place(void)
+{
+	const char *p = fresh_with("pl.db",
+		"INSERT INTO articles (rowid, id, hash, headline, dateline, raw,"
+		" text, ingested_at) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+		" SELECT i + 1 FROM n WHERE i < 93) SELECT i, 'p' || i, i, 'h',"
+		" CASE WHEN i <= 50 THEN 'OLDTOWN' WHEN i <= 90 THEN 'NEWTOWN'"
+		" WHEN i = 91 THEN '' ELSE 'B' || (i % 2) END, 'r', 't', 0 FROM n;"
+		"INSERT INTO event_articles (doc, event) SELECT rowid,"
+		" CASE WHEN rowid <= 90 THEN 1 ELSE 2 END FROM articles;");
+	if (!p)
+		return;
+	chr_db *db = NULL;
+	CHECK_INT(chr_db_open(p, &db), CHR_OK);
+	for (int ev = 1; db && ev <= 2; ev++) {
+		sqlite3_stmt *s = store_stmt(db, ST_EV_PUT);
+		CHECK(s != NULL);
+		if (!s)
+			break;
+		sqlite3_bind_int64(s, 1, ev);
+		sqlite3_bind_text(s, 2, "t", -1, SQLITE_STATIC);
+		CHECK_INT(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_reset(s);
+	}
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM events WHERE id = 1"
+			     " AND place = 'NEWTOWN' AND n = 90"), 1);
+	/* docs 92 ('B0') and 93 ('B1') tie; the earliest wins; 91 has none */
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM events WHERE id = 2"
+			     " AND place = 'B0' AND n = 3"), 1);
 }
 
 /* ---- listing ---- */
@@ -402,6 +439,7 @@ static const th_test tests[] = {
 	TEST(test_entity_counts),
 	TEST(test_entity_lookup),
 	TEST(test_entity_translit),
+	TEST(test_event_place),
 	TEST(test_articles_listing),
 	TEST(test_search_ranking),
 	TEST(test_search_malformed),
