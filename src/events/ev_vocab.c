@@ -4,8 +4,8 @@
  * Design note: every body/headline stem and every entity key a doc brings
  * is interned for good (ev_text.c intern: an id, a string in e->mem, a
  * document frequency, a posting list), so one long ingest grew the
- * tables by about eight ids an article while the events that use them
- * are bounded (ev_retire).  When terms + entity keys pass the ceiling
+ * tables by 4-8 ids an article while the events that use them are
+ * bounded (ev_retire).  When terms + entity keys pass the ceiling
  * (e->vocab_max, EV_VOCAB_MAX by default), ev_retire calls
  * ev_vocab_compact right after its sweep: no doc then holds engine ids
  * (ingest has placed its whole queue, ev_cluster rebuilds its doc).
