@@ -1,8 +1,10 @@
 /*
  * ev_engine: the online clustering engine (see events.h).
  *
- * Design note: all state is in memory and grows only with new terms,
- * entities and events; per-article work is bounded by constants (top
+ * Design note: all state is in memory and grows with new terms,
+ * entities and events, each bounded on a long stream (ev_retire frees
+ * events that can no longer be joined and, past a ceiling, compacts the
+ * vocabulary: ev_vocab.c); per-article work is bounded by constants (top
  * keys filed per doc, EV_POSTINGS events per key, EV_MAXCAND candidates,
  * capped centroids), so the cost per article does not grow with the
  * number of events.  Weights are BM25-like: a saturated term frequency
@@ -10,7 +12,8 @@
  * own statistics; early docs see flatter idf).  Ties are broken by index,
  * never by hash order, so results depend only on the input order.  The
  * scoring itself (weights, norms, cosines, the join features) is in
- * ev_score.c; this file keeps the index, adding, merging and retiring.
+ * ev_score.c; this file keeps the index, adding, merging and retiring
+ * (the vocabulary's compaction, which retiring triggers, is ev_vocab.c).
  * A join or a merge needs a minimum content match (model.min_content)
  * besides p.  Once a batch is placed, its small events are re-checked
  * against the events as they are then (ev_settle): one bounded merge
@@ -46,6 +49,7 @@ chr_status ev_engine_init(ev_engine *e, const ev_model *m)
 	e->normc_tick = calloc(1, sizeof *e->normc_tick);
 	e->tab_max = EV_TAB_MAX;
 	e->full_k = EV_FULL_K;
+	e->vocab_max = EV_VOCAB_MAX;
 	/* the log-scaled distance and size features, tabled (ev_features
 	 * clips both at 1, which these tables' last entries reach) */
 	for (int i = 0; i < 366; i++)
@@ -1002,5 +1006,8 @@ size_t ev_retire(ev_engine *e)
 		e->nheld_list = w;
 	}
 	e->retired += freed;
+	/* out of memory there leaves the vocabulary as it was: the next
+	 * sweep tries again */
+	(void)ev_vocab_check(e);
 	return freed;
 }

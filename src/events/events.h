@@ -80,6 +80,15 @@
 #define EV_MAX_LIVE 8192
 #define EV_LIVE_TARGET 7168
 #define EV_RETIRE_EVERY 256  /* docs between two retirement sweeps */
+/* Vocabulary (ev_vocab.c): terms + entity keys past which ev_retire
+ * compacts it (ev_engine.vocab_max).  Far above what the evaluation
+ * corpora bring (ECB+, GoogleNews-TS, Reuters' 19k stories: their
+ * results are identical with it); the scale benchmark's fresh-name
+ * stream had 734,327 keys after 147,505 articles (~4.5 new keys an
+ * article by then), so it reaches it after ~220k. */
+#ifndef EV_VOCAB_MAX
+#define EV_VOCAB_MAX ((size_t)1 << 20)
+#endif
 #ifndef EV_BG_DOCS
 #define EV_BG_DOCS 1000     /* pseudo background docs for idf */
 #endif
@@ -375,6 +384,12 @@ typedef struct ev_engine {
 				    a test sets 0 to check the walk) */
 	uint64_t *normc_tick;
 	uint64_t docgen;
+	/* vocabulary compaction (ev_vocab.c): the ceiling on terms +
+	 * entity keys (EV_VOCAB_MAX at init; 0 = never compact; a test sets
+	 * it low), the size at which the next run waits (0 = the ceiling),
+	 * runs so far and ids they dropped */
+	size_t vocab_max, vocab_next;
+	uint64_t vocab_runs, vocab_dropped;
 } ev_engine;
 
 chr_status ev_engine_init(ev_engine *e, const ev_model *m);
@@ -451,10 +466,26 @@ size_t ev_live(const ev_engine *e, size_t k);
  * event was retired. */
 ev_event *ev_held(const ev_engine *e, size_t k);
 /* Free events that can no longer be joined (see EV_RETIRE_IDLE and
- * EV_MAX_LIVE): call between placements (ingest: after each batch); it
- * sweeps at most once per EV_RETIRE_EVERY docs.  Indexes stay valid
- * (ev_live, e->ids); ids are never reused.  Returns the number freed. */
+ * EV_MAX_LIVE): call between placements (ingest: after each batch),
+ * when no ev_doc holds engine ids; it sweeps at most once per
+ * EV_RETIRE_EVERY docs, and after a sweep compacts the vocabulary when
+ * it passed its ceiling (ev_vocab_check).  Indexes stay valid (ev_live,
+ * e->ids); event ids are never reused.  Returns the number freed. */
 size_t ev_retire(ev_engine *e);
+/* Compact the vocabulary (ev_vocab.c): keep the term and entity ids
+ * anything held refers to (held events' centroids, members and main
+ * persons, storylines, posting lists that name a held event) and the
+ * ids of highest df (at most vocab_max / 4), drop the rest with their
+ * df and postings (a dropped key that comes back is a new key: df from
+ * 1), renumber the kept ids densely in their old order, and drop the
+ * syndication groups whose event is gone.  No ev_doc may hold engine
+ * ids across the call (build docs again after it).  CHR_ENOMEM leaves
+ * the engine as it was. */
+chr_status ev_vocab_compact(ev_engine *e);
+/* ev_vocab_compact when the vocabulary has passed the ceiling
+ * (vocab_max, or vocab_next when larger); ev_retire calls it after a
+ * sweep.  CHR_OK when nothing was needed. */
+chr_status ev_vocab_check(ev_engine *e);
 /* Add d to event index k, or to a new event when k == (size_t)-1; for
  * training with gold events. */
 chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index);
