@@ -500,7 +500,8 @@ static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 		c->cap = (uint32_t)n + 1;
 	}
 	if (n == v->n) {
-		memcpy(c->v, v->v, n * sizeof *c->v);
+		if (n) /* an empty vector may have no buffer */
+			memcpy(c->v, v->v, n * sizeof *c->v);
 	} else {
 		ev_keyw *w = malloc(v->n * sizeof *w);
 		if (!w)
