@@ -60,7 +60,7 @@ static int64_t find_translit(chr_db *db, const char *fkey, const char *skey,
 	if (!s)
 		return -1;
 	unsigned char lo = (unsigned char)fkey[0];
-	char hi[2] = { (char)(lo + 1), 0 }; /* fkey[0] < 0xFF: UTF-8 text */
+	char hi[2] = { (char)(lo + 1), 0 }; /* first names of that initial */
 	bind_text(s, 1, skey);
 	bind_text(s, 2, type);
 	sqlite3_bind_text(s, 3, fkey, 1, SQLITE_STATIC);
