@@ -174,7 +174,11 @@ char *chr_article_json(const chr_article *a, size_t *len);
 typedef struct chr_db chr_db;
 
 /* Open or create the database at path, upgrading its schema if it is
- * older.  Caller frees with chr_db_close.  On failure *out is NULL. */
+ * older.  Caller frees with chr_db_close.  On failure *out is NULL.
+ * The first call turns off SQLite's memory statistics
+ * (SQLITE_CONFIG_MEMSTATUS) if the program has not started SQLite yet;
+ * like any sqlite3_config call it must not race another thread's first
+ * use of SQLite. */
 chr_status chr_db_open(const char *path, chr_db **out);
 void chr_db_close(chr_db *db);
 /* The last database error in English (borrowed from db). */

@@ -5,6 +5,7 @@
 #include "store.h"
 #include "core/lasterr.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -594,6 +595,18 @@ static chr_status migrate(chr_db *db)
 	}
 }
 
+/* SQLite keeps allocation statistics by default, which takes a global
+ * mutex around every one of its mallocs (~350 an article); nothing here
+ * reads them.  Turned off once, before the first connection; when the
+ * program has already started SQLite the call just fails and changes
+ * nothing.  2,000 Reuters stories: 6.46 G -> 6.30 G instructions. */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 chr_status chr_db_open(const char *path, chr_db **out)
 {
 	*out = NULL;
@@ -602,6 +615,7 @@ chr_status chr_db_open(const char *path, chr_db **out)
 	chr_db *db = calloc(1, sizeof *db);
 	if (!db)
 		return CHR_ENOMEM;
+	pthread_once(&sqlite_once, sqlite_setup);
 	int rc = sqlite3_open_v2(path, &db->h,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 					 SQLITE_OPEN_NOMUTEX,
@@ -619,6 +633,11 @@ chr_status chr_db_open(const char *path, chr_db **out)
 	}
 	if (!st) {
 		st = exec_sql(db, "PRAGMA journal_mode=WAL;"
+				  /* Debian builds SQLite with SECURE_DELETE,
+				   * which zeroes every deleted cell and freed
+				   * page (REPLACE and count updates delete
+				   * often); deleted news text is not a secret */
+				  "PRAGMA secure_delete=OFF;"
 				  "PRAGMA synchronous=NORMAL;"
 				  "PRAGMA foreign_keys=ON;"
 				  "PRAGMA temp_store=MEMORY;"
