@@ -33,6 +33,7 @@ typedef struct lexer {
 	size_t n, i;     /* input and position */
 	size_t start;    /* where the current token starts */
 	size_t str_off, str_len; /* T_STRING written to a buffer */
+	int str_ctl;     /* ... with a control character (jl_value.ctl) */
 	int is_int;      /* T_NUMBER without fraction or exponent */
 	long long num;
 } lexer;
@@ -43,6 +44,19 @@ static const unsigned char stop[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	['"'] = 1, ['\\'] = 1,
 };
+
+/* Non-zero if one of the 8 bytes in w is a stop byte: the classic
+ * "has a zero byte" test on w ^ '"' and w ^ '\\', and "has a byte below
+ * 0x20" on w.  Each test may also flag bytes after a true hit, never
+ * before one, and only existence is used. */
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+static inline uint64_t stop8(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) |
+		((w - ONES * 0x20) & ~w)) & HIGH;
+}
 
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
 #define IS_ALPHA(c) (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z')
@@ -83,7 +97,15 @@ static int lex_string(lexer *x, buf *dst)
 	size_t n = x->n, i = x->i + 1, run = i;
 	char *o = dst ? dst->p + dst->len : NULL;
 	size_t bad = (size_t)-1; /* first bad \u: reported after the scan */
+	int ctl = 0;
 	for (;;) {
+		while (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (stop8(w))
+				break;
+			i += 8;
+		}
 		while (i < n && !stop[s[i]])
 			i++;
 		if (o && i > run) {
@@ -126,13 +148,16 @@ static int lex_string(lexer *x, buf *dst)
 					bad = at;
 				o = NULL;
 			}
+			if (v < 0x20 && v != '\t' && v != '\n' && v != '\v' &&
+			    v != '\f' && v != '\r' && v != 0x1b)
+				ctl = 1;
 			if (o)
 				o += u8_encode((uint32_t)v, o);
 		} else {
 			char e;
 			switch (c) {
 			case '"': case '\\': case '/': e = (char)c; break;
-			case 'b': e = '\b'; break;
+			case 'b': e = '\b'; ctl = 1; break;
 			case 'f': e = '\f'; break;
 			case 'n': e = '\n'; break;
 			case 'r': e = '\r'; break;
@@ -152,6 +177,7 @@ static int lex_string(lexer *x, buf *dst)
 	if (dst) {
 		x->str_off = dst->len;
 		x->str_len = (size_t)(o - (dst->p + dst->len));
+		x->str_ctl = ctl;
 		*o = '\0';
 		dst->len += x->str_len + 1;
 	}
@@ -485,6 +511,7 @@ chr_status jl_parse(jl_parser *p, const char *s, size_t n)
 				v->kind = JL_STRING;
 				v->off = x.str_off;
 				v->len = x.str_len;
+				v->ctl = x.str_ctl;
 			}
 			depth--;
 			break;

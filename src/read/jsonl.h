@@ -54,6 +54,8 @@ typedef struct jl_value {
 	jl_kind kind;
 	size_t off, len;
 	long long num;
+	int ctl; /* a string's escapes made a NUL or a C0 control other
+		  * than tab, LF, VT, FF, CR and ESC (see u8_binary_at) */
 } jl_value;
 
 /* Why a line was refused. */

@@ -246,9 +246,20 @@ static void do_json_line(chr_reader *r, const char *s, size_t n)
 		return;
 	}
 	const char *dnote = NULL;
-	size_t bad_at;
-	st = read_decode((const unsigned char *)text, tlen, &r->norm, &dnote,
-			 &bad_at);
+	size_t bad_at = 0;
+	if (!t->ctl) {
+		/* The text is valid UTF-8 (the line was, or was made so, and
+		 * escapes give valid UTF-8) with no NUL or stray control, so
+		 * read_decode would only drop a byte-order mark and normalise:
+		 * skip its two scans. */
+		size_t bom = tlen >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+		buf_reset(&r->norm);
+		st = u8_nfc(&r->norm, (const unsigned char *)text + bom,
+			    tlen - bom);
+	} else {
+		st = read_decode((const unsigned char *)text, tlen, &r->norm,
+				 &dnote, &bad_at);
+	}
 	if (st) {
 		reject(r, line, 0, 0, st, "text: %s at character %zu",
 		       chr_strerror(st), bad_at);
