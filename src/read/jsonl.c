@@ -39,23 +39,30 @@ typedef struct lexer {
 } lexer;
 
 /* bytes that end a run inside a string */
+#define ROW1 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+#define ROW0 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+/* bytes that end a run inside a string: controls, '"', '\\' and every
+ * non-ASCII byte (its UTF-8 sequence is checked) */
 static const unsigned char stop[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['"'] = 1, ['\\'] = 1,
+	ROW1, ROW1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* '"' */
+	ROW0, ROW0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '\\' */
+	ROW0, ROW0,
+	ROW1, ROW1, ROW1, ROW1, ROW1, ROW1, ROW1, ROW1,
 };
 
 /* Non-zero if one of the 8 bytes in w is a stop byte: the classic
- * "has a zero byte" test on w ^ '"' and w ^ '\\', and "has a byte below
- * 0x20" on w.  Each test may also flag bytes after a true hit, never
- * before one, and only existence is used. */
+ * "has a zero byte" test on w ^ '"' and w ^ '\\', "has a byte below
+ * 0x20" on w, and any high bit.  Each test may also flag bytes after a
+ * true hit, never before one, and only existence is used. */
 #define ONES 0x0101010101010101ULL
 #define HIGH 0x8080808080808080ULL
 static inline uint64_t stop8(uint64_t w)
 {
 	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
 	return (((q - ONES) & ~q) | ((b - ONES) & ~b) |
-		((w - ONES * 0x20) & ~w)) & HIGH;
+		((w - ONES * 0x20) & ~w) | w) & HIGH;
 }
 
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
@@ -112,11 +119,22 @@ static int lex_string(lexer *x, buf *dst)
 			memcpy(o, s + run, i - run);
 			o += i - run;
 		}
+		run = i;
 		if (i >= n)
 			return fail(x, JL_ERR_EOF, n, "unterminated string");
 		unsigned c = s[i];
 		if (c == '"')
 			break;
+		if (c >= 0x80) {
+			/* a valid sequence stays in the run (copied with it) */
+			size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+				     : c >= 0xE0 && c <= 0xEF ? 3
+				     : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+			if (!len || n - i < len || u8_invalid_at(s + i, len) != len)
+				return fail(x, JL_ERR_UTF8, i, "invalid UTF-8");
+			i += len;
+			continue;
+		}
 		if (c < 0x20)
 			return fail(x, JL_ERR_SYNTAX, i, "control character in string");
 		/* a backslash */

@@ -21,7 +21,10 @@
  *   - the first error wins, in jansson's order (a string is scanned to its
  *     closing quote before its \u escapes are judged), so a bad line gets
  *     the same kind of error it got before.
- * The input must be valid UTF-8 (the reader decodes or converts first).
+ * UTF-8 is checked inside strings (with core/utf8's rules) and any other
+ * non-ASCII byte is not a token, so a line that parses is valid UTF-8
+ * with no NUL byte; invalid UTF-8 in a string stops the parse with
+ * JL_ERR_UTF8 (the reader then converts the line and parses it again).
  * Duplicate keys are found with a small chained hash whose chains are
  * stacks: an object's keys are pushed while it is open and popped when
  * it closes, so one table serves every nesting level.  Every buffer has a
@@ -62,7 +65,8 @@ typedef struct jl_value {
 typedef enum jl_error {
 	JL_ERR_SYNTAX = 1, /* anything malformed */
 	JL_ERR_EOF,        /* the line ended inside the value */
-	JL_ERR_TRAILING    /* something other than white space after it */
+	JL_ERR_TRAILING,   /* something other than white space after it */
+	JL_ERR_UTF8        /* invalid UTF-8 inside a string */
 } jl_error;
 
 typedef struct jl_key {

@@ -192,22 +192,28 @@ static void do_json_line(chr_reader *r, const char *s, size_t n)
 	if (i == n)
 		return; /* blank line */
 	const char *note = NULL;
-	size_t bad = u8_invalid_at((const unsigned char *)s, n);
-	if (memchr(s, '\0', n)) {
-		reject(r, line, 0, 0, CHR_EBINARY, "binary data (NUL byte)");
-		return;
-	}
-	if (bad < n) {
-		buf_reset(&r->tmp);
-		if (u8_from_cp1252(&r->tmp, (const unsigned char *)s, n)) {
-			reject(r, line, 0, 0, CHR_ETOOBIG, "line too long");
+	/* A line that parses is valid UTF-8 without NUL (jsonl.h), so the
+	 * encoding checks run only for a line that does not: a NUL byte
+	 * anywhere refuses it, invalid UTF-8 anywhere has it converted from
+	 * Windows-1252 and parsed again, as before the parse. */
+	chr_status st = jl_parse(&r->json, s, n);
+	if (st == CHR_EPARSE) {
+		if (memchr(s, '\0', n)) {
+			reject(r, line, 0, 0, CHR_EBINARY, "binary data (NUL byte)");
 			return;
 		}
-		s = r->tmp.p;
-		n = r->tmp.len;
-		note = "invalid UTF-8; decoded as Windows-1252";
+		if (u8_invalid_at((const unsigned char *)s, n) < n) {
+			buf_reset(&r->tmp);
+			if (u8_from_cp1252(&r->tmp, (const unsigned char *)s, n)) {
+				reject(r, line, 0, 0, CHR_ETOOBIG, "line too long");
+				return;
+			}
+			s = r->tmp.p;
+			n = r->tmp.len;
+			note = "invalid UTF-8; decoded as Windows-1252";
+			st = jl_parse(&r->json, s, n);
+		}
 	}
-	chr_status st = jl_parse(&r->json, s, n);
 	if (st == CHR_EPARSE) {
 		/* the column in characters, 1-based; an end of line and
 		 * (as when jansson said "end of file expected") bytes after

@@ -390,10 +390,49 @@ static void jsonl_depth(void)
 	jl_free(&p);
 }
 
+static void jsonl_utf8(void)
+{
+	static jl_parser p;
+	jl_init(&p, 1 << 10);
+	static const struct {
+		const char *in;
+		chr_status st;
+		jl_error err;
+		size_t at;
+	} c[] = {
+		{"{\"t\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}", CHR_OK, 0, 0},
+		{"{\"t\":\"caf\xe9\"}", CHR_EPARSE, JL_ERR_UTF8, 9},
+		{"{\"t\":\"\xed\xa0\x80\"}", CHR_EPARSE, JL_ERR_UTF8, 6}, /* surrogate */
+		{"{\"t\":\"\xc0\xaf\"}", CHR_EPARSE, JL_ERR_UTF8, 6},     /* overlong */
+		{"{\"t\":\"\xf4\x90\x80\x80\"}", CHR_EPARSE, JL_ERR_UTF8, 6},
+		{"{\"t\":\"ab\xc3", CHR_EPARSE, JL_ERR_UTF8, 8}, /* cut sequence */
+		{"{\"t\":1,\xc3\xa9:1}", CHR_EPARSE, JL_ERR_SYNTAX, 7},
+		{"{\"t\":1}\xe9", CHR_EPARSE, JL_ERR_TRAILING, 7},
+	};
+	for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+		CHECK_INT(jl_parse(&p, c[k].in, strlen(c[k].in)), c[k].st);
+		if (c[k].st == CHR_EPARSE) {
+			CHECK_INT(p.err, c[k].err);
+			CHECK_INT(p.err_at, c[k].at);
+		}
+	}
+	CHECK_STR(p.why, "data after the JSON value");
+	jl_free(&p);
+	/* the reader converts such a line and parses it again */
+	const char in[] = "{\"id\":\"a\",\"text\":\"caf\xe9 \xc3\"}\n"
+			  "{\"id\":\"b\",\xe9\"text\":\"x\"}\n"
+			  "{\"id\":\"c\",\"text\":\"\xe9\0\"}\n";
+	const char *log = read3("u.jsonl", in, sizeof in - 1, CHR_FORMAT_JSONL, 0);
+	HAS(log, "DOC id=a title=- line=1 note=yes text=caf\xc3\xa9 \xc3\x83|");
+	HAS(log, "REJECT u.jsonl:2 st=4 invalid JSON at column 11");
+	HAS(log, "REJECT u.jsonl:3 st=6 binary data");
+}
+
 static const th_test tests[] = {
 	TEST(jsonl_fields), TEST(jsonl_errors), TEST(jsonl_limits),
 	TEST(jsonl_encoding), TEST(text_article), TEST(text_rejects),
 	TEST(text_cp1252), TEST(text_nfc), TEST(stem), TEST(stop_early),
 	TEST(jsonl_cases), TEST(jsonl_keys), TEST(jsonl_depth),
+	TEST(jsonl_utf8),
 };
 TH_MAIN("read", tests)
