@@ -2,9 +2,11 @@
  * fuzz_read: libFuzzer target for the reader and every text stage.
  *
  * The first byte picks the format and the chunk size, so the fuzzer also
- * explores how input is split across chr_reader_feed calls; every
- * document the reader emits goes through chr_article_process, i.e. clean,
- * meta and text (and later stages as they are added to the pipeline).
+ * explores how input is split across chr_reader_feed calls; every JSON
+ * line goes through the reader's own parser (src/read/jsonl.c; the corpus
+ * has valid and invalid lines for it) and every document the reader
+ * emits goes through chr_article_process, i.e. clean, meta and text (and
+ * later stages as they are added to the pipeline).
  */
 #include <stddef.h>
 #include <stdint.h>

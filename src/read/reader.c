@@ -3,19 +3,20 @@
  *
  * The format is fixed at creation or sniffed from the first non-blank byte
  * ('{' means JSON Lines).  JSON Lines are split on '\n' as they arrive and
- * each complete line is parsed with jansson (Debian's libjansson), so the
+ * each complete line is validated by jsonl.c, which hands back the few
+ * top-level fields a document needs without building a tree, so the
  * position of a bad line is exact.  A text input is accumulated up to the
  * ceiling and emitted at finish.
  */
 #include "read.h"
 
 #include <ctype.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
+#include "jsonl.h"
 
 struct chr_reader {
 	char *name;
@@ -28,6 +29,7 @@ struct chr_reader {
 	buf cur;          /* current line or text article */
 	buf norm;         /* decoded body */
 	buf tmp;          /* decoded JSON line */
+	jl_parser json;   /* the JSON line parser and its fields */
 	uint64_t line;    /* current 1-based line (JSONL) */
 	uint64_t offset;  /* bytes consumed */
 	int over;         /* current unit is over the ceiling */
@@ -106,6 +108,7 @@ chr_status chr_reader_new(const char *name, chr_format fmt,
 	buf_init(&r->cur, r->max + 1);
 	buf_init(&r->norm, r->max * 2 + 64);
 	buf_init(&r->tmp, r->max * 2 + 64);
+	jl_init(&r->json, r->max * 2 + 64); /* the longer of cur and tmp */
 	r->line = 1;
 	r->sniffed = fmt != CHR_FORMAT_AUTO;
 	r->bin_at = -1;
@@ -120,6 +123,7 @@ void chr_reader_free(chr_reader *r)
 	buf_free(&r->cur);
 	buf_free(&r->norm);
 	buf_free(&r->tmp);
+	jl_free(&r->json);
 	free(r->name);
 	free(r);
 }
@@ -165,13 +169,15 @@ static int emit(chr_reader *r, const chr_doc *d)
 
 /* ---- JSON Lines ---- */
 
-static const char *jstr(json_t *o, const char *k, char *num, size_t cap)
+/* A field as a C string: a JSON string, or for id an integer too (as
+ * jansson's json_integer_value printed with %lld); else NULL. */
+static const char *jfield(const chr_reader *r, int f, char *num, size_t cap)
 {
-	json_t *v = json_object_get(o, k);
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v)) {
-		snprintf(num, cap, "%lld", (long long)json_integer_value(v));
+	const jl_value *v = &r->json.f[f];
+	if (v->kind == JL_STRING)
+		return r->json.out.p + v->off;
+	if (v->kind == JL_INTEGER && num) {
+		snprintf(num, cap, "%lld", v->num);
 		return num;
 	}
 	return NULL;
@@ -186,89 +192,109 @@ static void do_json_line(chr_reader *r, const char *s, size_t n)
 	if (i == n)
 		return; /* blank line */
 	const char *note = NULL;
-	size_t bad = u8_invalid_at((const unsigned char *)s, n);
-	if (memchr(s, '\0', n)) {
-		reject(r, line, 0, 0, CHR_EBINARY, "binary data (NUL byte)");
-		return;
-	}
-	if (bad < n) {
-		buf_reset(&r->tmp);
-		if (u8_from_cp1252(&r->tmp, (const unsigned char *)s, n)) {
-			reject(r, line, 0, 0, CHR_ETOOBIG, "line too long");
+	/* A line that parses is valid UTF-8 without NUL (jsonl.h), so the
+	 * encoding checks run only for a line that does not: a NUL byte
+	 * anywhere refuses it, invalid UTF-8 anywhere has it converted from
+	 * Windows-1252 and parsed again, as before the parse. */
+	chr_status st = jl_parse(&r->json, s, n);
+	if (st == CHR_EPARSE) {
+		if (memchr(s, '\0', n)) {
+			reject(r, line, 0, 0, CHR_EBINARY, "binary data (NUL byte)");
 			return;
 		}
-		s = r->tmp.p;
-		n = r->tmp.len;
-		note = "invalid UTF-8; decoded as Windows-1252";
+		if (u8_invalid_at((const unsigned char *)s, n) < n) {
+			buf_reset(&r->tmp);
+			if (u8_from_cp1252(&r->tmp, (const unsigned char *)s, n)) {
+				reject(r, line, 0, 0, CHR_ETOOBIG, "line too long");
+				return;
+			}
+			s = r->tmp.p;
+			n = r->tmp.len;
+			note = "invalid UTF-8; decoded as Windows-1252";
+			st = jl_parse(&r->json, s, n);
+		}
 	}
-	json_error_t err;
-	json_t *o = json_loadb(s, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
-	if (!o) {
-		int trunc = strstr(err.text, "end of file") ||
-			    strstr(err.text, "premature end");
-		reject(r, line, 0, 0, CHR_EPARSE, "%s JSON at column %d: %s",
-		       trunc ? "truncated" : "invalid", err.column, err.text);
+	if (st == CHR_EPARSE) {
+		/* the column in characters, 1-based; an end of line and
+		 * (as when jansson said "end of file expected") bytes after
+		 * the value are "truncated" */
+		size_t col = 1;
+		for (size_t k = 0; k < r->json.err_at && k < n; k++)
+			col += ((unsigned char)s[k] & 0xC0) != 0x80;
+		reject(r, line, 0, 0, CHR_EPARSE, "%s JSON at column %zu: %s",
+		       r->json.err == JL_ERR_SYNTAX ? "invalid" : "truncated",
+		       col, r->json.why);
 		return;
 	}
-	if (!json_is_object(o)) {
+	if (st) {
+		reject(r, line, 0, 0, st, "JSON line: %s", chr_strerror(st));
+		return;
+	}
+	if (!r->json.object) {
 		reject(r, line, 0, 0, CHR_EPARSE, "not a JSON object");
-		json_decref(o);
 		return;
 	}
-	json_t *t = json_object_get(o, "text");
-	if (!t)
-		t = json_object_get(o, "body");
-	if (!json_is_string(t)) {
+	const jl_value *t = &r->json.f[JL_TEXT];
+	if (t->kind == JL_ABSENT)
+		t = &r->json.f[JL_BODY];
+	if (t->kind != JL_STRING) {
 		reject(r, line, 0, 0, CHR_EPARSE,
-		       t ? "\"text\" is not a string" : "no \"text\" field");
-		json_decref(o);
+		       t->kind ? "\"text\" is not a string" : "no \"text\" field");
 		return;
 	}
-	const char *text = json_string_value(t);
-	size_t tlen = json_string_length(t);
+	const char *text = r->json.out.p + t->off;
+	size_t tlen = t->len;
 	size_t k = 0;
 	while (k < tlen && isspace((unsigned char)text[k]))
 		k++;
 	if (k == tlen) {
 		reject(r, line, 0, 0, CHR_EEMPTY, "empty text");
-		json_decref(o);
 		return;
 	}
 	const char *dnote = NULL;
-	size_t bad_at;
-	chr_status st = read_decode((const unsigned char *)text, tlen, &r->norm,
-				    &dnote, &bad_at);
+	size_t bad_at = 0;
+	if (!t->ctl) {
+		/* The text is valid UTF-8 (the line was, or was made so, and
+		 * escapes give valid UTF-8) with no NUL or stray control, so
+		 * read_decode would only drop a byte-order mark and normalise:
+		 * skip its two scans. */
+		size_t bom = tlen >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+		buf_reset(&r->norm);
+		st = u8_nfc(&r->norm, (const unsigned char *)text + bom,
+			    tlen - bom);
+	} else {
+		st = read_decode((const unsigned char *)text, tlen, &r->norm,
+				 &dnote, &bad_at);
+	}
 	if (st) {
 		reject(r, line, 0, 0, st, "text: %s at character %zu",
 		       chr_strerror(st), bad_at);
-		json_decref(o);
 		return;
 	}
 	char idnum[32], idbuf[300];
 	chr_doc d;
 	memset(&d, 0, sizeof d);
-	d.id = jstr(o, "id", idnum, sizeof idnum);
+	d.id = jfield(r, JL_ID, idnum, sizeof idnum);
 	if (!d.id || !*d.id) {
 		snprintf(idbuf, sizeof idbuf, "%s-%llu", r->stem,
 			 (unsigned long long)line);
 		d.id = idbuf;
 	}
-	d.title = jstr(o, "title", NULL, 0);
+	d.title = jfield(r, JL_TITLE, NULL, 0);
 	if (!d.title)
-		d.title = jstr(o, "headline", NULL, 0);
+		d.title = jfield(r, JL_HEADLINE, NULL, 0);
 	d.text = r->norm.p;
 	d.text_len = r->norm.len;
-	d.date = jstr(o, "date", NULL, 0);
+	d.date = jfield(r, JL_DATE, NULL, 0);
 	if (!d.date)
-		d.date = jstr(o, "published", NULL, 0);
-	d.url = jstr(o, "url", NULL, 0);
-	d.source = jstr(o, "source", NULL, 0);
-	d.dateline = jstr(o, "dateline", NULL, 0);
+		d.date = jfield(r, JL_PUBLISHED, NULL, 0);
+	d.url = jfield(r, JL_URL, NULL, 0);
+	d.source = jfield(r, JL_SOURCE, NULL, 0);
+	d.dateline = jfield(r, JL_DATELINE, NULL, 0);
 	d.path = r->name;
 	d.line = line;
 	d.note = note ? note : dnote;
 	emit(r, &d);
-	json_decref(o);
 }
 
 static void finish_line(chr_reader *r)

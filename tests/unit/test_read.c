@@ -2,10 +2,14 @@
  * test_read: the streaming reader.  Every case is fed three ways (whole,
  * one byte at a time, and in 7-byte pieces) and must give the same
  * documents and rejections, since stdin and files arrive in arbitrary
- * chunks.
+ * chunks.  The JSON Lines grammar is table-driven from
+ * tests/data/read/jsonl.cases (valid lines and their fields, refusals
+ * with their category and column); the JSON parser's key table and
+ * nesting ceiling are tested on generated lines.
  */
 #include "harness.h"
 
+#include "read/jsonl.h"
 #include "read/read.h"
 
 typedef struct got {
@@ -204,9 +208,231 @@ static void stop_early(void)
 		  CHR_EINVAL);
 }
 
+
+/* ---- tests/data/read/jsonl.cases ---- */
+
+static void put_esc(got *g, const char *k, const char *v, size_t n)
+{
+	char tmp[8];
+	logf_(g, k);
+	if (!v) {
+		logf_(g, "-");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c < 0x20)
+			snprintf(tmp, sizeof tmp, "\\x%02x", c);
+		else
+			snprintf(tmp, sizeof tmp, "%c", c);
+		logf_(g, tmp);
+	}
+}
+
+static int case_doc(void *ctx, const chr_doc *d)
+{
+	got *g = ctx;
+	put_esc(g, "DOC id=", d->id, strlen(d->id));
+	put_esc(g, " title=", d->title, d->title ? strlen(d->title) : 0);
+	put_esc(g, " date=", d->date, d->date ? strlen(d->date) : 0);
+	put_esc(g, " url=", d->url, d->url ? strlen(d->url) : 0);
+	put_esc(g, " source=", d->source, d->source ? strlen(d->source) : 0);
+	put_esc(g, " dateline=", d->dateline,
+		d->dateline ? strlen(d->dateline) : 0);
+	put_esc(g, " text=", d->text, d->text_len);
+	return 0;
+}
+
+/* "invalid JSON at column N: ..." -> "invalid N"; else "REJECT st why" */
+static void case_reject(void *ctx, const char *where, chr_status st,
+			const char *why)
+{
+	(void)where;
+	got *g = ctx;
+	char line[700];
+	unsigned col;
+	char kind[16];
+	if (sscanf(why, "%15s JSON at column %u:", kind, &col) == 2)
+		snprintf(line, sizeof line, "%s %u", kind, col);
+	else
+		snprintf(line, sizeof line, "REJECT %d %s", (int)st, why);
+	logf_(g, line);
+}
+
+static void case_run(const char *in, size_t chunk, got *g)
+{
+	memset(g, 0, sizeof *g);
+	chr_reader *r;
+	if (chr_reader_new("case.jsonl", CHR_FORMAT_JSONL, 0, case_doc,
+			   case_reject, g, &r))
+		return;
+	size_t n = strlen(in);
+	for (size_t i = 0; i < n; i += chunk)
+		chr_reader_feed(r, in + i, n - i < chunk ? n - i : chunk);
+	chr_reader_feed(r, "\n", 1);
+	chr_reader_finish(r);
+	chr_reader_free(r);
+}
+
+static void jsonl_cases(void)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/read/jsonl.cases", th_data_dir());
+	FILE *f = fopen(path, "r");
+	if (!f)
+		SKIP("no tests/data/read (run from the repo root)");
+	static char want[4096], in[4096];
+	static got a, b;
+	int cases = 0, lineno = 0;
+	while (fgets(want, sizeof want, f)) {
+		lineno++;
+		want[strcspn(want, "\n")] = '\0';
+		if (!want[0] || want[0] == '#')
+			continue;
+		if (!fgets(in, sizeof in, f)) {
+			CHECK(!"a case without its input line");
+			break;
+		}
+		lineno++;
+		in[strcspn(in, "\n")] = '\0';
+		case_run(in, sizeof in, &a);
+		case_run(in, 1, &b);
+		CHECK_STR(b.log, a.log);
+		/* a REJECT expectation is a prefix of the reason */
+		int ok = want[0] == 'R' ? !strncmp(a.log, want, strlen(want))
+					: !strcmp(a.log, want);
+		if (!ok) {
+			th_failed_checks++;
+			fprintf(stderr, "  jsonl.cases:%d: got \"%s\", want \"%s\"\n",
+				lineno, a.log, want);
+		}
+		cases++;
+	}
+	fclose(f);
+	CHECK(cases >= 60);
+}
+
+/* ---- the parser's key table and nesting ceiling ---- */
+
+static char *gen_keys(size_t nkeys, long dup_of, size_t *len)
+{
+	buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "{\"text\":\"t\"");
+	for (size_t i = 0; i < nkeys; i++) {
+		/* every 100th key opens an object reusing the outer keys */
+		buf_printf(&b, ",\"k%zu\":", i);
+		if (i % 100 == 0)
+			buf_printf(&b, "{\"k%zu\":1,\"in\":{\"k0\":[{\"k%zu\":2}]}}", i, i);
+		else
+			buf_puts(&b, "0");
+	}
+	if (dup_of >= 0)
+		buf_printf(&b, ",\"k%ld\":1", dup_of);
+	buf_puts(&b, "}");
+	return buf_detach(&b, len);
+}
+
+static void jsonl_keys(void)
+{
+	static jl_parser p;
+	jl_init(&p, 1 << 20);
+	size_t n;
+	char *s = gen_keys(5000, -1, &n);
+	CHECK_INT(jl_parse(&p, s, n), CHR_OK);
+	CHECK_INT(p.f[JL_TEXT].kind, JL_STRING);
+	free(s);
+	/* duplicates found early, late and right after a nested object,
+	 * once the table has grown */
+	long dups[] = {0, 1, 99, 100, 2500, 4999};
+	for (size_t k = 0; k < sizeof dups / sizeof dups[0]; k++) {
+		s = gen_keys(5000, dups[k], &n);
+		CHECK_INT(jl_parse(&p, s, n), CHR_EPARSE);
+		CHECK_INT(p.err, JL_ERR_SYNTAX);
+		char tail[32];
+		int tl = snprintf(tail, sizeof tail, "\"k%ld\":1}", dups[k]);
+		CHECK_INT(p.err_at, n - (size_t)tl);
+		CHECK_STR(p.why, "duplicate key");
+		free(s);
+	}
+	/* a failed line leaves nothing behind for the next one */
+	const char ok[] = "{\"k1\":1,\"text\":\"again\"}";
+	CHECK_INT(jl_parse(&p, ok, sizeof ok - 1), CHR_OK);
+	CHECK_INT(p.f[JL_TEXT].len, 5);
+	CHECK_STR(p.out.p + p.f[JL_TEXT].off, "again");
+	/* over the ceiling */
+	jl_free(&p);
+	jl_init(&p, 8);
+	CHECK_INT(jl_parse(&p, ok, sizeof ok - 1), CHR_ETOOBIG);
+	jl_free(&p);
+}
+
+static void jsonl_depth(void)
+{
+	static jl_parser p;
+	jl_init(&p, 1 << 16);
+	char s[3 * JL_MAX_DEPTH + 16];
+	for (int extra = 0; extra <= 1; extra++) {
+		/* JL_MAX_DEPTH values deep is fine, one more is refused */
+		size_t d = JL_MAX_DEPTH - 1 + (size_t)extra, n = 0;
+		for (size_t i = 0; i < d; i++)
+			s[n++] = '[';
+		s[n++] = '1';
+		for (size_t i = 0; i < d; i++)
+			s[n++] = ']';
+		chr_status st = jl_parse(&p, s, n);
+		CHECK_INT(st, extra ? CHR_EPARSE : CHR_OK);
+		if (extra) {
+			CHECK_INT(p.err, JL_ERR_SYNTAX);
+			CHECK_INT(p.err_at, d);
+		}
+	}
+	jl_free(&p);
+}
+
+static void jsonl_utf8(void)
+{
+	static jl_parser p;
+	jl_init(&p, 1 << 10);
+	static const struct {
+		const char *in;
+		chr_status st;
+		jl_error err;
+		size_t at;
+	} c[] = {
+		{"{\"t\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}", CHR_OK, 0, 0},
+		{"{\"t\":\"caf\xe9\"}", CHR_EPARSE, JL_ERR_UTF8, 9},
+		{"{\"t\":\"\xed\xa0\x80\"}", CHR_EPARSE, JL_ERR_UTF8, 6}, /* surrogate */
+		{"{\"t\":\"\xc0\xaf\"}", CHR_EPARSE, JL_ERR_UTF8, 6},     /* overlong */
+		{"{\"t\":\"\xf4\x90\x80\x80\"}", CHR_EPARSE, JL_ERR_UTF8, 6},
+		{"{\"t\":\"ab\xc3", CHR_EPARSE, JL_ERR_UTF8, 8}, /* cut sequence */
+		{"{\"t\":1,\xc3\xa9:1}", CHR_EPARSE, JL_ERR_SYNTAX, 7},
+		{"{\"t\":1}\xe9", CHR_EPARSE, JL_ERR_TRAILING, 7},
+	};
+	for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+		CHECK_INT(jl_parse(&p, c[k].in, strlen(c[k].in)), c[k].st);
+		if (c[k].st == CHR_EPARSE) {
+			CHECK_INT(p.err, c[k].err);
+			CHECK_INT(p.err_at, c[k].at);
+		}
+	}
+	CHECK_STR(p.why, "data after the JSON value");
+	jl_free(&p);
+	/* the reader converts such a line and parses it again */
+	const char in[] = "{\"id\":\"a\",\"text\":\"caf\xe9 \xc3\"}\n"
+			  "{\"id\":\"b\",\xe9\"text\":\"x\"}\n"
+			  "{\"id\":\"c\",\"text\":\"\xe9\0\"}\n";
+	const char *log = read3("u.jsonl", in, sizeof in - 1, CHR_FORMAT_JSONL, 0);
+	HAS(log, "DOC id=a title=- line=1 note=yes text=caf\xc3\xa9 \xc3\x83|");
+	HAS(log, "REJECT u.jsonl:2 st=4 invalid JSON at column 11");
+	HAS(log, "REJECT u.jsonl:3 st=6 binary data");
+}
+
 static const th_test tests[] = {
 	TEST(jsonl_fields), TEST(jsonl_errors), TEST(jsonl_limits),
 	TEST(jsonl_encoding), TEST(text_article), TEST(text_rejects),
 	TEST(text_cp1252), TEST(text_nfc), TEST(stem), TEST(stop_early),
+	TEST(jsonl_cases), TEST(jsonl_keys), TEST(jsonl_depth),
+	TEST(jsonl_utf8),
 };
 TH_MAIN("read", tests)
