@@ -215,14 +215,15 @@ static void do_json_line(chr_reader *r, const char *s, size_t n)
 		}
 	}
 	if (st == CHR_EPARSE) {
-		/* the column in characters, 1-based; an end of line and
-		 * (as when jansson said "end of file expected") bytes after
-		 * the value are "truncated" */
+		/* the column in characters, 1-based; only a line that ends
+		 * inside the value is "truncated": bytes after a whole value
+		 * are invalid (jansson's "end of file expected" used to read
+		 * as truncated) */
 		size_t col = 1;
 		for (size_t k = 0; k < r->json.err_at && k < n; k++)
 			col += ((unsigned char)s[k] & 0xC0) != 0x80;
 		reject(r, line, 0, 0, CHR_EPARSE, "%s JSON at column %zu: %s",
-		       r->json.err == JL_ERR_SYNTAX ? "invalid" : "truncated",
+		       r->json.err == JL_ERR_EOF ? "truncated" : "invalid",
 		       col, r->json.why);
 		return;
 	}
