@@ -108,19 +108,20 @@ static size_t normalise(const char *s, size_t n, char *out)
 	return k;
 }
 
+/* The first byte is compared before any call: most tests fail there. */
 static int has_prefix(const char *s, size_t n, const char *p)
 {
+	if (!p[0])
+		return 1;
+	if (!n || s[0] != p[0])
+		return 0;
 	size_t l = strlen(p);
 	return n >= l && memcmp(s, p, l) == 0;
 }
 
 static int contains(const char *s, size_t n, const char *p)
 {
-	size_t l = strlen(p);
-	for (size_t i = 0; i + l <= n; i++)
-		if (memcmp(s + i, p, l) == 0)
-			return 1;
-	return 0;
+	return memmem(s, n, p, strlen(p)) != NULL;
 }
 
 static int ascii_lower(int c)
@@ -437,8 +438,9 @@ static size_t caption_credit(const char *s, size_t n)
 	for (size_t i = b; i < e; i++)
 		if (s[i] == '-' || s[i] == '/')
 			pair = 1;
-	int photo = contains_ci(s, n, "photo") || contains_ci(s, n, "pictured");
-	if (!meta_agency_all(s + b, e - b) || !(pair || photo))
+	/* the word tests only when no pair asks for no photo word */
+	if (!(pair || contains_ci(s, n, "photo") || contains_ci(s, n, "pictured")) ||
+	    !meta_agency_all(s + b, e - b))
 		return n;
 	/* the credit follows a sentence end or an opening paren */
 	size_t k = b;
@@ -519,7 +521,8 @@ const char *clean_classify(chr_article *a, const char *s, size_t n,
 		if (has_prefix(t, k, g_credit_prefix[i]))
 			return CLEAN_R_CREDIT;
 	for (size_t i = 0; i < sizeof g_exact / sizeof g_exact[0]; i++)
-		if (strlen(g_exact[i]) == k && memcmp(g_exact[i], t, k) == 0) {
+		if (g_exact[i][0] == t[0] && strlen(g_exact[i]) == k &&
+		    memcmp(g_exact[i], t, k) == 0) {
 			*breaking = has_prefix(t, k, "read more") ||
 				    has_prefix(t, k, "related") ||
 				    has_prefix(t, k, "also read") ||

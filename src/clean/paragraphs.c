@@ -120,9 +120,30 @@ static size_t first_word_chars(const char *s, size_t a, size_t b)
 	return clean_chars(s + a, i - a);
 }
 
-/* Append line content to out with white-space runs collapsed. */
+/* Append line content to out with white-space runs collapsed.  The
+ * result is never longer than the line, so when there is room for the
+ * whole line the bytes are copied in place, in one pass; only a buffer
+ * near its ceiling goes word by word (and stops where the old did). */
 static chr_status put_line(buf *out, const char *s, size_t a, size_t b)
 {
+	if (buf_grow(out, b - a) == CHR_OK) {
+		char *o = out->p + out->len;
+		int sp = 0;
+		for (size_t i = a; i < b; i++) {
+			char c = s[i];
+			if (is_sp(c)) {
+				sp = 1;
+				continue;
+			}
+			if (sp)
+				*o++ = ' ';
+			sp = 0;
+			*o++ = c;
+		}
+		out->len = (size_t)(o - out->p);
+		out->p[out->len] = '\0';
+		return CHR_OK;
+	}
 	size_t i = a;
 	while (i < b) {
 		size_t j = i;

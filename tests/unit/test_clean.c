@@ -269,6 +269,34 @@ static void test_join_without_dictionary(void)
 	clean_words_free(&cw);
 }
 
+/* The first CLEAN_SCANS counts of a document come from searching its
+ * text, the rest from its word set: the answers must not change when the
+ * set takes over, and a word inside a longer word (after "x", next to a
+ * non-ASCII letter) does not count. */
+static void test_join_search_then_set(void)
+{
+	const char *doc = "ab cd cd \xc3\xa9" "ab ab\xc3\xa9 xab aby abcd.";
+	static const struct { const char *l, *r; int want; } q[] = {
+		{ "ab", "cd", 1 }, /* "ab" alone once: not a word; "abcd" is */
+		{ "cd", "ab", 0 }, /* no "cdab" */
+		{ "ab", "y", 1 },
+		{ "xa", "b", 1 },
+		{ "q", "ab", 0 },
+	};
+	clean_words cw;
+	clean_words_init(&cw, NULL, doc, strlen(doc));
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+			CHECK_INT(clean_join_broken(&cw, q[i].l, strlen(q[i].l),
+						    q[i].r, strlen(q[i].r)),
+				  q[i].want);
+			if (round == 0 && i == 0)
+				CHECK(!cw.seen_built); /* answered by search */
+		}
+	CHECK(cw.seen_built); /* and later by the word set */
+	clean_words_free(&cw);
+}
+
 static void test_join_with_dictionary(void)
 {
 	const ht *dict = clean_dict();
@@ -314,6 +342,30 @@ static void test_split_shapes(void)
 	clean_words_free(&cw);
 	buf_free(&out);
 	arena_free(&mem);
+}
+
+/* White space collapses the same whether the line is copied in one pass
+ * (room for the whole line) or word by word (a buffer whose ceiling is
+ * under the raw line but over the collapsed one). */
+static void test_split_tight_buffer(void)
+{
+	const char *s = "a   b\t\tc  \f d";
+	for (int tight = 0; tight < 2; tight++) {
+		arena mem;
+		arena_init(&mem, 0);
+		buf out;
+		buf_init(&out, tight ? 8 : 0);
+		clean_paras ps = {0};
+		clean_words cw;
+		clean_words_init(&cw, NULL, s, strlen(s));
+		CHECK_INT(clean_split(s, strlen(s), &cw, &mem, &out, &ps), CHR_OK);
+		CHECK_INT(ps.n, 1);
+		CHECK_STR(out.p, "a b c d");
+		CHECK_INT(out.len, 7);
+		clean_words_free(&cw);
+		buf_free(&out);
+		arena_free(&mem);
+	}
 }
 
 static double now(void)
@@ -409,6 +461,8 @@ static void test_title_from_input(void)
 static const th_test tests[] = {
 	TEST(test_cases),
 	TEST(test_join_without_dictionary),
+	TEST(test_join_search_then_set),
+	TEST(test_split_tight_buffer),
 	TEST(test_join_with_dictionary),
 	TEST(test_split_shapes),
 	TEST(test_huge_single_line),
