@@ -406,11 +406,15 @@ int clean_headlike(const char *s, size_t n)
 
 /* ---- captions and credits ---- */
 
-/* Where a photo credit starts in s ("© ...", "Photo: ..."), or n. */
+/* Where a photo credit starts in s ("© ...", "Photo: ..."), or n.  Only
+ * the bytes that can start one (0xC2, 'P', 'I') are looked at closely. */
 static size_t credit_start(const char *s, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++) {
-		if ((unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA9)
+		unsigned char c = (unsigned char)s[i];
+		if (c != 0xC2 && c != 'P' && c != 'I')
+			continue;
+		if (c == 0xC2 && (unsigned char)s[i + 1] == 0xA9)
 			return i;
 		if ((i == 0 || s[i - 1] == ' ' || s[i - 1] == '(') &&
 		    (has_prefix(s + i, n - i, "Photo:") ||
@@ -438,9 +442,10 @@ static size_t caption_credit(const char *s, size_t n)
 	for (size_t i = b; i < e; i++)
 		if (s[i] == '-' || s[i] == '/')
 			pair = 1;
-	/* the word tests only when no pair asks for no photo word */
-	if (!(pair || contains_ci(s, n, "photo") || contains_ci(s, n, "pictured")) ||
-	    !meta_agency_all(s + b, e - b))
+	/* the agency test first: it looks at one word, the photo words at
+	 * the whole paragraph (and only when no pair decides) */
+	if (!meta_agency_all(s + b, e - b) ||
+	    !(pair || contains_ci(s, n, "photo") || contains_ci(s, n, "pictured")))
 		return n;
 	/* the credit follows a sentence end or an opening paren */
 	size_t k = b;

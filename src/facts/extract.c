@@ -40,6 +40,7 @@ typedef struct ectx {
 	uint32_t t0, t1;  /* current sentence tokens */
 	uint32_t sent;
 	int32_t desc_person; /* the person a description stands for, or -1 */
+	int marked;       /* facts_trig_marked(), asked once */
 } ectx;
 
 static int is(const ectx *c, uint32_t t, const char *w)
@@ -119,11 +120,11 @@ static const facts_trigger *match_trigger(const ectx *c, uint32_t t,
 {
 	if (c->men[t] >= 0 || is_punct(c, t))
 		return NULL;
-	if (!(c->cls[t] & FW_TRIG) && facts_trig_marked())
+	if (!(c->cls[t] & FW_TRIG) && c->marked)
 		return NULL; /* no trigger starts with this word */
 	size_t n;
 	const facts_trigger *tr = facts_triggers(&n);
-	if (facts_trig_marked()) {
+	if (c->marked) {
 		/* only the triggers this word starts, in the same order */
 		const uint64_t *set = facts_word_trig(c->low[t], strlen(c->low[t]));
 		for (size_t w = 0; set && w < FACTS_TRIG_WORDS; w++)
@@ -1038,12 +1039,12 @@ chr_status facts_run(chr_article *a)
 		c.low[i][n] = '\0';
 		c.cnt[i] = NULL;
 		c.num[i] = 0;
-		c.cls[i] = facts_word(c.low[i], n, &c.cnt[i], &c.num[i]);
+		c.cls[i] = facts_word_lc(c.low[i], n, &c.cnt[i], &c.num[i]);
 		c.zcls[i] = c.cls[i];
 		if (zn < n) { /* a NUL byte: the string tests stop there */
 			c.cnt[i] = NULL;
 			c.num[i] = 0;
-			c.zcls[i] = facts_word(c.low[i], zn, &c.cnt[i], &c.num[i]);
+			c.zcls[i] = facts_word_lc(c.low[i], zn, &c.cnt[i], &c.num[i]);
 		}
 		c.men[i] = -1;
 	}
@@ -1058,6 +1059,7 @@ chr_status facts_run(chr_article *a)
 			c.men[k] = (int32_t)i;
 	}
 	c.desc_person = top_person(a);
+	c.marked = facts_trig_marked();
 	for (size_t s = 0; s < a->sents.n; s++) {
 		const art_sentence *se = &a->sents.v[s];
 		c.t0 = se->tok;

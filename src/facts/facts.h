@@ -98,6 +98,9 @@ typedef struct facts_trigger {
  * gets the count category and *num the number value when present. */
 unsigned facts_word(const char *w, size_t len, const char **count,
 		    int64_t *num);
+/* The same for a word with no upper-case ASCII letter (no copy). */
+unsigned facts_word_lc(const char *w, size_t len, const char **count,
+		       int64_t *num);
 /* Trigger phrases, longest first. */
 const facts_trigger *facts_triggers(size_t *n);
 /* The triggers a lower-case word starts: bit i (word i / 64, bit i % 64)

@@ -234,7 +234,6 @@ static void load(void)
 unsigned facts_word(const char *w, size_t len, const char **count,
 		    int64_t *num)
 {
-	pthread_once(&once, load);
 	char low[LEX_WORDLEN];
 	if (len == 0 || len >= LEX_WORDLEN)
 		return 0;
@@ -242,7 +241,14 @@ unsigned facts_word(const char *w, size_t len, const char **count,
 		unsigned char c = (unsigned char)w[i];
 		low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
-	lex_word *e = slot(low, len, 0);
+	return facts_word_lc(low, len, count, num);
+}
+
+unsigned facts_word_lc(const char *w, size_t len, const char **count,
+		       int64_t *num)
+{
+	pthread_once(&once, load);
+	lex_word *e = slot(w, len, 0);
 	if (!e)
 		return 0;
 	if (count)

@@ -700,6 +700,11 @@ static void test_lexicon(void)
 		"\xe2\x80\x9d", "\xe2\x80\x98" };
 	for (size_t i = 0; i < sizeof quote / sizeof *quote; i++)
 		CHECK(facts_word(quote[i], strlen(quote[i]), NULL, NULL) & FW_QUOTE);
+	/* the lower-case entry point agrees with the folding one */
+	CHECK(facts_word_lc("said", 4, NULL, NULL) == facts_word("SAID", 4, NULL, NULL));
+	CHECK(facts_word_lc("killed", 6, NULL, NULL) ==
+	      facts_word("Killed", 6, NULL, NULL));
+	CHECK(facts_word_lc("zzzqx", 5, NULL, NULL) == 0);
 	/* near misses */
 	CHECK(!(facts_word("saying", 6, NULL, NULL) & FW_SAY));
 	CHECK(!(facts_word("sai", 3, NULL, NULL) & FW_SAY));
