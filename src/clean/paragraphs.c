@@ -22,11 +22,20 @@ typedef struct line {
 
 typedef ART_VEC(line) lines;
 
+/* Bytes that are not UTF-8 continuation bytes (10xxxxxx), eight at a
+ * time: a byte's top bit survives x & ~(x << 1) exactly when it is a
+ * continuation byte (bit 7 set, bit 6 clear). */
 size_t clean_chars(const char *s, size_t n)
 {
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	size_t c = n, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		c -= (size_t)__builtin_popcountll(x & ~(x << 1) &
+						  0x8080808080808080ULL);
+	}
+	for (; i < n; i++)
+		c -= ((unsigned char)s[i] & 0xC0) == 0x80;
 	return c;
 }
 
@@ -169,9 +178,12 @@ static chr_status scan_lines(const char *s, size_t n, arena *mem, lines *ls)
 	uint32_t block = 0;
 	int in_block = 0;
 	while (i < n) {
-		size_t j = i;
-		while (j < n && s[j] != '\n' && s[j] != '\r')
-			j++;
+		/* the line ends at the first \n or \r */
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t j = nl ? (size_t)(nl - s) : n;
+		const char *cr = memchr(s + i, '\r', j - i);
+		if (cr)
+			j = (size_t)(cr - s);
 		line l;
 		uint32_t ind = 0;
 		size_t a = i;

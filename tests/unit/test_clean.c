@@ -368,6 +368,40 @@ static void test_split_tight_buffer(void)
 	}
 }
 
+/* clean_chars counts eight bytes at a time: it must agree with a byte
+ * loop on every length and alignment, and on every byte value. */
+static void test_chars_and_line_ends(void)
+{
+	unsigned char bytes[300];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof bytes; i++) {
+		x = x * 1103515245u + 12345u;
+		bytes[i] = (unsigned char)(x >> 16);
+	}
+	for (size_t off = 0; off < 9; off++)
+		for (size_t n = 0; n + off <= sizeof bytes; n += 7) {
+			size_t want = 0;
+			for (size_t i = 0; i < n; i++)
+				want += (bytes[off + i] & 0xC0) != 0x80;
+			CHECK_INT(clean_chars((const char *)bytes + off, n), want);
+		}
+	CHECK_INT(clean_chars("caf\xc3\xa9 \xe2\x80\x9cok\xe2\x80\x9d", 14), 9);
+	/* \n, \r\n and a lone \r all end lines */
+	const char *s = "One line\r\nand its rest.\rTwo\n";
+	arena mem;
+	arena_init(&mem, 0);
+	buf out;
+	buf_init(&out, 0);
+	clean_paras ps = {0};
+	clean_words cw;
+	clean_words_init(&cw, NULL, s, strlen(s));
+	CHECK_INT(clean_split(s, strlen(s), &cw, &mem, &out, &ps), CHR_OK);
+	CHECK_STR(out.p, "One line and its rest. Two");
+	clean_words_free(&cw);
+	buf_free(&out);
+	arena_free(&mem);
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -463,6 +497,7 @@ static const th_test tests[] = {
 	TEST(test_join_without_dictionary),
 	TEST(test_join_search_then_set),
 	TEST(test_split_tight_buffer),
+	TEST(test_chars_and_line_ends),
 	TEST(test_join_with_dictionary),
 	TEST(test_split_shapes),
 	TEST(test_huge_single_line),
