@@ -318,6 +318,27 @@ static void test_join_with_dictionary(void)
 	clean_words_free(&cw);
 }
 
+/* clean_split of s without a dictionary into out (ceiling max, 0 for the
+ * default) and ps, scratch in mem; free with split_done. */
+static chr_status split_text(const char *s, size_t max, arena *mem, buf *out,
+			     clean_paras *ps)
+{
+	arena_init(mem, 0);
+	buf_init(out, max);
+	memset(ps, 0, sizeof *ps);
+	clean_words cw;
+	clean_words_init(&cw, NULL, s, strlen(s));
+	chr_status st = clean_split(s, strlen(s), &cw, mem, out, ps);
+	clean_words_free(&cw);
+	return st;
+}
+
+static void split_done(arena *mem, buf *out)
+{
+	buf_free(out);
+	arena_free(mem);
+}
+
 static void test_split_shapes(void)
 {
 	/* indented starts, a list, and white space collapsed */
@@ -325,13 +346,9 @@ static void test_split_shapes(void)
 			"and ends here.\n    Second paragraph starts here.\n"
 			"\n\n- One item\n- Two item\n";
 	arena mem;
-	arena_init(&mem, 0);
 	buf out;
-	buf_init(&out, 0);
-	clean_paras ps = {0};
-	clean_words cw;
-	clean_words_init(&cw, NULL, s, strlen(s));
-	CHECK_INT(clean_split(s, strlen(s), &cw, &mem, &out, &ps), CHR_OK);
+	clean_paras ps;
+	CHECK_INT(split_text(s, 0, &mem, &out, &ps), CHR_OK);
 	CHECK_INT(ps.n, 4);
 	if (ps.n == 4) {
 		CHECK(ps.v[0].len == strlen("First line of the story goes on "
@@ -339,9 +356,7 @@ static void test_split_shapes(void)
 		CHECK(strncmp(out.p + ps.v[1].off, "Second", 6) == 0);
 		CHECK(strncmp(out.p + ps.v[3].off, "- Two item", 10) == 0);
 	}
-	clean_words_free(&cw);
-	buf_free(&out);
-	arena_free(&mem);
+	split_done(&mem, &out);
 }
 
 /* White space collapses the same whether the line is copied in one pass
@@ -352,19 +367,13 @@ static void test_split_tight_buffer(void)
 	const char *s = "a   b\t\tc  \f d";
 	for (int tight = 0; tight < 2; tight++) {
 		arena mem;
-		arena_init(&mem, 0);
 		buf out;
-		buf_init(&out, tight ? 8 : 0);
-		clean_paras ps = {0};
-		clean_words cw;
-		clean_words_init(&cw, NULL, s, strlen(s));
-		CHECK_INT(clean_split(s, strlen(s), &cw, &mem, &out, &ps), CHR_OK);
+		clean_paras ps;
+		CHECK_INT(split_text(s, tight ? 8 : 0, &mem, &out, &ps), CHR_OK);
 		CHECK_INT(ps.n, 1);
 		CHECK_STR(out.p, "a b c d");
 		CHECK_INT(out.len, 7);
-		clean_words_free(&cw);
-		buf_free(&out);
-		arena_free(&mem);
+		split_done(&mem, &out);
 	}
 }
 
@@ -389,17 +398,11 @@ static void test_chars_and_line_ends(void)
 	/* \n, \r\n and a lone \r all end lines */
 	const char *s = "One line\r\nand its rest.\rTwo\n";
 	arena mem;
-	arena_init(&mem, 0);
 	buf out;
-	buf_init(&out, 0);
-	clean_paras ps = {0};
-	clean_words cw;
-	clean_words_init(&cw, NULL, s, strlen(s));
-	CHECK_INT(clean_split(s, strlen(s), &cw, &mem, &out, &ps), CHR_OK);
+	clean_paras ps;
+	CHECK_INT(split_text(s, 0, &mem, &out, &ps), CHR_OK);
 	CHECK_STR(out.p, "One line and its rest. Two");
-	clean_words_free(&cw);
-	buf_free(&out);
-	arena_free(&mem);
+	split_done(&mem, &out);
 }
 
 static double now(void)
