@@ -289,8 +289,13 @@ static int speaker(const ectx *c, uint32_t cs, uint32_t t, int32_t *out)
 /* 1 when the lower-case word w[0, n) is in set. */
 static int word_in(const char *w, size_t n, const char *const *set)
 {
-	for (; *set; set++)
-		if (strlen(*set) == n && !strncasecmp(*set, w, n))
+	if (!n)
+		return 0;
+	unsigned c0 = (unsigned char)w[0];
+	c0 = c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0;
+	for (; *set; set++) /* the first letter before any call */
+		if ((unsigned char)(*set)[0] == c0 && strlen(*set) == n &&
+		    !strncasecmp(*set, w, n))
 			return 1;
 	return 0;
 }

@@ -17,8 +17,10 @@
  * classes are all LC_WORD, these are the only g_word tests at the start
  * token that can lead to a match; p_date, p_numeric, p_time and p_wday
  * need a month, weekday, part of day or number there).  A pure function
- * word skips the patterns that cannot start at it; every other token asks
- * them all, so the result is the same, in the same order.
+ * word skips the patterns that cannot start at it, and so does a number
+ * (p_deictic, p_rel, p_wday and p_holiday read only word classes at
+ * their start token); every other token asks them all, so the result is
+ * the same, in the same order.
  */
 #include "time/grammar.h"
 
@@ -35,8 +37,9 @@ static const pattern_fn patterns[] = {
 	p_date, p_numeric, p_year, p_time, p_wday, p_deictic,
 	p_rel, p_duration, p_set, p_quarter, p_holiday, p_defunit,
 };
-enum { PAT_YEAR = 2, PAT_DEICTIC = 5, PAT_REL = 6, PAT_DURATION = 7,
-       PAT_SET = 8, PAT_QUARTER = 9, PAT_HOLIDAY = 10, PAT_DEFUNIT = 11,
+enum { PAT_YEAR = 2, PAT_WDAY = 4, PAT_DEICTIC = 5, PAT_REL = 6,
+       PAT_DURATION = 7, PAT_SET = 8, PAT_QUARTER = 9, PAT_HOLIDAY = 10,
+       PAT_DEFUNIT = 11,
        NPAT = sizeof patterns / sizeof patterns[0] };
 _Static_assert(NPAT <= 16, "pattern mask");
 
@@ -92,7 +95,12 @@ static void build_starts(void)
 static unsigned may_start(const time_tok *t)
 {
 	const time_lex *l = &t->lx;
-	if (g_all_patterns || t->kind != TK_WORD || l->cls != LC_WORD ||
+	if (g_all_patterns)
+		return ~0u;
+	if (t->kind == TK_NUM)
+		return ~((1u << PAT_WDAY) | (1u << PAT_DEICTIC) | (1u << PAT_REL) |
+			 (1u << PAT_HOLIDAY));
+	if (t->kind != TK_WORD || l->cls != LC_WORD ||
 	    (l->cls2 != LC_NONE && l->cls2 != LC_WORD) || l->val >= W_COUNT ||
 	    (l->cls2 == LC_WORD && l->val2 >= W_COUNT))
 		return ~0u;

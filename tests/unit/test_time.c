@@ -278,6 +278,22 @@ static void date_article(const char *dateline, const char *body, const char *dat
 	chr_article_free(a);
 }
 
+/* The lexicon's prefilter (length and first two letters) lets every
+ * listed word through, in any case, and turns near misses away. */
+static void test_lexicon_filter(void)
+{
+	CHECK_INT(time_lex_get("January", 7).cls, LC_MONTH);
+	CHECK_INT(time_lex_get("JANUARY", 7).val, 1);
+	CHECK_INT(time_lex_get("twenty-first", 12).cls, LC_ORD);
+	CHECK_INT(time_lex_get("Yesterday", 9).cls, LC_WORD);
+	CHECK_INT(time_lex_get("a", 1).cls, LC_WORD);
+	CHECK_INT(time_lex_get("second", 6).cls2, LC_UNIT);
+	CHECK_INT(time_lex_get("januar", 6).cls, LC_NONE);
+	CHECK_INT(time_lex_get("januarys", 8).cls, LC_NONE);
+	CHECK_INT(time_lex_get("ja", 2).cls, LC_NONE);
+	CHECK_INT(time_lex_get("\xc3\xa9t\xc3\xa9", 6).cls, LC_NONE);
+}
+
 /* The function-word shortcut of the pattern loop (tag.c) changes
  * nothing: every function word of the grammar, after each of a few words
  * and before each of many continuations, tags the same with and without
@@ -404,5 +420,6 @@ static const th_test tests[] = {
 	TEST(test_cases), TEST(test_seeds), TEST(test_no_dct),
 	TEST(test_timeml), TEST(test_linear), TEST(test_chunks),
 	TEST(test_text_date), TEST(test_pattern_shortcut),
+	TEST(test_lexicon_filter),
 };
 TH_MAIN("time", tests)
