@@ -20,7 +20,10 @@
  * word skips the patterns that cannot start at it, and so does a number
  * (p_deictic, p_rel, p_wday and p_holiday read only word classes at
  * their start token); every other token asks them all, so the result is
- * the same, in the same order.
+ * the same, in the same order.  A token with no class at all (a word
+ * outside the lexicon, punctuation other than an apostrophe) starts
+ * nothing, not even a modifier or an approximator, so the driver steps
+ * over it without asking.
  */
 #include "time/grammar.h"
 
@@ -88,6 +91,17 @@ static void build_starts(void)
 		g_starts[f.val] |= 1u << PAT_QUARTER;
 	if (f.cls2 == LC_WORD && f.val2 < W_COUNT)
 		g_starts[f.val2] |= 1u << PAT_QUARTER;
+}
+
+/* Token t can start no expression: every test match() makes at its start
+ * token reads a word class, and g_core turns such a token away. */
+static int inert(const time_tok *t)
+{
+	if (g_all_patterns)
+		return 0;
+	if (t->kind == TK_PUNCT)
+		return t->ch != '\'';
+	return t->kind == TK_WORD && t->lx.cls == LC_NONE && t->lx.cls2 == LC_NONE;
 }
 
 /* The patterns that may match at token t: all, unless it is a pure
@@ -405,6 +419,10 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 		size_t lim = at_end ? n : n - 2 * TIME_WINDOW;
 		size_t i = first;
 		while (i < lim) {
+			if (inert(&g.t[i])) {
+				i++;
+				continue;
+			}
 			gres r;
 			memset(&r, 0, sizeof r);
 			size_t e = match(&g, i, &r);

@@ -294,10 +294,10 @@ static void test_lexicon_filter(void)
 	CHECK_INT(time_lex_get("\xc3\xa9t\xc3\xa9", 6).cls, LC_NONE);
 }
 
-/* The function-word shortcut of the pattern loop (tag.c) changes
- * nothing: every function word of the grammar, after each of a few words
- * and before each of many continuations, tags the same with and without
- * it. */
+/* The shortcuts of the driver and the pattern loop (tag.c: tokens with
+ * no class, pure function words, numbers) change nothing: every function
+ * word of the grammar, after each of a few words and before each of many
+ * continuations, tags the same with and without them. */
 static void test_pattern_shortcut(void)
 {
 	static const char *const before[] = { "", "in ", "for ", "by ", "the ",
