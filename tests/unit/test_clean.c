@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <time.h>
 
+#include "clean/boilerplate.h"
 #include "clean/clean.h"
 #include "clean/paragraphs.h"
 #include "clean/wordlist.h"
@@ -405,6 +406,33 @@ static void test_chars_and_line_ends(void)
 	split_done(&mem, &out);
 }
 
+/* A credit ("Photo: ...", "©") is found wherever it starts, across the
+ * eight-byte steps credit_start takes over bytes that start none; near
+ * misses ("Photos", "Image" without the colon) are not credits. */
+static void test_credit_at_every_offset(void)
+{
+	static const struct { const char *tail, *want; } t[] = {
+		{ " Photo: Ann Lee", "caption" },
+		{ " (Photo by Ann Lee)", "caption" },
+		{ " \xc2\xa9 Ann Lee", "caption" },
+		{ " Image: Ann Lee", "caption" },
+		{ " Photos of the day, taken", NULL },
+		{ " Image of the day, taken", NULL },
+	};
+	chr_article *a = art_new();
+	char line[128];
+	for (size_t k = 0; k < sizeof t / sizeof *t; k++)
+		for (size_t off = 1; off < 24; off++) {
+			memset(line, 'q', off);
+			size_t tl = strlen(t[k].tail);
+			memcpy(line + off, t[k].tail, tl);
+			int brk;
+			const char *r = clean_classify(a, line, off + tl, 0, &brk);
+			CHECK_STR(r, t[k].want);
+		}
+	chr_article_free(a);
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -501,6 +529,7 @@ static const th_test tests[] = {
 	TEST(test_join_search_then_set),
 	TEST(test_split_tight_buffer),
 	TEST(test_chars_and_line_ends),
+	TEST(test_credit_at_every_offset),
 	TEST(test_join_with_dictionary),
 	TEST(test_split_shapes),
 	TEST(test_huge_single_line),
