@@ -9,6 +9,7 @@
  */
 #include "boilerplate.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -108,19 +109,20 @@ static size_t normalise(const char *s, size_t n, char *out)
 	return k;
 }
 
+/* The first byte is compared before any call: most tests fail there. */
 static int has_prefix(const char *s, size_t n, const char *p)
 {
+	if (!p[0])
+		return 1;
+	if (!n || s[0] != p[0])
+		return 0;
 	size_t l = strlen(p);
 	return n >= l && memcmp(s, p, l) == 0;
 }
 
 static int contains(const char *s, size_t n, const char *p)
 {
-	size_t l = strlen(p);
-	for (size_t i = 0; i + l <= n; i++)
-		if (memcmp(s + i, p, l) == 0)
-			return 1;
-	return 0;
+	return memmem(s, n, p, strlen(p)) != NULL;
 }
 
 static int ascii_lower(int c)
@@ -405,11 +407,33 @@ int clean_headlike(const char *s, size_t n)
 
 /* ---- captions and credits ---- */
 
-/* Where a photo credit starts in s ("© ...", "Photo: ..."), or n. */
+/* Does the 8-byte word x hold the byte c?  (A zero byte of x ^ c...c:
+ * the usual test, which has no false answer for "any".) */
+static int has_byte(uint64_t x, unsigned char c)
+{
+	uint64_t v = x ^ (0x0101010101010101ULL * c);
+	return ((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL) != 0;
+}
+
+/* Where a photo credit starts in s ("© ...", "Photo: ..."), or n.  Only
+ * the bytes that can start one (0xC2, 'P', 'I') are looked at closely;
+ * eight bytes with none of them are passed over at once. */
 static size_t credit_start(const char *s, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++) {
-		if ((unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA9)
+		if (i + 9 <= n) { /* bytes i..i+7, each with one after it */
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			if (!has_byte(x, 0xC2) && !has_byte(x, 'P') &&
+			    !has_byte(x, 'I')) {
+				i += 7;
+				continue;
+			}
+		}
+		unsigned char c = (unsigned char)s[i];
+		if (c != 0xC2 && c != 'P' && c != 'I')
+			continue;
+		if (c == 0xC2 && (unsigned char)s[i + 1] == 0xA9)
 			return i;
 		if ((i == 0 || s[i - 1] == ' ' || s[i - 1] == '(') &&
 		    (has_prefix(s + i, n - i, "Photo:") ||
@@ -437,8 +461,10 @@ static size_t caption_credit(const char *s, size_t n)
 	for (size_t i = b; i < e; i++)
 		if (s[i] == '-' || s[i] == '/')
 			pair = 1;
-	int photo = contains_ci(s, n, "photo") || contains_ci(s, n, "pictured");
-	if (!meta_agency_all(s + b, e - b) || !(pair || photo))
+	/* the agency test first: it looks at one word, the photo words at
+	 * the whole paragraph (and only when no pair decides) */
+	if (!meta_agency_all(s + b, e - b) ||
+	    !(pair || contains_ci(s, n, "photo") || contains_ci(s, n, "pictured")))
 		return n;
 	/* the credit follows a sentence end or an opening paren */
 	size_t k = b;
@@ -519,7 +545,8 @@ const char *clean_classify(chr_article *a, const char *s, size_t n,
 		if (has_prefix(t, k, g_credit_prefix[i]))
 			return CLEAN_R_CREDIT;
 	for (size_t i = 0; i < sizeof g_exact / sizeof g_exact[0]; i++)
-		if (strlen(g_exact[i]) == k && memcmp(g_exact[i], t, k) == 0) {
+		if (g_exact[i][0] == t[0] && strlen(g_exact[i]) == k &&
+		    memcmp(g_exact[i], t, k) == 0) {
 			*breaking = has_prefix(t, k, "read more") ||
 				    has_prefix(t, k, "related") ||
 				    has_prefix(t, k, "also read") ||

@@ -22,11 +22,20 @@ typedef struct line {
 
 typedef ART_VEC(line) lines;
 
+/* Bytes that are not UTF-8 continuation bytes (10xxxxxx), eight at a
+ * time: a byte's top bit survives x & ~(x << 1) exactly when it is a
+ * continuation byte (bit 7 set, bit 6 clear). */
 size_t clean_chars(const char *s, size_t n)
 {
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	size_t c = n, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		c -= (size_t)__builtin_popcountll(x & ~(x << 1) &
+						  0x8080808080808080ULL);
+	}
+	for (; i < n; i++)
+		c -= ((unsigned char)s[i] & 0xC0) == 0x80;
 	return c;
 }
 
@@ -120,9 +129,30 @@ static size_t first_word_chars(const char *s, size_t a, size_t b)
 	return clean_chars(s + a, i - a);
 }
 
-/* Append line content to out with white-space runs collapsed. */
+/* Append line content to out with white-space runs collapsed.  The
+ * result is never longer than the line, so when there is room for the
+ * whole line the bytes are copied in place, in one pass; only a buffer
+ * near its ceiling goes word by word (and stops where the old did). */
 static chr_status put_line(buf *out, const char *s, size_t a, size_t b)
 {
+	if (buf_grow(out, b - a) == CHR_OK) {
+		char *o = out->p + out->len;
+		int sp = 0;
+		for (size_t i = a; i < b; i++) {
+			char c = s[i];
+			if (is_sp(c)) {
+				sp = 1;
+				continue;
+			}
+			if (sp)
+				*o++ = ' ';
+			sp = 0;
+			*o++ = c;
+		}
+		out->len = (size_t)(o - out->p);
+		out->p[out->len] = '\0';
+		return CHR_OK;
+	}
 	size_t i = a;
 	while (i < b) {
 		size_t j = i;
@@ -148,9 +178,12 @@ static chr_status scan_lines(const char *s, size_t n, arena *mem, lines *ls)
 	uint32_t block = 0;
 	int in_block = 0;
 	while (i < n) {
-		size_t j = i;
-		while (j < n && s[j] != '\n' && s[j] != '\r')
-			j++;
+		/* the line ends at the first \n or \r */
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t j = nl ? (size_t)(nl - s) : n;
+		const char *cr = memchr(s + i, '\r', j - i);
+		if (cr)
+			j = (size_t)(cr - s);
 		line l;
 		uint32_t ind = 0;
 		size_t a = i;

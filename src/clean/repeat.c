@@ -14,22 +14,34 @@
 #define EDGE 48         /* bytes of the normalised form used as candidates */
 #define NEAR_PCT 90     /* shared prefix + suffix, percent of the longer */
 
+/* ASCII in the normalised form: letters lower-cased, digits kept, the
+ * rest (space, punctuation, controls) dropped (0). */
+static const unsigned char g_norm[128] = {
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	 48,  49,  50,  51,  52,  53,  54,  55,  56,  57,   0,   0,   0,   0,   0,   0,
+	  0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+	  0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+};
+
 static size_t norm_into(char *out, const char *s, size_t n)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z') {
-			out[k++] = (char)(c - 'A' + 'a');
-		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			out[k++] = (char)c;
+		if (c < 0x80) {
+			if (g_norm[c])
+				out[k++] = (char)g_norm[c];
 		} else if (c == 0xE2 && i + 2 < n &&
 			   (unsigned char)s[i + 1] == 0x80) {
 			i += 2; /* quotes, dashes, bullets: punctuation */
 		} else if (c == 0xC2 && i + 1 < n) {
 			i += 1; /* nbsp, ©, « » */
-		} else if (c >= 0x80) {
-			out[k++] = (char)c;
+		} else {
+			out[k++] = (char)c; /* other non-ASCII bytes */
 		}
 	}
 	return k;

@@ -141,6 +141,7 @@ void clean_words_init(clean_words *cw, const ht *dict, const char *doc,
 	cw->doc_len = doc_len;
 	ht_init(&cw->seen, 0);
 	cw->seen_built = 0;
+	cw->scans = 0;
 }
 
 void clean_words_free(clean_words *cw)
@@ -176,10 +177,33 @@ static void build_seen(clean_words *cw)
 	}
 }
 
+/* How often the word w[0..n) (word bytes only) stands alone in the text:
+ * the number of its occurrences with no word byte on either side, which
+ * is what build_seen counts for it (a word run is one key). */
+static int64_t scan_count(const clean_words *cw, const char *w, size_t n)
+{
+	const char *s = cw->doc, *end = s + cw->doc_len, *p = s;
+	int64_t k = 0;
+	while ((size_t)(end - p) >= n) {
+		const char *f = memmem(p, (size_t)(end - p), w, n);
+		if (!f)
+			break;
+		if ((f == s || !word_byte((unsigned char)f[-1])) &&
+		    (f + n == end || !word_byte((unsigned char)f[n])))
+			k++;
+		p = f + 1;
+	}
+	return k;
+}
+
 static int64_t doc_count(clean_words *cw, const char *w, size_t n)
 {
 	if (!cw->doc)
 		return 0;
+	if (!cw->seen_built && cw->scans < CLEAN_SCANS && n > 0) {
+		cw->scans++;
+		return scan_count(cw, w, n);
+	}
 	if (!cw->seen_built)
 		build_seen(cw);
 	const ht_entry *e = ht_get(&cw->seen, w, n);

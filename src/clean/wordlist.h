@@ -6,9 +6,12 @@
  * pthread_once, into a seeded hash set that every thread then only reads;
  * possessive entries ("report's") are skipped to keep the set small.  When
  * the list is missing the decision falls back to the document itself: a
- * joined form that occurs elsewhere in the same text is a word.  That
- * per-document set is built on demand (only when some line break needs
- * it), in one pass, so documents that never need it pay nothing.
+ * joined form that occurs elsewhere in the same text is a word.  The
+ * first few such questions of a document are answered by searching its
+ * text for the word (memmem, then a word-boundary test), which is cheaper
+ * than hashing every word of it; from the CLEAN_SCANS+1-th on, the
+ * per-document word set is built, in one pass, so the cost stays linear
+ * however many line breaks ask.  Documents that never ask pay nothing.
  * Internal prefix: clean_.
  */
 #ifndef CHR_CLEAN_WORDLIST_H
@@ -16,6 +19,8 @@
 
 #include <stddef.h>
 #include "core/hash.h"
+
+#define CLEAN_SCANS 4 /* text searches per document before the word set */
 
 /* The process-wide dictionary, loaded on first call; NULL when no word
  * list could be read.  Thread-safe. */
@@ -37,6 +42,7 @@ typedef struct clean_words {
 	size_t doc_len;
 	ht seen;            /* word -> count in doc, built on demand */
 	int seen_built;
+	int scans;          /* questions answered by searching the text */
 } clean_words;
 
 void clean_words_init(clean_words *cw, const ht *dict, const char *doc,

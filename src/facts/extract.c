@@ -29,15 +29,19 @@
 typedef struct ectx {
 	chr_article *a;
 	char (*low)[LW];  /* lower-case token text, per article token */
-	unsigned *cls;    /* FW_* per token */
+	unsigned *cls;    /* FW_* per token, of the low word's bytes */
+	unsigned *zcls;   /* FW_* per token, of the low word as a C string
+			     (the same unless the token holds a NUL byte);
+			     what the string tests (FW_SAY, FW_QUOTE, ...)
+			     read */
+	const char **cnt; /* its count category when zcls has FW_COUNT */
+	int64_t *num;     /* its number value when zcls has FW_NUM */
 	int32_t *men;     /* mention index covering the token, or -1 */
 	uint32_t t0, t1;  /* current sentence tokens */
 	uint32_t sent;
 	int32_t desc_person; /* the person a description stands for, or -1 */
+	int marked;       /* facts_trig_marked(), asked once */
 } ectx;
-
-static const char *const say_words[] = { "said", "says", "told", "tells",
-	"stated", "states", "added", "reported", "reports", "say", NULL };
 
 static int is(const ectx *c, uint32_t t, const char *w)
 {
@@ -52,12 +56,10 @@ static int in_set(const char *w, const char *const *set)
 	return 0;
 }
 
+/* " “ ” ' ‘ (lex.c) */
 static int is_quote(const ectx *c, uint32_t t)
 {
-	const char *w = c->low[t];
-	return !strcmp(w, "\"") || !strcmp(w, "\xe2\x80\x9c") ||
-	       !strcmp(w, "\xe2\x80\x9d") || !strcmp(w, "'") ||
-	       !strcmp(w, "\xe2\x80\x98");
+	return (c->zcls[t] & FW_QUOTE) != 0;
 }
 
 static int is_poss(const ectx *c, uint32_t t)
@@ -70,9 +72,10 @@ static int is_punct(const ectx *c, uint32_t t)
 	return (c->a->toks.v[t].flags & TOK_PUNCT) != 0;
 }
 
+/* said, says, told, ... (lex.c) */
 static int say_word(const ectx *c, uint32_t t)
 {
-	return in_set(c->low[t], say_words);
+	return (c->zcls[t] & FW_SAY) != 0;
 }
 
 /* Token index of the first and one past the last token of mention m in
@@ -117,10 +120,21 @@ static const facts_trigger *match_trigger(const ectx *c, uint32_t t,
 {
 	if (c->men[t] >= 0 || is_punct(c, t))
 		return NULL;
-	if (!(c->cls[t] & FW_TRIG) && facts_trig_marked())
+	if (!(c->cls[t] & FW_TRIG) && c->marked)
 		return NULL; /* no trigger starts with this word */
 	size_t n;
 	const facts_trigger *tr = facts_triggers(&n);
+	if (c->marked) {
+		/* only the triggers this word starts, in the same order */
+		const uint64_t *set = facts_word_trig(c->low[t], strlen(c->low[t]));
+		for (size_t w = 0; set && w < FACTS_TRIG_WORDS; w++)
+			for (uint64_t b = set[w]; b; b &= b - 1) {
+				size_t i = w * 64 + (size_t)__builtin_ctzll(b);
+				if (i < n && match_from(c, &tr[i], 0, t, end))
+					return &tr[i];
+			}
+		return NULL;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(tr[i].w[0], c->low[t]) && match_from(c, &tr[i], 0, t, end))
 			return &tr[i];
@@ -275,8 +289,13 @@ static int speaker(const ectx *c, uint32_t cs, uint32_t t, int32_t *out)
 /* 1 when the lower-case word w[0, n) is in set. */
 static int word_in(const char *w, size_t n, const char *const *set)
 {
-	for (; *set; set++)
-		if (strlen(*set) == n && !strncasecmp(*set, w, n))
+	if (!n)
+		return 0;
+	unsigned c0 = (unsigned char)w[0];
+	c0 = c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0;
+	for (; *set; set++) /* the first letter before any call */
+		if ((unsigned char)(*set)[0] == c0 && strlen(*set) == n &&
+		    !strncasecmp(*set, w, n))
 			return 1;
 	return 0;
 }
@@ -919,9 +938,8 @@ static int64_t num_value(const ectx *c, uint32_t t)
 			return -1; /* a year */
 		return v;
 	}
-	int64_t v = 0;
-	if (facts_word(c->low[t], strlen(c->low[t]), NULL, &v) & FW_NUM)
-		return v;
+	if (c->zcls[t] & FW_NUM)
+		return c->num[t];
 	return -1;
 }
 
@@ -935,12 +953,8 @@ static int in_timex(const chr_article *a, uint32_t start)
 
 static void counts(ectx *c)
 {
-	static const char *const skip[] = { "people", "persons", "civilians",
-		"soldiers", "others", "were", "was", "have", "had", "been", "are",
-		"is", "being", "reportedly", "more", "least", "at", "and", "those",
-		"children", "residents", "workers", "troops", "police", "officers",
-		"passengers", "migrants", "protesters", "the", "to", "rose", "climbed",
-		"of", "has", "stood", "reached", NULL };
+	/* the words that may come between (FW_FILL): people, persons,
+	 * civilians, soldiers, were, was, have, ... (lex.c) */
 	for (uint32_t t = c->t0; t < c->t1; t++) {
 		int64_t v = num_value(c, t);
 		if (v < 0 || in_timex(c->a, c->a->toks.v[t].start))
@@ -948,18 +962,16 @@ static void counts(ectx *c)
 		const char *what = NULL;
 		/* "12 people were killed", "12 dead" */
 		for (uint32_t k = t + 1; k < c->t1 && k < t + 5 && !what; k++) {
-			const char *cat = NULL;
-			if (facts_word(c->low[k], strlen(c->low[k]), &cat, NULL) & FW_COUNT)
-				what = cat;
-			else if (!in_set(c->low[k], skip))
+			if (c->zcls[k] & FW_COUNT)
+				what = c->cnt[k];
+			else if (!(c->zcls[k] & FW_FILL))
 				break;
 		}
 		/* "killed at least 12", "death toll rose to 15" */
 		for (uint32_t k = t; k-- > c->t0 && k + 5 > t && !what;) {
-			const char *cat = NULL;
-			if (facts_word(c->low[k], strlen(c->low[k]), &cat, NULL) & FW_COUNT)
-				what = cat;
-			else if (!in_set(c->low[k], skip) && !is(c, k, "nearly") &&
+			if (c->zcls[k] & FW_COUNT)
+				what = c->cnt[k];
+			else if (!(c->zcls[k] & FW_FILL) && !is(c, k, "nearly") &&
 				 !is(c, k, "about") && !is(c, k, "some"))
 				break;
 		}
@@ -1008,14 +1020,19 @@ chr_status facts_run(chr_article *a)
 	c.a = a;
 	c.low = arena_alloc(&a->mem, nt * sizeof *c.low);
 	c.cls = arena_alloc(&a->mem, nt * sizeof *c.cls);
+	c.zcls = arena_alloc(&a->mem, nt * sizeof *c.zcls);
+	c.cnt = arena_alloc(&a->mem, nt * sizeof *c.cnt);
+	c.num = arena_alloc(&a->mem, nt * sizeof *c.num);
 	c.men = arena_alloc(&a->mem, nt * sizeof *c.men);
-	if (!c.low || !c.cls || !c.men)
+	if (!c.low || !c.cls || !c.zcls || !c.cnt || !c.num || !c.men)
 		return CHR_ENOMEM;
 	for (size_t i = 0; i < nt; i++) {
 		const art_token *tk = &a->toks.v[i];
-		size_t n = 0;
+		size_t n = 0, zn = LW; /* zn: where a NUL byte is */
 		for (uint32_t b = tk->start; b < tk->end && n + 1 < LW; b++) {
 			unsigned char ch = (unsigned char)a->text[b];
+			if (!ch && zn == LW)
+				zn = n;
 			if (ch == 0xE2 && b + 2 < tk->end && (unsigned char)a->text[b + 1] == 0x80 &&
 			    (unsigned char)a->text[b + 2] == 0x99 && tk->end - tk->start > 3) {
 				c.low[i][n++] = '\''; /* ’ inside a word */
@@ -1025,7 +1042,15 @@ chr_status facts_run(chr_article *a)
 			c.low[i][n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
 		}
 		c.low[i][n] = '\0';
-		c.cls[i] = facts_word(c.low[i], n, NULL, NULL);
+		c.cnt[i] = NULL;
+		c.num[i] = 0;
+		c.cls[i] = facts_word_lc(c.low[i], n, &c.cnt[i], &c.num[i]);
+		c.zcls[i] = c.cls[i];
+		if (zn < n) { /* a NUL byte: the string tests stop there */
+			c.cnt[i] = NULL;
+			c.num[i] = 0;
+			c.zcls[i] = facts_word_lc(c.low[i], zn, &c.cnt[i], &c.num[i]);
+		}
 		c.men[i] = -1;
 	}
 	size_t t = 0;
@@ -1039,6 +1064,7 @@ chr_status facts_run(chr_article *a)
 			c.men[k] = (int32_t)i;
 	}
 	c.desc_person = top_person(a);
+	c.marked = facts_trig_marked();
 	for (size_t s = 0; s < a->sents.n; s++) {
 		const art_sentence *se = &a->sents.v[s];
 		c.t0 = se->tok;

@@ -78,7 +78,11 @@ long facts_pick_timex(const chr_timex *tx, size_t n, uint32_t lo,
 
 enum { FW_PREP = 1, FW_BOUND = 2, FW_NEG = 4, FW_PLAN = 8, FW_TITLE = 16,
        FW_GROUP = 32, FW_DESC = 64, FW_PRON = 128, FW_COUNT = 256,
-       FW_NUM = 512, FW_TRIG = 1024 /* the first word of a trigger */ };
+       FW_NUM = 512, FW_TRIG = 1024 /* the first word of a trigger */,
+       FW_SAY = 2048 /* a reporting verb: "said", "told" */,
+       FW_FILL = 4096 /* may stand between a number and its count noun:
+			 "12 people were killed" */,
+       FW_QUOTE = 8192 /* a quote mark */ };
 
 enum { FR_ACT = 1, FR_WITH, FR_PASS, FR_PLACE, FR_NOUN, FR_BY, FR_BETWEEN,
        FR_GER, FR_SAY, FR_QUOTE, FR_ACCORD };
@@ -94,11 +98,20 @@ typedef struct facts_trigger {
  * gets the count category and *num the number value when present. */
 unsigned facts_word(const char *w, size_t len, const char **count,
 		    int64_t *num);
+/* The same for a word with no upper-case ASCII letter (no copy). */
+unsigned facts_word_lc(const char *w, size_t len, const char **count,
+		       int64_t *num);
 /* Trigger phrases, longest first. */
 const facts_trigger *facts_triggers(size_t *n);
-/* 1 when every trigger's first word carries FW_TRIG in facts_word, so
- * a token without the bit starts no trigger (0 if a first word did not
- * fit the word table: then every token must be tried). */
+/* The triggers a lower-case word starts: bit i (word i / 64, bit i % 64)
+ * for facts_triggers()[i]; NULL when the word starts none.  Complete
+ * only when facts_trig_marked(). */
+const uint64_t *facts_word_trig(const char *w, size_t len);
+#define FACTS_TRIG_WORDS 2 /* uint64_t words in that set */
+/* 1 when every trigger's first word carries FW_TRIG in facts_word and
+ * its bit in facts_word_trig, so a token without FW_TRIG starts no
+ * trigger (0 if a first word did not fit the word table: then every
+ * token must be tried against every trigger). */
 int facts_trig_marked(void);
 
 /* ---- event words (evword.c) ---- */

@@ -7,6 +7,16 @@
  * parsed on first use into static arrays under pthread_once, and looked
  * up by a linear probe over a fixed open-addressing table of word hashes;
  * nothing is freed (process lifetime), nothing is allocated per article.
+ * The hash is FNV-1a, not the seeded XXH3 of core/hash.h: the table is
+ * fixed and at most half full, so no input can lengthen a probe, and the
+ * words are a few bytes, where FNV costs a third as much.  The small word
+ * sets the extractor asks about at every token (reporting verbs, the
+ * words between a number and its count noun, quote marks) are classes in
+ * the same table, and each trigger's first word carries the set of
+ * triggers it starts (a bit per trigger, in facts_triggers order), so the
+ * extractor does one lookup per token and no string comparisons.  A bit
+ * per (length, first two bytes) class, set for every word in the table,
+ * turns most tokens away before the hash.
  */
 #include "facts/facts.h"
 
@@ -15,20 +25,23 @@
 #include <string.h>
 
 #include "core/embed.h"
-#include "core/hash.h"
 
 #define LEX_MAXTRIG 128
 #define LEX_SLOTS 1024 /* power of two, > 2x the words */
 #define LEX_WORDLEN 24
+_Static_assert(LEX_MAXTRIG == FACTS_TRIG_WORDS * 64, "trigger set size");
 
 typedef struct lex_word {
 	char w[LEX_WORDLEN];
+	size_t len;
 	unsigned cls;
 	const char *count;
 	int64_t num;
+	uint64_t trig[LEX_MAXTRIG / 64]; /* triggers starting with the word */
 } lex_word;
 
 static lex_word words[LEX_SLOTS];
+static uint64_t pre[LEX_WORDLEN][16]; /* length x first two bytes */
 static facts_trigger trig[LEX_MAXTRIG];
 static size_t ntrig;
 static int trig_marked; /* every first word has FW_TRIG (facts.h) */
@@ -40,13 +53,25 @@ static const char *const count_names[] = { "deaths", "injured", "missing",
 
 static uint64_t whash(const char *w, size_t n)
 {
-	return hash_stable(w, n, 0x66616374ULL); /* "fact" */
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 0x100000001b3ULL;
+	return h ^ (h >> 29);
+}
+
+static unsigned pre_bit(const char *w, size_t n)
+{
+	unsigned a = (unsigned char)w[0], b = n > 1 ? (unsigned char)w[1] : 0;
+	return (a * 31u + b) & 1023u;
 }
 
 static lex_word *slot(const char *w, size_t n, int insert)
 {
 	if (n == 0 || n >= LEX_WORDLEN)
 		return NULL;
+	unsigned pb = pre_bit(w, n);
+	if (!insert && !(pre[n][pb / 64] >> (pb % 64) & 1))
+		return NULL; /* no word of the table is in this class */
 	size_t i = (size_t)whash(w, n) & (LEX_SLOTS - 1);
 	for (size_t k = 0; k < LEX_SLOTS; k++, i = (i + 1) & (LEX_SLOTS - 1)) {
 		lex_word *e = &words[i];
@@ -55,9 +80,11 @@ static lex_word *slot(const char *w, size_t n, int insert)
 				return NULL;
 			memcpy(e->w, w, n);
 			e->w[n] = '\0';
+			e->len = n;
+			pre[n][pb / 64] |= (uint64_t)1 << (pb % 64);
 			return e;
 		}
-		if (strlen(e->w) == n && !memcmp(e->w, w, n))
+		if (e->len == n && !memcmp(e->w, w, n))
 			return e;
 	}
 	return NULL;
@@ -65,6 +92,29 @@ static lex_word *slot(const char *w, size_t n, int insert)
 
 static void load_words(void)
 {
+	/* the extractor's own word sets (extract.c), first, into the empty
+	 * table: they are short, so every one of them is in */
+	static const char *const say[] = { "said", "says", "told", "tells",
+		"stated", "states", "added", "reported", "reports", "say" };
+	static const char *const fill[] = { "people", "persons", "civilians",
+		"soldiers", "others", "were", "was", "have", "had", "been", "are",
+		"is", "being", "reportedly", "more", "least", "at", "and", "those",
+		"children", "residents", "workers", "troops", "police", "officers",
+		"passengers", "migrants", "protesters", "the", "to", "rose", "climbed",
+		"of", "has", "stood", "reached" };
+	static const char *const quote[] = { "\"", "\xe2\x80\x9c",
+		"\xe2\x80\x9d", "'", "\xe2\x80\x98" };
+	static const struct { const char *const *w; size_t n; unsigned bit; } sets[] = {
+		{ say, sizeof say / sizeof *say, FW_SAY },
+		{ fill, sizeof fill / sizeof *fill, FW_FILL },
+		{ quote, sizeof quote / sizeof *quote, FW_QUOTE },
+	};
+	for (size_t k = 0; k < sizeof sets / sizeof *sets; k++)
+		for (size_t i = 0; i < sets[k].n; i++) {
+			lex_word *e = slot(sets[k].w[i], strlen(sets[k].w[i]), 1);
+			if (e)
+				e->cls |= sets[k].bit;
+		}
 	size_t len;
 	const char *d = embed_get("facts_words.tsv", &len);
 	if (!d)
@@ -179,10 +229,12 @@ static void load_triggers(void)
 	trig_marked = 1;
 	for (size_t i = 0; i < ntrig; i++) {
 		lex_word *e = slot(trig[i].w[0], strlen(trig[i].w[0]), 1);
-		if (e)
+		if (e) {
 			e->cls |= FW_TRIG;
-		else
+			e->trig[i / 64] |= (uint64_t)1 << (i % 64);
+		} else {
 			trig_marked = 0;
+		}
 	}
 }
 
@@ -195,7 +247,6 @@ static void load(void)
 unsigned facts_word(const char *w, size_t len, const char **count,
 		    int64_t *num)
 {
-	pthread_once(&once, load);
 	char low[LEX_WORDLEN];
 	if (len == 0 || len >= LEX_WORDLEN)
 		return 0;
@@ -203,7 +254,14 @@ unsigned facts_word(const char *w, size_t len, const char **count,
 		unsigned char c = (unsigned char)w[i];
 		low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
-	lex_word *e = slot(low, len, 0);
+	return facts_word_lc(low, len, count, num);
+}
+
+unsigned facts_word_lc(const char *w, size_t len, const char **count,
+		       int64_t *num)
+{
+	pthread_once(&once, load);
+	lex_word *e = slot(w, len, 0);
 	if (!e)
 		return 0;
 	if (count)
@@ -211,6 +269,13 @@ unsigned facts_word(const char *w, size_t len, const char **count,
 	if (num)
 		*num = e->num;
 	return e->cls;
+}
+
+const uint64_t *facts_word_trig(const char *w, size_t len)
+{
+	pthread_once(&once, load);
+	lex_word *e = slot(w, len, 0);
+	return e ? e->trig : NULL;
 }
 
 int facts_trig_marked(void)

@@ -3,30 +3,40 @@
  *
  * Design note: every matcher reads forward from one position with explicit
  * bounds checks, so it is safe on arbitrary bytes and never reads past n.
- * The month table is tiny and compared by length first.
+ * The month table is tiny and compared by length first (lengths counted
+ * by the compiler).
  */
 #include "dateparse.h"
 
 #include <string.h>
 #include <strings.h>
 
+#define M(name, m) { name, sizeof name - 1, m }
 static const struct {
 	const char *name;
+	size_t len;
 	int m;
 } g_months[] = {
-	{"jan", 1},  {"january", 1}, {"feb", 2},       {"february", 2},
-	{"mar", 3},  {"march", 3},   {"apr", 4},       {"april", 4},
-	{"may", 5},  {"jun", 6},     {"june", 6},      {"jul", 7},
-	{"july", 7}, {"aug", 8},     {"august", 8},    {"sep", 9},
-	{"sept", 9}, {"september", 9}, {"oct", 10},    {"october", 10},
-	{"nov", 11}, {"november", 11}, {"dec", 12},    {"december", 12},
+	M("jan", 1),  M("january", 1), M("feb", 2),       M("february", 2),
+	M("mar", 3),  M("march", 3),   M("apr", 4),       M("april", 4),
+	M("may", 5),  M("jun", 6),     M("june", 6),      M("jul", 7),
+	M("july", 7), M("aug", 8),     M("august", 8),    M("sep", 9),
+	M("sept", 9), M("september", 9), M("oct", 10),    M("october", 10),
+	M("nov", 11), M("november", 11), M("dec", 12),    M("december", 12),
 };
+#undef M
 
-static const char *const g_weekdays[] = {
-	"mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday",
-	"thu", "thur", "thurs", "thursday", "fri", "friday", "sat",
-	"saturday", "sun", "sunday",
+#define W(name) { name, sizeof name - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} g_weekdays[] = {
+	W("mon"), W("monday"), W("tue"), W("tues"), W("tuesday"), W("wed"),
+	W("wednesday"), W("thu"), W("thur"), W("thurs"), W("thursday"),
+	W("fri"), W("friday"), W("sat"), W("saturday"), W("sun"),
+	W("sunday"),
 };
+#undef W
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_alpha(char c)
@@ -37,7 +47,7 @@ static int is_alpha(char c)
 int meta_month(const char *s, size_t n)
 {
 	for (size_t i = 0; i < sizeof g_months / sizeof g_months[0]; i++)
-		if (strlen(g_months[i].name) == n &&
+		if (g_months[i].len == n &&
 		    strncasecmp(g_months[i].name, s, n) == 0)
 			return g_months[i].m;
 	return 0;
@@ -46,8 +56,8 @@ int meta_month(const char *s, size_t n)
 static int is_weekday(const char *s, size_t n)
 {
 	for (size_t i = 0; i < sizeof g_weekdays / sizeof g_weekdays[0]; i++)
-		if (strlen(g_weekdays[i]) == n &&
-		    strncasecmp(g_weekdays[i], s, n) == 0)
+		if (g_weekdays[i].len == n &&
+		    strncasecmp(g_weekdays[i].name, s, n) == 0)
 			return 1;
 	return 0;
 }

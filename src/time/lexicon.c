@@ -7,7 +7,10 @@
  * static list below.  The list is fixed and small, so a probe sequence is
  * bounded whatever the input; words longer than 15 bytes are never in it.
  * A word may carry two classes ("second" is an ordinal and a unit, "may"
- * a month and a modal); the grammar decides from context.
+ * a month and a modal); the grammar decides from context.  Most words of
+ * a text are not in the list, so a bit per (length, first two letters)
+ * class, set for every listed word, turns most of them away before the
+ * hash (a clear bit means no listed word can be equal).
  */
 #include "time/time.h"
 
@@ -293,6 +296,7 @@ static const lex_def defs[] = {
 #define MAXW 15
 
 static uint16_t table[TSIZE]; /* 1 + index into defs; 0 = empty */
+static uint64_t pre[MAXW + 1][16]; /* length x first two letters, 1024 bits */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static inline unsigned char lc(unsigned char c)
@@ -310,6 +314,14 @@ static uint32_t whash(const char *w, size_t n)
 	return h ^ (h >> 15);
 }
 
+/* The prefilter bit of a word of n (1..MAXW) bytes. */
+static unsigned pre_bit(const char *w, size_t n)
+{
+	unsigned a = lc((unsigned char)w[0]);
+	unsigned b = n > 1 ? lc((unsigned char)w[1]) : 0;
+	return (a * 31u + b) & 1023u;
+}
+
 static int weq(const char *w, size_t n, const char *def)
 {
 	for (size_t i = 0; i < n; i++)
@@ -322,6 +334,10 @@ static void build(void)
 {
 	for (size_t i = 0; i < NDEFS; i++) {
 		size_t n = strlen(defs[i].w);
+		if (n >= 1 && n <= MAXW) {
+			unsigned b = pre_bit(defs[i].w, n);
+			pre[n][b / 64] |= (uint64_t)1 << (b % 64);
+		}
 		uint32_t h = whash(defs[i].w, n) & (TSIZE - 1);
 		while (table[h]) {
 			/* keep the first definition of a duplicated word */
@@ -340,6 +356,9 @@ time_lex time_lex_get(const char *w, size_t n)
 	if (n == 0 || n > MAXW)
 		return r;
 	pthread_once(&once, build);
+	unsigned b = pre_bit(w, n);
+	if (!(pre[n][b / 64] >> (b % 64) & 1))
+		return r;
 	uint32_t h = whash(w, n) & (TSIZE - 1);
 	while (table[h]) {
 		const lex_def *d = &defs[table[h] - 1];

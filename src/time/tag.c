@@ -10,9 +10,24 @@
  * whole look-ahead window is inside it, and the next chunk re-reads a
  * few tokens of left context, so memory is bounded and time is linear
  * for any input, including one 10 MB line without spaces.
+ *
+ * Most tokens that reach the patterns are function words ("the", "of",
+ * "to", "and"), and most patterns can start at only a few of them; each
+ * pattern's list below says which (read off the pattern: at a token whose
+ * classes are all LC_WORD, these are the only g_word tests at the start
+ * token that can lead to a match; p_date, p_numeric, p_time and p_wday
+ * need a month, weekday, part of day or number there).  A pure function
+ * word skips the patterns that cannot start at it, and so does a number
+ * (p_deictic, p_rel, p_wday and p_holiday read only word classes at
+ * their start token); every other token asks them all, so the result is
+ * the same, in the same order.  A token with no class at all (a word
+ * outside the lexicon, punctuation other than an apostrophe) starts
+ * nothing, not even a modifier or an approximator, so the driver steps
+ * over it without asking.
  */
 #include "time/grammar.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "pipeline/article.h"
@@ -25,6 +40,86 @@ static const pattern_fn patterns[] = {
 	p_date, p_numeric, p_year, p_time, p_wday, p_deictic,
 	p_rel, p_duration, p_set, p_quarter, p_holiday, p_defunit,
 };
+enum { PAT_YEAR = 2, PAT_WDAY = 4, PAT_DEICTIC = 5, PAT_REL = 6,
+       PAT_DURATION = 7, PAT_SET = 8, PAT_QUARTER = 9, PAT_HOLIDAY = 10,
+       PAT_DEFUNIT = 11,
+       NPAT = sizeof patterns / sizeof patterns[0] };
+_Static_assert(NPAT <= 16, "pattern mask");
+
+/* The function words each pattern can start at (W_NONE ends a list). */
+static const uint8_t w_year[] = { W_THE, W_FISCAL, W_FY, W_NONE };
+static const uint8_t w_deictic[] = { W_TODAY, W_YESTERDAY, W_TOMORROW,
+	W_TONIGHT, W_THIS, W_LAST, W_NOW, W_CURRENT, W_CURRENTLY,
+	W_NOWADAYS, W_RECENTLY, W_LATELY, W_THESE, W_THE, W_NONE };
+static const uint8_t w_rel[] = { W_THE, W_LAST, W_NEXT, W_THIS, W_CURRENT,
+	W_PAST, W_COMING, W_UPCOMING, W_PREVIOUS, W_PRIOR, W_FOLLOWING,
+	W_RECENT, W_SAME, W_THAT, W_FIRST, W_NONE };
+/* g_number's words, "a"/"an" too */
+static const uint8_t w_duration[] = { W_A, W_AN, W_SEVERAL, W_FEW, W_MANY,
+	W_DOZENS, W_HUNDREDS, W_COUPLE, W_NONE };
+static const uint8_t w_set[] = { W_EVERY, W_EACH, W_ONCE, W_TWICE,
+	W_SEVERAL, W_FEW, W_MANY, W_DOZENS, W_HUNDREDS, W_COUPLE, W_NONE };
+/* and "final" (ord_at), added when the lexicon has it as a word */
+static const uint8_t w_quarter[] = { W_THE, W_Q, W_YEAR_AGO, W_THIS,
+	W_LAST, W_NEXT, W_FISCAL, W_NONE };
+static const uint8_t w_holiday[] = { W_NEW, W_NONE };
+static const uint8_t w_defunit[] = { W_MID, W_EARLY, W_LATE, W_THAT, W_THE,
+	W_NONE };
+
+static uint16_t g_starts[W_COUNT]; /* word -> patterns it may start */
+static pthread_once_t g_starts_once = PTHREAD_ONCE_INIT;
+static int g_all_patterns; /* tests: no shortcut */
+
+void time_tag_all_patterns(int on)
+{
+	g_all_patterns = on;
+}
+
+static void build_starts(void)
+{
+	static const struct { int p; const uint8_t *w; } lists[] = {
+		{ PAT_YEAR, w_year }, { PAT_DEICTIC, w_deictic },
+		{ PAT_REL, w_rel }, { PAT_DURATION, w_duration },
+		{ PAT_SET, w_set }, { PAT_QUARTER, w_quarter },
+		{ PAT_HOLIDAY, w_holiday }, { PAT_DEFUNIT, w_defunit },
+	};
+	for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
+		for (const uint8_t *w = lists[k].w; *w != W_NONE; w++)
+			g_starts[*w] |= (uint16_t)(1u << lists[k].p);
+	time_lex f = time_lex_get("final", 5);
+	if (f.cls == LC_WORD && f.val < W_COUNT)
+		g_starts[f.val] |= 1u << PAT_QUARTER;
+	if (f.cls2 == LC_WORD && f.val2 < W_COUNT)
+		g_starts[f.val2] |= 1u << PAT_QUARTER;
+}
+
+/* Token t can start no expression: every test match() makes at its start
+ * token reads a word class, and g_core turns such a token away. */
+static int inert(const time_tok *t)
+{
+	if (g_all_patterns)
+		return 0;
+	if (t->kind == TK_PUNCT)
+		return t->ch != '\'';
+	return t->kind == TK_WORD && t->lx.cls == LC_NONE && t->lx.cls2 == LC_NONE;
+}
+
+/* The patterns that may match at token t: all, unless it is a pure
+ * function word. */
+static unsigned may_start(const time_tok *t)
+{
+	const time_lex *l = &t->lx;
+	if (g_all_patterns)
+		return ~0u;
+	if (t->kind == TK_NUM)
+		return ~((1u << PAT_WDAY) | (1u << PAT_DEICTIC) | (1u << PAT_REL) |
+			 (1u << PAT_HOLIDAY));
+	if (t->kind != TK_WORD || l->cls != LC_WORD ||
+	    (l->cls2 != LC_NONE && l->cls2 != LC_WORD) || l->val >= W_COUNT ||
+	    (l->cls2 == LC_WORD && l->val2 >= W_COUNT))
+		return ~0u;
+	return g_starts[l->val] | (l->cls2 == LC_WORD ? g_starts[l->val2] : 0u);
+}
 
 size_t g_core(const gctx *g, size_t i, gres *r)
 {
@@ -40,7 +135,10 @@ size_t g_core(const gctx *g, size_t i, gres *r)
 		return 0;
 	size_t best = 0;
 	gres tmp;
-	for (size_t p = 0; p < sizeof patterns / sizeof patterns[0]; p++) {
+	unsigned may = may_start(t);
+	for (size_t p = 0; p < NPAT; p++) {
+		if (!(may & (1u << p)))
+			continue;
 		memset(&tmp, 0, sizeof tmp);
 		size_t e = patterns[p](g, i, &tmp);
 		if (e > best) {
@@ -296,6 +394,7 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 		return CHR_ETOOBIG;
 	if (!out->max)
 		out->max = (size_t)1 << 24;
+	pthread_once(&g_starts_once, build_starts);
 	time_tok *toks = malloc(CHUNK * sizeof *toks);
 	if (!toks)
 		return CHR_ENOMEM;
@@ -320,6 +419,10 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 		size_t lim = at_end ? n : n - 2 * TIME_WINDOW;
 		size_t i = first;
 		while (i < lim) {
+			if (inert(&g.t[i])) {
+				i++;
+				continue;
+			}
 			gres r;
 			memset(&r, 0, sizeof r);
 			size_t e = match(&g, i, &r);

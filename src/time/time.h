@@ -147,6 +147,10 @@ typedef struct time_out {
  * CHR_ENOMEM or CHR_ETOOBIG on failure. */
 chr_status time_tag(const char *text, size_t len, time_date dct,
 		    time_out *out);
+/* Tests: 1 makes every token go through match() and ask every core
+ * pattern (no shortcuts, tag.c), 0 restores the shortcuts.  Not for
+ * concurrent use. */
+void time_tag_all_patterns(int on);
 
 /* Pipeline hook: tag a->text against a->published into a->timexes;
  * an article still undated gets a date from its text first when the

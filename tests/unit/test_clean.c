@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <time.h>
 
+#include "clean/boilerplate.h"
 #include "clean/clean.h"
 #include "clean/paragraphs.h"
 #include "clean/wordlist.h"
@@ -269,6 +270,34 @@ static void test_join_without_dictionary(void)
 	clean_words_free(&cw);
 }
 
+/* The first CLEAN_SCANS counts of a document come from searching its
+ * text, the rest from its word set: the answers must not change when the
+ * set takes over, and a word inside a longer word (after "x", next to a
+ * non-ASCII letter) does not count. */
+static void test_join_search_then_set(void)
+{
+	const char *doc = "ab cd cd \xc3\xa9" "ab ab\xc3\xa9 xab aby abcd.";
+	static const struct { const char *l, *r; int want; } q[] = {
+		{ "ab", "cd", 1 }, /* "ab" alone once: not a word; "abcd" is */
+		{ "cd", "ab", 0 }, /* no "cdab" */
+		{ "ab", "y", 1 },
+		{ "xa", "b", 1 },
+		{ "q", "ab", 0 },
+	};
+	clean_words cw;
+	clean_words_init(&cw, NULL, doc, strlen(doc));
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+			CHECK_INT(clean_join_broken(&cw, q[i].l, strlen(q[i].l),
+						    q[i].r, strlen(q[i].r)),
+				  q[i].want);
+			if (round == 0 && i == 0)
+				CHECK(!cw.seen_built); /* answered by search */
+		}
+	CHECK(cw.seen_built); /* and later by the word set */
+	clean_words_free(&cw);
+}
+
 static void test_join_with_dictionary(void)
 {
 	const ht *dict = clean_dict();
@@ -290,6 +319,27 @@ static void test_join_with_dictionary(void)
 	clean_words_free(&cw);
 }
 
+/* clean_split of s without a dictionary into out (ceiling max, 0 for the
+ * default) and ps, scratch in mem; free with split_done. */
+static chr_status split_text(const char *s, size_t max, arena *mem, buf *out,
+			     clean_paras *ps)
+{
+	arena_init(mem, 0);
+	buf_init(out, max);
+	memset(ps, 0, sizeof *ps);
+	clean_words cw;
+	clean_words_init(&cw, NULL, s, strlen(s));
+	chr_status st = clean_split(s, strlen(s), &cw, mem, out, ps);
+	clean_words_free(&cw);
+	return st;
+}
+
+static void split_done(arena *mem, buf *out)
+{
+	buf_free(out);
+	arena_free(mem);
+}
+
 static void test_split_shapes(void)
 {
 	/* indented starts, a list, and white space collapsed */
@@ -297,13 +347,9 @@ static void test_split_shapes(void)
 			"and ends here.\n    Second paragraph starts here.\n"
 			"\n\n- One item\n- Two item\n";
 	arena mem;
-	arena_init(&mem, 0);
 	buf out;
-	buf_init(&out, 0);
-	clean_paras ps = {0};
-	clean_words cw;
-	clean_words_init(&cw, NULL, s, strlen(s));
-	CHECK_INT(clean_split(s, strlen(s), &cw, &mem, &out, &ps), CHR_OK);
+	clean_paras ps;
+	CHECK_INT(split_text(s, 0, &mem, &out, &ps), CHR_OK);
 	CHECK_INT(ps.n, 4);
 	if (ps.n == 4) {
 		CHECK(ps.v[0].len == strlen("First line of the story goes on "
@@ -311,9 +357,80 @@ static void test_split_shapes(void)
 		CHECK(strncmp(out.p + ps.v[1].off, "Second", 6) == 0);
 		CHECK(strncmp(out.p + ps.v[3].off, "- Two item", 10) == 0);
 	}
-	clean_words_free(&cw);
-	buf_free(&out);
-	arena_free(&mem);
+	split_done(&mem, &out);
+}
+
+/* White space collapses the same whether the line is copied in one pass
+ * (room for the whole line) or word by word (a buffer whose ceiling is
+ * under the raw line but over the collapsed one). */
+static void test_split_tight_buffer(void)
+{
+	const char *s = "a   b\t\tc  \f d";
+	for (int tight = 0; tight < 2; tight++) {
+		arena mem;
+		buf out;
+		clean_paras ps;
+		CHECK_INT(split_text(s, tight ? 8 : 0, &mem, &out, &ps), CHR_OK);
+		CHECK_INT(ps.n, 1);
+		CHECK_STR(out.p, "a b c d");
+		CHECK_INT(out.len, 7);
+		split_done(&mem, &out);
+	}
+}
+
+/* clean_chars counts eight bytes at a time: it must agree with a byte
+ * loop on every length and alignment, and on every byte value. */
+static void test_chars_and_line_ends(void)
+{
+	unsigned char bytes[300];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof bytes; i++) {
+		x = x * 1103515245u + 12345u;
+		bytes[i] = (unsigned char)(x >> 16);
+	}
+	for (size_t off = 0; off < 9; off++)
+		for (size_t n = 0; n + off <= sizeof bytes; n += 7) {
+			size_t want = 0;
+			for (size_t i = 0; i < n; i++)
+				want += (bytes[off + i] & 0xC0) != 0x80;
+			CHECK_INT(clean_chars((const char *)bytes + off, n), want);
+		}
+	CHECK_INT(clean_chars("caf\xc3\xa9 \xe2\x80\x9cok\xe2\x80\x9d", 14), 9);
+	/* \n, \r\n and a lone \r all end lines */
+	const char *s = "One line\r\nand its rest.\rTwo\n";
+	arena mem;
+	buf out;
+	clean_paras ps;
+	CHECK_INT(split_text(s, 0, &mem, &out, &ps), CHR_OK);
+	CHECK_STR(out.p, "One line and its rest. Two");
+	split_done(&mem, &out);
+}
+
+/* A credit ("Photo: ...", "©") is found wherever it starts, across the
+ * eight-byte steps credit_start takes over bytes that start none; near
+ * misses ("Photos", "Image" without the colon) are not credits. */
+static void test_credit_at_every_offset(void)
+{
+	static const struct { const char *tail, *want; } t[] = {
+		{ " Photo: Ann Lee", "caption" },
+		{ " (Photo by Ann Lee)", "caption" },
+		{ " \xc2\xa9 Ann Lee", "caption" },
+		{ " Image: Ann Lee", "caption" },
+		{ " Photos of the day, taken", NULL },
+		{ " Image of the day, taken", NULL },
+	};
+	chr_article *a = art_new();
+	char line[128];
+	for (size_t k = 0; k < sizeof t / sizeof *t; k++)
+		for (size_t off = 1; off < 24; off++) {
+			memset(line, 'q', off);
+			size_t tl = strlen(t[k].tail);
+			memcpy(line + off, t[k].tail, tl);
+			int brk;
+			const char *r = clean_classify(a, line, off + tl, 0, &brk);
+			CHECK_STR(r, t[k].want);
+		}
+	chr_article_free(a);
 }
 
 static double now(void)
@@ -409,6 +526,10 @@ static void test_title_from_input(void)
 static const th_test tests[] = {
 	TEST(test_cases),
 	TEST(test_join_without_dictionary),
+	TEST(test_join_search_then_set),
+	TEST(test_split_tight_buffer),
+	TEST(test_chars_and_line_ends),
+	TEST(test_credit_at_every_offset),
 	TEST(test_join_with_dictionary),
 	TEST(test_split_shapes),
 	TEST(test_huge_single_line),

@@ -4,7 +4,9 @@
  * attribution, negation, plans), and the seeds' done-when through the
  * store (skipped without ../shared): merged facts with sources, the
  * three-day against five-day conflict, the timeline of Choe Son-hui;
- * and the event words of invented sentences under a hand-made lexicon.
+ * the event words of invented sentences under a hand-made lexicon; and
+ * the lexicon's classes and per-word trigger sets against the plain
+ * string tests they replace.
  */
 #include "harness.h"
 
@@ -680,7 +682,69 @@ static void test_digest_title(void)
 	close_tmp_db(db, db_path);
 }
 
+/* The word classes the extractor reads instead of comparing strings, and
+ * each word's trigger set: bit i set exactly when trigger i starts with
+ * the word, for every trigger's first word and for words that start
+ * none. */
+static void test_lexicon(void)
+{
+	static const char *const say[] = { "said", "says", "told", "tells",
+		"stated", "states", "added", "reported", "reports", "say" };
+	for (size_t i = 0; i < sizeof say / sizeof *say; i++)
+		CHECK(facts_word(say[i], strlen(say[i]), NULL, NULL) & FW_SAY);
+	static const char *const fill[] = { "people", "were", "at", "least",
+		"the", "reached", "protesters" };
+	for (size_t i = 0; i < sizeof fill / sizeof *fill; i++)
+		CHECK(facts_word(fill[i], strlen(fill[i]), NULL, NULL) & FW_FILL);
+	static const char *const quote[] = { "\"", "'", "\xe2\x80\x9c",
+		"\xe2\x80\x9d", "\xe2\x80\x98" };
+	for (size_t i = 0; i < sizeof quote / sizeof *quote; i++)
+		CHECK(facts_word(quote[i], strlen(quote[i]), NULL, NULL) & FW_QUOTE);
+	/* the lower-case entry point agrees with the folding one */
+	CHECK(facts_word_lc("said", 4, NULL, NULL) == facts_word("SAID", 4, NULL, NULL));
+	CHECK(facts_word_lc("killed", 6, NULL, NULL) ==
+	      facts_word("Killed", 6, NULL, NULL));
+	CHECK(facts_word_lc("zzzqx", 5, NULL, NULL) == 0);
+	/* near misses */
+	CHECK(!(facts_word("saying", 6, NULL, NULL) & FW_SAY));
+	CHECK(!(facts_word("sai", 3, NULL, NULL) & FW_SAY));
+	CHECK(!(facts_word("\xe2\x80\x99", 3, NULL, NULL) & FW_QUOTE));
+	CHECK(!(facts_word("nearly", 6, NULL, NULL) & FW_FILL));
+	CHECK(!(facts_word("said", 4, NULL, NULL) & FW_FILL));
+	/* the count and number words still carry their values */
+	const char *cat = NULL;
+	int64_t v = -1;
+	CHECK(facts_word("three", 5, NULL, &v) & FW_NUM);
+	CHECK(v == 3);
+	CHECK(facts_word("killed", 6, &cat, NULL) & FW_COUNT);
+	CHECK_STR(cat, "deaths");
+
+	CHECK(facts_trig_marked());
+	size_t n = 0;
+	const facts_trigger *tr = facts_triggers(&n);
+	CHECK(n > 10 && n <= FACTS_TRIG_WORDS * 64);
+	size_t checked = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *w = tr[i].w[0];
+		const uint64_t *set = facts_word_trig(w, strlen(w));
+		CHECK(set != NULL);
+		CHECK(facts_word(w, strlen(w), NULL, NULL) & FW_TRIG);
+		if (!set)
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			int bit = (set[j / 64] >> (j % 64)) & 1;
+			CHECK(bit == !strcmp(tr[j].w[0], w));
+			checked++;
+		}
+	}
+	CHECK(checked == n * n);
+	const uint64_t *none = facts_word_trig("people", 6);
+	CHECK(!none || (none[0] == 0 && none[1] == 0));
+	CHECK(facts_word_trig("zzzqx", 5) == NULL);
+}
+
 static const th_test tests[] = {
+	TEST(test_lexicon),
 	TEST(test_digest),
 	TEST(test_digest_title),
 	TEST(test_timeline_sentences),

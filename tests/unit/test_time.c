@@ -278,6 +278,83 @@ static void date_article(const char *dateline, const char *body, const char *dat
 	chr_article_free(a);
 }
 
+/* The lexicon's prefilter (length and first two letters) lets every
+ * listed word through, in any case, and turns near misses away. */
+static void test_lexicon_filter(void)
+{
+	CHECK_INT(time_lex_get("January", 7).cls, LC_MONTH);
+	CHECK_INT(time_lex_get("JANUARY", 7).val, 1);
+	CHECK_INT(time_lex_get("twenty-first", 12).cls, LC_ORD);
+	CHECK_INT(time_lex_get("Yesterday", 9).cls, LC_WORD);
+	CHECK_INT(time_lex_get("a", 1).cls, LC_WORD);
+	CHECK_INT(time_lex_get("second", 6).cls2, LC_UNIT);
+	CHECK_INT(time_lex_get("januar", 6).cls, LC_NONE);
+	CHECK_INT(time_lex_get("januarys", 8).cls, LC_NONE);
+	CHECK_INT(time_lex_get("ja", 2).cls, LC_NONE);
+	CHECK_INT(time_lex_get("\xc3\xa9t\xc3\xa9", 6).cls, LC_NONE);
+}
+
+/* The shortcuts of the driver and the pattern loop (tag.c: tokens with
+ * no class, pure function words, numbers) change nothing: every function
+ * word of the grammar, after each of a few words and before each of many
+ * continuations, tags the same with and without them. */
+static void test_pattern_shortcut(void)
+{
+	static const char *const before[] = { "", "in ", "for ", "by ", "the ",
+		"at ", "until ", "since " };
+	static const char *const word[] = { "the", "a", "an", "this", "that",
+		"last", "next", "past", "coming", "previous", "following",
+		"recent", "upcoming", "current", "present", "same", "latest",
+		"prior", "today", "yesterday", "tomorrow", "tonight", "now",
+		"currently", "recently", "lately", "nowadays", "early", "late",
+		"mid", "about", "around", "some", "more", "over", "up", "under",
+		"at", "to", "ago", "every", "each", "per", "of", "and", "or", "in",
+		"on", "by", "from", "until", "since", "during", "for", "within",
+		"fiscal", "FY", "several", "few", "couple", "many", "dozen",
+		"dozens", "hundreds", "once", "twice", "times", "Q", "new", "New",
+		"these", "those", "first", "one", "final", "full", "year-ago",
+		"The", "Last", "This", "That", "Each" };
+	static const char *const after[] = { "", " year", " years ago",
+		" week", " weeks", " morning", " night", " quarter",
+		" third quarter", " 1990s", " '90s", " nineties", " Monday",
+		" May 5", " two days", " 1989", " year 2000", " times a year",
+		" of the year", " day before", " day before yesterday",
+		" final quarter", " few weeks", " New Year's Day",
+		" Christmas", " Year", " 3", " 2 years", " a week",
+		" past", " future", " near term", " weekend", " spring",
+		" March", " fiscal year", " year-earlier quarter", " hour",
+		" half", " other week", " days ahead", " 20th century",
+		" 3 p.m.", " noon", " Tuesday night", " summer of 1994" };
+	time_date dct = { 2019, 11, 20 };
+	char s[160];
+	size_t differ = 0, tagged = 0;
+	for (size_t b = 0; b < sizeof before / sizeof *before; b++)
+		for (size_t w = 0; w < sizeof word / sizeof *word; w++)
+			for (size_t a = 0; a < sizeof after / sizeof *after; a++) {
+				int len = snprintf(s, sizeof s, "They met %s%s%s and left.",
+						   before[b], word[w], after[a]);
+				time_out x = {0}, y = {0};
+				time_tag_all_patterns(1);
+				chr_status s1 = time_tag(s, (size_t)len, dct, &x);
+				time_tag_all_patterns(0);
+				chr_status s2 = time_tag(s, (size_t)len, dct, &y);
+				int same = s1 == s2 && x.n == y.n;
+				for (size_t k = 0; same && k < x.n; k++)
+					same = x.v[k].start == y.v[k].start &&
+					       x.v[k].end == y.v[k].end &&
+					       x.v[k].type == y.v[k].type &&
+					       !strcmp(x.v[k].value, y.v[k].value) &&
+					       !strcmp(x.v[k].mod, y.v[k].mod);
+				if (!same && differ++ < 5)
+					fprintf(stderr, "  differs: %s\n", s);
+				tagged += x.n;
+				free(x.v);
+				free(y.v);
+			}
+	CHECK(differ == 0);
+	CHECK(tagged > 1000); /* the sentences do hold expressions */
+}
+
 static void test_text_date(void)
 {
 	char p[16];
@@ -342,6 +419,7 @@ static void test_text_date(void)
 static const th_test tests[] = {
 	TEST(test_cases), TEST(test_seeds), TEST(test_no_dct),
 	TEST(test_timeml), TEST(test_linear), TEST(test_chunks),
-	TEST(test_text_date),
+	TEST(test_text_date), TEST(test_pattern_shortcut),
+	TEST(test_lexicon_filter),
 };
 TH_MAIN("time", tests)
