@@ -232,6 +232,11 @@ void ner_hist_add(const ner_model *m, ner_work *w, size_t i, int t);
  * internal tags (scheme of m). */
 chr_status ner_tag_doc(const ner_model *m, const ner_tok *toks, size_t n,
 		       ner_work *w, uint8_t *tags);
+/* Tag a document and give IOB2 output codes in tags[n] (the work of
+ * chr_ner_tag_tokens, on tokens the caller points into its text; the
+ * thread's kept scratch). */
+chr_status ner_tag_iob2(const ner_model *m, const ner_tok *toks, size_t n,
+			uint8_t *tags);
 /* Internal tags to IOB2 output codes: 0 O, 2k-1 B-type k, 2k I-type k. */
 void ner_to_iob2(int scheme, const uint8_t *tags, size_t n, uint8_t *out);
 
