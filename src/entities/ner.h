@@ -158,10 +158,14 @@ typedef struct ner_work {
 	ner_wordh *wh;    /* per token: its own hashes */
 	uint32_t *spos;   /* per slot: last position decoded (ner_beam.c) */
 	struct ner_wmemo *memo; /* hashes of recent words (lazily made) */
+	struct ner_rowtab *rt;  /* rows of small values (ner_static makes) */
 	size_t cap, scap;
 } ner_work;
 
 void ner_work_free(ner_work *w);
+/* Tests: make w's table of small-value rows for 2^bits rows and count
+ * its rows that differ from ner_row (0 when right). */
+uint32_t ner_rowtab_check(ner_work *w, uint32_t bits);
 /* Compute the static rows of a document of n tokens into w->rows. */
 chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		      ner_work *w);
@@ -186,7 +190,8 @@ extern int ner_no_avx2;
  * token's class does not use them, ner_dyn_uses_hist; at most 6). */
 size_t ner_dyn_prev(const ner_model *m, const ner_work *w, size_t i,
 		    int prev, uint32_t *rows);
-uint32_t ner_dyn_prev2(const ner_model *m, int prev, int prev2);
+uint32_t ner_dyn_prev2(const ner_model *m, const ner_work *w, int prev,
+		       int prev2);
 int ner_dyn_uses_hist(const ner_work *w, size_t i);
 size_t ner_dyn_hist(const ner_model *m, const ner_work *w, size_t i,
 		    const uint16_t *h, uint32_t *rows);

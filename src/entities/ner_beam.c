@@ -171,7 +171,7 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 		ner_sum_rows(wt, st, rows, n, NULL, d->psum[prev + 1]);
 		d->pdone |= 1u << (prev + 1);
 	}
-	rows[0] = ner_dyn_prev2(m, prev, prev2);
+	rows[0] = ner_dyn_prev2(m, w, prev, prev2);
 	size_t n = 1 + ner_dyn_hist(m, w, i, h, rows + 1);
 	ner_sum_rows(wt, st, rows, n, d->psum[prev + 1], acc);
 	memcpy(sc, sts, NER_MAXTAGS * sizeof *sc);

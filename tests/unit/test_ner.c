@@ -304,6 +304,50 @@ static void test_word_memo(void)
 	ner_model_free(m2);
 }
 
+/* The table of small-value rows (ner_feat.c) holds ner_row's rows for
+ * its work area's table size, is remade when the size changes, and the
+ * dynamic rows taken from it are the hashed rows of their templates
+ * (T_BIAS 1, T_PREV 64, T_PREV2 65, T_HIST_CLS 69, T_PREV_CLS 70), also
+ * for a model whose size the table is not made for (fails on a stale
+ * or mislaid row). */
+static void test_row_table(void)
+{
+	ner_model *m = tiny_model(14), *m2 = tiny_model(12);
+	const char *a[] = {"Reuters", "said", "Merkel", "met", "IBM", "."};
+	ner_tok t[6];
+	toks_of(a, 6, t);
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	CHECK_INT(ner_rowtab_check(&w, 12), 0);
+	CHECK_INT(ner_rowtab_check(&w, 14), 0);
+	uint16_t h0[NER_NTYPES + 1] = {0};
+	for (int pass = 0; pass < 3; pass++) {
+		/* pass 2: the table is made for m2, the rows asked for m */
+		const ner_model *mm = pass == 1 ? m2 : m;
+		uint32_t bits = mm->row_bits;
+		const ner_model *ms = pass == 2 ? m2 : mm;
+		CHECK(ner_static(ms, t, 6, &w) == CHR_OK);
+		CHECK(w.rows[0] == ner_row(ms->row_bits, 1, 0));
+		for (int p = -1; p < 17; p++) {
+			for (int p2 = -1; p2 < 17; p2++)
+				CHECK(ner_dyn_prev2(mm, &w, p, p2) ==
+				      ner_row(bits, 65, (uint64_t)(p2 + 1) * 32 +
+							(uint64_t)(p + 1)));
+			uint32_t r[NER_NDYN];
+			CHECK_INT(ner_dyn_prev(mm, &w, 2, p, r), 4);
+			CHECK(r[0] == ner_row(bits, 64, (uint64_t)(p + 1)));
+			CHECK(r[3] == ner_row(bits, 70, (uint64_t)w.cls[2] * 32 +
+							      (uint64_t)(p + 1)));
+		}
+		uint32_t r[NER_NDYN];
+		CHECK_INT(ner_dyn_hist(mm, &w, 2, h0, r), 1);
+		CHECK(r[0] == ner_row(bits, 69, 99));
+	}
+	ner_work_free(&w);
+	ner_model_free(m);
+	ner_model_free(m2);
+}
+
 /* Score of a tag path over one sentence decoded from an empty history. */
 static float path_score(const ner_model *m, ner_work *w, const ner_tok *t,
 			size_t n, const uint8_t *tags)
@@ -650,6 +694,7 @@ static const th_test tests[] = {
 	TEST(test_scorer_edges),    TEST(test_tags),
 	TEST(test_shape_lower),     TEST(test_tokenizer),
 	TEST(test_features),        TEST(test_word_memo),
+	TEST(test_row_table),
 	TEST(test_beam),
 	TEST(test_model_roundtrip),
 	TEST(test_model_two_stage), TEST(test_model_corrupt),
