@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/hash.h"
 #include "entities/ner.h"
 #include "harness.h"
 
@@ -302,6 +303,27 @@ static void test_word_memo(void)
 	ner_work_free(&warm);
 	ner_model_free(m);
 	ner_model_free(m2);
+}
+
+/* ner_hash_word (XXH3 compiled into ner_lex.c) is the library's XXH3
+ * with the model seed, 0 mapped to 1, at every length class XXH3 has
+ * (0, 1-3, 4-8, 9-16, 17-128, 129-240, longer). */
+static void test_word_hash(void)
+{
+	char buf[600];
+	for (size_t i = 0; i < sizeof buf; i++)
+		buf[i] = (char)(' ' + (i * 7919 + i / 13) % 95);
+	int bad = 0;
+	for (size_t n = 0; n <= 300; n++)
+		for (size_t off = 0; off < 3; off++) {
+			uint64_t h = hash_stable(buf + off, n, 0x6e65722d63687231ull);
+			bad += ner_hash_word(buf + off, n) != (h ? h : 1);
+		}
+	for (size_t n = 301; n <= sizeof buf; n += 37) {
+		uint64_t h = hash_stable(buf, n, 0x6e65722d63687231ull);
+		bad += ner_hash_word(buf, n) != (h ? h : 1);
+	}
+	CHECK_INT(bad, 0);
 }
 
 /* The table of small-value rows (ner_feat.c) holds ner_row's rows for
@@ -694,7 +716,7 @@ static const th_test tests[] = {
 	TEST(test_scorer_edges),    TEST(test_tags),
 	TEST(test_shape_lower),     TEST(test_tokenizer),
 	TEST(test_features),        TEST(test_word_memo),
-	TEST(test_row_table),
+	TEST(test_row_table),      TEST(test_word_hash),
 	TEST(test_beam),
 	TEST(test_model_roundtrip),
 	TEST(test_model_two_stage), TEST(test_model_corrupt),
