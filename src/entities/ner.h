@@ -133,8 +133,11 @@ typedef struct ner_wordh {
 	uint64_t pre[4], suf[4], suf5; /* prefixes, lower-case suffixes */
 	/* the rows of the word's own templates in a table of 2^(rkey - 1)
 	 * rows (rkey 0: not made): form, lower case, shape, shape long,
-	 * prefix and suffix 1..4 in turn, suffix 5 */
-	uint32_t row[13], rkey;
+	 * prefix and suffix 1..4 in turn, suffix 5; then the rows it gives
+	 * its neighbours (lower case as the word before, after, two before,
+	 * two after; shape before, after) and its lower case in a sentence
+	 * of no particular kind (ner_feat.c) */
+	uint32_t row[20], rkey;
 	uint8_t cls;    /* capitalisation class */
 } ner_wordh;
 

@@ -90,7 +90,9 @@ enum { DF_CAP_MID = 1, DF_LOWER = 2, DF_CAP_ANY = 4 };
 	X(KIND_GAZ, T_KIND_GAZ, 64) X(RUNLEN, T_RUNLEN, 128)             \
 	X(DOC, T_DOC, 128) X(PREV, T_PREV, 32) X(PREV2, T_PREV2, 576)    \
 	X(PREV_CLS, T_PREV_CLS, 224) X(HIST, T_HIST, 40)                 \
-	X(HIST_CLS, T_HIST_CLS, 100)
+	X(HIST_CLS, T_HIST_CLS, 100) X(LOWM1, T_LOWM1, 20)               \
+	X(LOWP1, T_LOWP1, 20) X(LOWM2, T_LOWM2, 20) X(LOWP2, T_LOWP2, 20) \
+	X(SHAPEM1, T_SHAPEM1, 20) X(SHAPEP1, T_SHAPEP1, 20)
 enum { /* RT_name: the first row of name's values in the table */
 #define X(id, tmpl, n) RT_##id, RT_##id##_LAST = RT_##id + (n) - 1,
 	RT_SPECS(X)
@@ -329,8 +331,16 @@ struct ner_wmemo {
 	ner_wmemo_ent e[NER_MEMO_N];
 };
 
-/* The rows of h's own templates (a word of len bytes) in a table of
- * 2^bits rows, unless h has them. */
+/* Rows a word gives its neighbours, after its own (ner_wordh.row). */
+enum {
+	WR_LOWM1 = 13, WR_LOWP1, WR_LOWM2, WR_LOWP2, WR_SHAPEM1, WR_SHAPEP1,
+	WR_LOW_CAPS0, WR_N
+};
+_Static_assert(WR_N == sizeof ((ner_wordh *)0)->row / sizeof (uint32_t),
+	       "ner_wordh.row holds the neighbour rows");
+
+/* The rows of h's templates (a word of len bytes) in a table of 2^bits
+ * rows, unless h has them. */
 static void word_rows(uint32_t bits, size_t len, ner_wordh *h)
 {
 	if (h->rkey == bits + 1)
@@ -348,6 +358,13 @@ static void word_rows(uint32_t bits, size_t len, ner_wordh *h)
 	}
 	if (len > 5)
 		r[12] = ner_row(bits, T_SUF5, h->suf5);
+	r[WR_LOWM1] = ner_row(bits, T_LOWM1, h->low);
+	r[WR_LOWP1] = ner_row(bits, T_LOWP1, h->low);
+	r[WR_LOWM2] = ner_row(bits, T_LOWM2, h->low);
+	r[WR_LOWP2] = ner_row(bits, T_LOWP2, h->low);
+	r[WR_SHAPEM1] = ner_row(bits, T_SHAPEM1, h->shape);
+	r[WR_SHAPEP1] = ner_row(bits, T_SHAPEP1, h->shape);
+	r[WR_LOW_CAPS0] = ner_row(bits, T_LOW_CAPS, h->low * 3);
 	h->rkey = bits + 1;
 }
 
@@ -643,8 +660,6 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		int end1 = end || i + 2 == n || toks[i + 2].sent_start;
 		uint64_t lm1 = start ? 11 : w->hlow[i - 1];
 		uint64_t lp1 = end ? 13 : w->hlow[i + 1];
-		uint64_t lm2 = start1 ? 17 : w->hlow[i - 2];
-		uint64_t lp2 = end1 ? 19 : w->hlow[i + 2];
 		uint64_t sm1 = start ? 11 : w->hshape[i - 1];
 		uint64_t sp1 = end ? 13 : w->hshape[i + 1];
 		uint32_t c = w->cls[i];
@@ -657,14 +672,15 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		const ner_wordh *wh = &w->wh[i]; /* its own rows: word_rows */
 		r[k++] = wh->row[0];
 		r[k++] = wh->row[1];
-		r[k++] = ner_row(bits, T_LOWM1, lm1);
-		r[k++] = ner_row(bits, T_LOWP1, lp1);
-		r[k++] = ner_row(bits, T_LOWM2, lm2);
-		r[k++] = ner_row(bits, T_LOWP2, lp2);
+		/* the neighbours' rows (word_rows), or the sentence ends' */
+		r[k++] = start ? RROW(LOWM1, 11) : w->wh[i - 1].row[WR_LOWM1];
+		r[k++] = end ? RROW(LOWP1, 13) : w->wh[i + 1].row[WR_LOWP1];
+		r[k++] = start1 ? RROW(LOWM2, 17) : w->wh[i - 2].row[WR_LOWM2];
+		r[k++] = end1 ? RROW(LOWP2, 19) : w->wh[i + 2].row[WR_LOWP2];
 		r[k++] = wh->row[2];
 		r[k++] = wh->row[3];
-		r[k++] = ner_row(bits, T_SHAPEM1, sm1);
-		r[k++] = ner_row(bits, T_SHAPEP1, sp1);
+		r[k++] = start ? RROW(SHAPEM1, 11) : w->wh[i - 1].row[WR_SHAPEM1];
+		r[k++] = end ? RROW(SHAPEP1, 13) : w->wh[i + 1].row[WR_SHAPEP1];
 		r[k++] = ner_row(bits, T_SHAPE2L, sm1 * 31 + w->hshape[i]);
 		r[k++] = ner_row(bits, T_SHAPE2R, w->hshape[i] * 31 + sp1);
 		for (size_t a = 1; a <= 4 && a <= len; a++) {
@@ -673,7 +689,8 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		}
 		r[k++] = RROW(CLS_START, (uint64_t)c * 4 + (uint64_t)start * 2 + end);
 		r[k++] = RROW(CLS_CAPS, (uint64_t)c * 4 + caps[i]);
-		r[k++] = ner_row(bits, T_LOW_CAPS, w->hlow[i] * 3 + caps[i]);
+		r[k++] = caps[i] ? ner_row(bits, T_LOW_CAPS, w->hlow[i] * 3 + caps[i])
+				 : wh->row[WR_LOW_CAPS0];
 		r[k++] = ner_row(bits, T_BIL, lm1 * 7 + w->hlow[i]);
 		r[k++] = ner_row(bits, T_BIR, w->hlow[i] * 7 + lp1);
 		r[k++] = ner_row(bits, T_LOWM1_CLS, lm1 * 8 + c);

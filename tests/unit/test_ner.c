@@ -326,6 +326,51 @@ static void test_word_hash(void)
 	CHECK_INT(bad, 0);
 }
 
+/* The rows a token takes from its neighbours' memo entries (lower case
+ * one and two words away, shapes one away), the sentence ends' rows in
+ * their place, and the lower case with the sentence kind (remembered
+ * for plain sentences), against their templates' hashed rows (T_LOWM1
+ * 4 .. T_LOWP2 7, T_SHAPEM1 10, T_SHAPEP1 11, T_LOW_CAPS 30), from a
+ * cold and a warm memo at two table sizes (fails on a row of the wrong
+ * neighbour or size). */
+static void test_neighbour_rows(void)
+{
+	ner_model *ms[2] = {tiny_model(14), tiny_model(12)};
+	const char *a[] = {"Reuters", "said", "Merkel", "met", "IBM", ".",
+			   "MERKEL", "MEETS", "PUTIN", ".", "Talks", "end"};
+	enum { N = sizeof a / sizeof *a };
+	ner_tok t[N];
+	toks_of(a, N, t);
+	t[6].sent_start = t[10].sent_start = 1;
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	int bad = 0;
+	for (int pass = 0; pass < 4; pass++) {
+		const ner_model *m = ms[pass & 1];
+		uint32_t bits = m->row_bits;
+		CHECK(ner_static(m, t, N, &w) == CHR_OK);
+		for (size_t i = 0; i < N; i++) {
+			const uint32_t *r = w.rows + i * NER_NSTATIC;
+			int st = t[i].sent_start, en = i + 1 == N || t[i + 1].sent_start;
+			int st1 = st || t[i - 1].sent_start;
+			int en1 = en || i + 2 == N || t[i + 2].sent_start;
+			bad += r[3] != ner_row(bits, 4, st ? 11 : w.hlow[i - 1]);
+			bad += r[4] != ner_row(bits, 5, en ? 13 : w.hlow[i + 1]);
+			bad += r[5] != ner_row(bits, 6, st1 ? 17 : w.hlow[i - 2]);
+			bad += r[6] != ner_row(bits, 7, en1 ? 19 : w.hlow[i + 2]);
+			bad += r[9] != ner_row(bits, 10, st ? 11 : w.hshape[i - 1]);
+			bad += r[10] != ner_row(bits, 11, en ? 13 : w.hshape[i + 1]);
+			size_t len = t[i].len < 4 ? t[i].len : 4;
+			uint64_t caps = i >= 6 && i < 10; /* the headline */
+			bad += r[15 + 2 * len] != ner_row(bits, 30, w.hlow[i] * 3 + caps);
+		}
+	}
+	CHECK_INT(bad, 0);
+	ner_work_free(&w);
+	ner_model_free(ms[0]);
+	ner_model_free(ms[1]);
+}
+
 /* The table of small-value rows (ner_feat.c) holds ner_row's rows for
  * its work area's table size, is remade when the size changes, and the
  * dynamic rows taken from it are the hashed rows of their templates
@@ -717,6 +762,7 @@ static const th_test tests[] = {
 	TEST(test_shape_lower),     TEST(test_tokenizer),
 	TEST(test_features),        TEST(test_word_memo),
 	TEST(test_row_table),      TEST(test_word_hash),
+	TEST(test_neighbour_rows),
 	TEST(test_beam),
 	TEST(test_model_roundtrip),
 	TEST(test_model_two_stage), TEST(test_model_corrupt),
