@@ -128,9 +128,8 @@ uint32_t ner_gaz_find(const ner_model *m, uint64_t key);
  * rows they make (a pure function of the bytes and the table size:
  * ner_feat.c remembers them per thread). */
 typedef struct ner_wordh {
-	uint64_t word, low, shape, shapel; /* form, lower case, shapes */
+	uint64_t word, low, shape; /* form, lower case, shape */
 	uint64_t title; /* lower case with an initial capital; 0 = none */
-	uint64_t pre[4], suf[4], suf5; /* prefixes, lower-case suffixes */
 	/* the rows of the word's own templates in a table of 2^(rkey - 1)
 	 * rows (rkey 0: not made): form, lower case, shape, shape long,
 	 * prefix and suffix 1..4 in turn, suffix 5; then the rows it gives

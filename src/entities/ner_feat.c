@@ -288,9 +288,19 @@ static uint64_t lex_ids(const ner_lexent *e)
 	return e->clus | (uint64_t)e->clus2 << 32;
 }
 
-/* The hashes of s[0, len) into h; word is ner_hash_word(s, len). */
+/* Rows a word gives its neighbours, after its own (ner_wordh.row). */
+enum {
+	WR_LOWM1 = 13, WR_LOWP1, WR_LOWM2, WR_LOWP2, WR_SHAPEM1, WR_SHAPEP1,
+	WR_LOW_CAPS0, WR_N
+};
+_Static_assert(WR_N == sizeof ((ner_wordh *)0)->row / sizeof (uint32_t),
+	       "ner_wordh.row holds the neighbour rows");
+
+/* The hashes of s[0, len) and the rows of its templates in a table of
+ * 2^bits rows into h; word is ner_hash_word(s, len).  The affix and
+ * long-shape hashes make rows only, so they are not kept. */
 static void word_hashes(const char *s, size_t len, uint64_t word,
-			ner_wordh *h)
+			uint32_t bits, ner_wordh *h)
 {
 	char low[NER_MAXWORD], shp[NER_MAXWORD];
 	memset(h, 0, sizeof *h);
@@ -300,15 +310,30 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 	size_t sn = ner_shape(s, len, shp, 1);
 	h->shape = ner_hash_word(shp, sn);
 	sn = ner_shape(s, len, shp, 0);
-	h->shapel = ner_hash_word(shp, sn);
+	uint64_t shapel = ner_hash_word(shp, sn);
 	h->cls = cap_class(s, len);
+	uint32_t *r = h->row;
+	r[0] = ner_row(bits, T_W, h->word);
+	r[1] = ner_row(bits, T_LOW, h->low);
+	r[2] = ner_row(bits, T_SHAPE, h->shape);
+	r[3] = ner_row(bits, T_SHAPEL, shapel);
 	for (size_t a = 1; a <= 4 && a <= len; a++) {
-		h->pre[a - 1] = ner_hash_word(s, a);
-		h->suf[a - 1] = ner_hash_word(low + ln - (a < ln ? a : ln),
-					      a < ln ? a : ln);
+		r[2 + 2 * a] = ner_row(bits, T_PRE + 100 * (uint32_t)a,
+				       ner_hash_word(s, a));
+		r[3 + 2 * a] = ner_row(bits, T_SUF + 100 * (uint32_t)a,
+				       ner_hash_word(low + ln - (a < ln ? a : ln),
+						     a < ln ? a : ln));
 	}
 	if (len > 5)
-		h->suf5 = ner_hash_word(low + ln - 5, 5);
+		r[12] = ner_row(bits, T_SUF5, ner_hash_word(low + ln - 5, 5));
+	r[WR_LOWM1] = ner_row(bits, T_LOWM1, h->low);
+	r[WR_LOWP1] = ner_row(bits, T_LOWP1, h->low);
+	r[WR_LOWM2] = ner_row(bits, T_LOWM2, h->low);
+	r[WR_LOWP2] = ner_row(bits, T_LOWP2, h->low);
+	r[WR_SHAPEM1] = ner_row(bits, T_SHAPEM1, h->shape);
+	r[WR_SHAPEP1] = ner_row(bits, T_SHAPEP1, h->shape);
+	r[WR_LOW_CAPS0] = ner_row(bits, T_LOW_CAPS, h->low * 3);
+	h->rkey = bits + 1;
 	if (ln && low[0] >= 'a' && low[0] <= 'z') {
 		low[0] = (char)(low[0] - 32);
 		h->title = ner_hash_word(low, ln);
@@ -318,9 +343,11 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 /* Words remembered per work area (direct-mapped, by the hash of the
  * bytes; words under NER_MEMO_W bytes): a feed repeats its words, and
  * a dozen hashes per token were a tenth of the tagger's time.  An entry
- * keeps the rows of the word's own templates too, for the table size
- * they were made for (ner_wordh.rkey). */
-#define NER_MEMO_N 4096
+ * holds the rows for the table size they were made for (ner_wordh.rkey;
+ * another size makes the entry again).  16,384 entries of 152 bytes
+ * (2.4 MB a thread): on Reuters news 4,096 entries missed one token in
+ * 4.5, these one in 7.5 (half of those are a word's first use). */
+#define NER_MEMO_N 16384
 #define NER_MEMO_W 24
 typedef struct ner_wmemo_ent {
 	uint8_t n; /* 0 = empty */
@@ -331,62 +358,23 @@ struct ner_wmemo {
 	ner_wmemo_ent e[NER_MEMO_N];
 };
 
-/* Rows a word gives its neighbours, after its own (ner_wordh.row). */
-enum {
-	WR_LOWM1 = 13, WR_LOWP1, WR_LOWM2, WR_LOWP2, WR_SHAPEM1, WR_SHAPEP1,
-	WR_LOW_CAPS0, WR_N
-};
-_Static_assert(WR_N == sizeof ((ner_wordh *)0)->row / sizeof (uint32_t),
-	       "ner_wordh.row holds the neighbour rows");
-
-/* The rows of h's templates (a word of len bytes) in a table of 2^bits
- * rows, unless h has them. */
-static void word_rows(uint32_t bits, size_t len, ner_wordh *h)
-{
-	if (h->rkey == bits + 1)
-		return;
-	uint32_t *r = h->row;
-	r[0] = ner_row(bits, T_W, h->word);
-	r[1] = ner_row(bits, T_LOW, h->low);
-	r[2] = ner_row(bits, T_SHAPE, h->shape);
-	r[3] = ner_row(bits, T_SHAPEL, h->shapel);
-	for (size_t a = 1; a <= 4 && a <= len; a++) {
-		r[2 + 2 * a] = ner_row(bits, T_PRE + 100 * (uint32_t)a,
-				       h->pre[a - 1]);
-		r[3 + 2 * a] = ner_row(bits, T_SUF + 100 * (uint32_t)a,
-				       h->suf[a - 1]);
-	}
-	if (len > 5)
-		r[12] = ner_row(bits, T_SUF5, h->suf5);
-	r[WR_LOWM1] = ner_row(bits, T_LOWM1, h->low);
-	r[WR_LOWP1] = ner_row(bits, T_LOWP1, h->low);
-	r[WR_LOWM2] = ner_row(bits, T_LOWM2, h->low);
-	r[WR_LOWP2] = ner_row(bits, T_LOWP2, h->low);
-	r[WR_SHAPEM1] = ner_row(bits, T_SHAPEM1, h->shape);
-	r[WR_SHAPEP1] = ner_row(bits, T_SHAPEP1, h->shape);
-	r[WR_LOW_CAPS0] = ner_row(bits, T_LOW_CAPS, h->low * 3);
-	h->rkey = bits + 1;
-}
-
-/* word_hashes and word_rows through w's memo (made on first use;
- * without it, or for a long word, computed). */
+/* word_hashes through w's memo (made on first use; without it, or for
+ * a long word, computed). */
 static void token_hashes(ner_work *w, uint32_t bits, const char *s,
 			 size_t len, ner_wordh *h)
 {
 	uint64_t key = ner_hash_word(s, len);
 	if (!len || len >= NER_MEMO_W ||
 	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
-		word_hashes(s, len, key, h);
-		word_rows(bits, len, h);
+		word_hashes(s, len, key, bits, h);
 		return;
 	}
 	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
-	if (e->n != len || memcmp(e->k, s, len)) {
-		word_hashes(s, len, key, &e->h);
+	if (e->n != len || memcmp(e->k, s, len) || e->h.rkey != bits + 1) {
+		word_hashes(s, len, key, bits, &e->h);
 		e->n = (uint8_t)len;
 		memcpy(e->k, s, len);
 	}
-	word_rows(bits, len, &e->h);
 	*h = e->h;
 }
 
@@ -408,7 +396,7 @@ static uint64_t clusters_of(const ner_model *m, size_t len, const ner_wordh *h)
 static uint64_t word_clusters(const ner_model *m, const ner_tok *t)
 {
 	ner_wordh h;
-	word_hashes(t->s, t->len, ner_hash_word(t->s, t->len), &h);
+	word_hashes(t->s, t->len, ner_hash_word(t->s, t->len), m->row_bits, &h);
 	return clusters_of(m, t->len, &h);
 }
 
