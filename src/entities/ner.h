@@ -201,6 +201,12 @@ size_t ner_dyn_hist(const ner_model *m, const ner_work *w, size_t i,
  * or without SIMD). */
 void ner_add_scaled(const int32_t *acc, uint32_t st, float scale,
 		    float *out);
+/* out[t] = add[t] + (float)(init[t] + the row sums)[t] * scale for
+ * t < st: ner_sum_rows then ner_add_scaled onto add, the same numbers
+ * bit for bit (out may be add; each holds 16 entries when st is 16). */
+void ner_sum_scaled(const int16_t *wt, uint32_t st, const uint32_t *rows,
+		    size_t n, const int32_t *init, float scale,
+		    const float *add, float *out);
 /* Add the weights of rows into score[ntags] (stage 1 table). */
 void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
 		    float *score);

@@ -165,7 +165,6 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 		    float *sc)
 {
 	uint32_t st = m->ntags - 1, rows[NER_NDYN];
-	int32_t acc[16];
 	if (!(d->pdone >> (prev + 1) & 1)) {
 		size_t n = ner_dyn_prev(m, w, i, prev, rows);
 		ner_sum_rows(wt, st, rows, n, NULL, d->psum[prev + 1]);
@@ -173,9 +172,10 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 	}
 	rows[0] = ner_dyn_prev2(m, w, prev, prev2);
 	size_t n = 1 + ner_dyn_hist(m, w, i, h, rows + 1);
-	ner_sum_rows(wt, st, rows, n, d->psum[prev + 1], acc);
-	memcpy(sc, sts, NER_MAXTAGS * sizeof *sc);
-	ner_add_scaled(acc, st, scale, sc + 1);
+	sc[0] = sts[0]; /* and the unused tags past st, as sts has them */
+	memcpy(sc + 1 + st, sts + 1 + st, (NER_MAXTAGS - 1 - st) * sizeof *sc);
+	ner_sum_scaled(wt, st, rows, n, d->psum[prev + 1], scale, sts + 1,
+		       sc + 1);
 }
 
 /* A candidate: its score, the hypothesis it extends, and its tag. */
