@@ -173,7 +173,9 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 	rows[0] = ner_dyn_prev2(m, w, prev, prev2);
 	size_t n = 1 + ner_dyn_hist(m, w, i, h, rows + 1);
 	sc[0] = sts[0]; /* and the unused tags past st, as sts has them */
-	memcpy(sc + 1 + st, sts + 1 + st, (NER_MAXTAGS - 1 - st) * sizeof *sc);
+	if (st < NER_MAXTAGS - 1) /* BIO; a BILOU row has them all */
+		memcpy(sc + 1 + st, sts + 1 + st,
+		       (NER_MAXTAGS - 1 - st) * sizeof *sc);
 	ner_sum_scaled(wt, st, rows, n, d->psum[prev + 1], scale, sts + 1,
 		       sc + 1);
 }

@@ -508,12 +508,16 @@ static int capitalised(uint8_t c)
  * "Boatmen 's Bancshares"). */
 static int connector(const ner_tok *t)
 {
-	static const char *const words[] = {"of", "and", "&", "for", "'s",
-					    "de", "du", "la", "van", "von",
-					    "der", "al", "y", NULL};
-	for (size_t k = 0; words[k]; k++)
-		if (t->len == strlen(words[k]) &&
-		    !memcmp(t->s, words[k], t->len))
+	static const struct {
+		char s[4];
+		uint32_t n;
+	} words[] = {{"of", 2}, {"and", 3}, {"&", 1}, {"for", 3}, {"'s", 2},
+		     {"de", 2}, {"du", 2}, {"la", 2}, {"van", 3}, {"von", 3},
+		     {"der", 3}, {"al", 2}, {"y", 1}};
+	if (t->len > 3) /* none is longer */
+		return 0;
+	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+		if (t->len == words[k].n && !memcmp(t->s, words[k].s, t->len))
 			return 1;
 	return 0;
 }

@@ -227,6 +227,14 @@ void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
 			  (wf ? sizeof(float) : sizeof(int16_t));
 	const char *base = wf ? (const char *)wf : (const char *)wt;
 	const uint32_t *e = r + w->nrows[i];
+	if (rowbytes == 32) { /* BILOU int16 rows: a shift, 4 a turn */
+		for (; r + 4 <= e; r += 4) {
+			__builtin_prefetch(base + ((size_t)r[0] << 5));
+			__builtin_prefetch(base + ((size_t)r[1] << 5));
+			__builtin_prefetch(base + ((size_t)r[2] << 5));
+			__builtin_prefetch(base + ((size_t)r[3] << 5));
+		}
+	}
 	for (; r + 2 <= e; r += 2) {
 		__builtin_prefetch(base + (size_t)r[0] * rowbytes);
 		__builtin_prefetch(base + (size_t)r[1] * rowbytes);

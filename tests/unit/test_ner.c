@@ -371,6 +371,44 @@ static void test_neighbour_rows(void)
 	ner_model_free(ms[1]);
 }
 
+/* 1 when token i of w has row r among its static rows. */
+static int has_row(const ner_work *w, size_t i, uint32_t r)
+{
+	for (size_t k = 0; k < w->nrows[i]; k++)
+		if (w->rows[i * NER_NSTATIC + k] == r)
+			return 1;
+	return 0;
+}
+
+/* A run of capitalised words goes on over each connector ("Bank of
+ * England": a run of 3, "Bank" its first word) and stops at words that
+ * only look like one (T_RUNLEN is template 52; fails on a connector
+ * matched by its first bytes or missed). */
+static void test_connector_runs(void)
+{
+	ner_model *m = tiny_model(12);
+	const char *yes[] = {"of", "and", "&", "for", "'s", "de", "du", "la",
+			     "van", "von", "der", "al", "y"};
+	const char *no[] = {"off", "o", "an", "&&", "fo", "'", "ye", "vans",
+			    "y.", "dei", "a"};
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	for (int pass = 0; pass < 2; pass++) {
+		size_t nw = pass ? sizeof no / sizeof *no : sizeof yes / sizeof *yes;
+		for (size_t j = 0; j < nw; j++) {
+			const char *a[] = {"Bank", pass ? no[j] : yes[j], "England",
+					   "said", "."};
+			ner_tok t[5];
+			toks_of(a, 5, t);
+			CHECK(ner_static(m, t, 5, &w) == CHR_OK);
+			/* len 3, first word (1); or a run of 1 on its own (4) */
+			CHECK(has_row(&w, 0, ner_row(12, 52, pass ? 16 + 4 : 3 * 16 + 1)));
+		}
+	}
+	ner_work_free(&w);
+	ner_model_free(m);
+}
+
 /* The table of small-value rows (ner_feat.c) holds ner_row's rows for
  * its work area's table size, is remade when the size changes, and the
  * dynamic rows taken from it are the hashed rows of their templates
@@ -762,7 +800,7 @@ static const th_test tests[] = {
 	TEST(test_shape_lower),     TEST(test_tokenizer),
 	TEST(test_features),        TEST(test_word_memo),
 	TEST(test_row_table),      TEST(test_word_hash),
-	TEST(test_neighbour_rows),
+	TEST(test_neighbour_rows),  TEST(test_connector_runs),
 	TEST(test_beam),
 	TEST(test_model_roundtrip),
 	TEST(test_model_two_stage), TEST(test_model_corrupt),
