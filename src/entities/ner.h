@@ -148,7 +148,8 @@ typedef struct ner_work {
 	uint64_t *hshape; /* shape hash per token */
 	uint32_t *slot;   /* per token: its word's slot in the document */
 	uint8_t *cls;     /* capitalisation class per token */
-	uint8_t *gazpos;  /* n x NER_GAZ_LISTS: 0 none, 1..4 = B,I,L,U */
+	uint8_t *gazpos;  /* n x NER_GAZ_LISTS: 1..4 = B,I,L,U where the
+			   * token's gazetteer mask has the list */
 	uint8_t *gazlen;  /* n x NER_GAZ_LISTS: length of that match */
 	uint16_t (*hcnt)[NER_NTYPES + 1]; /* tag history per slot */
 	uint8_t *dflag;   /* per slot: document capitalisation flags */

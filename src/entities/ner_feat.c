@@ -430,12 +430,12 @@ static size_t hyphen_rows(const ner_model *m, const char *s, size_t len,
 }
 
 /* Longest gazetteer match per list, with B/I/L/U positions; gm[k] gets
- * the lists that match at token k (bit l: w->gazpos[k][l] is set). */
+ * the lists that match at token k (bit l: w->gazpos[k][l] and
+ * w->gazlen[k][l] are set; without it they hold stale bytes, so they
+ * need no clearing per document). */
 static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 		      ner_work *w, uint32_t *gm)
 {
-	memset(w->gazpos, 0, n * NER_GAZ_LISTS);
-	memset(w->gazlen, 0, n * NER_GAZ_LISTS);
 	memset(gm, 0, n * sizeof *gm);
 	if (!m->gaz)
 		return;
@@ -465,7 +465,7 @@ static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 				int l = __builtin_ctz(ls);
 				for (size_t k = i; k <= j; k++) {
 					uint8_t *gl = &w->gazlen[k * NER_GAZ_LISTS + l];
-					if (*gl >= len)
+					if ((gm[k] >> l & 1) && *gl >= len)
 						continue;
 					*gl = (uint8_t)len;
 					gm[k] |= 1u << l;

@@ -409,6 +409,44 @@ static void test_connector_runs(void)
 	ner_model_free(m);
 }
 
+/* Gazetteer positions are not cleared between documents (a list's
+ * bytes count only where the token's mask has the list): with the
+ * trained model, a document's static rows are the same in a fresh work
+ * area and in one that has just held longer matches at the same places
+ * (fails when stale match lengths are read). */
+static void test_gaz_reuse(void)
+{
+	chr_ner *cm = NULL;
+	if (chr_ner_load(NULL, &cm) != CHR_OK)
+		SKIP("models/ner.bin not found");
+	const ner_model *m = (const ner_model *)cm;
+	const char *a[] = {"the", "Bank", "of", "England", "and", "the", "New",
+			   "York", "Stock", "Exchange", "in", "Kuala", "Lumpur",
+			   "."};
+	const char *b[] = {"the", "England", "England", "York", "of", "the",
+			   "York", "Lumpur", "Exchange", "Stock", "in", "Lumpur",
+			   "England", "."};
+	enum { N = sizeof a / sizeof *a };
+	ner_tok ta[N], tb[N];
+	toks_of(a, N, ta);
+	toks_of(b, N, tb);
+	ner_work fresh, used;
+	memset(&fresh, 0, sizeof fresh);
+	memset(&used, 0, sizeof used);
+	CHECK(ner_static(m, tb, N, &fresh) == CHR_OK);
+	CHECK(ner_static(m, ta, N, &used) == CHR_OK);
+	CHECK(ner_static(m, tb, N, &used) == CHR_OK);
+	int bad = 0;
+	for (size_t i = 0; i < N; i++)
+		bad += fresh.nrows[i] != used.nrows[i] ||
+		       memcmp(fresh.rows + i * NER_NSTATIC, used.rows + i * NER_NSTATIC,
+			      fresh.nrows[i] * sizeof *fresh.rows);
+	CHECK_INT(bad, 0);
+	ner_work_free(&fresh);
+	ner_work_free(&used);
+	chr_ner_free(cm);
+}
+
 /* The table of small-value rows (ner_feat.c) holds ner_row's rows for
  * its work area's table size, is remade when the size changes, and the
  * dynamic rows taken from it are the hashed rows of their templates
@@ -801,6 +839,7 @@ static const th_test tests[] = {
 	TEST(test_features),        TEST(test_word_memo),
 	TEST(test_row_table),      TEST(test_word_hash),
 	TEST(test_neighbour_rows),  TEST(test_connector_runs),
+	TEST(test_gaz_reuse),
 	TEST(test_beam),
 	TEST(test_model_roundtrip),
 	TEST(test_model_two_stage), TEST(test_model_corrupt),
