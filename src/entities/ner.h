@@ -134,9 +134,10 @@ typedef struct ner_wordh {
 	 * rows (rkey 0: not made): form, lower case, shape, shape long,
 	 * prefix and suffix 1..4 in turn, suffix 5; then the rows it gives
 	 * its neighbours (lower case as the word before, after, two before,
-	 * two after; shape before, after) and its lower case in a sentence
-	 * of no particular kind (ner_feat.c) */
-	uint32_t row[20], rkey;
+	 * two after; shape before, after), its lower case in a sentence
+	 * of no particular kind, and its lower case and shape after a tag
+	 * O (ner_feat.c) */
+	uint32_t row[22], rkey;
 	uint8_t cls;    /* capitalisation class */
 } ner_wordh;
 

@@ -291,7 +291,7 @@ static uint64_t lex_ids(const ner_lexent *e)
 /* Rows a word gives its neighbours, after its own (ner_wordh.row). */
 enum {
 	WR_LOWM1 = 13, WR_LOWP1, WR_LOWM2, WR_LOWP2, WR_SHAPEM1, WR_SHAPEP1,
-	WR_LOW_CAPS0, WR_N
+	WR_LOW_CAPS0, WR_PREV_LOW_O, WR_PREV_SHAPE_O, WR_N
 };
 _Static_assert(WR_N == sizeof ((ner_wordh *)0)->row / sizeof (uint32_t),
 	       "ner_wordh.row holds the neighbour rows");
@@ -333,6 +333,8 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 	r[WR_SHAPEM1] = ner_row(bits, T_SHAPEM1, h->shape);
 	r[WR_SHAPEP1] = ner_row(bits, T_SHAPEP1, h->shape);
 	r[WR_LOW_CAPS0] = ner_row(bits, T_LOW_CAPS, h->low * 3);
+	r[WR_PREV_LOW_O] = ner_row(bits, T_PREV_LOW, h->low * 32 + 1);
+	r[WR_PREV_SHAPE_O] = ner_row(bits, T_PREV_SHAPE, h->shape * 32 + 1);
 	h->rkey = bits + 1;
 	if (ln && low[0] >= 'a' && low[0] <= 'z') {
 		low[0] = (char)(low[0] - 32);
@@ -344,8 +346,8 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
  * bytes; words under NER_MEMO_W bytes): a feed repeats its words, and
  * a dozen hashes per token were a tenth of the tagger's time.  An entry
  * holds the rows for the table size they were made for (ner_wordh.rkey;
- * another size makes the entry again).  16,384 entries of 152 bytes
- * (2.4 MB a thread): on Reuters news 4,096 entries missed one token in
+ * another size makes the entry again).  16,384 entries of 160 bytes
+ * (2.5 MB a thread): on Reuters news 4,096 entries missed one token in
  * 4.5, these one in 7.5 (half of those are a word's first use). */
 #define NER_MEMO_N 16384
 #define NER_MEMO_W 24
@@ -778,8 +780,13 @@ size_t ner_dyn_prev(const ner_model *m, const ner_work *w, size_t i,
 	const uint32_t *rt = rowtab_of(w, bits);
 	uint64_t p = (uint64_t)(prev + 1);
 	rows[0] = RROW(PREV, p);
-	rows[1] = ner_row(bits, T_PREV_LOW, w->hlow[i] * 32 + p);
-	rows[2] = ner_row(bits, T_PREV_SHAPE, w->hshape[i] * 32 + p);
+	if (p == 1 && w->wh[i].rkey == bits + 1) { /* after O: the word's */
+		rows[1] = w->wh[i].row[WR_PREV_LOW_O];
+		rows[2] = w->wh[i].row[WR_PREV_SHAPE_O];
+	} else {
+		rows[1] = ner_row(bits, T_PREV_LOW, w->hlow[i] * 32 + p);
+		rows[2] = ner_row(bits, T_PREV_SHAPE, w->hshape[i] * 32 + p);
+	}
 	rows[3] = RROW(PREV_CLS, (uint64_t)w->cls[i] * 32 + p);
 	return 4;
 }

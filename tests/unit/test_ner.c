@@ -449,10 +449,11 @@ static void test_gaz_reuse(void)
 
 /* The table of small-value rows (ner_feat.c) holds ner_row's rows for
  * its work area's table size, is remade when the size changes, and the
- * dynamic rows taken from it are the hashed rows of their templates
- * (T_BIAS 1, T_PREV 64, T_PREV2 65, T_HIST_CLS 69, T_PREV_CLS 70), also
- * for a model whose size the table is not made for (fails on a stale
- * or mislaid row). */
+ * dynamic rows taken from it (and from the word's memo entry after a
+ * tag O) are the hashed rows of their templates (T_BIAS 1, T_PREV 64,
+ * T_PREV2 65, T_PREV_LOW 66, T_PREV_SHAPE 67, T_HIST_CLS 69, T_PREV_CLS
+ * 70), also for a model whose size the table is not made for (fails on
+ * a stale or mislaid row). */
 static void test_row_table(void)
 {
 	ner_model *m = tiny_model(14), *m2 = tiny_model(12);
@@ -479,6 +480,9 @@ static void test_row_table(void)
 			uint32_t r[NER_NDYN];
 			CHECK_INT(ner_dyn_prev(mm, &w, 2, p, r), 4);
 			CHECK(r[0] == ner_row(bits, 64, (uint64_t)(p + 1)));
+			/* T_PREV_LOW 66, T_PREV_SHAPE 67 (the word's own after O) */
+			CHECK(r[1] == ner_row(bits, 66, w.hlow[2] * 32 + (uint64_t)(p + 1)));
+			CHECK(r[2] == ner_row(bits, 67, w.hshape[2] * 32 + (uint64_t)(p + 1)));
 			CHECK(r[3] == ner_row(bits, 70, (uint64_t)w.cls[2] * 32 +
 							      (uint64_t)(p + 1)));
 		}
