@@ -139,6 +139,7 @@ typedef struct ner_wordh {
 	 * O (ner_feat.c) */
 	uint32_t row[22], rkey;
 	uint8_t cls;    /* capitalisation class */
+	uint8_t hyphen; /* 1: a hyphen inside (not first or last byte) */
 } ner_wordh;
 
 /* Per-document scratch; reused between calls (zero-initialise). */

@@ -312,6 +312,7 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 	sn = ner_shape(s, len, shp, 0);
 	uint64_t shapel = ner_hash_word(shp, sn);
 	h->cls = cap_class(s, len);
+	h->hyphen = len > 2 && memchr(s + 1, '-', len - 2) != NULL;
 	uint32_t *r = h->row;
 	r[0] = ner_row(bits, T_W, h->word);
 	r[1] = ner_row(bits, T_LOW, h->low);
@@ -723,7 +724,8 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		r[k++] = RROW(CLUSR, cl[i] >> 32);
 		r[k++] = RROW(CLUSRM1, start ? 1024 : cl[i - 1] >> 32);
 		r[k++] = RROW(CLUSRP1, end ? 1025 : cl[i + 1] >> 32);
-		k += hyphen_rows(m, s, len, c, r + k);
+		if (wh->hyphen) /* hyphen_rows finds the same hyphen */
+			k += hyphen_rows(m, s, len, c, r + k);
 		if (len > 5)
 			r[k++] = wh->row[12];
 		/* sentence-initial capital: the cluster of the lower-case form */

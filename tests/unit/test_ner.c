@@ -409,6 +409,37 @@ static void test_connector_runs(void)
 	ner_model_free(m);
 }
 
+/* A word with a hyphen inside gets its hyphen rows (T_HYSUF is
+ * template 42, the hash of its lower-cased last part), from a cold and
+ * a warm memo and past the memo's word length; a hyphen at either end
+ * makes none (fails when the memo's hyphen flag is wrong). */
+static void test_hyphen_rows(void)
+{
+	ner_model *m = tiny_model(12);
+	const char *a[] = {"Berlin-based", "x-Y", "-ab", "ab-", "-",
+			   "Ontario-based-longer-word-HERE", "."};
+	const char *last[] = {"based", "y", NULL, NULL, NULL, "here", NULL};
+	enum { N = sizeof a / sizeof *a };
+	ner_tok t[N];
+	toks_of(a, N, t);
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	for (int pass = 0; pass < 2; pass++) {
+		CHECK(ner_static(m, t, N, &w) == CHR_OK);
+		for (size_t i = 0; i < N; i++) {
+			int any = 0;
+			for (size_t k = 0; k < w.nrows[i]; k++)
+				for (size_t j = 0; j < N; j++)
+					if (last[j] && w.rows[i * NER_NSTATIC + k] ==
+						ner_row(12, 42, ner_hash_word(last[j], strlen(last[j]))))
+						any = 1;
+			CHECK_INT(any, last[i] != NULL);
+		}
+	}
+	ner_work_free(&w);
+	ner_model_free(m);
+}
+
 /* Gazetteer positions are not cleared between documents (a list's
  * bytes count only where the token's mask has the list): with the
  * trained model, a document's static rows are the same in a fresh work
@@ -843,7 +874,7 @@ static const th_test tests[] = {
 	TEST(test_features),        TEST(test_word_memo),
 	TEST(test_row_table),      TEST(test_word_hash),
 	TEST(test_neighbour_rows),  TEST(test_connector_runs),
-	TEST(test_gaz_reuse),
+	TEST(test_gaz_reuse),      TEST(test_hyphen_rows),
 	TEST(test_beam),
 	TEST(test_model_roundtrip),
 	TEST(test_model_two_stage), TEST(test_model_corrupt),
