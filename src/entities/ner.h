@@ -88,6 +88,8 @@ typedef struct ner_model {
 	size_t map_len;
 	int mapped;              /* 1: munmap, 0: free */
 	void *owned[3];          /* training: tables owned by the model */
+	uint32_t serial;         /* loaded: unique in the process (per-word
+				  * lookups are kept by it); 0: not kept */
 } ner_model;
 
 /* ---- tags ---- */
@@ -138,6 +140,10 @@ typedef struct ner_wordh {
 	 * of no particular kind, and its lower case and shape after a tag
 	 * O (ner_feat.c) */
 	uint32_t row[22], rkey;
+	/* its clusters (low 32 bits, right-context above) and gazetteer
+	 * lists in the model with serial number mserial (0: none made) */
+	uint64_t clus;
+	uint32_t gaz, mserial;
 	uint8_t cls;    /* capitalisation class */
 	uint8_t hyphen; /* 1: a hyphen inside (not first or last byte) */
 } ner_wordh;

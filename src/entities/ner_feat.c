@@ -22,7 +22,8 @@
  * which picks the best tag allowed after the previous one.  Rows of the
  * next token are prefetched while the current one is scored (reading
  * the weights is ner_weights.c).  A row is a hash of (template, value);
- * the rows of a word's own bytes are remembered per word (the memo),
+ * the rows of a word's own bytes (and, for a loaded model, its
+ * clusters and gazetteer lists) are remembered per word (the memo),
  * and those of small values (classes, cluster ids, gazetteer lists,
  * tags) are looked up in a table each work area makes once for its
  * table size (rowtab), so most rows are not hashed per token.
@@ -303,7 +304,7 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 			uint32_t bits, ner_wordh *h)
 {
 	char low[NER_MAXWORD], shp[NER_MAXWORD];
-	memset(h, 0, sizeof *h);
+	memset(h, 0, sizeof *h); /* mserial 0: no lookups yet */
 	h->word = word;
 	size_t ln = ner_lower(s, len, low);
 	h->low = ner_hash_word(low, ln);
@@ -347,9 +348,11 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
  * bytes; words under NER_MEMO_W bytes): a feed repeats its words, and
  * a dozen hashes per token were a tenth of the tagger's time.  An entry
  * holds the rows for the table size they were made for (ner_wordh.rkey;
- * another size makes the entry again).  16,384 entries of 160 bytes
- * (2.5 MB a thread): on Reuters news 4,096 entries missed one token in
- * 4.5, these one in 7.5 (half of those are a word's first use). */
+ * another size makes the entry again), and the word's lexicon and
+ * gazetteer lookups for a loaded model (word_lookups).  16,384 entries
+ * of 176 bytes (2.8 MB a thread): on Reuters news 4,096 entries missed
+ * one token in 4.5, these one in 7.5 (half of those are a word's first
+ * use). */
 #define NER_MEMO_N 16384
 #define NER_MEMO_W 24
 typedef struct ner_wmemo_ent {
@@ -360,26 +363,6 @@ typedef struct ner_wmemo_ent {
 struct ner_wmemo {
 	ner_wmemo_ent e[NER_MEMO_N];
 };
-
-/* word_hashes through w's memo (made on first use; without it, or for
- * a long word, computed). */
-static void token_hashes(ner_work *w, uint32_t bits, const char *s,
-			 size_t len, ner_wordh *h)
-{
-	uint64_t key = ner_hash_word(s, len);
-	if (!len || len >= NER_MEMO_W ||
-	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
-		word_hashes(s, len, key, bits, h);
-		return;
-	}
-	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
-	if (e->n != len || memcmp(e->k, s, len) || e->h.rkey != bits + 1) {
-		word_hashes(s, len, key, bits, &e->h);
-		e->n = (uint8_t)len;
-		memcpy(e->k, s, len);
-	}
-	*h = e->h;
-}
 
 /* The clusters of a token of len bytes from its hashes. */
 static uint64_t clusters_of(const ner_model *m, size_t len, const ner_wordh *h)
@@ -394,6 +377,42 @@ static uint64_t clusters_of(const ner_model *m, size_t len, const ner_wordh *h)
 		return lex_ids(e);
 	e = ner_lex_find(m, h->low);
 	return e ? lex_ids(e) : 0;
+}
+
+/* h's lookups in m's lexicon and gazetteer (a word of len bytes),
+ * unless h has them for m: a loaded model has a serial number, so an
+ * entry made for another model (or for one without, serial 0) is
+ * looked up again. */
+static void word_lookups(const ner_model *m, size_t len, ner_wordh *h)
+{
+	if (m->serial && h->mserial == m->serial)
+		return;
+	h->clus = clusters_of(m, len, h);
+	h->gaz = ner_gaz_find(m, h->low);
+	h->mserial = m->serial;
+}
+
+/* word_hashes and word_lookups through w's memo (made on first use;
+ * without it, or for a long word, computed). */
+static void token_hashes(ner_work *w, const ner_model *m, const char *s,
+			 size_t len, ner_wordh *h)
+{
+	uint32_t bits = m->row_bits;
+	uint64_t key = ner_hash_word(s, len);
+	if (!len || len >= NER_MEMO_W ||
+	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
+		word_hashes(s, len, key, bits, h);
+		word_lookups(m, len, h);
+		return;
+	}
+	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
+	if (e->n != len || memcmp(e->k, s, len) || e->h.rkey != bits + 1) {
+		word_hashes(s, len, key, bits, &e->h);
+		e->n = (uint8_t)len;
+		memcpy(e->k, s, len);
+	}
+	word_lookups(m, len, &e->h);
+	*h = e->h;
 }
 
 static uint64_t word_clusters(const ner_model *m, const ner_tok *t)
@@ -448,8 +467,9 @@ static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 		for (size_t j = i; j < n && j - i < NER_GAZ_MAXLEN; j++) {
 			if (j > i && toks[j].sent_start)
 				break;
-			/* one word: its lower-case hash is known (w->wh) */
+			/* one word: its lists are known (w->wh) */
 			uint64_t key = w->wh[i].low;
+			uint32_t mask = w->wh[i].gaz;
 			if (j > i) {
 				if (j == i + 1)
 					plen = ner_lower(toks[i].s, toks[i].len,
@@ -458,8 +478,8 @@ static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 				plen += ner_lower(toks[j].s, toks[j].len,
 						  phrase + plen);
 				key = ner_hash_word(phrase, plen);
+				mask = ner_gaz_find(m, key);
 			}
-			uint32_t mask = ner_gaz_find(m, key);
 			if (!mask)
 				break;
 			size_t len = j - i + 1;
@@ -591,7 +611,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 
 	/* pass 1: per-token hashes, classes, slots */
 	for (size_t i = 0; i < n; i++) {
-		token_hashes(w, bits, toks[i].s, toks[i].len, &w->wh[i]);
+		token_hashes(w, m, toks[i].s, toks[i].len, &w->wh[i]);
 		w->hlow[i] = w->wh[i].low;
 		w->hshape[i] = w->wh[i].shape;
 		w->cls[i] = w->wh[i].cls;
@@ -636,7 +656,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 						   DF_CAP_MID) != 0
 					      : capitalised(w->cls[i]));
 	for (size_t i = 0; i < n; i++)
-		cl[i] = clusters_of(m, toks[i].len, &w->wh[i]);
+		cl[i] = w->wh[i].clus;
 	gaz_match(m, toks, n, w, gmask);
 	/* document topic: a capitalised first word before " - " ("SOCCER -") */
 	uint64_t topic = 0;

@@ -440,6 +440,65 @@ static void test_hyphen_rows(void)
 	ner_model_free(m);
 }
 
+/* Static rows of t[0, n) in a fresh work area equal those in w. */
+static int rows_as_fresh(const ner_model *m, const ner_tok *t, size_t n,
+			 const ner_work *w)
+{
+	ner_work f;
+	memset(&f, 0, sizeof f);
+	int same = ner_static(m, t, n, &f) == CHR_OK;
+	for (size_t i = 0; same && i < n; i++)
+		same = f.nrows[i] == w->nrows[i] &&
+		       !memcmp(f.rows + i * NER_NSTATIC, w->rows + i * NER_NSTATIC,
+			       f.nrows[i] * sizeof *f.rows);
+	ner_work_free(&f);
+	return same;
+}
+
+/* A word's memo entry keeps its clusters and gazetteer lists for the
+ * loaded model it looked them up in (by serial number): the trained
+ * model, then copies of it without lexicon and gazetteer (hand-made,
+ * serial 0, and as if loaded, another serial) and a hand-made copy
+ * with them get their own rows from a warm memo (fails when lookups
+ * made for another model, or for any hand-made one, are used). */
+static void test_lookup_memo(void)
+{
+	chr_ner *cm = NULL;
+	if (chr_ner_load(NULL, &cm) != CHR_OK)
+		SKIP("models/ner.bin not found");
+	const ner_model *m = (const ner_model *)cm;
+	CHECK(m->serial != 0);
+	ner_model bare = *m, other = *m, full = *m;
+	bare.lex = other.lex = NULL;
+	bare.gaz = other.gaz = NULL;
+	bare.map = other.map = full.map = NULL;
+	bare.serial = full.serial = 0; /* hand-made: full has the tables */
+	other.serial = m->serial + 1000;
+	const char *a[] = {"Officials", "of", "the", "Bank", "of", "England",
+			   "met", "in", "New", "York", "and", "Paris", "."};
+	enum { N = sizeof a / sizeof *a };
+	ner_tok t[N];
+	toks_of(a, N, t);
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	/* each against a fresh work area and a loaded model with the same
+	 * tables (a hand-made model's lookups are never kept) */
+	const ner_model *seq[] = {m, &bare, &full, &bare, m, &other, m, m};
+	const ner_model *ref[] = {m, &other, m, &other, m, &other, m, m};
+	for (size_t k = 0; k < sizeof seq / sizeof *seq; k++) {
+		CHECK(ner_static(seq[k], t, N, &w) == CHR_OK);
+		CHECK(rows_as_fresh(ref[k], t, N, &w));
+	}
+	/* the lookups matter here: the bare copy's rows differ */
+	ner_work f;
+	memset(&f, 0, sizeof f);
+	CHECK(ner_static(&bare, t, N, &f) == CHR_OK);
+	CHECK(!rows_as_fresh(m, t, N, &f));
+	ner_work_free(&f);
+	ner_work_free(&w);
+	chr_ner_free(cm);
+}
+
 /* Gazetteer positions are not cleared between documents (a list's
  * bytes count only where the token's mask has the list): with the
  * trained model, a document's static rows are the same in a fresh work
@@ -875,6 +934,7 @@ static const th_test tests[] = {
 	TEST(test_row_table),      TEST(test_word_hash),
 	TEST(test_neighbour_rows),  TEST(test_connector_runs),
 	TEST(test_gaz_reuse),      TEST(test_hyphen_rows),
+	TEST(test_lookup_memo),
 	TEST(test_beam),
 	TEST(test_model_roundtrip),
 	TEST(test_model_two_stage), TEST(test_model_corrupt),
