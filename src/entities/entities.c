@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "entities/canon.h"
+#include "entities/ner.h"
 #include "text/text.h"
 
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -45,23 +46,33 @@ chr_status entities_from_spans(chr_article *a, const uint32_t *start,
 	return canon_resolve(a);
 }
 
-/* Tag the tokens of src and append the mentions, flagged with flags. */
+/* Tag the tokens of src and append the mentions, flagged with flags.
+ * The tagger reads the tokens in place (ner_tag_iob2): no copies.  A
+ * token's length stops at a NUL byte, as the C strings that
+ * chr_ner_tag_tokens takes would. */
 static chr_status tag(chr_article *a, const char *src, const art_token *toks,
 		      size_t n, uint8_t flags)
 {
-	const char **tok = arena_alloc(&a->mem, n * sizeof *tok);
-	unsigned char *ss = arena_alloc(&a->mem, n);
+	ner_tok *t = arena_alloc(&a->mem, n * sizeof *t);
 	uint8_t *tags = arena_alloc(&a->mem, n);
-	if (!tok || !ss || !tags)
+	if (!t || !tags)
 		return CHR_ENOMEM;
+	uint32_t lim = 0;
 	for (size_t i = 0; i < n; i++) {
-		tok[i] = arena_strndup(&a->mem, src + toks[i].start,
-				       toks[i].end - toks[i].start);
-		if (!tok[i])
-			return CHR_ENOMEM;
-		ss[i] = (toks[i].flags & TOK_SENT_START) != 0 || i == 0;
+		t[i].s = src + toks[i].start;
+		t[i].len = toks[i].end - toks[i].start;
+		t[i].sent_start = (uint8_t)((toks[i].flags & TOK_SENT_START) != 0 ||
+					    i == 0);
+		if (toks[i].end > lim)
+			lim = toks[i].end;
 	}
-	chr_status st = chr_ner_tag_tokens(g_model, tok, ss, n, tags);
+	if (memchr(src, 0, lim))
+		for (size_t i = 0; i < n; i++) {
+			const char *z = memchr(t[i].s, 0, t[i].len);
+			if (z)
+				t[i].len = (uint32_t)(z - t[i].s);
+		}
+	chr_status st = ner_tag_iob2((const ner_model *)g_model, t, n, tags);
 	if (st)
 		return st;
 	/* IOB2 codes: 0 = O, 2k-1 = B-k, 2k = I-k */
@@ -72,7 +83,7 @@ static chr_status tag(chr_article *a, const char *src, const art_token *toks,
 		}
 		uint8_t type = (uint8_t)((tags[i] + 1) / 2);
 		size_t j = i + 1;
-		while (j < n && tags[j] == 2 * type && !ss[j])
+		while (j < n && tags[j] == 2 * type && !t[j].sent_start)
 			j++;
 		if (push_mention(a, toks[i].start, toks[j - 1].end, type))
 			return CHR_ENOMEM;
@@ -93,14 +104,17 @@ chr_status entities_run(chr_article *a)
 	 * alias tables confirm it, since title case misleads the tagger. */
 	size_t hl = strlen(a->headline);
 	if (!st && hl) {
-		size_t nt = text_tokenize(a->headline, hl, NULL, 0);
-		art_token *ht = nt ? arena_alloc(&a->mem, nt * sizeof *ht) : NULL;
-		if (nt && !ht)
-			return CHR_ENOMEM;
-		if (nt) {
+		/* one pass when the headline fits in hb (most do) */
+		art_token hb[64], *ht = hb;
+		size_t nt = text_tokenize(a->headline, hl, hb, 64);
+		if (nt > 64) {
+			ht = arena_alloc(&a->mem, nt * sizeof *ht);
+			if (!ht)
+				return CHR_ENOMEM;
 			text_tokenize(a->headline, hl, ht, nt);
-			st = tag(a, a->headline, ht, nt, MEN_HEADLINE);
 		}
+		if (nt)
+			st = tag(a, a->headline, ht, nt, MEN_HEADLINE);
 	}
 	return st ? st : canon_resolve(a);
 }

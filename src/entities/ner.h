@@ -88,6 +88,8 @@ typedef struct ner_model {
 	size_t map_len;
 	int mapped;              /* 1: munmap, 0: free */
 	void *owned[3];          /* training: tables owned by the model */
+	uint32_t serial;         /* loaded: unique in the process (per-word
+				  * lookups are kept by it); 0: not kept */
 } ner_model;
 
 /* ---- tags ---- */
@@ -128,14 +130,22 @@ uint32_t ner_gaz_find(const ner_model *m, uint64_t key);
  * rows they make (a pure function of the bytes and the table size:
  * ner_feat.c remembers them per thread). */
 typedef struct ner_wordh {
-	uint64_t word, low, shape, shapel; /* form, lower case, shapes */
+	uint64_t word, low, shape; /* form, lower case, shape */
 	uint64_t title; /* lower case with an initial capital; 0 = none */
-	uint64_t pre[4], suf[4], suf5; /* prefixes, lower-case suffixes */
 	/* the rows of the word's own templates in a table of 2^(rkey - 1)
 	 * rows (rkey 0: not made): form, lower case, shape, shape long,
-	 * prefix and suffix 1..4 in turn, suffix 5 */
-	uint32_t row[13], rkey;
+	 * prefix and suffix 1..4 in turn, suffix 5; then the rows it gives
+	 * its neighbours (lower case as the word before, after, two before,
+	 * two after; shape before, after), its lower case in a sentence
+	 * of no particular kind, and its lower case and shape after a tag
+	 * O (ner_feat.c) */
+	uint32_t row[22], rkey;
+	/* its clusters (low 32 bits, right-context above) and gazetteer
+	 * lists in the model with serial number mserial (0: none made) */
+	uint64_t clus;
+	uint32_t gaz, mserial;
 	uint8_t cls;    /* capitalisation class */
+	uint8_t hyphen; /* 1: a hyphen inside (not first or last byte) */
 } ner_wordh;
 
 /* Per-document scratch; reused between calls (zero-initialise). */
@@ -146,7 +156,8 @@ typedef struct ner_work {
 	uint64_t *hshape; /* shape hash per token */
 	uint32_t *slot;   /* per token: its word's slot in the document */
 	uint8_t *cls;     /* capitalisation class per token */
-	uint8_t *gazpos;  /* n x NER_GAZ_LISTS: 0 none, 1..4 = B,I,L,U */
+	uint8_t *gazpos;  /* n x NER_GAZ_LISTS: 1..4 = B,I,L,U where the
+			   * token's gazetteer mask has the list */
 	uint8_t *gazlen;  /* n x NER_GAZ_LISTS: length of that match */
 	uint16_t (*hcnt)[NER_NTYPES + 1]; /* tag history per slot */
 	uint8_t *dflag;   /* per slot: document capitalisation flags */
@@ -158,10 +169,14 @@ typedef struct ner_work {
 	ner_wordh *wh;    /* per token: its own hashes */
 	uint32_t *spos;   /* per slot: last position decoded (ner_beam.c) */
 	struct ner_wmemo *memo; /* hashes of recent words (lazily made) */
+	struct ner_rowtab *rt;  /* rows of small values (ner_static makes) */
 	size_t cap, scap;
 } ner_work;
 
 void ner_work_free(ner_work *w);
+/* Tests: make w's table of small-value rows for 2^bits rows and count
+ * its rows that differ from ner_row (0 when right). */
+uint32_t ner_rowtab_check(ner_work *w, uint32_t bits);
 /* Compute the static rows of a document of n tokens into w->rows. */
 chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		      ner_work *w);
@@ -186,7 +201,8 @@ extern int ner_no_avx2;
  * token's class does not use them, ner_dyn_uses_hist; at most 6). */
 size_t ner_dyn_prev(const ner_model *m, const ner_work *w, size_t i,
 		    int prev, uint32_t *rows);
-uint32_t ner_dyn_prev2(const ner_model *m, int prev, int prev2);
+uint32_t ner_dyn_prev2(const ner_model *m, const ner_work *w, int prev,
+		       int prev2);
 int ner_dyn_uses_hist(const ner_work *w, size_t i);
 size_t ner_dyn_hist(const ner_model *m, const ner_work *w, size_t i,
 		    const uint16_t *h, uint32_t *rows);
@@ -194,6 +210,12 @@ size_t ner_dyn_hist(const ner_model *m, const ner_work *w, size_t i,
  * or without SIMD). */
 void ner_add_scaled(const int32_t *acc, uint32_t st, float scale,
 		    float *out);
+/* out[t] = add[t] + (float)(init[t] + the row sums)[t] * scale for
+ * t < st: ner_sum_rows then ner_add_scaled onto add, the same numbers
+ * bit for bit (out may be add; each holds 16 entries when st is 16). */
+void ner_sum_scaled(const int16_t *wt, uint32_t st, const uint32_t *rows,
+		    size_t n, const int32_t *init, float scale,
+		    const float *add, float *out);
 /* Add the weights of rows into score[ntags] (stage 1 table). */
 void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
 		    float *score);
@@ -232,6 +254,11 @@ void ner_hist_add(const ner_model *m, ner_work *w, size_t i, int t);
  * internal tags (scheme of m). */
 chr_status ner_tag_doc(const ner_model *m, const ner_tok *toks, size_t n,
 		       ner_work *w, uint8_t *tags);
+/* Tag a document and give IOB2 output codes in tags[n] (the work of
+ * chr_ner_tag_tokens, on tokens the caller points into its text; the
+ * thread's kept scratch). */
+chr_status ner_tag_iob2(const ner_model *m, const ner_tok *toks, size_t n,
+			uint8_t *tags);
 /* Internal tags to IOB2 output codes: 0 O, 2k-1 B-type k, 2k I-type k. */
 void ner_to_iob2(int scheme, const uint8_t *tags, size_t n, uint8_t *out);
 

@@ -6,7 +6,10 @@
  * (ner_work) between calls: allocating it per document made the kernel
  * fault in and zero its pages every time (a tenth of the tagging time on
  * CoNLL documents); it is freed when the thread ends, and after a
- * document too long to keep it for (NER_WORK_KEEP tokens).  The model is found, when no path is given, in this order:
+ * document too long to keep it for (NER_WORK_KEEP tokens).
+ * ner_tag_iob2 is chr_ner_tag_tokens for callers inside the library
+ * that can point tokens into their text (the entities stage), so no
+ * token is copied or measured again.  The model is found, when no path is given, in this order:
  *   1. $CHRONICLE_MODELS/ner.bin
  *   2. <dir of the executable>/../models/ner.bin   (build/chronicle in a
  *      source tree: the committed models/ folder)
@@ -161,6 +164,17 @@ void chr_ner_free(chr_ner *m)
 	ner_model_free((ner_model *)m);
 }
 
+chr_status ner_tag_iob2(const ner_model *m, const ner_tok *t, size_t n,
+			uint8_t *tags)
+{
+	ner_work fb, *w = work_get(&fb);
+	chr_status st = ner_tag_doc(m, t, n, w, tags);
+	if (st == CHR_OK) /* in place: each code reads only its own tag */
+		ner_to_iob2((int)m->scheme, tags, n, tags);
+	work_put(w, &fb);
+	return st;
+}
+
 chr_status chr_ner_tag_tokens(const chr_ner *cm, const char *const *tok,
 			      const unsigned char *sent_start, size_t n,
 			      uint8_t *tags)
@@ -183,11 +197,9 @@ chr_status chr_ner_tag_tokens(const chr_ner *cm, const char *const *tok,
 		t[i].len = (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len);
 		t[i].sent_start = (uint8_t)(i == 0 || (sent_start && sent_start[i]));
 	}
-	ner_work fb, *w = work_get(&fb);
-	chr_status st = ner_tag_doc(m, t, n, w, it);
+	chr_status st = ner_tag_iob2(m, t, n, it);
 	if (st == CHR_OK)
-		ner_to_iob2((int)m->scheme, it, n, tags);
-	work_put(w, &fb);
+		memcpy(tags, it, n);
 	free(t);
 	free(it);
 	return st;

@@ -11,7 +11,11 @@
  * its tag history is the document's committed history plus the tags it
  * gave earlier occurrences of the same word in the current segment
  * (found through a per-segment chain of same-word positions, made from
- * each word slot's last position, w->spos).
+ * each word slot's last position, w->spos).  A hypothesis keeps no
+ * copy of its tags: each token records the tag and the parent of every
+ * hypothesis it keeps (back pointers); a tag at an earlier position is
+ * found by walking back, which only a word repeated within the segment
+ * needs before the segment's best path is read out.
  *
  * The work per hypothesis is kept small without changing a score bit:
  * hypotheses with the same two previous tags and history share their
@@ -42,10 +46,11 @@
 #include <xmmintrin.h>
 #endif
 
+/* A hypothesis: its score and last two tags; its tags are kept as the
+ * segment's back pointers (segment). */
 typedef struct hyp {
 	float score;
 	int prev, prev2;
-	uint8_t tags[NER_BEAM_SPAN];
 } hyp;
 
 size_t ner_beam_seg_end(const ner_tok *toks, size_t n, size_t a)
@@ -165,17 +170,19 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 		    float *sc)
 {
 	uint32_t st = m->ntags - 1, rows[NER_NDYN];
-	int32_t acc[16];
 	if (!(d->pdone >> (prev + 1) & 1)) {
 		size_t n = ner_dyn_prev(m, w, i, prev, rows);
 		ner_sum_rows(wt, st, rows, n, NULL, d->psum[prev + 1]);
 		d->pdone |= 1u << (prev + 1);
 	}
-	rows[0] = ner_dyn_prev2(m, prev, prev2);
+	rows[0] = ner_dyn_prev2(m, w, prev, prev2);
 	size_t n = 1 + ner_dyn_hist(m, w, i, h, rows + 1);
-	ner_sum_rows(wt, st, rows, n, d->psum[prev + 1], acc);
-	memcpy(sc, sts, NER_MAXTAGS * sizeof *sc);
-	ner_add_scaled(acc, st, scale, sc + 1);
+	sc[0] = sts[0]; /* and the unused tags past st, as sts has them */
+	if (st < NER_MAXTAGS - 1) /* BIO; a BILOU row has them all */
+		memcpy(sc + 1 + st, sts + 1 + st,
+		       (NER_MAXTAGS - 1 - st) * sizeof *sc);
+	ner_sum_scaled(wt, st, rows, n, d->psum[prev + 1], scale, sts + 1,
+		       sc + 1);
 }
 
 /* A candidate: its score, the hypothesis it extends, and its tag. */
@@ -217,7 +224,9 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 	cur[0].score = 0;
 	cur[0].prev = prev0;
 	cur[0].prev2 = prev20;
-	memset(cur[0].tags, 0, sizeof cur[0].tags); /* copied whole below */
+	/* hypothesis q after token o of the segment gave it tag tg[o][q] and
+	 * extends hypothesis bp[o][q] after token o - 1 */
+	uint8_t tg[NER_BEAM_SPAN][NER_BEAM_MAX], bp[NER_BEAM_SPAN][NER_BEAM_MAX];
 	int16_t same[NER_BEAM_SPAN];
 	uint32_t dyn[NER_NDYN];
 	tok_dyn td;
@@ -247,8 +256,14 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 			uint16_t *h = hs[k];
 			if (hist) {
 				memcpy(h, w->hcnt[w->slot[i]], sizeof hs[k]);
-				for (int j = same[o]; j >= 0; j = same[j])
-					h[r->type[cur[k].tags[j]]]++;
+				/* the tags k gave the word's earlier positions j
+				 * (descending): back from token o - 1 */
+				int x = k, p = (int)o - 1;
+				for (int j = same[o]; j >= 0; j = same[j]) {
+					for (; p > j; p--)
+						x = bp[p][x];
+					h[r->type[tg[j][x]]]++;
+				}
 			} else {
 				memset(h, 0, sizeof hs[k]);
 			}
@@ -290,13 +305,11 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		if (!nc) /* no allowed tag: keep the best path with O */
 			cs[nc++] = (beam_cand){cur[0].score, 0, 0};
 		for (int q = 0; q < nc; q++) {
-			const hyp *p = &cur[cs[q].k];
 			hyp *x = &nxt[q];
-			/* all NER_BEAM_SPAN bytes: a fixed size copies inline */
-			memcpy(x->tags, p->tags, sizeof x->tags);
-			x->tags[o] = cs[q].t;
+			tg[o][q] = cs[q].t;
+			bp[o][q] = cs[q].k;
 			x->score = cs[q].s;
-			x->prev2 = p->prev;
+			x->prev2 = cur[cs[q].k].prev;
 			x->prev = cs[q].t;
 		}
 		hyp *t = cur;
@@ -304,8 +317,11 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		nxt = t;
 		ncur = nc;
 	}
-	/* candidates are kept sorted, so cur[0] is the best */
-	memcpy(out, cur[0].tags, b - a);
+	/* candidates are kept sorted, so cur[0] is the best: its tags */
+	for (int p = (int)(b - a) - 1, x = 0; p >= 0; p--) {
+		out[p] = tg[p][x];
+		x = bp[p][x];
+	}
 }
 
 /* Add tags[a..b) to the history; *prev, *prev2 become the last two. */

@@ -21,7 +21,12 @@
  * with the model's beam width (ner_beam.c), or greedily in ner_decode,
  * which picks the best tag allowed after the previous one.  Rows of the
  * next token are prefetched while the current one is scored (reading
- * the weights is ner_weights.c).
+ * the weights is ner_weights.c).  A row is a hash of (template, value);
+ * the rows of a word's own bytes (and, for a loaded model, its
+ * clusters and gazetteer lists) are remembered per word (the memo),
+ * and those of small values (classes, cluster ids, gazetteer lists,
+ * tags) are looked up in a table each work area makes once for its
+ * table size (rowtab), so most rows are not hashed per token.
  *
  * With a two-stage model, ner_tag_doc then calls ner_aggregate, which
  * appends to each token's static rows the stage-2 rows built from the
@@ -62,6 +67,108 @@ enum {
 };
 
 enum { DF_CAP_MID = 1, DF_LOWER = 2, DF_CAP_ANY = 4 };
+
+/* Rows of the templates whose values are small integers (classes,
+ * cluster ids, gazetteer lists, document flags, tags): ner_row of a
+ * (template, value) is a pure function of the table size, so a work
+ * area makes them once for its model's size (ner_rowtab) and a token
+ * looks up ~30 rows instead of hashing them.  X(name, template, values
+ * 0..n-1); a value past n is hashed as before. */
+#define NCL 1026 /* cluster ids 0..1023 and the ends 1024, 1025 */
+#define RT_SPECS(X)                                                      \
+	X(BIAS, T_BIAS, 1) X(CLS_START, T_CLS_START, 32)                 \
+	X(CLS_CAPS, T_CLS_CAPS, 32) X(CLS3, T_CLS3, 512)                 \
+	X(CLUS0, T_CLUS, NCL) X(CLUS1, T_CLUS + 100, NCL)                \
+	X(CLUS2, T_CLUS + 200, NCL) X(CLUSM1_0, T_CLUSM1, NCL)           \
+	X(CLUSM1_1, T_CLUSM1 + 100, NCL) X(CLUSM1_2, T_CLUSM1 + 200, NCL) \
+	X(CLUSP1_0, T_CLUSP1, NCL) X(CLUSP1_1, T_CLUSP1 + 100, NCL)      \
+	X(CLUSP1_2, T_CLUSP1 + 200, NCL) X(CLUSM2_0, T_CLUSM2, NCL)      \
+	X(CLUSM2_1, T_CLUSM2 + 100, NCL) X(CLUSP2_0, T_CLUSP2, NCL)      \
+	X(CLUSP2_1, T_CLUSP2 + 100, NCL) X(CLUSR, T_CLUSR, NCL)          \
+	X(CLUSRM1, T_CLUSRM1, NCL) X(CLUSRP1, T_CLUSRP1, NCL)            \
+	X(CLUS_CLS, T_CLUS_CLS, 8192) X(GAZ, T_GAZ, 176)                 \
+	X(GAZCLS, T_GAZCLS, 1408) X(GAZM1, T_GAZM1, 1) X(GAZP1, T_GAZP1, 1) \
+	X(KIND_GAZ, T_KIND_GAZ, 64) X(RUNLEN, T_RUNLEN, 128)             \
+	X(DOC, T_DOC, 128) X(PREV, T_PREV, 32) X(PREV2, T_PREV2, 576)    \
+	X(PREV_CLS, T_PREV_CLS, 224) X(HIST, T_HIST, 40)                 \
+	X(HIST_CLS, T_HIST_CLS, 100) X(LOWM1, T_LOWM1, 20)               \
+	X(LOWP1, T_LOWP1, 20) X(LOWM2, T_LOWM2, 20) X(LOWP2, T_LOWP2, 20) \
+	X(SHAPEM1, T_SHAPEM1, 20) X(SHAPEP1, T_SHAPEP1, 20)
+enum { /* RT_name: the first row of name's values in the table */
+#define X(id, tmpl, n) RT_##id, RT_##id##_LAST = RT_##id + (n) - 1,
+	RT_SPECS(X)
+#undef X
+	RT_N
+};
+enum { /* RTT_name: its template */
+#define X(id, tmpl, n) RTT_##id = tmpl,
+	RT_SPECS(X)
+#undef X
+};
+static const struct {
+	uint32_t tmpl, off, n;
+} rt_spec[] = {
+#define X(id, tmpl, n) {tmpl, RT_##id, n},
+	RT_SPECS(X)
+#undef X
+};
+/* the cluster templates of granularity g are NCL rows apart */
+_Static_assert(RT_CLUS1 == RT_CLUS0 + NCL && RT_CLUS2 == RT_CLUS1 + NCL &&
+	       RT_CLUSM1_1 == RT_CLUSM1_0 + NCL &&
+	       RT_CLUSM1_2 == RT_CLUSM1_1 + NCL &&
+	       RT_CLUSP1_1 == RT_CLUSP1_0 + NCL &&
+	       RT_CLUSP1_2 == RT_CLUSP1_1 + NCL &&
+	       RT_CLUSM2_1 == RT_CLUSM2_0 + NCL &&
+	       RT_CLUSP2_1 == RT_CLUSP2_0 + NCL, "cluster rows by granularity");
+
+struct ner_rowtab {
+	uint32_t bits; /* table size the rows are for */
+	uint32_t r[RT_N];
+};
+
+/* w's small-value rows for a table of 2^bits rows (made or remade when
+ * the size differs); NULL without memory. */
+static const uint32_t *rowtab(ner_work *w, uint32_t bits)
+{
+	if (!w->rt && !(w->rt = calloc(1, sizeof *w->rt)))
+		return NULL;
+	if (w->rt->bits != bits) {
+		for (size_t k = 0; k < sizeof rt_spec / sizeof *rt_spec; k++)
+			for (uint32_t v = 0; v < rt_spec[k].n; v++)
+				w->rt->r[rt_spec[k].off + v] =
+					ner_row(bits, rt_spec[k].tmpl, v);
+		w->rt->bits = bits;
+	}
+	return w->rt->r;
+}
+
+/* The rows made by ner_static for bits, or NULL (then rows are hashed). */
+static const uint32_t *rowtab_of(const ner_work *w, uint32_t bits)
+{
+	return w->rt && w->rt->bits == bits ? w->rt->r : NULL;
+}
+
+/* Row of template tmpl with value v: from the table rt (rows off..off+n)
+ * when it holds v, else hashed. */
+static inline uint32_t rt_row(const uint32_t *rt, uint32_t bits,
+			      uint32_t off, uint32_t n, uint32_t tmpl,
+			      uint64_t v)
+{
+	return rt && v < n ? rt[off + v] : ner_row(bits, tmpl, v);
+}
+#define RROW(id, v) rt_row(rt, bits, RT_##id, RT_##id##_LAST - RT_##id + 1, \
+			   RTT_##id, (v))
+
+uint32_t ner_rowtab_check(ner_work *w, uint32_t bits)
+{
+	const uint32_t *rt = rowtab(w, bits);
+	uint32_t bad = !rt;
+	for (size_t k = 0; rt && k < sizeof rt_spec / sizeof *rt_spec; k++)
+		for (uint32_t v = 0; v < rt_spec[k].n; v++)
+			bad += rt[rt_spec[k].off + v] !=
+			       ner_row(bits, rt_spec[k].tmpl, v);
+	return bad;
+}
 
 static uint8_t cap_class(const char *s, size_t n)
 {
@@ -114,6 +221,7 @@ void ner_work_free(ner_work *w)
 	free(w->wh);
 	free(w->spos);
 	free(w->memo);
+	free(w->rt);
 	memset(w, 0, sizeof *w);
 }
 
@@ -181,27 +289,55 @@ static uint64_t lex_ids(const ner_lexent *e)
 	return e->clus | (uint64_t)e->clus2 << 32;
 }
 
-/* The hashes of s[0, len) into h; word is ner_hash_word(s, len). */
+/* Rows a word gives its neighbours, after its own (ner_wordh.row). */
+enum {
+	WR_LOWM1 = 13, WR_LOWP1, WR_LOWM2, WR_LOWP2, WR_SHAPEM1, WR_SHAPEP1,
+	WR_LOW_CAPS0, WR_PREV_LOW_O, WR_PREV_SHAPE_O, WR_N
+};
+_Static_assert(WR_N == sizeof ((ner_wordh *)0)->row / sizeof (uint32_t),
+	       "ner_wordh.row holds the neighbour rows");
+
+/* The hashes of s[0, len) and the rows of its templates in a table of
+ * 2^bits rows into h; word is ner_hash_word(s, len).  The affix and
+ * long-shape hashes make rows only, so they are not kept. */
 static void word_hashes(const char *s, size_t len, uint64_t word,
-			ner_wordh *h)
+			uint32_t bits, ner_wordh *h)
 {
 	char low[NER_MAXWORD], shp[NER_MAXWORD];
-	memset(h, 0, sizeof *h);
+	memset(h, 0, sizeof *h); /* mserial 0: no lookups yet */
 	h->word = word;
 	size_t ln = ner_lower(s, len, low);
 	h->low = ner_hash_word(low, ln);
 	size_t sn = ner_shape(s, len, shp, 1);
 	h->shape = ner_hash_word(shp, sn);
 	sn = ner_shape(s, len, shp, 0);
-	h->shapel = ner_hash_word(shp, sn);
+	uint64_t shapel = ner_hash_word(shp, sn);
 	h->cls = cap_class(s, len);
+	h->hyphen = len > 2 && memchr(s + 1, '-', len - 2) != NULL;
+	uint32_t *r = h->row;
+	r[0] = ner_row(bits, T_W, h->word);
+	r[1] = ner_row(bits, T_LOW, h->low);
+	r[2] = ner_row(bits, T_SHAPE, h->shape);
+	r[3] = ner_row(bits, T_SHAPEL, shapel);
 	for (size_t a = 1; a <= 4 && a <= len; a++) {
-		h->pre[a - 1] = ner_hash_word(s, a);
-		h->suf[a - 1] = ner_hash_word(low + ln - (a < ln ? a : ln),
-					      a < ln ? a : ln);
+		r[2 + 2 * a] = ner_row(bits, T_PRE + 100 * (uint32_t)a,
+				       ner_hash_word(s, a));
+		r[3 + 2 * a] = ner_row(bits, T_SUF + 100 * (uint32_t)a,
+				       ner_hash_word(low + ln - (a < ln ? a : ln),
+						     a < ln ? a : ln));
 	}
 	if (len > 5)
-		h->suf5 = ner_hash_word(low + ln - 5, 5);
+		r[12] = ner_row(bits, T_SUF5, ner_hash_word(low + ln - 5, 5));
+	r[WR_LOWM1] = ner_row(bits, T_LOWM1, h->low);
+	r[WR_LOWP1] = ner_row(bits, T_LOWP1, h->low);
+	r[WR_LOWM2] = ner_row(bits, T_LOWM2, h->low);
+	r[WR_LOWP2] = ner_row(bits, T_LOWP2, h->low);
+	r[WR_SHAPEM1] = ner_row(bits, T_SHAPEM1, h->shape);
+	r[WR_SHAPEP1] = ner_row(bits, T_SHAPEP1, h->shape);
+	r[WR_LOW_CAPS0] = ner_row(bits, T_LOW_CAPS, h->low * 3);
+	r[WR_PREV_LOW_O] = ner_row(bits, T_PREV_LOW, h->low * 32 + 1);
+	r[WR_PREV_SHAPE_O] = ner_row(bits, T_PREV_SHAPE, h->shape * 32 + 1);
+	h->rkey = bits + 1;
 	if (ln && low[0] >= 'a' && low[0] <= 'z') {
 		low[0] = (char)(low[0] - 32);
 		h->title = ner_hash_word(low, ln);
@@ -211,9 +347,13 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 /* Words remembered per work area (direct-mapped, by the hash of the
  * bytes; words under NER_MEMO_W bytes): a feed repeats its words, and
  * a dozen hashes per token were a tenth of the tagger's time.  An entry
- * keeps the rows of the word's own templates too, for the table size
- * they were made for (ner_wordh.rkey). */
-#define NER_MEMO_N 4096
+ * holds the rows for the table size they were made for (ner_wordh.rkey;
+ * another size makes the entry again), and the word's lexicon and
+ * gazetteer lookups for a loaded model (word_lookups).  16,384 entries
+ * of 176 bytes (2.8 MB a thread): on Reuters news 4,096 entries missed
+ * one token in 4.5, these one in 7.5 (half of those are a word's first
+ * use). */
+#define NER_MEMO_N 16384
 #define NER_MEMO_W 24
 typedef struct ner_wmemo_ent {
 	uint8_t n; /* 0 = empty */
@@ -223,50 +363,6 @@ typedef struct ner_wmemo_ent {
 struct ner_wmemo {
 	ner_wmemo_ent e[NER_MEMO_N];
 };
-
-/* The rows of h's own templates (a word of len bytes) in a table of
- * 2^bits rows, unless h has them. */
-static void word_rows(uint32_t bits, size_t len, ner_wordh *h)
-{
-	if (h->rkey == bits + 1)
-		return;
-	uint32_t *r = h->row;
-	r[0] = ner_row(bits, T_W, h->word);
-	r[1] = ner_row(bits, T_LOW, h->low);
-	r[2] = ner_row(bits, T_SHAPE, h->shape);
-	r[3] = ner_row(bits, T_SHAPEL, h->shapel);
-	for (size_t a = 1; a <= 4 && a <= len; a++) {
-		r[2 + 2 * a] = ner_row(bits, T_PRE + 100 * (uint32_t)a,
-				       h->pre[a - 1]);
-		r[3 + 2 * a] = ner_row(bits, T_SUF + 100 * (uint32_t)a,
-				       h->suf[a - 1]);
-	}
-	if (len > 5)
-		r[12] = ner_row(bits, T_SUF5, h->suf5);
-	h->rkey = bits + 1;
-}
-
-/* word_hashes and word_rows through w's memo (made on first use;
- * without it, or for a long word, computed). */
-static void token_hashes(ner_work *w, uint32_t bits, const char *s,
-			 size_t len, ner_wordh *h)
-{
-	uint64_t key = ner_hash_word(s, len);
-	if (!len || len >= NER_MEMO_W ||
-	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
-		word_hashes(s, len, key, h);
-		word_rows(bits, len, h);
-		return;
-	}
-	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
-	if (e->n != len || memcmp(e->k, s, len)) {
-		word_hashes(s, len, key, &e->h);
-		e->n = (uint8_t)len;
-		memcpy(e->k, s, len);
-	}
-	word_rows(bits, len, &e->h);
-	*h = e->h;
-}
 
 /* The clusters of a token of len bytes from its hashes. */
 static uint64_t clusters_of(const ner_model *m, size_t len, const ner_wordh *h)
@@ -283,10 +379,46 @@ static uint64_t clusters_of(const ner_model *m, size_t len, const ner_wordh *h)
 	return e ? lex_ids(e) : 0;
 }
 
+/* h's lookups in m's lexicon and gazetteer (a word of len bytes),
+ * unless h has them for m: a loaded model has a serial number, so an
+ * entry made for another model (or for one without, serial 0) is
+ * looked up again. */
+static void word_lookups(const ner_model *m, size_t len, ner_wordh *h)
+{
+	if (m->serial && h->mserial == m->serial)
+		return;
+	h->clus = clusters_of(m, len, h);
+	h->gaz = ner_gaz_find(m, h->low);
+	h->mserial = m->serial;
+}
+
+/* word_hashes and word_lookups through w's memo (made on first use;
+ * without it, or for a long word, computed). */
+static void token_hashes(ner_work *w, const ner_model *m, const char *s,
+			 size_t len, ner_wordh *h)
+{
+	uint32_t bits = m->row_bits;
+	uint64_t key = ner_hash_word(s, len);
+	if (!len || len >= NER_MEMO_W ||
+	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
+		word_hashes(s, len, key, bits, h);
+		word_lookups(m, len, h);
+		return;
+	}
+	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
+	if (e->n != len || memcmp(e->k, s, len) || e->h.rkey != bits + 1) {
+		word_hashes(s, len, key, bits, &e->h);
+		e->n = (uint8_t)len;
+		memcpy(e->k, s, len);
+	}
+	word_lookups(m, len, &e->h);
+	*h = e->h;
+}
+
 static uint64_t word_clusters(const ner_model *m, const ner_tok *t)
 {
 	ner_wordh h;
-	word_hashes(t->s, t->len, ner_hash_word(t->s, t->len), &h);
+	word_hashes(t->s, t->len, ner_hash_word(t->s, t->len), m->row_bits, &h);
 	return clusters_of(m, t->len, &h);
 }
 
@@ -320,12 +452,12 @@ static size_t hyphen_rows(const ner_model *m, const char *s, size_t len,
 }
 
 /* Longest gazetteer match per list, with B/I/L/U positions; gm[k] gets
- * the lists that match at token k (bit l: w->gazpos[k][l] is set). */
+ * the lists that match at token k (bit l: w->gazpos[k][l] and
+ * w->gazlen[k][l] are set; without it they hold stale bytes, so they
+ * need no clearing per document). */
 static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 		      ner_work *w, uint32_t *gm)
 {
-	memset(w->gazpos, 0, n * NER_GAZ_LISTS);
-	memset(w->gazlen, 0, n * NER_GAZ_LISTS);
 	memset(gm, 0, n * sizeof *gm);
 	if (!m->gaz)
 		return;
@@ -335,8 +467,9 @@ static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 		for (size_t j = i; j < n && j - i < NER_GAZ_MAXLEN; j++) {
 			if (j > i && toks[j].sent_start)
 				break;
-			/* one word: its lower-case hash is known (w->wh) */
+			/* one word: its lists are known (w->wh) */
 			uint64_t key = w->wh[i].low;
+			uint32_t mask = w->wh[i].gaz;
 			if (j > i) {
 				if (j == i + 1)
 					plen = ner_lower(toks[i].s, toks[i].len,
@@ -345,8 +478,8 @@ static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 				plen += ner_lower(toks[j].s, toks[j].len,
 						  phrase + plen);
 				key = ner_hash_word(phrase, plen);
+				mask = ner_gaz_find(m, key);
 			}
-			uint32_t mask = ner_gaz_find(m, key);
 			if (!mask)
 				break;
 			size_t len = j - i + 1;
@@ -355,7 +488,7 @@ static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 				int l = __builtin_ctz(ls);
 				for (size_t k = i; k <= j; k++) {
 					uint8_t *gl = &w->gazlen[k * NER_GAZ_LISTS + l];
-					if (*gl >= len)
+					if ((gm[k] >> l & 1) && *gl >= len)
 						continue;
 					*gl = (uint8_t)len;
 					gm[k] |= 1u << l;
@@ -398,12 +531,16 @@ static int capitalised(uint8_t c)
  * "Boatmen 's Bancshares"). */
 static int connector(const ner_tok *t)
 {
-	static const char *const words[] = {"of", "and", "&", "for", "'s",
-					    "de", "du", "la", "van", "von",
-					    "der", "al", "y", NULL};
-	for (size_t k = 0; words[k]; k++)
-		if (t->len == strlen(words[k]) &&
-		    !memcmp(t->s, words[k], t->len))
+	static const struct {
+		char s[4];
+		uint32_t n;
+	} words[] = {{"of", 2}, {"and", 3}, {"&", 1}, {"for", 3}, {"'s", 2},
+		     {"de", 2}, {"du", 2}, {"la", 2}, {"van", 3}, {"von", 3},
+		     {"der", 3}, {"al", 2}, {"y", 1}};
+	if (t->len > 3) /* none is longer */
+		return 0;
+	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+		if (t->len == words[k].n && !memcmp(t->s, words[k].s, t->len))
 			return 1;
 	return 0;
 }
@@ -417,7 +554,7 @@ static int connector(const ner_tok *t)
  * carry the run from token to token (tokens come in order).  Writes at
  * most 6 rows; the count. */
 static size_t run_rows(const ner_model *m, const ner_tok *toks, size_t n,
-		       const ner_work *w, const uint64_t *cl,
+		       const ner_work *w, const uint32_t *rt, const uint64_t *cl,
 		       const uint8_t *capl, int headline, size_t i,
 		       size_t *ra, size_t *rb, int *inrun, uint32_t *r)
 {
@@ -442,7 +579,7 @@ static size_t run_rows(const ner_model *m, const ner_tok *toks, size_t n,
 	size_t a = *ra, b = *rb, len = b - a + 1;
 	uint64_t pos = (len == 1 ? 4 : i == a ? 1 : i == b ? 3 : 2) +
 		       (uint64_t)headline * 4;
-	r[0] = ner_row(bits, T_RUNLEN, (len < 7 ? len : 7) * 16 + pos);
+	r[0] = RROW(RUNLEN, (len < 7 ? len : 7) * 16 + pos);
 	if (len == 1)
 		return 1;
 	r[1] = ner_row(bits, T_RUNLAST, w->hlow[b] * 16 + pos);
@@ -463,6 +600,9 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	if (st)
 		return st;
 	uint32_t bits = m->row_bits;
+	const uint32_t *rt = rowtab(w, bits);
+	if (!rt)
+		return CHR_ENOMEM;
 	size_t tabsize = 16;
 	while (tabsize < 2 * n)
 		tabsize *= 2;
@@ -471,7 +611,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 
 	/* pass 1: per-token hashes, classes, slots */
 	for (size_t i = 0; i < n; i++) {
-		token_hashes(w, bits, toks[i].s, toks[i].len, &w->wh[i]);
+		token_hashes(w, m, toks[i].s, toks[i].len, &w->wh[i]);
 		w->hlow[i] = w->wh[i].low;
 		w->hshape[i] = w->wh[i].shape;
 		w->cls[i] = w->wh[i].cls;
@@ -516,7 +656,7 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 						   DF_CAP_MID) != 0
 					      : capitalised(w->cls[i]));
 	for (size_t i = 0; i < n; i++)
-		cl[i] = clusters_of(m, toks[i].len, &w->wh[i]);
+		cl[i] = w->wh[i].clus;
 	gaz_match(m, toks, n, w, gmask);
 	/* document topic: a capitalised first word before " - " ("SOCCER -") */
 	uint64_t topic = 0;
@@ -535,8 +675,6 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		int end1 = end || i + 2 == n || toks[i + 2].sent_start;
 		uint64_t lm1 = start ? 11 : w->hlow[i - 1];
 		uint64_t lp1 = end ? 13 : w->hlow[i + 1];
-		uint64_t lm2 = start1 ? 17 : w->hlow[i - 2];
-		uint64_t lp2 = end1 ? 19 : w->hlow[i + 2];
 		uint64_t sm1 = start ? 11 : w->hshape[i - 1];
 		uint64_t sp1 = end ? 13 : w->hshape[i + 1];
 		uint32_t c = w->cls[i];
@@ -545,43 +683,46 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		const char *s = toks[i].s;
 		size_t len = toks[i].len;
 
-		r[k++] = ner_row(bits, T_BIAS, 0);
+		r[k++] = RROW(BIAS, 0);
 		const ner_wordh *wh = &w->wh[i]; /* its own rows: word_rows */
 		r[k++] = wh->row[0];
 		r[k++] = wh->row[1];
-		r[k++] = ner_row(bits, T_LOWM1, lm1);
-		r[k++] = ner_row(bits, T_LOWP1, lp1);
-		r[k++] = ner_row(bits, T_LOWM2, lm2);
-		r[k++] = ner_row(bits, T_LOWP2, lp2);
+		/* the neighbours' rows (word_rows), or the sentence ends' */
+		r[k++] = start ? RROW(LOWM1, 11) : w->wh[i - 1].row[WR_LOWM1];
+		r[k++] = end ? RROW(LOWP1, 13) : w->wh[i + 1].row[WR_LOWP1];
+		r[k++] = start1 ? RROW(LOWM2, 17) : w->wh[i - 2].row[WR_LOWM2];
+		r[k++] = end1 ? RROW(LOWP2, 19) : w->wh[i + 2].row[WR_LOWP2];
 		r[k++] = wh->row[2];
 		r[k++] = wh->row[3];
-		r[k++] = ner_row(bits, T_SHAPEM1, sm1);
-		r[k++] = ner_row(bits, T_SHAPEP1, sp1);
+		r[k++] = start ? RROW(SHAPEM1, 11) : w->wh[i - 1].row[WR_SHAPEM1];
+		r[k++] = end ? RROW(SHAPEP1, 13) : w->wh[i + 1].row[WR_SHAPEP1];
 		r[k++] = ner_row(bits, T_SHAPE2L, sm1 * 31 + w->hshape[i]);
 		r[k++] = ner_row(bits, T_SHAPE2R, w->hshape[i] * 31 + sp1);
 		for (size_t a = 1; a <= 4 && a <= len; a++) {
 			r[k++] = wh->row[2 + 2 * a];
 			r[k++] = wh->row[3 + 2 * a];
 		}
-		r[k++] = ner_row(bits, T_CLS_START,
-				 (uint64_t)c * 4 + (uint64_t)start * 2 + end);
-		r[k++] = ner_row(bits, T_CLS_CAPS, (uint64_t)c * 4 + caps[i]);
-		r[k++] = ner_row(bits, T_LOW_CAPS, w->hlow[i] * 3 + caps[i]);
+		r[k++] = RROW(CLS_START, (uint64_t)c * 4 + (uint64_t)start * 2 + end);
+		r[k++] = RROW(CLS_CAPS, (uint64_t)c * 4 + caps[i]);
+		r[k++] = caps[i] ? ner_row(bits, T_LOW_CAPS, w->hlow[i] * 3 + caps[i])
+				 : wh->row[WR_LOW_CAPS0];
 		r[k++] = ner_row(bits, T_BIL, lm1 * 7 + w->hlow[i]);
 		r[k++] = ner_row(bits, T_BIR, w->hlow[i] * 7 + lp1);
 		r[k++] = ner_row(bits, T_LOWM1_CLS, lm1 * 8 + c);
-		r[k++] = ner_row(bits, T_CLS3, cm1 * 64 + c * 8 + cp1);
+		r[k++] = RROW(CLS3, cm1 * 64 + c * 8 + cp1);
 		/* clusters: three granularities, token and neighbours */
 		for (int g = 0; g < 3; g++) {
 			uint32_t id = (cl[i] >> (10 * g)) & 1023;
 			uint32_t idm = start ? 1024 : (cl[i - 1] >> (10 * g)) & 1023;
 			uint32_t idp = end ? 1025 : (cl[i + 1] >> (10 * g)) & 1023;
-			r[k++] = ner_row(bits, T_CLUS + 100 * (uint32_t)g, id);
-			r[k++] = ner_row(bits, T_CLUSM1 + 100 * (uint32_t)g, idm);
-			r[k++] = ner_row(bits, T_CLUSP1 + 100 * (uint32_t)g, idp);
+			uint32_t gc = NCL * (uint32_t)g, gt = 100 * (uint32_t)g;
+			r[k++] = rt_row(rt, bits, RT_CLUS0 + gc, NCL, T_CLUS + gt, id);
+			r[k++] = rt_row(rt, bits, RT_CLUSM1_0 + gc, NCL,
+					T_CLUSM1 + gt, idm);
+			r[k++] = rt_row(rt, bits, RT_CLUSP1_0 + gc, NCL,
+					T_CLUSP1 + gt, idp);
 			if (g == 0)
-				r[k++] = ner_row(bits, T_CLUS_CLS,
-						 (uint64_t)id * 8 + c);
+				r[k++] = RROW(CLUS_CLS, (uint64_t)id * 8 + c);
 		}
 		/* wider window of clusters, cluster bigrams, and the
 		 * right-context clusters of the token and its neighbours */
@@ -589,18 +730,22 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 			uint32_t sh = 10 * (uint32_t)g;
 			uint32_t idm = start1 ? 1024 : (cl[i - 2] >> sh) & 1023;
 			uint32_t idp = end1 ? 1025 : (cl[i + 2] >> sh) & 1023;
-			r[k++] = ner_row(bits, T_CLUSM2 + 100 * (uint32_t)g, idm);
-			r[k++] = ner_row(bits, T_CLUSP2 + 100 * (uint32_t)g, idp);
+			uint32_t gc = NCL * (uint32_t)g, gt = 100 * (uint32_t)g;
+			r[k++] = rt_row(rt, bits, RT_CLUSM2_0 + gc, NCL,
+					T_CLUSM2 + gt, idm);
+			r[k++] = rt_row(rt, bits, RT_CLUSP2_0 + gc, NCL,
+					T_CLUSP2 + gt, idp);
 		}
 		uint64_t c2 = (cl[i] >> 10) & 1023;
 		uint64_t c2m = start ? 1024 : (cl[i - 1] >> 10) & 1023;
 		uint64_t c2p = end ? 1025 : (cl[i + 1] >> 10) & 1023;
 		r[k++] = ner_row(bits, T_CLBIL, c2m * 2048 + c2);
 		r[k++] = ner_row(bits, T_CLBIR, c2 * 2048 + c2p);
-		r[k++] = ner_row(bits, T_CLUSR, cl[i] >> 32);
-		r[k++] = ner_row(bits, T_CLUSRM1, start ? 1024 : cl[i - 1] >> 32);
-		r[k++] = ner_row(bits, T_CLUSRP1, end ? 1025 : cl[i + 1] >> 32);
-		k += hyphen_rows(m, s, len, c, r + k);
+		r[k++] = RROW(CLUSR, cl[i] >> 32);
+		r[k++] = RROW(CLUSRM1, start ? 1024 : cl[i - 1] >> 32);
+		r[k++] = RROW(CLUSRP1, end ? 1025 : cl[i + 1] >> 32);
+		if (wh->hyphen) /* hyphen_rows finds the same hyphen */
+			k += hyphen_rows(m, s, len, c, r + k);
 		if (len > 5)
 			r[k++] = wh->row[12];
 		/* sentence-initial capital: the cluster of the lower-case form */
@@ -614,12 +759,12 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 			int l = __builtin_ctz(ls);
 			uint64_t v = (uint64_t)l * 8 +
 				     w->gazpos[i * NER_GAZ_LISTS + l];
-			r[k++] = ner_row(bits, T_GAZ, v);
-			r[k++] = ner_row(bits, T_GAZCLS, v * 8 + c);
+			r[k++] = RROW(GAZ, v);
+			r[k++] = RROW(GAZCLS, v * 8 + c);
 		}
-		r[k++] = ner_row(bits, T_GAZM1, start ? 0 : gmask[i - 1]);
-		r[k++] = ner_row(bits, T_GAZP1, end ? 0 : gmask[i + 1]);
-		r[k++] = ner_row(bits, T_KIND_GAZ, gm * 64 + caps[i] * 8 + c);
+		r[k++] = RROW(GAZM1, start ? 0 : gmask[i - 1]);
+		r[k++] = RROW(GAZP1, end ? 0 : gmask[i + 1]);
+		r[k++] = RROW(KIND_GAZ, gm * 64 + caps[i] * 8 + c);
 		if (topic) {
 			r[k++] = ner_row(bits, T_TOPIC_CLS,
 					 topic * 32 + c * 4 + caps[i]);
@@ -628,11 +773,11 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 					 topic * 2048 + ((cl[i] >> 20) & 1023));
 		}
 		if (capl[i] || (inrun && i <= rb))
-			k += run_rows(m, toks, n, w, cl, capl, caps[i] & 1, i,
+			k += run_rows(m, toks, n, w, rt, cl, capl, caps[i] & 1, i,
 				      &ra, &rb, &inrun, r + k);
 		/* document-level capitalisation of this word */
 		uint32_t df = w->dflag[w->slot[i]];
-		r[k++] = ner_row(bits, T_DOC, (uint64_t)df * 16 + c * 2 + start);
+		r[k++] = RROW(DOC, (uint64_t)df * 16 + c * 2 + start);
 		if (c != CLS_LOWER)
 			r[k++] = ner_row(bits, T_DOC_LOW,
 					 w->hlow[i] * 8 + df);
@@ -654,18 +799,27 @@ size_t ner_dyn_prev(const ner_model *m, const ner_work *w, size_t i,
 		    int prev, uint32_t *rows)
 {
 	uint32_t bits = m->row_bits;
+	const uint32_t *rt = rowtab_of(w, bits);
 	uint64_t p = (uint64_t)(prev + 1);
-	rows[0] = ner_row(bits, T_PREV, p);
-	rows[1] = ner_row(bits, T_PREV_LOW, w->hlow[i] * 32 + p);
-	rows[2] = ner_row(bits, T_PREV_SHAPE, w->hshape[i] * 32 + p);
-	rows[3] = ner_row(bits, T_PREV_CLS, (uint64_t)w->cls[i] * 32 + p);
+	rows[0] = RROW(PREV, p);
+	if (p == 1 && w->wh[i].rkey == bits + 1) { /* after O: the word's */
+		rows[1] = w->wh[i].row[WR_PREV_LOW_O];
+		rows[2] = w->wh[i].row[WR_PREV_SHAPE_O];
+	} else {
+		rows[1] = ner_row(bits, T_PREV_LOW, w->hlow[i] * 32 + p);
+		rows[2] = ner_row(bits, T_PREV_SHAPE, w->hshape[i] * 32 + p);
+	}
+	rows[3] = RROW(PREV_CLS, (uint64_t)w->cls[i] * 32 + p);
 	return 4;
 }
 
-uint32_t ner_dyn_prev2(const ner_model *m, int prev, int prev2)
+uint32_t ner_dyn_prev2(const ner_model *m, const ner_work *w, int prev,
+		       int prev2)
 {
+	uint32_t bits = m->row_bits;
+	const uint32_t *rt = rowtab_of(w, bits);
 	uint64_t p = (uint64_t)(prev + 1), p2 = (uint64_t)(prev2 + 1);
-	return ner_row(m->row_bits, T_PREV2, p2 * 32 + p);
+	return RROW(PREV2, p2 * 32 + p);
 }
 
 int ner_dyn_uses_hist(const ner_work *w, size_t i)
@@ -679,6 +833,7 @@ size_t ner_dyn_hist(const ner_model *m, const ner_work *w, size_t i,
 	if (!ner_dyn_uses_hist(w, i))
 		return 0;
 	uint32_t bits = m->row_bits, c = w->cls[i];
+	const uint32_t *rt = rowtab_of(w, bits);
 	size_t k = 0;
 	uint32_t tot = 0, best = 0;
 	for (int t = 0; t <= NER_NTYPES; t++) {
@@ -687,16 +842,16 @@ size_t ner_dyn_hist(const ner_model *m, const ner_work *w, size_t i,
 			best = (uint32_t)t;
 	}
 	if (!tot) {
-		rows[k++] = ner_row(bits, T_HIST_CLS, 99);
+		rows[k++] = RROW(HIST_CLS, 99);
 		return k;
 	}
 	for (int t = 0; t <= NER_NTYPES; t++) {
 		if (!h[t])
 			continue;
 		uint32_t q = (4 * h[t] + tot - 1) / tot; /* 1..4 */
-		rows[k++] = ner_row(bits, T_HIST, (uint64_t)t * 8 + q);
+		rows[k++] = RROW(HIST, (uint64_t)t * 8 + q);
 	}
-	rows[k++] = ner_row(bits, T_HIST_CLS, (uint64_t)best * 8 + c);
+	rows[k++] = RROW(HIST_CLS, (uint64_t)best * 8 + c);
 	return k;
 }
 
@@ -707,7 +862,7 @@ size_t ner_dynamic_h(const ner_model *m, const ner_work *w, size_t i,
 	uint32_t pr[4];
 	ner_dyn_prev(m, w, i, prev, pr);
 	rows[0] = pr[0];
-	rows[1] = ner_dyn_prev2(m, prev, prev2);
+	rows[1] = ner_dyn_prev2(m, w, prev, prev2);
 	memcpy(rows + 2, pr + 1, 3 * sizeof *rows);
 	return 5 + ner_dyn_hist(m, w, i, h, rows + 5);
 }

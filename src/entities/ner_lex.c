@@ -4,13 +4,18 @@
  * Design note: tags are small integers, O = 0, then per type either B,I
  * (BIO) or B,I,L,U (BILOU) in type order.  Words are hashed with XXH3 and a
  * fixed seed (not the process seed), because the hashes are stored in the
- * model file.  Lookups are open addressing with linear probing over tables
+ * model file.  XXH3's output is frozen (since 0.8.0), so the word hash
+ * is XXH3 compiled into this file (XXH_INLINE_ALL): the same value as
+ * core/hash.c's hash_stable gives through the library, without two calls
+ * per hash (a dozen for each new word; most are a few bytes long).
+ * Lookups are open addressing with linear probing over tables
  * whose size is a power of two; key 0 marks an empty slot.
  */
 #include "entities/ner.h"
 
 #include <string.h>
-#include "core/hash.h"
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #define NER_HASH_SEED 0x6e65722d63687231ull /* "ner-chr1" */
 
@@ -117,7 +122,7 @@ void ner_to_iob2(int scheme, const uint8_t *tags, size_t n, uint8_t *out)
 
 uint64_t ner_hash_word(const char *s, size_t n)
 {
-	uint64_t h = hash_stable(s, n, NER_HASH_SEED);
+	uint64_t h = XXH3_64bits_withSeed(s, n, NER_HASH_SEED);
 	return h ? h : 1;
 }
 

@@ -157,6 +157,12 @@ static chr_status parse(ner_model *m, const unsigned char *p, size_t len,
 	q += table_bytes(lex_bits, 16);
 	m->gaz_bits = gaz_bits;
 	m->gaz = gaz_bits ? (const ner_gazent *)(const void *)q : NULL;
+	/* a number no other model of this process has (ner_feat.c keeps
+	 * each word's lexicon and gazetteer lookups by it) */
+	static uint32_t serials;
+	do
+		m->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
+	while (!m->serial);
 	return CHR_OK;
 }
 

@@ -228,6 +228,102 @@ static void no_role_without_head(void)
 	chr_article_free(a);
 }
 
+/* Mentions of src's tokens as entities_run found them at first: each
+ * token copied to a C string and tagged through the public API. */
+static void ref_tag(chr_article *a, const chr_ner *m, const char *src,
+		    const art_token *t, size_t n, uint8_t flags)
+{
+	const char **tok = calloc(n ? n : 1, sizeof *tok);
+	unsigned char *ss = calloc(n ? n : 1, 1);
+	uint8_t *tags = malloc(n);
+	CHECK(tok && ss && tags);
+	if (!tok || !ss || !tags)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		tok[i] = art_strndup(a, src + t[i].start, t[i].end - t[i].start);
+		ss[i] = (t[i].flags & TOK_SENT_START) != 0 || i == 0;
+	}
+	CHECK_INT(chr_ner_tag_tokens(m, tok, ss, n, tags), CHR_OK);
+	for (size_t i = 0; i < n;) {
+		if (!tags[i]) {
+			i++;
+			continue;
+		}
+		uint8_t type = (uint8_t)((tags[i] + 1) / 2);
+		size_t j = i + 1;
+		while (j < n && tags[j] == 2 * type && !ss[j])
+			j++;
+		art_mention x;
+		memset(&x, 0, sizeof x);
+		x.start = t[i].start;
+		x.end = t[j - 1].end;
+		x.type = type;
+		x.flags = flags;
+		CHECK_INT(art_vec_push(&a->mem, a->mentions, x), 0);
+		i = j;
+	}
+out:
+	free(tok);
+	free(ss);
+	free(tags);
+}
+
+/* entities_run (tokens read in place, a short headline tokenized once)
+ * finds the mentions of the stage as first written, on a body and on
+ * headlines under and over the 64 tokens it tokenizes on the stack. */
+static void run_matches_copies(void)
+{
+	chr_ner *m = NULL;
+	if (chr_ner_load(NULL, &m) != CHR_OK)
+		SKIP("models/ner.bin not found");
+	const char *body = "German Chancellor Angela Merkel met officials of "
+			   "the European Union in Paris on Monday. The Bank "
+			   "of England said Reuters reported it. Merkel left "
+			   "for Berlin.";
+	char longhl[2048];
+	size_t o = 0;
+	for (int k = 0; k < 30; k++)
+		o += (size_t)snprintf(longhl + o, sizeof longhl - o,
+				      "Merkel meets Putin in %s ; ",
+				      k % 2 ? "Moscow" : "Berlin");
+	const char *heads[] = {"Merkel meets Putin in Moscow", longhl};
+	for (int h = 0; h < 2; h++) {
+		chr_article *a = art_new(), *b = art_new();
+		a->text = art_strdup(a, body);
+		a->text_len = strlen(body);
+		a->headline = art_strdup(a, heads[h]);
+		b->text = art_strdup(b, body);
+		b->text_len = strlen(body);
+		b->headline = art_strdup(b, heads[h]);
+		CHECK_INT(text_run(a), CHR_OK);
+		CHECK_INT(text_run(b), CHR_OK);
+		CHECK_INT(entities_run(a), CHR_OK);
+		ref_tag(b, m, b->text, b->toks.v, b->toks.n, 0);
+		size_t hl = strlen(b->headline);
+		size_t nt = text_tokenize(b->headline, hl, NULL, 0);
+		CHECK(h ? nt > 64 : nt <= 64);
+		art_token *htok = malloc(nt * sizeof *htok);
+		CHECK(htok != NULL);
+		if (htok) {
+			text_tokenize(b->headline, hl, htok, nt);
+			ref_tag(b, m, b->headline, htok, nt, MEN_HEADLINE);
+		}
+		free(htok);
+		CHECK_INT(canon_resolve(b), CHR_OK);
+		CHECK(a->mentions.n > 2);
+		CHECK_INT(a->mentions.n, b->mentions.n);
+		for (size_t i = 0; i < a->mentions.n && i < b->mentions.n; i++) {
+			const art_mention *x = &a->mentions.v[i], *y = &b->mentions.v[i];
+			CHECK(x->start == y->start && x->end == y->end &&
+			      x->type == y->type && x->flags == y->flags &&
+			      x->head == y->head);
+		}
+		chr_article_free(a);
+		chr_article_free(b);
+	}
+	chr_ner_free(m);
+}
+
 static const th_test tests[] = {
 	TEST(keys), TEST(alias_tables), TEST(short_names_link),
 	TEST(surname_first_names), TEST(family_name_first_is_person),
@@ -235,6 +331,6 @@ static const th_test tests[] = {
 	TEST(best_variant), TEST(aliases_in_text),
 	TEST(contextual_alias_needs_target), TEST(capital_for_state),
 	TEST(roles_before), TEST(roles_possessive_and_apposition),
-	TEST(no_role_without_head),
+	TEST(no_role_without_head), TEST(run_matches_copies),
 };
 TH_MAIN("canon", tests)

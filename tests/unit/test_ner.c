@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/hash.h"
 #include "entities/ner.h"
 #include "harness.h"
 
@@ -300,6 +301,286 @@ static void test_word_memo(void)
 	ner_work_free(&cold);
 	ner_work_free(&cold2);
 	ner_work_free(&warm);
+	ner_model_free(m);
+	ner_model_free(m2);
+}
+
+/* ner_hash_word (XXH3 compiled into ner_lex.c) is the library's XXH3
+ * with the model seed, 0 mapped to 1, at every length class XXH3 has
+ * (0, 1-3, 4-8, 9-16, 17-128, 129-240, longer). */
+static void test_word_hash(void)
+{
+	char buf[600];
+	for (size_t i = 0; i < sizeof buf; i++)
+		buf[i] = (char)(' ' + (i * 7919 + i / 13) % 95);
+	int bad = 0;
+	for (size_t n = 0; n <= 300; n++)
+		for (size_t off = 0; off < 3; off++) {
+			uint64_t h = hash_stable(buf + off, n, 0x6e65722d63687231ull);
+			bad += ner_hash_word(buf + off, n) != (h ? h : 1);
+		}
+	for (size_t n = 301; n <= sizeof buf; n += 37) {
+		uint64_t h = hash_stable(buf, n, 0x6e65722d63687231ull);
+		bad += ner_hash_word(buf, n) != (h ? h : 1);
+	}
+	CHECK_INT(bad, 0);
+}
+
+/* The rows a token takes from its neighbours' memo entries (lower case
+ * one and two words away, shapes one away), the sentence ends' rows in
+ * their place, and the lower case with the sentence kind (remembered
+ * for plain sentences), against their templates' hashed rows (T_LOWM1
+ * 4 .. T_LOWP2 7, T_SHAPEM1 10, T_SHAPEP1 11, T_LOW_CAPS 30), from a
+ * cold and a warm memo at two table sizes (fails on a row of the wrong
+ * neighbour or size). */
+static void test_neighbour_rows(void)
+{
+	ner_model *ms[2] = {tiny_model(14), tiny_model(12)};
+	const char *a[] = {"Reuters", "said", "Merkel", "met", "IBM", ".",
+			   "MERKEL", "MEETS", "PUTIN", ".", "Talks", "end"};
+	enum { N = sizeof a / sizeof *a };
+	ner_tok t[N];
+	toks_of(a, N, t);
+	t[6].sent_start = t[10].sent_start = 1;
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	int bad = 0;
+	for (int pass = 0; pass < 4; pass++) {
+		const ner_model *m = ms[pass & 1];
+		uint32_t bits = m->row_bits;
+		CHECK(ner_static(m, t, N, &w) == CHR_OK);
+		for (size_t i = 0; i < N; i++) {
+			const uint32_t *r = w.rows + i * NER_NSTATIC;
+			int st = t[i].sent_start, en = i + 1 == N || t[i + 1].sent_start;
+			int st1 = st || t[i - 1].sent_start;
+			int en1 = en || i + 2 == N || t[i + 2].sent_start;
+			bad += r[3] != ner_row(bits, 4, st ? 11 : w.hlow[i - 1]);
+			bad += r[4] != ner_row(bits, 5, en ? 13 : w.hlow[i + 1]);
+			bad += r[5] != ner_row(bits, 6, st1 ? 17 : w.hlow[i - 2]);
+			bad += r[6] != ner_row(bits, 7, en1 ? 19 : w.hlow[i + 2]);
+			bad += r[9] != ner_row(bits, 10, st ? 11 : w.hshape[i - 1]);
+			bad += r[10] != ner_row(bits, 11, en ? 13 : w.hshape[i + 1]);
+			size_t len = t[i].len < 4 ? t[i].len : 4;
+			uint64_t caps = i >= 6 && i < 10; /* the headline */
+			bad += r[15 + 2 * len] != ner_row(bits, 30, w.hlow[i] * 3 + caps);
+		}
+	}
+	CHECK_INT(bad, 0);
+	ner_work_free(&w);
+	ner_model_free(ms[0]);
+	ner_model_free(ms[1]);
+}
+
+/* 1 when token i of w has row r among its static rows. */
+static int has_row(const ner_work *w, size_t i, uint32_t r)
+{
+	for (size_t k = 0; k < w->nrows[i]; k++)
+		if (w->rows[i * NER_NSTATIC + k] == r)
+			return 1;
+	return 0;
+}
+
+/* A run of capitalised words goes on over each connector ("Bank of
+ * England": a run of 3, "Bank" its first word) and stops at words that
+ * only look like one (T_RUNLEN is template 52; fails on a connector
+ * matched by its first bytes or missed). */
+static void test_connector_runs(void)
+{
+	ner_model *m = tiny_model(12);
+	const char *yes[] = {"of", "and", "&", "for", "'s", "de", "du", "la",
+			     "van", "von", "der", "al", "y"};
+	const char *no[] = {"off", "o", "an", "&&", "fo", "'", "ye", "vans",
+			    "y.", "dei", "a"};
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	for (int pass = 0; pass < 2; pass++) {
+		size_t nw = pass ? sizeof no / sizeof *no : sizeof yes / sizeof *yes;
+		for (size_t j = 0; j < nw; j++) {
+			const char *a[] = {"Bank", pass ? no[j] : yes[j], "England",
+					   "said", "."};
+			ner_tok t[5];
+			toks_of(a, 5, t);
+			CHECK(ner_static(m, t, 5, &w) == CHR_OK);
+			/* len 3, first word (1); or a run of 1 on its own (4) */
+			CHECK(has_row(&w, 0, ner_row(12, 52, pass ? 16 + 4 : 3 * 16 + 1)));
+		}
+	}
+	ner_work_free(&w);
+	ner_model_free(m);
+}
+
+/* A word with a hyphen inside gets its hyphen rows (T_HYSUF is
+ * template 42, the hash of its lower-cased last part), from a cold and
+ * a warm memo and past the memo's word length; a hyphen at either end
+ * makes none (fails when the memo's hyphen flag is wrong). */
+static void test_hyphen_rows(void)
+{
+	ner_model *m = tiny_model(12);
+	const char *a[] = {"Berlin-based", "x-Y", "-ab", "ab-", "-",
+			   "Ontario-based-longer-word-HERE", "."};
+	const char *last[] = {"based", "y", NULL, NULL, NULL, "here", NULL};
+	enum { N = sizeof a / sizeof *a };
+	ner_tok t[N];
+	toks_of(a, N, t);
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	for (int pass = 0; pass < 2; pass++) {
+		CHECK(ner_static(m, t, N, &w) == CHR_OK);
+		for (size_t i = 0; i < N; i++) {
+			int any = 0;
+			for (size_t k = 0; k < w.nrows[i]; k++)
+				for (size_t j = 0; j < N; j++)
+					if (last[j] && w.rows[i * NER_NSTATIC + k] ==
+						ner_row(12, 42, ner_hash_word(last[j], strlen(last[j]))))
+						any = 1;
+			CHECK_INT(any, last[i] != NULL);
+		}
+	}
+	ner_work_free(&w);
+	ner_model_free(m);
+}
+
+/* Static rows of t[0, n) in a fresh work area equal those in w. */
+static int rows_as_fresh(const ner_model *m, const ner_tok *t, size_t n,
+			 const ner_work *w)
+{
+	ner_work f;
+	memset(&f, 0, sizeof f);
+	int same = ner_static(m, t, n, &f) == CHR_OK;
+	for (size_t i = 0; same && i < n; i++)
+		same = f.nrows[i] == w->nrows[i] &&
+		       !memcmp(f.rows + i * NER_NSTATIC, w->rows + i * NER_NSTATIC,
+			       f.nrows[i] * sizeof *f.rows);
+	ner_work_free(&f);
+	return same;
+}
+
+/* A word's memo entry keeps its clusters and gazetteer lists for the
+ * loaded model it looked them up in (by serial number): the trained
+ * model, then copies of it without lexicon and gazetteer (hand-made,
+ * serial 0, and as if loaded, another serial) and a hand-made copy
+ * with them get their own rows from a warm memo (fails when lookups
+ * made for another model, or for any hand-made one, are used). */
+static void test_lookup_memo(void)
+{
+	chr_ner *cm = NULL;
+	if (chr_ner_load(NULL, &cm) != CHR_OK)
+		SKIP("models/ner.bin not found");
+	const ner_model *m = (const ner_model *)cm;
+	CHECK(m->serial != 0);
+	ner_model bare = *m, other = *m, full = *m;
+	bare.lex = other.lex = NULL;
+	bare.gaz = other.gaz = NULL;
+	bare.map = other.map = full.map = NULL;
+	bare.serial = full.serial = 0; /* hand-made: full has the tables */
+	other.serial = m->serial + 1000;
+	const char *a[] = {"Officials", "of", "the", "Bank", "of", "England",
+			   "met", "in", "New", "York", "and", "Paris", "."};
+	enum { N = sizeof a / sizeof *a };
+	ner_tok t[N];
+	toks_of(a, N, t);
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	/* each against a fresh work area and a loaded model with the same
+	 * tables (a hand-made model's lookups are never kept) */
+	const ner_model *seq[] = {m, &bare, &full, &bare, m, &other, m, m};
+	const ner_model *ref[] = {m, &other, m, &other, m, &other, m, m};
+	for (size_t k = 0; k < sizeof seq / sizeof *seq; k++) {
+		CHECK(ner_static(seq[k], t, N, &w) == CHR_OK);
+		CHECK(rows_as_fresh(ref[k], t, N, &w));
+	}
+	/* the lookups matter here: the bare copy's rows differ */
+	ner_work f;
+	memset(&f, 0, sizeof f);
+	CHECK(ner_static(&bare, t, N, &f) == CHR_OK);
+	CHECK(!rows_as_fresh(m, t, N, &f));
+	ner_work_free(&f);
+	ner_work_free(&w);
+	chr_ner_free(cm);
+}
+
+/* Gazetteer positions are not cleared between documents (a list's
+ * bytes count only where the token's mask has the list): with the
+ * trained model, a document's static rows are the same in a fresh work
+ * area and in one that has just held longer matches at the same places
+ * (fails when stale match lengths are read). */
+static void test_gaz_reuse(void)
+{
+	chr_ner *cm = NULL;
+	if (chr_ner_load(NULL, &cm) != CHR_OK)
+		SKIP("models/ner.bin not found");
+	const ner_model *m = (const ner_model *)cm;
+	const char *a[] = {"the", "Bank", "of", "England", "and", "the", "New",
+			   "York", "Stock", "Exchange", "in", "Kuala", "Lumpur",
+			   "."};
+	const char *b[] = {"the", "England", "England", "York", "of", "the",
+			   "York", "Lumpur", "Exchange", "Stock", "in", "Lumpur",
+			   "England", "."};
+	enum { N = sizeof a / sizeof *a };
+	ner_tok ta[N], tb[N];
+	toks_of(a, N, ta);
+	toks_of(b, N, tb);
+	ner_work fresh, used;
+	memset(&fresh, 0, sizeof fresh);
+	memset(&used, 0, sizeof used);
+	CHECK(ner_static(m, tb, N, &fresh) == CHR_OK);
+	CHECK(ner_static(m, ta, N, &used) == CHR_OK);
+	CHECK(ner_static(m, tb, N, &used) == CHR_OK);
+	int bad = 0;
+	for (size_t i = 0; i < N; i++)
+		bad += fresh.nrows[i] != used.nrows[i] ||
+		       memcmp(fresh.rows + i * NER_NSTATIC, used.rows + i * NER_NSTATIC,
+			      fresh.nrows[i] * sizeof *fresh.rows);
+	CHECK_INT(bad, 0);
+	ner_work_free(&fresh);
+	ner_work_free(&used);
+	chr_ner_free(cm);
+}
+
+/* The table of small-value rows (ner_feat.c) holds ner_row's rows for
+ * its work area's table size, is remade when the size changes, and the
+ * dynamic rows taken from it (and from the word's memo entry after a
+ * tag O) are the hashed rows of their templates (T_BIAS 1, T_PREV 64,
+ * T_PREV2 65, T_PREV_LOW 66, T_PREV_SHAPE 67, T_HIST_CLS 69, T_PREV_CLS
+ * 70), also for a model whose size the table is not made for (fails on
+ * a stale or mislaid row). */
+static void test_row_table(void)
+{
+	ner_model *m = tiny_model(14), *m2 = tiny_model(12);
+	const char *a[] = {"Reuters", "said", "Merkel", "met", "IBM", "."};
+	ner_tok t[6];
+	toks_of(a, 6, t);
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	CHECK_INT(ner_rowtab_check(&w, 12), 0);
+	CHECK_INT(ner_rowtab_check(&w, 14), 0);
+	uint16_t h0[NER_NTYPES + 1] = {0};
+	for (int pass = 0; pass < 3; pass++) {
+		/* pass 2: the table is made for m2, the rows asked for m */
+		const ner_model *mm = pass == 1 ? m2 : m;
+		uint32_t bits = mm->row_bits;
+		const ner_model *ms = pass == 2 ? m2 : mm;
+		CHECK(ner_static(ms, t, 6, &w) == CHR_OK);
+		CHECK(w.rows[0] == ner_row(ms->row_bits, 1, 0));
+		for (int p = -1; p < 17; p++) {
+			for (int p2 = -1; p2 < 17; p2++)
+				CHECK(ner_dyn_prev2(mm, &w, p, p2) ==
+				      ner_row(bits, 65, (uint64_t)(p2 + 1) * 32 +
+							(uint64_t)(p + 1)));
+			uint32_t r[NER_NDYN];
+			CHECK_INT(ner_dyn_prev(mm, &w, 2, p, r), 4);
+			CHECK(r[0] == ner_row(bits, 64, (uint64_t)(p + 1)));
+			/* T_PREV_LOW 66, T_PREV_SHAPE 67 (the word's own after O) */
+			CHECK(r[1] == ner_row(bits, 66, w.hlow[2] * 32 + (uint64_t)(p + 1)));
+			CHECK(r[2] == ner_row(bits, 67, w.hshape[2] * 32 + (uint64_t)(p + 1)));
+			CHECK(r[3] == ner_row(bits, 70, (uint64_t)w.cls[2] * 32 +
+							      (uint64_t)(p + 1)));
+		}
+		uint32_t r[NER_NDYN];
+		CHECK_INT(ner_dyn_hist(mm, &w, 2, h0, r), 1);
+		CHECK(r[0] == ner_row(bits, 69, 99));
+	}
+	ner_work_free(&w);
 	ner_model_free(m);
 	ner_model_free(m2);
 }
@@ -650,6 +931,10 @@ static const th_test tests[] = {
 	TEST(test_scorer_edges),    TEST(test_tags),
 	TEST(test_shape_lower),     TEST(test_tokenizer),
 	TEST(test_features),        TEST(test_word_memo),
+	TEST(test_row_table),      TEST(test_word_hash),
+	TEST(test_neighbour_rows),  TEST(test_connector_runs),
+	TEST(test_gaz_reuse),      TEST(test_hyphen_rows),
+	TEST(test_lookup_memo),
 	TEST(test_beam),
 	TEST(test_model_roundtrip),
 	TEST(test_model_two_stage), TEST(test_model_corrupt),

@@ -92,6 +92,46 @@ static void test_add_scaled(void)
 	CHECK_INT(bad, 0);
 }
 
+/* ner_sum_scaled (with AVX2: sums kept in registers) gives what
+ * ner_sum_rows then ner_add_scaled give, bit for bit: both row widths,
+ * with and without a start, onto another array and in place (fails on
+ * a tag out of order or a rounding that differs). */
+static void test_sum_scaled(void)
+{
+	enum { NROW = 512 };
+	int bad = 0;
+	for (int path = 0; path < 4; path++) {
+		uint32_t st = path < 2 ? 16 : 8;
+		ner_no_avx2 = path == 1;
+		int16_t *w = rand_table(NROW, st);
+		uint32_t rows[NER_NSTATIC];
+		for (size_t n = 0; n <= 70; n++) {
+			for (size_t f = 0; f < n; f++)
+				rows[f] = rnd() % NROW;
+			int32_t init[16], acc[16];
+			float add[16], want[16], got[16], self[16];
+			float scale = (float)(rnd() % 100000 + 1) / 3.0e7f;
+			for (uint32_t t = 0; t < 16; t++) {
+				init[t] = (int32_t)(rnd() % 200001) - 100000;
+				add[t] = (float)((int32_t)(rnd() % 20001) - 10000) / 7.0f;
+			}
+			const int32_t *ip = n % 3 ? init : NULL;
+			ner_sum_rows(w, st, rows, n, ip, acc);
+			memcpy(want, add, sizeof want);
+			for (uint32_t t = 0; t < st; t++)
+				want[t] += (float)acc[t] * scale;
+			ner_sum_scaled(w, st, rows, n, ip, scale, add, got);
+			memcpy(self, add, sizeof self);
+			ner_sum_scaled(w, st, rows, n, ip, scale, self, self);
+			bad += memcmp(got, want, st * sizeof *got) != 0;
+			bad += memcmp(self, want, st * sizeof *self) != 0;
+		}
+		free(w);
+	}
+	ner_no_avx2 = 0;
+	CHECK_INT(bad, 0);
+}
+
 /* A model with int16 weights in -3..3 (many exact ties between
  * candidates) or float weights (training), made in memory. */
 static ner_model *decode_model(int scheme, int floats)
@@ -239,6 +279,7 @@ static const th_test tests[] = {
 	TEST(test_beam_reference),
 	TEST(test_sum_rows),
 	TEST(test_add_scaled),
+	TEST(test_sum_scaled),
 };
 
 TH_MAIN("test_ner_decode", tests)
