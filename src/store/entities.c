@@ -10,6 +10,8 @@
  * keeps its role, and roles over time are a GROUP BY over mentions joined
  * to article dates, so nothing needs rewriting when an article's date is
  * learned later.  The best-formed name seen wins as the canonical name.
+ * An entity known by its key costs no SELECT, and mention counts are
+ * summed over the transaction and written at its commit (entcache.c).
  */
 #include "store.h"
 
@@ -31,6 +33,17 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* For the ingest statements: v outlives the step (every statement is
+ * reset and its bindings cleared before its next use, store_stmt), so
+ * SQLite need not copy it. */
+static void bind_static(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, i);
 }
@@ -61,8 +74,8 @@ static int64_t find_translit(chr_db *db, const char *fkey, const char *skey,
 		return -1;
 	unsigned char lo = (unsigned char)fkey[0];
 	char hi[2] = { (char)(lo + 1), 0 }; /* first names of that initial */
-	bind_text(s, 1, skey);
-	bind_text(s, 2, type);
+	bind_static(s, 1, skey);
+	bind_static(s, 2, type);
 	sqlite3_bind_text(s, 3, fkey, 1, SQLITE_STATIC);
 	if (lo < 0xFF)
 		sqlite3_bind_text(s, 4, hi, 1, SQLITE_STATIC);
@@ -84,20 +97,25 @@ static int64_t find_translit(chr_db *db, const char *fkey, const char *skey,
 /* The entity for a mention's key, created when new.  -1 on error. */
 static int64_t entity_for(chr_db *db, const art_mention *m)
 {
-	sqlite3_stmt *s = store_stmt(db, ST_EN_BY_KEY);
-	if (!s)
-		return -1;
-	bind_text(s, 1, m->key);
 	int64_t eid = 0;
-	int score = 0;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		eid = sqlite3_column_int64(s, 0);
-		score = sqlite3_column_int(s, 1);
+	int score = 0, rc;
+	sqlite3_stmt *s;
+	if (!store_ents_get(db, m->key, &eid, &score)) {
+		if (!(s = store_stmt(db, ST_EN_BY_KEY)))
+			return -1;
+		bind_static(s, 1, m->key);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			eid = sqlite3_column_int64(s, 0);
+			score = sqlite3_column_int(s, 1);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return -1;
+		if (eid)
+			store_ents_set(db, m->key, eid, score);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
+	int bykey = eid != 0;
 	const char *type = type_name(m->type);
 	char fkey[128], skey[128];
 	name_parts(m->name, fkey, skey, sizeof fkey);
@@ -114,7 +132,7 @@ static int64_t entity_for(chr_db *db, const art_mention *m)
 		 * "according to Lavrov") */
 		if (!(s = store_stmt(db, ST_EN_BY_SURNAME)))
 			return -1;
-		bind_text(s, 1, m->key);
+		bind_static(s, 1, m->key);
 		int n = 0;
 		int64_t only = 0;
 		while (sqlite3_step(s) == SQLITE_ROW && n < 2) {
@@ -129,28 +147,32 @@ static int64_t entity_for(chr_db *db, const art_mention *m)
 	if (!eid) {
 		if (!(s = store_stmt(db, ST_EN_INSERT)))
 			return -1;
-		bind_text(s, 1, m->key);
-		bind_text(s, 2, *skey ? skey : NULL);
-		bind_text(s, 3, *fkey ? fkey : NULL);
-		bind_text(s, 4, m->name);
+		bind_static(s, 1, m->key);
+		bind_static(s, 2, *skey ? skey : NULL);
+		bind_static(s, 3, *fkey ? fkey : NULL);
+		bind_static(s, 4, m->name);
 		sqlite3_bind_int(s, 5, my);
-		bind_text(s, 6, type);
+		bind_static(s, 6, type);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
 			return -1;
-		return sqlite3_last_insert_rowid(db->h);
+		eid = sqlite3_last_insert_rowid(db->h);
+		store_ents_set(db, m->key, eid, my);
+		return eid;
 	}
 	if (my > score) {
 		if (!(s = store_stmt(db, ST_EN_RENAME)))
 			return -1;
 		sqlite3_bind_int64(s, 1, eid);
-		bind_text(s, 2, m->name);
+		bind_static(s, 2, m->name);
 		sqlite3_bind_int(s, 3, my);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
 			return -1;
+		if (bykey) /* (a transliteration match keeps its name) */
+			store_ents_set(db, m->key, eid, my);
 	}
 	return eid;
 }
@@ -162,68 +184,13 @@ static chr_status step_done(chr_db *db, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, what);
 }
 
-/* One stored mention: its entity and the text it was written as. */
-typedef struct men_ref {
-	int64_t eid;
-	const char *s;
-	size_t n;
-} men_ref;
-
-static int cmp_ref(const void *a, const void *b)
-{
-	const men_ref *x = a, *y = b;
-	if (x->eid != y->eid)
-		return x->eid < y->eid ? -1 : 1;
-	size_t n = x->n < y->n ? x->n : y->n;
-	int c = memcmp(x->s, y->s, n);
-	return c ? c : (x->n > y->n) - (x->n < y->n);
-}
-
-/* Add the article's counts: one UPDATE per entity and one upsert per
- * (entity, alias) with how many of the article's mentions they had,
- * instead of one of each per mention (each UPDATE of `mentions` moves
- * an index entry).  The stored values are the same sums. */
-static chr_status put_counts(chr_db *db, men_ref *r, size_t n)
-{
-	qsort(r, n, sizeof *r, cmp_ref);
-	chr_status st = CHR_OK;
-	for (size_t i = 0; i < n && !st;) {
-		size_t j = i;
-		while (j < n && r[j].eid == r[i].eid)
-			j++;
-		sqlite3_stmt *s = store_stmt(db, ST_EN_COUNT_UP);
-		if (!s)
-			return CHR_EDB;
-		sqlite3_bind_int64(s, 1, r[i].eid);
-		sqlite3_bind_int64(s, 2, (int64_t)(j - i));
-		if ((st = step_done(db, s, "entity count")))
-			break;
-		for (size_t k = i; k < j && !st;) {
-			size_t m = k;
-			while (m < j && r[m].n == r[k].n && !memcmp(r[m].s, r[k].s, r[k].n))
-				m++;
-			if (!(s = store_stmt(db, ST_EN_ALIAS_PUT)))
-				return CHR_EDB;
-			sqlite3_bind_int64(s, 1, r[k].eid);
-			sqlite3_bind_text(s, 2, r[k].s, (int)r[k].n, SQLITE_STATIC);
-			sqlite3_bind_int64(s, 3, (int64_t)(m - k));
-			st = step_done(db, s, "entity alias");
-			k = m;
-		}
-		i = j;
-	}
-	return st;
-}
-
 chr_status store_put_entities(chr_db *db, const chr_article *a)
 {
 	if (!a->mentions.n)
 		return CHR_OK;
 	ht seen; /* key -> eid within this article */
 	ht_init(&seen, 0);
-	men_ref *refs = malloc(a->mentions.n * sizeof *refs);
-	size_t nref = 0;
-	chr_status st = refs ? CHR_OK : CHR_ENOMEM;
+	chr_status st = CHR_OK;
 	for (size_t i = 0; i < a->mentions.n && !st; i++) {
 		const art_mention *m = &a->mentions.v[i];
 		if (!m->key || !*m->key)
@@ -243,8 +210,11 @@ chr_status store_put_entities(chr_db *db, const chr_article *a)
 			e->v.num = eid;
 		}
 		int64_t eid = e->v.num;
+		/* the entity's count and the alias's: summed in memory, written
+		 * at the commit */
 		const char *src = m->flags & MEN_HEADLINE ? a->headline : a->text;
-		refs[nref++] = (men_ref){ eid, src + m->start, m->end - m->start };
+		if ((st = store_ents_add(db, eid, src + m->start, m->end - m->start, 1)))
+			break;
 		sqlite3_stmt *s = store_stmt(db, ST_EN_MENTION_PUT);
 		if (!s) {
 			st = CHR_EDB;
@@ -258,12 +228,11 @@ chr_status store_put_entities(chr_db *db, const chr_article *a)
 		sqlite3_bind_int64(s, 3, m->end);
 		sqlite3_bind_int64(s, 4, eid);
 		sqlite3_bind_int(s, 5, m->flags);
-		bind_text(s, 6, m->role);
+		bind_static(s, 6, m->role);
 		st = step_done(db, s, "entity mention");
 	}
-	if (!st)
-		st = put_counts(db, refs, nref);
-	free(refs);
+	if (!st && !db->in_tx) /* no commit to write them at */
+		st = store_ents_flush(db);
 	ht_free(&seen);
 	return st;
 }

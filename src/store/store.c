@@ -460,6 +460,8 @@ chr_status store_begin(chr_db *db)
 	chr_status st = exec1(db, ST_BEGIN);
 	if (!st)
 		db->in_tx = 1;
+	if (!st && (st = store_ents_begin(db)))
+		store_rollback(db);
 	return st;
 }
 
@@ -491,7 +493,9 @@ chr_status store_commit(chr_db *db)
 {
 	if (!db->in_tx)
 		return CHR_OK;
-	chr_status st = fts_catch_up(db);
+	chr_status st = store_ents_flush(db);
+	if (!st)
+		st = fts_catch_up(db);
 	if (!st)
 		st = exec1(db, ST_COMMIT);
 	if (!st)
@@ -512,6 +516,7 @@ void store_drop_cache(chr_db *db)
 void store_rollback(chr_db *db)
 {
 	store_drop_cache(db);
+	store_ents_drop(db);
 	db->fts_from = 0;
 	if (!db->in_tx)
 		return;
@@ -659,6 +664,7 @@ void chr_db_close(chr_db *db)
 	if (db->in_tx)
 		store_rollback(db);
 	store_drop_cache(db);
+	store_ents_drop(db);
 	for (int i = 0; i < ST_COUNT_; i++)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close_v2(db->h);

@@ -113,6 +113,10 @@ struct chr_db {
 	 * so it never holds what the database does not. */
 	void *cache;
 	void (*cache_free)(void *cache);
+	/* The entity store's key cache and the open transaction's pending
+	 * mention counts (entcache.c); dropped at rollback and close. */
+	struct store_ents *ents;
+	int64_t ents_version; /* PRAGMA data_version the cache is valid for */
 	char err[512];
 };
 
@@ -126,6 +130,25 @@ chr_status store_commit(chr_db *db);
 void store_rollback(chr_db *db);
 /* Free db->cache (if any); the next user rebuilds it. */
 void store_drop_cache(chr_db *db);
+
+/* entcache.c: the entity store's memory (see there).  At a
+ * transaction's start: drop the key cache if another connection
+ * committed. */
+typedef struct store_ents store_ents;
+chr_status store_ents_begin(chr_db *db);
+/* The cached (eid, score) of the entity with this key: 1, or 0 when not
+ * cached (outside a transaction, nothing is). */
+int store_ents_get(chr_db *db, const char *key, int64_t *eid, int *score);
+/* Cache key's entity row as it now is (best effort). */
+void store_ents_set(chr_db *db, const char *key, int64_t eid, int score);
+/* Add n mentions of entity eid written as alias[0..len) to the pending
+ * counts. */
+chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
+			  size_t len, int64_t n);
+/* Write the pending counts (store_commit calls it). */
+chr_status store_ents_flush(chr_db *db);
+/* Forget the cache and the pending counts. */
+void store_ents_drop(chr_db *db);
 
 /* Insert a processed article.  Returns CHR_OK when stored,
  * CHR_EDUPLICATE when the same content is already there (*existing_id, if

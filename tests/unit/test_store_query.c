@@ -134,6 +134,98 @@ static void test_entity_counts(void)
 	CHECK(raw_int(p, "SELECT count(*) FROM entities") >= 4);
 }
 
+/* sql run on the file through a separate connection; the SQLite code. */
+static int raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	int rc = sqlite3_open(path, &h);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+	sqlite3_close(h);
+	return rc;
+}
+
+/* The entity store's memory (src/store/entcache.c): the key cache lives
+ * only while it mirrors the rows (dropped at rollback), and pending counts
+ * are summed and written at commit, or not at all after a rollback. */
+static void test_entity_cache(void)
+{
+	chr_db *db = fresh("ecache.db");
+	if (!db)
+		return;
+	CHECK_INT(sqlite3_exec(db->h, "INSERT INTO entities (eid, key, name,"
+			       " score, type) VALUES (7, 'valmora', 'Valmora', 1,"
+			       " 'LOC')", NULL, NULL, NULL), SQLITE_OK);
+	int64_t eid = 0;
+	int score = 0;
+	/* nothing is cached outside a transaction */
+	store_ents_set(db, "valmora", 7, 1);
+	CHECK(!store_ents_get(db, "valmora", &eid, &score));
+	CHECK_INT(store_begin(db), CHR_OK);
+	store_ents_set(db, "valmora", 7, 1);
+	store_ents_set(db, "valmora", 7, 3); /* a rename updates the entry */
+	CHECK(store_ents_get(db, "valmora", &eid, &score));
+	CHECK_INT(eid, 7);
+	CHECK_INT(score, 3);
+	CHECK(!store_ents_get(db, "valmoraport", &eid, &score));
+	CHECK_INT(store_ents_add(db, 7, "Valmora", 7, 2), CHR_OK);
+	CHECK_INT(store_ents_add(db, 7, "VALMORA", 7, 1), CHR_OK);
+	CHECK_INT(store_ents_add(db, 7, "Valmora!", 7, 4), CHR_OK);
+	store_rollback(db); /* the cache and the counts go */
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK(!store_ents_get(db, "valmora", &eid, &score));
+	CHECK_INT(store_ents_flush(db), CHR_OK); /* nothing pending */
+	CHECK_INT(store_ents_add(db, 7, "Valmora", 7, 2), CHR_OK);
+	CHECK_INT(store_ents_add(db, 7, "VALMORA", 7, 1), CHR_OK);
+	CHECK_INT(store_ents_add(db, 7, "Valmora!", 7, 4), CHR_OK);
+	store_ents_set(db, "valmora", 7, 1);
+	CHECK_INT(store_commit(db), CHR_OK);
+	/* still cached after the commit, for the next transaction */
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK(store_ents_get(db, "valmora", &eid, &score));
+	CHECK_INT(store_commit(db), CHR_OK);
+	const char *p = tpath("ecache.db");
+	CHECK_INT(raw_int(p, "SELECT mentions FROM entities WHERE eid = 7"), 7);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_aliases"), 2);
+	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases"
+			     " WHERE alias = 'Valmora'"), 6);
+	/* another connection's commit drops the cache at the next begin */
+	CHECK_INT(raw_exec(p, "UPDATE entities SET score = 9 WHERE eid = 7"),
+		  SQLITE_OK);
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK(!store_ents_get(db, "valmora", &eid, &score));
+	CHECK_INT(store_commit(db), CHR_OK);
+	chr_db_close(db);
+}
+
+/* A name stored by another connection between two ingests on one handle
+ * is what the second ingest compares against, not the score the first
+ * ingest cached: here a worse-scored name, which the second ingest's
+ * better-formed one replaces. */
+static void test_entity_cache_other_writer(void)
+{
+	chr_db *db = fresh("eow.db");
+	if (!db)
+		return;
+	chr_doc d[2];
+	d[0] = doc("eow1", "Talks in Valmora",
+		   "VALMORA (Reuters) - Talks opened in Valmora on Monday.");
+	d[1] = doc("eow2", "More talks in Valmora",
+		   "VALMORA (Reuters) - Talks went on in Valmora on Tuesday.");
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, d, 1, 0, &s), CHR_OK);
+	const char *p = tpath("eow.db");
+	long long e = raw_int(p, "SELECT eid FROM entities WHERE key = 'valmora'");
+	CHECK(e > 0);
+	CHECK_INT(raw_exec(p, "UPDATE entities SET name = 'Outer Valmora',"
+			      " score = -1000000 WHERE key = 'valmora'"), SQLITE_OK);
+	CHECK_INT(ingest(db, d + 1, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entities WHERE key = 'valmora'"
+			     " AND name = 'Valmora'"), 1);
+	CHECK(raw_int(p, "SELECT mentions FROM entities WHERE key = 'valmora'") >= 2);
+}
+
 /* `entity NAME`: an entity of that name before one it is an alias of,
  * then the entity the alias was most often written for. */
 static void test_entity_lookup(void)
@@ -437,6 +529,8 @@ static void test_search_malformed(void)
 static const th_test tests[] = {
 	TEST(test_event_entity_counts),
 	TEST(test_entity_counts),
+	TEST(test_entity_cache),
+	TEST(test_entity_cache_other_writer),
 	TEST(test_entity_lookup),
 	TEST(test_entity_translit),
 	TEST(test_event_place),

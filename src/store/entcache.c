@@ -1,0 +1,228 @@
+/*
+ * entcache: what the entity store (entities.c) keeps in memory.
+ *
+ * Design note: storing an article's entities was ~30 statements an
+ * article, about 10k instructions each, most of them on rows the store
+ * thread had just written.  Two things here cut them:
+ *
+ * - key -> (eid, score) of every entity looked up or created by its key,
+ *   so a known entity costs no SELECT.  It mirrors rows exactly: entities
+ *   are never deleted or re-keyed, and a score changes only through
+ *   entities.c's rename, which updates the entry.  Other connections'
+ *   commits are seen by PRAGMA data_version at the start of each
+ *   transaction (store_begin) and drop the mirror, as does a rollback
+ *   (store_rollback), so it never holds what the database does not.  At
+ *   ENTCACHE_MAX keys it is emptied and refilled.
+ *
+ * - the open transaction's mention counts, per entity and per (entity,
+ *   alias), summed in memory and written once each at commit
+ *   (store_commit, before COMMIT), instead of an UPDATE and an upsert per
+ *   article (each UPDATE of `mentions` also moves an entry of the
+ *   entities_mentions index).  The stored sums are the same.  Nothing
+ *   reads these columns while ingesting (the events stage reads
+ *   entity_mentions and entities.key; the counts serve queries), and a
+ *   transaction's own statements are the only writers.  At ENTPEND_MAX
+ *   pending rows they are written early, inside the same transaction.
+ */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/hash.h"
+
+#define ENTCACHE_MAX ((size_t)1 << 20)
+#define ENTPEND_MAX ((size_t)1 << 16)
+
+typedef struct ent_val {
+	int64_t eid;
+	int score;
+	char key[]; /* the map's key */
+} ent_val;
+
+typedef struct ent_pend {
+	int64_t eid;
+	const char *alias; /* in pmem */
+	size_t len;
+	int64_t n;
+} ent_pend;
+
+struct store_ents {
+	ht keys;      /* key -> ent_val */
+	arena kmem;   /* the ent_vals */
+	ent_pend *p;  /* the transaction's counts, unsorted */
+	size_t np, cap;
+	arena pmem;   /* their aliases */
+};
+
+static void cache_reset(store_ents *e)
+{
+	ht_free(&e->keys);
+	arena_free(&e->kmem);
+	ht_init(&e->keys, ENTCACHE_MAX);
+	arena_init(&e->kmem, 0);
+}
+
+static store_ents *ents_of(chr_db *db)
+{
+	if (!db->ents && (db->ents = calloc(1, sizeof *db->ents))) {
+		ht_init(&db->ents->keys, ENTCACHE_MAX);
+		arena_init(&db->ents->kmem, 0);
+		arena_init(&db->ents->pmem, 0);
+	}
+	return db->ents;
+}
+
+void store_ents_drop(chr_db *db)
+{
+	store_ents *e = db->ents;
+	if (!e)
+		return;
+	ht_free(&e->keys);
+	arena_free(&e->kmem);
+	arena_free(&e->pmem);
+	free(e->p);
+	free(e);
+	db->ents = NULL;
+}
+
+chr_status store_ents_begin(chr_db *db)
+{
+	int64_t v = 0;
+	chr_status st = chr_db_data_version(db, &v);
+	if (st)
+		return st;
+	if (v != db->ents_version)
+		store_ents_drop(db); /* another connection committed */
+	db->ents_version = v;
+	return CHR_OK;
+}
+
+int store_ents_get(chr_db *db, const char *key, int64_t *eid, int *score)
+{
+	if (!db->ents || !db->in_tx)
+		return 0;
+	ht_entry *h = ht_get(&db->ents->keys, key, strlen(key));
+	if (!h)
+		return 0;
+	const ent_val *v = h->v.ptr;
+	*eid = v->eid;
+	*score = v->score;
+	return 1;
+}
+
+void store_ents_set(chr_db *db, const char *key, int64_t eid, int score)
+{
+	store_ents *e = db->in_tx ? ents_of(db) : NULL;
+	if (!e)
+		return; /* only a cache: the next lookup reads the row */
+	size_t n = strlen(key);
+	ht_entry *h = ht_get(&e->keys, key, n);
+	if (h) {
+		ent_val *v = h->v.ptr;
+		v->eid = eid;
+		v->score = score;
+		return;
+	}
+	if (e->keys.count >= ENTCACHE_MAX)
+		cache_reset(e);
+	ent_val *v = arena_alloc(&e->kmem, sizeof *v + n + 1);
+	if (!v)
+		return;
+	v->eid = eid;
+	v->score = score;
+	memcpy(v->key, key, n + 1);
+	int created;
+	if ((h = ht_put(&e->keys, v->key, n, &created)))
+		h->v.ptr = v;
+}
+
+chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
+			  size_t len, int64_t n)
+{
+	store_ents *e = ents_of(db);
+	if (!e)
+		return CHR_ENOMEM;
+	if (e->np >= ENTPEND_MAX) {
+		chr_status st = store_ents_flush(db);
+		if (st)
+			return st;
+	}
+	if (e->np == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 256;
+		ent_pend *p = realloc(e->p, cap * sizeof *p);
+		if (!p)
+			return CHR_ENOMEM;
+		e->p = p;
+		e->cap = cap;
+	}
+	char *s = arena_strndup(&e->pmem, alias, len);
+	if (!s)
+		return CHR_ENOMEM;
+	e->p[e->np++] = (ent_pend){ eid, s, len, n };
+	return CHR_OK;
+}
+
+static int cmp_pend(const void *a, const void *b)
+{
+	const ent_pend *x = a, *y = b;
+	if (x->eid != y->eid)
+		return x->eid < y->eid ? -1 : 1;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->alias, y->alias, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static chr_status step_done(chr_db *db, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, what);
+}
+
+/* One UPDATE per entity and one upsert per (entity, alias), in eid order
+ * (neighbouring rows share pages). */
+chr_status store_ents_flush(chr_db *db)
+{
+	store_ents *e = db->ents;
+	if (!e || !e->np)
+		return CHR_OK;
+	ent_pend *r = e->p;
+	size_t n = e->np;
+	qsort(r, n, sizeof *r, cmp_pend);
+	chr_status st = CHR_OK;
+	for (size_t i = 0; i < n && !st;) {
+		size_t j = i;
+		int64_t sum = 0;
+		for (; j < n && r[j].eid == r[i].eid; j++)
+			sum += r[j].n;
+		sqlite3_stmt *s = store_stmt(db, ST_EN_COUNT_UP);
+		if (!s)
+			return CHR_EDB;
+		sqlite3_bind_int64(s, 1, r[i].eid);
+		sqlite3_bind_int64(s, 2, sum);
+		if ((st = step_done(db, s, "entity count")))
+			break;
+		for (size_t k = i; k < j && !st;) {
+			size_t m = k;
+			int64_t an = 0;
+			for (; m < j && r[m].len == r[k].len &&
+			       !memcmp(r[m].alias, r[k].alias, r[k].len); m++)
+				an += r[m].n;
+			if (!(s = store_stmt(db, ST_EN_ALIAS_PUT)))
+				return CHR_EDB;
+			sqlite3_bind_int64(s, 1, r[k].eid);
+			sqlite3_bind_text(s, 2, r[k].alias, (int)r[k].len, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 3, an);
+			st = step_done(db, s, "entity alias");
+			k = m;
+		}
+		i = j;
+	}
+	if (!st) {
+		e->np = 0;
+		arena_reset(&e->pmem);
+	}
+	return st;
+}
