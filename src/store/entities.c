@@ -184,13 +184,61 @@ static chr_status step_done(chr_db *db, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, what);
 }
 
+/* One mention to store: the article's mention and its entity. */
+typedef struct men_row {
+	const art_mention *m;
+	int64_t eid;
+} men_row;
+
+/* Bind mention r as the k-th row (from 0) of a mention insert. */
+static void bind_row(sqlite3_stmt *s, int k, int64_t doc, const men_row *r)
+{
+	const art_mention *m = r->m;
+	int b = k * 6;
+	sqlite3_bind_int64(s, b + 1, doc);
+	/* headline mentions are stored with negative offsets, -1 - start,
+	 * so (doc, start) stays a key and body offsets stay plain */
+	sqlite3_bind_int64(s, b + 2, m->flags & MEN_HEADLINE
+				     ? -1 - (int64_t)m->start : (int64_t)m->start);
+	sqlite3_bind_int64(s, b + 3, m->end);
+	sqlite3_bind_int64(s, b + 4, r->eid);
+	sqlite3_bind_int(s, b + 5, m->flags);
+	bind_static(s, b + 6, m->role);
+}
+
+/* The article's mention rows, in order, STORE_MEN_ROWS to a statement
+ * while that many are left (a statement's fixed cost is a third of a
+ * one-row insert's), then one at a time.  Rows of one statement are
+ * inserted in order, so a later row at the same (doc, start) replaces
+ * an earlier one as with one statement each. */
+static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
+			       size_t n)
+{
+	chr_status st = CHR_OK;
+	for (size_t i = 0; i < n && !st;) {
+		int many = n - i >= STORE_MEN_ROWS;
+		sqlite3_stmt *s = store_stmt(db, many ? ST_EN_MENTION_PUTN
+						      : ST_EN_MENTION_PUT);
+		if (!s)
+			return CHR_EDB;
+		size_t k = many ? STORE_MEN_ROWS : 1;
+		for (size_t j = 0; j < k; j++)
+			bind_row(s, (int)j, doc, &r[i + j]);
+		st = step_done(db, s, "entity mention");
+		i += k;
+	}
+	return st;
+}
+
 chr_status store_put_entities(chr_db *db, const chr_article *a)
 {
 	if (!a->mentions.n)
 		return CHR_OK;
 	ht seen; /* key -> eid within this article */
 	ht_init(&seen, 0);
-	chr_status st = CHR_OK;
+	men_row *rows = malloc(a->mentions.n * sizeof *rows);
+	size_t nrow = 0;
+	chr_status st = rows ? CHR_OK : CHR_ENOMEM;
 	for (size_t i = 0; i < a->mentions.n && !st; i++) {
 		const art_mention *m = &a->mentions.v[i];
 		if (!m->key || !*m->key)
@@ -213,26 +261,15 @@ chr_status store_put_entities(chr_db *db, const chr_article *a)
 		/* the entity's count and the alias's: summed in memory, written
 		 * at the commit */
 		const char *src = m->flags & MEN_HEADLINE ? a->headline : a->text;
-		if ((st = store_ents_add(db, eid, src + m->start, m->end - m->start, 1)))
-			break;
-		sqlite3_stmt *s = store_stmt(db, ST_EN_MENTION_PUT);
-		if (!s) {
-			st = CHR_EDB;
-			break;
-		}
-		sqlite3_bind_int64(s, 1, a->rowid);
-		/* headline mentions are stored with negative offsets, -1 - start,
-		 * so (doc, start) stays a key and body offsets stay plain */
-		sqlite3_bind_int64(s, 2, m->flags & MEN_HEADLINE
-					 ? -1 - (int64_t)m->start : (int64_t)m->start);
-		sqlite3_bind_int64(s, 3, m->end);
-		sqlite3_bind_int64(s, 4, eid);
-		sqlite3_bind_int(s, 5, m->flags);
-		bind_static(s, 6, m->role);
-		st = step_done(db, s, "entity mention");
+		st = store_ents_add(db, eid, src + m->start, m->end - m->start, 1);
+		rows[nrow++] = (men_row){ m, eid };
 	}
+	/* (the lookups above read only entities, so the rows can wait) */
+	if (!st)
+		st = put_mentions(db, a->rowid, rows, nrow);
 	if (!st && !db->in_tx) /* no commit to write them at */
 		st = store_ents_flush(db);
+	free(rows);
 	ht_free(&seen);
 	return st;
 }

@@ -232,6 +232,11 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_EN_MENTION_PUT] =
 		"INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid, flags, role)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_EN_MENTION_PUTN] = /* STORE_MEN_ROWS (8) rows, in order */
+		"INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid, flags, role)"
+		" VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?),"
+		" (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?),"
+		" (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)",
 	[ST_EN_LIST] =
 		"SELECT e.eid, e.name, e.type, e.mentions,"
 		" (SELECT count(DISTINCT doc) FROM entity_mentions m WHERE m.eid = e.eid)"

@@ -59,6 +59,7 @@ enum store_stmt {
 	ST_EN_COUNT_UP,
 	ST_EN_ALIAS_PUT,
 	ST_EN_MENTION_PUT,
+	ST_EN_MENTION_PUTN, /* STORE_MEN_ROWS rows */
 	ST_EN_LIST,
 	ST_EN_LIST_TYPE,
 	ST_EN_FIND_ALIAS,
@@ -100,6 +101,9 @@ enum store_stmt {
 	ST_EV_STORY_EVENTS,
 	ST_COUNT_
 };
+
+/* Mention rows per ST_EN_MENTION_PUTN (entities.c). */
+#define STORE_MEN_ROWS 8
 
 struct chr_db {
 	sqlite3 *h;
