@@ -12,7 +12,13 @@
  *   commits are seen by PRAGMA data_version at the start of each
  *   transaction (store_begin) and drop the mirror, as does a rollback
  *   (store_rollback), so it never holds what the database does not.  At
- *   ENTCACHE_MAX keys it is emptied and refilled.
+ *   ENTCACHE_MAX keys it is emptied and refilled.  When it is made and
+ *   the table has at most ENTCACHE_LOAD rows it is filled with all of
+ *   them, and then, while every row entities.c inserts goes in too, it
+ *   is complete: a key it lacks is not in the table either (a new name
+ *   costs no SELECT).  A store over ENTCACHE_LOAD entities, a failed
+ *   insert into the map and the refill at the ceiling make it a plain
+ *   cache again.
  *
  * - the open transaction's mention counts, per entity and per (entity,
  *   alias), summed in memory and written once each at commit
@@ -34,6 +40,7 @@
 
 #define ENTCACHE_MAX ((size_t)1 << 20)
 #define ENTPEND_MAX ((size_t)1 << 16)
+#define ENTCACHE_LOAD 65536
 
 typedef struct ent_val {
 	int64_t eid;
@@ -51,6 +58,8 @@ typedef struct ent_pend {
 struct store_ents {
 	ht keys;      /* key -> ent_val */
 	arena kmem;   /* the ent_vals */
+	int loaded;   /* the table was read into keys (or tried) */
+	int complete; /* keys holds every row of the table */
 	ent_pend *p;  /* the transaction's counts, unsorted */
 	size_t np, cap;
 	arena pmem;   /* their aliases */
@@ -62,6 +71,7 @@ static void cache_reset(store_ents *e)
 	arena_free(&e->kmem);
 	ht_init(&e->keys, ENTCACHE_MAX);
 	arena_init(&e->kmem, 0);
+	e->complete = 0;
 }
 
 static store_ents *ents_of(chr_db *db)
@@ -99,13 +109,63 @@ chr_status store_ents_begin(chr_db *db)
 	return CHR_OK;
 }
 
+/* Put key's row in the map; 0, or -1 when it could not (memory). */
+static int cache_put(store_ents *e, const char *key, int64_t eid, int score)
+{
+	size_t n = strlen(key);
+	ht_entry *h = ht_get(&e->keys, key, n);
+	if (h) {
+		ent_val *v = h->v.ptr;
+		v->eid = eid;
+		v->score = score;
+		return 0;
+	}
+	if (e->keys.count >= ENTCACHE_MAX)
+		cache_reset(e);
+	ent_val *v = arena_alloc(&e->kmem, sizeof *v + n + 1);
+	if (!v)
+		return -1;
+	v->eid = eid;
+	v->score = score;
+	memcpy(v->key, key, n + 1);
+	int created;
+	if (!(h = ht_put(&e->keys, v->key, n, &created)))
+		return -1;
+	h->v.ptr = v;
+	return 0;
+}
+
+/* Read a small table whole (see the design note); errors leave a plain
+ * cache, and the lookups that follow report them. */
+static void cache_load(chr_db *db, store_ents *e)
+{
+	e->loaded = 1;
+	sqlite3_stmt *s = store_stmt(db, ST_EN_CACHE_LOAD);
+	if (!s)
+		return;
+	sqlite3_bind_int64(s, 1, ENTCACHE_LOAD + 1);
+	size_t n = 0;
+	int rc, ok = 1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && ok) {
+		const char *key = (const char *)sqlite3_column_text(s, 1);
+		ok = key && !cache_put(e, key, sqlite3_column_int64(s, 0),
+				       sqlite3_column_int(s, 2));
+		n++;
+	}
+	sqlite3_reset(s);
+	e->complete = ok && rc == SQLITE_DONE && n <= ENTCACHE_LOAD;
+}
+
 int store_ents_get(chr_db *db, const char *key, int64_t *eid, int *score)
 {
-	if (!db->ents || !db->in_tx)
+	store_ents *e = db->in_tx ? ents_of(db) : NULL;
+	if (!e)
 		return 0;
-	ht_entry *h = ht_get(&db->ents->keys, key, strlen(key));
+	if (!e->loaded)
+		cache_load(db, e);
+	ht_entry *h = ht_get(&e->keys, key, strlen(key));
 	if (!h)
-		return 0;
+		return e->complete ? -1 : 0;
 	const ent_val *v = h->v.ptr;
 	*eid = v->eid;
 	*score = v->score;
@@ -115,27 +175,8 @@ int store_ents_get(chr_db *db, const char *key, int64_t *eid, int *score)
 void store_ents_set(chr_db *db, const char *key, int64_t eid, int score)
 {
 	store_ents *e = db->in_tx ? ents_of(db) : NULL;
-	if (!e)
-		return; /* only a cache: the next lookup reads the row */
-	size_t n = strlen(key);
-	ht_entry *h = ht_get(&e->keys, key, n);
-	if (h) {
-		ent_val *v = h->v.ptr;
-		v->eid = eid;
-		v->score = score;
-		return;
-	}
-	if (e->keys.count >= ENTCACHE_MAX)
-		cache_reset(e);
-	ent_val *v = arena_alloc(&e->kmem, sizeof *v + n + 1);
-	if (!v)
-		return;
-	v->eid = eid;
-	v->score = score;
-	memcpy(v->key, key, n + 1);
-	int created;
-	if ((h = ht_put(&e->keys, v->key, n, &created)))
-		h->v.ptr = v;
+	if (e && cache_put(e, key, eid, score))
+		e->complete = 0; /* only a cache now */
 }
 
 chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,

@@ -100,7 +100,7 @@ static int64_t entity_for(chr_db *db, const art_mention *m)
 	int64_t eid = 0;
 	int score = 0, rc;
 	sqlite3_stmt *s;
-	if (!store_ents_get(db, m->key, &eid, &score)) {
+	if (!store_ents_get(db, m->key, &eid, &score)) { /* -1: not stored */
 		if (!(s = store_stmt(db, ST_EN_BY_KEY)))
 			return -1;
 		bind_static(s, 1, m->key);

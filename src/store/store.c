@@ -232,6 +232,7 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_EN_MENTION_PUT] =
 		"INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid, flags, role)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_EN_CACHE_LOAD] = "SELECT eid, key, score FROM entities LIMIT ?1",
 	[ST_EN_MENTION_PUTN] = /* STORE_MEN_ROWS (8) rows, in order */
 		"INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid, flags, role)"
 		" VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?),"

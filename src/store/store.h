@@ -60,6 +60,7 @@ enum store_stmt {
 	ST_EN_ALIAS_PUT,
 	ST_EN_MENTION_PUT,
 	ST_EN_MENTION_PUTN, /* STORE_MEN_ROWS rows */
+	ST_EN_CACHE_LOAD,
 	ST_EN_LIST,
 	ST_EN_LIST_TYPE,
 	ST_EN_FIND_ALIAS,
@@ -140,8 +141,9 @@ void store_drop_cache(chr_db *db);
  * committed. */
 typedef struct store_ents store_ents;
 chr_status store_ents_begin(chr_db *db);
-/* The cached (eid, score) of the entity with this key: 1, or 0 when not
- * cached (outside a transaction, nothing is). */
+/* The cached (eid, score) of the entity with this key: 1; 0 when not
+ * cached (outside a transaction, nothing is); -1 when the cache holds
+ * every row, so there is no such entity. */
 int store_ents_get(chr_db *db, const char *key, int64_t *eid, int *score);
 /* Cache key's entity row as it now is (best effort). */
 void store_ents_set(chr_db *db, const char *key, int64_t eid, int score);

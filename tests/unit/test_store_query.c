@@ -145,9 +145,11 @@ static int raw_exec(const char *path, const char *sql)
 	return rc;
 }
 
-/* The entity store's memory (src/store/entcache.c): the key cache lives
- * only while it mirrors the rows (dropped at rollback), and pending counts
- * are summed and written at commit, or not at all after a rollback. */
+/* The entity store's memory (src/store/entcache.c): the key cache is
+ * read whole from a small table and then answers "not stored" too; it
+ * lives only while it mirrors the rows (rebuilt after a rollback and
+ * after another connection's commit); pending counts are summed and
+ * written at commit, or not at all after a rollback. */
 static void test_entity_cache(void)
 {
 	chr_db *db = fresh("ecache.db");
@@ -159,41 +161,54 @@ static void test_entity_cache(void)
 	int64_t eid = 0;
 	int score = 0;
 	/* nothing is cached outside a transaction */
-	store_ents_set(db, "valmora", 7, 1);
-	CHECK(!store_ents_get(db, "valmora", &eid, &score));
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 0);
 	CHECK_INT(store_begin(db), CHR_OK);
-	store_ents_set(db, "valmora", 7, 1);
-	store_ents_set(db, "valmora", 7, 3); /* a rename updates the entry */
-	CHECK(store_ents_get(db, "valmora", &eid, &score));
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 1);
 	CHECK_INT(eid, 7);
+	CHECK_INT(score, 1);
+	CHECK_INT(store_ents_get(db, "valmoraport", &eid, &score), -1);
+	store_ents_set(db, "valmora", 7, 3); /* a rename updates the entry */
+	store_ents_set(db, "ghost", 99, 1);  /* an insert adds one */
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 1);
 	CHECK_INT(score, 3);
-	CHECK(!store_ents_get(db, "valmoraport", &eid, &score));
+	CHECK_INT(store_ents_get(db, "ghost", &eid, &score), 1);
+	CHECK_INT(eid, 99);
 	CHECK_INT(store_ents_add(db, 7, "Valmora", 7, 2), CHR_OK);
-	CHECK_INT(store_ents_add(db, 7, "VALMORA", 7, 1), CHR_OK);
-	CHECK_INT(store_ents_add(db, 7, "Valmora!", 7, 4), CHR_OK);
 	store_rollback(db); /* the cache and the counts go */
 	CHECK_INT(store_begin(db), CHR_OK);
-	CHECK(!store_ents_get(db, "valmora", &eid, &score));
+	CHECK_INT(store_ents_get(db, "ghost", &eid, &score), -1);
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 1);
+	CHECK_INT(score, 1);
 	CHECK_INT(store_ents_flush(db), CHR_OK); /* nothing pending */
 	CHECK_INT(store_ents_add(db, 7, "Valmora", 7, 2), CHR_OK);
 	CHECK_INT(store_ents_add(db, 7, "VALMORA", 7, 1), CHR_OK);
 	CHECK_INT(store_ents_add(db, 7, "Valmora!", 7, 4), CHR_OK);
-	store_ents_set(db, "valmora", 7, 1);
+	store_ents_set(db, "valmora", 7, 5);
 	CHECK_INT(store_commit(db), CHR_OK);
-	/* still cached after the commit, for the next transaction */
+	/* kept after the commit, for the next transaction */
 	CHECK_INT(store_begin(db), CHR_OK);
-	CHECK(store_ents_get(db, "valmora", &eid, &score));
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 1);
+	CHECK_INT(score, 5);
 	CHECK_INT(store_commit(db), CHR_OK);
 	const char *p = tpath("ecache.db");
 	CHECK_INT(raw_int(p, "SELECT mentions FROM entities WHERE eid = 7"), 7);
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_aliases"), 2);
 	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases"
 			     " WHERE alias = 'Valmora'"), 6);
-	/* another connection's commit drops the cache at the next begin */
+	/* another connection's commit: read again at the next begin */
 	CHECK_INT(raw_exec(p, "UPDATE entities SET score = 9 WHERE eid = 7"),
 		  SQLITE_OK);
 	CHECK_INT(store_begin(db), CHR_OK);
-	CHECK(!store_ents_get(db, "valmora", &eid, &score));
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 1);
+	CHECK_INT(score, 9);
+	CHECK_INT(store_commit(db), CHR_OK);
+	/* a table too big to read whole: a plain cache, "not cached" */
+	CHECK_INT(raw_exec(p, "INSERT INTO entities (key, name, score, type)"
+			      " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT"
+			      " i + 1 FROM n WHERE i < 65536) SELECT 'k' || i,"
+			      " 'K' || i, 1, 'ORG' FROM n"), SQLITE_OK);
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_ents_get(db, "valmoraport", &eid, &score), 0);
 	CHECK_INT(store_commit(db), CHR_OK);
 	chr_db_close(db);
 }
