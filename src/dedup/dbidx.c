@@ -191,15 +191,19 @@ chr_status dedup_article(chr_db *db, chr_article *a)
 	const dedup_feat *fp = a->ddfeat; /* made by the dedup-prep stage */
 	if (!fp)
 		return CHR_EINVAL;
-	sqlite3_stmt *s = store_stmt(db, ST_DD_ROWID);
-	if (!s)
-		return CHR_EDB;
-	sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	int64_t rowid = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? CHR_ENOTFOUND : store_fail(db, "dedup rowid");
+	int64_t rowid = a->rowid; /* set by store_put_article */
+	if (!rowid) { /* not stored by this process: its row by id */
+		sqlite3_stmt *s = store_stmt(db, ST_DD_ROWID);
+		if (!s)
+			return CHR_EDB;
+		sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(s);
+		rowid = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE ? CHR_ENOTFOUND
+						 : store_fail(db, "dedup rowid");
+	}
 	dedup_doc d;
 	memset(&d, 0, sizeof d);
 	d.id = rowid;
