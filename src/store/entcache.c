@@ -29,6 +29,10 @@
  *   entity_mentions and entities.key; the counts serve queries), and a
  *   transaction's own statements are the only writers.  At ENTPEND_MAX
  *   pending rows they are written early, inside the same transaction.
+ *
+ * - the (start, eid) of the mention rows of the article stored last, so
+ *   its facts (src/facts/store.c) find their participants' entities
+ *   without a SELECT by (doc, start).
  */
 #include "store.h"
 
@@ -63,6 +67,9 @@ struct store_ents {
 	ent_pend *p;  /* the transaction's counts, unsorted */
 	size_t np, cap;
 	arena pmem;   /* their aliases */
+	int64_t doc;  /* the article whose mention rows are in men */
+	store_men *men;
+	size_t nmen, capmen;
 };
 
 static void cache_reset(store_ents *e)
@@ -93,6 +100,7 @@ void store_ents_drop(chr_db *db)
 	arena_free(&e->kmem);
 	arena_free(&e->pmem);
 	free(e->p);
+	free(e->men);
 	free(e);
 	db->ents = NULL;
 }
@@ -203,6 +211,38 @@ chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
 		return CHR_ENOMEM;
 	e->p[e->np++] = (ent_pend){ eid, s, len, n };
 	return CHR_OK;
+}
+
+void store_ents_rows(chr_db *db, int64_t doc, const store_men *r, size_t n)
+{
+	store_ents *e = ents_of(db);
+	if (!e)
+		return;
+	e->doc = 0;
+	if (n > e->capmen) {
+		store_men *m = realloc(e->men, n * sizeof *m);
+		if (!m)
+			return; /* the lookups read the table */
+		e->men = m;
+		e->capmen = n;
+	}
+	if (n)
+		memcpy(e->men, r, n * sizeof *r);
+	e->nmen = n;
+	e->doc = doc;
+}
+
+int store_ents_row_eid(chr_db *db, int64_t doc, int64_t start, int64_t *eid)
+{
+	store_ents *e = db->ents;
+	if (!e || !doc || e->doc != doc)
+		return 0;
+	for (size_t i = e->nmen; i-- > 0;) /* the last row written wins */
+		if (e->men[i].start == start) {
+			*eid = e->men[i].eid;
+			return 1;
+		}
+	return 0;
 }
 
 static int cmp_pend(const void *a, const void *b)

@@ -215,18 +215,29 @@ static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
 			       size_t n)
 {
 	chr_status st = CHR_OK;
+	store_men *keep = malloc((n ? n : 1) * sizeof *keep);
+	for (size_t i = 0; keep && i < n; i++)
+		keep[i] = (store_men){ r[i].m->flags & MEN_HEADLINE
+				       ? -1 - (int64_t)r[i].m->start
+				       : (int64_t)r[i].m->start, r[i].eid };
+	store_ents_rows(db, 0, NULL, 0); /* none known while writing */
 	for (size_t i = 0; i < n && !st;) {
 		int many = n - i >= STORE_MEN_ROWS;
 		sqlite3_stmt *s = store_stmt(db, many ? ST_EN_MENTION_PUTN
 						      : ST_EN_MENTION_PUT);
-		if (!s)
+		if (!s) {
+			free(keep);
 			return CHR_EDB;
+		}
 		size_t k = many ? STORE_MEN_ROWS : 1;
 		for (size_t j = 0; j < k; j++)
 			bind_row(s, (int)j, doc, &r[i + j]);
 		st = step_done(db, s, "entity mention");
 		i += k;
 	}
+	if (!st && keep) /* for the article's facts (src/facts/store.c) */
+		store_ents_rows(db, doc, keep, n);
+	free(keep);
 	return st;
 }
 

@@ -151,6 +151,16 @@ void store_ents_set(chr_db *db, const char *key, int64_t eid, int score);
  * counts. */
 chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
 			  size_t len, int64_t n);
+/* A stored mention row: its start as stored and its entity. */
+typedef struct store_men {
+	int64_t start;
+	int64_t eid;
+} store_men;
+/* Remember the mention rows just written for article doc, in order. */
+void store_ents_rows(chr_db *db, int64_t doc, const store_men *r, size_t n);
+/* The entity of doc's mention row at start as store_ents_rows was told:
+ * 1, or 0 when it was not (then read the table). */
+int store_ents_row_eid(chr_db *db, int64_t doc, int64_t start, int64_t *eid);
 /* Write the pending counts (store_commit calls it). */
 chr_status store_ents_flush(chr_db *db);
 /* Forget the cache and the pending counts. */

@@ -213,6 +213,52 @@ static void test_entity_cache(void)
 	chr_db_close(db);
 }
 
+/* The mention rows of the article stored last answer facts' lookups by
+ * (doc, start) as the table would: the last row at a start wins, and
+ * another doc's rows or a start not written are "ask the table"; an
+ * ingest's facts name the entities its mention rows hold. */
+static void test_entity_rows(void)
+{
+	chr_db *db = fresh("erows.db");
+	if (!db)
+		return;
+	int64_t eid = 0;
+	CHECK_INT(store_ents_row_eid(db, 5, 10, &eid), 0);
+	store_men r[] = { { 10, 1 }, { -11, 2 }, { 30, 3 }, { 10, 4 } };
+	store_ents_rows(db, 5, r, 4);
+	CHECK_INT(store_ents_row_eid(db, 5, 10, &eid), 1);
+	CHECK_INT(eid, 4);
+	CHECK_INT(store_ents_row_eid(db, 5, 30, &eid), 1);
+	CHECK_INT(eid, 3);
+	CHECK_INT(store_ents_row_eid(db, 5, 11, &eid), 0);
+	CHECK_INT(store_ents_row_eid(db, 6, 30, &eid), 0);
+	store_ents_rows(db, 6, r, 1);
+	CHECK_INT(store_ents_row_eid(db, 5, 30, &eid), 0);
+	CHECK_INT(store_ents_row_eid(db, 6, 10, &eid), 1);
+	CHECK_INT(eid, 1);
+	chr_db_close(db);
+
+	db = fresh("erows2.db");
+	if (!db)
+		return;
+	chr_doc d = doc("er1", "Lavrov meets Wang Yi",
+			"MOSCOW (Reuters) - Russian Foreign Minister Sergei Lavrov"
+			" met Chinese Foreign Minister Wang Yi in Moscow on Monday.");
+	d.date = "2024-04-01";
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	const char *p = tpath("erows2.db");
+	/* every fact's participant is the entity of a mention row of its
+	 * article (none dangling) */
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM facts_found f WHERE who IS NOT"
+			     " NULL AND NOT EXISTS (SELECT 1 FROM entity_mentions m"
+			     " WHERE m.doc = f.doc AND m.eid = f.who)"), 0);
+	CHECK(raw_int(p, "SELECT count(*) FROM facts_found WHERE who ="
+			 " (SELECT eid FROM entity_aliases WHERE alias ="
+			 " 'Sergei Lavrov')") >= 1);
+}
+
 /* A name stored by another connection between two ingests on one handle
  * is what the second ingest compares against, not the score the first
  * ingest cached: here a worse-scored name, which the second ingest's
@@ -546,6 +592,7 @@ static const th_test tests[] = {
 	TEST(test_entity_counts),
 	TEST(test_entity_cache),
 	TEST(test_entity_cache_other_writer),
+	TEST(test_entity_rows),
 	TEST(test_entity_lookup),
 	TEST(test_entity_translit),
 	TEST(test_event_place),
