@@ -61,11 +61,11 @@ static void name_parts(const char *name, char *fkey, char *skey, size_t cap)
 
 /* The person stored under the same surname key whose first-name key is at
  * most one edit from fkey and has the same initial (and four letters or
- * more), or 0.  Reads only the (skey, type, fkey) index entries of that
- * initial, at most 50 of them, so the cost stays bounded however many
- * people share a surname; of several matches the oldest entity wins. */
-static int64_t find_translit(chr_db *db, const char *fkey, const char *skey,
-			     const char *type)
+ * more), or 0.  Reads only the (skey, fkey) entries of that initial in
+ * the index of people, at most 50 of them, so the cost stays bounded
+ * however many people share a surname; of several matches the oldest
+ * entity wins. */
+static int64_t find_translit(chr_db *db, const char *fkey, const char *skey)
 {
 	if (strlen(fkey) < 4 || !*skey)
 		return 0;
@@ -75,7 +75,6 @@ static int64_t find_translit(chr_db *db, const char *fkey, const char *skey,
 	unsigned char lo = (unsigned char)fkey[0];
 	char hi[2] = { (char)(lo + 1), 0 }; /* first names of that initial */
 	bind_static(s, 1, skey);
-	bind_static(s, 2, type);
 	sqlite3_bind_text(s, 3, fkey, 1, SQLITE_STATIC);
 	if (lo < 0xFF)
 		sqlite3_bind_text(s, 4, hi, 1, SQLITE_STATIC);
@@ -120,7 +119,7 @@ static int64_t entity_for(chr_db *db, const art_mention *m)
 	char fkey[128], skey[128];
 	name_parts(m->name, fkey, skey, sizeof fkey);
 	if (!eid && m->type == CHR_ENT_PER) {
-		eid = find_translit(db, fkey, skey, type);
+		eid = find_translit(db, fkey, skey);
 		if (eid < 0)
 			return -1;
 		if (eid)

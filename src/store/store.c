@@ -165,6 +165,14 @@ static const char *const migrations[] = {
 	 * per row on the store thread: timexes by value, facts by who */
 	("DROP INDEX IF EXISTS timexes_value;"
 	 "DROP INDEX IF EXISTS facts_found_who;"),
+	/* 11 -> 12: the surname index holds people only: both statements
+	 * that read it ask for type 'PER' (ST_EN_BY_SKEY, ST_EN_BY_SURNAME),
+	 * and five entities in six are not people, an insert each for
+	 * nothing.  Same order within a surname (first-name key, rowid), so
+	 * the same rows under the LIMITs. */
+	("DROP INDEX IF EXISTS entities_skey;"
+	 "CREATE INDEX entities_skey ON entities(skey, fkey)"
+	 " WHERE type = 'PER';"),
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -221,8 +229,8 @@ static const char *const sql[ST_COUNT_] = {
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	/* entities (src/store/entities.c) */
 	[ST_EN_BY_KEY] = "SELECT eid, score FROM entities WHERE key = ?1",
-	[ST_EN_BY_SKEY] = /* first names from ?3 up to ?4 (one initial) */
-		"SELECT eid, fkey FROM entities WHERE skey = ?1 AND type = ?2"
+	[ST_EN_BY_SKEY] = /* people; first names from ?3 up to ?4 (one initial) */
+		"SELECT eid, fkey FROM entities WHERE skey = ?1 AND type = 'PER'"
 		" AND fkey >= ?3 AND fkey < ?4 LIMIT 50",
 	[ST_EN_BY_SURNAME] =
 		"SELECT eid FROM entities WHERE skey = ?1 AND type = 'PER' LIMIT 2",

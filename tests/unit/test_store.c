@@ -263,13 +263,16 @@ static void test_dedup_keys_migrated(void)
 }
 
 /* Migration 11 drops the value index of timexes and the who index of
- * facts_found (no statement reads them); a version 10 store upgrades
- * with its rows kept, and ingests into the new schema. */
+ * facts_found (no statement reads them), migration 12 makes the surname
+ * index one of people only; a version 10 store upgrades with its rows
+ * kept, and ingests into the new schema. */
 static void test_unread_indexes_dropped(void)
 {
 	const char *p = fresh_with("ix.db",
 		"CREATE INDEX timexes_value ON timexes(value);"
 		"CREATE INDEX facts_found_who ON facts_found(who);"
+		"DROP INDEX entities_skey;"
+		"CREATE INDEX entities_skey ON entities(skey, type, fkey);"
 		"INSERT INTO timexes VALUES (1, 0, 4, 'DATE', '2024', NULL);"
 		"PRAGMA user_version = 10;");
 	if (!p)
@@ -290,6 +293,9 @@ static void test_unread_indexes_dropped(void)
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes WHERE doc = 1"
 			     " AND value = '2024'"), 1);
 	CHECK(raw_int(p, "SELECT count(*) FROM timexes") >= 2);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE name ="
+			     " 'entities_skey' AND sql LIKE '%WHERE type = ''PER''%'"),
+		  1);
 }
 
 static void test_wal_mode(void)
