@@ -93,8 +93,9 @@ static int64_t find_translit(chr_db *db, const char *fkey, const char *skey)
 	return rc == SQLITE_DONE ? found : -1;
 }
 
-/* The entity for a mention's key, created when new.  -1 on error. */
-static int64_t entity_for(chr_db *db, const art_mention *m)
+/* The entity for a mention's key, created when new with the article's
+ * nsame mentions of that key already counted.  -1 on error. */
+static int64_t entity_for(chr_db *db, const art_mention *m, int64_t nsame)
 {
 	int64_t eid = 0;
 	int score = 0, rc;
@@ -152,12 +153,17 @@ static int64_t entity_for(chr_db *db, const art_mention *m)
 		bind_static(s, 4, m->name);
 		sqlite3_bind_int(s, 5, my);
 		bind_static(s, 6, type);
+		sqlite3_bind_int64(s, 7, nsame);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
 			return -1;
 		eid = sqlite3_last_insert_rowid(db->h);
 		store_ents_set(db, m->key, eid, my);
+		/* those mentions' count is in the row: the pending count says
+		 * so, and an entity no other mention names costs no UPDATE */
+		if (store_ents_add(db, eid, NULL, 0, -nsame))
+			return -1;
 		return eid;
 	}
 	if (my > score) {
@@ -244,11 +250,13 @@ chr_status store_put_entities(chr_db *db, const chr_article *a)
 {
 	if (!a->mentions.n)
 		return CHR_OK;
-	ht seen; /* key -> eid within this article */
+	ht seen; /* key -> index into ks */
 	ht_init(&seen, 0);
+	struct { int64_t eid, n; } *ks = malloc(a->mentions.n * sizeof *ks);
 	men_row *rows = malloc(a->mentions.n * sizeof *rows);
-	size_t nrow = 0;
-	chr_status st = rows ? CHR_OK : CHR_ENOMEM;
+	size_t nrow = 0, nk = 0;
+	chr_status st = rows && ks ? CHR_OK : CHR_ENOMEM;
+	/* each key's mentions in the article, counted first */
 	for (size_t i = 0; i < a->mentions.n && !st; i++) {
 		const art_mention *m = &a->mentions.v[i];
 		if (!m->key || !*m->key)
@@ -260,14 +268,26 @@ chr_status store_put_entities(chr_db *db, const chr_article *a)
 			break;
 		}
 		if (created) {
-			int64_t eid = entity_for(db, m);
+			e->v.num = (int64_t)nk;
+			ks[nk].eid = 0;
+			ks[nk++].n = 0;
+		}
+		ks[e->v.num].n++;
+	}
+	for (size_t i = 0; i < a->mentions.n && !st; i++) {
+		const art_mention *m = &a->mentions.v[i];
+		if (!m->key || !*m->key)
+			continue;
+		size_t k = (size_t)ht_get(&seen, m->key, strlen(m->key))->v.num;
+		if (!ks[k].eid) {
+			int64_t eid = entity_for(db, m, ks[k].n);
 			if (eid <= 0) {
 				st = store_fail(db, "entity");
 				break;
 			}
-			e->v.num = eid;
+			ks[k].eid = eid;
 		}
-		int64_t eid = e->v.num;
+		int64_t eid = ks[k].eid;
 		/* the entity's count and the alias's: summed in memory, written
 		 * at the commit */
 		const char *src = m->flags & MEN_HEADLINE ? a->headline : a->text;
@@ -280,6 +300,7 @@ chr_status store_put_entities(chr_db *db, const chr_article *a)
 	if (!st && !db->in_tx) /* no commit to write them at */
 		st = store_ents_flush(db);
 	free(rows);
+	free(ks);
 	ht_free(&seen);
 	return st;
 }

@@ -235,8 +235,8 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_EN_BY_SURNAME] =
 		"SELECT eid FROM entities WHERE skey = ?1 AND type = 'PER' LIMIT 2",
 	[ST_EN_INSERT] =
-		"INSERT INTO entities (key, skey, fkey, name, score, type)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		"INSERT INTO entities (key, skey, fkey, name, score, type, mentions)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_EN_RENAME] = "UPDATE entities SET name = ?2, score = ?3 WHERE eid = ?1",
 	[ST_EN_COUNT_UP] = "UPDATE entities SET mentions = mentions + ?2 WHERE eid = ?1",
 	[ST_EN_ALIAS_PUT] =

@@ -148,7 +148,8 @@ int store_ents_get(chr_db *db, const char *key, int64_t *eid, int *score);
 /* Cache key's entity row as it now is (best effort). */
 void store_ents_set(chr_db *db, const char *key, int64_t eid, int score);
 /* Add n mentions of entity eid written as alias[0..len) to the pending
- * counts. */
+ * counts; with alias NULL, to the entity's count only (a new row's
+ * mentions already counted in it are -n). */
 chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
 			  size_t len, int64_t n);
 /* A stored mention row: its start as stored and its entity. */

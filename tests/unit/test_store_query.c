@@ -201,7 +201,16 @@ static void test_entity_cache(void)
 	CHECK_INT(store_begin(db), CHR_OK);
 	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 1);
 	CHECK_INT(score, 9);
+	/* mentions already in the row (alias NULL) cancel out: the
+	 * aliases still get theirs, the entity's count stays */
+	CHECK_INT(store_ents_add(db, 7, NULL, 0, -2), CHR_OK);
+	CHECK_INT(store_ents_add(db, 7, "Valmora", 7, 1), CHR_OK);
+	CHECK_INT(store_ents_add(db, 7, "Valmora", 7, 1), CHR_OK);
 	CHECK_INT(store_commit(db), CHR_OK);
+	CHECK_INT(raw_int(p, "SELECT mentions FROM entities WHERE eid = 7"), 7);
+	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases"
+			     " WHERE alias = 'Valmora'"), 8);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_aliases"), 2);
 	/* a table too big to read whole: a plain cache, "not cached" */
 	CHECK_INT(raw_exec(p, "INSERT INTO entities (key, name, score, type)"
 			      " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT"
