@@ -126,7 +126,20 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 		keys[nk++] = f->anchor[k];
 	if (!st)
 		st = dedup_recent_put(c->db, d->id, keys, nk);
-	for (size_t p = 0; p < f->npara && !st; p++)
+	/* paragraph rows STORE_PARA_ROWS to a statement while that many are
+	 * left (in order: OR IGNORE keeps the first of equal rows either way) */
+	size_t p = 0;
+	for (; f->npara - p >= STORE_PARA_ROWS && !st; p += STORE_PARA_ROWS) {
+		if (!(s = store_stmt(c->db, ST_DD_PARA_PUTN)))
+			return CHR_EDB;
+		for (int k = 0; k < STORE_PARA_ROWS; k++) {
+			sqlite3_bind_int64(s, 2 * k + 1,
+					   (sqlite3_int64)f->para[p + k].hash);
+			sqlite3_bind_int64(s, 2 * k + 2, d->id);
+		}
+		st = step_done(c, s, "dedup key");
+	}
+	for (; p < f->npara && !st; p++)
 		st = put_key(c, ST_DD_PARA_PUT, f->para[p].hash, d->id);
 	return st;
 }

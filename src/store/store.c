@@ -227,6 +227,10 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_TX_PUT] =
 		"INSERT OR REPLACE INTO timexes (doc, start, end, type, value, mod)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_TX_PUTN] = /* STORE_TX_ROWS (4) rows, in order */
+		"INSERT OR REPLACE INTO timexes (doc, start, end, type, value, mod)"
+		" VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?),"
+		" (?, ?, ?, ?, ?, ?)",
 	/* entities (src/store/entities.c) */
 	[ST_EN_BY_KEY] = "SELECT eid, score FROM entities WHERE key = ?1",
 	[ST_EN_BY_SKEY] = /* people; first names from ?3 up to ?4 (one initial) */
@@ -319,6 +323,9 @@ static const char *const sql[ST_COUNT_] = {
 		"INSERT OR REPLACE INTO dedup_keyset (doc, keys) VALUES (?1, ?2)",
 	[ST_DD_PARA_PUT] =
 		"INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES (?1, ?2)",
+	[ST_DD_PARA_PUTN] = /* STORE_PARA_ROWS (4) rows, in order */
+		"INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES (?, ?), (?, ?),"
+		" (?, ?), (?, ?)",
 	[ST_DD_DOC_GET] =
 		"SELECT grp, tier, published, nwords, shingles FROM dedup_docs"
 		" WHERE doc = ?1",

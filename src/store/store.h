@@ -38,6 +38,7 @@ enum store_stmt {
 	ST_DD_PARA_GET,
 	ST_DD_KEY_PUT,
 	ST_DD_PARA_PUT,
+	ST_DD_PARA_PUTN, /* STORE_PARA_ROWS rows */
 	ST_DD_DOC_GET,
 	ST_DD_DOC_PUT,
 	ST_DD_GRP_GET,
@@ -50,6 +51,7 @@ enum store_stmt {
 	ST_DD_PARA_OTHERS,
 	/* time expressions (src/store/timexes.c) */
 	ST_TX_PUT,
+	ST_TX_PUTN, /* STORE_TX_ROWS rows */
 	/* entities (src/store/entities.c) */
 	ST_EN_BY_KEY,
 	ST_EN_BY_SKEY,
@@ -103,8 +105,12 @@ enum store_stmt {
 	ST_COUNT_
 };
 
-/* Mention rows per ST_EN_MENTION_PUTN (entities.c). */
+/* Mention rows per ST_EN_MENTION_PUTN (entities.c), time expression
+ * rows per ST_TX_PUTN (timexes.c). */
 #define STORE_MEN_ROWS 8
+#define STORE_TX_ROWS 4
+/* Paragraph rows per ST_DD_PARA_PUTN (src/dedup/dbidx.c). */
+#define STORE_PARA_ROWS 4
 
 struct chr_db {
 	sqlite3 *h;

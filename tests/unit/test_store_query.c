@@ -15,6 +15,7 @@
 
 #include "chronicle.h"
 #include "store_fixture.h"
+#include "dedup/dedup.h"
 #include "store/store.h"
 
 /* ---- entities ---- */
@@ -266,6 +267,55 @@ static void test_entity_rows(void)
 	CHECK(raw_int(p, "SELECT count(*) FROM facts_found WHERE who ="
 			 " (SELECT eid FROM entity_aliases WHERE alias ="
 			 " 'Sergei Lavrov')") >= 1);
+}
+
+/* Rows written several to a statement (time expressions 4, paragraph
+ * hashes 4, mentions 8) are all there, in an article with more of each
+ * than one statement takes, as processing the article alone finds. */
+static void test_batched_rows(void)
+{
+	chr_db *db = fresh("brows.db");
+	if (!db)
+		return;
+	static const char text[] =
+		"LONDON (Reuters) - Talks opened on Monday, May 6, 2024, between"
+		" Britain and France over the fishing rights in the Channel.\n\n"
+		"On Tuesday the ministers met again in London and agreed on a"
+		" timetable for the next round of the talks.\n\n"
+		"A further meeting is planned for June 3 in Paris, officials from"
+		" both sides of the Channel said on Wednesday.\n\n"
+		"The previous agreement expired on December 31, 2023, after three"
+		" years of disputes between fishing crews of both countries.\n\n"
+		"Talks will continue in July and again in September, a spokesman"
+		" for the French ministry told reporters in Paris.\n\n"
+		"Fishing crews from Brittany and Cornwall said on Thursday they"
+		" hoped for a final deal before the end of the year.\n\n"
+		"British Prime Minister Rishi Sunak spoke with French President"
+		" Emmanuel Macron and Ursula von der Leyen in Brussels.";
+	chr_doc d = doc("br1", "Fishing talks open", text);
+	d.date = "2024-05-06";
+	chr_article *a = NULL;
+	CHECK_INT(chr_article_process(&d, &a), CHR_OK);
+	if (!a) {
+		chr_db_close(db);
+		return;
+	}
+	size_t ntx = a->timexes.n, nmen = 0;
+	for (size_t i = 0; i < a->mentions.n; i++)
+		nmen += a->mentions.v[i].key && *a->mentions.v[i].key;
+	CHECK(ntx >= 5);
+	CHECK(nmen >= 9);
+	CHECK_INT(dedup_prep_run(a), CHR_OK);
+	size_t npara = a->ddfeat ? a->ddfeat->npara : 0;
+	CHECK(npara >= 5);
+	chr_article_free(a);
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	const char *p = tpath("brows.db");
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes"), (long long)ntx);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM dedup_paras"), (long long)npara);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_mentions"), (long long)nmen);
 }
 
 /* A name stored by another connection between two ingests on one handle
@@ -602,6 +652,7 @@ static const th_test tests[] = {
 	TEST(test_entity_cache),
 	TEST(test_entity_cache_other_writer),
 	TEST(test_entity_rows),
+	TEST(test_batched_rows),
 	TEST(test_entity_lookup),
 	TEST(test_entity_translit),
 	TEST(test_event_place),
