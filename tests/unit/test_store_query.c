@@ -305,8 +305,7 @@ static void test_batched_rows(void)
 		nmen += a->mentions.v[i].key && *a->mentions.v[i].key;
 	CHECK(ntx >= 5);
 	CHECK(nmen >= 9);
-	CHECK_INT(dedup_prep_run(a), CHR_OK);
-	size_t npara = a->ddfeat ? a->ddfeat->npara : 0;
+	size_t npara = a->ddfeat ? a->ddfeat->npara : 0; /* (dedup-prep ran) */
 	CHECK(npara >= 5);
 	chr_article_free(a);
 	chr_ingest_stats s;
