@@ -275,10 +275,7 @@ static void test_unread_indexes_dropped(void)
 		"CREATE INDEX entities_skey ON entities(skey, type, fkey);"
 		"INSERT INTO timexes VALUES (1, 0, 4, 'DATE', '2024', NULL);"
 		"PRAGMA user_version = 10;");
-	if (!p)
-		return;
-	chr_db *db = NULL;
-	CHECK_INT(chr_db_open(p, &db), CHR_OK);
+	chr_db *db = p ? reopen(p) : NULL;
 	if (!db)
 		return;
 	chr_doc d = doc("ix1", "Talks on Monday",

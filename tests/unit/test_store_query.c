@@ -392,10 +392,7 @@ static void test_entity_translit(void)
 		"INSERT INTO entities (eid, key, skey, fkey, name, score, type)"
 		" VALUES (1000, 'sergeylavrov', 'lavrov', 'sergey',"
 		" 'Sergey Lavrov', 5, 'PER');");
-	if (!p)
-		return;
-	chr_db *db = NULL;
-	CHECK_INT(chr_db_open(p, &db), CHR_OK);
+	chr_db *db = p ? reopen(p) : NULL;
 	if (!db)
 		return;
 	chr_doc d[2];
