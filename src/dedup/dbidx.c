@@ -126,7 +126,20 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 		keys[nk++] = f->anchor[k];
 	if (!st)
 		st = dedup_recent_put(c->db, d->id, keys, nk);
-	for (size_t p = 0; p < f->npara && !st; p++)
+	/* paragraph rows STORE_PARA_ROWS to a statement while that many are
+	 * left (in order: OR IGNORE keeps the first of equal rows either way) */
+	size_t p = 0;
+	for (; f->npara - p >= STORE_PARA_ROWS && !st; p += STORE_PARA_ROWS) {
+		if (!(s = store_stmt(c->db, ST_DD_PARA_PUTN)))
+			return CHR_EDB;
+		for (int k = 0; k < STORE_PARA_ROWS; k++) {
+			sqlite3_bind_int64(s, 2 * k + 1,
+					   (sqlite3_int64)f->para[p + k].hash);
+			sqlite3_bind_int64(s, 2 * k + 2, d->id);
+		}
+		st = step_done(c, s, "dedup key");
+	}
+	for (; p < f->npara && !st; p++)
 		st = put_key(c, ST_DD_PARA_PUT, f->para[p].hash, d->id);
 	return st;
 }
@@ -191,15 +204,19 @@ chr_status dedup_article(chr_db *db, chr_article *a)
 	const dedup_feat *fp = a->ddfeat; /* made by the dedup-prep stage */
 	if (!fp)
 		return CHR_EINVAL;
-	sqlite3_stmt *s = store_stmt(db, ST_DD_ROWID);
-	if (!s)
-		return CHR_EDB;
-	sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	int64_t rowid = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? CHR_ENOTFOUND : store_fail(db, "dedup rowid");
+	int64_t rowid = a->rowid; /* set by store_put_article */
+	if (!rowid) { /* not stored by this process: its row by id */
+		sqlite3_stmt *s = store_stmt(db, ST_DD_ROWID);
+		if (!s)
+			return CHR_EDB;
+		sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(s);
+		rowid = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE ? CHR_ENOTFOUND
+						 : store_fail(db, "dedup rowid");
+	}
 	dedup_doc d;
 	memset(&d, 0, sizeof d);
 	d.id = rowid;

@@ -3,7 +3,8 @@
  *
  * Design note: runs in ingest's batch transaction right after the
  * entities, so each participant is written as the entity id its mention
- * got there (looked up by (doc, start) in entity_mentions): merging
+ * got there (looked up by (doc, start) in entity_mentions, or in the
+ * rows the entity store just wrote, store_ents_row_eid): merging
  * across articles then compares ids, not names.  Nothing about dates is
  * written except the windows (see facts.h), so re-dating an article needs
  * no rewrite here.
@@ -20,13 +21,16 @@ static int64_t eid_of(chr_db *db, const chr_article *a, int32_t m)
 {
 	if (m < 0)
 		return 0;
+	const art_mention *mm = &a->mentions.v[m];
+	int64_t eid;
+	if (store_ents_row_eid(db, a->rowid, mm->start, &eid))
+		return eid;
 	sqlite3_stmt *s = store_stmt(db, ST_FA_EID);
 	if (!s)
 		return -1;
-	const art_mention *mm = &a->mentions.v[m];
 	sqlite3_bind_int64(s, 1, a->rowid);
 	sqlite3_bind_int64(s, 2, mm->start);
-	int64_t eid = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	eid = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
 	return eid;
 }

@@ -10,6 +10,8 @@
  * keeps its role, and roles over time are a GROUP BY over mentions joined
  * to article dates, so nothing needs rewriting when an article's date is
  * learned later.  The best-formed name seen wins as the canonical name.
+ * An entity known by its key costs no SELECT, and mention counts are
+ * summed over the transaction and written at its commit (entcache.c).
  */
 #include "store.h"
 
@@ -35,6 +37,17 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
+/* For the ingest statements: v outlives the step (every statement is
+ * reset and its bindings cleared before its next use, store_stmt), so
+ * SQLite need not copy it. */
+static void bind_static(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
 /* Split a person's name key into first words and last word keys. */
 static void name_parts(const char *name, char *fkey, char *skey, size_t cap)
 {
@@ -48,11 +61,11 @@ static void name_parts(const char *name, char *fkey, char *skey, size_t cap)
 
 /* The person stored under the same surname key whose first-name key is at
  * most one edit from fkey and has the same initial (and four letters or
- * more), or 0.  Reads only the (skey, type, fkey) index entries of that
- * initial, at most 50 of them, so the cost stays bounded however many
- * people share a surname; of several matches the oldest entity wins. */
-static int64_t find_translit(chr_db *db, const char *fkey, const char *skey,
-			     const char *type)
+ * more), or 0.  Reads only the (skey, fkey) entries of that initial in
+ * the index of people, at most 50 of them, so the cost stays bounded
+ * however many people share a surname; of several matches the oldest
+ * entity wins. */
+static int64_t find_translit(chr_db *db, const char *fkey, const char *skey)
 {
 	if (strlen(fkey) < 4 || !*skey)
 		return 0;
@@ -61,8 +74,7 @@ static int64_t find_translit(chr_db *db, const char *fkey, const char *skey,
 		return -1;
 	unsigned char lo = (unsigned char)fkey[0];
 	char hi[2] = { (char)(lo + 1), 0 }; /* first names of that initial */
-	bind_text(s, 1, skey);
-	bind_text(s, 2, type);
+	bind_static(s, 1, skey);
 	sqlite3_bind_text(s, 3, fkey, 1, SQLITE_STATIC);
 	if (lo < 0xFF)
 		sqlite3_bind_text(s, 4, hi, 1, SQLITE_STATIC);
@@ -81,28 +93,34 @@ static int64_t find_translit(chr_db *db, const char *fkey, const char *skey,
 	return rc == SQLITE_DONE ? found : -1;
 }
 
-/* The entity for a mention's key, created when new.  -1 on error. */
-static int64_t entity_for(chr_db *db, const art_mention *m)
+/* The entity for a mention's key, created when new with the article's
+ * nsame mentions of that key already counted.  -1 on error. */
+static int64_t entity_for(chr_db *db, const art_mention *m, int64_t nsame)
 {
-	sqlite3_stmt *s = store_stmt(db, ST_EN_BY_KEY);
-	if (!s)
-		return -1;
-	bind_text(s, 1, m->key);
 	int64_t eid = 0;
-	int score = 0;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		eid = sqlite3_column_int64(s, 0);
-		score = sqlite3_column_int(s, 1);
+	int score = 0, rc;
+	sqlite3_stmt *s;
+	if (!store_ents_get(db, m->key, &eid, &score)) { /* -1: not stored */
+		if (!(s = store_stmt(db, ST_EN_BY_KEY)))
+			return -1;
+		bind_static(s, 1, m->key);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			eid = sqlite3_column_int64(s, 0);
+			score = sqlite3_column_int(s, 1);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return -1;
+		if (eid)
+			store_ents_set(db, m->key, eid, score);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
+	int bykey = eid != 0;
 	const char *type = type_name(m->type);
 	char fkey[128], skey[128];
 	name_parts(m->name, fkey, skey, sizeof fkey);
 	if (!eid && m->type == CHR_ENT_PER) {
-		eid = find_translit(db, fkey, skey, type);
+		eid = find_translit(db, fkey, skey);
 		if (eid < 0)
 			return -1;
 		if (eid)
@@ -114,7 +132,7 @@ static int64_t entity_for(chr_db *db, const art_mention *m)
 		 * "according to Lavrov") */
 		if (!(s = store_stmt(db, ST_EN_BY_SURNAME)))
 			return -1;
-		bind_text(s, 1, m->key);
+		bind_static(s, 1, m->key);
 		int n = 0;
 		int64_t only = 0;
 		while (sqlite3_step(s) == SQLITE_ROW && n < 2) {
@@ -129,28 +147,37 @@ static int64_t entity_for(chr_db *db, const art_mention *m)
 	if (!eid) {
 		if (!(s = store_stmt(db, ST_EN_INSERT)))
 			return -1;
-		bind_text(s, 1, m->key);
-		bind_text(s, 2, *skey ? skey : NULL);
-		bind_text(s, 3, *fkey ? fkey : NULL);
-		bind_text(s, 4, m->name);
+		bind_static(s, 1, m->key);
+		bind_static(s, 2, *skey ? skey : NULL);
+		bind_static(s, 3, *fkey ? fkey : NULL);
+		bind_static(s, 4, m->name);
 		sqlite3_bind_int(s, 5, my);
-		bind_text(s, 6, type);
+		bind_static(s, 6, type);
+		sqlite3_bind_int64(s, 7, nsame);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
 			return -1;
-		return sqlite3_last_insert_rowid(db->h);
+		eid = sqlite3_last_insert_rowid(db->h);
+		store_ents_set(db, m->key, eid, my);
+		/* those mentions' count is in the row: the pending count says
+		 * so, and an entity no other mention names costs no UPDATE */
+		if (store_ents_add(db, eid, NULL, 0, -nsame))
+			return -1;
+		return eid;
 	}
 	if (my > score) {
 		if (!(s = store_stmt(db, ST_EN_RENAME)))
 			return -1;
 		sqlite3_bind_int64(s, 1, eid);
-		bind_text(s, 2, m->name);
+		bind_static(s, 2, m->name);
 		sqlite3_bind_int(s, 3, my);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
 			return -1;
+		if (bykey) /* (a transliteration match keeps its name) */
+			store_ents_set(db, m->key, eid, my);
 	}
 	return eid;
 }
@@ -162,56 +189,60 @@ static chr_status step_done(chr_db *db, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, what);
 }
 
-/* One stored mention: its entity and the text it was written as. */
-typedef struct men_ref {
+/* One mention to store: the article's mention and its entity. */
+typedef struct men_row {
+	const art_mention *m;
 	int64_t eid;
-	const char *s;
-	size_t n;
-} men_ref;
+} men_row;
 
-static int cmp_ref(const void *a, const void *b)
+/* Bind mention r as the k-th row (from 0) of a mention insert. */
+static void bind_row(sqlite3_stmt *s, int k, int64_t doc, const men_row *r)
 {
-	const men_ref *x = a, *y = b;
-	if (x->eid != y->eid)
-		return x->eid < y->eid ? -1 : 1;
-	size_t n = x->n < y->n ? x->n : y->n;
-	int c = memcmp(x->s, y->s, n);
-	return c ? c : (x->n > y->n) - (x->n < y->n);
+	const art_mention *m = r->m;
+	int b = k * 6;
+	sqlite3_bind_int64(s, b + 1, doc);
+	/* headline mentions are stored with negative offsets, -1 - start,
+	 * so (doc, start) stays a key and body offsets stay plain */
+	sqlite3_bind_int64(s, b + 2, m->flags & MEN_HEADLINE
+				     ? -1 - (int64_t)m->start : (int64_t)m->start);
+	sqlite3_bind_int64(s, b + 3, m->end);
+	sqlite3_bind_int64(s, b + 4, r->eid);
+	sqlite3_bind_int(s, b + 5, m->flags);
+	bind_static(s, b + 6, m->role);
 }
 
-/* Add the article's counts: one UPDATE per entity and one upsert per
- * (entity, alias) with how many of the article's mentions they had,
- * instead of one of each per mention (each UPDATE of `mentions` moves
- * an index entry).  The stored values are the same sums. */
-static chr_status put_counts(chr_db *db, men_ref *r, size_t n)
+/* The article's mention rows, in order, STORE_MEN_ROWS to a statement
+ * while that many are left (a statement's fixed cost is a third of a
+ * one-row insert's), then one at a time.  Rows of one statement are
+ * inserted in order, so a later row at the same (doc, start) replaces
+ * an earlier one as with one statement each. */
+static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
+			       size_t n)
 {
-	qsort(r, n, sizeof *r, cmp_ref);
 	chr_status st = CHR_OK;
+	store_men *keep = malloc((n ? n : 1) * sizeof *keep);
+	for (size_t i = 0; keep && i < n; i++)
+		keep[i] = (store_men){ r[i].m->flags & MEN_HEADLINE
+				       ? -1 - (int64_t)r[i].m->start
+				       : (int64_t)r[i].m->start, r[i].eid };
+	store_ents_rows(db, 0, NULL, 0); /* none known while writing */
 	for (size_t i = 0; i < n && !st;) {
-		size_t j = i;
-		while (j < n && r[j].eid == r[i].eid)
-			j++;
-		sqlite3_stmt *s = store_stmt(db, ST_EN_COUNT_UP);
-		if (!s)
+		int many = n - i >= STORE_MEN_ROWS;
+		sqlite3_stmt *s = store_stmt(db, many ? ST_EN_MENTION_PUTN
+						      : ST_EN_MENTION_PUT);
+		if (!s) {
+			free(keep);
 			return CHR_EDB;
-		sqlite3_bind_int64(s, 1, r[i].eid);
-		sqlite3_bind_int64(s, 2, (int64_t)(j - i));
-		if ((st = step_done(db, s, "entity count")))
-			break;
-		for (size_t k = i; k < j && !st;) {
-			size_t m = k;
-			while (m < j && r[m].n == r[k].n && !memcmp(r[m].s, r[k].s, r[k].n))
-				m++;
-			if (!(s = store_stmt(db, ST_EN_ALIAS_PUT)))
-				return CHR_EDB;
-			sqlite3_bind_int64(s, 1, r[k].eid);
-			sqlite3_bind_text(s, 2, r[k].s, (int)r[k].n, SQLITE_STATIC);
-			sqlite3_bind_int64(s, 3, (int64_t)(m - k));
-			st = step_done(db, s, "entity alias");
-			k = m;
 		}
-		i = j;
+		size_t k = many ? STORE_MEN_ROWS : 1;
+		for (size_t j = 0; j < k; j++)
+			bind_row(s, (int)j, doc, &r[i + j]);
+		st = step_done(db, s, "entity mention");
+		i += k;
 	}
+	if (!st && keep) /* for the article's facts (src/facts/store.c) */
+		store_ents_rows(db, doc, keep, n);
+	free(keep);
 	return st;
 }
 
@@ -219,11 +250,13 @@ chr_status store_put_entities(chr_db *db, const chr_article *a)
 {
 	if (!a->mentions.n)
 		return CHR_OK;
-	ht seen; /* key -> eid within this article */
+	ht seen; /* key -> index into ks */
 	ht_init(&seen, 0);
-	men_ref *refs = malloc(a->mentions.n * sizeof *refs);
-	size_t nref = 0;
-	chr_status st = refs ? CHR_OK : CHR_ENOMEM;
+	struct { int64_t eid, n; } *ks = malloc(a->mentions.n * sizeof *ks);
+	men_row *rows = malloc(a->mentions.n * sizeof *rows);
+	size_t nrow = 0, nk = 0;
+	chr_status st = rows && ks ? CHR_OK : CHR_ENOMEM;
+	/* each key's mentions in the article, counted first */
 	for (size_t i = 0; i < a->mentions.n && !st; i++) {
 		const art_mention *m = &a->mentions.v[i];
 		if (!m->key || !*m->key)
@@ -235,35 +268,39 @@ chr_status store_put_entities(chr_db *db, const chr_article *a)
 			break;
 		}
 		if (created) {
-			int64_t eid = entity_for(db, m);
+			e->v.num = (int64_t)nk;
+			ks[nk].eid = 0;
+			ks[nk++].n = 0;
+		}
+		ks[e->v.num].n++;
+	}
+	for (size_t i = 0; i < a->mentions.n && !st; i++) {
+		const art_mention *m = &a->mentions.v[i];
+		if (!m->key || !*m->key)
+			continue;
+		size_t k = (size_t)ht_get(&seen, m->key, strlen(m->key))->v.num;
+		if (!ks[k].eid) {
+			int64_t eid = entity_for(db, m, ks[k].n);
 			if (eid <= 0) {
 				st = store_fail(db, "entity");
 				break;
 			}
-			e->v.num = eid;
+			ks[k].eid = eid;
 		}
-		int64_t eid = e->v.num;
+		int64_t eid = ks[k].eid;
+		/* the entity's count and the alias's: summed in memory, written
+		 * at the commit */
 		const char *src = m->flags & MEN_HEADLINE ? a->headline : a->text;
-		refs[nref++] = (men_ref){ eid, src + m->start, m->end - m->start };
-		sqlite3_stmt *s = store_stmt(db, ST_EN_MENTION_PUT);
-		if (!s) {
-			st = CHR_EDB;
-			break;
-		}
-		sqlite3_bind_int64(s, 1, a->rowid);
-		/* headline mentions are stored with negative offsets, -1 - start,
-		 * so (doc, start) stays a key and body offsets stay plain */
-		sqlite3_bind_int64(s, 2, m->flags & MEN_HEADLINE
-					 ? -1 - (int64_t)m->start : (int64_t)m->start);
-		sqlite3_bind_int64(s, 3, m->end);
-		sqlite3_bind_int64(s, 4, eid);
-		sqlite3_bind_int(s, 5, m->flags);
-		bind_text(s, 6, m->role);
-		st = step_done(db, s, "entity mention");
+		st = store_ents_add(db, eid, src + m->start, m->end - m->start, 1);
+		rows[nrow++] = (men_row){ m, eid };
 	}
+	/* (the lookups above read only entities, so the rows can wait) */
 	if (!st)
-		st = put_counts(db, refs, nref);
-	free(refs);
+		st = put_mentions(db, a->rowid, rows, nrow);
+	if (!st && !db->in_tx) /* no commit to write them at */
+		st = store_ents_flush(db);
+	free(rows);
+	free(ks);
 	ht_free(&seen);
 	return st;
 }

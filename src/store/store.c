@@ -161,6 +161,19 @@ static const char *const migrations[] = {
 	 * the store holds a million articles */
 	("DROP INDEX entities_skey;"
 	 "CREATE INDEX entities_skey ON entities(skey, type, fkey);"),
+	/* 10 -> 11: two indexes no statement reads (time expressions are
+	 * read by doc, facts in (doc, n) order), each a random-key insert
+	 * per row on the store thread: timexes by value, facts by who */
+	("DROP INDEX IF EXISTS timexes_value;"
+	 "DROP INDEX IF EXISTS facts_found_who;"),
+	/* 11 -> 12: the surname index holds people only: both statements
+	 * that read it ask for type 'PER' (ST_EN_BY_SKEY, ST_EN_BY_SURNAME),
+	 * and five entities in six are not people, an insert each for
+	 * nothing.  Same order within a surname (first-name key, rowid), so
+	 * the same rows under the LIMITs. */
+	("DROP INDEX IF EXISTS entities_skey;"
+	 "CREATE INDEX entities_skey ON entities(skey, fkey)"
+	 " WHERE type = 'PER';"),
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -215,16 +228,20 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_TX_PUT] =
 		"INSERT OR REPLACE INTO timexes (doc, start, end, type, value, mod)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_TX_PUTN] = /* STORE_TX_ROWS (4) rows, in order */
+		"INSERT OR REPLACE INTO timexes (doc, start, end, type, value, mod)"
+		" VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?),"
+		" (?, ?, ?, ?, ?, ?)",
 	/* entities (src/store/entities.c) */
 	[ST_EN_BY_KEY] = "SELECT eid, score FROM entities WHERE key = ?1",
-	[ST_EN_BY_SKEY] = /* first names from ?3 up to ?4 (one initial) */
-		"SELECT eid, fkey FROM entities WHERE skey = ?1 AND type = ?2"
+	[ST_EN_BY_SKEY] = /* people; first names from ?3 up to ?4 (one initial) */
+		"SELECT eid, fkey FROM entities WHERE skey = ?1 AND type = 'PER'"
 		" AND fkey >= ?3 AND fkey < ?4 LIMIT 50",
 	[ST_EN_BY_SURNAME] =
 		"SELECT eid FROM entities WHERE skey = ?1 AND type = 'PER' LIMIT 2",
 	[ST_EN_INSERT] =
-		"INSERT INTO entities (key, skey, fkey, name, score, type)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		"INSERT INTO entities (key, skey, fkey, name, score, type, mentions)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_EN_RENAME] = "UPDATE entities SET name = ?2, score = ?3 WHERE eid = ?1",
 	[ST_EN_COUNT_UP] = "UPDATE entities SET mentions = mentions + ?2 WHERE eid = ?1",
 	[ST_EN_ALIAS_PUT] =
@@ -233,6 +250,12 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_EN_MENTION_PUT] =
 		"INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid, flags, role)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_EN_CACHE_LOAD] = "SELECT eid, key, score FROM entities LIMIT ?1",
+	[ST_EN_MENTION_PUTN] = /* STORE_MEN_ROWS (8) rows, in order */
+		"INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid, flags, role)"
+		" VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?),"
+		" (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?),"
+		" (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)",
 	[ST_EN_LIST] =
 		"SELECT e.eid, e.name, e.type, e.mentions,"
 		" (SELECT count(DISTINCT doc) FROM entity_mentions m WHERE m.eid = e.eid)"
@@ -301,6 +324,9 @@ static const char *const sql[ST_COUNT_] = {
 		"INSERT OR REPLACE INTO dedup_keyset (doc, keys) VALUES (?1, ?2)",
 	[ST_DD_PARA_PUT] =
 		"INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES (?1, ?2)",
+	[ST_DD_PARA_PUTN] = /* STORE_PARA_ROWS (4) rows, in order */
+		"INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES (?, ?), (?, ?),"
+		" (?, ?), (?, ?)",
 	[ST_DD_DOC_GET] =
 		"SELECT grp, tier, published, nwords, shingles FROM dedup_docs"
 		" WHERE doc = ?1",
@@ -461,6 +487,8 @@ chr_status store_begin(chr_db *db)
 	chr_status st = exec1(db, ST_BEGIN);
 	if (!st)
 		db->in_tx = 1;
+	if (!st && (st = store_ents_begin(db)))
+		store_rollback(db);
 	return st;
 }
 
@@ -492,7 +520,9 @@ chr_status store_commit(chr_db *db)
 {
 	if (!db->in_tx)
 		return CHR_OK;
-	chr_status st = fts_catch_up(db);
+	chr_status st = store_ents_flush(db);
+	if (!st)
+		st = fts_catch_up(db);
 	if (!st)
 		st = exec1(db, ST_COMMIT);
 	if (!st)
@@ -513,6 +543,7 @@ void store_drop_cache(chr_db *db)
 void store_rollback(chr_db *db)
 {
 	store_drop_cache(db);
+	store_ents_drop(db);
 	db->fts_from = 0;
 	if (!db->in_tx)
 		return;
@@ -678,6 +709,7 @@ void chr_db_close(chr_db *db)
 	if (db->in_tx)
 		store_rollback(db);
 	store_drop_cache(db);
+	store_ents_drop(db);
 	for (int i = 0; i < ST_COUNT_; i++)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close_v2(db->h);

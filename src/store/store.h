@@ -38,6 +38,7 @@ enum store_stmt {
 	ST_DD_PARA_GET,
 	ST_DD_KEY_PUT,
 	ST_DD_PARA_PUT,
+	ST_DD_PARA_PUTN, /* STORE_PARA_ROWS rows */
 	ST_DD_DOC_GET,
 	ST_DD_DOC_PUT,
 	ST_DD_GRP_GET,
@@ -50,6 +51,7 @@ enum store_stmt {
 	ST_DD_PARA_OTHERS,
 	/* time expressions (src/store/timexes.c) */
 	ST_TX_PUT,
+	ST_TX_PUTN, /* STORE_TX_ROWS rows */
 	/* entities (src/store/entities.c) */
 	ST_EN_BY_KEY,
 	ST_EN_BY_SKEY,
@@ -59,6 +61,8 @@ enum store_stmt {
 	ST_EN_COUNT_UP,
 	ST_EN_ALIAS_PUT,
 	ST_EN_MENTION_PUT,
+	ST_EN_MENTION_PUTN, /* STORE_MEN_ROWS rows */
+	ST_EN_CACHE_LOAD,
 	ST_EN_LIST,
 	ST_EN_LIST_TYPE,
 	ST_EN_FIND_ALIAS,
@@ -101,6 +105,13 @@ enum store_stmt {
 	ST_COUNT_
 };
 
+/* Mention rows per ST_EN_MENTION_PUTN (entities.c), time expression
+ * rows per ST_TX_PUTN (timexes.c). */
+#define STORE_MEN_ROWS 8
+#define STORE_TX_ROWS 4
+/* Paragraph rows per ST_DD_PARA_PUTN (src/dedup/dbidx.c). */
+#define STORE_PARA_ROWS 4
+
 struct chr_db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST_COUNT_];
@@ -113,6 +124,10 @@ struct chr_db {
 	 * so it never holds what the database does not. */
 	void *cache;
 	void (*cache_free)(void *cache);
+	/* The entity store's key cache and the open transaction's pending
+	 * mention counts (entcache.c); dropped at rollback and close. */
+	struct store_ents *ents;
+	int64_t ents_version; /* PRAGMA data_version the cache is valid for */
 	char err[512];
 };
 
@@ -126,6 +141,37 @@ chr_status store_commit(chr_db *db);
 void store_rollback(chr_db *db);
 /* Free db->cache (if any); the next user rebuilds it. */
 void store_drop_cache(chr_db *db);
+
+/* entcache.c: the entity store's memory (see there).  At a
+ * transaction's start: drop the key cache if another connection
+ * committed. */
+typedef struct store_ents store_ents;
+chr_status store_ents_begin(chr_db *db);
+/* The cached (eid, score) of the entity with this key: 1; 0 when not
+ * cached (outside a transaction, nothing is); -1 when the cache holds
+ * every row, so there is no such entity. */
+int store_ents_get(chr_db *db, const char *key, int64_t *eid, int *score);
+/* Cache key's entity row as it now is (best effort). */
+void store_ents_set(chr_db *db, const char *key, int64_t eid, int score);
+/* Add n mentions of entity eid written as alias[0..len) to the pending
+ * counts; with alias NULL, to the entity's count only (a new row's
+ * mentions already counted in it are -n). */
+chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
+			  size_t len, int64_t n);
+/* A stored mention row: its start as stored and its entity. */
+typedef struct store_men {
+	int64_t start;
+	int64_t eid;
+} store_men;
+/* Remember the mention rows just written for article doc, in order. */
+void store_ents_rows(chr_db *db, int64_t doc, const store_men *r, size_t n);
+/* The entity of doc's mention row at start as store_ents_rows was told:
+ * 1, or 0 when it was not (then read the table). */
+int store_ents_row_eid(chr_db *db, int64_t doc, int64_t start, int64_t *eid);
+/* Write the pending counts (store_commit calls it). */
+chr_status store_ents_flush(chr_db *db);
+/* Forget the cache and the pending counts. */
+void store_ents_drop(chr_db *db);
 
 /* Insert a processed article.  Returns CHR_OK when stored,
  * CHR_EDUPLICATE when the same content is already there (*existing_id, if

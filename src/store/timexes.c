@@ -4,24 +4,31 @@
  * Design note: the events, facts and timeline stages ask "which dates does
  * this article talk about", so each expression is a row (doc, span, type,
  * normalised value) with an index on the value; the span lets a reader
- * quote the words the date came from.
+ * quote the words the date came from.  Rows go STORE_TX_ROWS to a
+ * statement while that many are left (in order, so a later row at the
+ * same start replaces an earlier one as with a statement each).
  */
 #include "store.h"
 
 chr_status store_put_timexes(chr_db *db, const chr_article *a)
 {
-	for (size_t i = 0; i < a->timexes.n; i++) {
-		const chr_timex *t = &a->timexes.v[i];
-		sqlite3_stmt *s = store_stmt(db, ST_TX_PUT);
+	for (size_t i = 0; i < a->timexes.n;) {
+		int many = a->timexes.n - i >= STORE_TX_ROWS;
+		sqlite3_stmt *s = store_stmt(db, many ? ST_TX_PUTN : ST_TX_PUT);
 		if (!s)
 			return CHR_EDB;
-		sqlite3_bind_int64(s, 1, a->rowid);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)t->start);
-		sqlite3_bind_int64(s, 3, (sqlite3_int64)t->end);
-		sqlite3_bind_text(s, 4, chr_timex_type_name(t->type), -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, t->value, -1, SQLITE_STATIC);
-		if (t->mod[0])
-			sqlite3_bind_text(s, 6, t->mod, -1, SQLITE_STATIC);
+		for (int k = 0; k < (many ? STORE_TX_ROWS : 1); k++, i++) {
+			const chr_timex *t = &a->timexes.v[i];
+			int b = k * 6;
+			sqlite3_bind_int64(s, b + 1, a->rowid);
+			sqlite3_bind_int64(s, b + 2, (sqlite3_int64)t->start);
+			sqlite3_bind_int64(s, b + 3, (sqlite3_int64)t->end);
+			sqlite3_bind_text(s, b + 4, chr_timex_type_name(t->type), -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_text(s, b + 5, t->value, -1, SQLITE_STATIC);
+			if (t->mod[0])
+				sqlite3_bind_text(s, b + 6, t->mod, -1, SQLITE_STATIC);
+		}
 		int rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)

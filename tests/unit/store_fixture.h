@@ -120,6 +120,14 @@ static const char *fresh_with(const char *name, const char *sql)
 	return rc == SQLITE_OK ? p : NULL;
 }
 
+/* The store at path p opened (NULL and a failed check on error). */
+static chr_db *reopen(const char *p)
+{
+	chr_db *db = NULL;
+	CHECK_INT(chr_db_open(p, &db), CHR_OK);
+	return db;
+}
+
 /* Remove every file in the folder, then the folder. */
 static void remove_tmpdir(void)
 {

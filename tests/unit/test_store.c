@@ -262,6 +262,39 @@ static void test_dedup_keys_migrated(void)
 	CHECK_INT(raw_int(tpath("dk2.db"), "SELECT count(*) FROM articles"), 2);
 }
 
+/* Migration 11 drops the value index of timexes and the who index of
+ * facts_found (no statement reads them), migration 12 makes the surname
+ * index one of people only; a version 10 store upgrades with its rows
+ * kept, and ingests into the new schema. */
+static void test_unread_indexes_dropped(void)
+{
+	const char *p = fresh_with("ix.db",
+		"CREATE INDEX timexes_value ON timexes(value);"
+		"CREATE INDEX facts_found_who ON facts_found(who);"
+		"DROP INDEX entities_skey;"
+		"CREATE INDEX entities_skey ON entities(skey, type, fkey);"
+		"INSERT INTO timexes VALUES (1, 0, 4, 'DATE', '2024', NULL);"
+		"PRAGMA user_version = 10;");
+	chr_db *db = p ? reopen(p) : NULL;
+	if (!db)
+		return;
+	chr_doc d = doc("ix1", "Talks on Monday",
+			"LONDON (Reuters) - Talks opened on Monday, May 6, 2024.");
+	d.date = "2024-05-06";
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "PRAGMA user_version"), chr_db_schema_version());
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE name IN"
+			     " ('timexes_value', 'facts_found_who')"), 0);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes WHERE doc = 1"
+			     " AND value = '2024'"), 1);
+	CHECK(raw_int(p, "SELECT count(*) FROM timexes") >= 2);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE name ="
+			     " 'entities_skey' AND sql LIKE '%WHERE type = ''PER''%'"),
+		  1);
+}
+
 static void test_wal_mode(void)
 {
 	chr_db *db = fresh("w.db");
@@ -660,6 +693,7 @@ static const th_test tests[] = {
 	TEST(test_newer_schema_refused),
 	TEST(test_older_schema_upgraded),
 	TEST(test_dedup_keys_migrated),
+	TEST(test_unread_indexes_dropped),
 	TEST(test_wal_mode),
 	TEST(test_open_directory),
 	TEST(test_open_garbage),

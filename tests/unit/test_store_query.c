@@ -15,6 +15,7 @@
 
 #include "chronicle.h"
 #include "store_fixture.h"
+#include "dedup/dedup.h"
 #include "store/store.h"
 
 /* ---- entities ---- */
@@ -134,6 +135,216 @@ static void test_entity_counts(void)
 	CHECK(raw_int(p, "SELECT count(*) FROM entities") >= 4);
 }
 
+/* sql run on the file through a separate connection; the SQLite code. */
+static int raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	int rc = sqlite3_open(path, &h);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+	sqlite3_close(h);
+	return rc;
+}
+
+/* The entity store's memory (src/store/entcache.c): the key cache is
+ * read whole from a small table and then answers "not stored" too; it
+ * lives only while it mirrors the rows (rebuilt after a rollback and
+ * after another connection's commit); pending counts are summed and
+ * written at commit, or not at all after a rollback. */
+static void test_entity_cache(void)
+{
+	chr_db *db = fresh("ecache.db");
+	if (!db)
+		return;
+	CHECK_INT(sqlite3_exec(db->h, "INSERT INTO entities (eid, key, name,"
+			       " score, type) VALUES (7, 'valmora', 'Valmora', 1,"
+			       " 'LOC')", NULL, NULL, NULL), SQLITE_OK);
+	int64_t eid = 0;
+	int score = 0;
+	/* nothing is cached outside a transaction */
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 0);
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 1);
+	CHECK_INT(eid, 7);
+	CHECK_INT(score, 1);
+	CHECK_INT(store_ents_get(db, "valmoraport", &eid, &score), -1);
+	store_ents_set(db, "valmora", 7, 3); /* a rename updates the entry */
+	store_ents_set(db, "ghost", 99, 1);  /* an insert adds one */
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 1);
+	CHECK_INT(score, 3);
+	CHECK_INT(store_ents_get(db, "ghost", &eid, &score), 1);
+	CHECK_INT(eid, 99);
+	CHECK_INT(store_ents_add(db, 7, "Valmora", 7, 2), CHR_OK);
+	store_rollback(db); /* the cache and the counts go */
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_ents_get(db, "ghost", &eid, &score), -1);
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 1);
+	CHECK_INT(score, 1);
+	CHECK_INT(store_ents_flush(db), CHR_OK); /* nothing pending */
+	CHECK_INT(store_ents_add(db, 7, "Valmora", 7, 2), CHR_OK);
+	CHECK_INT(store_ents_add(db, 7, "VALMORA", 7, 1), CHR_OK);
+	CHECK_INT(store_ents_add(db, 7, "Valmora!", 7, 4), CHR_OK);
+	store_ents_set(db, "valmora", 7, 5);
+	CHECK_INT(store_commit(db), CHR_OK);
+	/* kept after the commit, for the next transaction */
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 1);
+	CHECK_INT(score, 5);
+	CHECK_INT(store_commit(db), CHR_OK);
+	const char *p = tpath("ecache.db");
+	CHECK_INT(raw_int(p, "SELECT mentions FROM entities WHERE eid = 7"), 7);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_aliases"), 2);
+	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases"
+			     " WHERE alias = 'Valmora'"), 6);
+	/* another connection's commit: read again at the next begin */
+	CHECK_INT(raw_exec(p, "UPDATE entities SET score = 9 WHERE eid = 7"),
+		  SQLITE_OK);
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_ents_get(db, "valmora", &eid, &score), 1);
+	CHECK_INT(score, 9);
+	/* mentions already in the row (alias NULL) cancel out: the
+	 * aliases still get theirs, the entity's count stays */
+	CHECK_INT(store_ents_add(db, 7, NULL, 0, -2), CHR_OK);
+	CHECK_INT(store_ents_add(db, 7, "Valmora", 7, 1), CHR_OK);
+	CHECK_INT(store_ents_add(db, 7, "Valmora", 7, 1), CHR_OK);
+	CHECK_INT(store_commit(db), CHR_OK);
+	CHECK_INT(raw_int(p, "SELECT mentions FROM entities WHERE eid = 7"), 7);
+	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases"
+			     " WHERE alias = 'Valmora'"), 8);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_aliases"), 2);
+	/* a table too big to read whole: a plain cache, "not cached" */
+	CHECK_INT(raw_exec(p, "INSERT INTO entities (key, name, score, type)"
+			      " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT"
+			      " i + 1 FROM n WHERE i < 65536) SELECT 'k' || i,"
+			      " 'K' || i, 1, 'ORG' FROM n"), SQLITE_OK);
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_ents_get(db, "valmoraport", &eid, &score), 0);
+	CHECK_INT(store_commit(db), CHR_OK);
+	chr_db_close(db);
+}
+
+/* The mention rows of the article stored last answer facts' lookups by
+ * (doc, start) as the table would: the last row at a start wins, and
+ * another doc's rows or a start not written are "ask the table"; an
+ * ingest's facts name the entities its mention rows hold. */
+static void test_entity_rows(void)
+{
+	chr_db *db = fresh("erows.db");
+	if (!db)
+		return;
+	int64_t eid = 0;
+	CHECK_INT(store_ents_row_eid(db, 5, 10, &eid), 0);
+	store_men r[] = { { 10, 1 }, { -11, 2 }, { 30, 3 }, { 10, 4 } };
+	store_ents_rows(db, 5, r, 4);
+	CHECK_INT(store_ents_row_eid(db, 5, 10, &eid), 1);
+	CHECK_INT(eid, 4);
+	CHECK_INT(store_ents_row_eid(db, 5, 30, &eid), 1);
+	CHECK_INT(eid, 3);
+	CHECK_INT(store_ents_row_eid(db, 5, 11, &eid), 0);
+	CHECK_INT(store_ents_row_eid(db, 6, 30, &eid), 0);
+	store_ents_rows(db, 6, r, 1);
+	CHECK_INT(store_ents_row_eid(db, 5, 30, &eid), 0);
+	CHECK_INT(store_ents_row_eid(db, 6, 10, &eid), 1);
+	CHECK_INT(eid, 1);
+	chr_db_close(db);
+
+	db = fresh("erows2.db");
+	if (!db)
+		return;
+	chr_doc d = doc("er1", "Lavrov meets Wang Yi",
+			"MOSCOW (Reuters) - Russian Foreign Minister Sergei Lavrov"
+			" met Chinese Foreign Minister Wang Yi in Moscow on Monday.");
+	d.date = "2024-04-01";
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	const char *p = tpath("erows2.db");
+	/* every fact's participant is the entity of a mention row of its
+	 * article (none dangling) */
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM facts_found f WHERE who IS NOT"
+			     " NULL AND NOT EXISTS (SELECT 1 FROM entity_mentions m"
+			     " WHERE m.doc = f.doc AND m.eid = f.who)"), 0);
+	CHECK(raw_int(p, "SELECT count(*) FROM facts_found WHERE who ="
+			 " (SELECT eid FROM entity_aliases WHERE alias ="
+			 " 'Sergei Lavrov')") >= 1);
+}
+
+/* Rows written several to a statement (time expressions 4, paragraph
+ * hashes 4, mentions 8) are all there, in an article with more of each
+ * than one statement takes, as processing the article alone finds. */
+static void test_batched_rows(void)
+{
+	chr_db *db = fresh("brows.db");
+	if (!db)
+		return;
+	static const char text[] =
+		"LONDON (Reuters) - Talks opened on Monday, May 6, 2024, between"
+		" Britain and France over the fishing rights in the Channel.\n\n"
+		"On Tuesday the ministers met again in London and agreed on a"
+		" timetable for the next round of the talks.\n\n"
+		"A further meeting is planned for June 3 in Paris, officials from"
+		" both sides of the Channel said on Wednesday.\n\n"
+		"The previous agreement expired on December 31, 2023, after three"
+		" years of disputes between fishing crews of both countries.\n\n"
+		"Talks will continue in July and again in September, a spokesman"
+		" for the French ministry told reporters in Paris.\n\n"
+		"Fishing crews from Brittany and Cornwall said on Thursday they"
+		" hoped for a final deal before the end of the year.\n\n"
+		"British Prime Minister Rishi Sunak spoke with French President"
+		" Emmanuel Macron and Ursula von der Leyen in Brussels.";
+	chr_doc d = doc("br1", "Fishing talks open", text);
+	d.date = "2024-05-06";
+	chr_article *a = NULL;
+	CHECK_INT(chr_article_process(&d, &a), CHR_OK);
+	if (!a) {
+		chr_db_close(db);
+		return;
+	}
+	size_t ntx = a->timexes.n, nmen = 0;
+	for (size_t i = 0; i < a->mentions.n; i++)
+		nmen += a->mentions.v[i].key && *a->mentions.v[i].key;
+	CHECK(ntx >= 5);
+	CHECK(nmen >= 9);
+	size_t npara = a->ddfeat ? a->ddfeat->npara : 0; /* (dedup-prep ran) */
+	CHECK(npara >= 5);
+	chr_article_free(a);
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	const char *p = tpath("brows.db");
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes"), (long long)ntx);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM dedup_paras"), (long long)npara);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_mentions"), (long long)nmen);
+}
+
+/* A name stored by another connection between two ingests on one handle
+ * is what the second ingest compares against, not the score the first
+ * ingest cached: here a worse-scored name, which the second ingest's
+ * better-formed one replaces. */
+static void test_entity_cache_other_writer(void)
+{
+	chr_db *db = fresh("eow.db");
+	if (!db)
+		return;
+	chr_doc d[2];
+	d[0] = doc("eow1", "Talks in Valmora",
+		   "VALMORA (Reuters) - Talks opened in Valmora on Monday.");
+	d[1] = doc("eow2", "More talks in Valmora",
+		   "VALMORA (Reuters) - Talks went on in Valmora on Tuesday.");
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, d, 1, 0, &s), CHR_OK);
+	const char *p = tpath("eow.db");
+	long long e = raw_int(p, "SELECT eid FROM entities WHERE key = 'valmora'");
+	CHECK(e > 0);
+	CHECK_INT(raw_exec(p, "UPDATE entities SET name = 'Outer Valmora',"
+			      " score = -1000000 WHERE key = 'valmora'"), SQLITE_OK);
+	CHECK_INT(ingest(db, d + 1, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entities WHERE key = 'valmora'"
+			     " AND name = 'Valmora'"), 1);
+	CHECK(raw_int(p, "SELECT mentions FROM entities WHERE key = 'valmora'") >= 2);
+}
+
 /* `entity NAME`: an entity of that name before one it is an alias of,
  * then the entity the alias was most often written for. */
 static void test_entity_lookup(void)
@@ -181,10 +392,7 @@ static void test_entity_translit(void)
 		"INSERT INTO entities (eid, key, skey, fkey, name, score, type)"
 		" VALUES (1000, 'sergeylavrov', 'lavrov', 'sergey',"
 		" 'Sergey Lavrov', 5, 'PER');");
-	if (!p)
-		return;
-	chr_db *db = NULL;
-	CHECK_INT(chr_db_open(p, &db), CHR_OK);
+	chr_db *db = p ? reopen(p) : NULL;
 	if (!db)
 		return;
 	chr_doc d[2];
@@ -437,6 +645,10 @@ static void test_search_malformed(void)
 static const th_test tests[] = {
 	TEST(test_event_entity_counts),
 	TEST(test_entity_counts),
+	TEST(test_entity_cache),
+	TEST(test_entity_cache_other_writer),
+	TEST(test_entity_rows),
+	TEST(test_batched_rows),
 	TEST(test_entity_lookup),
 	TEST(test_entity_translit),
 	TEST(test_event_place),

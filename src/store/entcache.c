@@ -1,0 +1,320 @@
+/*
+ * entcache: what the entity store (entities.c) keeps in memory.
+ *
+ * Design note: storing an article's entities was ~30 statements an
+ * article, about 10k instructions each, most of them on rows the store
+ * thread had just written.  Two things here cut them:
+ *
+ * - key -> (eid, score) of every entity looked up or created by its key,
+ *   so a known entity costs no SELECT.  It mirrors rows exactly: entities
+ *   are never deleted or re-keyed, and a score changes only through
+ *   entities.c's rename, which updates the entry.  Other connections'
+ *   commits are seen by PRAGMA data_version at the start of each
+ *   transaction (store_begin) and drop the mirror, as does a rollback
+ *   (store_rollback), so it never holds what the database does not.  At
+ *   ENTCACHE_MAX keys it is emptied and refilled.  When it is made and
+ *   the table has at most ENTCACHE_LOAD rows it is filled with all of
+ *   them, and then, while every row entities.c inserts goes in too, it
+ *   is complete: a key it lacks is not in the table either (a new name
+ *   costs no SELECT).  A store over ENTCACHE_LOAD entities, a failed
+ *   insert into the map and the refill at the ceiling make it a plain
+ *   cache again.
+ *
+ * - the open transaction's mention counts, per entity and per (entity,
+ *   alias), summed in memory and written once each at commit
+ *   (store_commit, before COMMIT), instead of an UPDATE and an upsert per
+ *   article (each UPDATE of `mentions` also moves an entry of the
+ *   entities_mentions index).  The stored sums are the same.  Nothing
+ *   reads these columns while ingesting (the events stage reads
+ *   entity_mentions and entities.key; the counts serve queries), and a
+ *   transaction's own statements are the only writers.  At ENTPEND_MAX
+ *   pending rows they are written early, inside the same transaction.
+ *   A new entity's row is inserted with its article's mentions of its
+ *   key already counted, and a pending record without an alias takes
+ *   them back off the sum, so an entity nothing else names before the
+ *   commit costs no UPDATE at all (most entities appear in one article).
+ *
+ * - the (start, eid) of the mention rows of the article stored last, so
+ *   its facts (src/facts/store.c) find their participants' entities
+ *   without a SELECT by (doc, start).
+ */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/hash.h"
+
+#define ENTCACHE_MAX ((size_t)1 << 20)
+#define ENTPEND_MAX ((size_t)1 << 16)
+#define ENTCACHE_LOAD 65536
+
+typedef struct ent_val {
+	int64_t eid;
+	int score;
+	char key[]; /* the map's key */
+} ent_val;
+
+typedef struct ent_pend {
+	int64_t eid;
+	const char *alias; /* in pmem; NULL: a count already in the row */
+	size_t len;
+	int64_t n;
+} ent_pend;
+
+struct store_ents {
+	ht keys;      /* key -> ent_val */
+	arena kmem;   /* the ent_vals */
+	int loaded;   /* the table was read into keys (or tried) */
+	int complete; /* keys holds every row of the table */
+	ent_pend *p;  /* the transaction's counts, unsorted */
+	size_t np, cap;
+	arena pmem;   /* their aliases */
+	int64_t doc;  /* the article whose mention rows are in men */
+	store_men *men;
+	size_t nmen, capmen;
+};
+
+static void cache_reset(store_ents *e)
+{
+	ht_free(&e->keys);
+	arena_free(&e->kmem);
+	ht_init(&e->keys, ENTCACHE_MAX);
+	arena_init(&e->kmem, 0);
+	e->complete = 0;
+}
+
+static store_ents *ents_of(chr_db *db)
+{
+	if (!db->ents && (db->ents = calloc(1, sizeof *db->ents))) {
+		ht_init(&db->ents->keys, ENTCACHE_MAX);
+		arena_init(&db->ents->kmem, 0);
+		arena_init(&db->ents->pmem, 0);
+	}
+	return db->ents;
+}
+
+void store_ents_drop(chr_db *db)
+{
+	store_ents *e = db->ents;
+	if (!e)
+		return;
+	ht_free(&e->keys);
+	arena_free(&e->kmem);
+	arena_free(&e->pmem);
+	free(e->p);
+	free(e->men);
+	free(e);
+	db->ents = NULL;
+}
+
+chr_status store_ents_begin(chr_db *db)
+{
+	int64_t v = 0;
+	chr_status st = chr_db_data_version(db, &v);
+	if (st)
+		return st;
+	if (v != db->ents_version)
+		store_ents_drop(db); /* another connection committed */
+	db->ents_version = v;
+	return CHR_OK;
+}
+
+/* Put key's row in the map; 0, or -1 when it could not (memory). */
+static int cache_put(store_ents *e, const char *key, int64_t eid, int score)
+{
+	size_t n = strlen(key);
+	ht_entry *h = ht_get(&e->keys, key, n);
+	if (h) {
+		ent_val *v = h->v.ptr;
+		v->eid = eid;
+		v->score = score;
+		return 0;
+	}
+	if (e->keys.count >= ENTCACHE_MAX)
+		cache_reset(e);
+	ent_val *v = arena_alloc(&e->kmem, sizeof *v + n + 1);
+	if (!v)
+		return -1;
+	v->eid = eid;
+	v->score = score;
+	memcpy(v->key, key, n + 1);
+	int created;
+	if (!(h = ht_put(&e->keys, v->key, n, &created)))
+		return -1;
+	h->v.ptr = v;
+	return 0;
+}
+
+/* Read a small table whole (see the design note); errors leave a plain
+ * cache, and the lookups that follow report them. */
+static void cache_load(chr_db *db, store_ents *e)
+{
+	e->loaded = 1;
+	sqlite3_stmt *s = store_stmt(db, ST_EN_CACHE_LOAD);
+	if (!s)
+		return;
+	sqlite3_bind_int64(s, 1, ENTCACHE_LOAD + 1);
+	size_t n = 0;
+	int rc, ok = 1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && ok) {
+		const char *key = (const char *)sqlite3_column_text(s, 1);
+		ok = key && !cache_put(e, key, sqlite3_column_int64(s, 0),
+				       sqlite3_column_int(s, 2));
+		n++;
+	}
+	sqlite3_reset(s);
+	e->complete = ok && rc == SQLITE_DONE && n <= ENTCACHE_LOAD;
+}
+
+int store_ents_get(chr_db *db, const char *key, int64_t *eid, int *score)
+{
+	store_ents *e = db->in_tx ? ents_of(db) : NULL;
+	if (!e)
+		return 0;
+	if (!e->loaded)
+		cache_load(db, e);
+	ht_entry *h = ht_get(&e->keys, key, strlen(key));
+	if (!h)
+		return e->complete ? -1 : 0;
+	const ent_val *v = h->v.ptr;
+	*eid = v->eid;
+	*score = v->score;
+	return 1;
+}
+
+void store_ents_set(chr_db *db, const char *key, int64_t eid, int score)
+{
+	store_ents *e = db->in_tx ? ents_of(db) : NULL;
+	if (e && cache_put(e, key, eid, score))
+		e->complete = 0; /* only a cache now */
+}
+
+chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
+			  size_t len, int64_t n)
+{
+	store_ents *e = ents_of(db);
+	if (!e)
+		return CHR_ENOMEM;
+	if (e->np >= ENTPEND_MAX) {
+		chr_status st = store_ents_flush(db);
+		if (st)
+			return st;
+	}
+	if (e->np == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 256;
+		ent_pend *p = realloc(e->p, cap * sizeof *p);
+		if (!p)
+			return CHR_ENOMEM;
+		e->p = p;
+		e->cap = cap;
+	}
+	char *s = alias ? arena_strndup(&e->pmem, alias, len) : NULL;
+	if (alias && !s)
+		return CHR_ENOMEM;
+	e->p[e->np++] = (ent_pend){ eid, s, len, n };
+	return CHR_OK;
+}
+
+void store_ents_rows(chr_db *db, int64_t doc, const store_men *r, size_t n)
+{
+	store_ents *e = ents_of(db);
+	if (!e)
+		return;
+	e->doc = 0;
+	if (n > e->capmen) {
+		store_men *m = realloc(e->men, n * sizeof *m);
+		if (!m)
+			return; /* the lookups read the table */
+		e->men = m;
+		e->capmen = n;
+	}
+	if (n)
+		memcpy(e->men, r, n * sizeof *r);
+	e->nmen = n;
+	e->doc = doc;
+}
+
+int store_ents_row_eid(chr_db *db, int64_t doc, int64_t start, int64_t *eid)
+{
+	store_ents *e = db->ents;
+	if (!e || !doc || e->doc != doc)
+		return 0;
+	for (size_t i = e->nmen; i-- > 0;) /* the last row written wins */
+		if (e->men[i].start == start) {
+			*eid = e->men[i].eid;
+			return 1;
+		}
+	return 0;
+}
+
+static int cmp_pend(const void *a, const void *b)
+{
+	const ent_pend *x = a, *y = b;
+	if (x->eid != y->eid)
+		return x->eid < y->eid ? -1 : 1;
+	if (!x->alias || !y->alias) /* those first */
+		return !!x->alias - !!y->alias;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->alias, y->alias, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static chr_status step_done(chr_db *db, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, what);
+}
+
+/* One UPDATE per entity and one upsert per (entity, alias), in eid order
+ * (neighbouring rows share pages). */
+chr_status store_ents_flush(chr_db *db)
+{
+	store_ents *e = db->ents;
+	if (!e || !e->np)
+		return CHR_OK;
+	ent_pend *r = e->p;
+	size_t n = e->np;
+	qsort(r, n, sizeof *r, cmp_pend);
+	chr_status st = CHR_OK;
+	for (size_t i = 0; i < n && !st;) {
+		size_t j = i;
+		int64_t sum = 0;
+		for (; j < n && r[j].eid == r[i].eid; j++)
+			sum += r[j].n;
+		sqlite3_stmt *s;
+		if (sum) { /* (0: all counted when the row was inserted) */
+			if (!(s = store_stmt(db, ST_EN_COUNT_UP)))
+				return CHR_EDB;
+			sqlite3_bind_int64(s, 1, r[i].eid);
+			sqlite3_bind_int64(s, 2, sum);
+			if ((st = step_done(db, s, "entity count")))
+				break;
+		}
+		size_t k = i;
+		while (k < j && !r[k].alias)
+			k++;
+		for (; k < j && !st;) {
+			size_t m = k;
+			int64_t an = 0;
+			for (; m < j && r[m].len == r[k].len &&
+			       !memcmp(r[m].alias, r[k].alias, r[k].len); m++)
+				an += r[m].n;
+			if (!(s = store_stmt(db, ST_EN_ALIAS_PUT)))
+				return CHR_EDB;
+			sqlite3_bind_int64(s, 1, r[k].eid);
+			sqlite3_bind_text(s, 2, r[k].alias, (int)r[k].len, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 3, an);
+			st = step_done(db, s, "entity alias");
+			k = m;
+		}
+		i = j;
+	}
+	if (!st) {
+		e->np = 0;
+		arena_reset(&e->pmem);
+	}
+	return st;
+}
