@@ -29,7 +29,6 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "pipeline/article.h"
 
@@ -86,20 +85,81 @@ static int cmp_word(const void *k, const void *el)
 }
 
 /* The lists are kept sorted (strcmp order; ev_text_lists_sorted checks
- * it in the tests), so a look-up is a binary search: is_stop runs once
- * per body word of every article. */
+ * it in the tests): the binary search is the reference the word sets
+ * below are checked against (ev_text_sets_check). */
 static int in_list(const char *const *list, size_t n, const char *w)
 {
 	return bsearch(w, list, n, sizeof *list, cmp_word) != NULL;
 }
 
-static int is_stop(const char *w)
+/* A list as a fixed word set: open addressing over WSET_N slots, filled
+ * once (words_init) and looked up with an unseeded FNV-1a hash of the
+ * word.  Nothing from the input is ever added, so no input can lengthen
+ * a probe run beyond the runs the lists themselves make; at under a
+ * fifth full, most words that are not in a set meet an empty slot at
+ * once.  is_stop runs once per body word of every article: the binary
+ * search took eight strcmp calls a word. */
+#define WSET_N 1024
+#define WSET_W 16 /* longer words are in no list */
+
+typedef struct wset {
+	const char *w[WSET_N]; /* NULL = empty */
+	uint8_t n[WSET_N];
+} wset;
+
+static wset stop_set, notname_set;
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static uint32_t ws_hash(const char *w, size_t n)
 {
-	return in_list(stopwords, sizeof stopwords / sizeof *stopwords, w);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	return (h ^ h >> 15) & (WSET_N - 1);
 }
-static int is_notname(const char *w)
+
+static void ws_fill(wset *s, const char *const *list, size_t n)
 {
-	return in_list(notnames, sizeof notnames / sizeof *notnames, w);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(list[i]);
+		uint32_t h = ws_hash(list[i], len);
+		while (s->w[h])
+			h = (h + 1) & (WSET_N - 1);
+		s->w[h] = list[i];
+		s->n[h] = (uint8_t)len;
+	}
+}
+
+static void words_init(void)
+{
+	_Static_assert(sizeof stopwords / sizeof *stopwords < WSET_N / 4 &&
+			       sizeof notnames / sizeof *notnames < WSET_N / 4,
+		       "WSET_N");
+	ws_fill(&stop_set, stopwords, sizeof stopwords / sizeof *stopwords);
+	ws_fill(&notname_set, notnames, sizeof notnames / sizeof *notnames);
+}
+
+/* Is w[0, n) in s?  The sets are filled before any look-up (prep_build
+ * and ev_text_sets_check run words_init first). */
+static int ws_has(const wset *s, const char *w, size_t n)
+{
+	if (n >= WSET_W)
+		return 0;
+	for (uint32_t h = ws_hash(w, n);; h = (h + 1) & (WSET_N - 1)) {
+		if (!s->w[h])
+			return 0;
+		if (s->n[h] == n && !memcmp(s->w[h], w, n))
+			return 1;
+	}
+}
+
+static int is_stop(const char *w, size_t n)
+{
+	return ws_has(&stop_set, w, n);
+}
+static int is_notname(const char *w, size_t n)
+{
+	return ws_has(&notname_set, w, n);
 }
 
 static int sorted(const char *const *list, size_t n)
@@ -107,6 +167,54 @@ static int sorted(const char *const *list, size_t n)
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(list[i - 1], list[i]) >= 0)
 			return 0;
+	return 1;
+}
+
+int ev_text_is_stop(const char *w, size_t n)
+{
+	pthread_once(&words_once, words_init);
+	return is_stop(w, n);
+}
+
+/* Does each set answer for w[0, n) as its list's binary search does? */
+static int sets_agree(const char *w, size_t n)
+{
+	char t[MAXTOK];
+	if (n >= sizeof t || memchr(w, 0, n))
+		return 1; /* not a word the stage looks up */
+	memcpy(t, w, n);
+	t[n] = '\0';
+	return is_stop(w, n) ==
+		       in_list(stopwords, sizeof stopwords / sizeof *stopwords, t) &&
+	       is_notname(w, n) ==
+		       in_list(notnames, sizeof notnames / sizeof *notnames, t);
+}
+
+int ev_text_sets_check(const char *w, size_t n)
+{
+	pthread_once(&words_once, words_init);
+	if (w)
+		return sets_agree(w, n);
+	/* every word of both lists, and each one's prefixes and with a
+	 * letter more */
+	const char *const *list[] = { stopwords, notnames };
+	size_t len[] = { sizeof stopwords / sizeof *stopwords,
+			 sizeof notnames / sizeof *notnames };
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < len[l]; i++) {
+			const char *x = list[l][i];
+			size_t xn = strlen(x);
+			char t[WSET_W + 2];
+			if (xn >= WSET_W)
+				return 0;
+			for (size_t k = 0; k <= xn; k++)
+				if (!sets_agree(x, k))
+					return 0;
+			memcpy(t, x, xn);
+			t[xn] = 's';
+			if (!sets_agree(t, xn + 1))
+				return 0;
+		}
 	return 1;
 }
 
@@ -396,7 +504,7 @@ static chr_status terms(ev_prep *p, struct sb_stemmer *stem, stem_memo *mm,
 	for (size_t i = 0; !st && i < t->n && i < maxtok; i++) {
 		const tok *k = &t->v[i];
 		size_t n = lower(s, k, w);
-		if (n < 2 || is_stop(w))
+		if (n < 2 || is_stop(w, n))
 			continue;
 		if (k->num) { /* numbers are terms as they are: 23 pirates */
 			if (EV_NUMTERMS)
@@ -471,13 +579,13 @@ static chr_status cap_entities(ev_prep *p, const char *s, size_t len,
 		while (j < t->n && t->v[j].cap && (!words || !t->v[j].brk)) {
 			const tok *k = &t->v[j];
 			size_t n = lower(s, k, w);
-			int used = n && !is_notname(w) && k->sstart
+			int used = n && !is_notname(w, n) && k->sstart
 					   ? used_lower(&ls, s, len, t, k) : 0;
 			if (used < 0) {
 				st = CHR_ENOMEM;
 				break;
 			}
-			int skip = n == 0 || is_notname(w) || used;
+			int skip = n == 0 || is_notname(w, n) || used;
 			if (skip && words == 0) { /* leading junk: drop it */
 				j++;
 				continue;
@@ -542,14 +650,9 @@ static void add_date(ev_doc *d, int32_t day)
 /* Does token k spell a month name (its first three letters)? */
 static int is_month_tok(const char *s, const tok *k)
 {
-	static const char *const mon[] = { "jan", "feb", "mar", "apr",
-		"may", "jun", "jul", "aug", "sep", "oct", "nov", "dec" };
 	if (k->num || k->end - k->start < 3)
 		return 0;
-	for (size_t i = 0; i < sizeof mon / sizeof *mon; i++)
-		if (!strncasecmp(s + k->start, mon[i], 3))
-			return 1;
-	return 0;
+	return ev_month3(s + k->start) != 0;
 }
 
 /* The numbers of a body (tokenized in t) into d->nums, distinct: a
@@ -598,6 +701,7 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 			     struct sb_stemmer *stem, stem_memo *mm)
 {
 	ev_doc *d = &p->d;
+	pthread_once(&words_once, words_init); /* is_stop, is_notname */
 	ev_doc_init(d);
 	d->group = in->group;
 	d->rmonths = in->rmonths;

@@ -417,6 +417,13 @@ chr_status ev_prep_apply(ev_engine *e, const ev_prep *p, ev_doc *d);
 chr_status ev_prep_run(struct chr_article *a);
 /* 1 when ev_text.c's word lists are in strcmp order (binary search). */
 int ev_text_lists_sorted(void);
+/* 1 when ev_text.c's word sets (the stop words and the capitalised words
+ * that are never names, hashed) answer for w[0, n) as a binary search of
+ * their lists does; with w NULL, for every listed word, its prefixes
+ * and the word with a letter more. */
+int ev_text_sets_check(const char *w, size_t n);
+/* Is w[0, n) (lower case) a stop word? */
+int ev_text_is_stop(const char *w, size_t n);
 
 /* Count d into the document frequencies (ev_add does this first). */
 chr_status ev_observe(ev_engine *e, const ev_doc *d);
@@ -561,6 +568,9 @@ int32_t ev_parse_day(const char *s);
 /* Format days as YYYY-MM-DD into out[11]. */
 void ev_fmt_day(int32_t days, char out[11]);
 
+/* The month (1..12) that the first three bytes of s spell in any case
+ * ("Jan" .. "dec"; s has at least three), 0 when none. */
+int ev_month3(const char *s);
 /* The stand-in scanner: explicit dates and years in text. */
 void ev_scan_dates(const char *text, size_t len, ev_doc *d);
 

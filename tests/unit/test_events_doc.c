@@ -84,6 +84,47 @@ static void test_scan_dates(void)
 	}
 	CHECK(has1998 && has2010);
 	ev_doc_free(&d);
+	/* month names in any case, "sept", and near misses (a year only) */
+	ev_doc_init(&d);
+	t = "Sept 5, 2016; SEPTEMBER 6 2017; mar 7 2018; Marc 8 2011; "
+	    "Septe 9 2012; junes 10 2013; Dec 11 2014; 12 Julyy 2015.";
+	ev_scan_dates(t, strlen(t), &d);
+	CHECK_INT(d.ndates, 4);
+	CHECK_INT(d.dates[0], ev_days(2016, 9, 5));
+	CHECK_INT(d.dates[1], ev_days(2017, 9, 6));
+	CHECK_INT(d.dates[2], ev_days(2018, 3, 7));
+	CHECK_INT(d.dates[3], ev_days(2014, 12, 11));
+	CHECK_INT(d.nyears, 8);
+	ev_doc_free(&d);
+}
+
+/* The hashed word sets answer as the binary search of their sorted
+ * lists does: every listed word, its prefixes and extensions, and the
+ * words of a text. */
+static void test_word_sets(void)
+{
+	CHECK(ev_text_lists_sorted());
+	CHECK(ev_text_sets_check(NULL, 0));
+	CHECK(ev_text_is_stop("the", 3));
+	CHECK(ev_text_is_stop("themselves", 10));
+	CHECK(ev_text_is_stop("a", 1));
+	CHECK(!ev_text_is_stop("thee", 4));
+	CHECK(!ev_text_is_stop("th", 2));
+	CHECK(!ev_text_is_stop("harbour", 7));
+	CHECK(!ev_text_is_stop("theselves", 9));
+	const char *t = "reuters said on wednesday that the port of ostrava "
+			"was closed after a storm themselves ourselves yours "
+			"unquestionably x yy zzz http www september sept";
+	size_t i = 0, n = strlen(t), words = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && t[j] != ' ')
+			j++;
+		CHECK(ev_text_sets_check(t + i, j - i));
+		words++;
+		i = j + 1;
+	}
+	CHECK_INT(words, 25);
 }
 
 static void test_doc_build(void)
@@ -499,6 +540,7 @@ int main(void)
 		TEST(test_prep_apply),   TEST(test_date_from_event),
 		TEST(test_weekday_tense), TEST(test_select_keyw),
 		TEST(test_member_top),   TEST(test_candidates),
+		TEST(test_word_sets),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
