@@ -294,6 +294,36 @@ static void test_prep_apply(void)
 		}
 	CHECK_INT(e1.terms.count, e2.terms.count);
 	CHECK_INT(e1.ents.count, e2.ents.count);
+	/* the many words again, last first: their ids (all known) arrive
+	 * descending, past the sort's stack buffer; the vector comes out
+	 * ascending with every word once */
+	uint32_t nbody = d2.body.n;
+	static char rev[120000];
+	size_t rl = 0, end = ml;
+	while (end > 0) {
+		size_t b = end - 1; /* the space after a word */
+		while (b > 0 && many[b - 1] != ' ')
+			b--;
+		memcpy(rev + rl, many + b, end - b);
+		rl += end - b;
+		rev[rl++] = ' ';
+		end = b ? b - 1 : 0;
+	}
+	rev[rl] = '\0';
+	input(&in[3], "p5", "Many words", rev, NULL);
+	ev_prep *p = NULL;
+	CHECK(ev_prep_new(&in[3], stem, &p) == CHR_OK);
+	if (p)
+		CHECK(ev_prep_apply(&e2, p, &d2) == CHR_OK);
+	ev_prep_free(p);
+	CHECK(nbody > 512);
+	CHECK_INT(d2.body.n, nbody);
+	float tf = 0;
+	for (uint32_t i = 0; i < d2.body.n; i++) {
+		CHECK(!i || d2.body.v[i - 1].id < d2.body.v[i].id);
+		tf += d2.body.v[i].tf;
+	}
+	CHECK(tf == 9000.0f);
 	sb_stemmer_delete(stem);
 	ev_doc_free(&d1);
 	ev_doc_free(&d2);
@@ -528,6 +558,35 @@ static void test_candidates(void)
 	CHECK_INT(n, sizeof want / sizeof *want);
 	for (size_t i = 0; i < n && i < sizeof want / sizeof *want; i++)
 		CHECK(c[i] == want[i]);
+	ev_doc_free(&q);
+	ev_engine_free(&e);
+	/* more candidates than EV_MAXCAND: 80 events, each filed under one
+	 * of five words (16 each, all kept), one hit each: the 48 latest,
+	 * latest first */
+	static const char *const kw[] = { "harbor", "pier", "dock", "quay",
+					  "crane" };
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	for (int i = 0; i < 80; i++) {
+		char text[64];
+		snprintf(text, sizeof text, "%s zq%c%ct", kw[i % 5],
+			 'a' + i / 26, 'a' + i % 26);
+		ev_doc d;
+		size_t k;
+		ev_doc_init(&d);
+		input(&in, "c", "", text, NULL);
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+		CHECK(ev_add_to(&e, &d, (size_t)-1, &k) == CHR_OK);
+		ev_doc_free(&d);
+	}
+	ev_doc_init(&q);
+	input(&in, "q", "", "harbor pier dock quay crane", NULL);
+	CHECK(ev_doc_build(&e, &in, &q) == CHR_OK);
+	CHECK(ev_observe(&e, &q) == CHR_OK);
+	n = ev_candidates(&e, &q, c);
+	CHECK_INT(n, EV_MAXCAND);
+	for (size_t i = 0; i < n; i++)
+		CHECK(c[i] == 79 - i);
 	ev_doc_free(&q);
 	ev_engine_free(&e);
 }
