@@ -98,6 +98,36 @@ static void test_scan_dates(void)
 	ev_doc_free(&d);
 }
 
+/* The stand-in's name runs: a sentence-initial capitalised word is a
+ * name only when the text never writes it lower-case.  Twelve such
+ * words: the first questions are answered by scanning the tokens, the
+ * later ones by the set of lower-case tokens; both the same way. */
+static void test_name_runs(void)
+{
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	ev_input in;
+	ev_doc d;
+	ev_doc_init(&d);
+	input(&in, "n1", "Notes",
+	      "Velkor spoke. Harbor closed. Tamsin left. Storm hit. Orlan "
+	      "came. Ferry sank. Pellam won. Market fell. Quorra ran. Bridge "
+	      "shut. Zeniv stayed. River rose. Then the harbor, storm, ferry, "
+	      "market, bRIDGE and river were quiet.", NULL);
+	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+	static const char *const names[] = { "velkor", "tamsin", "orlan",
+					     "pellam", "quorra", "zeniv" };
+	static const char *const words[] = { "harbor", "storm", "ferry",
+					     "market", "bridge", "river" };
+	for (size_t i = 0; i < 6; i++) {
+		ht_entry *h = ht_get(&e.ents, names[i], strlen(names[i]));
+		CHECK(h && ev_has_id(&d.ents, (uint32_t)h->v.num));
+		CHECK(!ht_get(&e.ents, words[i], strlen(words[i])));
+	}
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 /* The hashed word sets answer as the binary search of their sorted
  * lists does: every listed word, its prefixes and extensions, and the
  * words of a text. */
@@ -599,7 +629,7 @@ int main(void)
 		TEST(test_prep_apply),   TEST(test_date_from_event),
 		TEST(test_weekday_tense), TEST(test_select_keyw),
 		TEST(test_member_top),   TEST(test_candidates),
-		TEST(test_word_sets),
+		TEST(test_word_sets),    TEST(test_name_runs),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
