@@ -389,6 +389,7 @@ chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
 	c->cap = need + 1;
 	c->norm_at = 0;
 	c->cos_v = NULL;
+	c->dot_v = NULL;
 	return CHR_OK;
 }
 
@@ -552,6 +553,7 @@ static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 	c->n = (uint32_t)n;
 	c->norm_at = 0;
 	c->cos_v = NULL;
+	c->dot_v = NULL;
 	return CHR_OK;
 }
 

@@ -285,6 +285,14 @@ static double cosine_walk(const ev_engine *e, const uint32_t *df,
 		return 0;
 	double dot = 0;
 	if (s && s->cap && !(c->norm_at == e->ndocs + 1 && c->norm_n == n)) {
+		if (c->dot_v == a && c->dot_gen == e->docgen &&
+		    c->dot_at == e->ndocs + 1 && c->dot_n == n) {
+			/* ev_prescore's walk made the dot product (the same
+			 * products in the same order as below): only the
+			 * norm is left */
+			double nc = cent_norm2(e, df, c, n);
+			return nc > 0 ? c->dot / sqrt(na * nc) : 0;
+		}
 		/* the centroid's norm is stale (a doc was observed since, so
 		 * every idf moved): one pass computes it and the dot product,
 		 * each with the same terms in the same order as cent_norm2
@@ -406,6 +414,13 @@ static double cosine_pre(const ev_engine *e, const uint32_t *df,
 			dot += *x * (ev_sat(c->v[j].tf / n) *
 				     ev_idfv_get(&idv, df[c->v[j].id]));
 	}
+	/* exact (the idf is current): ev_features' cosine_walk takes it */
+	ev_cent *w = (ev_cent *)c; /* cache, as in cent_norm2 */
+	w->dot = dot;
+	w->dot_v = a;
+	w->dot_gen = e->docgen;
+	w->dot_at = at;
+	w->dot_n = n;
 	return dot / sqrt(s->norm * c->norm);
 }
 

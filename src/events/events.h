@@ -263,6 +263,14 @@ typedef struct ev_cent {
 	double cos;
 	const struct ev_vec *cos_v;
 	uint64_t cos_gen, cos_at;
+	/* the latest dot product with a doc vector that ev_prescore's walk
+	 * made (current idf, stale norm): valid for the doc vector dot_v,
+	 * its generation dot_gen, the doc count dot_at and the mean over
+	 * dot_n; cleared with cos_v, so ev_features only adds the norm */
+	double dot;
+	const struct ev_vec *dot_v;
+	uint64_t dot_gen, dot_at;
+	uint32_t dot_n;
 } ev_cent;
 
 typedef struct ev_event {
