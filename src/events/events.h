@@ -524,6 +524,10 @@ typedef struct ev_story {
 
 /* Link events into storylines, in event-id order (deterministic). */
 chr_status ev_storylines(ev_engine *e);
+/* 1 when relinking's cosines of each held event (spread over the
+ * vocabulary) against each storyline are bit for bit the merge walk's,
+ * and some are not 0 (a test). */
+int ev_story_spread_check(const ev_engine *e);
 /* The link score between an event and a storyline. */
 double ev_story_score(const ev_engine *e, const ev_event *ev,
 		      const ev_story *s);

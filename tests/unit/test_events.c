@@ -780,6 +780,47 @@ static void test_scorers(void)
 	CHECK(fabs(ev_nmi(one, gold, 6)) < 1e-9);
 }
 
+/* Relinking scores each event against the storylines with its
+ * centroids spread over the vocabulary: bit for bit the merge walk's
+ * cosines, on events of two stories months apart. */
+static void test_story_spread(void)
+{
+	static const char *const t[][3] = {
+		{ "Ostrava port strike begins", "Dockers at the Port of Ostrava "
+		  "walked out over pay, the Valdoria Dockers Union said.",
+		  "2024-01-10" },
+		{ "Ostrava strike shuts port", "The strike by the Valdoria "
+		  "Dockers Union shut the Port of Ostrava for a second day.",
+		  "2024-01-11" },
+		{ "Ostrava dockers return", "Dockers returned to the Port of "
+		  "Ostrava after the Valdoria Dockers Union accepted a pay deal.",
+		  "2024-05-02" },
+		{ "Storm Hesper floods Alder", "Storm Hesper flooded the river "
+		  "town of Alder; Mayor Ilse Marten closed the bridges.",
+		  "2024-02-20" },
+		{ "Alder counts flood damage", "Mayor Ilse Marten said Storm "
+		  "Hesper left Alder with damage to every bridge.", "2024-02-22" },
+	};
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	ev_doc d;
+	ev_doc_init(&d);
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		ev_input in;
+		char id[8];
+		size_t k;
+		snprintf(id, sizeof id, "s%zu", i);
+		input(&in, id, t[i][0], t[i][1], t[i][2]);
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+	}
+	CHECK(ev_storylines(&e) == CHR_OK);
+	CHECK(e.nstory >= 2 && e.nstory < e.nlive);
+	CHECK(ev_story_spread_check(&e));
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 /* ../shared/corpus/seeds: two events {000, 003} and {001, 002, 004}, one
  * storyline holding both. */
 typedef struct seeds {
@@ -839,6 +880,7 @@ static void test_seeds(void)
 		       "want %zu\n", k[1] + 1, k[2] + 1, k[4] + 1);
 	CHECK(ev_storylines(&e) == CHR_OK);
 	CHECK_INT(e.nstory, 1);
+	CHECK(ev_story_spread_check(&e));
 	for (size_t i = 0; i < e.nev; i++) {
 		char lo[11], hi[11];
 		if (!e.ev[i])
@@ -1012,7 +1054,7 @@ int main(void)
 		TEST(test_settle),       TEST(test_batch_merge),
 		TEST(test_undated_merge), TEST(test_numbers),
 		TEST(test_main_person_order),
-		TEST(test_seeds),
+		TEST(test_story_spread), TEST(test_seeds),
 		TEST(test_examples),
 	};
 	return th_run("events", tests, sizeof tests / sizeof tests[0]);
