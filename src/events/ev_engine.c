@@ -807,8 +807,10 @@ static chr_status merge_check(ev_engine *e, size_t *k, double threshold,
 		if (c[i] == *k)
 			continue;
 		double f[EV_NFEAT];
-		ev_features(e, &d, e->ev[c[i]], f);
 		e->scored_total++;
+		if (!ev_content_pass(e, &d, e->ev[c[i]]))
+			continue; /* below the floor: the rest is not needed */
+		ev_features(e, &d, e->ev[c[i]], f);
 		if (!ev_content_ok(&e->model, f))
 			continue;
 		double q = ev_model_prob(&e->model, f);
@@ -943,8 +945,10 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 		size_t n = pick_full(e, d, c, ev_candidates(e, d, c));
 		for (size_t i = 0; i < n; i++) {
 			double f[EV_NFEAT];
-			ev_features(e, d, e->ev[c[i]], f);
 			e->scored_total++;
+			if (!ev_content_pass(e, d, e->ev[c[i]]))
+				continue; /* below the floor (as below) */
+			ev_features(e, d, e->ev[c[i]], f);
 			if (!ev_content_ok(&e->model, f))
 				continue;
 			double q = ev_model_prob(&e->model, f);

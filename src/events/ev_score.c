@@ -498,6 +498,21 @@ static double key_share(const ev_engine *e, const uint32_t *df,
 	return 0.5 * ((double)a / nd + (double)b / nc);
 }
 
+int ev_content_pass(const ev_engine *e, const ev_doc *d, const ev_event *ev)
+{
+	double f[EV_NFEAT];
+	f[EVF_BODY] = cosine(e, e->tdf, &d->body, &ev->body, ev->n);
+	f[EVF_TITLE] = cosine(e, e->tdf, &d->head, &ev->head, ev->n);
+	f[EVF_NN_BODY] = 0;
+	uint32_t nm = ev->nmemb < EV_KEEP ? ev->nmemb : EV_KEEP;
+	for (uint32_t k = 0; k < nm; k++) {
+		double b = cosine(e, e->tdf, &d->body, &ev->mb[k], 1);
+		if (b > f[EVF_NN_BODY])
+			f[EVF_NN_BODY] = b;
+	}
+	return ev_content_ok(&e->model, f);
+}
+
 void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 		 double f[EV_NFEAT])
 {
