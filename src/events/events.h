@@ -423,9 +423,15 @@ chr_status ev_prep_apply(ev_engine *e, const ev_prep *p, ev_doc *d);
 /* Pipeline stage: a->evprep from a (ev_input_from_article + ev_prep_new;
  * freed with the article). */
 chr_status ev_prep_run(struct chr_article *a);
-/* 1 when ev_text.c's word lists are in strcmp order (binary search). */
+/* The word sets (ev_words.c): fill them (once per process; call before
+ * ev_is_stop or ev_is_notname), then is w[0, n), lower case, a stop
+ * word / a capitalised word that is never a name in the stand-in? */
+void ev_words_init(void);
+int ev_is_stop(const char *w, size_t n);
+int ev_is_notname(const char *w, size_t n);
+/* 1 when ev_words.c's word lists are in strcmp order (binary search). */
 int ev_text_lists_sorted(void);
-/* 1 when ev_text.c's word sets (the stop words and the capitalised words
+/* 1 when ev_words.c's word sets (the stop words and the capitalised words
  * that are never names, hashed) answer for w[0, n) as a binary search of
  * their lists does; with w NULL, for every listed word, its prefixes
  * and the word with a letter more. */

@@ -1,7 +1,9 @@
 /*
  * test_events_doc: the events stage's calendar, date scanner, doc
  * building (with the text half made apart, as ingest does), the model
- * file, and dating articles from their event, on invented text.
+ * file, dating articles from their event, and the checks of the exact
+ * shortcuts (the word sets, the content floor asked first, storyline
+ * relinking's spread centroids), on invented text.
  *
  * Design note: split from test_events.c (scoring, clustering, merging),
  * which had grown past a thousand lines; these tests need no corpus and
@@ -621,6 +623,106 @@ static void test_candidates(void)
 	ev_engine_free(&e);
 }
 
+/* Doc i of a small stream ({headline, text, date} rows) into d. */
+static void stream_doc(ev_engine *e, const char *const t[3], size_t i,
+		       ev_doc *d)
+{
+	ev_input in;
+	char id[16];
+	snprintf(id, sizeof id, "s%zu", i);
+	input(&in, id, t[0], t[1], t[2]);
+	CHECK(ev_doc_build(e, &in, d) == CHR_OK);
+}
+
+/* Relinking scores each event against the storylines with its
+ * centroids spread over the vocabulary: bit for bit the merge walk's
+ * cosines, on events of two stories months apart. */
+static void test_story_spread(void)
+{
+	static const char *const t[][3] = {
+		{ "Ostrava port strike begins", "Dockers at the Port of Ostrava "
+		  "walked out over pay, the Valdoria Dockers Union said.",
+		  "2024-01-10" },
+		{ "Ostrava strike shuts port", "The strike by the Valdoria "
+		  "Dockers Union shut the Port of Ostrava for a second day.",
+		  "2024-01-11" },
+		{ "Ostrava dockers return", "Dockers returned to the Port of "
+		  "Ostrava after the Valdoria Dockers Union accepted a pay deal.",
+		  "2024-05-02" },
+		{ "Storm Hesper floods Alder", "Storm Hesper flooded the river "
+		  "town of Alder; Mayor Ilse Marten closed the bridges.",
+		  "2024-02-20" },
+		{ "Alder counts flood damage", "Mayor Ilse Marten said Storm "
+		  "Hesper left Alder with damage to every bridge.", "2024-02-22" },
+	};
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	ev_doc d;
+	ev_doc_init(&d);
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		size_t k;
+		stream_doc(&e, t[i], i, &d);
+		CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+	}
+	CHECK(ev_storylines(&e) == CHR_OK);
+	CHECK(e.nstory >= 2 && e.nstory < e.nlive);
+	CHECK(ev_story_spread_check(&e));
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
+/* ev_content_pass (ev_add and the merge check ask it before making the
+ * full feature vector) says what ev_content_ok says of ev_features'
+ * vector, for each doc of a small stream against each event before it,
+ * and then the features are the same as without the question. */
+static void test_content_pass(void)
+{
+	static const char *const t[][3] = {
+		{ "Ostrava port strike begins", "Dockers at the Port of Ostrava "
+		  "walked out over pay, the dockers union said.", "2024-01-10" },
+		{ "Storm Hesper floods Alder", "Storm Hesper flooded the river "
+		  "town of Alder; the mayor closed the bridges.", "2024-01-11" },
+		{ "Ostrava strike shuts port", "The strike by dockers shut the "
+		  "Port of Ostrava for a second day over pay.", "2024-01-11" },
+		{ "Alder counts flood damage", "The mayor said the storm left "
+		  "Alder with damage to every bridge on the river.", "2024-01-12" },
+		{ "Valdoria budget vote", "Parliament in Valdoria passed the "
+		  "budget after a long night of talks.", "2024-01-12" },
+		{ "Ostrava dockers return", "Dockers went back to the port of "
+		  "Ostrava after a pay deal ended the strike.", "2024-01-13" },
+	};
+	ev_model m;
+	ev_model_builtin(&m); /* models/events.txt (test_model_file) */
+	CHECK(m.min_content > 0);
+	ev_engine e;
+	CHECK(ev_engine_init(&e, &m) == CHR_OK);
+	ev_doc d;
+	ev_doc_init(&d);
+	int pass = 0, fail = 0;
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		size_t k;
+		stream_doc(&e, t[i], i, &d);
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+		for (size_t j = 0; j < e.nev; j++) {
+			if (!e.ev[j])
+				continue;
+			double f[EV_NFEAT], g[EV_NFEAT];
+			int ok = ev_content_pass(&e, &d, e.ev[j]);
+			ev_features(&e, &d, e.ev[j], f);
+			CHECK(ok == ev_content_ok(&m, f));
+			e.docgen++; /* no cached slot or cosine */
+			ev_features(&e, &d, e.ev[j], g);
+			CHECK(memcmp(f, g, sizeof f) == 0);
+			pass += ok;
+			fail += !ok;
+		}
+		CHECK(ev_add_to(&e, &d, (size_t)-1, &k) == CHR_OK);
+	}
+	CHECK(pass > 0 && fail > 0);
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 int main(void)
 {
 	static const th_test tests[] = {
@@ -630,6 +732,7 @@ int main(void)
 		TEST(test_weekday_tense), TEST(test_select_keyw),
 		TEST(test_member_top),   TEST(test_candidates),
 		TEST(test_word_sets),    TEST(test_name_runs),
+		TEST(test_story_spread), TEST(test_content_pass),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
