@@ -580,6 +580,12 @@ int32_t ev_date_from_event(int32_t lo, int32_t hi, const int *wdays,
  * the time stage did not place it. */
 void ev_weekday_tenses(const char *text, size_t len, const size_t *starts,
 		       const int *wdays, int *tense, size_t n);
+/* An event's place from the datelines v[i] (len[i] bytes; NULL or empty
+ * = none) of its latest articles, newest first: the one the most carry,
+ * ties to the one whose earliest article is the earliest (GROUP BY
+ * dateline ORDER BY count(*) DESC, min(rowid)); the index of its first
+ * row, -1 when none. */
+int ev_place_pick(const char *const *v, const int *len, size_t n);
 /* ISO weekday (1 = Monday .. 7 = Sunday) of a day count. */
 int ev_weekday(int32_t days);
 

@@ -723,6 +723,28 @@ static void test_content_pass(void)
 	ev_engine_free(&e);
 }
 
+/* An event's place from its latest articles' datelines, newest first:
+ * the one the most carry (NEWTOWN: 40 of the latest 64, although the 26
+ * OLDTOWN rows here stand for more in all); a tie goes to the one whose
+ * earliest article is the earliest; empty ones count for nothing. */
+static void test_place_pick(void)
+{
+	const char *v[64];
+	int len[64];
+	for (int i = 0; i < 64; i++) {
+		v[i] = i < 40 ? "NEWTOWN" : "OLDTOWN";
+		len[i] = 7;
+	}
+	CHECK_INT(ev_place_pick(v, len, 64), 0);
+	CHECK_INT(ev_place_pick(v + 30, len + 30, 34), 10); /* 10 vs 24 */
+	const char *t[] = { "B1", "", "B0", NULL, "B1x" };
+	int tl[] = { 2, 0, 2, 0, 2 }; /* "B1x" cut to "B1" by its length */
+	CHECK_INT(ev_place_pick(t, tl, 3), 2); /* B1, B0: one each */
+	CHECK_INT(ev_place_pick(t, tl, 5), 0); /* B1 twice */
+	CHECK_INT(ev_place_pick(t + 1, tl + 1, 1), -1);
+	CHECK_INT(ev_place_pick(t, tl, 0), -1);
+}
+
 int main(void)
 {
 	static const th_test tests[] = {
@@ -733,6 +755,7 @@ int main(void)
 		TEST(test_member_top),   TEST(test_candidates),
 		TEST(test_word_sets),    TEST(test_name_runs),
 		TEST(test_story_spread), TEST(test_content_pass),
+		TEST(test_place_pick),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
