@@ -93,26 +93,54 @@ void ev_fmt_day(int32_t days, char out[11])
 	out[10] = '\0';
 }
 
+int ev_month3(const char *s)
+{
+	/* "jan" .. "dec" as (c0 << 16 | c1 << 8 | c2), lower case */
+#define MON3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+	static const uint32_t key[] = {
+		MON3('j', 'a', 'n'), MON3('f', 'e', 'b'), MON3('m', 'a', 'r'),
+		MON3('a', 'p', 'r'), MON3('m', 'a', 'y'), MON3('j', 'u', 'n'),
+		MON3('j', 'u', 'l'), MON3('a', 'u', 'g'), MON3('s', 'e', 'p'),
+		MON3('o', 'c', 't'), MON3('n', 'o', 'v'), MON3('d', 'e', 'c')
+	};
+	switch (s[0] | 0x20) { /* ASCII lower case; no other byte matches */
+	case 'j': case 'f': case 'm': case 'a': case 's': case 'o': case 'n':
+	case 'd':
+		break;
+	default:
+		return 0;
+	}
+	const unsigned char *c = (const unsigned char *)s;
+	uint32_t k = MON3(tolower(c[0]), tolower(c[1]), tolower(c[2]));
+#undef MON3
+	for (int m = 0; m < 12; m++)
+		if (key[m] == k)
+			return m + 1;
+	return 0;
+}
+
+/* The month a word names (1..12), 0 when none: a full name ("march"),
+ * its first three letters ("mar") or "sept", in any case.  The first
+ * three letters pick the month (ev_month3: one packed key against
+ * twelve), so a word that names none costs a few instructions, not
+ * twelve string compares: the scanner asks this of every word of three
+ * letters or more. */
 static int month_of(const char *s, size_t n)
 {
-	static const char *const names[] = { "jan", "feb", "mar", "apr", "may",
-					     "jun", "jul", "aug", "sep", "oct",
-					     "nov", "dec" };
 	static const char *const full[] = {
 		"january", "february", "march", "april", "may", "june", "july",
 		"august", "september", "october", "november", "december"
 	};
-	char w[12];
-	if (n < 3 || n >= sizeof w)
+	if (n < 3 || n > 9) /* "september" is the longest */
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		w[i] = (char)tolower((unsigned char)s[i]);
-	w[n] = '\0';
-	for (int m = 0; m < 12; m++)
-		if (!strcmp(w, full[m]) || (n <= 4 && !strncmp(w, names[m], 3) &&
-					    (n == 3 || !strcmp(w, "sept"))))
-			return m + 1;
-	return 0;
+	int m = ev_month3(s);
+	if (!m || n == 3 ||
+	    (n == 4 && m == 9 && tolower((unsigned char)s[3]) == 't'))
+		return m; /* none, "sep", "sept" */
+	for (size_t i = 3; i < n; i++)
+		if (tolower((unsigned char)s[i]) != full[m - 1][i])
+			return 0; /* full[m - 1] ends first: its NUL differs */
+	return full[m - 1][n] ? 0 : m;
 }
 
 typedef struct wtok {

@@ -188,14 +188,33 @@ typedef struct cand {
 	uint64_t last;
 } cand;
 
-static int cmp_cand(const void *a, const void *b)
+/* x ranks before y: more key hits, then touched later, then the smaller
+ * index (a total order: indexes are distinct). */
+static int cand_before(const cand *x, const cand *y)
 {
-	const cand *x = a, *y = b;
 	if (x->hits != y->hits)
-		return x->hits > y->hits ? -1 : 1;
+		return x->hits > y->hits;
 	if (x->last != y->last)
-		return x->last > y->last ? -1 : 1;
-	return x->ev < y->ev ? -1 : x->ev > y->ev;
+		return x->last > y->last;
+	return x->ev < y->ev;
+}
+
+/* Sift c[i] down the heap c[0, n) whose top ranks first. */
+static void cand_sift(cand *c, size_t n, size_t i)
+{
+	cand x = c[i];
+	for (;;) {
+		size_t k = 2 * i + 1;
+		if (k >= n)
+			break;
+		if (k + 1 < n && cand_before(&c[k + 1], &c[k]))
+			k++;
+		if (!cand_before(&c[k], &x))
+			break;
+		c[i] = c[k];
+		i = k;
+	}
+	c[i] = x;
 }
 
 #define CAND_TAB 1024 /* slots of collect's table (> 2 x its cap) */
@@ -279,11 +298,18 @@ size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out)
 		prune_post(e, &e->epost[ke[i].id]);
 		collect(e, e->epost[ke[i].id], c, &n, sizeof c / sizeof *c, at);
 	}
-	qsort(c, n, sizeof *c, cmp_cand);
+	/* best first, as far as needed: a heap pops them in the order a sort
+	 * gives (the order is total), and most lists stop at EV_MAXCAND */
+	for (size_t i = n / 2; i-- > 0;)
+		cand_sift(c, n, i);
 	size_t m = 0;
-	for (size_t i = 0; i < n && m < EV_MAXCAND; i++)
-		if (ev_time_ok(e, d, e->ev[c[i].ev]))
-			out[m++] = c[i].ev;
+	while (n && m < EV_MAXCAND) {
+		uint32_t k = c[0].ev;
+		c[0] = c[--n];
+		cand_sift(c, n, 0);
+		if (ev_time_ok(e, d, e->ev[k]))
+			out[m++] = k;
+	}
 	n = m;
 	e->cand_total += n;
 	return n;
@@ -363,6 +389,7 @@ chr_status ev_cent_add(const ev_engine *e, const uint32_t *df, ev_cent *c,
 	c->cap = need + 1;
 	c->norm_at = 0;
 	c->cos_v = NULL;
+	c->dot_v = NULL;
 	return CHR_OK;
 }
 
@@ -526,6 +553,7 @@ static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 	c->n = (uint32_t)n;
 	c->norm_at = 0;
 	c->cos_v = NULL;
+	c->dot_v = NULL;
 	return CHR_OK;
 }
 
@@ -779,8 +807,10 @@ static chr_status merge_check(ev_engine *e, size_t *k, double threshold,
 		if (c[i] == *k)
 			continue;
 		double f[EV_NFEAT];
-		ev_features(e, &d, e->ev[c[i]], f);
 		e->scored_total++;
+		if (!ev_content_pass(e, &d, e->ev[c[i]]))
+			continue; /* below the floor: the rest is not needed */
+		ev_features(e, &d, e->ev[c[i]], f);
 		if (!ev_content_ok(&e->model, f))
 			continue;
 		double q = ev_model_prob(&e->model, f);
@@ -915,8 +945,10 @@ chr_status ev_add(ev_engine *e, ev_doc *d, size_t *index, double *p)
 		size_t n = pick_full(e, d, c, ev_candidates(e, d, c));
 		for (size_t i = 0; i < n; i++) {
 			double f[EV_NFEAT];
-			ev_features(e, d, e->ev[c[i]], f);
 			e->scored_total++;
+			if (!ev_content_pass(e, d, e->ev[c[i]]))
+				continue; /* below the floor (as below) */
+			ev_features(e, d, e->ev[c[i]], f);
 			if (!ev_content_ok(&e->model, f))
 				continue;
 			double q = ev_model_prob(&e->model, f);

@@ -15,7 +15,10 @@
  * Articles are queued as ingest stores them and placed at each batch
  * commit, dated before undated (an undated article is then compared with
  * event spans its batch already set).  Undated articles are dated from
- * their event (ev_date_from_event) with a parameterised UPDATE.
+ * their event (ev_date_from_event) with a parameterised UPDATE.  Each
+ * event the batch touched is written once, its place picked here from
+ * its latest 64 articles' datelines (ev_place_pick: the choice store.c's
+ * ST_EV_PUT makes in SQL, without its two temp b-trees per event).
  * Storylines are relinked over the engine's events when the run
  * finishes; a storyline keeps the smallest stored id among its events'
  * previous storylines, so ids stay stable as events are added.
@@ -48,6 +51,8 @@ struct ev_stage {
 	pend *q;
 	size_t nq, qcap;
 	int64_t max_id;  /* stored maximum */
+	sqlite3_stmt *merge_q[3]; /* apply_merge's, prepared at the first */
+	sqlite3_stmt *put_q[2];   /* put_event's, prepared at the first */
 };
 
 int ev_weekday(int32_t days)
@@ -333,12 +338,103 @@ chr_status ev_stage_add(ev_stage *s, const chr_article *a)
 	return CHR_OK;
 }
 
+/* put_event's statements: an event's latest EV_PLACE_N articles'
+ * datelines (newest first: the index order, no sort), and the event row
+ * with its place given (store.c's ST_EV_PUT chose the place in SQL,
+ * with two temp b-trees per event written). */
+#define EV_PLACE_N 64
+static const char *const put_sql[] = {
+	"SELECT a.dateline FROM event_articles ea JOIN articles a"
+	" ON a.rowid = ea.doc WHERE ea.event = ?1 ORDER BY ea.doc DESC"
+	" LIMIT 64",
+	"INSERT INTO events (id, title, date, date_end, place, n)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, (SELECT count(*) FROM event_articles"
+	" WHERE event = ?1)) ON CONFLICT(id) DO UPDATE SET"
+	" title = excluded.title, date = excluded.date,"
+	" date_end = excluded.date_end, place = excluded.place, n = excluded.n",
+};
+
+static sqlite3_stmt *put_stmt(ev_stage *s, size_t i)
+{
+	if (!s->put_q[i] &&
+	    sqlite3_prepare_v2(s->db->h, put_sql[i], -1, &s->put_q[i], NULL) !=
+		    SQLITE_OK)
+		return NULL;
+	return s->put_q[i];
+}
+
+int ev_place_pick(const char *const *v, const int *len, size_t n)
+{
+	int best = -1, bn = 0, blast = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i] || len[i] <= 0)
+			continue;
+		size_t j = 0; /* counted already at its first row? */
+		while (j < i && !(v[j] && len[j] == len[i] &&
+				  !memcmp(v[j], v[i], (size_t)len[i])))
+			j++;
+		if (j < i)
+			continue;
+		int c = 0, last = 0;
+		for (size_t k = i; k < n; k++)
+			if (v[k] && len[k] == len[i] &&
+			    !memcmp(v[k], v[i], (size_t)len[i]))
+				c++, last = (int)k;
+		/* more rows, or as many and an earlier earliest article
+		 * (rows are newest first: a later last row) */
+		if (best < 0 || c > bn || (c == bn && last > blast))
+			best = (int)i, bn = c, blast = last;
+	}
+	return best;
+}
+
+/* Bind the event's place to q's ?5 (NULL when none): ev_place_pick over
+ * the datelines of its latest EV_PLACE_N articles, which the statement
+ * gives newest first. */
+static chr_status bind_place(ev_stage *s, int64_t id, sqlite3_stmt *q)
+{
+	sqlite3_stmt *r = put_stmt(s, 0);
+	if (!r)
+		return store_fail(s->db, "prepare event place");
+	char *v[EV_PLACE_N];
+	int len[EV_PLACE_N], rc;
+	size_t n = 0;
+	chr_status st = CHR_OK;
+	sqlite3_bind_int64(r, 1, id);
+	while (n < EV_PLACE_N && (rc = sqlite3_step(r)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(r, 0);
+		len[n] = t ? sqlite3_column_bytes(r, 0) : 0;
+		v[n] = NULL;
+		if (len[n] > 0 && !(v[n] = malloc((size_t)len[n]))) {
+			st = CHR_ENOMEM;
+			break;
+		}
+		if (len[n] > 0)
+			memcpy(v[n], t, (size_t)len[n]);
+		n++;
+	}
+	if (!st && n < EV_PLACE_N && rc != SQLITE_DONE)
+		st = store_fail(s->db, "event place");
+	sqlite3_reset(r);
+	int b = st ? -1 : ev_place_pick((const char *const *)v, len, n);
+	if (b >= 0)
+		sqlite3_bind_text(q, 5, v[b], len[b], SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, 5);
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	return st;
+}
+
 static chr_status put_event(ev_stage *s, const ev_event *ev)
 {
-	sqlite3_stmt *q = store_stmt(s->db, ST_EV_PUT);
+	sqlite3_stmt *q = put_stmt(s, 1);
 	if (!q)
-		return CHR_EDB;
+		return store_fail(s->db, "prepare event");
 	char lo[11], hi[11];
+	chr_status st = bind_place(s, ev->id, q);
+	if (st)
+		return st;
 	sqlite3_bind_int64(q, 1, ev->id);
 	sqlite3_bind_text(q, 2, ev->title, -1, SQLITE_TRANSIENT);
 	if (ev->lo != EV_NODAY) {
@@ -346,6 +442,9 @@ static chr_status put_event(ev_stage *s, const ev_event *ev)
 		ev_fmt_day(ev->hi, hi);
 		sqlite3_bind_text(q, 3, lo, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(q, 4, hi, -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_null(q, 3);
+		sqlite3_bind_null(q, 4);
 	}
 	int rc = sqlite3_step(q);
 	sqlite3_reset(q);
@@ -367,8 +466,10 @@ static chr_status exec_ii(ev_stage *s, enum store_stmt k, int64_t a,
 
 /* The engine merged event `from` into the older event `into`: move the
  * stored articles over and drop the merged event and its storyline
- * link (storylines are relinked when the run ends).  Merges are rare, so
- * the statements are prepared here. */
+ * link (storylines are relinked when the run ends).  The statements are
+ * the stage's, prepared at the first merge (the UPDATE compiles
+ * event_articles' triggers: preparing them at each merge cost a quarter
+ * of the merge) and finalized with the stage. */
 static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 {
 	static const char *const sql[] = {
@@ -376,15 +477,20 @@ static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 		"DELETE FROM storyline_events WHERE event = ?1",
 		"DELETE FROM events WHERE id = ?1",
 	};
+	_Static_assert(sizeof sql / sizeof *sql ==
+			       sizeof s->merge_q / sizeof *s->merge_q,
+		       "merge_q");
 	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
-		sqlite3_stmt *q;
-		if (sqlite3_prepare_v2(s->db->h, sql[i], -1, &q, NULL) != SQLITE_OK)
+		sqlite3_stmt *q = s->merge_q[i];
+		if (!q && sqlite3_prepare_v2(s->db->h, sql[i], -1, &s->merge_q[i],
+					     NULL) != SQLITE_OK)
 			return store_fail(s->db, "prepare event merge");
+		q = s->merge_q[i];
 		sqlite3_bind_int64(q, 1, from);
 		if (sqlite3_bind_parameter_count(q) > 1)
 			sqlite3_bind_int64(q, 2, into);
 		int rc = sqlite3_step(q);
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
 		if (rc != SQLITE_DONE)
 			return store_fail(s->db, "merge events");
 	}
@@ -569,6 +675,10 @@ void ev_stage_free(ev_stage *s)
 	for (size_t i = 0; i < s->nq; i++)
 		ev_doc_free(&s->q[i].d);
 	free(s->q);
+	for (size_t i = 0; i < sizeof s->merge_q / sizeof *s->merge_q; i++)
+		sqlite3_finalize(s->merge_q[i]); /* NULL: a no-op */
+	for (size_t i = 0; i < sizeof s->put_q / sizeof *s->put_q; i++)
+		sqlite3_finalize(s->put_q[i]);
 	ev_engine_free(&s->e);
 	ht_free(&s->ids);
 	arena_free(&s->keys);

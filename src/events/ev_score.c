@@ -285,6 +285,14 @@ static double cosine_walk(const ev_engine *e, const uint32_t *df,
 		return 0;
 	double dot = 0;
 	if (s && s->cap && !(c->norm_at == e->ndocs + 1 && c->norm_n == n)) {
+		if (c->dot_v == a && c->dot_gen == e->docgen &&
+		    c->dot_at == e->ndocs + 1 && c->dot_n == n) {
+			/* ev_prescore's walk made the dot product (the same
+			 * products in the same order as below): only the
+			 * norm is left */
+			double nc = cent_norm2(e, df, c, n);
+			return nc > 0 ? c->dot / sqrt(na * nc) : 0;
+		}
 		/* the centroid's norm is stale (a doc was observed since, so
 		 * every idf moved): one pass computes it and the dot product,
 		 * each with the same terms in the same order as cent_norm2
@@ -406,6 +414,13 @@ static double cosine_pre(const ev_engine *e, const uint32_t *df,
 			dot += *x * (ev_sat(c->v[j].tf / n) *
 				     ev_idfv_get(&idv, df[c->v[j].id]));
 	}
+	/* exact (the idf is current): ev_features' cosine_walk takes it */
+	ev_cent *w = (ev_cent *)c; /* cache, as in cent_norm2 */
+	w->dot = dot;
+	w->dot_v = a;
+	w->dot_gen = e->docgen;
+	w->dot_at = at;
+	w->dot_n = n;
 	return dot / sqrt(s->norm * c->norm);
 }
 
@@ -481,6 +496,21 @@ static double key_share(const ev_engine *e, const uint32_t *df,
 	for (size_t i = 0; i < nc; i++)
 		b += ev_has_id(dv, kc[i].id);
 	return 0.5 * ((double)a / nd + (double)b / nc);
+}
+
+int ev_content_pass(const ev_engine *e, const ev_doc *d, const ev_event *ev)
+{
+	double f[EV_NFEAT];
+	f[EVF_BODY] = cosine(e, e->tdf, &d->body, &ev->body, ev->n);
+	f[EVF_TITLE] = cosine(e, e->tdf, &d->head, &ev->head, ev->n);
+	f[EVF_NN_BODY] = 0;
+	uint32_t nm = ev->nmemb < EV_KEEP ? ev->nmemb : EV_KEEP;
+	for (uint32_t k = 0; k < nm; k++) {
+		double b = cosine(e, e->tdf, &d->body, &ev->mb[k], 1);
+		if (b > f[EVF_NN_BODY])
+			f[EVF_NN_BODY] = b;
+	}
+	return ev_content_ok(&e->model, f);
 }
 
 void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,

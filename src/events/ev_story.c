@@ -93,14 +93,95 @@ static double cent_cos(const ev_engine *e, const uint32_t *df, const ev_cent *a,
 	return dot / sqrt(na * nb);
 }
 
-/* ev_story_score with the event's norms (ents, body) given. */
-static double story_score(const ev_engine *e, const ev_event *ev,
-			  const double nev[2], const ev_story *s)
+/* One event's centroid spread over the vocabulary for relinking: at[id]
+ * is the stamp of the event that has id, x[id] its log1p(tf).  An event
+ * is scored against every storyline its keys reach (two dozen on
+ * Reuters), and each merge walk stepped through both centroids; with
+ * the event spread once, a cosine walks the storyline's centroid alone
+ * and finds the shared ids by one load each.  Made for one relink
+ * (vocabulary-sized: 12 bytes an id). */
+typedef struct spread {
+	uint32_t *at;
+	double *x;
+	size_t cap;     /* ids below this; 0 = none (merge walks) */
+	uint32_t stamp;
+} spread;
+
+static void spread_init(spread *sp, size_t cap)
 {
-	return STORY_W_ENT * cent_cos(e, e->edf, &ev->ents, nev[0], &s->ents,
-				      story_norm(e, e->edf, &s->ents)) +
-	       STORY_W_BODY * cent_cos(e, e->tdf, &ev->body, nev[1], &s->body,
-				       story_norm(e, e->tdf, &s->body));
+	sp->at = calloc(cap, sizeof *sp->at);
+	sp->x = sp->at ? malloc(cap * sizeof *sp->x) : NULL;
+	sp->cap = sp->x ? cap : 0;
+	sp->stamp = 0;
+}
+
+static void spread_free(spread *sp)
+{
+	free(sp->at);
+	free(sp->x);
+	memset(sp, 0, sizeof *sp);
+}
+
+/* Spread centroid a (a new stamp); 0 when it does not fit (an id past
+ * cap: the merge walk then). */
+static int spread_fill(const ev_engine *e, spread *sp, const ev_cent *a)
+{
+	if (!sp->cap)
+		return 0;
+	for (uint32_t i = 0; i < a->n; i++)
+		if (a->v[i].id >= sp->cap)
+			return 0;
+	if (++sp->stamp == 0) { /* wrapped: old stamps would match */
+		memset(sp->at, 0, sp->cap * sizeof *sp->at);
+		sp->stamp = 1;
+	}
+	for (uint32_t i = 0; i < a->n; i++) {
+		sp->at[a->v[i].id] = sp->stamp;
+		sp->x[a->v[i].id] = tf_log1p(e, a->v[i].tf);
+	}
+	return 1;
+}
+
+/* cent_cos of the spread centroid a (n entries) and b: the shared ids
+ * in b's order, which is id order, each product as cent_cos makes it;
+ * the same value. */
+static double spread_cos(const ev_engine *e, const uint32_t *df,
+			 const spread *sp, uint32_t an, double na,
+			 const ev_cent *b, double nb)
+{
+	ev_idfv idv = ev_idf_view(e);
+	if (!an || !b->n || !(na > 0) || !(nb > 0))
+		return 0;
+	double dot = 0;
+	for (uint32_t j = 0; j < b->n; j++) {
+		uint32_t id = b->v[j].id;
+		if (id < sp->cap && sp->at[id] == sp->stamp) {
+			double w = ev_idfv_get(&idv, df[id]);
+			double x = sp->x[id] * w;
+			double y = tf_log1p(e, b->v[j].tf) * w;
+			dot += x * y;
+		}
+	}
+	return dot / sqrt(na * nb);
+}
+
+/* ev_story_score with the event's norms (ents, body) given; sp (may be
+ * NULL) holds the event's centroids spread, when they fit. */
+static double story_score(const ev_engine *e, const ev_event *ev,
+			  const double nev[2], const ev_story *s,
+			  const spread *sp)
+{
+	double ne = story_norm(e, e->edf, &s->ents);
+	double nb = story_norm(e, e->tdf, &s->body);
+	double ce = sp && sp[0].cap
+			    ? spread_cos(e, e->edf, &sp[0], ev->ents.n, nev[0],
+					 &s->ents, ne)
+			    : cent_cos(e, e->edf, &ev->ents, nev[0], &s->ents, ne);
+	double cb = sp && sp[1].cap
+			    ? spread_cos(e, e->tdf, &sp[1], ev->body.n, nev[1],
+					 &s->body, nb)
+			    : cent_cos(e, e->tdf, &ev->body, nev[1], &s->body, nb);
+	return STORY_W_ENT * ce + STORY_W_BODY * cb;
 }
 
 double ev_story_score(const ev_engine *e, const ev_event *ev,
@@ -108,7 +189,7 @@ double ev_story_score(const ev_engine *e, const ev_event *ev,
 {
 	double nev[2] = { cent_norm(e, e->edf, &ev->ents),
 			  cent_norm(e, e->tdf, &ev->body) };
-	return story_score(e, ev, nev, s);
+	return story_score(e, ev, nev, s, NULL);
 }
 
 /* Top keys of a centroid by tf x idf (ids into out). */
@@ -173,6 +254,38 @@ static chr_status story_add(ev_engine *e, ev_story *s, size_t k)
 	return st;
 }
 
+int ev_story_spread_check(const ev_engine *e)
+{
+	spread sp[2];
+	spread_init(&sp[0], e->ents.count + 1);
+	spread_init(&sp[1], e->terms.count + 1);
+	int ok = sp[0].cap && sp[1].cap, tried = 0;
+	for (size_t k = 0; ok && k < e->nev; k++) {
+		const ev_event *ev = e->ev[k];
+		if (!ev || ev->into)
+			continue;
+		ok = spread_fill(e, &sp[0], &ev->ents) &&
+		     spread_fill(e, &sp[1], &ev->body);
+		double na = cent_norm(e, e->edf, &ev->ents);
+		double nb = cent_norm(e, e->tdf, &ev->body);
+		for (size_t i = 0; ok && i < e->nstory; i++) {
+			const ev_story *s = &e->story[i];
+			double ne = story_norm(e, e->edf, &s->ents);
+			double nt = story_norm(e, e->tdf, &s->body);
+			double a = spread_cos(e, e->edf, &sp[0], ev->ents.n, na,
+					      &s->ents, ne);
+			double b = spread_cos(e, e->tdf, &sp[1], ev->body.n, nb,
+					      &s->body, nt);
+			ok = a == cent_cos(e, e->edf, &ev->ents, na, &s->ents, ne) &&
+			     b == cent_cos(e, e->tdf, &ev->body, nb, &s->body, nt);
+			tried += a > 0 || b > 0;
+		}
+	}
+	spread_free(&sp[0]);
+	spread_free(&sp[1]);
+	return ok && tried > 0;
+}
+
 chr_status ev_storylines(ev_engine *e)
 {
 	for (size_t i = 0; i < e->nstory; i++) {
@@ -184,7 +297,12 @@ chr_status ev_storylines(ev_engine *e)
 	for (size_t k = 0; k < e->nev; k++)
 		if (e->ev[k])
 			e->ev[k]->story = 0;
-	for (size_t k = 0; k < e->nev; k++) {
+	/* out of memory for these: the merge walks, the same values */
+	spread sp[2];
+	spread_init(&sp[0], e->ents.count + 1);
+	spread_init(&sp[1], e->terms.count + 1);
+	chr_status st = CHR_OK;
+	for (size_t k = 0; !st && k < e->nev; k++) {
 		ev_event *ev = e->ev[k];
 		if (!ev || ev->into) /* merged away or retired */
 			continue;
@@ -199,12 +317,20 @@ chr_status ev_storylines(ev_engine *e)
 		double best = 0;
 		int64_t bs = 0;
 		double nev[2] = { 0, 0 };
+		spread use[2] = { sp[0], sp[1] };
 		if (ns) {
 			nev[0] = cent_norm(e, e->edf, &ev->ents);
 			nev[1] = cent_norm(e, e->tdf, &ev->body);
+			if (!spread_fill(e, &sp[0], &ev->ents))
+				use[0].cap = 0;
+			if (!spread_fill(e, &sp[1], &ev->body))
+				use[1].cap = 0;
+			use[0].stamp = sp[0].stamp;
+			use[1].stamp = sp[1].stamp;
 		}
 		for (size_t i = 0; i < ns; i++) {
-			double x = story_score(e, ev, nev, &e->story[sids[i] - 1]);
+			double x = story_score(e, ev, nev, &e->story[sids[i] - 1],
+					       use);
 			if (x > best || (x == best && bs && sids[i] < bs)) {
 				best = x;
 				bs = sids[i];
@@ -214,8 +340,10 @@ chr_status ev_storylines(ev_engine *e)
 			if (e->nstory == e->storycap) {
 				size_t nc = e->storycap ? e->storycap * 2 : 64;
 				ev_story *nv = realloc(e->story, nc * sizeof *nv);
-				if (!nv)
-					return CHR_ENOMEM;
+				if (!nv) {
+					st = CHR_ENOMEM;
+					break;
+				}
 				e->story = nv;
 				e->storycap = nc;
 			}
@@ -227,9 +355,9 @@ chr_status ev_storylines(ev_engine *e)
 			memcpy(s->title, ev->title, sizeof s->title);
 			bs = s->id;
 		}
-		chr_status st = story_add(e, &e->story[bs - 1], k);
-		if (st)
-			return st;
+		st = story_add(e, &e->story[bs - 1], k);
 	}
-	return CHR_OK;
+	spread_free(&sp[0]);
+	spread_free(&sp[1]);
+	return st;
 }

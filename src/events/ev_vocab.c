@@ -200,6 +200,7 @@ static void remap_cent(ev_cent *c, const uint32_t *map)
 	for (uint32_t i = 0; i < c->n; i++)
 		c->v[i].id = map[c->v[i].id];
 	c->cos_v = NULL;
+	c->dot_v = NULL;
 }
 
 /* Move df and postings of kept ids down to their new ids (in place:

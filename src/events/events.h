@@ -263,6 +263,14 @@ typedef struct ev_cent {
 	double cos;
 	const struct ev_vec *cos_v;
 	uint64_t cos_gen, cos_at;
+	/* the latest dot product with a doc vector that ev_prescore's walk
+	 * made (current idf, stale norm): valid for the doc vector dot_v,
+	 * its generation dot_gen, the doc count dot_at and the mean over
+	 * dot_n; cleared with cos_v, so ev_features only adds the norm */
+	double dot;
+	const struct ev_vec *dot_v;
+	uint64_t dot_gen, dot_at;
+	uint32_t dot_n;
 } ev_cent;
 
 typedef struct ev_event {
@@ -415,8 +423,21 @@ chr_status ev_prep_apply(ev_engine *e, const ev_prep *p, ev_doc *d);
 /* Pipeline stage: a->evprep from a (ev_input_from_article + ev_prep_new;
  * freed with the article). */
 chr_status ev_prep_run(struct chr_article *a);
-/* 1 when ev_text.c's word lists are in strcmp order (binary search). */
+/* The word sets (ev_words.c): fill them (once per process; call before
+ * ev_is_stop or ev_is_notname), then is w[0, n), lower case, a stop
+ * word / a capitalised word that is never a name in the stand-in? */
+void ev_words_init(void);
+int ev_is_stop(const char *w, size_t n);
+int ev_is_notname(const char *w, size_t n);
+/* 1 when ev_words.c's word lists are in strcmp order (binary search). */
 int ev_text_lists_sorted(void);
+/* 1 when ev_words.c's word sets (the stop words and the capitalised words
+ * that are never names, hashed) answer for w[0, n) as a binary search of
+ * their lists does; with w NULL, for every listed word, its prefixes
+ * and the word with a letter more. */
+int ev_text_sets_check(const char *w, size_t n);
+/* Is w[0, n) (lower case) a stop word? */
+int ev_text_is_stop(const char *w, size_t n);
 
 /* Count d into the document frequencies (ev_add does this first). */
 chr_status ev_observe(ev_engine *e, const ev_doc *d);
@@ -431,6 +452,13 @@ size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out);
  * 1/EV_PRE_STALE (ev_score.c); when it computes them afresh, ev_features
  * reuses the values (cached). */
 double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev);
+/* ev_content_ok of the features of d against ev, computing only the
+ * three cosines it reads (the centroid body and headline, the best
+ * member body), as ev_features does; they stay in the centroids'
+ * caches.  A candidate below the content floor is never joined or
+ * merged, so ev_add and the merge check make the full feature vector
+ * only for the candidates that pass (on Reuters, four in five fail). */
+int ev_content_pass(const ev_engine *e, const ev_doc *d, const ev_event *ev);
 /* The feature vector of d against event index k. */
 void ev_features(const ev_engine *e, const ev_doc *d, const ev_event *ev,
 		 double f[EV_NFEAT]);
@@ -509,6 +537,10 @@ typedef struct ev_story {
 
 /* Link events into storylines, in event-id order (deterministic). */
 chr_status ev_storylines(ev_engine *e);
+/* 1 when relinking's cosines of each held event (spread over the
+ * vocabulary) against each storyline are bit for bit the merge walk's,
+ * and some are not 0 (a test). */
+int ev_story_spread_check(const ev_engine *e);
 /* The link score between an event and a storyline. */
 double ev_story_score(const ev_engine *e, const ev_event *ev,
 		      const ev_story *s);
@@ -548,6 +580,12 @@ int32_t ev_date_from_event(int32_t lo, int32_t hi, const int *wdays,
  * the time stage did not place it. */
 void ev_weekday_tenses(const char *text, size_t len, const size_t *starts,
 		       const int *wdays, int *tense, size_t n);
+/* An event's place from the datelines v[i] (len[i] bytes; NULL or empty
+ * = none) of its latest articles, newest first: the one the most carry,
+ * ties to the one whose earliest article is the earliest (GROUP BY
+ * dateline ORDER BY count(*) DESC, min(rowid)); the index of its first
+ * row, -1 when none. */
+int ev_place_pick(const char *const *v, const int *len, size_t n);
 /* ISO weekday (1 = Monday .. 7 = Sunday) of a day count. */
 int ev_weekday(int32_t days);
 
@@ -561,6 +599,9 @@ int32_t ev_parse_day(const char *s);
 /* Format days as YYYY-MM-DD into out[11]. */
 void ev_fmt_day(int32_t days, char out[11]);
 
+/* The month (1..12) that the first three bytes of s spell in any case
+ * ("Jan" .. "dec"; s has at least three), 0 when none. */
+int ev_month3(const char *s);
 /* The stand-in scanner: explicit dates and years in text. */
 void ev_scan_dates(const char *text, size_t len, ev_doc *d);
 

@@ -355,10 +355,12 @@ static const char *const sql[ST_COUNT_] = {
 		" JOIN articles a ON a.rowid = p.doc WHERE p.hash = ?1 AND d.grp != ?2"
 		" ORDER BY p.doc LIMIT ?3",
 	/* events (src/events/ev_ingest.c, src/store/events_store.c) */
+	/* min(), not ORDER BY ... LIMIT 1: the same event (NULL, read as
+	 * 0, when none) without a temp b-tree per article */
 	[ST_EV_GROUP_EVENT] =
-		"SELECT ea.event FROM dedup_docs d JOIN event_articles ea"
+		"SELECT min(ea.event) FROM dedup_docs d JOIN event_articles ea"
 		" ON ea.doc = d.doc WHERE d.grp = (SELECT grp FROM dedup_docs"
-		" WHERE doc = ?1) AND d.doc <> ?1 ORDER BY ea.event LIMIT 1",
+		" WHERE doc = ?1) AND d.doc <> ?1",
 	[ST_EV_ART_PUT] =
 		"INSERT OR REPLACE INTO event_articles (doc, event) VALUES (?1, ?2)",
 	/* An event's place is the dateline most of its latest EV_PLACE_N (64)

@@ -711,8 +711,24 @@ static void test_prescore_stale(void)
 	double exact = f[EVF_BODY] > f[EVF_TITLE] ? f[EVF_BODY] : f[EVF_TITLE];
 	CHECK(exact > 0.3 && fabs(pre - exact) < 0.01 * exact);
 	CHECK(pre != exact); /* the kept norm: the idf has moved since */
-	for (int i = 0; i < 8; i++) /* 75 docs: the norm is too old */
+	/* that walk's dot product served ev_features: the same features
+	 * as a walk of its own (fresh doc slots, the centroid's norms and
+	 * dot dropped) */
+	for (int i = 0; i < 3; i++) /* 70 docs: within 1/16 */
 		CHECK(ev_observe(&e, &d) == CHR_OK);
+	pre = ev_prescore(&e, &q, e.ev[t]);
+	CHECK(e.ev[t]->body.dot_v == &q.body &&
+	      e.ev[t]->body.dot_at == e.ndocs + 1);
+	double fd[EV_NFEAT], fw[EV_NFEAT];
+	ev_features(&e, &q, e.ev[t], fd);
+	e.docgen++;
+	e.ev[t]->body.norm_at = e.ev[t]->head.norm_at = 0;
+	e.ev[t]->body.dot_v = e.ev[t]->head.dot_v = NULL;
+	ev_features(&e, &q, e.ev[t], fw);
+	CHECK(fd[EVF_BODY] > 0.3 && memcmp(fd, fw, sizeof fd) == 0);
+	for (int i = 0; i < 5; i++) /* 75 docs, as before */
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+	/* 75 docs: the norm is too old */
 	pre = ev_prescore(&e, &q, e.ev[t]);
 	ev_features(&e, &q, e.ev[t], f);
 	CHECK(pre == (f[EVF_BODY] > f[EVF_TITLE] ? f[EVF_BODY] : f[EVF_TITLE]));
@@ -823,6 +839,7 @@ static void test_seeds(void)
 		       "want %zu\n", k[1] + 1, k[2] + 1, k[4] + 1);
 	CHECK(ev_storylines(&e) == CHR_OK);
 	CHECK_INT(e.nstory, 1);
+	CHECK(ev_story_spread_check(&e));
 	for (size_t i = 0; i < e.nev; i++) {
 		char lo[11], hi[11];
 		if (!e.ev[i])

@@ -1,7 +1,9 @@
 /*
  * test_events_doc: the events stage's calendar, date scanner, doc
  * building (with the text half made apart, as ingest does), the model
- * file, and dating articles from their event, on invented text.
+ * file, dating articles from their event, and the checks of the exact
+ * shortcuts (the word sets, the content floor asked first, storyline
+ * relinking's spread centroids), on invented text.
  *
  * Design note: split from test_events.c (scoring, clustering, merging),
  * which had grown past a thousand lines; these tests need no corpus and
@@ -84,6 +86,77 @@ static void test_scan_dates(void)
 	}
 	CHECK(has1998 && has2010);
 	ev_doc_free(&d);
+	/* month names in any case, "sept", and near misses (a year only) */
+	ev_doc_init(&d);
+	t = "Sept 5, 2016; SEPTEMBER 6 2017; mar 7 2018; Marc 8 2011; "
+	    "Septe 9 2012; junes 10 2013; Dec 11 2014; 12 Julyy 2015.";
+	ev_scan_dates(t, strlen(t), &d);
+	CHECK_INT(d.ndates, 4);
+	CHECK_INT(d.dates[0], ev_days(2016, 9, 5));
+	CHECK_INT(d.dates[1], ev_days(2017, 9, 6));
+	CHECK_INT(d.dates[2], ev_days(2018, 3, 7));
+	CHECK_INT(d.dates[3], ev_days(2014, 12, 11));
+	CHECK_INT(d.nyears, 8);
+	ev_doc_free(&d);
+}
+
+/* The stand-in's name runs: a sentence-initial capitalised word is a
+ * name only when the text never writes it lower-case.  Twelve such
+ * words: the first questions are answered by scanning the tokens, the
+ * later ones by the set of lower-case tokens; both the same way. */
+static void test_name_runs(void)
+{
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	ev_input in;
+	ev_doc d;
+	ev_doc_init(&d);
+	input(&in, "n1", "Notes",
+	      "Velkor spoke. Harbor closed. Tamsin left. Storm hit. Orlan "
+	      "came. Ferry sank. Pellam won. Market fell. Quorra ran. Bridge "
+	      "shut. Zeniv stayed. River rose. Then the harbor, storm, ferry, "
+	      "market, bRIDGE and river were quiet.", NULL);
+	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+	static const char *const names[] = { "velkor", "tamsin", "orlan",
+					     "pellam", "quorra", "zeniv" };
+	static const char *const words[] = { "harbor", "storm", "ferry",
+					     "market", "bridge", "river" };
+	for (size_t i = 0; i < 6; i++) {
+		ht_entry *h = ht_get(&e.ents, names[i], strlen(names[i]));
+		CHECK(h && ev_has_id(&d.ents, (uint32_t)h->v.num));
+		CHECK(!ht_get(&e.ents, words[i], strlen(words[i])));
+	}
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
+/* The hashed word sets answer as the binary search of their sorted
+ * lists does: every listed word, its prefixes and extensions, and the
+ * words of a text. */
+static void test_word_sets(void)
+{
+	CHECK(ev_text_lists_sorted());
+	CHECK(ev_text_sets_check(NULL, 0));
+	CHECK(ev_text_is_stop("the", 3));
+	CHECK(ev_text_is_stop("themselves", 10));
+	CHECK(ev_text_is_stop("a", 1));
+	CHECK(!ev_text_is_stop("thee", 4));
+	CHECK(!ev_text_is_stop("th", 2));
+	CHECK(!ev_text_is_stop("harbour", 7));
+	CHECK(!ev_text_is_stop("theselves", 9));
+	const char *t = "reuters said on wednesday that the port of ostrava "
+			"was closed after a storm themselves ourselves yours "
+			"unquestionably x yy zzz http www september sept";
+	size_t i = 0, n = strlen(t), words = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && t[j] != ' ')
+			j++;
+		CHECK(ev_text_sets_check(t + i, j - i));
+		words++;
+		i = j + 1;
+	}
+	CHECK_INT(words, 25);
 }
 
 static void test_doc_build(void)
@@ -253,6 +326,36 @@ static void test_prep_apply(void)
 		}
 	CHECK_INT(e1.terms.count, e2.terms.count);
 	CHECK_INT(e1.ents.count, e2.ents.count);
+	/* the many words again, last first: their ids (all known) arrive
+	 * descending, past the sort's stack buffer; the vector comes out
+	 * ascending with every word once */
+	uint32_t nbody = d2.body.n;
+	static char rev[120000];
+	size_t rl = 0, end = ml;
+	while (end > 0) {
+		size_t b = end - 1; /* the space after a word */
+		while (b > 0 && many[b - 1] != ' ')
+			b--;
+		memcpy(rev + rl, many + b, end - b);
+		rl += end - b;
+		rev[rl++] = ' ';
+		end = b ? b - 1 : 0;
+	}
+	rev[rl] = '\0';
+	input(&in[3], "p5", "Many words", rev, NULL);
+	ev_prep *p = NULL;
+	CHECK(ev_prep_new(&in[3], stem, &p) == CHR_OK);
+	if (p)
+		CHECK(ev_prep_apply(&e2, p, &d2) == CHR_OK);
+	ev_prep_free(p);
+	CHECK(nbody > 512);
+	CHECK_INT(d2.body.n, nbody);
+	float tf = 0;
+	for (uint32_t i = 0; i < d2.body.n; i++) {
+		CHECK(!i || d2.body.v[i - 1].id < d2.body.v[i].id);
+		tf += d2.body.v[i].tf;
+	}
+	CHECK(tf == 9000.0f);
 	sb_stemmer_delete(stem);
 	ev_doc_free(&d1);
 	ev_doc_free(&d2);
@@ -489,6 +592,157 @@ static void test_candidates(void)
 		CHECK(c[i] == want[i]);
 	ev_doc_free(&q);
 	ev_engine_free(&e);
+	/* more candidates than EV_MAXCAND: 80 events, each filed under one
+	 * of five words (16 each, all kept), one hit each: the 48 latest,
+	 * latest first */
+	static const char *const kw[] = { "harbor", "pier", "dock", "quay",
+					  "crane" };
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	for (int i = 0; i < 80; i++) {
+		char text[64];
+		snprintf(text, sizeof text, "%s zq%c%ct", kw[i % 5],
+			 'a' + i / 26, 'a' + i % 26);
+		ev_doc d;
+		size_t k;
+		ev_doc_init(&d);
+		input(&in, "c", "", text, NULL);
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+		CHECK(ev_add_to(&e, &d, (size_t)-1, &k) == CHR_OK);
+		ev_doc_free(&d);
+	}
+	ev_doc_init(&q);
+	input(&in, "q", "", "harbor pier dock quay crane", NULL);
+	CHECK(ev_doc_build(&e, &in, &q) == CHR_OK);
+	CHECK(ev_observe(&e, &q) == CHR_OK);
+	n = ev_candidates(&e, &q, c);
+	CHECK_INT(n, EV_MAXCAND);
+	for (size_t i = 0; i < n; i++)
+		CHECK(c[i] == 79 - i);
+	ev_doc_free(&q);
+	ev_engine_free(&e);
+}
+
+/* Doc i of a small stream ({headline, text, date} rows) into d. */
+static void stream_doc(ev_engine *e, const char *const t[3], size_t i,
+		       ev_doc *d)
+{
+	ev_input in;
+	char id[16];
+	snprintf(id, sizeof id, "s%zu", i);
+	input(&in, id, t[0], t[1], t[2]);
+	CHECK(ev_doc_build(e, &in, d) == CHR_OK);
+}
+
+/* Relinking scores each event against the storylines with its
+ * centroids spread over the vocabulary: bit for bit the merge walk's
+ * cosines, on events of two stories months apart. */
+static void test_story_spread(void)
+{
+	static const char *const t[][3] = {
+		{ "Ostrava port strike begins", "Dockers at the Port of Ostrava "
+		  "walked out over pay, the Valdoria Dockers Union said.",
+		  "2024-01-10" },
+		{ "Ostrava strike shuts port", "The strike by the Valdoria "
+		  "Dockers Union shut the Port of Ostrava for a second day.",
+		  "2024-01-11" },
+		{ "Ostrava dockers return", "Dockers returned to the Port of "
+		  "Ostrava after the Valdoria Dockers Union accepted a pay deal.",
+		  "2024-05-02" },
+		{ "Storm Hesper floods Alder", "Storm Hesper flooded the river "
+		  "town of Alder; Mayor Ilse Marten closed the bridges.",
+		  "2024-02-20" },
+		{ "Alder counts flood damage", "Mayor Ilse Marten said Storm "
+		  "Hesper left Alder with damage to every bridge.", "2024-02-22" },
+	};
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	ev_doc d;
+	ev_doc_init(&d);
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		size_t k;
+		stream_doc(&e, t[i], i, &d);
+		CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+	}
+	CHECK(ev_storylines(&e) == CHR_OK);
+	CHECK(e.nstory >= 2 && e.nstory < e.nlive);
+	CHECK(ev_story_spread_check(&e));
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
+/* ev_content_pass (ev_add and the merge check ask it before making the
+ * full feature vector) says what ev_content_ok says of ev_features'
+ * vector, for each doc of a small stream against each event before it,
+ * and then the features are the same as without the question. */
+static void test_content_pass(void)
+{
+	static const char *const t[][3] = {
+		{ "Ostrava port strike begins", "Dockers at the Port of Ostrava "
+		  "walked out over pay, the dockers union said.", "2024-01-10" },
+		{ "Storm Hesper floods Alder", "Storm Hesper flooded the river "
+		  "town of Alder; the mayor closed the bridges.", "2024-01-11" },
+		{ "Ostrava strike shuts port", "The strike by dockers shut the "
+		  "Port of Ostrava for a second day over pay.", "2024-01-11" },
+		{ "Alder counts flood damage", "The mayor said the storm left "
+		  "Alder with damage to every bridge on the river.", "2024-01-12" },
+		{ "Valdoria budget vote", "Parliament in Valdoria passed the "
+		  "budget after a long night of talks.", "2024-01-12" },
+		{ "Ostrava dockers return", "Dockers went back to the port of "
+		  "Ostrava after a pay deal ended the strike.", "2024-01-13" },
+	};
+	ev_model m;
+	ev_model_builtin(&m); /* models/events.txt (test_model_file) */
+	CHECK(m.min_content > 0);
+	ev_engine e;
+	CHECK(ev_engine_init(&e, &m) == CHR_OK);
+	ev_doc d;
+	ev_doc_init(&d);
+	int pass = 0, fail = 0;
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		size_t k;
+		stream_doc(&e, t[i], i, &d);
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+		for (size_t j = 0; j < e.nev; j++) {
+			if (!e.ev[j])
+				continue;
+			double f[EV_NFEAT], g[EV_NFEAT];
+			int ok = ev_content_pass(&e, &d, e.ev[j]);
+			ev_features(&e, &d, e.ev[j], f);
+			CHECK(ok == ev_content_ok(&m, f));
+			e.docgen++; /* no cached slot or cosine */
+			ev_features(&e, &d, e.ev[j], g);
+			CHECK(memcmp(f, g, sizeof f) == 0);
+			pass += ok;
+			fail += !ok;
+		}
+		CHECK(ev_add_to(&e, &d, (size_t)-1, &k) == CHR_OK);
+	}
+	CHECK(pass > 0 && fail > 0);
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
+/* An event's place from its latest articles' datelines, newest first:
+ * the one the most carry (NEWTOWN: 40 of the latest 64, although the 26
+ * OLDTOWN rows here stand for more in all); a tie goes to the one whose
+ * earliest article is the earliest; empty ones count for nothing. */
+static void test_place_pick(void)
+{
+	const char *v[64];
+	int len[64];
+	for (int i = 0; i < 64; i++) {
+		v[i] = i < 40 ? "NEWTOWN" : "OLDTOWN";
+		len[i] = 7;
+	}
+	CHECK_INT(ev_place_pick(v, len, 64), 0);
+	CHECK_INT(ev_place_pick(v + 30, len + 30, 34), 10); /* 10 vs 24 */
+	const char *t[] = { "B1", "", "B0", NULL, "B1x" };
+	int tl[] = { 2, 0, 2, 0, 2 }; /* "B1x" cut to "B1" by its length */
+	CHECK_INT(ev_place_pick(t, tl, 3), 2); /* B1, B0: one each */
+	CHECK_INT(ev_place_pick(t, tl, 5), 0); /* B1 twice */
+	CHECK_INT(ev_place_pick(t + 1, tl + 1, 1), -1);
+	CHECK_INT(ev_place_pick(t, tl, 0), -1);
 }
 
 int main(void)
@@ -499,6 +753,9 @@ int main(void)
 		TEST(test_prep_apply),   TEST(test_date_from_event),
 		TEST(test_weekday_tense), TEST(test_select_keyw),
 		TEST(test_member_top),   TEST(test_candidates),
+		TEST(test_word_sets),    TEST(test_name_runs),
+		TEST(test_story_spread), TEST(test_content_pass),
+		TEST(test_place_pick),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }

@@ -1,0 +1,205 @@
+/*
+ * ev_words: the word lists of the events text stage (stop words, and
+ * capitalised words that are never names in the stand-in), as fixed
+ * hashed sets.
+ *
+ * Design note: split from ev_text.c, which asks ev_is_stop of every body
+ * word and ev_is_notname of every capitalised one.  The lists stay
+ * sorted in strcmp order (ev_text_lists_sorted), and their binary
+ * search is the reference the sets are checked against in the tests
+ * (ev_text_sets_check).  The sets are filled once per process
+ * (ev_words_init, any thread) and only read after.
+ */
+#include "events.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const stopwords[] = {
+	"a", "about", "above", "according", "after", "again", "against", "all",
+	"also", "although", "am", "among", "an", "and", "any", "are", "around",
+	"as", "at", "be", "because", "been", "before", "being", "below",
+	"between", "both", "but", "by", "can", "com", "could", "did", "do",
+	"does", "doing", "down", "dr", "during", "each", "few", "first", "for",
+	"from", "further", "had", "has", "have", "having", "he", "her", "here",
+	"hers", "herself", "him", "himself", "his", "how", "however", "htm",
+	"html", "http", "https", "i", "if", "in", "into", "is", "it", "its",
+	"itself", "just", "last", "may", "me", "might", "more", "most", "mr",
+	"mrs", "ms", "my", "myself", "new", "news", "no", "nor", "not", "now",
+	"of", "off", "on", "once", "one", "only", "or", "other", "our", "ours",
+	"ourselves", "out", "over", "own", "per", "s", "said", "same", "say",
+	"says", "she", "should", "since", "so", "some", "still", "such", "t",
+	"than", "that", "the", "their", "theirs", "them", "themselves", "then",
+	"there", "these", "they", "this", "those", "though", "through", "time",
+	"to", "told", "too", "two", "under", "until", "up", "us", "very",
+	"via", "was", "we", "were", "what", "when", "where", "whether",
+	"which", "while", "who", "whom", "why", "will", "with", "within",
+	"without", "would", "www", "year", "years", "yet", "you", "your",
+	"yours",
+};
+
+/* Capitalised words that are never entities in the stand-in. */
+static const char *const notnames[] = {
+	"a", "afp", "after", "an", "and", "ap", "apr", "april", "as", "at",
+	"aug", "august", "before", "but", "by", "click", "com", "dec",
+	"december", "dr", "feb", "february", "for", "friday", "from", "he",
+	"her", "his", "http", "i", "if", "in", "it", "jan", "january", "jul",
+	"july", "jun", "june", "mar", "march", "may", "monday", "more", "mr",
+	"mrs", "ms", "nov", "november", "oct", "october", "of", "on", "photo",
+	"read", "reuters", "saturday", "sep", "sept", "september", "share",
+	"she", "sunday", "that", "the", "their", "there", "they", "this",
+	"thursday", "to", "tuesday", "update", "updated", "video", "we",
+	"wednesday", "when", "while", "with", "www",
+};
+
+static int cmp_word(const void *k, const void *el)
+{
+	return strcmp(k, *(const char *const *)el);
+}
+
+/* The lists are kept sorted (strcmp order; ev_text_lists_sorted checks
+ * it in the tests): the binary search is the reference the word sets
+ * below are checked against (ev_text_sets_check). */
+static int in_list(const char *const *list, size_t n, const char *w)
+{
+	return bsearch(w, list, n, sizeof *list, cmp_word) != NULL;
+}
+
+/* A list as a fixed word set: open addressing over WSET_N slots, filled
+ * once (words_init) and looked up with an unseeded FNV-1a hash of the
+ * word.  Nothing from the input is ever added, so no input can lengthen
+ * a probe run beyond the runs the lists themselves make; at under a
+ * fifth full, most words that are not in a set meet an empty slot at
+ * once.  is_stop runs once per body word of every article: the binary
+ * search took eight strcmp calls a word. */
+#define WSET_N 1024
+#define WSET_W 16 /* longer words are in no list */
+
+typedef struct wset {
+	const char *w[WSET_N]; /* NULL = empty */
+	uint8_t n[WSET_N];
+} wset;
+
+static wset stop_set, notname_set;
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static uint32_t ws_hash(const char *w, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	return (h ^ h >> 15) & (WSET_N - 1);
+}
+
+static void ws_fill(wset *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(list[i]);
+		uint32_t h = ws_hash(list[i], len);
+		while (s->w[h])
+			h = (h + 1) & (WSET_N - 1);
+		s->w[h] = list[i];
+		s->n[h] = (uint8_t)len;
+	}
+}
+
+static void words_init(void)
+{
+	_Static_assert(sizeof stopwords / sizeof *stopwords < WSET_N / 4 &&
+			       sizeof notnames / sizeof *notnames < WSET_N / 4,
+		       "WSET_N");
+	ws_fill(&stop_set, stopwords, sizeof stopwords / sizeof *stopwords);
+	ws_fill(&notname_set, notnames, sizeof notnames / sizeof *notnames);
+}
+
+/* Is w[0, n) in s?  The sets are filled before any look-up (prep_build
+ * and ev_text_sets_check call ev_words_init first). */
+static int ws_has(const wset *s, const char *w, size_t n)
+{
+	if (n >= WSET_W)
+		return 0;
+	for (uint32_t h = ws_hash(w, n);; h = (h + 1) & (WSET_N - 1)) {
+		if (!s->w[h])
+			return 0;
+		if (s->n[h] == n && !memcmp(s->w[h], w, n))
+			return 1;
+	}
+}
+
+void ev_words_init(void)
+{
+	pthread_once(&words_once, words_init);
+}
+
+int ev_is_stop(const char *w, size_t n)
+{
+	return ws_has(&stop_set, w, n);
+}
+
+int ev_is_notname(const char *w, size_t n)
+{
+	return ws_has(&notname_set, w, n);
+}
+
+static int sorted(const char *const *list, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(list[i - 1], list[i]) >= 0)
+			return 0;
+	return 1;
+}
+
+int ev_text_is_stop(const char *w, size_t n)
+{
+	ev_words_init();
+	return ev_is_stop(w, n);
+}
+
+/* Does each set answer for w[0, n) as its list's binary search does? */
+static int sets_agree(const char *w, size_t n)
+{
+	char t[64]; /* longer than any word the stage looks up */
+	if (n >= sizeof t || memchr(w, 0, n))
+		return 1; /* not a word the stage looks up */
+	memcpy(t, w, n);
+	t[n] = '\0';
+	return ev_is_stop(w, n) ==
+		       in_list(stopwords, sizeof stopwords / sizeof *stopwords, t) &&
+	       ev_is_notname(w, n) ==
+		       in_list(notnames, sizeof notnames / sizeof *notnames, t);
+}
+
+int ev_text_sets_check(const char *w, size_t n)
+{
+	ev_words_init();
+	if (w)
+		return sets_agree(w, n);
+	/* every word of both lists, and each one's prefixes and with a
+	 * letter more */
+	const char *const *list[] = { stopwords, notnames };
+	size_t len[] = { sizeof stopwords / sizeof *stopwords,
+			 sizeof notnames / sizeof *notnames };
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < len[l]; i++) {
+			const char *x = list[l][i];
+			size_t xn = strlen(x);
+			char t[WSET_W + 2];
+			if (xn >= WSET_W)
+				return 0;
+			for (size_t k = 0; k <= xn; k++)
+				if (!sets_agree(x, k))
+					return 0;
+			memcpy(t, x, xn);
+			t[xn] = 's';
+			if (!sets_agree(t, xn + 1))
+				return 0;
+		}
+	return 1;
+}
+
+int ev_text_lists_sorted(void)
+{
+	return sorted(stopwords, sizeof stopwords / sizeof *stopwords) &&
+	       sorted(notnames, sizeof notnames / sizeof *notnames);
+}
