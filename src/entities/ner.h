@@ -128,7 +128,7 @@ uint32_t ner_gaz_find(const ner_model *m, uint64_t key);
 /* ---- features and decoding ---- */
 /* The hashes of one token's own bytes that its features use, and the
  * rows they make (a pure function of the bytes and the table size:
- * ner_feat.c remembers them per thread). */
+ * ner_word.c remembers them per thread). */
 typedef struct ner_wordh {
 	uint64_t word, low, shape; /* form, lower case, shape */
 	uint64_t title; /* lower case with an initial capital; 0 = none */
@@ -138,7 +138,7 @@ typedef struct ner_wordh {
 	 * its neighbours (lower case as the word before, after, two before,
 	 * two after; shape before, after), its lower case in a sentence
 	 * of no particular kind, and its lower case and shape after a tag
-	 * O (ner_feat.c) */
+	 * O (ner_word.c) */
 	uint32_t row[22], rkey;
 	/* its clusters (low 32 bits, right-context above) and gazetteer
 	 * lists in the model with serial number mserial (0: none made) */

@@ -1,0 +1,134 @@
+/*
+ * ner_feat.h: what the NER feature files share (private to
+ * src/entities/ner_*.c; the tagger's API is ner.h).
+ *
+ * Design note: the rows of the tagger's features are hashes of
+ * (template, value).  This header numbers the templates (T_*), the
+ * capitalisation classes (CLS_*) and document flags (DF_*), lays out the
+ * table of small-value rows a work area makes once for its table size
+ * (RT_SPECS, struct ner_rowtab; rowtab_of and RROW read it, falling back
+ * to hashing), and names the rows a word's memo entry keeps for its
+ * neighbours (WR_*).  ner_word.c makes the per-word rows (the memo) and
+ * the small-value table, ner_feat.c the document pass (ner_static) and
+ * the decoders' driver, ner_dyn.c the tag-dependent rows and the stage-2
+ * aggregation.
+ */
+#ifndef CHR_NER_FEAT_H
+#define CHR_NER_FEAT_H
+
+#include "entities/ner.h"
+
+enum {
+	CLS_LOWER = 0, CLS_INITCAP, CLS_ALLCAP, CLS_MIXED, CLS_DIGIT,
+	CLS_PUNCT, CLS_NONE
+};
+
+/* static templates */
+enum {
+	T_BIAS = 1, T_W, T_LOW, T_LOWM1, T_LOWP1, T_LOWM2, T_LOWP2, T_SHAPE,
+	T_SHAPEL, T_SHAPEM1, T_SHAPEP1, T_SHAPE2L, T_SHAPE2R, T_PRE, T_SUF,
+	T_CLS_START, T_CLS_CAPS, T_BIL, T_BIR, T_CLUS, T_CLUSM1, T_CLUSP1,
+	T_GAZ, T_GAZCLS, T_GAZM1, T_GAZP1, T_DOC, T_LOWM1_CLS, T_CLS3,
+	T_LOW_CAPS, T_CLUS_CLS, T_DOC_LOW, T_TOPIC_CLS, T_TOPIC_GAZ,
+	T_TOPIC_CL3, T_KIND_GAZ, T_CLUSM2, T_CLUSP2, T_CLBIL, T_CLBIR,
+	T_HYPRE, T_HYSUF, T_HYGAZ, T_HYCLUS, T_SUF5, T_INITLOW, T_CLUSR,
+	T_CLUSRM1, T_CLUSRP1, T_RUNLAST, T_RUNFIRST, T_RUNLEN,
+	T_RUNCLUS, T_RUNPREV, T_RUNNEXT,
+	/* dynamic */
+	T_PREV = 64, T_PREV2, T_PREV_LOW, T_PREV_SHAPE, T_HIST, T_HIST_CLS,
+	T_PREV_CLS,
+	/* stage 2: aggregation of stage-1 tags */
+	T_A_SELF = 90, T_A_M1, T_A_P1, T_A_TRI, T_A_DOC, T_A_DOCMAJ, T_A_FIRST
+};
+
+enum { DF_CAP_MID = 1, DF_LOWER = 2, DF_CAP_ANY = 4 };
+
+/* Rows of the templates whose values are small integers (classes,
+ * cluster ids, gazetteer lists, document flags, tags): ner_row of a
+ * (template, value) is a pure function of the table size, so a work
+ * area makes them once for its model's size (ner_rowtab) and a token
+ * looks up ~30 rows instead of hashing them.  X(name, template, values
+ * 0..n-1); a value past n is hashed as before. */
+#define NCL 1026 /* cluster ids 0..1023 and the ends 1024, 1025 */
+#define RT_SPECS(X)                                                      \
+	X(BIAS, T_BIAS, 1) X(CLS_START, T_CLS_START, 32)                 \
+	X(CLS_CAPS, T_CLS_CAPS, 32) X(CLS3, T_CLS3, 512)                 \
+	X(CLUS0, T_CLUS, NCL) X(CLUS1, T_CLUS + 100, NCL)                \
+	X(CLUS2, T_CLUS + 200, NCL) X(CLUSM1_0, T_CLUSM1, NCL)           \
+	X(CLUSM1_1, T_CLUSM1 + 100, NCL) X(CLUSM1_2, T_CLUSM1 + 200, NCL) \
+	X(CLUSP1_0, T_CLUSP1, NCL) X(CLUSP1_1, T_CLUSP1 + 100, NCL)      \
+	X(CLUSP1_2, T_CLUSP1 + 200, NCL) X(CLUSM2_0, T_CLUSM2, NCL)      \
+	X(CLUSM2_1, T_CLUSM2 + 100, NCL) X(CLUSP2_0, T_CLUSP2, NCL)      \
+	X(CLUSP2_1, T_CLUSP2 + 100, NCL) X(CLUSR, T_CLUSR, NCL)          \
+	X(CLUSRM1, T_CLUSRM1, NCL) X(CLUSRP1, T_CLUSRP1, NCL)            \
+	X(CLUS_CLS, T_CLUS_CLS, 8192) X(GAZ, T_GAZ, 176)                 \
+	X(GAZCLS, T_GAZCLS, 1408) X(GAZM1, T_GAZM1, 1) X(GAZP1, T_GAZP1, 1) \
+	X(KIND_GAZ, T_KIND_GAZ, 64) X(RUNLEN, T_RUNLEN, 128)             \
+	X(DOC, T_DOC, 128) X(PREV, T_PREV, 32) X(PREV2, T_PREV2, 576)    \
+	X(PREV_CLS, T_PREV_CLS, 224) X(HIST, T_HIST, 40)                 \
+	X(HIST_CLS, T_HIST_CLS, 100) X(LOWM1, T_LOWM1, 20)               \
+	X(LOWP1, T_LOWP1, 20) X(LOWM2, T_LOWM2, 20) X(LOWP2, T_LOWP2, 20) \
+	X(SHAPEM1, T_SHAPEM1, 20) X(SHAPEP1, T_SHAPEP1, 20)
+enum { /* RT_name: the first row of name's values in the table */
+#define X(id, tmpl, n) RT_##id, RT_##id##_LAST = RT_##id + (n) - 1,
+	RT_SPECS(X)
+#undef X
+	RT_N
+};
+enum { /* RTT_name: its template */
+#define X(id, tmpl, n) RTT_##id = tmpl,
+	RT_SPECS(X)
+#undef X
+};
+/* the cluster templates of granularity g are NCL rows apart */
+_Static_assert(RT_CLUS1 == RT_CLUS0 + NCL && RT_CLUS2 == RT_CLUS1 + NCL &&
+	       RT_CLUSM1_1 == RT_CLUSM1_0 + NCL &&
+	       RT_CLUSM1_2 == RT_CLUSM1_1 + NCL &&
+	       RT_CLUSP1_1 == RT_CLUSP1_0 + NCL &&
+	       RT_CLUSP1_2 == RT_CLUSP1_1 + NCL &&
+	       RT_CLUSM2_1 == RT_CLUSM2_0 + NCL &&
+	       RT_CLUSP2_1 == RT_CLUSP2_0 + NCL, "cluster rows by granularity");
+
+struct ner_rowtab {
+	uint32_t bits; /* table size the rows are for */
+	uint32_t r[RT_N];
+};
+
+/* w's small-value rows for a table of 2^bits rows (made or remade when
+ * the size differs); NULL without memory. */
+const uint32_t *ner_rowtab_get(ner_work *w, uint32_t bits);
+
+/* The rows made by ner_static for bits, or NULL (then rows are hashed). */
+static inline const uint32_t *rowtab_of(const ner_work *w, uint32_t bits)
+{
+	return w->rt && w->rt->bits == bits ? w->rt->r : NULL;
+}
+
+/* Row of template tmpl with value v: from the table rt (rows off..off+n)
+ * when it holds v, else hashed. */
+static inline uint32_t rt_row(const uint32_t *rt, uint32_t bits,
+			      uint32_t off, uint32_t n, uint32_t tmpl,
+			      uint64_t v)
+{
+	return rt && v < n ? rt[off + v] : ner_row(bits, tmpl, v);
+}
+#define RROW(id, v) rt_row(rt, bits, RT_##id, RT_##id##_LAST - RT_##id + 1, \
+			   RTT_##id, (v))
+
+/* Rows a word gives its neighbours, after its own (ner_wordh.row). */
+enum {
+	WR_LOWM1 = 13, WR_LOWP1, WR_LOWM2, WR_LOWP2, WR_SHAPEM1, WR_SHAPEP1,
+	WR_LOW_CAPS0, WR_PREV_LOW_O, WR_PREV_SHAPE_O, WR_N
+};
+_Static_assert(WR_N == sizeof ((ner_wordh *)0)->row / sizeof (uint32_t),
+	       "ner_wordh.row holds the neighbour rows");
+
+
+/* A token's hashes and rows, through w's memo (ner_word.c). */
+void ner_token_hashes(ner_work *w, const ner_model *m, const char *s,
+		      size_t len, ner_wordh *h);
+/* Rows of a hyphenated word: at most 4; the count (ner_word.c). */
+size_t ner_hyphen_rows(const ner_model *m, const char *s, size_t len,
+		       uint32_t c, uint32_t *r);
+
+#endif

@@ -1,0 +1,247 @@
+/*
+ * ner_word: the rows a word gives the NER tagger, remembered per word,
+ * and the table of small-value rows.
+ *
+ * Design note: a row is a hash of (template, value) (ner_feat.h).  The
+ * rows of a word's own bytes (form, lower case, shapes, affixes, and the
+ * rows it gives its neighbours) and, for a loaded model, its lexicon
+ * clusters and one-word gazetteer lists are computed by word_hashes and
+ * word_lookups and remembered in a direct-mapped memo per work area
+ * (ner_token_hashes), so a repeated word is not hashed again; an entry
+ * is made again for another table size or looked up again for another
+ * model.  Rows of small values (classes, cluster ids, gazetteer lists,
+ * tags) are made once per work area for its table size
+ * (ner_rowtab_get).  Hyphenated words get the rows of their parts
+ * (ner_hyphen_rows).  The document pass that uses them is ner_feat.c.
+ */
+#include "entities/ner_feat.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	uint32_t tmpl, off, n;
+} rt_spec[] = {
+#define X(id, tmpl, n) {tmpl, RT_##id, n},
+	RT_SPECS(X)
+#undef X
+};
+
+/* w's small-value rows for a table of 2^bits rows (made or remade when
+ * the size differs); NULL without memory. */
+const uint32_t *ner_rowtab_get(ner_work *w, uint32_t bits)
+{
+	if (!w->rt && !(w->rt = calloc(1, sizeof *w->rt)))
+		return NULL;
+	if (w->rt->bits != bits) {
+		for (size_t k = 0; k < sizeof rt_spec / sizeof *rt_spec; k++)
+			for (uint32_t v = 0; v < rt_spec[k].n; v++)
+				w->rt->r[rt_spec[k].off + v] =
+					ner_row(bits, rt_spec[k].tmpl, v);
+		w->rt->bits = bits;
+	}
+	return w->rt->r;
+}
+
+uint32_t ner_rowtab_check(ner_work *w, uint32_t bits)
+{
+	const uint32_t *rt = ner_rowtab_get(w, bits);
+	uint32_t bad = !rt;
+	for (size_t k = 0; rt && k < sizeof rt_spec / sizeof *rt_spec; k++)
+		for (uint32_t v = 0; v < rt_spec[k].n; v++)
+			bad += rt[rt_spec[k].off + v] !=
+			       ner_row(bits, rt_spec[k].tmpl, v);
+	return bad;
+}
+
+static uint8_t cap_class(const char *s, size_t n)
+{
+	int up = 0, low = 0, dig = 0, alpha_first = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			up++;
+		else if (c >= 'a' && c <= 'z')
+			low++;
+		else if (c >= '0' && c <= '9')
+			dig++;
+		else if (c >= 0x80)
+			low++; /* treat non-ASCII letters as letters */
+		if (i == 0)
+			alpha_first = c >= 'A' && c <= 'Z';
+	}
+	if (!up && !low)
+		return dig ? CLS_DIGIT : CLS_PUNCT;
+	if (!up)
+		return CLS_LOWER;
+	if (!low)
+		return up + low == 1 || up > 1 ? CLS_ALLCAP : CLS_MIXED;
+	if (alpha_first) {
+		int later_up = 0;
+		for (size_t i = 1; i < n; i++)
+			if (s[i] >= 'A' && s[i] <= 'Z')
+				later_up = 1;
+		return later_up ? CLS_MIXED : CLS_INITCAP;
+	}
+	return CLS_MIXED;
+}
+
+/* Cluster ids of a lexicon entry: clus in the low 32 bits, clus2 above. */
+static uint64_t lex_ids(const ner_lexent *e)
+{
+	return e->clus | (uint64_t)e->clus2 << 32;
+}
+
+/* The hashes of s[0, len) and the rows of its templates in a table of
+ * 2^bits rows into h; word is ner_hash_word(s, len).  The affix and
+ * long-shape hashes make rows only, so they are not kept. */
+static void word_hashes(const char *s, size_t len, uint64_t word,
+			uint32_t bits, ner_wordh *h)
+{
+	char low[NER_MAXWORD], shp[NER_MAXWORD];
+	memset(h, 0, sizeof *h); /* mserial 0: no lookups yet */
+	h->word = word;
+	size_t ln = ner_lower(s, len, low);
+	h->low = ner_hash_word(low, ln);
+	size_t sn = ner_shape(s, len, shp, 1);
+	h->shape = ner_hash_word(shp, sn);
+	sn = ner_shape(s, len, shp, 0);
+	uint64_t shapel = ner_hash_word(shp, sn);
+	h->cls = cap_class(s, len);
+	h->hyphen = len > 2 && memchr(s + 1, '-', len - 2) != NULL;
+	uint32_t *r = h->row;
+	r[0] = ner_row(bits, T_W, h->word);
+	r[1] = ner_row(bits, T_LOW, h->low);
+	r[2] = ner_row(bits, T_SHAPE, h->shape);
+	r[3] = ner_row(bits, T_SHAPEL, shapel);
+	for (size_t a = 1; a <= 4 && a <= len; a++) {
+		r[2 + 2 * a] = ner_row(bits, T_PRE + 100 * (uint32_t)a,
+				       ner_hash_word(s, a));
+		r[3 + 2 * a] = ner_row(bits, T_SUF + 100 * (uint32_t)a,
+				       ner_hash_word(low + ln - (a < ln ? a : ln),
+						     a < ln ? a : ln));
+	}
+	if (len > 5)
+		r[12] = ner_row(bits, T_SUF5, ner_hash_word(low + ln - 5, 5));
+	r[WR_LOWM1] = ner_row(bits, T_LOWM1, h->low);
+	r[WR_LOWP1] = ner_row(bits, T_LOWP1, h->low);
+	r[WR_LOWM2] = ner_row(bits, T_LOWM2, h->low);
+	r[WR_LOWP2] = ner_row(bits, T_LOWP2, h->low);
+	r[WR_SHAPEM1] = ner_row(bits, T_SHAPEM1, h->shape);
+	r[WR_SHAPEP1] = ner_row(bits, T_SHAPEP1, h->shape);
+	r[WR_LOW_CAPS0] = ner_row(bits, T_LOW_CAPS, h->low * 3);
+	r[WR_PREV_LOW_O] = ner_row(bits, T_PREV_LOW, h->low * 32 + 1);
+	r[WR_PREV_SHAPE_O] = ner_row(bits, T_PREV_SHAPE, h->shape * 32 + 1);
+	h->rkey = bits + 1;
+	if (ln && low[0] >= 'a' && low[0] <= 'z') {
+		low[0] = (char)(low[0] - 32);
+		h->title = ner_hash_word(low, ln);
+	}
+}
+
+/* Words remembered per work area (direct-mapped, by the hash of the
+ * bytes; words under NER_MEMO_W bytes): a feed repeats its words, and
+ * a dozen hashes per token were a tenth of the tagger's time.  An entry
+ * holds the rows for the table size they were made for (ner_wordh.rkey;
+ * another size makes the entry again), and the word's lexicon and
+ * gazetteer lookups for a loaded model (word_lookups).  16,384 entries
+ * of 176 bytes (2.8 MB a thread): on Reuters news 4,096 entries missed
+ * one token in 4.5, these one in 7.5 (half of those are a word's first
+ * use). */
+#define NER_MEMO_N 16384
+#define NER_MEMO_W 24
+typedef struct ner_wmemo_ent {
+	uint8_t n; /* 0 = empty */
+	char k[NER_MEMO_W];
+	ner_wordh h;
+} ner_wmemo_ent;
+struct ner_wmemo {
+	ner_wmemo_ent e[NER_MEMO_N];
+};
+
+/* The clusters of a token of len bytes from its hashes. */
+static uint64_t clusters_of(const ner_model *m, size_t len, const ner_wordh *h)
+{
+	const ner_lexent *e = ner_lex_find(m, h->word);
+	if (e)
+		return lex_ids(e);
+	if (len == 0 || len > NER_MAXWORD)
+		return 0;
+	/* ALL-CAPS headlines: try Title case, then lower case */
+	if (h->title && (e = ner_lex_find(m, h->title)))
+		return lex_ids(e);
+	e = ner_lex_find(m, h->low);
+	return e ? lex_ids(e) : 0;
+}
+
+/* h's lookups in m's lexicon and gazetteer (a word of len bytes),
+ * unless h has them for m: a loaded model has a serial number, so an
+ * entry made for another model (or for one without, serial 0) is
+ * looked up again. */
+static void word_lookups(const ner_model *m, size_t len, ner_wordh *h)
+{
+	if (m->serial && h->mserial == m->serial)
+		return;
+	h->clus = clusters_of(m, len, h);
+	h->gaz = ner_gaz_find(m, h->low);
+	h->mserial = m->serial;
+}
+
+/* word_hashes and word_lookups through w's memo (made on first use;
+ * without it, or for a long word, computed). */
+void ner_token_hashes(ner_work *w, const ner_model *m, const char *s,
+		      size_t len, ner_wordh *h)
+{
+	uint32_t bits = m->row_bits;
+	uint64_t key = ner_hash_word(s, len);
+	if (!len || len >= NER_MEMO_W ||
+	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
+		word_hashes(s, len, key, bits, h);
+		word_lookups(m, len, h);
+		return;
+	}
+	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
+	if (e->n != len || memcmp(e->k, s, len) || e->h.rkey != bits + 1) {
+		word_hashes(s, len, key, bits, &e->h);
+		e->n = (uint8_t)len;
+		memcpy(e->k, s, len);
+	}
+	word_lookups(m, len, &e->h);
+	*h = e->h;
+}
+
+static uint64_t word_clusters(const ner_model *m, const ner_tok *t)
+{
+	ner_wordh h;
+	word_hashes(t->s, t->len, ner_hash_word(t->s, t->len), m->row_bits, &h);
+	return clusters_of(m, t->len, &h);
+}
+
+/* Rows of a hyphenated word ("Ontario-based", "pro-Moscow"): its first
+ * part with the capitalisation class c, the last part, and the first
+ * part's gazetteer lists and cluster each paired with the last part.
+ * Writes at most 4 rows; the count. */
+size_t ner_hyphen_rows(const ner_model *m, const char *s, size_t len,
+		       uint32_t c, uint32_t *r)
+{
+	const char *h1 = len > 2 ? memchr(s + 1, '-', len - 2) : NULL;
+	if (!h1)
+		return 0;
+	const char *h2 = s + len - 2;
+	while (*h2 != '-')
+		h2--;
+	uint32_t bits = m->row_bits;
+	char lp[NER_MAXWORD];
+	size_t pl = ner_lower(s, (size_t)(h1 - s), lp);
+	uint64_t hp = ner_hash_word(lp, pl);
+	size_t sl = ner_lower(h2 + 1, (size_t)(s + len - h2 - 1), lp);
+	uint64_t hs = ner_hash_word(lp, sl), hs10 = hs & 1023;
+	uint64_t lists = ner_gaz_find(m, hp) & ((1u << NER_GAZ_LISTS) - 1);
+	ner_tok pt = {s, (uint32_t)(h1 - s), 0};
+	uint64_t clus = word_clusters(m, &pt) & 1023;
+	r[0] = ner_row(bits, T_HYPRE, hp * 8 + c);
+	r[1] = ner_row(bits, T_HYSUF, hs);
+	r[2] = ner_row(bits, T_HYGAZ, lists * 1024 + hs10);
+	r[3] = ner_row(bits, T_HYCLUS, clus * 1024 + hs10);
+	return 4;
+}
