@@ -287,8 +287,8 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	uint32_t nslots = 0;
 
 	/* pass 1: per-token hashes, classes, slots */
+	ner_doc_hashes(w, m, toks, n);
 	for (size_t i = 0; i < n; i++) {
-		ner_token_hashes(w, m, toks[i].s, toks[i].len, &w->wh[i]);
 		w->hlow[i] = w->wh[i].low;
 		w->hshape[i] = w->wh[i].shape;
 		w->cls[i] = w->wh[i].cls;

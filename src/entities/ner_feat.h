@@ -124,9 +124,10 @@ _Static_assert(WR_N == sizeof ((ner_wordh *)0)->row / sizeof (uint32_t),
 	       "ner_wordh.row holds the neighbour rows");
 
 
-/* A token's hashes and rows, through w's memo (ner_word.c). */
-void ner_token_hashes(ner_work *w, const ner_model *m, const char *s,
-		      size_t len, ner_wordh *h);
+/* Each token's hashes and rows into w->wh (w reserved for n tokens),
+ * through w's memo (ner_word.c); one call a document. */
+void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
+		    size_t n);
 /* Rows of a hyphenated word: at most 4; the count (ner_word.c). */
 size_t ner_hyphen_rows(const ner_model *m, const char *s, size_t len,
 		       uint32_t c, uint32_t *r);

@@ -7,7 +7,7 @@
  * rows it gives its neighbours) and, for a loaded model, its lexicon
  * clusters and one-word gazetteer lists are computed by word_hashes and
  * word_lookups and remembered in a direct-mapped memo per work area
- * (ner_token_hashes), so a repeated word is not hashed again; an entry
+ * (ner_doc_hashes), so a repeated word is not hashed again; an entry
  * is made again for another table size or looked up again for another
  * model.  Rows of small values (classes, cluster ids, gazetteer lists,
  * tags) are made once per work area for its table size
@@ -189,8 +189,8 @@ static void word_lookups(const ner_model *m, size_t len, ner_wordh *h)
 
 /* word_hashes and word_lookups through w's memo (made on first use;
  * without it, or for a long word, computed). */
-void ner_token_hashes(ner_work *w, const ner_model *m, const char *s,
-		      size_t len, ner_wordh *h)
+static void token_hashes(ner_work *w, const ner_model *m, const char *s,
+			 size_t len, ner_wordh *h)
 {
 	uint32_t bits = m->row_bits;
 	uint64_t key = ner_hash_word(s, len);
@@ -208,6 +208,13 @@ void ner_token_hashes(ner_work *w, const ner_model *m, const char *s,
 	}
 	word_lookups(m, len, &e->h);
 	*h = e->h;
+}
+
+void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
+		    size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		token_hashes(w, m, toks[i].s, toks[i].len, &w->wh[i]);
 }
 
 static uint64_t word_clusters(const ner_model *m, const ner_tok *t)
