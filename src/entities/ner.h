@@ -146,6 +146,7 @@ typedef struct ner_wordh {
 	uint32_t gaz, mserial;
 	uint8_t cls;    /* capitalisation class */
 	uint8_t hyphen; /* 1: a hyphen inside (not first or last byte) */
+	uint8_t naff;   /* prefix and suffix rows: min(bytes, 4) */
 } ner_wordh;
 
 /* Per-document scratch; reused between calls (zero-initialise). */

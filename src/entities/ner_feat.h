@@ -124,6 +124,17 @@ _Static_assert(WR_N == sizeof ((ner_wordh *)0)->row / sizeof (uint32_t),
 	       "ner_wordh.row holds the neighbour rows");
 
 
+/* Where ner_static puts the rows of small values among a token's first
+ * rows (ner_prefetch_token does not prefetch those: the table of their
+ * weights is small and read for every token): row 0 is the bias; after
+ * the 13 + 2 naff rows of words and shapes (SR_CLS(naff)) come the two
+ * class rows, four rows of words, the class trigram and 14 cluster rows
+ * (SR_CLUS), two cluster bigrams (SR_CLBI), three right-context cluster
+ * rows (SR_CLUSR); the rows after those (SR_TAIL) vary in number. */
+#define SR_CLS(naff) (13 + 2 * (size_t)(naff))
+enum { SR_LOW = 2, SR_CLUS = 6, SR_NCLUS = 15, SR_CLBI = 21, SR_CLUSR = 23,
+       SR_TAIL = 26 };
+
 /* Each token's hashes and rows into w->wh (w reserved for n tokens),
  * through w's memo (ner_word.c); one call a document. */
 void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,

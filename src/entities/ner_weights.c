@@ -21,8 +21,13 @@
  * score from the token's.  Float weights (training)
  * are added one row after another in row order, as always, since float
  * sums depend on their order.
+ *
+ * ner_prefetch_token asks for the next token's rows while the current
+ * one is scored, except the rows of small values (bias, classes,
+ * clusters) at the places ner_static puts them (ner_feat.h): those
+ * weights are few and read for every token.
  */
-#include "entities/ner.h"
+#include "entities/ner_feat.h"
 
 #include <string.h>
 #if defined(__SSE2__)
@@ -217,6 +222,26 @@ void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
 	ner_score_stage(m, 1, rows, n, score);
 }
 
+/* Prefetch the weight rows of r[0, e) (r advances): rowbytes bytes each
+ * from base.  A macro, not a function: GCC finds a function that only
+ * prefetches free of side effects and drops its calls. */
+#define PREFETCH_ROWS(base, rowbytes, r, e)                              \
+	do {                                                             \
+		if ((rowbytes) == 32) /* BILOU int16 rows: a shift */    \
+			for (; (r) + 4 <= (e); (r) += 4) {               \
+				__builtin_prefetch((base) + ((size_t)(r)[0] << 5)); \
+				__builtin_prefetch((base) + ((size_t)(r)[1] << 5)); \
+				__builtin_prefetch((base) + ((size_t)(r)[2] << 5)); \
+				__builtin_prefetch((base) + ((size_t)(r)[3] << 5)); \
+			}                                                \
+		for (; (r) + 2 <= (e); (r) += 2) {                       \
+			__builtin_prefetch((base) + (size_t)(r)[0] * (rowbytes)); \
+			__builtin_prefetch((base) + (size_t)(r)[1] * (rowbytes)); \
+		}                                                        \
+		if ((r) < (e))                                           \
+			__builtin_prefetch((base) + (size_t)*(r) * (rowbytes)); \
+	} while (0)
+
 void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
 			size_t i)
 {
@@ -227,18 +252,17 @@ void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
 			  (wf ? sizeof(float) : sizeof(int16_t));
 	const char *base = wf ? (const char *)wf : (const char *)wt;
 	const uint32_t *e = r + w->nrows[i];
-	if (rowbytes == 32) { /* BILOU int16 rows: a shift, 4 a turn */
-		for (; r + 4 <= e; r += 4) {
-			__builtin_prefetch(base + ((size_t)r[0] << 5));
-			__builtin_prefetch(base + ((size_t)r[1] << 5));
-			__builtin_prefetch(base + ((size_t)r[2] << 5));
-			__builtin_prefetch(base + ((size_t)r[3] << 5));
-		}
+	/* the rows of small values where ner_static puts them (ner_feat.h)
+	 * are skipped: the bias, the class and cluster rows */
+	const uint32_t *c = r + SR_CLS(w->wh[i].naff);
+	if (c + SR_TAIL <= e) {
+		const uint32_t *p = r + 1;
+		PREFETCH_ROWS(base, rowbytes, p, c);
+		p = c + SR_LOW;
+		PREFETCH_ROWS(base, rowbytes, p, c + SR_CLUS);
+		p = c + SR_CLBI;
+		PREFETCH_ROWS(base, rowbytes, p, c + SR_CLUSR);
+		r = c + SR_TAIL;
 	}
-	for (; r + 2 <= e; r += 2) {
-		__builtin_prefetch(base + (size_t)r[0] * rowbytes);
-		__builtin_prefetch(base + (size_t)r[1] * rowbytes);
-	}
-	if (r < e)
-		__builtin_prefetch(base + (size_t)*r * rowbytes);
+	PREFETCH_ROWS(base, rowbytes, r, e);
 }

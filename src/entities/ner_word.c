@@ -109,6 +109,7 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 	uint64_t shapel = ner_hash_word(shp, sn);
 	h->cls = cap_class(s, len);
 	h->hyphen = len > 2 && memchr(s + 1, '-', len - 2) != NULL;
+	h->naff = (uint8_t)(len < 4 ? len : 4);
 	uint32_t *r = h->row;
 	r[0] = ner_row(bits, T_W, h->word);
 	r[1] = ner_row(bits, T_LOW, h->low);

@@ -15,6 +15,7 @@
 
 #include "core/hash.h"
 #include "entities/ner.h"
+#include "entities/ner_feat.h"
 #include "harness.h"
 
 static void count(ner_counts *c, const char *gold, const char *pred)
@@ -537,6 +538,73 @@ static void test_gaz_reuse(void)
 	chr_ner_free(cm);
 }
 
+/* ner_prefetch_token skips the rows of small values at the places
+ * ner_feat.h says ner_static puts them: for words of 1 to 9 bytes, a
+ * hyphen and sentence ends, in a table of 2^22 rows, every skipped row
+ * is a row of the work area's small-value table, the word, shape and
+ * affix rows before them are not, and the rows just after them are
+ * the class trigram and the cluster bigrams (fails when a row moves). */
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void test_prefetch_skip(void)
+{
+	ner_model *m = tiny_model(22);
+	const char *a[] = {"A", "Bank", "of", "New", "York-based", "firm",
+			   "said", "its", "profits", "rose", "by", "5", "pct",
+			   "."};
+	enum { N = sizeof a / sizeof *a };
+	ner_tok t[N];
+	toks_of(a, N, t);
+	t[7].sent_start = 1;
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	CHECK(ner_static(m, t, N, &w) == CHR_OK);
+	uint32_t bits = m->row_bits;
+	uint32_t *rt = malloc(sizeof w.rt->r);
+	memcpy(rt, w.rt->r, sizeof w.rt->r);
+	qsort(rt, RT_N, sizeof *rt, cmp_u32);
+	int bad = 0, inrt = 0;
+	for (size_t i = 0; i < N; i++) {
+		const uint32_t *r = &w.rows[i * NER_NSTATIC];
+		const ner_wordh *h = &w.wh[i];
+		size_t kc = SR_CLS(h->naff);
+		CHECK_INT(h->naff, t[i].len < 4 ? t[i].len : 4);
+		CHECK(kc + SR_TAIL <= w.nrows[i]);
+		size_t skip[] = {0, kc, kc + 1, kc + SR_CLUSR, kc + SR_CLUSR + 1,
+				 kc + SR_CLUSR + 2};
+		for (size_t k = 0; k < sizeof skip / sizeof *skip; k++)
+			bad += !bsearch(&r[skip[k]], rt, RT_N, sizeof *rt, cmp_u32);
+		for (size_t k = kc + SR_CLUS; k < kc + SR_CLUS + SR_NCLUS; k++)
+			bad += !bsearch(&r[k], rt, RT_N, sizeof *rt, cmp_u32);
+		/* the prefetched word rows are hashed, not the table's (the
+		 * neighbours' rows 3-6, 9, 10 are the table's at the ends) */
+		for (size_t k = 1; k < kc; k++)
+			if (k < 3 || (k > 6 && k < 9) || k > 10)
+				inrt += bsearch(&r[k], rt, RT_N, sizeof *rt, cmp_u32) != NULL;
+		CHECK(r[1] == h->row[0] && r[2] == h->row[1]);
+		int start = t[i].sent_start, end = i + 1 == N || t[i + 1].sent_start;
+		uint32_t cm1 = start ? CLS_NONE : w.cls[i - 1];
+		uint32_t cp1 = end ? CLS_NONE : w.cls[i + 1];
+		CHECK(r[kc + SR_CLUS] ==
+		      ner_row(bits, T_CLS3, cm1 * 64 + w.cls[i] * 8u + cp1));
+		CHECK(r[kc + SR_CLBI] ==
+		      ner_row(bits, T_CLBIL, (start ? 1024u : 0u) * 2048));
+		CHECK(r[kc + SR_CLBI + 1] ==
+		      ner_row(bits, T_CLBIR, end ? 1025u : 0u));
+		CHECK(r[kc + SR_LOW + 1] ==
+		      ner_row(bits, T_BIL, (start ? 11 : w.hlow[i - 1]) * 7 + w.hlow[i]));
+	}
+	CHECK_INT(bad, 0);
+	CHECK(inrt < 3); /* with 27k of 4M rows, a chance collision at most */
+	free(rt);
+	ner_work_free(&w);
+	ner_model_free(m);
+}
+
 /* The table of small-value rows (ner_feat.c) holds ner_row's rows for
  * its work area's table size, is remade when the size changes, and the
  * dynamic rows taken from it (and from the word's memo entry after a
@@ -931,7 +999,7 @@ static const th_test tests[] = {
 	TEST(test_scorer_edges),    TEST(test_tags),
 	TEST(test_shape_lower),     TEST(test_tokenizer),
 	TEST(test_features),        TEST(test_word_memo),
-	TEST(test_row_table),      TEST(test_word_hash),
+	TEST(test_row_table), TEST(test_prefetch_skip),      TEST(test_word_hash),
 	TEST(test_neighbour_rows),  TEST(test_connector_runs),
 	TEST(test_gaz_reuse),      TEST(test_hyphen_rows),
 	TEST(test_lookup_memo),
