@@ -70,6 +70,11 @@ static void load(void)
 	if (!mem)
 		return;
 	ht_init(&g_dict, 1u << 22);
+	size_t lines = 1; /* one entry at most per line: no growth on the way */
+	for (const char *q = mem; (q = memchr(q, '\n', (size_t)(mem + len - q)));
+	     q++)
+		lines++;
+	(void)ht_reserve(&g_dict, lines); /* a hint: on ENOMEM puts still grow */
 	size_t i = 0;
 	while (i < len) {
 		size_t j = i;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#define XXH_INLINE_ALL /* the hot calls are short fixed-size inputs: inline them */
 #include <xxhash.h>
 
 #define SEED_WORD 0x63687264656475aULL   /* fixed: results are persisted */

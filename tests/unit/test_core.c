@@ -89,6 +89,31 @@ static void hash_map(void)
 	CHECK(ht_get(&t, "", 0) == NULL);
 	ht_free(&t);
 
+	/* reserve: room for n entries up front, no growth while they go in,
+	 * the same lookups; a reserve never shrinks, over the ceiling it
+	 * stops at the ceiling */
+	ht_init(&t, 0);
+	CHECK_INT(ht_reserve(&t, 5000), 0);
+	size_t cap = t.cap;
+	CHECK(cap >= 5000 * 10 / 7 && cap < 2 * 5000 * 10 / 7 + 16);
+	for (int i = 0; i < 5000; i++) {
+		ht_entry *r = ht_put(&t, keys[i], strlen(keys[i]), NULL);
+		if (r)
+			r->v.num = i;
+	}
+	CHECK_INT(t.cap, cap);
+	CHECK_INT(t.count, 5000);
+	e = ht_get(&t, "k1234", 5);
+	CHECK(e && e->v.num == 1234);
+	CHECK_INT(ht_reserve(&t, 10), 0);
+	CHECK_INT(t.cap, cap);
+	CHECK(ht_put(&t, "k5000", 5, NULL) != NULL); /* grows past it */
+	ht_free(&t);
+	ht_init(&t, 100);
+	CHECK_INT(ht_reserve(&t, 1000000), 0);
+	CHECK_INT(t.cap, 256);
+	ht_free(&t);
+
 	ht_init(&t, 2); /* ceiling */
 	CHECK(ht_put(&t, "a", 1, NULL) != NULL);
 	CHECK(ht_put(&t, "b", 1, NULL) != NULL);
