@@ -194,8 +194,10 @@ static size_t scan_word(const unsigned char *s, size_t n, size_t i)
 	int uni_digit = 0; /* the last non-ASCII word character was Nd */
 	while (j < n) {
 		unsigned k = actab[s[j]];
-		if (k & (A_ALPHA | A_DIGIT)) {
+		if (k & (A_ALPHA | A_DIGIT)) { /* the ASCII run, in a tight loop */
 			j++;
+			while (j < n && (actab[s[j]] & (A_ALPHA | A_DIGIT)))
+				j++;
 			continue;
 		}
 		if (k & (A_SPACE | A_PUNCT))

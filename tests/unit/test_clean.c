@@ -396,6 +396,9 @@ static void test_chars_and_line_ends(void)
 			CHECK_INT(clean_chars((const char *)bytes + off, n), want);
 		}
 	CHECK_INT(clean_chars("caf\xc3\xa9 \xe2\x80\x9cok\xe2\x80\x9d", 14), 9);
+	/* eight continuation bytes in a word: the largest sum per word */
+	CHECK_INT(clean_chars("\x80\x81\x82\x83\x84\x85\x86\xbf"
+			      "\xbf\xbf\xbf\xbf\xbf\xbf\xbf\xbf\xc3", 17), 1);
 	/* \n, \r\n and a lone \r all end lines */
 	const char *s = "One line\r\nand its rest.\rTwo\n";
 	arena mem;
