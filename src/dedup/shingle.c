@@ -16,6 +16,7 @@
  */
 #include "dedup.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -101,6 +102,18 @@ static int para_break(const char *p, const char *end)
 	return q >= end || *q == '\n' || sp >= 2;
 }
 
+/* A paragraph of more than 30 words is a "long" XXH3 input, for which
+ * the _withSeed form derives a 192-byte secret from the seed on every
+ * call.  The seed is fixed, so the secret is derived once; with it
+ * _withSecretandSeed gives exactly the _withSeed values (xxhash.h). */
+static _Alignas(64) unsigned char g_para_secret[XXH3_SECRET_DEFAULT_SIZE];
+static pthread_once_t g_para_once = PTHREAD_ONCE_INIT;
+
+static void para_secret_init(void)
+{
+	XXH3_generateSecret_fromSeed(g_para_secret, SEED_PARA);
+}
+
 static chr_status close_para(dedup_feat *f, uint32_t w0, uint32_t start,
 			     uint32_t end)
 {
@@ -110,7 +123,10 @@ static chr_status close_para(dedup_feat *f, uint32_t w0, uint32_t start,
 	if (dedup_grow((void **)&f->para, &f->paracap, f->npara + 1, sizeof *f->para))
 		return CHR_ENOMEM;
 	dedup_para *p = &f->para[f->npara++];
-	p->hash = XXH3_64bits_withSeed(f->wh + w0, (size_t)(w1 - w0) * 8, SEED_PARA);
+	pthread_once(&g_para_once, para_secret_init);
+	p->hash = XXH3_64bits_withSecretandSeed(f->wh + w0, (size_t)(w1 - w0) * 8,
+						g_para_secret, sizeof g_para_secret,
+						SEED_PARA);
 	p->start = start;
 	p->end = end;
 	p->w0 = w0;

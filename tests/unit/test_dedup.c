@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "harness.h"
 #include "chronicle.h"
 #include "dedup/dedup.h"
@@ -197,6 +199,32 @@ static void test_word_folding(void)
 	CHECK(b.wbufcap >= 300);
 	dedup_feat_free(&a);
 	dedup_feat_free(&b);
+}
+
+/* Paragraph hashes are XXH3 of the word hashes with the paragraph seed,
+ * short (< 30 words) and long alike (a long one takes the precomputed
+ * secret). */
+static void test_para_hash(void)
+{
+	char text[2000];
+	size_t len = 0;
+	for (int w = 0; w < 8; w++)
+		len += (size_t)snprintf(text + len, 20, "short%d ", w);
+	len += (size_t)snprintf(text + len, 4, "\n\n");
+	for (int w = 0; w < 100; w++)
+		len += (size_t)snprintf(text + len, 20, "long%d ", w);
+	dedup_feat f;
+	feat(&f, text);
+	CHECK_INT(f.npara, 2);
+	for (size_t i = 0; i < f.npara && i < 2; i++) {
+		const dedup_para *p = &f.para[i];
+		uint64_t want = XXH3_64bits_withSeed(f.wh + p->w0,
+						     (size_t)(p->w1 - p->w0) * 8,
+						     0x5061726167726631ULL);
+		CHECK(p->hash == want);
+	}
+	CHECK(f.npara == 2 && f.para[1].w1 - f.para[1].w0 == 100);
+	dedup_feat_free(&f);
 }
 
 static void test_signature_estimates_jaccard(void)
@@ -611,6 +639,7 @@ static const th_test tests[] = {
 	TEST(test_paragraphs),
 	TEST(test_sort_unique),
 	TEST(test_word_folding),
+	TEST(test_para_hash),
 	TEST(test_prep_stage),
 	TEST(test_signature_estimates_jaccard),
 	TEST(test_densification),
