@@ -58,6 +58,32 @@ static void arena_basics(void)
 	CHECK(arena_strdup(&a, "again") != NULL);
 	arena_free(&a);
 
+	/* many small requests across blocks: aligned, disjoint, counted;
+	 * a zero-byte request still gets 16 bytes */
+	arena_init(&a, 0);
+	enum { NSMALL = 10000 };
+	static unsigned char *ps[NSMALL];
+	int ok = 1;
+	for (int i = 0; i < NSMALL; i++) {
+		ps[i] = arena_alloc(&a, (size_t)(i % 40));
+		if (!ps[i] || ((uintptr_t)ps[i] & 15))
+			ok = 0;
+		else
+			memset(ps[i], i & 255, (size_t)(i % 40));
+	}
+	size_t want = 0;
+	for (int i = 0; i < NSMALL; i++) {
+		size_t n = (size_t)(i % 40);
+		want += n ? (n + 15) & ~(size_t)15 : 16;
+		for (size_t k = 0; ok && k < n; k++)
+			if (ps[i][k] != (i & 255))
+				ok = 0;
+	}
+	CHECK(ok);
+	CHECK_INT(a.used, want);
+	CHECK(arena_alloc(&a, SIZE_MAX - 3) == NULL); /* wraps: refused */
+	arena_free(&a);
+
 	arena_init(&a, 1000);
 	CHECK(arena_alloc(&a, 900) != NULL);
 	CHECK(arena_alloc(&a, 200) == NULL); /* over the ceiling */
