@@ -308,6 +308,10 @@ static void test_join_with_dictionary(void)
 	CHECK_INT(clean_join_broken(&cw, "announc", 7, "ed", 2), 1);
 	CHECK_INT(clean_join_broken(&cw, "announce", 8, "ment", 4), 1);
 	CHECK_INT(clean_join_broken(&cw, "govern", 6, "ment", 4), 1);
+	/* listed endings of every length join too (the suffix table) */
+	CHECK_INT(clean_join_broken(&cw, "direct", 6, "ly", 2), 1);
+	CHECK_INT(clean_join_broken(&cw, "sugges", 6, "tions", 5), 1);
+	CHECK_INT(clean_join_broken(&cw, "meet", 4, "ings", 4), 1);
 	CHECK_INT(clean_join_broken(&cw, "inter-", 6, "national", 8), 2);
 	CHECK_INT(clean_join_broken(&cw, "well-", 5, "known", 5), 1);
 	CHECK_INT(clean_join_broken(&cw, "the", 3, "river", 5), 0);
