@@ -31,8 +31,10 @@ size_t clean_chars(const char *s, size_t n)
 	for (; i + 8 <= n; i += 8) {
 		uint64_t x;
 		memcpy(&x, s + i, 8);
-		c -= (size_t)__builtin_popcountll(x & ~(x << 1) &
-						  0x8080808080808080ULL);
+		uint64_t m = (x & ~(x << 1) & 0x8080808080808080ULL) >> 7;
+		/* one bit per byte: a multiply sums them into the top byte
+		 * (no popcount call on a baseline x86-64 build) */
+		c -= (size_t)((m * 0x0101010101010101ULL) >> 56);
 	}
 	for (; i < n; i++)
 		c -= ((unsigned char)s[i] & 0xC0) == 0x80;

@@ -70,6 +70,11 @@ static void load(void)
 	if (!mem)
 		return;
 	ht_init(&g_dict, 1u << 22);
+	size_t lines = 1; /* one entry at most per line: no growth on the way */
+	for (const char *q = mem; (q = memchr(q, '\n', (size_t)(mem + len - q)));
+	     q++)
+		lines++;
+	(void)ht_reserve(&g_dict, lines); /* a hint: on ENOMEM puts still grow */
 	size_t i = 0;
 	while (i < len) {
 		size_t j = i;
@@ -214,12 +219,19 @@ static int64_t doc_count(clean_words *cw, const char *w, size_t n)
  * the start of a line, after a word, are the rest of that word. */
 static int is_suffix(const char *w, size_t n)
 {
-	static const char *const sfx[] = {
-		"ed", "ing", "ings", "ly", "es", "er", "ers", "est", "ment",
-		"ments", "tion", "tions", "ness", "ity", "ies", "ied",
+	static const struct {
+		char s[6];
+		unsigned char n;
+	} sfx[] = {
+		{"ed", 2}, {"ing", 3}, {"ings", 4}, {"ly", 2}, {"es", 2},
+		{"er", 2}, {"ers", 3}, {"est", 3}, {"ment", 4}, {"ments", 5},
+		{"tion", 4}, {"tions", 5}, {"ness", 4}, {"ity", 3}, {"ies", 3},
+		{"ied", 3},
 	};
+	if (n < 2 || n > 5)
+		return 0;
 	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++)
-		if (strlen(sfx[i]) == n && memcmp(sfx[i], w, n) == 0)
+		if (sfx[i].n == n && memcmp(sfx[i].s, w, n) == 0)
 			return 1;
 	return 0;
 }

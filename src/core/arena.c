@@ -2,6 +2,7 @@
  * arena: bump allocator (see arena.h).  Blocks are at least 64 KiB; a
  * request larger than that gets a block of its own.  Reset moves the
  * blocks to a spare list so steady-state ingest allocates nothing.
+ * The common case, room in the current block, is inline in arena.h.
  */
 #include "arena.h"
 
@@ -10,13 +11,6 @@
 #include <string.h>
 
 #define ARENA_BLOCK ((size_t)64 * 1024)
-
-struct arena_block {
-	arena_block *next;
-	size_t size; /* usable bytes after the header */
-	size_t off;
-	_Alignas(16) unsigned char data[];
-};
 
 void arena_init(arena *a, size_t max)
 {
@@ -60,8 +54,12 @@ void arena_reset(arena *a)
 	a->used = 0;
 }
 
-void *arena_alloc(arena *a, size_t n)
+/* Every request that arena_alloc does not serve from the current block:
+ * a new or spare block, n == 0, the ceiling, a size that wraps. */
+void *arena_alloc_slow(arena *a, size_t n)
 {
+	if (n > SIZE_MAX - 15)
+		return NULL; /* would round up past SIZE_MAX to 0 */
 	n = (n + 15) & ~(size_t)15;
 	if (n == 0)
 		n = 16;

@@ -15,6 +15,15 @@
 
 typedef struct arena_block arena_block;
 
+/* A block: in the header only so that arena_alloc's common case (room
+ * in the current block) is inlined at every call site. */
+struct arena_block {
+	arena_block *next;
+	size_t size; /* usable bytes after the header */
+	size_t off;
+	_Alignas(16) unsigned char data[];
+};
+
 typedef struct arena {
 	arena_block *head;  /* block being filled */
 	arena_block *spare; /* blocks kept by arena_reset */
@@ -28,7 +37,19 @@ void arena_free(arena *a);
 /* Forget every allocation but keep the blocks. */
 void arena_reset(arena *a);
 /* 16-byte aligned memory, or NULL when out of memory or over the ceiling. */
-void *arena_alloc(arena *a, size_t n);
+void *arena_alloc_slow(arena *a, size_t n);
+static inline void *arena_alloc(arena *a, size_t n)
+{
+	size_t r = (n + 15) & ~(size_t)15; /* 0 for n == 0 or a wrap: slow */
+	arena_block *b = a->head;
+	if (r && b && r <= b->size - b->off && r <= a->max - a->used) {
+		void *p = b->data + b->off;
+		b->off += r;
+		a->used += r;
+		return p;
+	}
+	return arena_alloc_slow(a, n);
+}
 /* Like arena_alloc, zero-filled. */
 void *arena_calloc(arena *a, size_t count, size_t size);
 /* Copy n bytes and add a NUL. */

@@ -1,5 +1,10 @@
 /*
  * hash: seeded XXH3 and a linear-probing string map (see hash.h).
+ *
+ * Design note: XXH3 is compiled in here (XXH_INLINE_ALL, the same
+ * algorithm and values as the shared library) because nearly every call
+ * hashes a short word or name, where the call into the library and its
+ * dispatch cost as much as the hash.
  */
 #include "hash.h"
 
@@ -7,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 static uint64_t g_seed;
@@ -31,7 +37,7 @@ void hash_set_seed(uint64_t seed)
 
 uint64_t hash_bytes(const void *p, size_t n)
 {
-	return XXH3_64bits_withSeed(p, n, hash_seed());
+	return XXH3_64bits_withSeed(p, n, g_seeded ? g_seed : hash_seed());
 }
 
 uint64_t hash_stable(const void *p, size_t n, uint64_t seed)
@@ -89,6 +95,16 @@ static int rehash(ht *t, size_t cap)
 	t->slots = s;
 	t->cap = cap;
 	return 0;
+}
+
+int ht_reserve(ht *t, size_t n)
+{
+	if (n > t->max)
+		n = t->max;
+	size_t cap = t->cap ? t->cap : 16;
+	while (n * 10 > cap * 7)
+		cap *= 2;
+	return cap > t->cap ? rehash(t, cap) : 0;
 }
 
 ht_entry *ht_put(ht *t, const char *key, size_t klen, int *created)

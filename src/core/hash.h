@@ -43,6 +43,10 @@ typedef struct ht {
 
 void ht_init(ht *t, size_t max);
 void ht_free(ht *t);
+/* Size the table so that n entries in all fit without growing (a hint
+ * for a caller that knows its count, e.g. a word list being loaded):
+ * no rehash on the way.  0, or -1 on ENOMEM (the table is unchanged). */
+int ht_reserve(ht *t, size_t n);
 /* Find key; NULL when absent. */
 ht_entry *ht_get(const ht *t, const char *key, size_t klen);
 /* Find or insert key; *created says which.  The key pointer is stored as

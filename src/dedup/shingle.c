@@ -16,9 +16,11 @@
  */
 #include "dedup.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#define XXH_INLINE_ALL /* the hot calls are short fixed-size inputs: inline them */
 #include <xxhash.h>
 
 #define SEED_WORD 0x63687264656475aULL   /* fixed: results are persisted */
@@ -100,6 +102,18 @@ static int para_break(const char *p, const char *end)
 	return q >= end || *q == '\n' || sp >= 2;
 }
 
+/* A paragraph of more than 30 words is a "long" XXH3 input, for which
+ * the _withSeed form derives a 192-byte secret from the seed on every
+ * call.  The seed is fixed, so the secret is derived once; with it
+ * _withSecretandSeed gives exactly the _withSeed values (xxhash.h). */
+static _Alignas(64) unsigned char g_para_secret[XXH3_SECRET_DEFAULT_SIZE];
+static pthread_once_t g_para_once = PTHREAD_ONCE_INIT;
+
+static void para_secret_init(void)
+{
+	XXH3_generateSecret_fromSeed(g_para_secret, SEED_PARA);
+}
+
 static chr_status close_para(dedup_feat *f, uint32_t w0, uint32_t start,
 			     uint32_t end)
 {
@@ -109,7 +123,10 @@ static chr_status close_para(dedup_feat *f, uint32_t w0, uint32_t start,
 	if (dedup_grow((void **)&f->para, &f->paracap, f->npara + 1, sizeof *f->para))
 		return CHR_ENOMEM;
 	dedup_para *p = &f->para[f->npara++];
-	p->hash = XXH3_64bits_withSeed(f->wh + w0, (size_t)(w1 - w0) * 8, SEED_PARA);
+	pthread_once(&g_para_once, para_secret_init);
+	p->hash = XXH3_64bits_withSecretandSeed(f->wh + w0, (size_t)(w1 - w0) * 8,
+						g_para_secret, sizeof g_para_secret,
+						SEED_PARA);
 	p->start = start;
 	p->end = end;
 	p->w0 = w0;
@@ -117,7 +134,28 @@ static chr_status close_para(dedup_feat *f, uint32_t w0, uint32_t start,
 	return CHR_OK;
 }
 
-/* Words and paragraphs. */
+/* ASCII letters and digits folded to lower case; 0 for every other byte
+ * (bytes >= 0x80 take the decoder). */
+static const unsigned char fold_tab[256] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+	['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+	['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+	['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+	['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+	['z'] = 'z',
+};
+
+/* Words and paragraphs.  A run of ASCII letters and digits, nearly every
+ * word, is folded through fold_tab in one inner loop with one buffer
+ * check; other code points go one at a time through the decoder. */
 static chr_status scan(dedup_feat *f, const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text, *end = s + len;
@@ -133,10 +171,27 @@ static chr_status scan(dedup_feat *f, const char *text, size_t len)
 		if (s < end) {
 			if (*s < 0x80) {
 				cp = *s;
-				word = (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
-				       (cp >= 'A' && cp <= 'Z');
-				if (cp >= 'A' && cp <= 'Z')
-					cp += 32;
+				if (fold_tab[cp]) { /* an ASCII run of the word */
+					const unsigned char *r = s + 1;
+					while (r < end && fold_tab[*r])
+						r++;
+					size_t rl = (size_t)(r - s);
+					if (!in_para) {
+						in_para = 1;
+						pw0 = f->nwords;
+						pstart = (uint32_t)((const char *)s - text);
+					}
+					if (dedup_grow((void **)&f->wbuf, &f->wbufcap,
+						       wl + rl + 4, 1))
+						return CHR_ENOMEM;
+					unsigned char *o = f->wbuf + wl;
+					for (size_t k = 0; k < rl; k++)
+						o[k] = fold_tab[s[k]];
+					wl += rl;
+					plast = (uint32_t)((const char *)r - text);
+					s = r;
+					continue;
+				}
 			} else {
 				cp = decode(s, end, &adv);
 				word = !is_sep(cp);
@@ -179,28 +234,85 @@ static chr_status scan(dedup_feat *f, const char *text, size_t len)
 	return CHR_OK;
 }
 
+static void insertion_sort(uint32_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t j = i;
+		while (j && v[j - 1] > x) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+/* Quicksort on the median of three, insertion sort below 16; recursion
+ * on the smaller side only.  Used for n < DEDUP_QSORT_MAX, so even the
+ * quadratic worst case is bounded. */
+#define DEDUP_QSORT_MAX 1024
+static void quick_sort(uint32_t *v, size_t n)
+{
+	while (n >= 16) {
+		uint32_t a = v[0], b = v[n / 2], c = v[n - 1];
+		uint32_t p = a < b ? (b < c ? b : (a < c ? c : a))
+				   : (a < c ? a : (b < c ? c : b));
+		size_t i = 0, j = n - 1;
+		for (;;) { /* Hoare partition */
+			while (v[i] < p)
+				i++;
+			while (v[j] > p)
+				j--;
+			if (i >= j)
+				break;
+			uint32_t t = v[i];
+			v[i] = v[j];
+			v[j] = t;
+			i++;
+			j--;
+		}
+		size_t left = j + 1; /* v[0, left) <= p <= v[left, n) */
+		if (left < n - left) {
+			quick_sort(v, left);
+			v += left;
+			n -= left;
+		} else {
+			quick_sort(v + left, n - left);
+			n = left;
+		}
+	}
+	insertion_sort(v, n);
+}
+
 size_t dedup_sort_unique(uint32_t *v, size_t n, uint32_t *tmp)
 {
-	if (n < 32) { /* insertion sort */
-		for (size_t i = 1; i < n; i++) {
-			uint32_t x = v[i];
-			size_t j = i;
-			while (j && v[j - 1] > x) {
-				v[j] = v[j - 1];
-				j--;
-			}
-			v[j] = x;
-		}
+	if (n < 32) {
+		insertion_sort(v, n);
+	} else if (n < DEDUP_QSORT_MAX) {
+		quick_sort(v, n);
 	} else { /* LSD radix, four 8-bit passes, ending back in v */
+		size_t cnt[4][256];
+		memset(cnt, 0, sizeof cnt);
+		for (size_t i = 0; i < n; i++) {
+			uint32_t x = v[i];
+			cnt[0][x & 255]++;
+			cnt[1][(x >> 8) & 255]++;
+			cnt[2][(x >> 16) & 255]++;
+			cnt[3][x >> 24]++;
+		}
+		for (int p = 0; p < 4; p++) { /* counts to start offsets */
+			size_t sum = 0;
+			for (int b = 0; b < 256; b++) {
+				size_t c = cnt[p][b];
+				cnt[p][b] = sum;
+				sum += c;
+			}
+		}
 		uint32_t *src = v, *dst = tmp;
-		for (int shift = 0; shift < 32; shift += 8) {
-			size_t cnt[257] = { 0 };
+		for (int p = 0; p < 4; p++) {
+			int shift = 8 * p;
 			for (size_t i = 0; i < n; i++)
-				cnt[((src[i] >> shift) & 255) + 1]++;
-			for (int b = 0; b < 256; b++)
-				cnt[b + 1] += cnt[b];
-			for (size_t i = 0; i < n; i++)
-				dst[cnt[(src[i] >> shift) & 255]++] = src[i];
+				dst[cnt[p][(src[i] >> shift) & 255]++] = src[i];
 			uint32_t *t = src;
 			src = dst;
 			dst = t;

@@ -222,18 +222,22 @@ chr_status text_run(chr_article *a)
 		return CHR_OK;
 	if (n > UINT32_MAX)
 		return CHR_ETOOBIG;
-	/* about one token per six bytes of news text; grows if more */
-	size_t want = n / 6 + 16;
+	/* about one token per six bytes of news text, so n / 4 nearly
+	 * always holds them all in one pass; when not, the count is known
+	 * and a second pass fills a vector of that size */
+	size_t want = n / 4 + 16;
 	if (a->toks.cap < want &&
 	    art_vec_grow_(&a->mem, (void **)&a->toks.v, &a->toks.cap, want,
 			  sizeof *a->toks.v))
 		return CHR_ENOMEM;
-	text_cursor c;
-	art_token t;
-	text_cursor_init(&c, s, n);
-	while (text_next(&c, &t))
-		if (art_vec_push(&a->mem, a->toks, t))
+	size_t nt = text_tokenize(s, n, a->toks.v, a->toks.cap);
+	if (nt > a->toks.cap) {
+		if (art_vec_grow_(&a->mem, (void **)&a->toks.v, &a->toks.cap, nt,
+				  sizeof *a->toks.v))
 			return CHR_ENOMEM;
+		text_tokenize(s, n, a->toks.v, a->toks.cap);
+	}
+	a->toks.n = nt;
 	size_t ns = text_split(s, n, a->toks.v, a->toks.n);
 	if (ns == 0)
 		return CHR_OK;

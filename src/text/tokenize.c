@@ -194,8 +194,10 @@ static size_t scan_word(const unsigned char *s, size_t n, size_t i)
 	int uni_digit = 0; /* the last non-ASCII word character was Nd */
 	while (j < n) {
 		unsigned k = actab[s[j]];
-		if (k & (A_ALPHA | A_DIGIT)) {
+		if (k & (A_ALPHA | A_DIGIT)) { /* the ASCII run, in a tight loop */
 			j++;
+			while (j < n && (actab[s[j]] & (A_ALPHA | A_DIGIT)))
+				j++;
 			continue;
 		}
 		if (k & (A_SPACE | A_PUNCT))
@@ -313,7 +315,9 @@ static int digit_follows(const unsigned char *s, size_t n, size_t i)
 	return i < n && is_digit(s[i]);
 }
 
-int text_next(text_cursor *c, art_token *t)
+/* The cursor step, inline in both text_next and the text_tokenize loop
+ * (the pipeline's path: no call per token). */
+static inline int next_token(text_cursor *c, art_token *t)
 {
 	const unsigned char *s = c->s;
 	size_t n = c->n, i = c->i, l = 0;
@@ -387,13 +391,18 @@ int text_next(text_cursor *c, art_token *t)
 	return 1;
 }
 
+int text_next(text_cursor *c, art_token *t)
+{
+	return next_token(c, t);
+}
+
 size_t text_tokenize(const char *s, size_t n, art_token *out, size_t max)
 {
 	text_cursor c;
 	art_token t;
 	size_t k = 0;
 	text_cursor_init(&c, s, n);
-	while (text_next(&c, &t)) {
+	while (next_token(&c, &t)) {
 		if (k < max)
 			out[k] = t;
 		k++;

@@ -21,10 +21,30 @@ static inline int is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
 }
+
+/* Byte classes for the hot loops: ASCII letters (lower case marked),
+ * and the six ASCII spaces. */
+enum { C_ALPHA = 1, C_LOWER = 2, C_SPACE = 4 };
+#define UP_(c) [c] = C_ALPHA
+#define LO_(c) [c] = C_ALPHA | C_LOWER
+static const unsigned char ctab[256] = {
+	[' '] = C_SPACE, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\r'] = C_SPACE,
+	['\f'] = C_SPACE, ['\v'] = C_SPACE,
+	UP_('A'), UP_('B'), UP_('C'), UP_('D'), UP_('E'), UP_('F'), UP_('G'),
+	UP_('H'), UP_('I'), UP_('J'), UP_('K'), UP_('L'), UP_('M'), UP_('N'),
+	UP_('O'), UP_('P'), UP_('Q'), UP_('R'), UP_('S'), UP_('T'), UP_('U'),
+	UP_('V'), UP_('W'), UP_('X'), UP_('Y'), UP_('Z'),
+	LO_('a'), LO_('b'), LO_('c'), LO_('d'), LO_('e'), LO_('f'), LO_('g'),
+	LO_('h'), LO_('i'), LO_('j'), LO_('k'), LO_('l'), LO_('m'), LO_('n'),
+	LO_('o'), LO_('p'), LO_('q'), LO_('r'), LO_('s'), LO_('t'), LO_('u'),
+	LO_('v'), LO_('w'), LO_('x'), LO_('y'), LO_('z'),
+};
+#undef UP_
+#undef LO_
+
 static inline int is_space(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
+	return ctab[c] & C_SPACE;
 }
 
 /* Length of a UTF-8 punctuation sequence we fold, with its ASCII char. */
@@ -108,13 +128,13 @@ size_t time_tokenize(const char *text, size_t from, size_t to,
 			t->ndig = nd > 255 ? 255 : (uint8_t)nd;
 			t->num = nd <= 9 ? (int32_t)v : -1;
 		} else if (is_alpha(c) || (c >= 0x80 && !fl)) {
-			int upper = 1;
+			unsigned seen = 0; /* C_LOWER once a lower-case letter is read */
 			while (i < to) {
 				unsigned char d = s[i];
-				if (is_alpha(d)) {
-					if (d >= 'a')
-						upper = 0;
-					i++;
+				if (ctab[d] & C_ALPHA) { /* a run of letters */
+					do
+						seen |= ctab[s[i++]];
+					while (i < to && (ctab[s[i]] & C_ALPHA));
 				} else if (d >= 0x80) {
 					char fc2;
 					if (fold_punct(s + i, to - i, &fc2))
@@ -136,7 +156,7 @@ size_t time_tokenize(const char *text, size_t from, size_t to,
 			t->kind = TK_WORD;
 			if (is_alpha(c) && c <= 'Z')
 				t->flags |= TF_CAP;
-			if (upper && i - t->s > 1)
+			if (!(seen & C_LOWER) && i - t->s > 1)
 				t->flags |= TF_UPPER;
 			t->lx = time_lex_get(text + t->s, i - t->s);
 		} else {

@@ -395,7 +395,11 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 	if (!out->max)
 		out->max = (size_t)1 << 24;
 	pthread_once(&g_starts_once, build_starts);
-	time_tok *toks = malloc(CHUNK * sizeof *toks);
+	/* A token takes at least one byte, so a text shorter than CHUNK
+	 * bytes (nearly every article) fits in len tokens: one chunk, the
+	 * same as with a full one, in a third of the memory or less. */
+	size_t cap = len < CHUNK ? (len ? len : 1) : CHUNK;
+	time_tok *toks = malloc(cap * sizeof *toks);
 	if (!toks)
 		return CHR_ENOMEM;
 	gctx g;
@@ -413,7 +417,7 @@ chr_status time_tag(const char *text, size_t len, time_date dct, time_out *out)
 	chr_status st = CHR_OK;
 	while (pos < len) {
 		size_t stop;
-		size_t n = time_tokenize(text, pos, len, toks, CHUNK, &stop);
+		size_t n = time_tokenize(text, pos, len, toks, cap, &stop);
 		int at_end = n < CHUNK || stop >= len;
 		g.n = n;
 		size_t lim = at_end ? n : n - 2 * TIME_WINDOW;

@@ -308,6 +308,10 @@ static void test_join_with_dictionary(void)
 	CHECK_INT(clean_join_broken(&cw, "announc", 7, "ed", 2), 1);
 	CHECK_INT(clean_join_broken(&cw, "announce", 8, "ment", 4), 1);
 	CHECK_INT(clean_join_broken(&cw, "govern", 6, "ment", 4), 1);
+	/* listed endings of every length join too (the suffix table) */
+	CHECK_INT(clean_join_broken(&cw, "direct", 6, "ly", 2), 1);
+	CHECK_INT(clean_join_broken(&cw, "sugges", 6, "tions", 5), 1);
+	CHECK_INT(clean_join_broken(&cw, "meet", 4, "ings", 4), 1);
 	CHECK_INT(clean_join_broken(&cw, "inter-", 6, "national", 8), 2);
 	CHECK_INT(clean_join_broken(&cw, "well-", 5, "known", 5), 1);
 	CHECK_INT(clean_join_broken(&cw, "the", 3, "river", 5), 0);
@@ -396,6 +400,9 @@ static void test_chars_and_line_ends(void)
 			CHECK_INT(clean_chars((const char *)bytes + off, n), want);
 		}
 	CHECK_INT(clean_chars("caf\xc3\xa9 \xe2\x80\x9cok\xe2\x80\x9d", 14), 9);
+	/* eight continuation bytes in a word: the largest sum per word */
+	CHECK_INT(clean_chars("\x80\x81\x82\x83\x84\x85\x86\xbf"
+			      "\xbf\xbf\xbf\xbf\xbf\xbf\xbf\xbf\xc3", 17), 1);
 	/* \n, \r\n and a lone \r all end lines */
 	const char *s = "One line\r\nand its rest.\rTwo\n";
 	arena mem;

@@ -58,6 +58,32 @@ static void arena_basics(void)
 	CHECK(arena_strdup(&a, "again") != NULL);
 	arena_free(&a);
 
+	/* many small requests across blocks: aligned, disjoint, counted;
+	 * a zero-byte request still gets 16 bytes */
+	arena_init(&a, 0);
+	enum { NSMALL = 10000 };
+	static unsigned char *ps[NSMALL];
+	int ok = 1;
+	for (int i = 0; i < NSMALL; i++) {
+		ps[i] = arena_alloc(&a, (size_t)(i % 40));
+		if (!ps[i] || ((uintptr_t)ps[i] & 15))
+			ok = 0;
+		else
+			memset(ps[i], i & 255, (size_t)(i % 40));
+	}
+	size_t want = 0;
+	for (int i = 0; i < NSMALL; i++) {
+		size_t n = (size_t)(i % 40);
+		want += n ? (n + 15) & ~(size_t)15 : 16;
+		for (size_t k = 0; ok && k < n; k++)
+			if (ps[i][k] != (i & 255))
+				ok = 0;
+	}
+	CHECK(ok);
+	CHECK_INT(a.used, want);
+	CHECK(arena_alloc(&a, SIZE_MAX - 3) == NULL); /* wraps: refused */
+	arena_free(&a);
+
 	arena_init(&a, 1000);
 	CHECK(arena_alloc(&a, 900) != NULL);
 	CHECK(arena_alloc(&a, 200) == NULL); /* over the ceiling */
@@ -87,6 +113,31 @@ static void hash_map(void)
 	CHECK(e && e->v.num == 4999);
 	CHECK(ht_get(&t, "k5000", 5) == NULL);
 	CHECK(ht_get(&t, "", 0) == NULL);
+	ht_free(&t);
+
+	/* reserve: room for n entries up front, no growth while they go in,
+	 * the same lookups; a reserve never shrinks, over the ceiling it
+	 * stops at the ceiling */
+	ht_init(&t, 0);
+	CHECK_INT(ht_reserve(&t, 5000), 0);
+	size_t cap = t.cap;
+	CHECK(cap >= 5000 * 10 / 7 && cap < 2 * 5000 * 10 / 7 + 16);
+	for (int i = 0; i < 5000; i++) {
+		ht_entry *r = ht_put(&t, keys[i], strlen(keys[i]), NULL);
+		if (r)
+			r->v.num = i;
+	}
+	CHECK_INT(t.cap, cap);
+	CHECK_INT(t.count, 5000);
+	e = ht_get(&t, "k1234", 5);
+	CHECK(e && e->v.num == 1234);
+	CHECK_INT(ht_reserve(&t, 10), 0);
+	CHECK_INT(t.cap, cap);
+	CHECK(ht_put(&t, "k5000", 5, NULL) != NULL); /* grows past it */
+	ht_free(&t);
+	ht_init(&t, 100);
+	CHECK_INT(ht_reserve(&t, 1000000), 0);
+	CHECK_INT(t.cap, 256);
 	ht_free(&t);
 
 	ht_init(&t, 2); /* ceiling */

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "harness.h"
 #include "chronicle.h"
 #include "dedup/dedup.h"
@@ -128,6 +130,101 @@ static char *words(uint64_t seed, size_t n)
 	}
 	s[k] = 0;
 	return s;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* dedup_sort_unique against qsort + unique at every size class
+ * (insertion, quicksort, radix) and on hostile orders. */
+static void test_sort_unique(void)
+{
+	static const size_t sizes[] = {0, 1, 2, 15, 16, 31, 32, 33, 100,
+				       1023, 1024, 1025, 5000};
+	uint32_t *v = malloc(5000 * 4), *r = malloc(5000 * 4),
+		 *tmp = malloc(5000 * 4);
+	uint64_t x = 88172645463325252ULL;
+	for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+		size_t n = sizes[si];
+		for (int kind = 0; kind < 5; kind++) {
+			for (size_t i = 0; i < n; i++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				uint32_t y = (uint32_t)(x >> 16);
+				v[i] = kind == 0 ? y :               /* random */
+				       kind == 1 ? y % 7 :           /* many equal */
+				       kind == 2 ? (uint32_t)i * 3 : /* ascending */
+				       kind == 3 ? (uint32_t)(n - i) << 20 :
+						   UINT32_MAX;       /* all equal */
+			}
+			memcpy(r, v, n * 4);
+			qsort(r, n, 4, cmp_u32);
+			size_t u = 0;
+			for (size_t i = 0; i < n; i++)
+				if (!u || r[u - 1] != r[i])
+					r[u++] = r[i];
+			size_t got = dedup_sort_unique(v, n, tmp);
+			CHECK_INT(got, u);
+			CHECK(got == u && !memcmp(v, r, u * 4));
+		}
+	}
+	free(v);
+	free(r);
+	free(tmp);
+}
+
+/* Words fold the same way whether a run is ASCII, mixed or not ASCII at
+ * all, and a word longer than any buffer so far grows it. */
+static void test_word_folding(void)
+{
+	char big[700];
+	memset(big, 'q', 300);
+	big[300] = ' ';
+	memset(big + 301, 'Q', 300);
+	memcpy(big + 601, " \xC3\x89LAN", 6);
+	big[607] = 0;
+	dedup_feat a, b;
+	feat(&a, "CAF\xC3\x89 au Lait 2019 \xC3\x89LAN na\xC3\xAFve x9Z");
+	feat(&b, "caf\xC3\xA9 AU lait 2019 \xC3\xA9lan NA\xC3\x8FVE X9z");
+	CHECK_INT(a.nwords, 7);
+	CHECK_INT(b.nwords, 7);
+	CHECK(a.nwords == b.nwords && !memcmp(a.wh, b.wh, a.nwords * 8));
+	CHECK(a.wh[0] != a.wh[1] && a.wh[4] != a.wh[5]);
+	dedup_feat_free(&b);
+	feat(&b, big);
+	CHECK_INT(b.nwords, 3);
+	CHECK(b.nwords == 3 && b.wh[0] == b.wh[1] && b.wh[2] == a.wh[4]);
+	CHECK(b.wbufcap >= 300);
+	dedup_feat_free(&a);
+	dedup_feat_free(&b);
+}
+
+/* Paragraph hashes are XXH3 of the word hashes with the paragraph seed,
+ * short (< 30 words) and long alike (a long one takes the precomputed
+ * secret). */
+static void test_para_hash(void)
+{
+	char text[2000];
+	size_t len = 0;
+	for (int w = 0; w < 8; w++)
+		len += (size_t)snprintf(text + len, 20, "short%d ", w);
+	len += (size_t)snprintf(text + len, 4, "\n\n");
+	for (int w = 0; w < 100; w++)
+		len += (size_t)snprintf(text + len, 20, "long%d ", w);
+	dedup_feat f;
+	feat(&f, text);
+	CHECK_INT(f.npara, 2);
+	for (size_t i = 0; i < f.npara && i < 2; i++) {
+		const dedup_para *p = &f.para[i];
+		uint64_t want = XXH3_64bits_withSeed(f.wh + p->w0,
+						     (size_t)(p->w1 - p->w0) * 8,
+						     0x5061726167726631ULL);
+		CHECK(p->hash == want);
+	}
+	CHECK(f.npara == 2 && f.para[1].w1 - f.para[1].w0 == 100);
+	dedup_feat_free(&f);
 }
 
 static void test_signature_estimates_jaccard(void)
@@ -540,6 +637,9 @@ out:
 static const th_test tests[] = {
 	TEST(test_shingles_normalised),
 	TEST(test_paragraphs),
+	TEST(test_sort_unique),
+	TEST(test_word_folding),
+	TEST(test_para_hash),
 	TEST(test_prep_stage),
 	TEST(test_signature_estimates_jaccard),
 	TEST(test_densification),

@@ -349,6 +349,23 @@ static void test_text_run(void)
 	/* a second run starts over */
 	CHECK_INT(text_run(a), CHR_OK);
 	CHECK_INT(a->sents.n, 4);
+	/* more tokens than a first guess from the length holds (one per
+	 * byte): the second pass gives the same tokens as the cursor */
+	static char dense[1201];
+	for (size_t i = 0; i < 1200; i++)
+		dense[i] = "a,;("[i % 4];
+	art_token want[1200];
+	CHECK_INT(text_tokenize(dense, 1200, want, 1200), 1200);
+	a->text = dense;
+	a->text_len = 1200;
+	CHECK_INT(text_run(a), CHR_OK);
+	CHECK_INT(a->toks.n, 1200);
+	int same = a->toks.n == 1200;
+	for (size_t i = 0; same && i < 1200; i++)
+		same = a->toks.v[i].start == want[i].start &&
+		       a->toks.v[i].end == want[i].end &&
+		       (a->toks.v[i].flags & ~(uint32_t)TOK_SENT_START) == want[i].flags;
+	CHECK(same);
 	/* empty text */
 	a->text = "";
 	a->text_len = 0;

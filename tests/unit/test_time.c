@@ -259,6 +259,60 @@ static void test_chunks(void)
 	free(s);
 }
 
+/* Texts of one token per byte around the chunk size (the token buffer
+ * is sized to short texts): the expression after them is still found,
+ * once, with its value. */
+static void test_dense_tokens(void)
+{
+	static const size_t pads[] = {0, 1, 2, 4070, 4083, 4084, 4096, 9000};
+	char *s = malloc(9100);
+	for (size_t k = 0; k < sizeof pads / sizeof pads[0]; k++) {
+		size_t len = 0;
+		for (; len < pads[k]; len++)
+			s[len] = len % 2 ? ',' : 'a';
+		len += (size_t)snprintf(s + len, 20, " Jan. 5, 2020.");
+		chr_timex *v;
+		size_t n;
+		CHECK_INT(chr_time_tag(s, len, "2020-02-01", &v, &n), CHR_OK);
+		CHECK_INT(n, 1);
+		if (n == 1)
+			CHECK_STR(v[0].value, "2020-01-05");
+		chr_free(v);
+	}
+	chr_timex *v;
+	size_t n;
+	CHECK_INT(chr_time_tag("5", 1, "2020-02-01", &v, &n), CHR_OK);
+	chr_free(v);
+	free(s);
+}
+
+/* Word tokens: case flags from the letter runs, inner dots and
+ * apostrophes, non-ASCII bytes inside a word, lexicon classes. */
+static void test_scan_words(void)
+{
+	const char *t = "NATO met in MAY, o'clock a.m. caf\xc3\xa9s Jan";
+	time_tok v[16];
+	size_t stop;
+	size_t n = time_tokenize(t, 0, strlen(t), v, 16, &stop);
+	CHECK_INT(n, 10);
+	CHECK_INT(stop, strlen(t));
+	if (n != 10)
+		return;
+	CHECK_INT(v[0].kind, TK_WORD);
+	CHECK_INT(v[0].flags & (TF_CAP | TF_UPPER), TF_CAP | TF_UPPER);
+	CHECK_INT(v[1].flags & (TF_CAP | TF_UPPER), 0);
+	CHECK_INT(v[3].flags & (TF_CAP | TF_UPPER), TF_CAP | TF_UPPER);
+	CHECK_INT(v[3].lx.cls, LC_MONTH);
+	CHECK_INT(v[4].kind, TK_PUNCT);
+	CHECK_INT(v[5].e - v[5].s, 7);
+	CHECK_INT(v[6].e - v[6].s, 3); /* "a.m" then "." */
+	CHECK_INT(v[7].kind, TK_PUNCT);
+	CHECK_INT(v[8].e - v[8].s, 6);
+	CHECK_INT(v[8].lx.cls, LC_NONE);
+	CHECK_INT(v[9].flags & (TF_CAP | TF_UPPER), TF_CAP);
+	CHECK_INT(v[9].lx.cls, LC_MONABBR);
+}
+
 /* An undated article with a dateline and a body, through meta and time
  * as the pipeline runs them; published ("" when none) in out. */
 static void date_article(const char *dateline, const char *body, const char *date,
@@ -420,6 +474,7 @@ static const th_test tests[] = {
 	TEST(test_cases), TEST(test_seeds), TEST(test_no_dct),
 	TEST(test_timeml), TEST(test_linear), TEST(test_chunks),
 	TEST(test_text_date), TEST(test_pattern_shortcut),
-	TEST(test_lexicon_filter),
+	TEST(test_lexicon_filter), TEST(test_dense_tokens),
+	TEST(test_scan_words),
 };
 TH_MAIN("time", tests)
