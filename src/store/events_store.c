@@ -6,7 +6,10 @@
  * tables events, event_articles, storylines and storyline_events; here
  * SQLite's JSON functions build each object in one statement (store.c,
  * EV_JSON), so the JSON shape lives in one place and the CLI and the
- * server print what they are handed.
+ * server print what they are handed.  One write lives here too: the
+ * stage's per-batch (event, entity) sums go into event_entities sorted,
+ * one upsert a pair (store_ev_ents_add), since migration 13 dropped the
+ * insert triggers that did it per article.
  */
 #include "store.h"
 
@@ -131,5 +134,41 @@ chr_status chr_db_storyline_events(chr_db *db, int64_t id, int64_t **out,
 	}
 	*out = ev;
 	*n = k;
+	return CHR_OK;
+}
+
+/* ---- event_entities, written by the events stage ---- */
+
+static int cmp_evn(const void *a, const void *b)
+{
+	const store_evn *x = a, *y = b;
+	if (x->event != y->event)
+		return x->event < y->event ? -1 : 1;
+	return (x->eid > y->eid) - (x->eid < y->eid);
+}
+
+chr_status store_ev_ents_add(chr_db *db, store_evn *v, size_t n)
+{
+	if (!n)
+		return CHR_OK;
+	qsort(v, n, sizeof *v, cmp_evn); /* the table's order, too */
+	for (size_t i = 0; i < n;) {
+		int64_t sum = 0;
+		size_t j = i;
+		for (; j < n && v[j].event == v[i].event && v[j].eid == v[i].eid;
+		     j++)
+			sum += v[j].n;
+		sqlite3_stmt *s = store_stmt(db, ST_EV_ENT_ADD);
+		if (!s)
+			return CHR_EDB;
+		sqlite3_bind_int64(s, 1, v[i].event);
+		sqlite3_bind_int64(s, 2, v[i].eid);
+		sqlite3_bind_int64(s, 3, sum);
+		int rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(db, "event entities");
+		i = j;
+	}
 	return CHR_OK;
 }

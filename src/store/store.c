@@ -174,6 +174,18 @@ static const char *const migrations[] = {
 	("DROP INDEX IF EXISTS entities_skey;"
 	 "CREATE INDEX entities_skey ON entities(skey, fkey)"
 	 " WHERE type = 'PER';"),
+	/* 12 -> 13: an article joining an event adds its mention counts to
+	 * event_entities from C (src/events/ev_ingest.c sums a batch's
+	 * (event, entity) pairs and writes each once, store_ev_ents_add),
+	 * not by the insert triggers, which read the article's mention rows
+	 * back with a GROUP BY and made an upsert per entity per article
+	 * (126 M of the store thread's instructions on 2,000 stories).  The
+	 * stage inserts only docs without an event row and moves one that
+	 * has an UPDATE, so the move and delete triggers stay and keep the
+	 * counts of articles moved by a merge or removed.  A plain INSERT
+	 * into event_articles no longer counts: its writer must. */
+	("DROP TRIGGER IF EXISTS event_entities_replace;"
+	 "DROP TRIGGER IF EXISTS event_entities_add;"),
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -362,7 +374,16 @@ static const char *const sql[ST_COUNT_] = {
 		" ON ea.doc = d.doc WHERE d.grp = (SELECT grp FROM dedup_docs"
 		" WHERE doc = ?1) AND d.doc <> ?1",
 	[ST_EV_ART_PUT] =
-		"INSERT OR REPLACE INTO event_articles (doc, event) VALUES (?1, ?2)",
+		"INSERT INTO event_articles (doc, event) VALUES (?1, ?2)"
+		" ON CONFLICT (doc) DO NOTHING",
+	[ST_EV_ART_MOVE] = /* event_entities_move takes the counts along */
+		"UPDATE event_articles SET event = ?2 WHERE doc = ?1",
+	[ST_EV_ENT_ADD] =
+		"INSERT INTO event_entities (event, eid, n) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (event, eid) DO UPDATE SET n = n + excluded.n",
+	[ST_EV_DOC_COUNTS] =
+		"SELECT eid, count(*) FROM entity_mentions WHERE doc = ?1"
+		" GROUP BY eid ORDER BY eid",
 	/* An event's place is the dateline most of its latest EV_PLACE_N (64)
 	 * articles carry (ties: the earliest article): bounded, since the
 	 * statement runs whenever an article joins, and reading every
