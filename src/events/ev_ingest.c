@@ -492,11 +492,11 @@ static chr_status ee_write(ev_stage *s)
 }
 
 /* The engine merged event `from` into the older event `into`: move the
- * stored articles over and drop the merged event and its storyline
- * link (storylines are relinked when the run ends).  The statements are
- * the stage's, prepared at the first merge (the UPDATE compiles
- * event_articles' triggers: preparing them at each merge cost a quarter
- * of the merge) and finalized with the stage. */
+ * entity counts and the stored articles over and drop the merged event
+ * and its storyline link (storylines are relinked when the run ends).
+ * The statements are the stage's, prepared at the first merge (when
+ * the UPDATE compiled event_articles' move trigger, preparing them at
+ * each merge cost a quarter of the merge) and finalized with the stage. */
 static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 {
 	static const char *const sql[] = {
@@ -507,8 +507,9 @@ static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 	_Static_assert(sizeof sql / sizeof *sql ==
 			       sizeof s->merge_q / sizeof *s->merge_q,
 		       "merge_q");
-	chr_status st = ee_write(s); /* the move trigger reads them */
-	if (st)
+	/* the counts: the batch's so far, then the merged event's rows */
+	chr_status st = ee_write(s);
+	if (st || (st = store_ev_ents_merge(s->db, from, into)))
 		return st;
 	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
 		sqlite3_stmt *q = s->merge_q[i];
@@ -527,19 +528,10 @@ static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 	return CHR_OK;
 }
 
-/* Store p in event ev: a new event_articles row with p's counts added
- * to the batch's sums, or, for a doc that has a row, an UPDATE whose
- * move trigger takes the counts from its old event to ev. */
-static chr_status put_article(ev_stage *s, pend *p, int64_t ev)
+/* Add p's counts, times sign, to event ev's pending sums. */
+static chr_status ee_push(ev_stage *s, const pend *p, int64_t ev, int sign)
 {
-	chr_status st = exec_ii(s, ST_EV_ART_PUT, p->rowid, ev,
-				"store event article");
-	if (st)
-		return st;
-	if (!sqlite3_changes(s->db->h))
-		return (st = ee_write(s)) ? st
-		       : exec_ii(s, ST_EV_ART_MOVE, p->rowid, ev,
-				 "move event article");
+	chr_status st;
 	if (s->nee + p->nents > EV_EE_MAX && (st = ee_write(s)))
 		return st;
 	if (s->nee + p->nents > s->eecap) {
@@ -553,8 +545,30 @@ static chr_status put_article(ev_stage *s, pend *p, int64_t ev)
 		s->eecap = nc;
 	}
 	for (size_t i = 0; i < p->nents; i++)
-		s->ee[s->nee++] = (store_evn){ ev, p->ents[i].eid, p->ents[i].n };
+		s->ee[s->nee++] = (store_evn){ ev, p->ents[i].eid,
+					       sign * p->ents[i].n };
 	return CHR_OK;
+}
+
+/* Store p in event ev: a new event_articles row, or, for a doc that
+ * has one, an UPDATE, its counts taken from the old event; p's counts
+ * go to ev's pending sums. */
+static chr_status put_article(ev_stage *s, pend *p, int64_t ev)
+{
+	chr_status st = exec_ii(s, ST_EV_ART_PUT, p->rowid, ev,
+				"store event article");
+	if (st)
+		return st;
+	if (!sqlite3_changes(s->db->h)) {
+		int64_t old = one_int(s->db, ST_EV_ART_EVENT, p->rowid, 1);
+		if (old < 0)
+			return CHR_EDB;
+		if ((st = exec_ii(s, ST_EV_ART_MOVE, p->rowid, ev,
+				  "move event article")) ||
+		    (st = ee_push(s, p, old, -1)))
+			return st;
+	}
+	return ee_push(s, p, ev, 1);
 }
 
 /* Place one queued article; *k gets its engine index, or -1 when it

@@ -147,6 +147,35 @@ static int cmp_evn(const void *a, const void *b)
 	return (x->eid > y->eid) - (x->eid < y->eid);
 }
 
+/* One (event, eid) row: added to (made when missing), or taken from
+ * and left out when it reaches 0 (a missing row stays missing). */
+static chr_status ev_ent(chr_db *db, enum store_stmt k, const store_evn *r,
+			 int64_t sum)
+{
+	sqlite3_stmt *s = store_stmt(db, k);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, r->event);
+	sqlite3_bind_int64(s, 2, r->eid);
+	sqlite3_bind_int64(s, 3, sum);
+	int rc = sqlite3_step(s);
+	int gone = rc == SQLITE_ROW && sqlite3_column_int64(s, 0) <= 0;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(s); /* (one row at most: the key) */
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(db, "event entities");
+	if (!gone)
+		return CHR_OK;
+	if (!(s = store_stmt(db, ST_EV_ENT_DEL)))
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, r->event);
+	sqlite3_bind_int64(s, 2, r->eid);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, "event entities");
+}
+
 chr_status store_ev_ents_add(chr_db *db, store_evn *v, size_t n)
 {
 	if (!n)
@@ -158,17 +187,30 @@ chr_status store_ev_ents_add(chr_db *db, store_evn *v, size_t n)
 		for (; j < n && v[j].event == v[i].event && v[j].eid == v[i].eid;
 		     j++)
 			sum += v[j].n;
-		sqlite3_stmt *s = store_stmt(db, ST_EV_ENT_ADD);
+		chr_status st = sum > 0 ? ev_ent(db, ST_EV_ENT_ADD, &v[i], sum)
+			      : sum < 0 ? ev_ent(db, ST_EV_ENT_SUB, &v[i], sum)
+			      : CHR_OK;
+		if (st)
+			return st;
+		i = j;
+	}
+	return CHR_OK;
+}
+
+chr_status store_ev_ents_merge(chr_db *db, int64_t from, int64_t into)
+{
+	static const enum store_stmt k[] = { ST_EV_ENT_MERGE, ST_EV_ENT_DROP };
+	for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+		sqlite3_stmt *s = store_stmt(db, k[i]);
 		if (!s)
 			return CHR_EDB;
-		sqlite3_bind_int64(s, 1, v[i].event);
-		sqlite3_bind_int64(s, 2, v[i].eid);
-		sqlite3_bind_int64(s, 3, sum);
+		sqlite3_bind_int64(s, 1, from);
+		if (k[i] == ST_EV_ENT_MERGE)
+			sqlite3_bind_int64(s, 2, into);
 		int rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
-			return store_fail(db, "event entities");
-		i = j;
+			return store_fail(db, "merge event entities");
 	}
 	return CHR_OK;
 }

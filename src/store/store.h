@@ -85,8 +85,13 @@ enum store_stmt {
 	/* events (src/events/ev_ingest.c, src/store/events_store.c) */
 	ST_EV_GROUP_EVENT,
 	ST_EV_ART_PUT,
+	ST_EV_ART_EVENT,
 	ST_EV_ART_MOVE,
 	ST_EV_ENT_ADD,
+	ST_EV_ENT_SUB,
+	ST_EV_ENT_DEL,
+	ST_EV_ENT_MERGE,
+	ST_EV_ENT_DROP,
 	ST_EV_DOC_COUNTS,
 	ST_EV_PUT,
 	ST_EV_COUNT_UP,
@@ -196,8 +201,13 @@ typedef struct store_evn {
 /* Add each v[i].n to event_entities' (event, eid) row, made when
  * missing: what its insert triggers did per article (src/store/
  * events_store.c).  v is sorted and summed in place, each pair written
- * once. */
+ * once; a negative sum (a doc's counts taken away) leaves a row that
+ * reaches 0 out, as the triggers did. */
 chr_status store_ev_ents_add(chr_db *db, store_evn *v, size_t n);
+/* Event from merged into event into: from's event_entities rows summed
+ * into into's and removed (what moving each of its articles did through
+ * the move trigger, one read-back of its mentions per article). */
+chr_status store_ev_ents_merge(chr_db *db, int64_t from, int64_t into);
 
 /* Insert a processed article.  Returns CHR_OK when stored,
  * CHR_EDUPLICATE when the same content is already there (*existing_id, if
