@@ -176,23 +176,50 @@ static chr_status ev_ent(chr_db *db, enum store_stmt k, const store_evn *r,
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, "event entities");
 }
 
+/* Add v[0..*n) (STORE_EE_ROWS distinct pairs) in one statement. */
+static chr_status ev_ents_put(chr_db *db, const store_evn *v, size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(db, ST_EV_ENT_ADDN);
+	if (!s)
+		return CHR_EDB;
+	for (int j = 0; j < STORE_EE_ROWS; j++) {
+		sqlite3_bind_int64(s, 3 * j + 1, v[j].event);
+		sqlite3_bind_int64(s, 3 * j + 2, v[j].eid);
+		sqlite3_bind_int64(s, 3 * j + 3, v[j].n);
+	}
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	*n = 0;
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, "event entities");
+}
+
 chr_status store_ev_ents_add(chr_db *db, store_evn *v, size_t n)
 {
 	if (!n)
 		return CHR_OK;
 	qsort(v, n, sizeof *v, cmp_evn); /* the table's order, too */
+	size_t nadd = 0; /* (never past i: a pair takes a row at least) */
 	for (size_t i = 0; i < n;) {
 		int64_t sum = 0;
 		size_t j = i;
 		for (; j < n && v[j].event == v[i].event && v[j].eid == v[i].eid;
 		     j++)
 			sum += v[j].n;
-		chr_status st = sum > 0 ? ev_ent(db, ST_EV_ENT_ADD, &v[i], sum)
-			      : sum < 0 ? ev_ent(db, ST_EV_ENT_SUB, &v[i], sum)
-			      : CHR_OK;
+		chr_status st = CHR_OK;
+		if (sum < 0)
+			st = ev_ent(db, ST_EV_ENT_SUB, &v[i], sum);
+		else if (sum > 0) /* v[0..nadd): the sums to add, in order */
+			v[nadd++] = (store_evn){ v[i].event, v[i].eid, sum };
+		if (!st && nadd == STORE_EE_ROWS)
+			st = ev_ents_put(db, v, &nadd);
 		if (st)
 			return st;
 		i = j;
+	}
+	for (size_t k = 0; k < nadd; k++) { /* the last few one a time */
+		chr_status st = ev_ent(db, ST_EV_ENT_ADD, &v[k], v[k].n);
+		if (st)
+			return st;
 	}
 	return CHR_OK;
 }

@@ -383,6 +383,10 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_EV_ENT_ADD] =
 		"INSERT INTO event_entities (event, eid, n) VALUES (?1, ?2, ?3)"
 		" ON CONFLICT (event, eid) DO UPDATE SET n = n + excluded.n",
+	[ST_EV_ENT_ADDN] = /* STORE_EE_ROWS (8) distinct pairs */
+		"INSERT INTO event_entities (event, eid, n) VALUES (?, ?, ?),"
+		" (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?),"
+		" (?, ?, ?) ON CONFLICT (event, eid) DO UPDATE SET n = n + excluded.n",
 	[ST_EV_ENT_SUB] = /* a doc's counts taken away; rows at 0 go */
 		"UPDATE event_entities SET n = n + ?3 WHERE event = ?1 AND eid = ?2"
 		" RETURNING n",

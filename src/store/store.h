@@ -88,6 +88,7 @@ enum store_stmt {
 	ST_EV_ART_EVENT,
 	ST_EV_ART_MOVE,
 	ST_EV_ENT_ADD,
+	ST_EV_ENT_ADDN, /* STORE_EE_ROWS rows */
 	ST_EV_ENT_SUB,
 	ST_EV_ENT_DEL,
 	ST_EV_ENT_MERGE,
@@ -203,6 +204,7 @@ typedef struct store_evn {
  * events_store.c).  v is sorted and summed in place, each pair written
  * once; a negative sum (a doc's counts taken away) leaves a row that
  * reaches 0 out, as the triggers did. */
+#define STORE_EE_ROWS 8
 chr_status store_ev_ents_add(chr_db *db, store_evn *v, size_t n);
 /* Event from merged into event into: from's event_entities rows summed
  * into into's and removed (what moving each of its articles did through

@@ -162,9 +162,26 @@ static void test_doc_counts(void)
 	};
 	CHECK_INT(store_ev_ents_add(db, v, 4), CHR_OK);
 	CHECK_INT(store_ev_ents_add(db, v, 1), CHR_OK); /* v[0]: (2, 20, 1) */
-	chr_db_close(db);
+	/* ten pairs: eight in one statement, two alone; then one taken
+	 * back to 0, which removes its row */
+	store_evn w[11];
+	for (int i = 0; i < 10; i++)
+		w[i] = (store_evn){ 5, 100 + i, i + 1 };
+	w[10] = (store_evn){ 5, 100, 1 };
+	CHECK_INT(store_ev_ents_add(db, w, 11), CHR_OK);
 	const char *p = tpath("dc.db");
-	CHECK_INT(raw_int(p, "SELECT count(*) FROM event_entities"), 3);
+	CHECK_INT(raw_int(p, "SELECT count(*) || sum(n) FROM event_entities"
+			     " WHERE event = 5"), 1056);
+	CHECK_INT(raw_int(p, "SELECT n FROM event_entities WHERE event = 5"
+			     " AND eid = 100"), 2);
+	w[0] = (store_evn){ 5, 100, -2 };
+	w[1] = (store_evn){ 5, 109, -3 };
+	CHECK_INT(store_ev_ents_add(db, w, 2), CHR_OK);
+	CHECK_INT(raw_int(p, "SELECT count(*) || sum(n) FROM event_entities"
+			     " WHERE event = 5"), 951);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM event_entities"
+			     " WHERE event < 5"), 3);
 	CHECK_INT(raw_int(p, "SELECT n FROM event_entities WHERE event = 3"
 			     " AND eid = 20"), 6);
 	CHECK_INT(raw_int(p, "SELECT n FROM event_entities WHERE event = 2"
