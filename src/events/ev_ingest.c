@@ -19,6 +19,13 @@
  * event the batch touched is written once, its place picked here from
  * its latest 64 articles' datelines (ev_place_pick: the choice store.c's
  * ST_EV_PUT makes in SQL, without its two temp b-trees per event).
+ * An article's mention counts per entity are taken when it is queued
+ * (store_ents_doc_counts: from the rows the entity store just wrote) and
+ * summed per (event, entity) as articles join, each pair written once
+ * at the end of the flush (store_ev_ents_add), instead of by insert
+ * triggers reading the mention rows back per article.  The sums are
+ * written before anything the move trigger handles (a merge, a doc
+ * that already had an event row), which reads event_entities.
  * Storylines are relinked over the engine's events when the run
  * finishes; a storyline keeps the smallest stored id among its events'
  * previous storylines, so ids stay stable as events are added.
@@ -34,6 +41,7 @@
 #define EV_REPLAY_EVENTS 2000
 #define EV_REPLAY_DOCS 4000
 #define EV_MAXWDAYS 8
+#define EV_EE_MAX ((size_t)1 << 20) /* pending (event, entity) sums */
 
 typedef struct pend {
 	ev_doc d;
@@ -41,6 +49,8 @@ typedef struct pend {
 	int dated;
 	int wdays[EV_MAXWDAYS], wtense[EV_MAXWDAYS];
 	size_t nwdays;
+	store_eidn *ents; /* (eid, mentions), for event_entities */
+	size_t nents;
 } pend;
 
 struct ev_stage {
@@ -53,6 +63,8 @@ struct ev_stage {
 	int64_t max_id;  /* stored maximum */
 	sqlite3_stmt *merge_q[3]; /* apply_merge's, prepared at the first */
 	sqlite3_stmt *put_q[2];   /* put_event's, prepared at the first */
+	store_evn *ee;            /* event_entities sums not yet written */
+	size_t nee, eecap;
 };
 
 int ev_weekday(int32_t days)
@@ -322,6 +334,12 @@ chr_status ev_stage_add(ev_stage *s, const chr_article *a)
 		return st;
 	}
 	p->rowid = a->rowid;
+	if ((st = store_ents_doc_counts(s->db, a->rowid, &p->ents,
+					&p->nents))) {
+		ev_doc_free(&p->d);
+		free(p->ents);
+		return st;
+	}
 	p->dated = a->published[0] != '\0';
 	size_t starts[EV_MAXWDAYS];
 	for (size_t i = 0; i < a->timexes.n && p->nwdays < EV_MAXWDAYS; i++) {
@@ -464,12 +482,21 @@ static chr_status exec_ii(ev_stage *s, enum store_stmt k, int64_t a,
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(s->db, what);
 }
 
+/* Write the batch's (event, entity) sums to event_entities. */
+static chr_status ee_write(ev_stage *s)
+{
+	chr_status st = store_ev_ents_add(s->db, s->ee, s->nee);
+	if (!st)
+		s->nee = 0;
+	return st;
+}
+
 /* The engine merged event `from` into the older event `into`: move the
- * stored articles over and drop the merged event and its storyline
- * link (storylines are relinked when the run ends).  The statements are
- * the stage's, prepared at the first merge (the UPDATE compiles
- * event_articles' triggers: preparing them at each merge cost a quarter
- * of the merge) and finalized with the stage. */
+ * entity counts and the stored articles over and drop the merged event
+ * and its storyline link (storylines are relinked when the run ends).
+ * The statements are the stage's, prepared at the first merge (when
+ * the UPDATE compiled event_articles' move trigger, preparing them at
+ * each merge cost a quarter of the merge) and finalized with the stage. */
 static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 {
 	static const char *const sql[] = {
@@ -480,6 +507,10 @@ static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 	_Static_assert(sizeof sql / sizeof *sql ==
 			       sizeof s->merge_q / sizeof *s->merge_q,
 		       "merge_q");
+	/* the counts: the batch's so far, then the merged event's rows */
+	chr_status st = ee_write(s);
+	if (st || (st = store_ev_ents_merge(s->db, from, into)))
+		return st;
 	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
 		sqlite3_stmt *q = s->merge_q[i];
 		if (!q && sqlite3_prepare_v2(s->db->h, sql[i], -1, &s->merge_q[i],
@@ -497,6 +528,49 @@ static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 	return CHR_OK;
 }
 
+/* Add p's counts, times sign, to event ev's pending sums. */
+static chr_status ee_push(ev_stage *s, const pend *p, int64_t ev, int sign)
+{
+	chr_status st;
+	if (s->nee + p->nents > EV_EE_MAX && (st = ee_write(s)))
+		return st;
+	if (s->nee + p->nents > s->eecap) {
+		size_t nc = s->eecap ? s->eecap : 1024;
+		while (nc < s->nee + p->nents)
+			nc *= 2;
+		store_evn *v = realloc(s->ee, nc * sizeof *v);
+		if (!v)
+			return CHR_ENOMEM;
+		s->ee = v;
+		s->eecap = nc;
+	}
+	for (size_t i = 0; i < p->nents; i++)
+		s->ee[s->nee++] = (store_evn){ ev, p->ents[i].eid,
+					       sign * p->ents[i].n };
+	return CHR_OK;
+}
+
+/* Store p in event ev: a new event_articles row, or, for a doc that
+ * has one, an UPDATE, its counts taken from the old event; p's counts
+ * go to ev's pending sums. */
+static chr_status put_article(ev_stage *s, pend *p, int64_t ev)
+{
+	chr_status st = exec_ii(s, ST_EV_ART_PUT, p->rowid, ev,
+				"store event article");
+	if (st)
+		return st;
+	if (!sqlite3_changes(s->db->h)) {
+		int64_t old = one_int(s->db, ST_EV_ART_EVENT, p->rowid, 1);
+		if (old < 0)
+			return CHR_EDB;
+		if ((st = exec_ii(s, ST_EV_ART_MOVE, p->rowid, ev,
+				  "move event article")) ||
+		    (st = ee_push(s, p, old, -1)))
+			return st;
+	}
+	return ee_push(s, p, ev, 1);
+}
+
 /* Place one queued article; *k gets its engine index, or -1 when it
  * joined a stored event the engine no longer holds. */
 static chr_status place(ev_stage *s, pend *p, size_t *k)
@@ -509,8 +583,7 @@ static chr_status place(ev_stage *s, pend *p, size_t *k)
 	if (sib > 0) { /* a copy of an article already in an event */
 		size_t idx = find_id(s, sib);
 		if (idx == (size_t)-1) {
-			if ((st = exec_ii(s, ST_EV_ART_PUT, p->rowid, sib,
-					  "store event article")))
+			if ((st = put_article(s, p, sib)))
 				return st;
 			return exec_ii(s, ST_EV_COUNT_UP, sib, 0, "count event");
 		}
@@ -528,8 +601,7 @@ static chr_status place(ev_stage *s, pend *p, size_t *k)
 		    (st = apply_merge(s, s->e.merged_id, s->e.merged_into)))
 			return st;
 	}
-	return exec_ii(s, ST_EV_ART_PUT, p->rowid, s->e.ev[*k]->id,
-		       "store event article");
+	return put_article(s, p, s->e.ev[*k]->id);
 }
 
 static chr_status settle_merged(void *arg, int64_t from, int64_t into)
@@ -615,6 +687,8 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 	if (!st && (s->e.model.settle_threshold > 0 ||
 		    s->e.model.merge_threshold > 0))
 		st = settle(s, idx);
+	if (!st)
+		st = ee_write(s);
 	/* date the undated from their event's span */
 	for (size_t i = 0; !st && i < s->nq; i++) {
 		if (s->q[i].dated || idx[i] == (size_t)-1)
@@ -654,9 +728,12 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 		if (!seen)
 			st = put_event(s, s->e.ev[idx[i]]);
 	}
-	for (size_t i = 0; i < s->nq; i++)
+	for (size_t i = 0; i < s->nq; i++) {
 		ev_doc_free(&s->q[i].d);
+		free(s->q[i].ents);
+	}
 	s->nq = 0;
+	s->nee = 0; /* (after an error the transaction is rolled back) */
 	free(idx);
 	/* the batch is written: free events that can no longer be joined
 	 * (their ids stay in the store and in s->ids; find_id sends a copy
@@ -672,9 +749,12 @@ void ev_stage_free(ev_stage *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nq; i++)
+	for (size_t i = 0; i < s->nq; i++) {
 		ev_doc_free(&s->q[i].d);
+		free(s->q[i].ents);
+	}
 	free(s->q);
+	free(s->ee);
 	for (size_t i = 0; i < sizeof s->merge_q / sizeof *s->merge_q; i++)
 		sqlite3_finalize(s->merge_q[i]); /* NULL: a no-op */
 	for (size_t i = 0; i < sizeof s->put_q / sizeof *s->put_q; i++)

@@ -36,7 +36,10 @@
  *
  * - the (start, eid) of the mention rows of the article stored last, so
  *   its facts (src/facts/store.c) find their participants' entities
- *   without a SELECT by (doc, start).
+ *   without a SELECT by (doc, start), and the events stage its counts
+ *   per entity for event_entities (store_ents_doc_counts: the rows as
+ *   stored, one a start, the last written; the table's GROUP BY when
+ *   the rows are not known).
  */
 #include "store.h"
 
@@ -317,4 +320,95 @@ chr_status store_ents_flush(chr_db *db)
 		arena_reset(&e->pmem);
 	}
 	return st;
+}
+
+/* ---- an article's counts per entity, for event_entities ---- */
+
+typedef struct men_at {
+	int64_t start, eid;
+	size_t i; /* the order written */
+} men_at;
+
+static int cmp_start_last(const void *a, const void *b)
+{
+	const men_at *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->i < y->i) - (x->i > y->i); /* the latest first */
+}
+
+static int cmp_eid(const void *a, const void *b)
+{
+	const men_at *x = a, *y = b;
+	return (x->eid > y->eid) - (x->eid < y->eid);
+}
+
+/* From the table: the statement's GROUP BY, for a doc whose rows the
+ * cache does not hold (a failed allocation, a dropped cache). */
+static chr_status doc_counts_read(chr_db *db, int64_t doc, store_eidn **out,
+				  size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(db, ST_EV_DOC_COUNTS);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, doc);
+	chr_status st = CHR_OK;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			store_eidn *v = realloc(*out, nc * sizeof *v);
+			if (!v) {
+				st = CHR_ENOMEM;
+				break;
+			}
+			*out = v;
+			cap = nc;
+		}
+		(*out)[*n].eid = sqlite3_column_int64(s, 0);
+		(*out)[(*n)++].n = sqlite3_column_int64(s, 1);
+	}
+	if (!st && rc != SQLITE_DONE)
+		st = store_fail(db, "article entity counts");
+	sqlite3_reset(s);
+	return st;
+}
+
+chr_status store_ents_doc_counts(chr_db *db, int64_t doc, store_eidn **out,
+				 size_t *n)
+{
+	store_ents *e = db->ents;
+	*out = NULL;
+	*n = 0;
+	if (!e || !doc || e->doc != doc)
+		return doc_counts_read(db, doc, out, n);
+	if (!e->nmen)
+		return CHR_OK;
+	men_at *m = malloc(e->nmen * sizeof *m);
+	if (!m)
+		return CHR_ENOMEM;
+	for (size_t i = 0; i < e->nmen; i++)
+		m[i] = (men_at){ e->men[i].start, e->men[i].eid, i };
+	/* one row a start, the last written (INSERT OR REPLACE) */
+	qsort(m, e->nmen, sizeof *m, cmp_start_last);
+	size_t k = 0;
+	for (size_t i = 0; i < e->nmen; i++)
+		if (!k || m[i].start != m[k - 1].start)
+			m[k++] = m[i];
+	qsort(m, k, sizeof *m, cmp_eid);
+	store_eidn *v = malloc(k * sizeof *v);
+	if (!v) {
+		free(m);
+		return CHR_ENOMEM;
+	}
+	for (size_t i = 0; i < k; i++) {
+		if (*n && v[*n - 1].eid == m[i].eid)
+			v[*n - 1].n++;
+		else
+			v[(*n)++] = (store_eidn){ m[i].eid, 1 };
+	}
+	free(m);
+	*out = v;
+	return CHR_OK;
 }

@@ -6,7 +6,10 @@
  * tables events, event_articles, storylines and storyline_events; here
  * SQLite's JSON functions build each object in one statement (store.c,
  * EV_JSON), so the JSON shape lives in one place and the CLI and the
- * server print what they are handed.
+ * server print what they are handed.  One write lives here too: the
+ * stage's per-batch (event, entity) sums go into event_entities sorted,
+ * one upsert a pair (store_ev_ents_add), since migration 13 dropped the
+ * insert triggers that did it per article.
  */
 #include "store.h"
 
@@ -131,5 +134,110 @@ chr_status chr_db_storyline_events(chr_db *db, int64_t id, int64_t **out,
 	}
 	*out = ev;
 	*n = k;
+	return CHR_OK;
+}
+
+/* ---- event_entities, written by the events stage ---- */
+
+static int cmp_evn(const void *a, const void *b)
+{
+	const store_evn *x = a, *y = b;
+	if (x->event != y->event)
+		return x->event < y->event ? -1 : 1;
+	return (x->eid > y->eid) - (x->eid < y->eid);
+}
+
+/* One (event, eid) row: added to (made when missing), or taken from
+ * and left out when it reaches 0 (a missing row stays missing). */
+static chr_status ev_ent(chr_db *db, enum store_stmt k, const store_evn *r,
+			 int64_t sum)
+{
+	sqlite3_stmt *s = store_stmt(db, k);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, r->event);
+	sqlite3_bind_int64(s, 2, r->eid);
+	sqlite3_bind_int64(s, 3, sum);
+	int rc = sqlite3_step(s);
+	int gone = rc == SQLITE_ROW && sqlite3_column_int64(s, 0) <= 0;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(s); /* (one row at most: the key) */
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(db, "event entities");
+	if (!gone)
+		return CHR_OK;
+	if (!(s = store_stmt(db, ST_EV_ENT_DEL)))
+		return CHR_EDB;
+	sqlite3_bind_int64(s, 1, r->event);
+	sqlite3_bind_int64(s, 2, r->eid);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, "event entities");
+}
+
+/* Add v[0..*n) (STORE_EE_ROWS distinct pairs) in one statement. */
+static chr_status ev_ents_put(chr_db *db, const store_evn *v, size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(db, ST_EV_ENT_ADDN);
+	if (!s)
+		return CHR_EDB;
+	for (int j = 0; j < STORE_EE_ROWS; j++) {
+		sqlite3_bind_int64(s, 3 * j + 1, v[j].event);
+		sqlite3_bind_int64(s, 3 * j + 2, v[j].eid);
+		sqlite3_bind_int64(s, 3 * j + 3, v[j].n);
+	}
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	*n = 0;
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, "event entities");
+}
+
+chr_status store_ev_ents_add(chr_db *db, store_evn *v, size_t n)
+{
+	if (!n)
+		return CHR_OK;
+	qsort(v, n, sizeof *v, cmp_evn); /* the table's order, too */
+	size_t nadd = 0; /* (never past i: a pair takes a row at least) */
+	for (size_t i = 0; i < n;) {
+		int64_t sum = 0;
+		size_t j = i;
+		for (; j < n && v[j].event == v[i].event && v[j].eid == v[i].eid;
+		     j++)
+			sum += v[j].n;
+		chr_status st = CHR_OK;
+		if (sum < 0)
+			st = ev_ent(db, ST_EV_ENT_SUB, &v[i], sum);
+		else if (sum > 0) /* v[0..nadd): the sums to add, in order */
+			v[nadd++] = (store_evn){ v[i].event, v[i].eid, sum };
+		if (!st && nadd == STORE_EE_ROWS)
+			st = ev_ents_put(db, v, &nadd);
+		if (st)
+			return st;
+		i = j;
+	}
+	for (size_t k = 0; k < nadd; k++) { /* the last few one a time */
+		chr_status st = ev_ent(db, ST_EV_ENT_ADD, &v[k], v[k].n);
+		if (st)
+			return st;
+	}
+	return CHR_OK;
+}
+
+chr_status store_ev_ents_merge(chr_db *db, int64_t from, int64_t into)
+{
+	static const enum store_stmt k[] = { ST_EV_ENT_MERGE, ST_EV_ENT_DROP };
+	for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+		sqlite3_stmt *s = store_stmt(db, k[i]);
+		if (!s)
+			return CHR_EDB;
+		sqlite3_bind_int64(s, 1, from);
+		if (k[i] == ST_EV_ENT_MERGE)
+			sqlite3_bind_int64(s, 2, into);
+		int rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(db, "merge event entities");
+	}
 	return CHR_OK;
 }

@@ -174,6 +174,20 @@ static const char *const migrations[] = {
 	("DROP INDEX IF EXISTS entities_skey;"
 	 "CREATE INDEX entities_skey ON entities(skey, fkey)"
 	 " WHERE type = 'PER';"),
+	/* 12 -> 13: an article joining an event adds its mention counts to
+	 * event_entities from C (src/events/ev_ingest.c sums a batch's
+	 * (event, entity) pairs and writes each once, store_ev_ents_add),
+	 * not by the insert triggers, which read the article's mention rows
+	 * back with a GROUP BY and made an upsert per entity per article
+	 * (126 M of the store thread's instructions on 2,000 stories).  A
+	 * merge moves the merged event's rows over (one upsert a row, not
+	 * the move trigger's read-back per article), and a doc that already
+	 * had an event row has its counts taken from the old event by the
+	 * stage.  The delete trigger stays.  A plain INSERT or UPDATE of
+	 * event_articles no longer counts: its writer must. */
+	("DROP TRIGGER IF EXISTS event_entities_replace;"
+	 "DROP TRIGGER IF EXISTS event_entities_add;"
+	 "DROP TRIGGER IF EXISTS event_entities_move;"),
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -362,7 +376,29 @@ static const char *const sql[ST_COUNT_] = {
 		" ON ea.doc = d.doc WHERE d.grp = (SELECT grp FROM dedup_docs"
 		" WHERE doc = ?1) AND d.doc <> ?1",
 	[ST_EV_ART_PUT] =
-		"INSERT OR REPLACE INTO event_articles (doc, event) VALUES (?1, ?2)",
+		"INSERT INTO event_articles (doc, event) VALUES (?1, ?2)"
+		" ON CONFLICT (doc) DO NOTHING",
+	[ST_EV_ART_EVENT] = "SELECT event FROM event_articles WHERE doc = ?1",
+	[ST_EV_ART_MOVE] = "UPDATE event_articles SET event = ?2 WHERE doc = ?1",
+	[ST_EV_ENT_ADD] =
+		"INSERT INTO event_entities (event, eid, n) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (event, eid) DO UPDATE SET n = n + excluded.n",
+	[ST_EV_ENT_ADDN] = /* STORE_EE_ROWS (8) distinct pairs */
+		"INSERT INTO event_entities (event, eid, n) VALUES (?, ?, ?),"
+		" (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?),"
+		" (?, ?, ?) ON CONFLICT (event, eid) DO UPDATE SET n = n + excluded.n",
+	[ST_EV_ENT_SUB] = /* a doc's counts taken away; rows at 0 go */
+		"UPDATE event_entities SET n = n + ?3 WHERE event = ?1 AND eid = ?2"
+		" RETURNING n",
+	[ST_EV_ENT_DEL] = "DELETE FROM event_entities WHERE event = ?1 AND eid = ?2",
+	[ST_EV_ENT_MERGE] =
+		"INSERT INTO event_entities (event, eid, n) SELECT ?2, eid, n"
+		" FROM event_entities WHERE event = ?1"
+		" ON CONFLICT (event, eid) DO UPDATE SET n = n + excluded.n",
+	[ST_EV_ENT_DROP] = "DELETE FROM event_entities WHERE event = ?1",
+	[ST_EV_DOC_COUNTS] =
+		"SELECT eid, count(*) FROM entity_mentions WHERE doc = ?1"
+		" GROUP BY eid ORDER BY eid",
 	/* An event's place is the dateline most of its latest EV_PLACE_N (64)
 	 * articles carry (ties: the earliest article): bounded, since the
 	 * statement runs whenever an article joins, and reading every

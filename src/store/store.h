@@ -85,6 +85,15 @@ enum store_stmt {
 	/* events (src/events/ev_ingest.c, src/store/events_store.c) */
 	ST_EV_GROUP_EVENT,
 	ST_EV_ART_PUT,
+	ST_EV_ART_EVENT,
+	ST_EV_ART_MOVE,
+	ST_EV_ENT_ADD,
+	ST_EV_ENT_ADDN, /* STORE_EE_ROWS rows */
+	ST_EV_ENT_SUB,
+	ST_EV_ENT_DEL,
+	ST_EV_ENT_MERGE,
+	ST_EV_ENT_DROP,
+	ST_EV_DOC_COUNTS,
 	ST_EV_PUT,
 	ST_EV_COUNT_UP,
 	ST_EV_MAXID,
@@ -168,10 +177,39 @@ void store_ents_rows(chr_db *db, int64_t doc, const store_men *r, size_t n);
 /* The entity of doc's mention row at start as store_ents_rows was told:
  * 1, or 0 when it was not (then read the table). */
 int store_ents_row_eid(chr_db *db, int64_t doc, int64_t start, int64_t *eid);
+/* An entity's mentions in one article (or n of them in one event). */
+typedef struct store_eidn {
+	int64_t eid;
+	int64_t n;
+} store_eidn;
+/* doc's (eid, mentions) pairs as its stored mention rows count them (a
+ * later row at the same start replaced an earlier one), eid ascending:
+ * from the rows store_ents_rows was told for doc, else read from the
+ * table.  *out is malloc'd (NULL when *n is 0). */
+chr_status store_ents_doc_counts(chr_db *db, int64_t doc, store_eidn **out,
+				 size_t *n);
 /* Write the pending counts (store_commit calls it). */
 chr_status store_ents_flush(chr_db *db);
 /* Forget the cache and the pending counts. */
 void store_ents_drop(chr_db *db);
+
+/* One (event, entity) count for event_entities. */
+typedef struct store_evn {
+	int64_t event;
+	int64_t eid;
+	int64_t n;
+} store_evn;
+/* Add each v[i].n to event_entities' (event, eid) row, made when
+ * missing: what its insert triggers did per article (src/store/
+ * events_store.c).  v is sorted and summed in place, each pair written
+ * once; a negative sum (a doc's counts taken away) leaves a row that
+ * reaches 0 out, as the triggers did. */
+#define STORE_EE_ROWS 8
+chr_status store_ev_ents_add(chr_db *db, store_evn *v, size_t n);
+/* Event from merged into event into: from's event_entities rows summed
+ * into into's and removed (what moving each of its articles did through
+ * the move trigger, one read-back of its mentions per article). */
+chr_status store_ev_ents_merge(chr_db *db, int64_t from, int64_t into);
 
 /* Insert a processed article.  Returns CHR_OK when stored,
  * CHR_EDUPLICATE when the same content is already there (*existing_id, if

@@ -1,6 +1,7 @@
 /*
  * test_store_query: what the store answers once articles are in:
- * entity counts and lookup, per-event entity counts kept by triggers,
+ * entity counts and lookup, per-event entity counts (kept by the
+ * events stage and triggers),
  * the articles listing and full-text search.
  *
  * Design note: split from test_store.c (open, schema, round trip,
@@ -12,6 +13,7 @@
 
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "chronicle.h"
 #include "store_fixture.h"
@@ -34,31 +36,68 @@ static long long event_entities_off(const char *path)
 		       " EXCEPT SELECT event, eid, n FROM event_entities))");
 }
 
-/* event_entities follows event_articles: an article placed, re-placed
- * with INSERT OR REPLACE (whose implicit delete fires no trigger), moved
- * by a merge, removed; and the migration fills it from existing rows. */
+/* Add docs [lo, hi]'s counts times sign to event ev the way the events
+ * stage does (src/events/ev_ingest.c): each doc's (eid, n) pairs, then
+ * the (event, eid) sums written once. */
+static void stage_add(chr_db *db, int64_t lo, int64_t hi, int64_t ev,
+		      int sign)
+{
+	store_evn v[16];
+	size_t nv = 0;
+	for (int64_t doc = lo; doc <= hi; doc++) {
+		store_eidn *c = NULL;
+		size_t n = 0;
+		CHECK_INT(store_ents_doc_counts(db, doc, &c, &n), CHR_OK);
+		for (size_t i = 0; i < n && nv < 16; i++)
+			v[nv++] = (store_evn){ ev, c[i].eid, sign * c[i].n };
+		free(c);
+	}
+	CHECK_INT(store_ev_ents_add(db, v, nv), CHR_OK);
+}
+
+/* event_entities follows event_articles: an article placed (the stage
+ * adds its counts: migration 12 -> 13 dropped the insert and move
+ * triggers, so a bare INSERT or UPDATE counts nothing), placed again in
+ * another event (its counts taken from the old one), moved by a merge
+ * (the merged event's rows summed into the survivor's), removed (the
+ * delete trigger); and the 7 -> 8 migration fills it from existing
+ * rows. */
 static void test_event_entity_counts(void)
 {
 	chr_db *db = fresh("ee.db");
 	if (!db)
 		return;
-	chr_db_close(db);
 	const char *p = tpath("ee.db");
 	sqlite3 *h;
 	CHECK_INT(sqlite3_open(p, &h), SQLITE_OK);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE"
+			     " type = 'trigger' AND tbl_name = 'event_articles'"),
+		  1); /* delete */
 	static const char *const steps[] = {
-		/* doc 1 names entity 10 twice and 11 once; doc 2 names 10 */
 		"INSERT INTO entity_mentions VALUES (1, 0, 3, 10, 0, NULL),"
 		" (1, 9, 12, 10, 0, NULL), (1, 20, 25, 11, 0, NULL),"
 		" (2, 0, 3, 10, 0, NULL), (3, 0, 4, 12, 0, NULL)",
 		"INSERT INTO event_articles VALUES (1, 100), (2, 100), (3, 101)",
-		"INSERT OR REPLACE INTO event_articles VALUES (2, 101)",
+		"UPDATE event_articles SET event = 101 WHERE doc = 2",
 		"UPDATE event_articles SET event = 100 WHERE event = 101",
 		"DELETE FROM event_articles WHERE doc = 1",
 	};
 	static const long long n10[] = { -1, 3, 2, 3, 1 }; /* eid 10 in 100 */
 	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
 		CHECK_INT(sqlite3_exec(h, steps[i], NULL, NULL, NULL), SQLITE_OK);
+		if (i == 1) { /* a bare insert: nothing yet, then the stage's */
+			CHECK_INT(raw_int(p, "SELECT count(*) FROM"
+					     " event_entities"), 0);
+			stage_add(db, 1, 2, 100, 1);
+			stage_add(db, 3, 3, 101, 1);
+		} else if (i == 2) { /* nothing moved yet */
+			CHECK_INT(event_entities_off(p), 3);
+			stage_add(db, 2, 2, 100, -1);
+			stage_add(db, 2, 2, 101, 1);
+		} else if (i == 3) {
+			CHECK_INT(event_entities_off(p), 5);
+			CHECK_INT(store_ev_ents_merge(db, 101, 100), CHR_OK);
+		}
 		CHECK_INT(event_entities_off(p), 0);
 		if (n10[i] >= 0)
 			CHECK_INT(raw_int(p, "SELECT coalesce(sum(n), 0) FROM"
@@ -66,13 +105,14 @@ static void test_event_entity_counts(void)
 					     " AND event = 100"),
 				  n10[i]);
 	}
+	chr_db_close(db);
 	/* emptied rows go: only event 100 is left, with docs 2 and 3 */
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM event_entities"), 2);
 	/* the 7 -> 8 migration fills the table from the rows it finds */
 	CHECK_INT(sqlite3_exec(h, "DROP TABLE event_entities;"
-			       " DROP TRIGGER event_entities_replace;"
-			       " DROP TRIGGER event_entities_add;"
-			       " DROP TRIGGER event_entities_move;"
+			       " DROP TRIGGER IF EXISTS event_entities_replace;"
+			       " DROP TRIGGER IF EXISTS event_entities_add;"
+			       " DROP TRIGGER IF EXISTS event_entities_move;"
 			       " DROP TRIGGER event_entities_del;"
 			       " DROP TABLE dedup_keyset;"
 			       " CREATE TABLE dedup_keys (doc INTEGER NOT NULL,"
@@ -85,6 +125,67 @@ static void test_event_entity_counts(void)
 	chr_db_close(db);
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM event_entities"), 2);
 	CHECK_INT(event_entities_off(p), 0);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE"
+			     " type = 'trigger' AND tbl_name = 'event_articles'"),
+		  1); /* 12 -> 13 ran again */
+}
+
+/* An article's counts from the mention rows just written: one row a
+ * start, the last written (INSERT OR REPLACE), counted per entity in
+ * eid order; and the stage's sums, one row per (event, entity). */
+static void test_doc_counts(void)
+{
+	chr_db *db = fresh("dc.db");
+	if (!db)
+		return;
+	static const store_men rows[] = {
+		{ 5, 30 }, { 9, 20 }, { 5, 31 }, { -1, 20 }, { 9, 20 },
+	};
+	store_ents_rows(db, 7, rows, sizeof rows / sizeof *rows);
+	store_eidn *c = NULL;
+	size_t n = 0;
+	CHECK_INT(store_ents_doc_counts(db, 7, &c, &n), CHR_OK);
+	CHECK_INT(n, 2);
+	if (c && n == 2) {
+		CHECK_INT(c[0].eid, 20); /* starts -1 and 9 */
+		CHECK_INT(c[0].n, 2);
+		CHECK_INT(c[1].eid, 31); /* start 5's last row */
+		CHECK_INT(c[1].n, 1);
+	}
+	free(c);
+	/* another doc: read from the table (none there) */
+	CHECK_INT(store_ents_doc_counts(db, 8, &c, &n), CHR_OK);
+	CHECK_INT(n, 0);
+	CHECK(c == NULL);
+	store_evn v[] = {
+		{ 3, 20, 2 }, { 2, 20, 1 }, { 3, 31, 1 }, { 3, 20, 4 },
+	};
+	CHECK_INT(store_ev_ents_add(db, v, 4), CHR_OK);
+	CHECK_INT(store_ev_ents_add(db, v, 1), CHR_OK); /* v[0]: (2, 20, 1) */
+	/* ten pairs: eight in one statement, two alone; then one taken
+	 * back to 0, which removes its row */
+	store_evn w[11];
+	for (int i = 0; i < 10; i++)
+		w[i] = (store_evn){ 5, 100 + i, i + 1 };
+	w[10] = (store_evn){ 5, 100, 1 };
+	CHECK_INT(store_ev_ents_add(db, w, 11), CHR_OK);
+	const char *p = tpath("dc.db");
+	CHECK_INT(raw_int(p, "SELECT count(*) || sum(n) FROM event_entities"
+			     " WHERE event = 5"), 1056);
+	CHECK_INT(raw_int(p, "SELECT n FROM event_entities WHERE event = 5"
+			     " AND eid = 100"), 2);
+	w[0] = (store_evn){ 5, 100, -2 };
+	w[1] = (store_evn){ 5, 109, -3 };
+	CHECK_INT(store_ev_ents_add(db, w, 2), CHR_OK);
+	CHECK_INT(raw_int(p, "SELECT count(*) || sum(n) FROM event_entities"
+			     " WHERE event = 5"), 951);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM event_entities"
+			     " WHERE event < 5"), 3);
+	CHECK_INT(raw_int(p, "SELECT n FROM event_entities WHERE event = 3"
+			     " AND eid = 20"), 6);
+	CHECK_INT(raw_int(p, "SELECT n FROM event_entities WHERE event = 2"
+			     " AND eid = 20"), 2);
 }
 
 /* An entity's mention count and its aliases' counts are sums over its
@@ -644,6 +745,7 @@ static void test_search_malformed(void)
 }
 static const th_test tests[] = {
 	TEST(test_event_entity_counts),
+	TEST(test_doc_counts),
 	TEST(test_entity_counts),
 	TEST(test_entity_cache),
 	TEST(test_entity_cache_other_writer),
