@@ -517,6 +517,20 @@ chr_status ev_vocab_check(ev_engine *e);
 /* Add d to event index k, or to a new event when k == (size_t)-1; for
  * training with gold events. */
 chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index);
+/* Internal to the engine (ev_engine.c, ev_merge.c).  Free event index
+ * k (merged away or retired); its index, id and merge link stay. */
+void ev_event_drop(ev_engine *e, size_t k);
+/* Count an article's year, number h (n articles) or main person p (n
+ * articles) in ev's small tables. */
+void ev_event_year(ev_event *ev, int y);
+void ev_event_num(ev_event *ev, uint32_t h, uint16_t n);
+void ev_event_person(ev_event *ev, uint32_t p, uint16_t n);
+/* Score event index *k as a document against its candidate events and
+ * merge it with the best when p >= threshold (and p >= undated when
+ * one of the two is dated and the other is not; 0 = no such bar); *k
+ * becomes the survivor, the older event (ev_merge.c). */
+chr_status ev_merge_check(ev_engine *e, size_t *k, double threshold,
+			  double undated);
 
 /* idf of a document frequency, over the docs seen so far. */
 double ev_idf(const ev_engine *e, uint32_t df);
