@@ -4,6 +4,7 @@
  */
 #include "utf8.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -12,6 +13,17 @@ size_t u8_invalid_at(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
+		/* news text is mostly ASCII: eight bytes at a time until one
+		 * has its top bit set */
+		while (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		unsigned c = s[i];
 		if (c < 0x80) {
 			i++;

@@ -171,6 +171,25 @@ static void utf8_validation(void)
 	CHECK_INT(u8_invalid_at(cut, 4), 2);
 	CHECK(u8_is_ascii((const unsigned char *)"abc", 3));
 	CHECK(!u8_is_ascii(ok, sizeof ok - 1));
+	/* the ASCII run is read eight bytes at a time: a bad byte, a good
+	 * sequence and a cut sequence at every offset and length around
+	 * the word size are still found where they are */
+	unsigned char t[40];
+	for (size_t len = 1; len <= sizeof t; len++)
+		for (size_t at = 0; at < len; at++) {
+			memset(t, 'a', sizeof t);
+			t[at] = 0xE9; /* Latin-1 e-acute: invalid */
+			CHECK_INT(u8_invalid_at(t, len), at);
+			if (at + 1 < len) {
+				t[at] = 0xC3; /* U+00E9 as UTF-8 */
+				t[at + 1] = 0xA9;
+				CHECK_INT(u8_invalid_at(t, len), len);
+			}
+			t[at] = 0xE2; /* a three-byte sequence cut short */
+			if (at + 1 < len)
+				t[at + 1] = 0x80;
+			CHECK_INT(u8_invalid_at(t, at + 2 < len ? at + 2 : len), at);
+		}
 }
 
 static void utf8_binary(void)
