@@ -557,6 +557,21 @@ static void test_member_top(void)
  * orders them by key hits, then the latest first: 30 events filed under
  * "harbor" (a posting keeps the 16 latest), every third also under
  * "pier" (all 10 kept). */
+/* A new event made of one doc of text; its index. */
+static size_t new_event_of(ev_engine *e, const char *text)
+{
+	ev_doc d;
+	ev_input in;
+	size_t k = (size_t)-1;
+	ev_doc_init(&d);
+	input(&in, "c", "", text, NULL);
+	CHECK(ev_doc_build(e, &in, &d) == CHR_OK);
+	CHECK(ev_observe(e, &d) == CHR_OK);
+	CHECK(ev_add_to(e, &d, (size_t)-1, &k) == CHR_OK);
+	ev_doc_free(&d);
+	return k;
+}
+
 static void test_candidates(void)
 {
 	ev_engine e;
@@ -565,16 +580,7 @@ static void test_candidates(void)
 		char text[64];
 		snprintf(text, sizeof text, "harbor zq%c%ct%s", 'a' + i / 26,
 			 'a' + i % 26, i % 3 ? "" : " pier");
-		ev_doc d;
-		ev_input in;
-		size_t k;
-		ev_doc_init(&d);
-		input(&in, "c", "", text, NULL);
-		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
-		CHECK(ev_observe(&e, &d) == CHR_OK);
-		CHECK(ev_add_to(&e, &d, (size_t)-1, &k) == CHR_OK);
-		CHECK(k == (size_t)i);
-		ev_doc_free(&d);
+		CHECK(new_event_of(&e, text) == (size_t)i);
 	}
 	ev_doc q;
 	ev_input in;
@@ -602,14 +608,7 @@ static void test_candidates(void)
 		char text[64];
 		snprintf(text, sizeof text, "%s zq%c%ct", kw[i % 5],
 			 'a' + i / 26, 'a' + i % 26);
-		ev_doc d;
-		size_t k;
-		ev_doc_init(&d);
-		input(&in, "c", "", text, NULL);
-		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
-		CHECK(ev_observe(&e, &d) == CHR_OK);
-		CHECK(ev_add_to(&e, &d, (size_t)-1, &k) == CHR_OK);
-		ev_doc_free(&d);
+		CHECK(new_event_of(&e, text) == (size_t)i);
 	}
 	ev_doc_init(&q);
 	input(&in, "q", "", "harbor pier dock quay crane", NULL);
