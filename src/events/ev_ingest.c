@@ -24,8 +24,9 @@
  * summed per (event, entity) as articles join, each pair written once
  * at the end of the flush (store_ev_ents_add), instead of by insert
  * triggers reading the mention rows back per article.  The sums are
- * written before anything the move trigger handles (a merge, a doc
- * that already had an event row), which reads event_entities.
+ * written before a merge moves an event's rows (store_ev_ents_merge)
+ * and before a doc that already had an event row is moved, since both
+ * read event_entities.
  * Storylines are relinked over the engine's events when the run
  * finishes; a storyline keeps the smallest stored id among its events'
  * previous storylines, so ids stay stable as events are added.
@@ -494,9 +495,9 @@ static chr_status ee_write(ev_stage *s)
 /* The engine merged event `from` into the older event `into`: move the
  * entity counts and the stored articles over and drop the merged event
  * and its storyline link (storylines are relinked when the run ends).
- * The statements are the stage's, prepared at the first merge (when
- * the UPDATE compiled event_articles' move trigger, preparing them at
- * each merge cost a quarter of the merge) and finalized with the stage. */
+ * The statements are the stage's, prepared at the first merge and
+ * finalized with the stage (preparing them at each merge once cost a
+ * quarter of the merge); the counts move with store_ev_ents_merge. */
 static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 {
 	static const char *const sql[] = {

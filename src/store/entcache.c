@@ -189,7 +189,18 @@ int store_ents_get(chr_db *db, const char *key, int64_t *eid, int *score)
 
 void store_ents_set(chr_db *db, const char *key, int64_t eid, int score)
 {
-	store_ents *e = db->in_tx ? ents_of(db) : NULL;
+	if (!db->in_tx) {
+		/* a write outside a transaction is not mirrored, and the
+		 * connection's own commit does not move data_version: forget
+		 * the keys (a stale or falsely complete map would miss the
+		 * row), keep the pending counts and mention rows */
+		if (db->ents) {
+			cache_reset(db->ents);
+			db->ents->loaded = 0;
+		}
+		return;
+	}
+	store_ents *e = ents_of(db);
 	if (e && cache_put(e, key, eid, score))
 		e->complete = 0; /* only a cache now */
 }

@@ -313,6 +313,25 @@ static void test_entity_cache(void)
 	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases"
 			     " WHERE alias = 'Valmora'"), 8);
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_aliases"), 2);
+	/* this connection writes an entity outside a transaction (its own
+	 * commit does not move data_version): the complete map must not
+	 * answer "not stored" for it afterwards, and the pending counts
+	 * stay */
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_ents_get(db, "newport", &eid, &score), -1);
+	CHECK_INT(store_commit(db), CHR_OK);
+	CHECK_INT(store_ents_add(db, 7, "Valmora", 7, 1), CHR_OK);
+	CHECK_INT(sqlite3_exec(db->h, "INSERT INTO entities (eid, key, name,"
+			       " score, type) VALUES (8, 'newport', 'Newport', 1,"
+			       " 'LOC')", NULL, NULL, NULL), SQLITE_OK);
+	store_ents_set(db, "newport", 8, 1);
+	CHECK_INT(store_ents_flush(db), CHR_OK);
+	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases"
+			     " WHERE alias = 'Valmora'"), 9);
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_ents_get(db, "newport", &eid, &score), 1);
+	CHECK_INT(eid, 8);
+	CHECK_INT(store_commit(db), CHR_OK);
 	/* a table too big to read whole: a plain cache, "not cached" */
 	CHECK_INT(raw_exec(p, "INSERT INTO entities (key, name, score, type)"
 			      " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT"
