@@ -128,8 +128,9 @@ static void help(void)
 	       "\n"
 	       "  --max-bytes N  reject articles over N bytes (default 2097152)\n"
 	       "  --batch N      articles per transaction (default 1024)\n"
-	       "  --threads N    1: one thread; 2 (default): read and clean on a second\n"
-	       "                 thread while storing; same result either way\n"
+	       "  --threads N    1: one thread; N > 1: N - 1 threads clean and tag\n"
+	       "                 articles while this one stores (default: one per\n"
+	       "                 core, plus this one); same result either way\n"
 	       "  --quiet        no progress bar\n"
 	       "  --progress-log FILE  append 'committed N' (articles stored so far)\n"
 	       "                 after each committed batch\n"
@@ -176,7 +177,7 @@ int cmd_ingest(const cli_ctx *ctx, int argc, char **argv)
 			if (!strcmp(a, "--batch"))
 				o.batch = v;
 			else if (!strcmp(a, "--threads"))
-				o.threads = v > 2 ? 2 : (int)v;
+				o.threads = v > 17 ? 17 : (int)v;
 			else
 				o.max_article = v;
 		} else if (!strcmp(a, "--progress-log")) {

@@ -289,10 +289,11 @@ typedef struct chr_ingest_stats {
 typedef struct chr_ingest_opts {
 	size_t max_article;  /* bytes; 0 = 2 MiB */
 	size_t batch;        /* articles per transaction; 0 = 1024 */
-	/* 1 = read, process and store on the caller's thread; 0 or more =
-	 * read and process on a worker thread while the caller's thread
-	 * stores.  Callbacks always run on the caller's thread, in input
-	 * order, and the stored result is the same either way. */
+	/* 1 = read, process and store on the caller's thread; n > 1 = a
+	 * reader thread and n - 1 text workers process articles in parallel
+	 * while the caller's thread stores; 0 = one text worker per online
+	 * core (at most 16).  Callbacks always run on the caller's thread,
+	 * in input order, and the stored result is the same either way. */
 	int threads;
 	chr_reject_fn on_reject;
 	/* Called for an article stored with a caveat (e.g. decoded as

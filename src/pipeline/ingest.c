@@ -7,12 +7,16 @@
  * comes from the content hash: storing the same article twice is a
  * duplicate, not a second row.
  *
- * With threads > 1, a worker thread reads and runs the text stages
- * (clean, meta, text, ...) while the caller's thread stores, so parsing and
- * SQLite overlap on two cores.  The worker hands over a bounded queue of
- * items in input order: processed articles, rejections and notes.  All
- * callbacks and all database work happen on the caller's thread, in input
- * order, so the result is the same with one thread or two.
+ * With threads != 1, a reader thread reads, text workers run the text
+ * stages (clean, meta, text, ...) on several articles at once, and the
+ * caller's thread stores, so parsing and SQLite overlap: the store thread
+ * is one serial line (one SQLite connection, events placed in order), and
+ * every article's text work is independent, so more than one worker keeps
+ * the store thread fed through NER-heavy stretches and takes up whatever
+ * CPU the store thread leaves.  Results come back in input order
+ * (processed articles, rejections and notes); all callbacks and all
+ * database work happen on the caller's thread, in input order, so the
+ * result is the same with any number of threads.
  */
 #include "article.h"
 
@@ -40,25 +44,20 @@
  * processed article holds several times its text. */
 #define INGEST_QUEUE 1024
 #define INGEST_QUEUE_BYTES ((uint64_t)16 << 20)
+/* A ceiling on text workers, whatever the caller asks. */
+#define INGEST_MAX_WORKERS 16
 
 typedef struct item {
 	chr_article *a;     /* processed article, or NULL for a rejection */
 	chr_status st;      /* rejection status */
-	char *where;        /* malloc'd */
-	char *why;          /* malloc'd; the rejection reason or the note */
-	uint64_t bytes;
+	int fatal;          /* out of memory: the run cannot go on */
+	const char *where;  /* into block */
+	const char *why;    /* static, or into block; rejection reason or note */
+	uint64_t bytes;     /* input bytes */
+	void *block;        /* malloc'd; owns where and the note */
 } item;
 
-typedef struct queue {
-	pthread_mutex_t mu;
-	pthread_cond_t not_full, not_empty;
-	item v[INGEST_QUEUE];
-	size_t head, n;
-	uint64_t bytes; /* input bytes of the items in flight */
-	int done;    /* producer finished */
-	int cancel;  /* consumer gave up */
-	chr_status fatal; /* the worker ran out of memory */
-} queue;
+typedef struct pool pool;
 
 struct chr_ingest {
 	chr_db *db;
@@ -66,8 +65,8 @@ struct chr_ingest {
 	chr_ingest_stats stats;
 	size_t pending;     /* articles in the open transaction */
 	chr_status fatal;   /* first store failure */
-	queue *q;           /* set while a threaded read runs */
-	const char *path;   /* the path being read by the worker */
+	pool *p;            /* set while a threaded read runs */
+	const char *path;   /* the path being read by the reader thread */
 	chr_status read_st;
 	ev_stage *ev;       /* events stage, opened at the first article */
 	int finishing;      /* the last flush also relinks storylines */
@@ -256,150 +255,297 @@ static void on_reject_sync(void *ctx, const char *where, chr_status st,
 	reject(ctx, where, st, why);
 }
 
-/* ---- two threads: the worker reads and processes ---- */
+/* ---- several threads: a reader, text workers, and the caller storing ----
+ *
+ * The reader thread copies each document off the reader's buffers into a
+ * job (one block) and numbers it; the workers take jobs in that order and
+ * process them in parallel; each result goes to the ring slot of its
+ * number, and the caller's thread takes the slots in number order, so it
+ * sees exactly the sequence one thread would.  The reader waits while
+ * INGEST_QUEUE numbers or INGEST_QUEUE_BYTES input bytes are in flight
+ * (taken but not yet stored), which bounds both the jobs and the results.
+ * One mutex guards it all: a few operations per article. */
 
-static int q_push(queue *q, item it)
+typedef struct job {
+	struct job *next;
+	uint64_t seq;
+	chr_doc d;          /* strings point into this block */
+	const char *where;  /* ditto */
+} job;
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t room;    /* reader: the window has room */
+	pthread_cond_t work;    /* workers: a job, the end, or cancel */
+	pthread_cond_t ready;   /* caller: the next slot is filled */
+	job *head, *tail;       /* jobs not yet taken, in number order */
+	item ring[INGEST_QUEUE];
+	unsigned char full[INGEST_QUEUE];
+	uint64_t next_seq;      /* the reader's next number */
+	uint64_t next_out;      /* the caller's next number */
+	uint64_t bytes;         /* input bytes in flight */
+	int done;               /* the reader finished */
+	int cancel;             /* the caller stopped: drop the rest */
+};
+
+/* Append s (n bytes) and a NUL at *at; returns where it went. */
+static const char *blk_put(char **at, const char *s, size_t n)
 {
-	pthread_mutex_lock(&q->mu);
-	while ((q->n == INGEST_QUEUE ||
-		(q->n && q->bytes + it.bytes > INGEST_QUEUE_BYTES)) && !q->cancel)
-		pthread_cond_wait(&q->not_full, &q->mu);
-	int cancel = q->cancel;
-	if (!cancel) {
-		q->v[(q->head + q->n) % INGEST_QUEUE] = it;
-		q->n++;
-		q->bytes += it.bytes;
-		pthread_cond_signal(&q->not_empty);
-	}
-	pthread_mutex_unlock(&q->mu);
-	if (cancel) {
-		chr_article_free(it.a);
-		free(it.where);
-		free(it.why);
-	}
-	return cancel ? -1 : 0;
+	char *r = *at;
+	if (n)
+		memcpy(r, s, n);
+	r[n] = '\0';
+	*at += n + 1;
+	return r;
 }
 
-/* 1 with an item, 0 when the producer is done and the queue empty. */
-static int q_pop(queue *q, item *it)
+static size_t opt_len(const char *s)
 {
-	pthread_mutex_lock(&q->mu);
-	while (q->n == 0 && !q->done)
-		pthread_cond_wait(&q->not_empty, &q->mu);
-	int got = q->n > 0;
-	if (got) {
-		*it = q->v[q->head];
-		q->head = (q->head + 1) % INGEST_QUEUE;
-		q->n--;
-		q->bytes -= it->bytes;
-		pthread_cond_signal(&q->not_full);
-	}
-	pthread_mutex_unlock(&q->mu);
-	return got;
+	return s ? strlen(s) + 1 : 0;
 }
 
-/* The worker cannot go on: record why; the consumer makes it fatal. */
-static void worker_fail(queue *q, chr_status st)
+static const char *blk_opt(char **at, const char *s)
 {
-	pthread_mutex_lock(&q->mu);
-	if (!q->fatal)
-		q->fatal = st;
-	pthread_mutex_unlock(&q->mu);
+	return s ? blk_put(at, s, strlen(s)) : NULL;
+}
+
+/* A job holding a copy of d and where, or NULL without memory. */
+static job *job_copy(const chr_doc *d, const char *where)
+{
+	size_t n = sizeof(job) + d->text_len + 1 + opt_len(d->id) +
+		   opt_len(d->title) + opt_len(d->date) + opt_len(d->url) +
+		   opt_len(d->source) + opt_len(d->dateline) +
+		   opt_len(d->path) + opt_len(d->note) + strlen(where) + 1;
+	job *j = malloc(n);
+	if (!j)
+		return NULL;
+	char *at = (char *)(j + 1);
+	j->next = NULL;
+	j->d = *d;
+	j->d.text = blk_put(&at, d->text, d->text_len);
+	j->d.id = blk_opt(&at, d->id);
+	j->d.title = blk_opt(&at, d->title);
+	j->d.date = blk_opt(&at, d->date);
+	j->d.url = blk_opt(&at, d->url);
+	j->d.source = blk_opt(&at, d->source);
+	j->d.dateline = blk_opt(&at, d->dateline);
+	j->d.path = blk_opt(&at, d->path);
+	j->d.note = blk_opt(&at, d->note);
+	j->where = blk_put(&at, where, strlen(where));
+	return j;
+}
+
+/* Wait for room for bytes more input; the number, or -1 once cancelled.
+ * Called with the mutex held. */
+static int64_t take_number(pool *p, uint64_t bytes)
+{
+	while (!p->cancel &&
+	       (p->next_seq - p->next_out >= INGEST_QUEUE ||
+		(p->next_seq != p->next_out &&
+		 p->bytes + bytes > INGEST_QUEUE_BYTES)))
+		pthread_cond_wait(&p->room, &p->mu);
+	if (p->cancel)
+		return -1;
+	p->bytes += bytes;
+	return (int64_t)p->next_seq++;
+}
+
+/* Fill slot seq (mutex held). */
+static void put_result(pool *p, uint64_t seq, item it)
+{
+	p->ring[seq % INGEST_QUEUE] = it;
+	p->full[seq % INGEST_QUEUE] = 1;
+	if (seq == p->next_out)
+		pthread_cond_signal(&p->ready);
 }
 
 static int on_doc_async(void *ctx, const chr_doc *d)
 {
 	chr_ingest *g = ctx;
+	pool *p = g->p;
 	char where[512];
 	doc_where(d, where, sizeof where);
-	item it = { 0 };
-	const char *why;
-	it.a = process(g, d, &it.st, &why);
-	it.where = strdup(where);
-	it.why = why ? strdup(why) : d->note ? strdup(d->note) : NULL;
-	it.bytes = d->text_len;
-	if (!it.where || ((why || d->note) && !it.why) ||
-	    (!it.a && it.st == CHR_ENOMEM)) {
-		chr_article_free(it.a);
-		free(it.where);
-		free(it.why);
-		worker_fail(g->q, CHR_ENOMEM);
-		return 1;
+	job *j = job_copy(d, where);
+	pthread_mutex_lock(&p->mu);
+	int64_t seq = take_number(p, d->text_len);
+	if (seq >= 0 && j) {
+		j->seq = (uint64_t)seq;
+		if (p->tail)
+			p->tail->next = j;
+		else
+			p->head = j;
+		p->tail = j;
+		pthread_cond_signal(&p->work);
+	} else if (seq >= 0) {
+		item it = { .st = CHR_ENOMEM, .fatal = 1, .bytes = d->text_len };
+		put_result(p, (uint64_t)seq, it);
 	}
-	return q_push(g->q, it);
+	pthread_mutex_unlock(&p->mu);
+	if (seq < 0)
+		free(j);
+	return seq < 0 || !j;
 }
 
 static void on_reject_async(void *ctx, const char *where, chr_status st,
 			    const char *why)
 {
 	chr_ingest *g = ctx;
-	item it = { NULL, st, strdup(where), strdup(why), 0 };
-	if (!it.where || !it.why) {
-		free(it.where);
-		free(it.why);
-		worker_fail(g->q, CHR_ENOMEM);
-		return;
+	pool *p = g->p;
+	size_t nw = strlen(where), ny = strlen(why);
+	char *b = malloc(nw + ny + 2);
+	item it = { .st = st, .block = b };
+	if (b) {
+		char *at = b;
+		it.where = blk_put(&at, where, nw);
+		it.why = blk_put(&at, why, ny);
+	} else {
+		it.st = CHR_ENOMEM;
+		it.fatal = 1;
 	}
-	q_push(g->q, it);
+	pthread_mutex_lock(&p->mu);
+	int64_t seq = take_number(p, 0);
+	if (seq >= 0)
+		put_result(p, (uint64_t)seq, it);
+	pthread_mutex_unlock(&p->mu);
+	if (seq < 0)
+		free(b);
 }
 
-static void *worker(void *arg)
+static void *reader_main(void *arg)
 {
 	chr_ingest *g = arg;
 	g->read_st = chr_read_path(g->path, g->o.max_article, on_doc_async,
 				   on_reject_async, g);
-	pthread_mutex_lock(&g->q->mu);
-	g->q->done = 1;
-	pthread_cond_signal(&g->q->not_empty);
-	pthread_mutex_unlock(&g->q->mu);
+	pthread_mutex_lock(&g->p->mu);
+	g->p->done = 1;
+	pthread_cond_broadcast(&g->p->work);
+	pthread_cond_signal(&g->p->ready);
+	pthread_mutex_unlock(&g->p->mu);
 	return NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	chr_ingest *g = arg;
+	pool *p = g->p;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->head && !p->done && !p->cancel)
+			pthread_cond_wait(&p->work, &p->mu);
+		job *j = p->head;
+		if (!j || p->cancel)
+			break;
+		p->head = j->next;
+		if (!p->head)
+			p->tail = NULL;
+		pthread_mutex_unlock(&p->mu);
+		item it = { .where = j->where, .bytes = j->d.text_len,
+			    .block = j };
+		it.a = process(g, &j->d, &it.st, &it.why);
+		if (!it.why)
+			it.why = j->d.note;
+		if (!it.a && it.st == CHR_ENOMEM)
+			it.fatal = 1;
+		pthread_mutex_lock(&p->mu);
+		put_result(p, j->seq, it);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Store or report one result (caller's thread); non-zero to stop. */
+static int take_result(chr_ingest *g, const item *it)
+{
+	g->stats.bytes += it->bytes;
+	if (it->fatal || g->fatal) {
+		chr_article_free(it->a);
+		if (!g->fatal)
+			g->fatal = it->st;
+		return 1;
+	}
+	if (it->a)
+		return store_one(g, it->a, it->where, it->why) != CHR_OK;
+	reject(g, it->where, it->st, it->why);
+	return 0;
+}
+
+/* Workers for threads = n: n - 1, or one per online core for 0. */
+static int n_workers(int threads)
+{
+	long n = threads > 1 ? threads - 1 : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > INGEST_MAX_WORKERS ? INGEST_MAX_WORKERS : (int)n;
 }
 
 static chr_status ingest_threaded(chr_ingest *g, const char *path)
 {
-	queue *q = calloc(1, sizeof *q);
-	if (!q)
+	pool *p = calloc(1, sizeof *p);
+	if (!p)
 		return CHR_ENOMEM;
-	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->not_full, NULL);
-	pthread_cond_init(&q->not_empty, NULL);
-	g->q = q;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->room, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->ready, NULL);
+	g->p = p;
 	g->path = path;
 	g->read_st = CHR_OK;
-	pthread_t th;
-	if (pthread_create(&th, NULL, worker, g)) {
-		g->q = NULL;
-		free(q);
-		return CHR_ENOMEM;
+	pthread_t rd, wk[INGEST_MAX_WORKERS];
+	int nw = 0, want = n_workers(g->o.threads);
+	chr_status st = CHR_OK;
+	if (pthread_create(&rd, NULL, reader_main, g)) {
+		st = CHR_ENOMEM;
+		goto out;
 	}
-	item it;
-	while (q_pop(q, &it)) {
-		if (g->fatal || q->cancel) {
-			chr_article_free(it.a);
-		} else if (it.a) {
-			g->stats.bytes += it.bytes;
-			if (store_one(g, it.a, it.where, it.why)) {
-				pthread_mutex_lock(&q->mu);
-				q->cancel = 1; /* stop the worker */
-				pthread_cond_broadcast(&q->not_full);
-				pthread_mutex_unlock(&q->mu);
-			}
-		} else {
-			g->stats.bytes += it.bytes;
-			reject(g, it.where, it.st, it.why);
+	while (nw < want && !pthread_create(&wk[nw], NULL, worker_main, g))
+		nw++;
+	pthread_mutex_lock(&p->mu);
+	if (!nw) { /* no worker: nothing would ever be processed */
+		st = CHR_ENOMEM;
+		p->cancel = 1;
+	}
+	for (;;) {
+		size_t k = p->next_out % INGEST_QUEUE;
+		while (!p->cancel && !p->full[k] &&
+		       !(p->done && p->next_out == p->next_seq))
+			pthread_cond_wait(&p->ready, &p->mu);
+		if (p->cancel || !p->full[k])
+			break;
+		item it = p->ring[k];
+		p->full[k] = 0;
+		p->next_out++;
+		p->bytes -= it.bytes;
+		pthread_cond_signal(&p->room);
+		pthread_mutex_unlock(&p->mu);
+		int stop = take_result(g, &it);
+		free(it.block);
+		pthread_mutex_lock(&p->mu);
+		if (stop)
+			p->cancel = 1;
+	}
+	/* wake everyone: the reader and the workers see cancel or the end */
+	pthread_cond_broadcast(&p->room);
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(rd, NULL);
+	for (int i = 0; i < nw; i++)
+		pthread_join(wk[i], NULL);
+out:
+	for (size_t k = 0; k < INGEST_QUEUE; k++)
+		if (p->full[k]) {
+			chr_article_free(p->ring[k].a);
+			free(p->ring[k].block);
 		}
-		free(it.where);
-		free(it.why);
+	while (p->head) {
+		job *j = p->head;
+		p->head = j->next;
+		free(j);
 	}
-	pthread_join(th, NULL);
-	if (q->fatal && !g->fatal)
-		g->fatal = q->fatal;
-	pthread_mutex_destroy(&q->mu);
-	pthread_cond_destroy(&q->not_full);
-	pthread_cond_destroy(&q->not_empty);
-	free(q);
-	g->q = NULL;
-	return g->read_st;
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->room);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->ready);
+	free(p);
+	g->p = NULL;
+	return st ? st : g->read_st;
 }
 
 chr_status chr_ingest_path(chr_ingest *g, const char *path)

@@ -4,9 +4,9 @@
 # Design note: a few thousand small synthetic articles (made up here with
 # awk, every body different) are ingested with --batch 50, and the ingest
 # is killed with SIGKILL after a random few to ~100 ms, again and again,
-# alternating one and two threads.  After every kill the file must pass
-# PRAGMA integrity_check, the count must never go down, every article seen
-# before must still be there, every batch the run reported as committed
+# cycling through one, two and three threads.  After every kill the file
+# must pass PRAGMA integrity_check, the count must never go down, every
+# article seen before must still be there, every batch the run reported as committed
 # (--progress-log) must be there, and the rows must be exactly the first
 # COUNT articles of the input, in order, once each.  A last run to the end
 # must then hold every distinct input article exactly once.
@@ -55,7 +55,7 @@ before=0
 run=0
 for d in $delays; do
 	run=$((run + 1))
-	threads=$((run % 2 + 1))
+	threads=$((run % 3 + 1))
 	rm -f "$T/plog"
 	"$CHR_BIN" --db "$DB" ingest --batch 50 --threads "$threads" --quiet \
 		--progress-log "$T/plog" "$IN" >/dev/null 2>"$T/ingest.err" &

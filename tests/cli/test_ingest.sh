@@ -50,6 +50,28 @@ check "threads: same articles" cmp -s "$T/l1" "$T/l2"
 check "threads: same messages in the same order" cmp -s "$T/e1" "$T/e2"
 check "threads: same summary" cmp -s "$T/o1" "$T/o2"
 
+# several text workers: results come back in input order, with rejections
+# and notes interleaved where they were read (a mixed feed of 60 lines)
+i=0
+while [ $i -lt 60 ]; do
+	case $((i % 7)) in
+	3) printf '{"id":"m%d","title":"Bad %d","text":' $i $i ;;
+	5) printf '{"id":"m%d","title":"","text":""}' $i ;;
+	*) printf '{"id":"m%d","title":"Story %d","text":"Harbour %d: the port of Portsalt moved %d crates on Monday, officials said."}' $i $i $i $((i * 13)) ;;
+	esac
+	printf '\n'
+	i=$((i + 1))
+done >"$T/mixed.jsonl"
+for t in 1 3 5; do
+	"$CHR_BIN" --db "$T/w$t" ingest --threads $t "$T/mixed.jsonl" "$T/in" >"$T/wo$t" 2>"$T/we$t"
+	"$CHR_BIN" --db "$T/w$t" articles --json >"$T/wl$t"
+done
+check "workers: bad lines rejected" contains "$T/we1" "mixed.jsonl:4: truncated JSON"
+check "workers: 3 threads, same articles" cmp -s "$T/wl1" "$T/wl3"
+check "workers: 5 threads, same articles" cmp -s "$T/wl1" "$T/wl5"
+check "workers: same messages in the same order" cmp -s "$T/we1" "$T/we5"
+check "workers: same summary" cmp -s "$T/wo1" "$T/wo5"
+
 # --profile: every stage's seconds on each progress-log line, totals on stderr
 expect_rc 0 "ingest --profile" "$CHR_BIN" --db "$T/prof" ingest --profile --batch 1 --progress-log "$T/plog" "$T/in2"
 check "profile: log line carries stage seconds" grep -q '^committed 1 .*entities-store=[0-9.]* .*commit=[0-9.]*$' "$T/plog"
