@@ -7,7 +7,9 @@
  * chronicle's ingest (fresh database) and then `gzip -6 -c` on the same
  * file, and medians over the rounds are printed.  Words are counted once,
  * untimed, with a reader pass (white-space separated words of the body and
- * title).  Usage: pipeline FILE [ROUNDS] [THREADS]
+ * title).  The CPU line is this process's user + sys time over the wall
+ * time: how much of the machine the threads kept busy.  Usage: pipeline
+ * FILE [ROUNDS] [THREADS] (THREADS as chr_ingest_opts.threads; 0 = default)
  */
 #include <spawn.h>
 #include <stdio.h>
@@ -87,6 +89,15 @@ static double run_gzip(const char *file)
 	return now() - t0;
 }
 
+/* This process's CPU seconds so far, every thread (not gzip's). */
+static double cpu_seconds(void)
+{
+	struct rusage u;
+	getrusage(RUSAGE_SELF, &u);
+	return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec / 1e6 +
+	       (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec / 1e6;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -110,6 +121,7 @@ int main(int argc, char **argv)
 	snprintf(db_path, sizeof db_path, "%s/bench.db", dir);
 	double *tc = calloc((size_t)rounds, sizeof *tc);
 	double *tg = calloc((size_t)rounds, sizeof *tg);
+	double *tu = calloc((size_t)rounds, sizeof *tu);
 	size_t nst = 0;
 	double stage[32] = { 0 };
 	const char *names[32] = { 0 };
@@ -132,13 +144,14 @@ int main(int argc, char **argv)
 		memset(&o, 0, sizeof o);
 		o.threads = threads;
 		chr_ingest *g;
-		double t0 = now();
+		double t0 = now(), u0 = cpu_seconds();
 		chr_ingest_new(db, &o, &g);
 		chr_ingest_path(g, file);
 		chr_ingest_finish(g, &s);
 		chr_ingest_free(g);
 		chr_db_close(db);
 		tc[r] = now() - t0;
+		tu[r] = cpu_seconds() - u0;
 		chr_profile_enable(0);
 		nst = chr_profile_count();
 		for (size_t i = 0; i < nst && i < 32; i++) {
@@ -164,6 +177,9 @@ int main(int argc, char **argv)
 		       (double)c.words / mg, "-", (double)c.bytes / mg / 1e6);
 	if (mg > 0)
 		printf("time ratio chronicle / gzip -6: %.2f\n", mc / mg);
+	double mu = median(tu, rounds);
+	printf("chronicle CPU (user + sys, all threads): %.3f s, %.2f cores busy\n",
+	       mu, mc > 0 ? mu / mc : 0);
 	printf("peak RSS: %.1f MB\n", (double)ru.ru_maxrss / 1024);
 	printf("stage breakdown (mean seconds per round, summed over threads):\n");
 	double sum = 0;
@@ -174,6 +190,7 @@ int main(int argc, char **argv)
 		       sum > 0 ? 100 * stage[i] / sum : 0);
 	free(tc);
 	free(tg);
+	free(tu);
 	unlink(db_path);
 	rmdir(dir);
 	return 0;
