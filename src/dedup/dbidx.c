@@ -119,13 +119,10 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 			  SQLITE_STATIC);
 	chr_status st = step_done(c, s, "dedup doc insert");
 	uint64_t keys[DEDUP_BANDS + DEDUP_ANCHOR_MAX];
-	size_t nk = 0;
-	for (size_t b = 0; b < DEDUP_BANDS && f->nseq; b++)
-		keys[nk++] = f->band[b];
-	for (size_t k = 0; k < f->nanchor; k++)
-		keys[nk++] = f->anchor[k];
-	if (!st)
-		st = dedup_recent_put(c->db, d->id, keys, nk);
+	size_t nk = dedup_feat_keys(f, keys);
+	if (!st) /* f->keytext: the same keys, printed by dedup_features */
+		st = dedup_recent_put(c->db, d->id, keys, nk, f->keytext,
+				      f->nkeytext);
 	/* paragraph rows STORE_PARA_ROWS to a statement while that many are
 	 * left (in order: OR IGNORE keeps the first of equal rows either way) */
 	size_t p = 0;

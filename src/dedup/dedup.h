@@ -63,6 +63,10 @@ typedef struct dedup_feat {
 	size_t nanchor;
 	dedup_para *para; size_t npara, paracap; /* paragraphs >= PARA_MIN words */
 	unsigned char *wbuf; size_t wbufcap;     /* scratch: one folded word */
+	/* the band and anchor keys as the store files them (dedup_keys_text),
+	 * made here so the store thread only binds them */
+	char keytext[(DEDUP_BANDS + DEDUP_ANCHOR_MAX) * 16 + 1];
+	size_t nkeytext;
 } dedup_feat;
 
 /* Grow array *p of elem-byte items to hold need (doubling); -1 on ENOMEM. */
@@ -72,6 +76,10 @@ void dedup_feat_init(dedup_feat *f);
 void dedup_feat_free(dedup_feat *f);
 /* Compute the features of text[0, len).  CHR_ENOMEM or CHR_OK. */
 chr_status dedup_features(dedup_feat *f, const char *text, size_t len);
+/* f's band keys (when it has shingles) then its anchors, the order the
+ * index files them in, into keys (DEDUP_BANDS + DEDUP_ANCHOR_MAX long);
+ * how many. */
+size_t dedup_feat_keys(const dedup_feat *f, uint64_t *keys);
 
 /* |a & b| for sorted unique arrays; may stop early (returning less than
  * need) once need is out of reach. */
@@ -184,7 +192,12 @@ extern size_t dedup_recent_gen; /* DEDUP_RECENT_GEN; tests lower it */
 chr_status dedup_recent_postings(chr_db *db, uint64_t key, size_t cap,
 				 int64_t *out, size_t *n);
 chr_status dedup_recent_put(chr_db *db, int64_t doc,
-			    const uint64_t *keys, size_t nkeys);
+			    const uint64_t *keys, size_t nkeys,
+			    const char *text, size_t len);
+/* The dedup_keyset text of nkeys (<= DEDUP_RECENT_MAXKEYS) keys into
+ * text (16 x nkeys + 1 bytes): 16 lower-case hex digits a key, sorted,
+ * distinct, NUL-terminated; its length.  dedup_recent_put's text. */
+size_t dedup_keys_text(const uint64_t *keys, size_t nkeys, char *text);
 /* Bring the lists up to date with other connections' commits; once per
  * article, inside its transaction, before the lookups above. */
 chr_status dedup_recent_sync(chr_db *db);

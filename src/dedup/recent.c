@@ -183,28 +183,39 @@ static void sort_u64(uint64_t *v, size_t n)
 	}
 }
 
-chr_status dedup_recent_put(chr_db *db, int64_t doc, const uint64_t *keys,
-			    size_t nkeys)
+/* Pure (no store): dedup_features makes it on the text side, so the
+ * store thread does not sort and print the keys of every article. */
+size_t dedup_keys_text(const uint64_t *keys, size_t nkeys, char *text)
 {
 	static const char hex[] = "0123456789abcdef";
-	if (nkeys > DEDUP_RECENT_MAXKEYS)
-		return CHR_EINVAL;
-	dedup_recent *r;
-	chr_status st = recent_of(db, &r, 0);
-	if (st)
-		return st;
 	uint64_t sorted[DEDUP_RECENT_MAXKEYS];
-	char text[DEDUP_RECENT_MAXKEYS * KEY_HEX + 1];
+	if (nkeys > DEDUP_RECENT_MAXKEYS)
+		nkeys = DEDUP_RECENT_MAXKEYS;
 	memcpy(sorted, keys, nkeys * sizeof *keys);
 	sort_u64(sorted, nkeys);
 	size_t len = 0;
 	for (size_t i = 0; i < nkeys; i++) {
 		if (i && sorted[i] == sorted[i - 1])
 			continue;
-		for (int k = KEY_HEX - 1; k >= 0; k--)
-			text[len++] = hex[(sorted[i] >> (4 * k)) & 15];
+		for (int k = 56; k >= 0; k -= 8) { /* a byte, two digits */
+			unsigned b = (unsigned)(sorted[i] >> k) & 255;
+			text[len++] = hex[b >> 4];
+			text[len++] = hex[b & 15];
+		}
 	}
 	text[len] = '\0';
+	return len;
+}
+
+chr_status dedup_recent_put(chr_db *db, int64_t doc, const uint64_t *keys,
+			    size_t nkeys, const char *text, size_t len)
+{
+	if (nkeys > DEDUP_RECENT_MAXKEYS)
+		return CHR_EINVAL;
+	dedup_recent *r;
+	chr_status st = recent_of(db, &r, 0);
+	if (st)
+		return st;
 	sqlite3_stmt *s = store_stmt(db, ST_DD_KEY_PUT);
 	if (!s)
 		return CHR_EDB;

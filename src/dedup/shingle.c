@@ -392,7 +392,19 @@ chr_status dedup_features(dedup_feat *f, const char *text, size_t len)
 	} else {
 		memset(f->band, 0, sizeof f->band);
 	}
+	uint64_t keys[DEDUP_BANDS + DEDUP_ANCHOR_MAX];
+	f->nkeytext = dedup_keys_text(keys, dedup_feat_keys(f, keys), f->keytext);
 	return CHR_OK;
+}
+
+size_t dedup_feat_keys(const dedup_feat *f, uint64_t *keys)
+{
+	size_t nk = 0;
+	for (size_t b = 0; b < DEDUP_BANDS && f->nseq; b++)
+		keys[nk++] = f->band[b];
+	for (size_t k = 0; k < f->nanchor; k++)
+		keys[nk++] = f->anchor[k];
+	return nk;
 }
 
 size_t dedup_intersect(const uint32_t *a, size_t na, const uint32_t *b,

@@ -227,6 +227,55 @@ static void test_para_hash(void)
 	dedup_feat_free(&f);
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* The keys text dedup_features leaves for the store (dedup_keyset.keys)
+ * is the bands then anchors, sorted, distinct, 16 lower-case hex digits
+ * each: checked against printf on texts with and without shingles, on
+ * repeated keys and on keys with high and zero bytes. */
+static void test_key_text(void)
+{
+	static const char *const texts[] = {
+		"", "one", "three short words",
+		"The river authority opened the new flood barrier at Kelmford on"
+		" Monday after four years of work, and engineers said the barrier"
+		" would protect eleven thousand homes from the spring floods.",
+	};
+	for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+		dedup_feat f;
+		feat(&f, texts[t]);
+		uint64_t k[DEDUP_RECENT_MAXKEYS];
+		size_t n = 0;
+		for (size_t b = 0; b < DEDUP_BANDS && f.nseq; b++)
+			k[n++] = f.band[b];
+		for (size_t a = 0; a < f.nanchor; a++)
+			k[n++] = f.anchor[a];
+		CHECK_INT(dedup_feat_keys(&f, k), n);
+		qsort(k, n, sizeof k[0], cmp_u64);
+		char want[DEDUP_RECENT_MAXKEYS * 16 + 1] = "";
+		size_t len = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!i || k[i] != k[i - 1])
+				len += (size_t)snprintf(want + len, 17, "%016llx",
+							(unsigned long long)k[i]);
+		CHECK_INT(f.nkeytext, len);
+		CHECK_STR(f.keytext, want);
+		dedup_feat_free(&f);
+	}
+	uint64_t keys[] = { 0xfffffffffffffffbULL, 255, 7, 255, 0,
+			    0x0123456789abcdefULL };
+	char text[DEDUP_RECENT_MAXKEYS * 16 + 1];
+	CHECK_INT(dedup_keys_text(keys, 6, text), 5 * 16);
+	CHECK_STR(text, "0000000000000000" "0000000000000007" "00000000000000ff"
+			"0123456789abcdef" "fffffffffffffffb");
+	CHECK_INT(dedup_keys_text(keys, 0, text), 0);
+	CHECK_STR(text, "");
+}
+
 static void test_signature_estimates_jaccard(void)
 {
 	/* B is A with its last 40% replaced: Jaccard of shingle sets known
@@ -640,6 +689,7 @@ static const th_test tests[] = {
 	TEST(test_sort_unique),
 	TEST(test_word_folding),
 	TEST(test_para_hash),
+	TEST(test_key_text),
 	TEST(test_prep_stage),
 	TEST(test_signature_estimates_jaccard),
 	TEST(test_densification),
