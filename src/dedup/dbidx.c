@@ -5,8 +5,9 @@
  * statements (store.c, ST_DD_*), each an indexed point lookup or a
  * bounded range ("ORDER BY doc DESC LIMIT n" on a (key, doc) primary
  * key), so no step scans and the cost per article does not grow with the
- * store.  Doc ids are article rowids, so they grow with arrival.  Blobs
- * (signature, shingle set) are arrays of 32-bit values in host byte order.
+ * store.  Doc ids are article rowids, so they grow with arrival.  The
+ * shingle set blob is an array of 32-bit values in host byte order; the
+ * signature column is left empty (an empty blob) since nothing reads it.
  * Everything runs inside the ingest transaction: an article and its dedup
  * rows are committed together or not at all.
  */
@@ -114,7 +115,10 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 	if (d->published[0])
 		sqlite3_bind_text(s, 4, d->published, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, d->nwords);
-	sqlite3_bind_blob(s, 6, f->sig, (int)sizeof f->sig, SQLITE_STATIC);
+	/* the signature is not stored: nothing reads it back (candidates
+	 * come from the band keys, verification from the set), and it was a
+	 * third of the row; an empty blob keeps the column NOT NULL */
+	sqlite3_bind_zeroblob(s, 6, 0);
 	sqlite3_bind_blob(s, 7, f->nset ? (const void *)f->set : "", (int)(f->nset * 4),
 			  SQLITE_STATIC);
 	chr_status st = step_done(c, s, "dedup doc insert");
