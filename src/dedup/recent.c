@@ -183,11 +183,35 @@ static void sort_u64(uint64_t *v, size_t n)
 	}
 }
 
+/* The 8 hex digits of x, most significant first, in one 64-bit word
+ * (byte i of the result, in memory order, is digit i): the nibbles are
+ * spread one to a byte, then each becomes '0' + d, plus 39 more ('a' -
+ * '0' - 10) where d >= 10, all eight at once. */
+static uint64_t hex8(uint32_t x)
+{
+	uint64_t v = x;
+	v = (v | v << 16) & 0x0000FFFF0000FFFFULL;
+	v = (v | v << 8) & 0x00FF00FF00FF00FFULL;
+	v = (v | v << 4) & 0x0F0F0F0F0F0F0F0FULL; /* digit 0 in the top byte */
+	uint64_t ten = ((v + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
+	v += 0x3030303030303030ULL + ten * 39;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap64(v); /* top byte first in memory */
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return v;
+#else
+	unsigned char b[8];
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (56 - 8 * i));
+	memcpy(&v, b, 8);
+	return v;
+#endif
+}
+
 /* Pure (no store): dedup_features makes it on the text side, so the
  * store thread does not sort and print the keys of every article. */
 size_t dedup_keys_text(const uint64_t *keys, size_t nkeys, char *text)
 {
-	static const char hex[] = "0123456789abcdef";
 	uint64_t sorted[DEDUP_RECENT_MAXKEYS];
 	if (nkeys > DEDUP_RECENT_MAXKEYS)
 		nkeys = DEDUP_RECENT_MAXKEYS;
@@ -197,11 +221,11 @@ size_t dedup_keys_text(const uint64_t *keys, size_t nkeys, char *text)
 	for (size_t i = 0; i < nkeys; i++) {
 		if (i && sorted[i] == sorted[i - 1])
 			continue;
-		for (int k = 56; k >= 0; k -= 8) { /* a byte, two digits */
-			unsigned b = (unsigned)(sorted[i] >> k) & 255;
-			text[len++] = hex[b >> 4];
-			text[len++] = hex[b & 15];
-		}
+		uint64_t hi = hex8((uint32_t)(sorted[i] >> 32));
+		uint64_t lo = hex8((uint32_t)sorted[i]);
+		memcpy(text + len, &hi, 8);
+		memcpy(text + len + 8, &lo, 8);
+		len += KEY_HEX;
 	}
 	text[len] = '\0';
 	return len;
