@@ -520,6 +520,7 @@ chr_status facts_run(chr_article *a)
 	c.men = arena_alloc(&a->mem, nt * sizeof *c.men);
 	if (!c.low || !c.cls || !c.zcls || !c.cnt || !c.num || !c.men)
 		return CHR_ENOMEM;
+	c.marked = facts_trig_marked(); /* loads the tables: _loaded below */
 	for (size_t i = 0; i < nt; i++) {
 		const art_token *tk = &a->toks.v[i];
 		size_t n = 0, zn = LW; /* zn: where a NUL byte is */
@@ -538,12 +539,13 @@ chr_status facts_run(chr_article *a)
 		c.low[i][n] = '\0';
 		c.cnt[i] = NULL;
 		c.num[i] = 0;
-		c.cls[i] = facts_word_lc(c.low[i], n, &c.cnt[i], &c.num[i]);
+		c.cls[i] = facts_word_lc_loaded(c.low[i], n, &c.cnt[i], &c.num[i]);
 		c.zcls[i] = c.cls[i];
 		if (zn < n) { /* a NUL byte: the string tests stop there */
 			c.cnt[i] = NULL;
 			c.num[i] = 0;
-			c.zcls[i] = facts_word_lc(c.low[i], zn, &c.cnt[i], &c.num[i]);
+			c.zcls[i] = facts_word_lc_loaded(c.low[i], zn, &c.cnt[i],
+							 &c.num[i]);
 		}
 		c.men[i] = -1;
 	}
@@ -558,7 +560,6 @@ chr_status facts_run(chr_article *a)
 			c.men[k] = (int32_t)i;
 	}
 	c.desc_person = top_person(a);
-	c.marked = facts_trig_marked();
 	for (size_t s = 0; s < a->sents.n; s++) {
 		const art_sentence *se = &a->sents.v[s];
 		c.t0 = se->tok;

@@ -101,6 +101,10 @@ unsigned facts_word(const char *w, size_t len, const char **count,
 /* The same for a word with no upper-case ASCII letter (no copy). */
 unsigned facts_word_lc(const char *w, size_t len, const char **count,
 		       int64_t *num);
+/* facts_word_lc once the tables are loaded (by any call above or below,
+ * e.g. facts_trig_marked): no once-only check, for a lookup per token. */
+unsigned facts_word_lc_loaded(const char *w, size_t len, const char **count,
+			      int64_t *num);
 /* Trigger phrases, longest first. */
 const facts_trigger *facts_triggers(size_t *n);
 /* The triggers a lower-case word starts: bit i (word i / 64, bit i % 64)

@@ -261,6 +261,12 @@ unsigned facts_word_lc(const char *w, size_t len, const char **count,
 		       int64_t *num)
 {
 	pthread_once(&once, load);
+	return facts_word_lc_loaded(w, len, count, num);
+}
+
+unsigned facts_word_lc_loaded(const char *w, size_t len, const char **count,
+			      int64_t *num)
+{
 	lex_word *e = slot(w, len, 0);
 	if (!e)
 		return 0;

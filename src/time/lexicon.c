@@ -4,7 +4,8 @@
  * Design note: every word token is looked up exactly once, so lookup must
  * be cheap: a lower-casing FNV-1a hash over at most 15 bytes into a
  * power-of-two table of entry indices, built once (pthread_once) from the
- * static list below.  The list is fixed and small, so a probe sequence is
+ * static list below; the tokenizer makes sure of that once per call
+ * (time_lex_init), not once per word (time_lex_find).  The list is fixed and small, so a probe sequence is
  * bounded whatever the input; words longer than 15 bytes are never in it.
  * A word may carry two classes ("second" is an ordinal and a unit, "may"
  * a month and a modal); the grammar decides from context.  Most words of
@@ -350,12 +351,22 @@ static void build(void)
 	}
 }
 
+void time_lex_init(void)
+{
+	pthread_once(&once, build);
+}
+
 time_lex time_lex_get(const char *w, size_t n)
+{
+	pthread_once(&once, build);
+	return time_lex_find(w, n);
+}
+
+time_lex time_lex_find(const char *w, size_t n)
 {
 	time_lex r = {0, 0, 0, 0, 0};
 	if (n == 0 || n > MAXW)
 		return r;
-	pthread_once(&once, build);
 	unsigned b = pre_bit(w, n);
 	if (!(pre[n][b / 64] >> (b % 64) & 1))
 		return r;

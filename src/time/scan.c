@@ -74,6 +74,7 @@ size_t time_tokenize(const char *text, size_t from, size_t to,
 	size_t i = from, n = 0;
 	uint8_t pre = TF_SPACE | TF_NL | TF_PARA; /* start of text */
 	int nls = 2;
+	time_lex_init(); /* once here: each word below takes time_lex_find */
 	while (i < to && n < cap) {
 		unsigned char c = s[i];
 		char fc = 0;
@@ -158,7 +159,7 @@ size_t time_tokenize(const char *text, size_t from, size_t to,
 				t->flags |= TF_CAP;
 			if (!(seen & C_LOWER) && i - t->s > 1)
 				t->flags |= TF_UPPER;
-			t->lx = time_lex_get(text + t->s, i - t->s);
+			t->lx = time_lex_find(text + t->s, i - t->s);
 		} else {
 			t->kind = TK_PUNCT;
 			t->ch = fl ? fc : (char)c;

@@ -85,6 +85,11 @@ typedef struct time_lex {
 
 /* Look a word up (case-insensitive ASCII); all zero when unknown. */
 time_lex time_lex_get(const char *w, size_t n);
+/* time_lex_find is time_lex_get without the once-only build of the
+ * table, for the tokenizer's one lookup per word: call time_lex_init
+ * (or time_lex_get) first. */
+void time_lex_init(void);
+time_lex time_lex_find(const char *w, size_t n);
 
 /* ---- tokens -------------------------------------------------------- */
 

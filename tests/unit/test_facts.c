@@ -718,6 +718,21 @@ static void test_lexicon(void)
 	CHECK(v == 3);
 	CHECK(facts_word("killed", 6, &cat, NULL) & FW_COUNT);
 	CHECK_STR(cat, "deaths");
+	/* the per-token entry point (tables loaded above) gives the same
+	 * classes, count category and number */
+	static const char *const all[] = { "said", "killed", "three", "met",
+		"zzzqx", "people", "\xe2\x80\x9c", "a" };
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+		const char *c1 = NULL, *c2 = NULL;
+		int64_t n1 = -1, n2 = -1;
+		size_t l = strlen(all[i]);
+		CHECK_INT(facts_word_lc_loaded(all[i], l, &c1, &n1),
+			  facts_word_lc(all[i], l, &c2, &n2));
+		CHECK(c1 == c2 && n1 == n2);
+	}
+	v = -1;
+	CHECK(facts_word_lc_loaded("three", 5, NULL, &v) & FW_NUM);
+	CHECK(v == 3);
 
 	CHECK(facts_trig_marked());
 	size_t n = 0;

@@ -311,6 +311,13 @@ static void test_scan_words(void)
 	CHECK_INT(v[8].lx.cls, LC_NONE);
 	CHECK_INT(v[9].flags & (TF_CAP | TF_UPPER), TF_CAP);
 	CHECK_INT(v[9].lx.cls, LC_MONABBR);
+	/* the tokenizer's lookup (time_lex_find) is time_lex_get's */
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].kind != TK_WORD)
+			continue;
+		time_lex g = time_lex_get(t + v[i].s, v[i].e - v[i].s);
+		CHECK(!memcmp(&g, &v[i].lx, sizeof g));
+	}
 }
 
 /* An undated article with a dateline and a body, through meta and time
@@ -471,10 +478,11 @@ static void test_text_date(void)
 }
 
 static const th_test tests[] = {
+	/* first: the tokenizer must build the lexicon itself */
+	TEST(test_scan_words),
 	TEST(test_cases), TEST(test_seeds), TEST(test_no_dct),
 	TEST(test_timeml), TEST(test_linear), TEST(test_chunks),
 	TEST(test_text_date), TEST(test_pattern_shortcut),
 	TEST(test_lexicon_filter), TEST(test_dense_tokens),
-	TEST(test_scan_words),
 };
 TH_MAIN("time", tests)
