@@ -19,11 +19,28 @@
 #include "pipeline/article.h"
 #include "store/store.h"
 
+/* A candidate's set is read into set: the stack buffer small unless it
+ * is longer (then malloc'd, freed by ctx_done). */
+#define DBCTX_SMALL 1024
 typedef struct dbctx {
 	chr_db *db;
 	uint32_t *set;
 	size_t cap;
+	uint32_t small[DBCTX_SMALL];
 } dbctx;
+
+static void ctx_init(dbctx *c, chr_db *db)
+{
+	c->db = db;
+	c->set = c->small;
+	c->cap = DBCTX_SMALL;
+}
+
+static void ctx_done(dbctx *c)
+{
+	if (c->set != c->small)
+		free(c->set);
+}
 
 static chr_status step_done(dbctx *c, sqlite3_stmt *s, const char *what)
 {
@@ -74,7 +91,8 @@ static chr_status d_get_doc(void *ctx, int64_t id, int want_set, dedup_doc *d)
 		d->nset = (uint32_t)(nb / 4);
 		if (want_set) {
 			if (d->nset > c->cap) {
-				uint32_t *q = realloc(c->set, (size_t)d->nset * 4);
+				uint32_t *q = realloc(c->set == c->small ? NULL : c->set,
+						      (size_t)d->nset * 4);
 				if (!q)
 					st = CHR_ENOMEM;
 				else {
@@ -226,11 +244,12 @@ chr_status dedup_article(chr_db *db, chr_article *a)
 	if (strlen(a->published) == 10)
 		memcpy(d.published, a->published, 11);
 	d.nwords = fp->nwords;
-	dbctx c = { db, NULL, 0 };
+	dbctx c;
+	ctx_init(&c, db);
 	chr_status st = dedup_recent_sync(db);
 	if (!st)
 		st = dedup_add(&db_ops, &c, &d, fp, NULL, NULL);
-	free(c.set);
+	ctx_done(&c);
 	return st;
 }
 
@@ -261,10 +280,11 @@ void dedup_feat_release(dedup_feat *f)
 chr_status dedup_db_add(chr_db *db, dedup_doc *d, const dedup_feat *f,
 			int64_t *gid, dedup_stats *stats)
 {
-	dbctx c = { db, NULL, 0 };
+	dbctx c;
+	ctx_init(&c, db);
 	chr_status st = dedup_recent_sync(db);
 	if (!st)
 		st = dedup_add(&db_ops, &c, d, f, gid, stats);
-	free(c.set);
+	ctx_done(&c);
 	return st;
 }

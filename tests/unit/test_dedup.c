@@ -624,6 +624,15 @@ static void test_seeds_no_false_groups(void)
 
 /* ---- the store's window of recent keys (recent.c) ---- */
 
+/* A fresh temporary path from the template (the file is not left). */
+static void tmp_db(char *tmpl)
+{
+	int fd = mkstemp(tmpl);
+	if (fd >= 0)
+		close(fd);
+	unlink(tmpl);
+}
+
 static int64_t db_add(chr_db *db, int64_t id, const char *text)
 {
 	dedup_feat f;
@@ -639,13 +648,45 @@ static int64_t db_add(chr_db *db, int64_t id, const char *text)
 	return gid;
 }
 
+/* Candidates' sets are read into a stack buffer of 1024 values, or a
+ * heap one when longer: copies of a 3,000-word and of a 100-word story
+ * both find their original through the store, in either order. */
+static void test_store_long_sets(void)
+{
+	char dbpath[] = "/tmp/chr_test_longset_XXXXXX";
+	tmp_db(dbpath);
+	chr_db *db = NULL;
+	CHECK(chr_db_open(dbpath, &db) == CHR_OK);
+	if (!db)
+		return;
+	char *lng = words(777, 3000), *sht = words(778, 100);
+	size_t ll = strlen(lng), sl = strlen(sht);
+	char *lcopy = malloc(ll + 16), *scopy = malloc(sl + 16);
+	snprintf(lcopy, ll + 16, "%s extra", lng);
+	snprintf(scopy, sl + 16, "%s extra", sht);
+	dedup_feat f;
+	feat(&f, lng);
+	CHECK(f.nset > 2048);
+	dedup_feat_free(&f);
+	CHECK(store_begin(db) == CHR_OK);
+	CHECK_INT(db_add(db, 1, sht), 1);
+	CHECK_INT(db_add(db, 2, lng), 2);
+	CHECK_INT(db_add(db, 3, lcopy), 2); /* a long set read back */
+	CHECK_INT(db_add(db, 4, scopy), 1); /* then a short one */
+	CHECK_INT(db_add(db, 5, lcopy), 2);
+	CHECK(store_commit(db) == CHR_OK);
+	free(lng);
+	free(sht);
+	free(lcopy);
+	free(scopy);
+	chr_db_close(db);
+	th_rm_db(dbpath);
+}
+
 static void test_store_recent_window(void)
 {
 	char dbpath[] = "/tmp/chr_test_recent_XXXXXX";
-	int fd = mkstemp(dbpath);
-	if (fd >= 0)
-		close(fd);
-	unlink(dbpath);
+	tmp_db(dbpath);
 	size_t keep = dedup_recent_gen;
 	dedup_recent_gen = 4; /* lookups see the newest 4 to 8 docs */
 	chr_db *a = NULL, *b = NULL;
@@ -713,6 +754,7 @@ static const th_test tests[] = {
 	TEST(test_store_groups_and_reuse),
 	TEST(test_seeds_no_false_groups),
 	TEST(test_store_recent_window),
+	TEST(test_store_long_sets),
 };
 
 TH_MAIN("dedup", tests)
