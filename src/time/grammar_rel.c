@@ -148,8 +148,9 @@ size_t p_rel(const gctx *g, size_t i, gres *r)
 	if (det == D_NONE) {
 		if (!the)
 			return 0;
-		/* the N months, the weekend, the quarter */
-		size_t e;
+		/* the N months, the weekend, the quarter (e is set by
+		 * g_number only for a number; u is read before nv is tested) */
+		size_t e = k;
 		int nv = g_number(g, k, &e, 0);
 		int u = g_cls(g, e, LC_UNIT);
 		if (nv != -1 && e > k && u > 0 && u != TU_HALF &&

@@ -185,6 +185,16 @@ static void test_no_dct(void)
 	CHECK_INT(chr_time_tag("", 0, "2020-01-01", &v, &n), CHR_OK);
 	CHECK_INT(n, 0);
 	CHECK(v == NULL);
+	/* "the" + a unit, a number + unit, and + a plain noun (no number:
+	 * the unit test reads no unset end; valgrind-clean) */
+	const char *t = "He left the house on the weekend, talked for the three"
+			" months before the talks. The quarter ended.";
+	CHECK_INT(chr_time_tag(t, strlen(t), NULL, &v, &n), CHR_OK);
+	CHECK_INT(n, 3);
+	CHECK(has(t, v, n, "the weekend=DATE:XXXX-WXX-WE", 28));
+	CHECK(has(t, v, n, "the three months=DURATION:P3M", 29));
+	CHECK(has(t, v, n, "The quarter=DATE:XXXX-QX", 24));
+	chr_free(v);
 }
 
 static void test_timeml(void)
