@@ -94,8 +94,12 @@ chr_status clean_run(chr_article *a)
 	buf text;
 	buf_init(&text, 2 * (rn - body) + 64);
 	clean_paras ps = {0};
-	chr_status st = clean_split(raw + body, rn - body, &cw, &a->mem, &text,
-				    &ps);
+	/* the unwrapped text is never longer than the body: one allocation,
+	 * not a doubling from 64 bytes */
+	chr_status st = buf_grow(&text, rn - body);
+	buf_reset(&text); /* "" */
+	if (!st)
+		st = clean_split(raw + body, rn - body, &cw, &a->mem, &text, &ps);
 	clean_words_free(&cw);
 	if (st)
 		goto out;
@@ -155,6 +159,8 @@ chr_status clean_run(chr_article *a)
 	/* write the clean text and the removed list in input order */
 	buf outb; /* paragraphs joined by "\n\n": two bytes more per paragraph */
 	buf_init(&outb, text.len + 2 * ps.n + 64);
+	st = buf_grow(&outb, text.len + 2 * ps.n); /* all of it, at once */
+	buf_reset(&outb);
 	for (size_t i = 0; i < ps.n && !st; i++) {
 		clean_para *p = &ps.v[i];
 		const char *s = t + p->off;

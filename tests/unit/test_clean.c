@@ -482,6 +482,25 @@ static void test_many_paragraphs(void)
 	buf_free(&b);
 }
 
+/* The clean text's buffers are sized once, from the body: an empty
+ * body, a body that is all text and paragraphs joined by blank lines
+ * come out whole and NUL-terminated at text_len. */
+static void test_text_sizes(void)
+{
+	static const char *const in[][2] = {
+		{ "Headline only", "" },
+		{ "Headline\n\nword", "word" },
+		{ "Headline\n\nOne.\n\nTwo.\n\nThree.", "One.\n\nTwo.\n\nThree." },
+		{ "Headline\n\nA line that\nwraps here.", "A line that wraps here." },
+	};
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		chr_article *a = run_stages(in[i][0], NULL);
+		CHECK_STR(a->text, in[i][1]);
+		CHECK_INT(a->text_len, strlen(in[i][1]));
+		chr_article_free(a);
+	}
+}
+
 static void test_garbage(void)
 {
 	/* odd bytes and shapes must not crash or leave the contract */
@@ -541,7 +560,7 @@ static const th_test tests[] = {
 	TEST(test_split_shapes),
 	TEST(test_huge_single_line),
 	TEST(test_many_paragraphs),
-	TEST(test_garbage),
+	TEST(test_text_sizes), TEST(test_garbage),
 	TEST(test_title_from_input),
 };
 
