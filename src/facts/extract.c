@@ -521,22 +521,26 @@ chr_status facts_run(chr_article *a)
 	if (!c.low || !c.cls || !c.zcls || !c.cnt || !c.num || !c.men)
 		return CHR_ENOMEM;
 	c.marked = facts_trig_marked(); /* loads the tables: _loaded below */
+	const unsigned char *tx = (const unsigned char *)a->text;
 	for (size_t i = 0; i < nt; i++) {
-		const art_token *tk = &a->toks.v[i];
+		/* locals, so the loop keeps them in registers (the stores to
+		 * lo could alias the token and the text otherwise) */
+		const uint32_t b0 = a->toks.v[i].start, be = a->toks.v[i].end;
+		char *lo = c.low[i];
 		size_t n = 0, zn = LW; /* zn: where a NUL byte is */
-		for (uint32_t b = tk->start; b < tk->end && n + 1 < LW; b++) {
-			unsigned char ch = (unsigned char)a->text[b];
-			if (!ch && zn == LW)
-				zn = n;
-			if (ch == 0xE2 && b + 2 < tk->end && (unsigned char)a->text[b + 1] == 0x80 &&
-			    (unsigned char)a->text[b + 2] == 0x99 && tk->end - tk->start > 3) {
-				c.low[i][n++] = '\''; /* ’ inside a word */
+		for (uint32_t b = b0; b < be && n + 1 < LW; b++) {
+			unsigned char ch = tx[b];
+			if (ch == 0xE2 && b + 2 < be && tx[b + 1] == 0x80 &&
+			    tx[b + 2] == 0x99 && be - b0 > 3) {
+				lo[n++] = '\''; /* ’ inside a word */
 				b += 2;
 				continue;
 			}
-			c.low[i][n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+			if (!ch && zn == LW)
+				zn = n;
+			lo[n++] = (char)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch);
 		}
-		c.low[i][n] = '\0';
+		lo[n] = '\0';
 		c.cnt[i] = NULL;
 		c.num[i] = 0;
 		c.cls[i] = facts_word_lc_loaded(c.low[i], n, &c.cnt[i], &c.num[i]);
