@@ -172,22 +172,24 @@ static chr_status scan(dedup_feat *f, const char *text, size_t len)
 			if (*s < 0x80) {
 				cp = *s;
 				if (fold_tab[cp]) { /* an ASCII run of the word */
-					const unsigned char *r = s + 1;
-					while (r < end && fold_tab[*r])
-						r++;
-					size_t rl = (size_t)(r - s);
 					if (!in_para) {
 						in_para = 1;
 						pw0 = f->nwords;
 						pstart = (uint32_t)((const char *)s - text);
 					}
+					/* room for the rest of the text, so the run
+					 * is folded as it is found (the buffer
+					 * grows to the text's length once) */
 					if (dedup_grow((void **)&f->wbuf, &f->wbufcap,
-						       wl + rl + 4, 1))
+						       wl + (size_t)(end - s) + 4, 1))
 						return CHR_ENOMEM;
-					unsigned char *o = f->wbuf + wl;
-					for (size_t k = 0; k < rl; k++)
-						o[k] = fold_tab[s[k]];
-					wl += rl;
+					unsigned char *o = f->wbuf + wl, c;
+					const unsigned char *r = s;
+					while (r < end && (c = fold_tab[*r])) {
+						*o++ = c;
+						r++;
+					}
+					wl += (size_t)(r - s);
 					plast = (uint32_t)((const char *)r - text);
 					s = r;
 					continue;

@@ -199,6 +199,21 @@ static void test_word_folding(void)
 	CHECK(b.wbufcap >= 300);
 	dedup_feat_free(&a);
 	dedup_feat_free(&b);
+	/* the folded bytes of each word, against XXH3 of the expected
+	 * ones: ASCII runs around a non-ASCII letter, a word at the very
+	 * end of the text, a word after a long one */
+	static const char *const in[][2] = {
+		{ "AbC\xC3\x89" "dEF", "abc\xC3\xA9" "def" },
+		{ "x \xC3\x89\xC3\x89Z9", "\xC3\xA9\xC3\xA9z9" },
+		{ "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq Zz", "zz" },
+	};
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		feat(&a, in[i][0]);
+		const char *w = in[i][1];
+		CHECK(a.nwords >= 1 && a.wh[a.nwords - 1] ==
+			  XXH3_64bits_withSeed(w, strlen(w), 0x63687264656475aULL));
+		dedup_feat_free(&a);
+	}
 }
 
 /* Paragraph hashes are XXH3 of the word hashes with the paragraph seed,
