@@ -27,14 +27,18 @@ static const unsigned char g_norm[128] = {
 	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
 };
 
+/* out has room for n bytes: an ASCII byte is stored whether kept or
+ * not (k only moves past a kept one), so the loop does not branch on it;
+ * k <= i, so the store stays inside what this call may write. */
 static size_t norm_into(char *out, const char *s, size_t n)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x80) {
-			if (g_norm[c])
-				out[k++] = (char)g_norm[c];
+			unsigned char v = g_norm[c];
+			out[k] = (char)v;
+			k += v != 0;
 		} else if (c == 0xE2 && i + 2 < n &&
 			   (unsigned char)s[i + 1] == 0x80) {
 			i += 2; /* quotes, dashes, bullets: punctuation */

@@ -21,6 +21,7 @@
 #include "clean/boilerplate.h"
 #include "clean/clean.h"
 #include "clean/paragraphs.h"
+#include "clean/repeat.h"
 #include "clean/wordlist.h"
 #include "meta/meta.h"
 
@@ -501,6 +502,28 @@ static void test_text_sizes(void)
 	}
 }
 
+/* The normal form repeats are found by: ASCII letters lower-cased,
+ * digits kept, other ASCII dropped (also last), curly quotes and
+ * Latin-1 punctuation dropped, other non-ASCII kept. */
+static void test_same_text(void)
+{
+	static const struct { const char *a, *b; int same; } c[] = {
+		{ "Hello, World!", "hello world", 1 },
+		{ "A-b 12", "ab12", 1 },
+		{ "abc...", "abc", 1 },
+		{ "abc", "abd", 0 },
+		{ "abc", "abcd", 0 },
+		{ "\xe2\x80\x9cQuote\xe2\x80\x9d", "quote", 1 },
+		{ "caf\xc3\xa9", "CAF\xc3\xa9", 1 },
+		{ "caf\xc3\xa9", "cafe", 0 },
+		{ "\xc2\xa0x\xc2\xa9", "X", 1 },
+		{ "!!!", "???", 0 }, /* nothing left of either */
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+		CHECK_INT(clean_same_text(c[i].a, strlen(c[i].a), c[i].b,
+					  strlen(c[i].b)), c[i].same);
+}
+
 static void test_garbage(void)
 {
 	/* odd bytes and shapes must not crash or leave the contract */
@@ -560,7 +583,7 @@ static const th_test tests[] = {
 	TEST(test_split_shapes),
 	TEST(test_huge_single_line),
 	TEST(test_many_paragraphs),
-	TEST(test_text_sizes), TEST(test_garbage),
+	TEST(test_text_sizes), TEST(test_same_text), TEST(test_garbage),
 	TEST(test_title_from_input),
 };
 
