@@ -164,6 +164,10 @@ static chr_status scan(dedup_feat *f, const char *text, size_t len)
 	int in_para = 0;
 	f->nwords = 0;
 	f->npara = 0;
+	/* a word hash per ~6 bytes of news text: sized once, not doubled
+	 * from 64 (it still grows for a text of shorter words) */
+	if (dedup_grow((void **)&f->wh, &f->wcap, len / 6 + 16, 8))
+		return CHR_ENOMEM;
 	while (s <= end) {
 		uint32_t cp = 0;
 		size_t adv = 1;

@@ -214,6 +214,24 @@ static void test_word_folding(void)
 			  XXH3_64bits_withSeed(w, strlen(w), 0x63687264656475aULL));
 		dedup_feat_free(&a);
 	}
+	/* one-letter words: more words than the hash array is first sized
+	 * for (a word per ~6 bytes), so it grows */
+	char one[2001];
+	for (int i = 0; i < 1000; i++) {
+		one[2 * i] = (char)('a' + i % 26);
+		one[2 * i + 1] = ' ';
+	}
+	one[2000] = 0;
+	feat(&a, one);
+	CHECK_INT(a.nwords, 1000);
+	CHECK(a.wcap >= 1000);
+	size_t same = 0;
+	for (uint32_t i = 0; i < a.nwords && i < 1000; i++) {
+		char w = (char)('a' + i % 26);
+		same += a.wh[i] == XXH3_64bits_withSeed(&w, 1, 0x63687264656475aULL);
+	}
+	CHECK_INT(same, 1000);
+	dedup_feat_free(&a);
 }
 
 /* Paragraph hashes are XXH3 of the word hashes with the paragraph seed,
