@@ -214,8 +214,16 @@ static chr_status d_merge_group(void *ctx, int64_t from, int64_t into)
 	return st;
 }
 
+static void d_prefetch(void *ctx, const uint64_t *keys, size_t n)
+{
+	dbctx *c = ctx;
+	(void)dedup_recent_prefetch(c->db, keys, n); /* a hint: errors come
+							* again from postings */
+}
+
 static const dedup_ops db_ops = {
 	d_postings, d_get_doc, d_put_doc, d_get_group, d_set_group, d_merge_group,
+	d_prefetch,
 };
 
 chr_status dedup_article(chr_db *db, chr_article *a)

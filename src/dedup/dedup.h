@@ -127,6 +127,10 @@ typedef struct dedup_ops {
 				int64_t size);
 	/* Move every member of group from into group into; drop from. */
 	chr_status (*merge_group)(void *ctx, int64_t from, int64_t into);
+	/* Optional (NULL): start loading what postings(DEDUP_KEY_LSH, key)
+	 * will read for each of the n keys, so their cache misses overlap
+	 * instead of coming one after another.  A hint: no result changes. */
+	void (*prefetch)(void *ctx, const uint64_t *keys, size_t n);
 } dedup_ops;
 
 enum { DEDUP_KEY_LSH = 0, DEDUP_KEY_PARA = 1 };
@@ -178,6 +182,8 @@ chr_status dedup_plist_add(dedup_plist *l, uint64_t key, int64_t id);
 /* Up to cap ids under key into out, newest first; how many. */
 size_t dedup_plist_get(const dedup_plist *l, uint64_t key, size_t cap,
 		       int64_t *out);
+/* Hint that key will be read soon: loads its map slot into cache. */
+void dedup_plist_prefetch(const dedup_plist *l, uint64_t key);
 void dedup_plist_free(dedup_plist *l);
 size_t dedup_plist_bytes(const dedup_plist *l);
 
@@ -191,6 +197,8 @@ size_t dedup_plist_bytes(const dedup_plist *l);
 extern size_t dedup_recent_gen; /* DEDUP_RECENT_GEN; tests lower it */
 chr_status dedup_recent_postings(chr_db *db, uint64_t key, size_t cap,
 				 int64_t *out, size_t *n);
+/* dedup_plist_prefetch for each of the n keys in both generations. */
+chr_status dedup_recent_prefetch(chr_db *db, const uint64_t *keys, size_t n);
 chr_status dedup_recent_put(chr_db *db, int64_t doc,
 			    const uint64_t *keys, size_t nkeys,
 			    const char *text, size_t len);

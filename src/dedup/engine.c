@@ -189,6 +189,11 @@ static chr_status keys(const dedup_ops *ops, void *ctx, const dedup_feat *f,
 		       ctab *t, dedup_stats *s)
 {
 	int64_t ids[DEDUP_POSTINGS];
+	if (ops->prefetch) { /* every key's map slot on its way at once */
+		if (f->nseq)
+			ops->prefetch(ctx, f->band, DEDUP_BANDS);
+		ops->prefetch(ctx, f->anchor, f->nanchor);
+	}
 	for (size_t k = 0; k < DEDUP_BANDS + f->nanchor; k++) {
 		if (k < DEDUP_BANDS && !f->nseq)
 			continue;

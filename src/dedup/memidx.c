@@ -205,6 +205,14 @@ static chr_status m_merge_group(void *ctx, int64_t from, int64_t into)
 	return CHR_OK;
 }
 
+static void m_prefetch(void *ctx, const uint64_t *keys, size_t n)
+{
+	dedup_mem *m = ctx;
+	for (size_t i = 0; i < n; i++)
+		dedup_plist_prefetch(&m->keys[DEDUP_KEY_LSH], keys[i]);
+}
+
 const dedup_ops dedup_mem_ops = {
 	m_postings, m_get_doc, m_put_doc, m_get_group, m_set_group, m_merge_group,
+	m_prefetch,
 };

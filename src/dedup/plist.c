@@ -111,6 +111,12 @@ size_t dedup_plist_get(const dedup_plist *l, uint64_t key, size_t cap,
 	return n;
 }
 
+void dedup_plist_prefetch(const dedup_plist *l, uint64_t key)
+{
+	if (l->heads.cap)
+		__builtin_prefetch(&l->heads.s[slot_of(key, l->heads.cap)]);
+}
+
 void dedup_plist_free(dedup_plist *l)
 {
 	dedup_map_free(&l->heads);

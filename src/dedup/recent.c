@@ -170,6 +170,17 @@ chr_status dedup_recent_postings(chr_db *db, uint64_t key, size_t cap,
 	return CHR_OK;
 }
 
+chr_status dedup_recent_prefetch(chr_db *db, const uint64_t *keys, size_t n)
+{
+	dedup_recent *r;
+	chr_status st = recent_of(db, &r, 0);
+	for (size_t i = 0; !st && i < n; i++) {
+		dedup_plist_prefetch(&r->gen[0], keys[i]);
+		dedup_plist_prefetch(&r->gen[1], keys[i]);
+	}
+	return st;
+}
+
 /* Sort a doc's few keys (DEDUP_RECENT_MAXKEYS at most): insertion sort,
  * a fifth of qsort's instructions at ~35 keys. */
 static void sort_u64(uint64_t *v, size_t n)
