@@ -233,6 +233,43 @@ static void test_doc_build(void)
 	CHECK(ht_get(&e3.ents, "ostrander", 9) != NULL);
 	CHECK(ht_get(&e3.ents, "union", 5) != NULL); /* never lower-case */
 	ev_engine_free(&e3);
+	/* each text is tokenized once for its terms, numbers and names: a
+	 * name in the headline and in the body counts 0.5 from each; with
+	 * no headline the lead (first line) gives the headline's terms but
+	 * not its names again (0.5, from the body) */
+	static const char *const hl[] = { "Ostrander quits port", "" };
+	static const float otf[] = { 1.0f, 0.5f };
+	for (int k = 0; k < 2; k++) {
+		ev_engine e4;
+		CHECK(ev_engine_init(&e4, NULL) == CHR_OK);
+		input(&in, "h", hl[k], "Harbourmaster Ostrander quits 12 ships.\n"
+		      "The port of Velm waits.", NULL);
+		CHECK(ev_doc_build(&e4, &in, &d) == CHR_OK);
+		ht_entry *ho = ht_get(&e4.ents, "ostrander", 9);
+		ht_entry *hv = ht_get(&e4.ents, "velm", 4);
+		ht_entry *hq = ht_get(&e4.terms, "quit", 4);
+		ht_entry *hw = ht_get(&e4.terms, "wait", 4);
+		CHECK(ho && hv && hq && hw);
+		int seen = 0;
+		for (uint32_t i = 0; ho && hv && i < d.ents.n; i++) {
+			if (d.ents.v[i].id == (uint32_t)ho->v.num) {
+				CHECK(d.ents.v[i].tf == otf[k]);
+				seen++;
+			}
+			if (d.ents.v[i].id == (uint32_t)hv->v.num) {
+				CHECK(d.ents.v[i].tf == 0.5f);
+				seen++;
+			}
+		}
+		CHECK_INT(seen, 2);
+		/* the headline's terms: "quits" in both, the lead stops at
+		 * the first line ("waits" is not in it) */
+		CHECK(hq && ev_has_id(&d.head, (uint32_t)hq->v.num));
+		CHECK(hw && !ev_has_id(&d.head, (uint32_t)hw->v.num));
+		CHECK(hw && ev_has_id(&d.body, (uint32_t)hw->v.num));
+		CHECK_INT(d.nnums, 1); /* the body's numbers: 12 */
+		ev_engine_free(&e4);
+	}
 	/* the main person: a PER key mentioned twice */
 	in.person = "Mark Vinar";
 	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
