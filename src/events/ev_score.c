@@ -12,7 +12,8 @@
  * computes it, so results do not depend on what happened to be cached.
  * A cosine walks the centroid (at most EV_CENT_BODY ids) and asks the
  * doc's table for each id; the table's byte filter answers most of them
- * (absent) in one load and test.  An inverted layout (term -> held
+ * (absent) in one load and test, and a walk that needs nothing of the
+ * ids the doc lacks tests the filter four ids at a time (tab_next).  An inverted layout (term -> held
  * events) was not tried: it must be kept up at every centroid change
  * and a common term's list is long, while the walk is now a few
  * instructions per id.  Top keys are chosen by quickselect
@@ -187,11 +188,9 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
 }
 
 /* id's weight in a's table (ev_normc.val), or NULL when a lacks id;
- * the filter answers most of the misses. */
-static inline const double *tab_find(const ev_normc *s, uint32_t id)
+ * the caller has seen the filter admit id. */
+static inline const double *tab_probe(const ev_normc *s, uint32_t id)
 {
-	if (!s->filter[id % EV_TAB_FILTER])
-		return NULL;
 	uint32_t mask = s->cap - 1, h = tab_hash(id, mask);
 	for (;;) {
 		uint32_t k = s->key[h];
@@ -201,6 +200,32 @@ static inline const double *tab_find(const ev_normc *s, uint32_t id)
 			return NULL;
 		h = (h + 1) & mask;
 	}
+}
+
+/* id's weight in a's table, or NULL when a lacks id; the filter answers
+ * most of the misses. */
+static inline const double *tab_find(const ev_normc *s, uint32_t id)
+{
+	return s->filter[id % EV_TAB_FILTER] ? tab_probe(s, id) : NULL;
+}
+
+/* The first index in v[j..n) whose id a's filter admits (n when none).
+ * A walk of a centroid against a doc's table skips most of its ids (on
+ * Reuters ~94% miss), so it tests the filter four ids at a time: one
+ * branch where there were four.  The ids it admits come in order, so a
+ * walk over them sums the same products in the same order. */
+static inline uint32_t tab_next(const ev_normc *s, const ev_tw *v,
+				uint32_t j, uint32_t n)
+{
+	const unsigned char *f = s->filter;
+	const ev_tw *p = v + j, *end = v + n;
+	while (end - p >= 4 &&
+	       !(f[p[0].id % EV_TAB_FILTER] | f[p[1].id % EV_TAB_FILTER] |
+		 f[p[2].id % EV_TAB_FILTER] | f[p[3].id % EV_TAB_FILTER]))
+		p += 4;
+	while (p < end && !f[p->id % EV_TAB_FILTER])
+		p++;
+	return (uint32_t)(p - v);
 }
 
 /* Squared norm of doc vector a (saturated tf x idf). */
@@ -318,8 +343,9 @@ static double cosine_walk(const ev_engine *e, const uint32_t *df,
 	if (s && s->cap) {
 		/* walk the centroid, look its ids up in the doc's table:
 		 * the same products summed in the same (id) order */
-		for (uint32_t j = 0; j < c->n; j++) {
-			const double *x = tab_find(s, c->v[j].id);
+		for (uint32_t j = tab_next(s, c->v, 0, c->n); j < c->n;
+		     j = tab_next(s, c->v, j + 1, c->n)) {
+			const double *x = tab_probe(s, c->v[j].id);
 			if (x) {
 				double w = ev_idfv_get(&idv, df[c->v[j].id]);
 				dot += *x * (ev_sat(c->v[j].tf / n) * w);
@@ -408,8 +434,9 @@ static double cosine_pre(const ev_engine *e, const uint32_t *df,
 	if (!(s->norm > 0))
 		return 0;
 	double dot = 0;
-	for (uint32_t j = 0; j < c->n; j++) {
-		const double *x = tab_find(s, c->v[j].id);
+	for (uint32_t j = tab_next(s, c->v, 0, c->n); j < c->n;
+	     j = tab_next(s, c->v, j + 1, c->n)) {
+		const double *x = tab_probe(s, c->v[j].id);
 		if (x)
 			dot += *x * (ev_sat(c->v[j].tf / n) *
 				     ev_idfv_get(&idv, df[c->v[j].id]));
