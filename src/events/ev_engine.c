@@ -49,6 +49,7 @@ chr_status ev_engine_init(ev_engine *e, const ev_model *m)
 	e->normc = calloc(EV_NORMC, sizeof *e->normc);
 	e->normc_tick = calloc(1, sizeof *e->normc_tick);
 	e->tab_max = EV_TAB_MAX;
+	e->avx2 = ev_avx2_ok();
 	e->full_k = EV_FULL_K;
 	e->vocab_max = EV_VOCAB_MAX;
 	/* the log-scaled distance and size features, tabled (ev_features

@@ -327,7 +327,9 @@ typedef struct ev_normc {
 	uint32_t cap, tabcap;
 	/* filter[id % EV_TAB_FILTER] is 1 for every id in the table: a 0
 	 * says an id is absent without probing (most centroid ids are not
-	 * in the doc); a byte, not a bit, is one load and test per id */
+	 * in the doc); a byte, not a bit, is one load and test per id
+	 * (the AVX2 walk reads four bytes at each id's and keeps the
+	 * first: at the last id's, three bytes of top, which follows) */
 	unsigned char filter[EV_TAB_FILTER];
 	/* the vector's top topk keys (ev_top_keys; 0 = not yet): the
 	 * first k of them are its top k for any k <= topk */
@@ -390,6 +392,11 @@ typedef struct ev_engine {
 	struct ev_normc *normc;
 	uint32_t tab_max;        /* longest doc vector tabled (EV_TAB_MAX;
 				    a test sets 0 to check the walk) */
+	int avx2;                /* 1: a walk against a doc's table tests
+				    its filter eight ids at a time with
+				    AVX2 (ev_engine_init asks the CPU:
+				    ev_avx2_ok; a test sets 0 to check the
+				    plain walk gives the same bits) */
 	uint64_t *normc_tick;
 	uint64_t docgen;
 	/* vocabulary compaction (ev_vocab.c): the ceiling on terms +
@@ -698,6 +705,8 @@ size_t ev_top_keys(const ev_engine *e, const uint32_t *df, const ev_vec *v,
  * key_share ask for the same doc's keys. */
 size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
 		       const ev_vec *v, size_t k, ev_keyw *out);
+/* 1 when this build and CPU have the AVX2 walk (ev_engine.avx2). */
+int ev_avx2_ok(void);
 int ev_has_id(const ev_vec *v, uint32_t id); /* binary search, sorted v */
 
 #endif

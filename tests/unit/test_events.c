@@ -764,20 +764,23 @@ static double merge_dot(const ev_engine *e, const ev_vec *a,
 }
 
 /* A walk of a centroid against a doc's weight table tests the table's
- * filter for several ids at once and probes only the ids it admits: the
- * first stage's dot product (kept norm) is a merge walk's, bit for bit,
- * with shared ids at the start, inside and at the end of the blocks and
- * in the tail, and ids that share a centroid id's filter byte (past a
- * wrap of the vocabulary: the table turns them down); the exact walk
- * over the table (fresh norm, fresh slot) gives the merge walk's
- * features. */
-static void test_prescore_walk(void)
+ * filter for several ids at once (four, or eight with AVX2 when avx2 and
+ * the CPU has it) and probes only the ids it admits: the first stage's
+ * dot product (kept norm) is a merge walk's, bit for bit, with shared
+ * ids first, inside and last in the blocks (each starts after the
+ * previous hit) and in the tail, and ids that share a centroid id's
+ * filter byte (past a wrap of the vocabulary: the table turns them
+ * down); the exact walk over the table (fresh norm, fresh slot) gives
+ * the merge walk's features. */
+static void prescore_walk(int avx2)
 {
 	ev_model m;
 	ev_model_default(&m);
 	m.threshold = 1.01; /* every doc its own event */
 	ev_engine e;
 	CHECK(ev_engine_init(&e, &m) == CHR_OK);
+	CHECK(e.avx2 == ev_avx2_ok());
+	e.avx2 = avx2 && e.avx2;
 	ev_doc d, q;
 	ev_doc_init(&d);
 	ev_doc_init(&q);
@@ -816,10 +819,11 @@ static void test_prescore_walk(void)
 		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
 		CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
 	}
-	/* the query: centroid words at block starts, insides, ends and the
-	 * tail (103 = 25 blocks of four and 3), and wrapped ids */
-	static const int at[] = { 0, 3, 4, 5, 8, 9, 10, 11, 50, 99, 100,
-				  101, 102 };
+	/* the query: centroid words and wrapped ids; eight-id blocks from
+	 * 12 (14 alone, third), 23 (30, last), 47 (50, fourth), 92 (99,
+	 * last), the tail 100-102 */
+	static const int at[] = { 0, 3, 4, 5, 8, 9, 10, 11, 14, 30, 50, 99,
+				  100, 101, 102 };
 	static const int wrap[] = { 1, 2, 6, 7, 51 };
 	len = 0;
 	for (size_t i = 0; i < sizeof at / sizeof *at; i++)
@@ -856,6 +860,12 @@ static void test_prescore_walk(void)
 	ev_doc_free(&d);
 	ev_doc_free(&q);
 	ev_engine_free(&e);
+}
+
+static void test_prescore_walk(void)
+{
+	prescore_walk(1);
+	prescore_walk(0);
 }
 
 static void test_syndication(void)
