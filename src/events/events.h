@@ -379,11 +379,10 @@ typedef struct ev_engine {
 	size_t nlive;            /* events not merged away */
 	/* statistics */
 	uint64_t cand_total, scored_total, merges;
-	/* idf memo: idf_memo[df] is valid while idf_at[df] == ndocs + 1
+	/* idf memo: idf_memo[df].idf is valid while its at == ndocs + 1
 	 * (the idf of a df only changes when a doc is observed); a fixed
 	 * EV_IDF_MEMO entries, larger df are computed each time */
-	double *idf_memo;
-	uint64_t *idf_at;
+	struct ev_idf_ent *idf_memo;
 	/* doc-vector norm cache (EV_NORMC slots, least recently used
 	 * replaced); docgen changes whenever a doc vector is refilled */
 	double time_x[366];      /* log1p(d) / log1p(365): a date distance */
@@ -637,6 +636,13 @@ double ev_nmi(const int *sys, const int *gold, size_t n);
 
 #define EV_SAT_K 1.2
 
+/* One df's memoised idf and the doc count + 1 it is for: the two side
+ * by side, so a look-up is one address (ev_engine.idf_memo). */
+typedef struct ev_idf_ent {
+	uint64_t at;
+	double idf;
+} ev_idf_ent;
+
 static inline double ev_idf_of(uint64_t ndocs, uint32_t df)
 {
 	double n = (double)ndocs + EV_BG_DOCS;
@@ -651,11 +657,12 @@ static inline double ev_idfm(const ev_engine *e, uint32_t df)
 {
 	if (df >= EV_IDF_MEMO || !e->idf_memo)
 		return ev_idf_of(e->ndocs, df);
-	if (e->idf_at[df] != e->ndocs + 1) {
-		e->idf_memo[df] = ev_idf_of(e->ndocs, df);
-		e->idf_at[df] = e->ndocs + 1;
+	ev_idf_ent *m = &e->idf_memo[df];
+	if (m->at != e->ndocs + 1) {
+		m->idf = ev_idf_of(e->ndocs, df);
+		m->at = e->ndocs + 1;
 	}
-	return e->idf_memo[df];
+	return m->idf;
 }
 
 /* ev_idfm's memo as loop locals: a loop over a vector's ids reads the
@@ -663,16 +670,15 @@ static inline double ev_idfm(const ev_engine *e, uint32_t df)
  * count at each id (the memo's stores could alias them); the same
  * values. */
 typedef struct ev_idfv {
-	double *memo;
-	uint64_t *at;
+	ev_idf_ent *memo;
 	uint64_t now;  /* ndocs + 1 */
 	uint32_t lim;  /* EV_IDF_MEMO, 0 without a memo */
 } ev_idfv;
 
 static inline ev_idfv ev_idf_view(const ev_engine *e)
 {
-	ev_idfv v = { e->idf_memo, e->idf_at, e->ndocs + 1,
-		      e->idf_memo && e->idf_at ? EV_IDF_MEMO : 0 };
+	ev_idfv v = { e->idf_memo, e->ndocs + 1,
+		      e->idf_memo ? EV_IDF_MEMO : 0 };
 	return v;
 }
 
@@ -680,11 +686,12 @@ static inline double ev_idfv_get(const ev_idfv *v, uint32_t df)
 {
 	if (df >= v->lim)
 		return ev_idf_of(v->now - 1, df);
-	if (v->at[df] != v->now) {
-		v->memo[df] = ev_idf_of(v->now - 1, df);
-		v->at[df] = v->now;
+	ev_idf_ent *m = &v->memo[df];
+	if (m->at != v->now) {
+		m->idf = ev_idf_of(v->now - 1, df);
+		m->at = v->now;
 	}
-	return v->memo[df];
+	return m->idf;
 }
 
 static inline double ev_sat(double tf)

@@ -759,6 +759,40 @@ static void test_content_pass(void)
 	ev_engine_free(&e);
 }
 
+/* The idf memo (an entry per df: the value and the doc count it is
+ * for) answers what ev_idf_of computes, through the engine and through
+ * a loop's view, before and after docs are observed, and past its
+ * EV_IDF_MEMO entries. */
+static void test_idf_memo(void)
+{
+	static const uint32_t dfs[] = { 0, 1, 2, 7, 1, 300, EV_IDF_MEMO - 1,
+					EV_IDF_MEMO, EV_IDF_MEMO + 9 };
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	ev_doc d;
+	ev_doc_init(&d);
+	ev_input in;
+	input(&in, "m", "Memo", "A doc to observe, twice.", NULL);
+	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+	double first = 0;
+	for (int round = 0; round < 3; round++) {
+		ev_idfv v = ev_idf_view(&e);
+		for (size_t i = 0; i < sizeof dfs / sizeof *dfs; i++) {
+			double want = ev_idf_of(e.ndocs, dfs[i]);
+			CHECK(ev_idf(&e, dfs[i]) == want);
+			CHECK(ev_idfv_get(&v, dfs[i]) == want);
+		}
+		CHECK(e.idf_memo[1].at == e.ndocs + 1);
+		if (!round)
+			first = ev_idf(&e, 1);
+		else
+			CHECK(ev_idf(&e, 1) > first); /* more docs, same df */
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+	}
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 /* An event's place from its latest articles' datelines, newest first:
  * the one the most carry (NEWTOWN: 40 of the latest 64, although the 26
  * OLDTOWN rows here stand for more in all); a tie goes to the one whose
@@ -791,7 +825,7 @@ int main(void)
 		TEST(test_member_top),   TEST(test_candidates),
 		TEST(test_word_sets),    TEST(test_name_runs),
 		TEST(test_story_spread), TEST(test_content_pass),
-		TEST(test_place_pick),
+		TEST(test_place_pick),   TEST(test_idf_memo),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
