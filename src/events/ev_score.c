@@ -270,28 +270,34 @@ int ev_avx2_ok(void)
 	return __builtin_cpu_supports("avx2");
 }
 
-/* tab_next eight ids at a time: two loads take eight entries, a shuffle
- * and a permute their ids in order, one gather their filter bytes (four
- * bytes at each id's, the id's own the low one: at the filter's last
- * byte the other three are the slot's own, ev_normc.top), a shift
- * moves each one's top bit (a set byte is 0x80) to its lane's sign, and
- * the first admitted id is the lowest bit of the signs' mask. */
+/* The ids of the eight entries p[0..8), in order: two loads, a shuffle
+ * (ids of entries 0 1 4 5 | 2 3 6 7) and a permute. */
+__attribute__((target("avx2"))) static inline __m256i ids8(const ev_tw *p)
+{
+	_Static_assert(sizeof(ev_tw) == 8, "ev_tw: id, tf");
+	const float *f = (const float *)(const void *)p;
+	__m256 a = _mm256_loadu_ps(f), b = _mm256_loadu_ps(f + 8);
+	__m256i id = _mm256_castps_si256(
+		_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+	return _mm256_permute4x64_epi64(id, _MM_SHUFFLE(3, 1, 2, 0));
+}
+
+/* tab_next eight ids at a time: their ids (ids8), one gather their
+ * filter bytes (four bytes at each id's, the id's own the low one: at
+ * the filter's last byte the other three are the slot's own,
+ * ev_normc.top), a shift moves each one's top bit (a set byte is 0x80)
+ * to its lane's sign, and the first admitted id is the lowest bit of
+ * the signs' mask. */
 __attribute__((target("avx2"))) static inline uint32_t
 tab_next_avx2(const ev_normc *s, const ev_tw *v, uint32_t j, uint32_t n)
 {
 	const int *f = (const int *)(const void *)s->filter;
 	const __m256i low = _mm256_set1_epi32(EV_TAB_FILTER - 1);
-	_Static_assert(sizeof(ev_tw) == 8, "ev_tw: id, tf");
 	_Static_assert(offsetof(ev_normc, filter) + EV_TAB_FILTER + 3 <=
 			       sizeof(ev_normc),
 		       "the gather's last four bytes are the slot's");
 	for (; n - j >= 8; j += 8) {
-		const float *p = (const float *)(const void *)(v + j);
-		__m256 a = _mm256_loadu_ps(p), b = _mm256_loadu_ps(p + 8);
-		/* ids of entries 0 1 4 5 | 2 3 6 7, then 0 .. 7 */
-		__m256i id = _mm256_castps_si256(
-			_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
-		id = _mm256_permute4x64_epi64(id, _MM_SHUFFLE(3, 1, 2, 0));
+		__m256i id = ids8(v + j);
 		__m256i g = _mm256_i32gather_epi32(f, _mm256_and_si256(id, low),
 						   1);
 		unsigned m = (unsigned)_mm256_movemask_ps(
@@ -300,6 +306,24 @@ tab_next_avx2(const ev_normc *s, const ev_tw *v, uint32_t j, uint32_t n)
 			return j + (uint32_t)__builtin_ctz(m);
 	}
 	return tab_next(s, v, j, n);
+}
+
+__attribute__((target("avx2"))) uint32_t
+ev_stamp_next_avx2(const uint32_t *at, uint32_t stamp, const ev_tw *v,
+		   uint32_t j, uint32_t n)
+{
+	const __m256i st = _mm256_set1_epi32((int)stamp);
+	for (; n - j >= 8; j += 8) {
+		__m256i g = _mm256_i32gather_epi32((const int *)(const void *)at,
+						   ids8(v + j), 4);
+		unsigned m = (unsigned)_mm256_movemask_ps(
+			_mm256_castsi256_ps(_mm256_cmpeq_epi32(g, st)));
+		if (m)
+			return j + (uint32_t)__builtin_ctz(m);
+	}
+	while (j < n && at[v[j].id] != stamp)
+		j++;
+	return j;
 }
 
 /* tab_dot with tab_next_avx2: the same ids in the same order. */
@@ -316,6 +340,14 @@ tab_dot_avx2(const ev_engine *e, const uint32_t *df, const ev_normc *s,
 int ev_avx2_ok(void)
 {
 	return 0;
+}
+
+uint32_t ev_stamp_next_avx2(const uint32_t *at, uint32_t stamp,
+			    const ev_tw *v, uint32_t j, uint32_t n)
+{
+	while (j < n && at[v[j].id] != stamp)
+		j++;
+	return j;
 }
 #endif
 

@@ -714,6 +714,12 @@ size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
 		       const ev_vec *v, size_t k, ev_keyw *out);
 /* 1 when this build and CPU have the AVX2 walk (ev_engine.avx2). */
 int ev_avx2_ok(void);
+/* The first index in v[j..n) whose id has at[id] == stamp (n when
+ * none), eight ids at a time with AVX2 (only when ev_engine.avx2; plain
+ * otherwise); every id of v[j..n) indexes at (ev_story.c's spread
+ * centroids: the caller checks the last, ids ascend). */
+uint32_t ev_stamp_next_avx2(const uint32_t *at, uint32_t stamp,
+			    const ev_tw *v, uint32_t j, uint32_t n);
 int ev_has_id(const ev_vec *v, uint32_t id); /* binary search, sorted v */
 
 #endif

@@ -691,20 +691,57 @@ static void test_story_spread(void)
 		{ "Alder counts flood damage", "Mayor Ilse Marten said Storm "
 		  "Hesper left Alder with damage to every bridge.", "2024-02-22" },
 	};
-	ev_engine e;
-	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
-	ev_doc d;
-	ev_doc_init(&d);
-	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-		size_t k;
-		stream_doc(&e, t[i], i, &d);
-		CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+	for (int avx2 = 1; avx2 >= 0; avx2--) { /* the walk, both ways */
+		ev_engine e;
+		CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+		e.avx2 = avx2 && e.avx2;
+		ev_doc d;
+		ev_doc_init(&d);
+		for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+			size_t k;
+			stream_doc(&e, t[i], i, &d);
+			CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+		}
+		CHECK(ev_storylines(&e) == CHR_OK);
+		CHECK(e.nstory >= 2 && e.nstory < e.nlive);
+		/* a block of eight and a tail */
+		CHECK(e.story[0].body.n > 8 && e.story[1].body.n > 8);
+		CHECK(ev_story_spread_check(&e));
+		ev_doc_free(&d);
+		ev_engine_free(&e);
 	}
-	CHECK(ev_storylines(&e) == CHR_OK);
-	CHECK(e.nstory >= 2 && e.nstory < e.nlive);
-	CHECK(ev_story_spread_check(&e));
-	ev_doc_free(&d);
-	ev_engine_free(&e);
+}
+
+/* The AVX2 walk of a storyline centroid against a spread event
+ * (ev_stamp_next_avx2) stops where a plain walk does: at the first
+ * entry from j whose id carries the stamp, for one or two stamped
+ * entries at every place (each lane of a block of eight, the tail) and
+ * every start; ids are sparse (every third), the rest of at holds
+ * other stamps. */
+static void test_stamp_next(void)
+{
+	enum { N = 43 };
+	uint32_t at[3 * N + 1];
+	ev_tw v[N];
+	for (uint32_t i = 0; i < N; i++)
+		v[i] = (ev_tw){ 3 * i + 1, 1.0f };
+	int checked = 0;
+	for (int h = 0; h < N && ev_avx2_ok(); h++)
+		for (int g = -1; g < N; g += 5) {
+			for (uint32_t i = 0; i < 3 * N + 1; i++)
+				at[i] = 7 + i % 3; /* 7, 8, 9: not 9's ids */
+			at[v[h].id] = 9;
+			if (g >= 0)
+				at[v[g].id] = 9;
+			for (uint32_t j = 0; j <= N; j++) {
+				uint32_t want = j;
+				while (want < N && at[v[want].id] != 9)
+					want++;
+				CHECK_INT(ev_stamp_next_avx2(at, 9, v, j, N), want);
+				checked++;
+			}
+		}
+	CHECK(checked > 0 || !ev_avx2_ok());
 }
 
 /* ev_content_pass (ev_add and the merge check ask it before making the
@@ -826,6 +863,7 @@ int main(void)
 		TEST(test_word_sets),    TEST(test_name_runs),
 		TEST(test_story_spread), TEST(test_content_pass),
 		TEST(test_place_pick),   TEST(test_idf_memo),
+		TEST(test_stamp_next),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
