@@ -98,6 +98,17 @@ static void test_scan_dates(void)
 	CHECK_INT(d.dates[3], ev_days(2014, 12, 11));
 	CHECK_INT(d.nyears, 8);
 	ev_doc_free(&d);
+	/* a day takes the three words up to its year: two words at the
+	 * start and a number that is no day name only the year */
+	ev_doc_init(&d);
+	t = "7 2016 May 2013 4 June 2014 x 5 2015";
+	ev_scan_dates(t, strlen(t), &d);
+	CHECK_INT(d.ndates, 1);
+	CHECK_INT(d.dates[0], ev_days(2014, 6, 4));
+	CHECK_INT(d.nyears, 4);
+	CHECK(d.nyears == 4 && d.years[0] == 2016 && d.years[1] == 2013 &&
+	      d.years[3] == 2015);
+	ev_doc_free(&d);
 }
 
 /* The stand-in's name runs: a sentence-initial capitalised word is a
