@@ -158,12 +158,21 @@ static uint32_t tab_hash(uint32_t id, uint32_t mask)
 	return (id * 0x9E3779B1u >> 7) & mask;
 }
 
+/* A table of at most this many slots clears its filter bytes one by one
+ * (its keys say which are set) when the slot is filled again; a larger
+ * one clears the whole filter (8 kB), which a short vector's few bytes
+ * (a headline's, a doc's entities) need not. */
+#define TAB_CLEAR_KEYS 128
+
 /* Fill the slot's table with a's weights; on allocation failure or a
  * vector over e->tab_max the slot has no table (cosine walks). */
 static void tab_fill(const ev_engine *e, const uint32_t *df,
 		     ev_normc *s, const ev_vec *a)
 {
 	ev_idfv idv = ev_idf_view(e);
+	/* the filter holds exactly the keys of the table of old slots (0:
+	 * no table, the filter is cleared whole) */
+	uint32_t old = s->cap;
 	s->cap = 0;
 	if (a->n > e->tab_max)
 		return;
@@ -181,8 +190,14 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
 			return;
 		s->tabcap = cap;
 	}
+	if (old && old <= TAB_CLEAR_KEYS) {
+		for (uint32_t h = 0; h < old; h++)
+			if (s->key[h])
+				s->filter[(s->key[h] - 1) % EV_TAB_FILTER] = 0;
+	} else {
+		memset(s->filter, 0, sizeof s->filter);
+	}
 	memset(s->key, 0, cap * sizeof *s->key);
-	memset(s->filter, 0, sizeof s->filter);
 	for (uint32_t i = 0; i < a->n; i++) {
 		uint32_t id = a->v[i].id, h = tab_hash(id, cap - 1);
 		while (s->key[h])

@@ -868,6 +868,65 @@ static void test_prescore_walk(void)
 	prescore_walk(0);
 }
 
+/* 1 when each tabled doc-vector slot's filter has a byte set for its
+ * table's ids and for nothing else. */
+static int slot_filters_exact(const ev_engine *e)
+{
+	static unsigned char want[EV_TAB_FILTER];
+	for (int k = 0; k < EV_NORMC; k++) {
+		const ev_normc *s = &e->normc[k];
+		if (!s->cap)
+			continue;
+		memset(want, 0, sizeof want);
+		for (uint32_t h = 0; h < s->cap; h++)
+			if (s->key[h])
+				want[(s->key[h] - 1) % EV_TAB_FILTER] = 1;
+		for (uint32_t i = 0; i < EV_TAB_FILTER; i++)
+			if (!s->filter[i] != !want[i])
+				return 0;
+	}
+	return 1;
+}
+
+/* A slot filled again clears its filter (a small table byte by byte, by
+ * its keys; a large one whole): docs of 3 to 150 words, each added (the
+ * candidate index fills the body, headline and entity slots), leave
+ * every slot's filter exactly its table's ids. */
+static void test_slot_filter(void)
+{
+	ev_model m;
+	ev_model_default(&m);
+	m.threshold = 1.01; /* every doc its own event */
+	ev_engine e;
+	CHECK(ev_engine_init(&e, &m) == CHR_OK);
+	ev_doc d;
+	ev_doc_init(&d);
+	static char text[8192];
+	int fills = 0;
+	for (int i = 0; i < 40; i++) {
+		int words = i % 4 == 0 ? 150 : i % 4 == 1 ? 3 : i % 4 == 2 ? 45 : 20;
+		size_t len = 0;
+		for (int w = 0; w < words; w++)
+			len += (size_t)snprintf(text + len, sizeof text - len,
+						"zs%c%c%c ", 'a' + (i * 7 + w) / 676 % 26,
+						'a' + (i * 7 + w) / 26 % 26,
+						'a' + (i * 7 + w) % 26);
+		char id[16];
+		snprintf(id, sizeof id, "s%d", i);
+		ev_input in;
+		input(&in, id, i % 2 ? "Harbor Talks Resume" : "", text, NULL);
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		size_t k;
+		CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+		CHECK(slot_filters_exact(&e));
+		for (int j = 0; j < EV_NORMC; j++)
+			fills += e.normc[j].cap > 0 && e.normc[j].cap <= 128;
+	}
+	CHECK(fills > EV_NORMC);
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 static void test_syndication(void)
 {
 	ev_engine e;
@@ -914,7 +973,7 @@ int main(void)
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
 		TEST(test_two_stage),    TEST(test_prescore_stale),
-		TEST(test_prescore_walk),
+		TEST(test_prescore_walk), TEST(test_slot_filter),
 		TEST(test_time_gate),    TEST(test_merge),
 		TEST(test_settle),       TEST(test_batch_merge),
 		TEST(test_undated_merge), TEST(test_numbers),
