@@ -149,7 +149,6 @@ typedef struct wtok {
 	int month; /* 1..12 when a month name */
 } wtok;
 
-#define WINDOW 4
 
 static void add_year_only(ev_doc *d, int y)
 {
@@ -173,11 +172,13 @@ static void add_day(ev_doc *d, int y, int m, int dd)
 		d->dates[d->ndates++] = day;
 }
 
-/* Words (letters/digits runs) with a small ring of the last WINDOW. */
+/* Words (letters/digits runs); the last three words' month and number
+ * are kept (oldest first) for the year's: a few stores a word, where
+ * moving a window of whole words was a memmove call. */
 void ev_scan_dates(const char *s, size_t len, ev_doc *d)
 {
-	wtok w[WINDOW];
-	size_t nw = 0, i = 0;
+	int mon[3] = { 0 }, num[3] = { 0 };
+	size_t nw = 0, i = 0; /* words kept (at most 3) */
 	while (i < len) {
 		if (!isalnum((unsigned char)s[i])) {
 			i++;
@@ -221,23 +222,20 @@ void ev_scan_dates(const char *s, size_t len, ev_doc *d)
 			nw = 0;
 			continue;
 		}
-		if (nw == WINDOW) {
-			memmove(w, w + 1, (WINDOW - 1) * sizeof *w);
-			nw--;
-		}
-		w[nw++] = t;
+		mon[0] = mon[1], mon[1] = mon[2], mon[2] = t.month;
+		num[0] = num[1], num[1] = num[2], num[2] = t.num;
+		if (nw < 3)
+			nw++;
 		i = j;
 		if (t.num < 1950 || t.num > 2049 || t.n != 4)
 			continue;
 		int y = t.num;
 		/* Month D, YYYY */
-		if (nw >= 3 && w[nw - 3].month && w[nw - 2].num >= 1 &&
-		    w[nw - 2].num <= 31)
-			add_day(d, y, w[nw - 3].month, w[nw - 2].num);
+		if (nw == 3 && mon[0] && num[1] >= 1 && num[1] <= 31)
+			add_day(d, y, mon[0], num[1]);
 		/* D Month YYYY */
-		else if (nw >= 3 && w[nw - 2].month && w[nw - 3].num >= 1 &&
-			 w[nw - 3].num <= 31)
-			add_day(d, y, w[nw - 2].month, w[nw - 3].num);
+		else if (nw == 3 && mon[1] && num[0] >= 1 && num[0] <= 31)
+			add_day(d, y, mon[1], num[0]);
 		/* Month YYYY: the year only (a day-1 anchor would mislead) */
 		else
 			add_year_only(d, y);

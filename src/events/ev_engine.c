@@ -44,11 +44,11 @@ chr_status ev_engine_init(ev_engine *e, const ev_model *m)
 	ht_init(&e->places, 0);
 	ht_init(&e->groups, 0);
 	e->stem = sb_stemmer_new("english", NULL);
-	e->idf_memo = malloc(EV_IDF_MEMO * sizeof *e->idf_memo);
-	e->idf_at = calloc(EV_IDF_MEMO, sizeof *e->idf_at);
+	e->idf_memo = calloc(EV_IDF_MEMO, sizeof *e->idf_memo);
 	e->normc = calloc(EV_NORMC, sizeof *e->normc);
 	e->normc_tick = calloc(1, sizeof *e->normc_tick);
 	e->tab_max = EV_TAB_MAX;
+	e->avx2 = ev_avx2_ok();
 	e->full_k = EV_FULL_K;
 	e->vocab_max = EV_VOCAB_MAX;
 	/* the log-scaled distance and size features, tabled (ev_features
@@ -59,7 +59,7 @@ chr_status ev_engine_init(ev_engine *e, const ev_model *m)
 		e->size_x[i] = log1p((double)i) / log1p(50.0);
 	for (int i = 0; i < EV_LOG1P_N; i++)
 		e->log1p_x[i] = log1p((double)i);
-	return e->stem && e->idf_memo && e->idf_at && e->normc &&
+	return e->stem && e->idf_memo && e->normc &&
 			       e->normc_tick
 		       ? CHR_OK
 		       : CHR_ENOMEM;
@@ -122,7 +122,6 @@ void ev_engine_free(ev_engine *e)
 	}
 	free(e->story);
 	free(e->idf_memo);
-	free(e->idf_at);
 	for (int k = 0; e->normc && k < EV_NORMC; k++) {
 		free(e->normc[k].key);
 		free(e->normc[k].val);

@@ -98,8 +98,9 @@ static double cent_cos(const ev_engine *e, const uint32_t *df, const ev_cent *a,
  * is scored against every storyline its keys reach (two dozen on
  * Reuters), and each merge walk stepped through both centroids; with
  * the event spread once, a cosine walks the storyline's centroid alone
- * and finds the shared ids by one load each.  Made for one relink
- * (vocabulary-sized: 12 bytes an id). */
+ * and finds the shared ids by one load each (with AVX2, one gather for
+ * eight: ev_stamp_next_avx2).  Made for one relink (vocabulary-sized:
+ * 12 bytes an id). */
 typedef struct spread {
 	uint32_t *at;
 	double *x;
@@ -142,6 +143,19 @@ static int spread_fill(const ev_engine *e, spread *sp, const ev_cent *a)
 	return 1;
 }
 
+/* The first index in b from j whose id is in the spread centroid (b->n
+ * when none); wide: ev_stamp_next_avx2 may look (every id of b fits). */
+static inline uint32_t spread_next(const spread *sp, int wide,
+				   const ev_cent *b, uint32_t j)
+{
+	if (wide)
+		return ev_stamp_next_avx2(sp->at, sp->stamp, b->v, j, b->n);
+	while (j < b->n && !(b->v[j].id < sp->cap &&
+			     sp->at[b->v[j].id] == sp->stamp))
+		j++;
+	return j;
+}
+
 /* cent_cos of the spread centroid a (n entries) and b: the shared ids
  * in b's order, which is id order, each product as cent_cos makes it;
  * the same value. */
@@ -152,15 +166,17 @@ static double spread_cos(const ev_engine *e, const uint32_t *df,
 	ev_idfv idv = ev_idf_view(e);
 	if (!an || !b->n || !(na > 0) || !(nb > 0))
 		return 0;
+	/* with AVX2 when every id of b is below cap (the last is the
+	 * largest) */
+	int wide = e->avx2 && b->v[b->n - 1].id < sp->cap;
 	double dot = 0;
-	for (uint32_t j = 0; j < b->n; j++) {
+	for (uint32_t j = spread_next(sp, wide, b, 0); j < b->n;
+	     j = spread_next(sp, wide, b, j + 1)) {
 		uint32_t id = b->v[j].id;
-		if (id < sp->cap && sp->at[id] == sp->stamp) {
-			double w = ev_idfv_get(&idv, df[id]);
-			double x = sp->x[id] * w;
-			double y = tf_log1p(e, b->v[j].tf) * w;
-			dot += x * y;
-		}
+		double w = ev_idfv_get(&idv, df[id]);
+		double x = sp->x[id] * w;
+		double y = tf_log1p(e, b->v[j].tf) * w;
+		dot += x * y;
 	}
 	return dot / sqrt(na * nb);
 }

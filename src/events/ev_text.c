@@ -19,7 +19,8 @@
  * (so ids come out as one pass would give them) and fills the vectors.
  * ev_doc_build is the two back to back.  Each thread keeps a Snowball
  * stemmer and a small memo of the stems it made (ev_prep_run), since a
- * feed repeats its words far more than it meets new ones.
+ * feed repeats its words far more than it meets new ones.  Each text is
+ * tokenized once: its terms, numbers and name runs read the same tokens.
  */
 #include "events.h"
 
@@ -359,12 +360,12 @@ static const char *stem_of(struct sb_stemmer *sb, stem_memo *mm,
 	return (const char *)sym;
 }
 
-/* Terms of s[0, len) as ops to dst (stemmed, in text order). */
+/* Terms of s (tokens t, tokenize's) as ops to dst (stemmed, in text
+ * order). */
 static chr_status terms(ev_prep *p, struct sb_stemmer *stem, stem_memo *mm,
-			const char *s, size_t len, toks *t, int dst,
-			size_t maxtok)
+			const char *s, const toks *t, int dst, size_t maxtok)
 {
-	chr_status st = tokenize(s, len, t);
+	chr_status st = CHR_OK;
 	char w[MAXTOK];
 	for (size_t i = 0; !st && i < t->n && i < maxtok; i++) {
 		const tok *k = &t->v[i];
@@ -457,11 +458,12 @@ static int used_lower(lowset *ls, const char *s, size_t len, const toks *t,
 	return ht_get(&ls->set, ls->low + k->start, n) != NULL;
 }
 
-/* STAND-IN for the NER stage: capitalised runs. */
+/* STAND-IN for the NER stage: capitalised runs of s[0, len) (tokens t,
+ * tokenize's). */
 static chr_status cap_entities(ev_prep *p, const char *s, size_t len,
-			       toks *t)
+			       const toks *t)
 {
-	chr_status st = tokenize(s, len, t);
+	chr_status st = CHR_OK;
 	char w[MAXTOK], phrase[160];
 	lowset ls = { 0 };
 	size_t i = 0;
@@ -603,7 +605,7 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 	d->umonths = in->umonths;
 	d->undated = !in->published || !*in->published;
 	snprintf(d->id, sizeof d->id, "%s", in->id ? in->id : "");
-	toks t = { 0 };
+	toks t = { 0 }, th = { 0 }; /* the body's tokens, the headline's */
 	const char *text = in->text ? in->text : "";
 	size_t tlen = in->text ? in->text_len : 0;
 	const char *head = in->headline ? in->headline : "";
@@ -618,11 +620,17 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 	size_t tl = hlen < sizeof d->title ? hlen : sizeof d->title - 1;
 	memcpy(d->title, head, tl);
 	d->title[tl] = '\0';
-	chr_status st = terms(p, stem, mm, text, tlen, &t, PV_BODY, SIZE_MAX);
+	/* each text is tokenized once: its terms, numbers and name runs
+	 * read the same tokens (the lead's are for its terms only) */
+	chr_status st = tokenize(text, tlen, &t);
+	if (!st)
+		st = terms(p, stem, mm, text, &t, PV_BODY, SIZE_MAX);
 	if (!st)
 		doc_numbers(text, tlen, &t, d);
 	if (!st)
-		st = terms(p, stem, mm, head, hlen, &t, PV_HEAD,
+		st = tokenize(head, hlen, &th);
+	if (!st)
+		st = terms(p, stem, mm, head, &th, PV_HEAD,
 			   lead ? 40 : SIZE_MAX);
 	/* NER entities when given, plus the capitalised-word proxy: on ECB+
 	 * dev the two together match or beat either alone. */
@@ -647,11 +655,13 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 		}
 	}
 	if (!st) {
-		st = cap_entities(p, head, lead ? 0 : hlen, &t);
+		if (!lead) /* (the lead's names are the body's) */
+			st = cap_entities(p, head, hlen, &th);
 		if (!st)
 			st = cap_entities(p, text, tlen, &t);
 	}
 	free(t.v);
+	free(th.v);
 	if (st)
 		return st;
 	/* time */

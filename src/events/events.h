@@ -327,7 +327,9 @@ typedef struct ev_normc {
 	uint32_t cap, tabcap;
 	/* filter[id % EV_TAB_FILTER] is 1 for every id in the table: a 0
 	 * says an id is absent without probing (most centroid ids are not
-	 * in the doc); a byte, not a bit, is one load and test per id */
+	 * in the doc); a byte, not a bit, is one load and test per id
+	 * (the AVX2 walk reads four bytes at each id's and keeps the
+	 * first: at the last id's, three bytes of top, which follows) */
 	unsigned char filter[EV_TAB_FILTER];
 	/* the vector's top topk keys (ev_top_keys; 0 = not yet): the
 	 * first k of them are its top k for any k <= topk */
@@ -377,11 +379,10 @@ typedef struct ev_engine {
 	size_t nlive;            /* events not merged away */
 	/* statistics */
 	uint64_t cand_total, scored_total, merges;
-	/* idf memo: idf_memo[df] is valid while idf_at[df] == ndocs + 1
+	/* idf memo: idf_memo[df].idf is valid while its at == ndocs + 1
 	 * (the idf of a df only changes when a doc is observed); a fixed
 	 * EV_IDF_MEMO entries, larger df are computed each time */
-	double *idf_memo;
-	uint64_t *idf_at;
+	struct ev_idf_ent *idf_memo;
 	/* doc-vector norm cache (EV_NORMC slots, least recently used
 	 * replaced); docgen changes whenever a doc vector is refilled */
 	double time_x[366];      /* log1p(d) / log1p(365): a date distance */
@@ -390,6 +391,11 @@ typedef struct ev_engine {
 	struct ev_normc *normc;
 	uint32_t tab_max;        /* longest doc vector tabled (EV_TAB_MAX;
 				    a test sets 0 to check the walk) */
+	int avx2;                /* 1: a walk against a doc's table tests
+				    its filter eight ids at a time with
+				    AVX2 (ev_engine_init asks the CPU:
+				    ev_avx2_ok; a test sets 0 to check the
+				    plain walk gives the same bits) */
 	uint64_t *normc_tick;
 	uint64_t docgen;
 	/* vocabulary compaction (ev_vocab.c): the ceiling on terms +
@@ -630,6 +636,13 @@ double ev_nmi(const int *sys, const int *gold, size_t n);
 
 #define EV_SAT_K 1.2
 
+/* One df's memoised idf and the doc count + 1 it is for: the two side
+ * by side, so a look-up is one address (ev_engine.idf_memo). */
+typedef struct ev_idf_ent {
+	uint64_t at;
+	double idf;
+} ev_idf_ent;
+
 static inline double ev_idf_of(uint64_t ndocs, uint32_t df)
 {
 	double n = (double)ndocs + EV_BG_DOCS;
@@ -644,11 +657,12 @@ static inline double ev_idfm(const ev_engine *e, uint32_t df)
 {
 	if (df >= EV_IDF_MEMO || !e->idf_memo)
 		return ev_idf_of(e->ndocs, df);
-	if (e->idf_at[df] != e->ndocs + 1) {
-		e->idf_memo[df] = ev_idf_of(e->ndocs, df);
-		e->idf_at[df] = e->ndocs + 1;
+	ev_idf_ent *m = &e->idf_memo[df];
+	if (m->at != e->ndocs + 1) {
+		m->idf = ev_idf_of(e->ndocs, df);
+		m->at = e->ndocs + 1;
 	}
-	return e->idf_memo[df];
+	return m->idf;
 }
 
 /* ev_idfm's memo as loop locals: a loop over a vector's ids reads the
@@ -656,16 +670,15 @@ static inline double ev_idfm(const ev_engine *e, uint32_t df)
  * count at each id (the memo's stores could alias them); the same
  * values. */
 typedef struct ev_idfv {
-	double *memo;
-	uint64_t *at;
+	ev_idf_ent *memo;
 	uint64_t now;  /* ndocs + 1 */
 	uint32_t lim;  /* EV_IDF_MEMO, 0 without a memo */
 } ev_idfv;
 
 static inline ev_idfv ev_idf_view(const ev_engine *e)
 {
-	ev_idfv v = { e->idf_memo, e->idf_at, e->ndocs + 1,
-		      e->idf_memo && e->idf_at ? EV_IDF_MEMO : 0 };
+	ev_idfv v = { e->idf_memo, e->ndocs + 1,
+		      e->idf_memo ? EV_IDF_MEMO : 0 };
 	return v;
 }
 
@@ -673,11 +686,12 @@ static inline double ev_idfv_get(const ev_idfv *v, uint32_t df)
 {
 	if (df >= v->lim)
 		return ev_idf_of(v->now - 1, df);
-	if (v->at[df] != v->now) {
-		v->memo[df] = ev_idf_of(v->now - 1, df);
-		v->at[df] = v->now;
+	ev_idf_ent *m = &v->memo[df];
+	if (m->at != v->now) {
+		m->idf = ev_idf_of(v->now - 1, df);
+		m->at = v->now;
 	}
-	return v->memo[df];
+	return m->idf;
 }
 
 static inline double ev_sat(double tf)
@@ -698,6 +712,14 @@ size_t ev_top_keys(const ev_engine *e, const uint32_t *df, const ev_vec *v,
  * key_share ask for the same doc's keys. */
 size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
 		       const ev_vec *v, size_t k, ev_keyw *out);
+/* 1 when this build and CPU have the AVX2 walk (ev_engine.avx2). */
+int ev_avx2_ok(void);
+/* The first index in v[j..n) whose id has at[id] == stamp (n when
+ * none), eight ids at a time with AVX2 (only when ev_engine.avx2; plain
+ * otherwise); every id of v[j..n) indexes at (ev_story.c's spread
+ * centroids: the caller checks the last, ids ascend). */
+uint32_t ev_stamp_next_avx2(const uint32_t *at, uint32_t stamp,
+			    const ev_tw *v, uint32_t j, uint32_t n);
 int ev_has_id(const ev_vec *v, uint32_t id); /* binary search, sorted v */
 
 #endif

@@ -72,6 +72,22 @@ static void test_similarity(void)
 	CHECK(ev_model_prob(&m, fs) > ev_model_prob(&m, fo));
 }
 
+/* Build (and drop) a doc of one made-up word, the w-th of those that
+ * start "z" pre (into word); the word's term id, 0 when it has none. */
+static uint32_t pad_word(ev_engine *e, char pre, int w, char word[16])
+{
+	snprintf(word, 16, "z%c%c%c%ct", pre, 'a' + w / 676 % 26,
+		 'a' + w / 26 % 26, 'a' + w % 26);
+	ev_doc p;
+	ev_input pi;
+	ev_doc_init(&p);
+	input(&pi, "p", "", word, NULL);
+	CHECK(ev_doc_build(e, &pi, &p) == CHR_OK);
+	uint32_t id = p.body.n == 1 ? p.body.v[0].id : 0;
+	ev_doc_free(&p);
+	return id;
+}
+
 /* A cosine walks the centroid and looks its ids up in the doc's weight
  * table; a doc too long to table takes the sorted merge walk.  Both must
  * give the same bits (the same products summed in the same order).  With
@@ -105,14 +121,7 @@ static void cosine_paths(int pad)
 			      CHR_OK);
 		for (int w = 0; pad && !i && e.terms.count < EV_TAB_FILTER; w++) {
 			char word[16];
-			snprintf(word, sizeof word, "zq%c%c%ct", 'a' + w / 676,
-				 'a' + w / 26 % 26, 'a' + w % 26);
-			ev_doc p;
-			ev_input pi;
-			ev_doc_init(&p);
-			input(&pi, "p", "", word, NULL);
-			CHECK(ev_doc_build(&e, &pi, &p) == CHR_OK);
-			ev_doc_free(&p);
+			pad_word(&e, 'q', w, word);
 		}
 	}
 	/* c has ids past the wrap, the centroid ids below it */
@@ -731,6 +740,193 @@ static void test_prescore_stale(void)
 	ev_engine_free(&e);
 }
 
+/* The dot product of doc vector a and centroid c (mean over n) by a
+ * merge walk of the two sorted vectors, as ev_score.c sums it. */
+static double merge_dot(const ev_engine *e, const ev_vec *a,
+			const ev_cent *c, uint32_t n)
+{
+	double dot = 0;
+	uint32_t i = 0, j = 0;
+	while (i < a->n && j < c->n) {
+		if (a->v[i].id < c->v[j].id) {
+			i++;
+		} else if (c->v[j].id < a->v[i].id) {
+			j++;
+		} else {
+			double w = ev_idf(e, e->tdf[a->v[i].id]);
+			double x = ev_sat(a->v[i].tf) * w;
+			dot += x * (ev_sat(c->v[j].tf / n) * w);
+			i++;
+			j++;
+		}
+	}
+	return dot;
+}
+
+/* A walk of a centroid against a doc's weight table tests the table's
+ * filter for several ids at once (four, or eight with AVX2 when avx2 and
+ * the CPU has it) and probes only the ids it admits: the first stage's
+ * dot product (kept norm) is a merge walk's, bit for bit, with shared
+ * ids first, inside and last in the blocks (each starts after the
+ * previous hit) and in the tail, and ids that share a centroid id's
+ * filter byte (past a wrap of the vocabulary: the table turns them
+ * down); the exact walk over the table (fresh norm, fresh slot) gives
+ * the merge walk's features. */
+static void prescore_walk(int avx2)
+{
+	ev_model m;
+	ev_model_default(&m);
+	m.threshold = 1.01; /* every doc its own event */
+	ev_engine e;
+	CHECK(ev_engine_init(&e, &m) == CHR_OK);
+	CHECK(e.avx2 == ev_avx2_ok());
+	e.avx2 = avx2 && e.avx2;
+	ev_doc d, q;
+	ev_doc_init(&d);
+	ev_doc_init(&q);
+	static char text[4096];
+	char w[103][8];
+	size_t len = 0, t, k;
+	for (int i = 0; i < 103; i++) {
+		snprintf(w[i], sizeof w[i], "zq%c%ct", 'a' + i / 26, 'a' + i % 26);
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s ", w[i]);
+	}
+	ev_input in;
+	input(&in, "t", "", text, NULL);
+	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+	CHECK(ev_add(&e, &d, &t, NULL) == CHR_OK);
+	const ev_cent *c = &e.ev[t]->body;
+	CHECK_INT(c->n, 103);
+	CHECK(c->v[102].id <= 103); /* ids from 1 */
+	/* one-word docs (not added) fill the vocabulary past the filter's
+	 * size: pw[r] is the word of id EV_TAB_FILTER + r */
+	static char pw[104][16];
+	int have[104] = { 0 };
+	for (int i = 0; e.terms.count <= EV_TAB_FILTER + 103; i++) {
+		char word[16];
+		uint32_t r = pad_word(&e, 'p', i, word) - EV_TAB_FILTER;
+		if (r < 104) {
+			memcpy(pw[r], word, sizeof pw[r]);
+			have[r] = 1;
+		}
+	}
+	for (int i = 1; i < 64; i++) { /* 64 docs */
+		char id[16];
+		snprintf(text, sizeof text, "market report word%d shares "
+			 "item%d", i, i % 7);
+		snprintf(id, sizeof id, "f%d", i);
+		input(&in, id, "", text, NULL);
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+	}
+	/* the query: centroid words and wrapped ids; eight-id blocks from
+	 * 12 (14 alone, third), 23 (30, last), 47 (50, fourth), 92 (99,
+	 * last), the tail 100-102 */
+	static const int at[] = { 0, 3, 4, 5, 8, 9, 10, 11, 14, 30, 50, 99,
+				  100, 101, 102 };
+	static const int wrap[] = { 1, 2, 6, 7, 51 };
+	len = 0;
+	for (size_t i = 0; i < sizeof at / sizeof *at; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s %s ",
+					w[at[i]], i % 2 ? w[at[i]] : "");
+	for (size_t i = 0; i < sizeof wrap / sizeof *wrap; i++) {
+		uint32_t r = c->v[wrap[i]].id;
+		CHECK(r < 104 && have[r]);
+		if (r < 104 && have[r])
+			len += (size_t)snprintf(text + len, sizeof text - len,
+						"%s ", pw[r]);
+	}
+	input(&in, "q", "", text, NULL);
+	CHECK(ev_doc_build(&e, &in, &q) == CHR_OK);
+	double f[EV_NFEAT], g[EV_NFEAT], h[EV_NFEAT];
+	ev_features(&e, &q, e.ev[t], f); /* the norms, at 64 docs */
+	for (int i = 0; i < 3; i++) /* 67 docs: within 1/16 */
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+	double pre = ev_prescore(&e, &q, e.ev[t]);
+	CHECK(c->dot_v == &q.body && c->dot_at == e.ndocs + 1);
+	double dot = merge_dot(&e, &q.body, c, e.ev[t]->n);
+	CHECK(dot > 0 && c->dot == dot);
+	CHECK(pre > 0.2 && pre < 1);
+	/* the exact walk over the table: the centroid's norm is fresh, the
+	 * doc's slot and the kept cosines are dropped */
+	ev_features(&e, &q, e.ev[t], f);
+	e.docgen++;
+	ev_features(&e, &q, e.ev[t], g);
+	e.tab_max = 0; /* no table: the merge walk */
+	e.docgen++;
+	ev_features(&e, &q, e.ev[t], h);
+	CHECK(f[EVF_BODY] > 0.2 && memcmp(f, g, sizeof f) == 0 &&
+	      memcmp(g, h, sizeof g) == 0);
+	ev_doc_free(&d);
+	ev_doc_free(&q);
+	ev_engine_free(&e);
+}
+
+static void test_prescore_walk(void)
+{
+	prescore_walk(1);
+	prescore_walk(0);
+}
+
+/* 1 when each tabled doc-vector slot's filter has a byte set for its
+ * table's ids and for nothing else. */
+static int slot_filters_exact(const ev_engine *e)
+{
+	static unsigned char want[EV_TAB_FILTER];
+	for (int k = 0; k < EV_NORMC; k++) {
+		const ev_normc *s = &e->normc[k];
+		if (!s->cap)
+			continue;
+		memset(want, 0, sizeof want);
+		for (uint32_t h = 0; h < s->cap; h++)
+			if (s->key[h])
+				want[(s->key[h] - 1) % EV_TAB_FILTER] = 1;
+		for (uint32_t i = 0; i < EV_TAB_FILTER; i++)
+			if (!s->filter[i] != !want[i])
+				return 0;
+	}
+	return 1;
+}
+
+/* A slot filled again clears its filter (a small table byte by byte, by
+ * its keys; a large one whole): docs of 3 to 150 words, each added (the
+ * candidate index fills the body, headline and entity slots), leave
+ * every slot's filter exactly its table's ids. */
+static void test_slot_filter(void)
+{
+	ev_model m;
+	ev_model_default(&m);
+	m.threshold = 1.01; /* every doc its own event */
+	ev_engine e;
+	CHECK(ev_engine_init(&e, &m) == CHR_OK);
+	ev_doc d;
+	ev_doc_init(&d);
+	static char text[8192];
+	int fills = 0;
+	for (int i = 0; i < 40; i++) {
+		int words = i % 4 == 0 ? 150 : i % 4 == 1 ? 3 : i % 4 == 2 ? 45 : 20;
+		size_t len = 0;
+		for (int w = 0; w < words; w++)
+			len += (size_t)snprintf(text + len, sizeof text - len,
+						"zs%c%c%c ", 'a' + (i * 7 + w) / 676 % 26,
+						'a' + (i * 7 + w) / 26 % 26,
+						'a' + (i * 7 + w) % 26);
+		char id[16];
+		snprintf(id, sizeof id, "s%d", i);
+		ev_input in;
+		input(&in, id, i % 2 ? "Harbor Talks Resume" : "", text, NULL);
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		size_t k;
+		CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+		CHECK(slot_filters_exact(&e));
+		for (int j = 0; j < EV_NORMC; j++)
+			fills += e.normc[j].cap > 0 && e.normc[j].cap <= 128;
+	}
+	CHECK(fills > EV_NORMC);
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 static void test_syndication(void)
 {
 	ev_engine e;
@@ -777,6 +973,7 @@ int main(void)
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
 		TEST(test_two_stage),    TEST(test_prescore_stale),
+		TEST(test_prescore_walk), TEST(test_slot_filter),
 		TEST(test_time_gate),    TEST(test_merge),
 		TEST(test_settle),       TEST(test_batch_merge),
 		TEST(test_undated_merge), TEST(test_numbers),

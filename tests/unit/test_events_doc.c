@@ -98,6 +98,17 @@ static void test_scan_dates(void)
 	CHECK_INT(d.dates[3], ev_days(2014, 12, 11));
 	CHECK_INT(d.nyears, 8);
 	ev_doc_free(&d);
+	/* a day takes the three words up to its year: two words at the
+	 * start and a number that is no day name only the year */
+	ev_doc_init(&d);
+	t = "7 2016 May 2013 4 June 2014 x 5 2015";
+	ev_scan_dates(t, strlen(t), &d);
+	CHECK_INT(d.ndates, 1);
+	CHECK_INT(d.dates[0], ev_days(2014, 6, 4));
+	CHECK_INT(d.nyears, 4);
+	CHECK(d.nyears == 4 && d.years[0] == 2016 && d.years[1] == 2013 &&
+	      d.years[3] == 2015);
+	ev_doc_free(&d);
 }
 
 /* The stand-in's name runs: a sentence-initial capitalised word is a
@@ -233,6 +244,43 @@ static void test_doc_build(void)
 	CHECK(ht_get(&e3.ents, "ostrander", 9) != NULL);
 	CHECK(ht_get(&e3.ents, "union", 5) != NULL); /* never lower-case */
 	ev_engine_free(&e3);
+	/* each text is tokenized once for its terms, numbers and names: a
+	 * name in the headline and in the body counts 0.5 from each; with
+	 * no headline the lead (first line) gives the headline's terms but
+	 * not its names again (0.5, from the body) */
+	static const char *const hl[] = { "Ostrander quits port", "" };
+	static const float otf[] = { 1.0f, 0.5f };
+	for (int k = 0; k < 2; k++) {
+		ev_engine e4;
+		CHECK(ev_engine_init(&e4, NULL) == CHR_OK);
+		input(&in, "h", hl[k], "Harbourmaster Ostrander quits 12 ships.\n"
+		      "The port of Velm waits.", NULL);
+		CHECK(ev_doc_build(&e4, &in, &d) == CHR_OK);
+		ht_entry *ho = ht_get(&e4.ents, "ostrander", 9);
+		ht_entry *hv = ht_get(&e4.ents, "velm", 4);
+		ht_entry *hq = ht_get(&e4.terms, "quit", 4);
+		ht_entry *hw = ht_get(&e4.terms, "wait", 4);
+		CHECK(ho && hv && hq && hw);
+		int seen = 0;
+		for (uint32_t i = 0; ho && hv && i < d.ents.n; i++) {
+			if (d.ents.v[i].id == (uint32_t)ho->v.num) {
+				CHECK(d.ents.v[i].tf == otf[k]);
+				seen++;
+			}
+			if (d.ents.v[i].id == (uint32_t)hv->v.num) {
+				CHECK(d.ents.v[i].tf == 0.5f);
+				seen++;
+			}
+		}
+		CHECK_INT(seen, 2);
+		/* the headline's terms: "quits" in both, the lead stops at
+		 * the first line ("waits" is not in it) */
+		CHECK(hq && ev_has_id(&d.head, (uint32_t)hq->v.num));
+		CHECK(hw && !ev_has_id(&d.head, (uint32_t)hw->v.num));
+		CHECK(hw && ev_has_id(&d.body, (uint32_t)hw->v.num));
+		CHECK_INT(d.nnums, 1); /* the body's numbers: 12 */
+		ev_engine_free(&e4);
+	}
 	/* the main person: a PER key mentioned twice */
 	in.person = "Mark Vinar";
 	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
@@ -654,20 +702,57 @@ static void test_story_spread(void)
 		{ "Alder counts flood damage", "Mayor Ilse Marten said Storm "
 		  "Hesper left Alder with damage to every bridge.", "2024-02-22" },
 	};
-	ev_engine e;
-	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
-	ev_doc d;
-	ev_doc_init(&d);
-	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-		size_t k;
-		stream_doc(&e, t[i], i, &d);
-		CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+	for (int avx2 = 1; avx2 >= 0; avx2--) { /* the walk, both ways */
+		ev_engine e;
+		CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+		e.avx2 = avx2 && e.avx2;
+		ev_doc d;
+		ev_doc_init(&d);
+		for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+			size_t k;
+			stream_doc(&e, t[i], i, &d);
+			CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+		}
+		CHECK(ev_storylines(&e) == CHR_OK);
+		CHECK(e.nstory >= 2 && e.nstory < e.nlive);
+		/* a block of eight and a tail */
+		CHECK(e.story[0].body.n > 8 && e.story[1].body.n > 8);
+		CHECK(ev_story_spread_check(&e));
+		ev_doc_free(&d);
+		ev_engine_free(&e);
 	}
-	CHECK(ev_storylines(&e) == CHR_OK);
-	CHECK(e.nstory >= 2 && e.nstory < e.nlive);
-	CHECK(ev_story_spread_check(&e));
-	ev_doc_free(&d);
-	ev_engine_free(&e);
+}
+
+/* The AVX2 walk of a storyline centroid against a spread event
+ * (ev_stamp_next_avx2) stops where a plain walk does: at the first
+ * entry from j whose id carries the stamp, for one or two stamped
+ * entries at every place (each lane of a block of eight, the tail) and
+ * every start; ids are sparse (every third), the rest of at holds
+ * other stamps. */
+static void test_stamp_next(void)
+{
+	enum { N = 43 };
+	uint32_t at[3 * N + 1];
+	ev_tw v[N];
+	for (uint32_t i = 0; i < N; i++)
+		v[i] = (ev_tw){ 3 * i + 1, 1.0f };
+	int checked = 0;
+	for (int h = 0; h < N && ev_avx2_ok(); h++)
+		for (int g = -1; g < N; g += 5) {
+			for (uint32_t i = 0; i < 3 * N + 1; i++)
+				at[i] = 7 + i % 3; /* 7, 8, 9: not 9's ids */
+			at[v[h].id] = 9;
+			if (g >= 0)
+				at[v[g].id] = 9;
+			for (uint32_t j = 0; j <= N; j++) {
+				uint32_t want = j;
+				while (want < N && at[v[want].id] != 9)
+					want++;
+				CHECK_INT(ev_stamp_next_avx2(at, 9, v, j, N), want);
+				checked++;
+			}
+		}
+	CHECK(checked > 0 || !ev_avx2_ok());
 }
 
 /* ev_content_pass (ev_add and the merge check ask it before making the
@@ -722,6 +807,40 @@ static void test_content_pass(void)
 	ev_engine_free(&e);
 }
 
+/* The idf memo (an entry per df: the value and the doc count it is
+ * for) answers what ev_idf_of computes, through the engine and through
+ * a loop's view, before and after docs are observed, and past its
+ * EV_IDF_MEMO entries. */
+static void test_idf_memo(void)
+{
+	static const uint32_t dfs[] = { 0, 1, 2, 7, 1, 300, EV_IDF_MEMO - 1,
+					EV_IDF_MEMO, EV_IDF_MEMO + 9 };
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	ev_doc d;
+	ev_doc_init(&d);
+	ev_input in;
+	input(&in, "m", "Memo", "A doc to observe, twice.", NULL);
+	CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+	double first = 0;
+	for (int round = 0; round < 3; round++) {
+		ev_idfv v = ev_idf_view(&e);
+		for (size_t i = 0; i < sizeof dfs / sizeof *dfs; i++) {
+			double want = ev_idf_of(e.ndocs, dfs[i]);
+			CHECK(ev_idf(&e, dfs[i]) == want);
+			CHECK(ev_idfv_get(&v, dfs[i]) == want);
+		}
+		CHECK(e.idf_memo[1].at == e.ndocs + 1);
+		if (!round)
+			first = ev_idf(&e, 1);
+		else
+			CHECK(ev_idf(&e, 1) > first); /* more docs, same df */
+		CHECK(ev_observe(&e, &d) == CHR_OK);
+	}
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+}
+
 /* An event's place from its latest articles' datelines, newest first:
  * the one the most carry (NEWTOWN: 40 of the latest 64, although the 26
  * OLDTOWN rows here stand for more in all); a tie goes to the one whose
@@ -754,7 +873,8 @@ int main(void)
 		TEST(test_member_top),   TEST(test_candidates),
 		TEST(test_word_sets),    TEST(test_name_runs),
 		TEST(test_story_spread), TEST(test_content_pass),
-		TEST(test_place_pick),
+		TEST(test_place_pick),   TEST(test_idf_memo),
+		TEST(test_stamp_next),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
