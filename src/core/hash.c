@@ -73,12 +73,17 @@ static ht_entry *probe(ht_entry *slots, size_t cap, const char *key,
 	}
 }
 
-ht_entry *ht_get(const ht *t, const char *key, size_t klen)
+ht_entry *ht_get_h(const ht *t, const char *key, size_t klen, uint64_t h)
 {
 	if (!t->cap)
 		return NULL;
-	ht_entry *e = probe(t->slots, t->cap, key, klen, hash_bytes(key, klen));
+	ht_entry *e = probe(t->slots, t->cap, key, klen, h);
 	return e->key ? e : NULL;
+}
+
+ht_entry *ht_get(const ht *t, const char *key, size_t klen)
+{
+	return t->cap ? ht_get_h(t, key, klen, hash_bytes(key, klen)) : NULL;
 }
 
 static int rehash(ht *t, size_t cap)
@@ -109,11 +114,16 @@ int ht_reserve(ht *t, size_t n)
 
 ht_entry *ht_put(ht *t, const char *key, size_t klen, int *created)
 {
+	return ht_put_h(t, key, klen, hash_bytes(key, klen), created);
+}
+
+ht_entry *ht_put_h(ht *t, const char *key, size_t klen, uint64_t h,
+		   int *created)
+{
 	if ((t->count + 1) * 10 > t->cap * 7) {
 		if (rehash(t, t->cap ? t->cap * 2 : 16))
 			return NULL;
 	}
-	uint64_t h = hash_bytes(key, klen);
 	ht_entry *e = probe(t->slots, t->cap, key, klen, h);
 	if (e->key) {
 		if (created)

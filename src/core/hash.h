@@ -52,5 +52,17 @@ ht_entry *ht_get(const ht *t, const char *key, size_t klen);
 /* Find or insert key; *created says which.  The key pointer is stored as
  * given, so it must outlive the map.  NULL on ENOMEM or over the ceiling. */
 ht_entry *ht_put(ht *t, const char *key, size_t klen, int *created);
+/* ht_get and ht_put for a caller that has h = hash_bytes(key, klen)
+ * already (made on another thread, or used to prefetch). */
+ht_entry *ht_get_h(const ht *t, const char *key, size_t klen, uint64_t h);
+ht_entry *ht_put_h(ht *t, const char *key, size_t klen, uint64_t h,
+		   int *created);
+
+/* A hint: the slot a key of hash h starts at will be read soon. */
+static inline void ht_prefetch(const ht *t, uint64_t h)
+{
+	if (t->cap)
+		__builtin_prefetch(&t->slots[(size_t)h & (t->cap - 1)]);
+}
 
 #endif

@@ -16,7 +16,9 @@
  * text thread: ev_prep_new does the tokens, stems, name runs and dates
  * with no engine and records each key with where its id goes; and
  * ev_prep_apply, on the store thread, interns the keys in that order
- * (so ids come out as one pass would give them) and fills the vectors.
+ * (so ids come out as one pass would give them) and fills the vectors;
+ * each key comes with its hash, made on the text side, and the engine's
+ * tables (which outgrow the cache) are prefetched a few keys ahead.
  * ev_doc_build is the two back to back.  Each thread keeps a Snowball
  * stemmer and a small memo of the stems it made (ev_prep_run), since a
  * feed repeats its words far more than it meets new ones.  Each text is
@@ -191,16 +193,16 @@ static chr_status sort_tw(ev_vec *v)
 
 /* Id of key in table t, creating it (the key is copied into e->mem). */
 static chr_status intern(ev_engine *e, ht *t, const char *key, size_t n,
-			 uint32_t *id)
+			 uint64_t hk, uint32_t *id)
 {
-	ht_entry *h = ht_get(t, key, n);
+	ht_entry *h = ht_get_h(t, key, n, hk);
 	if (h) {
 		*id = (uint32_t)h->v.num;
 		return CHR_OK;
 	}
 	char *k = arena_strndup(&e->mem, key, n);
 	int created;
-	if (!k || !(h = ht_put(t, k, n, &created)))
+	if (!k || !(h = ht_put_h(t, k, n, hk, &created)))
 		return CHR_ENOMEM;
 	h->v.num = (int64_t)t->count; /* ids start at 1 */
 	*id = (uint32_t)h->v.num;
@@ -213,6 +215,7 @@ static chr_status intern(ev_engine *e, ht *t, const char *key, size_t n,
 enum { PV_BODY, PV_HEAD, PV_ENTS, PV_PERSON, PV_PLACE };
 
 typedef struct prep_op {
+	uint64_t h;        /* hash_bytes of the key, for the store thread */
 	uint32_t off, len; /* key bytes in keys */
 	float tf;
 	uint8_t dst;       /* PV_* */
@@ -221,6 +224,8 @@ typedef struct prep_op {
 /* Ceiling on a prep's key bytes and ops (an article is at most a few
  * MB, so this is never reached by valid input). */
 #define PREP_MAX ((size_t)1 << 28)
+/* How many keys ahead ev_prep_apply prefetches table slots. */
+#define PREP_AHEAD 8
 
 struct ev_prep {
 	ev_doc d;          /* dates, years, anchor, title...; no vectors */
@@ -239,10 +244,10 @@ struct ev_prep {
 /* The slot for (dst, key): the one holding its op, or the empty one
  * where it goes. */
 static uint32_t *op_slot(const ev_prep *p, int dst, const char *key,
-			 size_t n)
+			 size_t n, uint64_t h)
 {
 	size_t mask = p->slotcap - 1;
-	size_t i = (size_t)(hash_bytes(key, n) + (uint64_t)dst * 0x9e3779b97f4a7c15ULL) & mask;
+	size_t i = (size_t)(h + (uint64_t)dst * 0x9e3779b97f4a7c15ULL) & mask;
 	for (;; i = (i + 1) & mask) {
 		uint32_t *sl = &p->slot[i];
 		if (!*sl)
@@ -272,7 +277,8 @@ static chr_status slot_room(ev_prep *p, size_t used)
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i]) {
 			const prep_op *o = &p->ops[old[i] - 1];
-			*op_slot(p, o->dst, p->keys + o->off, o->len) = old[i];
+			*op_slot(p, o->dst, p->keys + o->off, o->len, o->h) =
+				old[i];
 		}
 	free(old);
 	return CHR_OK;
@@ -281,11 +287,12 @@ static chr_status slot_room(ev_prep *p, size_t used)
 static chr_status op(ev_prep *p, int dst, const char *key, size_t n, float tf)
 {
 	uint32_t *sl = NULL;
+	uint64_t h = hash_bytes(key, n);
 	if (dst == PV_BODY || dst == PV_HEAD || dst == PV_ENTS) {
 		chr_status st = slot_room(p, p->nvec);
 		if (st)
 			return st;
-		sl = op_slot(p, dst, key, n);
+		sl = op_slot(p, dst, key, n, h);
 		if (*sl) { /* a repeat: the same sum vec_add would make */
 			p->ops[*sl - 1].tf += tf;
 			return CHR_OK;
@@ -314,7 +321,7 @@ static chr_status op(ev_prep *p, int dst, const char *key, size_t n, float tf)
 		p->opcap = nc;
 	}
 	memcpy(p->keys + p->nkeys, key, n);
-	p->ops[p->nops++] = (prep_op){ (uint32_t)p->nkeys, (uint32_t)n, tf,
+	p->ops[p->nops++] = (prep_op){ h, (uint32_t)p->nkeys, (uint32_t)n, tf,
 				       (uint8_t)dst };
 	p->nkeys += n;
 	if (sl) {
@@ -741,10 +748,17 @@ chr_status ev_prep_apply(ev_engine *e, const ev_prep *p, ev_doc *d)
 	ev_vec *vec[] = { &d->body, &d->head, &d->ents };
 	ht *table[] = { &e->terms, &e->terms, &e->ents, &e->ents, &e->places };
 	chr_status st = CHR_OK;
+	/* the tables outgrow the cache: each key's slot is asked for
+	 * PREP_AHEAD keys before it is read, so the misses overlap */
+	for (size_t i = 0; i < p->nops && i < PREP_AHEAD; i++)
+		ht_prefetch(table[p->ops[i].dst], p->ops[i].h);
 	for (size_t i = 0; i < p->nops && !st; i++) {
 		const prep_op *o = &p->ops[i];
+		if (i + PREP_AHEAD < p->nops)
+			ht_prefetch(table[o[PREP_AHEAD].dst], o[PREP_AHEAD].h);
 		uint32_t id;
-		if ((st = intern(e, table[o->dst], p->keys + o->off, o->len, &id)))
+		if ((st = intern(e, table[o->dst], p->keys + o->off, o->len,
+				 o->h, &id)))
 			break;
 		if (o->dst == PV_PERSON)
 			d->person = id;

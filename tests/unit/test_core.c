@@ -113,6 +113,19 @@ static void hash_map(void)
 	CHECK(e && e->v.num == 4999);
 	CHECK(ht_get(&t, "k5000", 5) == NULL);
 	CHECK(ht_get(&t, "", 0) == NULL);
+	/* with the hash given: the same entries; a key put through ht_put_h
+	 * is found by ht_get, so both hash it the same way */
+	e = ht_get_h(&t, "k123", 4, hash_bytes("k123", 4));
+	CHECK(e && e->v.num == 123);
+	CHECK(ht_get_h(&t, "k5000", 5, hash_bytes("k5000", 5)) == NULL);
+	ht_prefetch(&t, hash_bytes("k5000", 5)); /* a hint: nothing changes */
+	e = ht_put_h(&t, "new", 3, hash_bytes("new", 3), &created);
+	CHECK(e && created);
+	if (e)
+		e->v.num = -7;
+	e = ht_get(&t, "new", 3);
+	CHECK(e && e->v.num == -7);
+	CHECK_INT(t.count, 5001);
 	ht_free(&t);
 
 	/* reserve: room for n entries up front, no growth while they go in,
