@@ -4,6 +4,7 @@
  */
 #include "store.h"
 #include "core/lasterr.h"
+#include "store/fts_tok.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -698,8 +699,13 @@ chr_status chr_db_open(const char *path, chr_db **out)
 	if (!st) {
 		sqlite3_busy_timeout(db->h, 10000);
 		sqlite3_extended_result_codes(db->h, 1);
-		st = check_version(db, &v);
+		/* before any FTS5 table is opened on this connection, so
+		 * articles_fts tokenizes with it (fts_tok.h) */
+		if (fts_tok_register(db->h) != SQLITE_OK)
+			st = store_fail(db, "fts5 tokenizer");
 	}
+	if (!st)
+		st = check_version(db, &v);
 	if (!st) {
 		st = exec_sql(db, "PRAGMA journal_mode=WAL;"
 				  /* Debian builds SQLite with SECURE_DELETE,
