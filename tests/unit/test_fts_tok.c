@@ -57,22 +57,26 @@ static int rec_cb(void *ctx, int flags, const char *tok, int n, int start,
 
 /* ---- the two tokenizers ---- */
 
-static sqlite3 *fast_h, *plain_h;
-static fts5_tokenizer fast_x, plain_x;
-static void *fast_ud, *plain_ud;
+static sqlite3 *fast_h, *bytes_h, *plain_h;
+static fts5_tokenizer fast_x, bytes_x, plain_x;
+static void *fast_ud, *bytes_ud, *plain_ud;
 
 static int setup(void)
 {
 	if (fast_h)
 		return 1;
-	if (sqlite3_open(":memory:", &fast_h) || sqlite3_open(":memory:", &plain_h))
+	if (sqlite3_open(":memory:", &fast_h) || sqlite3_open(":memory:", &plain_h) ||
+	    sqlite3_open(":memory:", &bytes_h))
 		return 0;
-	if (fts_tok_register(fast_h) != SQLITE_OK)
+	if (fts_tok_register(fast_h) != SQLITE_OK ||
+	    fts_tok_register_bytes(bytes_h) != SQLITE_OK)
 		return 0;
 	fts5_api *fa = fts_tok_api(fast_h), *pa = fts_tok_api(plain_h);
-	if (!fa || !pa)
+	fts5_api *ba = fts_tok_api(bytes_h);
+	if (!fa || !pa || !ba)
 		return 0;
 	return fa->xFindTokenizer(fa, "unicode61", &fast_ud, &fast_x) == SQLITE_OK &&
+	       ba->xFindTokenizer(ba, "unicode61", &bytes_ud, &bytes_x) == SQLITE_OK &&
 	       pa->xFindTokenizer(pa, "unicode61", &plain_ud, &plain_x) == SQLITE_OK;
 }
 
@@ -97,18 +101,19 @@ static const args arg_sets[] = {
 
 static rec ra, rb;
 
-/* Run both over text with arg set k; 1 when they agree in everything. */
-static int same(size_t k, const char *text, int n, int flags, int stop_at,
-		int stop_rc)
+/* Run x and the built-in over text with arg set k; 1 when they agree in
+ * everything. */
+static int same_as(const fts5_tokenizer *x, void *ud, size_t k,
+		   const char *text, int n, int flags, int stop_at, int stop_rc)
 {
 	const char *a[6];
 	memcpy(a, arg_sets[k].a, sizeof a);
 	Fts5Tokenizer *ta = NULL, *tb = NULL;
-	int ca = fast_x.xCreate(fast_ud, a, arg_sets[k].n, &ta);
+	int ca = x->xCreate(ud, a, arg_sets[k].n, &ta);
 	int cb = plain_x.xCreate(plain_ud, a, arg_sets[k].n, &tb);
 	if (ca != cb || ca != SQLITE_OK) {
 		if (ta)
-			fast_x.xDelete(ta);
+			x->xDelete(ta);
 		if (tb)
 			plain_x.xDelete(tb);
 		return ca == cb;
@@ -117,9 +122,9 @@ static int same(size_t k, const char *text, int n, int flags, int stop_at,
 	memset(&rb, 0, sizeof rb);
 	ra.stop_at = rb.stop_at = stop_at;
 	ra.stop_rc = rb.stop_rc = stop_rc;
-	int rca = fast_x.xTokenize(ta, &ra, flags, text, n, rec_cb);
+	int rca = x->xTokenize(ta, &ra, flags, text, n, rec_cb);
 	int rcb = plain_x.xTokenize(tb, &rb, flags, text, n, rec_cb);
-	fast_x.xDelete(ta);
+	x->xDelete(ta);
 	plain_x.xDelete(tb);
 	int ok = rca == rcb && !ra.overflow && !rb.overflow && ra.n == rb.n &&
 		 ra.ntok == rb.ntok && memcmp(ra.b, rb.b, ra.n) == 0;
@@ -129,6 +134,15 @@ static int same(size_t k, const char *text, int n, int flags, int stop_at,
 			rb.ntok, (int)(ra.n < 400 ? ra.n : 400), ra.b,
 			(int)(rb.n < 400 ? rb.n : 400), rb.b);
 	return ok;
+}
+
+/* Both fast paths (64 bytes a step, a byte at a time) against the
+ * built-in. */
+static int same(size_t k, const char *text, int n, int flags, int stop_at,
+		int stop_rc)
+{
+	return same_as(&bytes_x, bytes_ud, k, text, n, flags, stop_at, stop_rc) &&
+	       same_as(&fast_x, fast_ud, k, text, n, flags, stop_at, stop_rc);
 }
 
 /* ---- random texts ---- */
@@ -233,6 +247,29 @@ static void test_fixed_texts(void)
 	CHECK(same(0, NULL, 0, 0, 0, 0));
 	/* the NUL byte is a separator, not an end */
 	CHECK(same(0, "ab\0CD", 5, 0, 0, 0));
+	CHECK_INT(ra.ntok, 2);
+}
+
+/* Texts around the 64-byte steps: tokens that end at, cross or run to
+ * the end of a step, texts of 63 to 129 bytes. */
+static void test_block_edges(void)
+{
+	CHECK(setup());
+	char t[200];
+	for (int len = 1; len <= 129; len++)
+		for (int gap = 0; gap < 6; gap++) {
+			for (int i = 0; i < len; i++)
+				t[i] = (char)(gap && i % (gap * 11) == gap * 11 - 1
+						      ? ' ' : (i % 3 ? 'a' + i % 26 : 'A' + i % 26));
+			CHECK(same(0, t, len, 0, 0, 0));
+			t[len / 2] = '\xc3'; /* a cut sequence mid-text */
+			CHECK(same(0, t, len, 0, 0, 0));
+		}
+	memset(t, 'x', 128);
+	CHECK(same(0, t, 128, 0, 0, 0));
+	CHECK_INT(ra.ntok, 1);
+	t[63] = '.';
+	CHECK(same(0, t, 128, 0, 0, 0));
 	CHECK_INT(ra.ntok, 2);
 }
 
@@ -369,6 +406,7 @@ static void test_newest_wins(void)
 {
 	CHECK(setup());
 	CHECK(fast_x.xTokenize != plain_x.xTokenize);
+	CHECK(bytes_x.xTokenize != plain_x.xTokenize);
 	char path[64];
 	snprintf(path, sizeof path, "/tmp/chr_fts_tok_%d.db", (int)getpid());
 	th_rm_db(path);
@@ -405,6 +443,7 @@ static const th_test tests[] = {
 	TEST(test_random_ascii),
 	TEST(test_random_utf8),
 	TEST(test_fixed_texts),
+	TEST(test_block_edges),
 	TEST(test_stop_early),
 	TEST(test_bad_arguments),
 	TEST(test_same_index),
@@ -416,5 +455,6 @@ int main(void)
 	int rc = th_run("fts_tok", tests, sizeof tests / sizeof tests[0]);
 	sqlite3_close(fast_h);
 	sqlite3_close(plain_h);
+	sqlite3_close(bytes_h);
 	return rc;
 }
