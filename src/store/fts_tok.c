@@ -211,7 +211,7 @@ static inline void block_masks(const unsigned char *p, uint64_t *tok,
  * block.  The last, short block is copied into a zeroed one (NUL is a
  * separator, so nothing past the text joins a token). */
 static int tokenize_blocks(const tok_inst *t, void *ctx, int flags,
-			 const char *text, int n, tok_cb cb)
+			   const char *text, int n, tok_cb cb)
 {
 	const unsigned char *u = (const unsigned char *)text;
 	unsigned char pad[64];
@@ -257,7 +257,7 @@ static int tokenize_blocks(const tok_inst *t, void *ctx, int flags,
 			off = e;
 		}
 	}
-	if (s >= 0) { /* a token up to the end, the text 64k bytes long */
+	if (s >= 0) { /* the text (a multiple of 64 bytes) ends in a token */
 		int rc = emit(t, ctx, flags, text, s, n, any, cb);
 		return rc == SQLITE_DONE ? SQLITE_OK : rc;
 	}
@@ -267,7 +267,7 @@ static int tokenize_blocks(const tok_inst *t, void *ctx, int flags,
 
 /* A byte at a time, with the class table (no SSE2, or asked for). */
 static int tokenize_bytes(const tok_inst *t, void *ctx, int flags,
-			 const char *text, int n, tok_cb cb)
+			  const char *text, int n, tok_cb cb)
 {
 	const unsigned char *u = (const unsigned char *)text;
 	int i = 0, rc = SQLITE_OK;
