@@ -4,6 +4,7 @@
  */
 #include "store.h"
 #include "core/lasterr.h"
+#include "store/fts_tok.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -188,6 +189,16 @@ static const char *const migrations[] = {
 	("DROP TRIGGER IF EXISTS event_entities_replace;"
 	 "DROP TRIGGER IF EXISTS event_entities_add;"
 	 "DROP TRIGGER IF EXISTS event_entities_move;"),
+	/* 13 -> 14: FTS5 keeps up to 16 MB of pending terms, not 1 MB,
+	 * before it writes them out as a segment: a batch's articles are
+	 * indexed in one statement (fts_catch_up), and with 1 MB a Reuters
+	 * batch of 1,024 became two or three level-0 segments, each
+	 * writing its own copy of the common terms and then merged
+	 * (automerge) with the rest.  One segment a batch: indexing all
+	 * 18,880 Reuters articles 2,880 M -> 2,713 M instructions.  Which
+	 * segment holds a posting changes nothing FTS5 answers (rowid
+	 * order, bm25's counts), so search results are the same. */
+	"INSERT INTO articles_fts(articles_fts, rank) VALUES('hashsize', 16777216);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -698,8 +709,13 @@ chr_status chr_db_open(const char *path, chr_db **out)
 	if (!st) {
 		sqlite3_busy_timeout(db->h, 10000);
 		sqlite3_extended_result_codes(db->h, 1);
-		st = check_version(db, &v);
+		/* before any FTS5 table is opened on this connection, so
+		 * articles_fts tokenizes with it (fts_tok.h) */
+		if (fts_tok_register(db->h) != SQLITE_OK)
+			st = store_fail(db, "fts5 tokenizer");
 	}
+	if (!st)
+		st = check_version(db, &v);
 	if (!st) {
 		st = exec_sql(db, "PRAGMA journal_mode=WAL;"
 				  /* Debian builds SQLite with SECURE_DELETE,

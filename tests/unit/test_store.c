@@ -295,6 +295,56 @@ static void test_unread_indexes_dropped(void)
 		  1);
 }
 
+/* One batch is one FTS5 segment: pending terms are written out at 16 MB,
+ * not FTS5's default 1 MB (migration 14), so a batch whose terms pass
+ * 1 MB still makes a single segment; an older file gets the setting. */
+static void test_fts_one_segment_a_batch(void)
+{
+	chr_db *db = fresh("seg.db");
+	if (!db)
+		return;
+	enum { NDOC = 160, WORDS = 900 };
+	static char text[NDOC][WORDS * 9 + 1];
+	static char ids[NDOC][16];
+	static chr_doc docs[NDOC];
+	uint32_t r = 7;
+	for (int i = 0; i < NDOC; i++) {
+		char *t = text[i];
+		for (int w = 0; w < WORDS; w++) {
+			for (int k = 0; k < 8; k++) {
+				r = r * 1103515245u + 12345u;
+				*t++ = (char)('a' + (r >> 16) % 26);
+			}
+			*t++ = w % 12 == 11 ? '.' : ' ';
+		}
+		*t = '\0';
+		snprintf(ids[i], sizeof ids[i], "seg%d", i);
+		docs[i] = doc(ids[i], "A batch of words", text[i]);
+	}
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, docs, NDOC, NDOC, &s), CHR_OK);
+	chr_db_close(db);
+	const char *p = tpath("seg.db");
+	CHECK_INT(raw_int(p, "SELECT v FROM articles_fts_config WHERE k = 'hashsize'"),
+		  16777216);
+	/* more than 1 MB of index, in one segment (data rows 1 and 10 are
+	 * the averages and the structure record) */
+	CHECK(raw_int(p, "SELECT sum(length(block)) FROM articles_fts_data") > (1 << 20));
+	CHECK_INT(raw_int(p, "SELECT count(DISTINCT id >> 37) FROM articles_fts_data"
+			     " WHERE id > 10"), 1);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM articles_fts WHERE articles_fts"
+			     " MATCH 'batch'"), NDOC);
+
+	p = fresh_with("seg13.db",
+		       "DELETE FROM articles_fts_config WHERE k = 'hashsize';"
+		       "PRAGMA user_version = 13;");
+	db = p ? reopen(p) : NULL;
+	chr_db_close(db);
+	if (p)
+		CHECK_INT(raw_int(p, "SELECT v FROM articles_fts_config"
+				     " WHERE k = 'hashsize'"), 16777216);
+}
+
 static void test_wal_mode(void)
 {
 	chr_db *db = fresh("w.db");
@@ -694,6 +744,7 @@ static const th_test tests[] = {
 	TEST(test_older_schema_upgraded),
 	TEST(test_dedup_keys_migrated),
 	TEST(test_unread_indexes_dropped),
+	TEST(test_fts_one_segment_a_batch),
 	TEST(test_wal_mode),
 	TEST(test_open_directory),
 	TEST(test_open_garbage),
