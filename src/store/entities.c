@@ -211,11 +211,10 @@ static void bind_row(sqlite3_stmt *s, int k, int64_t doc, const men_row *r)
 	bind_static(s, b + 6, m->role);
 }
 
-/* The article's mention rows, in order, STORE_MEN_ROWS to a statement
- * while that many are left (a statement's fixed cost is a third of a
- * one-row insert's), then one at a time.  Rows of one statement are
- * inserted in order, so a later row at the same (doc, start) replaces
- * an earlier one as with one statement each. */
+/* The article's mention rows, in order, in one statement while they fit
+ * (STORE_MEN_ROWS; then that many to a statement and one for the rest).
+ * Rows of one statement are inserted in order, so a later row at the
+ * same (doc, start) replaces an earlier one as with one statement each. */
 static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
 			       size_t n)
 {
@@ -227,14 +226,12 @@ static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
 				       : (int64_t)r[i].m->start, r[i].eid };
 	store_ents_rows(db, 0, NULL, 0); /* none known while writing */
 	for (size_t i = 0; i < n && !st;) {
-		int many = n - i >= STORE_MEN_ROWS;
-		sqlite3_stmt *s = store_stmt(db, many ? ST_EN_MENTION_PUTN
-						      : ST_EN_MENTION_PUT);
+		size_t k = n - i < STORE_MEN_ROWS ? n - i : STORE_MEN_ROWS;
+		sqlite3_stmt *s = store_stmt(db, ST_EN_MENTION_PUT + (int)k - 1);
 		if (!s) {
 			free(keep);
 			return CHR_EDB;
 		}
-		size_t k = many ? STORE_MEN_ROWS : 1;
 		for (size_t j = 0; j < k; j++)
 			bind_row(s, (int)j, doc, &r[i + j]);
 		st = step_done(db, s, "entity mention");

@@ -216,6 +216,22 @@ static const char *const migrations[] = {
 	" ON en.eid = ee.eid WHERE ee.event = e.id ORDER BY ee.n DESC,"      \
 	" ee.eid LIMIT 10) y)))"
 
+/* Multi-row statements: ROW_STMTS8(k, head, row, tail) fills entries
+ * k .. k + 7 with head, 1 .. 8 copies of row and tail (ROW_STMTS16: 16);
+ * the rows of one statement are written in order. */
+#define ROW6 "(?, ?, ?, ?, ?, ?)"
+#define ROWS2(r) r ", " r
+#define ROWS3(r) ROWS2(r) ", " r
+#define ROWS4(r) ROWS2(r) ", " ROWS2(r)
+#define ROWS8(r) ROWS4(r) ", " ROWS4(r)
+#define ROW_STMTS8(k, h, r, t)                                            \
+	[k] = h r t, [k + 1] = h ROWS2(r) t, [k + 2] = h ROWS3(r) t,      \
+	[k + 3] = h ROWS4(r) t, [k + 4] = h ROWS4(r) ", " r t,            \
+	[k + 5] = h ROWS4(r) ", " ROWS2(r) t,                             \
+	[k + 6] = h ROWS4(r) ", " ROWS3(r) t, [k + 7] = h ROWS8(r) t
+#define ROW_STMTS16(k, h, r, t)                                           \
+	ROW_STMTS8(k, h, r, t), ROW_STMTS8(k + 8, h ROWS8(r) ", ", r, t)
+
 static const char *const sql[ST_COUNT_] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
@@ -250,13 +266,9 @@ static const char *const sql[ST_COUNT_] = {
 		" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
 		" WHERE articles_fts MATCH ?1 ORDER BY score LIMIT ?2 OFFSET ?3",
 	/* time expressions (src/store/timexes.c) */
-	[ST_TX_PUT] =
-		"INSERT OR REPLACE INTO timexes (doc, start, end, type, value, mod)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_TX_PUTN] = /* STORE_TX_ROWS (4) rows, in order */
-		"INSERT OR REPLACE INTO timexes (doc, start, end, type, value, mod)"
-		" VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?),"
-		" (?, ?, ?, ?, ?, ?)",
+	ROW_STMTS8(ST_TX_PUT,
+		   "INSERT OR REPLACE INTO timexes (doc, start, end, type, value,"
+		   " mod) VALUES ", ROW6, ""),
 	/* entities (src/store/entities.c) */
 	[ST_EN_BY_KEY] = "SELECT eid, score FROM entities WHERE key = ?1",
 	[ST_EN_BY_SKEY] = /* people; first names from ?3 up to ?4 (one initial) */
@@ -272,15 +284,10 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_EN_ALIAS_PUT] =
 		"INSERT INTO entity_aliases (eid, alias, n) VALUES (?1, ?2, ?3)"
 		" ON CONFLICT (eid, alias) DO UPDATE SET n = n + ?3",
-	[ST_EN_MENTION_PUT] =
-		"INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid, flags, role)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	ROW_STMTS16(ST_EN_MENTION_PUT,
+		    "INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid,"
+		    " flags, role) VALUES ", ROW6, ""),
 	[ST_EN_CACHE_LOAD] = "SELECT eid, key, score FROM entities LIMIT ?1",
-	[ST_EN_MENTION_PUTN] = /* STORE_MEN_ROWS (8) rows, in order */
-		"INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid, flags, role)"
-		" VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?),"
-		" (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?),"
-		" (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)",
 	[ST_EN_LIST] =
 		"SELECT e.eid, e.name, e.type, e.mentions,"
 		" (SELECT count(DISTINCT doc) FROM entity_mentions m WHERE m.eid = e.eid)"

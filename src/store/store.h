@@ -17,6 +17,13 @@
 #include "chronicle.h"
 #include "pipeline/article.h"
 
+/* Most mention rows (entities.c) and time expression rows (timexes.c)
+ * one statement writes: each has a statement for every row count up to
+ * that, so an article's rows take one statement while they fit (a
+ * statement's fixed cost is a third of a one-row insert's). */
+#define STORE_MEN_ROWS 16
+#define STORE_TX_ROWS 8
+
 enum store_stmt {
 	ST_BEGIN,
 	ST_COMMIT,
@@ -50,8 +57,8 @@ enum store_stmt {
 	ST_DD_OF_ARTICLE,
 	ST_DD_PARA_OTHERS,
 	/* time expressions (src/store/timexes.c) */
-	ST_TX_PUT,
-	ST_TX_PUTN, /* STORE_TX_ROWS rows */
+	ST_TX_PUT, /* ST_TX_PUT + k - 1: k rows, k <= STORE_TX_ROWS */
+	ST_TX_PUT_LAST_ = ST_TX_PUT + STORE_TX_ROWS - 1,
 	/* entities (src/store/entities.c) */
 	ST_EN_BY_KEY,
 	ST_EN_BY_SKEY,
@@ -60,8 +67,8 @@ enum store_stmt {
 	ST_EN_RENAME,
 	ST_EN_COUNT_UP,
 	ST_EN_ALIAS_PUT,
-	ST_EN_MENTION_PUT,
-	ST_EN_MENTION_PUTN, /* STORE_MEN_ROWS rows */
+	ST_EN_MENTION_PUT, /* + k - 1: k rows, k <= STORE_MEN_ROWS */
+	ST_EN_MENTION_PUT_LAST_ = ST_EN_MENTION_PUT + STORE_MEN_ROWS - 1,
 	ST_EN_CACHE_LOAD,
 	ST_EN_LIST,
 	ST_EN_LIST_TYPE,
@@ -114,10 +121,6 @@ enum store_stmt {
 	ST_COUNT_
 };
 
-/* Mention rows per ST_EN_MENTION_PUTN (entities.c), time expression
- * rows per ST_TX_PUTN (timexes.c). */
-#define STORE_MEN_ROWS 8
-#define STORE_TX_ROWS 4
 /* Paragraph rows per ST_DD_PARA_PUTN (src/dedup/dbidx.c). */
 #define STORE_PARA_ROWS 4
 

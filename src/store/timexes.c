@@ -3,21 +3,23 @@
  *
  * Design note: the events, facts and timeline stages ask "which dates does
  * this article talk about", so each expression is a row (doc, span, type,
- * normalised value) with an index on the value; the span lets a reader
- * quote the words the date came from.  Rows go STORE_TX_ROWS to a
- * statement while that many are left (in order, so a later row at the
- * same start replaces an earlier one as with a statement each).
+ * normalised value); the span lets a reader quote the words the date
+ * came from.  An article's rows go in one statement while they fit
+ * (STORE_TX_ROWS; then that many to a statement and one for the rest),
+ * in order, so a later row at the same start replaces an earlier one as
+ * with a statement each.
  */
 #include "store.h"
 
 chr_status store_put_timexes(chr_db *db, const chr_article *a)
 {
 	for (size_t i = 0; i < a->timexes.n;) {
-		int many = a->timexes.n - i >= STORE_TX_ROWS;
-		sqlite3_stmt *s = store_stmt(db, many ? ST_TX_PUTN : ST_TX_PUT);
+		size_t n = a->timexes.n - i < STORE_TX_ROWS ? a->timexes.n - i
+							    : STORE_TX_ROWS;
+		sqlite3_stmt *s = store_stmt(db, ST_TX_PUT + (int)n - 1);
 		if (!s)
 			return CHR_EDB;
-		for (int k = 0; k < (many ? STORE_TX_ROWS : 1); k++, i++) {
+		for (int k = 0; k < (int)n; k++, i++) {
 			const chr_timex *t = &a->timexes.v[i];
 			int b = k * 6;
 			sqlite3_bind_int64(s, b + 1, a->rowid);

@@ -389,8 +389,8 @@ static void test_entity_rows(void)
 			 " 'Sergei Lavrov')") >= 1);
 }
 
-/* Rows written several to a statement (time expressions 4, paragraph
- * hashes 4, mentions 8) are all there, in an article with more of each
+/* Rows written several to a statement (time expressions up to 8,
+ * paragraph hashes 4, mentions up to 16) are all there, in an article with more of each
  * than one statement takes, as processing the article alone finds. */
 static void test_batched_rows(void)
 {
@@ -435,6 +435,113 @@ static void test_batched_rows(void)
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes"), (long long)ntx);
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM dedup_paras"), (long long)npara);
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_mentions"), (long long)nmen);
+}
+
+/* Every row count of the multi-row statements: articles of 1 to 24
+ * sentences, each with a date and names, so their mention rows (up to
+ * STORE_MEN_ROWS in one statement, then one for the rest) and time
+ * expressions (up to STORE_TX_ROWS) take each size; each article's rows
+ * are the ones processing it alone finds (one a start), the first and
+ * last of them included. */
+static void test_row_counts(void)
+{
+	static const char *const sent[] = {
+		"On March 3, 1997, Maria Kowalski visited Lisbon.",
+		"Jan Novak met Carlos Mendes in Madrid on April 4, 1997.",
+		"The talks in Warsaw ended on May 5, 1997.",
+		"Pedro Alves flew to Rome on June 6, 1997.",
+		"Anna Berg spoke in Vienna on July 7, 1997.",
+		"On August 8, 1997, Olaf Lund arrived in Oslo.",
+		"Talks with Ivan Petrov in Kiev began on September 9, 1997.",
+		"Luis Garcia returned to Lima on October 10, 1997.",
+		"On November 11, 1997, Hans Weber opened a plant in Munich.",
+		"Eva Horak met Tomas Blaha in Prague on December 12, 1997.",
+		"On January 13, 1998, Marco Rossi left Milan.",
+		"Sofia Ivanova visited Sofia on February 14, 1998.",
+		"Ahmed Nasser arrived in Cairo on March 15, 1998.",
+		"On April 16, 1998, Kenji Sato spoke in Tokyo.",
+		"Li Wei met officials in Beijing on May 17, 1998.",
+		"On June 18, 1998, Rahul Mehta opened talks in Delhi.",
+		"Nadia Haddad returned to Beirut on July 19, 1998.",
+		"Peter Smith spoke in Boston on August 20, 1998.",
+		"On September 21, 1998, Paul Martin visited Ottawa.",
+		"Jose Silva met Ana Costa in Brasilia on October 22, 1998.",
+		"On November 23, 1998, Erik Holm arrived in Stockholm.",
+		"Mika Virtanen spoke in Helsinki on December 24, 1998.",
+		"On January 25, 1999, Dan Levy visited Jerusalem.",
+		"Omar Khalil met Yusuf Demir in Ankara on February 26, 1999.",
+	};
+	enum { N = sizeof sent / sizeof sent[0] };
+	chr_db *db = fresh("rcount.db");
+	if (!db)
+		return;
+	static char text[N][2048], id[N][16];
+	chr_doc d[N];
+	size_t ntx[N], nmen[N], maxtx = 0, maxmen = 0;
+	int64_t first[N], last[N];
+	for (size_t i = 0; i < N; i++) {
+		size_t len = 0;
+		for (size_t k = 0; k <= i; k++)
+			len += (size_t)snprintf(text[i] + len, sizeof text[i] - len,
+						"%s%s", k ? " " : "", sent[k]);
+		snprintf(id[i], sizeof id[i], "rc%zu", i + 1);
+		d[i] = doc(id[i], "Diplomatic round", text[i]);
+		d[i].date = "1999-03-01";
+		chr_article *a = NULL;
+		CHECK_INT(chr_article_process(&d[i], &a), CHR_OK);
+		if (!a) {
+			chr_db_close(db);
+			return;
+		}
+		ntx[i] = a->timexes.n;
+		/* one row a start (a later mention at one start replaces) */
+		nmen[i] = 0;
+		first[i] = INT64_MAX;
+		last[i] = INT64_MIN;
+		for (size_t m = 0; m < a->mentions.n; m++) {
+			const art_mention *x = &a->mentions.v[m];
+			if (!x->key || !*x->key)
+				continue;
+			int64_t st = x->flags & MEN_HEADLINE ? -1 - (int64_t)x->start
+							     : (int64_t)x->start;
+			int dup = 0;
+			for (size_t o = 0; o < m && !dup; o++) {
+				const art_mention *y = &a->mentions.v[o];
+				dup = y->key && *y->key && y->start == x->start &&
+				      (y->flags & MEN_HEADLINE) == (x->flags & MEN_HEADLINE);
+			}
+			nmen[i] += !dup;
+			first[i] = st < first[i] ? st : first[i];
+			last[i] = st > last[i] ? st : last[i];
+		}
+		maxtx = ntx[i] > maxtx ? ntx[i] : maxtx;
+		maxmen = nmen[i] > maxmen ? nmen[i] : maxmen;
+		chr_article_free(a);
+	}
+	CHECK(maxtx > 8);   /* more than one statement takes (STORE_TX_ROWS) */
+	CHECK(maxmen > 16); /* (STORE_MEN_ROWS) */
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, d, N, 0, &s), CHR_OK);
+	chr_db_close(db);
+	const char *p = tpath("rcount.db");
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM articles"), N);
+	char q[512];
+	for (size_t i = 0; i < N; i++) {
+		snprintf(q, sizeof q, "SELECT count(*) FROM timexes t JOIN articles a"
+			 " ON a.rowid = t.doc WHERE a.id = '%s'", id[i]);
+		CHECK_INT(raw_int(p, q), (long long)ntx[i]);
+		snprintf(q, sizeof q, "SELECT count(*) FROM entity_mentions m JOIN"
+			 " articles a ON a.rowid = m.doc WHERE a.id = '%s'", id[i]);
+		CHECK_INT(raw_int(p, q), (long long)nmen[i]);
+		if (!nmen[i])
+			continue;
+		snprintf(q, sizeof q, "SELECT min(start) FROM entity_mentions m JOIN"
+			 " articles a ON a.rowid = m.doc WHERE a.id = '%s'", id[i]);
+		CHECK_INT(raw_int(p, q), (long long)first[i]);
+		snprintf(q, sizeof q, "SELECT max(start) FROM entity_mentions m JOIN"
+			 " articles a ON a.rowid = m.doc WHERE a.id = '%s'", id[i]);
+		CHECK_INT(raw_int(p, q), (long long)last[i]);
+	}
 }
 
 /* A name stored by another connection between two ingests on one handle
@@ -770,6 +877,7 @@ static const th_test tests[] = {
 	TEST(test_entity_cache_other_writer),
 	TEST(test_entity_rows),
 	TEST(test_batched_rows),
+	TEST(test_row_counts),
 	TEST(test_entity_lookup),
 	TEST(test_entity_translit),
 	TEST(test_event_place),
