@@ -437,6 +437,16 @@ static void test_batched_rows(void)
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_mentions"), (long long)nmen);
 }
 
+/* what (an aggregate) over table's rows of the article with this id. */
+static long long doc_int(const char *p, const char *what, const char *table,
+			 const char *id)
+{
+	char q[512];
+	snprintf(q, sizeof q, "SELECT %s FROM %s t JOIN articles a"
+		 " ON a.rowid = t.doc WHERE a.id = '%s'", what, table, id);
+	return raw_int(p, q);
+}
+
 /* Every row count of the multi-row statements: articles of 1 to 24
  * sentences, each with a date and names, so their mention rows (up to
  * STORE_MEN_ROWS in one statement, then one for the rest) and time
@@ -525,22 +535,16 @@ static void test_row_counts(void)
 	chr_db_close(db);
 	const char *p = tpath("rcount.db");
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM articles"), N);
-	char q[512];
 	for (size_t i = 0; i < N; i++) {
-		snprintf(q, sizeof q, "SELECT count(*) FROM timexes t JOIN articles a"
-			 " ON a.rowid = t.doc WHERE a.id = '%s'", id[i]);
-		CHECK_INT(raw_int(p, q), (long long)ntx[i]);
-		snprintf(q, sizeof q, "SELECT count(*) FROM entity_mentions m JOIN"
-			 " articles a ON a.rowid = m.doc WHERE a.id = '%s'", id[i]);
-		CHECK_INT(raw_int(p, q), (long long)nmen[i]);
+		CHECK_INT(doc_int(p, "count(*)", "timexes", id[i]), (long long)ntx[i]);
+		CHECK_INT(doc_int(p, "count(*)", "entity_mentions", id[i]),
+			  (long long)nmen[i]);
 		if (!nmen[i])
 			continue;
-		snprintf(q, sizeof q, "SELECT min(start) FROM entity_mentions m JOIN"
-			 " articles a ON a.rowid = m.doc WHERE a.id = '%s'", id[i]);
-		CHECK_INT(raw_int(p, q), (long long)first[i]);
-		snprintf(q, sizeof q, "SELECT max(start) FROM entity_mentions m JOIN"
-			 " articles a ON a.rowid = m.doc WHERE a.id = '%s'", id[i]);
-		CHECK_INT(raw_int(p, q), (long long)last[i]);
+		CHECK_INT(doc_int(p, "min(start)", "entity_mentions", id[i]),
+			  (long long)first[i]);
+		CHECK_INT(doc_int(p, "max(start)", "entity_mentions", id[i]),
+			  (long long)last[i]);
 	}
 }
 
