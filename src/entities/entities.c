@@ -1,5 +1,10 @@
 /*
  * entities: tagger + resolver as one stage (see entities.h).
+ *
+ * The stage also makes what the entity store would otherwise work out on
+ * the store thread, from the article alone (entities_store_prep): the
+ * distinct mention keys with their counts, and the name parts and score
+ * of each key's first mention.
  */
 #include "entities.h"
 
@@ -8,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "entities/canon.h"
 #include "entities/ner.h"
 #include "text/text.h"
@@ -35,6 +41,63 @@ static int push_mention(chr_article *a, uint32_t s, uint32_t e, uint8_t type)
 	return art_vec_push(&a->mem, a->mentions, m);
 }
 
+/* The key of the first words of name (a person's first names) and of
+ * its last word into fkey and skey, cap bytes each; both "" for one word
+ * (the entity store's transliteration and surname matches read them). */
+static void name_parts(const char *name, char *fkey, char *skey, size_t cap)
+{
+	const char *sp = strrchr(name, ' ');
+	fkey[0] = skey[0] = '\0';
+	if (!sp)
+		return;
+	canon_key(name, (size_t)(sp - name), fkey, cap);
+	canon_key(sp + 1, strlen(sp + 1), skey, cap);
+}
+
+chr_status entities_store_prep(chr_article *a)
+{
+	a->entkeys.n = 0;
+	a->entkeys_made = 0;
+	a->menkey = a->mentions.n
+		? arena_alloc(&a->mem, a->mentions.n * sizeof *a->menkey) : NULL;
+	if (a->mentions.n && !a->menkey)
+		return CHR_ENOMEM;
+	ht seen; /* key -> index into entkeys */
+	ht_init(&seen, 0);
+	chr_status st = CHR_OK;
+	for (size_t i = 0; i < a->mentions.n && !st; i++) {
+		const art_mention *m = &a->mentions.v[i];
+		a->menkey[i] = 0;
+		if (!m->key || !*m->key)
+			continue;
+		int created;
+		ht_entry *e = ht_put(&seen, m->key, strlen(m->key), &created);
+		if (!e) {
+			st = CHR_ENOMEM;
+			break;
+		}
+		if (created) {
+			/* (the store's buffers were 128 bytes: the same cut) */
+			char fkey[128], skey[128];
+			name_parts(m->name, fkey, skey, sizeof fkey);
+			art_entkey k = { m->key, art_strdup(a, fkey),
+					 art_strdup(a, skey),
+					 canon_name_score(m->name), (uint32_t)i, 0 };
+			e->v.num = (int64_t)a->entkeys.n;
+			if (!k.fkey || !k.skey ||
+			    art_vec_push(&a->mem, a->entkeys, k))
+				st = CHR_ENOMEM;
+		}
+		if (!st) {
+			a->entkeys.v[e->v.num].n++;
+			a->menkey[i] = (uint32_t)e->v.num + 1;
+		}
+	}
+	ht_free(&seen);
+	a->entkeys_made = !st;
+	return st;
+}
+
 chr_status entities_from_spans(chr_article *a, const uint32_t *start,
 			       const uint32_t *end, const uint8_t *type,
 			       size_t n)
@@ -43,7 +106,8 @@ chr_status entities_from_spans(chr_article *a, const uint32_t *start,
 	for (size_t i = 0; i < n; i++)
 		if (push_mention(a, start[i], end[i], type[i]))
 			return CHR_ENOMEM;
-	return canon_resolve(a);
+	chr_status st = canon_resolve(a);
+	return st ? st : entities_store_prep(a);
 }
 
 /* Tag the tokens of src and append the mentions, flagged with flags.
@@ -105,16 +169,18 @@ chr_status entities_run(chr_article *a)
 	size_t hl = strlen(a->headline);
 	if (!st && hl) {
 		/* one pass when the headline fits in hb (most do) */
-		art_token hb[64], *ht = hb;
+		art_token hb[64], *htok = hb;
 		size_t nt = text_tokenize(a->headline, hl, hb, 64);
 		if (nt > 64) {
-			ht = arena_alloc(&a->mem, nt * sizeof *ht);
-			if (!ht)
+			htok = arena_alloc(&a->mem, nt * sizeof *htok);
+			if (!htok)
 				return CHR_ENOMEM;
-			text_tokenize(a->headline, hl, ht, nt);
+			text_tokenize(a->headline, hl, htok, nt);
 		}
 		if (nt)
-			st = tag(a, a->headline, ht, nt, MEN_HEADLINE);
+			st = tag(a, a->headline, htok, nt, MEN_HEADLINE);
 	}
-	return st ? st : canon_resolve(a);
+	if (!st)
+		st = canon_resolve(a);
+	return st ? st : entities_store_prep(a);
 }

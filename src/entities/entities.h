@@ -23,4 +23,8 @@ chr_status entities_from_spans(chr_article *a, const uint32_t *start,
 			       const uint32_t *end, const uint8_t *type,
 			       size_t n);
 
+/* The mentions' distinct keys for the entity store (a->entkeys,
+ * a->menkey; see pipeline/article.h), made again from a->mentions. */
+chr_status entities_store_prep(chr_article *a);
+
 #endif

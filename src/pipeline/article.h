@@ -58,6 +58,20 @@ typedef struct art_mention {
 	const char *role;     /* title attached here ("Foreign Minister"), or NULL */
 } art_mention;
 
+/* One distinct mention key of an article, for the entity store
+ * (src/store/entities.c), made with the mentions on the text thread
+ * (entities_store_prep) so the store thread neither hashes keys nor
+ * splits names. */
+typedef struct art_entkey {
+	const char *key;
+	const char *fkey, *skey; /* keys of the first words and of the last
+				  * word of its first mention's name ("" for
+				  * one word) */
+	int score;               /* canon_name_score of that name */
+	uint32_t first;          /* its first mention */
+	uint32_t n;              /* its mentions */
+} art_entkey;
+
 typedef struct art_sentence {
 	uint32_t start, end;   /* byte span in text */
 	uint32_t tok, ntok;    /* token range */
@@ -115,6 +129,12 @@ struct chr_article {
 	/* entities: mentions in text order, resolved within the article
 	 * (src/entities/canon.h) */
 	ART_VEC(art_mention) mentions;
+	/* the distinct keys of mentions in first-mention order, and each
+	 * mention's index into them + 1 (0: no key); entkeys_made says they
+	 * are made (src/entities/entities.c, entities_store_prep) */
+	ART_VEC(art_entkey) entkeys;
+	uint32_t *menkey;
+	int entkeys_made;
 
 	/* facts: meetings, visits, statements, agreements and counts found
 	 * in the sentences (src/facts/facts.h) */

@@ -12,6 +12,10 @@
  * learned later.  The best-formed name seen wins as the canonical name.
  * An entity known by its key costs no SELECT, and mention counts are
  * summed over the transaction and written at its commit (entcache.c).
+ * What needs no database (an article's distinct keys, their counts, the
+ * name parts and scores) is made on the text thread by the entities
+ * stage (entities_store_prep, a->entkeys), so the store thread only
+ * looks up and writes.
  */
 #include "store.h"
 
@@ -23,6 +27,7 @@
 #include "core/hash.h"
 #include "core/jsonw.h"
 #include "entities/canon.h"
+#include "entities/entities.h"
 
 static const char *type_name(int t)
 {
@@ -46,17 +51,6 @@ static void bind_static(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, i);
-}
-
-/* Split a person's name key into first words and last word keys. */
-static void name_parts(const char *name, char *fkey, char *skey, size_t cap)
-{
-	const char *sp = strrchr(name, ' ');
-	fkey[0] = skey[0] = '\0';
-	if (!sp)
-		return;
-	canon_key(name, (size_t)(sp - name), fkey, cap);
-	canon_key(sp + 1, strlen(sp + 1), skey, cap);
 }
 
 /* The person stored under the same surname key whose first-name key is at
@@ -93,10 +87,13 @@ static int64_t find_translit(chr_db *db, const char *fkey, const char *skey)
 	return rc == SQLITE_DONE ? found : -1;
 }
 
-/* The entity for a mention's key, created when new with the article's
- * nsame mentions of that key already counted.  -1 on error. */
-static int64_t entity_for(chr_db *db, const art_mention *m, int64_t nsame)
+/* The entity for key k (m its first mention), created when new with the
+ * article's mentions of that key already counted.  -1 on error. */
+static int64_t entity_for(chr_db *db, const art_mention *m,
+			  const art_entkey *k)
 {
+	int64_t nsame = k->n;
+	const char *fkey = k->fkey, *skey = k->skey;
 	int64_t eid = 0;
 	int score = 0, rc;
 	sqlite3_stmt *s;
@@ -117,8 +114,6 @@ static int64_t entity_for(chr_db *db, const art_mention *m, int64_t nsame)
 	}
 	int bykey = eid != 0;
 	const char *type = type_name(m->type);
-	char fkey[128], skey[128];
-	name_parts(m->name, fkey, skey, sizeof fkey);
 	if (!eid && m->type == CHR_ENT_PER) {
 		eid = find_translit(db, fkey, skey);
 		if (eid < 0)
@@ -143,7 +138,7 @@ static int64_t entity_for(chr_db *db, const art_mention *m, int64_t nsame)
 		if (n == 1)
 			return only;
 	}
-	int my = canon_name_score(m->name);
+	int my = k->score;
 	if (!eid) {
 		if (!(s = store_stmt(db, ST_EN_INSERT)))
 			return -1;
@@ -243,48 +238,33 @@ static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
 	return st;
 }
 
-chr_status store_put_entities(chr_db *db, const chr_article *a)
+chr_status store_put_entities(chr_db *db, chr_article *a)
 {
 	if (!a->mentions.n)
 		return CHR_OK;
-	ht seen; /* key -> index into ks */
-	ht_init(&seen, 0);
-	struct { int64_t eid, n; } *ks = malloc(a->mentions.n * sizeof *ks);
+	/* the keys, counts and name parts come from the text thread (made
+	 * here for an article that did not pass the entities stage) */
+	chr_status st = a->entkeys_made ? CHR_OK : entities_store_prep(a);
+	if (st)
+		return st;
+	int64_t *eids = calloc(a->entkeys.n ? a->entkeys.n : 1, sizeof *eids);
 	men_row *rows = malloc(a->mentions.n * sizeof *rows);
-	size_t nrow = 0, nk = 0;
-	chr_status st = rows && ks ? CHR_OK : CHR_ENOMEM;
-	/* each key's mentions in the article, counted first */
+	size_t nrow = 0;
+	st = rows && eids ? CHR_OK : CHR_ENOMEM;
 	for (size_t i = 0; i < a->mentions.n && !st; i++) {
 		const art_mention *m = &a->mentions.v[i];
-		if (!m->key || !*m->key)
+		if (!a->menkey[i])
 			continue;
-		int created;
-		ht_entry *e = ht_put(&seen, m->key, strlen(m->key), &created);
-		if (!e) {
-			st = CHR_ENOMEM;
-			break;
-		}
-		if (created) {
-			e->v.num = (int64_t)nk;
-			ks[nk].eid = 0;
-			ks[nk++].n = 0;
-		}
-		ks[e->v.num].n++;
-	}
-	for (size_t i = 0; i < a->mentions.n && !st; i++) {
-		const art_mention *m = &a->mentions.v[i];
-		if (!m->key || !*m->key)
-			continue;
-		size_t k = (size_t)ht_get(&seen, m->key, strlen(m->key))->v.num;
-		if (!ks[k].eid) {
-			int64_t eid = entity_for(db, m, ks[k].n);
+		size_t k = a->menkey[i] - 1;
+		if (!eids[k]) {
+			int64_t eid = entity_for(db, m, &a->entkeys.v[k]);
 			if (eid <= 0) {
 				st = store_fail(db, "entity");
 				break;
 			}
-			ks[k].eid = eid;
+			eids[k] = eid;
 		}
-		int64_t eid = ks[k].eid;
+		int64_t eid = eids[k];
 		/* the entity's count and the alias's: summed in memory, written
 		 * at the commit */
 		const char *src = m->flags & MEN_HEADLINE ? a->headline : a->text;
@@ -297,8 +277,7 @@ chr_status store_put_entities(chr_db *db, const chr_article *a)
 	if (!st && !db->in_tx) /* no commit to write them at */
 		st = store_ents_flush(db);
 	free(rows);
-	free(ks);
-	ht_free(&seen);
+	free(eids);
 	return st;
 }
 

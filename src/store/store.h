@@ -226,7 +226,7 @@ chr_status store_put_timexes(chr_db *db, const chr_article *a);
 
 /* Resolve and store the entity mentions of a stored article (a->rowid
  * set), inside the open transaction. */
-chr_status store_put_entities(chr_db *db, const chr_article *a);
+chr_status store_put_entities(chr_db *db, chr_article *a);
 
 /* Store the facts and counts found in a stored article (a->rowid set,
  * entities stored), inside the open transaction (src/facts/store.c). */

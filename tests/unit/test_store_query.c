@@ -18,6 +18,8 @@
 #include "chronicle.h"
 #include "store_fixture.h"
 #include "dedup/dedup.h"
+#include "entities/canon.h"
+#include "entities/entities.h"
 #include "store/store.h"
 
 /* ---- entities ---- */
@@ -548,6 +550,75 @@ static void test_row_counts(void)
 	}
 }
 
+/* The entities stage makes the store's keys (entities_store_prep): the
+ * distinct keys in first-mention order, each mention's index into them,
+ * each key's mentions, and its first mention's name parts and score;
+ * an article without them (entkeys_made 0) has them made by the store,
+ * which stores its mentions the same. */
+static void test_entity_keys_prep(void)
+{
+	chr_doc d = doc("kp1", "Lavrov meets Wang Yi",
+			"MOSCOW (Reuters) - Russian Foreign Minister Sergei Lavrov"
+			" met Chinese Foreign Minister Wang Yi in Moscow on Monday."
+			" Lavrov said the talks were useful. Wang said China and"
+			" Russia would keep talking, and Lavrov agreed.");
+	d.date = "2024-04-01";
+	chr_article *a = NULL;
+	CHECK_INT(chr_article_process(&d, &a), CHR_OK);
+	if (!a)
+		return;
+	CHECK(a->entkeys_made);
+	size_t keyed = 0, sum = 0, lav = 0;
+	for (size_t i = 0; i < a->mentions.n; i++) {
+		const art_mention *m = &a->mentions.v[i];
+		if (!m->key || !*m->key) {
+			CHECK_INT(a->menkey[i], 0);
+			continue;
+		}
+		keyed++;
+		CHECK(a->menkey[i] >= 1 && a->menkey[i] <= a->entkeys.n);
+		CHECK_STR(a->entkeys.v[a->menkey[i] - 1].key, m->key);
+	}
+	for (size_t k = 0; k < a->entkeys.n; k++) {
+		const art_entkey *e = &a->entkeys.v[k];
+		const art_mention *f = &a->mentions.v[e->first];
+		sum += e->n;
+		CHECK_STR(f->key, e->key);
+		CHECK_INT(a->menkey[e->first], (long long)k + 1);
+		for (size_t i = 0; i < e->first; i++) /* none earlier */
+			CHECK(a->menkey[i] != k + 1);
+		for (size_t j = 0; j < k; j++) /* first-mention order */
+			CHECK(a->entkeys.v[j].first < e->first);
+		CHECK_INT(e->score, canon_name_score(f->name));
+		if (!strcmp(e->skey, "lavrov")) {
+			CHECK_STR(e->fkey, "sergei");
+			lav = e->n;
+		}
+	}
+	CHECK_INT(sum, keyed);
+	CHECK(lav >= 3);
+	/* made by the store when missing */
+	chr_db *db = fresh("kp.db");
+	if (db) {
+		a->entkeys_made = 0;
+		a->entkeys.n = 0;
+		CHECK_INT(store_begin(db), CHR_OK);
+		CHECK_INT(store_put_article(db, a, NULL), CHR_OK);
+		CHECK_INT(store_put_entities(db, a), CHR_OK);
+		CHECK_INT(store_commit(db), CHR_OK);
+		CHECK(a->entkeys_made);
+		chr_db_close(db);
+		const char *p = tpath("kp.db");
+		CHECK_INT(raw_int(p, "SELECT mentions FROM entities"
+				     " WHERE key = 'sergeilavrov'"), (long long)lav);
+		CHECK_INT(raw_int(p, "SELECT fkey = 'sergei' AND skey = 'lavrov'"
+				     " FROM entities WHERE key = 'sergeilavrov'"), 1);
+		CHECK_INT(raw_int(p, "SELECT sum(mentions) FROM entities"),
+			  (long long)keyed);
+	}
+	chr_article_free(a);
+}
+
 /* A name stored by another connection between two ingests on one handle
  * is what the second ingest compares against, not the score the first
  * ingest cached: here a worse-scored name, which the second ingest's
@@ -882,6 +953,7 @@ static const th_test tests[] = {
 	TEST(test_entity_rows),
 	TEST(test_batched_rows),
 	TEST(test_row_counts),
+	TEST(test_entity_keys_prep),
 	TEST(test_entity_lookup),
 	TEST(test_entity_translit),
 	TEST(test_event_place),
