@@ -3,8 +3,8 @@
  *
  * The stage also makes what the entity store would otherwise work out on
  * the store thread, from the article alone (entities_store_prep): the
- * distinct mention keys with their counts, and the name parts and score
- * of each key's first mention.
+ * distinct mention keys with their counts and stored rows, and the name
+ * parts and score of each key's first mention.
  */
 #include "entities.h"
 
@@ -54,6 +54,42 @@ static void name_parts(const char *name, char *fkey, char *skey, size_t cap)
 	canon_key(sp + 1, strlen(sp + 1), skey, cap);
 }
 
+typedef struct men_at {
+	int64_t start; /* as stored */
+	size_t i;
+} men_at;
+
+static int cmp_at(const void *a, const void *b)
+{
+	const men_at *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Each key's rows: the store writes a row per keyed mention in order,
+ * keyed by (doc, start as stored), a later one replacing an earlier. */
+static chr_status count_rows(chr_article *a)
+{
+	size_t n = 0;
+	men_at *v = malloc((a->mentions.n ? a->mentions.n : 1) * sizeof *v);
+	if (!v)
+		return CHR_ENOMEM;
+	for (size_t i = 0; i < a->mentions.n; i++) {
+		const art_mention *m = &a->mentions.v[i];
+		if (a->menkey[i])
+			v[n++] = (men_at){ m->flags & MEN_HEADLINE
+					   ? -1 - (int64_t)m->start
+					   : (int64_t)m->start, i };
+	}
+	qsort(v, n, sizeof *v, cmp_at);
+	for (size_t i = 0; i < n; i++)
+		if (i + 1 == n || v[i + 1].start != v[i].start)
+			a->entkeys.v[a->menkey[v[i].i] - 1].rows++;
+	free(v);
+	return CHR_OK;
+}
+
 chr_status entities_store_prep(chr_article *a)
 {
 	a->entkeys.n = 0;
@@ -82,7 +118,7 @@ chr_status entities_store_prep(chr_article *a)
 			name_parts(m->name, fkey, skey, sizeof fkey);
 			art_entkey k = { m->key, art_strdup(a, fkey),
 					 art_strdup(a, skey),
-					 canon_name_score(m->name), (uint32_t)i, 0 };
+					 canon_name_score(m->name), (uint32_t)i, 0, 0 };
 			e->v.num = (int64_t)a->entkeys.n;
 			if (!k.fkey || !k.skey ||
 			    art_vec_push(&a->mem, a->entkeys, k))
@@ -94,6 +130,8 @@ chr_status entities_store_prep(chr_article *a)
 		}
 	}
 	ht_free(&seen);
+	if (!st)
+		st = count_rows(a);
 	a->entkeys_made = !st;
 	return st;
 }

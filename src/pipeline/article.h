@@ -70,6 +70,9 @@ typedef struct art_entkey {
 	int score;               /* canon_name_score of that name */
 	uint32_t first;          /* its first mention */
 	uint32_t n;              /* its mentions */
+	uint32_t rows;           /* its mention rows as stored: one a start
+				  * (as stored: a headline's at -1 - start),
+				  * the last mention at it */
 } art_entkey;
 
 typedef struct art_sentence {

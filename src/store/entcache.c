@@ -39,7 +39,10 @@
  *   without a SELECT by (doc, start), and the events stage its counts
  *   per entity for event_entities (store_ents_doc_counts: the rows as
  *   stored, one a start, the last written; the table's GROUP BY when
- *   the rows are not known).
+ *   the rows are not known).  The entity store also hands over those
+ *   counts per entity, summed from the article's per-key row counts
+ *   that the text thread made (store_ents_counts), so nothing is sorted
+ *   here.
  */
 #include "store.h"
 
@@ -77,6 +80,9 @@ struct store_ents {
 	int64_t doc;  /* the article whose mention rows are in men */
 	store_men *men;
 	size_t nmen, capmen;
+	int64_t cdoc; /* the article whose counts per entity are in cnt */
+	store_eidn *cnt;
+	size_t ncnt, capcnt;
 };
 
 static void cache_reset(store_ents *e)
@@ -108,6 +114,7 @@ void store_ents_drop(chr_db *db)
 	arena_free(&e->pmem);
 	free(e->p);
 	free(e->men);
+	free(e->cnt);
 	free(e);
 	db->ents = NULL;
 }
@@ -231,23 +238,52 @@ chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
 	return CHR_OK;
 }
 
+/* n items of size sz from src into *dst, grown to hold them (its
+ * capacity in *cap, items; at most an article's mentions); 0, or -1
+ * when out of memory (then *dst is as it was). */
+static int copy_in(void **dst, size_t *cap, const void *src, size_t n,
+		   size_t sz)
+{
+	if (n > *cap) {
+		void *v = realloc(*dst, n * sz);
+		if (!v)
+			return -1;
+		*dst = v;
+		*cap = n;
+	}
+	if (n)
+		memcpy(*dst, src, n * sz);
+	return 0;
+}
+
 void store_ents_rows(chr_db *db, int64_t doc, const store_men *r, size_t n)
 {
 	store_ents *e = ents_of(db);
 	if (!e)
 		return;
-	e->doc = 0;
-	if (n > e->capmen) {
-		store_men *m = realloc(e->men, n * sizeof *m);
-		if (!m)
-			return; /* the lookups read the table */
-		e->men = m;
-		e->capmen = n;
-	}
-	if (n)
-		memcpy(e->men, r, n * sizeof *r);
+	e->doc = e->cdoc = 0;
+	void *m = e->men;
+	int rc = copy_in(&m, &e->capmen, r, n, sizeof *r);
+	e->men = m;
+	if (rc)
+		return; /* the lookups read the table */
 	e->nmen = n;
 	e->doc = doc;
+}
+
+void store_ents_counts(chr_db *db, int64_t doc, const store_eidn *c, size_t n)
+{
+	store_ents *e = db->ents;
+	if (!e || e->doc != doc)
+		return; /* (only with the rows they count) */
+	e->cdoc = 0;
+	void *v = e->cnt;
+	int rc = copy_in(&v, &e->capcnt, c, n, sizeof *c);
+	e->cnt = v;
+	if (rc)
+		return; /* counted from the rows */
+	e->ncnt = n;
+	e->cdoc = doc;
 }
 
 int store_ents_row_eid(chr_db *db, int64_t doc, int64_t start, int64_t *eid)
@@ -394,6 +430,15 @@ chr_status store_ents_doc_counts(chr_db *db, int64_t doc, store_eidn **out,
 	*n = 0;
 	if (!e || !doc || e->doc != doc)
 		return doc_counts_read(db, doc, out, n);
+	if (e->cdoc == doc) { /* counted from the article's keys */
+		if (!e->ncnt)
+			return CHR_OK;
+		if (!(*out = malloc(e->ncnt * sizeof **out)))
+			return CHR_ENOMEM;
+		memcpy(*out, e->cnt, e->ncnt * sizeof **out);
+		*n = e->ncnt;
+		return CHR_OK;
+	}
 	if (!e->nmen)
 		return CHR_OK;
 	men_at *m = malloc(e->nmen * sizeof *m);

@@ -238,6 +238,35 @@ static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
 	return st;
 }
 
+static int cmp_eidn(const void *a, const void *b)
+{
+	const store_eidn *x = a, *y = b;
+	return (x->eid > y->eid) - (x->eid < y->eid);
+}
+
+/* The article's rows per entity (keys resolved to eids[k]), eid
+ * ascending, for the events stage (store_ents_doc_counts). */
+static void put_counts(chr_db *db, const chr_article *a, const int64_t *eids)
+{
+	store_eidn *v = malloc((a->entkeys.n ? a->entkeys.n : 1) * sizeof *v);
+	if (!v)
+		return; /* counted from the rows */
+	size_t n = 0;
+	for (size_t k = 0; k < a->entkeys.n; k++)
+		if (a->entkeys.v[k].rows)
+			v[n++] = (store_eidn){ eids[k], a->entkeys.v[k].rows };
+	qsort(v, n, sizeof *v, cmp_eidn);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) { /* two keys, one entity: summed */
+		if (m && v[m - 1].eid == v[i].eid)
+			v[m - 1].n += v[i].n;
+		else
+			v[m++] = v[i];
+	}
+	store_ents_counts(db, a->rowid, v, m);
+	free(v);
+}
+
 chr_status store_put_entities(chr_db *db, chr_article *a)
 {
 	if (!a->mentions.n)
@@ -274,6 +303,8 @@ chr_status store_put_entities(chr_db *db, chr_article *a)
 	/* (the lookups above read only entities, so the rows can wait) */
 	if (!st)
 		st = put_mentions(db, a->rowid, rows, nrow);
+	if (!st)
+		put_counts(db, a, eids);
 	if (!st && !db->in_tx) /* no commit to write them at */
 		st = store_ents_flush(db);
 	free(rows);

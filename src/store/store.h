@@ -185,10 +185,14 @@ typedef struct store_eidn {
 	int64_t eid;
 	int64_t n;
 } store_eidn;
+/* doc's (eid, rows) pairs, eid ascending, as its mention rows just
+ * written count them (store_ents_doc_counts answers with them). */
+void store_ents_counts(chr_db *db, int64_t doc, const store_eidn *c, size_t n);
 /* doc's (eid, mentions) pairs as its stored mention rows count them (a
  * later row at the same start replaced an earlier one), eid ascending:
- * from the rows store_ents_rows was told for doc, else read from the
- * table.  *out is malloc'd (NULL when *n is 0). */
+ * as store_ents_counts was told for doc, else from the rows
+ * store_ents_rows was told, else read from the table.  *out is malloc'd
+ * (NULL when *n is 0). */
 chr_status store_ents_doc_counts(chr_db *db, int64_t doc, store_eidn **out,
 				 size_t *n);
 /* Write the pending counts (store_commit calls it). */

@@ -155,6 +155,30 @@ static void test_doc_counts(void)
 		CHECK_INT(c[1].n, 1);
 	}
 	free(c);
+	/* counts handed over with the rows answer instead (eid order as
+	 * given); for another doc they are ignored, and new rows drop them */
+	static const store_eidn given[] = { { 20, 5 }, { 44, 1 } };
+	store_ents_counts(db, 6, given, 2);
+	CHECK_INT(store_ents_doc_counts(db, 7, &c, &n), CHR_OK);
+	CHECK_INT(n, 2);
+	if (c && n == 2)
+		CHECK_INT(c[1].eid, 31);
+	free(c);
+	store_ents_counts(db, 7, given, 2);
+	CHECK_INT(store_ents_doc_counts(db, 7, &c, &n), CHR_OK);
+	CHECK_INT(n, 2);
+	if (c && n == 2) {
+		CHECK_INT(c[0].eid, 20);
+		CHECK_INT(c[0].n, 5);
+		CHECK_INT(c[1].eid, 44);
+	}
+	free(c);
+	store_ents_rows(db, 7, rows, 1);
+	CHECK_INT(store_ents_doc_counts(db, 7, &c, &n), CHR_OK);
+	CHECK_INT(n, 1);
+	if (c && n == 1)
+		CHECK_INT(c[0].eid, 30);
+	free(c);
 	/* another doc: read from the table (none there) */
 	CHECK_INT(store_ents_doc_counts(db, 8, &c, &n), CHR_OK);
 	CHECK_INT(n, 0);
@@ -552,9 +576,10 @@ static void test_row_counts(void)
 
 /* The entities stage makes the store's keys (entities_store_prep): the
  * distinct keys in first-mention order, each mention's index into them,
- * each key's mentions, and its first mention's name parts and score;
- * an article without them (entkeys_made 0) has them made by the store,
- * which stores its mentions the same. */
+ * each key's mentions and rows, and its first mention's name parts and
+ * score; an article without them (entkeys_made 0) has them made by the
+ * store, which stores its mentions the same and hands the events stage
+ * the counts per entity its rows have. */
 static void test_entity_keys_prep(void)
 {
 	chr_doc d = doc("kp1", "Lavrov meets Wang Yi",
@@ -597,6 +622,21 @@ static void test_entity_keys_prep(void)
 	}
 	CHECK_INT(sum, keyed);
 	CHECK(lav >= 3);
+	/* rows: one a stored start (the text's and the headline's apart) */
+	size_t rows = 0, starts = 0;
+	for (size_t k = 0; k < a->entkeys.n; k++)
+		rows += a->entkeys.v[k].rows;
+	for (size_t i = 0; i < a->mentions.n; i++) {
+		const art_mention *m = &a->mentions.v[i];
+		int again = 0;
+		for (size_t j = i + 1; j < a->mentions.n && !again; j++)
+			again = a->menkey[i] && a->menkey[j] &&
+				a->mentions.v[j].start == m->start &&
+				(a->mentions.v[j].flags & MEN_HEADLINE) ==
+				(m->flags & MEN_HEADLINE);
+		starts += a->menkey[i] && !again;
+	}
+	CHECK_INT(rows, starts);
 	/* made by the store when missing */
 	chr_db *db = fresh("kp.db");
 	if (db) {
@@ -607,8 +647,25 @@ static void test_entity_keys_prep(void)
 		CHECK_INT(store_put_entities(db, a), CHR_OK);
 		CHECK_INT(store_commit(db), CHR_OK);
 		CHECK(a->entkeys_made);
+		/* the counts per entity the events stage reads: from the keys'
+		 * rows, as the table's GROUP BY has them */
+		store_eidn *c = NULL;
+		size_t nc = 0;
+		CHECK_INT(store_ents_doc_counts(db, a->rowid, &c, &nc), CHR_OK);
 		chr_db_close(db);
 		const char *p = tpath("kp.db");
+		char q[160];
+		snprintf(q, sizeof q, "SELECT count(DISTINCT eid) FROM entity_mentions"
+			 " WHERE doc = %lld", (long long)a->rowid);
+		CHECK_INT(raw_int(p, q), (long long)nc);
+		for (size_t i = 0; i < nc; i++) {
+			CHECK(!i || c[i - 1].eid < c[i].eid);
+			snprintf(q, sizeof q, "SELECT count(*) FROM entity_mentions"
+				 " WHERE doc = %lld AND eid = %lld",
+				 (long long)a->rowid, (long long)c[i].eid);
+			CHECK_INT(raw_int(p, q), c[i].n);
+		}
+		free(c);
 		CHECK_INT(raw_int(p, "SELECT mentions FROM entities"
 				     " WHERE key = 'sergeilavrov'"), (long long)lav);
 		CHECK_INT(raw_int(p, "SELECT fkey = 'sergei' AND skey = 'lavrov'"
