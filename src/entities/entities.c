@@ -90,9 +90,46 @@ static chr_status count_rows(chr_article *a)
 	return CHR_OK;
 }
 
+/* The bytes mention i is written with. */
+static const char *men_text(const chr_article *a, uint32_t i, size_t *len)
+{
+	const art_mention *m = &a->mentions.v[i];
+	*len = m->end - m->start;
+	return (m->flags & MEN_HEADLINE ? a->headline : a->text) + m->start;
+}
+
+/* Count mention i (of key k) under its alias: the key's aliases are
+ * few, so a walk along them finds it. */
+static chr_status count_alias(chr_article *a, uint32_t k, uint32_t i)
+{
+	size_t len, l2;
+	const char *s = men_text(a, i, &len);
+	uint32_t last = 0; /* the key's last alias + 1 */
+	for (uint32_t at = a->entkeys.v[k].alias; at;
+	     at = a->entaliases.v[at - 1].next) {
+		art_entalias *x = &a->entaliases.v[at - 1];
+		const char *t = men_text(a, x->first, &l2);
+		if (l2 == len && !memcmp(s, t, len)) {
+			x->n++;
+			return CHR_OK;
+		}
+		last = at;
+	}
+	art_entalias x = { k, i, 1, 0 };
+	if (art_vec_push(&a->mem, a->entaliases, x)) /* (may move them) */
+		return CHR_ENOMEM;
+	uint32_t at = (uint32_t)a->entaliases.n;
+	if (last)
+		a->entaliases.v[last - 1].next = at;
+	else
+		a->entkeys.v[k].alias = at;
+	return CHR_OK;
+}
+
 chr_status entities_store_prep(chr_article *a)
 {
 	a->entkeys.n = 0;
+	a->entaliases.n = 0;
 	a->entkeys_made = 0;
 	a->menkey = a->mentions.n
 		? arena_alloc(&a->mem, a->mentions.n * sizeof *a->menkey) : NULL;
@@ -118,7 +155,8 @@ chr_status entities_store_prep(chr_article *a)
 			name_parts(m->name, fkey, skey, sizeof fkey);
 			art_entkey k = { m->key, art_strdup(a, fkey),
 					 art_strdup(a, skey),
-					 canon_name_score(m->name), (uint32_t)i, 0, 0 };
+					 canon_name_score(m->name), (uint32_t)i, 0, 0,
+					 0 };
 			e->v.num = (int64_t)a->entkeys.n;
 			if (!k.fkey || !k.skey ||
 			    art_vec_push(&a->mem, a->entkeys, k))
@@ -127,6 +165,7 @@ chr_status entities_store_prep(chr_article *a)
 		if (!st) {
 			a->entkeys.v[e->v.num].n++;
 			a->menkey[i] = (uint32_t)e->v.num + 1;
+			st = count_alias(a, (uint32_t)e->v.num, (uint32_t)i);
 		}
 	}
 	ht_free(&seen);

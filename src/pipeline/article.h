@@ -73,7 +73,17 @@ typedef struct art_entkey {
 	uint32_t rows;           /* its mention rows as stored: one a start
 				  * (as stored: a headline's at -1 - start),
 				  * the last mention at it */
+	uint32_t alias;          /* its first alias in entaliases + 1 */
 } art_entkey;
+
+/* One way an article writes a key (the mention's bytes), with its count:
+ * the entity store's alias counts. */
+typedef struct art_entalias {
+	uint32_t key;     /* index into entkeys */
+	uint32_t first;   /* its first mention (the bytes) */
+	uint32_t n;       /* mentions written so */
+	uint32_t next;    /* the key's next alias + 1, or 0 */
+} art_entalias;
 
 typedef struct art_sentence {
 	uint32_t start, end;   /* byte span in text */
@@ -132,10 +142,12 @@ struct chr_article {
 	/* entities: mentions in text order, resolved within the article
 	 * (src/entities/canon.h) */
 	ART_VEC(art_mention) mentions;
-	/* the distinct keys of mentions in first-mention order, and each
-	 * mention's index into them + 1 (0: no key); entkeys_made says they
-	 * are made (src/entities/entities.c, entities_store_prep) */
+	/* the distinct keys of mentions in first-mention order, the distinct
+	 * (key, bytes written) pairs in first-mention order, and each
+	 * mention's index into entkeys + 1 (0: no key); entkeys_made says
+	 * they are made (src/entities/entities.c, entities_store_prep) */
 	ART_VEC(art_entkey) entkeys;
+	ART_VEC(art_entalias) entaliases;
 	uint32_t *menkey;
 	int entkeys_made;
 

@@ -293,12 +293,16 @@ chr_status store_put_entities(chr_db *db, chr_article *a)
 			}
 			eids[k] = eid;
 		}
-		int64_t eid = eids[k];
-		/* the entity's count and the alias's: summed in memory, written
-		 * at the commit */
+		rows[nrow++] = (men_row){ m, eids[k] };
+	}
+	/* the entities' counts and their aliases': summed in memory (an
+	 * article's counted on the text thread), written at the commit */
+	for (size_t i = 0; i < a->entaliases.n && !st; i++) {
+		const art_entalias *x = &a->entaliases.v[i];
+		const art_mention *m = &a->mentions.v[x->first];
 		const char *src = m->flags & MEN_HEADLINE ? a->headline : a->text;
-		st = store_ents_add(db, eid, src + m->start, m->end - m->start, 1);
-		rows[nrow++] = (men_row){ m, eid };
+		st = store_ents_add(db, eids[x->key], src + m->start,
+				    m->end - m->start, x->n);
 	}
 	/* (the lookups above read only entities, so the rows can wait) */
 	if (!st)

@@ -576,8 +576,8 @@ static void test_row_counts(void)
 
 /* The entities stage makes the store's keys (entities_store_prep): the
  * distinct keys in first-mention order, each mention's index into them,
- * each key's mentions and rows, and its first mention's name parts and
- * score; an article without them (entkeys_made 0) has them made by the
+ * each key's mentions, rows and aliases (the bytes written, counted),
+ * and its first mention's name parts and score; an article without them (entkeys_made 0) has them made by the
  * store, which stores its mentions the same and hands the events stage
  * the counts per entity its rows have. */
 static void test_entity_keys_prep(void)
@@ -637,6 +637,34 @@ static void test_entity_keys_prep(void)
 		starts += a->menkey[i] && !again;
 	}
 	CHECK_INT(rows, starts);
+	/* aliases: each (key, bytes) once, with its mentions, on its key's
+	 * chain; "Lavrov" alone three times */
+	size_t asum = 0, lavrov = 0;
+	for (size_t x = 0; x < a->entaliases.n; x++) {
+		const art_entalias *al = &a->entaliases.v[x];
+		const art_mention *f = &a->mentions.v[al->first];
+		const char *fs = (f->flags & MEN_HEADLINE ? a->headline : a->text) +
+				 f->start;
+		size_t flen = f->end - f->start, same = 0, onchain = 0;
+		CHECK_INT(a->menkey[al->first], (long long)al->key + 1);
+		for (size_t i = 0; i < a->mentions.n; i++) {
+			const art_mention *m = &a->mentions.v[i];
+			const char *ms = (m->flags & MEN_HEADLINE ? a->headline
+								  : a->text) + m->start;
+			same += a->menkey[i] == al->key + 1 &&
+				m->end - m->start == flen && !memcmp(ms, fs, flen);
+		}
+		CHECK_INT(al->n, (long long)same);
+		for (uint32_t at = a->entkeys.v[al->key].alias; at;
+		     at = a->entaliases.v[at - 1].next)
+			onchain += at == x + 1;
+		CHECK_INT(onchain, 1);
+		asum += al->n;
+		if (flen == 6 && !memcmp(fs, "Lavrov", 6))
+			lavrov = al->n;
+	}
+	CHECK_INT(asum, keyed);
+	CHECK_INT(lavrov, 3);
 	/* made by the store when missing */
 	chr_db *db = fresh("kp.db");
 	if (db) {
