@@ -30,9 +30,10 @@
  *   transaction's own statements are the only writers.  At ENTPEND_MAX
  *   pending rows they are written early, inside the same transaction.
  *   A new entity's row is inserted with its article's mentions of its
- *   key already counted, and a pending record without an alias takes
- *   them back off the sum, so an entity nothing else names before the
- *   commit costs no UPDATE at all (most entities appear in one article).
+ *   key already counted, and its article's alias records say so (they
+ *   count for the alias, not again for the entity), so an entity nothing
+ *   else names before the commit costs no UPDATE at all (most entities
+ *   appear in one article).
  *
  * - the (start, eid) of the mention rows of the article stored last, so
  *   its facts (src/facts/store.c) find their participants' entities
@@ -64,9 +65,10 @@ typedef struct ent_val {
 
 typedef struct ent_pend {
 	int64_t eid;
-	const char *alias; /* in pmem; NULL: a count already in the row */
+	const char *alias; /* in pmem; NULL: the entity's count alone */
 	size_t len;
-	int64_t n;
+	int64_t n;         /* the alias's count */
+	int64_t e;         /* the entity's (n less what its row holds) */
 } ent_pend;
 
 struct store_ents {
@@ -212,8 +214,8 @@ void store_ents_set(chr_db *db, const char *key, int64_t eid, int score)
 		e->complete = 0; /* only a cache now */
 }
 
-chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
-			  size_t len, int64_t n)
+chr_status store_ents_add_counted(chr_db *db, int64_t eid, const char *alias,
+				  size_t len, int64_t n, int64_t counted)
 {
 	store_ents *e = ents_of(db);
 	if (!e)
@@ -234,8 +236,14 @@ chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
 	char *s = alias ? arena_strndup(&e->pmem, alias, len) : NULL;
 	if (alias && !s)
 		return CHR_ENOMEM;
-	e->p[e->np++] = (ent_pend){ eid, s, len, n };
+	e->p[e->np++] = (ent_pend){ eid, s, len, alias ? n : 0, n - counted };
 	return CHR_OK;
+}
+
+chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
+			  size_t len, int64_t n)
+{
+	return store_ents_add_counted(db, eid, alias, len, n, 0);
 }
 
 /* n items of size sz from src into *dst, grown to hold them (its
@@ -333,7 +341,7 @@ chr_status store_ents_flush(chr_db *db)
 		size_t j = i;
 		int64_t sum = 0;
 		for (; j < n && r[j].eid == r[i].eid; j++)
-			sum += r[j].n;
+			sum += r[j].e;
 		sqlite3_stmt *s;
 		if (sum) { /* (0: all counted when the row was inserted) */
 			if (!(s = store_stmt(db, ST_EN_COUNT_UP)))

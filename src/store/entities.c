@@ -88,9 +88,10 @@ static int64_t find_translit(chr_db *db, const char *fkey, const char *skey)
 }
 
 /* The entity for key k (m its first mention), created when new with the
- * article's mentions of that key already counted.  -1 on error. */
+ * article's mentions of that key already counted (then *created is set).
+ * -1 on error. */
 static int64_t entity_for(chr_db *db, const art_mention *m,
-			  const art_entkey *k)
+			  const art_entkey *k, int *created)
 {
 	int64_t nsame = k->n;
 	const char *fkey = k->fkey, *skey = k->skey;
@@ -155,10 +156,10 @@ static int64_t entity_for(chr_db *db, const art_mention *m,
 			return -1;
 		eid = sqlite3_last_insert_rowid(db->h);
 		store_ents_set(db, m->key, eid, my);
-		/* those mentions' count is in the row: the pending count says
-		 * so, and an entity no other mention names costs no UPDATE */
-		if (store_ents_add(db, eid, NULL, 0, -nsame))
-			return -1;
+		/* those mentions' count is in the row: the article's alias
+		 * counts say so, and an entity no other mention names costs
+		 * no UPDATE */
+		*created = 1;
 		return eid;
 	}
 	if (my > score) {
@@ -277,16 +278,17 @@ chr_status store_put_entities(chr_db *db, chr_article *a)
 	if (st)
 		return st;
 	int64_t *eids = calloc(a->entkeys.n ? a->entkeys.n : 1, sizeof *eids);
+	int *made = calloc(a->entkeys.n ? a->entkeys.n : 1, sizeof *made);
 	men_row *rows = malloc(a->mentions.n * sizeof *rows);
 	size_t nrow = 0;
-	st = rows && eids ? CHR_OK : CHR_ENOMEM;
+	st = rows && eids && made ? CHR_OK : CHR_ENOMEM;
 	for (size_t i = 0; i < a->mentions.n && !st; i++) {
 		const art_mention *m = &a->mentions.v[i];
 		if (!a->menkey[i])
 			continue;
 		size_t k = a->menkey[i] - 1;
 		if (!eids[k]) {
-			int64_t eid = entity_for(db, m, &a->entkeys.v[k]);
+			int64_t eid = entity_for(db, m, &a->entkeys.v[k], &made[k]);
 			if (eid <= 0) {
 				st = store_fail(db, "entity");
 				break;
@@ -301,8 +303,9 @@ chr_status store_put_entities(chr_db *db, chr_article *a)
 		const art_entalias *x = &a->entaliases.v[i];
 		const art_mention *m = &a->mentions.v[x->first];
 		const char *src = m->flags & MEN_HEADLINE ? a->headline : a->text;
-		st = store_ents_add(db, eids[x->key], src + m->start,
-				    m->end - m->start, x->n);
+		st = store_ents_add_counted(db, eids[x->key], src + m->start,
+					    m->end - m->start, x->n,
+					    made[x->key] ? x->n : 0);
 	}
 	/* (the lookups above read only entities, so the rows can wait) */
 	if (!st)
@@ -313,6 +316,7 @@ chr_status store_put_entities(chr_db *db, chr_article *a)
 		st = store_ents_flush(db);
 	free(rows);
 	free(eids);
+	free(made);
 	return st;
 }
 

@@ -170,6 +170,11 @@ void store_ents_set(chr_db *db, const char *key, int64_t eid, int score);
  * mentions already counted in it are -n). */
 chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
 			  size_t len, int64_t n);
+/* The same, of which counted are in the entity's row already (its
+ * article's, when the row was inserted): n for the alias, n - counted
+ * for the entity. */
+chr_status store_ents_add_counted(chr_db *db, int64_t eid, const char *alias,
+				  size_t len, int64_t n, int64_t counted);
 /* A stored mention row: its start as stored and its entity. */
 typedef struct store_men {
 	int64_t start;

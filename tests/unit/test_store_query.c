@@ -339,6 +339,21 @@ static void test_entity_cache(void)
 	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases"
 			     " WHERE alias = 'Valmora'"), 8);
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_aliases"), 2);
+	/* the same said by the alias records (store_ents_add_counted): 3
+	 * for the aliases, 2 of them in the row already */
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_ents_add_counted(db, 7, "Valmora", 7, 2, 2), CHR_OK);
+	CHECK_INT(store_ents_add_counted(db, 7, "VALMORA", 7, 1, 0), CHR_OK);
+	CHECK_INT(store_commit(db), CHR_OK);
+	CHECK_INT(raw_int(p, "SELECT mentions FROM entities WHERE eid = 7"), 8);
+	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases"
+			     " WHERE alias = 'Valmora'"), 10);
+	CHECK_INT(raw_int(p, "SELECT n FROM entity_aliases"
+			     " WHERE alias = 'VALMORA'"), 2);
+	CHECK_INT(raw_exec(p, "UPDATE entities SET mentions = 7 WHERE eid = 7;"
+			      "UPDATE entity_aliases SET n = n - 2 WHERE alias ="
+			      " 'Valmora'; UPDATE entity_aliases SET n = n - 1"
+			      " WHERE alias = 'VALMORA'"), SQLITE_OK);
 	/* this connection writes an entity outside a transaction (its own
 	 * commit does not move data_version): the complete map must not
 	 * answer "not stored" for it afterwards, and the pending counts
