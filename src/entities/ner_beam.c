@@ -242,8 +242,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		same[o] = sp != UINT32_MAX && sp >= a ? (int16_t)(sp - a) : -1;
 		w->spos[w->slot[i]] = (uint32_t)i;
 		float st[NER_MAXTAGS] = {0};
-		ner_score_stage(m, stage, &w->rows[i * NER_NSTATIC], w->nrows[i],
-				st);
+		ner_score_static(m, stage, w, i, st);
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int hist = ner_dyn_uses_hist(w, i);
 		td.pdone = 0;

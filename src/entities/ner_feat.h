@@ -139,6 +139,15 @@ enum { SR_LOW = 2, SR_CLUS = 6, SR_NCLUS = 15, SR_CLBI = 21, SR_CLUSR = 23,
  * through w's memo (ner_word.c); one call a document. */
 void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
 		    size_t n);
+/* The rows of token i's word alone (its bytes, class, clusters and,
+ * hyphenated, its parts; and the bias), the part of its static rows
+ * whose stage-1 weights a memo entry sums (ner_wordh.wsum): at most
+ * NER_WROWS; the count (ner_word.c).  ner_static writes the same rows,
+ * among the others, in its own order. */
+#define NER_WROWS 24
+size_t ner_word_rows(const ner_model *m, const uint32_t *rt,
+		     const char *s, size_t len, const ner_wordh *h,
+		     uint32_t *r);
 /* Rows of a hyphenated word: at most 4; the count (ner_word.c). */
 size_t ner_hyphen_rows(const ner_model *m, const char *s, size_t len,
 		       uint32_t c, uint32_t *r);
