@@ -25,8 +25,14 @@
  * the allowed tags are bit masks (made once per scheme), and with a
  * full beam one SIMD compare drops the tags whose candidate score is
  * not above the beam's last (they would be dropped one by one anyway,
- * and the bar only rises).  Candidates are still tried in tag order
- * and inserted after their equals, so ties resolve as before.
+ * and the bar only rises).  Before the beam is full, the same compare
+ * drops the candidates below a bar: with a beam's worth of hypotheses,
+ * the lowest score of one candidate each (its first allowed tag); that
+ * many candidates score at least the bar, so one below it is not among
+ * the best and would only be inserted to be pushed out again (most of
+ * the first hypothesis's nine candidates after O were).  Candidates are
+ * still tried in tag order and inserted after their equals, so ties
+ * resolve as before.
  *
  * A segment is as many whole sentences as fit in NER_BEAM_SPAN tokens (a
  * longer sentence is cut every NER_BEAM_SPAN tokens; ner_beam_seg_end),
@@ -135,20 +141,27 @@ static void rules_make(void)
 
 /* The bits of tags t < NER_MAXTAGS whose candidate score base + sc[t]
  * is not <= thr (a superset of those that can enter a full beam; all of
- * them without SSE2). */
-static uint32_t above(float base, const float *sc, float thr)
+ * them without SSE2); with incl, not < thr (those that can enter the
+ * beam when some beam's worth of candidates score at least thr). */
+static uint32_t above(float base, const float *sc, float thr, int incl)
 {
 #if defined(__SSE2__)
 	__m128 b = _mm_set1_ps(base), th = _mm_set1_ps(thr);
-#define ABOVE(v) ((uint32_t)_mm_movemask_ps(_mm_cmpnle_ps( \
+#define ABOVE(v, cmp) ((uint32_t)_mm_movemask_ps(cmp( \
 	_mm_add_ps(b, _mm_loadu_ps(sc + 1 + 4 * (v))), th)) << (1 + 4 * (v)))
-	return (uint32_t)!(base + sc[0] <= thr) | ABOVE(0) | ABOVE(1) |
-	       ABOVE(2) | ABOVE(3);
+	if (incl)
+		return (uint32_t)!(base + sc[0] < thr) |
+		       ABOVE(0, _mm_cmpnlt_ps) | ABOVE(1, _mm_cmpnlt_ps) |
+		       ABOVE(2, _mm_cmpnlt_ps) | ABOVE(3, _mm_cmpnlt_ps);
+	return (uint32_t)!(base + sc[0] <= thr) | ABOVE(0, _mm_cmpnle_ps) |
+	       ABOVE(1, _mm_cmpnle_ps) | ABOVE(2, _mm_cmpnle_ps) |
+	       ABOVE(3, _mm_cmpnle_ps);
 #undef ABOVE
 #else
 	(void)base;
 	(void)sc;
 	(void)thr;
+	(void)incl;
 	return ~0u;
 #endif
 }
@@ -250,6 +263,13 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		int nc = 0;
 		uint16_t hs[NER_BEAM_MAX][NER_NTYPES + 1];
 		float scs[NER_BEAM_MAX][NER_MAXTAGS];
+		const float *sck[NER_BEAM_MAX]; /* hypothesis k's dynamic score */
+		uint32_t ck[NER_BEAM_MAX];      /* and its allowed tags */
+		/* bar: the lowest of one candidate per hypothesis (its first
+		 * allowed tag); with a beam's worth of them, a candidate
+		 * scoring less is not among the beam's best */
+		float bar = __builtin_inff();
+		int bars = ncur == beam, nanv = 0;
 		for (int k = 0; k < ncur; k++) {
 			/* the history only matters to the classes that use it */
 			uint16_t *h = hs[k];
@@ -285,11 +305,28 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 							  cur[k].prev2, h, dyn);
 				ner_score_stage(m, stage, dyn, nd, sc);
 			}
-			/* candidates in tag order; with a full beam only those
-			 * above its last score can enter */
+			sck[k] = sc;
 			uint32_t cand = r->allow[last][cur[k].prev + 1] & tmask;
+			ck[k] = cand;
+			if (!cand) {
+				bars = 0;
+			} else if (bars) {
+				float v = cur[k].score + sc[__builtin_ctz(cand)];
+				bar = v < bar ? v : bar;
+				nanv |= v != v;
+			}
+		}
+		bars &= !nanv; /* (scores are numbers: int16 or float weights) */
+		for (int k = 0; k < ncur; k++) {
+			const float *sc = sck[k];
+			/* candidates in tag order; only those not below the bar
+			 * can enter, and with a full beam (whose last score is
+			 * not below it) only those above its last score */
+			uint32_t cand = ck[k];
 			if (nc == beam)
-				cand &= above(cur[k].score, sc, cs[nc - 1].s);
+				cand &= above(cur[k].score, sc, cs[nc - 1].s, 0);
+			else if (bars)
+				cand &= above(cur[k].score, sc, bar, 1);
 			for (; cand; cand &= cand - 1) {
 				int t = __builtin_ctz(cand);
 				float s = cur[k].score + sc[t];
