@@ -147,11 +147,12 @@ typedef struct ner_wordh {
 	uint8_t cls;    /* capitalisation class */
 	uint8_t hyphen; /* 1: a hyphen inside (not first or last byte) */
 	uint8_t naff;   /* prefix and suffix rows: min(bytes, 4) */
-	/* the integer sum of the weights of its word rows (ner_word_rows)
-	 * in the stage-1 int16 table of the loaded model with serial
-	 * number sserial (0: none made) */
+	/* the integer sums of the weights of its word rows (ner_word_rows)
+	 * and of its rows after a tag O (ner_dyn_prev) in the stage-1
+	 * int16 table of the loaded model with serial number sserial (0:
+	 * none made) */
 	uint32_t sserial;
-	int32_t wsum[16];
+	int32_t wsum[16], osum[16];
 } ner_wordh;
 
 /* Per-document scratch; reused between calls (zero-initialise). */

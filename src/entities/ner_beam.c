@@ -20,7 +20,8 @@
  * The work per hypothesis is kept small without changing a score bit:
  * hypotheses with the same two previous tags and history share their
  * scores; with int16 weights the rows that read only the previous tag
- * are summed once per previous tag (integer sums, exact in any order;
+ * are summed once per previous tag (after O, a loaded model's word memo
+ * has the sum: ner_word.c; integer sums, exact in any order;
  * float weights, used in training, are summed row by row as always);
  * the allowed tags are bit masks (made once per scheme), and with a
  * full beam one SIMD compare drops the tags whose candidate score is
@@ -259,6 +260,11 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int hist = ner_dyn_uses_hist(w, i);
 		td.pdone = 0;
+		if (wt && stage == 1 && w->sserial && w->sserial == m->serial) {
+			/* the word's memo entry has the sum after O */
+			memcpy(td.psum[1], w->wh[i].osum, sizeof td.psum[1]);
+			td.pdone = 2;
+		}
 		beam_cand cs[NER_BEAM_MAX];
 		int nc = 0;
 		uint16_t hs[NER_BEAM_MAX][NER_NTYPES + 1];

@@ -148,6 +148,10 @@ void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
 size_t ner_word_rows(const ner_model *m, const uint32_t *rt,
 		     const char *s, size_t len, const ner_wordh *h,
 		     uint32_t *r);
+/* ner_dyn_prev for a token with hashes h (ner_dyn.c); rt: the work
+ * area's small-value rows or NULL. */
+size_t ner_dyn_prev_of(const ner_model *m, const uint32_t *rt,
+		       const ner_wordh *h, int prev, uint32_t *rows);
 /* Rows of a hyphenated word: at most 4; the count (ner_word.c). */
 size_t ner_hyphen_rows(const ner_model *m, const char *s, size_t len,
 		       uint32_t c, uint32_t *r);

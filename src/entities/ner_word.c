@@ -13,7 +13,8 @@
  * the integer sum of the weights of the word's rows (ner_word_rows:
  * those of its bytes, class and clusters, and the bias), so ner_static
  * leaves those rows out and a token's score adds about 18 rows fewer
- * (ner_score_static).  Rows of small values (classes, cluster ids,
+ * (ner_score_static), and the sum of its four dynamic rows after a tag
+ * O (ner_dyn_prev; the beam's most common previous tag).  Rows of small values (classes, cluster ids,
  * gazetteer lists, tags) are made once per work area for its table size
  * (ner_rowtab_get).  Hyphenated words get the rows of their parts
  * (ner_hyphen_rows).  The document pass that uses them is ner_feat.c.
@@ -150,7 +151,7 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
  * holds the rows for the table size they were made for (ner_wordh.rkey;
  * another size makes the entry again), and the word's lexicon and
  * gazetteer lookups and word sum for a loaded model (word_lookups,
- * word_sum).  16,384 entries of 248 bytes (4 MB a thread): on
+ * word_sum).  16,384 entries of 312 bytes (5 MB a thread): on
  * Reuters news 4,096 entries missed
  * one token in 4.5, these one in 7.5 (half of those are a word's first
  * use). */
@@ -218,15 +219,19 @@ size_t ner_word_rows(const ner_model *m, const uint32_t *rt,
 	return k;
 }
 
-/* h->wsum for m: the integer sum of the word rows' stage-1 weights
- * (for a loaded model of one int16 table only, whose serial number
- * keys it, as for word_lookups; the caller checks h->sserial). */
+/* h->wsum and h->osum for m: the integer sums of the stage-1 weights
+ * of the word rows and of the rows after a tag O (for a loaded model of
+ * one int16 table only, whose serial number keys them, as for
+ * word_lookups; the caller checks h->sserial). */
 static void word_sum(const ner_work *w, const ner_model *m, const char *s,
 		     size_t len, ner_wordh *h)
 {
+	const uint32_t *rt = rowtab_of(w, m->row_bits);
 	uint32_t r[NER_WROWS];
-	size_t n = ner_word_rows(m, rowtab_of(w, m->row_bits), s, len, h, r);
+	size_t n = ner_word_rows(m, rt, s, len, h, r);
 	ner_sum_rows(m->w, m->ntags - 1, r, n, NULL, h->wsum);
+	n = ner_dyn_prev_of(m, rt, h, 0, r);
+	ner_sum_rows(m->w, m->ntags - 1, r, n, NULL, h->osum);
 	h->sserial = m->serial;
 }
 

@@ -1,7 +1,8 @@
 /*
  * test_ner_split: a token's static rows split into its word rows, whose
  * weights a word's memo entry sums, and the others (ner_static with a
- * loaded model of one int16 table; ner_word.c, ner_weights.c).
+ * loaded model of one int16 table; ner_word.c, ner_weights.c); the memo
+ * entry's sum of the dynamic rows after a tag O (ner_beam.c).
  *
  * Design note: the split must change no score bit, so every check here
  * compares it with the rows in template order that a hand-made copy of
@@ -60,8 +61,9 @@ static size_t sorted_rows(const ner_model *m, ner_work *w,
 }
 
 /* Checks token by token that w (split, model m) and f (not split,
- * model ref: the same weights) give the same rows, word sums and static
- * scores; the number of tokens that differ. */
+ * model ref: the same weights) give the same rows, word sums (of the
+ * word rows, and of the dynamic rows after a tag O) and static scores;
+ * the number of tokens that differ. */
 static int split_matches(const ner_model *m, ner_work *w,
 			 const ner_model *ref, ner_work *f, const ner_tok *t)
 {
@@ -79,6 +81,10 @@ static int split_matches(const ner_model *m, ner_work *w,
 		int32_t sum[16];
 		ner_sum_rows(m->w, st, r, nr, NULL, sum);
 		same &= !memcmp(sum, w->wh[i].wsum, st * sizeof *sum);
+		/* and the sum after a tag O is that of ner_dyn_prev's rows */
+		nr = ner_dyn_prev(ref, f, i, 0, r);
+		ner_sum_rows(m->w, st, r, nr, NULL, sum);
+		same &= !memcmp(sum, w->wh[i].osum, st * sizeof *sum);
 		/* the scores, bit for bit */
 		float s1[NER_MAXTAGS] = {0}, s2[NER_MAXTAGS] = {0};
 		ner_score_static(m, 1, w, i, s1);
