@@ -45,7 +45,7 @@
  * ner_path_dynamic gives the dynamic rows along any tag path (the tests
  * score paths with it).  With beam 1 this is exactly ner_decode.
  */
-#include "entities/ner.h"
+#include "entities/ner_feat.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -180,7 +180,7 @@ typedef struct tok_dyn {
  * history h, from the int16 table wt (st weights a row). */
 static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 		    const ner_work *w, size_t i, int prev, int prev2,
-		    const uint16_t *h, tok_dyn *d, const float *sts,
+		    int hist, const uint16_t *h, tok_dyn *d, const float *sts,
 		    float *sc)
 {
 	uint32_t st = m->ntags - 1, rows[NER_NDYN];
@@ -189,8 +189,9 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 		ner_sum_rows(wt, st, rows, n, NULL, d->psum[prev + 1]);
 		d->pdone |= 1u << (prev + 1);
 	}
-	rows[0] = ner_dyn_prev2(m, w, prev, prev2);
-	size_t n = 1 + ner_dyn_hist(m, w, i, h, rows + 1);
+	rows[0] = ner_dyn_prev2_row(rowtab_of(w, m->row_bits), m->row_bits,
+				    prev, prev2);
+	size_t n = 1 + (hist ? ner_dyn_hist(m, w, i, h, rows + 1) : 0);
 	sc[0] = sts[0]; /* and the unused tags past st, as sts has them */
 	if (st < NER_MAXTAGS - 1) /* BIO; a BILOU row has them all */
 		memcpy(sc + 1 + st, sts + 1 + st,
@@ -304,7 +305,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 				sc = scs[kk];
 			} else if (wt) {
 				dyn_int(m, wt, scale, w, i, cur[k].prev,
-					cur[k].prev2, h, &td, st, sc);
+					cur[k].prev2, hist, h, &td, st, sc);
 			} else {
 				memcpy(sc, st, sizeof scs[k]);
 				size_t nd = ner_dynamic_h(m, w, i, cur[k].prev,

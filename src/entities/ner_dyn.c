@@ -52,10 +52,8 @@ size_t ner_dyn_prev(const ner_model *m, const ner_work *w, size_t i,
 uint32_t ner_dyn_prev2(const ner_model *m, const ner_work *w, int prev,
 		       int prev2)
 {
-	uint32_t bits = m->row_bits;
-	const uint32_t *rt = rowtab_of(w, bits);
-	uint64_t p = (uint64_t)(prev + 1), p2 = (uint64_t)(prev2 + 1);
-	return RROW(PREV2, p2 * 32 + p);
+	return ner_dyn_prev2_row(rowtab_of(w, m->row_bits), m->row_bits, prev,
+				 prev2);
 }
 
 int ner_dyn_uses_hist(const ner_work *w, size_t i)

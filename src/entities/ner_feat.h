@@ -148,6 +148,14 @@ void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
 size_t ner_word_rows(const ner_model *m, const uint32_t *rt,
 		     const char *s, size_t len, const ner_wordh *h,
 		     uint32_t *r);
+/* ner_dyn_prev2 from the work area's small-value rows rt (or NULL) for
+ * a table of 2^bits rows. */
+static inline uint32_t ner_dyn_prev2_row(const uint32_t *rt, uint32_t bits,
+					 int prev, int prev2)
+{
+	uint64_t p = (uint64_t)(prev + 1), p2 = (uint64_t)(prev2 + 1);
+	return RROW(PREV2, p2 * 32 + p);
+}
 /* ner_dyn_prev for a token with hashes h (ner_dyn.c); rt: the work
  * area's small-value rows or NULL. */
 size_t ner_dyn_prev_of(const ner_model *m, const uint32_t *rt,
