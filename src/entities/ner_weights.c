@@ -178,6 +178,20 @@ void ner_add_scaled(const int32_t *acc, uint32_t st, float scale,
 		out[t] += (float)acc[t] * scale;
 }
 
+/* ner_sum_scaled without AVX2: ner_sum_rows, then ner_add_scaled (a
+ * function of its own, so that the AVX2 path needs no stack frame). */
+static __attribute__((noinline)) void
+sum_scaled_rows(const int16_t *wt, uint32_t st, const uint32_t *rows,
+		size_t n, const int32_t *init, float scale, const float *add,
+		float *out)
+{
+	int32_t acc[NER_MAXTAGS];
+	ner_sum_rows(wt, st, rows, n, init, acc);
+	if (out != add)
+		memcpy(out, add, st * sizeof *out);
+	ner_add_scaled(acc, st, scale, out);
+}
+
 void ner_sum_scaled(const int16_t *wt, uint32_t st, const uint32_t *rows,
 		    size_t n, const int32_t *init, float scale,
 		    const float *add, float *out)
@@ -188,11 +202,7 @@ void ner_sum_scaled(const int16_t *wt, uint32_t st, const uint32_t *rows,
 		return;
 	}
 #endif
-	int32_t acc[NER_MAXTAGS];
-	ner_sum_rows(wt, st, rows, n, init, acc);
-	if (out != add)
-		memcpy(out, add, st * sizeof *out);
-	ner_add_scaled(acc, st, scale, out);
+	sum_scaled_rows(wt, st, rows, n, init, scale, add, out);
 }
 
 static void score_table(const int16_t *wt, const float *wf, float scale,
