@@ -368,12 +368,12 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 }
 
 /* Add tags[a..b) to the history; *prev, *prev2 become the last two. */
-static void commit(const ner_model *m, const ner_tok *toks, ner_work *w,
+static void commit(const beam_rules *r, const ner_tok *toks, ner_work *w,
 		   size_t a, size_t b, const uint8_t *tags, int *prev,
 		   int *prev2)
 {
 	for (size_t j = a; j < b; j++)
-		ner_hist_add(m, w, j, tags[j]);
+		ner_hist_count(w, j, r->type[tags[j]]);
 	if (b - a >= 2)
 		*prev2 = toks[b - 1].sent_start ? -1 : tags[b - 2];
 	else
@@ -399,6 +399,6 @@ void ner_decode_beam(const ner_model *m, int stage, const ner_tok *toks,
 		b = ner_beam_seg_end(toks, n, a);
 		segment(m, stage, toks, n, w, a, b, beam, prev, prev2, r,
 			tags + a);
-		commit(m, toks, w, a, b, tags, &prev, &prev2);
+		commit(r, toks, w, a, b, tags, &prev, &prev2);
 	}
 }

@@ -171,8 +171,5 @@ void ner_hist_reset(ner_work *w)
 
 void ner_hist_add(const ner_model *m, ner_work *w, size_t i, int t)
 {
-	uint16_t *h = w->hcnt[w->slot[i]];
-	int ty = ner_tag_type((int)m->scheme, t);
-	if (h[ty] < 60000)
-		h[ty]++;
+	ner_hist_count(w, i, ner_tag_type((int)m->scheme, t));
 }

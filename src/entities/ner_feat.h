@@ -148,6 +148,14 @@ void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
 size_t ner_word_rows(const ner_model *m, const uint32_t *rt,
 		     const char *s, size_t len, const ner_wordh *h,
 		     uint32_t *r);
+/* ner_hist_add of a tag of type ty (the beam has the types in a
+ * table): token i's word was tagged ty once more. */
+static inline void ner_hist_count(ner_work *w, size_t i, int ty)
+{
+	uint16_t *h = w->hcnt[w->slot[i]];
+	if (h[ty] < 60000)
+		h[ty]++;
+}
 /* ner_dyn_prev2 from the work area's small-value rows rt (or NULL) for
  * a table of 2^bits rows. */
 static inline uint32_t ner_dyn_prev2_row(const uint32_t *rt, uint32_t bits,
