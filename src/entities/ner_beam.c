@@ -53,12 +53,25 @@
 #include <xmmintrin.h>
 #endif
 
-/* A hypothesis: its score and last two tags; its tags are kept as the
+/* A hypothesis: its score and last two tags (side by side, so that
+ * both compare as one word: same_prev); its tags are kept as the
  * segment's back pointers (segment). */
 typedef struct hyp {
 	float score;
-	int prev, prev2;
+	int16_t prev, prev2;
 } hyp;
+
+_Static_assert(offsetof(hyp, prev2) == offsetof(hyp, prev) + 2,
+	       "same_prev reads prev and prev2 as one word");
+
+/* 1 when two hypotheses have the same last two tags. */
+static int same_prev(const hyp *x, const hyp *y)
+{
+	uint32_t a, b;
+	memcpy(&a, &x->prev, sizeof a);
+	memcpy(&b, &y->prev, sizeof b);
+	return a == b;
+}
 
 size_t ner_beam_seg_end(const ner_tok *toks, size_t n, size_t a)
 {
@@ -237,8 +250,8 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 	hyp *cur = bufs[0], *nxt = bufs[1];
 	int ncur = 1;
 	cur[0].score = 0;
-	cur[0].prev = prev0;
-	cur[0].prev2 = prev20;
+	cur[0].prev = (int16_t)prev0;
+	cur[0].prev2 = (int16_t)prev20;
 	/* hypothesis q after token o of the segment gave it tag tg[o][q] and
 	 * extends hypothesis bp[o][q] after token o - 1 */
 	uint8_t tg[NER_BEAM_SPAN][NER_BEAM_MAX], bp[NER_BEAM_SPAN][NER_BEAM_MAX];
@@ -297,8 +310,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 			/* hypotheses that differ only in older tags share the
 			 * dynamic rows: score them once */
 			int kk = 0;
-			while (kk < k && (cur[kk].prev != cur[k].prev ||
-					  cur[kk].prev2 != cur[k].prev2 ||
+			while (kk < k && (!same_prev(&cur[kk], &cur[k]) ||
 					  !hist_eq(hs[kk], h)))
 				kk++;
 			if (kk < k) {
@@ -353,7 +365,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 			bp[o][q] = cs[q].k;
 			x->score = cs[q].s;
 			x->prev2 = cur[cs[q].k].prev;
-			x->prev = cs[q].t;
+			x->prev = (int16_t)cs[q].t;
 		}
 		hyp *t = cur;
 		cur = nxt;
