@@ -147,6 +147,12 @@ typedef struct ner_wordh {
 	uint8_t cls;    /* capitalisation class */
 	uint8_t hyphen; /* 1: a hyphen inside (not first or last byte) */
 	uint8_t naff;   /* prefix and suffix rows: min(bytes, 4) */
+	/* the integer sums of the weights of its word rows (ner_word_rows)
+	 * and of its rows after a tag O (ner_dyn_prev) in the stage-1
+	 * int16 table of the loaded model with serial number sserial (0:
+	 * none made) */
+	uint32_t sserial;
+	int32_t wsum[16], osum[16];
 } ner_wordh;
 
 /* Per-document scratch; reused between calls (zero-initialise). */
@@ -169,6 +175,13 @@ typedef struct ner_work {
 	uint32_t *afirst; /* per slot: first token tagged as an entity */
 	ner_wordh *wh;    /* per token: its own hashes */
 	uint32_t *spos;   /* per slot: last position decoded (ner_beam.c) */
+	/* the static rows are split (ner_static) for a loaded model of
+	 * one int16 table (sserial: its serial number; 0: not split): a
+	 * token's rows are then the rows other than its word rows
+	 * (ner_word_rows), whose weights add to wh[i].wsum: nsmall[i] rows
+	 * of small values, then the hashed ones */
+	uint8_t *nsmall;
+	uint32_t sserial;
 	struct ner_wmemo *memo; /* hashes of recent words (lazily made) */
 	struct ner_rowtab *rt;  /* rows of small values (ner_static makes) */
 	size_t cap, scap;
@@ -232,6 +245,11 @@ void ner_hist_reset(ner_work *w);
 /* Greedy decoding of one stage over rows already computed. */
 void ner_decode(const ner_model *m, int stage, const ner_tok *toks,
 		size_t n, ner_work *w, uint8_t *tags);
+/* Add the weights of token i's static rows into score[ntags] (stage 1
+ * or 2): with split rows (ner_work.sserial) in stage 1, the word's sum
+ * plus its other rows (the same integers, so the same floats). */
+void ner_score_static(const ner_model *m, int stage, const ner_work *w,
+		      size_t i, float *score);
 /* Prefetch the weight rows of token i's static features. */
 void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
 			size_t i);

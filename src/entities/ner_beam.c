@@ -20,13 +20,20 @@
  * The work per hypothesis is kept small without changing a score bit:
  * hypotheses with the same two previous tags and history share their
  * scores; with int16 weights the rows that read only the previous tag
- * are summed once per previous tag (integer sums, exact in any order;
+ * are summed once per previous tag (after O, a loaded model's word memo
+ * has the sum: ner_word.c; integer sums, exact in any order;
  * float weights, used in training, are summed row by row as always);
  * the allowed tags are bit masks (made once per scheme), and with a
  * full beam one SIMD compare drops the tags whose candidate score is
  * not above the beam's last (they would be dropped one by one anyway,
- * and the bar only rises).  Candidates are still tried in tag order
- * and inserted after their equals, so ties resolve as before.
+ * and the bar only rises).  Before the beam is full, the same compare
+ * drops the candidates below a bar: with a beam's worth of hypotheses,
+ * the lowest score of one candidate each (its first allowed tag); that
+ * many candidates score at least the bar, so one below it is not among
+ * the best and would only be inserted to be pushed out again (most of
+ * the first hypothesis's nine candidates after O were).  Candidates are
+ * still tried in tag order and inserted after their equals, so ties
+ * resolve as before.
  *
  * A segment is as many whole sentences as fit in NER_BEAM_SPAN tokens (a
  * longer sentence is cut every NER_BEAM_SPAN tokens; ner_beam_seg_end),
@@ -38,7 +45,7 @@
  * ner_path_dynamic gives the dynamic rows along any tag path (the tests
  * score paths with it).  With beam 1 this is exactly ner_decode.
  */
-#include "entities/ner.h"
+#include "entities/ner_feat.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -46,12 +53,25 @@
 #include <xmmintrin.h>
 #endif
 
-/* A hypothesis: its score and last two tags; its tags are kept as the
+/* A hypothesis: its score and last two tags (side by side, so that
+ * both compare as one word: same_prev); its tags are kept as the
  * segment's back pointers (segment). */
 typedef struct hyp {
 	float score;
-	int prev, prev2;
+	int16_t prev, prev2;
 } hyp;
+
+_Static_assert(offsetof(hyp, prev2) == offsetof(hyp, prev) + 2,
+	       "same_prev reads prev and prev2 as one word");
+
+/* 1 when two hypotheses have the same last two tags. */
+static int same_prev(const hyp *x, const hyp *y)
+{
+	uint32_t a, b;
+	memcpy(&a, &x->prev, sizeof a);
+	memcpy(&b, &y->prev, sizeof b);
+	return a == b;
+}
 
 size_t ner_beam_seg_end(const ner_tok *toks, size_t n, size_t a)
 {
@@ -135,20 +155,27 @@ static void rules_make(void)
 
 /* The bits of tags t < NER_MAXTAGS whose candidate score base + sc[t]
  * is not <= thr (a superset of those that can enter a full beam; all of
- * them without SSE2). */
-static uint32_t above(float base, const float *sc, float thr)
+ * them without SSE2); with incl, not < thr (those that can enter the
+ * beam when some beam's worth of candidates score at least thr). */
+static uint32_t above(float base, const float *sc, float thr, int incl)
 {
 #if defined(__SSE2__)
 	__m128 b = _mm_set1_ps(base), th = _mm_set1_ps(thr);
-#define ABOVE(v) ((uint32_t)_mm_movemask_ps(_mm_cmpnle_ps( \
+#define ABOVE(v, cmp) ((uint32_t)_mm_movemask_ps(cmp( \
 	_mm_add_ps(b, _mm_loadu_ps(sc + 1 + 4 * (v))), th)) << (1 + 4 * (v)))
-	return (uint32_t)!(base + sc[0] <= thr) | ABOVE(0) | ABOVE(1) |
-	       ABOVE(2) | ABOVE(3);
+	if (incl)
+		return (uint32_t)!(base + sc[0] < thr) |
+		       ABOVE(0, _mm_cmpnlt_ps) | ABOVE(1, _mm_cmpnlt_ps) |
+		       ABOVE(2, _mm_cmpnlt_ps) | ABOVE(3, _mm_cmpnlt_ps);
+	return (uint32_t)!(base + sc[0] <= thr) | ABOVE(0, _mm_cmpnle_ps) |
+	       ABOVE(1, _mm_cmpnle_ps) | ABOVE(2, _mm_cmpnle_ps) |
+	       ABOVE(3, _mm_cmpnle_ps);
 #undef ABOVE
 #else
 	(void)base;
 	(void)sc;
 	(void)thr;
+	(void)incl;
 	return ~0u;
 #endif
 }
@@ -166,7 +193,7 @@ typedef struct tok_dyn {
  * history h, from the int16 table wt (st weights a row). */
 static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 		    const ner_work *w, size_t i, int prev, int prev2,
-		    const uint16_t *h, tok_dyn *d, const float *sts,
+		    int hist, const uint16_t *h, tok_dyn *d, const float *sts,
 		    float *sc)
 {
 	uint32_t st = m->ntags - 1, rows[NER_NDYN];
@@ -175,8 +202,9 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 		ner_sum_rows(wt, st, rows, n, NULL, d->psum[prev + 1]);
 		d->pdone |= 1u << (prev + 1);
 	}
-	rows[0] = ner_dyn_prev2(m, w, prev, prev2);
-	size_t n = 1 + ner_dyn_hist(m, w, i, h, rows + 1);
+	rows[0] = ner_dyn_prev2_row(rowtab_of(w, m->row_bits), m->row_bits,
+				    prev, prev2);
+	size_t n = 1 + (hist ? ner_dyn_hist(m, w, i, h, rows + 1) : 0);
 	sc[0] = sts[0]; /* and the unused tags past st, as sts has them */
 	if (st < NER_MAXTAGS - 1) /* BIO; a BILOU row has them all */
 		memcpy(sc + 1 + st, sts + 1 + st,
@@ -222,8 +250,8 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 	hyp *cur = bufs[0], *nxt = bufs[1];
 	int ncur = 1;
 	cur[0].score = 0;
-	cur[0].prev = prev0;
-	cur[0].prev2 = prev20;
+	cur[0].prev = (int16_t)prev0;
+	cur[0].prev2 = (int16_t)prev20;
 	/* hypothesis q after token o of the segment gave it tag tg[o][q] and
 	 * extends hypothesis bp[o][q] after token o - 1 */
 	uint8_t tg[NER_BEAM_SPAN][NER_BEAM_MAX], bp[NER_BEAM_SPAN][NER_BEAM_MAX];
@@ -242,15 +270,26 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		same[o] = sp != UINT32_MAX && sp >= a ? (int16_t)(sp - a) : -1;
 		w->spos[w->slot[i]] = (uint32_t)i;
 		float st[NER_MAXTAGS] = {0};
-		ner_score_stage(m, stage, &w->rows[i * NER_NSTATIC], w->nrows[i],
-				st);
+		ner_score_static(m, stage, w, i, st);
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int hist = ner_dyn_uses_hist(w, i);
 		td.pdone = 0;
+		if (wt && stage == 1 && w->sserial && w->sserial == m->serial) {
+			/* the word's memo entry has the sum after O */
+			memcpy(td.psum[1], w->wh[i].osum, sizeof td.psum[1]);
+			td.pdone = 2;
+		}
 		beam_cand cs[NER_BEAM_MAX];
 		int nc = 0;
 		uint16_t hs[NER_BEAM_MAX][NER_NTYPES + 1];
 		float scs[NER_BEAM_MAX][NER_MAXTAGS];
+		const float *sck[NER_BEAM_MAX]; /* hypothesis k's dynamic score */
+		uint32_t ck[NER_BEAM_MAX];      /* and its allowed tags */
+		/* bar: the lowest of one candidate per hypothesis (its first
+		 * allowed tag); with a beam's worth of them, a candidate
+		 * scoring less is not among the beam's best */
+		float bar = __builtin_inff();
+		int bars = ncur == beam, nanv = 0;
 		for (int k = 0; k < ncur; k++) {
 			/* the history only matters to the classes that use it */
 			uint16_t *h = hs[k];
@@ -271,26 +310,42 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 			/* hypotheses that differ only in older tags share the
 			 * dynamic rows: score them once */
 			int kk = 0;
-			while (kk < k && (cur[kk].prev != cur[k].prev ||
-					  cur[kk].prev2 != cur[k].prev2 ||
+			while (kk < k && (!same_prev(&cur[kk], &cur[k]) ||
 					  !hist_eq(hs[kk], h)))
 				kk++;
 			if (kk < k) {
 				sc = scs[kk];
 			} else if (wt) {
 				dyn_int(m, wt, scale, w, i, cur[k].prev,
-					cur[k].prev2, h, &td, st, sc);
+					cur[k].prev2, hist, h, &td, st, sc);
 			} else {
 				memcpy(sc, st, sizeof scs[k]);
 				size_t nd = ner_dynamic_h(m, w, i, cur[k].prev,
 							  cur[k].prev2, h, dyn);
 				ner_score_stage(m, stage, dyn, nd, sc);
 			}
-			/* candidates in tag order; with a full beam only those
-			 * above its last score can enter */
+			sck[k] = sc;
 			uint32_t cand = r->allow[last][cur[k].prev + 1] & tmask;
+			ck[k] = cand;
+			if (!cand) {
+				bars = 0;
+			} else if (bars) {
+				float v = cur[k].score + sc[__builtin_ctz(cand)];
+				bar = v < bar ? v : bar;
+				nanv |= v != v;
+			}
+		}
+		bars &= !nanv; /* (scores are numbers: int16 or float weights) */
+		for (int k = 0; k < ncur; k++) {
+			const float *sc = sck[k];
+			/* candidates in tag order; only those not below the bar
+			 * can enter, and with a full beam (whose last score is
+			 * not below it) only those above its last score */
+			uint32_t cand = ck[k];
 			if (nc == beam)
-				cand &= above(cur[k].score, sc, cs[nc - 1].s);
+				cand &= above(cur[k].score, sc, cs[nc - 1].s, 0);
+			else if (bars)
+				cand &= above(cur[k].score, sc, bar, 1);
 			for (; cand; cand &= cand - 1) {
 				int t = __builtin_ctz(cand);
 				float s = cur[k].score + sc[t];
@@ -310,7 +365,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 			bp[o][q] = cs[q].k;
 			x->score = cs[q].s;
 			x->prev2 = cur[cs[q].k].prev;
-			x->prev = cs[q].t;
+			x->prev = (int16_t)cs[q].t;
 		}
 		hyp *t = cur;
 		cur = nxt;
@@ -325,12 +380,12 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 }
 
 /* Add tags[a..b) to the history; *prev, *prev2 become the last two. */
-static void commit(const ner_model *m, const ner_tok *toks, ner_work *w,
+static void commit(const beam_rules *r, const ner_tok *toks, ner_work *w,
 		   size_t a, size_t b, const uint8_t *tags, int *prev,
 		   int *prev2)
 {
 	for (size_t j = a; j < b; j++)
-		ner_hist_add(m, w, j, tags[j]);
+		ner_hist_count(w, j, r->type[tags[j]]);
 	if (b - a >= 2)
 		*prev2 = toks[b - 1].sent_start ? -1 : tags[b - 2];
 	else
@@ -356,6 +411,6 @@ void ner_decode_beam(const ner_model *m, int stage, const ner_tok *toks,
 		b = ner_beam_seg_end(toks, n, a);
 		segment(m, stage, toks, n, w, a, b, beam, prev, prev2, r,
 			tags + a);
-		commit(m, toks, w, a, b, tags, &prev, &prev2);
+		commit(r, toks, w, a, b, tags, &prev, &prev2);
 	}
 }

@@ -25,31 +25,35 @@ size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
 	return ner_dynamic_h(m, w, i, prev, prev2, w->hcnt[w->slot[i]], rows);
 }
 
+size_t ner_dyn_prev_of(const ner_model *m, const uint32_t *rt,
+		       const ner_wordh *h, int prev, uint32_t *rows)
+{
+	uint32_t bits = m->row_bits;
+	uint64_t p = (uint64_t)(prev + 1);
+	rows[0] = RROW(PREV, p);
+	if (p == 1 && h->rkey == bits + 1) { /* after O: the word's */
+		rows[1] = h->row[WR_PREV_LOW_O];
+		rows[2] = h->row[WR_PREV_SHAPE_O];
+	} else {
+		rows[1] = ner_row(bits, T_PREV_LOW, h->low * 32 + p);
+		rows[2] = ner_row(bits, T_PREV_SHAPE, h->shape * 32 + p);
+	}
+	rows[3] = RROW(PREV_CLS, (uint64_t)h->cls * 32 + p);
+	return 4;
+}
+
 size_t ner_dyn_prev(const ner_model *m, const ner_work *w, size_t i,
 		    int prev, uint32_t *rows)
 {
-	uint32_t bits = m->row_bits;
-	const uint32_t *rt = rowtab_of(w, bits);
-	uint64_t p = (uint64_t)(prev + 1);
-	rows[0] = RROW(PREV, p);
-	if (p == 1 && w->wh[i].rkey == bits + 1) { /* after O: the word's */
-		rows[1] = w->wh[i].row[WR_PREV_LOW_O];
-		rows[2] = w->wh[i].row[WR_PREV_SHAPE_O];
-	} else {
-		rows[1] = ner_row(bits, T_PREV_LOW, w->hlow[i] * 32 + p);
-		rows[2] = ner_row(bits, T_PREV_SHAPE, w->hshape[i] * 32 + p);
-	}
-	rows[3] = RROW(PREV_CLS, (uint64_t)w->cls[i] * 32 + p);
-	return 4;
+	return ner_dyn_prev_of(m, rowtab_of(w, m->row_bits), &w->wh[i], prev,
+			       rows);
 }
 
 uint32_t ner_dyn_prev2(const ner_model *m, const ner_work *w, int prev,
 		       int prev2)
 {
-	uint32_t bits = m->row_bits;
-	const uint32_t *rt = rowtab_of(w, bits);
-	uint64_t p = (uint64_t)(prev + 1), p2 = (uint64_t)(prev2 + 1);
-	return RROW(PREV2, p2 * 32 + p);
+	return ner_dyn_prev2_row(rowtab_of(w, m->row_bits), m->row_bits, prev,
+				 prev2);
 }
 
 int ner_dyn_uses_hist(const ner_work *w, size_t i)
@@ -167,8 +171,5 @@ void ner_hist_reset(ner_work *w)
 
 void ner_hist_add(const ner_model *m, ner_work *w, size_t i, int t)
 {
-	uint16_t *h = w->hcnt[w->slot[i]];
-	int ty = ner_tag_type((int)m->scheme, t);
-	if (h[ty] < 60000)
-		h[ty]++;
+	ner_hist_count(w, i, ner_tag_type((int)m->scheme, t));
 }

@@ -27,7 +27,12 @@
  * remembered per word (the memo), and those of small values (classes,
  * cluster ids, gazetteer lists, tags) are looked up in a table each work
  * area makes once for its table size (both in ner_word.c), so most rows
- * are not hashed per token.  This file has the document pass: the work
+ * are not hashed per token.  For a loaded model of one int16 table the
+ * rows are split (token_rows): the word's own rows are left out, since
+ * its memo entry has their weights' sum, and the rows of small values
+ * come first (they are not prefetched); integer sums do not depend on
+ * the order, float weights (training, hand-made models) get every row
+ * in template order.  This file has the document pass: the work
  * area, the document's word slots, gazetteer phrase matches, sentence
  * kinds, runs of capitalised words, and the rows of each token.
  *
@@ -64,6 +69,7 @@ void ner_work_free(ner_work *w)
 	free(w->afirst);
 	free(w->wh);
 	free(w->spos);
+	free(w->nsmall);
 	free(w->memo);
 	free(w->rt);
 	memset(w, 0, sizeof *w);
@@ -99,6 +105,7 @@ static chr_status work_reserve(ner_work *w, size_t n)
 		GROW(w->afirst, c);
 		GROW(w->wh, c);
 		GROW(w->spos, c);
+		GROW(w->nsmall, c);
 		w->cap = c;
 	}
 	size_t sc = 16;
@@ -270,6 +277,166 @@ static size_t run_rows(const ner_model *m, const ner_tok *toks, size_t n,
 	return 6;
 }
 
+/* What a document's tokens' rows are made from (ner_static). */
+typedef struct doc_pass {
+	const ner_model *m;
+	const ner_tok *toks;
+	size_t n;
+	ner_work *w;
+	const uint32_t *rt;
+	const uint8_t *caps, *capl;
+	const uint64_t *cl;
+	const uint32_t *gmask;
+	uint64_t topic;
+	size_t ra, rb; /* the current run of capitalised words */
+	int inrun;
+} doc_pass;
+
+/* The static rows of token i into w->rows.  Not split: all of them in
+ * template order (float weights add in row order).  Split (a constant,
+ * so the compiler makes one copy of each): not the word rows (WROW:
+ * the ones ner_word_rows gives, whose weights the memo sums), and the
+ * rows of small values (SROW) before the hashed ones (HROW), each part
+ * in template order (the integer sums do not depend on the order). */
+static inline __attribute__((always_inline)) void
+token_rows(doc_pass *d, size_t i, const int split)
+{
+	const ner_model *m = d->m;
+	const ner_tok *toks = d->toks;
+	ner_work *w = d->w;
+	const uint32_t *rt = d->rt, *gmask = d->gmask;
+	const uint8_t *caps = d->caps;
+	const uint64_t *cl = d->cl;
+	size_t n = d->n;
+	uint32_t bits = m->row_bits;
+	uint32_t *r = &w->rows[i * NER_NSTATIC];
+	const ner_wordh *wh = &w->wh[i]; /* its own rows: word_rows */
+	size_t k = 0, ks = 0;
+	const char *s = toks[i].s;
+	size_t len = toks[i].len;
+	if (split) { /* the hashed rows start after the small ones */
+		k = 16;
+		for (uint32_t ls = gmask[i]; ls; ls &= ls - 1)
+			k += 2; /* a list's two rows (no popcount call) */
+		w->nsmall[i] = (uint8_t)k;
+	}
+#define WROW(x) do { if (!split) r[k++] = (x); } while (0)
+#define SROW(x) (r[split ? ks++ : k++] = (x))
+#define HROW(x) (r[k++] = (x))
+	int start = i == 0 || toks[i].sent_start;
+	int end = i + 1 == n || toks[i + 1].sent_start;
+	int start1 = start || i == 1 || toks[i - 1].sent_start;
+	int end1 = end || i + 2 == n || toks[i + 2].sent_start;
+	uint64_t lm1 = start ? 11 : w->hlow[i - 1];
+	uint64_t lp1 = end ? 13 : w->hlow[i + 1];
+	uint64_t sm1 = start ? 11 : w->hshape[i - 1];
+	uint64_t sp1 = end ? 13 : w->hshape[i + 1];
+	uint32_t c = w->cls[i];
+	uint32_t cm1 = start ? CLS_NONE : w->cls[i - 1];
+	uint32_t cp1 = end ? CLS_NONE : w->cls[i + 1];
+
+	WROW(RROW(BIAS, 0));
+	WROW(wh->row[0]);
+	WROW(wh->row[1]);
+	/* the neighbours' rows (word_rows), or the sentence ends' */
+	HROW(start ? RROW(LOWM1, 11) : w->wh[i - 1].row[WR_LOWM1]);
+	HROW(end ? RROW(LOWP1, 13) : w->wh[i + 1].row[WR_LOWP1]);
+	HROW(start1 ? RROW(LOWM2, 17) : w->wh[i - 2].row[WR_LOWM2]);
+	HROW(end1 ? RROW(LOWP2, 19) : w->wh[i + 2].row[WR_LOWP2]);
+	WROW(wh->row[2]);
+	WROW(wh->row[3]);
+	HROW(start ? RROW(SHAPEM1, 11) : w->wh[i - 1].row[WR_SHAPEM1]);
+	HROW(end ? RROW(SHAPEP1, 13) : w->wh[i + 1].row[WR_SHAPEP1]);
+	HROW(ner_row(bits, T_SHAPE2L, sm1 * 31 + w->hshape[i]));
+	HROW(ner_row(bits, T_SHAPE2R, w->hshape[i] * 31 + sp1));
+	for (size_t a = 1; a <= 4 && a <= len; a++) {
+		WROW(wh->row[2 + 2 * a]);
+		WROW(wh->row[3 + 2 * a]);
+	}
+	SROW(RROW(CLS_START, (uint64_t)c * 4 + (uint64_t)start * 2 + end));
+	SROW(RROW(CLS_CAPS, (uint64_t)c * 4 + caps[i]));
+	HROW(caps[i] ? ner_row(bits, T_LOW_CAPS, w->hlow[i] * 3 + caps[i])
+		     : wh->row[WR_LOW_CAPS0]);
+	HROW(ner_row(bits, T_BIL, lm1 * 7 + w->hlow[i]));
+	HROW(ner_row(bits, T_BIR, w->hlow[i] * 7 + lp1));
+	HROW(ner_row(bits, T_LOWM1_CLS, lm1 * 8 + c));
+	SROW(RROW(CLS3, cm1 * 64 + c * 8 + cp1));
+	/* clusters: three granularities, token and neighbours */
+	for (int g = 0; g < 3; g++) {
+		uint32_t id = (cl[i] >> (10 * g)) & 1023;
+		uint32_t idm = start ? 1024 : (cl[i - 1] >> (10 * g)) & 1023;
+		uint32_t idp = end ? 1025 : (cl[i + 1] >> (10 * g)) & 1023;
+		uint32_t gc = NCL * (uint32_t)g, gt = 100 * (uint32_t)g;
+		WROW(rt_row(rt, bits, RT_CLUS0 + gc, NCL, T_CLUS + gt, id));
+		SROW(rt_row(rt, bits, RT_CLUSM1_0 + gc, NCL, T_CLUSM1 + gt,
+			    idm));
+		SROW(rt_row(rt, bits, RT_CLUSP1_0 + gc, NCL, T_CLUSP1 + gt,
+			    idp));
+		if (g == 0)
+			WROW(RROW(CLUS_CLS, (uint64_t)id * 8 + c));
+	}
+	/* wider window of clusters, cluster bigrams, and the
+	 * right-context clusters of the token and its neighbours */
+	for (int g = 0; g < 2; g++) {
+		uint32_t sh = 10 * (uint32_t)g;
+		uint32_t idm = start1 ? 1024 : (cl[i - 2] >> sh) & 1023;
+		uint32_t idp = end1 ? 1025 : (cl[i + 2] >> sh) & 1023;
+		uint32_t gc = NCL * (uint32_t)g, gt = 100 * (uint32_t)g;
+		SROW(rt_row(rt, bits, RT_CLUSM2_0 + gc, NCL, T_CLUSM2 + gt,
+			    idm));
+		SROW(rt_row(rt, bits, RT_CLUSP2_0 + gc, NCL, T_CLUSP2 + gt,
+			    idp));
+	}
+	uint64_t c2 = (cl[i] >> 10) & 1023;
+	uint64_t c2m = start ? 1024 : (cl[i - 1] >> 10) & 1023;
+	uint64_t c2p = end ? 1025 : (cl[i + 1] >> 10) & 1023;
+	HROW(ner_row(bits, T_CLBIL, c2m * 2048 + c2));
+	HROW(ner_row(bits, T_CLBIR, c2 * 2048 + c2p));
+	WROW(RROW(CLUSR, cl[i] >> 32));
+	SROW(RROW(CLUSRM1, start ? 1024 : cl[i - 1] >> 32));
+	SROW(RROW(CLUSRP1, end ? 1025 : cl[i + 1] >> 32));
+	if (wh->hyphen && !split) /* ner_hyphen_rows finds the hyphen */
+		k += ner_hyphen_rows(m, s, len, c, r + k);
+	if (len > 5)
+		WROW(wh->row[12]);
+	/* sentence-initial capital: the cluster of the lower-case form */
+	if (start && c == CLS_INITCAP) {
+		const ner_lexent *e = ner_lex_find(m, w->hlow[i]);
+		HROW(ner_row(bits, T_INITLOW, e ? (e->clus & 1023) + 1 : 0));
+	}
+	/* gazetteers (the lists matching here, in list order) */
+	uint64_t gm = gmask[i];
+	for (uint32_t ls = gmask[i]; ls; ls &= ls - 1) {
+		int l = __builtin_ctz(ls);
+		uint64_t v = (uint64_t)l * 8 + w->gazpos[i * NER_GAZ_LISTS + l];
+		SROW(RROW(GAZ, v));
+		SROW(RROW(GAZCLS, v * 8 + c));
+	}
+	/* (values past the small ones: hashed, so prefetched) */
+	HROW(RROW(GAZM1, start ? 0 : gmask[i - 1]));
+	HROW(RROW(GAZP1, end ? 0 : gmask[i + 1]));
+	HROW(RROW(KIND_GAZ, gm * 64 + caps[i] * 8 + c));
+	if (d->topic) {
+		uint64_t topic = d->topic;
+		HROW(ner_row(bits, T_TOPIC_CLS, topic * 32 + c * 4 + caps[i]));
+		HROW(ner_row(bits, T_TOPIC_GAZ, topic * 131 + gm));
+		HROW(ner_row(bits, T_TOPIC_CL3,
+			     topic * 2048 + ((cl[i] >> 20) & 1023)));
+	}
+	if (d->capl[i] || (d->inrun && i <= d->rb))
+		k += run_rows(m, toks, n, w, rt, cl, d->capl, caps[i] & 1, i,
+			      &d->ra, &d->rb, &d->inrun, r + k);
+	/* document-level capitalisation of this word */
+	uint32_t df = w->dflag[w->slot[i]];
+	SROW(RROW(DOC, (uint64_t)df * 16 + c * 2 + start));
+	if (c != CLS_LOWER)
+		HROW(ner_row(bits, T_DOC_LOW, w->hlow[i] * 8 + df));
+	w->nrows[i] = (uint8_t)k;
+#undef WROW
+#undef SROW
+#undef HROW
+}
+
 chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		      ner_work *w)
 {
@@ -286,6 +453,10 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	memset(w->skey, 0, tabsize * sizeof *w->skey);
 	uint32_t nslots = 0;
 
+	/* split rows (word sums) for a loaded model of one int16 table */
+	w->sserial = m->serial && m->w && !m->wf && !m->w2 && !m->wf2
+			     ? m->serial
+			     : 0;
 	/* pass 1: per-token hashes, classes, slots */
 	ner_doc_hashes(w, m, toks, n);
 	for (size_t i = 0; i < n; i++) {
@@ -341,125 +512,13 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	    toks[1].len == 1 && toks[1].s[0] == '-')
 		topic = w->hlow[0];
 
-	size_t ra = 0, rb = 0; /* the current run of capitalised words */
-	int inrun = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t *r = &w->rows[i * NER_NSTATIC];
-		size_t k = 0;
-		int start = i == 0 || toks[i].sent_start;
-		int end = i + 1 == n || toks[i + 1].sent_start;
-		int start1 = start || i == 1 || toks[i - 1].sent_start;
-		int end1 = end || i + 2 == n || toks[i + 2].sent_start;
-		uint64_t lm1 = start ? 11 : w->hlow[i - 1];
-		uint64_t lp1 = end ? 13 : w->hlow[i + 1];
-		uint64_t sm1 = start ? 11 : w->hshape[i - 1];
-		uint64_t sp1 = end ? 13 : w->hshape[i + 1];
-		uint32_t c = w->cls[i];
-		uint32_t cm1 = start ? CLS_NONE : w->cls[i - 1];
-		uint32_t cp1 = end ? CLS_NONE : w->cls[i + 1];
-		const char *s = toks[i].s;
-		size_t len = toks[i].len;
-
-		r[k++] = RROW(BIAS, 0);
-		const ner_wordh *wh = &w->wh[i]; /* its own rows: word_rows */
-		r[k++] = wh->row[0];
-		r[k++] = wh->row[1];
-		/* the neighbours' rows (word_rows), or the sentence ends' */
-		r[k++] = start ? RROW(LOWM1, 11) : w->wh[i - 1].row[WR_LOWM1];
-		r[k++] = end ? RROW(LOWP1, 13) : w->wh[i + 1].row[WR_LOWP1];
-		r[k++] = start1 ? RROW(LOWM2, 17) : w->wh[i - 2].row[WR_LOWM2];
-		r[k++] = end1 ? RROW(LOWP2, 19) : w->wh[i + 2].row[WR_LOWP2];
-		r[k++] = wh->row[2];
-		r[k++] = wh->row[3];
-		r[k++] = start ? RROW(SHAPEM1, 11) : w->wh[i - 1].row[WR_SHAPEM1];
-		r[k++] = end ? RROW(SHAPEP1, 13) : w->wh[i + 1].row[WR_SHAPEP1];
-		r[k++] = ner_row(bits, T_SHAPE2L, sm1 * 31 + w->hshape[i]);
-		r[k++] = ner_row(bits, T_SHAPE2R, w->hshape[i] * 31 + sp1);
-		for (size_t a = 1; a <= 4 && a <= len; a++) {
-			r[k++] = wh->row[2 + 2 * a];
-			r[k++] = wh->row[3 + 2 * a];
-		}
-		r[k++] = RROW(CLS_START, (uint64_t)c * 4 + (uint64_t)start * 2 + end);
-		r[k++] = RROW(CLS_CAPS, (uint64_t)c * 4 + caps[i]);
-		r[k++] = caps[i] ? ner_row(bits, T_LOW_CAPS, w->hlow[i] * 3 + caps[i])
-				 : wh->row[WR_LOW_CAPS0];
-		r[k++] = ner_row(bits, T_BIL, lm1 * 7 + w->hlow[i]);
-		r[k++] = ner_row(bits, T_BIR, w->hlow[i] * 7 + lp1);
-		r[k++] = ner_row(bits, T_LOWM1_CLS, lm1 * 8 + c);
-		r[k++] = RROW(CLS3, cm1 * 64 + c * 8 + cp1);
-		/* clusters: three granularities, token and neighbours */
-		for (int g = 0; g < 3; g++) {
-			uint32_t id = (cl[i] >> (10 * g)) & 1023;
-			uint32_t idm = start ? 1024 : (cl[i - 1] >> (10 * g)) & 1023;
-			uint32_t idp = end ? 1025 : (cl[i + 1] >> (10 * g)) & 1023;
-			uint32_t gc = NCL * (uint32_t)g, gt = 100 * (uint32_t)g;
-			r[k++] = rt_row(rt, bits, RT_CLUS0 + gc, NCL, T_CLUS + gt, id);
-			r[k++] = rt_row(rt, bits, RT_CLUSM1_0 + gc, NCL,
-					T_CLUSM1 + gt, idm);
-			r[k++] = rt_row(rt, bits, RT_CLUSP1_0 + gc, NCL,
-					T_CLUSP1 + gt, idp);
-			if (g == 0)
-				r[k++] = RROW(CLUS_CLS, (uint64_t)id * 8 + c);
-		}
-		/* wider window of clusters, cluster bigrams, and the
-		 * right-context clusters of the token and its neighbours */
-		for (int g = 0; g < 2; g++) {
-			uint32_t sh = 10 * (uint32_t)g;
-			uint32_t idm = start1 ? 1024 : (cl[i - 2] >> sh) & 1023;
-			uint32_t idp = end1 ? 1025 : (cl[i + 2] >> sh) & 1023;
-			uint32_t gc = NCL * (uint32_t)g, gt = 100 * (uint32_t)g;
-			r[k++] = rt_row(rt, bits, RT_CLUSM2_0 + gc, NCL,
-					T_CLUSM2 + gt, idm);
-			r[k++] = rt_row(rt, bits, RT_CLUSP2_0 + gc, NCL,
-					T_CLUSP2 + gt, idp);
-		}
-		uint64_t c2 = (cl[i] >> 10) & 1023;
-		uint64_t c2m = start ? 1024 : (cl[i - 1] >> 10) & 1023;
-		uint64_t c2p = end ? 1025 : (cl[i + 1] >> 10) & 1023;
-		r[k++] = ner_row(bits, T_CLBIL, c2m * 2048 + c2);
-		r[k++] = ner_row(bits, T_CLBIR, c2 * 2048 + c2p);
-		r[k++] = RROW(CLUSR, cl[i] >> 32);
-		r[k++] = RROW(CLUSRM1, start ? 1024 : cl[i - 1] >> 32);
-		r[k++] = RROW(CLUSRP1, end ? 1025 : cl[i + 1] >> 32);
-		if (wh->hyphen) /* ner_hyphen_rows finds the same hyphen */
-			k += ner_hyphen_rows(m, s, len, c, r + k);
-		if (len > 5)
-			r[k++] = wh->row[12];
-		/* sentence-initial capital: the cluster of the lower-case form */
-		if (start && c == CLS_INITCAP) {
-			const ner_lexent *e = ner_lex_find(m, w->hlow[i]);
-			r[k++] = ner_row(bits, T_INITLOW, e ? (e->clus & 1023) + 1 : 0);
-		}
-		/* gazetteers (the lists matching here, in list order) */
-		uint64_t gm = gmask[i];
-		for (uint32_t ls = gmask[i]; ls; ls &= ls - 1) {
-			int l = __builtin_ctz(ls);
-			uint64_t v = (uint64_t)l * 8 +
-				     w->gazpos[i * NER_GAZ_LISTS + l];
-			r[k++] = RROW(GAZ, v);
-			r[k++] = RROW(GAZCLS, v * 8 + c);
-		}
-		r[k++] = RROW(GAZM1, start ? 0 : gmask[i - 1]);
-		r[k++] = RROW(GAZP1, end ? 0 : gmask[i + 1]);
-		r[k++] = RROW(KIND_GAZ, gm * 64 + caps[i] * 8 + c);
-		if (topic) {
-			r[k++] = ner_row(bits, T_TOPIC_CLS,
-					 topic * 32 + c * 4 + caps[i]);
-			r[k++] = ner_row(bits, T_TOPIC_GAZ, topic * 131 + gm);
-			r[k++] = ner_row(bits, T_TOPIC_CL3,
-					 topic * 2048 + ((cl[i] >> 20) & 1023));
-		}
-		if (capl[i] || (inrun && i <= rb))
-			k += run_rows(m, toks, n, w, rt, cl, capl, caps[i] & 1, i,
-				      &ra, &rb, &inrun, r + k);
-		/* document-level capitalisation of this word */
-		uint32_t df = w->dflag[w->slot[i]];
-		r[k++] = RROW(DOC, (uint64_t)df * 16 + c * 2 + start);
-		if (c != CLS_LOWER)
-			r[k++] = ner_row(bits, T_DOC_LOW,
-					 w->hlow[i] * 8 + df);
-		w->nrows[i] = (uint8_t)k;
-	}
+	doc_pass d = {m, toks, n, w, rt, caps, capl, cl, gmask, topic, 0, 0, 0};
+	if (w->sserial)
+		for (size_t i = 0; i < n; i++)
+			token_rows(&d, i, 1);
+	else
+		for (size_t i = 0; i < n; i++)
+			token_rows(&d, i, 0);
 	free(caps);
 	free(cl);
 	free(gmask);
@@ -497,8 +556,7 @@ void ner_decode(const ner_model *m, int stage, const ner_tok *toks,
 		if (toks[i].sent_start)
 			prev = prev2 = -1;
 		float score[NER_MAXTAGS] = {0};
-		ner_score_stage(m, stage, &w->rows[i * NER_NSTATIC], w->nrows[i],
-				score);
+		ner_score_static(m, stage, w, i, score);
 		size_t nd = ner_dynamic(m, w, i, prev, prev2, dyn);
 		ner_score_stage(m, stage, dyn, nd, score);
 		int last = i + 1 == n || toks[i + 1].sent_start;

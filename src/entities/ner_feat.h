@@ -139,6 +139,35 @@ enum { SR_LOW = 2, SR_CLUS = 6, SR_NCLUS = 15, SR_CLBI = 21, SR_CLUSR = 23,
  * through w's memo (ner_word.c); one call a document. */
 void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
 		    size_t n);
+/* The rows of token i's word alone (its bytes, class, clusters and,
+ * hyphenated, its parts; and the bias), the part of its static rows
+ * whose stage-1 weights a memo entry sums (ner_wordh.wsum): at most
+ * NER_WROWS; the count (ner_word.c).  ner_static writes the same rows,
+ * among the others, in its own order. */
+#define NER_WROWS 24
+size_t ner_word_rows(const ner_model *m, const uint32_t *rt,
+		     const char *s, size_t len, const ner_wordh *h,
+		     uint32_t *r);
+/* ner_hist_add of a tag of type ty (the beam has the types in a
+ * table): token i's word was tagged ty once more. */
+static inline void ner_hist_count(ner_work *w, size_t i, int ty)
+{
+	uint16_t *h = w->hcnt[w->slot[i]];
+	if (h[ty] < 60000)
+		h[ty]++;
+}
+/* ner_dyn_prev2 from the work area's small-value rows rt (or NULL) for
+ * a table of 2^bits rows. */
+static inline uint32_t ner_dyn_prev2_row(const uint32_t *rt, uint32_t bits,
+					 int prev, int prev2)
+{
+	uint64_t p = (uint64_t)(prev + 1), p2 = (uint64_t)(prev2 + 1);
+	return RROW(PREV2, p2 * 32 + p);
+}
+/* ner_dyn_prev for a token with hashes h (ner_dyn.c); rt: the work
+ * area's small-value rows or NULL. */
+size_t ner_dyn_prev_of(const ner_model *m, const uint32_t *rt,
+		       const ner_wordh *h, int prev, uint32_t *rows);
 /* Rows of a hyphenated word: at most 4; the count (ner_word.c). */
 size_t ner_hyphen_rows(const ner_model *m, const char *s, size_t len,
 		       uint32_t c, uint32_t *r);

@@ -22,10 +22,15 @@
  * are added one row after another in row order, as always, since float
  * sums depend on their order.
  *
+ * ner_score_static scores a token's static rows; when ner_static split
+ * them (a loaded model of one int16 table), the word's memo entry has
+ * the sum of its word rows (ner_word.c), the start of the integer sum
+ * of the others.
+ *
  * ner_prefetch_token asks for the next token's rows while the current
  * one is scored, except the rows of small values (bias, classes,
- * clusters) at the places ner_static puts them (ner_feat.h): those
- * weights are few and read for every token.
+ * clusters) at the places ner_static puts them (ner_feat.h; split rows:
+ * the first nsmall): those weights are few and read for every token.
  */
 #include "entities/ner_feat.h"
 
@@ -173,6 +178,20 @@ void ner_add_scaled(const int32_t *acc, uint32_t st, float scale,
 		out[t] += (float)acc[t] * scale;
 }
 
+/* ner_sum_scaled without AVX2: ner_sum_rows, then ner_add_scaled (a
+ * function of its own, so that the AVX2 path needs no stack frame). */
+static __attribute__((noinline)) void
+sum_scaled_rows(const int16_t *wt, uint32_t st, const uint32_t *rows,
+		size_t n, const int32_t *init, float scale, const float *add,
+		float *out)
+{
+	int32_t acc[NER_MAXTAGS];
+	ner_sum_rows(wt, st, rows, n, init, acc);
+	if (out != add)
+		memcpy(out, add, st * sizeof *out);
+	ner_add_scaled(acc, st, scale, out);
+}
+
 void ner_sum_scaled(const int16_t *wt, uint32_t st, const uint32_t *rows,
 		    size_t n, const int32_t *init, float scale,
 		    const float *add, float *out)
@@ -183,11 +202,7 @@ void ner_sum_scaled(const int16_t *wt, uint32_t st, const uint32_t *rows,
 		return;
 	}
 #endif
-	int32_t acc[NER_MAXTAGS];
-	ner_sum_rows(wt, st, rows, n, init, acc);
-	if (out != add)
-		memcpy(out, add, st * sizeof *out);
-	ner_add_scaled(acc, st, scale, out);
+	sum_scaled_rows(wt, st, rows, n, init, scale, add, out);
 }
 
 static void score_table(const int16_t *wt, const float *wf, float scale,
@@ -222,6 +237,19 @@ void ner_score_rows(const ner_model *m, const uint32_t *rows, size_t n,
 	ner_score_stage(m, 1, rows, n, score);
 }
 
+void ner_score_static(const ner_model *m, int stage, const ner_work *w,
+		      size_t i, float *score)
+{
+	if (stage == 1 && w->sserial && w->sserial == m->serial) {
+		ner_sum_scaled(m->w, m->ntags - 1, &w->rows[i * NER_NSTATIC],
+			       w->nrows[i], w->wh[i].wsum, m->scale, score + 1,
+			       score + 1);
+		return;
+	}
+	ner_score_stage(m, stage, &w->rows[i * NER_NSTATIC], w->nrows[i],
+			score);
+}
+
 /* Prefetch the weight rows of r[0, e) (r advances): rowbytes bytes each
  * from base.  A macro, not a function: GCC finds a function that only
  * prefetches free of side effects and drops its calls. */
@@ -246,6 +274,15 @@ void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
 			size_t i)
 {
 	const uint32_t *r = &w->rows[i * NER_NSTATIC];
+	if (stage == 1 && w->sserial && w->sserial == m->serial) {
+		/* split rows: the word's sum is made; its other hashed rows */
+		const char *base = (const char *)m->w;
+		size_t rowbytes = (m->ntags - 1) * sizeof(int16_t);
+		const uint32_t *e = r + w->nrows[i];
+		r += w->nsmall[i];
+		PREFETCH_ROWS(base, rowbytes, r, e);
+		return;
+	}
 	const float *wf = stage == 2 ? m->wf2 : m->wf;
 	const int16_t *wt = stage == 2 ? m->w2 : m->w;
 	size_t rowbytes = (m->ntags - 1) *

@@ -9,8 +9,13 @@
  * word_lookups and remembered in a direct-mapped memo per work area
  * (ner_doc_hashes), so a repeated word is not hashed again; an entry
  * is made again for another table size or looked up again for another
- * model.  Rows of small values (classes, cluster ids, gazetteer lists,
- * tags) are made once per work area for its table size
+ * model.  For a loaded model of one int16 table the entry also keeps
+ * the integer sum of the weights of the word's rows (ner_word_rows:
+ * those of its bytes, class and clusters, and the bias), so ner_static
+ * leaves those rows out and a token's score adds about 18 rows fewer
+ * (ner_score_static), and the sum of its four dynamic rows after a tag
+ * O (ner_dyn_prev; the beam's most common previous tag).  Rows of small values (classes, cluster ids,
+ * gazetteer lists, tags) are made once per work area for its table size
  * (ner_rowtab_get).  Hyphenated words get the rows of their parts
  * (ner_hyphen_rows).  The document pass that uses them is ner_feat.c.
  */
@@ -145,8 +150,9 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
  * a dozen hashes per token were a tenth of the tagger's time.  An entry
  * holds the rows for the table size they were made for (ner_wordh.rkey;
  * another size makes the entry again), and the word's lexicon and
- * gazetteer lookups for a loaded model (word_lookups).  16,384 entries
- * of 176 bytes (2.8 MB a thread): on Reuters news 4,096 entries missed
+ * gazetteer lookups and word sum for a loaded model (word_lookups,
+ * word_sum).  16,384 entries of 312 bytes (5 MB a thread): on
+ * Reuters news 4,096 entries missed
  * one token in 4.5, these one in 7.5 (half of those are a word's first
  * use). */
 #define NER_MEMO_N 16384
@@ -188,8 +194,50 @@ static void word_lookups(const ner_model *m, size_t len, ner_wordh *h)
 	h->mserial = m->serial;
 }
 
-/* word_hashes and word_lookups through w's memo (made on first use;
- * without it, or for a long word, computed). */
+size_t ner_word_rows(const ner_model *m, const uint32_t *rt,
+		     const char *s, size_t len, const ner_wordh *h,
+		     uint32_t *r)
+{
+	uint32_t bits = m->row_bits, c = h->cls;
+	size_t k = 0;
+	r[k++] = RROW(BIAS, 0);
+	for (size_t a = 0; a < 4 + 2 * (size_t)h->naff; a++)
+		r[k++] = h->row[a]; /* form, lower case, shapes, affixes */
+	uint64_t cl = h->clus;
+	for (uint32_t g = 0; g < 3; g++) {
+		uint32_t id = (cl >> (10 * g)) & 1023;
+		r[k++] = rt_row(rt, bits, RT_CLUS0 + NCL * g, NCL,
+				T_CLUS + 100 * g, id);
+		if (g == 0)
+			r[k++] = RROW(CLUS_CLS, (uint64_t)id * 8 + c);
+	}
+	r[k++] = RROW(CLUSR, cl >> 32);
+	if (h->hyphen)
+		k += ner_hyphen_rows(m, s, len, c, r + k);
+	if (len > 5)
+		r[k++] = h->row[12];
+	return k;
+}
+
+/* h->wsum and h->osum for m: the integer sums of the stage-1 weights
+ * of the word rows and of the rows after a tag O (for a loaded model of
+ * one int16 table only, whose serial number keys them, as for
+ * word_lookups; the caller checks h->sserial). */
+static void word_sum(const ner_work *w, const ner_model *m, const char *s,
+		     size_t len, ner_wordh *h)
+{
+	const uint32_t *rt = rowtab_of(w, m->row_bits);
+	uint32_t r[NER_WROWS];
+	size_t n = ner_word_rows(m, rt, s, len, h, r);
+	ner_sum_rows(m->w, m->ntags - 1, r, n, NULL, h->wsum);
+	n = ner_dyn_prev_of(m, rt, h, 0, r);
+	ner_sum_rows(m->w, m->ntags - 1, r, n, NULL, h->osum);
+	h->sserial = m->serial;
+}
+
+/* word_hashes, word_lookups and word_sum (when w->sserial says the rows
+ * are split) through w's memo (made on first use; without it, or for a
+ * long word, computed). */
 static void token_hashes(ner_work *w, const ner_model *m, const char *s,
 			 size_t len, ner_wordh *h)
 {
@@ -199,6 +247,8 @@ static void token_hashes(ner_work *w, const ner_model *m, const char *s,
 	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
 		word_hashes(s, len, key, bits, h);
 		word_lookups(m, len, h);
+		if (w->sserial)
+			word_sum(w, m, s, len, h);
 		return;
 	}
 	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
@@ -208,6 +258,8 @@ static void token_hashes(ner_work *w, const ner_model *m, const char *s,
 		memcpy(e->k, s, len);
 	}
 	word_lookups(m, len, &e->h);
+	if (w->sserial && e->h.sserial != w->sserial)
+		word_sum(w, m, s, len, &e->h);
 	*h = e->h;
 }
 

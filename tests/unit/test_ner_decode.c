@@ -232,10 +232,12 @@ static void ref_beam(const ner_model *m, const ner_tok *t, size_t n,
 }
 
 /* ner_decode_beam (shared dynamic sums, candidate masks, per-word
- * positions) gives the reference's tags on random documents: both
- * schemes, int16 (with ties) and float weights, beams 2..8, sentences
- * shorter and longer than a segment, names repeated so that the tag
- * history matters. */
+ * positions, the bar of one candidate per hypothesis) gives the
+ * reference's tags on random documents: both schemes, int16 (with ties)
+ * and float weights, beams 2..8, sentences shorter and longer than a
+ * segment, names repeated so that the tag history matters (fails when
+ * the bar also drops the candidates equal to it, or is the highest of
+ * its candidates instead of the lowest). */
 static void test_beam_reference(void)
 {
 	static const char *const vocab[] = {
