@@ -472,10 +472,14 @@ static int take_result(chr_ingest *g, const item *it)
 	return 0;
 }
 
-/* Workers for threads = n: n - 1, or one per online core for 0. */
+/* Workers for threads = n: n - 1; for 0, one per online core but the
+ * store thread's.  On 2 cores a second worker made the ingest slower
+ * (Reuters, bench/RESULTS.md: 1.46 cores busy against 1.70 with one):
+ * it takes CPU from the store thread, which is the serial line, and the
+ * two workers' NER tables crowd each other's cache. */
 static int n_workers(int threads)
 {
-	long n = threads > 1 ? threads - 1 : sysconf(_SC_NPROCESSORS_ONLN);
+	long n = threads > 1 ? threads - 1 : sysconf(_SC_NPROCESSORS_ONLN) - 1;
 	return n < 1 ? 1 : n > INGEST_MAX_WORKERS ? INGEST_MAX_WORKERS : (int)n;
 }
 
