@@ -178,9 +178,11 @@ typedef struct ner_work {
 	/* the static rows are split (ner_static) for a loaded model of
 	 * one int16 table (sserial: its serial number; 0: not split): a
 	 * token's rows are then the rows other than its word rows
-	 * (ner_word_rows), whose weights add to wh[i].wsum: nsmall[i] rows
-	 * of small values, then the hashed ones */
+	 * (ner_word_rows) and the rows its neighbours give it (or the
+	 * sentence ends: ner_nb_rows), whose weights add to nsum[i]:
+	 * nsmall[i] rows of small values, then the hashed ones */
 	uint8_t *nsmall;
+	int32_t (*nsum)[16];
 	uint32_t sserial;
 	struct ner_wmemo *memo; /* hashes of recent words (lazily made) */
 	struct ner_rowtab *rt;  /* rows of small values (ner_static makes) */

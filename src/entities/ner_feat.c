@@ -28,8 +28,9 @@
  * cluster ids, gazetteer lists, tags) are looked up in a table each work
  * area makes once for its table size (both in ner_word.c), so most rows
  * are not hashed per token.  For a loaded model of one int16 table the
- * rows are split (token_rows): the word's own rows are left out, since
- * its memo entry has their weights' sum, and the rows of small values
+ * rows are split (token_rows): the word's own rows and the rows its
+ * neighbours give it are left out, since the token's sum (w->nsum,
+ * ner_doc_hashes) has their weights' sum, and the rows of small values
  * come first (they are not prefetched); integer sums do not depend on
  * the order, float weights (training, hand-made models) get every row
  * in template order.  This file has the document pass: the work
@@ -70,6 +71,7 @@ void ner_work_free(ner_work *w)
 	free(w->wh);
 	free(w->spos);
 	free(w->nsmall);
+	free(w->nsum);
 	free(w->memo);
 	free(w->rt);
 	memset(w, 0, sizeof *w);
@@ -106,6 +108,7 @@ static chr_status work_reserve(ner_work *w, size_t n)
 		GROW(w->wh, c);
 		GROW(w->spos, c);
 		GROW(w->nsmall, c);
+		GROW(w->nsum, c);
 		w->cap = c;
 	}
 	size_t sc = 16;
@@ -315,12 +318,13 @@ token_rows(doc_pass *d, size_t i, const int split)
 	const char *s = toks[i].s;
 	size_t len = toks[i].len;
 	if (split) { /* the hashed rows start after the small ones */
-		k = 16;
+		k = 4;
 		for (uint32_t ls = gmask[i]; ls; ls &= ls - 1)
 			k += 2; /* a list's two rows (no popcount call) */
 		w->nsmall[i] = (uint8_t)k;
 	}
 #define WROW(x) do { if (!split) r[k++] = (x); } while (0)
+#define NROW(x) WROW(x) /* a neighbour's row: split, in w->nsum */
 #define SROW(x) (r[split ? ks++ : k++] = (x))
 #define HROW(x) (r[k++] = (x))
 	int start = i == 0 || toks[i].sent_start;
@@ -339,14 +343,14 @@ token_rows(doc_pass *d, size_t i, const int split)
 	WROW(wh->row[0]);
 	WROW(wh->row[1]);
 	/* the neighbours' rows (word_rows), or the sentence ends' */
-	HROW(start ? RROW(LOWM1, 11) : w->wh[i - 1].row[WR_LOWM1]);
-	HROW(end ? RROW(LOWP1, 13) : w->wh[i + 1].row[WR_LOWP1]);
-	HROW(start1 ? RROW(LOWM2, 17) : w->wh[i - 2].row[WR_LOWM2]);
-	HROW(end1 ? RROW(LOWP2, 19) : w->wh[i + 2].row[WR_LOWP2]);
+	NROW(start ? RROW(LOWM1, 11) : w->wh[i - 1].row[WR_LOWM1]);
+	NROW(end ? RROW(LOWP1, 13) : w->wh[i + 1].row[WR_LOWP1]);
+	NROW(start1 ? RROW(LOWM2, 17) : w->wh[i - 2].row[WR_LOWM2]);
+	NROW(end1 ? RROW(LOWP2, 19) : w->wh[i + 2].row[WR_LOWP2]);
 	WROW(wh->row[2]);
 	WROW(wh->row[3]);
-	HROW(start ? RROW(SHAPEM1, 11) : w->wh[i - 1].row[WR_SHAPEM1]);
-	HROW(end ? RROW(SHAPEP1, 13) : w->wh[i + 1].row[WR_SHAPEP1]);
+	NROW(start ? RROW(SHAPEM1, 11) : w->wh[i - 1].row[WR_SHAPEM1]);
+	NROW(end ? RROW(SHAPEP1, 13) : w->wh[i + 1].row[WR_SHAPEP1]);
 	HROW(ner_row(bits, T_SHAPE2L, sm1 * 31 + w->hshape[i]));
 	HROW(ner_row(bits, T_SHAPE2R, w->hshape[i] * 31 + sp1));
 	for (size_t a = 1; a <= 4 && a <= len; a++) {
@@ -368,9 +372,9 @@ token_rows(doc_pass *d, size_t i, const int split)
 		uint32_t idp = end ? 1025 : (cl[i + 1] >> (10 * g)) & 1023;
 		uint32_t gc = NCL * (uint32_t)g, gt = 100 * (uint32_t)g;
 		WROW(rt_row(rt, bits, RT_CLUS0 + gc, NCL, T_CLUS + gt, id));
-		SROW(rt_row(rt, bits, RT_CLUSM1_0 + gc, NCL, T_CLUSM1 + gt,
+		NROW(rt_row(rt, bits, RT_CLUSM1_0 + gc, NCL, T_CLUSM1 + gt,
 			    idm));
-		SROW(rt_row(rt, bits, RT_CLUSP1_0 + gc, NCL, T_CLUSP1 + gt,
+		NROW(rt_row(rt, bits, RT_CLUSP1_0 + gc, NCL, T_CLUSP1 + gt,
 			    idp));
 		if (g == 0)
 			WROW(RROW(CLUS_CLS, (uint64_t)id * 8 + c));
@@ -382,9 +386,9 @@ token_rows(doc_pass *d, size_t i, const int split)
 		uint32_t idm = start1 ? 1024 : (cl[i - 2] >> sh) & 1023;
 		uint32_t idp = end1 ? 1025 : (cl[i + 2] >> sh) & 1023;
 		uint32_t gc = NCL * (uint32_t)g, gt = 100 * (uint32_t)g;
-		SROW(rt_row(rt, bits, RT_CLUSM2_0 + gc, NCL, T_CLUSM2 + gt,
+		NROW(rt_row(rt, bits, RT_CLUSM2_0 + gc, NCL, T_CLUSM2 + gt,
 			    idm));
-		SROW(rt_row(rt, bits, RT_CLUSP2_0 + gc, NCL, T_CLUSP2 + gt,
+		NROW(rt_row(rt, bits, RT_CLUSP2_0 + gc, NCL, T_CLUSP2 + gt,
 			    idp));
 	}
 	uint64_t c2 = (cl[i] >> 10) & 1023;
@@ -393,8 +397,8 @@ token_rows(doc_pass *d, size_t i, const int split)
 	HROW(ner_row(bits, T_CLBIL, c2m * 2048 + c2));
 	HROW(ner_row(bits, T_CLBIR, c2 * 2048 + c2p));
 	WROW(RROW(CLUSR, cl[i] >> 32));
-	SROW(RROW(CLUSRM1, start ? 1024 : cl[i - 1] >> 32));
-	SROW(RROW(CLUSRP1, end ? 1025 : cl[i + 1] >> 32));
+	NROW(RROW(CLUSRM1, start ? 1024 : cl[i - 1] >> 32));
+	NROW(RROW(CLUSRP1, end ? 1025 : cl[i + 1] >> 32));
 	if (wh->hyphen && !split) /* ner_hyphen_rows finds the hyphen */
 		k += ner_hyphen_rows(m, s, len, c, r + k);
 	if (len > 5)
@@ -433,6 +437,7 @@ token_rows(doc_pass *d, size_t i, const int split)
 		HROW(ner_row(bits, T_DOC_LOW, w->hlow[i] * 8 + df));
 	w->nrows[i] = (uint8_t)k;
 #undef WROW
+#undef NROW
 #undef SROW
 #undef HROW
 }

@@ -168,6 +168,20 @@ static inline uint32_t ner_dyn_prev2_row(const uint32_t *rt, uint32_t bits,
  * area's small-value rows or NULL. */
 size_t ner_dyn_prev_of(const ner_model *m, const uint32_t *rt,
 		       const ner_wordh *h, int prev, uint32_t *rows);
+/* The groups of rows a word gives its neighbours (the lower case, shape
+ * and cluster rows of the token before or after, or two before or
+ * after): to the word after it (NB_M1: it is that word's "-1"), before
+ * it (NB_P1), two after (NB_M2), two before (NB_P2).  With split rows a
+ * memo entry sums each group's weights, and a token's sum (w->nsum)
+ * adds those of its neighbours' entries (ner_doc_hashes), or of the
+ * sentence end's rows where a neighbour is past it. */
+enum { NB_M1, NB_P1, NB_M2, NB_P2, NB_N };
+#define NER_NBROWS 6
+/* The rows of group g that word h gives its neighbour or, h NULL, that
+ * the sentence's end gives it instead: at most NER_NBROWS; the count
+ * (ner_word.c; ner_static writes the same rows when not split). */
+size_t ner_nb_rows(const ner_model *m, const uint32_t *rt,
+		   const ner_wordh *h, int g, uint32_t *r);
 /* Rows of a hyphenated word: at most 4; the count (ner_word.c). */
 size_t ner_hyphen_rows(const ner_model *m, const char *s, size_t len,
 		       uint32_t c, uint32_t *r);

@@ -23,9 +23,9 @@
  * sums depend on their order.
  *
  * ner_score_static scores a token's static rows; when ner_static split
- * them (a loaded model of one int16 table), the word's memo entry has
- * the sum of its word rows (ner_word.c), the start of the integer sum
- * of the others.
+ * them (a loaded model of one int16 table), the token's sum w->nsum has
+ * the sum of its word rows and its neighbours' rows (ner_word.c), the
+ * start of the integer sum of the others.
  *
  * ner_prefetch_token asks for the next token's rows while the current
  * one is scored, except the rows of small values (bias, classes,
@@ -242,7 +242,7 @@ void ner_score_static(const ner_model *m, int stage, const ner_work *w,
 {
 	if (stage == 1 && w->sserial && w->sserial == m->serial) {
 		ner_sum_scaled(m->w, m->ntags - 1, &w->rows[i * NER_NSTATIC],
-			       w->nrows[i], w->wh[i].wsum, m->scale, score + 1,
+			       w->nrows[i], w->nsum[i], m->scale, score + 1,
 			       score + 1);
 		return;
 	}

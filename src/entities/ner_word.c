@@ -11,12 +11,18 @@
  * is made again for another table size or looked up again for another
  * model.  For a loaded model of one int16 table the entry also keeps
  * the integer sum of the weights of the word's rows (ner_word_rows:
- * those of its bytes, class and clusters, and the bias), so ner_static
- * leaves those rows out and a token's score adds about 18 rows fewer
- * (ner_score_static), and the sum of its four dynamic rows after a tag
- * O (ner_dyn_prev; the beam's most common previous tag).  Rows of small values (classes, cluster ids,
- * gazetteer lists, tags) are made once per work area for its table size
- * (ner_rowtab_get).  Hyphenated words get the rows of their parts
+ * those of its bytes, class and clusters, and the bias), the sums of
+ * the rows it gives its neighbours (ner_nb_rows: lower case, shape and
+ * clusters as the word before, after, two before, two after; kept in
+ * the memo entry beside the hashes, not copied per token), and the sum
+ * of its four dynamic rows after a tag O (ner_dyn_prev; the beam's most
+ * common previous tag).  ner_doc_hashes adds, per token, its word sum
+ * and its neighbours' sums (or the sentence ends' rows' sums) into
+ * w->nsum (GCC vectors, AVX2 where the CPU has it; integer sums, the
+ * same in any order), so ner_static leaves those rows out and a token's
+ * score adds about 36 rows fewer (ner_score_static).  Rows of small
+ * values (classes, cluster ids, gazetteer lists, tags) are made once
+ * per work area for its table size (ner_rowtab_get).  Hyphenated words get the rows of their parts
  * (ner_hyphen_rows).  The document pass that uses them is ner_feat.c.
  */
 #include "entities/ner_feat.h"
@@ -151,16 +157,17 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
  * holds the rows for the table size they were made for (ner_wordh.rkey;
  * another size makes the entry again), and the word's lexicon and
  * gazetteer lookups and word sum for a loaded model (word_lookups,
- * word_sum).  16,384 entries of 312 bytes (5 MB a thread): on
- * Reuters news 4,096 entries missed
- * one token in 4.5, these one in 7.5 (half of those are a word's first
- * use). */
+ * word_sum; and the sums of the rows it gives its neighbours).  16,384
+ * entries of 568 bytes (9.3 MB a thread): on Reuters news 4,096
+ * entries missed one token in 4.5, these one in 7.5 (half of those are
+ * a word's first use). */
 #define NER_MEMO_N 16384
 #define NER_MEMO_W 24
 typedef struct ner_wmemo_ent {
 	uint8_t n; /* 0 = empty */
 	char k[NER_MEMO_W];
 	ner_wordh h;
+	int32_t nb[NB_N][16]; /* word_sum's, not copied to the token */
 } ner_wmemo_ent;
 struct ner_wmemo {
 	ner_wmemo_ent e[NER_MEMO_N];
@@ -219,27 +226,72 @@ size_t ner_word_rows(const ner_model *m, const uint32_t *rt,
 	return k;
 }
 
+size_t ner_nb_rows(const ner_model *m, const uint32_t *rt,
+		   const ner_wordh *h, int g, uint32_t *r)
+{
+	uint32_t bits = m->row_bits;
+	uint64_t cl = h ? h->clus : 0;
+	/* cluster id of granularity c (10 bits each), or the end's */
+	uint32_t end = g == NB_M1 || g == NB_M2 ? 1024 : 1025;
+#define ID(c) (h ? (uint32_t)(cl >> (10 * (c))) & 1023 : end)
+#define CL(id, c) rt_row(rt, bits, RT_##id##_0 + NCL * (c), NCL, \
+			 RTT_##id##_0 + 100 * (c), ID(c))
+	/* the word's lower case (or the end's value e), its shape, three
+	 * clusters and the right-context cluster; or lower case and two
+	 * clusters */
+#define NB6(d, e)                                                        \
+	r[0] = h ? h->row[WR_LOW##d] : RROW(LOW##d, e);                  \
+	r[1] = h ? h->row[WR_SHAPE##d] : RROW(SHAPE##d, e);              \
+	r[2] = CL(CLUS##d, 0);                                           \
+	r[3] = CL(CLUS##d, 1);                                           \
+	r[4] = CL(CLUS##d, 2);                                           \
+	r[5] = RROW(CLUSR##d, h ? cl >> 32 : end);                       \
+	return 6
+#define NB3(d, e)                                                        \
+	r[0] = h ? h->row[WR_LOW##d] : RROW(LOW##d, e);                  \
+	r[1] = CL(CLUS##d, 0);                                           \
+	r[2] = CL(CLUS##d, 1);                                           \
+	return 3
+	switch (g) {
+	case NB_M1: NB6(M1, 11);
+	case NB_P1: NB6(P1, 13);
+	case NB_M2: NB3(M2, 17);
+	default: NB3(P2, 19);
+	}
+#undef NB3
+#undef NB6
+#undef CL
+#undef ID
+}
+
 /* h->wsum and h->osum for m: the integer sums of the stage-1 weights
- * of the word rows and of the rows after a tag O (for a loaded model of
+ * of the word rows and of the rows after a tag O, and nb[g] those of
+ * the rows it gives its neighbours (ner_nb_rows; for a loaded model of
  * one int16 table only, whose serial number keys them, as for
  * word_lookups; the caller checks h->sserial). */
 static void word_sum(const ner_work *w, const ner_model *m, const char *s,
-		     size_t len, ner_wordh *h)
+		     size_t len, ner_wordh *h, int32_t (*nb)[16])
 {
 	const uint32_t *rt = rowtab_of(w, m->row_bits);
-	uint32_t r[NER_WROWS];
+	uint32_t r[NER_WROWS], st = m->ntags - 1;
 	size_t n = ner_word_rows(m, rt, s, len, h, r);
-	ner_sum_rows(m->w, m->ntags - 1, r, n, NULL, h->wsum);
+	ner_sum_rows(m->w, st, r, n, NULL, h->wsum);
 	n = ner_dyn_prev_of(m, rt, h, 0, r);
-	ner_sum_rows(m->w, m->ntags - 1, r, n, NULL, h->osum);
+	ner_sum_rows(m->w, st, r, n, NULL, h->osum);
+	for (int g = 0; g < NB_N; g++) {
+		n = ner_nb_rows(m, rt, h, g, r);
+		ner_sum_rows(m->w, st, r, n, NULL, nb[g]);
+	}
 	h->sserial = m->serial;
 }
 
 /* word_hashes, word_lookups and word_sum (when w->sserial says the rows
  * are split) through w's memo (made on first use; without it, or for a
- * long word, computed). */
-static void token_hashes(ner_work *w, const ner_model *m, const char *s,
-			 size_t len, ner_wordh *h)
+ * long word, computed, its neighbour sums into own).  The word's
+ * neighbour sums (valid until the memo's next use; split rows only). */
+static const int32_t (*token_hashes(ner_work *w, const ner_model *m,
+				    const char *s, size_t len, ner_wordh *h,
+				    int32_t (*own)[16]))[16]
 {
 	uint32_t bits = m->row_bits;
 	uint64_t key = ner_hash_word(s, len);
@@ -248,8 +300,8 @@ static void token_hashes(ner_work *w, const ner_model *m, const char *s,
 		word_hashes(s, len, key, bits, h);
 		word_lookups(m, len, h);
 		if (w->sserial)
-			word_sum(w, m, s, len, h);
-		return;
+			word_sum(w, m, s, len, h, own);
+		return (const int32_t (*)[16])own;
 	}
 	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
 	if (e->n != len || memcmp(e->k, s, len) || e->h.rkey != bits + 1) {
@@ -259,15 +311,107 @@ static void token_hashes(ner_work *w, const ner_model *m, const char *s,
 	}
 	word_lookups(m, len, &e->h);
 	if (w->sserial && e->h.sserial != w->sserial)
-		word_sum(w, m, s, len, &e->h);
+		word_sum(w, m, s, len, &e->h, e->nb);
 	*h = e->h;
+	return (const int32_t (*)[16])e->nb;
+}
+
+/* 16 integer sums as one value (GCC vectors: one AVX2 pair of adds, or
+ * four SSE2 ones; unaligned: a memo entry's sums are not) */
+typedef int32_t v16 __attribute__((vector_size(64), aligned(4)));
+
+/* d = x + y (y NULL: d = x); always inline, so that each copy of
+ * doc_sums_in adds with its own instructions */
+static inline __attribute__((always_inline)) void
+add16(int32_t *d, const int32_t *x, const int32_t *y)
+{
+	v16 a, b;
+	memcpy(&a, x, sizeof a);
+	if (y) {
+		memcpy(&b, y, sizeof b);
+		a += b;
+	}
+	memcpy(d, &a, sizeof a);
+}
+
+/* ner_doc_hashes with split rows: each token's sum w->nsum[i] is its
+ * word sum and the sums of the rows its neighbours give it (or the
+ * sentence ends' rows: bs), added as each word comes: a memo entry may
+ * not last until its neighbours come.  Compiled twice (doc_sums). */
+static inline __attribute__((always_inline)) void
+doc_sums_in(ner_work *w, const ner_model *m, const ner_tok *toks, size_t n,
+	    const int32_t (*bs)[16], int32_t (*own)[16])
+{
+	int32_t (*ns)[16] = w->nsum;
+	add16(ns[0], bs[NB_M2], bs[NB_M1]); /* none two before the first two */
+	if (n > 1)
+		add16(ns[1], bs[NB_M2], NULL);
+	for (size_t i = 0; i < n; i++) {
+		const int32_t (*nb)[16] = token_hashes(w, m, toks[i].s,
+						       toks[i].len, &w->wh[i],
+						       own);
+		/* i + 1 follows i in its sentence; i follows i - 1 */
+		int next = i + 1 < n && !toks[i + 1].sent_start;
+		int prev = i > 0 && !toks[i].sent_start;
+		if (i + 2 < n) /* the first sum token i + 2 gets */
+			add16(ns[i + 2], next && !toks[i + 2].sent_start
+						 ? nb[NB_M2] : bs[NB_M2], NULL);
+		if (i + 1 < n)
+			add16(ns[i + 1], ns[i + 1],
+			      next ? nb[NB_M1] : bs[NB_M1]);
+		add16(ns[i], ns[i], w->wh[i].wsum);
+		if (i > 0)
+			add16(ns[i - 1], ns[i - 1],
+			      prev ? nb[NB_P1] : bs[NB_P1]);
+		if (i > 1)
+			add16(ns[i - 2], ns[i - 2],
+			      prev && !toks[i - 1].sent_start ? nb[NB_P2]
+							      : bs[NB_P2]);
+	}
+	add16(ns[n - 1], ns[n - 1], bs[NB_P1]); /* none after the last two */
+	add16(ns[n - 1], ns[n - 1], bs[NB_P2]);
+	if (n > 1)
+		add16(ns[n - 2], ns[n - 2], bs[NB_P2]);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) static void
+doc_sums_avx2(ner_work *w, const ner_model *m, const ner_tok *toks,
+	      size_t n, const int32_t (*bs)[16], int32_t (*own)[16])
+{
+	doc_sums_in(w, m, toks, n, bs, own);
+}
+#endif
+
+static void doc_sums(ner_work *w, const ner_model *m, const ner_tok *toks,
+		     size_t n, const int32_t (*bs)[16], int32_t (*own)[16])
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (!ner_no_avx2 && __builtin_cpu_supports("avx2")) {
+		doc_sums_avx2(w, m, toks, n, bs, own);
+		return;
+	}
+#endif
+	doc_sums_in(w, m, toks, n, bs, own);
 }
 
 void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
 		    size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		token_hashes(w, m, toks[i].s, toks[i].len, &w->wh[i]);
+	int32_t own[NB_N][16] = {{0}};
+	if (!w->sserial || !n) {
+		for (size_t i = 0; i < n; i++)
+			token_hashes(w, m, toks[i].s, toks[i].len, &w->wh[i],
+				     own);
+		return;
+	}
+	const uint32_t *rt = rowtab_of(w, m->row_bits);
+	int32_t bs[NB_N][16] = {{0}};
+	uint32_t r[NER_NBROWS];
+	for (int g = 0; g < NB_N; g++)
+		ner_sum_rows(m->w, m->ntags - 1, r, ner_nb_rows(m, rt, NULL, g, r),
+			     NULL, bs[g]);
+	doc_sums(w, m, toks, n, (const int32_t (*)[16])bs, own);
 }
 
 static uint64_t word_clusters(const ner_model *m, const ner_tok *t)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "entities/ner.h"
+#include "entities/ner_feat.h"
 
 /* A small model in memory with float weights (no lexicon, gazetteer). */
 static inline ner_model *tiny_model(uint32_t bits)
@@ -37,6 +38,28 @@ static inline void toks_of(const char *const *w, size_t n, ner_tok *t)
 {
 	for (size_t i = 0; i < n; i++)
 		t[i] = (ner_tok){w[i], (uint32_t)strlen(w[i]), (uint8_t)(i == 0)};
+}
+
+/* The rows token i of t[n] leaves out of w->rows when w's rows are
+ * split (a loaded model; test_ner_split.c): its word rows and the rows
+ * its neighbours give it, or the sentence ends' where they are past
+ * them (what w->nsum[i] sums), into out; the count. */
+#define SPLIT_ROWS (NER_WROWS + 4 * NER_NBROWS)
+static inline size_t split_rows(const ner_model *m, ner_work *w,
+				const ner_tok *t, size_t n, size_t i,
+				uint32_t *out)
+{
+	const uint32_t *rt = ner_rowtab_get(w, m->row_bits);
+	int start = i == 0 || t[i].sent_start;
+	int end = i + 1 == n || t[i + 1].sent_start;
+	int start1 = start || i == 1 || t[i - 1].sent_start;
+	int end1 = end || i + 2 == n || t[i + 2].sent_start;
+	size_t k = ner_word_rows(m, rt, t[i].s, t[i].len, &w->wh[i], out);
+	k += ner_nb_rows(m, rt, start ? NULL : &w->wh[i - 1], NB_M1, out + k);
+	k += ner_nb_rows(m, rt, end ? NULL : &w->wh[i + 1], NB_P1, out + k);
+	k += ner_nb_rows(m, rt, start1 ? NULL : &w->wh[i - 2], NB_M2, out + k);
+	k += ner_nb_rows(m, rt, end1 ? NULL : &w->wh[i + 2], NB_P2, out + k);
+	return k;
 }
 
 #endif

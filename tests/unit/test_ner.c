@@ -419,16 +419,15 @@ static void test_hyphen_rows(void)
 /* Static rows of t[0, n) in a fresh work area equal those in w. */
 static int cmp_u32(const void *a, const void *b);
 
-/* Token i's static rows, sorted, with its word rows when w's rows are
- * split (a loaded model: test_ner_split.c); the count. */
+/* Token i of t[nt]'s static rows, sorted, with the rows left out when
+ * w's rows are split (a loaded model: test_ner_split.c); the count. */
 static size_t all_rows(const ner_model *m, ner_work *w, const ner_tok *t,
-		       size_t i, uint32_t *out)
+		       size_t nt, size_t i, uint32_t *out)
 {
 	size_t n = w->nrows[i];
 	memcpy(out, w->rows + i * NER_NSTATIC, n * sizeof *out);
 	if (w->sserial)
-		n += ner_word_rows(m, ner_rowtab_get(w, m->row_bits), t[i].s,
-				   t[i].len, &w->wh[i], out + n);
+		n += split_rows(m, w, t, nt, i, out + n);
 	qsort(out, n, sizeof *out, cmp_u32);
 	return n;
 }
@@ -440,9 +439,9 @@ static int rows_as_fresh(const ner_model *m, const ner_tok *t, size_t n,
 	memset(&f, 0, sizeof f);
 	int same = ner_static(m, t, n, &f) == CHR_OK;
 	for (size_t i = 0; same && i < n; i++) {
-		uint32_t a[NER_NSTATIC + NER_WROWS], b[NER_NSTATIC + NER_WROWS];
-		size_t na = all_rows(m, &f, t, i, a);
-		same = na == all_rows(wm, w, t, i, b) &&
+		uint32_t a[NER_NSTATIC + SPLIT_ROWS], b[NER_NSTATIC + SPLIT_ROWS];
+		size_t na = all_rows(m, &f, t, n, i, a);
+		same = na == all_rows(wm, w, t, n, i, b) &&
 		       !memcmp(a, b, na * sizeof *a);
 	}
 	ner_work_free(&f);
