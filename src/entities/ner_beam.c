@@ -20,8 +20,10 @@
  * The work per hypothesis is kept small without changing a score bit:
  * hypotheses with the same two previous tags and history share their
  * scores; with int16 weights the rows that read only the previous tag
- * are summed once per previous tag (after O, a loaded model's word memo
- * has the sum: ner_word.c; integer sums, exact in any order;
+ * are made once per previous tag (after O, a loaded model's word memo
+ * has their sum: ner_word.c; after other tags they join each
+ * hypothesis's sum, which costs less than a sum of their own; integer
+ * sums, exact in any order;
  * float weights, used in training, are summed row by row as always);
  * the allowed tags are bit masks (made once per scheme), and with a
  * full beam one SIMD compare drops the tags whose candidate score is
@@ -180,13 +182,18 @@ static uint32_t above(float base, const float *sc, float thr, int incl)
 #endif
 }
 
-/* With int16 weights, a token's dynamic sums of the rows that read only
- * the previous tag, shared between hypotheses (per previous tag); the
- * sums are integers, so adding the rest to them gives what one sum over
- * all the rows gives. */
+/* With int16 weights, a token's dynamic rows that read only the
+ * previous tag, shared between hypotheses (per previous tag): after O
+ * the sum of their weights (the word's memo entry has it), after other
+ * tags the rows, hashed once and summed with each hypothesis's other
+ * rows (a sum of its own cost more than the four rows it saves when
+ * few hypotheses share the tag); the sums are integers, so adding the
+ * rest to them gives what one sum over all the rows gives. */
 typedef struct tok_dyn {
 	uint32_t pdone; /* bit prev + 1: psum[prev + 1] is made */
+	uint32_t rdone; /* bit prev + 1: prows[prev + 1] are made */
 	int32_t psum[NER_MAXTAGS + 1][16];
+	uint32_t prows[NER_MAXTAGS + 1][4];
 } tok_dyn;
 
 /* sc = sts plus the dynamic rows of token i after prev, prev2 with
@@ -197,20 +204,27 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 		    float *sc)
 {
 	uint32_t st = m->ntags - 1, rows[NER_NDYN];
-	if (!(d->pdone >> (prev + 1) & 1)) {
-		size_t n = ner_dyn_prev(m, w, i, prev, rows);
-		ner_sum_rows(wt, st, rows, n, NULL, d->psum[prev + 1]);
-		d->pdone |= 1u << (prev + 1);
+	const int32_t *init = NULL;
+	size_t n = 0;
+	if (d->pdone >> (prev + 1) & 1) {
+		init = d->psum[prev + 1];
+	} else {
+		uint32_t *pr = d->prows[prev + 1];
+		if (!(d->rdone >> (prev + 1) & 1)) {
+			ner_dyn_prev(m, w, i, prev, pr); /* 4 rows */
+			d->rdone |= 1u << (prev + 1);
+		}
+		memcpy(rows, pr, sizeof d->prows[0]);
+		n = 4;
 	}
-	rows[0] = ner_dyn_prev2_row(rowtab_of(w, m->row_bits), m->row_bits,
-				    prev, prev2);
-	size_t n = 1 + (hist ? ner_dyn_hist(m, w, i, h, rows + 1) : 0);
+	rows[n++] = ner_dyn_prev2_row(rowtab_of(w, m->row_bits), m->row_bits,
+				      prev, prev2);
+	n += hist ? ner_dyn_hist(m, w, i, h, rows + n) : 0;
 	sc[0] = sts[0]; /* and the unused tags past st, as sts has them */
 	if (st < NER_MAXTAGS - 1) /* BIO; a BILOU row has them all */
 		memcpy(sc + 1 + st, sts + 1 + st,
 		       (NER_MAXTAGS - 1 - st) * sizeof *sc);
-	ner_sum_scaled(wt, st, rows, n, d->psum[prev + 1], scale, sts + 1,
-		       sc + 1);
+	ner_sum_scaled(wt, st, rows, n, init, scale, sts + 1, sc + 1);
 }
 
 /* A candidate: its score, the hypothesis it extends, and its tag. */
@@ -273,7 +287,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		ner_score_static(m, stage, w, i, st);
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int hist = ner_dyn_uses_hist(w, i);
-		td.pdone = 0;
+		td.pdone = td.rdone = 0;
 		if (wt && stage == 1 && w->sserial && w->sserial == m->serial) {
 			/* the word's memo entry has the sum after O */
 			memcpy(td.psum[1], w->wh[i].osum, sizeof td.psum[1]);
