@@ -190,9 +190,8 @@ static uint32_t above(float base, const float *sc, float thr, int incl)
  * few hypotheses share the tag); the sums are integers, so adding the
  * rest to them gives what one sum over all the rows gives. */
 typedef struct tok_dyn {
-	uint32_t pdone; /* bit prev + 1: psum[prev + 1] is made */
+	const int32_t *osum; /* the sum after O (the memo's), or NULL */
 	uint32_t rdone; /* bit prev + 1: prows[prev + 1] are made */
-	int32_t psum[NER_MAXTAGS + 1][16];
 	uint32_t prows[NER_MAXTAGS + 1][4];
 } tok_dyn;
 
@@ -206,8 +205,8 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 	uint32_t st = m->ntags - 1, rows[NER_NDYN];
 	const int32_t *init = NULL;
 	size_t n = 0;
-	if (d->pdone >> (prev + 1) & 1) {
-		init = d->psum[prev + 1];
+	if (prev == 0 && d->osum) {
+		init = d->osum;
 	} else {
 		uint32_t *pr = d->prows[prev + 1];
 		if (!(d->rdone >> (prev + 1) & 1)) {
@@ -287,12 +286,11 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		ner_score_static(m, stage, w, i, st);
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int hist = ner_dyn_uses_hist(w, i);
-		td.pdone = td.rdone = 0;
-		if (wt && stage == 1 && w->sserial && w->sserial == m->serial) {
-			/* the word's memo entry has the sum after O */
-			memcpy(td.psum[1], w->wh[i].osum, sizeof td.psum[1]);
-			td.pdone = 2;
-		}
+		td.rdone = 0;
+		/* the word's memo entry has the sum after O */
+		td.osum = wt && stage == 1 && w->sserial &&
+				  w->sserial == m->serial
+			  ? w->wh[i].osum : NULL;
 		beam_cand cs[NER_BEAM_MAX];
 		int nc = 0;
 		uint16_t hs[NER_BEAM_MAX][NER_NTYPES + 1];
@@ -303,7 +301,8 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		 * allowed tag); with a beam's worth of them, a candidate
 		 * scoring less is not among the beam's best */
 		float bar = __builtin_inff();
-		int bars = ncur == beam, nanv = 0;
+		int bars = ncur == beam;
+		float vsum = 0; /* NaN when one of them is (or inf - inf) */
 		for (int k = 0; k < ncur; k++) {
 			/* the history only matters to the classes that use it */
 			uint16_t *h = hs[k];
@@ -346,10 +345,12 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 			} else if (bars) {
 				float v = cur[k].score + sc[__builtin_ctz(cand)];
 				bar = v < bar ? v : bar;
-				nanv |= v != v;
+				vsum += v;
 			}
 		}
-		bars &= !nanv; /* (scores are numbers: int16 or float weights) */
+		/* (scores are numbers: int16 or float weights; without the
+		 * bar the candidates are only tried one by one, as ever) */
+		bars &= vsum == vsum;
 		for (int k = 0; k < ncur; k++) {
 			const float *sc = sck[k];
 			/* candidates in tag order; only those not below the bar
