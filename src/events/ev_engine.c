@@ -182,39 +182,67 @@ chr_status ev_observe(ev_engine *e, const ev_doc *d)
 
 /* ---- candidates ------------------------------------------------------------ */
 
+/* A candidate's rank key: key hits above the arrival number of its
+ * latest article (e->ndocs then, which counts the docs observed one by
+ * one, so it stays far below 2^CAND_LAST), compared as one number. */
+#define CAND_LAST 52
 typedef struct cand {
-	uint32_t ev;   /* index */
-	uint32_t hits;
-	uint64_t last;
+	uint64_t key; /* hits << CAND_LAST | last */
+	uint32_t ev;  /* index */
 } cand;
 
 /* x ranks before y: more key hits, then touched later, then the smaller
  * index (a total order: indexes are distinct). */
-static int cand_before(const cand *x, const cand *y)
+static inline int cand_before(const cand *x, const cand *y)
 {
-	if (x->hits != y->hits)
-		return x->hits > y->hits;
-	if (x->last != y->last)
-		return x->last > y->last;
+	if (x->key != y->key)
+		return x->key > y->key;
 	return x->ev < y->ev;
+}
+
+/* The child of c[i] in the heap c[0, n) that ranks first, or n when
+ * c[i] is a leaf. */
+static inline size_t cand_child(const cand *c, size_t n, size_t i)
+{
+	size_t k = 2 * i + 1;
+	if (k >= n)
+		return n;
+	return k + 1 < n && cand_before(&c[k + 1], &c[k]) ? k + 1 : k;
 }
 
 /* Sift c[i] down the heap c[0, n) whose top ranks first. */
 static void cand_sift(cand *c, size_t n, size_t i)
 {
 	cand x = c[i];
-	for (;;) {
-		size_t k = 2 * i + 1;
-		if (k >= n)
-			break;
-		if (k + 1 < n && cand_before(&c[k + 1], &c[k]))
-			k++;
-		if (!cand_before(&c[k], &x))
-			break;
+	for (size_t k; (k = cand_child(c, n, i)) < n &&
+		       cand_before(&c[k], &x);
+	     i = k)
 		c[i] = c[k];
-		i = k;
+	c[i] = x;
+}
+
+/* Pop the top of the heap c[0, n), n > 0, into *top; returns n - 1.
+ * Bottom-up: the hole left at the top moves down to a leaf along the
+ * children that rank first (one comparison a level), then the last
+ * entry, which ranks late, rises from there (a level or two), where a
+ * sift from the top compares it at every level too.  The order is
+ * total, so the pops come in the same order either way. */
+static size_t cand_pop(cand *c, size_t n, cand *top)
+{
+	*top = c[0];
+	cand x = c[--n];
+	size_t i = 0;
+	for (size_t k; (k = cand_child(c, n, i)) < n; i = k)
+		c[i] = c[k];
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (!cand_before(&x, &c[p]))
+			break;
+		c[i] = c[p];
+		i = p;
 	}
 	c[i] = x;
+	return n;
 }
 
 #define CAND_TAB 1024 /* slots of collect's table (> 2 x its cap) */
@@ -235,11 +263,11 @@ static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
 		while (at[h] && c[at[h] - 1].ev != k)
 			h = (h + 1) & (CAND_TAB - 1);
 		if (at[h]) {
-			c[at[h] - 1].hits++;
+			c[at[h] - 1].key += (uint64_t)1 << CAND_LAST;
 		} else if (*n < cap) {
 			c[*n].ev = k;
-			c[*n].hits = 1;
-			c[*n].last = e->ev[k]->last;
+			c[*n].key = (uint64_t)1 << CAND_LAST |
+				    e->ev[k]->last;
 			at[h] = (uint16_t)++(*n);
 		}
 	}
@@ -289,6 +317,8 @@ size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out)
 	cand c[NKEYS * EV_POSTINGS];
 	_Static_assert(2 * NKEYS * EV_POSTINGS <= CAND_TAB, "CAND_TAB");
 	uint16_t at[CAND_TAB] = { 0 };
+	_Static_assert(NKEYS * EV_POSTINGS < (1 << (64 - CAND_LAST)),
+		       "a candidate's hits fit its key");
 	size_t n = 0;
 	for (size_t i = 0; i < nt; i++) {
 		prune_post(e, &e->tpost[kt[i].id]);
@@ -304,11 +334,10 @@ size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out)
 		cand_sift(c, n, i);
 	size_t m = 0;
 	while (n && m < EV_MAXCAND) {
-		uint32_t k = c[0].ev;
-		c[0] = c[--n];
-		cand_sift(c, n, 0);
-		if (ev_time_ok(e, d, e->ev[k]))
-			out[m++] = k;
+		cand top;
+		n = cand_pop(c, n, &top);
+		if (ev_time_ok(e, d, e->ev[top.ev]))
+			out[m++] = top.ev;
 	}
 	n = m;
 	e->cand_total += n;
