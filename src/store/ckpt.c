@@ -44,7 +44,7 @@ struct store_ckpt {
 	int asked;       /* WAL frames when the thread was last asked; 0 */
 	int prev;        /* WAL frames after the previous commit */
 	long fg_runs;
-	int max_frames;
+	int max_frames, max_commit;
 	int started;     /* th runs */
 	char *path;      /* the database file, for the thread's connection */
 	pthread_t th;
@@ -151,6 +151,8 @@ static int on_commit(void *arg, sqlite3 *h, const char *name, int n)
 	c->prev = n;
 	if (n > c->max_frames)
 		c->max_frames = n;
+	if (grew > c->max_commit)
+		c->max_commit = grew;
 	if (n < c->frames) {
 		c->asked = 0; /* the WAL started over */
 		return SQLITE_OK;
@@ -230,6 +232,7 @@ void store_ckpt_stats(chr_db *db, store_ckpt_stat *out)
 	out->fg_runs = c->fg_runs;
 	out->max_frames = c->max_frames;
 	out->last_frames = c->prev;
+	out->max_commit = c->max_commit;
 	out->thread = c->started;
 	pthread_mutex_lock(&c->mu);
 	out->bg_runs = c->bg_runs;

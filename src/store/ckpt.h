@@ -42,6 +42,7 @@ typedef struct store_ckpt_stat {
 	long fg_runs;    /* checkpoints on the writer's thread */
 	int max_frames;  /* most WAL frames a commit saw */
 	int last_frames; /* WAL frames after the last commit */
+	int max_commit;  /* most frames one commit added */
 	int thread;      /* a thread was started */
 } store_ckpt_stat;
 /* Counts so far; the thread's as of its last finished checkpoint. */
