@@ -8,6 +8,8 @@
  * than damaged.  Every statement is prepared once with bound parameters
  * (no SQL is ever built from input), and ingest writes in batches, one
  * transaction per batch, so a crash loses at most the batch in flight.
+ * The WAL's checkpoints run on a thread of their own, not inside the
+ * writer's commits (ckpt.h).
  * Internal prefix: store_.
  */
 #ifndef CHR_STORE_H
@@ -124,6 +126,9 @@ enum store_stmt {
 /* Paragraph rows per ST_DD_PARA_PUTN (src/dedup/dbidx.c). */
 #define STORE_PARA_ROWS 4
 
+/* The WAL checkpointer (ckpt.c). */
+typedef struct store_ckpt store_ckpt;
+
 struct chr_db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST_COUNT_];
@@ -140,6 +145,7 @@ struct chr_db {
 	 * mention counts (entcache.c); dropped at rollback and close. */
 	struct store_ents *ents;
 	int64_t ents_version; /* PRAGMA data_version the cache is valid for */
+	store_ckpt *ckpt;     /* checkpoints off this thread; NULL: SQLite's */
 	char err[512];
 };
 

@@ -1,8 +1,8 @@
 /*
- * store_fixture.h: the fixtures test_store.c and test_store_query.c
- * share: a private temporary folder, fresh databases in it, an ingest
- * run over invented docs, and one integer read from the file through a
- * separate sqlite3 connection.
+ * store_fixture.h: the fixtures test_store.c, test_store_query.c and
+ * test_ckpt.c share: a private temporary folder, fresh databases in it,
+ * an ingest run over invented docs, and one integer or text read from
+ * the file through a separate sqlite3 connection.
  *
  * Design note: a header of static functions rather than a library, so
  * each test stays a single C file with a tiny harness (as ev_input.h).
@@ -100,6 +100,24 @@ static long long raw_int(const char *path, const char *sql)
 	}
 	sqlite3_close(h);
 	return v;
+}
+
+/* One text from sql on a separate connection ("" on error), into out
+ * (inline: not every test that includes this reads one). */
+static inline void raw_text(const char *path, const char *sql, char *out, size_t n)
+{
+	sqlite3 *h;
+	out[0] = '\0';
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_stmt *s;
+		if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) == SQLITE_OK) {
+			if (sqlite3_step(s) == SQLITE_ROW &&
+			    sqlite3_column_text(s, 0))
+				snprintf(out, n, "%s", sqlite3_column_text(s, 0));
+			sqlite3_finalize(s);
+		}
+	}
+	sqlite3_close(h);
 }
 
 /* A fresh store called name, closed, then sql run on the file through

@@ -177,23 +177,6 @@ static void test_older_schema_upgraded(void)
 	CHECK_INT(raw_int(tpath("old.db"), "SELECT x FROM mine"), 7);
 }
 
-/* One text from sql on a separate connection ("" on error), into out. */
-static void raw_text(const char *path, const char *sql, char *out, size_t n)
-{
-	sqlite3 *h;
-	out[0] = '\0';
-	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-		sqlite3_stmt *s;
-		if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) == SQLITE_OK) {
-			if (sqlite3_step(s) == SQLITE_ROW &&
-			    sqlite3_column_text(s, 0))
-				snprintf(out, n, "%s", sqlite3_column_text(s, 0));
-			sqlite3_finalize(s);
-		}
-	}
-	sqlite3_close(h);
-}
-
 /* Migration 9 packs a doc's dedup key rows (version 8: one row a key)
  * into one row of 16 hex digits a key, in key order; and a store whose
  * keys came through it still finds a near copy of what it holds. */

@@ -1,0 +1,51 @@
+/*
+ * ckpt: WAL checkpoints off the writer's thread (see ckpt.c).
+ *
+ * Design note: SQLite's autocheckpoint copies the WAL into the database
+ * file, and fdatasyncs both, inside the COMMIT that takes the WAL past
+ * its threshold: on the ingest's store thread, the pipeline's serial
+ * line.  A chr_db's connection instead hands that work to a thread of
+ * its own (started when the WAL first needs a checkpoint, joined at
+ * chr_db_close) with its own connection, which checkpoints PASSIVE, so
+ * it never waits for, nor blocks, the writer.  The writer still
+ * checkpoints itself when the WAL passes a ceiling (disk use stays
+ * bounded) or when no thread can be had (as SQLite's autocheckpoint).
+ * Internal prefix: store_ckpt_.
+ */
+#ifndef CHR_STORE_CKPT_H
+#define CHR_STORE_CKPT_H
+
+#include "store/store.h"
+
+/* WAL frames (pages) that ask for a checkpoint: 64 MB of 4 KB pages;
+ * past STORE_CKPT_CEILING times that the writer checkpoints itself. */
+#ifndef STORE_CKPT_FRAMES /* -D for a crash test that passes it often */
+#define STORE_CKPT_FRAMES 16384
+#endif
+#define STORE_CKPT_CEILING 4
+
+/* Watch db's commits (sqlite3_wal_hook, which replaces SQLite's
+ * autocheckpoint).  Failure leaves the autocheckpoint as it was. */
+void store_ckpt_attach(chr_db *db);
+/* Stop and join the thread, close its connection, free; the caller's
+ * close then makes the final checkpoint as SQLite always does. */
+void store_ckpt_detach(chr_db *db);
+
+/* For tests: the threshold in frames (the ceiling is
+ * STORE_CKPT_CEILING times it), and whether a thread may help (0: the
+ * writer checkpoints at the threshold, as the autocheckpoint did). */
+void store_ckpt_limits(chr_db *db, int frames, int background);
+
+typedef struct store_ckpt_stat {
+	long bg_runs;    /* checkpoints the thread completed */
+	long bg_fails;   /* its checkpoints that returned an error */
+	long fg_runs;    /* checkpoints on the writer's thread */
+	int max_frames;  /* most WAL frames a commit saw */
+	int last_frames; /* WAL frames after the last commit */
+	int max_commit;  /* most frames one commit added */
+	int thread;      /* a thread was started */
+} store_ckpt_stat;
+/* Counts so far; the thread's as of its last finished checkpoint. */
+void store_ckpt_stats(chr_db *db, store_ckpt_stat *out);
+
+#endif
