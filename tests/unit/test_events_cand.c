@@ -112,7 +112,7 @@ static void test_candidate_order(void)
 	ev_doc d;
 	ev_doc_init(&d);
 	uint64_t s = 7;
-	char head[256], text[1024], id[16], date[16];
+	char head[256], text[1024], id[16], date[32];
 	for (int i = 0; i < NEV; i++) {
 		words(head, sizeof head, &s, 4);
 		words(text, sizeof text, &s, 12 + (int)(rnd(&s) % 20));
