@@ -292,8 +292,9 @@ typedef struct chr_ingest_opts {
 	/* 1 = read, process and store on the caller's thread; n > 1 = a
 	 * reader thread and n - 1 text workers process articles in parallel
 	 * while the caller's thread stores; 0 = one text worker per online
-	 * core but one (at least one, at most 16).  Callbacks always run on the caller's thread,
-	 * in input order, and the stored result is the same either way. */
+	 * core but one (at least one, at most 16).  Callbacks always run on
+	 * the caller's thread, in input order, and the stored result is the
+	 * same either way. */
 	int threads;
 	chr_reject_fn on_reject;
 	/* Called for an article stored with a caveat (e.g. decoded as
