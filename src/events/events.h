@@ -325,7 +325,8 @@ typedef struct ev_normc {
 	uint32_t *key;
 	double *val;
 	uint32_t cap, tabcap;
-	/* filter[id % EV_TAB_FILTER] is 1 for every id in the table: a 0
+	/* filter[id % EV_TAB_FILTER] is 0x80 for every id in the table (the
+	 * AVX2 walk, tab_next_avx2, tests only that top bit): a 0
 	 * says an id is absent without probing (most centroid ids are not
 	 * in the doc); a byte, not a bit, is one load and test per id
 	 * (the AVX2 walk reads four bytes at each id's and keeps the
