@@ -103,6 +103,7 @@ int art_vec_grow_(arena *a, void **v, size_t *cap, size_t need, size_t elem);
 
 struct chr_article {
 	arena mem;
+	chr_article *gone; /* ingest.c: list of stored articles to free */
 
 	/* read: identity and input fields (arena copies) */
 	const char *id;
