@@ -182,4 +182,13 @@ int art_agency(chr_article *a, const char *name, size_t n);
 /* Set published (YYYY-MM-DD) and where it came from, unless already set. */
 void art_set_published(chr_article *a, int y, int m, int d, const char *from);
 
+/* Documents per art_process_many call, at most. */
+#define ART_BATCH_MAX 64
+/* chr_article_process for n (<= ART_BATCH_MAX) documents at once, stage
+ * by stage (pipeline.c): out[i] gets the article or NULL, st[i] its
+ * status, exactly as chr_article_process(d[i], &out[i]) would.  The
+ * caller frees each article with chr_article_free. */
+void art_process_many(const chr_doc *const *d, size_t n, chr_article **out,
+		      chr_status *st);
+
 #endif

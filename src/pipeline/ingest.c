@@ -148,30 +148,42 @@ static void doc_where(const chr_doc *d, char *where, size_t cap)
 		snprintf(where, cap, "%s", d->path ? d->path : "-");
 }
 
-/* Process one document (any thread).  Returns the article, or NULL with
- * *st and why set for a rejection. */
-static chr_article *process(const chr_ingest *g, const chr_doc *d,
-			    chr_status *st, const char **why)
+/* Process n documents (any thread; n <= ART_BATCH_MAX), stage by stage
+ * (art_process_many).  Each out[i] gets the article, or NULL with st and
+ * why set for a rejection; its other fields are left alone. */
+static void process_many(const chr_ingest *g, const chr_doc *const *d,
+			 size_t n, item *out)
 {
-	chr_article *a = NULL;
-	*why = NULL;
-	if (d->text_len > g->o.max_article) {
-		*st = CHR_ETOOBIG;
-		*why = "article over the size limit";
-		return NULL;
+	const chr_doc *run[ART_BATCH_MAX] = { 0 };
+	size_t at[ART_BATCH_MAX], m = 0;
+	chr_article *a[ART_BATCH_MAX];
+	chr_status st[ART_BATCH_MAX];
+	for (size_t k = 0; k < n; k++) {
+		out[k].a = NULL;
+		out[k].st = CHR_OK;
+		out[k].why = NULL;
+		if (d[k]->text_len > g->o.max_article) {
+			out[k].st = CHR_ETOOBIG;
+			out[k].why = "article over the size limit";
+		} else {
+			at[m] = k;
+			run[m++] = d[k];
+		}
 	}
-	*st = chr_article_process(d, &a);
-	if (*st) {
-		*why = chr_strerror(*st);
-		return NULL;
+	art_process_many(run, m, a, st);
+	for (size_t q = 0; q < m; q++) {
+		item *it = &out[at[q]];
+		if (st[q]) {
+			it->st = st[q];
+			it->why = chr_strerror(st[q]);
+		} else if (!*a[q]->text && !*a[q]->headline) {
+			chr_article_free(a[q]);
+			it->st = CHR_EEMPTY;
+			it->why = "nothing left after cleaning";
+		} else {
+			it->a = a[q];
+		}
 	}
-	if (!*a->text && !*a->headline) {
-		chr_article_free(a);
-		*st = CHR_EEMPTY;
-		*why = "nothing left after cleaning";
-		return NULL;
-	}
-	return a;
 }
 
 /* Free a stored article; with worker threads, it goes back to the
@@ -264,18 +276,17 @@ chr_status chr_ingest_doc(chr_ingest *g, const chr_doc *d)
 	g->stats.bytes += d->text_len;
 	char where[512];
 	doc_where(d, where, sizeof where);
-	chr_status st;
-	const char *why;
-	chr_article *a = process(g, d, &st, &why);
-	if (!a && st == CHR_ENOMEM) {
-		g->fatal = st; /* out of memory is not the input's fault */
-		return st;
+	item it;
+	process_many(g, &d, 1, &it);
+	if (!it.a && it.st == CHR_ENOMEM) {
+		g->fatal = it.st; /* out of memory is not the input's fault */
+		return it.st;
 	}
-	if (!a) {
-		reject(g, where, st, why);
+	if (!it.a) {
+		reject(g, where, it.st, it.why);
 		return CHR_OK;
 	}
-	return store_one(g, a, where, d->note);
+	return store_one(g, it.a, where, d->note);
 }
 
 /* ---- single-threaded reading ---- */
@@ -516,6 +527,12 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
+/* A worker takes up to INGEST_TAKE queued jobs at once and runs them
+ * stage by stage (art_process_many), so that each stage's tables stay
+ * in the cache across the run of articles. */
+#define INGEST_TAKE 16
+_Static_assert(INGEST_TAKE <= ART_BATCH_MAX, "a worker's take fits a batch");
+
 static void *worker_main(void *arg)
 {
 	chr_ingest *g = arg;
@@ -524,25 +541,38 @@ static void *worker_main(void *arg)
 	for (;;) {
 		while (!p->head && !p->done && !p->cancel)
 			pthread_cond_wait(&p->work, &p->mu);
-		job *j = p->head;
-		if (!j || p->cancel)
+		if (!p->head || p->cancel)
 			break;
-		p->head = j->next;
+		job *js[INGEST_TAKE];
+		size_t n = 0;
+		while (n < INGEST_TAKE && p->head) {
+			js[n++] = p->head;
+			p->head = p->head->next;
+		}
 		if (!p->head)
 			p->tail = NULL;
 		chr_article *gone = p->gone_arts;
 		p->gone_arts = NULL;
 		pthread_mutex_unlock(&p->mu);
 		free_articles(gone);
-		item it = { .where = j->where, .bytes = j->d.text_len,
-			    .block = j, .block_is_job = 1 };
-		it.a = process(g, &j->d, &it.st, &it.why);
-		if (!it.why)
-			it.why = j->d.note;
-		if (!it.a && it.st == CHR_ENOMEM)
-			it.fatal = 1;
+		const chr_doc *ds[INGEST_TAKE];
+		item its[INGEST_TAKE];
+		for (size_t k = 0; k < n; k++)
+			ds[k] = &js[k]->d;
+		process_many(g, ds, n, its);
+		for (size_t k = 0; k < n; k++) {
+			item *it = &its[k];
+			it->where = js[k]->where;
+			it->bytes = js[k]->d.text_len;
+			it->block = js[k];
+			it->block_is_job = 1;
+			it->fatal = !it->a && it->st == CHR_ENOMEM;
+			if (!it->why)
+				it->why = js[k]->d.note;
+		}
 		pthread_mutex_lock(&p->mu);
-		put_result(p, j->seq, it);
+		for (size_t k = 0; k < n; k++)
+			put_result(p, js[k]->seq, its[k]);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
