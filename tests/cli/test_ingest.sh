@@ -86,4 +86,38 @@ expect_rc 2 "unknown command is a usage error" chr frobnicate
 expect_rc 0 "help" chr ingest --help
 expect_rc 1 "missing file exits 1" chr ingest "$T/nope.txt"
 check "missing file named" contains "$T/err" "nope.txt: cannot open"
+# Transactions of 4096 articles place events every 1024 (and at each
+# commit), so any multiple of 1024 gives the events one transaction per
+# 1024 did.  2,600 synthetic stories on 40 topics (each topic its own
+# place, company, words and date; a third undated), so that events
+# gather stories from both sides of the 1024-article boundaries.  (Where
+# the passes end matters: a pass places its dated stories first.)
+awk 'BEGIN {
+	srand(7)
+	nw = split("harbour bridge council spaceport talks rain strike vote summit minister delegation border treaty market port railway drought election ceasefire envoy", w, " ")
+	ns = split("ka ro mi te su vo la ni pe zu", sy, " ")
+	for (i = 1; i <= 2600; i++) {
+		k = int(rand() * 40)
+		place = toupper(substr(sy[k % ns + 1], 1, 1)) substr(sy[k % ns + 1], 2) sy[int(k / ns) + 1] "ville"
+		t = "Officials in " place " said the " w[k % nw + 1] " with " sy[(k * 3) % ns + 1] sy[(k * 7) % ns + 1] "co would go ahead. "
+		for (j = 0; j < 25; j++)
+			t = t sy[(k + j) % ns + 1] sy[int(rand() * 3) + 1 + k % 5] "an "
+		date = sprintf(",\"date\":\"20%02d-%02d-%02d\"", 10 + k % 13, k % 12 + 1, k % 28 + 1)
+		if (rand() < 0.3)
+			date = "" # undated: placed after the dated ones of its pass
+		printf "{\"id\":\"b%05d\",\"title\":\"%s %s %s\",\"text\":\"%s(serial %d).\"%s}\n", i, place, w[k % nw + 1], w[(k * 7) % nw + 1], t, i, date
+	}
+}' >"$T/many.jsonl"
+for b in 1024 3072 default; do
+	opt="--batch $b"; [ "$b" = default ] && opt=
+	"$CHR_BIN" --db "$T/b$b" ingest --quiet $opt "$T/many.jsonl" >/dev/null 2>&1
+	"$CHR_BIN" --db "$T/b$b" events --json >"$T/ev$b" 2>&1
+	"$CHR_BIN" --db "$T/b$b" storylines >"$T/st$b" 2>&1
+done
+"$CHR_BIN" --db "$T/b1024" events >"$T/evt" 2>&1
+check "batches: events of 100 and more stories" sh -c "[ \$(awk 'NR > 1 && \$4 >= 100' '$T/evt' | wc -l) -ge 5 ]"
+check "batches: 3072 a transaction, same events as 1024" cmp -s "$T/ev1024" "$T/ev3072"
+check "batches: the default, same events as 1024" cmp -s "$T/ev1024" "$T/evdefault"
+check "batches: the default, same storylines as 1024" cmp -s "$T/st1024" "$T/stdefault"
+
 finish
