@@ -19,7 +19,8 @@
  *
  * The work per hypothesis is kept small without changing a score bit:
  * hypotheses with the same two previous tags and history share their
- * scores; with int16 weights the rows that read only the previous tag
+ * scores (the histories differ only where the word came earlier in the
+ * segment, so elsewhere the tags alone pick the group); with int16 weights the rows that read only the previous tag
  * are made once per previous tag (after O, a loaded model's word memo
  * has their sum: ner_word.c; after other tags they join each
  * hypothesis's sum, which costs less than a sum of their own; integer
@@ -56,7 +57,7 @@
 #endif
 
 /* A hypothesis: its score and last two tags (side by side, so that
- * both compare as one word: same_prev); its tags are kept as the
+ * both compare as one word: prev_key); its tags are kept as the
  * segment's back pointers (segment). */
 typedef struct hyp {
 	float score;
@@ -64,15 +65,15 @@ typedef struct hyp {
 } hyp;
 
 _Static_assert(offsetof(hyp, prev2) == offsetof(hyp, prev) + 2,
-	       "same_prev reads prev and prev2 as one word");
+	       "prev_key reads prev and prev2 as one word");
 
-/* 1 when two hypotheses have the same last two tags. */
-static int same_prev(const hyp *x, const hyp *y)
+/* A hypothesis's last two tags as one word (equal for two hypotheses
+ * when both tags are). */
+static uint32_t prev_key(const hyp *x)
 {
-	uint32_t a, b;
+	uint32_t a;
 	memcpy(&a, &x->prev, sizeof a);
-	memcpy(&b, &y->prev, sizeof b);
-	return a == b;
+	return a;
 }
 
 size_t ner_beam_seg_end(const ner_tok *toks, size_t n, size_t a)
@@ -303,39 +304,54 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		float bar = __builtin_inff();
 		int bars = ncur == beam;
 		float vsum = 0; /* NaN when one of them is (or inf - inf) */
+		/* the history only matters to the classes that use it, and
+		 * differs between hypotheses only when the word came earlier
+		 * in the segment; else all have the document's */
+		int hvar = hist && same[o] >= 0;
+		const uint16_t *hdoc = w->hcnt[w->slot[i]];
+		/* the groups of hypotheses sharing scores: their last two tags
+		 * (prev_key) and first hypothesis */
+		uint32_t gkey[NER_BEAM_MAX];
+		int gk[NER_BEAM_MAX], ng = 0;
 		for (int k = 0; k < ncur; k++) {
-			/* the history only matters to the classes that use it */
-			uint16_t *h = hs[k];
-			if (hist) {
-				memcpy(h, w->hcnt[w->slot[i]], sizeof hs[k]);
+			const uint16_t *h = hdoc;
+			if (hvar) {
+				uint16_t *hk = hs[k];
+				memcpy(hk, hdoc, sizeof hs[k]);
 				/* the tags k gave the word's earlier positions j
 				 * (descending): back from token o - 1 */
 				int x = k, p = (int)o - 1;
 				for (int j = same[o]; j >= 0; j = same[j]) {
 					for (; p > j; p--)
 						x = bp[p][x];
-					h[r->type[tg[j][x]]]++;
+					hk[r->type[tg[j][x]]]++;
 				}
-			} else {
-				memset(h, 0, sizeof hs[k]);
+				h = hk;
 			}
 			float *sc = scs[k];
 			/* hypotheses that differ only in older tags share the
 			 * dynamic rows: score them once */
-			int kk = 0;
-			while (kk < k && (!same_prev(&cur[kk], &cur[k]) ||
-					  !hist_eq(hs[kk], h)))
-				kk++;
-			if (kk < k) {
-				sc = scs[kk];
-			} else if (wt) {
-				dyn_int(m, wt, scale, w, i, cur[k].prev,
-					cur[k].prev2, hist, h, &td, st, sc);
+			uint32_t key = prev_key(&cur[k]);
+			int g = 0;
+			while (g < ng && (gkey[g] != key ||
+					  (hvar && !hist_eq(hs[gk[g]], h))))
+				g++;
+			if (g < ng) {
+				sc = scs[gk[g]];
 			} else {
-				memcpy(sc, st, sizeof scs[k]);
-				size_t nd = ner_dynamic_h(m, w, i, cur[k].prev,
-							  cur[k].prev2, h, dyn);
-				ner_score_stage(m, stage, dyn, nd, sc);
+				gkey[ng] = key;
+				gk[ng++] = k;
+				if (wt) {
+					dyn_int(m, wt, scale, w, i, cur[k].prev,
+						cur[k].prev2, hist, h, &td, st,
+						sc);
+				} else {
+					memcpy(sc, st, sizeof scs[k]);
+					size_t nd = ner_dynamic_h(
+						m, w, i, cur[k].prev,
+						cur[k].prev2, h, dyn);
+					ner_score_stage(m, stage, dyn, nd, sc);
+				}
 			}
 			sck[k] = sc;
 			uint32_t cand = r->allow[last][cur[k].prev + 1] & tmask;

@@ -237,7 +237,9 @@ static void ref_beam(const ner_model *m, const ner_tok *t, size_t n,
  * and float weights, beams 2..8, sentences shorter and longer than a
  * segment, names repeated so that the tag history matters (fails when
  * the bar also drops the candidates equal to it, or is the highest of
- * its candidates instead of the lowest). */
+ * its candidates instead of the lowest, or when hypotheses share scores
+ * by their tags alone where a name repeated in the segment gave them
+ * different histories). */
 static void test_beam_reference(void)
 {
 	static const char *const vocab[] = {
