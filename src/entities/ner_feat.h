@@ -182,6 +182,18 @@ enum { NB_M1, NB_P1, NB_M2, NB_P2, NB_N };
  * (ner_word.c; ner_static writes the same rows when not split). */
 size_t ner_nb_rows(const ner_model *m, const uint32_t *rt,
 		   const ner_wordh *h, int g, uint32_t *r);
+/* The word memo (ner_word.c): sets of NER_MEMO_WAYS entries.  The way
+ * of s[0, len) (ner_hash_word key) in its set, *e its entry; or, not
+ * there, NER_MEMO_WAYS plus the way it replaces (the set's least
+ * recently used), *e that entry (its old word still in it).  Either way
+ * the way counts as used now. */
+#define NER_MEMO_N 16384
+#define NER_MEMO_WAYS 4
+#define NER_MEMO_SETS (NER_MEMO_N / NER_MEMO_WAYS) /* by key's low bits */
+struct ner_wmemo;
+struct ner_wmemo_ent;
+uint32_t ner_memo_way(struct ner_wmemo *mo, const char *s, size_t len,
+		      uint64_t key, struct ner_wmemo_ent **e);
 /* Rows of a hyphenated word: at most 4; the count (ner_word.c). */
 size_t ner_hyphen_rows(const ner_model *m, const char *s, size_t len,
 		       uint32_t c, uint32_t *r);

@@ -6,8 +6,9 @@
  * rows of a word's own bytes (form, lower case, shapes, affixes, and the
  * rows it gives its neighbours) and, for a loaded model, its lexicon
  * clusters and one-word gazetteer lists are computed by word_hashes and
- * word_lookups and remembered in a direct-mapped memo per work area
- * (ner_doc_hashes), so a repeated word is not hashed again; an entry
+ * word_lookups and remembered in a memo per work area (sets of four
+ * entries, the least recently used replaced: ner_doc_hashes), so a
+ * repeated word is not hashed again; an entry
  * is made again for another table size or looked up again for another
  * model.  For a loaded model of one int16 table the entry also keeps
  * the integer sum of the weights of the word's rows (ner_word_rows:
@@ -151,17 +152,19 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 	}
 }
 
-/* Words remembered per work area (direct-mapped, by the hash of the
- * bytes; words under NER_MEMO_W bytes): a feed repeats its words, and
- * a dozen hashes per token were a tenth of the tagger's time.  An entry
- * holds the rows for the table size they were made for (ner_wordh.rkey;
- * another size makes the entry again), and the word's lexicon and
- * gazetteer lookups and word sum for a loaded model (word_lookups,
- * word_sum; and the sums of the rows it gives its neighbours).  16,384
- * entries of 568 bytes (9.3 MB a thread): on Reuters news 4,096
- * entries missed one token in 4.5, these one in 7.5 (half of those are
- * a word's first use). */
-#define NER_MEMO_N 16384
+/* Words remembered per work area (by the hash of the bytes; words
+ * under NER_MEMO_W bytes): a feed repeats its words, and a dozen hashes
+ * per token were a tenth of the tagger's time.  An entry holds the rows
+ * for the table size they were made for (ner_wordh.rkey; another size
+ * makes the entry again), and the word's lexicon and gazetteer lookups
+ * and word sum for a loaded model (word_lookups, word_sum; and the sums
+ * of the rows it gives its neighbours).  16,384 entries of 568 bytes
+ * (9.3 MB a thread) in sets of NER_MEMO_WAYS, the least recently used
+ * one replaced; a set's keys and use times share a cache line, so a
+ * lookup reads one entry.  On the first 2,000 Reuters stories
+ * direct-mapped entries missed one token in 7.2 (a made entry costs
+ * about 2,800 instructions), four ways one in 10.1, where only first
+ * uses would miss one in 11.7. */
 #define NER_MEMO_W 24
 typedef struct ner_wmemo_ent {
 	uint8_t n; /* 0 = empty */
@@ -169,9 +172,36 @@ typedef struct ner_wmemo_ent {
 	ner_wordh h;
 	int32_t nb[NB_N][16]; /* word_sum's, not copied to the token */
 } ner_wmemo_ent;
+typedef struct ner_wmemo_set {
+	uint64_t key[NER_MEMO_WAYS];  /* each way's ner_hash_word */
+	uint32_t used[NER_MEMO_WAYS]; /* the clock at its last use */
+} ner_wmemo_set;
 struct ner_wmemo {
-	ner_wmemo_ent e[NER_MEMO_N];
+	ner_wmemo_set set[NER_MEMO_SETS];
+	ner_wmemo_ent e[NER_MEMO_SETS][NER_MEMO_WAYS];
+	uint32_t clock; /* counts lookups (wraps: then replaces badly) */
 };
+
+uint32_t ner_memo_way(struct ner_wmemo *mo, const char *s, size_t len,
+		      uint64_t key, struct ner_wmemo_ent **e)
+{
+	size_t si = (size_t)key & (NER_MEMO_SETS - 1);
+	ner_wmemo_set *set = &mo->set[si];
+	ner_wmemo_ent *ways = mo->e[si];
+	uint32_t way = 0, old = 0;
+	for (; way < NER_MEMO_WAYS; way++)
+		if (set->key[way] == key && ways[way].n == len &&
+		    !memcmp(ways[way].k, s, len))
+			break;
+	if (way == NER_MEMO_WAYS) /* a miss: the least recently used */
+		for (uint32_t k = 1; k < NER_MEMO_WAYS; k++)
+			if (set->used[k] < set->used[old])
+				old = k;
+	uint32_t at = way < NER_MEMO_WAYS ? way : old;
+	set->used[at] = ++mo->clock;
+	*e = &ways[at];
+	return way < NER_MEMO_WAYS ? way : NER_MEMO_WAYS + at;
+}
 
 /* The clusters of a token of len bytes from its hashes. */
 static uint64_t clusters_of(const ner_model *m, size_t len, const ner_wordh *h)
@@ -303,11 +333,16 @@ static const int32_t (*token_hashes(ner_work *w, const ner_model *m,
 			word_sum(w, m, s, len, h, own);
 		return (const int32_t (*)[16])own;
 	}
-	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
-	if (e->n != len || memcmp(e->k, s, len) || e->h.rkey != bits + 1) {
+	ner_wmemo_ent *e = NULL;
+	uint32_t way = ner_memo_way(w->memo, s, len, key, &e);
+	if (way >= NER_MEMO_WAYS || e->h.rkey != bits + 1) {
+		/* not there (e is the set's least recently used), or made
+		 * for another table size */
 		word_hashes(s, len, key, bits, &e->h);
 		e->n = (uint8_t)len;
 		memcpy(e->k, s, len);
+		w->memo->set[(size_t)key & (NER_MEMO_SETS - 1)]
+			.key[way % NER_MEMO_WAYS] = key;
 	}
 	word_lookups(m, len, &e->h);
 	if (w->sserial && e->h.sserial != w->sserial)

@@ -281,6 +281,62 @@ static void test_word_memo(void)
 	ner_model_free(m2);
 }
 
+/* The memo keeps NER_MEMO_WAYS words of one set (six words whose
+ * hashes pick the same set): after four, all four are there; a fifth
+ * replaces the one used least lately (not the first made); and each
+ * token gets its own word's hashes and rows whichever way holds them
+ * (fails with one entry a set, with another replacement, or when a
+ * way's word is not checked). */
+static void test_memo_ways(void)
+{
+	ner_model *m = tiny_model(14);
+	static char buf[6][16];
+	ner_tok t[6];
+	uint64_t key[6];
+	int nw = 0;
+	for (int i = 0; nw < 6 && i < 10000000; i++) {
+		snprintf(buf[nw], sizeof buf[nw], "Zq%d", i);
+		uint64_t k = ner_hash_word(buf[nw], strlen(buf[nw]));
+		if (nw && (k & (NER_MEMO_SETS - 1)) != (key[0] & (NER_MEMO_SETS - 1)))
+			continue;
+		key[nw] = k;
+		t[nw] = (ner_tok){buf[nw], (uint32_t)strlen(buf[nw]), 1};
+		nw++;
+	}
+	CHECK_INT(nw, 6);
+	_Static_assert(NER_MEMO_WAYS == 4, "four words fill a set");
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	struct ner_wmemo_ent *e;
+	CHECK(ner_static(m, t, 4, &w) == CHR_OK); /* words 0..3 */
+	for (int k = 3; k >= 0; k--) /* all there; now used 3, 2, 1, 0 */
+		CHECK(ner_memo_way(w.memo, t[k].s, t[k].len, key[k], &e) <
+		      NER_MEMO_WAYS);
+	CHECK(ner_static(m, t + 4, 1, &w) == CHR_OK); /* 4 replaces 3 */
+	CHECK(ner_memo_way(w.memo, t[3].s, t[3].len, key[3], &e) >=
+	      NER_MEMO_WAYS);
+	for (int k = 0; k < 5; k++)
+		CHECK(k == 3 || ner_memo_way(w.memo, t[k].s, t[k].len, key[k],
+					     &e) < NER_MEMO_WAYS);
+	/* a document of the six in turn: each its own hashes and rows */
+	ner_tok d[24];
+	for (int i = 0; i < 24; i++)
+		d[i] = t[(i * 5 + i / 6) % 6];
+	CHECK(ner_static(m, d, 24, &w) == CHR_OK);
+	for (int i = 0; i < 24; i++) {
+		ner_work one;
+		memset(&one, 0, sizeof one);
+		CHECK(ner_static(m, d + i, 1, &one) == CHR_OK);
+		CHECK(w.wh[i].word == one.wh[0].word &&
+		      w.wh[i].low == one.wh[0].low &&
+		      w.wh[i].shape == one.wh[0].shape);
+		CHECK(!memcmp(w.wh[i].row, one.wh[0].row, sizeof one.wh[0].row));
+		ner_work_free(&one);
+	}
+	ner_work_free(&w);
+	ner_model_free(m);
+}
+
 /* ner_hash_word (XXH3 compiled into ner_lex.c) is the library's XXH3
  * with the model seed, 0 mapped to 1, at every length class XXH3 has
  * (0, 1-3, 4-8, 9-16, 17-128, 129-240, longer). */
@@ -740,6 +796,7 @@ static const th_test tests[] = {
 	TEST(test_scorer_edges),    TEST(test_tags),
 	TEST(test_shape_lower),     TEST(test_tokenizer),
 	TEST(test_features),        TEST(test_word_memo),
+	TEST(test_memo_ways),
 	TEST(test_row_table), TEST(test_prefetch_skip),      TEST(test_word_hash),
 	TEST(test_neighbour_rows),  TEST(test_connector_runs),
 	TEST(test_gaz_reuse),      TEST(test_hyphen_rows),
