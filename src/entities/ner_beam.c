@@ -20,7 +20,8 @@
  * The work per hypothesis is kept small without changing a score bit:
  * hypotheses with the same two previous tags and history share their
  * scores (the histories differ only where the word came earlier in the
- * segment, so elsewhere the tags alone pick the group); with int16 weights the rows that read only the previous tag
+ * segment, so elsewhere the tags alone pick the group, and the history
+ * rows are made once for the token); with int16 weights the rows that read only the previous tag
  * are made once per previous tag (after O, a loaded model's word memo
  * has their sum: ner_word.c; after other tags they join each
  * hypothesis's sum, which costs less than a sum of their own; integer
@@ -194,10 +195,32 @@ typedef struct tok_dyn {
 	const int32_t *osum; /* the sum after O (the memo's), or NULL */
 	uint32_t rdone; /* bit prev + 1: prows[prev + 1] are made */
 	uint32_t prows[NER_MAXTAGS + 1][4];
+	/* the history rows, when all hypotheses have the document's
+	 * history (made by the first that needs them; nh -1: not yet) */
+	int nh;
+	uint32_t hrows[NER_NTYPES + 2];
 } tok_dyn;
 
+/* The history rows hist asks for (HIST_*) of token i with history h
+ * into rows; the count. */
+enum { HIST_NONE, HIST_OWN, HIST_DOC };
+static size_t dyn_hist_rows(const ner_model *m, const ner_work *w, size_t i,
+			    int hist, const uint16_t *h, tok_dyn *d,
+			    uint32_t *rows)
+{
+	if (hist == HIST_OWN)
+		return ner_dyn_hist(m, w, i, h, rows);
+	if (hist == HIST_NONE)
+		return 0;
+	if (d->nh < 0)
+		d->nh = (int)ner_dyn_hist(m, w, i, h, d->hrows);
+	memcpy(rows, d->hrows, sizeof d->hrows); /* (the rest are 0s) */
+	return (size_t)d->nh;
+}
+
 /* sc = sts plus the dynamic rows of token i after prev, prev2 with
- * history h, from the int16 table wt (st weights a row). */
+ * history h (hist: none, the hypothesis's own, or the document's, the
+ * same for all), from the int16 table wt (st weights a row). */
 static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 		    const ner_work *w, size_t i, int prev, int prev2,
 		    int hist, const uint16_t *h, tok_dyn *d, const float *sts,
@@ -219,7 +242,7 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 	}
 	rows[n++] = ner_dyn_prev2_row(rowtab_of(w, m->row_bits), m->row_bits,
 				      prev, prev2);
-	n += hist ? ner_dyn_hist(m, w, i, h, rows + n) : 0;
+	n += dyn_hist_rows(m, w, i, hist, h, d, rows + n);
 	sc[0] = sts[0]; /* and the unused tags past st, as sts has them */
 	if (st < NER_MAXTAGS - 1) /* BIO; a BILOU row has them all */
 		memcpy(sc + 1 + st, sts + 1 + st,
@@ -272,6 +295,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 	int16_t same[NER_BEAM_SPAN];
 	uint32_t dyn[NER_NDYN];
 	tok_dyn td;
+	memset(td.hrows, 0, sizeof td.hrows);
 	for (size_t i = a; i < b; i++) {
 		size_t o = i - a;
 		if (i + 2 < n)
@@ -288,6 +312,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int hist = ner_dyn_uses_hist(w, i);
 		td.rdone = 0;
+		td.nh = -1;
 		/* the word's memo entry has the sum after O */
 		td.osum = wt && stage == 1 && w->sserial &&
 				  w->sserial == m->serial
@@ -343,8 +368,10 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 				gk[ng++] = k;
 				if (wt) {
 					dyn_int(m, wt, scale, w, i, cur[k].prev,
-						cur[k].prev2, hist, h, &td, st,
-						sc);
+						cur[k].prev2,
+						!hist ? HIST_NONE
+						: hvar ? HIST_OWN : HIST_DOC,
+						h, &td, st, sc);
 				} else {
 					memcpy(sc, st, sizeof scs[k]);
 					size_t nd = ner_dynamic_h(

@@ -239,7 +239,7 @@ static void ref_beam(const ner_model *m, const ner_tok *t, size_t n,
  * the bar also drops the candidates equal to it, or is the highest of
  * its candidates instead of the lowest, or when hypotheses share scores
  * by their tags alone where a name repeated in the segment gave them
- * different histories). */
+ * different histories, or keep a token's history rows for the next). */
 static void test_beam_reference(void)
 {
 	static const char *const vocab[] = {
