@@ -21,8 +21,9 @@
  * hypotheses with the same two previous tags and history share their
  * scores (the histories differ only where the word came earlier in the
  * segment, so elsewhere the tags alone pick the group, and the history
- * rows are made once for the token); with int16 weights the rows that read only the previous tag
- * are made once per previous tag (after O, a loaded model's word memo
+ * rows are made once for the token); with int16 weights the rows that
+ * read only the previous tag are made once per previous tag (after O, a
+ * loaded model's word memo
  * has their sum: ner_word.c; after other tags they join each
  * hypothesis's sum, which costs less than a sum of their own; integer
  * sums, exact in any order;
@@ -30,7 +31,9 @@
  * the allowed tags are bit masks (made once per scheme), and with a
  * full beam one SIMD compare drops the tags whose candidate score is
  * not above the beam's last (they would be dropped one by one anyway,
- * and the bar only rises).  Before the beam is full, the same compare
+ * and the bar only rises; where the CPU has AVX2, segment is compiled a
+ * second time for it, and the compare takes two 8-tag halves).  Before
+ * the beam is full, the same compare
  * drops the candidates below a bar: with a beam's worth of hypotheses,
  * the lowest score of one candidate each (its first allowed tag); that
  * many candidates score at least the bar, so one below it is not among
@@ -55,6 +58,10 @@
 #include <string.h>
 #if defined(__SSE2__)
 #include <xmmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define BEAM_AVX2 1
 #endif
 
 /* A hypothesis: its score and last two tags (side by side, so that
@@ -184,6 +191,29 @@ static uint32_t above(float base, const float *sc, float thr, int incl)
 #endif
 }
 
+#ifdef BEAM_AVX2
+/* above with AVX2: tags 1-8 and 9-16 a compare each, the same
+ * predicates (not <=, not <: true on NaN) as SSE2's cmpnle, cmpnlt. */
+__attribute__((target("avx2"))) static inline uint32_t
+above_avx2(float base, const float *sc, float thr, int incl)
+{
+	__m256 b = _mm256_set1_ps(base), th = _mm256_set1_ps(thr);
+	__m256 x = _mm256_add_ps(b, _mm256_loadu_ps(sc + 1));
+	__m256 y = _mm256_add_ps(b, _mm256_loadu_ps(sc + 9));
+	if (incl)
+		return (uint32_t)!(base + sc[0] < thr) |
+		       (uint32_t)_mm256_movemask_ps(
+			       _mm256_cmp_ps(x, th, _CMP_NLT_UQ)) << 1 |
+		       (uint32_t)_mm256_movemask_ps(
+			       _mm256_cmp_ps(y, th, _CMP_NLT_UQ)) << 9;
+	return (uint32_t)!(base + sc[0] <= thr) |
+	       (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(x, th, _CMP_NLE_UQ))
+		       << 1 |
+	       (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(y, th, _CMP_NLE_UQ))
+		       << 9;
+}
+#endif
+
 /* With int16 weights, a token's dynamic rows that read only the
  * previous tag, shared between hypotheses (per previous tag): after O
  * the sum of their weights (the word's memo entry has it), after other
@@ -268,11 +298,19 @@ static int hist_eq(const uint16_t *x, const uint16_t *y)
 
 /* Decode [a, b), at most NER_BEAM_SPAN tokens, into out[b - a] without
  * touching the document state, starting after tags prev0, prev20.
- * w->spos holds, per word slot, the last position decoded. */
-static void segment(const ner_model *m, int stage, const ner_tok *toks,
-		    size_t n, ner_work *w, size_t a, size_t b, int beam,
-		    int prev0, int prev20, const beam_rules *r, uint8_t *out)
+ * w->spos holds, per word slot, the last position decoded.  Compiled
+ * twice (segment): avx (a constant) picks above_avx2. */
+static inline __attribute__((always_inline)) void
+segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
+	   ner_work *w, size_t a, size_t b, int beam, int prev0, int prev20,
+	   const beam_rules *r, uint8_t *out, const int avx)
 {
+#ifdef BEAM_AVX2
+#define ABOVE(base, sc, thr, incl) (avx ? above_avx2(base, sc, thr, incl) \
+					: above(base, sc, thr, incl))
+#else
+#define ABOVE above
+#endif
 	if (beam < 1)
 		beam = 1;
 	if (beam > NER_BEAM_MAX)
@@ -401,9 +439,9 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 			 * not below it) only those above its last score */
 			uint32_t cand = ck[k];
 			if (nc == beam)
-				cand &= above(cur[k].score, sc, cs[nc - 1].s, 0);
+				cand &= ABOVE(cur[k].score, sc, cs[nc - 1].s, 0);
 			else if (bars)
-				cand &= above(cur[k].score, sc, bar, 1);
+				cand &= ABOVE(cur[k].score, sc, bar, 1);
 			for (; cand; cand &= cand - 1) {
 				int t = __builtin_ctz(cand);
 				float s = cur[k].score + sc[t];
@@ -430,11 +468,36 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		nxt = t;
 		ncur = nc;
 	}
+#undef ABOVE
 	/* candidates are kept sorted, so cur[0] is the best: its tags */
 	for (int p = (int)(b - a) - 1, x = 0; p >= 0; p--) {
 		out[p] = tg[p][x];
 		x = bp[p][x];
 	}
+}
+
+#ifdef BEAM_AVX2
+__attribute__((target("avx2"))) static void
+segment_avx2(const ner_model *m, int stage, const ner_tok *toks, size_t n,
+	     ner_work *w, size_t a, size_t b, int beam, int prev0, int prev20,
+	     const beam_rules *r, uint8_t *out)
+{
+	segment_in(m, stage, toks, n, w, a, b, beam, prev0, prev20, r, out, 1);
+}
+#endif
+
+static void segment(const ner_model *m, int stage, const ner_tok *toks,
+		    size_t n, ner_work *w, size_t a, size_t b, int beam,
+		    int prev0, int prev20, const beam_rules *r, uint8_t *out)
+{
+#ifdef BEAM_AVX2
+	if (!ner_no_avx2 && __builtin_cpu_supports("avx2")) {
+		segment_avx2(m, stage, toks, n, w, a, b, beam, prev0, prev20,
+			     r, out);
+		return;
+	}
+#endif
+	segment_in(m, stage, toks, n, w, a, b, beam, prev0, prev20, r, out, 0);
 }
 
 /* Add tags[a..b) to the history; *prev, *prev2 become the last two. */
