@@ -32,7 +32,10 @@
  * full beam one SIMD compare drops the tags whose candidate score is
  * not above the beam's last (they would be dropped one by one anyway,
  * and the bar only rises; where the CPU has AVX2, segment is compiled a
- * second time for it, and the compare takes two 8-tag halves).  Before
+ * second time for it: the compare takes two 8-tag halves, and the sums
+ * of a token's static rows and of each group's dynamic rows are inlined
+ * (ner_sum16_scaled_avx2), with the work between them kept in
+ * registers).  Before
  * the beam is full, the same compare
  * drops the candidates below a bar: with a beam's worth of hypotheses,
  * the lowest score of one candidate each (its first allowed tag); that
@@ -58,10 +61,6 @@
 #include <string.h>
 #if defined(__SSE2__)
 #include <xmmintrin.h>
-#endif
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define BEAM_AVX2 1
 #endif
 
 /* A hypothesis: its score and last two tags (side by side, so that
@@ -191,7 +190,7 @@ static uint32_t above(float base, const float *sc, float thr, int incl)
 #endif
 }
 
-#ifdef BEAM_AVX2
+#ifdef NER_AVX2
 /* above with AVX2: tags 1-8 and 9-16 a compare each, the same
  * predicates (not <=, not <: true on NaN) as SSE2's cmpnle, cmpnlt. */
 __attribute__((target("avx2"))) static inline uint32_t
@@ -250,11 +249,14 @@ static size_t dyn_hist_rows(const ner_model *m, const ner_work *w, size_t i,
 
 /* sc = sts plus the dynamic rows of token i after prev, prev2 with
  * history h (hist: none, the hypothesis's own, or the document's, the
- * same for all), from the int16 table wt (st weights a row). */
-static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
-		    const ner_work *w, size_t i, int prev, int prev2,
-		    int hist, const uint16_t *h, tok_dyn *d, const float *sts,
-		    float *sc)
+ * same for all), from the int16 table wt (st weights a row); avx (a
+ * constant): the CPU has AVX2, so the sum of 16 weights a row is
+ * inlined. */
+static inline __attribute__((always_inline)) void
+dyn_int(const ner_model *m, const int16_t *wt, float scale,
+	const ner_work *w, size_t i, int prev, int prev2, int hist,
+	const uint16_t *h, tok_dyn *d, const float *sts, float *sc,
+	const int avx)
 {
 	uint32_t st = m->ntags - 1, rows[NER_NDYN];
 	const int32_t *init = NULL;
@@ -277,6 +279,14 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 	if (st < NER_MAXTAGS - 1) /* BIO; a BILOU row has them all */
 		memcpy(sc + 1 + st, sts + 1 + st,
 		       (NER_MAXTAGS - 1 - st) * sizeof *sc);
+#ifdef NER_AVX2
+	if (avx && st == 16) {
+		ner_sum16_scaled_avx2(wt, rows, n, init, scale, sts + 1,
+				      sc + 1);
+		return;
+	}
+#endif
+	(void)avx;
 	ner_sum_scaled(wt, st, rows, n, init, scale, sts + 1, sc + 1);
 }
 
@@ -305,7 +315,7 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 	   ner_work *w, size_t a, size_t b, int beam, int prev0, int prev20,
 	   const beam_rules *r, uint8_t *out, const int avx)
 {
-#ifdef BEAM_AVX2
+#ifdef NER_AVX2
 #define ABOVE(base, sc, thr, incl) (avx ? above_avx2(base, sc, thr, incl) \
 					: above(base, sc, thr, incl))
 #else
@@ -346,7 +356,16 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 		same[o] = sp != UINT32_MAX && sp >= a ? (int16_t)(sp - a) : -1;
 		w->spos[w->slot[i]] = (uint32_t)i;
 		float st[NER_MAXTAGS] = {0};
-		ner_score_static(m, stage, w, i, st);
+#ifdef NER_AVX2
+		/* ner_score_static's sum of split rows, inlined */
+		if (avx && stage == 1 && m->ntags == 17 && w->sserial &&
+		    w->sserial == m->serial)
+			ner_sum16_scaled_avx2(m->w, &w->rows[i * NER_NSTATIC],
+					      w->nrows[i], w->nsum[i], m->scale,
+					      st + 1, st + 1);
+		else
+#endif
+			ner_score_static(m, stage, w, i, st);
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int hist = ner_dyn_uses_hist(w, i);
 		td.rdone = 0;
@@ -409,7 +428,7 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 						cur[k].prev2,
 						!hist ? HIST_NONE
 						: hvar ? HIST_OWN : HIST_DOC,
-						h, &td, st, sc);
+						h, &td, st, sc, avx);
 				} else {
 					memcpy(sc, st, sizeof scs[k]);
 					size_t nd = ner_dynamic_h(
@@ -476,7 +495,7 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 	}
 }
 
-#ifdef BEAM_AVX2
+#ifdef NER_AVX2
 __attribute__((target("avx2"))) static void
 segment_avx2(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 	     ner_work *w, size_t a, size_t b, int beam, int prev0, int prev20,
@@ -490,7 +509,7 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		    size_t n, ner_work *w, size_t a, size_t b, int beam,
 		    int prev0, int prev20, const beam_rules *r, uint8_t *out)
 {
-#ifdef BEAM_AVX2
+#ifdef NER_AVX2
 	if (!ner_no_avx2 && __builtin_cpu_supports("avx2")) {
 		segment_avx2(m, stage, toks, n, w, a, b, beam, prev0, prev20,
 			     r, out);

@@ -8,8 +8,10 @@
  * table of small-value rows a work area makes once for its table size
  * (RT_SPECS, struct ner_rowtab; rowtab_of and RROW read it, falling back
  * to hashing), and names the rows a word's memo entry keeps for its
- * neighbours (WR_*).  ner_word.c makes the per-word rows (the memo) and
- * the small-value table, ner_feat.c the document pass (ner_static) and
+ * neighbours (WR_*), and has the AVX2 sums of weight rows (inlined by
+ * ner_weights.c and the beam).  ner_word.c makes the per-word rows (the
+ * memo) and the small-value table, ner_feat.c the document pass
+ * (ner_static) and
  * the decoders' driver, ner_dyn.c the tag-dependent rows and the stage-2
  * aggregation.
  */
@@ -156,6 +158,66 @@ static inline void ner_hist_count(ner_work *w, size_t i, int ty)
 	if (h[ty] < 60000)
 		h[ty]++;
 }
+
+/* ner_sum_rows and ner_sum_scaled of 16-weight rows with AVX2 (the
+ * caller checks the CPU: ner_weights.c, and ner_beam.c's AVX2 copy of
+ * the decoder, which inlines them). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define NER_AVX2 1
+/* The integer sums of 16-weight rows with AVX2: the same pairing, a
+ * whole row per load (an odd last row paired with zeros).  The 256-bit
+ * unpacks work within 128-bit lanes, so *lo gathers tags 0-3 and 8-11,
+ * *hi tags 4-7 and 12-15. */
+__attribute__((target("avx2"))) static inline void
+ner_sum16_lanes(const int16_t *wt, const uint32_t *rows, size_t n,
+		const int32_t *init, __m256i *plo, __m256i *phi)
+{
+	const __m256i one = _mm256_set1_epi16(1);
+	__m256i lo = _mm256_setzero_si256(), hi = lo;
+	if (init) {
+		const __m128i *ip = (const __m128i *)(const void *)init;
+		lo = _mm256_set_m128i(_mm_loadu_si128(ip + 2), _mm_loadu_si128(ip));
+		hi = _mm256_set_m128i(_mm_loadu_si128(ip + 3), _mm_loadu_si128(ip + 1));
+	}
+	size_t f = 0;
+	for (; f + 2 <= n; f += 2) {
+		__m256i p0 = _mm256_loadu_si256((const __m256i *)(const void *)(wt + (size_t)rows[f] * 16));
+		__m256i q0 = _mm256_loadu_si256((const __m256i *)(const void *)(wt + (size_t)rows[f + 1] * 16));
+		lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(p0, q0), one));
+		hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(p0, q0), one));
+	}
+	if (f < n) {
+		__m256i p0 = _mm256_loadu_si256((const __m256i *)(const void *)(wt + (size_t)rows[f] * 16));
+		__m256i q0 = _mm256_setzero_si256();
+		lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(p0, q0), one));
+		hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(p0, q0), one));
+	}
+	*plo = lo;
+	*phi = hi;
+}
+
+/* ner_sum_scaled of 16-weight rows with AVX2: the sums stay in
+ * registers, put back in tag order (tags 0-7 are the low halves of lo
+ * and hi, 8-15 the high halves) and scaled 8 tags at a time with the
+ * same conversion, product and sum per tag as ner_add_scaled. */
+__attribute__((target("avx2"))) static inline void
+ner_sum16_scaled_avx2(const int16_t *wt, const uint32_t *rows, size_t n,
+		      const int32_t *init, float scale, const float *add,
+		      float *out)
+{
+	__m256i lo, hi;
+	ner_sum16_lanes(wt, rows, n, init, &lo, &hi);
+	const __m256 sc = _mm256_set1_ps(scale);
+	__m256 a = _mm256_cvtepi32_ps(_mm256_permute2x128_si256(lo, hi, 0x20));
+	__m256 b = _mm256_cvtepi32_ps(_mm256_permute2x128_si256(lo, hi, 0x31));
+	a = _mm256_add_ps(_mm256_loadu_ps(add), _mm256_mul_ps(a, sc));
+	b = _mm256_add_ps(_mm256_loadu_ps(add + 8), _mm256_mul_ps(b, sc));
+	_mm256_storeu_ps(out, a);
+	_mm256_storeu_ps(out + 8, b);
+}
+#endif
+
 /* ner_dyn_prev2 from the work area's small-value rows rt (or NULL) for
  * a table of 2^bits rows. */
 static inline uint32_t ner_dyn_prev2_row(const uint32_t *rt, uint32_t bits,
