@@ -266,7 +266,8 @@ dyn_int(const ner_model *m, const int16_t *wt, float scale,
 	} else {
 		uint32_t *pr = d->prows[prev + 1];
 		if (!(d->rdone >> (prev + 1) & 1)) {
-			ner_dyn_prev(m, w, i, prev, pr); /* 4 rows */
+			ner_dyn_prev_in(m, rowtab_of(w, m->row_bits),
+					&w->wh[i], prev, pr); /* 4 rows */
 			d->rdone |= 1u << (prev + 1);
 		}
 		memcpy(rows, pr, sizeof d->prows[0]);
@@ -367,7 +368,7 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 #endif
 			ner_score_static(m, stage, w, i, st);
 		int last = i + 1 == n || toks[i + 1].sent_start;
-		int hist = ner_dyn_uses_hist(w, i);
+		int hist = ner_uses_hist(w, i);
 		td.rdone = 0;
 		td.nh = -1;
 		/* the word's memo entry has the sum after O */

@@ -227,9 +227,33 @@ static inline uint32_t ner_dyn_prev2_row(const uint32_t *rt, uint32_t bits,
 	return RROW(PREV2, p2 * 32 + p);
 }
 /* ner_dyn_prev for a token with hashes h (ner_dyn.c); rt: the work
- * area's small-value rows or NULL. */
+ * area's small-value rows or NULL.  The _in copy is inlined (the
+ * beam). */
 size_t ner_dyn_prev_of(const ner_model *m, const uint32_t *rt,
 		       const ner_wordh *h, int prev, uint32_t *rows);
+static inline size_t ner_dyn_prev_in(const ner_model *m, const uint32_t *rt,
+				     const ner_wordh *h, int prev,
+				     uint32_t *rows)
+{
+	uint32_t bits = m->row_bits;
+	uint64_t p = (uint64_t)(prev + 1);
+	rows[0] = RROW(PREV, p);
+	if (p == 1 && h->rkey == bits + 1) { /* after O: the word's */
+		rows[1] = h->row[WR_PREV_LOW_O];
+		rows[2] = h->row[WR_PREV_SHAPE_O];
+	} else {
+		rows[1] = ner_row(bits, T_PREV_LOW, h->low * 32 + p);
+		rows[2] = ner_row(bits, T_PREV_SHAPE, h->shape * 32 + p);
+	}
+	rows[3] = RROW(PREV_CLS, (uint64_t)h->cls * 32 + p);
+	return 4;
+}
+/* ner_dyn_uses_hist, inlined: the history rows matter to the classes
+ * other than lower case and punctuation. */
+static inline int ner_uses_hist(const ner_work *w, size_t i)
+{
+	return w->cls[i] != CLS_LOWER && w->cls[i] != CLS_PUNCT;
+}
 /* The groups of rows a word gives its neighbours (the lower case, shape
  * and cluster rows of the token before or after, or two before or
  * after): to the word after it (NB_M1: it is that word's "-1"), before
