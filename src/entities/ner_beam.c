@@ -331,6 +331,10 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 	if (stage == 2 ? m->wf2 != NULL : m->wf != NULL)
 		wt = NULL;
 	float scale = stage == 2 ? m->scale2 : m->scale;
+	/* the AVX2 copy, split rows of 16 weights: it inlines the static
+	 * rows' prefetch and sum (ner_weights.c's split path) */
+	const int split16 = avx && stage == 1 && m->ntags == 17 &&
+			    w->sserial && w->sserial == m->serial;
 	uint32_t tmask = m->ntags >= 32 ? ~0u : (1u << m->ntags) - 1;
 	hyp bufs[2][NER_BEAM_MAX];
 	hyp *cur = bufs[0], *nxt = bufs[1];
@@ -347,8 +351,14 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 	memset(td.hrows, 0, sizeof td.hrows);
 	for (size_t i = a; i < b; i++) {
 		size_t o = i - a;
-		if (i + 2 < n)
+		if (i + 2 < n && split16) { /* ner_prefetch_token, inlined */
+			const uint32_t *pr = &w->rows[(i + 2) * NER_NSTATIC];
+			const uint32_t *pe = pr + w->nrows[i + 2];
+			pr += w->nsmall[i + 2];
+			PREFETCH_ROWS((const char *)m->w, 32, pr, pe);
+		} else if (i + 2 < n) {
 			ner_prefetch_token(m, stage, w, i + 2);
+		}
 		if (toks[i].sent_start)
 			for (int k = 0; k < ncur; k++)
 				cur[k].prev = cur[k].prev2 = -1;
@@ -358,9 +368,7 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 		w->spos[w->slot[i]] = (uint32_t)i;
 		float st[NER_MAXTAGS] = {0};
 #ifdef NER_AVX2
-		/* ner_score_static's sum of split rows, inlined */
-		if (avx && stage == 1 && m->ntags == 17 && w->sserial &&
-		    w->sserial == m->serial)
+		if (split16) /* ner_score_static, inlined */
 			ner_sum16_scaled_avx2(m->w, &w->rows[i * NER_NSTATIC],
 					      w->nrows[i], w->nsum[i], m->scale,
 					      st + 1, st + 1);

@@ -218,6 +218,26 @@ ner_sum16_scaled_avx2(const int16_t *wt, const uint32_t *rows, size_t n,
 }
 #endif
 
+/* Prefetch the weight rows of r[0, e) (r advances): rowbytes bytes each
+ * from base (ner_prefetch_token; the beam's AVX2 copy inlines it).  A macro, not a function: GCC finds a function that only
+ * prefetches free of side effects and drops its calls. */
+#define PREFETCH_ROWS(base, rowbytes, r, e)                              \
+	do {                                                             \
+		if ((rowbytes) == 32) /* BILOU int16 rows: a shift */    \
+			for (; (r) + 4 <= (e); (r) += 4) {               \
+				__builtin_prefetch((base) + ((size_t)(r)[0] << 5)); \
+				__builtin_prefetch((base) + ((size_t)(r)[1] << 5)); \
+				__builtin_prefetch((base) + ((size_t)(r)[2] << 5)); \
+				__builtin_prefetch((base) + ((size_t)(r)[3] << 5)); \
+			}                                                \
+		for (; (r) + 2 <= (e); (r) += 2) {                       \
+			__builtin_prefetch((base) + (size_t)(r)[0] * (rowbytes)); \
+			__builtin_prefetch((base) + (size_t)(r)[1] * (rowbytes)); \
+		}                                                        \
+		if ((r) < (e))                                           \
+			__builtin_prefetch((base) + (size_t)*(r) * (rowbytes)); \
+	} while (0)
+
 /* ner_dyn_prev2 from the work area's small-value rows rt (or NULL) for
  * a table of 2^bits rows. */
 static inline uint32_t ner_dyn_prev2_row(const uint32_t *rt, uint32_t bits,

@@ -195,26 +195,6 @@ void ner_score_static(const ner_model *m, int stage, const ner_work *w,
 			score);
 }
 
-/* Prefetch the weight rows of r[0, e) (r advances): rowbytes bytes each
- * from base.  A macro, not a function: GCC finds a function that only
- * prefetches free of side effects and drops its calls. */
-#define PREFETCH_ROWS(base, rowbytes, r, e)                              \
-	do {                                                             \
-		if ((rowbytes) == 32) /* BILOU int16 rows: a shift */    \
-			for (; (r) + 4 <= (e); (r) += 4) {               \
-				__builtin_prefetch((base) + ((size_t)(r)[0] << 5)); \
-				__builtin_prefetch((base) + ((size_t)(r)[1] << 5)); \
-				__builtin_prefetch((base) + ((size_t)(r)[2] << 5)); \
-				__builtin_prefetch((base) + ((size_t)(r)[3] << 5)); \
-			}                                                \
-		for (; (r) + 2 <= (e); (r) += 2) {                       \
-			__builtin_prefetch((base) + (size_t)(r)[0] * (rowbytes)); \
-			__builtin_prefetch((base) + (size_t)(r)[1] * (rowbytes)); \
-		}                                                        \
-		if ((r) < (e))                                           \
-			__builtin_prefetch((base) + (size_t)*(r) * (rowbytes)); \
-	} while (0)
-
 void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
 			size_t i)
 {
