@@ -20,6 +20,8 @@
 
 #include "entities/ner.h"
 
+#include <string.h>
+
 enum {
 	CLS_LOWER = 0, CLS_INITCAP, CLS_ALLCAP, CLS_MIXED, CLS_DIGIT,
 	CLS_PUNCT, CLS_NONE
@@ -288,8 +290,37 @@ enum { NB_M1, NB_P1, NB_M2, NB_P2, NB_N };
  * (ner_word.c; ner_static writes the same rows when not split). */
 size_t ner_nb_rows(const ner_model *m, const uint32_t *rt,
 		   const ner_wordh *h, int g, uint32_t *r);
-/* The word memo (ner_word.c): sets of NER_MEMO_WAYS entries.  The way
- * of s[0, len) (ner_hash_word key) in its set, *e its entry; or, not
+/* The word memo (ner_word.c): sets of NER_MEMO_WAYS entries, a word's
+ * set picked by the low bits of its key: a quick hash of its 1 to
+ * NER_MEMO_W - 1 bytes (read as two or three overlapping 8-byte words,
+ * or two 4-byte ones, or three bytes) and its length. */
+static inline uint64_t ner_memo_key(const char *s, size_t len)
+{
+	uint64_t a, b, c = 0;
+	if (len >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + len - 8, 8);
+		if (len > 16)
+			memcpy(&c, s + 8, 8);
+	} else if (len >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + len - 4, 4);
+		a = x;
+		b = y;
+	} else {
+		a = (uint8_t)s[0] | (uint64_t)(uint8_t)s[len / 2] << 8 |
+		    (uint64_t)(uint8_t)s[len - 1] << 16;
+		b = 0;
+	}
+	/* mixed in turn (a product's high input bits reach only its high
+	 * bits, so two products side by side could cancel) */
+	uint64_t h = (a ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+	h = (h ^ h >> 29 ^ (b + len)) * 0x94D049BB133111EBull;
+	h = (h ^ h >> 32 ^ c) * 0xD6E8FEB86659FD93ull;
+	return h ^ h >> 29;
+}
+/* The way of s[0, len) (ner_memo_key key) in its set, *e its entry; or, not
  * there, NER_MEMO_WAYS plus the way it replaces (the set's least
  * recently used), *e that entry (its old word still in it).  Either way
  * the way counts as used now. */

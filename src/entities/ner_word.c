@@ -161,7 +161,8 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
  * of the rows it gives its neighbours).  16,384 entries of 568 bytes
  * (9.3 MB a thread) in sets of NER_MEMO_WAYS, the least recently used
  * one replaced; a set's keys and use times share a cache line, so a
- * lookup reads one entry.  On the first 2,000 Reuters stories
+ * lookup reads one entry.  The key is a quick hash of the bytes
+ * (ner_memo_key), not the word's XXH3, which only a new entry needs.  On the first 2,000 Reuters stories
  * direct-mapped entries missed one token in 7.2 (a made entry costs
  * about 2,800 instructions), four ways one in 10.1, where only first
  * uses would miss one in 11.7. */
@@ -173,7 +174,7 @@ typedef struct ner_wmemo_ent {
 	int32_t nb[NB_N][16]; /* word_sum's, not copied to the token */
 } ner_wmemo_ent;
 typedef struct ner_wmemo_set {
-	uint64_t key[NER_MEMO_WAYS];  /* each way's ner_hash_word */
+	uint64_t key[NER_MEMO_WAYS];  /* each way's ner_memo_key */
 	uint32_t used[NER_MEMO_WAYS]; /* the clock at its last use */
 } ner_wmemo_set;
 struct ner_wmemo {
@@ -182,8 +183,10 @@ struct ner_wmemo {
 	uint32_t clock; /* counts lookups (wraps: then replaces badly) */
 };
 
-uint32_t ner_memo_way(struct ner_wmemo *mo, const char *s, size_t len,
-		      uint64_t key, struct ner_wmemo_ent **e)
+/* ner_memo_way, inlined in token_hashes. */
+static inline uint32_t memo_way(struct ner_wmemo *mo, const char *s,
+				size_t len, uint64_t key,
+				struct ner_wmemo_ent **e)
 {
 	size_t si = (size_t)key & (NER_MEMO_SETS - 1);
 	ner_wmemo_set *set = &mo->set[si];
@@ -201,6 +204,12 @@ uint32_t ner_memo_way(struct ner_wmemo *mo, const char *s, size_t len,
 	set->used[at] = ++mo->clock;
 	*e = &ways[at];
 	return way < NER_MEMO_WAYS ? way : NER_MEMO_WAYS + at;
+}
+
+uint32_t ner_memo_way(struct ner_wmemo *mo, const char *s, size_t len,
+		      uint64_t key, struct ner_wmemo_ent **e)
+{
+	return memo_way(mo, s, len, key, e);
 }
 
 /* The clusters of a token of len bytes from its hashes. */
@@ -324,21 +333,21 @@ static const int32_t (*token_hashes(ner_work *w, const ner_model *m,
 				    int32_t (*own)[16]))[16]
 {
 	uint32_t bits = m->row_bits;
-	uint64_t key = ner_hash_word(s, len);
 	if (!len || len >= NER_MEMO_W ||
 	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
-		word_hashes(s, len, key, bits, h);
+		word_hashes(s, len, ner_hash_word(s, len), bits, h);
 		word_lookups(m, len, h);
 		if (w->sserial)
 			word_sum(w, m, s, len, h, own);
 		return (const int32_t (*)[16])own;
 	}
+	uint64_t key = ner_memo_key(s, len);
 	ner_wmemo_ent *e = NULL;
-	uint32_t way = ner_memo_way(w->memo, s, len, key, &e);
+	uint32_t way = memo_way(w->memo, s, len, key, &e);
 	if (way >= NER_MEMO_WAYS || e->h.rkey != bits + 1) {
 		/* not there (e is the set's least recently used), or made
 		 * for another table size */
-		word_hashes(s, len, key, bits, &e->h);
+		word_hashes(s, len, ner_hash_word(s, len), bits, &e->h);
 		e->n = (uint8_t)len;
 		memcpy(e->k, s, len);
 		w->memo->set[(size_t)key & (NER_MEMO_SETS - 1)]
