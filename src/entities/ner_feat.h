@@ -221,8 +221,9 @@ ner_sum16_scaled_avx2(const int16_t *wt, const uint32_t *rows, size_t n,
 #endif
 
 /* Prefetch the weight rows of r[0, e) (r advances): rowbytes bytes each
- * from base (ner_prefetch_token; the beam's AVX2 copy inlines it).  A macro, not a function: GCC finds a function that only
- * prefetches free of side effects and drops its calls. */
+ * from base (ner_prefetch_token; the beam's AVX2 copy inlines it).  A
+ * macro, not a function: GCC finds a function that only prefetches
+ * free of side effects and drops its calls. */
 #define PREFETCH_ROWS(base, rowbytes, r, e)                              \
 	do {                                                             \
 		if ((rowbytes) == 32) /* BILOU int16 rows: a shift */    \

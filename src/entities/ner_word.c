@@ -162,10 +162,10 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
  * (9.3 MB a thread) in sets of NER_MEMO_WAYS, the least recently used
  * one replaced; a set's keys and use times share a cache line, so a
  * lookup reads one entry.  The key is a quick hash of the bytes
- * (ner_memo_key), not the word's XXH3, which only a new entry needs.  On the first 2,000 Reuters stories
- * direct-mapped entries missed one token in 7.2 (a made entry costs
- * about 2,800 instructions), four ways one in 10.1, where only first
- * uses would miss one in 11.7. */
+ * (ner_memo_key), not the word's XXH3, which only a new entry needs.
+ * On the first 2,000 Reuters stories direct-mapped entries missed one
+ * token in 7.2 (a made entry costs about 2,800 instructions), four
+ * ways one in 10.6, where only first uses would miss one in 11.7. */
 #define NER_MEMO_W 24
 typedef struct ner_wmemo_ent {
 	uint8_t n; /* 0 = empty */
