@@ -23,27 +23,25 @@
  * segment, so elsewhere the tags alone pick the group, and the history
  * rows are made once for the token); with int16 weights the rows that
  * read only the previous tag are made once per previous tag (after O, a
- * loaded model's word memo
- * has their sum: ner_word.c; after other tags they join each
- * hypothesis's sum, which costs less than a sum of their own; integer
- * sums, exact in any order;
- * float weights, used in training, are summed row by row as always);
- * the allowed tags are bit masks (made once per scheme), and with a
- * full beam one SIMD compare drops the tags whose candidate score is
- * not above the beam's last (they would be dropped one by one anyway,
- * and the bar only rises; where the CPU has AVX2, segment is compiled a
- * second time for it: the compare takes two 8-tag halves, and the sums
- * of a token's static rows and of each group's dynamic rows are inlined
- * (ner_sum16_scaled_avx2), with the work between them kept in
- * registers).  Before
- * the beam is full, the same compare
- * drops the candidates below a bar: with a beam's worth of hypotheses,
- * the lowest score of one candidate each (its first allowed tag); that
- * many candidates score at least the bar, so one below it is not among
- * the best and would only be inserted to be pushed out again (most of
- * the first hypothesis's nine candidates after O were).  Candidates are
- * still tried in tag order and inserted after their equals, so ties
- * resolve as before.
+ * loaded model's word memo has their sum: ner_word.c; after other tags
+ * they join each hypothesis's sum, which costs less than a sum of their
+ * own; integer sums, exact in any order; float weights, used in
+ * training, are summed row by row as always); the allowed tags are bit
+ * masks (made once per scheme), and with a full beam one SIMD compare
+ * drops the tags whose candidate score is not above the beam's last
+ * (they would be dropped one by one anyway, and the bar only rises).
+ * Before the beam is full, the same compare drops the candidates below
+ * a bar: with a beam's worth of hypotheses, the lowest score of one
+ * candidate each (its first allowed tag); that many candidates score at
+ * least the bar, so one below it is not among the best and would only
+ * be inserted to be pushed out again (most of the first hypothesis's
+ * nine candidates after O were).  Candidates are still tried in tag
+ * order and inserted after their equals, so ties resolve as before.
+ * Where the CPU has AVX2, segment is compiled a second time for it: the
+ * compare takes two 8-tag halves, and the prefetch and sum of a token's
+ * split static rows, the sum of each group's dynamic rows and the rows
+ * after a tag other than O are inlined (ner_feat.h), with the work
+ * between them kept in registers.
  *
  * A segment is as many whole sentences as fit in NER_BEAM_SPAN tokens (a
  * longer sentence is cut every NER_BEAM_SPAN tokens; ner_beam_seg_end),
