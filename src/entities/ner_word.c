@@ -115,10 +115,19 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 	h->word = word;
 	size_t ln = ner_lower(s, len, low);
 	h->low = ner_hash_word(low, ln);
-	size_t sn = ner_shape(s, len, shp, 1);
+	/* the long shape (at most two of a run), then the short one (one
+	 * of a run): the long one's runs, one each, unless it was cut */
+	char shl[NER_MAXWORD];
+	size_t sl = ner_shape(s, len, shl, 0), sn = 0;
+	uint64_t shapel = ner_hash_word(shl, sl);
+	if (len <= NER_MAXWORD) {
+		for (size_t k = 0; k < sl; k++)
+			if (!sn || shp[sn - 1] != shl[k])
+				shp[sn++] = shl[k];
+	} else {
+		sn = ner_shape(s, len, shp, 1);
+	}
 	h->shape = ner_hash_word(shp, sn);
-	sn = ner_shape(s, len, shp, 0);
-	uint64_t shapel = ner_hash_word(shp, sn);
 	h->cls = cap_class(s, len);
 	h->hyphen = len > 2 && memchr(s + 1, '-', len - 2) != NULL;
 	h->naff = (uint8_t)(len < 4 ? len : 4);

@@ -337,6 +337,46 @@ static void test_memo_ways(void)
 	ner_model_free(m);
 }
 
+/* A word's shape hashes (ner_static's hshape, and its long-shape row)
+ * are those of ner_shape's short and long shapes: runs of one class,
+ * UTF-8 continuation bytes, and words of 64 bytes and more, where the
+ * long shape is cut (fails when the short shape is made from a cut long
+ * one, or runs are not joined across skipped bytes). */
+static void test_word_shapes(void)
+{
+	ner_model *m = tiny_model(14);
+	static char big[2][100];
+	memset(big[0], 'a', 99);
+	big[0][0] = 'B';
+	for (int i = 0; i < 99; i++)
+		big[1][i] = "aB1-"[(i / 3) % 4];
+	const char *a[] = {"McDonald's", "1996-12-06", "U.S.", "AAAAbbb",
+			   "Zo\xc3\xab-Lee", "x", "--", "\xc3\xa9t\xc3\xa9",
+			   big[0], big[1], big[1] + 30, big[0] + 40};
+	size_t n = sizeof a / sizeof *a, lens[16];
+	ner_tok t[16];
+	for (size_t i = 0; i < n; i++) {
+		lens[i] = strlen(a[i]);
+		t[i] = (ner_tok){a[i], (uint32_t)lens[i], (uint8_t)(i == 0)};
+	}
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	CHECK(ner_static(m, t, n, &w) == CHR_OK);
+	int bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		char sh[NER_MAXWORD];
+		size_t k = ner_shape(a[i], lens[i], sh, 1);
+		bad += w.hshape[i] != ner_hash_word(sh, k);
+		k = ner_shape(a[i], lens[i], sh, 0);
+		bad += w.wh[i].row[3] !=
+		       ner_row(m->row_bits, T_SHAPEL, ner_hash_word(sh, k));
+	}
+	CHECK_INT(bad, 0);
+	CHECK(lens[8] == 99 && lens[11] == 59);
+	ner_work_free(&w);
+	ner_model_free(m);
+}
+
 /* The memo key reads every byte of a word and no other (a word at the
  * end of a block of its own size, for the sanitizers): the same key
  * wherever the bytes are, another when any one byte changes, at every
@@ -821,6 +861,7 @@ static const th_test tests[] = {
 	TEST(test_shape_lower),     TEST(test_tokenizer),
 	TEST(test_features),        TEST(test_word_memo),
 	TEST(test_memo_ways),       TEST(test_memo_key),
+	TEST(test_word_shapes),
 	TEST(test_row_table), TEST(test_prefetch_skip),      TEST(test_word_hash),
 	TEST(test_neighbour_rows),  TEST(test_connector_runs),
 	TEST(test_gaz_reuse),      TEST(test_hyphen_rows),
