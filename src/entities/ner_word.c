@@ -336,8 +336,11 @@ static void word_sum(const ner_work *w, const ner_model *m, const char *s,
 /* word_hashes, word_lookups and word_sum (when w->sserial says the rows
  * are split) through w's memo (made on first use; without it, or for a
  * long word, computed, its neighbour sums into own).  The word's
- * neighbour sums (valid until the memo's next use; split rows only). */
-static const int32_t (*token_hashes(ner_work *w, const ner_model *m,
+ * neighbour sums (valid until the memo's next use; split rows only).
+ * Always inline: doc_sums_avx2's copy copies the entry's hashes with
+ * AVX2 and makes no call. */
+static inline __attribute__((always_inline))
+const int32_t (*token_hashes(ner_work *w, const ner_model *m,
 				    const char *s, size_t len, ner_wordh *h,
 				    int32_t (*own)[16]))[16]
 {
