@@ -19,23 +19,29 @@
  *
  * The work per hypothesis is kept small without changing a score bit:
  * hypotheses with the same two previous tags and history share their
- * scores; with int16 weights the rows that read only the previous tag
- * are made once per previous tag (after O, a loaded model's word memo
- * has their sum: ner_word.c; after other tags they join each
- * hypothesis's sum, which costs less than a sum of their own; integer
- * sums, exact in any order;
- * float weights, used in training, are summed row by row as always);
- * the allowed tags are bit masks (made once per scheme), and with a
- * full beam one SIMD compare drops the tags whose candidate score is
- * not above the beam's last (they would be dropped one by one anyway,
- * and the bar only rises).  Before the beam is full, the same compare
- * drops the candidates below a bar: with a beam's worth of hypotheses,
- * the lowest score of one candidate each (its first allowed tag); that
- * many candidates score at least the bar, so one below it is not among
- * the best and would only be inserted to be pushed out again (most of
- * the first hypothesis's nine candidates after O were).  Candidates are
- * still tried in tag order and inserted after their equals, so ties
- * resolve as before.
+ * scores (the histories differ only where the word came earlier in the
+ * segment, so elsewhere the tags alone pick the group, and the history
+ * rows are made once for the token); with int16 weights the rows that
+ * read only the previous tag are made once per previous tag (after O, a
+ * loaded model's word memo has their sum: ner_word.c; after other tags
+ * they join each hypothesis's sum, which costs less than a sum of their
+ * own; integer sums, exact in any order; float weights, used in
+ * training, are summed row by row as always); the allowed tags are bit
+ * masks (made once per scheme), and with a full beam one SIMD compare
+ * drops the tags whose candidate score is not above the beam's last
+ * (they would be dropped one by one anyway, and the bar only rises).
+ * Before the beam is full, the same compare drops the candidates below
+ * a bar: with a beam's worth of hypotheses, the lowest score of one
+ * candidate each (its first allowed tag); that many candidates score at
+ * least the bar, so one below it is not among the best and would only
+ * be inserted to be pushed out again (most of the first hypothesis's
+ * nine candidates after O were).  Candidates are still tried in tag
+ * order and inserted after their equals, so ties resolve as before.
+ * Where the CPU has AVX2, segment is compiled a second time for it: the
+ * compare takes two 8-tag halves, and the prefetch and sum of a token's
+ * split static rows, the sum of each group's dynamic rows and the rows
+ * after a tag other than O are inlined (ner_feat.h), with the work
+ * between them kept in registers.
  *
  * A segment is as many whole sentences as fit in NER_BEAM_SPAN tokens (a
  * longer sentence is cut every NER_BEAM_SPAN tokens; ner_beam_seg_end),
@@ -56,7 +62,7 @@
 #endif
 
 /* A hypothesis: its score and last two tags (side by side, so that
- * both compare as one word: same_prev); its tags are kept as the
+ * both compare as one word: prev_key); its tags are kept as the
  * segment's back pointers (segment). */
 typedef struct hyp {
 	float score;
@@ -64,15 +70,15 @@ typedef struct hyp {
 } hyp;
 
 _Static_assert(offsetof(hyp, prev2) == offsetof(hyp, prev) + 2,
-	       "same_prev reads prev and prev2 as one word");
+	       "prev_key reads prev and prev2 as one word");
 
-/* 1 when two hypotheses have the same last two tags. */
-static int same_prev(const hyp *x, const hyp *y)
+/* A hypothesis's last two tags as one word (equal for two hypotheses
+ * when both tags are). */
+static uint32_t prev_key(const hyp *x)
 {
-	uint32_t a, b;
+	uint32_t a;
 	memcpy(&a, &x->prev, sizeof a);
-	memcpy(&b, &y->prev, sizeof b);
-	return a == b;
+	return a;
 }
 
 size_t ner_beam_seg_end(const ner_tok *toks, size_t n, size_t a)
@@ -182,6 +188,29 @@ static uint32_t above(float base, const float *sc, float thr, int incl)
 #endif
 }
 
+#ifdef NER_AVX2
+/* above with AVX2: tags 1-8 and 9-16 a compare each, the same
+ * predicates (not <=, not <: true on NaN) as SSE2's cmpnle, cmpnlt. */
+__attribute__((target("avx2"))) static inline uint32_t
+above_avx2(float base, const float *sc, float thr, int incl)
+{
+	__m256 b = _mm256_set1_ps(base), th = _mm256_set1_ps(thr);
+	__m256 x = _mm256_add_ps(b, _mm256_loadu_ps(sc + 1));
+	__m256 y = _mm256_add_ps(b, _mm256_loadu_ps(sc + 9));
+	if (incl)
+		return (uint32_t)!(base + sc[0] < thr) |
+		       (uint32_t)_mm256_movemask_ps(
+			       _mm256_cmp_ps(x, th, _CMP_NLT_UQ)) << 1 |
+		       (uint32_t)_mm256_movemask_ps(
+			       _mm256_cmp_ps(y, th, _CMP_NLT_UQ)) << 9;
+	return (uint32_t)!(base + sc[0] <= thr) |
+	       (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(x, th, _CMP_NLE_UQ))
+		       << 1 |
+	       (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(y, th, _CMP_NLE_UQ))
+		       << 9;
+}
+#endif
+
 /* With int16 weights, a token's dynamic rows that read only the
  * previous tag, shared between hypotheses (per previous tag): after O
  * the sum of their weights (the word's memo entry has it), after other
@@ -193,14 +222,39 @@ typedef struct tok_dyn {
 	const int32_t *osum; /* the sum after O (the memo's), or NULL */
 	uint32_t rdone; /* bit prev + 1: prows[prev + 1] are made */
 	uint32_t prows[NER_MAXTAGS + 1][4];
+	/* the history rows, when all hypotheses have the document's
+	 * history (made by the first that needs them; nh -1: not yet) */
+	int nh;
+	uint32_t hrows[NER_NTYPES + 2];
 } tok_dyn;
 
+/* The history rows hist asks for (HIST_*) of token i with history h
+ * into rows; the count. */
+enum { HIST_NONE, HIST_OWN, HIST_DOC };
+static size_t dyn_hist_rows(const ner_model *m, const ner_work *w, size_t i,
+			    int hist, const uint16_t *h, tok_dyn *d,
+			    uint32_t *rows)
+{
+	if (hist == HIST_OWN)
+		return ner_dyn_hist(m, w, i, h, rows);
+	if (hist == HIST_NONE)
+		return 0;
+	if (d->nh < 0)
+		d->nh = (int)ner_dyn_hist(m, w, i, h, d->hrows);
+	memcpy(rows, d->hrows, sizeof d->hrows); /* (the rest are 0s) */
+	return (size_t)d->nh;
+}
+
 /* sc = sts plus the dynamic rows of token i after prev, prev2 with
- * history h, from the int16 table wt (st weights a row). */
-static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
-		    const ner_work *w, size_t i, int prev, int prev2,
-		    int hist, const uint16_t *h, tok_dyn *d, const float *sts,
-		    float *sc)
+ * history h (hist: none, the hypothesis's own, or the document's, the
+ * same for all), from the int16 table wt (st weights a row); avx (a
+ * constant): the CPU has AVX2, so the sum of 16 weights a row is
+ * inlined. */
+static inline __attribute__((always_inline)) void
+dyn_int(const ner_model *m, const int16_t *wt, float scale,
+	const ner_work *w, size_t i, int prev, int prev2, int hist,
+	const uint16_t *h, tok_dyn *d, const float *sts, float *sc,
+	const int avx)
 {
 	uint32_t st = m->ntags - 1, rows[NER_NDYN];
 	const int32_t *init = NULL;
@@ -210,7 +264,8 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 	} else {
 		uint32_t *pr = d->prows[prev + 1];
 		if (!(d->rdone >> (prev + 1) & 1)) {
-			ner_dyn_prev(m, w, i, prev, pr); /* 4 rows */
+			ner_dyn_prev_in(m, rowtab_of(w, m->row_bits),
+					&w->wh[i], prev, pr); /* 4 rows */
 			d->rdone |= 1u << (prev + 1);
 		}
 		memcpy(rows, pr, sizeof d->prows[0]);
@@ -218,11 +273,19 @@ static void dyn_int(const ner_model *m, const int16_t *wt, float scale,
 	}
 	rows[n++] = ner_dyn_prev2_row(rowtab_of(w, m->row_bits), m->row_bits,
 				      prev, prev2);
-	n += hist ? ner_dyn_hist(m, w, i, h, rows + n) : 0;
+	n += dyn_hist_rows(m, w, i, hist, h, d, rows + n);
 	sc[0] = sts[0]; /* and the unused tags past st, as sts has them */
 	if (st < NER_MAXTAGS - 1) /* BIO; a BILOU row has them all */
 		memcpy(sc + 1 + st, sts + 1 + st,
 		       (NER_MAXTAGS - 1 - st) * sizeof *sc);
+#ifdef NER_AVX2
+	if (avx && st == 16) {
+		ner_sum16_scaled_avx2(wt, rows, n, init, scale, sts + 1,
+				      sc + 1);
+		return;
+	}
+#endif
+	(void)avx;
 	ner_sum_scaled(wt, st, rows, n, init, scale, sts + 1, sc + 1);
 }
 
@@ -244,11 +307,19 @@ static int hist_eq(const uint16_t *x, const uint16_t *y)
 
 /* Decode [a, b), at most NER_BEAM_SPAN tokens, into out[b - a] without
  * touching the document state, starting after tags prev0, prev20.
- * w->spos holds, per word slot, the last position decoded. */
-static void segment(const ner_model *m, int stage, const ner_tok *toks,
-		    size_t n, ner_work *w, size_t a, size_t b, int beam,
-		    int prev0, int prev20, const beam_rules *r, uint8_t *out)
+ * w->spos holds, per word slot, the last position decoded.  Compiled
+ * twice (segment): avx (a constant) picks above_avx2. */
+static inline __attribute__((always_inline)) void
+segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
+	   ner_work *w, size_t a, size_t b, int beam, int prev0, int prev20,
+	   const beam_rules *r, uint8_t *out, const int avx)
 {
+#ifdef NER_AVX2
+#define ABOVE(base, sc, thr, incl) (avx ? above_avx2(base, sc, thr, incl) \
+					: above(base, sc, thr, incl))
+#else
+#define ABOVE above
+#endif
 	if (beam < 1)
 		beam = 1;
 	if (beam > NER_BEAM_MAX)
@@ -258,6 +329,10 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 	if (stage == 2 ? m->wf2 != NULL : m->wf != NULL)
 		wt = NULL;
 	float scale = stage == 2 ? m->scale2 : m->scale;
+	/* the AVX2 copy, split rows of 16 weights: it inlines the static
+	 * rows' prefetch and sum (ner_weights.c's split path) */
+	const int split16 = avx && stage == 1 && m->ntags == 17 &&
+			    w->sserial && w->sserial == m->serial;
 	uint32_t tmask = m->ntags >= 32 ? ~0u : (1u << m->ntags) - 1;
 	hyp bufs[2][NER_BEAM_MAX];
 	hyp *cur = bufs[0], *nxt = bufs[1];
@@ -271,10 +346,17 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 	int16_t same[NER_BEAM_SPAN];
 	uint32_t dyn[NER_NDYN];
 	tok_dyn td;
+	memset(td.hrows, 0, sizeof td.hrows);
 	for (size_t i = a; i < b; i++) {
 		size_t o = i - a;
-		if (i + 2 < n)
+		if (i + 2 < n && split16) { /* ner_prefetch_token, inlined */
+			const uint32_t *pr = &w->rows[(i + 2) * NER_NSTATIC];
+			const uint32_t *pe = pr + w->nrows[i + 2];
+			pr += w->nsmall[i + 2];
+			PREFETCH_ROWS((const char *)m->w, 32, pr, pe);
+		} else if (i + 2 < n) {
 			ner_prefetch_token(m, stage, w, i + 2);
+		}
 		if (toks[i].sent_start)
 			for (int k = 0; k < ncur; k++)
 				cur[k].prev = cur[k].prev2 = -1;
@@ -283,10 +365,18 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		same[o] = sp != UINT32_MAX && sp >= a ? (int16_t)(sp - a) : -1;
 		w->spos[w->slot[i]] = (uint32_t)i;
 		float st[NER_MAXTAGS] = {0};
-		ner_score_static(m, stage, w, i, st);
+#ifdef NER_AVX2
+		if (split16) /* ner_score_static, inlined */
+			ner_sum16_scaled_avx2(m->w, &w->rows[i * NER_NSTATIC],
+					      w->nrows[i], w->nsum[i], m->scale,
+					      st + 1, st + 1);
+		else
+#endif
+			ner_score_static(m, stage, w, i, st);
 		int last = i + 1 == n || toks[i + 1].sent_start;
-		int hist = ner_dyn_uses_hist(w, i);
+		int hist = ner_uses_hist(w, i);
 		td.rdone = 0;
+		td.nh = -1;
 		/* the word's memo entry has the sum after O */
 		td.osum = wt && stage == 1 && w->sserial &&
 				  w->sserial == m->serial
@@ -303,39 +393,56 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		float bar = __builtin_inff();
 		int bars = ncur == beam;
 		float vsum = 0; /* NaN when one of them is (or inf - inf) */
+		/* the history only matters to the classes that use it, and
+		 * differs between hypotheses only when the word came earlier
+		 * in the segment; else all have the document's */
+		int hvar = hist && same[o] >= 0;
+		const uint16_t *hdoc = w->hcnt[w->slot[i]];
+		/* the groups of hypotheses sharing scores: their last two tags
+		 * (prev_key) and first hypothesis */
+		uint32_t gkey[NER_BEAM_MAX];
+		int gk[NER_BEAM_MAX], ng = 0;
 		for (int k = 0; k < ncur; k++) {
-			/* the history only matters to the classes that use it */
-			uint16_t *h = hs[k];
-			if (hist) {
-				memcpy(h, w->hcnt[w->slot[i]], sizeof hs[k]);
+			const uint16_t *h = hdoc;
+			if (hvar) {
+				uint16_t *hk = hs[k];
+				memcpy(hk, hdoc, sizeof hs[k]);
 				/* the tags k gave the word's earlier positions j
 				 * (descending): back from token o - 1 */
 				int x = k, p = (int)o - 1;
 				for (int j = same[o]; j >= 0; j = same[j]) {
 					for (; p > j; p--)
 						x = bp[p][x];
-					h[r->type[tg[j][x]]]++;
+					hk[r->type[tg[j][x]]]++;
 				}
-			} else {
-				memset(h, 0, sizeof hs[k]);
+				h = hk;
 			}
 			float *sc = scs[k];
 			/* hypotheses that differ only in older tags share the
 			 * dynamic rows: score them once */
-			int kk = 0;
-			while (kk < k && (!same_prev(&cur[kk], &cur[k]) ||
-					  !hist_eq(hs[kk], h)))
-				kk++;
-			if (kk < k) {
-				sc = scs[kk];
-			} else if (wt) {
-				dyn_int(m, wt, scale, w, i, cur[k].prev,
-					cur[k].prev2, hist, h, &td, st, sc);
+			uint32_t key = prev_key(&cur[k]);
+			int g = 0;
+			while (g < ng && (gkey[g] != key ||
+					  (hvar && !hist_eq(hs[gk[g]], h))))
+				g++;
+			if (g < ng) {
+				sc = scs[gk[g]];
 			} else {
-				memcpy(sc, st, sizeof scs[k]);
-				size_t nd = ner_dynamic_h(m, w, i, cur[k].prev,
-							  cur[k].prev2, h, dyn);
-				ner_score_stage(m, stage, dyn, nd, sc);
+				gkey[ng] = key;
+				gk[ng++] = k;
+				if (wt) {
+					dyn_int(m, wt, scale, w, i, cur[k].prev,
+						cur[k].prev2,
+						!hist ? HIST_NONE
+						: hvar ? HIST_OWN : HIST_DOC,
+						h, &td, st, sc, avx);
+				} else {
+					memcpy(sc, st, sizeof scs[k]);
+					size_t nd = ner_dynamic_h(
+						m, w, i, cur[k].prev,
+						cur[k].prev2, h, dyn);
+					ner_score_stage(m, stage, dyn, nd, sc);
+				}
 			}
 			sck[k] = sc;
 			uint32_t cand = r->allow[last][cur[k].prev + 1] & tmask;
@@ -358,9 +465,9 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 			 * not below it) only those above its last score */
 			uint32_t cand = ck[k];
 			if (nc == beam)
-				cand &= above(cur[k].score, sc, cs[nc - 1].s, 0);
+				cand &= ABOVE(cur[k].score, sc, cs[nc - 1].s, 0);
 			else if (bars)
-				cand &= above(cur[k].score, sc, bar, 1);
+				cand &= ABOVE(cur[k].score, sc, bar, 1);
 			for (; cand; cand &= cand - 1) {
 				int t = __builtin_ctz(cand);
 				float s = cur[k].score + sc[t];
@@ -387,11 +494,36 @@ static void segment(const ner_model *m, int stage, const ner_tok *toks,
 		nxt = t;
 		ncur = nc;
 	}
+#undef ABOVE
 	/* candidates are kept sorted, so cur[0] is the best: its tags */
 	for (int p = (int)(b - a) - 1, x = 0; p >= 0; p--) {
 		out[p] = tg[p][x];
 		x = bp[p][x];
 	}
+}
+
+#ifdef NER_AVX2
+__attribute__((target("avx2"))) static void
+segment_avx2(const ner_model *m, int stage, const ner_tok *toks, size_t n,
+	     ner_work *w, size_t a, size_t b, int beam, int prev0, int prev20,
+	     const beam_rules *r, uint8_t *out)
+{
+	segment_in(m, stage, toks, n, w, a, b, beam, prev0, prev20, r, out, 1);
+}
+#endif
+
+static void segment(const ner_model *m, int stage, const ner_tok *toks,
+		    size_t n, ner_work *w, size_t a, size_t b, int beam,
+		    int prev0, int prev20, const beam_rules *r, uint8_t *out)
+{
+#ifdef NER_AVX2
+	if (!ner_no_avx2 && __builtin_cpu_supports("avx2")) {
+		segment_avx2(m, stage, toks, n, w, a, b, beam, prev0, prev20,
+			     r, out);
+		return;
+	}
+#endif
+	segment_in(m, stage, toks, n, w, a, b, beam, prev0, prev20, r, out, 0);
 }
 
 /* Add tags[a..b) to the history; *prev, *prev2 become the last two. */

@@ -28,18 +28,7 @@ size_t ner_dynamic(const ner_model *m, const ner_work *w, size_t i,
 size_t ner_dyn_prev_of(const ner_model *m, const uint32_t *rt,
 		       const ner_wordh *h, int prev, uint32_t *rows)
 {
-	uint32_t bits = m->row_bits;
-	uint64_t p = (uint64_t)(prev + 1);
-	rows[0] = RROW(PREV, p);
-	if (p == 1 && h->rkey == bits + 1) { /* after O: the word's */
-		rows[1] = h->row[WR_PREV_LOW_O];
-		rows[2] = h->row[WR_PREV_SHAPE_O];
-	} else {
-		rows[1] = ner_row(bits, T_PREV_LOW, h->low * 32 + p);
-		rows[2] = ner_row(bits, T_PREV_SHAPE, h->shape * 32 + p);
-	}
-	rows[3] = RROW(PREV_CLS, (uint64_t)h->cls * 32 + p);
-	return 4;
+	return ner_dyn_prev_in(m, rt, h, prev, rows);
 }
 
 size_t ner_dyn_prev(const ner_model *m, const ner_work *w, size_t i,
@@ -58,7 +47,7 @@ uint32_t ner_dyn_prev2(const ner_model *m, const ner_work *w, int prev,
 
 int ner_dyn_uses_hist(const ner_work *w, size_t i)
 {
-	return w->cls[i] != CLS_LOWER && w->cls[i] != CLS_PUNCT;
+	return ner_uses_hist(w, i);
 }
 
 size_t ner_dyn_hist(const ner_model *m, const ner_work *w, size_t i,

@@ -8,8 +8,10 @@
  * table of small-value rows a work area makes once for its table size
  * (RT_SPECS, struct ner_rowtab; rowtab_of and RROW read it, falling back
  * to hashing), and names the rows a word's memo entry keeps for its
- * neighbours (WR_*).  ner_word.c makes the per-word rows (the memo) and
- * the small-value table, ner_feat.c the document pass (ner_static) and
+ * neighbours (WR_*), and has the AVX2 sums of weight rows (inlined by
+ * ner_weights.c and the beam).  ner_word.c makes the per-word rows (the
+ * memo) and the small-value table, ner_feat.c the document pass
+ * (ner_static) and
  * the decoders' driver, ner_dyn.c the tag-dependent rows and the stage-2
  * aggregation.
  */
@@ -17,6 +19,8 @@
 #define CHR_NER_FEAT_H
 
 #include "entities/ner.h"
+
+#include <string.h>
 
 enum {
 	CLS_LOWER = 0, CLS_INITCAP, CLS_ALLCAP, CLS_MIXED, CLS_DIGIT,
@@ -156,6 +160,87 @@ static inline void ner_hist_count(ner_work *w, size_t i, int ty)
 	if (h[ty] < 60000)
 		h[ty]++;
 }
+
+/* ner_sum_rows and ner_sum_scaled of 16-weight rows with AVX2 (the
+ * caller checks the CPU: ner_weights.c, and ner_beam.c's AVX2 copy of
+ * the decoder, which inlines them). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define NER_AVX2 1
+/* The integer sums of 16-weight rows with AVX2: the same pairing, a
+ * whole row per load (an odd last row paired with zeros).  The 256-bit
+ * unpacks work within 128-bit lanes, so *lo gathers tags 0-3 and 8-11,
+ * *hi tags 4-7 and 12-15. */
+__attribute__((target("avx2"))) static inline void
+ner_sum16_lanes(const int16_t *wt, const uint32_t *rows, size_t n,
+		const int32_t *init, __m256i *plo, __m256i *phi)
+{
+	const __m256i one = _mm256_set1_epi16(1);
+	__m256i lo = _mm256_setzero_si256(), hi = lo;
+	if (init) {
+		const __m128i *ip = (const __m128i *)(const void *)init;
+		lo = _mm256_set_m128i(_mm_loadu_si128(ip + 2), _mm_loadu_si128(ip));
+		hi = _mm256_set_m128i(_mm_loadu_si128(ip + 3), _mm_loadu_si128(ip + 1));
+	}
+	size_t f = 0;
+	for (; f + 2 <= n; f += 2) {
+		__m256i p0 = _mm256_loadu_si256((const __m256i *)(const void *)(wt + (size_t)rows[f] * 16));
+		__m256i q0 = _mm256_loadu_si256((const __m256i *)(const void *)(wt + (size_t)rows[f + 1] * 16));
+		lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(p0, q0), one));
+		hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(p0, q0), one));
+	}
+	if (f < n) {
+		__m256i p0 = _mm256_loadu_si256((const __m256i *)(const void *)(wt + (size_t)rows[f] * 16));
+		__m256i q0 = _mm256_setzero_si256();
+		lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(p0, q0), one));
+		hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(p0, q0), one));
+	}
+	*plo = lo;
+	*phi = hi;
+}
+
+/* ner_sum_scaled of 16-weight rows with AVX2: the sums stay in
+ * registers, put back in tag order (tags 0-7 are the low halves of lo
+ * and hi, 8-15 the high halves) and scaled 8 tags at a time with the
+ * same conversion, product and sum per tag as ner_add_scaled. */
+__attribute__((target("avx2"))) static inline void
+ner_sum16_scaled_avx2(const int16_t *wt, const uint32_t *rows, size_t n,
+		      const int32_t *init, float scale, const float *add,
+		      float *out)
+{
+	__m256i lo, hi;
+	ner_sum16_lanes(wt, rows, n, init, &lo, &hi);
+	const __m256 sc = _mm256_set1_ps(scale);
+	__m256 a = _mm256_cvtepi32_ps(_mm256_permute2x128_si256(lo, hi, 0x20));
+	__m256 b = _mm256_cvtepi32_ps(_mm256_permute2x128_si256(lo, hi, 0x31));
+	a = _mm256_add_ps(_mm256_loadu_ps(add), _mm256_mul_ps(a, sc));
+	b = _mm256_add_ps(_mm256_loadu_ps(add + 8), _mm256_mul_ps(b, sc));
+	_mm256_storeu_ps(out, a);
+	_mm256_storeu_ps(out + 8, b);
+}
+#endif
+
+/* Prefetch the weight rows of r[0, e) (r advances): rowbytes bytes each
+ * from base (ner_prefetch_token; the beam's AVX2 copy inlines it).  A
+ * macro, not a function: GCC finds a function that only prefetches
+ * free of side effects and drops its calls. */
+#define PREFETCH_ROWS(base, rowbytes, r, e)                              \
+	do {                                                             \
+		if ((rowbytes) == 32) /* BILOU int16 rows: a shift */    \
+			for (; (r) + 4 <= (e); (r) += 4) {               \
+				__builtin_prefetch((base) + ((size_t)(r)[0] << 5)); \
+				__builtin_prefetch((base) + ((size_t)(r)[1] << 5)); \
+				__builtin_prefetch((base) + ((size_t)(r)[2] << 5)); \
+				__builtin_prefetch((base) + ((size_t)(r)[3] << 5)); \
+			}                                                \
+		for (; (r) + 2 <= (e); (r) += 2) {                       \
+			__builtin_prefetch((base) + (size_t)(r)[0] * (rowbytes)); \
+			__builtin_prefetch((base) + (size_t)(r)[1] * (rowbytes)); \
+		}                                                        \
+		if ((r) < (e))                                           \
+			__builtin_prefetch((base) + (size_t)*(r) * (rowbytes)); \
+	} while (0)
+
 /* ner_dyn_prev2 from the work area's small-value rows rt (or NULL) for
  * a table of 2^bits rows. */
 static inline uint32_t ner_dyn_prev2_row(const uint32_t *rt, uint32_t bits,
@@ -165,9 +250,33 @@ static inline uint32_t ner_dyn_prev2_row(const uint32_t *rt, uint32_t bits,
 	return RROW(PREV2, p2 * 32 + p);
 }
 /* ner_dyn_prev for a token with hashes h (ner_dyn.c); rt: the work
- * area's small-value rows or NULL. */
+ * area's small-value rows or NULL.  The _in copy is inlined (the
+ * beam). */
 size_t ner_dyn_prev_of(const ner_model *m, const uint32_t *rt,
 		       const ner_wordh *h, int prev, uint32_t *rows);
+static inline size_t ner_dyn_prev_in(const ner_model *m, const uint32_t *rt,
+				     const ner_wordh *h, int prev,
+				     uint32_t *rows)
+{
+	uint32_t bits = m->row_bits;
+	uint64_t p = (uint64_t)(prev + 1);
+	rows[0] = RROW(PREV, p);
+	if (p == 1 && h->rkey == bits + 1) { /* after O: the word's */
+		rows[1] = h->row[WR_PREV_LOW_O];
+		rows[2] = h->row[WR_PREV_SHAPE_O];
+	} else {
+		rows[1] = ner_row(bits, T_PREV_LOW, h->low * 32 + p);
+		rows[2] = ner_row(bits, T_PREV_SHAPE, h->shape * 32 + p);
+	}
+	rows[3] = RROW(PREV_CLS, (uint64_t)h->cls * 32 + p);
+	return 4;
+}
+/* ner_dyn_uses_hist, inlined: the history rows matter to the classes
+ * other than lower case and punctuation. */
+static inline int ner_uses_hist(const ner_work *w, size_t i)
+{
+	return w->cls[i] != CLS_LOWER && w->cls[i] != CLS_PUNCT;
+}
 /* The groups of rows a word gives its neighbours (the lower case, shape
  * and cluster rows of the token before or after, or two before or
  * after): to the word after it (NB_M1: it is that word's "-1"), before
@@ -182,6 +291,47 @@ enum { NB_M1, NB_P1, NB_M2, NB_P2, NB_N };
  * (ner_word.c; ner_static writes the same rows when not split). */
 size_t ner_nb_rows(const ner_model *m, const uint32_t *rt,
 		   const ner_wordh *h, int g, uint32_t *r);
+/* The word memo (ner_word.c): sets of NER_MEMO_WAYS entries, a word's
+ * set picked by the low bits of its key: a quick hash of its 1 to
+ * NER_MEMO_W - 1 bytes (read as two or three overlapping 8-byte words,
+ * or two 4-byte ones, or three bytes) and its length. */
+static inline uint64_t ner_memo_key(const char *s, size_t len)
+{
+	uint64_t a, b, c = 0;
+	if (len >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + len - 8, 8);
+		if (len > 16)
+			memcpy(&c, s + 8, 8);
+	} else if (len >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + len - 4, 4);
+		a = x;
+		b = y;
+	} else {
+		a = (uint8_t)s[0] | (uint64_t)(uint8_t)s[len / 2] << 8 |
+		    (uint64_t)(uint8_t)s[len - 1] << 16;
+		b = 0;
+	}
+	/* mixed in turn (a product's high input bits reach only its high
+	 * bits, so two products side by side could cancel) */
+	uint64_t h = (a ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+	h = (h ^ h >> 29 ^ (b + len)) * 0x94D049BB133111EBull;
+	h = (h ^ h >> 32 ^ c) * 0xD6E8FEB86659FD93ull;
+	return h ^ h >> 29;
+}
+/* The way of s[0, len) (ner_memo_key key) in its set, *e its entry; or, not
+ * there, NER_MEMO_WAYS plus the way it replaces (the set's least
+ * recently used), *e that entry (its old word still in it).  Either way
+ * the way counts as used now. */
+#define NER_MEMO_N 16384
+#define NER_MEMO_WAYS 4
+#define NER_MEMO_SETS (NER_MEMO_N / NER_MEMO_WAYS) /* by key's low bits */
+struct ner_wmemo;
+struct ner_wmemo_ent;
+uint32_t ner_memo_way(struct ner_wmemo *mo, const char *s, size_t len,
+		      uint64_t key, struct ner_wmemo_ent **e);
 /* Rows of a hyphenated word: at most 4; the count (ner_word.c). */
 size_t ner_hyphen_rows(const ner_model *m, const char *s, size_t len,
 		       uint32_t c, uint32_t *r);

@@ -14,7 +14,8 @@
  * ones with pmaddwd adds the pairs into int32 lanes, eight instructions
  * a row where the plain loop takes about thirty; where the CPU has AVX2
  * (asked at run time: the build targets plain x86-64) a whole row is
- * one load and the pairing takes half the instructions again.
+ * one load and the pairing takes half the instructions again (that
+ * code is ner_feat.h's, so that the beam's AVX2 copy inlines it).
  * Elsewhere it is the plain loop; all give the same integers.
  * ner_sum_scaled is the sum and its scaling in one call (with AVX2 the
  * sums never leave the registers): a token's score, or a hypothesis's
@@ -38,78 +39,22 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define NER_AVX2 1
-#endif
 
 int ner_no_avx2;
 
 #ifdef NER_AVX2
-/* The integer sums of 16-weight rows with AVX2: the same pairing, a
- * whole row per load (an odd last row paired with zeros).  The 256-bit
- * unpacks work within 128-bit lanes, so *lo gathers tags 0-3 and 8-11,
- * *hi tags 4-7 and 12-15. */
-__attribute__((target("avx2"))) static inline void
-sum16_lanes(const int16_t *wt, const uint32_t *rows, size_t n,
-	    const int32_t *init, __m256i *plo, __m256i *phi)
-{
-	const __m256i one = _mm256_set1_epi16(1);
-	__m256i lo = _mm256_setzero_si256(), hi = lo;
-	if (init) {
-		const __m128i *ip = (const __m128i *)(const void *)init;
-		lo = _mm256_set_m128i(_mm_loadu_si128(ip + 2), _mm_loadu_si128(ip));
-		hi = _mm256_set_m128i(_mm_loadu_si128(ip + 3), _mm_loadu_si128(ip + 1));
-	}
-	size_t f = 0;
-	for (; f + 2 <= n; f += 2) {
-		__m256i p0 = _mm256_loadu_si256((const __m256i *)(const void *)(wt + (size_t)rows[f] * 16));
-		__m256i q0 = _mm256_loadu_si256((const __m256i *)(const void *)(wt + (size_t)rows[f + 1] * 16));
-		lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(p0, q0), one));
-		hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(p0, q0), one));
-	}
-	if (f < n) {
-		__m256i p0 = _mm256_loadu_si256((const __m256i *)(const void *)(wt + (size_t)rows[f] * 16));
-		__m256i q0 = _mm256_setzero_si256();
-		lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(p0, q0), one));
-		hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(p0, q0), one));
-	}
-	*plo = lo;
-	*phi = hi;
-}
-
 /* ner_sum_rows of 16-weight rows with AVX2. */
 __attribute__((target("avx2"))) static void
 sum16_avx2(const int16_t *wt, const uint32_t *rows, size_t n,
 	   const int32_t *init, int32_t *acc)
 {
 	__m256i lo, hi;
-	sum16_lanes(wt, rows, n, init, &lo, &hi);
+	ner_sum16_lanes(wt, rows, n, init, &lo, &hi);
 	__m128i *out = (__m128i *)(void *)acc;
 	_mm_storeu_si128(out, _mm256_castsi256_si128(lo));
 	_mm_storeu_si128(out + 1, _mm256_castsi256_si128(hi));
 	_mm_storeu_si128(out + 2, _mm256_extracti128_si256(lo, 1));
 	_mm_storeu_si128(out + 3, _mm256_extracti128_si256(hi, 1));
-}
-
-/* ner_sum_scaled of 16-weight rows with AVX2: the sums stay in
- * registers, put back in tag order (tags 0-7 are the low halves of lo
- * and hi, 8-15 the high halves) and scaled 8 tags at a time with the
- * same conversion, product and sum per tag as ner_add_scaled. */
-__attribute__((target("avx2"))) static void
-sum16_scaled_avx2(const int16_t *wt, const uint32_t *rows, size_t n,
-		  const int32_t *init, float scale, const float *add,
-		  float *out)
-{
-	__m256i lo, hi;
-	sum16_lanes(wt, rows, n, init, &lo, &hi);
-	const __m256 sc = _mm256_set1_ps(scale);
-	__m256 a = _mm256_cvtepi32_ps(_mm256_permute2x128_si256(lo, hi, 0x20));
-	__m256 b = _mm256_cvtepi32_ps(_mm256_permute2x128_si256(lo, hi, 0x31));
-	a = _mm256_add_ps(_mm256_loadu_ps(add), _mm256_mul_ps(a, sc));
-	b = _mm256_add_ps(_mm256_loadu_ps(add + 8), _mm256_mul_ps(b, sc));
-	_mm256_storeu_ps(out, a);
-	_mm256_storeu_ps(out + 8, b);
 }
 #endif
 
@@ -198,7 +143,7 @@ void ner_sum_scaled(const int16_t *wt, uint32_t st, const uint32_t *rows,
 {
 #ifdef NER_AVX2
 	if (st == 16 && !ner_no_avx2 && __builtin_cpu_supports("avx2")) {
-		sum16_scaled_avx2(wt, rows, n, init, scale, add, out);
+		ner_sum16_scaled_avx2(wt, rows, n, init, scale, add, out);
 		return;
 	}
 #endif
@@ -249,26 +194,6 @@ void ner_score_static(const ner_model *m, int stage, const ner_work *w,
 	ner_score_stage(m, stage, &w->rows[i * NER_NSTATIC], w->nrows[i],
 			score);
 }
-
-/* Prefetch the weight rows of r[0, e) (r advances): rowbytes bytes each
- * from base.  A macro, not a function: GCC finds a function that only
- * prefetches free of side effects and drops its calls. */
-#define PREFETCH_ROWS(base, rowbytes, r, e)                              \
-	do {                                                             \
-		if ((rowbytes) == 32) /* BILOU int16 rows: a shift */    \
-			for (; (r) + 4 <= (e); (r) += 4) {               \
-				__builtin_prefetch((base) + ((size_t)(r)[0] << 5)); \
-				__builtin_prefetch((base) + ((size_t)(r)[1] << 5)); \
-				__builtin_prefetch((base) + ((size_t)(r)[2] << 5)); \
-				__builtin_prefetch((base) + ((size_t)(r)[3] << 5)); \
-			}                                                \
-		for (; (r) + 2 <= (e); (r) += 2) {                       \
-			__builtin_prefetch((base) + (size_t)(r)[0] * (rowbytes)); \
-			__builtin_prefetch((base) + (size_t)(r)[1] * (rowbytes)); \
-		}                                                        \
-		if ((r) < (e))                                           \
-			__builtin_prefetch((base) + (size_t)*(r) * (rowbytes)); \
-	} while (0)
 
 void ner_prefetch_token(const ner_model *m, int stage, const ner_work *w,
 			size_t i)

@@ -6,8 +6,9 @@
  * rows of a word's own bytes (form, lower case, shapes, affixes, and the
  * rows it gives its neighbours) and, for a loaded model, its lexicon
  * clusters and one-word gazetteer lists are computed by word_hashes and
- * word_lookups and remembered in a direct-mapped memo per work area
- * (ner_doc_hashes), so a repeated word is not hashed again; an entry
+ * word_lookups and remembered in a memo per work area (sets of four
+ * entries, the least recently used replaced: ner_doc_hashes), so a
+ * repeated word is not hashed again; an entry
  * is made again for another table size or looked up again for another
  * model.  For a loaded model of one int16 table the entry also keeps
  * the integer sum of the weights of the word's rows (ner_word_rows:
@@ -114,10 +115,19 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 	h->word = word;
 	size_t ln = ner_lower(s, len, low);
 	h->low = ner_hash_word(low, ln);
-	size_t sn = ner_shape(s, len, shp, 1);
+	/* the long shape (at most two of a run), then the short one (one
+	 * of a run): the long one's runs, one each, unless it was cut */
+	char shl[NER_MAXWORD];
+	size_t sl = ner_shape(s, len, shl, 0), sn = 0;
+	uint64_t shapel = ner_hash_word(shl, sl);
+	if (len <= NER_MAXWORD) {
+		for (size_t k = 0; k < sl; k++)
+			if (!sn || shp[sn - 1] != shl[k])
+				shp[sn++] = shl[k];
+	} else {
+		sn = ner_shape(s, len, shp, 1);
+	}
 	h->shape = ner_hash_word(shp, sn);
-	sn = ner_shape(s, len, shp, 0);
-	uint64_t shapel = ner_hash_word(shp, sn);
 	h->cls = cap_class(s, len);
 	h->hyphen = len > 2 && memchr(s + 1, '-', len - 2) != NULL;
 	h->naff = (uint8_t)(len < 4 ? len : 4);
@@ -151,17 +161,20 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
 	}
 }
 
-/* Words remembered per work area (direct-mapped, by the hash of the
- * bytes; words under NER_MEMO_W bytes): a feed repeats its words, and
- * a dozen hashes per token were a tenth of the tagger's time.  An entry
- * holds the rows for the table size they were made for (ner_wordh.rkey;
- * another size makes the entry again), and the word's lexicon and
- * gazetteer lookups and word sum for a loaded model (word_lookups,
- * word_sum; and the sums of the rows it gives its neighbours).  16,384
- * entries of 568 bytes (9.3 MB a thread): on Reuters news 4,096
- * entries missed one token in 4.5, these one in 7.5 (half of those are
- * a word's first use). */
-#define NER_MEMO_N 16384
+/* Words remembered per work area (by the hash of the bytes; words
+ * under NER_MEMO_W bytes): a feed repeats its words, and a dozen hashes
+ * per token were a tenth of the tagger's time.  An entry holds the rows
+ * for the table size they were made for (ner_wordh.rkey; another size
+ * makes the entry again), and the word's lexicon and gazetteer lookups
+ * and word sum for a loaded model (word_lookups, word_sum; and the sums
+ * of the rows it gives its neighbours).  16,384 entries of 568 bytes
+ * (9.3 MB a thread) in sets of NER_MEMO_WAYS, the least recently used
+ * one replaced; a set's keys and use times share a cache line, so a
+ * lookup reads one entry.  The key is a quick hash of the bytes
+ * (ner_memo_key), not the word's XXH3, which only a new entry needs.
+ * On the first 2,000 Reuters stories direct-mapped entries missed one
+ * token in 7.2 (a made entry costs about 2,800 instructions), four
+ * ways one in 10.6, where only first uses would miss one in 11.7. */
 #define NER_MEMO_W 24
 typedef struct ner_wmemo_ent {
 	uint8_t n; /* 0 = empty */
@@ -169,9 +182,44 @@ typedef struct ner_wmemo_ent {
 	ner_wordh h;
 	int32_t nb[NB_N][16]; /* word_sum's, not copied to the token */
 } ner_wmemo_ent;
+typedef struct ner_wmemo_set {
+	uint64_t key[NER_MEMO_WAYS];  /* each way's ner_memo_key */
+	uint32_t used[NER_MEMO_WAYS]; /* the clock at its last use */
+} ner_wmemo_set;
 struct ner_wmemo {
-	ner_wmemo_ent e[NER_MEMO_N];
+	ner_wmemo_set set[NER_MEMO_SETS];
+	ner_wmemo_ent e[NER_MEMO_SETS][NER_MEMO_WAYS];
+	uint32_t clock; /* counts lookups (wraps: then replaces badly) */
 };
+
+/* ner_memo_way, inlined in token_hashes. */
+static inline uint32_t memo_way(struct ner_wmemo *mo, const char *s,
+				size_t len, uint64_t key,
+				struct ner_wmemo_ent **e)
+{
+	size_t si = (size_t)key & (NER_MEMO_SETS - 1);
+	ner_wmemo_set *set = &mo->set[si];
+	ner_wmemo_ent *ways = mo->e[si];
+	uint32_t way = 0, old = 0;
+	for (; way < NER_MEMO_WAYS; way++)
+		if (set->key[way] == key && ways[way].n == len &&
+		    !memcmp(ways[way].k, s, len))
+			break;
+	if (way == NER_MEMO_WAYS) /* a miss: the least recently used */
+		for (uint32_t k = 1; k < NER_MEMO_WAYS; k++)
+			if (set->used[k] < set->used[old])
+				old = k;
+	uint32_t at = way < NER_MEMO_WAYS ? way : old;
+	set->used[at] = ++mo->clock;
+	*e = &ways[at];
+	return way < NER_MEMO_WAYS ? way : NER_MEMO_WAYS + at;
+}
+
+uint32_t ner_memo_way(struct ner_wmemo *mo, const char *s, size_t len,
+		      uint64_t key, struct ner_wmemo_ent **e)
+{
+	return memo_way(mo, s, len, key, e);
+}
 
 /* The clusters of a token of len bytes from its hashes. */
 static uint64_t clusters_of(const ner_model *m, size_t len, const ner_wordh *h)
@@ -288,26 +336,34 @@ static void word_sum(const ner_work *w, const ner_model *m, const char *s,
 /* word_hashes, word_lookups and word_sum (when w->sserial says the rows
  * are split) through w's memo (made on first use; without it, or for a
  * long word, computed, its neighbour sums into own).  The word's
- * neighbour sums (valid until the memo's next use; split rows only). */
-static const int32_t (*token_hashes(ner_work *w, const ner_model *m,
+ * neighbour sums (valid until the memo's next use; split rows only).
+ * Always inline: doc_sums_avx2's copy copies the entry's hashes with
+ * AVX2 and makes no call. */
+static inline __attribute__((always_inline))
+const int32_t (*token_hashes(ner_work *w, const ner_model *m,
 				    const char *s, size_t len, ner_wordh *h,
 				    int32_t (*own)[16]))[16]
 {
 	uint32_t bits = m->row_bits;
-	uint64_t key = ner_hash_word(s, len);
 	if (!len || len >= NER_MEMO_W ||
 	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
-		word_hashes(s, len, key, bits, h);
+		word_hashes(s, len, ner_hash_word(s, len), bits, h);
 		word_lookups(m, len, h);
 		if (w->sserial)
 			word_sum(w, m, s, len, h, own);
 		return (const int32_t (*)[16])own;
 	}
-	ner_wmemo_ent *e = &w->memo->e[key & (NER_MEMO_N - 1)];
-	if (e->n != len || memcmp(e->k, s, len) || e->h.rkey != bits + 1) {
-		word_hashes(s, len, key, bits, &e->h);
+	uint64_t key = ner_memo_key(s, len);
+	ner_wmemo_ent *e = NULL;
+	uint32_t way = memo_way(w->memo, s, len, key, &e);
+	if (way >= NER_MEMO_WAYS || e->h.rkey != bits + 1) {
+		/* not there (e is the set's least recently used), or made
+		 * for another table size */
+		word_hashes(s, len, ner_hash_word(s, len), bits, &e->h);
 		e->n = (uint8_t)len;
 		memcpy(e->k, s, len);
+		w->memo->set[(size_t)key & (NER_MEMO_SETS - 1)]
+			.key[way % NER_MEMO_WAYS] = key;
 	}
 	word_lookups(m, len, &e->h);
 	if (w->sserial && e->h.sserial != w->sserial)

@@ -281,6 +281,126 @@ static void test_word_memo(void)
 	ner_model_free(m2);
 }
 
+/* The memo keeps NER_MEMO_WAYS words of one set (six words whose
+ * hashes pick the same set): after four, all four are there; a fifth
+ * replaces the one used least lately (not the first made); and each
+ * token gets its own word's hashes and rows whichever way holds them
+ * (fails with one entry a set, with another replacement, or when a
+ * way's word is not checked). */
+static void test_memo_ways(void)
+{
+	ner_model *m = tiny_model(14);
+	static char buf[6][16];
+	ner_tok t[6];
+	uint64_t key[6];
+	int nw = 0;
+	for (int i = 0; nw < 6 && i < 10000000; i++) {
+		snprintf(buf[nw], sizeof buf[nw], "Zq%d", i);
+		uint64_t k = ner_memo_key(buf[nw], strlen(buf[nw]));
+		if (nw && (k & (NER_MEMO_SETS - 1)) != (key[0] & (NER_MEMO_SETS - 1)))
+			continue;
+		key[nw] = k;
+		t[nw] = (ner_tok){buf[nw], (uint32_t)strlen(buf[nw]), 1};
+		nw++;
+	}
+	CHECK_INT(nw, 6);
+	_Static_assert(NER_MEMO_WAYS == 4, "four words fill a set");
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	struct ner_wmemo_ent *e;
+	CHECK(ner_static(m, t, 4, &w) == CHR_OK); /* words 0..3 */
+	for (int k = 3; k >= 0; k--) /* all there; now used 3, 2, 1, 0 */
+		CHECK(ner_memo_way(w.memo, t[k].s, t[k].len, key[k], &e) <
+		      NER_MEMO_WAYS);
+	CHECK(ner_static(m, t + 4, 1, &w) == CHR_OK); /* 4 replaces 3 */
+	CHECK(ner_memo_way(w.memo, t[3].s, t[3].len, key[3], &e) >=
+	      NER_MEMO_WAYS);
+	for (int k = 0; k < 5; k++)
+		CHECK(k == 3 || ner_memo_way(w.memo, t[k].s, t[k].len, key[k],
+					     &e) < NER_MEMO_WAYS);
+	/* a document of the six in turn: each its own hashes and rows */
+	ner_tok d[24];
+	for (int i = 0; i < 24; i++)
+		d[i] = t[(i * 5 + i / 6) % 6];
+	CHECK(ner_static(m, d, 24, &w) == CHR_OK);
+	for (int i = 0; i < 24; i++) {
+		ner_work one;
+		memset(&one, 0, sizeof one);
+		CHECK(ner_static(m, d + i, 1, &one) == CHR_OK);
+		CHECK(w.wh[i].word == one.wh[0].word &&
+		      w.wh[i].low == one.wh[0].low &&
+		      w.wh[i].shape == one.wh[0].shape);
+		CHECK(!memcmp(w.wh[i].row, one.wh[0].row, sizeof one.wh[0].row));
+		ner_work_free(&one);
+	}
+	ner_work_free(&w);
+	ner_model_free(m);
+}
+
+/* A word's shape hashes (ner_static's hshape, and its long-shape row)
+ * are those of ner_shape's short and long shapes: runs of one class,
+ * UTF-8 continuation bytes, and words of 64 bytes and more, where the
+ * long shape is cut (fails when the short shape is made from a cut long
+ * one, or runs are not joined across skipped bytes). */
+static void test_word_shapes(void)
+{
+	ner_model *m = tiny_model(14);
+	static char big[2][100];
+	memset(big[0], 'a', 99);
+	big[0][0] = 'B';
+	for (int i = 0; i < 99; i++)
+		big[1][i] = "aB1-"[(i / 3) % 4];
+	const char *a[] = {"McDonald's", "1996-12-06", "U.S.", "AAAAbbb",
+			   "Zo\xc3\xab-Lee", "x", "--", "\xc3\xa9t\xc3\xa9",
+			   big[0], big[1], big[1] + 30, big[0] + 40};
+	size_t n = sizeof a / sizeof *a, lens[16];
+	ner_tok t[16];
+	for (size_t i = 0; i < n; i++) {
+		lens[i] = strlen(a[i]);
+		t[i] = (ner_tok){a[i], (uint32_t)lens[i], (uint8_t)(i == 0)};
+	}
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	CHECK(ner_static(m, t, n, &w) == CHR_OK);
+	int bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		char sh[NER_MAXWORD];
+		size_t k = ner_shape(a[i], lens[i], sh, 1);
+		bad += w.hshape[i] != ner_hash_word(sh, k);
+		k = ner_shape(a[i], lens[i], sh, 0);
+		bad += w.wh[i].row[3] !=
+		       ner_row(m->row_bits, T_SHAPEL, ner_hash_word(sh, k));
+	}
+	CHECK_INT(bad, 0);
+	CHECK(lens[8] == 99 && lens[11] == 59);
+	ner_work_free(&w);
+	ner_model_free(m);
+}
+
+/* The memo key reads every byte of a word and no other (a word at the
+ * end of a block of its own size, for the sanitizers): the same key
+ * wherever the bytes are, another when any one byte changes, at every
+ * length the memo keeps (fails when a byte is skipped). */
+static void test_memo_key(void)
+{
+	char buf[64];
+	int bad = 0;
+	for (size_t len = 1; len < 24; len++) {
+		char *own = malloc(len);
+		for (size_t i = 0; i < len; i++)
+			buf[i + 7] = own[i] = (char)('a' + (i * 7 + len) % 26);
+		uint64_t k = ner_memo_key(own, len);
+		bad += ner_memo_key(buf + 7, len) != k;
+		for (size_t i = 0; i < len; i++) {
+			own[i] ^= 0x20;
+			bad += ner_memo_key(own, len) == k;
+			own[i] ^= 0x20;
+		}
+		free(own);
+	}
+	CHECK_INT(bad, 0);
+}
+
 /* ner_hash_word (XXH3 compiled into ner_lex.c) is the library's XXH3
  * with the model seed, 0 mapped to 1, at every length class XXH3 has
  * (0, 1-3, 4-8, 9-16, 17-128, 129-240, longer). */
@@ -740,6 +860,8 @@ static const th_test tests[] = {
 	TEST(test_scorer_edges),    TEST(test_tags),
 	TEST(test_shape_lower),     TEST(test_tokenizer),
 	TEST(test_features),        TEST(test_word_memo),
+	TEST(test_memo_ways),       TEST(test_memo_key),
+	TEST(test_word_shapes),
 	TEST(test_row_table), TEST(test_prefetch_skip),      TEST(test_word_hash),
 	TEST(test_neighbour_rows),  TEST(test_connector_runs),
 	TEST(test_gaz_reuse),      TEST(test_hyphen_rows),

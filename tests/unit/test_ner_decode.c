@@ -233,11 +233,15 @@ static void ref_beam(const ner_model *m, const ner_tok *t, size_t n,
 
 /* ner_decode_beam (shared dynamic sums, candidate masks, per-word
  * positions, the bar of one candidate per hypothesis) gives the
- * reference's tags on random documents: both schemes, int16 (with ties)
+ * reference's tags on random documents, compiled for AVX2 (where the
+ * CPU has it) or not, int16 models also as loaded ones (split rows,
+ * word sums; fails when a sum drops a row): both schemes, int16 (with ties)
  * and float weights, beams 2..8, sentences shorter and longer than a
  * segment, names repeated so that the tag history matters (fails when
  * the bar also drops the candidates equal to it, or is the highest of
- * its candidates instead of the lowest). */
+ * its candidates instead of the lowest, or when hypotheses share scores
+ * by their tags alone where a name repeated in the segment gave them
+ * different histories, or keep a token's history rows for the next). */
 static void test_beam_reference(void)
 {
 	static const char *const vocab[] = {
@@ -248,12 +252,15 @@ static void test_beam_reference(void)
 	enum { NV = sizeof vocab / sizeof *vocab, MAXN = 400 };
 	static ner_tok t[MAXN];
 	uint8_t got[MAXN], want[MAXN];
-	int bad = 0, runs = 0;
+	int bad = 0, runs = 0, split = 0;
+	for (int path = 0; path < 2; path++) /* AVX2 where the CPU has it */
 	for (int scheme = 0; scheme < 2; scheme++)
 		for (int floats = 0; floats < 2; floats++) {
+			ner_no_avx2 = path;
 			ner_model *m = decode_model(scheme, floats);
-			ner_work w;
+			ner_work w, ws;
 			memset(&w, 0, sizeof w);
+			memset(&ws, 0, sizeof ws);
 			for (int doc = 0; doc < 40; doc++) {
 				size_t n = 1 + rnd() % MAXN;
 				uint32_t slen = doc % 3 ? 4 + rnd() % 20 : 150;
@@ -269,11 +276,25 @@ static void test_beam_reference(void)
 				ner_decode_beam(m, 1, t, n, &w, got, beam);
 				bad += memcmp(got, want, n) != 0;
 				runs++;
+				if (floats)
+					continue;
+				/* as a loaded model (a serial number): split
+				 * rows, word sums, the sum after O */
+				ner_model lm = *m;
+				lm.serial = 7777;
+				CHECK(ner_static(&lm, t, n, &ws) == CHR_OK);
+				CHECK_INT(ws.sserial, 7777);
+				ner_decode_beam(&lm, 1, t, n, &ws, got, beam);
+				bad += memcmp(got, want, n) != 0;
+				split++;
 			}
 			ner_work_free(&w);
+			ner_work_free(&ws);
 			ner_model_free(m);
 		}
-	CHECK_INT(runs, 160);
+	ner_no_avx2 = 0;
+	CHECK_INT(runs, 320);
+	CHECK_INT(split, 160);
 	CHECK_INT(bad, 0);
 }
 

@@ -148,11 +148,17 @@ static void test_split_rows(void)
 					  sizeof *rt, cmp_u32);
 	CHECK_INT(notrt, 0);
 	free(rt);
-	/* the same tags */
+	/* the same tags (the split decoded with and without AVX2, whose
+	 * copy of the beam inlines the sums) */
 	uint8_t a[N], b[N];
-	CHECK(ner_tag_doc(m, t, N, &w, a) == CHR_OK);
 	CHECK(ner_tag_doc(&hand, t, N, &f, b) == CHR_OK);
-	CHECK(memcmp(a, b, N) == 0);
+	for (int pass = 0; pass < 2; pass++) {
+		ner_no_avx2 = pass;
+		memset(a, 0xff, sizeof a);
+		CHECK(ner_tag_doc(m, t, N, &w, a) == CHR_OK);
+		CHECK(memcmp(a, b, N) == 0);
+	}
+	ner_no_avx2 = 0;
 	ner_work_free(&w);
 	ner_work_free(&f);
 	chr_ner_free(cm);
