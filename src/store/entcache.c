@@ -326,8 +326,35 @@ static chr_status step_done(chr_db *db, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, what);
 }
 
-/* One UPDATE per entity and one upsert per (entity, alias), in eid order
- * (neighbouring rows share pages). */
+/* The flush's (entity, alias) counts waiting to be written, up to
+ * STORE_ALIAS_ROWS to a statement, in the order they came. */
+typedef struct alias_q {
+	const ent_pend *r[STORE_ALIAS_ROWS];
+	int64_t n[STORE_ALIAS_ROWS];
+	int k;
+} alias_q;
+
+static chr_status put_aliases(chr_db *db, alias_q *q)
+{
+	if (!q->k)
+		return CHR_OK;
+	sqlite3_stmt *s = store_stmt(db, ST_EN_ALIAS_PUT + q->k - 1);
+	if (!s)
+		return CHR_EDB;
+	for (int i = 0; i < q->k; i++) {
+		const ent_pend *r = q->r[i];
+		sqlite3_bind_int64(s, 3 * i + 1, r->eid);
+		sqlite3_bind_text(s, 3 * i + 2, r->alias, (int)r->len, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3 * i + 3, q->n[i]);
+	}
+	q->k = 0;
+	return step_done(db, s, "entity alias");
+}
+
+/* One UPDATE per entity, in eid order (neighbouring rows share pages),
+ * and one upsert row per (entity, alias), STORE_ALIAS_ROWS to a
+ * statement: the pairs are distinct after the sort, so the rows of a
+ * statement touch distinct rows and sum as a statement each would. */
 chr_status store_ents_flush(chr_db *db)
 {
 	store_ents *e = db->ents;
@@ -337,14 +364,16 @@ chr_status store_ents_flush(chr_db *db)
 	size_t n = e->np;
 	qsort(r, n, sizeof *r, cmp_pend);
 	chr_status st = CHR_OK;
+	alias_q q;
+	q.k = 0;
 	for (size_t i = 0; i < n && !st;) {
 		size_t j = i;
 		int64_t sum = 0;
 		for (; j < n && r[j].eid == r[i].eid; j++)
 			sum += r[j].e;
-		sqlite3_stmt *s;
 		if (sum) { /* (0: all counted when the row was inserted) */
-			if (!(s = store_stmt(db, ST_EN_COUNT_UP)))
+			sqlite3_stmt *s = store_stmt(db, ST_EN_COUNT_UP);
+			if (!s)
 				return CHR_EDB;
 			sqlite3_bind_int64(s, 1, r[i].eid);
 			sqlite3_bind_int64(s, 2, sum);
@@ -360,16 +389,16 @@ chr_status store_ents_flush(chr_db *db)
 			for (; m < j && r[m].len == r[k].len &&
 			       !memcmp(r[m].alias, r[k].alias, r[k].len); m++)
 				an += r[m].n;
-			if (!(s = store_stmt(db, ST_EN_ALIAS_PUT)))
-				return CHR_EDB;
-			sqlite3_bind_int64(s, 1, r[k].eid);
-			sqlite3_bind_text(s, 2, r[k].alias, (int)r[k].len, SQLITE_STATIC);
-			sqlite3_bind_int64(s, 3, an);
-			st = step_done(db, s, "entity alias");
+			q.r[q.k] = &r[k];
+			q.n[q.k++] = an;
+			if (q.k == STORE_ALIAS_ROWS)
+				st = put_aliases(db, &q);
 			k = m;
 		}
 		i = j;
 	}
+	if (!st)
+		st = put_aliases(db, &q);
 	if (!st) {
 		e->np = 0;
 		arena_reset(&e->pmem);

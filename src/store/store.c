@@ -282,9 +282,10 @@ static const char *const sql[ST_COUNT_] = {
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_EN_RENAME] = "UPDATE entities SET name = ?2, score = ?3 WHERE eid = ?1",
 	[ST_EN_COUNT_UP] = "UPDATE entities SET mentions = mentions + ?2 WHERE eid = ?1",
-	[ST_EN_ALIAS_PUT] =
-		"INSERT INTO entity_aliases (eid, alias, n) VALUES (?1, ?2, ?3)"
-		" ON CONFLICT (eid, alias) DO UPDATE SET n = n + ?3",
+	/* k distinct (eid, alias) pairs (STORE_ALIAS_ROWS), in order */
+	ROW_STMTS8(ST_EN_ALIAS_PUT,
+		   "INSERT INTO entity_aliases (eid, alias, n) VALUES ", "(?, ?, ?)",
+		   " ON CONFLICT (eid, alias) DO UPDATE SET n = n + excluded.n"),
 	ROW_STMTS16(ST_EN_MENTION_PUT,
 		    "INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid,"
 		    " flags, role) VALUES ", ROW6, ""),

@@ -25,6 +25,9 @@
  * statement's fixed cost is a third of a one-row insert's). */
 #define STORE_MEN_ROWS 16
 #define STORE_TX_ROWS 8
+/* Most (entity, alias) counts one statement of the commit's flush
+ * writes (entcache.c: ST_EN_ALIAS_PUT + k - 1). */
+#define STORE_ALIAS_ROWS 8
 
 enum store_stmt {
 	ST_BEGIN,
@@ -68,7 +71,8 @@ enum store_stmt {
 	ST_EN_INSERT,
 	ST_EN_RENAME,
 	ST_EN_COUNT_UP,
-	ST_EN_ALIAS_PUT,
+	ST_EN_ALIAS_PUT, /* + k - 1: k distinct (entity, alias) pairs */
+	ST_EN_ALIAS_PUT_LAST_ = ST_EN_ALIAS_PUT + STORE_ALIAS_ROWS - 1,
 	ST_EN_MENTION_PUT, /* + k - 1: k rows, k <= STORE_MEN_ROWS */
 	ST_EN_MENTION_PUT_LAST_ = ST_EN_MENTION_PUT + STORE_MEN_ROWS - 1,
 	ST_EN_CACHE_LOAD,

@@ -384,6 +384,56 @@ static void test_entity_cache(void)
 	chr_db_close(db);
 }
 
+/* The flush writes (entity, alias) counts STORE_ALIAS_ROWS to a
+ * statement: 1 to 19 distinct aliases an entity (a full statement, one
+ * spanning two entities, the rest alone), records of one alias summed,
+ * stored rows added to, and every count the one a statement each gave. */
+static void test_alias_flush(void)
+{
+	chr_db *db = fresh("aflush.db");
+	if (!db)
+		return;
+	CHECK_INT(sqlite3_exec(db->h, "INSERT INTO entities (eid, key, name,"
+			       " score, type) VALUES (1, 'a', 'A', 1, 'ORG'),"
+			       " (2, 'b', 'B', 1, 'ORG'), (3, 'c', 'C', 1, 'ORG');"
+			       "INSERT INTO entity_aliases (eid, alias, n)"
+			       " VALUES (1, 'x05', 100), (3, 'y', 50)",
+			       NULL, NULL, NULL), SQLITE_OK);
+	static const int per[] = { 19, 8, 1 };
+	char want[2048] = "", al[16];
+	size_t w = 0;
+	CHECK_INT(store_begin(db), CHR_OK);
+	for (int e = 0; e < 3; e++) {
+		for (int i = per[e]; i >= 1; i--) { /* out of order */
+			snprintf(al, sizeof al, e == 2 ? "y" : "x%02d", i);
+			CHECK_INT(store_ents_add(db, e + 1, al, strlen(al), i), CHR_OK);
+			if (i % 3 == 0) /* a second record of the alias */
+				CHECK_INT(store_ents_add(db, e + 1, al, strlen(al), 1000),
+					  CHR_OK);
+		}
+	}
+	CHECK_INT(store_commit(db), CHR_OK);
+	for (int e = 0; e < 3; e++)
+		for (int i = 1; i <= per[e]; i++) {
+			long long n = i + (i % 3 == 0 ? 1000 : 0) +
+				      (e == 0 && i == 5 ? 100 : 0) + (e == 2 ? 50 : 0);
+			if (e == 2)
+				snprintf(al, sizeof al, "y");
+			else
+				snprintf(al, sizeof al, "x%02d", i);
+			w += (size_t)snprintf(want + w, sizeof want - w, "%s%d:%s:%lld",
+					      w ? "," : "", e + 1, al, n);
+		}
+	char got[2048];
+	raw_text(tpath("aflush.db"), "SELECT group_concat(eid || ':' || alias"
+		 " || ':' || n, ',') FROM (SELECT * FROM entity_aliases"
+		 " ORDER BY eid, alias)", got, sizeof got);
+	CHECK_STR(got, want);
+	CHECK_INT(raw_int(tpath("aflush.db"), "SELECT sum(mentions) FROM entities"),
+		  (19 * 20 / 2 + 6 * 1000) + (8 * 9 / 2 + 2 * 1000) + 1);
+	chr_db_close(db);
+}
+
 /* The mention rows of the article stored last answer facts' lookups by
  * (doc, start) as the table would: the last row at a start wins, and
  * another doc's rows or a start not written are "ask the table"; an
@@ -1049,6 +1099,7 @@ static const th_test tests[] = {
 	TEST(test_doc_counts),
 	TEST(test_entity_counts),
 	TEST(test_entity_cache),
+	TEST(test_alias_flush),
 	TEST(test_entity_cache_other_writer),
 	TEST(test_entity_rows),
 	TEST(test_batched_rows),
