@@ -111,16 +111,6 @@ static chr_status d_get_doc(void *ctx, int64_t id, int want_set, dedup_doc *d)
 	return st;
 }
 
-static chr_status put_key(dbctx *c, enum store_stmt k, uint64_t key, int64_t id)
-{
-	sqlite3_stmt *s = store_stmt(c->db, k);
-	if (!s)
-		return CHR_EDB;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)key);
-	sqlite3_bind_int64(s, 2, id);
-	return step_done(c, s, "dedup key");
-}
-
 static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 {
 	dbctx *c = ctx;
@@ -145,21 +135,22 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 	if (!st) /* f->keytext: the same keys, printed by dedup_features */
 		st = dedup_recent_put(c->db, d->id, keys, nk, f->keytext,
 				      f->nkeytext);
-	/* paragraph rows STORE_PARA_ROWS to a statement while that many are
-	 * left (in order: OR IGNORE keeps the first of equal rows either way) */
-	size_t p = 0;
-	for (; f->npara - p >= STORE_PARA_ROWS && !st; p += STORE_PARA_ROWS) {
-		if (!(s = store_stmt(c->db, ST_DD_PARA_PUTN)))
+	/* paragraph rows in one statement while they fit (STORE_PARA_ROWS;
+	 * then that many to a statement and one for the rest), in order:
+	 * OR IGNORE keeps the first of equal rows either way */
+	for (size_t p = 0; p < f->npara && !st;) {
+		size_t k = f->npara - p < STORE_PARA_ROWS ? f->npara - p
+							  : STORE_PARA_ROWS;
+		if (!(s = store_stmt(c->db, ST_DD_PARA_PUT + (int)k - 1)))
 			return CHR_EDB;
-		for (int k = 0; k < STORE_PARA_ROWS; k++) {
-			sqlite3_bind_int64(s, 2 * k + 1,
-					   (sqlite3_int64)f->para[p + k].hash);
-			sqlite3_bind_int64(s, 2 * k + 2, d->id);
+		for (size_t j = 0; j < k; j++) {
+			sqlite3_bind_int64(s, 2 * (int)j + 1,
+					   (sqlite3_int64)f->para[p + j].hash);
+			sqlite3_bind_int64(s, 2 * (int)j + 2, d->id);
 		}
 		st = step_done(c, s, "dedup key");
+		p += k;
 	}
-	for (; p < f->npara && !st; p++)
-		st = put_key(c, ST_DD_PARA_PUT, f->para[p].hash, d->id);
 	return st;
 }
 

@@ -356,11 +356,10 @@ static const char *const sql[ST_COUNT_] = {
 		"SELECT doc FROM dedup_paras WHERE hash = ?1 ORDER BY doc DESC LIMIT ?2",
 	[ST_DD_KEY_PUT] =
 		"INSERT OR REPLACE INTO dedup_keyset (doc, keys) VALUES (?1, ?2)",
-	[ST_DD_PARA_PUT] =
-		"INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES (?1, ?2)",
-	[ST_DD_PARA_PUTN] = /* STORE_PARA_ROWS (4) rows, in order */
-		"INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES (?, ?), (?, ?),"
-		" (?, ?), (?, ?)",
+	/* k rows, in order (OR IGNORE keeps the first of equal rows) */
+	ROW_STMTS8(ST_DD_PARA_PUT,
+		   "INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES ", "(?, ?)",
+		   ""),
 	[ST_DD_DOC_GET] =
 		"SELECT grp, tier, published, nwords, shingles FROM dedup_docs"
 		" WHERE doc = ?1",

@@ -25,6 +25,8 @@
  * statement's fixed cost is a third of a one-row insert's). */
 #define STORE_MEN_ROWS 16
 #define STORE_TX_ROWS 8
+/* The same for dedup's paragraph rows (src/dedup/dbidx.c). */
+#define STORE_PARA_ROWS 8
 /* Most (entity, alias) counts one statement of the commit's flush
  * writes (entcache.c: ST_EN_ALIAS_PUT + k - 1). */
 #define STORE_ALIAS_ROWS 8
@@ -49,8 +51,8 @@ enum store_stmt {
 	ST_DD_KEYS_MAX,
 	ST_DD_PARA_GET,
 	ST_DD_KEY_PUT,
-	ST_DD_PARA_PUT,
-	ST_DD_PARA_PUTN, /* STORE_PARA_ROWS rows */
+	ST_DD_PARA_PUT, /* + k - 1: k rows, k <= STORE_PARA_ROWS */
+	ST_DD_PARA_PUT_LAST_ = ST_DD_PARA_PUT + STORE_PARA_ROWS - 1,
 	ST_DD_DOC_GET,
 	ST_DD_DOC_PUT,
 	ST_DD_GRP_GET,
@@ -127,8 +129,6 @@ enum store_stmt {
 	ST_COUNT_
 };
 
-/* Paragraph rows per ST_DD_PARA_PUTN (src/dedup/dbidx.c). */
-#define STORE_PARA_ROWS 4
 
 /* The WAL checkpointer (ckpt.c). */
 typedef struct store_ckpt store_ckpt;
