@@ -716,7 +716,8 @@ static void test_store_long_sets(void)
 	th_rm_db(dbpath);
 }
 
-/* The store writes a doc's paragraph rows STORE_PARA_ROWS to a
+/* The store reads a doc's paragraphs' postings STORE_PARA_ROWS
+ * paragraphs to a statement and writes its paragraph rows as many to a
  * statement: docs of 1 to 20 paragraphs, from a pool shared by more
  * docs than DEDUP_PARA_POSTINGS (so their postings are cut to the
  * newest), some twice in a doc, give the memory index's groups and
