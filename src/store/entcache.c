@@ -246,52 +246,74 @@ chr_status store_ents_add(chr_db *db, int64_t eid, const char *alias,
 	return store_ents_add_counted(db, eid, alias, len, n, 0);
 }
 
-/* n items of size sz from src into *dst, grown to hold them (its
- * capacity in *cap, items; at most an article's mentions); 0, or -1
- * when out of memory (then *dst is as it was). */
-static int copy_in(void **dst, size_t *cap, const void *src, size_t n,
-		   size_t sz)
-{
-	if (n > *cap) {
-		void *v = realloc(*dst, n * sz);
-		if (!v)
-			return -1;
-		*dst = v;
-		*cap = n;
-	}
-	if (n)
-		memcpy(*dst, src, n * sz);
-	return 0;
-}
-
-void store_ents_rows(chr_db *db, int64_t doc, const store_men *r, size_t n)
+store_men *store_ents_rows_buf(chr_db *db, size_t n)
 {
 	store_ents *e = ents_of(db);
 	if (!e)
+		return NULL;
+	e->doc = e->cdoc = 0; /* none known while writing */
+	if (n >= e->capmen) { /* (room for one at least: never NULL) */
+		store_men *v = realloc(e->men, (n + 1) * sizeof *v);
+		if (!v)
+			return NULL; /* the lookups read the table */
+		e->men = v;
+		e->capmen = n + 1;
+	}
+	return e->men;
+}
+
+void store_ents_rows_set(chr_db *db, int64_t doc, size_t n)
+{
+	store_ents *e = db->ents;
+	if (!e || n > e->capmen)
 		return;
-	e->doc = e->cdoc = 0;
-	void *m = e->men;
-	int rc = copy_in(&m, &e->capmen, r, n, sizeof *r);
-	e->men = m;
-	if (rc)
-		return; /* the lookups read the table */
 	e->nmen = n;
 	e->doc = doc;
 }
 
-void store_ents_counts(chr_db *db, int64_t doc, const store_eidn *c, size_t n)
+void store_ents_rows(chr_db *db, int64_t doc, const store_men *r, size_t n)
+{
+	store_men *v = store_ents_rows_buf(db, n);
+	if (!v)
+		return;
+	if (n)
+		memcpy(v, r, n * sizeof *r);
+	store_ents_rows_set(db, doc, n);
+}
+
+store_eidn *store_ents_counts_buf(chr_db *db, int64_t doc, size_t n)
 {
 	store_ents *e = db->ents;
 	if (!e || e->doc != doc)
-		return; /* (only with the rows they count) */
+		return NULL; /* (only with the rows they count) */
 	e->cdoc = 0;
-	void *v = e->cnt;
-	int rc = copy_in(&v, &e->capcnt, c, n, sizeof *c);
-	e->cnt = v;
-	if (rc)
-		return; /* counted from the rows */
+	if (n >= e->capcnt) { /* (room for one at least: never NULL) */
+		store_eidn *v = realloc(e->cnt, (n + 1) * sizeof *v);
+		if (!v)
+			return NULL; /* counted from the rows */
+		e->cnt = v;
+		e->capcnt = n + 1;
+	}
+	return e->cnt;
+}
+
+void store_ents_counts_set(chr_db *db, int64_t doc, size_t n)
+{
+	store_ents *e = db->ents;
+	if (!e || e->doc != doc || n > e->capcnt)
+		return;
 	e->ncnt = n;
 	e->cdoc = doc;
+}
+
+void store_ents_counts(chr_db *db, int64_t doc, const store_eidn *c, size_t n)
+{
+	store_eidn *v = store_ents_counts_buf(db, doc, n);
+	if (!v)
+		return;
+	if (n)
+		memcpy(v, c, n * sizeof *c);
+	store_ents_counts_set(db, doc, n);
 }
 
 int store_ents_row_eid(chr_db *db, int64_t doc, int64_t start, int64_t *eid)

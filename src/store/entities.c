@@ -215,27 +215,25 @@ static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
 			       size_t n)
 {
 	chr_status st = CHR_OK;
-	store_men *keep = malloc((n ? n : 1) * sizeof *keep);
+	/* (start, eid) as stored, for the article's facts (src/facts/
+	 * store.c), written straight into the entity cache */
+	store_men *keep = store_ents_rows_buf(db, n);
 	for (size_t i = 0; keep && i < n; i++)
 		keep[i] = (store_men){ r[i].m->flags & MEN_HEADLINE
 				       ? -1 - (int64_t)r[i].m->start
 				       : (int64_t)r[i].m->start, r[i].eid };
-	store_ents_rows(db, 0, NULL, 0); /* none known while writing */
 	for (size_t i = 0; i < n && !st;) {
 		size_t k = n - i < STORE_MEN_ROWS ? n - i : STORE_MEN_ROWS;
 		sqlite3_stmt *s = store_stmt(db, ST_EN_MENTION_PUT + (int)k - 1);
-		if (!s) {
-			free(keep);
+		if (!s)
 			return CHR_EDB;
-		}
 		for (size_t j = 0; j < k; j++)
 			bind_row(s, (int)j, doc, &r[i + j]);
 		st = step_done(db, s, "entity mention");
 		i += k;
 	}
-	if (!st && keep) /* for the article's facts (src/facts/store.c) */
-		store_ents_rows(db, doc, keep, n);
-	free(keep);
+	if (!st && keep)
+		store_ents_rows_set(db, doc, n);
 	return st;
 }
 
@@ -246,10 +244,11 @@ static int cmp_eidn(const void *a, const void *b)
 }
 
 /* The article's rows per entity (keys resolved to eids[k]), eid
- * ascending, for the events stage (store_ents_doc_counts). */
+ * ascending, for the events stage (store_ents_doc_counts), made in the
+ * entity cache's own array. */
 static void put_counts(chr_db *db, const chr_article *a, const int64_t *eids)
 {
-	store_eidn *v = malloc((a->entkeys.n ? a->entkeys.n : 1) * sizeof *v);
+	store_eidn *v = store_ents_counts_buf(db, a->rowid, a->entkeys.n);
 	if (!v)
 		return; /* counted from the rows */
 	size_t n = 0;
@@ -264,8 +263,7 @@ static void put_counts(chr_db *db, const chr_article *a, const int64_t *eids)
 		else
 			v[m++] = v[i];
 	}
-	store_ents_counts(db, a->rowid, v, m);
-	free(v);
+	store_ents_counts_set(db, a->rowid, m);
 }
 
 chr_status store_put_entities(chr_db *db, chr_article *a)

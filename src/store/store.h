@@ -194,6 +194,11 @@ typedef struct store_men {
 } store_men;
 /* Remember the mention rows just written for article doc, in order. */
 void store_ents_rows(chr_db *db, int64_t doc, const store_men *r, size_t n);
+/* The same without a copy: room for n rows in the cache (NULL when
+ * none could be had), which forgets the rows it held until
+ * store_ents_rows_set(db, doc, n) says the first n are doc's. */
+store_men *store_ents_rows_buf(chr_db *db, size_t n);
+void store_ents_rows_set(chr_db *db, int64_t doc, size_t n);
 /* The entity of doc's mention row at start as store_ents_rows was told:
  * 1, or 0 when it was not (then read the table). */
 int store_ents_row_eid(chr_db *db, int64_t doc, int64_t start, int64_t *eid);
@@ -205,6 +210,12 @@ typedef struct store_eidn {
 /* doc's (eid, rows) pairs, eid ascending, as its mention rows just
  * written count them (store_ents_doc_counts answers with them). */
 void store_ents_counts(chr_db *db, int64_t doc, const store_eidn *c, size_t n);
+/* The same without a copy: room for n pairs (NULL when doc's rows are
+ * not the ones held, or no room could be had), which forgets the pairs
+ * it held until store_ents_counts_set(db, doc, n) says the first n are
+ * doc's. */
+store_eidn *store_ents_counts_buf(chr_db *db, int64_t doc, size_t n);
+void store_ents_counts_set(chr_db *db, int64_t doc, size_t n);
 /* doc's (eid, mentions) pairs as its stored mention rows count them (a
  * later row at the same start replaced an earlier one), eid ascending:
  * as store_ents_counts was told for doc, else from the rows
