@@ -88,9 +88,9 @@ static int insert_row(chr_db *db, const chr_article *a, const buf *ag,
 	bind_text(s, 9, chr_article_published_from(a));
 	bind_text(s, 10, a->dateline);
 	bind_text(s, 11, a->outlet);
-	bind_text(s, 12, ag->p);
-	bind_text(s, 13, rm->p);
-	bind_text(s, 14, nt->p);
+	bind_text(s, 12, a->agencies.n ? ag->p : "[]");
+	bind_text(s, 13, a->removed.n ? rm->p : "[]");
+	bind_text(s, 14, a->notes.n ? nt->p : "[]");
 	sqlite3_bind_text(s, 15, a->raw, (int)a->raw_len, SQLITE_STATIC);
 	sqlite3_bind_text(s, 16, a->text, (int)a->text_len, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 17, (sqlite3_int64)time(NULL));
@@ -158,10 +158,12 @@ chr_status store_put_article(chr_db *db, chr_article *a, char **existing_id)
 	buf_init(&ag, 0);
 	buf_init(&rm, 0);
 	buf_init(&nt, 0);
-	chr_status st = json_strings(&ag, a->agencies.v, a->agencies.n);
-	if (!st)
+	/* an empty list is "[]", as the writer would make it, without one */
+	chr_status st = a->agencies.n ? json_strings(&ag, a->agencies.v,
+						     a->agencies.n) : CHR_OK;
+	if (!st && a->removed.n)
 		st = json_removed(&rm, a);
-	if (!st)
+	if (!st && a->notes.n)
 		st = json_strings(&nt, a->notes.v, a->notes.n);
 	if (!st) {
 		int rc = insert_row(db, a, &ag, &rm, &nt);

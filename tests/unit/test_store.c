@@ -735,6 +735,10 @@ static void test_put_article_first(void)
 	CHECK_INT(chr_db_article_count(db), 3);
 	CHECK_INT(raw_int(tpath("first.db"), "SELECT count(*) FROM articles_fts"
 			  " WHERE articles_fts MATCH 'only'"), 3);
+	/* empty lists are stored as the JSON writer writes them */
+	CHECK_INT(raw_int(tpath("first.db"), "SELECT count(*) FROM articles"
+			  " WHERE agencies = '[]' AND removed = '[]'"
+			  " AND notes = '[]'"), 3);
 	chr_db_close(db);
 }
 
