@@ -77,6 +77,7 @@ struct store_ents {
 	int loaded;   /* the table was read into keys (or tried) */
 	int complete; /* keys holds every row of the table */
 	ent_pend *p;  /* the transaction's counts, unsorted */
+	ent_pend *sp; /* sort_pend's scratch, cap records */
 	size_t np, cap;
 	arena pmem;   /* their aliases */
 	int64_t doc;  /* the article whose mention rows are in men */
@@ -115,6 +116,7 @@ void store_ents_drop(chr_db *db)
 	arena_free(&e->kmem);
 	arena_free(&e->pmem);
 	free(e->p);
+	free(e->sp);
 	free(e->men);
 	free(e->cnt);
 	free(e);
@@ -232,6 +234,8 @@ chr_status store_ents_add_counted(chr_db *db, int64_t eid, const char *alias,
 			return CHR_ENOMEM;
 		e->p = p;
 		e->cap = cap;
+		free(e->sp); /* (made again at the new size when sorting) */
+		e->sp = NULL;
 	}
 	char *s = alias ? arena_strndup(&e->pmem, alias, len) : NULL;
 	if (alias && !s)
@@ -348,6 +352,66 @@ static chr_status step_done(chr_db *db, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, what);
 }
 
+#define PEND_DIGIT 11 /* bits of an eid a radix pass sorts by */
+#define PEND_RUN 32   /* an eid's records sorted by insertion up to this */
+
+/* Order the pending records as cmp_pend does (records equal under it
+ * are summed, so their order does not matter): by eid with an LSD radix
+ * sort, PEND_DIGIT bits a pass and as many passes as the largest eid
+ * needs (qsort for a negative eid, over 33 bits, or no scratch), then
+ * each eid's records by insertion, or qsort for a long run.  A third of
+ * qsort's instructions on the ~6,000 records of a Reuters batch. */
+static void sort_pend(store_ents *e)
+{
+	ent_pend *r = e->p;
+	size_t n = e->np;
+	uint64_t all = 0;
+	for (size_t i = 0; i < n; i++)
+		all |= (uint64_t)r[i].eid;
+	if ((all >> 33) || n < 2 ||
+	    (!e->sp && !(e->sp = malloc(e->cap * sizeof *e->sp)))) {
+		qsort(r, n, sizeof *r, cmp_pend);
+		return;
+	}
+	ent_pend *a = r, *b = e->sp;
+	for (int shift = 0; shift < 33 && (all >> shift); shift += PEND_DIGIT) {
+		size_t at[1 << PEND_DIGIT] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			at[((uint64_t)a[i].eid >> shift) & ((1 << PEND_DIGIT) - 1)]++;
+		size_t sum = 0;
+		for (size_t d = 0; d < (1 << PEND_DIGIT); d++) {
+			size_t c = at[d];
+			at[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[at[((uint64_t)a[i].eid >> shift) &
+			     ((1 << PEND_DIGIT) - 1)]++] = a[i];
+		ent_pend *t = a;
+		a = b;
+		b = t;
+	}
+	if (a != r)
+		memcpy(r, a, n * sizeof *r);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && r[j].eid == r[i].eid)
+			j++;
+		if (j - i > PEND_RUN) {
+			qsort(r + i, j - i, sizeof *r, cmp_pend);
+		} else {
+			for (size_t k = i + 1; k < j; k++) {
+				ent_pend x = r[k];
+				size_t m = k;
+				for (; m > i && cmp_pend(&r[m - 1], &x) > 0; m--)
+					r[m] = r[m - 1];
+				r[m] = x;
+			}
+		}
+		i = j;
+	}
+}
+
 /* The flush's (entity, alias) counts waiting to be written, up to
  * STORE_ALIAS_ROWS to a statement, in the order they came. */
 typedef struct alias_q {
@@ -384,7 +448,7 @@ chr_status store_ents_flush(chr_db *db)
 		return CHR_OK;
 	ent_pend *r = e->p;
 	size_t n = e->np;
-	qsort(r, n, sizeof *r, cmp_pend);
+	sort_pend(e);
 	chr_status st = CHR_OK;
 	alias_q q;
 	q.k = 0;

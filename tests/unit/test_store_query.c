@@ -456,6 +456,56 @@ static void test_alias_flush(void)
 	CHECK_STR(got, want);
 	CHECK_INT(raw_int(tpath("aflush.db"), "SELECT sum(mentions) FROM entities"),
 		  (19 * 20 / 2 + 6 * 1000) + (8 * 9 / 2 + 2 * 1000) + 1);
+	/* the records are sorted by eid in radix passes of 11 bits (as many
+	 * as the largest eid needs; qsort past 33 bits), an eid's records
+	 * by insertion (qsort past 32): eids across those bounds, records
+	 * in no order, one eid with 100 records over 10 aliases */
+	static const int64_t big[] = { 3, 2047, 2048, 4194305, 4194304,
+				       ((int64_t)1 << 33) - 1, (int64_t)1 << 33 };
+	for (int pass = 0; pass < 2; pass++) {
+		size_t nb = sizeof big / sizeof *big - (pass ? 0 : 1);
+		CHECK_INT(raw_exec(tpath("aflush.db"), "DELETE FROM entity_aliases;"
+				   " DELETE FROM entities"), SQLITE_OK);
+		CHECK_INT(store_begin(db), CHR_OK);
+		for (int i = 0; i < 140; i++) {
+			int64_t eid = i < 100 ? 77 : big[(size_t)(i * 5) % nb];
+			snprintf(al, sizeof al, "z%d", (i * 7) % 10);
+			CHECK_INT(store_ents_add(db, eid, al, strlen(al), i), CHR_OK);
+			CHECK_INT(store_ents_add(db, eid, NULL, 0, 1), CHR_OK);
+		}
+		sqlite3_int64 ch = sqlite3_total_changes64(db->h);
+		CHECK_INT(store_commit(db), CHR_OK);
+		/* sorted right, each (eid, alias) is one row of one upsert
+		 * (a pair split in two runs would be two changes); no entity
+		 * row is there for the counts' UPDATEs to change */
+		long long want_rows = 0;
+		char seen[8][10] = { { 0 } };
+		for (int i = 0; i < 140; i++) {
+			size_t bi = i < 100 ? 7 : (size_t)(i * 5) % nb;
+			if (!seen[bi][(i * 7) % 10]++)
+				want_rows++;
+		}
+		CHECK_INT(sqlite3_total_changes64(db->h) - ch, want_rows);
+		raw_text(tpath("aflush.db"), "SELECT count(*) || ' ' || sum(n)"
+			 " FROM entity_aliases", got, sizeof got);
+		long long sum_n = 0;
+		for (int i = 0; i < 140; i++)
+			sum_n += i;
+		char w2[64];
+		snprintf(w2, sizeof w2, "%lld %lld", want_rows, sum_n);
+		CHECK_STR(got, w2);
+		/* each (eid, alias) once, with its own sum */
+		raw_text(tpath("aflush.db"), "SELECT sum(n * (eid % 1000 + 1) *"
+			 " (CAST(substr(alias, 2) AS INTEGER) + 1)) FROM entity_aliases",
+			 got, sizeof got);
+		long long wsum = 0;
+		for (int i = 0; i < 140; i++) {
+			int64_t eid = i < 100 ? 77 : big[(size_t)(i * 5) % nb];
+			wsum += (long long)i * (eid % 1000 + 1) * ((i * 7) % 10 + 1);
+		}
+		snprintf(w2, sizeof w2, "%lld", wsum);
+		CHECK_STR(got, w2);
+	}
 	chr_db_close(db);
 }
 
