@@ -266,6 +266,8 @@ static void put_counts(chr_db *db, const chr_article *a, const int64_t *eids)
 	store_ents_counts_set(db, a->rowid, m);
 }
 
+#define PUT_SMALL 128
+
 chr_status store_put_entities(chr_db *db, chr_article *a)
 {
 	if (!a->mentions.n)
@@ -275,9 +277,20 @@ chr_status store_put_entities(chr_db *db, chr_article *a)
 	chr_status st = a->entkeys_made ? CHR_OK : entities_store_prep(a);
 	if (st)
 		return st;
-	int64_t *eids = calloc(a->entkeys.n ? a->entkeys.n : 1, sizeof *eids);
-	int *made = calloc(a->entkeys.n ? a->entkeys.n : 1, sizeof *made);
-	men_row *rows = malloc(a->mentions.n * sizeof *rows);
+	/* on the stack for a usual article (PUT_SMALL keys and mentions at
+	 * most), else on the heap */
+	int64_t eids_s[PUT_SMALL];
+	int made_s[PUT_SMALL];
+	men_row rows_s[PUT_SMALL];
+	size_t nk = a->entkeys.n ? a->entkeys.n : 1;
+	int64_t *eids = nk <= PUT_SMALL ? eids_s : calloc(nk, sizeof *eids);
+	int *made = nk <= PUT_SMALL ? made_s : calloc(nk, sizeof *made);
+	men_row *rows = a->mentions.n <= PUT_SMALL
+			? rows_s : malloc(a->mentions.n * sizeof *rows);
+	if (eids == eids_s) {
+		memset(eids_s, 0, nk * sizeof *eids);
+		memset(made_s, 0, nk * sizeof *made);
+	}
 	size_t nrow = 0;
 	st = rows && eids && made ? CHR_OK : CHR_ENOMEM;
 	for (size_t i = 0; i < a->mentions.n && !st; i++) {
@@ -312,9 +325,12 @@ chr_status store_put_entities(chr_db *db, chr_article *a)
 		put_counts(db, a, eids);
 	if (!st && !db->in_tx) /* no commit to write them at */
 		st = store_ents_flush(db);
-	free(rows);
-	free(eids);
-	free(made);
+	if (rows != rows_s)
+		free(rows);
+	if (eids != eids_s)
+		free(eids);
+	if (made != made_s)
+		free(made);
 	return st;
 }
 

@@ -619,6 +619,33 @@ static long long doc_int(const char *p, const char *what, const char *table,
  * expressions (up to STORE_TX_ROWS) take each size; each article's rows
  * are the ones processing it alone finds (one a start), the first and
  * last of them included. */
+/* An article's mention rows as stored: one a start among the keyed
+ * mentions (a later mention at one start replaces), and the first and
+ * last start. */
+static size_t keyed_starts(const chr_article *a, int64_t *first, int64_t *last)
+{
+	size_t n = 0;
+	*first = INT64_MAX;
+	*last = INT64_MIN;
+	for (size_t m = 0; m < a->mentions.n; m++) {
+		const art_mention *x = &a->mentions.v[m];
+		if (!x->key || !*x->key)
+			continue;
+		int64_t st = x->flags & MEN_HEADLINE ? -1 - (int64_t)x->start
+						     : (int64_t)x->start;
+		int dup = 0;
+		for (size_t o = 0; o < m && !dup; o++) {
+			const art_mention *y = &a->mentions.v[o];
+			dup = y->key && *y->key && y->start == x->start &&
+			      (y->flags & MEN_HEADLINE) == (x->flags & MEN_HEADLINE);
+		}
+		n += !dup;
+		*first = st < *first ? st : *first;
+		*last = st > *last ? st : *last;
+	}
+	return n;
+}
+
 static void test_row_counts(void)
 {
 	static const char *const sent[] = {
@@ -670,26 +697,7 @@ static void test_row_counts(void)
 			return;
 		}
 		ntx[i] = a->timexes.n;
-		/* one row a start (a later mention at one start replaces) */
-		nmen[i] = 0;
-		first[i] = INT64_MAX;
-		last[i] = INT64_MIN;
-		for (size_t m = 0; m < a->mentions.n; m++) {
-			const art_mention *x = &a->mentions.v[m];
-			if (!x->key || !*x->key)
-				continue;
-			int64_t st = x->flags & MEN_HEADLINE ? -1 - (int64_t)x->start
-							     : (int64_t)x->start;
-			int dup = 0;
-			for (size_t o = 0; o < m && !dup; o++) {
-				const art_mention *y = &a->mentions.v[o];
-				dup = y->key && *y->key && y->start == x->start &&
-				      (y->flags & MEN_HEADLINE) == (x->flags & MEN_HEADLINE);
-			}
-			nmen[i] += !dup;
-			first[i] = st < first[i] ? st : first[i];
-			last[i] = st > last[i] ? st : last[i];
-		}
+		nmen[i] = keyed_starts(a, &first[i], &last[i]);
 		maxtx = ntx[i] > maxtx ? ntx[i] : maxtx;
 		maxmen = nmen[i] > maxmen ? nmen[i] : maxmen;
 		chr_article_free(a);
@@ -712,6 +720,33 @@ static void test_row_counts(void)
 		CHECK_INT(doc_int(p, "max(start)", "entity_mentions", id[i]),
 			  (long long)last[i]);
 	}
+	/* every sentence four times: more mentions than entities.c keeps
+	 * on the stack (PUT_SMALL, 128), so its arrays come from the heap */
+	static char big[8192];
+	size_t blen = 0;
+	for (int r = 0; r < 4; r++)
+		blen += (size_t)snprintf(big + blen, sizeof big - blen, "%s%s",
+					 r ? " " : "", text[N - 1]);
+	chr_doc bd = doc("rcbig", "Diplomatic round", big);
+	bd.date = "1999-03-01";
+	chr_article *ba = NULL;
+	CHECK_INT(chr_article_process(&bd, &ba), CHR_OK);
+	if (!ba)
+		return;
+	int64_t bfirst, blast;
+	size_t bn = keyed_starts(ba, &bfirst, &blast);
+	CHECK(bn > 128);
+	chr_article_free(ba);
+	if (!(db = reopen(p)))
+		return;
+	CHECK_INT(ingest(db, &bd, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(doc_int(p, "count(*)", "entity_mentions", "rcbig"), (long long)bn);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_mentions m JOIN entities e"
+			  " ON e.eid = m.eid JOIN articles a ON a.rowid = m.doc"
+			  " WHERE a.id = 'rcbig'"), (long long)bn);
+	CHECK_INT(doc_int(p, "max(start)", "entity_mentions", "rcbig"),
+		  (long long)blast);
 }
 
 /* The entities stage makes the store's keys (entities_store_prep): the
