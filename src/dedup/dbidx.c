@@ -5,11 +5,12 @@
  * (store.c, ST_DD_*), each an indexed point lookup or a bounded range
  * ("ORDER BY doc DESC LIMIT n" on a (key, doc) primary key; a doc's
  * paragraphs eight such ranges to a statement), so no step scans and
- * the cost per article does not grow with the store.  Doc ids are article rowids, so they grow with arrival.  The
- * shingle set blob is an array of 32-bit values in host byte order; the
- * signature column is left empty (an empty blob) since nothing reads it.
- * Everything runs inside the ingest transaction: an article and its dedup
- * rows are committed together or not at all.
+ * the cost per article does not grow with the store.  Doc ids are
+ * article rowids, so they grow with arrival.  The shingle set blob is an
+ * array of 32-bit values in host byte order; the signature column is
+ * left empty (an empty blob) since nothing reads it.  Everything runs
+ * inside the ingest transaction: an article and its dedup rows are
+ * committed together or not at all.
  */
 #include "dedup.h"
 
@@ -58,20 +59,24 @@ static void ctx_done(dbctx *c)
 static chr_status para_batch(dbctx *c, size_t p)
 {
 	const dedup_feat *f = c->f;
-	size_t k = f->npara - p < STORE_PARA_ROWS ? f->npara - p : STORE_PARA_ROWS;
+	size_t k = f->npara - p;
+	if (k > STORE_PARA_ROWS)
+		k = STORE_PARA_ROWS;
 	sqlite3_stmt *s = store_stmt(c->db, ST_DD_PARA_GETN + (int)k - 1);
 	if (!s)
 		return CHR_EDB;
 	sqlite3_bind_int(s, 1, DEDUP_PARA_POSTINGS);
 	for (size_t j = 0; j < k; j++) {
-		sqlite3_bind_int64(s, (int)j + 2, (sqlite3_int64)f->para[p + j].hash);
+		sqlite3_bind_int64(s, (int)j + 2,
+				   (sqlite3_int64)f->para[p + j].hash);
 		c->npost[j] = 0;
 	}
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int j = sqlite3_column_int(s, 0);
 		int64_t doc = sqlite3_column_int64(s, 1);
-		if (j < 0 || (size_t)j >= k || c->npost[j] >= DEDUP_PARA_POSTINGS)
+		if (j < 0 || (size_t)j >= k ||
+		    c->npost[j] >= DEDUP_PARA_POSTINGS)
 			continue; /* (cannot happen: each part is LIMITed) */
 		int64_t *v = c->post[j];
 		size_t i = c->npost[j]++;

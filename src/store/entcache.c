@@ -376,8 +376,9 @@ static void sort_pend(store_ents *e)
 	ent_pend *a = r, *b = e->sp;
 	for (int shift = 0; shift < 33 && (all >> shift); shift += PEND_DIGIT) {
 		size_t at[1 << PEND_DIGIT] = { 0 };
+		const uint64_t mask = (1 << PEND_DIGIT) - 1;
 		for (size_t i = 0; i < n; i++)
-			at[((uint64_t)a[i].eid >> shift) & ((1 << PEND_DIGIT) - 1)]++;
+			at[((uint64_t)a[i].eid >> shift) & mask]++;
 		size_t sum = 0;
 		for (size_t d = 0; d < (1 << PEND_DIGIT); d++) {
 			size_t c = at[d];
@@ -385,8 +386,7 @@ static void sort_pend(store_ents *e)
 			sum += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			b[at[((uint64_t)a[i].eid >> shift) &
-			     ((1 << PEND_DIGIT) - 1)]++] = a[i];
+			b[at[((uint64_t)a[i].eid >> shift) & mask]++] = a[i];
 		ent_pend *t = a;
 		a = b;
 		b = t;
@@ -403,7 +403,8 @@ static void sort_pend(store_ents *e)
 			for (size_t k = i + 1; k < j; k++) {
 				ent_pend x = r[k];
 				size_t m = k;
-				for (; m > i && cmp_pend(&r[m - 1], &x) > 0; m--)
+				for (; m > i && cmp_pend(&r[m - 1], &x) > 0;
+				     m--)
 					r[m] = r[m - 1];
 				r[m] = x;
 			}
@@ -430,7 +431,8 @@ static chr_status put_aliases(chr_db *db, alias_q *q)
 	for (int i = 0; i < q->k; i++) {
 		const ent_pend *r = q->r[i];
 		sqlite3_bind_int64(s, 3 * i + 1, r->eid);
-		sqlite3_bind_text(s, 3 * i + 2, r->alias, (int)r->len, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3 * i + 2, r->alias, (int)r->len,
+				  SQLITE_STATIC);
 		sqlite3_bind_int64(s, 3 * i + 3, q->n[i]);
 	}
 	q->k = 0;

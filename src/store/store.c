@@ -292,7 +292,8 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_EN_COUNT_UP] = "UPDATE entities SET mentions = mentions + ?2 WHERE eid = ?1",
 	/* k distinct (eid, alias) pairs (STORE_ALIAS_ROWS), in order */
 	ROW_STMTS8(ST_EN_ALIAS_PUT,
-		   "INSERT INTO entity_aliases (eid, alias, n) VALUES ", "(?, ?, ?)",
+		   "INSERT INTO entity_aliases (eid, alias, n) VALUES ",
+		   "(?, ?, ?)",
 		   " ON CONFLICT (eid, alias) DO UPDATE SET n = n + excluded.n"),
 	ROW_STMTS16(ST_EN_MENTION_PUT,
 		    "INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid,"
@@ -378,8 +379,8 @@ static const char *const sql[ST_COUNT_] = {
 		"INSERT OR REPLACE INTO dedup_keyset (doc, keys) VALUES (?1, ?2)",
 	/* k rows, in order (OR IGNORE keeps the first of equal rows) */
 	ROW_STMTS8(ST_DD_PARA_PUT,
-		   "INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES ", "(?, ?)",
-		   ""),
+		   "INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES ",
+		   "(?, ?)", ""),
 	[ST_DD_DOC_GET] =
 		"SELECT grp, tier, published, nwords, shingles FROM dedup_docs"
 		" WHERE doc = ?1",
