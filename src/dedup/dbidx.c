@@ -1,15 +1,16 @@
 /*
  * dbidx: the dedup index in the SQLite store, and the ingest hook.
  *
- * Design note: the engine's operations map one to one onto prepared
- * statements (store.c, ST_DD_*), each an indexed point lookup or a
- * bounded range ("ORDER BY doc DESC LIMIT n" on a (key, doc) primary
- * key), so no step scans and the cost per article does not grow with the
- * store.  Doc ids are article rowids, so they grow with arrival.  The
- * shingle set blob is an array of 32-bit values in host byte order; the
- * signature column is left empty (an empty blob) since nothing reads it.
- * Everything runs inside the ingest transaction: an article and its dedup
- * rows are committed together or not at all.
+ * Design note: the engine's operations map onto prepared statements
+ * (store.c, ST_DD_*), each an indexed point lookup or a bounded range
+ * ("ORDER BY doc DESC LIMIT n" on a (key, doc) primary key; a doc's
+ * paragraphs eight such ranges to a statement), so no step scans and
+ * the cost per article does not grow with the store.  Doc ids are
+ * article rowids, so they grow with arrival.  The shingle set blob is an
+ * array of 32-bit values in host byte order; the signature column is
+ * left empty (an empty blob) since nothing reads it.  Everything runs
+ * inside the ingest transaction: an article and its dedup rows are
+ * committed together or not at all.
  */
 #include "dedup.h"
 
@@ -20,26 +21,75 @@
 #include "store/store.h"
 
 /* A candidate's set is read into set: the stack buffer small unless it
- * is longer (then malloc'd, freed by ctx_done). */
+ * is longer (then malloc'd, freed by ctx_done).  The doc being added
+ * (f) asks for its paragraphs' postings in order, before anything is
+ * written (dedup_add): they are read STORE_PARA_ROWS paragraphs to a
+ * statement (ST_DD_PARA_GETN) into post, paragraphs [pfrom, pto). */
 #define DBCTX_SMALL 1024
 typedef struct dbctx {
 	chr_db *db;
 	uint32_t *set;
 	size_t cap;
+	const dedup_feat *f;
+	size_t pnext;       /* the paragraph asked for next, in order */
+	size_t pfrom, pto;
+	int64_t post[STORE_PARA_ROWS][DEDUP_PARA_POSTINGS];
+	size_t npost[STORE_PARA_ROWS];
 	uint32_t small[DBCTX_SMALL];
 } dbctx;
 
-static void ctx_init(dbctx *c, chr_db *db)
+static void ctx_init(dbctx *c, chr_db *db, const dedup_feat *f)
 {
 	c->db = db;
 	c->set = c->small;
 	c->cap = DBCTX_SMALL;
+	c->f = f;
+	c->pnext = c->pfrom = c->pto = 0;
 }
 
 static void ctx_done(dbctx *c)
 {
 	if (c->set != c->small)
 		free(c->set);
+}
+
+/* The postings of f's paragraphs p .. p + k - 1 into c->post, each
+ * newest first as ST_DD_PARA_GET reads them (rows sorted here, not left
+ * to the compound's order). */
+static chr_status para_batch(dbctx *c, size_t p)
+{
+	const dedup_feat *f = c->f;
+	size_t k = f->npara - p;
+	if (k > STORE_PARA_ROWS)
+		k = STORE_PARA_ROWS;
+	sqlite3_stmt *s = store_stmt(c->db, ST_DD_PARA_GETN + (int)k - 1);
+	if (!s)
+		return CHR_EDB;
+	sqlite3_bind_int(s, 1, DEDUP_PARA_POSTINGS);
+	for (size_t j = 0; j < k; j++) {
+		sqlite3_bind_int64(s, (int)j + 2,
+				   (sqlite3_int64)f->para[p + j].hash);
+		c->npost[j] = 0;
+	}
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int j = sqlite3_column_int(s, 0);
+		int64_t doc = sqlite3_column_int64(s, 1);
+		if (j < 0 || (size_t)j >= k ||
+		    c->npost[j] >= DEDUP_PARA_POSTINGS)
+			continue; /* (cannot happen: each part is LIMITed) */
+		int64_t *v = c->post[j];
+		size_t i = c->npost[j]++;
+		for (; i > 0 && v[i - 1] < doc; i--) /* doc descending */
+			v[i] = v[i - 1];
+		v[i] = doc;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(c->db, "dedup postings");
+	c->pfrom = p;
+	c->pto = p + k;
+	return CHR_OK;
 }
 
 static chr_status step_done(dbctx *c, sqlite3_stmt *s, const char *what)
@@ -56,6 +106,19 @@ static chr_status d_postings(void *ctx, int kind, uint64_t key, size_t cap,
 	*n = 0;
 	if (kind != DEDUP_KEY_PARA)
 		return dedup_recent_postings(c->db, key, cap, out, n);
+	const dedup_feat *f = c->f;
+	if (f && cap == DEDUP_PARA_POSTINGS && c->pnext < f->npara &&
+	    f->para[c->pnext].hash == key) { /* the next of the doc's */
+		size_t p = c->pnext++;
+		if (p < c->pfrom || p >= c->pto) {
+			chr_status st = para_batch(c, p);
+			if (st)
+				return st;
+		}
+		*n = c->npost[p - c->pfrom];
+		memcpy(out, c->post[p - c->pfrom], *n * sizeof *out);
+		return CHR_OK;
+	}
 	sqlite3_stmt *s = store_stmt(c->db, ST_DD_PARA_GET);
 	if (!s)
 		return CHR_EDB;
@@ -111,16 +174,6 @@ static chr_status d_get_doc(void *ctx, int64_t id, int want_set, dedup_doc *d)
 	return st;
 }
 
-static chr_status put_key(dbctx *c, enum store_stmt k, uint64_t key, int64_t id)
-{
-	sqlite3_stmt *s = store_stmt(c->db, k);
-	if (!s)
-		return CHR_EDB;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)key);
-	sqlite3_bind_int64(s, 2, id);
-	return step_done(c, s, "dedup key");
-}
-
 static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 {
 	dbctx *c = ctx;
@@ -145,21 +198,22 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 	if (!st) /* f->keytext: the same keys, printed by dedup_features */
 		st = dedup_recent_put(c->db, d->id, keys, nk, f->keytext,
 				      f->nkeytext);
-	/* paragraph rows STORE_PARA_ROWS to a statement while that many are
-	 * left (in order: OR IGNORE keeps the first of equal rows either way) */
-	size_t p = 0;
-	for (; f->npara - p >= STORE_PARA_ROWS && !st; p += STORE_PARA_ROWS) {
-		if (!(s = store_stmt(c->db, ST_DD_PARA_PUTN)))
+	/* paragraph rows in one statement while they fit (STORE_PARA_ROWS;
+	 * then that many to a statement and one for the rest), in order:
+	 * OR IGNORE keeps the first of equal rows either way */
+	for (size_t p = 0; p < f->npara && !st;) {
+		size_t k = f->npara - p < STORE_PARA_ROWS ? f->npara - p
+							  : STORE_PARA_ROWS;
+		if (!(s = store_stmt(c->db, ST_DD_PARA_PUT + (int)k - 1)))
 			return CHR_EDB;
-		for (int k = 0; k < STORE_PARA_ROWS; k++) {
-			sqlite3_bind_int64(s, 2 * k + 1,
-					   (sqlite3_int64)f->para[p + k].hash);
-			sqlite3_bind_int64(s, 2 * k + 2, d->id);
+		for (size_t j = 0; j < k; j++) {
+			sqlite3_bind_int64(s, 2 * (int)j + 1,
+					   (sqlite3_int64)f->para[p + j].hash);
+			sqlite3_bind_int64(s, 2 * (int)j + 2, d->id);
 		}
 		st = step_done(c, s, "dedup key");
+		p += k;
 	}
-	for (; p < f->npara && !st; p++)
-		st = put_key(c, ST_DD_PARA_PUT, f->para[p].hash, d->id);
 	return st;
 }
 
@@ -253,7 +307,7 @@ chr_status dedup_article(chr_db *db, chr_article *a)
 		memcpy(d.published, a->published, 11);
 	d.nwords = fp->nwords;
 	dbctx c;
-	ctx_init(&c, db);
+	ctx_init(&c, db, fp);
 	chr_status st = dedup_recent_sync(db);
 	if (!st)
 		st = dedup_add(&db_ops, &c, &d, fp, NULL, NULL);
@@ -289,7 +343,7 @@ chr_status dedup_db_add(chr_db *db, dedup_doc *d, const dedup_feat *f,
 			int64_t *gid, dedup_stats *stats)
 {
 	dbctx c;
-	ctx_init(&c, db);
+	ctx_init(&c, db, f);
 	chr_status st = dedup_recent_sync(db);
 	if (!st)
 		st = dedup_add(&db_ops, &c, d, f, gid, stats);

@@ -68,10 +68,43 @@ static int id_exists(chr_db *db, const char *id)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-chr_status store_put_article(chr_db *db, chr_article *a, char **existing_id)
+/* The article's row: SQLite's result code (SQLITE_DONE when stored), or
+ * -1 when the statement could not be had (db->err says why). */
+static int insert_row(chr_db *db, const chr_article *a, const buf *ag,
+		      const buf *rm, const buf *nt)
 {
-	if (existing_id)
-		*existing_id = NULL;
+	sqlite3_stmt *s = store_stmt(db, ST_ART_INSERT);
+	if (!s)
+		return -1;
+	bind_text(s, 1, a->id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)a->content_hash);
+	bind_text(s, 3, a->path);
+	if (a->line)
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)a->line);
+	bind_text(s, 5, a->url);
+	bind_text(s, 6, a->source);
+	bind_text(s, 7, a->headline);
+	bind_text(s, 8, chr_article_published(a));
+	bind_text(s, 9, chr_article_published_from(a));
+	bind_text(s, 10, a->dateline);
+	bind_text(s, 11, a->outlet);
+	bind_text(s, 12, a->agencies.n ? ag->p : "[]");
+	bind_text(s, 13, a->removed.n ? rm->p : "[]");
+	bind_text(s, 14, a->notes.n ? nt->p : "[]");
+	sqlite3_bind_text(s, 15, a->raw, (int)a->raw_len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 16, a->text, (int)a->text_len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 17, (sqlite3_int64)time(NULL));
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* The slow path, after the row failed a constraint: a stored article
+ * with the same content is a duplicate; a different one with the same
+ * id gives this one a suffix; then the row again. */
+static chr_status put_checked(chr_db *db, chr_article *a, char **existing_id,
+			      const buf *ag, const buf *rm, const buf *nt)
+{
 	sqlite3_stmt *s = store_stmt(db, ST_ART_BY_HASH);
 	if (!s)
 		return CHR_EDB;
@@ -106,42 +139,42 @@ chr_status store_put_article(chr_db *db, chr_article *a, char **existing_id)
 		}
 		a->id = nid;
 	}
+	rc = insert_row(db, a, ag, rm, nt);
+	if (rc < 0)
+		return CHR_EDB;
+	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, "insert article");
+}
 
+/* The row is inserted first: a new article (nearly all of them) passes
+ * the unique hash and id without a lookup of either, and a failed
+ * single-row insert has written nothing (SQLite checks every constraint
+ * before it writes), so the checked path then finds the store as it
+ * was and does what it always did. */
+chr_status store_put_article(chr_db *db, chr_article *a, char **existing_id)
+{
+	if (existing_id)
+		*existing_id = NULL;
 	buf ag, rm, nt;
 	buf_init(&ag, 0);
 	buf_init(&rm, 0);
 	buf_init(&nt, 0);
-	chr_status st = json_strings(&ag, a->agencies.v, a->agencies.n);
-	if (!st)
+	/* an empty list is "[]", as the writer would make it, without one */
+	chr_status st = a->agencies.n ? json_strings(&ag, a->agencies.v,
+						     a->agencies.n) : CHR_OK;
+	if (!st && a->removed.n)
 		st = json_removed(&rm, a);
-	if (!st)
+	if (!st && a->notes.n)
 		st = json_strings(&nt, a->notes.v, a->notes.n);
-	if (!st && !(s = store_stmt(db, ST_ART_INSERT)))
-		st = CHR_EDB;
 	if (!st) {
-		bind_text(s, 1, a->id);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)a->content_hash);
-		bind_text(s, 3, a->path);
-		if (a->line)
-			sqlite3_bind_int64(s, 4, (sqlite3_int64)a->line);
-		bind_text(s, 5, a->url);
-		bind_text(s, 6, a->source);
-		bind_text(s, 7, a->headline);
-		bind_text(s, 8, chr_article_published(a));
-		bind_text(s, 9, chr_article_published_from(a));
-		bind_text(s, 10, a->dateline);
-		bind_text(s, 11, a->outlet);
-		bind_text(s, 12, ag.p);
-		bind_text(s, 13, rm.p);
-		bind_text(s, 14, nt.p);
-		sqlite3_bind_text(s, 15, a->raw, (int)a->raw_len, SQLITE_STATIC);
-		sqlite3_bind_text(s, 16, a->text, (int)a->text_len, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 17, (sqlite3_int64)time(NULL));
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
+		int rc = insert_row(db, a, &ag, &rm, &nt);
+		if (rc < 0)
+			st = CHR_EDB;
+		else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+			st = put_checked(db, a, existing_id, &ag, &rm, &nt);
+		else if (rc != SQLITE_DONE)
 			st = store_fail(db, "insert article");
 	}
+	sqlite3_stmt *s;
 	if (!st) {
 		sqlite3_int64 rowid = sqlite3_last_insert_rowid(db->h);
 		a->rowid = rowid;
@@ -155,7 +188,7 @@ chr_status store_put_article(chr_db *db, chr_article *a, char **existing_id)
 			bind_text(s, 2, a->headline);
 			sqlite3_bind_text(s, 3, a->text, (int)a->text_len,
 					  SQLITE_STATIC);
-			rc = sqlite3_step(s);
+			int rc = sqlite3_step(s);
 			sqlite3_reset(s);
 			if (rc != SQLITE_DONE)
 				st = store_fail(db, "index article");

@@ -215,27 +215,25 @@ static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
 			       size_t n)
 {
 	chr_status st = CHR_OK;
-	store_men *keep = malloc((n ? n : 1) * sizeof *keep);
+	/* (start, eid) as stored, for the article's facts (src/facts/
+	 * store.c), written straight into the entity cache */
+	store_men *keep = store_ents_rows_buf(db, n);
 	for (size_t i = 0; keep && i < n; i++)
 		keep[i] = (store_men){ r[i].m->flags & MEN_HEADLINE
 				       ? -1 - (int64_t)r[i].m->start
 				       : (int64_t)r[i].m->start, r[i].eid };
-	store_ents_rows(db, 0, NULL, 0); /* none known while writing */
 	for (size_t i = 0; i < n && !st;) {
 		size_t k = n - i < STORE_MEN_ROWS ? n - i : STORE_MEN_ROWS;
 		sqlite3_stmt *s = store_stmt(db, ST_EN_MENTION_PUT + (int)k - 1);
-		if (!s) {
-			free(keep);
+		if (!s)
 			return CHR_EDB;
-		}
 		for (size_t j = 0; j < k; j++)
 			bind_row(s, (int)j, doc, &r[i + j]);
 		st = step_done(db, s, "entity mention");
 		i += k;
 	}
-	if (!st && keep) /* for the article's facts (src/facts/store.c) */
-		store_ents_rows(db, doc, keep, n);
-	free(keep);
+	if (!st && keep)
+		store_ents_rows_set(db, doc, n);
 	return st;
 }
 
@@ -246,10 +244,11 @@ static int cmp_eidn(const void *a, const void *b)
 }
 
 /* The article's rows per entity (keys resolved to eids[k]), eid
- * ascending, for the events stage (store_ents_doc_counts). */
+ * ascending, for the events stage (store_ents_doc_counts), made in the
+ * entity cache's own array. */
 static void put_counts(chr_db *db, const chr_article *a, const int64_t *eids)
 {
-	store_eidn *v = malloc((a->entkeys.n ? a->entkeys.n : 1) * sizeof *v);
+	store_eidn *v = store_ents_counts_buf(db, a->rowid, a->entkeys.n);
 	if (!v)
 		return; /* counted from the rows */
 	size_t n = 0;
@@ -264,9 +263,10 @@ static void put_counts(chr_db *db, const chr_article *a, const int64_t *eids)
 		else
 			v[m++] = v[i];
 	}
-	store_ents_counts(db, a->rowid, v, m);
-	free(v);
+	store_ents_counts_set(db, a->rowid, m);
 }
+
+#define PUT_SMALL 128
 
 chr_status store_put_entities(chr_db *db, chr_article *a)
 {
@@ -277,9 +277,20 @@ chr_status store_put_entities(chr_db *db, chr_article *a)
 	chr_status st = a->entkeys_made ? CHR_OK : entities_store_prep(a);
 	if (st)
 		return st;
-	int64_t *eids = calloc(a->entkeys.n ? a->entkeys.n : 1, sizeof *eids);
-	int *made = calloc(a->entkeys.n ? a->entkeys.n : 1, sizeof *made);
-	men_row *rows = malloc(a->mentions.n * sizeof *rows);
+	/* on the stack for a usual article (PUT_SMALL keys and mentions at
+	 * most), else on the heap */
+	int64_t eids_s[PUT_SMALL];
+	int made_s[PUT_SMALL];
+	men_row rows_s[PUT_SMALL];
+	size_t nk = a->entkeys.n ? a->entkeys.n : 1;
+	int64_t *eids = nk <= PUT_SMALL ? eids_s : calloc(nk, sizeof *eids);
+	int *made = nk <= PUT_SMALL ? made_s : calloc(nk, sizeof *made);
+	men_row *rows = a->mentions.n <= PUT_SMALL
+			? rows_s : malloc(a->mentions.n * sizeof *rows);
+	if (eids == eids_s) {
+		memset(eids_s, 0, nk * sizeof *eids);
+		memset(made_s, 0, nk * sizeof *made);
+	}
 	size_t nrow = 0;
 	st = rows && eids && made ? CHR_OK : CHR_ENOMEM;
 	for (size_t i = 0; i < a->mentions.n && !st; i++) {
@@ -314,9 +325,12 @@ chr_status store_put_entities(chr_db *db, chr_article *a)
 		put_counts(db, a, eids);
 	if (!st && !db->in_tx) /* no commit to write them at */
 		st = store_ents_flush(db);
-	free(rows);
-	free(eids);
-	free(made);
+	if (rows != rows_s)
+		free(rows);
+	if (eids != eids_s)
+		free(eids);
+	if (made != made_s)
+		free(made);
 	return st;
 }
 

@@ -230,6 +230,14 @@ static const char *const migrations[] = {
 	[k + 3] = h ROWS4(r) t, [k + 4] = h ROWS4(r) ", " r t,            \
 	[k + 5] = h ROWS4(r) ", " ROWS2(r) t,                             \
 	[k + 6] = h ROWS4(r) ", " ROWS3(r) t, [k + 7] = h ROWS8(r) t
+/* Paragraph i's newest docs (hash ?h, at most ?1), tagged i: the parts
+ * of ST_DD_PARA_GETN + k - 1, each a bounded range as ST_DD_PARA_GET. */
+#define PARA_Q(i, h)                                                      \
+	"SELECT " #i ", doc FROM (SELECT doc FROM dedup_paras WHERE hash = ?" \
+	#h " ORDER BY doc DESC LIMIT ?1)"
+#define UA " UNION ALL "
+#define PARA_Q2 PARA_Q(0, 2) UA PARA_Q(1, 3)
+#define PARA_Q4 PARA_Q2 UA PARA_Q(2, 4) UA PARA_Q(3, 5)
 #define ROW_STMTS16(k, h, r, t)                                           \
 	ROW_STMTS8(k, h, r, t), ROW_STMTS8(k + 8, h ROWS8(r) ", ", r, t)
 
@@ -282,9 +290,11 @@ static const char *const sql[ST_COUNT_] = {
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_EN_RENAME] = "UPDATE entities SET name = ?2, score = ?3 WHERE eid = ?1",
 	[ST_EN_COUNT_UP] = "UPDATE entities SET mentions = mentions + ?2 WHERE eid = ?1",
-	[ST_EN_ALIAS_PUT] =
-		"INSERT INTO entity_aliases (eid, alias, n) VALUES (?1, ?2, ?3)"
-		" ON CONFLICT (eid, alias) DO UPDATE SET n = n + ?3",
+	/* k distinct (eid, alias) pairs (STORE_ALIAS_ROWS), in order */
+	ROW_STMTS8(ST_EN_ALIAS_PUT,
+		   "INSERT INTO entity_aliases (eid, alias, n) VALUES ",
+		   "(?, ?, ?)",
+		   " ON CONFLICT (eid, alias) DO UPDATE SET n = n + excluded.n"),
 	ROW_STMTS16(ST_EN_MENTION_PUT,
 		    "INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid,"
 		    " flags, role) VALUES ", ROW6, ""),
@@ -353,13 +363,24 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_DD_KEYS_MAX] = "SELECT coalesce(max(doc), 0) FROM dedup_keyset",
 	[ST_DD_PARA_GET] =
 		"SELECT doc FROM dedup_paras WHERE hash = ?1 ORDER BY doc DESC LIMIT ?2",
+	/* k paragraphs' newest docs at once, each row tagged with its
+	 * paragraph (0 .. k - 1): ?1 the limit, ?2 .. ?(k + 1) the hashes */
+	[ST_DD_PARA_GETN] = PARA_Q(0, 2),
+	[ST_DD_PARA_GETN + 1] = PARA_Q2,
+	[ST_DD_PARA_GETN + 2] = PARA_Q2 UA PARA_Q(2, 4),
+	[ST_DD_PARA_GETN + 3] = PARA_Q4,
+	[ST_DD_PARA_GETN + 4] = PARA_Q4 UA PARA_Q(4, 6),
+	[ST_DD_PARA_GETN + 5] = PARA_Q4 UA PARA_Q(4, 6) UA PARA_Q(5, 7),
+	[ST_DD_PARA_GETN + 6] =
+		PARA_Q4 UA PARA_Q(4, 6) UA PARA_Q(5, 7) UA PARA_Q(6, 8),
+	[ST_DD_PARA_GETN + 7] = PARA_Q4 UA PARA_Q(4, 6) UA PARA_Q(5, 7)
+		UA PARA_Q(6, 8) UA PARA_Q(7, 9),
 	[ST_DD_KEY_PUT] =
 		"INSERT OR REPLACE INTO dedup_keyset (doc, keys) VALUES (?1, ?2)",
-	[ST_DD_PARA_PUT] =
-		"INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES (?1, ?2)",
-	[ST_DD_PARA_PUTN] = /* STORE_PARA_ROWS (4) rows, in order */
-		"INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES (?, ?), (?, ?),"
-		" (?, ?), (?, ?)",
+	/* k rows, in order (OR IGNORE keeps the first of equal rows) */
+	ROW_STMTS8(ST_DD_PARA_PUT,
+		   "INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES ",
+		   "(?, ?)", ""),
 	[ST_DD_DOC_GET] =
 		"SELECT grp, tier, published, nwords, shingles FROM dedup_docs"
 		" WHERE doc = ?1",

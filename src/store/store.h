@@ -25,6 +25,11 @@
  * statement's fixed cost is a third of a one-row insert's). */
 #define STORE_MEN_ROWS 16
 #define STORE_TX_ROWS 8
+/* The same for dedup's paragraph rows (src/dedup/dbidx.c). */
+#define STORE_PARA_ROWS 8
+/* Most (entity, alias) counts one statement of the commit's flush
+ * writes (entcache.c: ST_EN_ALIAS_PUT + k - 1). */
+#define STORE_ALIAS_ROWS 8
 
 enum store_stmt {
 	ST_BEGIN,
@@ -45,9 +50,11 @@ enum store_stmt {
 	ST_DD_KEYS_SINCE,
 	ST_DD_KEYS_MAX,
 	ST_DD_PARA_GET,
+	ST_DD_PARA_GETN, /* + k - 1: k paragraphs' docs, k <= STORE_PARA_ROWS */
+	ST_DD_PARA_GETN_LAST_ = ST_DD_PARA_GETN + STORE_PARA_ROWS - 1,
 	ST_DD_KEY_PUT,
-	ST_DD_PARA_PUT,
-	ST_DD_PARA_PUTN, /* STORE_PARA_ROWS rows */
+	ST_DD_PARA_PUT, /* + k - 1: k rows, k <= STORE_PARA_ROWS */
+	ST_DD_PARA_PUT_LAST_ = ST_DD_PARA_PUT + STORE_PARA_ROWS - 1,
 	ST_DD_DOC_GET,
 	ST_DD_DOC_PUT,
 	ST_DD_GRP_GET,
@@ -68,7 +75,8 @@ enum store_stmt {
 	ST_EN_INSERT,
 	ST_EN_RENAME,
 	ST_EN_COUNT_UP,
-	ST_EN_ALIAS_PUT,
+	ST_EN_ALIAS_PUT, /* + k - 1: k distinct (entity, alias) pairs */
+	ST_EN_ALIAS_PUT_LAST_ = ST_EN_ALIAS_PUT + STORE_ALIAS_ROWS - 1,
 	ST_EN_MENTION_PUT, /* + k - 1: k rows, k <= STORE_MEN_ROWS */
 	ST_EN_MENTION_PUT_LAST_ = ST_EN_MENTION_PUT + STORE_MEN_ROWS - 1,
 	ST_EN_CACHE_LOAD,
@@ -123,8 +131,6 @@ enum store_stmt {
 	ST_COUNT_
 };
 
-/* Paragraph rows per ST_DD_PARA_PUTN (src/dedup/dbidx.c). */
-#define STORE_PARA_ROWS 4
 
 /* The WAL checkpointer (ckpt.c). */
 typedef struct store_ckpt store_ckpt;
@@ -188,6 +194,11 @@ typedef struct store_men {
 } store_men;
 /* Remember the mention rows just written for article doc, in order. */
 void store_ents_rows(chr_db *db, int64_t doc, const store_men *r, size_t n);
+/* The same without a copy: room for n rows in the cache (NULL when
+ * none could be had), which forgets the rows it held until
+ * store_ents_rows_set(db, doc, n) says the first n are doc's. */
+store_men *store_ents_rows_buf(chr_db *db, size_t n);
+void store_ents_rows_set(chr_db *db, int64_t doc, size_t n);
 /* The entity of doc's mention row at start as store_ents_rows was told:
  * 1, or 0 when it was not (then read the table). */
 int store_ents_row_eid(chr_db *db, int64_t doc, int64_t start, int64_t *eid);
@@ -199,6 +210,12 @@ typedef struct store_eidn {
 /* doc's (eid, rows) pairs, eid ascending, as its mention rows just
  * written count them (store_ents_doc_counts answers with them). */
 void store_ents_counts(chr_db *db, int64_t doc, const store_eidn *c, size_t n);
+/* The same without a copy: room for n pairs (NULL when doc's rows are
+ * not the ones held, or no room could be had), which forgets the pairs
+ * it held until store_ents_counts_set(db, doc, n) says the first n are
+ * doc's. */
+store_eidn *store_ents_counts_buf(chr_db *db, int64_t doc, size_t n);
+void store_ents_counts_set(chr_db *db, int64_t doc, size_t n);
 /* doc's (eid, mentions) pairs as its stored mention rows count them (a
  * later row at the same start replaced an earlier one), eid ascending:
  * as store_ents_counts was told for doc, else from the rows

@@ -716,6 +716,80 @@ static void test_store_long_sets(void)
 	th_rm_db(dbpath);
 }
 
+/* The store reads a doc's paragraphs' postings STORE_PARA_ROWS
+ * paragraphs to a statement and writes its paragraph rows as many to a
+ * statement: docs of 1 to 20 paragraphs, from a pool shared by more
+ * docs than DEDUP_PARA_POSTINGS (so their postings are cut to the
+ * newest), some twice in a doc, give the memory index's groups and
+ * counts doc by doc, and each doc has one row per distinct paragraph. */
+static void test_store_para_batches(void)
+{
+	char dbpath[] = "/tmp/chr_test_parab_XXXXXX";
+	tmp_db(dbpath);
+	chr_db *db = NULL;
+	CHECK(chr_db_open(dbpath, &db) == CHR_OK);
+	if (!db)
+		return;
+	char *pool[10];
+	for (int j = 0; j < 10; j++)
+		pool[j] = words(5000 + (uint64_t)j, 10);
+	dedup_mem *m = dedup_mem_new();
+	sqlite3_stmt *q = NULL;
+	CHECK_INT(sqlite3_prepare_v2(db->h, "SELECT count(*) FROM dedup_paras"
+				     " WHERE doc = ?1", -1, &q, NULL), SQLITE_OK);
+	CHECK(store_begin(db) == CHR_OK);
+	for (int i = 1; i <= 40; i++) {
+		size_t cap = 32 * 200, k = 0;
+		char *t = malloc(cap);
+		int np = 1 + (i * 7) % 20;
+		for (int p = 0; p < np; p++) {
+			char *u = p % 3 == 0 ? words((uint64_t)i * 100 + (uint64_t)p, 12)
+					     : NULL;
+			const char *x = u ? u : pool[(i + p * (p % 5 == 4 ? 0 : 1)) % 10];
+			k += (size_t)snprintf(t + k, cap - k, "%s\n\n", x);
+			free(u);
+		}
+		dedup_feat f;
+		feat(&f, t);
+		CHECK_INT(f.npara, np);
+		size_t distinct = 0;
+		for (size_t a = 0; a < f.npara; a++) {
+			size_t b = 0;
+			while (b < a && f.para[b].hash != f.para[a].hash)
+				b++;
+			distinct += b == a;
+		}
+		dedup_doc d, e;
+		memset(&d, 0, sizeof d);
+		d.id = i;
+		d.tier = DEDUP_TIER_PLAIN;
+		d.nwords = f.nwords;
+		e = d;
+		dedup_stats sm, sd;
+		int64_t gm = -1, gd = -2;
+		CHECK(dedup_add(&dedup_mem_ops, m, &d, &f, &gm, &sm) == CHR_OK);
+		CHECK(dedup_db_add(db, &e, &f, &gd, &sd) == CHR_OK);
+		CHECK_INT(gd, gm);
+		CHECK_INT(sd.keys_read, sm.keys_read);
+		CHECK_INT(sd.candidates, sm.candidates);
+		CHECK_INT(sd.verified, sm.verified);
+		CHECK_INT(sd.matched, sm.matched);
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 1, i);
+		CHECK_INT(sqlite3_step(q), SQLITE_ROW);
+		CHECK_INT(sqlite3_column_int64(q, 0), (int64_t)distinct);
+		dedup_feat_free(&f);
+		free(t);
+	}
+	CHECK(store_commit(db) == CHR_OK);
+	sqlite3_finalize(q);
+	for (int j = 0; j < 10; j++)
+		free(pool[j]);
+	dedup_mem_free(m);
+	chr_db_close(db);
+	th_rm_db(dbpath);
+}
+
 static void test_store_recent_window(void)
 {
 	char dbpath[] = "/tmp/chr_test_recent_XXXXXX";
@@ -788,6 +862,7 @@ static const th_test tests[] = {
 	TEST(test_seeds_no_false_groups),
 	TEST(test_store_recent_window),
 	TEST(test_store_long_sets),
+	TEST(test_store_para_batches),
 };
 
 TH_MAIN("dedup", tests)

@@ -684,6 +684,64 @@ static void test_data_version(void)
 	chr_db_close(w);
 }
 
+static chr_article *bare(const char *id, uint64_t hash, const char *headline)
+{
+	chr_article *a = art_new();
+	if (!a)
+		return NULL;
+	a->id = id;
+	a->headline = headline;
+	a->text = a->raw = "only text";
+	a->text_len = a->raw_len = 9;
+	a->content_hash = hash;
+	return a;
+}
+
+/* store_put_article inserts the row first and looks up hash and id
+ * only when a constraint fails: a failed insert leaves nothing (the
+ * next row takes the next rowid), the same content under any id is a
+ * duplicate naming the stored id, a taken id gets its suffix, and a
+ * row that fails another constraint is the insert's error. */
+static void test_put_article_first(void)
+{
+	chr_db *db = fresh("first.db");
+	if (!db)
+		return;
+	const char *ids[] = { "x", "x", "y", "x", "z", "w" };
+	const uint64_t hashes[] = { 10, 10, 10, 11, 12, 13 };
+	const chr_status want[] = { CHR_OK, CHR_EDUPLICATE, CHR_EDUPLICATE,
+				    CHR_OK, CHR_EDB, CHR_OK };
+	const int64_t rowids[] = { 1, 0, 0, 2, 0, 3 };
+	CHECK_INT(store_begin(db), CHR_OK);
+	for (int i = 0; i < 6; i++) {
+		chr_article *a = bare(ids[i], hashes[i], i == 4 ? NULL : "H");
+		if (!a)
+			break;
+		char *ex = NULL;
+		CHECK_INT(store_put_article(db, a, &ex), want[i]);
+		CHECK_INT(a->rowid, rowids[i]);
+		if (want[i] == CHR_EDUPLICATE)
+			CHECK_STR(ex ? ex : "", "x");
+		else
+			CHECK(ex == NULL);
+		if (i == 3)
+			CHECK_STR(a->id, "x-2");
+		if (i == 4)
+			CHECK(strstr(chr_db_errmsg(db), "insert article") != NULL);
+		free(ex);
+		chr_article_free(a);
+	}
+	CHECK_INT(store_commit(db), CHR_OK);
+	CHECK_INT(chr_db_article_count(db), 3);
+	CHECK_INT(raw_int(tpath("first.db"), "SELECT count(*) FROM articles_fts"
+			  " WHERE articles_fts MATCH 'only'"), 3);
+	/* empty lists are stored as the JSON writer writes them */
+	CHECK_INT(raw_int(tpath("first.db"), "SELECT count(*) FROM articles"
+			  " WHERE agencies = '[]' AND removed = '[]'"
+			  " AND notes = '[]'"), 3);
+	chr_db_close(db);
+}
+
 static void test_id_collision(void)
 {
 	chr_db *db = fresh("coll.db");
@@ -737,6 +795,7 @@ static const th_test tests[] = {
 	TEST(test_finish_releases_lock),
 	TEST(test_data_version),
 	TEST(test_id_collision),
+	TEST(test_put_article_first),
 };
 
 int main(void)

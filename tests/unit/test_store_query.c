@@ -179,6 +179,31 @@ static void test_doc_counts(void)
 	if (c && n == 1)
 		CHECK_INT(c[0].eid, 30);
 	free(c);
+	/* the same made in place (entities.c): taking room forgets what
+	 * was held until the rows are said to be doc's; counts only for
+	 * the doc whose rows are held, and only once said */
+	store_men *mr = store_ents_rows_buf(db, 3);
+	CHECK(mr != NULL);
+	CHECK_INT(store_ents_row_eid(db, 7, 5, &(int64_t){ 0 }), 0);
+	CHECK(store_ents_counts_buf(db, 7, 1) == NULL);
+	if (mr) {
+		mr[0] = (store_men){ 4, 50 };
+		mr[1] = (store_men){ 8, 51 };
+		mr[2] = (store_men){ 4, 52 };
+		store_ents_rows_set(db, 9, 3);
+	}
+	CHECK(store_ents_counts_buf(db, 7, 1) == NULL);
+	store_eidn *mc = store_ents_counts_buf(db, 9, 0);
+	CHECK(mc != NULL);
+	CHECK_INT(store_ents_doc_counts(db, 9, &c, &n), CHR_OK);
+	CHECK_INT(n, 2); /* from the rows: start 4's last (52), 51 */
+	if (c && n == 2)
+		CHECK_INT(c[0].eid + c[1].eid, 103);
+	free(c);
+	store_ents_counts_set(db, 9, 0); /* said: none */
+	CHECK_INT(store_ents_doc_counts(db, 9, &c, &n), CHR_OK);
+	CHECK_INT(n, 0);
+	free(c);
 	/* another doc: read from the table (none there) */
 	CHECK_INT(store_ents_doc_counts(db, 8, &c, &n), CHR_OK);
 	CHECK_INT(n, 0);
@@ -384,6 +409,106 @@ static void test_entity_cache(void)
 	chr_db_close(db);
 }
 
+/* The flush writes (entity, alias) counts STORE_ALIAS_ROWS to a
+ * statement: 1 to 19 distinct aliases an entity (a full statement, one
+ * spanning two entities, the rest alone), records of one alias summed,
+ * stored rows added to, and every count the one a statement each gave. */
+static void test_alias_flush(void)
+{
+	chr_db *db = fresh("aflush.db");
+	if (!db)
+		return;
+	CHECK_INT(sqlite3_exec(db->h, "INSERT INTO entities (eid, key, name,"
+			       " score, type) VALUES (1, 'a', 'A', 1, 'ORG'),"
+			       " (2, 'b', 'B', 1, 'ORG'), (3, 'c', 'C', 1, 'ORG');"
+			       "INSERT INTO entity_aliases (eid, alias, n)"
+			       " VALUES (1, 'x05', 100), (3, 'y', 50)",
+			       NULL, NULL, NULL), SQLITE_OK);
+	static const int per[] = { 19, 8, 1 };
+	char want[2048] = "", al[16];
+	size_t w = 0;
+	CHECK_INT(store_begin(db), CHR_OK);
+	for (int e = 0; e < 3; e++) {
+		for (int i = per[e]; i >= 1; i--) { /* out of order */
+			snprintf(al, sizeof al, e == 2 ? "y" : "x%02d", i);
+			CHECK_INT(store_ents_add(db, e + 1, al, strlen(al), i), CHR_OK);
+			if (i % 3 == 0) /* a second record of the alias */
+				CHECK_INT(store_ents_add(db, e + 1, al, strlen(al), 1000),
+					  CHR_OK);
+		}
+	}
+	CHECK_INT(store_commit(db), CHR_OK);
+	for (int e = 0; e < 3; e++)
+		for (int i = 1; i <= per[e]; i++) {
+			long long n = i + (i % 3 == 0 ? 1000 : 0) +
+				      (e == 0 && i == 5 ? 100 : 0) + (e == 2 ? 50 : 0);
+			if (e == 2)
+				snprintf(al, sizeof al, "y");
+			else
+				snprintf(al, sizeof al, "x%02d", i);
+			w += (size_t)snprintf(want + w, sizeof want - w, "%s%d:%s:%lld",
+					      w ? "," : "", e + 1, al, n);
+		}
+	char got[2048];
+	raw_text(tpath("aflush.db"), "SELECT group_concat(eid || ':' || alias"
+		 " || ':' || n, ',') FROM (SELECT * FROM entity_aliases"
+		 " ORDER BY eid, alias)", got, sizeof got);
+	CHECK_STR(got, want);
+	CHECK_INT(raw_int(tpath("aflush.db"), "SELECT sum(mentions) FROM entities"),
+		  (19 * 20 / 2 + 6 * 1000) + (8 * 9 / 2 + 2 * 1000) + 1);
+	/* the records are sorted by eid in radix passes of 11 bits (as many
+	 * as the largest eid needs; qsort past 33 bits), an eid's records
+	 * by insertion (qsort past 32): eids across those bounds, records
+	 * in no order, one eid with 100 records over 10 aliases */
+	static const int64_t big[] = { 3, 2047, 2048, 4194305, 4194304,
+				       ((int64_t)1 << 33) - 1, (int64_t)1 << 33 };
+	for (int pass = 0; pass < 2; pass++) {
+		size_t nb = sizeof big / sizeof *big - (pass ? 0 : 1);
+		CHECK_INT(raw_exec(tpath("aflush.db"), "DELETE FROM entity_aliases;"
+				   " DELETE FROM entities"), SQLITE_OK);
+		CHECK_INT(store_begin(db), CHR_OK);
+		for (int i = 0; i < 140; i++) {
+			int64_t eid = i < 100 ? 77 : big[(size_t)(i * 5) % nb];
+			snprintf(al, sizeof al, "z%d", (i * 7) % 10);
+			CHECK_INT(store_ents_add(db, eid, al, strlen(al), i), CHR_OK);
+			CHECK_INT(store_ents_add(db, eid, NULL, 0, 1), CHR_OK);
+		}
+		sqlite3_int64 ch = sqlite3_total_changes64(db->h);
+		CHECK_INT(store_commit(db), CHR_OK);
+		/* sorted right, each (eid, alias) is one row of one upsert
+		 * (a pair split in two runs would be two changes); no entity
+		 * row is there for the counts' UPDATEs to change */
+		long long want_rows = 0;
+		char seen[8][10] = { { 0 } };
+		for (int i = 0; i < 140; i++) {
+			size_t bi = i < 100 ? 7 : (size_t)(i * 5) % nb;
+			if (!seen[bi][(i * 7) % 10]++)
+				want_rows++;
+		}
+		CHECK_INT(sqlite3_total_changes64(db->h) - ch, want_rows);
+		raw_text(tpath("aflush.db"), "SELECT count(*) || ' ' || sum(n)"
+			 " FROM entity_aliases", got, sizeof got);
+		long long sum_n = 0;
+		for (int i = 0; i < 140; i++)
+			sum_n += i;
+		char w2[64];
+		snprintf(w2, sizeof w2, "%lld %lld", want_rows, sum_n);
+		CHECK_STR(got, w2);
+		/* each (eid, alias) once, with its own sum */
+		raw_text(tpath("aflush.db"), "SELECT sum(n * (eid % 1000 + 1) *"
+			 " (CAST(substr(alias, 2) AS INTEGER) + 1)) FROM entity_aliases",
+			 got, sizeof got);
+		long long wsum = 0;
+		for (int i = 0; i < 140; i++) {
+			int64_t eid = i < 100 ? 77 : big[(size_t)(i * 5) % nb];
+			wsum += (long long)i * (eid % 1000 + 1) * ((i * 7) % 10 + 1);
+		}
+		snprintf(w2, sizeof w2, "%lld", wsum);
+		CHECK_STR(got, w2);
+	}
+	chr_db_close(db);
+}
+
 /* The mention rows of the article stored last answer facts' lookups by
  * (doc, start) as the table would: the last row at a start wins, and
  * another doc's rows or a start not written are "ask the table"; an
@@ -494,6 +619,33 @@ static long long doc_int(const char *p, const char *what, const char *table,
  * expressions (up to STORE_TX_ROWS) take each size; each article's rows
  * are the ones processing it alone finds (one a start), the first and
  * last of them included. */
+/* An article's mention rows as stored: one a start among the keyed
+ * mentions (a later mention at one start replaces), and the first and
+ * last start. */
+static size_t keyed_starts(const chr_article *a, int64_t *first, int64_t *last)
+{
+	size_t n = 0;
+	*first = INT64_MAX;
+	*last = INT64_MIN;
+	for (size_t m = 0; m < a->mentions.n; m++) {
+		const art_mention *x = &a->mentions.v[m];
+		if (!x->key || !*x->key)
+			continue;
+		int64_t st = x->flags & MEN_HEADLINE ? -1 - (int64_t)x->start
+						     : (int64_t)x->start;
+		int dup = 0;
+		for (size_t o = 0; o < m && !dup; o++) {
+			const art_mention *y = &a->mentions.v[o];
+			dup = y->key && *y->key && y->start == x->start &&
+			      (y->flags & MEN_HEADLINE) == (x->flags & MEN_HEADLINE);
+		}
+		n += !dup;
+		*first = st < *first ? st : *first;
+		*last = st > *last ? st : *last;
+	}
+	return n;
+}
+
 static void test_row_counts(void)
 {
 	static const char *const sent[] = {
@@ -545,26 +697,7 @@ static void test_row_counts(void)
 			return;
 		}
 		ntx[i] = a->timexes.n;
-		/* one row a start (a later mention at one start replaces) */
-		nmen[i] = 0;
-		first[i] = INT64_MAX;
-		last[i] = INT64_MIN;
-		for (size_t m = 0; m < a->mentions.n; m++) {
-			const art_mention *x = &a->mentions.v[m];
-			if (!x->key || !*x->key)
-				continue;
-			int64_t st = x->flags & MEN_HEADLINE ? -1 - (int64_t)x->start
-							     : (int64_t)x->start;
-			int dup = 0;
-			for (size_t o = 0; o < m && !dup; o++) {
-				const art_mention *y = &a->mentions.v[o];
-				dup = y->key && *y->key && y->start == x->start &&
-				      (y->flags & MEN_HEADLINE) == (x->flags & MEN_HEADLINE);
-			}
-			nmen[i] += !dup;
-			first[i] = st < first[i] ? st : first[i];
-			last[i] = st > last[i] ? st : last[i];
-		}
+		nmen[i] = keyed_starts(a, &first[i], &last[i]);
 		maxtx = ntx[i] > maxtx ? ntx[i] : maxtx;
 		maxmen = nmen[i] > maxmen ? nmen[i] : maxmen;
 		chr_article_free(a);
@@ -587,6 +720,33 @@ static void test_row_counts(void)
 		CHECK_INT(doc_int(p, "max(start)", "entity_mentions", id[i]),
 			  (long long)last[i]);
 	}
+	/* every sentence four times: more mentions than entities.c keeps
+	 * on the stack (PUT_SMALL, 128), so its arrays come from the heap */
+	static char big[8192];
+	size_t blen = 0;
+	for (int r = 0; r < 4; r++)
+		blen += (size_t)snprintf(big + blen, sizeof big - blen, "%s%s",
+					 r ? " " : "", text[N - 1]);
+	chr_doc bd = doc("rcbig", "Diplomatic round", big);
+	bd.date = "1999-03-01";
+	chr_article *ba = NULL;
+	CHECK_INT(chr_article_process(&bd, &ba), CHR_OK);
+	if (!ba)
+		return;
+	int64_t bfirst, blast;
+	size_t bn = keyed_starts(ba, &bfirst, &blast);
+	CHECK(bn > 128);
+	chr_article_free(ba);
+	if (!(db = reopen(p)))
+		return;
+	CHECK_INT(ingest(db, &bd, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(doc_int(p, "count(*)", "entity_mentions", "rcbig"), (long long)bn);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_mentions m JOIN entities e"
+			  " ON e.eid = m.eid JOIN articles a ON a.rowid = m.doc"
+			  " WHERE a.id = 'rcbig'"), (long long)bn);
+	CHECK_INT(doc_int(p, "max(start)", "entity_mentions", "rcbig"),
+		  (long long)blast);
 }
 
 /* The entities stage makes the store's keys (entities_store_prep): the
@@ -1049,6 +1209,7 @@ static const th_test tests[] = {
 	TEST(test_doc_counts),
 	TEST(test_entity_counts),
 	TEST(test_entity_cache),
+	TEST(test_alias_flush),
 	TEST(test_entity_cache_other_writer),
 	TEST(test_entity_rows),
 	TEST(test_batched_rows),
