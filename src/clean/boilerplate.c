@@ -80,11 +80,45 @@ static const char *const g_credit_prefix[] = {
 	"(additional reporting",
 };
 
+/* out holds NORM_MAX + 1 bytes.  On a little-endian machine, eight
+ * bytes at a time: those before the first byte below 0x21 or above 0x7F
+ * (a space, a tab, a control byte, non-ASCII such as the ’ below) are
+ * stored at once, upper-case letters given their 0x20 bit, with one store
+ * of all eight, taken only while k + 9 <= NORM_MAX (the pending space and
+ * the eight bytes fit under the cap, so the cap is never reached inside a
+ * block); that byte and the rest go through the byte loop. */
 static size_t normalise(const char *s, size_t n, char *out)
 {
 	size_t k = 0;
 	int sp = 0;
 	for (size_t i = 0; i < n && k < NORM_MAX; i++) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		while (i + 8 <= n && k + 9 <= NORM_MAX) {
+			const uint64_t H = 0x8080808080808080ULL;
+			const uint64_t B = 0x0101010101010101ULL;
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			/* the top bit of each byte below 0x21 or above 0x7F;
+			 * exact up to the first one, which is all that is read */
+			uint64_t odd = (((x - 0x21 * B) & ~x) | x) & H;
+			size_t m = odd ? (size_t)__builtin_ctzll(odd) / 8 : 8;
+			if (!m)
+				break;
+			uint64_t y = x & ~H;
+			uint64_t up = (y + (0x80 - 'A') * B) & ~(y + (0x7F - 'Z') * B) & H;
+			uint64_t v = x | (up >> 2);
+			if (sp)
+				out[k++] = ' ';
+			sp = 0;
+			memcpy(out + k, &v, 8);
+			k += m;
+			i += m;
+			if (m < 8)
+				break;
+		}
+		if (i >= n || k >= NORM_MAX)
+			break;
+#endif
 		unsigned char c = (unsigned char)s[i];
 		if (is_sp((char)c)) {
 			sp = k > 0;
