@@ -553,16 +553,18 @@ chr_status facts_run(chr_article *a)
 		 * other token takes the byte loop below from the start */
 		if (be - b0 < LW) {
 			unsigned odd = 0;
-			for (uint32_t b = b0; b < be; b++) {
-				unsigned v = low_tab[tx[b]];
+			const unsigned char *p = tx + b0, *pe = tx + be;
+			char *o = lo;
+			while (p < pe) {
+				unsigned v = low_tab[*p++];
 				odd |= v;
-				lo[n++] = (char)v;
+				*o++ = (char)v;
 			}
 			if (!(odd & LOW_ODD)) {
-				lo[n] = '\0';
+				*o = '\0';
+				n = (size_t)(o - lo);
 				goto classify;
 			}
-			n = 0;
 		}
 		for (uint32_t b = b0; b < be && n + 1 < LW; b++) {
 			unsigned char ch = tx[b];
