@@ -22,6 +22,7 @@
 
 #include "meta/agency.h"
 #include "pipeline/article.h"
+#include "text/bytetab.h"
 
 /* ---- the per-token lower-case copy ---- */
 
@@ -29,19 +30,9 @@
  * kept), with LOW_ODD added for the two bytes the copy treats apart: NUL
  * (the string tests stop there) and 0xE2 (’ may become '). */
 #define LOW_ODD 0x100u
-#define L4_(c) L1_(c), L1_((c) + 1), L1_((c) + 2), L1_((c) + 3)
-#define L1_(c) ((c) == 0 || (c) == 0xE2 ? (c) | LOW_ODD :                   \
-		(c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
-#define L16_(c) L4_(c), L4_((c) + 4), L4_((c) + 8), L4_((c) + 12)
-static const uint16_t low_tab[256] = {
-	L16_(0x00), L16_(0x10), L16_(0x20), L16_(0x30),
-	L16_(0x40), L16_(0x50), L16_(0x60), L16_(0x70),
-	L16_(0x80), L16_(0x90), L16_(0xA0), L16_(0xB0),
-	L16_(0xC0), L16_(0xD0), L16_(0xE0), L16_(0xF0),
-};
-#undef L16_
-#undef L4_
-#undef L1_
+#define LOW1_(c) ((c) == 0 || (c) == 0xE2 ? (c) | LOW_ODD : TEXT_LOWER(c))
+static const uint16_t low_tab[256] = { TEXT_TAB256(LOW1_) };
+#undef LOW1_
 
 /* ---- trigger matching ---- */
 

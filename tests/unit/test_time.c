@@ -363,6 +363,36 @@ static void test_lexicon_filter(void)
 	CHECK_INT(time_lex_get("januarys", 8).cls, LC_NONE);
 	CHECK_INT(time_lex_get("ja", 2).cls, LC_NONE);
 	CHECK_INT(time_lex_get("\xc3\xa9t\xc3\xa9", 6).cls, LC_NONE);
+	/* the fold is ASCII A-Z by table: listed words in upper and mixed
+	 * case, every letter among them, are found with their classes; a
+	 * byte that differs from a letter only in its 0x20 or 0x80 bit
+	 * outside A-Z is not folded */
+	static const char *const w[] = { "january", "february", "march",
+		"april", "may", "june", "july", "august", "september",
+		"october", "november", "december", "monday", "tuesday",
+		"wednesday", "thursday", "friday", "saturday", "sunday", "six",
+		"dozen", "quarter", "weekly", "o'clock", "a.m", "twenty-first",
+		"yesterday", "kst", "fortnight", "overnight", "thanksgiving" };
+	for (size_t i = 0; i < sizeof w / sizeof *w; i++) {
+		char up[32], mix[32];
+		size_t n = strlen(w[i]);
+		for (size_t j = 0; j <= n; j++) {
+			char c = w[i][j];
+			up[j] = c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+			mix[j] = j % 2 ? up[j] : c;
+		}
+		time_lex l = time_lex_get(w[i], n), u = time_lex_get(up, n),
+			 m = time_lex_get(mix, n);
+		CHECK(l.cls != LC_NONE);
+		CHECK(u.cls == l.cls && u.val == l.val && u.cls2 == l.cls2 &&
+		      u.val2 == l.val2 && u.flags == l.flags);
+		CHECK(m.cls == l.cls && m.val == l.val && m.cls2 == l.cls2);
+	}
+	CHECK_INT(time_lex_get("jun\xc5", 4).cls, LC_NONE);   /* E | 0x80 */
+	CHECK_INT(time_lex_get("jun\xe5", 4).cls, LC_NONE);   /* e | 0x80 */
+	CHECK_INT(time_lex_get("a\x0em", 3).cls, LC_NONE);    /* . ^ 0x20 */
+	CHECK_INT(time_lex_get("o\x07clock", 7).cls, LC_NONE); /* ' ^ 0x20 */
+	CHECK_INT(time_lex_get("A.M", 3).cls, time_lex_get("a.m", 3).cls);
 }
 
 /* The shortcuts of the driver and the pattern loop (tag.c: tokens with
