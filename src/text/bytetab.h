@@ -26,6 +26,6 @@
 		TEXT_TAB16_(F, 0xF0)
 
 /* ASCII lower case: A-Z folded, every other byte kept. */
-#define TEXT_LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define TEXT_LOWER(c) ((c) + ((c) >= 'A' && (c) <= 'Z' ? 32 : 0))
 
 #endif
