@@ -441,28 +441,34 @@ int clean_headlike(const char *s, size_t n)
 
 /* ---- captions and credits ---- */
 
-/* Does the 8-byte word x hold the byte c?  (A zero byte of x ^ c...c:
- * the usual test, which has no false answer for "any".) */
-static int has_byte(uint64_t x, unsigned char c)
+/* The top bit of each byte of the 8-byte word x that equals c (a zero
+ * byte of x ^ c...c: the usual test; nonzero exactly when x holds c, and
+ * exact up to the first such byte, above which borrows may add bits). */
+static uint64_t byte_bits(uint64_t x, unsigned char c)
 {
 	uint64_t v = x ^ (0x0101010101010101ULL * c);
-	return ((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL) != 0;
+	return (v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL;
 }
 
 /* Where a photo credit starts in s ("© ...", "Photo: ..."), or n.  Only
  * the bytes that can start one (0xC2, 'P', 'I') are looked at closely;
- * eight bytes with none of them are passed over at once. */
+ * eight bytes with none of them are passed over at once, and on a
+ * little-endian machine the bytes before the first of them too. */
 static size_t credit_start(const char *s, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (i + 9 <= n) { /* bytes i..i+7, each with one after it */
 			uint64_t x;
 			memcpy(&x, s + i, 8);
-			if (!has_byte(x, 0xC2) && !has_byte(x, 'P') &&
-			    !has_byte(x, 'I')) {
+			uint64_t m = byte_bits(x, 0xC2) | byte_bits(x, 'P') |
+				     byte_bits(x, 'I');
+			if (!m) {
 				i += 7;
 				continue;
 			}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			i += (size_t)__builtin_ctzll(m) / 8; /* i + 1 < n still */
+#endif
 		}
 		unsigned char c = (unsigned char)s[i];
 		if (c != 0xC2 && c != 'P' && c != 'I')

@@ -472,11 +472,19 @@ static void test_credit_at_every_offset(void)
 		{ " Photos of the day, taken", NULL },
 		{ " Image of the day, taken", NULL },
 	};
+	/* padding of plain bytes, then of bytes that may start a credit but
+	 * do not here ('P', 'I', 0xC2 before a no-break space), which the
+	 * eight-byte steps stop at */
+	static const char busy[] = "PIqI\xc2\xa0 PqIIPP\xc2\xa0qPIq \xc2\xa0IP";
 	chr_article *a = art_new();
 	char line[128];
+	for (int pad = 0; pad < 2; pad++)
 	for (size_t k = 0; k < sizeof t / sizeof *t; k++)
 		for (size_t off = 1; off < 24; off++) {
-			memset(line, 'q', off);
+			if (pad)
+				memcpy(line, busy, off);
+			else
+				memset(line, 'q', off);
 			size_t tl = strlen(t[k].tail);
 			memcpy(line + off, t[k].tail, tl);
 			int brk;
