@@ -80,11 +80,45 @@ static const char *const g_credit_prefix[] = {
 	"(additional reporting",
 };
 
+/* out holds NORM_MAX + 1 bytes.  On a little-endian machine, eight
+ * bytes at a time: those before the first byte below 0x21 or above 0x7F
+ * (a space, a tab, a control byte, non-ASCII such as the ’ below) are
+ * stored at once, upper-case letters given their 0x20 bit, with one store
+ * of all eight, taken only while k + 9 <= NORM_MAX (the pending space and
+ * the eight bytes fit under the cap, so the cap is never reached inside a
+ * block); that byte and the rest go through the byte loop. */
 static size_t normalise(const char *s, size_t n, char *out)
 {
 	size_t k = 0;
 	int sp = 0;
 	for (size_t i = 0; i < n && k < NORM_MAX; i++) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		while (i + 8 <= n && k + 9 <= NORM_MAX) {
+			const uint64_t H = 0x8080808080808080ULL;
+			const uint64_t B = 0x0101010101010101ULL;
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			/* the top bit of each byte below 0x21 or above 0x7F;
+			 * exact up to the first one, which is all that is read */
+			uint64_t odd = (((x - 0x21 * B) & ~x) | x) & H;
+			size_t m = odd ? (size_t)__builtin_ctzll(odd) / 8 : 8;
+			if (!m)
+				break;
+			uint64_t y = x & ~H;
+			uint64_t up = (y + (0x80 - 'A') * B) & ~(y + (0x7F - 'Z') * B) & H;
+			uint64_t v = x | (up >> 2);
+			if (sp)
+				out[k++] = ' ';
+			sp = 0;
+			memcpy(out + k, &v, 8);
+			k += m;
+			i += m;
+			if (m < 8)
+				break;
+		}
+		if (i >= n || k >= NORM_MAX)
+			break;
+#endif
 		unsigned char c = (unsigned char)s[i];
 		if (is_sp((char)c)) {
 			sp = k > 0;
@@ -407,28 +441,34 @@ int clean_headlike(const char *s, size_t n)
 
 /* ---- captions and credits ---- */
 
-/* Does the 8-byte word x hold the byte c?  (A zero byte of x ^ c...c:
- * the usual test, which has no false answer for "any".) */
-static int has_byte(uint64_t x, unsigned char c)
+/* The top bit of each byte of the 8-byte word x that equals c (a zero
+ * byte of x ^ c...c: the usual test; nonzero exactly when x holds c, and
+ * exact up to the first such byte, above which borrows may add bits). */
+static uint64_t byte_bits(uint64_t x, unsigned char c)
 {
 	uint64_t v = x ^ (0x0101010101010101ULL * c);
-	return ((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL) != 0;
+	return (v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL;
 }
 
 /* Where a photo credit starts in s ("© ...", "Photo: ..."), or n.  Only
  * the bytes that can start one (0xC2, 'P', 'I') are looked at closely;
- * eight bytes with none of them are passed over at once. */
+ * eight bytes with none of them are passed over at once, and on a
+ * little-endian machine the bytes before the first of them too. */
 static size_t credit_start(const char *s, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (i + 9 <= n) { /* bytes i..i+7, each with one after it */
 			uint64_t x;
 			memcpy(&x, s + i, 8);
-			if (!has_byte(x, 0xC2) && !has_byte(x, 'P') &&
-			    !has_byte(x, 'I')) {
+			uint64_t m = byte_bits(x, 0xC2) | byte_bits(x, 'P') |
+				     byte_bits(x, 'I');
+			if (!m) {
 				i += 7;
 				continue;
 			}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			i += (size_t)__builtin_ctzll(m) / 8; /* i + 1 < n still */
+#endif
 		}
 		unsigned char c = (unsigned char)s[i];
 		if (c != 0xC2 && c != 'P' && c != 'I')

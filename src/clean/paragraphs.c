@@ -134,13 +134,49 @@ static size_t first_word_chars(const char *s, size_t a, size_t b)
 /* Append line content to out with white-space runs collapsed.  The
  * result is never longer than the line, so when there is room for the
  * whole line the bytes are copied in place, in one pass; only a buffer
- * near its ceiling goes word by word (and stops where the old did). */
+ * near its ceiling goes word by word (and stops where the old did).
+ * In place, eight bytes are read at a time: those before the first
+ * byte below 0x21 (white space, or a control byte copied as it is) are
+ * copied with one store of all eight, which stays inside the room: the
+ * output never runs ahead of the input (o - start + sp <= i - a, and
+ * i + 8 <= b).  That byte and the last few go through the byte loop. */
 static chr_status put_line(buf *out, const char *s, size_t a, size_t b)
 {
 	if (buf_grow(out, b - a) == CHR_OK) {
 		char *o = out->p + out->len;
 		int sp = 0;
-		for (size_t i = a; i < b; i++) {
+		size_t i = a;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		while (i + 8 <= b) {
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			/* the top bit of each byte below 0x21; exact up to the
+			 * first such byte, which is all that is read */
+			uint64_t m = (x - 0x2121212121212121ULL) & ~x &
+				     0x8080808080808080ULL;
+			size_t k = m ? (size_t)__builtin_ctzll(m) / 8 : 8;
+			if (k) {
+				if (sp)
+					*o++ = ' ';
+				sp = 0;
+				memcpy(o, &x, 8);
+				o += k;
+				i += k;
+				if (k == 8)
+					continue;
+			}
+			char c = s[i++];
+			if (is_sp(c)) {
+				sp = 1;
+				continue;
+			}
+			if (sp)
+				*o++ = ' ';
+			sp = 0;
+			*o++ = c;
+		}
+#endif
+		for (; i < b; i++) {
 			char c = s[i];
 			if (is_sp(c)) {
 				sp = 1;

@@ -36,7 +36,9 @@ typedef struct clean_para {
 
 enum {
 	CLEAN_P_KEEP = 1,      /* preferred copy among repeats (dateline) */
-	CLEAN_P_HEADLINY = 2,  /* short, no sentence end: headline-like */
+	CLEAN_P_HEADLINY = 2,  /* short, no sentence end: headline-like (set
+				* by clean_repeats only where it decides:
+				* on repeated lines and next to "Read more") */
 	CLEAN_P_BREAKING = 4,  /* "Read more" and the like */
 };
 

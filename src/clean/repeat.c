@@ -29,27 +29,52 @@ static const unsigned char g_norm[128] = {
 
 /* out has room for n bytes: an ASCII byte is stored whether kept or
  * not (k only moves past a kept one), so the loop does not branch on it;
- * k <= i, so the store stays inside what this call may write. */
+ * k <= i, so the store stays inside what this call may write.  Eight
+ * ASCII bytes (no top bit set: nearly all text) take eight such steps
+ * with no test between them; a block that holds a non-ASCII byte is
+ * read a byte at a time to its end. */
+#define NORM_STEP(j)                                                         \
+	do {                                                                 \
+		unsigned char v_ = g_norm[(unsigned char)s[i + (j)]];        \
+		out[k] = (char)v_;                                           \
+		k += v_ != 0;                                                \
+	} while (0)
 static size_t norm_into(char *out, const char *s, size_t n)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			unsigned char v = g_norm[c];
-			out[k] = (char)v;
-			k += v != 0;
-		} else if (c == 0xE2 && i + 2 < n &&
-			   (unsigned char)s[i + 1] == 0x80) {
-			i += 2; /* quotes, dashes, bullets: punctuation */
-		} else if (c == 0xC2 && i + 1 < n) {
-			i += 1; /* nbsp, ©, « » */
-		} else {
-			out[k++] = (char)c; /* other non-ASCII bytes */
+	size_t k = 0, i = 0;
+	while (i < n) {
+		size_t e = n; /* this pass ends here */
+		if (i + 8 <= n) {
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			if (!(x & 0x8080808080808080ULL)) {
+				NORM_STEP(0); NORM_STEP(1); NORM_STEP(2);
+				NORM_STEP(3); NORM_STEP(4); NORM_STEP(5);
+				NORM_STEP(6); NORM_STEP(7);
+				i += 8;
+				continue;
+			}
+			e = i + 8;
+		}
+		for (; i < e; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c < 0x80) {
+				unsigned char v = g_norm[c];
+				out[k] = (char)v;
+				k += v != 0;
+			} else if (c == 0xE2 && i + 2 < n &&
+				   (unsigned char)s[i + 1] == 0x80) {
+				i += 2; /* quotes, dashes, bullets: punctuation */
+			} else if (c == 0xC2 && i + 1 < n) {
+				i += 1; /* nbsp, ©, « » */
+			} else {
+				out[k++] = (char)c; /* other non-ASCII bytes */
+			}
 		}
 	}
 	return k;
 }
+#undef NORM_STEP
 
 int clean_same_text(const char *a, size_t an, const char *b, size_t bn)
 {
@@ -63,6 +88,8 @@ int clean_same_text(const char *a, size_t an, const char *b, size_t bn)
 
 typedef struct pinfo {
 	size_t noff, nlen;  /* normalised form in the norm buffer */
+	size_t tlen;        /* bytes of text it stands for (one half of a
+			     * doubled line) */
 	uint64_t pkey, skey;
 	size_t root;        /* index of the first copy of its group */
 	size_t count;       /* copies in the group (at the root) */
@@ -131,8 +158,7 @@ chr_status clean_repeats(clean_paras *ps, const char *text,
 					xn < EDGE ? xn : EDGE) ^ 0x9e3779b97f4a7c15ull;
 		pi[i].root = i;
 		pi[i].count = 1;
-		if (clean_headlike(s, len))
-			p->flags |= CLEAN_P_HEADLINY;
+		pi[i].tlen = len;
 	}
 
 	/* the headline repeated among the first paragraphs */
@@ -226,10 +252,13 @@ chr_status clean_repeats(clean_paras *ps, const char *text,
 		if (pi[i].dbl && pi[i].root == i)
 			pi[i].count++;
 	/* related-story headlines: headline-like and repeated, or next to a
-	 * "Read more" */
+	 * "Read more".  Whether a paragraph is headline-like (a word count
+	 * over its bytes) is asked last, of the few that are repeated or
+	 * next to a "Read more": every test before it is a field read, so
+	 * the answer is the same as asking it of every paragraph first. */
 	for (size_t i = 0; i < n; i++) {
 		clean_para *p = &ps->v[i];
-		if (!(p->flags & CLEAN_P_HEADLINY) || p->pre)
+		if (p->pre)
 			continue;
 		if (p->reason && p->reason != CLEAN_R_REPEAT)
 			continue;
@@ -239,6 +268,9 @@ chr_status clean_repeats(clean_paras *ps, const char *text,
 		int near_break = (i > 0 && (ps->v[i - 1].flags & CLEAN_P_BREAKING)) ||
 				 (i + 1 < n && (ps->v[i + 1].flags & CLEAN_P_BREAKING));
 		if (pi[pi[i].root].count >= 2 || near_break) {
+			if (!clean_headlike(text + p->off, pi[i].tlen))
+				continue;
+			p->flags |= CLEAN_P_HEADLINY;
 			if (p->reason == CLEAN_R_REPEAT && pi[i].root == i)
 				continue; /* the headline copy */
 			p->reason = CLEAN_R_RELATED;

@@ -22,6 +22,17 @@
 
 #include "meta/agency.h"
 #include "pipeline/article.h"
+#include "text/bytetab.h"
+
+/* ---- the per-token lower-case copy ---- */
+
+/* Each byte's lower-case form (ASCII letters folded, every other byte
+ * kept), with LOW_ODD added for the two bytes the copy treats apart: NUL
+ * (the string tests stop there) and 0xE2 (’ may become '). */
+#define LOW_ODD 0x100u
+#define LOW1_(c) ((c) == 0 || (c) == 0xE2 ? (c) | LOW_ODD : TEXT_LOWER(c))
+static const uint16_t low_tab[256] = { TEXT_TAB256(LOW1_) };
+#undef LOW1_
 
 /* ---- trigger matching ---- */
 
@@ -528,6 +539,24 @@ chr_status facts_run(chr_article *a)
 		const uint32_t b0 = a->toks.v[i].start, be = a->toks.v[i].end;
 		char *lo = c.low[i];
 		size_t n = 0, zn = LW; /* zn: where a NUL byte is */
+		/* nearly every token fits and holds neither a NUL byte nor
+		 * 0xE2 (the lead byte of ’): one table read per byte; any
+		 * other token takes the byte loop below from the start */
+		if (be - b0 < LW) {
+			unsigned odd = 0;
+			const unsigned char *p = tx + b0, *pe = tx + be;
+			char *o = lo;
+			while (p < pe) {
+				unsigned v = low_tab[*p++];
+				odd |= v;
+				*o++ = (char)v;
+			}
+			if (!(odd & LOW_ODD)) {
+				*o = '\0';
+				n = (size_t)(o - lo);
+				goto classify;
+			}
+		}
 		for (uint32_t b = b0; b < be && n + 1 < LW; b++) {
 			unsigned char ch = tx[b];
 			if (ch == 0xE2 && b + 2 < be && tx[b + 1] == 0x80 &&
@@ -541,6 +570,7 @@ chr_status facts_run(chr_article *a)
 			lo[n++] = (char)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch);
 		}
 		lo[n] = '\0';
+	classify:
 		c.cnt[i] = NULL;
 		c.num[i] = 0;
 		c.cls[i] = facts_word_lc_loaded(c.low[i], n, &c.cnt[i], &c.num[i]);

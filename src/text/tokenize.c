@@ -267,11 +267,17 @@ static size_t dotted_at(const unsigned char *s, size_t n, size_t i)
 static size_t url_at(const unsigned char *s, size_t n, size_t i)
 {
 	static const char *const heads[] = {"http://", "https://", "www."};
-	if ((s[i] | 0x20) != 'h' && (s[i] | 0x20) != 'w')
+	static const size_t head_len[] = {7, 8, 4};
+	/* every head is "ht..." or "ww..." (a letter matches in either
+	 * case) and needs more than four bytes from i: most words starting
+	 * with h or w ("he", "was") fail here, before the loop */
+	unsigned c0 = s[i] | 0x20;
+	if ((c0 != 'h' && c0 != 'w') || n - i <= 4 ||
+	    (s[i + 1] | 0x20) != (c0 == 'h' ? 't' : 'w'))
 		return 0;
 	size_t h = 0;
 	for (size_t k = 0; k < 3 && !h; k++) {
-		size_t hl = strlen(heads[k]);
+		size_t hl = head_len[k];
 		if (n - i > hl) {
 			size_t m = 0;
 			while (m < hl && (s[i + m] | (is_alpha(s[i + m]) ? 0x20 : 0)) ==
@@ -316,8 +322,11 @@ static int digit_follows(const unsigned char *s, size_t n, size_t i)
 }
 
 /* The cursor step, inline in both text_next and the text_tokenize loop
- * (the pipeline's path: no call per token). */
-static inline int next_token(text_cursor *c, art_token *t)
+ * (the pipeline's path: no call per token).  GCC at -O2 found it too big
+ * to inline by itself and called it per token (a prologue and epilogue
+ * and the cursor through memory each time): always_inline makes it so. */
+static inline __attribute__((always_inline)) int next_token(text_cursor *c,
+							    art_token *t)
 {
 	const unsigned char *s = c->s;
 	size_t n = c->n, i = c->i, l = 0;
@@ -347,10 +356,15 @@ static inline int next_token(text_cursor *c, art_token *t)
 	uint32_t f;
 	if (is_wordcl(cl) && cl != CL_MARK) {
 		size_t d;
-		if (cp < 0x80 && is_alpha(cp) && (d = url_at(s, n, i))) {
+		/* the first tests of url_at and dotted_at, here, so most
+		 * words make neither call: a URL starts with h or w, a
+		 * dotted form with a letter and a period */
+		if (cp < 0x80 && ((cp | 0x20) == 'h' || (cp | 0x20) == 'w') &&
+		    (d = url_at(s, n, i))) {
 			e = i + d;
 			f = TOK_WORD;
-		} else if (cp < 0x80 && is_alpha(cp) && (d = dotted_at(s, n, i))) {
+		} else if (cp < 0x80 && is_alpha(cp) && i + 1 < n &&
+			   s[i + 1] == '.' && (d = dotted_at(s, n, i))) {
 			e = i + d;
 			f = word_flags(cl);
 			size_t l2;

@@ -18,6 +18,8 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "text/bytetab.h"
+
 typedef struct lex_def {
 	const char *w;
 	uint8_t cls, val, cls2, val2, flags;
@@ -300,9 +302,14 @@ static uint16_t table[TSIZE]; /* 1 + index into defs; 0 = empty */
 static uint64_t pre[MAXW + 1][16]; /* length x first two letters, 1024 bits */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+/* ASCII lower case by table: one load a byte where the compare and
+ * conditional add took four (the hash and the compare read every byte
+ * of a word that passes the prefilter). */
+static const unsigned char lc_tab[256] = { TEXT_TAB256(TEXT_LOWER) };
+
 static inline unsigned char lc(unsigned char c)
 {
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+	return lc_tab[c];
 }
 
 static uint32_t whash(const char *w, size_t n)

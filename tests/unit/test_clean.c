@@ -383,6 +383,51 @@ static void test_split_tight_buffer(void)
 	}
 }
 
+/* put_line copies the bytes before the first one below 0x21 eight at a
+ * time: every line of words, space runs (' ', tab, \f, \v), control
+ * bytes and non-ASCII bytes, at every length and alignment, comes out
+ * trimmed with each space run as one ' ', the same as a byte loop, with
+ * room for the whole line and word by word near the ceiling. */
+static void test_split_collapse(void)
+{
+	static const char alpha[] = "ab Z9\t\f\v\x01\x1f\xc3\xa9.!  x";
+	uint32_t x = 777;
+	for (int round = 0; round < 400; round++) {
+		char line[64], want[64];
+		x = x * 1103515245u + 12345u;
+		size_t n = (x >> 16) % 48, w = 0;
+		for (size_t i = 0; i < n; i++) {
+			x = x * 1103515245u + 12345u;
+			line[i] = alpha[(x >> 16) % (sizeof alpha - 1)];
+		}
+		line[n] = '\0';
+		int sp = 0;
+		for (size_t i = 0; i < n; i++) {
+			char c = line[i];
+			if (c == ' ' || c == '\t' || c == '\f' || c == '\v') {
+				sp = w > 0;
+				continue;
+			}
+			if (sp)
+				want[w++] = ' ';
+			sp = 0;
+			want[w++] = c;
+		}
+		want[w] = '\0';
+		for (int tight = 0; tight < 2; tight++) {
+			arena mem;
+			buf out;
+			clean_paras ps;
+			CHECK_INT(split_text(line, tight ? w + 1 : 0, &mem, &out, &ps),
+				  CHR_OK);
+			CHECK_STR(out.p ? out.p : "", want);
+			CHECK_INT(out.len, w);
+			CHECK_INT(ps.n, w ? 1 : 0);
+			split_done(&mem, &out);
+		}
+	}
+}
+
 /* clean_chars counts eight bytes at a time: it must agree with a byte
  * loop on every length and alignment, and on every byte value. */
 static void test_chars_and_line_ends(void)
@@ -427,15 +472,63 @@ static void test_credit_at_every_offset(void)
 		{ " Photos of the day, taken", NULL },
 		{ " Image of the day, taken", NULL },
 	};
+	/* padding of plain bytes, then of bytes that may start a credit but
+	 * do not here ('P', 'I', 0xC2 before a no-break space), which the
+	 * eight-byte steps stop at */
+	static const char busy[] = "PIqI\xc2\xa0 PqIIPP\xc2\xa0qPIq \xc2\xa0IP";
 	chr_article *a = art_new();
 	char line[128];
+	for (int pad = 0; pad < 2; pad++)
 	for (size_t k = 0; k < sizeof t / sizeof *t; k++)
 		for (size_t off = 1; off < 24; off++) {
-			memset(line, 'q', off);
+			if (pad)
+				memcpy(line, busy, off);
+			else
+				memset(line, 'q', off);
 			size_t tl = strlen(t[k].tail);
 			memcpy(line + off, t[k].tail, tl);
 			int brk;
 			const char *r = clean_classify(a, line, off + tl, 0, &brk);
+			CHECK_STR(r, t[k].want);
+		}
+	chr_article_free(a);
+}
+
+/* Prompts are matched on a normal form made eight bytes at a time
+ * (ASCII lower case, space runs as one, ’ as '): written in any case,
+ * with tabs and space runs, a curly apostrophe, at every alignment
+ * (leading spaces, dropped), and near the 160-byte limit, they are found;
+ * near misses are not. */
+static void test_prompt_forms(void)
+{
+	static const struct { const char *text, *want; } t[] = {
+		{ "Don\xe2\x80\x99t  MISS", "boilerplate" },
+		{ "SHARE\tTHIS   Article", "boilerplate" },
+		{ "Subscribe   TO our daily newsletter today", "boilerplate" },
+		{ "Reporting By Ann Lee and Bo Kim; Editing by Cy Dee", "credit" },
+		{ "Source:  Harbour Board", "source-line" },
+		{ "RELATED  COVERAGE:", "boilerplate" },
+		{ "Shared this article", NULL },
+		{ "Read morel", NULL },
+		{ "Subscribers to the daily paper rose in May.", NULL },
+		{ "The harbour board said its quarterly figures showed freight up "
+		  "by a fifth on the year, with grain and timber leading, and "
+		  "warned: All Rights   RESERVED", "boilerplate" },
+	};
+	chr_article *a = art_new();
+	char line[256];
+	for (size_t k = 0; k < sizeof t / sizeof *t; k++)
+		for (size_t pad = 0; pad < 10; pad++) {
+			size_t tl = strlen(t[k].text);
+			if (pad + tl > 160)
+				break;
+			memset(line, ' ', pad);
+			memcpy(line + pad, t[k].text, tl);
+			int brk;
+			const char *r = clean_classify(a, line, pad + tl, 0, &brk);
+			if ((r == NULL) != (t[k].want == NULL) ||
+			    (r && strcmp(r, t[k].want)))
+				fprintf(stderr, "  pad %zu: %s\n", pad, t[k].text);
 			CHECK_STR(r, t[k].want);
 		}
 	chr_article_free(a);
@@ -522,6 +615,26 @@ static void test_same_text(void)
 	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
 		CHECK_INT(clean_same_text(c[i].a, strlen(c[i].a), c[i].b,
 					  strlen(c[i].b)), c[i].same);
+	/* the form is made eight ASCII bytes at a time: a curly quote
+	 * (dropped) or an accented letter (kept) at every offset of the
+	 * blocks, in a text with case and punctuation to fold */
+	static const char ascii[] = "Ab, C-d 12 eF. gh; IJ kl";
+	static const char lower[] = "abcd12efghijkl";
+	for (size_t k = 0; k <= sizeof ascii - 1; k++) {
+		char a[64], b[64], e[64];
+		snprintf(a, sizeof a, "%.*s\xe2\x80\x9d%s", (int)k, ascii, ascii + k);
+		CHECK_INT(clean_same_text(a, strlen(a), lower, strlen(lower)), 1);
+		snprintf(a, sizeof a, "%.*s\xc3\xa9%s", (int)k, ascii, ascii + k);
+		size_t lk = 0; /* letters and digits among ascii[0, k) */
+		for (size_t i = 0; i < k; i++)
+			lk += ascii[i] != ' ' && ascii[i] != ',' && ascii[i] != '-' &&
+			      ascii[i] != '.' && ascii[i] != ';';
+		snprintf(b, sizeof b, "%.*s\xc3\xa9%s", (int)lk, lower, lower + lk);
+		CHECK_INT(clean_same_text(a, strlen(a), b, strlen(b)), 1);
+		snprintf(e, sizeof e, "%.*s\xc3\xa9%s", (int)(lk ? lk - 1 : lk + 1),
+			 lower, lower + (lk ? lk - 1 : lk + 1));
+		CHECK_INT(clean_same_text(a, strlen(a), e, strlen(e)), 0);
+	}
 }
 
 static void test_garbage(void)
@@ -577,6 +690,8 @@ static const th_test tests[] = {
 	TEST(test_join_without_dictionary),
 	TEST(test_join_search_then_set),
 	TEST(test_split_tight_buffer),
+	TEST(test_split_collapse),
+	TEST(test_prompt_forms),
 	TEST(test_chars_and_line_ends),
 	TEST(test_credit_at_every_offset),
 	TEST(test_join_with_dictionary),

@@ -730,6 +730,16 @@ static void test_lexicon(void)
 			  facts_word_lc(all[i], l, &c2, &n2));
 		CHECK(c1 == c2 && n1 == n2);
 	}
+	/* words of a table word's length and first two bytes reach the
+	 * hash probe and must still miss; the per-token entry point takes
+	 * lower case only */
+	static const char *const miss[] = { "saix", "sai\0", "saidx", "thf",
+		"peoplf", "killec" };
+	for (size_t i = 0; i < sizeof miss / sizeof *miss; i++)
+		CHECK_INT(facts_word_lc_loaded(miss[i], i == 1 ? 4 : strlen(miss[i]),
+					       NULL, NULL), 0);
+	CHECK_INT(facts_word_lc_loaded("SAID", 4, NULL, NULL), 0);
+	CHECK_INT(facts_word_lc_loaded("said", 3, NULL, NULL), 0); /* "sai" */
 	v = -1;
 	CHECK(facts_word_lc_loaded("three", 5, NULL, &v) & FW_NUM);
 	CHECK(v == 3);

@@ -117,6 +117,27 @@ static void test_agencies(void)
 	CHECK(!meta_agency_all("AFP-Jane", 8));
 	CHECK_INT(meta_agency_scan("Artem Geodakyan, TASS", 21, NULL, NULL), 1);
 	CHECK_INT(meta_agency_scan("ITAR-TASS/AFP", 13, NULL, NULL), 2);
+	/* the table is sorted by length: a lookup finds the names of its
+	 * length, the shortest and the longest too, in any case where the
+	 * name is longer than an acronym, and nothing between lengths */
+	CHECK(meta_agency_table_ok());
+	static const struct { const char *in, *want; } t[] = {
+		{ "AA", "Anadolu" }, { "aa", NULL }, { "AP", "AP" },
+		{ "dpa", "dpa" }, { "DPA", "dpa" }, { "Dpa", "dpa" },
+		{ "CTK", "CTK" }, { "ctk", NULL }, { "MENA", "MENA" },
+		{ "Kyodo", "Kyodo" }, { "KYODO", "Kyodo" }, { "UNIAN", "UNIAN" },
+		{ "reuters.", "Reuters" }, { "ITAR-tass", "TASS" },
+		{ "Itar-Tass", "TASS" }, { "UKRINFORM", "Ukrinform" },
+		{ "Associated Press of Pakistan", "APP" },
+		{ "associated press of pakistan", "APP" },
+		{ "United Press International", "UPI" },
+		{ "Associated Press of Pakistanx", NULL }, { "A", NULL },
+		{ "Reutersx", NULL }, { "Agence France-Presse", "AFP" },
+		{ "Agence France Presse", "AFP" }, { "Agence France_Presse", NULL },
+		{ "The Associated Press Agency Limited 12345", NULL },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+		CHECK_STR(meta_agency_lookup(t[i].in, strlen(t[i].in)), t[i].want);
 }
 
 static void years_cb(void *ctx, int y)

@@ -330,6 +330,87 @@ static void test_scan_words(void)
 	}
 }
 
+/* Letter runs are read eight bytes at a time: in random texts of
+ * letters of both cases and the bytes on either side of the letter
+ * ranges ('@' '[' '`' '{', digits, space, '-'), every word token is a
+ * maximal run of ASCII letters, also where the range given ends inside
+ * one, with TF_CAP from its first letter and TF_UPPER exactly when it
+ * has two or more letters and none of them is lower case. */
+static void test_scan_letter_runs(void)
+{
+	static const char alpha[] = "aAzZmMqQ@[`{09 -eEtT";
+	uint32_t x = 4242;
+	for (int round = 0; round < 300; round++) {
+		char t[80];
+		x = x * 1103515245u + 12345u;
+		size_t len = 1 + (x >> 16) % 70;
+		for (size_t i = 0; i < len; i++) {
+			x = x * 1103515245u + 12345u;
+			/* long letter runs more often than not */
+			size_t k = (x >> 16) % ((x >> 8) % 3 ? 8 : sizeof alpha - 1);
+			t[i] = alpha[k];
+		}
+		t[len] = '\0';
+		x = x * 1103515245u + 12345u;
+		size_t to = len - (x >> 16) % (len < 5 ? len : 5);
+		time_tok v[96];
+		size_t stop;
+		size_t n = time_tokenize(t, 0, to, v, 96, &stop);
+		CHECK_INT(stop, to);
+		size_t w = 0;
+		for (size_t i = 0; i < to;) {
+			int letter = (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z');
+			if (!letter) {
+				i++;
+				continue;
+			}
+			size_t j = i, lower = 0;
+			while (j < to && ((t[j] >= 'a' && t[j] <= 'z') ||
+					  (t[j] >= 'A' && t[j] <= 'Z')))
+				lower += t[j] >= 'a', j++;
+			/* the word tokens, in order */
+			while (w < n && v[w].kind != TK_WORD)
+				w++;
+			CHECK(w < n);
+			if (w >= n)
+				break;
+			CHECK_INT(v[w].s, i);
+			CHECK_INT(v[w].e, j);
+			unsigned want = (t[i] <= 'Z' ? TF_CAP : 0) |
+					(!lower && j - i > 1 ? TF_UPPER : 0);
+			CHECK_INT(v[w].flags & (TF_CAP | TF_UPPER), want);
+			w++;
+			i = j;
+		}
+		while (w < n && v[w].kind != TK_WORD)
+			w++;
+		CHECK_INT(w, n);
+	}
+}
+
+/* Space runs (read in a tight loop after their first byte): a newline
+ * marks TF_NL, two newlines in one run TF_PARA, whatever spaces, tabs,
+ * carriage returns or a no-break space stand between them. */
+static void test_scan_space_runs(void)
+{
+	const char *t = "a \n b\n\nc \r\n \r\nd\t \xc2\xa0 e\n \n f  g";
+	time_tok v[16];
+	size_t stop;
+	size_t n = time_tokenize(t, 0, strlen(t), v, 16, &stop);
+	CHECK_INT(n, 7);
+	CHECK_INT(stop, strlen(t));
+	static const unsigned want[] = {
+		TF_SPACE | TF_NL | TF_PARA, TF_SPACE | TF_NL,
+		TF_SPACE | TF_NL | TF_PARA, TF_SPACE | TF_NL | TF_PARA,
+		TF_SPACE, TF_SPACE | TF_NL | TF_PARA, TF_SPACE };
+	for (size_t i = 0; i < n && i < 7; i++)
+		CHECK_INT(v[i].flags & (TF_SPACE | TF_NL | TF_PARA), want[i]);
+	/* a run that ends the text ends the scan */
+	n = time_tokenize("x \n\n ", 0, 5, v, 16, &stop);
+	CHECK_INT(n, 1);
+	CHECK_INT(stop, 5);
+}
+
 /* An undated article with a dateline and a body, through meta and time
  * as the pipeline runs them; published ("" when none) in out. */
 static void date_article(const char *dateline, const char *body, const char *date,
@@ -363,6 +444,36 @@ static void test_lexicon_filter(void)
 	CHECK_INT(time_lex_get("januarys", 8).cls, LC_NONE);
 	CHECK_INT(time_lex_get("ja", 2).cls, LC_NONE);
 	CHECK_INT(time_lex_get("\xc3\xa9t\xc3\xa9", 6).cls, LC_NONE);
+	/* the fold is ASCII A-Z by table: listed words in upper and mixed
+	 * case, every letter among them, are found with their classes; a
+	 * byte that differs from a letter only in its 0x20 or 0x80 bit
+	 * outside A-Z is not folded */
+	static const char *const w[] = { "january", "february", "march",
+		"april", "may", "june", "july", "august", "september",
+		"october", "november", "december", "monday", "tuesday",
+		"wednesday", "thursday", "friday", "saturday", "sunday", "six",
+		"dozen", "quarter", "weekly", "o'clock", "a.m", "twenty-first",
+		"yesterday", "kst", "fortnight", "overnight", "thanksgiving" };
+	for (size_t i = 0; i < sizeof w / sizeof *w; i++) {
+		char up[32], mix[32];
+		size_t n = strlen(w[i]);
+		for (size_t j = 0; j <= n; j++) {
+			char c = w[i][j];
+			up[j] = c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+			mix[j] = j % 2 ? up[j] : c;
+		}
+		time_lex l = time_lex_get(w[i], n), u = time_lex_get(up, n),
+			 m = time_lex_get(mix, n);
+		CHECK(l.cls != LC_NONE);
+		CHECK(u.cls == l.cls && u.val == l.val && u.cls2 == l.cls2 &&
+		      u.val2 == l.val2 && u.flags == l.flags);
+		CHECK(m.cls == l.cls && m.val == l.val && m.cls2 == l.cls2);
+	}
+	CHECK_INT(time_lex_get("jun\xc5", 4).cls, LC_NONE);   /* E | 0x80 */
+	CHECK_INT(time_lex_get("jun\xe5", 4).cls, LC_NONE);   /* e | 0x80 */
+	CHECK_INT(time_lex_get("a\x0em", 3).cls, LC_NONE);    /* . ^ 0x20 */
+	CHECK_INT(time_lex_get("o\x07clock", 7).cls, LC_NONE); /* ' ^ 0x20 */
+	CHECK_INT(time_lex_get("A.M", 3).cls, time_lex_get("a.m", 3).cls);
 }
 
 /* The shortcuts of the driver and the pattern loop (tag.c: tokens with
@@ -490,6 +601,8 @@ static void test_text_date(void)
 static const th_test tests[] = {
 	/* first: the tokenizer must build the lexicon itself */
 	TEST(test_scan_words),
+	TEST(test_scan_letter_runs),
+	TEST(test_scan_space_runs),
 	TEST(test_cases), TEST(test_seeds), TEST(test_no_dct),
 	TEST(test_timeml), TEST(test_linear), TEST(test_chunks),
 	TEST(test_text_date), TEST(test_pattern_shortcut),
