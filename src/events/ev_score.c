@@ -113,6 +113,20 @@ void ev_select_keyw(ev_keyw *a, size_t n, size_t m)
 		kw_swap(a, lo, lo + 1);
 }
 
+/* x into out, the sorted run of the top k of *n keys so far (the
+ * small path of ev_top_keys). */
+static inline void top_put(ev_keyw *out, size_t *n, size_t k, ev_keyw x)
+{
+	if (*n == k && ev_cmp_keyw(&x, &out[k - 1]) >= 0)
+		return;
+	size_t j = *n < k ? (*n)++ : k - 1;
+	while (j > 0 && ev_cmp_keyw(&x, &out[j - 1]) < 0) {
+		out[j] = out[j - 1];
+		j--;
+	}
+	out[j] = x;
+}
+
 /* The top k keys of v by saturated tf x idf, into out; returns count.
  * Small k (the index keys, the key entities) keeps a sorted run of k by
  * insertion, with no allocation or sort of the whole vector; the order
@@ -127,14 +141,7 @@ size_t ev_top_keys(const ev_engine *e, const uint32_t *df,
 			ev_keyw x = { v->v[i].id,
 				      ev_sat(v->v[i].tf) *
 					      ev_idfv_get(&idv, df[v->v[i].id]) };
-			if (n == k && ev_cmp_keyw(&x, &out[k - 1]) >= 0)
-				continue;
-			size_t j = n < k ? n++ : k - 1;
-			while (j > 0 && ev_cmp_keyw(&x, &out[j - 1]) < 0) {
-				out[j] = out[j - 1];
-				j--;
-			}
-			out[j] = x;
+			top_put(out, &n, k, x);
 		}
 		return n;
 	}
@@ -168,10 +175,26 @@ static uint32_t tab_hash(uint32_t id, uint32_t mask)
  * (a headline's, a doc's entities) need not. */
 #define TAB_CLEAR_KEYS 128
 
-/* Fill the slot's table with a's weights; on allocation failure or a
- * vector over e->tab_max the slot has no table (cosine walks). */
-static void tab_fill(const ev_engine *e, const uint32_t *df,
-		     ev_normc *s, const ev_vec *a)
+/* Squared norm of doc vector a (saturated tf x idf). */
+static double vec_norm2(const ev_engine *e, const uint32_t *df,
+			const ev_vec *a)
+{
+	ev_idfv idv = ev_idf_view(e);
+	double na = 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		double x = ev_sat(a->v[i].tf) *
+			   ev_idfv_get(&idv, df[a->v[i].id]);
+		na += x * x;
+	}
+	return na;
+}
+
+/* Fill the slot's table with a's weights (and w, by position); on
+ * allocation failure or a vector over e->tab_max the slot has no table
+ * (cosine walks).  Returns a's squared norm (vec_norm2: the same
+ * weights summed in the same order, here in the fill's pass). */
+static double tab_fill(const ev_engine *e, const uint32_t *df,
+		       ev_normc *s, const ev_vec *a)
 {
 	ev_idfv idv = ev_idf_view(e);
 	/* the filter holds exactly the keys of the table of old slots (0:
@@ -179,7 +202,7 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
 	uint32_t old = s->cap;
 	s->cap = 0;
 	if (a->n > e->tab_max)
-		return;
+		return vec_norm2(e, df, a);
 	uint32_t cap = 64;
 	while (cap < 2 * a->n)
 		cap *= 2;
@@ -190,8 +213,11 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
 		double *v = k ? realloc(s->val, cap * sizeof *v) : NULL;
 		if (v)
 			s->val = v;
-		if (!k || !v)
-			return;
+		double *w = v ? realloc(s->w, cap * sizeof *w) : NULL;
+		if (w)
+			s->w = w;
+		if (!k || !v || !w)
+			return vec_norm2(e, df, a);
 		s->tabcap = cap;
 	}
 	if (old && old <= TAB_CLEAR_KEYS) {
@@ -202,15 +228,19 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
 		memset(s->filter, 0, sizeof s->filter);
 	}
 	memset(s->key, 0, cap * sizeof *s->key);
+	double na = 0;
 	for (uint32_t i = 0; i < a->n; i++) {
 		uint32_t id = a->v[i].id, h = tab_hash(id, cap - 1);
 		while (s->key[h])
 			h = (h + 1) & (cap - 1);
 		s->key[h] = id + 1;
 		s->filter[id % EV_TAB_FILTER] = 0x80; /* (tab_next_avx2) */
-		s->val[h] = ev_sat(a->v[i].tf) * ev_idfv_get(&idv, df[id]);
+		double x = ev_sat(a->v[i].tf) * ev_idfv_get(&idv, df[id]);
+		s->val[h] = s->w[i] = x;
+		na += x * x;
 	}
 	s->cap = cap;
+	return na;
 }
 
 /* id's weight in a's table (ev_normc.val), or NULL when a lacks id;
@@ -381,20 +411,6 @@ static double tab_dot_any(const ev_engine *e, const uint32_t *df,
 	return tab_dot(e, df, s, c, n);
 }
 
-/* Squared norm of doc vector a (saturated tf x idf). */
-static double vec_norm2(const ev_engine *e, const uint32_t *df,
-			const ev_vec *a)
-{
-	ev_idfv idv = ev_idf_view(e);
-	double na = 0;
-	for (uint32_t i = 0; i < a->n; i++) {
-		double x = ev_sat(a->v[i].tf) *
-			   ev_idfv_get(&idv, df[a->v[i].id]);
-		na += x * x;
-	}
-	return na;
-}
-
 /* The cache slot of doc vector a for the current doc generation and
  * doc count, filled on a miss (norm and weight table), or NULL when the
  * engine has no cache (allocation failed at init).  An article is scored
@@ -417,10 +433,9 @@ static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
 	slot->v = a;
 	slot->gen = e->docgen;
 	slot->at = e->ndocs + 1;
-	slot->norm = vec_norm2(e, df, a);
 	slot->used = ++e->normc_tick[0];
 	slot->topk = 0;
-	tab_fill(e, df, slot, a);
+	slot->norm = tab_fill(e, df, slot, a);
 	return slot;
 }
 
@@ -670,7 +685,12 @@ size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
 		memcpy(out, s->top, n * sizeof *out);
 		return n;
 	}
-	size_t n = ev_top_keys(e, df, v, k, out);
+	size_t n = 0;
+	if (s && s->cap) /* the weights tab_fill made (ev_top_keys') */
+		for (uint32_t i = 0; i < v->n; i++)
+			top_put(out, &n, k, (ev_keyw){ v->v[i].id, s->w[i] });
+	else
+		n = ev_top_keys(e, df, v, k, out);
 	if (s) {
 		ev_normc *w = (ev_normc *)s; /* cache, as in cent_norm2 */
 		memcpy(w->top, out, n * sizeof *out);

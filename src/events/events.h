@@ -325,6 +325,9 @@ typedef struct ev_normc {
 	uint32_t *key;
 	double *val;
 	uint32_t cap, tabcap;
+	/* the same weights by position, w[i] v[i]'s (with the table; the
+	 * top keys read them) */
+	double *w;
 	/* filter[id % EV_TAB_FILTER] is 0x80 for every id in the table (the
 	 * AVX2 walk, tab_next_avx2, tests only that top bit): a 0
 	 * says an id is absent without probing (most centroid ids are not

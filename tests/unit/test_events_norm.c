@@ -1,5 +1,6 @@
 /*
- * test_events_norm: a centroid's norm and dot product walk (ev_cent_walk).
+ * test_events_norm: a centroid's norm and dot product walk (ev_cent_walk)
+ * and a doc vector's cached norm and top keys.
  *
  * Design note: the scoring loops compute a centroid's squared norm (mean
  * tf over n, saturated, times the current idf) and, in one pass, its dot
@@ -10,7 +11,10 @@
  * past the memo's end and the memo fresh, full or partly stale, must
  * give bit for bit what a plain loop over ev_idf_of and ev_sat gives,
  * the norm summed in id order and the dot product over the shared ids
- * in id order, with and without AVX2 (where the CPU has it).
+ * in id order, with and without AVX2 (where the CPU has it).  A doc
+ * vector's cache slot takes its norm and top keys from the weights its
+ * table's fill makes: they must be a plain loop's norm and ev_top_keys'
+ * keys, with a table and without (tab_max 0).
  */
 #include "harness.h"
 
@@ -56,6 +60,19 @@ static double reference(const ev_engine *e, const uint32_t *df,
 				*dot += ev_sat(a->v[i].tf) * w * y;
 	}
 	return nc;
+}
+
+/* The squared norm of c's entries as a doc vector's. */
+static double doc_norm(const ev_engine *e, const uint32_t *df,
+		       const ev_cent *c)
+{
+	double na = 0;
+	for (uint32_t j = 0; j < c->n; j++) {
+		double x = ev_sat(c->v[j].tf) *
+			   ev_idf_of(e->ndocs, df[c->v[j].id]);
+		na += x * x;
+	}
+	return na;
 }
 
 static int same(double x, double y)
@@ -131,10 +148,64 @@ static void test_cent_walk(void)
 	ev_engine_free(&e);
 }
 
+/* A doc vector's cache slot: its norm and top keys come from the
+ * weights its table's fill makes (one pass); with and without a table
+ * they are a plain loop's norm and ev_top_keys' keys. */
+static void test_doc_slot(void)
+{
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	static uint32_t df[NID];
+	uint64_t s = 11;
+	for (int i = 0; i < NID; i++)
+		df[i] = rnd(&s) % 16 ? rnd(&s) % 300
+				    : EV_IDF_MEMO + rnd(&s) % 1000;
+	static ev_tw av[256];
+	ev_vec a = { av, 0, 256 };
+	ev_cent c; /* a's entries, for doc_norm */
+	memset(&c, 0, sizeof c);
+	c.v = av;
+	int checked = 0, tabled = 0;
+	for (int len = 0; len <= 41; len++) {
+		a.n = c.n = len == 41 ? 256 : (uint32_t)len;
+		fill(av, a.n, &s, 1.0f);
+		for (int tab = 1; tab >= 0; tab--) {
+			e.tab_max = tab ? EV_TAB_MAX : 0;
+			e.ndocs = 50 + (uint64_t)len * 7 + (uint64_t)tab;
+			e.docgen++;
+			static const size_t ks[] = { 3, 12, 16, 2 };
+			for (size_t q = 0; q < 4; q++) {
+				ev_keyw got[16], want[16];
+				size_t n = ev_doc_top_keys(&e, df, &a, ks[q],
+							   got),
+				       m = ev_top_keys(&e, df, &a, ks[q],
+						       want);
+				int eq = n == m;
+				for (size_t i = 0; eq && i < n; i++)
+					eq = got[i].id == want[i].id &&
+					     same(got[i].w, want[i].w);
+				CHECK(eq);
+			}
+			const ev_normc *slot = NULL;
+			for (int k = 0; k < EV_NORMC; k++)
+				if (e.normc[k].v == &a &&
+				    e.normc[k].gen == e.docgen)
+					slot = &e.normc[k];
+			CHECK(slot && same(slot->norm, doc_norm(&e, df, &c)));
+			tabled += slot && slot->cap;
+			checked++;
+		}
+	}
+	CHECK_INT(checked, 84);
+	CHECK_INT(tabled, 43); /* the empty vector fits tab_max 0 too */
+	ev_engine_free(&e);
+}
+
 int main(void)
 {
 	static const th_test tests[] = {
 		TEST(test_cent_walk),
+		TEST(test_doc_slot),
 	};
 	return th_run("events_norm", tests, sizeof tests / sizeof tests[0]);
 }
