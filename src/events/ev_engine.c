@@ -125,6 +125,7 @@ void ev_engine_free(ev_engine *e)
 	for (int k = 0; e->normc && k < EV_NORMC; k++) {
 		free(e->normc[k].key);
 		free(e->normc[k].val);
+		free(e->normc[k].w);
 	}
 	free(e->normc);
 	free(e->normc_tick);

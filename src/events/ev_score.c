@@ -15,11 +15,15 @@
  * (absent) in one load and test, and a walk that needs nothing of the
  * ids the doc lacks tests the filter four ids at a time (tab_next), or
  * eight with one AVX2 gather where the CPU has it (asked at run time:
- * the build targets plain x86-64; the same ids in the same order).  An inverted layout (term -> held
- * events) was not tried: it must be kept up at every centroid change
- * and a common term's list is long, while the walk is now a few
- * instructions per id.  Top keys are chosen by quickselect
- * (ev_select_keyw), not by sorting.
+ * the build targets plain x86-64; the same ids in the same order).  A
+ * centroid's norm (with the dot product, when the norm is stale, in the
+ * same pass: cent_walk) weighs four entries at a time with AVX2: their
+ * df and idf memo entries gathered, each lane the scalar operation (no
+ * fused multiply-add), the squares added one by one in id order.  An
+ * inverted layout (term -> held events) was not tried: it must be kept
+ * up at every centroid change and a common term's list is long, while
+ * the walk is now a few instructions per id.  Top keys are chosen by
+ * quickselect (ev_select_keyw), not by sorting.
  */
 #include "events.h"
 
@@ -109,6 +113,20 @@ void ev_select_keyw(ev_keyw *a, size_t n, size_t m)
 		kw_swap(a, lo, lo + 1);
 }
 
+/* x into out, the sorted run of the top k of *n keys so far (the
+ * small path of ev_top_keys). */
+static inline void top_put(ev_keyw *out, size_t *n, size_t k, ev_keyw x)
+{
+	if (*n == k && ev_cmp_keyw(&x, &out[k - 1]) >= 0)
+		return;
+	size_t j = *n < k ? (*n)++ : k - 1;
+	while (j > 0 && ev_cmp_keyw(&x, &out[j - 1]) < 0) {
+		out[j] = out[j - 1];
+		j--;
+	}
+	out[j] = x;
+}
+
 /* The top k keys of v by saturated tf x idf, into out; returns count.
  * Small k (the index keys, the key entities) keeps a sorted run of k by
  * insertion, with no allocation or sort of the whole vector; the order
@@ -123,14 +141,7 @@ size_t ev_top_keys(const ev_engine *e, const uint32_t *df,
 			ev_keyw x = { v->v[i].id,
 				      ev_sat(v->v[i].tf) *
 					      ev_idfv_get(&idv, df[v->v[i].id]) };
-			if (n == k && ev_cmp_keyw(&x, &out[k - 1]) >= 0)
-				continue;
-			size_t j = n < k ? n++ : k - 1;
-			while (j > 0 && ev_cmp_keyw(&x, &out[j - 1]) < 0) {
-				out[j] = out[j - 1];
-				j--;
-			}
-			out[j] = x;
+			top_put(out, &n, k, x);
 		}
 		return n;
 	}
@@ -164,10 +175,26 @@ static uint32_t tab_hash(uint32_t id, uint32_t mask)
  * (a headline's, a doc's entities) need not. */
 #define TAB_CLEAR_KEYS 128
 
-/* Fill the slot's table with a's weights; on allocation failure or a
- * vector over e->tab_max the slot has no table (cosine walks). */
-static void tab_fill(const ev_engine *e, const uint32_t *df,
-		     ev_normc *s, const ev_vec *a)
+/* Squared norm of doc vector a (saturated tf x idf). */
+static double vec_norm2(const ev_engine *e, const uint32_t *df,
+			const ev_vec *a)
+{
+	ev_idfv idv = ev_idf_view(e);
+	double na = 0;
+	for (uint32_t i = 0; i < a->n; i++) {
+		double x = ev_sat(a->v[i].tf) *
+			   ev_idfv_get(&idv, df[a->v[i].id]);
+		na += x * x;
+	}
+	return na;
+}
+
+/* Fill the slot's table with a's weights (and w, by position); on
+ * allocation failure or a vector over e->tab_max the slot has no table
+ * (cosine walks).  Returns a's squared norm (vec_norm2: the same
+ * weights summed in the same order, here in the fill's pass). */
+static double tab_fill(const ev_engine *e, const uint32_t *df,
+		       ev_normc *s, const ev_vec *a)
 {
 	ev_idfv idv = ev_idf_view(e);
 	/* the filter holds exactly the keys of the table of old slots (0:
@@ -175,7 +202,7 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
 	uint32_t old = s->cap;
 	s->cap = 0;
 	if (a->n > e->tab_max)
-		return;
+		return vec_norm2(e, df, a);
 	uint32_t cap = 64;
 	while (cap < 2 * a->n)
 		cap *= 2;
@@ -186,8 +213,11 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
 		double *v = k ? realloc(s->val, cap * sizeof *v) : NULL;
 		if (v)
 			s->val = v;
-		if (!k || !v)
-			return;
+		double *w = v ? realloc(s->w, cap * sizeof *w) : NULL;
+		if (w)
+			s->w = w;
+		if (!k || !v || !w)
+			return vec_norm2(e, df, a);
 		s->tabcap = cap;
 	}
 	if (old && old <= TAB_CLEAR_KEYS) {
@@ -198,15 +228,19 @@ static void tab_fill(const ev_engine *e, const uint32_t *df,
 		memset(s->filter, 0, sizeof s->filter);
 	}
 	memset(s->key, 0, cap * sizeof *s->key);
+	double na = 0;
 	for (uint32_t i = 0; i < a->n; i++) {
 		uint32_t id = a->v[i].id, h = tab_hash(id, cap - 1);
 		while (s->key[h])
 			h = (h + 1) & (cap - 1);
 		s->key[h] = id + 1;
 		s->filter[id % EV_TAB_FILTER] = 0x80; /* (tab_next_avx2) */
-		s->val[h] = ev_sat(a->v[i].tf) * ev_idfv_get(&idv, df[id]);
+		double x = ev_sat(a->v[i].tf) * ev_idfv_get(&idv, df[id]);
+		s->val[h] = s->w[i] = x;
+		na += x * x;
 	}
 	s->cap = cap;
+	return na;
 }
 
 /* id's weight in a's table (ev_normc.val), or NULL when a lacks id;
@@ -377,20 +411,6 @@ static double tab_dot_any(const ev_engine *e, const uint32_t *df,
 	return tab_dot(e, df, s, c, n);
 }
 
-/* Squared norm of doc vector a (saturated tf x idf). */
-static double vec_norm2(const ev_engine *e, const uint32_t *df,
-			const ev_vec *a)
-{
-	ev_idfv idv = ev_idf_view(e);
-	double na = 0;
-	for (uint32_t i = 0; i < a->n; i++) {
-		double x = ev_sat(a->v[i].tf) *
-			   ev_idfv_get(&idv, df[a->v[i].id]);
-		na += x * x;
-	}
-	return na;
-}
-
 /* The cache slot of doc vector a for the current doc generation and
  * doc count, filled on a miss (norm and weight table), or NULL when the
  * engine has no cache (allocation failed at init).  An article is scored
@@ -413,11 +433,146 @@ static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
 	slot->v = a;
 	slot->gen = e->docgen;
 	slot->at = e->ndocs + 1;
-	slot->norm = vec_norm2(e, df, a);
 	slot->used = ++e->normc_tick[0];
 	slot->topk = 0;
-	tab_fill(e, df, slot, a);
+	slot->norm = tab_fill(e, df, slot, a);
 	return slot;
+}
+
+/* The weight of centroid entry t (mean tf over n): saturated tf x idf. */
+static inline double cent_y(const ev_tw *t, uint32_t n, ev_idfv *idv,
+			    const uint32_t *df)
+{
+	return ev_sat(t->tf / n) * ev_idfv_get(idv, df[t->id]);
+}
+
+/* cent_walk from entry j on, one entry at a time: the squares added to
+ * *nc and, with a table s, the products to *dot, in id order. */
+static inline void cent_rest(const ev_cent *c, uint32_t j, uint32_t n,
+			     ev_idfv *idv, const uint32_t *df,
+			     const ev_normc *s, double *nc, double *dot)
+{
+	double nc_ = *nc, dot_ = *dot; /* locals: the memo's stores */
+	for (; j < c->n; j++) {
+		double y = cent_y(&c->v[j], n, idv, df);
+		nc_ += y * y;
+		const double *x = s ? tab_find(s, c->v[j].id) : NULL;
+		if (x)
+			dot_ += *x * y;
+	}
+	*nc = nc_;
+	*dot = dot_;
+}
+
+#ifdef EV_AVX2
+/* cent_walk four entries at a time: one load and a permute put their
+ * ids and tfs apart, one gather reads their df, two their idf memo
+ * entries (the stamp, then the value), and the saturations and weights
+ * are packed operations, each lane the scalar operation on the same
+ * values (IEEE; no fused multiply-add), so each weight is bit for bit
+ * cent_y's.  The squares are added to the norm one by one in id order,
+ * as cent_walk adds them.  A block with a df past the memo or a stale
+ * memo entry is weighed by cent_y (which fills the memo).  With a
+ * table s, a gather of the four ids' filter bytes admits the ids to
+ * probe (tab_next_avx2), in order. */
+__attribute__((target("avx2"))) static double
+cent_walk_avx2(const uint32_t *df, ev_idfv *idv, const ev_cent *c,
+	       uint32_t n, const ev_normc *s, double *dotp)
+{
+	_Static_assert((EV_IDF_MEMO & (EV_IDF_MEMO - 1)) == 0 &&
+			       EV_IDF_MEMO <= 1 << 24,
+		       "a memo index doubled fits a gather's int");
+	_Static_assert(sizeof(ev_idf_ent) == 16 &&
+			       offsetof(ev_idf_ent, idf) == 8,
+		       "ev_idf_ent: at, idf");
+	const __m256i perm = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+	const __m128 nf = _mm_set1_ps((float)n);
+	const __m256d k1 = _mm256_set1_pd(EV_SAT_K + 1);
+	const __m256d k0 = _mm256_set1_pd(EV_SAT_K);
+	const __m256i now = _mm256_set1_epi64x((long long)idv->now);
+	const __m128i past = _mm_set1_epi32(~(EV_IDF_MEMO - 1));
+	const __m128i low = _mm_set1_epi32(EV_TAB_FILTER - 1);
+	const long long *at = (const long long *)(const void *)idv->memo;
+	const double *idf = &idv->memo->idf;
+	const int *f = s ? (const int *)(const void *)s->filter : NULL;
+	double nc = 0, dot = 0, y[4], sq[4];
+	uint32_t j = 0;
+	for (; c->n - j >= 4; j += 4) {
+		const ev_tw *t = c->v + j;
+		__m256i e4 = _mm256_permutevar8x32_epi32(
+			_mm256_loadu_si256((const __m256i *)(const void *)t),
+			perm); /* ids | tfs */
+		__m128i id = _mm256_castsi256_si128(e4);
+		__m128i d = _mm_i32gather_epi32((const int *)(const void *)df,
+						id, 4);
+		__m128i d2 = _mm_slli_epi32(d, 1);
+		if (_mm_testz_si128(d, past) &&
+		    _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(
+			    _mm256_i32gather_epi64(at, d2, 8), now))) == 0xF) {
+			__m256d x = _mm256_cvtps_pd(_mm_div_ps(
+				_mm_castsi128_ps(
+					_mm256_extracti128_si256(e4, 1)),
+				nf));
+			__m256d yv = _mm256_mul_pd(
+				_mm256_div_pd(_mm256_mul_pd(x, k1),
+					      _mm256_add_pd(x, k0)),
+				_mm256_i32gather_pd(idf, d2, 8));
+			_mm256_storeu_pd(y, yv);
+			_mm256_storeu_pd(sq, _mm256_mul_pd(yv, yv));
+		} else {
+			for (int i = 0; i < 4; i++) {
+				y[i] = cent_y(&t[i], n, idv, df);
+				sq[i] = y[i] * y[i];
+			}
+		}
+		nc += sq[0];
+		nc += sq[1];
+		nc += sq[2];
+		nc += sq[3];
+		if (!f)
+			continue;
+		__m128i g = _mm_i32gather_epi32(f, _mm_and_si128(id, low), 1);
+		unsigned m = (unsigned)_mm_movemask_ps(
+			_mm_castsi128_ps(_mm_slli_epi32(g, 24)));
+		for (; m; m &= m - 1) {
+			int i = __builtin_ctz(m);
+			const double *x = tab_probe(s, t[i].id);
+			if (x)
+				dot += *x * y[i];
+		}
+	}
+	cent_rest(c, j, n, idv, df, s, &nc, &dot);
+	if (dotp)
+		*dotp = dot;
+	return nc;
+}
+#endif
+
+/* The squared norm of centroid c as mean tf (sum / n) and, with the
+ * doc's table s, its dot product with the doc into *dotp (0 without a
+ * table): both summed in id order.  Four entries at a time with AVX2
+ * where the engine may use it (the same sums). */
+static double cent_walk(const ev_engine *e, const uint32_t *df,
+			const ev_cent *c, uint32_t n, const ev_normc *s,
+			double *dotp)
+{
+	ev_idfv idv = ev_idf_view(e);
+#ifdef EV_AVX2
+	if (e->avx2 && idv.lim == EV_IDF_MEMO)
+		return cent_walk_avx2(df, &idv, c, n, s, dotp);
+#endif
+	double nc = 0, dot = 0;
+	cent_rest(c, 0, n, &idv, df, s, &nc, &dot);
+	if (dotp)
+		*dotp = dot;
+	return nc;
+}
+
+double ev_cent_walk(const ev_engine *e, const uint32_t *df, const ev_cent *c,
+		    uint32_t n, const ev_vec *a, double *dot)
+{
+	const ev_normc *s = a ? doc_slot(e, df, a) : NULL;
+	return cent_walk(e, df, c, n, s && s->cap ? s : NULL, dot);
 }
 
 /* Squared norm of a centroid as mean tf (sum / n), cached in the
@@ -428,15 +583,9 @@ static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
 static double cent_norm2(const ev_engine *e, const uint32_t *df,
 			 const ev_cent *c, uint32_t n)
 {
-	ev_idfv idv = ev_idf_view(e);
 	if (c->norm_at == e->ndocs + 1 && c->norm_n == n)
 		return c->norm;
-	double nc = 0;
-	for (uint32_t j = 0; j < c->n; j++) {
-		double y = ev_sat(c->v[j].tf / n) *
-			   ev_idfv_get(&idv, df[c->v[j].id]);
-		nc += y * y;
-	}
+	double nc = cent_walk(e, df, c, n, NULL, NULL);
 	ev_cent *w = (ev_cent *)c;
 	w->norm = nc;
 	w->norm_at = e->ndocs + 1;
@@ -471,15 +620,7 @@ static double cosine_walk(const ev_engine *e, const uint32_t *df,
 		 * every idf moved): one pass computes it and the dot product,
 		 * each with the same terms in the same order as cent_norm2
 		 * and the walk below */
-		double nc = 0;
-		for (uint32_t j = 0; j < c->n; j++) {
-			double y = ev_sat(c->v[j].tf / n) *
-				   ev_idfv_get(&idv, df[c->v[j].id]);
-			nc += y * y;
-			const double *x = tab_find(s, c->v[j].id);
-			if (x)
-				dot += *x * y;
-		}
+		double nc = cent_walk(e, df, c, n, s, &dot);
 		ev_cent *w = (ev_cent *)c; /* cache, as in cent_norm2 */
 		w->norm = nc;
 		w->norm_at = e->ndocs + 1;
@@ -544,7 +685,12 @@ size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
 		memcpy(out, s->top, n * sizeof *out);
 		return n;
 	}
-	size_t n = ev_top_keys(e, df, v, k, out);
+	size_t n = 0;
+	if (s && s->cap) /* the weights tab_fill made (ev_top_keys') */
+		for (uint32_t i = 0; i < v->n; i++)
+			top_put(out, &n, k, (ev_keyw){ v->v[i].id, s->w[i] });
+	else
+		n = ev_top_keys(e, df, v, k, out);
 	if (s) {
 		ev_normc *w = (ev_normc *)s; /* cache, as in cent_norm2 */
 		memcpy(w->top, out, n * sizeof *out);

@@ -325,6 +325,9 @@ typedef struct ev_normc {
 	uint32_t *key;
 	double *val;
 	uint32_t cap, tabcap;
+	/* the same weights by position, w[i] v[i]'s (with the table; the
+	 * top keys read them) */
+	double *w;
 	/* filter[id % EV_TAB_FILTER] is 0x80 for every id in the table (the
 	 * AVX2 walk, tab_next_avx2, tests only that top bit): a 0
 	 * says an id is absent without probing (most centroid ids are not
@@ -721,6 +724,13 @@ int ev_avx2_ok(void);
  * centroids: the caller checks the last, ids ascend). */
 uint32_t ev_stamp_next_avx2(const uint32_t *at, uint32_t stamp,
 			    const ev_tw *v, uint32_t j, uint32_t n);
+/* The squared norm of centroid c as mean tf (sum / n), as the scoring
+ * loops compute it (uncached; four entries at a time with AVX2 when
+ * ev_engine.avx2, the same sums) and, when a is given, its dot product
+ * with doc vector a through a's weight table into *dot (0 when a has no
+ * table).  For tests. */
+double ev_cent_walk(const ev_engine *e, const uint32_t *df, const ev_cent *c,
+		    uint32_t n, const ev_vec *a, double *dot);
 int ev_has_id(const ev_vec *v, uint32_t id); /* binary search, sorted v */
 
 #endif
