@@ -23,10 +23,13 @@
  * (store_ents_doc_counts: from the rows the entity store just wrote) and
  * summed per (event, entity) as articles join, each pair written once
  * at the end of the flush (store_ev_ents_add), instead of by insert
- * triggers reading the mention rows back per article.  The sums are
- * written before a merge moves an event's rows (store_ev_ents_merge)
- * and before a doc that already had an event row is moved, since both
- * read event_entities.
+ * triggers reading the mention rows back per article.  A merge makes
+ * the merged event's pending sums the survivor's in memory and moves
+ * its stored rows (store_ev_ents_merge) only when it can have any (an
+ * event made since the last write has none); when a doc that already
+ * had an event row was moved (its counts pending as a negative sum,
+ * which stops at 0 in the table), the sums are written before a merge
+ * instead, as they were at every merge, so the rows stay the same.
  * Storylines are relinked over the engine's events when the run
  * finishes; a storyline keeps the smallest stored id among its events'
  * previous storylines, so ids stay stable as events are added.
@@ -64,8 +67,7 @@ struct ev_stage {
 	int64_t max_id;  /* stored maximum */
 	sqlite3_stmt *merge_q[3]; /* apply_merge's, prepared at the first */
 	sqlite3_stmt *put_q[2];   /* put_event's, prepared at the first */
-	store_evn *ee;            /* event_entities sums not yet written */
-	size_t nee, eecap;
+	ev_eesums ee;             /* event_entities sums not yet written */
 };
 
 int ev_weekday(int32_t days)
@@ -279,9 +281,9 @@ chr_status ev_stage_open(chr_db *db, ev_stage **out)
 		return st;
 	}
 	s->max_id = one_int(db, ST_EV_MAXID, 0, 0);
-	if (s->max_id < 0) {
+	if (s->max_id < 0 || (st = ev_ee_open(db, &s->ee))) {
 		ev_stage_free(s);
-		return CHR_EDB;
+		return st ? st : CHR_EDB;
 	}
 	/* recent members, replayed oldest first */
 	int64_t *docs = malloc(EV_REPLAY_DOCS * sizeof *docs);
@@ -483,13 +485,95 @@ static chr_status exec_ii(ev_stage *s, enum store_stmt k, int64_t a,
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(s->db, what);
 }
 
-/* Write the batch's (event, entity) sums to event_entities. */
-static chr_status ee_write(ev_stage *s)
+/* ---- pending event_entities sums (ev_eesums) ---- */
+
+chr_status ev_ee_open(chr_db *db, ev_eesums *p)
 {
-	chr_status st = store_ev_ents_add(s->db, s->ee, s->nee);
+	static const char *const q[] = {
+		"SELECT coalesce(max(event), 0) FROM event_entities",
+		"SELECT coalesce(max(id), 0) FROM events",
+	};
+	memset(p, 0, sizeof *p);
+	for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+		sqlite3_stmt *h;
+		if (sqlite3_prepare_v2(db->h, q[i], -1, &h, NULL) != SQLITE_OK)
+			return store_fail(db, "event entities");
+		int rc = sqlite3_step(h);
+		int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(h, 0) : 0;
+		sqlite3_finalize(h);
+		if (rc != SQLITE_ROW)
+			return store_fail(db, "event entities");
+		if (v > p->upto)
+			p->upto = v;
+	}
+	return CHR_OK;
+}
+
+void ev_ee_free(ev_eesums *p)
+{
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+void ev_ee_drop(ev_eesums *p)
+{
+	p->n = p->nneg = 0;
+	p->hi = 0;
+}
+
+chr_status ev_ee_write(chr_db *db, ev_eesums *p)
+{
+	chr_status st = store_ev_ents_add(db, p->v, p->n);
+	if (p->n && p->hi > p->upto) /* (rows may now be there) */
+		p->upto = p->hi;
 	if (!st)
-		s->nee = 0;
+		ev_ee_drop(p);
 	return st;
+}
+
+chr_status ev_ee_push(chr_db *db, ev_eesums *p, int64_t ev,
+		      const store_eidn *c, size_t n, int sign)
+{
+	chr_status st;
+	if (p->n + n > EV_EE_MAX && (st = ev_ee_write(db, p)))
+		return st;
+	if (p->n + n > p->cap) {
+		size_t nc = p->cap ? p->cap : 1024;
+		while (nc < p->n + n)
+			nc *= 2;
+		store_evn *v = realloc(p->v, nc * sizeof *v);
+		if (!v)
+			return CHR_ENOMEM;
+		p->v = v;
+		p->cap = nc;
+	}
+	for (size_t i = 0; i < n; i++)
+		p->v[p->n++] = (store_evn){ ev, c[i].eid, sign * c[i].n };
+	if (sign < 0)
+		p->nneg += n;
+	if (n && ev > p->hi)
+		p->hi = ev;
+	return CHR_OK;
+}
+
+chr_status ev_ee_merge(chr_db *db, ev_eesums *p, int64_t from, int64_t into)
+{
+	chr_status st;
+	if (p->nneg) { /* a sum taken from a row stops at 0: write first */
+		if ((st = ev_ee_write(db, p)))
+			return st;
+	} else {
+		for (size_t i = 0; i < p->n; i++)
+			if (p->v[i].event == from)
+				p->v[i].event = into;
+		if (p->n && into > p->hi)
+			p->hi = into;
+	}
+	if (from > p->upto) /* never written, never merged into */
+		return CHR_OK;
+	if (into > p->upto)
+		p->upto = into;
+	return store_ev_ents_merge(db, from, into);
 }
 
 /* The engine merged event `from` into the older event `into`: move the
@@ -508,9 +592,8 @@ static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 	_Static_assert(sizeof sql / sizeof *sql ==
 			       sizeof s->merge_q / sizeof *s->merge_q,
 		       "merge_q");
-	/* the counts: the batch's so far, then the merged event's rows */
-	chr_status st = ee_write(s);
-	if (st || (st = store_ev_ents_merge(s->db, from, into)))
+	chr_status st = ev_ee_merge(s->db, &s->ee, from, into);
+	if (st)
 		return st;
 	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
 		sqlite3_stmt *q = s->merge_q[i];
@@ -529,28 +612,6 @@ static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 	return CHR_OK;
 }
 
-/* Add p's counts, times sign, to event ev's pending sums. */
-static chr_status ee_push(ev_stage *s, const pend *p, int64_t ev, int sign)
-{
-	chr_status st;
-	if (s->nee + p->nents > EV_EE_MAX && (st = ee_write(s)))
-		return st;
-	if (s->nee + p->nents > s->eecap) {
-		size_t nc = s->eecap ? s->eecap : 1024;
-		while (nc < s->nee + p->nents)
-			nc *= 2;
-		store_evn *v = realloc(s->ee, nc * sizeof *v);
-		if (!v)
-			return CHR_ENOMEM;
-		s->ee = v;
-		s->eecap = nc;
-	}
-	for (size_t i = 0; i < p->nents; i++)
-		s->ee[s->nee++] = (store_evn){ ev, p->ents[i].eid,
-					       sign * p->ents[i].n };
-	return CHR_OK;
-}
-
 /* Store p in event ev: a new event_articles row, or, for a doc that
  * has one, an UPDATE, its counts taken from the old event; p's counts
  * go to ev's pending sums. */
@@ -566,10 +627,11 @@ static chr_status put_article(ev_stage *s, pend *p, int64_t ev)
 			return CHR_EDB;
 		if ((st = exec_ii(s, ST_EV_ART_MOVE, p->rowid, ev,
 				  "move event article")) ||
-		    (st = ee_push(s, p, old, -1)))
+		    (st = ev_ee_push(s->db, &s->ee, old, p->ents, p->nents,
+				     -1)))
 			return st;
 	}
-	return ee_push(s, p, ev, 1);
+	return ev_ee_push(s->db, &s->ee, ev, p->ents, p->nents, 1);
 }
 
 /* Place one queued article; *k gets its engine index, or -1 when it
@@ -689,7 +751,7 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 		    s->e.model.merge_threshold > 0))
 		st = settle(s, idx);
 	if (!st)
-		st = ee_write(s);
+		st = ev_ee_write(s->db, &s->ee);
 	/* date the undated from their event's span */
 	for (size_t i = 0; !st && i < s->nq; i++) {
 		if (s->q[i].dated || idx[i] == (size_t)-1)
@@ -734,7 +796,7 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 		free(s->q[i].ents);
 	}
 	s->nq = 0;
-	s->nee = 0; /* (after an error the transaction is rolled back) */
+	ev_ee_drop(&s->ee); /* (after an error the transaction is rolled back) */
 	free(idx);
 	/* the batch is written: free events that can no longer be joined
 	 * (their ids stay in the store and in s->ids; find_id sends a copy
@@ -755,7 +817,7 @@ void ev_stage_free(ev_stage *s)
 		free(s->q[i].ents);
 	}
 	free(s->q);
-	free(s->ee);
+	ev_ee_free(&s->ee);
 	for (size_t i = 0; i < sizeof s->merge_q / sizeof *s->merge_q; i++)
 		sqlite3_finalize(s->merge_q[i]); /* NULL: a no-op */
 	for (size_t i = 0; i < sizeof s->put_q / sizeof *s->put_q; i++)

@@ -592,6 +592,34 @@ chr_status ev_stage_add(ev_stage *s, const struct chr_article *a);
  * Inside the open transaction. */
 chr_status ev_stage_flush(ev_stage *s, int stories);
 void ev_stage_free(ev_stage *s);
+/* The stage's (event, entity) counts not yet in event_entities: each
+ * joining article's (eid, mentions) pairs, summed and written once a
+ * batch (store_ev_ents_add).  A merge makes the merged event's pending
+ * sums the survivor's in memory and moves its stored rows only when it
+ * can have any: upto bounds the event ids that can (the stored maxima
+ * when opened, raised by each write and merge).  A sum taken from an
+ * event (< 0: a doc moved) stops at 0 in the table, so with one pending
+ * a merge writes the sums first, as it did at every merge. */
+struct store_evn;
+struct store_eidn;
+typedef struct ev_eesums {
+	struct store_evn *v;
+	size_t n, cap;
+	size_t nneg;  /* of v, taken from an event (< 0) */
+	int64_t hi;   /* the highest event id in v */
+	int64_t upto; /* no stored rows above this event id */
+} ev_eesums;
+/* Empty sums, upto from the store's event_entities and events. */
+chr_status ev_ee_open(struct chr_db *db, ev_eesums *p);
+/* n (eid, mentions) pairs, times sign (+1, -1), to event ev. */
+chr_status ev_ee_push(struct chr_db *db, ev_eesums *p, int64_t ev,
+		      const struct store_eidn *c, size_t n, int sign);
+chr_status ev_ee_write(struct chr_db *db, ev_eesums *p);
+/* Event from merged into event into (store_ev_ents_merge's rows). */
+chr_status ev_ee_merge(struct chr_db *db, ev_eesums *p, int64_t from,
+		       int64_t into);
+void ev_ee_drop(ev_eesums *p); /* forget the sums (a rolled back batch) */
+void ev_ee_free(ev_eesums *p);
 /* The date an undated article gets from its event span lo..hi (days),
  * given the ISO weekdays (1 = Monday) it names and their tense (> 0:
  * future, the day is not yet publication; else a report: tense may be

@@ -1,8 +1,9 @@
 /*
- * store_fixture.h: the fixtures test_store.c, test_store_query.c and
- * test_ckpt.c share: a private temporary folder, fresh databases in it,
- * an ingest run over invented docs, and one integer or text read from
- * the file through a separate sqlite3 connection.
+ * store_fixture.h: the fixtures test_store.c, test_store_query.c,
+ * test_ckpt.c and test_events_store.c share: a private temporary
+ * folder, fresh databases in it, an ingest run over invented docs, and
+ * one integer or text read from the file through a separate sqlite3
+ * connection (event_entities checked against its recomputed counts).
  *
  * Design note: a header of static functions rather than a library, so
  * each test stays a single C file with a tiny harness (as ev_input.h).
@@ -118,6 +119,21 @@ static inline void raw_text(const char *path, const char *sql, char *out, size_t
 		}
 	}
 	sqlite3_close(h);
+}
+
+/* Rows of event_entities that differ from the counts recomputed from
+ * event_articles and entity_mentions (0: the stage and the triggers
+ * kept them; inline, as raw_text). */
+static inline long long event_entities_off(const char *path)
+{
+	return raw_int(path,
+		       "SELECT count(*) FROM (SELECT * FROM (SELECT event, eid, n"
+		       " FROM event_entities EXCEPT SELECT ea.event, m.eid,"
+		       " count(*) FROM event_articles ea JOIN entity_mentions m"
+		       " ON m.doc = ea.doc GROUP BY 1, 2) UNION ALL SELECT * FROM"
+		       " (SELECT ea.event, m.eid, count(*) FROM event_articles ea"
+		       " JOIN entity_mentions m ON m.doc = ea.doc GROUP BY 1, 2"
+		       " EXCEPT SELECT event, eid, n FROM event_entities))");
 }
 
 /* A fresh store called name, closed, then sql run on the file through

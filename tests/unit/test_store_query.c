@@ -24,20 +24,6 @@
 
 /* ---- entities ---- */
 
-/* Rows of event_entities that differ from the counts recomputed from
- * event_articles and entity_mentions (0 = the triggers kept them). */
-static long long event_entities_off(const char *path)
-{
-	return raw_int(path,
-		       "SELECT count(*) FROM (SELECT * FROM (SELECT event, eid, n"
-		       " FROM event_entities EXCEPT SELECT ea.event, m.eid,"
-		       " count(*) FROM event_articles ea JOIN entity_mentions m"
-		       " ON m.doc = ea.doc GROUP BY 1, 2) UNION ALL SELECT * FROM"
-		       " (SELECT ea.event, m.eid, count(*) FROM event_articles ea"
-		       " JOIN entity_mentions m ON m.doc = ea.doc GROUP BY 1, 2"
-		       " EXCEPT SELECT event, eid, n FROM event_entities))");
-}
-
 /* Add docs [lo, hi]'s counts times sign to event ev the way the events
  * stage does (src/events/ev_ingest.c): each doc's (eid, n) pairs, then
  * the (event, eid) sums written once. */

@@ -1,0 +1,177 @@
+/*
+ * test_events_store: the events stage's pending event_entities sums
+ * (ev_eesums, src/events/ev_ingest.c) against the store.
+ *
+ * Design note: the oracle is the table recomputed from event_articles
+ * and entity_mentions (what the 7 -> 8 migration fills it with), read
+ * through a separate connection; the sums are driven the way the stage
+ * drives them (each doc's counts pushed to its event, merges, a write at
+ * the batch end) with event_articles moved by plain SQL as the stage's
+ * own statements move it.  A merge must give the rows writing every sum
+ * and moving the merged event's rows gives, whether its sums were
+ * still pending (made the survivor's in memory), written before (its
+ * rows moved), or with a sum taken from an event pending (written
+ * first).
+ */
+#include "store_fixture.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "events/events.h"
+#include "store/store.h"
+
+/* doc's counts, times sign, to event ev's pending sums. */
+static void push(chr_db *db, ev_eesums *p, int64_t doc, int64_t ev, int sign)
+{
+	store_eidn *c = NULL;
+	size_t n = 0;
+	CHECK_INT(store_ents_doc_counts(db, doc, &c, &n), CHR_OK);
+	CHECK(n > 0);
+	CHECK_INT(ev_ee_push(db, p, ev, c, n, sign), CHR_OK);
+	free(c);
+}
+
+static void sql(sqlite3 *h, const char *q)
+{
+	CHECK_INT(sqlite3_exec(h, q, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static size_t pending_of(const ev_eesums *p, int64_t ev)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < p->n; i++)
+		k += p->v[i].event == ev;
+	return k;
+}
+
+static void test_ee_merge(void)
+{
+	const char *path = fresh_with("ee.db",
+		"INSERT INTO entity_mentions VALUES (1, 0, 3, 10, 0, NULL),"
+		" (1, 9, 12, 10, 0, NULL), (1, 20, 25, 11, 0, NULL),"
+		" (2, 0, 3, 10, 0, NULL), (3, 0, 4, 12, 0, NULL),"
+		" (4, 0, 3, 10, 0, NULL), (4, 5, 9, 12, 0, NULL),"
+		" (5, 0, 3, 13, 0, NULL), (6, 0, 3, 11, 0, NULL)");
+	chr_db *db = path ? reopen(path) : NULL;
+	if (!db)
+		return;
+	sqlite3 *h;
+	CHECK_INT(sqlite3_open(path, &h), SQLITE_OK);
+	ev_eesums p;
+	CHECK_INT(ev_ee_open(db, &p), CHR_OK);
+	CHECK_INT(p.upto, 0);
+	/* docs 1 and 2 in event 100, written */
+	sql(h, "INSERT INTO event_articles VALUES (1, 100), (2, 100)");
+	push(db, &p, 1, 100, 1);
+	push(db, &p, 2, 100, 1);
+	CHECK_INT(ev_ee_write(db, &p), CHR_OK);
+	CHECK_INT(p.n, 0);
+	CHECK_INT(p.upto, 100);
+	CHECK_INT(event_entities_off(path), 0);
+	/* a new event (105, above upto: no rows) merged into 100 while
+	 * both have sums pending: they become 100's, nothing is written */
+	sql(h, "INSERT INTO event_articles VALUES (3, 105), (4, 100)");
+	push(db, &p, 3, 105, 1);
+	push(db, &p, 4, 100, 1);
+	CHECK_INT(ev_ee_merge(db, &p, 105, 100), CHR_OK);
+	CHECK_INT(p.n, 3);
+	CHECK_INT(pending_of(&p, 105), 0);
+	CHECK_INT(raw_int(path, "SELECT count(*) FROM event_entities"), 2);
+	sql(h, "UPDATE event_articles SET event = 100 WHERE event = 105");
+	CHECK_INT(ev_ee_write(db, &p), CHR_OK);
+	CHECK_INT(event_entities_off(path), 0);
+	/* an event written after the stage opened (120) has rows: merged,
+	 * they move (fails when a write does not raise upto) */
+	sql(h, "INSERT INTO event_articles VALUES (5, 120)");
+	push(db, &p, 5, 120, 1);
+	CHECK_INT(ev_ee_write(db, &p), CHR_OK);
+	CHECK_INT(p.upto, 120);
+	CHECK_INT(ev_ee_merge(db, &p, 120, 100), CHR_OK);
+	sql(h, "UPDATE event_articles SET event = 100 WHERE event = 120");
+	CHECK_INT(event_entities_off(path), 0);
+	/* a stored event merged into a new one (90) with a sum pending:
+	 * its rows move and its sum becomes 90's */
+	sql(h, "INSERT INTO event_articles VALUES (6, 100)");
+	push(db, &p, 6, 100, 1);
+	CHECK_INT(ev_ee_merge(db, &p, 100, 90), CHR_OK);
+	CHECK_INT(pending_of(&p, 100), 0);
+	CHECK_INT(pending_of(&p, 90), 1);
+	sql(h, "UPDATE event_articles SET event = 90 WHERE event = 100");
+	CHECK_INT(ev_ee_write(db, &p), CHR_OK);
+	CHECK_INT(event_entities_off(path), 0);
+	CHECK_INT(raw_int(path, "SELECT count(*) FROM event_entities"
+				" WHERE event <> 90"), 0);
+	/* a doc moved (its counts taken from 90, pending) and the event it
+	 * went to (130) merged back: the sums are written at the merge */
+	sql(h, "UPDATE event_articles SET event = 130 WHERE doc = 2");
+	push(db, &p, 2, 90, -1);
+	push(db, &p, 2, 130, 1);
+	CHECK_INT(p.nneg, 1);
+	CHECK_INT(ev_ee_merge(db, &p, 130, 90), CHR_OK);
+	CHECK_INT(p.n, 0);
+	CHECK_INT(p.nneg, 0);
+	sql(h, "UPDATE event_articles SET event = 90 WHERE event = 130");
+	CHECK_INT(event_entities_off(path), 0);
+	CHECK_INT(raw_int(path, "SELECT sum(n) FROM event_entities"), 9);
+	ev_ee_free(&p);
+	/* opened again: upto is the highest stored event id (either table) */
+	CHECK_INT(ev_ee_open(db, &p), CHR_OK);
+	CHECK_INT(p.upto, 90);
+	sql(h, "INSERT INTO events (id, title) VALUES (140, 't')");
+	CHECK_INT(ev_ee_open(db, &p), CHR_OK);
+	CHECK_INT(p.upto, 140);
+	ev_ee_free(&p);
+	sqlite3_close(h);
+	chr_db_close(db);
+}
+
+/* Through an ingest (the stage's own pushes and writes, in batches of
+ * 4, the second run's sums added to the rows of the first's event):
+ * the table is the recomputed one. */
+static void test_ee_ingest(void)
+{
+	static const char *const place[] = { "Valmora", "Kessmar", "Hesper" };
+	static const char *const what[] = {
+		"Dock workers in %s walked out on Monday over pay, the Harbour"
+		" Union said.  Union leader Ana Perl said the strike at the port"
+		" of %s would go on until the Port Authority met its demands.",
+		"Foreign ministers from %s and Nordhaven met in Geneva on Tuesday"
+		" for talks on the river border, the Foreign Ministry of %s said."
+		"  Minister Tomas Reyes called the talks useful.",
+	};
+	char text[24][512], id[24][16];
+	chr_doc d[24];
+	for (int i = 0; i < 24; i++) {
+		const char *pl = place[i % 3];
+		int k = snprintf(text[i], sizeof text[i], what[(i / 3) % 2],
+				 pl, pl);
+		snprintf(text[i] + k, sizeof text[i] - (size_t)k,
+			 "  Report %d of %s from %s.", i, "the wire", pl);
+		snprintf(id[i], sizeof id[i], "ee-%02d", i);
+		d[i] = doc(id[i], i % 2 ? "Strike and talks" : "Port news",
+			   text[i]);
+	}
+	chr_db *db = fresh("eei.db");
+	if (!db)
+		return;
+	chr_ingest_stats st;
+	CHECK_INT(ingest(db, d, 12, 4, &st), CHR_OK);
+	CHECK_INT(ingest(db, d + 12, 12, 4, &st), CHR_OK);
+	chr_db_close(db);
+	const char *path = tpath("eei.db");
+	CHECK_INT(raw_int(path, "SELECT count(*) FROM event_articles"), 24);
+	CHECK_INT(event_entities_off(path), 0);
+}
+
+int main(void)
+{
+	static const th_test tests[] = {
+		TEST(test_ee_merge),
+		TEST(test_ee_ingest),
+	};
+	make_tmpdir();
+	int rc = th_run("events_store", tests, sizeof tests / sizeof tests[0]);
+	remove_tmpdir();
+	return rc;
+}
