@@ -200,6 +200,11 @@ static const char *const migrations[] = {
 	 * segment holds a posting changes nothing FTS5 answers (rowid
 	 * order, bm25's counts), so search results are the same. */
 	"INSERT INTO articles_fts(articles_fts, rank) VALUES('hashsize', 16777216);",
+	/* 14 -> 15: no statement reads events by date (the listing and the
+	 * event page go by id, the stage writes by id), and the index was a
+	 * random-key write whenever the stage wrote an event whose first
+	 * day it had moved */
+	"DROP INDEX IF EXISTS events_date;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -248,7 +248,8 @@ static void test_dedup_keys_migrated(void)
 /* Migration 11 drops the value index of timexes and the who index of
  * facts_found (no statement reads them), migration 12 makes the surname
  * index one of people only; a version 10 store upgrades with its rows
- * kept, and ingests into the new schema. */
+ * kept, and ingests into the new schema (its event written, with no
+ * index by date: migration 15). */
 static void test_unread_indexes_dropped(void)
 {
 	const char *p = fresh_with("ix.db",
@@ -276,6 +277,30 @@ static void test_unread_indexes_dropped(void)
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE name ="
 			     " 'entities_skey' AND sql LIKE '%WHERE type = ''PER''%'"),
 		  1);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE name ="
+			     " 'events_date'"), 0);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM events WHERE date ="
+			     " '2024-05-06'"), 1);
+}
+
+/* Migration 15 drops the events index by date (nothing reads it): a
+ * version 14 store loses it and keeps its events (a version 10 one, in
+ * test_unread_indexes_dropped, still has the stage write its event). */
+static void test_events_date_dropped(void)
+{
+	const char *p = fresh_with("evd.db",
+		"CREATE INDEX IF NOT EXISTS events_date ON events(date);"
+		"INSERT INTO events (id, title, date) VALUES (7, 't', '2024-05-06');"
+		"PRAGMA user_version = 14;");
+	chr_db *db = p ? reopen(p) : NULL;
+	if (!db)
+		return;
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "PRAGMA user_version"), chr_db_schema_version());
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE name ="
+			     " 'events_date'"), 0);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM events WHERE id = 7 AND"
+			     " date = '2024-05-06'"), 1);
 }
 
 /* One batch is one FTS5 segment: pending terms are written out at 16 MB,
@@ -796,6 +821,7 @@ static const th_test tests[] = {
 	TEST(test_data_version),
 	TEST(test_id_collision),
 	TEST(test_put_article_first),
+	TEST(test_events_date_dropped),
 };
 
 int main(void)
