@@ -164,11 +164,71 @@ static void test_ee_ingest(void)
 	CHECK_INT(event_entities_off(path), 0);
 }
 
+/* store_ev_ents_add over many sums in no order (pairs repeated, sums
+ * taken from rows and from missing ones): each pair's sums are added
+ * together, so the table is what one upsert a pair of the whole sum
+ * gives (fails when the sort leaves a pair's sums apart: a part taken
+ * from a missing row is lost, or one that takes a row to 0 drops it
+ * before the rest comes back). */
+#define SE 4
+#define SK 30
+
+static void test_ee_add_sorted(void)
+{
+	chr_db *db = fresh("eea.db");
+	if (!db)
+		return;
+	const char *path = tpath("eea.db");
+	static store_evn v[2000];
+	long long want[SE + 1][SK + 1] = { { 0 } };
+	long long sum[SE + 1][SK + 1] = { { 0 } };
+	size_t n = 0;
+	for (int ev = 1; ev <= 3; ev++) /* rows of 5 to start from */
+		for (int k = 1; k <= 20; k++) {
+			v[n++] = (store_evn){ ev, k, 5 };
+			want[ev][k] = 5;
+		}
+	CHECK_INT(store_ev_ents_add(db, v, n), CHR_OK);
+	uint32_t r = 12345;
+	for (n = 0; n < sizeof v / sizeof *v; n++) {
+		r = r * 1103515245u + 12345u;
+		int ev = 1 + (int)(r >> 16) % SE;
+		r = r * 1103515245u + 12345u;
+		int k = 1 + (int)(r >> 16) % SK;
+		r = r * 1103515245u + 12345u;
+		int x = (int)(r >> 16) % 8 - 3; /* -3 .. 4 */
+		v[n] = (store_evn){ ev, k, x };
+		sum[ev][k] += x;
+	}
+	CHECK_INT(store_ev_ents_add(db, v, n), CHR_OK);
+	chr_db_close(db);
+	long long rows = 0, bad = 0, negs = 0;
+	for (int ev = 1; ev <= SE; ev++)
+		for (int k = 1; k <= SK; k++) {
+			long long w = want[ev][k];
+			if (sum[ev][k] > 0 || w) /* a missing row stays missing */
+				w += sum[ev][k];
+			negs += sum[ev][k] < 0;
+			if (w < 0)
+				w = 0;
+			rows += w > 0;
+			char q[128];
+			snprintf(q, sizeof q, "SELECT coalesce(max(n), 0) FROM"
+				 " event_entities WHERE event = %d AND eid = %d",
+				 ev, k);
+			bad += raw_int(path, q) != w;
+		}
+	CHECK(negs > 0);
+	CHECK_INT(bad, 0);
+	CHECK_INT(raw_int(path, "SELECT count(*) FROM event_entities"), rows);
+}
+
 int main(void)
 {
 	static const th_test tests[] = {
 		TEST(test_ee_merge),
 		TEST(test_ee_ingest),
+		TEST(test_ee_add_sorted),
 	};
 	make_tmpdir();
 	int rc = th_run("events_store", tests, sizeof tests / sizeof tests[0]);
