@@ -541,7 +541,9 @@ static int cmp_u32(const void *a, const void *b)
 
 /* Copy the top k entries of v (by saturated tf x idf, as ev_top_keys
  * ranks them) into c, sorted by id: the k best positions of v are
- * selected and taken in position order, which is id order. */
+ * selected and taken in position order, which is id order.  The
+ * weights are the doc slot's when it holds v (ev_doc_weights: the same
+ * products, made by tab_fill for the scoring), else made here. */
 static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 			   const ev_vec *v, size_t k, ev_cent *c)
 {
@@ -563,10 +565,12 @@ static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 		ev_keyw *w = malloc(v->n * sizeof *w);
 		if (!w)
 			return CHR_ENOMEM;
+		const double *held = ev_doc_weights(e, v);
 		for (uint32_t i = 0; i < v->n; i++) {
 			w[i].id = i; /* position in v */
-			w[i].w = ev_sat(v->v[i].tf) *
-				 ev_idfv_get(&idv, df[v->v[i].id]);
+			w[i].w = held ? held[i]
+				      : ev_sat(v->v[i].tf) *
+						ev_idfv_get(&idv, df[v->v[i].id]);
 		}
 		ev_select_keyw(w, v->n, n);
 		for (size_t i = 1; i < n; i++) { /* the n positions, ascending */

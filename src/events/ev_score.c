@@ -439,6 +439,16 @@ static const ev_normc *doc_slot(const ev_engine *e, const uint32_t *df,
 	return slot;
 }
 
+const double *ev_doc_weights(const ev_engine *e, const ev_vec *a)
+{
+	for (int k = 0; e->normc && k < EV_NORMC; k++) {
+		const ev_normc *c = &e->normc[k];
+		if (c->v == a && c->gen == e->docgen && c->at == e->ndocs + 1)
+			return c->cap ? c->w : NULL;
+	}
+	return NULL;
+}
+
 /* The weight of centroid entry t (mean tf over n): saturated tf x idf. */
 static inline double cent_y(const ev_tw *t, uint32_t n, ev_idfv *idv,
 			    const uint32_t *df)

@@ -744,6 +744,11 @@ size_t ev_top_keys(const ev_engine *e, const uint32_t *df, const ev_vec *v,
  * key_share ask for the same doc's keys. */
 size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
 		       const ev_vec *v, size_t k, ev_keyw *out);
+/* Doc vector v's weights sat(tf) * idf by position, as its cache slot
+ * holds them for the current doc generation and count (tab_fill's), or
+ * NULL when no slot holds it with a table; a look only (no fill, no
+ * change to which slot is replaced next). */
+const double *ev_doc_weights(const ev_engine *e, const ev_vec *v);
 /* 1 when this build and CPU have the AVX2 walk (ev_engine.avx2). */
 int ev_avx2_ok(void);
 /* The first index in v[j..n) whose id has at[id] == stamp (n when

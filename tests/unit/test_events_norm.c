@@ -150,7 +150,8 @@ static void test_cent_walk(void)
 
 /* A doc vector's cache slot: its norm and top keys come from the
  * weights its table's fill makes (one pass); with and without a table
- * they are a plain loop's norm and ev_top_keys' keys. */
+ * they are a plain loop's norm and ev_top_keys' keys, and the weights
+ * ev_doc_weights hands keep_top a plain product's. */
 static void test_doc_slot(void)
 {
 	ev_engine e;
@@ -194,6 +195,19 @@ static void test_doc_slot(void)
 			CHECK(slot && same(slot->norm, doc_norm(&e, df, &c)));
 			tabled += slot && slot->cap;
 			checked++;
+			/* the weights by position keep_top reads: a plain
+			 * product's, bit for bit; none without a table, and
+			 * none once the doc generation moves (a look only) */
+			const double *w = ev_doc_weights(&e, &a);
+			CHECK((w != NULL) == (slot && slot->cap));
+			int wok = 1;
+			for (uint32_t i = 0; w && i < a.n; i++)
+				wok &= same(w[i], ev_sat(av[i].tf) *
+							  ev_idf_of(e.ndocs,
+								    df[av[i].id]));
+			CHECK(wok);
+			e.docgen++;
+			CHECK(ev_doc_weights(&e, &a) == NULL);
 		}
 	}
 	CHECK_INT(checked, 84);
