@@ -568,9 +568,10 @@ static chr_status keep_top(const ev_engine *e, const uint32_t *df,
 		const double *held = ev_doc_weights(e, v);
 		for (uint32_t i = 0; i < v->n; i++) {
 			w[i].id = i; /* position in v */
+			uint32_t id = v->v[i].id;
 			w[i].w = held ? held[i]
 				      : ev_sat(v->v[i].tf) *
-						ev_idfv_get(&idv, df[v->v[i].id]);
+						ev_idfv_get(&idv, df[id]);
 		}
 		ev_select_keyw(w, v->n, n);
 		for (size_t i = 1; i < n; i++) { /* the n positions, ascending */

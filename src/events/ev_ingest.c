@@ -796,7 +796,7 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 		free(s->q[i].ents);
 	}
 	s->nq = 0;
-	ev_ee_drop(&s->ee); /* (after an error the transaction is rolled back) */
+	ev_ee_drop(&s->ee); /* (after an error: rolled back) */
 	free(idx);
 	/* the batch is written: free events that can no longer be joined
 	 * (their ids stay in the store and in s->ids; find_id sends a copy

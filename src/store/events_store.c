@@ -185,9 +185,9 @@ static void sort_evn(store_evn *v, size_t n)
 			size_t mid = n - lo > w ? lo + w : n;
 			size_t hi = n - mid > w ? mid + w : n;
 			size_t i = lo, j = mid, k = lo;
-			while (i < mid && j < hi)
-				dst[k++] = evn_before(&src[j], &src[i]) ? src[j++]
-									 : src[i++];
+			while (i < mid && j < hi) /* either one on a tie */
+				dst[k++] = evn_before(&src[j], &src[i])
+						   ? src[j++] : src[i++];
 			while (i < mid)
 				dst[k++] = src[i++];
 			while (j < hi)
