@@ -217,6 +217,17 @@ static const char *const migrations[] = {
 	" ON en.eid = ee.eid WHERE ee.event = e.id ORDER BY ee.n DESC,"      \
 	" ee.eid LIMIT 10) y)))"
 
+/* JOURNAL: a statement that may write more than one row (a multi-row
+ * VALUES, an INSERT ... SELECT, a REPLACE that deletes an index entry)
+ * and may abort part way (a NOT NULL or UNIQUE constraint with ABORT, as
+ * under INSERT OR REPLACE or an upsert's DO UPDATE) makes SQLite open a
+ * statement journal, and each page it changes is first copied there (4
+ * kB, a malloc'd chunk; ~1,000 instructions a page, ~55,000 pages on
+ * 2,000 stories), to undo the statement alone.  Ingest never needs that:
+ * any failed statement fails the batch, whose transaction is rolled
+ * back.  So its writes take a form that needs no journal where that
+ * form stores the same rows. */
+
 /* Multi-row statements: ROW_STMTS8(k, head, row, tail) fills entries
  * k .. k + 7 with head, 1 .. 8 copies of row and tail (ROW_STMTS16: 16);
  * the rows of one statement are written in order. */
@@ -384,9 +395,15 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_DD_DOC_GET] =
 		"SELECT grp, tier, published, nwords, shingles FROM dedup_docs"
 		" WHERE doc = ?1",
+	/* an upsert of every column, not INSERT OR REPLACE: the same row,
+	 * and no statement journal (JOURNAL above: REPLACE may delete the
+	 * old row's dedup_docs_grp entry, and its NOT NULL columns abort) */
 	[ST_DD_DOC_PUT] =
-		"INSERT OR REPLACE INTO dedup_docs (doc, grp, tier, published, nwords,"
-		" sig, shingles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"INSERT INTO dedup_docs (doc, grp, tier, published, nwords, sig,"
+		" shingles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (doc)"
+		" DO UPDATE SET grp = excluded.grp, tier = excluded.tier,"
+		" published = excluded.published, nwords = excluded.nwords,"
+		" sig = excluded.sig, shingles = excluded.shingles",
 	[ST_DD_GRP_GET] = "SELECT original, size FROM dedup_groups WHERE id = ?1",
 	[ST_DD_GRP_SET] =
 		"INSERT OR REPLACE INTO dedup_groups (id, original, size)"
