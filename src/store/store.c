@@ -226,7 +226,10 @@ static const char *const migrations[] = {
  * 2,000 stories), to undo the statement alone.  Ingest never needs that:
  * any failed statement fails the batch, whose transaction is rolled
  * back.  So its writes take a form that needs no journal where that
- * form stores the same rows. */
+ * form stores the same rows: rows known not to conflict (a new
+ * article's rows at distinct starts) go in with INSERT OR FAIL, and the
+ * REPLACE forms stay for the rest; a conflict the caller ruled out
+ * would be an error, not a silently different row. */
 
 /* Multi-row statements: ROW_STMTS8(k, head, row, tail) fills entries
  * k .. k + 7 with head, 1 .. 8 copies of row and tail (ROW_STMTS16: 16);
@@ -308,6 +311,9 @@ static const char *const sql[ST_COUNT_] = {
 		   " ON CONFLICT (eid, alias) DO UPDATE SET n = n + excluded.n"),
 	ROW_STMTS16(ST_EN_MENTION_PUT,
 		    "INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid,"
+		    " flags, role) VALUES ", ROW6, ""),
+	ROW_STMTS16(ST_EN_MENTION_NEW, /* (JOURNAL below) */
+		    "INSERT OR FAIL INTO entity_mentions (doc, start, end, eid,"
 		    " flags, role) VALUES ", ROW6, ""),
 	[ST_EN_CACHE_LOAD] = "SELECT eid, key, score FROM entities LIMIT ?1",
 	[ST_EN_LIST] =

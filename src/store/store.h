@@ -79,6 +79,8 @@ enum store_stmt {
 	ST_EN_ALIAS_PUT_LAST_ = ST_EN_ALIAS_PUT + STORE_ALIAS_ROWS - 1,
 	ST_EN_MENTION_PUT, /* + k - 1: k rows, k <= STORE_MEN_ROWS */
 	ST_EN_MENTION_PUT_LAST_ = ST_EN_MENTION_PUT + STORE_MEN_ROWS - 1,
+	ST_EN_MENTION_NEW, /* + k - 1: k rows at distinct starts of a new doc */
+	ST_EN_MENTION_NEW_LAST_ = ST_EN_MENTION_NEW + STORE_MEN_ROWS - 1,
 	ST_EN_CACHE_LOAD,
 	ST_EN_LIST,
 	ST_EN_LIST_TYPE,
