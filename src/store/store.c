@@ -292,6 +292,9 @@ static const char *const sql[ST_COUNT_] = {
 	ROW_STMTS8(ST_TX_PUT,
 		   "INSERT OR REPLACE INTO timexes (doc, start, end, type, value,"
 		   " mod) VALUES ", ROW6, ""),
+	ROW_STMTS8(ST_TX_NEW, /* (JOURNAL above) */
+		   "INSERT OR FAIL INTO timexes (doc, start, end, type, value,"
+		   " mod) VALUES ", ROW6, ""),
 	/* entities (src/store/entities.c) */
 	[ST_EN_BY_KEY] = "SELECT eid, score FROM entities WHERE key = ?1",
 	[ST_EN_BY_SKEY] = /* people; first names from ?3 up to ?4 (one initial) */

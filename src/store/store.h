@@ -68,6 +68,8 @@ enum store_stmt {
 	/* time expressions (src/store/timexes.c) */
 	ST_TX_PUT, /* ST_TX_PUT + k - 1: k rows, k <= STORE_TX_ROWS */
 	ST_TX_PUT_LAST_ = ST_TX_PUT + STORE_TX_ROWS - 1,
+	ST_TX_NEW, /* + k - 1: k rows at distinct starts of a new doc */
+	ST_TX_NEW_LAST_ = ST_TX_NEW + STORE_TX_ROWS - 1,
 	/* entities (src/store/entities.c) */
 	ST_EN_BY_KEY,
 	ST_EN_BY_SKEY,
