@@ -218,6 +218,23 @@ static void test_no_statement_journal(void)
 	}
 }
 
+/* Store a alone in db (temp_store FILE; one transaction) and close
+ * db; the journal writes of stage J_TIMEX or J_ENTITY. */
+static long long put_alone(chr_db *db, chr_article *a, int stage)
+{
+	CHECK_INT(sqlite3_exec(db->h, "PRAGMA temp_store=FILE", NULL, NULL, NULL),
+		  SQLITE_OK);
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_put_article(db, a, NULL), CHR_OK);
+	long long w = subj_writes;
+	CHECK_INT(stage == J_TIMEX ? store_put_timexes(db, a)
+				   : store_put_entities(db, a), CHR_OK);
+	w = subj_writes - w;
+	CHECK_INT(store_commit(db), CHR_OK);
+	chr_db_close(db);
+	return w;
+}
+
 /* Two keyed mentions at one start (none in 2,000 Reuters stories, but
  * the resolver may make them): the store takes the REPLACE statements,
  * which journal, and the later mention's row is the one kept. */
@@ -263,15 +280,7 @@ static void test_mentions_at_one_start(void)
 	a->mentions.n = n + 1;
 	a->entkeys_made = 0; /* the store makes the keys again */
 	a->entkeys.n = 0;
-	CHECK_INT(sqlite3_exec(db->h, "PRAGMA temp_store=FILE", NULL, NULL, NULL),
-		  SQLITE_OK);
-	CHECK_INT(store_begin(db), CHR_OK);
-	CHECK_INT(store_put_article(db, a, NULL), CHR_OK);
-	long long w = subj_writes;
-	CHECK_INT(store_put_entities(db, a), CHR_OK);
-	CHECK(subj_writes > w);
-	CHECK_INT(store_commit(db), CHR_OK);
-	chr_db_close(db);
+	CHECK(put_alone(db, a, J_ENTITY) > 0);
 	char p[256], q[256], got[128];
 	snprintf(p, sizeof p, "%s", tpath("onestart.db"));
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM entity_mentions"),
@@ -347,15 +356,7 @@ static void test_timexes_out_of_order(void)
 	}
 	v[n - 1].start = v[1].start; /* after v[1], at its start */
 	snprintf(v[n - 1].value, sizeof v[n - 1].value, "later");
-	CHECK_INT(sqlite3_exec(db->h, "PRAGMA temp_store=FILE", NULL, NULL, NULL),
-		  SQLITE_OK);
-	CHECK_INT(store_begin(db), CHR_OK);
-	CHECK_INT(store_put_article(db, a, NULL), CHR_OK);
-	long long w = subj_writes;
-	CHECK_INT(store_put_timexes(db, a), CHR_OK);
-	CHECK(subj_writes > w);
-	CHECK_INT(store_commit(db), CHR_OK);
-	chr_db_close(db);
+	CHECK(put_alone(db, a, J_TIMEX) > 0);
 	char p[256], q[128], got[64];
 	snprintf(p, sizeof p, "%s", tpath("txorder.db"));
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes"), (long long)n - 1);
