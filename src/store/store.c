@@ -227,9 +227,10 @@ static const char *const migrations[] = {
  * any failed statement fails the batch, whose transaction is rolled
  * back.  So its writes take a form that needs no journal where that
  * form stores the same rows: rows known not to conflict (a new
- * article's rows at distinct starts) go in with INSERT OR FAIL, and the
- * REPLACE forms stay for the rest; a conflict the caller ruled out
- * would be an error, not a silently different row. */
+ * article's rows at distinct starts, aliases of entities with no alias
+ * row yet) go in with INSERT OR FAIL, and the REPLACE and upsert forms
+ * stay for the rest; a conflict the caller ruled out would be an error,
+ * not a silently different row. */
 
 /* Multi-row statements: ROW_STMTS8(k, head, row, tail) fills entries
  * k .. k + 7 with head, 1 .. 8 copies of row and tail (ROW_STMTS16: 16);
@@ -312,6 +313,12 @@ static const char *const sql[ST_COUNT_] = {
 		   "INSERT INTO entity_aliases (eid, alias, n) VALUES ",
 		   "(?, ?, ?)",
 		   " ON CONFLICT (eid, alias) DO UPDATE SET n = n + excluded.n"),
+	/* k pairs of entities past ST_EN_ALIAS_MAXEID: no row to add to,
+	 * and no statement journal (JOURNAL above) */
+	ROW_STMTS8(ST_EN_ALIAS_NEW,
+		   "INSERT OR FAIL INTO entity_aliases (eid, alias, n) VALUES ",
+		   "(?, ?, ?)", ""),
+	[ST_EN_ALIAS_MAXEID] = "SELECT coalesce(max(eid), 0) FROM entity_aliases",
 	ROW_STMTS16(ST_EN_MENTION_PUT,
 		    "INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid,"
 		    " flags, role) VALUES ", ROW6, ""),

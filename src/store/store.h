@@ -79,6 +79,9 @@ enum store_stmt {
 	ST_EN_COUNT_UP,
 	ST_EN_ALIAS_PUT, /* + k - 1: k distinct (entity, alias) pairs */
 	ST_EN_ALIAS_PUT_LAST_ = ST_EN_ALIAS_PUT + STORE_ALIAS_ROWS - 1,
+	ST_EN_ALIAS_NEW, /* + k - 1: k pairs of entities with no alias row */
+	ST_EN_ALIAS_NEW_LAST_ = ST_EN_ALIAS_NEW + STORE_ALIAS_ROWS - 1,
+	ST_EN_ALIAS_MAXEID,
 	ST_EN_MENTION_PUT, /* + k - 1: k rows, k <= STORE_MEN_ROWS */
 	ST_EN_MENTION_PUT_LAST_ = ST_EN_MENTION_PUT + STORE_MEN_ROWS - 1,
 	ST_EN_MENTION_NEW, /* + k - 1: k rows at distinct starts of a new doc */

@@ -158,6 +158,7 @@ static void test_no_statement_journal(void)
 	CHECK_INT(jw[J_TIMEX], 0);
 	CHECK_INT(jw[J_ENTITY], 0);
 	CHECK_INT(jw[J_DEDUP], 0);
+	CHECK_INT(jw[J_FLUSH], 0);
 	chr_db_close(db);
 	char p[256], q[256]; /* (tpath's buffer is reused) */
 	snprintf(p, sizeof p, "%s", tpath("journal.db"));
@@ -295,6 +296,32 @@ static void test_mentions_at_one_start(void)
 	chr_article_free(a);
 }
 
+/* One flush with aliases of entities that have alias rows (eids 1 to
+ * 3; upserts, which add to a row) and of entities past them (4, 5;
+ * plain inserts): every pair once, with its sum. */
+static void test_alias_flush_old_and_new(void)
+{
+	if (!fresh_with("aliases.db", "INSERT INTO entity_aliases (eid, alias,"
+			" n) VALUES (1, 'a', 100), (3, 'b', 300)"))
+		return;
+	char p[256], got[256];
+	snprintf(p, sizeof p, "%s", tpath("aliases.db"));
+	chr_db *db = reopen(p);
+	if (!db)
+		return;
+	CHECK_INT(store_begin(db), CHR_OK);
+	for (int twice = 0; twice < 2; twice++)
+		for (int eid = 5; eid >= 1; eid--) {
+			CHECK_INT(store_ents_add(db, eid, "b", 1, eid * 10 + 1), CHR_OK);
+			CHECK_INT(store_ents_add(db, eid, "a", 1, eid * 10), CHR_OK);
+		}
+	CHECK_INT(store_commit(db), CHR_OK);
+	chr_db_close(db);
+	raw_text(p, "SELECT group_concat(x, ',') FROM (SELECT eid || alias ||"
+		 " n AS x FROM entity_aliases ORDER BY eid, alias)", got, sizeof got);
+	CHECK_STR(got, "1a120,1b22,2a40,2b42,3a60,3b362,4a80,4b82,5a100,5b102");
+}
+
 /* A dedup row already at a new article's rowid (left by hand) is
  * replaced whole, as INSERT OR REPLACE did: every column, and the group
  * index's entry with it. */
@@ -405,6 +432,7 @@ static void test_conflict_fails(void)
 static const th_test tests[] = {
 	TEST(test_no_statement_journal),
 	TEST(test_mentions_at_one_start),
+	TEST(test_alias_flush_old_and_new),
 	TEST(test_dedup_row_replaced),
 	TEST(test_timexes_out_of_order),
 	TEST(test_conflict_fails),
