@@ -543,6 +543,7 @@ chr_status store_fail(chr_db *db, const char *what)
 {
 	snprintf(db->err, sizeof db->err, "%s: %s", what,
 		 db->h ? sqlite3_errmsg(db->h) : "no database");
+	db->mirror_ok = 0;
 	return CHR_EDB;
 }
 
@@ -638,6 +639,8 @@ chr_status store_commit(chr_db *db)
 		st = exec1(db, ST_COMMIT);
 	if (!st)
 		db->in_tx = 0;
+	if (!st)
+		db->mirror_ok = 1;
 	return st;
 }
 
@@ -651,10 +654,19 @@ void store_drop_cache(chr_db *db)
 	db->cache_free = NULL;
 }
 
+/* The mirrors go only when they may hold rows the file does not: a
+ * transaction to undo, or an error since the last commit (a transaction
+ * SQLite rolled back by itself, a write outside one that failed half
+ * way).  Otherwise they hold committed rows (another connection's
+ * commits are caught up with as before: data_version at store_begin,
+ * newer docs per article), and the next run on this handle (each of
+ * the server's POST /ingest requests is one) need not rebuild them. */
 void store_rollback(chr_db *db)
 {
-	store_drop_cache(db);
-	store_ents_drop(db);
+	if (db->in_tx || !db->mirror_ok) {
+		store_drop_cache(db);
+		store_ents_drop(db);
+	}
 	db->fts_from = 0;
 	if (!db->in_tx)
 		return;

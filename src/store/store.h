@@ -150,14 +150,20 @@ struct chr_db {
 	 * index (0: none); indexed in one statement at commit (store.c). */
 	sqlite3_int64 fts_from;
 	/* A stage's in-memory mirror of rows it wrote (src/dedup/recent.c),
-	 * built from the store on first use; dropped at rollback and close,
-	 * so it never holds what the database does not. */
+	 * built from the store on first use; dropped at a rollback of
+	 * writes (store_rollback) and at close, so it never holds what the
+	 * database does not. */
 	void *cache;
 	void (*cache_free)(void *cache);
 	/* The entity store's key cache and the open transaction's pending
-	 * mention counts (entcache.c); dropped at rollback and close. */
+	 * mention counts (entcache.c); dropped as cache is. */
 	struct store_ents *ents;
 	int64_t ents_version; /* PRAGMA data_version the cache is valid for */
+	/* No error since the last commit (store_fail clears it, a commit
+	 * sets it): outside a transaction the two mirrors above then hold
+	 * only committed rows, so a rollback with nothing to undo (the end
+	 * of every ingest run) keeps them for the next run. */
+	int mirror_ok;
 	store_ckpt *ckpt;     /* checkpoints off this thread; NULL: SQLite's */
 	char err[512];
 };
