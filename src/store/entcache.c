@@ -414,18 +414,21 @@ static void sort_pend(store_ents *e)
 }
 
 /* The flush's (entity, alias) counts waiting to be written, up to
- * STORE_ALIAS_ROWS to a statement, in the order they came. */
+ * STORE_ALIAS_ROWS to a statement, in the order they came; fresh: of
+ * entities with no alias row, plain inserts. */
 typedef struct alias_q {
 	const ent_pend *r[STORE_ALIAS_ROWS];
 	int64_t n[STORE_ALIAS_ROWS];
 	int k;
+	int fresh;
 } alias_q;
 
 static chr_status put_aliases(chr_db *db, alias_q *q)
 {
 	if (!q->k)
 		return CHR_OK;
-	sqlite3_stmt *s = store_stmt(db, ST_EN_ALIAS_PUT + q->k - 1);
+	sqlite3_stmt *s = store_stmt(db, (q->fresh ? ST_EN_ALIAS_NEW
+						   : ST_EN_ALIAS_PUT) + q->k - 1);
 	if (!s)
 		return CHR_EDB;
 	for (int i = 0; i < q->k; i++) {
@@ -439,10 +442,25 @@ static chr_status put_aliases(chr_db *db, alias_q *q)
 	return step_done(db, s, "entity alias");
 }
 
+/* The largest eid with an alias row (0: none); -1 on error. */
+static int64_t alias_max_eid(chr_db *db)
+{
+	sqlite3_stmt *s = store_stmt(db, ST_EN_ALIAS_MAXEID);
+	if (!s)
+		return -1;
+	int64_t m = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	sqlite3_reset(s);
+	return m;
+}
+
 /* One UPDATE per entity, in eid order (neighbouring rows share pages),
  * and one upsert row per (entity, alias), STORE_ALIAS_ROWS to a
  * statement: the pairs are distinct after the sort, so the rows of a
- * statement touch distinct rows and sum as a statement each would. */
+ * statement touch distinct rows and sum as a statement each would.
+ * Entities past the largest eid with an alias row (eids only grow; most
+ * of a batch's are new) have no row to add to: their pairs are plain
+ * inserts (ST_EN_ALIAS_NEW), which need no statement journal (store.c,
+ * JOURNAL), the same rows as the upsert's. */
 chr_status store_ents_flush(chr_db *db)
 {
 	store_ents *e = db->ents;
@@ -451,10 +469,19 @@ chr_status store_ents_flush(chr_db *db)
 	ent_pend *r = e->p;
 	size_t n = e->np;
 	sort_pend(e);
+	int64_t old = alias_max_eid(db);
+	if (old < 0)
+		return store_fail(db, "entity aliases");
 	chr_status st = CHR_OK;
 	alias_q q;
 	q.k = 0;
+	q.fresh = 0;
 	for (size_t i = 0; i < n && !st;) {
+		if (!q.fresh && r[i].eid > old) { /* (sorted: the rest too) */
+			if ((st = put_aliases(db, &q)))
+				break;
+			q.fresh = 1;
+		}
 		size_t j = i;
 		int64_t sum = 0;
 		for (; j < n && r[j].eid == r[i].eid; j++)

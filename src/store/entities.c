@@ -210,10 +210,15 @@ static void bind_row(sqlite3_stmt *s, int k, int64_t doc, const men_row *r)
 /* The article's mention rows, in order, in one statement while they fit
  * (STORE_MEN_ROWS; then that many to a statement and one for the rest).
  * Rows of one statement are inserted in order, so a later row at the
- * same (doc, start) replaces an earlier one as with one statement each. */
+ * same (doc, start) replaces an earlier one as with one statement each.
+ * Rows at distinct starts (the article just stored has none yet) go in
+ * with INSERT OR FAIL, which needs no statement journal (store.c,
+ * JOURNAL); only an article with two mentions at one start takes the
+ * REPLACE statements. */
 static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
-			       size_t n)
+			       size_t n, int distinct)
 {
+	enum store_stmt first = distinct ? ST_EN_MENTION_NEW : ST_EN_MENTION_PUT;
 	chr_status st = CHR_OK;
 	/* (start, eid) as stored, for the article's facts (src/facts/
 	 * store.c), written straight into the entity cache */
@@ -224,7 +229,7 @@ static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
 				       : (int64_t)r[i].m->start, r[i].eid };
 	for (size_t i = 0; i < n && !st;) {
 		size_t k = n - i < STORE_MEN_ROWS ? n - i : STORE_MEN_ROWS;
-		sqlite3_stmt *s = store_stmt(db, ST_EN_MENTION_PUT + (int)k - 1);
+		sqlite3_stmt *s = store_stmt(db, first + (int)k - 1);
 		if (!s)
 			return CHR_EDB;
 		for (size_t j = 0; j < k; j++)
@@ -318,9 +323,14 @@ chr_status store_put_entities(chr_db *db, chr_article *a)
 					    m->end - m->start, x->n,
 					    made[x->key] ? x->n : 0);
 	}
-	/* (the lookups above read only entities, so the rows can wait) */
+	/* (the lookups above read only entities, so the rows can wait);
+	 * the keys' rows count one a distinct start (entities_store_prep),
+	 * so they sum to nrow when no two rows share a start */
+	size_t nstart = 0;
+	for (size_t k = 0; k < a->entkeys.n; k++)
+		nstart += a->entkeys.v[k].rows;
 	if (!st)
-		st = put_mentions(db, a->rowid, rows, nrow);
+		st = put_mentions(db, a->rowid, rows, nrow, nstart == nrow);
 	if (!st)
 		put_counts(db, a, eids);
 	if (!st && !db->in_tx) /* no commit to write them at */

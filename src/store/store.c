@@ -222,6 +222,21 @@ static const char *const migrations[] = {
 	" ON en.eid = ee.eid WHERE ee.event = e.id ORDER BY ee.n DESC,"      \
 	" ee.eid LIMIT 10) y)))"
 
+/* JOURNAL: a statement that may write more than one row (a multi-row
+ * VALUES, an INSERT ... SELECT, a REPLACE that deletes an index entry)
+ * and may abort part way (a NOT NULL or UNIQUE constraint with ABORT, as
+ * under INSERT OR REPLACE or an upsert's DO UPDATE) makes SQLite open a
+ * statement journal, and each page it changes is first copied there (4
+ * kB, a malloc'd chunk; ~1,000 instructions a page, ~55,000 pages on
+ * 2,000 stories), to undo the statement alone.  Ingest never needs that:
+ * any failed statement fails the batch, whose transaction is rolled
+ * back.  So its writes take a form that needs no journal where that
+ * form stores the same rows: rows known not to conflict (a new
+ * article's rows at distinct starts, aliases of entities with no alias
+ * row yet) go in with INSERT OR FAIL, and the REPLACE and upsert forms
+ * stay for the rest; a conflict the caller ruled out would be an error,
+ * not a silently different row. */
+
 /* Multi-row statements: ROW_STMTS8(k, head, row, tail) fills entries
  * k .. k + 7 with head, 1 .. 8 copies of row and tail (ROW_STMTS16: 16);
  * the rows of one statement are written in order. */
@@ -283,6 +298,9 @@ static const char *const sql[ST_COUNT_] = {
 	ROW_STMTS8(ST_TX_PUT,
 		   "INSERT OR REPLACE INTO timexes (doc, start, end, type, value,"
 		   " mod) VALUES ", ROW6, ""),
+	ROW_STMTS8(ST_TX_NEW, /* (JOURNAL above) */
+		   "INSERT OR FAIL INTO timexes (doc, start, end, type, value,"
+		   " mod) VALUES ", ROW6, ""),
 	/* entities (src/store/entities.c) */
 	[ST_EN_BY_KEY] = "SELECT eid, score FROM entities WHERE key = ?1",
 	[ST_EN_BY_SKEY] = /* people; first names from ?3 up to ?4 (one initial) */
@@ -300,8 +318,17 @@ static const char *const sql[ST_COUNT_] = {
 		   "INSERT INTO entity_aliases (eid, alias, n) VALUES ",
 		   "(?, ?, ?)",
 		   " ON CONFLICT (eid, alias) DO UPDATE SET n = n + excluded.n"),
+	/* k pairs of entities past ST_EN_ALIAS_MAXEID: no row to add to,
+	 * and no statement journal (JOURNAL above) */
+	ROW_STMTS8(ST_EN_ALIAS_NEW,
+		   "INSERT OR FAIL INTO entity_aliases (eid, alias, n) VALUES ",
+		   "(?, ?, ?)", ""),
+	[ST_EN_ALIAS_MAXEID] = "SELECT coalesce(max(eid), 0) FROM entity_aliases",
 	ROW_STMTS16(ST_EN_MENTION_PUT,
 		    "INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid,"
+		    " flags, role) VALUES ", ROW6, ""),
+	ROW_STMTS16(ST_EN_MENTION_NEW, /* (JOURNAL below) */
+		    "INSERT OR FAIL INTO entity_mentions (doc, start, end, eid,"
 		    " flags, role) VALUES ", ROW6, ""),
 	[ST_EN_CACHE_LOAD] = "SELECT eid, key, score FROM entities LIMIT ?1",
 	[ST_EN_LIST] =
@@ -389,9 +416,15 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_DD_DOC_GET] =
 		"SELECT grp, tier, published, nwords, shingles FROM dedup_docs"
 		" WHERE doc = ?1",
+	/* an upsert of every column, not INSERT OR REPLACE: the same row,
+	 * and no statement journal (JOURNAL above: REPLACE may delete the
+	 * old row's dedup_docs_grp entry, and its NOT NULL columns abort) */
 	[ST_DD_DOC_PUT] =
-		"INSERT OR REPLACE INTO dedup_docs (doc, grp, tier, published, nwords,"
-		" sig, shingles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"INSERT INTO dedup_docs (doc, grp, tier, published, nwords, sig,"
+		" shingles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (doc)"
+		" DO UPDATE SET grp = excluded.grp, tier = excluded.tier,"
+		" published = excluded.published, nwords = excluded.nwords,"
+		" sig = excluded.sig, shingles = excluded.shingles",
 	[ST_DD_GRP_GET] = "SELECT original, size FROM dedup_groups WHERE id = ?1",
 	[ST_DD_GRP_SET] =
 		"INSERT OR REPLACE INTO dedup_groups (id, original, size)"
@@ -515,6 +548,7 @@ chr_status store_fail(chr_db *db, const char *what)
 {
 	snprintf(db->err, sizeof db->err, "%s: %s", what,
 		 db->h ? sqlite3_errmsg(db->h) : "no database");
+	db->mirror_ok = 0;
 	return CHR_EDB;
 }
 
@@ -610,6 +644,8 @@ chr_status store_commit(chr_db *db)
 		st = exec1(db, ST_COMMIT);
 	if (!st)
 		db->in_tx = 0;
+	if (!st)
+		db->mirror_ok = 1;
 	return st;
 }
 
@@ -623,10 +659,19 @@ void store_drop_cache(chr_db *db)
 	db->cache_free = NULL;
 }
 
+/* The mirrors go only when they may hold rows the file does not: a
+ * transaction to undo, or an error since the last commit (a transaction
+ * SQLite rolled back by itself, a write outside one that failed half
+ * way).  Otherwise they hold committed rows (another connection's
+ * commits are caught up with as before: data_version at store_begin,
+ * newer docs per article), and the next run on this handle (each of
+ * the server's POST /ingest requests is one) need not rebuild them. */
 void store_rollback(chr_db *db)
 {
-	store_drop_cache(db);
-	store_ents_drop(db);
+	if (db->in_tx || !db->mirror_ok) {
+		store_drop_cache(db);
+		store_ents_drop(db);
+	}
 	db->fts_from = 0;
 	if (!db->in_tx)
 		return;

@@ -68,6 +68,8 @@ enum store_stmt {
 	/* time expressions (src/store/timexes.c) */
 	ST_TX_PUT, /* ST_TX_PUT + k - 1: k rows, k <= STORE_TX_ROWS */
 	ST_TX_PUT_LAST_ = ST_TX_PUT + STORE_TX_ROWS - 1,
+	ST_TX_NEW, /* + k - 1: k rows at distinct starts of a new doc */
+	ST_TX_NEW_LAST_ = ST_TX_NEW + STORE_TX_ROWS - 1,
 	/* entities (src/store/entities.c) */
 	ST_EN_BY_KEY,
 	ST_EN_BY_SKEY,
@@ -77,8 +79,13 @@ enum store_stmt {
 	ST_EN_COUNT_UP,
 	ST_EN_ALIAS_PUT, /* + k - 1: k distinct (entity, alias) pairs */
 	ST_EN_ALIAS_PUT_LAST_ = ST_EN_ALIAS_PUT + STORE_ALIAS_ROWS - 1,
+	ST_EN_ALIAS_NEW, /* + k - 1: k pairs of entities with no alias row */
+	ST_EN_ALIAS_NEW_LAST_ = ST_EN_ALIAS_NEW + STORE_ALIAS_ROWS - 1,
+	ST_EN_ALIAS_MAXEID,
 	ST_EN_MENTION_PUT, /* + k - 1: k rows, k <= STORE_MEN_ROWS */
 	ST_EN_MENTION_PUT_LAST_ = ST_EN_MENTION_PUT + STORE_MEN_ROWS - 1,
+	ST_EN_MENTION_NEW, /* + k - 1: k rows at distinct starts of a new doc */
+	ST_EN_MENTION_NEW_LAST_ = ST_EN_MENTION_NEW + STORE_MEN_ROWS - 1,
 	ST_EN_CACHE_LOAD,
 	ST_EN_LIST,
 	ST_EN_LIST_TYPE,
@@ -143,14 +150,20 @@ struct chr_db {
 	 * index (0: none); indexed in one statement at commit (store.c). */
 	sqlite3_int64 fts_from;
 	/* A stage's in-memory mirror of rows it wrote (src/dedup/recent.c),
-	 * built from the store on first use; dropped at rollback and close,
-	 * so it never holds what the database does not. */
+	 * built from the store on first use; dropped at a rollback of
+	 * writes (store_rollback) and at close, so it never holds what the
+	 * database does not. */
 	void *cache;
 	void (*cache_free)(void *cache);
 	/* The entity store's key cache and the open transaction's pending
-	 * mention counts (entcache.c); dropped at rollback and close. */
+	 * mention counts (entcache.c); dropped as cache is. */
 	struct store_ents *ents;
 	int64_t ents_version; /* PRAGMA data_version the cache is valid for */
+	/* No error since the last commit (store_fail clears it, a commit
+	 * sets it): outside a transaction the two mirrors above then hold
+	 * only committed rows, so a rollback with nothing to undo (the end
+	 * of every ingest run) keeps them for the next run. */
+	int mirror_ok;
 	store_ckpt *ckpt;     /* checkpoints off this thread; NULL: SQLite's */
 	char err[512];
 };

@@ -7,16 +7,23 @@
  * came from.  An article's rows go in one statement while they fit
  * (STORE_TX_ROWS; then that many to a statement and one for the rest),
  * in order, so a later row at the same start replaces an earlier one as
- * with a statement each.
+ * with a statement each.  Rows at strictly increasing starts (the tagger
+ * writes them in text order; the article just stored has none yet)
+ * cannot conflict and go in with INSERT OR FAIL, which needs no
+ * statement journal (store.c, JOURNAL).
  */
 #include "store.h"
 
 chr_status store_put_timexes(chr_db *db, const chr_article *a)
 {
+	enum store_stmt first = ST_TX_NEW;
+	for (size_t i = 1; i < a->timexes.n; i++)
+		if (a->timexes.v[i].start <= a->timexes.v[i - 1].start)
+			first = ST_TX_PUT;
 	for (size_t i = 0; i < a->timexes.n;) {
 		size_t n = a->timexes.n - i < STORE_TX_ROWS ? a->timexes.n - i
 							    : STORE_TX_ROWS;
-		sqlite3_stmt *s = store_stmt(db, ST_TX_PUT + (int)n - 1);
+		sqlite3_stmt *s = store_stmt(db, first + (int)n - 1);
 		if (!s)
 			return CHR_EDB;
 		for (int k = 0; k < (int)n; k++, i++) {

@@ -32,6 +32,7 @@
 
 #include "chronicle.h"
 #include "store/store.h"
+#include "vfs_fwd.h"
 
 /* ------------------------------------------------------------------ */
 /* Counting allocator                                                   */
@@ -107,12 +108,7 @@ static long io_calls, io_fail_at, io_injected;
 static int io_persistent;
 static int io_code; /* what an injected failure returns */
 
-typedef struct shim_file {
-	sqlite3_file base;
-	sqlite3_file *real; /* follows this struct in the same block */
-} shim_file;
-
-#define REAL(f) (((shim_file *)(f))->real)
+#define REAL(f) FWD_REAL(f)
 
 static int io_should_fail(enum io_kind k)
 {
@@ -124,11 +120,6 @@ static int io_should_fail(enum io_kind k)
 		return 1;
 	}
 	return 0;
-}
-
-static int shim_close(sqlite3_file *f)
-{
-	return REAL(f)->pMethods->xClose(REAL(f));
 }
 
 static int shim_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
@@ -166,81 +157,20 @@ static int shim_file_size(sqlite3_file *f, sqlite3_int64 *size)
 	return REAL(f)->pMethods->xFileSize(REAL(f), size);
 }
 
-static int shim_lock(sqlite3_file *f, int l)
-{
-	return REAL(f)->pMethods->xLock(REAL(f), l);
-}
-
-static int shim_unlock(sqlite3_file *f, int l)
-{
-	return REAL(f)->pMethods->xUnlock(REAL(f), l);
-}
-
-static int shim_check_lock(sqlite3_file *f, int *out)
-{
-	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
-}
-
-static int shim_file_control(sqlite3_file *f, int op, void *arg)
-{
-	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
-}
-
-static int shim_sector_size(sqlite3_file *f)
-{
-	return REAL(f)->pMethods->xSectorSize(REAL(f));
-}
-
-static int shim_device(sqlite3_file *f)
-{
-	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
-}
-
-static int shim_shm_map(sqlite3_file *f, int pg, int sz, int extend,
-			void volatile **pp)
-{
-	return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, extend, pp);
-}
-
-static int shim_shm_lock(sqlite3_file *f, int off, int n, int flags)
-{
-	return REAL(f)->pMethods->xShmLock(REAL(f), off, n, flags);
-}
-
-static void shim_shm_barrier(sqlite3_file *f)
-{
-	REAL(f)->pMethods->xShmBarrier(REAL(f));
-}
-
-static int shim_shm_unmap(sqlite3_file *f, int del)
-{
-	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
-}
-
-static int shim_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **pp)
-{
-	return REAL(f)->pMethods->xFetch(REAL(f), off, n, pp);
-}
-
-static int shim_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
-{
-	return REAL(f)->pMethods->xUnfetch(REAL(f), off, p);
-}
-
 static const sqlite3_io_methods shim_io = {
 	3,
-	shim_close, shim_read, shim_write, shim_truncate, shim_sync,
-	shim_file_size, shim_lock, shim_unlock, shim_check_lock,
-	shim_file_control, shim_sector_size, shim_device,
-	shim_shm_map, shim_shm_lock, shim_shm_barrier, shim_shm_unmap,
-	shim_fetch, shim_unfetch,
+	fwd_close, shim_read, shim_write, shim_truncate, shim_sync,
+	shim_file_size, fwd_lock, fwd_unlock, fwd_check_lock,
+	fwd_file_control, fwd_sector_size, fwd_device,
+	fwd_shm_map, fwd_shm_lock, fwd_shm_barrier, fwd_shm_unmap,
+	fwd_fetch, fwd_unfetch,
 };
 
 static int shim_open(sqlite3_vfs *v, const char *name, sqlite3_file *f,
 		     int flags, int *out_flags)
 {
 	(void)v;
-	shim_file *s = (shim_file *)f;
+	fwd_file *s = (fwd_file *)f;
 	s->real = (sqlite3_file *)&s[1];
 	int rc = real_vfs->xOpen(real_vfs, name, s->real, flags, out_flags);
 	s->base.pMethods = s->real->pMethods ? &shim_io : NULL;
@@ -849,7 +779,7 @@ int main(void)
 		fprintf(stderr, "no default VFS\n");
 		return 2;
 	}
-	shim_vfs.szOsFile = (int)sizeof(shim_file) + real_vfs->szOsFile;
+	shim_vfs.szOsFile = (int)sizeof(fwd_file) + real_vfs->szOsFile;
 	shim_vfs.mxPathname = real_vfs->mxPathname;
 	sqlite3_vfs_register(&shim_vfs, 1);
 

@@ -802,6 +802,75 @@ static void test_id_collision(void)
 	chr_db_close(db);
 }
 
+/* The entity and dedup mirrors (entcache.c, src/dedup/recent.c) outlive
+ * an ingest run that committed: the next run on the handle (the
+ * server's next POST /ingest) finds the same objects, not rebuilt ones,
+ * copies are still grouped through them, and another connection's
+ * article between runs is seen; an error since the last commit, or a
+ * transaction to undo, drops them. */
+static void test_mirrors_kept(void)
+{
+	chr_db *db = fresh("mirror.db");
+	if (!db)
+		return;
+	static const char body[] =
+		"LONDON (Reuters) - Talks opened on Monday between Britain and"
+		" France over the fishing rights in the Channel, officials from"
+		" both sides said after the first round in London.\n\n"
+		"British Prime Minister Rishi Sunak spoke with French President"
+		" Emmanuel Macron by telephone before the talks began, and both"
+		" said they hoped for a deal before the end of the year.\n\n"
+		"Fishing crews from Brittany and Cornwall have argued over the"
+		" licences since the old agreement expired in December.";
+	static char text[4][1024];
+	static const char *const id[4] = { "mk1", "mk2", "mk3", "mk4" };
+	chr_doc d[4];
+	for (int i = 0; i < 4; i++) {
+		snprintf(text[i], sizeof text[i], "%s\n\nCopy %d of the story"
+			 " as one outlet ran it.", body, i + 1);
+		d[i] = doc(id[i], "Fishing talks open", text[i]);
+		d[i].date = "2024-05-06";
+	}
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, &d[0], 1, 0, &s), CHR_OK);
+	void *cache = db->cache;
+	struct store_ents *ents = db->ents;
+	CHECK(cache && ents);
+	CHECK_INT(ingest(db, &d[1], 1, 0, &s), CHR_OK);
+	CHECK(db->cache == cache && db->ents == ents);
+	chr_db *other = reopen(tpath("mirror.db"));
+	if (other) {
+		CHECK_INT(ingest(other, &d[2], 1, 0, &s), CHR_OK);
+		chr_db_close(other);
+	}
+	CHECK_INT(ingest(db, &d[3], 1, 0, &s), CHR_OK);
+	CHECK(db->cache == cache); /* (caught up per article) */
+	const char *p = tpath("mirror.db");
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM dedup_docs"), 4);
+	CHECK_INT(raw_int(p, "SELECT count(DISTINCT grp) FROM dedup_docs"), 1);
+	CHECK_INT(raw_int(p, "SELECT size FROM dedup_groups"), 4);
+	CHECK(raw_int(p, "SELECT count(*) FROM entities") > 3);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM entities e WHERE mentions <>"
+			  " (SELECT count(*) FROM entity_mentions m WHERE"
+			  " m.eid = e.eid)"), 0);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM (SELECT key FROM entities"
+			  " GROUP BY key HAVING count(*) > 1)"), 0);
+	/* an error since the last commit: dropped by the next rollback */
+	store_fail(db, "test");
+	chr_ingest *g = NULL;
+	CHECK_INT(chr_ingest_new(db, NULL, &g), CHR_OK);
+	chr_ingest_free(g);
+	CHECK(!db->cache && !db->ents);
+	/* made again by a run; a transaction to undo drops them */
+	chr_doc again = doc("mk5", "Fishing talks go on", body);
+	CHECK_INT(ingest(db, &again, 1, 0, &s), CHR_OK);
+	CHECK(db->cache && db->ents);
+	CHECK_INT(store_begin(db), CHR_OK);
+	store_rollback(db);
+	CHECK(!db->cache && !db->ents);
+	chr_db_close(db);
+}
+
 static const th_test tests[] = {
 	TEST(test_open_create_reopen),
 	TEST(test_open_bad_args),
@@ -822,6 +891,7 @@ static const th_test tests[] = {
 	TEST(test_id_collision),
 	TEST(test_put_article_first),
 	TEST(test_events_date_dropped),
+	TEST(test_mirrors_kept),
 };
 
 int main(void)
