@@ -333,16 +333,45 @@ static void word_sum(const ner_work *w, const ner_model *m, const char *s,
 	h->sserial = m->serial;
 }
 
+/* *d = *x with AVX2, 32 bytes a move (the last one overlapping), not
+ * the string copy GCC makes of a struct this size (rep movsq: ~35
+ * instructions and a slow start per token); doc_sums_avx2 inlines it,
+ * the other copy of doc_sums_in copies the struct. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+_Static_assert(sizeof (ner_wordh) >= 32, "wordh_copy moves 32 bytes");
+__attribute__((target("avx2"))) static inline void
+wordh_copy_avx2(ner_wordh *d, const ner_wordh *x)
+{
+	enum { N = sizeof *d, K = (N + 31) / 32 };
+	char *dp = (char *)d;
+	const char *xp = (const char *)x;
+	__m256i v[K];
+#pragma GCC unroll 16
+	for (size_t k = 0; k < K; k++)
+		v[k] = _mm256_loadu_si256((const __m256i *)(const void *)(
+			xp + (k + 1 < K ? 32 * k : N - 32)));
+#pragma GCC unroll 16
+	for (size_t k = 0; k < K; k++)
+		_mm256_storeu_si256((__m256i *)(void *)(
+			dp + (k + 1 < K ? 32 * k : N - 32)), v[k]);
+}
+#define WORDH_COPY(avx, d, x) \
+	do { if (avx) wordh_copy_avx2(d, x); else *(d) = *(x); } while (0)
+#else
+#define WORDH_COPY(avx, d, x) (*(d) = *(x))
+#endif
+
 /* word_hashes, word_lookups and word_sum (when w->sserial says the rows
  * are split) through w's memo (made on first use; without it, or for a
  * long word, computed, its neighbour sums into own).  The word's
  * neighbour sums (valid until the memo's next use; split rows only).
- * Always inline: doc_sums_avx2's copy copies the entry's hashes with
- * AVX2 and makes no call. */
+ * Always inline: doc_sums_avx2's copy (avx, a constant) copies the
+ * entry's hashes with AVX2 (wordh_copy_avx2) and makes no call. */
 static inline __attribute__((always_inline))
 const int32_t (*token_hashes(ner_work *w, const ner_model *m,
 				    const char *s, size_t len, ner_wordh *h,
-				    int32_t (*own)[16]))[16]
+				    int32_t (*own)[16], const int avx))[16]
 {
 	uint32_t bits = m->row_bits;
 	if (!len || len >= NER_MEMO_W ||
@@ -368,7 +397,7 @@ const int32_t (*token_hashes(ner_work *w, const ner_model *m,
 	word_lookups(m, len, &e->h);
 	if (w->sserial && e->h.sserial != w->sserial)
 		word_sum(w, m, s, len, &e->h, e->nb);
-	*h = e->h;
+	WORDH_COPY(avx, h, &e->h);
 	return (const int32_t (*)[16])e->nb;
 }
 
@@ -396,7 +425,7 @@ add16(int32_t *d, const int32_t *x, const int32_t *y)
  * not last until its neighbours come.  Compiled twice (doc_sums). */
 static inline __attribute__((always_inline)) void
 doc_sums_in(ner_work *w, const ner_model *m, const ner_tok *toks, size_t n,
-	    const int32_t (*bs)[16], int32_t (*own)[16])
+	    const int32_t (*bs)[16], int32_t (*own)[16], const int avx)
 {
 	int32_t (*ns)[16] = w->nsum;
 	add16(ns[0], bs[NB_M2], bs[NB_M1]); /* none two before the first two */
@@ -405,7 +434,7 @@ doc_sums_in(ner_work *w, const ner_model *m, const ner_tok *toks, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const int32_t (*nb)[16] = token_hashes(w, m, toks[i].s,
 						       toks[i].len, &w->wh[i],
-						       own);
+						       own, avx);
 		/* i + 1 follows i in its sentence; i follows i - 1 */
 		int next = i + 1 < n && !toks[i + 1].sent_start;
 		int prev = i > 0 && !toks[i].sent_start;
@@ -435,7 +464,7 @@ __attribute__((target("avx2"))) static void
 doc_sums_avx2(ner_work *w, const ner_model *m, const ner_tok *toks,
 	      size_t n, const int32_t (*bs)[16], int32_t (*own)[16])
 {
-	doc_sums_in(w, m, toks, n, bs, own);
+	doc_sums_in(w, m, toks, n, bs, own, 1);
 }
 #endif
 
@@ -448,7 +477,7 @@ static void doc_sums(ner_work *w, const ner_model *m, const ner_tok *toks,
 		return;
 	}
 #endif
-	doc_sums_in(w, m, toks, n, bs, own);
+	doc_sums_in(w, m, toks, n, bs, own, 0);
 }
 
 void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
@@ -458,7 +487,7 @@ void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
 	if (!w->sserial || !n) {
 		for (size_t i = 0; i < n; i++)
 			token_hashes(w, m, toks[i].s, toks[i].len, &w->wh[i],
-				     own);
+				     own, 0);
 		return;
 	}
 	const uint32_t *rt = rowtab_of(w, m->row_bits);
