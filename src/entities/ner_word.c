@@ -193,9 +193,9 @@ struct ner_wmemo {
 };
 
 /* ner_memo_way, inlined in token_hashes. */
-static inline uint32_t memo_way(struct ner_wmemo *mo, const char *s,
-				size_t len, uint64_t key,
-				struct ner_wmemo_ent **e)
+static inline __attribute__((always_inline)) uint32_t
+memo_way(struct ner_wmemo *mo, const char *s, size_t len, uint64_t key,
+	 struct ner_wmemo_ent **e)
 {
 	size_t si = (size_t)key & (NER_MEMO_SETS - 1);
 	ner_wmemo_set *set = &mo->set[si];
@@ -203,7 +203,7 @@ static inline uint32_t memo_way(struct ner_wmemo *mo, const char *s,
 	uint32_t way = 0, old = 0;
 	for (; way < NER_MEMO_WAYS; way++)
 		if (set->key[way] == key && ways[way].n == len &&
-		    !memcmp(ways[way].k, s, len))
+		    ner_memo_same(ways[way].k, s, len))
 			break;
 	if (way == NER_MEMO_WAYS) /* a miss: the least recently used */
 		for (uint32_t k = 1; k < NER_MEMO_WAYS; k++)

@@ -380,7 +380,9 @@ static void test_word_shapes(void)
 /* The memo key reads every byte of a word and no other (a word at the
  * end of a block of its own size, for the sanitizers): the same key
  * wherever the bytes are, another when any one byte changes, at every
- * length the memo keeps (fails when a byte is skipped). */
+ * length the memo keeps (fails when a byte is skipped); and
+ * ner_memo_same, with the same reads, finds the same bytes elsewhere
+ * and not a word with any one byte changed. */
 static void test_memo_key(void)
 {
 	char buf[64];
@@ -391,9 +393,11 @@ static void test_memo_key(void)
 			buf[i + 7] = own[i] = (char)('a' + (i * 7 + len) % 26);
 		uint64_t k = ner_memo_key(own, len);
 		bad += ner_memo_key(buf + 7, len) != k;
+		bad += !ner_memo_same(buf + 7, own, len);
 		for (size_t i = 0; i < len; i++) {
 			own[i] ^= 0x20;
 			bad += ner_memo_key(own, len) == k;
+			bad += ner_memo_same(buf + 7, own, len);
 			own[i] ^= 0x20;
 		}
 		free(own);
