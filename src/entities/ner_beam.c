@@ -20,9 +20,10 @@
  * The work per hypothesis is kept small without changing a score bit:
  * hypotheses with the same two previous tags and history share their
  * scores (the histories differ only where the word came earlier in the
- * segment, so elsewhere the tags alone pick the group, and the history
- * rows are made once for the token); with int16 weights the rows that
- * read only the previous tag are made once per previous tag (after O, a
+ * segment, so elsewhere the tags alone pick the group, found through
+ * the previous tag's first group, and the history rows are made once
+ * for the token); with int16 weights the rows that read only the
+ * previous tag are made once per previous tag (after O, a
  * loaded model's word memo has their sum: ner_word.c; after other tags
  * they join each hypothesis's sum, which costs less than a sum of their
  * own; integer sums, exact in any order; float weights, used in
@@ -399,9 +400,13 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 		int hvar = hist && same[o] >= 0;
 		const uint16_t *hdoc = w->hcnt[w->slot[i]];
 		/* the groups of hypotheses sharing scores: their last two tags
-		 * (prev_key) and first hypothesis */
-		uint32_t gkey[NER_BEAM_MAX];
+		 * (prev_key) and first hypothesis; with the document's history
+		 * a key has one group, and bit prev + 1 of gseen says that
+		 * gbyp[prev + 1] is the first group after that tag (no other
+		 * group has the key when no group has the tag) */
+		uint32_t gkey[NER_BEAM_MAX], gseen = 0;
 		int gk[NER_BEAM_MAX], ng = 0;
+		int8_t gbyp[NER_MAXTAGS + 1];
 		for (int k = 0; k < ncur; k++) {
 			const uint16_t *h = hdoc;
 			if (hvar) {
@@ -421,13 +426,23 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 			/* hypotheses that differ only in older tags share the
 			 * dynamic rows: score them once */
 			uint32_t key = prev_key(&cur[k]);
-			int g = 0;
-			while (g < ng && (gkey[g] != key ||
-					  (hvar && !hist_eq(hs[gk[g]], h))))
-				g++;
+			int p1 = cur[k].prev + 1, g = 0;
+			if (!hvar && !(gseen >> p1 & 1))
+				g = ng; /* a new tag: a new group */
+			else if (!hvar && gkey[gbyp[p1]] == key)
+				g = gbyp[p1];
+			else
+				while (g < ng &&
+				       (gkey[g] != key ||
+					(hvar && !hist_eq(hs[gk[g]], h))))
+					g++;
 			if (g < ng) {
 				sc = scs[gk[g]];
 			} else {
+				if (!(gseen >> p1 & 1)) {
+					gseen |= 1u << p1;
+					gbyp[p1] = (int8_t)ng;
+				}
 				gkey[ng] = key;
 				gk[ng++] = k;
 				if (wt) {
