@@ -26,7 +26,9 @@
  * previous tag are made once per previous tag (after O, a
  * loaded model's word memo has their sum: ner_word.c; after other tags
  * they join each hypothesis's sum, which costs less than a sum of their
- * own; integer sums, exact in any order; float weights, used in
+ * own; they are made for the beam's previous tags before the token's
+ * static score, and their hashed rows, cold in the table, prefetched
+ * meanwhile; integer sums, exact in any order; float weights, used in
  * training, are summed row by row as always); the allowed tags are bit
  * masks (made once per scheme), and with a full beam one SIMD compare
  * drops the tags whose candidate score is not above the beam's last
@@ -341,6 +343,9 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 	cur[0].score = 0;
 	cur[0].prev = (int16_t)prev0;
 	cur[0].prev2 = (int16_t)prev20;
+	/* bit prev + 1: some hypothesis has that previous tag */
+	uint32_t ptags = 1u << (prev0 + 1);
+	const size_t st16 = m->ntags - 1; /* weights a row */
 	/* hypothesis q after token o of the segment gave it tag tg[o][q] and
 	 * extends hypothesis bp[o][q] after token o - 1 */
 	uint8_t tg[NER_BEAM_SPAN][NER_BEAM_MAX], bp[NER_BEAM_SPAN][NER_BEAM_MAX];
@@ -358,9 +363,28 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 		} else if (i + 2 < n) {
 			ner_prefetch_token(m, stage, w, i + 2);
 		}
-		if (toks[i].sent_start)
+		if (toks[i].sent_start) {
 			for (int k = 0; k < ncur; k++)
 				cur[k].prev = cur[k].prev2 = -1;
+			ptags = 1;
+		}
+		td.rdone = 0;
+		td.nh = -1;
+		/* the word's memo entry has the sum after O */
+		td.osum = wt && stage == 1 && w->sserial &&
+				  w->sserial == m->serial
+			  ? w->wh[i].osum : NULL;
+		if (wt) /* the rows after each previous tag, fetched early */
+			for (uint32_t p = ptags & ~(td.osum ? 2u : 0u); p;
+			     p &= p - 1) {
+				int p1 = __builtin_ctz(p);
+				uint32_t *pr = td.prows[p1];
+				ner_dyn_prev_in(m, rowtab_of(w, m->row_bits),
+						&w->wh[i], p1 - 1, pr);
+				td.rdone |= 1u << p1;
+				__builtin_prefetch(wt + (size_t)pr[1] * st16);
+				__builtin_prefetch(wt + (size_t)pr[2] * st16);
+			}
 		/* the last earlier position of this word in the segment */
 		uint32_t sp = w->spos[w->slot[i]];
 		same[o] = sp != UINT32_MAX && sp >= a ? (int16_t)(sp - a) : -1;
@@ -376,12 +400,6 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 			ner_score_static(m, stage, w, i, st);
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int hist = ner_uses_hist(w, i);
-		td.rdone = 0;
-		td.nh = -1;
-		/* the word's memo entry has the sum after O */
-		td.osum = wt && stage == 1 && w->sserial &&
-				  w->sserial == m->serial
-			  ? w->wh[i].osum : NULL;
 		beam_cand cs[NER_BEAM_MAX];
 		int nc = 0;
 		uint16_t hs[NER_BEAM_MAX][NER_NTYPES + 1];
@@ -496,6 +514,7 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 		}
 		if (!nc) /* no allowed tag: keep the best path with O */
 			cs[nc++] = (beam_cand){cur[0].score, 0, 0};
+		ptags = 0;
 		for (int q = 0; q < nc; q++) {
 			hyp *x = &nxt[q];
 			tg[o][q] = cs[q].t;
@@ -503,6 +522,7 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 			x->score = cs[q].s;
 			x->prev2 = cur[cs[q].k].prev;
 			x->prev = (int16_t)cs[q].t;
+			ptags |= 2u << cs[q].t;
 		}
 		hyp *t = cur;
 		cur = nxt;
