@@ -140,6 +140,7 @@ size_t ner_path_dynamic(const ner_model *m, const ner_work *w,
 typedef struct beam_rules {
 	uint32_t allow[2][NER_MAXTAGS + 1];
 	uint8_t type[NER_MAXTAGS];
+	uint32_t pbit[NER_MAXTAGS]; /* 2 << t: bit t + 1 (no shift by t) */
 } beam_rules;
 
 static beam_rules g_rules[2]; /* by scheme */
@@ -159,8 +160,10 @@ static void rules_make(void)
 						a |= 1u << t;
 				r->allow[fin][p + 1] = a;
 			}
-		for (int t = 0; t < NER_MAXTAGS; t++)
+		for (int t = 0; t < NER_MAXTAGS; t++) {
 			r->type[t] = (uint8_t)ner_tag_type(scheme, t);
+			r->pbit[t] = 2u << t;
+		}
 	}
 }
 
@@ -522,7 +525,7 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 			x->score = cs[q].s;
 			x->prev2 = cur[cs[q].k].prev;
 			x->prev = (int16_t)cs[q].t;
-			ptags |= 2u << cs[q].t;
+			ptags |= r->pbit[cs[q].t];
 		}
 		hyp *t = cur;
 		cur = nxt;
