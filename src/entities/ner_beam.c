@@ -403,7 +403,10 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 			ner_score_static(m, stage, w, i, st);
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int hist = ner_uses_hist(w, i);
-		beam_cand cs[NER_BEAM_MAX];
+		/* the candidates kept, best first, after a sentinel that no
+		 * score passes (+inf: the insertion needs no bound test) */
+		beam_cand csb[NER_BEAM_MAX + 1], *cs = csb + 1;
+		csb[0].s = __builtin_inff();
 		int nc = 0;
 		uint16_t hs[NER_BEAM_MAX][NER_NTYPES + 1];
 		float scs[NER_BEAM_MAX][NER_MAXTAGS];
@@ -509,10 +512,10 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 				float s = cur[k].score + sc[t];
 				if (nc == beam && s <= cs[nc - 1].s)
 					continue;
-				int q = nc < beam ? nc++ : nc - 1;
-				for (; q > 0 && cs[q - 1].s < s; q--)
-					cs[q] = cs[q - 1];
-				cs[q] = (beam_cand){s, (uint8_t)k, (uint8_t)t};
+				beam_cand *q = &cs[nc < beam ? nc++ : nc - 1];
+				for (; q[-1].s < s; q--) /* stops at csb */
+					q[0] = q[-1];
+				*q = (beam_cand){s, (uint8_t)k, (uint8_t)t};
 			}
 		}
 		if (!nc) /* no allowed tag: keep the best path with O */
