@@ -484,12 +484,17 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 				}
 			}
 			sck[k] = sc;
-			uint32_t cand = r->allow[last][cur[k].prev + 1] & tmask;
+		}
+		/* each hypothesis's allowed tags, and the bar (a loop of its
+		 * own: few values live, none spilled) */
+		const uint32_t *alw = r->allow[last];
+		for (int k = 0; k < ncur; k++) {
+			uint32_t cand = alw[cur[k].prev + 1] & tmask;
 			ck[k] = cand;
 			if (!cand) {
 				bars = 0;
 			} else if (bars) {
-				float v = cur[k].score + sc[__builtin_ctz(cand)];
+				float v = cur[k].score + sck[k][__builtin_ctz(cand)];
 				bar = v < bar ? v : bar;
 				vsum += v;
 			}
