@@ -192,6 +192,7 @@ typedef struct ner_work {
 	int32_t (*nsum)[16];
 	uint32_t sserial;
 	struct ner_wmemo *memo; /* hashes of recent words (lazily made) */
+	void *memo_mem;         /* its allocation (memo: 64-byte aligned) */
 	struct ner_rowtab *rt;  /* rows of small values (ner_static makes) */
 	size_t cap, scap;
 } ner_work;

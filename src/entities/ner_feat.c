@@ -74,7 +74,7 @@ void ner_work_free(ner_work *w)
 	free(w->spos);
 	free(w->nsmall);
 	free(w->nsum);
-	free(w->memo);
+	free(w->memo_mem);
 	free(w->rt);
 	memset(w, 0, sizeof *w);
 }

@@ -167,23 +167,26 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
  * for the table size they were made for (ner_wordh.rkey; another size
  * makes the entry again), and the word's lexicon and gazetteer lookups
  * and word sum for a loaded model (word_lookups, word_sum; and the sums
- * of the rows it gives its neighbours).  16,384 entries of 568 bytes
- * (9.3 MB a thread) in sets of NER_MEMO_WAYS, the least recently used
- * one replaced; a set's keys and use times share a cache line, so a
- * lookup reads one entry.  The key is a quick hash of the bytes
+ * of the rows it gives its neighbours).  16,384 entries of 576 bytes
+ * (9.4 MB a thread) in sets of NER_MEMO_WAYS, the least recently used
+ * one replaced; a set's keys and use times fill one cache line, so a
+ * lookup reads one entry; sets and entries start on 64-byte lines (the
+ * memo is aligned in its allocation), so a set is one line to fetch
+ * (48 bytes unaligned, half of them were two) and an entry nine (was up
+ * to ten).  The key is a quick hash of the bytes
  * (ner_memo_key), not the word's XXH3, which only a new entry needs.
  * On the first 2,000 Reuters stories direct-mapped entries missed one
  * token in 7.2 (a made entry costs about 2,800 instructions), four
  * ways one in 10.6, where only first uses would miss one in 11.7. */
 #define NER_MEMO_W 24
 typedef struct ner_wmemo_ent {
-	uint8_t n; /* 0 = empty */
+	_Alignas(64) uint8_t n; /* 0 = empty */
 	char k[NER_MEMO_W];
 	ner_wordh h;
 	int32_t nb[NB_N][16]; /* word_sum's, not copied to the token */
 } ner_wmemo_ent;
 typedef struct ner_wmemo_set {
-	uint64_t key[NER_MEMO_WAYS];  /* each way's ner_memo_key */
+	_Alignas(64) uint64_t key[NER_MEMO_WAYS]; /* each way's ner_memo_key */
 	uint32_t used[NER_MEMO_WAYS]; /* the clock at its last use */
 } ner_wmemo_set;
 struct ner_wmemo {
@@ -191,6 +194,21 @@ struct ner_wmemo {
 	ner_wmemo_ent e[NER_MEMO_SETS][NER_MEMO_WAYS];
 	uint32_t clock; /* counts lookups (wraps: then replaces badly) */
 };
+_Static_assert(sizeof (ner_wmemo_set) == 64 && sizeof (ner_wmemo_ent) % 64 == 0,
+	       "memo sets and entries fill whole cache lines");
+
+/* w's memo, made (zeroed, at the first 64-byte boundary of its
+ * allocation, w->memo_mem) on first use; NULL without memory. */
+static struct ner_wmemo *memo_make(ner_work *w)
+{
+	void *p = calloc(1, sizeof *w->memo + 63);
+	if (!p)
+		return NULL;
+	w->memo_mem = p;
+	w->memo = (struct ner_wmemo *)(void *)(((uintptr_t)p + 63) &
+						~(uintptr_t)63);
+	return w->memo;
+}
 
 /* ner_memo_way, inlined in token_hashes. */
 static inline __attribute__((always_inline)) uint32_t
@@ -375,7 +393,7 @@ const int32_t (*token_hashes(ner_work *w, const ner_model *m,
 {
 	uint32_t bits = m->row_bits;
 	if (!len || len >= NER_MEMO_W ||
-	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
+	    (!w->memo && !memo_make(w))) {
 		word_hashes(s, len, ner_hash_word(s, len), bits, h);
 		word_lookups(m, len, h);
 		if (w->sserial)
