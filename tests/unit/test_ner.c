@@ -309,6 +309,11 @@ static void test_memo_ways(void)
 	memset(&w, 0, sizeof w);
 	struct ner_wmemo_ent *e;
 	CHECK(ner_static(m, t, 4, &w) == CHR_OK); /* words 0..3 */
+	/* the memo starts on a cache line (its sets and entries fill
+	 * whole lines) inside its own allocation */
+	CHECK(w.memo != NULL && ((uintptr_t)w.memo & 63) == 0);
+	CHECK((char *)w.memo >= (char *)w.memo_mem &&
+	      (char *)w.memo < (char *)w.memo_mem + 64);
 	for (int k = 3; k >= 0; k--) /* all there; now used 3, 2, 1, 0 */
 		CHECK(ner_memo_way(w.memo, t[k].s, t[k].len, key[k], &e) <
 		      NER_MEMO_WAYS);
