@@ -225,6 +225,7 @@ above_avx2(float base, const float *sc, float thr, int incl)
  * few hypotheses share the tag); the sums are integers, so adding the
  * rest to them gives what one sum over all the rows gives. */
 typedef struct tok_dyn {
+	const uint32_t *rt;  /* the work area's small-value rows (or NULL) */
 	const int32_t *osum; /* the sum after O (the memo's), or NULL */
 	uint32_t rdone; /* bit prev + 1: prows[prev + 1] are made */
 	uint32_t prows[NER_MAXTAGS + 1][4];
@@ -270,15 +271,14 @@ dyn_int(const ner_model *m, const int16_t *wt, float scale,
 	} else {
 		uint32_t *pr = d->prows[prev + 1];
 		if (!(d->rdone >> (prev + 1) & 1)) {
-			ner_dyn_prev_in(m, rowtab_of(w, m->row_bits),
-					&w->wh[i], prev, pr); /* 4 rows */
+			ner_dyn_prev_in(m, d->rt, &w->wh[i], prev,
+					pr); /* 4 rows */
 			d->rdone |= 1u << (prev + 1);
 		}
 		memcpy(rows, pr, sizeof d->prows[0]);
 		n = 4;
 	}
-	rows[n++] = ner_dyn_prev2_row(rowtab_of(w, m->row_bits), m->row_bits,
-				      prev, prev2);
+	rows[n++] = ner_dyn_prev2_row(d->rt, m->row_bits, prev, prev2);
 	n += dyn_hist_rows(m, w, i, hist, h, d, rows + n);
 	sc[0] = sts[0]; /* and the unused tags past st, as sts has them */
 	if (st < NER_MAXTAGS - 1) /* BIO; a BILOU row has them all */
@@ -356,6 +356,10 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 	uint32_t dyn[NER_NDYN];
 	tok_dyn td;
 	memset(td.hrows, 0, sizeof td.hrows);
+	td.rt = rowtab_of(w, m->row_bits);
+	/* the words' memo entries have the sums after O (per segment) */
+	const int osum1 = wt && stage == 1 && w->sserial &&
+			  w->sserial == m->serial;
 	for (size_t i = a; i < b; i++) {
 		size_t o = i - a;
 		if (i + 2 < n && split16) { /* ner_prefetch_token, inlined */
@@ -374,16 +378,14 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 		td.rdone = 0;
 		td.nh = -1;
 		/* the word's memo entry has the sum after O */
-		td.osum = wt && stage == 1 && w->sserial &&
-				  w->sserial == m->serial
-			  ? w->wh[i].osum : NULL;
+		td.osum = osum1 ? w->wh[i].osum : NULL;
 		if (wt) /* the rows after each previous tag, fetched early */
 			for (uint32_t p = ptags & ~(td.osum ? 2u : 0u); p;
 			     p &= p - 1) {
 				int p1 = __builtin_ctz(p);
 				uint32_t *pr = td.prows[p1];
-				ner_dyn_prev_in(m, rowtab_of(w, m->row_bits),
-						&w->wh[i], p1 - 1, pr);
+				ner_dyn_prev_in(m, td.rt, &w->wh[i], p1 - 1,
+						pr);
 				td.rdone |= 1u << p1;
 				__builtin_prefetch(wt + (size_t)pr[1] * st16);
 				__builtin_prefetch(wt + (size_t)pr[2] * st16);
