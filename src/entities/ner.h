@@ -124,6 +124,13 @@ static inline uint32_t ner_row(uint32_t bits, uint32_t tmpl, uint64_t v)
 }
 const ner_lexent *ner_lex_find(const ner_model *m, uint64_t key);
 uint32_t ner_gaz_find(const ner_model *m, uint64_t key);
+/* The gazetteer slot where ner_gaz_find(m, key) starts (m->gaz set). */
+static inline const ner_gazent *ner_gaz_slot(const ner_model *m,
+					     uint64_t key)
+{
+	size_t mask = ((size_t)1 << m->gaz_bits) - 1;
+	return m->gaz + ((size_t)(NER_GAZ_KEY(key) >> NER_GAZ_MASKBITS) & mask);
+}
 
 /* ---- features and decoding ---- */
 /* The hashes of one token's own bytes that its features use, and the
@@ -185,6 +192,7 @@ typedef struct ner_work {
 	int32_t (*nsum)[16];
 	uint32_t sserial;
 	struct ner_wmemo *memo; /* hashes of recent words (lazily made) */
+	void *memo_mem;         /* its allocation (memo: 64-byte aligned) */
 	struct ner_rowtab *rt;  /* rows of small values (ner_static makes) */
 	size_t cap, scap;
 } ner_work;

@@ -20,12 +20,15 @@
  * The work per hypothesis is kept small without changing a score bit:
  * hypotheses with the same two previous tags and history share their
  * scores (the histories differ only where the word came earlier in the
- * segment, so elsewhere the tags alone pick the group, and the history
- * rows are made once for the token); with int16 weights the rows that
- * read only the previous tag are made once per previous tag (after O, a
+ * segment, so elsewhere the tags alone pick the group, found through
+ * the previous tag's first group, and the history rows are made once
+ * for the token); with int16 weights the rows that read only the
+ * previous tag are made once per previous tag (after O, a
  * loaded model's word memo has their sum: ner_word.c; after other tags
  * they join each hypothesis's sum, which costs less than a sum of their
- * own; integer sums, exact in any order; float weights, used in
+ * own; they are made for the beam's previous tags before the token's
+ * static score, and their hashed rows, cold in the table, prefetched
+ * meanwhile; integer sums, exact in any order; float weights, used in
  * training, are summed row by row as always); the allowed tags are bit
  * masks (made once per scheme), and with a full beam one SIMD compare
  * drops the tags whose candidate score is not above the beam's last
@@ -137,6 +140,7 @@ size_t ner_path_dynamic(const ner_model *m, const ner_work *w,
 typedef struct beam_rules {
 	uint32_t allow[2][NER_MAXTAGS + 1];
 	uint8_t type[NER_MAXTAGS];
+	uint32_t pbit[NER_MAXTAGS]; /* 2 << t: bit t + 1 (no shift by t) */
 } beam_rules;
 
 static beam_rules g_rules[2]; /* by scheme */
@@ -156,8 +160,10 @@ static void rules_make(void)
 						a |= 1u << t;
 				r->allow[fin][p + 1] = a;
 			}
-		for (int t = 0; t < NER_MAXTAGS; t++)
+		for (int t = 0; t < NER_MAXTAGS; t++) {
 			r->type[t] = (uint8_t)ner_tag_type(scheme, t);
+			r->pbit[t] = 2u << t;
+		}
 	}
 }
 
@@ -219,6 +225,7 @@ above_avx2(float base, const float *sc, float thr, int incl)
  * few hypotheses share the tag); the sums are integers, so adding the
  * rest to them gives what one sum over all the rows gives. */
 typedef struct tok_dyn {
+	const uint32_t *rt;  /* the work area's small-value rows (or NULL) */
 	const int32_t *osum; /* the sum after O (the memo's), or NULL */
 	uint32_t rdone; /* bit prev + 1: prows[prev + 1] are made */
 	uint32_t prows[NER_MAXTAGS + 1][4];
@@ -264,15 +271,14 @@ dyn_int(const ner_model *m, const int16_t *wt, float scale,
 	} else {
 		uint32_t *pr = d->prows[prev + 1];
 		if (!(d->rdone >> (prev + 1) & 1)) {
-			ner_dyn_prev_in(m, rowtab_of(w, m->row_bits),
-					&w->wh[i], prev, pr); /* 4 rows */
+			ner_dyn_prev_in(m, d->rt, &w->wh[i], prev,
+					pr); /* 4 rows */
 			d->rdone |= 1u << (prev + 1);
 		}
 		memcpy(rows, pr, sizeof d->prows[0]);
 		n = 4;
 	}
-	rows[n++] = ner_dyn_prev2_row(rowtab_of(w, m->row_bits), m->row_bits,
-				      prev, prev2);
+	rows[n++] = ner_dyn_prev2_row(d->rt, m->row_bits, prev, prev2);
 	n += dyn_hist_rows(m, w, i, hist, h, d, rows + n);
 	sc[0] = sts[0]; /* and the unused tags past st, as sts has them */
 	if (st < NER_MAXTAGS - 1) /* BIO; a BILOU row has them all */
@@ -340,6 +346,9 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 	cur[0].score = 0;
 	cur[0].prev = (int16_t)prev0;
 	cur[0].prev2 = (int16_t)prev20;
+	/* bit prev + 1: some hypothesis has that previous tag */
+	uint32_t ptags = 1u << (prev0 + 1);
+	const size_t st16 = m->ntags - 1; /* weights a row */
 	/* hypothesis q after token o of the segment gave it tag tg[o][q] and
 	 * extends hypothesis bp[o][q] after token o - 1 */
 	uint8_t tg[NER_BEAM_SPAN][NER_BEAM_MAX], bp[NER_BEAM_SPAN][NER_BEAM_MAX];
@@ -347,6 +356,10 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 	uint32_t dyn[NER_NDYN];
 	tok_dyn td;
 	memset(td.hrows, 0, sizeof td.hrows);
+	td.rt = rowtab_of(w, m->row_bits);
+	/* the words' memo entries have the sums after O (per segment) */
+	const int osum1 = wt && stage == 1 && w->sserial &&
+			  w->sserial == m->serial;
 	for (size_t i = a; i < b; i++) {
 		size_t o = i - a;
 		if (i + 2 < n && split16) { /* ner_prefetch_token, inlined */
@@ -357,9 +370,26 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 		} else if (i + 2 < n) {
 			ner_prefetch_token(m, stage, w, i + 2);
 		}
-		if (toks[i].sent_start)
+		if (toks[i].sent_start) {
 			for (int k = 0; k < ncur; k++)
 				cur[k].prev = cur[k].prev2 = -1;
+			ptags = 1;
+		}
+		td.rdone = 0;
+		td.nh = -1;
+		/* the word's memo entry has the sum after O */
+		td.osum = osum1 ? w->wh[i].osum : NULL;
+		if (wt) /* the rows after each previous tag, fetched early */
+			for (uint32_t p = ptags & ~(td.osum ? 2u : 0u); p;
+			     p &= p - 1) {
+				int p1 = __builtin_ctz(p);
+				uint32_t *pr = td.prows[p1];
+				ner_dyn_prev_in(m, td.rt, &w->wh[i], p1 - 1,
+						pr);
+				td.rdone |= 1u << p1;
+				__builtin_prefetch(wt + (size_t)pr[1] * st16);
+				__builtin_prefetch(wt + (size_t)pr[2] * st16);
+			}
 		/* the last earlier position of this word in the segment */
 		uint32_t sp = w->spos[w->slot[i]];
 		same[o] = sp != UINT32_MAX && sp >= a ? (int16_t)(sp - a) : -1;
@@ -375,13 +405,10 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 			ner_score_static(m, stage, w, i, st);
 		int last = i + 1 == n || toks[i + 1].sent_start;
 		int hist = ner_uses_hist(w, i);
-		td.rdone = 0;
-		td.nh = -1;
-		/* the word's memo entry has the sum after O */
-		td.osum = wt && stage == 1 && w->sserial &&
-				  w->sserial == m->serial
-			  ? w->wh[i].osum : NULL;
-		beam_cand cs[NER_BEAM_MAX];
+		/* the candidates kept, best first, after a sentinel that no
+		 * score passes (+inf: the insertion needs no bound test) */
+		beam_cand csb[NER_BEAM_MAX + 1], *cs = csb + 1;
+		csb[0].s = __builtin_inff();
 		int nc = 0;
 		uint16_t hs[NER_BEAM_MAX][NER_NTYPES + 1];
 		float scs[NER_BEAM_MAX][NER_MAXTAGS];
@@ -399,9 +426,13 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 		int hvar = hist && same[o] >= 0;
 		const uint16_t *hdoc = w->hcnt[w->slot[i]];
 		/* the groups of hypotheses sharing scores: their last two tags
-		 * (prev_key) and first hypothesis */
-		uint32_t gkey[NER_BEAM_MAX];
+		 * (prev_key) and first hypothesis; with the document's history
+		 * a key has one group, and bit prev + 1 of gseen says that
+		 * gbyp[prev + 1] is the first group after that tag (no other
+		 * group has the key when no group has the tag) */
+		uint32_t gkey[NER_BEAM_MAX], gseen = 0;
 		int gk[NER_BEAM_MAX], ng = 0;
+		int8_t gbyp[NER_MAXTAGS + 1];
 		for (int k = 0; k < ncur; k++) {
 			const uint16_t *h = hdoc;
 			if (hvar) {
@@ -421,13 +452,23 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 			/* hypotheses that differ only in older tags share the
 			 * dynamic rows: score them once */
 			uint32_t key = prev_key(&cur[k]);
-			int g = 0;
-			while (g < ng && (gkey[g] != key ||
-					  (hvar && !hist_eq(hs[gk[g]], h))))
-				g++;
+			int p1 = cur[k].prev + 1, g = 0;
+			if (!hvar && !(gseen >> p1 & 1))
+				g = ng; /* a new tag: a new group */
+			else if (!hvar && gkey[gbyp[p1]] == key)
+				g = gbyp[p1];
+			else
+				while (g < ng &&
+				       (gkey[g] != key ||
+					(hvar && !hist_eq(hs[gk[g]], h))))
+					g++;
 			if (g < ng) {
 				sc = scs[gk[g]];
 			} else {
+				if (!(gseen >> p1 & 1)) {
+					gseen |= 1u << p1;
+					gbyp[p1] = (int8_t)ng;
+				}
 				gkey[ng] = key;
 				gk[ng++] = k;
 				if (wt) {
@@ -445,12 +486,17 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 				}
 			}
 			sck[k] = sc;
-			uint32_t cand = r->allow[last][cur[k].prev + 1] & tmask;
+		}
+		/* each hypothesis's allowed tags, and the bar (a loop of its
+		 * own: few values live, none spilled) */
+		const uint32_t *alw = r->allow[last];
+		for (int k = 0; k < ncur; k++) {
+			uint32_t cand = alw[cur[k].prev + 1] & tmask;
 			ck[k] = cand;
 			if (!cand) {
 				bars = 0;
 			} else if (bars) {
-				float v = cur[k].score + sc[__builtin_ctz(cand)];
+				float v = cur[k].score + sck[k][__builtin_ctz(cand)];
 				bar = v < bar ? v : bar;
 				vsum += v;
 			}
@@ -473,14 +519,15 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 				float s = cur[k].score + sc[t];
 				if (nc == beam && s <= cs[nc - 1].s)
 					continue;
-				int q = nc < beam ? nc++ : nc - 1;
-				for (; q > 0 && cs[q - 1].s < s; q--)
-					cs[q] = cs[q - 1];
-				cs[q] = (beam_cand){s, (uint8_t)k, (uint8_t)t};
+				beam_cand *q = &cs[nc < beam ? nc++ : nc - 1];
+				for (; q[-1].s < s; q--) /* stops at csb */
+					q[0] = q[-1];
+				*q = (beam_cand){s, (uint8_t)k, (uint8_t)t};
 			}
 		}
 		if (!nc) /* no allowed tag: keep the best path with O */
 			cs[nc++] = (beam_cand){cur[0].score, 0, 0};
+		ptags = 0;
 		for (int q = 0; q < nc; q++) {
 			hyp *x = &nxt[q];
 			tg[o][q] = cs[q].t;
@@ -488,6 +535,7 @@ segment_in(const ner_model *m, int stage, const ner_tok *toks, size_t n,
 			x->score = cs[q].s;
 			x->prev2 = cur[cs[q].k].prev;
 			x->prev = (int16_t)cs[q].t;
+			ptags |= r->pbit[cs[q].t];
 		}
 		hyp *t = cur;
 		cur = nxt;

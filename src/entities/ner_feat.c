@@ -8,8 +8,10 @@
  * affixes, capitalisation class in context, word clusters of the token and
  * its neighbours (+-2; left- and right-context clusterings; cluster
  * bigrams), the parts of hyphenated words, gazetteer matches (longest
- * phrase per list, with its
- * B/I/L/U position), document-level capitalisation (is this word seen
+ * phrase per list, with its B/I/L/U position; the keys of two-word
+ * phrases are made a few tokens ahead and their slots prefetched, as a
+ * lookup in the large table is a cache miss), document-level
+ * capitalisation (is this word seen
  * capitalised mid-sentence, or lower-case, elsewhere in the document)
  * and the run of capitalised words the token stands in (its first and
  * last words, the words around it, its length, the token's place in it;
@@ -72,7 +74,7 @@ void ner_work_free(ner_work *w)
 	free(w->spos);
 	free(w->nsmall);
 	free(w->nsum);
-	free(w->memo);
+	free(w->memo_mem);
 	free(w->rt);
 	memset(w, 0, sizeof *w);
 }
@@ -138,6 +140,33 @@ static uint32_t doc_slot(ner_work *w, size_t tabsize, uint64_t key,
 }
 
 
+/* The lower-cased phrase of tokens i and i + 1 (a space between) into
+ * out; its length. */
+static size_t phrase2(const ner_tok *toks, size_t i, char *out)
+{
+	size_t plen = ner_lower(toks[i].s, toks[i].len, out);
+	out[plen++] = ' ';
+	return plen + ner_lower(toks[i + 1].s, toks[i + 1].len, out + plen);
+}
+
+/* The key of the two-word phrase at token i when gaz_match will look it
+ * up (the word's lists say it starts a longer phrase, and the next token
+ * is in its sentence), its slot prefetched; else 0 (not used). */
+#define GAZ_AHEAD 4
+#define PHRASE2_KEY(i)                                                   \
+	((w->wh[i].gaz & NER_GAZ_PREFIX) && (i) + 1 < n &&               \
+			 !toks[(i) + 1].sent_start                       \
+		 ? phrase2_key(m, toks, i)                               \
+		 : 0)
+static uint64_t phrase2_key(const ner_model *m, const ner_tok *toks,
+			    size_t i)
+{
+	char phrase[2 * (NER_MAXWORD + 1)];
+	uint64_t key = ner_hash_word(phrase, phrase2(toks, i, phrase));
+	__builtin_prefetch(ner_gaz_slot(m, key));
+	return key;
+}
+
 /* Longest gazetteer match per list, with B/I/L/U positions; gm[k] gets
  * the lists that match at token k (bit l: w->gazpos[k][l] and
  * w->gazlen[k][l] are set; without it they hold stale bytes, so they
@@ -149,18 +178,29 @@ static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 	if (!m->gaz)
 		return;
 	char phrase[NER_GAZ_MAXLEN * (NER_MAXWORD + 1)];
+	/* the keys of the two-word phrases looked up next (ring k2), made
+	 * GAZ_AHEAD tokens early with their slots prefetched: the table is
+	 * large, and a lookup a cache miss */
+	uint64_t k2[GAZ_AHEAD];
+	for (size_t i = 0; i < GAZ_AHEAD && i < n; i++)
+		k2[i] = PHRASE2_KEY(i);
 	for (size_t i = 0; i < n; i++) {
 		size_t plen = 0;
+		uint64_t key2 = k2[i % GAZ_AHEAD];
+		if (i + GAZ_AHEAD < n)
+			k2[i % GAZ_AHEAD] = PHRASE2_KEY(i + GAZ_AHEAD);
 		for (size_t j = i; j < n && j - i < NER_GAZ_MAXLEN; j++) {
 			if (j > i && toks[j].sent_start)
 				break;
 			/* one word: its lists are known (w->wh) */
 			uint64_t key = w->wh[i].low;
 			uint32_t mask = w->wh[i].gaz;
-			if (j > i) {
-				if (j == i + 1)
-					plen = ner_lower(toks[i].s, toks[i].len,
-							 phrase);
+			if (j == i + 1) {
+				key = key2;
+				mask = ner_gaz_find(m, key);
+			} else if (j > i) {
+				if (j == i + 2)
+					plen = phrase2(toks, i, phrase);
 				phrase[plen++] = ' ';
 				plen += ner_lower(toks[j].s, toks[j].len,
 						  phrase + plen);

@@ -197,7 +197,7 @@ uint32_t ner_gaz_find(const ner_model *m, uint64_t key)
 		return 0;
 	size_t mask = ((size_t)1 << m->gaz_bits) - 1;
 	uint64_t k = NER_GAZ_KEY(key);
-	size_t i = (size_t)(k >> NER_GAZ_MASKBITS) & mask;
+	size_t i = (size_t)(ner_gaz_slot(m, key) - m->gaz);
 	for (size_t probes = 0; probes <= mask; probes++) {
 		ner_gazent e = m->gaz[i];
 		if ((e & ~NER_GAZ_MASKALL) == k)

@@ -167,23 +167,26 @@ static void word_hashes(const char *s, size_t len, uint64_t word,
  * for the table size they were made for (ner_wordh.rkey; another size
  * makes the entry again), and the word's lexicon and gazetteer lookups
  * and word sum for a loaded model (word_lookups, word_sum; and the sums
- * of the rows it gives its neighbours).  16,384 entries of 568 bytes
- * (9.3 MB a thread) in sets of NER_MEMO_WAYS, the least recently used
- * one replaced; a set's keys and use times share a cache line, so a
- * lookup reads one entry.  The key is a quick hash of the bytes
+ * of the rows it gives its neighbours).  16,384 entries of 576 bytes
+ * (9.4 MB a thread) in sets of NER_MEMO_WAYS, the least recently used
+ * one replaced; a set's keys and use times fill one cache line, so a
+ * lookup reads one entry; sets and entries start on 64-byte lines (the
+ * memo is aligned in its allocation), so a set is one line to fetch
+ * (48 bytes unaligned, half of them were two) and an entry nine (was up
+ * to ten).  The key is a quick hash of the bytes
  * (ner_memo_key), not the word's XXH3, which only a new entry needs.
  * On the first 2,000 Reuters stories direct-mapped entries missed one
  * token in 7.2 (a made entry costs about 2,800 instructions), four
  * ways one in 10.6, where only first uses would miss one in 11.7. */
 #define NER_MEMO_W 24
 typedef struct ner_wmemo_ent {
-	uint8_t n; /* 0 = empty */
+	_Alignas(64) uint8_t n; /* 0 = empty */
 	char k[NER_MEMO_W];
 	ner_wordh h;
 	int32_t nb[NB_N][16]; /* word_sum's, not copied to the token */
 } ner_wmemo_ent;
 typedef struct ner_wmemo_set {
-	uint64_t key[NER_MEMO_WAYS];  /* each way's ner_memo_key */
+	_Alignas(64) uint64_t key[NER_MEMO_WAYS]; /* each way's ner_memo_key */
 	uint32_t used[NER_MEMO_WAYS]; /* the clock at its last use */
 } ner_wmemo_set;
 struct ner_wmemo {
@@ -191,11 +194,26 @@ struct ner_wmemo {
 	ner_wmemo_ent e[NER_MEMO_SETS][NER_MEMO_WAYS];
 	uint32_t clock; /* counts lookups (wraps: then replaces badly) */
 };
+_Static_assert(sizeof (ner_wmemo_set) == 64 && sizeof (ner_wmemo_ent) % 64 == 0,
+	       "memo sets and entries fill whole cache lines");
+
+/* w's memo, made (zeroed, at the first 64-byte boundary of its
+ * allocation, w->memo_mem) on first use; NULL without memory. */
+static struct ner_wmemo *memo_make(ner_work *w)
+{
+	void *p = calloc(1, sizeof *w->memo + 63);
+	if (!p)
+		return NULL;
+	w->memo_mem = p;
+	w->memo = (struct ner_wmemo *)(void *)(((uintptr_t)p + 63) &
+						~(uintptr_t)63);
+	return w->memo;
+}
 
 /* ner_memo_way, inlined in token_hashes. */
-static inline uint32_t memo_way(struct ner_wmemo *mo, const char *s,
-				size_t len, uint64_t key,
-				struct ner_wmemo_ent **e)
+static inline __attribute__((always_inline)) uint32_t
+memo_way(struct ner_wmemo *mo, const char *s, size_t len, uint64_t key,
+	 struct ner_wmemo_ent **e)
 {
 	size_t si = (size_t)key & (NER_MEMO_SETS - 1);
 	ner_wmemo_set *set = &mo->set[si];
@@ -203,7 +221,7 @@ static inline uint32_t memo_way(struct ner_wmemo *mo, const char *s,
 	uint32_t way = 0, old = 0;
 	for (; way < NER_MEMO_WAYS; way++)
 		if (set->key[way] == key && ways[way].n == len &&
-		    !memcmp(ways[way].k, s, len))
+		    ner_memo_same(ways[way].k, s, len))
 			break;
 	if (way == NER_MEMO_WAYS) /* a miss: the least recently used */
 		for (uint32_t k = 1; k < NER_MEMO_WAYS; k++)
@@ -333,20 +351,49 @@ static void word_sum(const ner_work *w, const ner_model *m, const char *s,
 	h->sserial = m->serial;
 }
 
+/* *d = *x with AVX2, 32 bytes a move (the last one overlapping), not
+ * the string copy GCC makes of a struct this size (rep movsq: ~35
+ * instructions and a slow start per token); doc_sums_avx2 inlines it,
+ * the other copy of doc_sums_in copies the struct. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+_Static_assert(sizeof (ner_wordh) >= 32, "wordh_copy moves 32 bytes");
+__attribute__((target("avx2"))) static inline void
+wordh_copy_avx2(ner_wordh *d, const ner_wordh *x)
+{
+	enum { N = sizeof *d, K = (N + 31) / 32 };
+	char *dp = (char *)d;
+	const char *xp = (const char *)x;
+	__m256i v[K];
+#pragma GCC unroll 16
+	for (size_t k = 0; k < K; k++)
+		v[k] = _mm256_loadu_si256((const __m256i *)(const void *)(
+			xp + (k + 1 < K ? 32 * k : N - 32)));
+#pragma GCC unroll 16
+	for (size_t k = 0; k < K; k++)
+		_mm256_storeu_si256((__m256i *)(void *)(
+			dp + (k + 1 < K ? 32 * k : N - 32)), v[k]);
+}
+#define WORDH_COPY(avx, d, x) \
+	do { if (avx) wordh_copy_avx2(d, x); else *(d) = *(x); } while (0)
+#else
+#define WORDH_COPY(avx, d, x) (*(d) = *(x))
+#endif
+
 /* word_hashes, word_lookups and word_sum (when w->sserial says the rows
  * are split) through w's memo (made on first use; without it, or for a
  * long word, computed, its neighbour sums into own).  The word's
  * neighbour sums (valid until the memo's next use; split rows only).
- * Always inline: doc_sums_avx2's copy copies the entry's hashes with
- * AVX2 and makes no call. */
+ * Always inline: doc_sums_avx2's copy (avx, a constant) copies the
+ * entry's hashes with AVX2 (wordh_copy_avx2) and makes no call. */
 static inline __attribute__((always_inline))
 const int32_t (*token_hashes(ner_work *w, const ner_model *m,
 				    const char *s, size_t len, ner_wordh *h,
-				    int32_t (*own)[16]))[16]
+				    int32_t (*own)[16], const int avx))[16]
 {
 	uint32_t bits = m->row_bits;
 	if (!len || len >= NER_MEMO_W ||
-	    (!w->memo && !(w->memo = calloc(1, sizeof *w->memo)))) {
+	    (!w->memo && !memo_make(w))) {
 		word_hashes(s, len, ner_hash_word(s, len), bits, h);
 		word_lookups(m, len, h);
 		if (w->sserial)
@@ -368,7 +415,7 @@ const int32_t (*token_hashes(ner_work *w, const ner_model *m,
 	word_lookups(m, len, &e->h);
 	if (w->sserial && e->h.sserial != w->sserial)
 		word_sum(w, m, s, len, &e->h, e->nb);
-	*h = e->h;
+	WORDH_COPY(avx, h, &e->h);
 	return (const int32_t (*)[16])e->nb;
 }
 
@@ -396,7 +443,7 @@ add16(int32_t *d, const int32_t *x, const int32_t *y)
  * not last until its neighbours come.  Compiled twice (doc_sums). */
 static inline __attribute__((always_inline)) void
 doc_sums_in(ner_work *w, const ner_model *m, const ner_tok *toks, size_t n,
-	    const int32_t (*bs)[16], int32_t (*own)[16])
+	    const int32_t (*bs)[16], int32_t (*own)[16], const int avx)
 {
 	int32_t (*ns)[16] = w->nsum;
 	add16(ns[0], bs[NB_M2], bs[NB_M1]); /* none two before the first two */
@@ -405,7 +452,7 @@ doc_sums_in(ner_work *w, const ner_model *m, const ner_tok *toks, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const int32_t (*nb)[16] = token_hashes(w, m, toks[i].s,
 						       toks[i].len, &w->wh[i],
-						       own);
+						       own, avx);
 		/* i + 1 follows i in its sentence; i follows i - 1 */
 		int next = i + 1 < n && !toks[i + 1].sent_start;
 		int prev = i > 0 && !toks[i].sent_start;
@@ -435,7 +482,7 @@ __attribute__((target("avx2"))) static void
 doc_sums_avx2(ner_work *w, const ner_model *m, const ner_tok *toks,
 	      size_t n, const int32_t (*bs)[16], int32_t (*own)[16])
 {
-	doc_sums_in(w, m, toks, n, bs, own);
+	doc_sums_in(w, m, toks, n, bs, own, 1);
 }
 #endif
 
@@ -448,7 +495,7 @@ static void doc_sums(ner_work *w, const ner_model *m, const ner_tok *toks,
 		return;
 	}
 #endif
-	doc_sums_in(w, m, toks, n, bs, own);
+	doc_sums_in(w, m, toks, n, bs, own, 0);
 }
 
 void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
@@ -458,7 +505,7 @@ void ner_doc_hashes(ner_work *w, const ner_model *m, const ner_tok *toks,
 	if (!w->sserial || !n) {
 		for (size_t i = 0; i < n; i++)
 			token_hashes(w, m, toks[i].s, toks[i].len, &w->wh[i],
-				     own);
+				     own, 0);
 		return;
 	}
 	const uint32_t *rt = rowtab_of(w, m->row_bits);

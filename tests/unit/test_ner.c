@@ -309,6 +309,11 @@ static void test_memo_ways(void)
 	memset(&w, 0, sizeof w);
 	struct ner_wmemo_ent *e;
 	CHECK(ner_static(m, t, 4, &w) == CHR_OK); /* words 0..3 */
+	/* the memo starts on a cache line (its sets and entries fill
+	 * whole lines) inside its own allocation */
+	CHECK(w.memo != NULL && ((uintptr_t)w.memo & 63) == 0);
+	CHECK((char *)w.memo >= (char *)w.memo_mem &&
+	      (char *)w.memo < (char *)w.memo_mem + 64);
 	for (int k = 3; k >= 0; k--) /* all there; now used 3, 2, 1, 0 */
 		CHECK(ner_memo_way(w.memo, t[k].s, t[k].len, key[k], &e) <
 		      NER_MEMO_WAYS);
@@ -380,7 +385,9 @@ static void test_word_shapes(void)
 /* The memo key reads every byte of a word and no other (a word at the
  * end of a block of its own size, for the sanitizers): the same key
  * wherever the bytes are, another when any one byte changes, at every
- * length the memo keeps (fails when a byte is skipped). */
+ * length the memo keeps (fails when a byte is skipped); and
+ * ner_memo_same, with the same reads, finds the same bytes elsewhere
+ * and not a word with any one byte changed. */
 static void test_memo_key(void)
 {
 	char buf[64];
@@ -391,9 +398,11 @@ static void test_memo_key(void)
 			buf[i + 7] = own[i] = (char)('a' + (i * 7 + len) % 26);
 		uint64_t k = ner_memo_key(own, len);
 		bad += ner_memo_key(buf + 7, len) != k;
+		bad += !ner_memo_same(buf + 7, own, len);
 		for (size_t i = 0; i < len; i++) {
 			own[i] ^= 0x20;
 			bad += ner_memo_key(own, len) == k;
+			bad += ner_memo_same(buf + 7, own, len);
 			own[i] ^= 0x20;
 		}
 		free(own);

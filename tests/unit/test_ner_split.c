@@ -121,14 +121,25 @@ static void test_split_rows(void)
 	memset(&f, 0, sizeof f);
 	CHECK(ner_static(&hand, t, N, &f) == CHR_OK);
 	CHECK_INT(f.sserial, 0);
-	/* cold, then warm; then the sums' path without AVX2 */
+	/* cold, then warm; then the sums' path without AVX2; the tokens'
+	 * hashes copied from the warm memo entries are the cold ones,
+	 * byte for byte, on both paths (doc_sums_avx2 copies them with
+	 * AVX2: fails when a part is left out or misplaced) */
+	ner_wordh *cold = malloc(N * sizeof *cold);
 	for (int pass = 0; pass < 3; pass++) {
 		ner_no_avx2 = pass == 2;
+		if (pass) /* (nothing left from the pass before) */
+			memset(w.wh, 0xa5, N * sizeof *w.wh);
 		CHECK(ner_static(m, t, N, &w) == CHR_OK);
 		ner_no_avx2 = 0;
 		CHECK_INT(w.sserial, m->serial);
 		CHECK_INT(split_matches(m, &w, &hand, &f, t), 0);
+		if (!pass)
+			memcpy(cold, w.wh, N * sizeof *cold);
+		else
+			CHECK(memcmp(cold, w.wh, N * sizeof *cold) == 0);
 	}
+	free(cold);
 	/* the split rows leave out the word rows and the 18 rows of the
 	 * neighbours: fewer rows a token */
 	size_t all = 0, left = 0;
@@ -215,9 +226,78 @@ static void test_split_other_model(void)
 	chr_ner_free(cm);
 }
 
+/* The gazetteer rows (list and B/I/L/U place of the longest match of
+ * each list over a token) against a plain lookup of every phrase of up
+ * to NER_GAZ_MAXLEN words in its sentence: ner_static makes the keys of
+ * two-word phrases a few tokens ahead (fails when a key is made for
+ * another token: checked); and some phrase of two words or more
+ * matches (the check can fail). */
+static void test_gaz_phrases(void)
+{
+	chr_ner *cm = NULL;
+	if (chr_ner_load(NULL, &cm) != CHR_OK)
+		SKIP("models/ner.bin not found");
+	const ner_model *m = (const ner_model *)cm;
+	ner_tok t[N];
+	text_toks(t);
+	ner_work w;
+	memset(&w, 0, sizeof w);
+	CHECK(ner_static(m, t, N, &w) == CHR_OK);
+	uint8_t len[N][NER_GAZ_LISTS], pos[N][NER_GAZ_LISTS];
+	memset(len, 0, sizeof len);
+	int multi = 0;
+	for (size_t i = 0; i < N; i++) {
+		char ph[NER_GAZ_MAXLEN * (NER_MAXWORD + 1)];
+		size_t pl = 0;
+		for (size_t j = i; j < N && j - i < NER_GAZ_MAXLEN; j++) {
+			if (j > i && t[j].sent_start)
+				break;
+			if (j > i)
+				ph[pl++] = ' ';
+			pl += ner_lower(t[j].s, t[j].len, ph + pl);
+			uint32_t mask = ner_gaz_find(m, ner_hash_word(ph, pl));
+			size_t l = j - i + 1;
+			multi += l > 1 && (mask & ((1u << NER_GAZ_LISTS) - 1));
+			for (int g = 0; g < NER_GAZ_LISTS; g++)
+				for (size_t k = i; (mask >> g & 1) && k <= j; k++)
+					if (len[k][g] < l) {
+						len[k][g] = (uint8_t)l;
+						pos[k][g] = l == 1 ? 4 : k == i ? 1
+							    : k == j ? 3 : 2;
+					}
+			if (!(mask & NER_GAZ_PREFIX))
+				break;
+		}
+	}
+	CHECK(multi > 0);
+	const uint32_t *rt = w.rt->r;
+	int bad = 0;
+	for (size_t i = 0; i < N; i++) {
+		int want = 0, have = 0;
+		for (int g = 0; g < NER_GAZ_LISTS; g++) {
+			if (!len[i][g])
+				continue;
+			want++;
+			uint32_t r = rt[RT_GAZ + (uint32_t)g * 8 + pos[i][g]];
+			int found = 0;
+			for (size_t k = 0; k < w.nrows[i]; k++)
+				found |= w.rows[i * NER_NSTATIC + k] == r;
+			bad += !found;
+		}
+		for (size_t k = 0; k < w.nrows[i]; k++)
+			for (uint32_t v = 0; v <= RT_GAZ_LAST - RT_GAZ; v++)
+				have += w.rows[i * NER_NSTATIC + k] == rt[RT_GAZ + v];
+		bad += want != have;
+	}
+	CHECK_INT(bad, 0);
+	ner_work_free(&w);
+	chr_ner_free(cm);
+}
+
 static const th_test tests[] = {
 	TEST(test_split_rows),
 	TEST(test_split_other_model),
+	TEST(test_gaz_phrases),
 };
 
 TH_MAIN("test_ner_split", tests)
