@@ -8,7 +8,9 @@
  * sorted in strcmp order (ev_text_lists_sorted), and their binary
  * search is the reference the sets are checked against in the tests
  * (ev_text_sets_check).  The sets are filled once per process
- * (ev_words_init, any thread) and only read after.
+ * (ev_words_init, any thread) and only read after.  A caller that has
+ * the word's FNV-1a hash already (ev_text.c makes it while it reads the
+ * token) asks through ev_is_stop_h / ev_is_notname_h.
  */
 #include "events.h"
 
@@ -84,12 +86,18 @@ typedef struct wset {
 static wset stop_set, notname_set;
 static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
+/* The slot of a word whose FNV-1a hash (EV_FNV_*) is fnv. */
+static uint32_t ws_slot(uint32_t fnv)
+{
+	return (fnv ^ fnv >> 15) & (WSET_N - 1);
+}
+
 static uint32_t ws_hash(const char *w, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = EV_FNV_BASIS;
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)w[i]) * 16777619u;
-	return (h ^ h >> 15) & (WSET_N - 1);
+		h = EV_FNV_STEP(h, (unsigned char)w[i]);
+	return ws_slot(h);
 }
 
 static void ws_fill(wset *s, const char *const *list, size_t n)
@@ -115,11 +123,11 @@ static void words_init(void)
 
 /* Is w[0, n) in s?  The sets are filled before any look-up (prep_build
  * and ev_text_sets_check call ev_words_init first). */
-static int ws_has(const wset *s, const char *w, size_t n)
+static int ws_has(const wset *s, const char *w, size_t n, uint32_t h)
 {
 	if (n >= WSET_W)
 		return 0;
-	for (uint32_t h = ws_hash(w, n);; h = (h + 1) & (WSET_N - 1)) {
+	for (;; h = (h + 1) & (WSET_N - 1)) {
 		if (!s->w[h])
 			return 0;
 		if (s->n[h] == n && !memcmp(s->w[h], w, n))
@@ -134,12 +142,22 @@ void ev_words_init(void)
 
 int ev_is_stop(const char *w, size_t n)
 {
-	return ws_has(&stop_set, w, n);
+	return ws_has(&stop_set, w, n, ws_hash(w, n));
 }
 
 int ev_is_notname(const char *w, size_t n)
 {
-	return ws_has(&notname_set, w, n);
+	return ws_has(&notname_set, w, n, ws_hash(w, n));
+}
+
+int ev_is_stop_h(const char *w, size_t n, uint32_t fnv)
+{
+	return ws_has(&stop_set, w, n, ws_slot(fnv));
+}
+
+int ev_is_notname_h(const char *w, size_t n, uint32_t fnv)
+{
+	return ws_has(&notname_set, w, n, ws_slot(fnv));
 }
 
 static int sorted(const char *const *list, size_t n)
@@ -164,10 +182,14 @@ static int sets_agree(const char *w, size_t n)
 		return 1; /* not a word the stage looks up */
 	memcpy(t, w, n);
 	t[n] = '\0';
-	return ev_is_stop(w, n) ==
-		       in_list(stopwords, sizeof stopwords / sizeof *stopwords, t) &&
-	       ev_is_notname(w, n) ==
-		       in_list(notnames, sizeof notnames / sizeof *notnames, t);
+	uint32_t fnv = EV_FNV_BASIS;
+	for (size_t i = 0; i < n; i++)
+		fnv = EV_FNV_STEP(fnv, (unsigned char)w[i]);
+	int stop = in_list(stopwords, sizeof stopwords / sizeof *stopwords, t);
+	int notname = in_list(notnames, sizeof notnames / sizeof *notnames, t);
+	return ev_is_stop(w, n) == stop && ev_is_stop_h(w, n, fnv) == stop &&
+	       ev_is_notname(w, n) == notname &&
+	       ev_is_notname_h(w, n, fnv) == notname;
 }
 
 int ev_text_sets_check(const char *w, size_t n)

@@ -439,6 +439,12 @@ chr_status ev_prep_run(struct chr_article *a);
 void ev_words_init(void);
 int ev_is_stop(const char *w, size_t n);
 int ev_is_notname(const char *w, size_t n);
+/* The same for a caller that has fnv, the 32-bit FNV-1a hash of w[0, n)
+ * (EV_FNV_BASIS, then EV_FNV_STEP for each byte). */
+#define EV_FNV_BASIS 2166136261u
+#define EV_FNV_STEP(h, c) (((h) ^ (uint32_t)(c)) * 16777619u)
+int ev_is_stop_h(const char *w, size_t n, uint32_t fnv);
+int ev_is_notname_h(const char *w, size_t n, uint32_t fnv);
 /* 1 when ev_words.c's word lists are in strcmp order (binary search). */
 int ev_text_lists_sorted(void);
 /* 1 when ev_words.c's word sets (the stop words and the capitalised words
