@@ -286,7 +286,7 @@ static uint32_t *op_slot(const ev_prep *p, int dst, const char *key,
 			return sl;
 		const prep_op *o = &p->ops[*sl - 1];
 		if (o->dst == dst && o->len == n &&
-		    !memcmp(p->keys + o->off, key, n))
+		    ev_same(p->keys + o->off, key, n))
 			return sl;
 	}
 }
@@ -412,7 +412,7 @@ static const char *stem_of(struct sb_stemmer *sb, stem_memo *mm,
 		tag = &mm->tag[set];
 		for (int k = 0; k < MEMO_WAYS; k++)
 			if (tag[k] == fnv && e[k].wn == n &&
-			    !memcmp(e[k].w, w, n)) {
+			    ev_same(e[k].w, w, n)) {
 				*sn = e[k].sn;
 				*sh = e[k].sh;
 				return e[k].s;
@@ -486,7 +486,7 @@ static int same_low(const char *low, const tok *a, const tok *b)
 {
 	size_t n = a->end - a->start;
 	return a->h == b->h && b->end - b->start == n &&
-	       !memcmp(low + a->start, low + b->start, n);
+	       ev_same(low + a->start, low + b->start, n);
 }
 
 /* The set's slot for token k of t: the one holding an equal token, or

@@ -244,6 +244,38 @@ static void test_word_sets(void)
 	CHECK_INT(words, 25);
 }
 
+/* ev_same answers as memcmp == 0 for every length to 40 and a
+ * difference at every place (each load width and the overlapping last
+ * load), reading nothing past n (valgrind: the copies end at n). */
+static void test_same_bytes(void)
+{
+	char a[40], b[40];
+	for (size_t i = 0; i < sizeof a; i++)
+		a[i] = (char)('a' + i % 26);
+	int checked = 0;
+	for (size_t n = 0; n <= sizeof a; n++) {
+		char *x = malloc(n ? n : 1), *y = malloc(n ? n : 1);
+		CHECK(x && y);
+		if (!x || !y)
+			return;
+		memcpy(x, a, n);
+		memcpy(y, a, n);
+		CHECK(ev_same(x, y, n));
+		for (size_t d = 0; d < n; d++) {
+			y[d] ^= 0x20;
+			CHECK(!ev_same(x, y, n) && !ev_same(y, x, n));
+			y[d] ^= 0x20;
+			checked++;
+		}
+		free(x);
+		free(y);
+	}
+	CHECK_INT(checked, 820);
+	memcpy(b, a, sizeof b);
+	b[39] = 0;
+	CHECK(ev_same(a, b, 39) && !ev_same(a, b, 40));
+}
+
 static void test_doc_build(void)
 {
 	ev_engine e;
@@ -949,6 +981,7 @@ int main(void)
 		TEST(test_story_spread), TEST(test_content_pass),
 		TEST(test_place_pick),   TEST(test_idf_memo),
 		TEST(test_stamp_next),   TEST(test_prep_seed),
+		TEST(test_same_bytes),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
