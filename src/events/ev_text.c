@@ -268,10 +268,18 @@ struct ev_prep {
 	/* vector ops by (destination, key): op index + 1, 0 = empty (open
 	 * addressing, at most half full), so that a key repeated in the text
 	 * is one op whose tf is the sum, and the store thread interns and
-	 * adds each key of a vector once */
+	 * adds each key of a vector once; only while the prep is built, and
+	 * the thread's (slots_take, slots_give) */
 	uint32_t *slot;
 	size_t slotcap, nvec;
 };
+
+/* Where the probe for (dst, key with hash h) starts. */
+static size_t slot_home(const ev_prep *p, int dst, uint64_t h)
+{
+	return (size_t)(h + (uint64_t)dst * 0x9e3779b97f4a7c15ULL) &
+	       (p->slotcap - 1);
+}
 
 /* The slot for (dst, key): the one holding its op, or the empty one
  * where it goes. */
@@ -279,7 +287,7 @@ static uint32_t *op_slot(const ev_prep *p, int dst, const char *key,
 			 size_t n, uint64_t h)
 {
 	size_t mask = p->slotcap - 1;
-	size_t i = (size_t)(h + (uint64_t)dst * 0x9e3779b97f4a7c15ULL) & mask;
+	size_t i = slot_home(p, dst, h);
 	for (;; i = (i + 1) & mask) {
 		uint32_t *sl = &p->slot[i];
 		if (!*sl)
@@ -374,7 +382,8 @@ static chr_status op(ev_prep *p, int dst, const char *key, size_t n, float tf)
  * the stem's hash_bytes (made under seed; the entries go when the
  * process's seed is not seed).  And the thread's scratch for a text:
  * its tokens, its lower-cased bytes and the set of its lower-case
- * tokens (kept from text to text, not made and freed for each). */
+ * tokens, the op slots of its prep (kept from text to text, not made
+ * and freed for each). */
 typedef struct stem_memo {
 	struct sb_stemmer *sb;
 	uint64_t seed;
@@ -394,6 +403,8 @@ typedef struct stem_memo {
 	} *set;
 	size_t setcap;
 	uint32_t gen;
+	uint32_t *slot;    /* a prep's op slots (slots_take), all empty */
+	size_t slotcap;
 } stem_memo;
 
 /* The stem of w[0, n) (FNV-1a fnv; *sn bytes, not terminated; its hash
@@ -703,6 +714,58 @@ static void doc_numbers(const char *s, size_t len, const toks *t, ev_doc *d)
 	}
 }
 
+/* The op slots for a text whose two parts have ntok tokens: the first
+ * slots of the thread's array (all empty), enough that the text's every
+ * vector op fits at most half full (a term per token, a name word per
+ * token, a phrase per two, and the NER entities), so that the slots
+ * need no growth on the way. */
+static chr_status slots_take(ev_prep *p, stem_memo *mm, size_t ntok,
+			     size_t nent)
+{
+	size_t bound = ntok * 5 / 2 + nent + 1, cap = 256;
+	while (cap < 2 * (bound + 1))
+		cap *= 2;
+	if (cap * sizeof *mm->slot > PREP_MAX)
+		return CHR_ETOOBIG;
+	if (cap > mm->slotcap) {
+		uint32_t *ns = calloc(cap, sizeof *ns);
+		if (!ns)
+			return CHR_ENOMEM;
+		free(mm->slot);
+		mm->slot = ns;
+		mm->slotcap = cap;
+	}
+	p->slot = mm->slot;
+	p->slotcap = cap;
+	return CHR_OK;
+}
+
+/* Hand the op slots back, emptied by what was set: each vector op's
+ * slot is found from its home by its value (so the order of the
+ * clearing does not matter).  A table that grew after all (slot_room;
+ * the old one, the thread's, is freed) becomes the thread's. */
+static void slots_give(ev_prep *p, stem_memo *mm)
+{
+	if (!p->slot)
+		return;
+	if (p->slot != mm->slot) {
+		mm->slot = p->slot;
+		mm->slotcap = p->slotcap;
+	}
+	size_t mask = p->slotcap - 1;
+	for (size_t k = 0; k < p->nops; k++) {
+		const prep_op *o = &p->ops[k];
+		if (o->dst != PV_BODY && o->dst != PV_HEAD && o->dst != PV_ENTS)
+			continue;
+		size_t i = slot_home(p, o->dst, o->h);
+		while (p->slot[i] != k + 1)
+			i = (i + 1) & mask;
+		p->slot[i] = 0;
+	}
+	p->slot = NULL;
+	p->slotcap = 0;
+}
+
 /* Room for n lower-cased bytes in mm->low. */
 static chr_status low_room(stem_memo *mm, size_t n)
 {
@@ -760,11 +823,14 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 	if (!st)
 		st = tokenize(text, tlen, low, t);
 	if (!st)
+		st = tokenize(head, hlen, hlow, th);
+	if (!st)
+		st = slots_take(p, mm, t->n + th->n,
+				in->entities ? in->nentities : 0);
+	if (!st)
 		st = terms(p, stem, sm, low, t, PV_BODY, SIZE_MAX);
 	if (!st)
 		doc_numbers(text, tlen, t, d);
-	if (!st)
-		st = tokenize(head, hlen, hlow, th);
 	if (!st)
 		st = terms(p, stem, sm, hlow, th, PV_HEAD,
 			   lead ? 40 : SIZE_MAX);
@@ -796,6 +862,7 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 		if (!st)
 			st = cap_entities(p, mm, low, t);
 	}
+	slots_give(p, mm);
 	if (st)
 		return st;
 	/* time */
@@ -1035,6 +1102,7 @@ static void memo_destroy(void *p)
 	free(mm->th.v);
 	free(mm->low);
 	free(mm->set);
+	free(mm->slot);
 	free(mm);
 }
 
