@@ -358,7 +358,13 @@ chr_status dedup_features(dedup_feat *f, const char *text, size_t len)
 	for (size_t i = 0; i < DEDUP_K; i++)
 		f->sig[i] = UINT32_MAX;
 	for (size_t i = 0; i < ns; i++) {
-		uint64_t h = XXH3_64bits_withSeed(f->wh + i, span * 8, SEED_SHINGLE);
+		/* nearly every text has DEDUP_SHINGLE words or more: a
+		 * constant length lets the inline hash drop its length tests */
+		uint64_t h = span == DEDUP_SHINGLE
+				     ? XXH3_64bits_withSeed(f->wh + i, DEDUP_SHINGLE * 8,
+							    SEED_SHINGLE)
+				     : XXH3_64bits_withSeed(f->wh + i, span * 8,
+							    SEED_SHINGLE);
 		uint32_t v = (uint32_t)h;
 		f->seq[i] = v;
 		uint32_t bin = (uint32_t)(((h >> 32) * (uint64_t)DEDUP_K) >> 32);
