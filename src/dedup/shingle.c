@@ -255,8 +255,11 @@ static void insertion_sort(uint32_t *v, size_t n)
 
 /* Quicksort on the median of three, insertion sort below 16; recursion
  * on the smaller side only.  Used for n < DEDUP_QSORT_MAX, so even the
- * quadratic worst case is bounded. */
-#define DEDUP_QSORT_MAX 1024
+ * quadratic worst case is bounded.  From 256 values the radix sort's
+ * four passes cost fewer instructions (on 2,000 Reuters stories, the
+ * prep stage 111.5 M at 1,024, 110.9 M at 256, 112.6 M at 128) and it
+ * has no branch on the values to mispredict. */
+#define DEDUP_QSORT_MAX 256
 static void quick_sort(uint32_t *v, size_t n)
 {
 	while (n >= 16) {

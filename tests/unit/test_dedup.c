@@ -143,7 +143,7 @@ static int cmp_u32(const void *a, const void *b)
 static void test_sort_unique(void)
 {
 	static const size_t sizes[] = {0, 1, 2, 15, 16, 31, 32, 33, 100,
-				       1023, 1024, 1025, 5000};
+				       255, 256, 257, 1023, 1024, 1025, 5000};
 	uint32_t *v = malloc(5000 * 4), *r = malloc(5000 * 4),
 		 *tmp = malloc(5000 * 4);
 	uint64_t x = 88172645463325252ULL;
