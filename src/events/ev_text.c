@@ -24,6 +24,8 @@
  * feed repeats its words far more than it meets new ones, and the
  * scratch of a text (its tokens, lower-cased bytes and set of lower-case
  * words), reused from text to text rather than made and freed for each.
+ * ev_doc_init/ev_doc_free and the article-to-input adapter
+ * (ev_input_from_article) are in ev_words.c.
  * Each text is tokenized once: its terms, numbers and name runs read the
  * same tokens, each lower-cased in place and hashed (FNV-1a, for the
  * word sets and the memo) as it is read.
@@ -629,21 +631,6 @@ static chr_status cap_entities(ev_prep *p, stem_memo *mm, const char *low,
 	return st;
 }
 
-void ev_doc_init(ev_doc *d)
-{
-	memset(d, 0, sizeof *d);
-	d->anchor = EV_NODAY;
-	d->group = -1;
-}
-
-void ev_doc_free(ev_doc *d)
-{
-	free(d->body.v);
-	free(d->head.v);
-	free(d->ents.v);
-	ev_doc_init(d);
-}
-
 static void add_year(ev_doc *d, int y)
 {
 	for (uint32_t i = 0; i < d->nyears; i++)
@@ -999,92 +986,6 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 	free(p.ops);
 	free(p.slot);
 	return st;
-}
-
-/* The PER key mentioned most (at least twice; ties: the first
- * mentioned), or NULL.  Quadratic, so only the first 512 mentions. */
-static const char *main_person(const chr_article *a)
-{
-	const char *best = NULL;
-	size_t bn = 1;
-	size_t lim = a->mentions.n < 512 ? a->mentions.n : 512;
-	for (size_t i = 0; i < lim; i++) {
-		const art_mention *m = &a->mentions.v[i];
-		if (m->type != 1 || !m->key)
-			continue;
-		size_t n = 0;
-		for (size_t j = 0; j < lim; j++)
-			n += a->mentions.v[j].type == 1 && a->mentions.v[j].key &&
-			     !strcmp(a->mentions.v[j].key, m->key);
-		if (n > bn)
-			bn = n, best = m->key;
-	}
-	return best;
-}
-
-chr_status ev_input_from_article(ev_input *in, const chr_article *a)
-{
-	memset(in, 0, sizeof *in);
-	in->id = a->id;
-	in->headline = a->headline;
-	in->text = a->text;
-	in->text_len = a->text_len;
-	in->published = a->published[0] ? a->published : NULL;
-	in->dateline = a->dateline;
-	in->group = -1;
-	size_t nd = 0, ne = 0;
-	for (size_t i = 0; i < a->timexes.n; i++) {
-		nd += a->timexes.v[i].type == CHR_TIMEX_DATE;
-		if (a->timexes.v[i].type == CHR_TIMEX_DATE)
-			ev_input_month(in, a->timexes.v[i].value);
-	}
-	for (size_t i = 0; i < a->mentions.n; i++)
-		ne += a->mentions.v[i].key != NULL;
-	in->person = main_person(a);
-	if (!nd && !ne)
-		return CHR_OK;
-	char *mem = malloc(nd * sizeof(int32_t) + ne * sizeof(char *) + 1);
-	if (!mem)
-		return CHR_ENOMEM;
-	in->own = mem;
-	const char **ents = (const char **)mem;
-	int32_t *dates = (int32_t *)(mem + ne * sizeof(char *));
-	for (size_t i = 0; i < a->mentions.n; i++)
-		if (a->mentions.v[i].key)
-			ents[in->nentities++] = a->mentions.v[i].key;
-	for (size_t i = 0; i < a->timexes.n; i++) {
-		const chr_timex *x = &a->timexes.v[i];
-		int32_t day = x->type == CHR_TIMEX_DATE ? ev_parse_day(x->value)
-							: EV_NODAY;
-		if (day != EV_NODAY)
-			dates[in->ndates++] = day;
-	}
-	if (in->nentities)
-		in->entities = ents;
-	if (in->ndates)
-		in->dates = dates;
-	return CHR_OK;
-}
-
-void ev_input_month(ev_input *in, const char *v)
-{
-	/* "YYYY-MM", "YYYY-MM-DD", "XXXX-MM": not weeks, seasons, years */
-	if (strlen(v) < 7 || v[4] != '-' || v[5] < '0' || v[5] > '1' ||
-	    v[6] < '0' || v[6] > '9' || (v[7] && v[7] != '-' && v[7] != 'T'))
-		return;
-	int m = (v[5] - '0') * 10 + (v[6] - '0');
-	if (m < 1 || m > 12)
-		return;
-	if (!strncmp(v, "XXXX", 4))
-		in->umonths |= (uint16_t)(1u << (m - 1));
-	else if (v[0] >= '0' && v[0] <= '9')
-		in->rmonths |= (uint16_t)(1u << (m - 1));
-}
-
-void ev_input_release(ev_input *in)
-{
-	free(in->own);
-	in->own = NULL;
 }
 
 /* The stage runs on any thread: each keeps its stemmer and stem memo

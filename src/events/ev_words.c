@@ -1,7 +1,10 @@
 /*
  * ev_words: the word lists of the events text stage (stop words, and
  * capitalised words that are never names in the stand-in), as fixed
- * hashed sets.
+ * hashed sets; and the stage's plain data handling (ev_doc_init and
+ * ev_doc_free, the article-to-input adapter ev_input_from_article),
+ * kept apart from ev_text.c's text work to hold that file near a
+ * thousand lines.
  *
  * Design note: split from ev_text.c, which asks ev_is_stop of every body
  * word and ev_is_notname of every capitalised one.  The lists stay
@@ -17,6 +20,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "pipeline/article.h"
 
 static const char *const stopwords[] = {
 	"a", "about", "above", "according", "after", "again", "against", "all",
@@ -224,4 +229,107 @@ int ev_text_lists_sorted(void)
 {
 	return sorted(stopwords, sizeof stopwords / sizeof *stopwords) &&
 	       sorted(notnames, sizeof notnames / sizeof *notnames);
+}
+
+/* ---- docs and inputs ---- */
+
+void ev_doc_init(ev_doc *d)
+{
+	memset(d, 0, sizeof *d);
+	d->anchor = EV_NODAY;
+	d->group = -1;
+}
+
+void ev_doc_free(ev_doc *d)
+{
+	free(d->body.v);
+	free(d->head.v);
+	free(d->ents.v);
+	ev_doc_init(d);
+}
+
+/* The PER key mentioned most (at least twice; ties: the first
+ * mentioned), or NULL.  Quadratic, so only the first 512 mentions. */
+static const char *main_person(const chr_article *a)
+{
+	const char *best = NULL;
+	size_t bn = 1;
+	size_t lim = a->mentions.n < 512 ? a->mentions.n : 512;
+	for (size_t i = 0; i < lim; i++) {
+		const art_mention *m = &a->mentions.v[i];
+		if (m->type != 1 || !m->key)
+			continue;
+		size_t n = 0;
+		for (size_t j = 0; j < lim; j++)
+			n += a->mentions.v[j].type == 1 && a->mentions.v[j].key &&
+			     !strcmp(a->mentions.v[j].key, m->key);
+		if (n > bn)
+			bn = n, best = m->key;
+	}
+	return best;
+}
+
+chr_status ev_input_from_article(ev_input *in, const chr_article *a)
+{
+	memset(in, 0, sizeof *in);
+	in->id = a->id;
+	in->headline = a->headline;
+	in->text = a->text;
+	in->text_len = a->text_len;
+	in->published = a->published[0] ? a->published : NULL;
+	in->dateline = a->dateline;
+	in->group = -1;
+	size_t nd = 0, ne = 0;
+	for (size_t i = 0; i < a->timexes.n; i++) {
+		nd += a->timexes.v[i].type == CHR_TIMEX_DATE;
+		if (a->timexes.v[i].type == CHR_TIMEX_DATE)
+			ev_input_month(in, a->timexes.v[i].value);
+	}
+	for (size_t i = 0; i < a->mentions.n; i++)
+		ne += a->mentions.v[i].key != NULL;
+	in->person = main_person(a);
+	if (!nd && !ne)
+		return CHR_OK;
+	char *mem = malloc(nd * sizeof(int32_t) + ne * sizeof(char *) + 1);
+	if (!mem)
+		return CHR_ENOMEM;
+	in->own = mem;
+	const char **ents = (const char **)mem;
+	int32_t *dates = (int32_t *)(mem + ne * sizeof(char *));
+	for (size_t i = 0; i < a->mentions.n; i++)
+		if (a->mentions.v[i].key)
+			ents[in->nentities++] = a->mentions.v[i].key;
+	for (size_t i = 0; i < a->timexes.n; i++) {
+		const chr_timex *x = &a->timexes.v[i];
+		int32_t day = x->type == CHR_TIMEX_DATE ? ev_parse_day(x->value)
+							: EV_NODAY;
+		if (day != EV_NODAY)
+			dates[in->ndates++] = day;
+	}
+	if (in->nentities)
+		in->entities = ents;
+	if (in->ndates)
+		in->dates = dates;
+	return CHR_OK;
+}
+
+void ev_input_month(ev_input *in, const char *v)
+{
+	/* "YYYY-MM", "YYYY-MM-DD", "XXXX-MM": not weeks, seasons, years */
+	if (strlen(v) < 7 || v[4] != '-' || v[5] < '0' || v[5] > '1' ||
+	    v[6] < '0' || v[6] > '9' || (v[7] && v[7] != '-' && v[7] != 'T'))
+		return;
+	int m = (v[5] - '0') * 10 + (v[6] - '0');
+	if (m < 1 || m > 12)
+		return;
+	if (!strncmp(v, "XXXX", 4))
+		in->umonths |= (uint16_t)(1u << (m - 1));
+	else if (v[0] >= '0' && v[0] <= '9')
+		in->rmonths |= (uint16_t)(1u << (m - 1));
+}
+
+void ev_input_release(ev_input *in)
+{
+	free(in->own);
+	in->own = NULL;
 }
