@@ -255,8 +255,11 @@ static void insertion_sort(uint32_t *v, size_t n)
 
 /* Quicksort on the median of three, insertion sort below 16; recursion
  * on the smaller side only.  Used for n < DEDUP_QSORT_MAX, so even the
- * quadratic worst case is bounded. */
-#define DEDUP_QSORT_MAX 1024
+ * quadratic worst case is bounded.  From 256 values the radix sort's
+ * four passes cost fewer instructions (on 2,000 Reuters stories, the
+ * prep stage 111.5 M at 1,024, 110.9 M at 256, 112.6 M at 128) and it
+ * has no branch on the values to mispredict. */
+#define DEDUP_QSORT_MAX 256
 static void quick_sort(uint32_t *v, size_t n)
 {
 	while (n >= 16) {
@@ -358,7 +361,13 @@ chr_status dedup_features(dedup_feat *f, const char *text, size_t len)
 	for (size_t i = 0; i < DEDUP_K; i++)
 		f->sig[i] = UINT32_MAX;
 	for (size_t i = 0; i < ns; i++) {
-		uint64_t h = XXH3_64bits_withSeed(f->wh + i, span * 8, SEED_SHINGLE);
+		/* nearly every text has DEDUP_SHINGLE words or more: a
+		 * constant length lets the inline hash drop its length tests */
+		uint64_t h = span == DEDUP_SHINGLE
+				     ? XXH3_64bits_withSeed(f->wh + i, DEDUP_SHINGLE * 8,
+							    SEED_SHINGLE)
+				     : XXH3_64bits_withSeed(f->wh + i, span * 8,
+							    SEED_SHINGLE);
 		uint32_t v = (uint32_t)h;
 		f->seq[i] = v;
 		uint32_t bin = (uint32_t)(((h >> 32) * (uint64_t)DEDUP_K) >> 32);

@@ -21,8 +21,14 @@
  * tables (which outgrow the cache) are prefetched a few keys ahead.
  * ev_doc_build is the two back to back.  Each thread keeps a Snowball
  * stemmer and a small memo of the stems it made (ev_prep_run), since a
- * feed repeats its words far more than it meets new ones.  Each text is
- * tokenized once: its terms, numbers and name runs read the same tokens.
+ * feed repeats its words far more than it meets new ones, and the
+ * scratch of a text (its tokens, lower-cased bytes and set of lower-case
+ * words), reused from text to text rather than made and freed for each.
+ * ev_doc_init/ev_doc_free and the article-to-input adapter
+ * (ev_input_from_article) are in ev_words.c.
+ * Each text is tokenized once: its terms, numbers and name runs read the
+ * same tokens, each lower-cased in place and hashed (FNV-1a, for the
+ * word sets and the memo) as it is read.
  */
 #include "events.h"
 
@@ -34,21 +40,34 @@
 #include <string.h>
 
 #include "pipeline/article.h"
+#include "text/bytetab.h"
 
 #define MAXTOK 48
-/* Stems remembered per thread (direct-mapped; words of fewer than
- * MEMO_W bytes; 16,384 entries, 800 kB): news repeats its words, and
- * Snowball was a quarter of the events-prep stage.  At 4,096 entries a
- * quarter of the look-ups on 2,000 Reuters stories missed (38,489
- * stems made), at 16,384 a seventh (21,944). */
-#define MEMO_N 16384
+/* Stems remembered per thread (words of fewer than MEMO_W bytes;
+ * 16,384 entries of one cache line, 1 MB, in sets of MEMO_WAYS, the
+ * newest first, with their FNV-1a tags apart, 64 kB, so that a look-up
+ * reads one line of tags and only the entry whose tag matches): news
+ * repeats its words, and Snowball was a quarter of the events-prep
+ * stage.  Direct-mapped, at 4,096 entries a quarter of the look-ups on
+ * 2,000 Reuters stories missed (38,489 stems made), at 16,384 a seventh
+ * (21,944; 22,523 placed by FNV-1a).  Four ways: 15,953 (eight 15,057;
+ * direct-mapped over 131,072 entries 15,115: the rest are first
+ * meetings). */
+#define MEMO_BITS 14
+#define MEMO_N (1 << MEMO_BITS)
 #define MEMO_W 24
+#define MEMO_WAYS 4
 #ifndef EV_NUMTERMS
 #define EV_NUMTERMS 0
 #endif
+/* Ceiling on a prep's key bytes and ops, and on a thread's token and
+ * lower-case buffers (an article is at most a few MB, so this is never
+ * reached by valid input). */
+#define PREP_MAX ((size_t)1 << 28)
 
 typedef struct tok {
 	uint32_t start, end;
+	uint32_t h;            /* FNV-1a of the lower-cased bytes (events.h) */
 	unsigned cap : 1;      /* first letter upper-case */
 	unsigned sstart : 1;   /* first word of a sentence */
 	unsigned num : 1;      /* all digits */
@@ -60,19 +79,33 @@ typedef struct toks {
 	size_t n, cap;
 } toks;
 
-static int isword(unsigned char c)
-{
-	return isalnum(c) || c >= 0x80;
-}
+/* Byte classes: the C locale's isalnum, isdigit and isupper, with any
+ * non-ASCII byte a letter; and the C locale's tolower. */
+#define C_WORD 1
+#define C_DIGIT 2
+#define C_UPPER 4
+#define EV_CLASS(c)                                                          \
+	((c) >= '0' && (c) <= '9'   ? C_WORD | C_DIGIT                       \
+	 : (c) >= 'A' && (c) <= 'Z' ? C_WORD | C_UPPER                       \
+	 : ((c) >= 'a' && (c) <= 'z') || (c) >= 0x80 ? C_WORD               \
+						     : 0)
+static const uint8_t byte_class[256] = { TEXT_TAB256(EV_CLASS) };
+static const uint8_t byte_lower[256] = { TEXT_TAB256(TEXT_LOWER) };
 
-static chr_status tokenize(const char *s, size_t len, toks *t)
+/* Tokens of s[0, len) into t; each token's bytes lower-cased into low at
+ * the same offsets (the bytes between tokens are not written), and their
+ * FNV-1a hash into the token, so that the terms, the word sets and the
+ * name runs read a token with no copy and no hash of their own. */
+static chr_status tokenize(const char *s, size_t len, char *low, toks *t)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	t->n = 0;
 	int sstart = 1, brk = 1;
 	size_t i = 0;
 	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		if (!isword(c)) {
+		unsigned char c = u[i];
+		unsigned cl = byte_class[c];
+		if (!(cl & C_WORD)) {
 			if (c == '.' || c == '!' || c == '?' || c == '\n')
 				sstart = 1;
 			if (c != ' ' && c != '-')
@@ -81,14 +114,21 @@ static chr_status tokenize(const char *s, size_t len, toks *t)
 			continue;
 		}
 		size_t j = i;
-		int num = 1;
-		while (j < len && isword((unsigned char)s[j])) {
-			if (!isdigit((unsigned char)s[j]))
-				num = 0;
-			j++;
-		}
+		unsigned all = C_DIGIT; /* stays while every byte is a digit */
+		uint32_t h = EV_FNV_BASIS;
+		do {
+			unsigned bc = byte_class[u[j]];
+			if (!(bc & C_WORD))
+				break;
+			all &= bc;
+			unsigned char l = byte_lower[u[j]];
+			low[j] = (char)l;
+			h = EV_FNV_STEP(h, l);
+		} while (++j < len);
 		if (t->n == t->cap) {
 			size_t nc = t->cap ? t->cap * 2 : 256;
+			if (nc * sizeof *t->v > PREP_MAX)
+				return CHR_ETOOBIG;
 			tok *nv = realloc(t->v, nc * sizeof *nv);
 			if (!nv)
 				return CHR_ENOMEM;
@@ -98,9 +138,10 @@ static chr_status tokenize(const char *s, size_t len, toks *t)
 		tok *k = &t->v[t->n++];
 		k->start = (uint32_t)i;
 		k->end = (uint32_t)j;
-		k->cap = isupper(c) ? 1 : 0;
+		k->h = h;
+		k->cap = (cl & C_UPPER) ? 1 : 0;
 		k->sstart = (unsigned)sstart;
-		k->num = (unsigned)num;
+		k->num = all ? 1 : 0;
 		k->brk = (unsigned)brk;
 		sstart = 0;
 		brk = 0;
@@ -109,16 +150,12 @@ static chr_status tokenize(const char *s, size_t len, toks *t)
 	return CHR_OK;
 }
 
-/* Lower-cased copy of a token into w (NUL-terminated); 0 when too long. */
-static size_t lower(const char *s, const tok *k, char *w)
+/* Token k's length when it is a word the stage reads (under MAXTOK
+ * bytes), else 0. */
+static size_t tok_len(const tok *k)
 {
 	size_t n = k->end - k->start;
-	if (n >= MAXTOK)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		w[i] = (char)tolower((unsigned char)s[k->start + i]);
-	w[n] = '\0';
-	return n;
+	return n < MAXTOK ? n : 0;
 }
 
 /* Append (id, tf).  The ops of a prep are distinct keys per vector
@@ -221,9 +258,6 @@ typedef struct prep_op {
 	uint8_t dst;       /* PV_* */
 } prep_op;
 
-/* Ceiling on a prep's key bytes and ops (an article is at most a few
- * MB, so this is never reached by valid input). */
-#define PREP_MAX ((size_t)1 << 28)
 /* How many keys ahead ev_prep_apply prefetches table slots. */
 #define PREP_AHEAD 8
 
@@ -236,10 +270,18 @@ struct ev_prep {
 	/* vector ops by (destination, key): op index + 1, 0 = empty (open
 	 * addressing, at most half full), so that a key repeated in the text
 	 * is one op whose tf is the sum, and the store thread interns and
-	 * adds each key of a vector once */
+	 * adds each key of a vector once; only while the prep is built, and
+	 * the thread's (slots_take, slots_give) */
 	uint32_t *slot;
 	size_t slotcap, nvec;
 };
+
+/* Where the probe for (dst, key with hash h) starts. */
+static size_t slot_home(const ev_prep *p, int dst, uint64_t h)
+{
+	return (size_t)(h + (uint64_t)dst * 0x9e3779b97f4a7c15ULL) &
+	       (p->slotcap - 1);
+}
 
 /* The slot for (dst, key): the one holding its op, or the empty one
  * where it goes. */
@@ -247,14 +289,14 @@ static uint32_t *op_slot(const ev_prep *p, int dst, const char *key,
 			 size_t n, uint64_t h)
 {
 	size_t mask = p->slotcap - 1;
-	size_t i = (size_t)(h + (uint64_t)dst * 0x9e3779b97f4a7c15ULL) & mask;
+	size_t i = slot_home(p, dst, h);
 	for (;; i = (i + 1) & mask) {
 		uint32_t *sl = &p->slot[i];
 		if (!*sl)
 			return sl;
 		const prep_op *o = &p->ops[*sl - 1];
 		if (o->dst == dst && o->len == n &&
-		    !memcmp(p->keys + o->off, key, n))
+		    ev_same(p->keys + o->off, key, n))
 			return sl;
 	}
 }
@@ -284,10 +326,11 @@ static chr_status slot_room(ev_prep *p, size_t used)
 	return CHR_OK;
 }
 
-static chr_status op(ev_prep *p, int dst, const char *key, size_t n, float tf)
+/* Op (dst, key[0, n), tf) with h = hash_bytes(key, n). */
+static chr_status op_h(ev_prep *p, int dst, const char *key, size_t n,
+		       uint64_t h, float tf)
 {
 	uint32_t *sl = NULL;
-	uint64_t h = hash_bytes(key, n);
 	if (dst == PV_BODY || dst == PV_HEAD || dst == PV_ENTS) {
 		chr_status st = slot_room(p, p->nvec);
 		if (st)
@@ -331,53 +374,93 @@ static chr_status op(ev_prep *p, int dst, const char *key, size_t n, float tf)
 	return CHR_OK;
 }
 
+static chr_status op(ev_prep *p, int dst, const char *key, size_t n, float tf)
+{
+	return op_h(p, dst, key, n, hash_bytes(key, n), tf);
+}
+
 /* A thread's stemmer and the stems it made lately: entry i holds the
- * word whose hash lands on i (wn 0 = empty). */
+ * word whose FNV-1a hash lands on i (wn 0 = empty), with its stem and
+ * the stem's hash_bytes (made under seed; the entries go when the
+ * process's seed is not seed).  And the thread's scratch for a text:
+ * its tokens, its lower-cased bytes and the set of its lower-case
+ * tokens, the op slots of its prep (kept from text to text, not made
+ * and freed for each). */
 typedef struct stem_memo {
 	struct sb_stemmer *sb;
-	struct memo_ent {
+	uint64_t seed;
+	uint32_t tag[MEMO_N]; /* entry i's word's FNV-1a hash */
+	_Alignas(64) struct memo_ent { /* 64 bytes: one cache line */
 		uint8_t wn, sn;
 		char w[MEMO_W], s[MEMO_W];
+		uint64_t sh;
 	} e[MEMO_N];
+	toks t, th;        /* the body's tokens, the headline's */
+	char *low;         /* both texts lower-cased (tokenize) */
+	size_t lowcap;
+	/* the lower-case set (used_lower): a slot is taken when its gen is
+	 * the set's; tok is the token index */
+	struct low_slot {
+		uint32_t gen, tok;
+	} *set;
+	size_t setcap;
+	uint32_t gen;
+	uint32_t *slot;    /* a prep's op slots (slots_take), all empty */
+	size_t slotcap;
 } stem_memo;
 
-/* The stem of w[0, n) (*sn bytes, not terminated), or NULL when out of
- * memory; through mm when given (the same bytes Snowball gives). */
+/* The stem of w[0, n) (FNV-1a fnv; *sn bytes, not terminated; its hash
+ * in *sh), or NULL when out of memory; through mm's memo when given (the
+ * same bytes Snowball gives). */
 static const char *stem_of(struct sb_stemmer *sb, stem_memo *mm,
-			   const char *w, size_t n, size_t *sn)
+			   const char *w, size_t n, uint32_t fnv, size_t *sn,
+			   uint64_t *sh)
 {
 	struct memo_ent *e = NULL;
+	uint32_t *tag = NULL;
 	if (mm && n < MEMO_W) {
-		e = &mm->e[hash_bytes(w, n) & (MEMO_N - 1)];
-		if (e->wn == n && !memcmp(e->w, w, n)) {
-			*sn = e->sn;
-			return e->s;
-		}
+		size_t set = ((uint32_t)(fnv * 0x9E3779B1u) >> (32 - MEMO_BITS)) &
+			     ~(uint32_t)(MEMO_WAYS - 1);
+		e = &mm->e[set];
+		tag = &mm->tag[set];
+		for (int k = 0; k < MEMO_WAYS; k++)
+			if (tag[k] == fnv && e[k].wn == n &&
+			    ev_same(e[k].w, w, n)) {
+				*sn = e[k].sn;
+				*sh = e[k].sh;
+				return e[k].s;
+			}
 	}
 	const sb_symbol *sym = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)n);
 	if (!sym)
 		return NULL;
 	*sn = (size_t)sb_stemmer_length(sb);
+	*sh = hash_bytes(sym, *sn);
 	if (e && *sn < MEMO_W) {
+		/* the set's newest first: the oldest goes */
+		memmove(e + 1, e, (MEMO_WAYS - 1) * sizeof *e);
+		memmove(tag + 1, tag, (MEMO_WAYS - 1) * sizeof *tag);
+		*tag = fnv;
 		e->wn = (uint8_t)n;
 		e->sn = (uint8_t)*sn;
 		memcpy(e->w, w, n);
 		memcpy(e->s, sym, *sn);
+		e->sh = *sh;
 	}
 	return (const char *)sym;
 }
 
-/* Terms of s (tokens t, tokenize's) as ops to dst (stemmed, in text
- * order). */
+/* Terms of a text (tokens t, lower-cased in low, tokenize's) as ops to
+ * dst (stemmed, in text order). */
 static chr_status terms(ev_prep *p, struct sb_stemmer *stem, stem_memo *mm,
-			const char *s, const toks *t, int dst, size_t maxtok)
+			const char *low, const toks *t, int dst, size_t maxtok)
 {
 	chr_status st = CHR_OK;
-	char w[MAXTOK];
 	for (size_t i = 0; !st && i < t->n && i < maxtok; i++) {
 		const tok *k = &t->v[i];
-		size_t n = lower(s, k, w);
-		if (n < 2 || ev_is_stop(w, n))
+		size_t n = tok_len(k);
+		const char *w = low + k->start;
+		if (n < 2 || ev_is_stop_h(w, n, k->h))
 			continue;
 		if (k->num) { /* numbers are terms as they are: 23 pirates */
 			if (EV_NUMTERMS)
@@ -385,10 +468,11 @@ static chr_status terms(ev_prep *p, struct sb_stemmer *stem, stem_memo *mm,
 			continue;
 		}
 		size_t sn;
-		const char *sym = stem_of(stem, mm, w, n, &sn);
+		uint64_t sh;
+		const char *sym = stem_of(stem, mm, w, n, k->h, &sn, &sh);
 		if (!sym)
 			return CHR_ENOMEM;
-		st = op(p, dst, sym, sn, 1.0f);
+		st = op_h(p, dst, sym, sn, sh, 1.0f);
 	}
 	return st;
 }
@@ -399,27 +483,76 @@ static chr_status terms(ev_prep *p, struct sb_stemmer *stem, stem_memo *mm,
  * The first LOWSCAN_MAX questions scan the tokens instead: most texts
  * ask a handful, and building the set hashed every lower-case token of
  * the text (a third of the stand-in's cost) to answer them; past that,
- * the set keeps the cost linear. */
+ * the set keeps the cost linear.  The set is the thread's (mm->set,
+ * open addressing at most half full, probed by hash_bytes, which is
+ * seeded: the keys are the input's), emptied by moving to a new gen. */
 #define LOWSCAN_MAX 8
 
 typedef struct lowset {
-	ht set;     /* keys point into low */
-	char *low;  /* the text, lower-cased byte by byte */
+	stem_memo *mm;
 	int built;
 	unsigned asked; /* questions answered by a scan */
 } lowset;
 
-static void lowset_free(lowset *ls)
+/* Are tokens a and b of low the same lower-case word? */
+static int same_low(const char *low, const tok *a, const tok *b)
 {
-	if (ls->built)
-		ht_free(&ls->set);
-	free(ls->low);
-	memset(ls, 0, sizeof *ls);
+	size_t n = a->end - a->start;
+	return a->h == b->h && b->end - b->start == n &&
+	       ev_same(low + a->start, low + b->start, n);
+}
+
+/* The set's slot for token k of t: the one holding an equal token, or
+ * the empty one where it goes. */
+static struct low_slot *low_slot(const stem_memo *mm, const char *low,
+				 const toks *t, const tok *k)
+{
+	size_t mask = mm->setcap - 1;
+	size_t i = (size_t)hash_bytes(low + k->start, k->end - k->start) & mask;
+	for (;; i = (i + 1) & mask) {
+		struct low_slot *sl = &mm->set[i];
+		if (sl->gen != mm->gen || same_low(low, &t->v[sl->tok], k))
+			return sl;
+	}
+}
+
+/* Fill the set with t's lower-case tokens (under MAXTOK, as asked). */
+static int low_build(stem_memo *mm, const char *low, const toks *t)
+{
+	size_t cap = 16;
+	while (cap < 2 * t->n + 2)
+		cap *= 2;
+	if (cap > mm->setcap) {
+		if (cap * sizeof *mm->set > PREP_MAX)
+			return -1;
+		struct low_slot *ns = calloc(cap, sizeof *ns);
+		if (!ns)
+			return -1;
+		free(mm->set);
+		mm->set = ns;
+		mm->setcap = cap;
+		mm->gen = 0;
+	}
+	if (++mm->gen == 0) { /* wrapped: every slot's gen could be it */
+		memset(mm->set, 0, mm->setcap * sizeof *mm->set);
+		mm->gen = 1;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const tok *o = &t->v[i];
+		if (o->cap || !tok_len(o))
+			continue;
+		struct low_slot *sl = low_slot(mm, low, t, o);
+		if (sl->gen != mm->gen) {
+			sl->gen = mm->gen;
+			sl->tok = (uint32_t)i;
+		}
+	}
+	return 0;
 }
 
 /* Does the lower-case form of token k occur lower-case elsewhere?
  * 1 yes, 0 no, -1 out of memory. */
-static int used_lower(lowset *ls, const char *s, size_t len, const toks *t,
+static int used_lower(lowset *ls, const char *low, const toks *t,
 		      const tok *k)
 {
 	size_t n = k->end - k->start;
@@ -428,51 +561,33 @@ static int used_lower(lowset *ls, const char *s, size_t len, const toks *t,
 		 * capitalised (so not k), of k's length (under MAXTOK, as
 		 * the set's keys), with the same bytes lower-cased */
 		ls->asked++;
-		const unsigned char *ks = (const unsigned char *)s + k->start;
+		if (n >= MAXTOK)
+			return 0;
 		for (size_t i = 0; i < t->n; i++) {
 			const tok *o = &t->v[i];
-			if (o->cap || o->end - o->start != n || n >= MAXTOK)
-				continue;
-			const unsigned char *os = (const unsigned char *)s + o->start;
-			size_t c = 0;
-			while (c < n && tolower(os[c]) == tolower(ks[c]))
-				c++;
-			if (c == n)
+			if (!o->cap && same_low(low, o, k))
 				return 1;
 		}
 		return 0;
 	}
 	if (!ls->built) {
-		if (!(ls->low = malloc(len ? len : 1)))
+		if (low_build(ls->mm, low, t))
 			return -1;
-		for (size_t i = 0; i < len; i++)
-			ls->low[i] = (char)tolower((unsigned char)s[i]);
-		ht_init(&ls->set, 0);
 		ls->built = 1;
-		/* every key is a token: sized once, no rehash on the way
-		 * (growing from 16 slots was ~40 M on 2,000 stories) */
-		if (ht_reserve(&ls->set, t->n))
-			return -1;
-		for (size_t i = 0; i < t->n; i++) {
-			const tok *o = &t->v[i];
-			int created;
-			if (!o->cap && o->end - o->start < MAXTOK &&
-			    !ht_put(&ls->set, ls->low + o->start,
-				    o->end - o->start, &created))
-				return -1;
-		}
 	}
-	return ht_get(&ls->set, ls->low + k->start, n) != NULL;
+	if (n >= MAXTOK)
+		return 0;
+	return low_slot(ls->mm, low, t, k)->gen == ls->mm->gen;
 }
 
-/* STAND-IN for the NER stage: capitalised runs of s[0, len) (tokens t,
- * tokenize's). */
-static chr_status cap_entities(ev_prep *p, const char *s, size_t len,
+/* STAND-IN for the NER stage: capitalised runs of a text (tokens t,
+ * lower-cased in low, tokenize's). */
+static chr_status cap_entities(ev_prep *p, stem_memo *mm, const char *low,
 			       const toks *t)
 {
 	chr_status st = CHR_OK;
-	char w[MAXTOK], phrase[160];
-	lowset ls = { 0 };
+	char phrase[160];
+	lowset ls = { mm, 0, 0 };
 	size_t i = 0;
 	while (!st && i < t->n) {
 		if (!t->v[i].cap || t->v[i].num) {
@@ -482,14 +597,16 @@ static chr_status cap_entities(ev_prep *p, const char *s, size_t len,
 		size_t start = i, j = i, plen = 0, words = 0;
 		while (j < t->n && t->v[j].cap && (!words || !t->v[j].brk)) {
 			const tok *k = &t->v[j];
-			size_t n = lower(s, k, w);
-			int used = n && !ev_is_notname(w, n) && k->sstart
-					   ? used_lower(&ls, s, len, t, k) : 0;
+			size_t n = tok_len(k);
+			const char *w = low + k->start;
+			int notname = n && ev_is_notname_h(w, n, k->h);
+			int used = n && !notname && k->sstart
+					   ? used_lower(&ls, low, t, k) : 0;
 			if (used < 0) {
 				st = CHR_ENOMEM;
 				break;
 			}
-			int skip = n == 0 || ev_is_notname(w, n) || used;
+			int skip = n == 0 || notname || used;
 			if (skip && words == 0) { /* leading junk: drop it */
 				j++;
 				continue;
@@ -511,23 +628,7 @@ static chr_status cap_entities(ev_prep *p, const char *s, size_t len,
 			st = op(p, PV_ENTS, phrase, plen, 1.0f);
 		i = j > start ? j : start + 1;
 	}
-	lowset_free(&ls);
 	return st;
-}
-
-void ev_doc_init(ev_doc *d)
-{
-	memset(d, 0, sizeof *d);
-	d->anchor = EV_NODAY;
-	d->group = -1;
-}
-
-void ev_doc_free(ev_doc *d)
-{
-	free(d->body.v);
-	free(d->head.v);
-	free(d->ents.v);
-	ev_doc_init(d);
 }
 
 static void add_year(ev_doc *d, int y)
@@ -600,9 +701,78 @@ static void doc_numbers(const char *s, size_t len, const toks *t, ev_doc *d)
 	}
 }
 
-/* The text work of ev_doc_build into p (engine-free). */
+/* The op slots for a text whose two parts have ntok tokens: the first
+ * slots of the thread's array (all empty), enough that the text's every
+ * vector op fits at most half full (a term per token, a name word per
+ * token, a phrase per two, and the NER entities), so that the slots
+ * need no growth on the way. */
+static chr_status slots_take(ev_prep *p, stem_memo *mm, size_t ntok,
+			     size_t nent)
+{
+	size_t bound = ntok * 5 / 2 + nent + 1, cap = 256;
+	while (cap < 2 * (bound + 1))
+		cap *= 2;
+	if (cap * sizeof *mm->slot > PREP_MAX)
+		return CHR_ETOOBIG;
+	if (cap > mm->slotcap) {
+		uint32_t *ns = calloc(cap, sizeof *ns);
+		if (!ns)
+			return CHR_ENOMEM;
+		free(mm->slot);
+		mm->slot = ns;
+		mm->slotcap = cap;
+	}
+	p->slot = mm->slot;
+	p->slotcap = cap;
+	return CHR_OK;
+}
+
+/* Hand the op slots back, emptied by what was set: each vector op's
+ * slot is found from its home by its value (so the order of the
+ * clearing does not matter).  A table that grew after all (slot_room;
+ * the old one, the thread's, is freed) becomes the thread's. */
+static void slots_give(ev_prep *p, stem_memo *mm)
+{
+	if (!p->slot)
+		return;
+	if (p->slot != mm->slot) {
+		mm->slot = p->slot;
+		mm->slotcap = p->slotcap;
+	}
+	size_t mask = p->slotcap - 1;
+	for (size_t k = 0; k < p->nops; k++) {
+		const prep_op *o = &p->ops[k];
+		if (o->dst != PV_BODY && o->dst != PV_HEAD && o->dst != PV_ENTS)
+			continue;
+		size_t i = slot_home(p, o->dst, o->h);
+		while (p->slot[i] != k + 1)
+			i = (i + 1) & mask;
+		p->slot[i] = 0;
+	}
+	p->slot = NULL;
+	p->slotcap = 0;
+}
+
+/* Room for n lower-cased bytes in mm->low. */
+static chr_status low_room(stem_memo *mm, size_t n)
+{
+	if (n <= mm->lowcap)
+		return CHR_OK;
+	size_t nc = mm->lowcap * 2 > n ? mm->lowcap * 2 : n;
+	if (nc > PREP_MAX)
+		return CHR_ETOOBIG;
+	char *nl = realloc(mm->low, nc);
+	if (!nl)
+		return CHR_ENOMEM;
+	mm->low = nl;
+	mm->lowcap = nc;
+	return CHR_OK;
+}
+
+/* The text work of ev_doc_build into p (engine-free), with the thread's
+ * scratch mm; its stem memo too when memo is set. */
 static chr_status prep_build(ev_prep *p, const ev_input *in,
-			     struct sb_stemmer *stem, stem_memo *mm)
+			     struct sb_stemmer *stem, stem_memo *mm, int memo)
 {
 	ev_doc *d = &p->d;
 	ev_words_init(); /* ev_is_stop, ev_is_notname */
@@ -612,7 +782,12 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 	d->umonths = in->umonths;
 	d->undated = !in->published || !*in->published;
 	snprintf(d->id, sizeof d->id, "%s", in->id ? in->id : "");
-	toks t = { 0 }, th = { 0 }; /* the body's tokens, the headline's */
+	if (mm->seed != hash_seed()) { /* the memo's stem hashes are stale */
+		for (size_t i = 0; i < MEMO_N; i++)
+			mm->e[i].wn = 0;
+		mm->seed = hash_seed();
+	}
+	toks *t = &mm->t, *th = &mm->th; /* the body's, the headline's */
 	const char *text = in->text ? in->text : "";
 	size_t tlen = in->text ? in->text_len : 0;
 	const char *head = in->headline ? in->headline : "";
@@ -629,15 +804,22 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 	d->title[tl] = '\0';
 	/* each text is tokenized once: its terms, numbers and name runs
 	 * read the same tokens (the lead's are for its terms only) */
-	chr_status st = tokenize(text, tlen, &t);
+	stem_memo *sm = memo ? mm : NULL;
+	chr_status st = low_room(mm, tlen + hlen + 1);
+	char *low = mm->low, *hlow = mm->low + tlen;
 	if (!st)
-		st = terms(p, stem, mm, text, &t, PV_BODY, SIZE_MAX);
+		st = tokenize(text, tlen, low, t);
 	if (!st)
-		doc_numbers(text, tlen, &t, d);
+		st = tokenize(head, hlen, hlow, th);
 	if (!st)
-		st = tokenize(head, hlen, &th);
+		st = slots_take(p, mm, t->n + th->n,
+				in->entities ? in->nentities : 0);
 	if (!st)
-		st = terms(p, stem, mm, head, &th, PV_HEAD,
+		st = terms(p, stem, sm, low, t, PV_BODY, SIZE_MAX);
+	if (!st)
+		doc_numbers(text, tlen, t, d);
+	if (!st)
+		st = terms(p, stem, sm, hlow, th, PV_HEAD,
 			   lead ? 40 : SIZE_MAX);
 	/* NER entities when given, plus the capitalised-word proxy: on ECB+
 	 * dev the two together match or beat either alone. */
@@ -663,12 +845,11 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 	}
 	if (!st) {
 		if (!lead) /* (the lead's names are the body's) */
-			st = cap_entities(p, head, hlen, &th);
+			st = cap_entities(p, mm, hlow, th);
 		if (!st)
-			st = cap_entities(p, text, tlen, &t);
+			st = cap_entities(p, mm, low, t);
 	}
-	free(t.v);
-	free(th.v);
+	slots_give(p, mm);
 	if (st)
 		return st;
 	/* time */
@@ -717,7 +898,7 @@ static chr_status prep_new(const ev_input *in, struct sb_stemmer *stem,
 	ev_prep *p = calloc(1, sizeof *p);
 	if (!p)
 		return CHR_ENOMEM;
-	chr_status st = prep_build(p, in, stem, mm);
+	chr_status st = mm ? prep_build(p, in, stem, mm, 1) : CHR_ENOMEM;
 	if (st) {
 		ev_prep_free(p);
 		return st;
@@ -796,99 +977,15 @@ chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)
 {
 	ev_prep p;
 	memset(&p, 0, sizeof p);
-	chr_status st = prep_build(&p, in, e->stem, NULL);
+	/* the thread's scratch, not its stem memo (e->stem stems) */
+	stem_memo *mm = memo_get();
+	chr_status st = mm ? prep_build(&p, in, e->stem, mm, 0) : CHR_ENOMEM;
 	if (!st)
 		st = ev_prep_apply(e, &p, d);
 	free(p.keys);
 	free(p.ops);
 	free(p.slot);
 	return st;
-}
-
-/* The PER key mentioned most (at least twice; ties: the first
- * mentioned), or NULL.  Quadratic, so only the first 512 mentions. */
-static const char *main_person(const chr_article *a)
-{
-	const char *best = NULL;
-	size_t bn = 1;
-	size_t lim = a->mentions.n < 512 ? a->mentions.n : 512;
-	for (size_t i = 0; i < lim; i++) {
-		const art_mention *m = &a->mentions.v[i];
-		if (m->type != 1 || !m->key)
-			continue;
-		size_t n = 0;
-		for (size_t j = 0; j < lim; j++)
-			n += a->mentions.v[j].type == 1 && a->mentions.v[j].key &&
-			     !strcmp(a->mentions.v[j].key, m->key);
-		if (n > bn)
-			bn = n, best = m->key;
-	}
-	return best;
-}
-
-chr_status ev_input_from_article(ev_input *in, const chr_article *a)
-{
-	memset(in, 0, sizeof *in);
-	in->id = a->id;
-	in->headline = a->headline;
-	in->text = a->text;
-	in->text_len = a->text_len;
-	in->published = a->published[0] ? a->published : NULL;
-	in->dateline = a->dateline;
-	in->group = -1;
-	size_t nd = 0, ne = 0;
-	for (size_t i = 0; i < a->timexes.n; i++) {
-		nd += a->timexes.v[i].type == CHR_TIMEX_DATE;
-		if (a->timexes.v[i].type == CHR_TIMEX_DATE)
-			ev_input_month(in, a->timexes.v[i].value);
-	}
-	for (size_t i = 0; i < a->mentions.n; i++)
-		ne += a->mentions.v[i].key != NULL;
-	in->person = main_person(a);
-	if (!nd && !ne)
-		return CHR_OK;
-	char *mem = malloc(nd * sizeof(int32_t) + ne * sizeof(char *) + 1);
-	if (!mem)
-		return CHR_ENOMEM;
-	in->own = mem;
-	const char **ents = (const char **)mem;
-	int32_t *dates = (int32_t *)(mem + ne * sizeof(char *));
-	for (size_t i = 0; i < a->mentions.n; i++)
-		if (a->mentions.v[i].key)
-			ents[in->nentities++] = a->mentions.v[i].key;
-	for (size_t i = 0; i < a->timexes.n; i++) {
-		const chr_timex *x = &a->timexes.v[i];
-		int32_t day = x->type == CHR_TIMEX_DATE ? ev_parse_day(x->value)
-							: EV_NODAY;
-		if (day != EV_NODAY)
-			dates[in->ndates++] = day;
-	}
-	if (in->nentities)
-		in->entities = ents;
-	if (in->ndates)
-		in->dates = dates;
-	return CHR_OK;
-}
-
-void ev_input_month(ev_input *in, const char *v)
-{
-	/* "YYYY-MM", "YYYY-MM-DD", "XXXX-MM": not weeks, seasons, years */
-	if (strlen(v) < 7 || v[4] != '-' || v[5] < '0' || v[5] > '1' ||
-	    v[6] < '0' || v[6] > '9' || (v[7] && v[7] != '-' && v[7] != 'T'))
-		return;
-	int m = (v[5] - '0') * 10 + (v[6] - '0');
-	if (m < 1 || m > 12)
-		return;
-	if (!strncmp(v, "XXXX", 4))
-		in->umonths |= (uint16_t)(1u << (m - 1));
-	else if (v[0] >= '0' && v[0] <= '9')
-		in->rmonths |= (uint16_t)(1u << (m - 1));
-}
-
-void ev_input_release(ev_input *in)
-{
-	free(in->own);
-	in->own = NULL;
 }
 
 /* The stage runs on any thread: each keeps its stemmer and stem memo
@@ -902,6 +999,11 @@ static void memo_destroy(void *p)
 {
 	stem_memo *mm = p;
 	sb_stemmer_delete(mm->sb);
+	free(mm->t.v);
+	free(mm->th.v);
+	free(mm->low);
+	free(mm->set);
+	free(mm->slot);
 	free(mm);
 }
 
@@ -919,8 +1021,10 @@ static stem_memo *memo_get(void)
 	stem_memo *mm = pthread_getspecific(memo_key);
 	if (mm)
 		return mm;
-	if (!(mm = calloc(1, sizeof *mm)))
+	/* aligned, so that each memo entry is one cache line */
+	if (!(mm = aligned_alloc(_Alignof(stem_memo), sizeof *mm)))
 		return NULL;
+	memset(mm, 0, sizeof *mm);
 	if (!(mm->sb = sb_stemmer_new("english", NULL)) ||
 	    pthread_setspecific(memo_key, mm)) {
 		memo_destroy(mm);

@@ -14,9 +14,16 @@
  * from the few words before the trigger.  A counterpart that is a group
  * ("Russian officials") is kept as text, never turned into a name.  No
  * date is fixed here: the fact keeps its clause window (see facts.h).
+ * The per-token arrays of the extraction (lower-case words, classes,
+ * counts, numbers, mentions) are read only while an article is
+ * extracted: they are the thread's, reused from article to article
+ * (grown to the longest), not the article's arena, which kept them to
+ * the end of the article's life and faulted in fresh pages for each.
  */
 #include "facts/extract.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -515,6 +522,91 @@ static int32_t top_person(const chr_article *a)
 	return bestn >= 2 && bestn > second ? best : -1;
 }
 
+/* ---- the thread's per-token arrays ---- */
+
+/* Ceiling on the tokens of one article the arrays take (an article is
+ * at most a few MB, so this is never reached by valid input). */
+#define FX_MAXTOK ((size_t)1 << 24)
+
+typedef struct fx_scratch {
+	char (*low)[LW];
+	unsigned *cls, *zcls;
+	const char **cnt;
+	int64_t *num;
+	int32_t *men;
+	size_t cap; /* tokens each array holds */
+} fx_scratch;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static int scratch_key_ok;
+
+static void scratch_destroy(void *p)
+{
+	fx_scratch *x = p;
+	free(x->low);
+	free(x->cls);
+	free(x->zcls);
+	free(x->cnt);
+	free(x->num);
+	free(x->men);
+	free(x);
+}
+
+static void scratch_key_init(void)
+{
+	scratch_key_ok = pthread_key_create(&scratch_key, scratch_destroy) == 0;
+}
+
+/* Grow one array to n elements of size sz (*p kept on failure). */
+static int grow(void **p, size_t n, size_t sz)
+{
+	void *q = realloc(*p, n * sz);
+	if (!q)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+/* The thread's arrays, for nt tokens, into c; ENOMEM or ETOOBIG. */
+static chr_status scratch_for(ectx *c, size_t nt)
+{
+	if (nt > FX_MAXTOK)
+		return CHR_ETOOBIG;
+	pthread_once(&scratch_once, scratch_key_init);
+	if (!scratch_key_ok)
+		return CHR_ENOMEM;
+	fx_scratch *x = pthread_getspecific(scratch_key);
+	if (!x) {
+		if (!(x = calloc(1, sizeof *x)))
+			return CHR_ENOMEM;
+		if (pthread_setspecific(scratch_key, x)) {
+			free(x);
+			return CHR_ENOMEM;
+		}
+	}
+	if (nt > x->cap) {
+		size_t n = x->cap * 2 > nt ? x->cap * 2 : nt;
+		if (n < 1024)
+			n = 1024;
+		if (grow((void **)&x->low, n, sizeof *x->low) ||
+		    grow((void **)&x->cls, n, sizeof *x->cls) ||
+		    grow((void **)&x->zcls, n, sizeof *x->zcls) ||
+		    grow((void **)&x->cnt, n, sizeof *x->cnt) ||
+		    grow((void **)&x->num, n, sizeof *x->num) ||
+		    grow((void **)&x->men, n, sizeof *x->men))
+			return CHR_ENOMEM; /* cap unchanged: each array holds it */
+		x->cap = n;
+	}
+	c->low = x->low;
+	c->cls = x->cls;
+	c->zcls = x->zcls;
+	c->cnt = x->cnt;
+	c->num = x->num;
+	c->men = x->men;
+	return CHR_OK;
+}
+
 chr_status facts_run(chr_article *a)
 {
 	size_t nt = a->toks.n;
@@ -523,14 +615,9 @@ chr_status facts_run(chr_article *a)
 	ectx c;
 	memset(&c, 0, sizeof c);
 	c.a = a;
-	c.low = arena_alloc(&a->mem, nt * sizeof *c.low);
-	c.cls = arena_alloc(&a->mem, nt * sizeof *c.cls);
-	c.zcls = arena_alloc(&a->mem, nt * sizeof *c.zcls);
-	c.cnt = arena_alloc(&a->mem, nt * sizeof *c.cnt);
-	c.num = arena_alloc(&a->mem, nt * sizeof *c.num);
-	c.men = arena_alloc(&a->mem, nt * sizeof *c.men);
-	if (!c.low || !c.cls || !c.zcls || !c.cnt || !c.num || !c.men)
-		return CHR_ENOMEM;
+	chr_status st = scratch_for(&c, nt); /* every entry is set below */
+	if (st)
+		return st;
 	c.marked = facts_trig_marked(); /* loads the tables: _loaded below */
 	const unsigned char *tx = (const unsigned char *)a->text;
 	for (size_t i = 0; i < nt; i++) {

@@ -143,7 +143,7 @@ static int cmp_u32(const void *a, const void *b)
 static void test_sort_unique(void)
 {
 	static const size_t sizes[] = {0, 1, 2, 15, 16, 31, 32, 33, 100,
-				       1023, 1024, 1025, 5000};
+				       255, 256, 257, 1023, 1024, 1025, 5000};
 	uint32_t *v = malloc(5000 * 4), *r = malloc(5000 * 4),
 		 *tmp = malloc(5000 * 4);
 	uint64_t x = 88172645463325252ULL;
@@ -232,6 +232,31 @@ static void test_word_folding(void)
 	}
 	CHECK_INT(same, 1000);
 	dedup_feat_free(&a);
+}
+
+/* Each shingle is XXH3 of its DEDUP_SHINGLE word hashes with the
+ * shingle seed (the constant-length call for a text of that many words
+ * or more), and a shorter text's one shingle of all its words. */
+static void test_shingle_hash(void)
+{
+	static const char *const in[] = {
+		"one two three four five six seven eight",
+		"one two three four five",
+		"one two three",
+		"solo",
+	};
+	for (size_t t = 0; t < sizeof in / sizeof in[0]; t++) {
+		dedup_feat a;
+		feat(&a, in[t]);
+		size_t span = a.nwords < DEDUP_SHINGLE ? a.nwords : DEDUP_SHINGLE;
+		size_t want = a.nwords - span + 1;
+		CHECK_INT(a.nseq, want);
+		for (size_t i = 0; i < a.nseq && i < want; i++)
+			CHECK(a.seq[i] == (uint32_t)XXH3_64bits_withSeed(
+						 a.wh + i, span * 8,
+						 0x5368696e676c6531ULL));
+		dedup_feat_free(&a);
+	}
 }
 
 /* Paragraph hashes are XXH3 of the word hashes with the paragraph seed,
@@ -847,6 +872,7 @@ static const th_test tests[] = {
 	TEST(test_paragraphs),
 	TEST(test_sort_unique),
 	TEST(test_word_folding),
+	TEST(test_shingle_hash),
 	TEST(test_para_hash),
 	TEST(test_key_text),
 	TEST(test_prep_stage),

@@ -137,6 +137,80 @@ static void test_name_runs(void)
 		CHECK(h && ev_has_id(&d.ents, (uint32_t)h->v.num));
 		CHECK(!ht_get(&e.ents, words[i], strlen(words[i])));
 	}
+	/* the set is the thread's, kept from text to text: the same text
+	 * next with its last sentence capitalised (the same tokens at the
+	 * same places) must not see the last text's lower-case words: each
+	 * of the six words is a name at the start of its sentence (0.5)
+	 * and in the last one (0.5); then a longer text (the set grows)
+	 * that writes the words lower-case (no name) */
+	ev_engine e2;
+	CHECK(ev_engine_init(&e2, NULL) == CHR_OK);
+	input(&in, "n2", "Notes",
+	      "Velkor spoke. Harbor closed. Tamsin left. Storm hit. Orlan "
+	      "came. Ferry sank. Pellam won. Market fell. Quorra ran. Bridge "
+	      "shut. Zeniv stayed. River rose. Then The Harbor, Storm, Ferry, "
+	      "Market, Bridge And River Were Quiet.", NULL);
+	CHECK(ev_doc_build(&e2, &in, &d) == CHR_OK);
+	for (size_t i = 0; i < 6; i++) {
+		ht_entry *h = ht_get(&e2.ents, words[i], strlen(words[i]));
+		CHECK(h != NULL);
+		for (uint32_t k = 0; h && k < d.ents.n; k++)
+			if (d.ents.v[k].id == (uint32_t)h->v.num)
+				CHECK(d.ents.v[k].tf == 1.0f);
+	}
+	static char lng[4000];
+	size_t ll = 0;
+	for (size_t i = 0; i < 12; i++)
+		ll += (size_t)snprintf(lng + ll, sizeof lng - ll, "%c%s said. ",
+				       i < 6 ? 'H' : 'W',
+				       i < 6 ? "arbor" : "harf");
+	for (int r = 0; r < 40; r++)
+		for (size_t i = 0; i < 6; i++)
+			ll += (size_t)snprintf(lng + ll, sizeof lng - ll,
+					       "%s ", names[i]);
+	snprintf(lng + ll, sizeof lng - ll, "harbor wharf.");
+	ev_engine e3;
+	CHECK(ev_engine_init(&e3, NULL) == CHR_OK);
+	input(&in, "n3", "Notes", lng, NULL);
+	CHECK(ev_doc_build(&e3, &in, &d) == CHR_OK);
+	CHECK(!ht_get(&e3.ents, "harbor", 6) && !ht_get(&e3.ents, "wharf", 5));
+	ev_doc_free(&d);
+	ev_engine_free(&e);
+	ev_engine_free(&e2);
+	ev_engine_free(&e3);
+}
+
+/* The thread's stem memo keeps each stem's hash_bytes: when the
+ * process's seed changes (as tests and tools set it), the memo is
+ * emptied, so that a prep made after it hands the store side the
+ * stems' hashes under the new seed (else the engine finds no key). */
+static void test_prep_seed(void)
+{
+	struct sb_stemmer *stem = sb_stemmer_new("english", NULL);
+	CHECK(stem != NULL);
+	ev_input in;
+	input(&in, "s1", "Harbors reopened",
+	      "The harbors reopened after the storms passed.", NULL);
+	ev_prep *p = NULL;
+	CHECK(ev_prep_new(&in, stem, &p) == CHR_OK); /* the memo fills */
+	ev_prep_free(p);
+	hash_set_seed(hash_seed() ^ 0x5bd1e995u);
+	ev_engine e;
+	CHECK(ev_engine_init(&e, NULL) == CHR_OK);
+	ev_doc d;
+	ev_doc_init(&d);
+	p = NULL;
+	CHECK(ev_prep_new(&in, stem, &p) == CHR_OK);
+	if (p)
+		CHECK(ev_prep_apply(&e, p, &d) == CHR_OK);
+	ev_prep_free(p);
+	static const char *const w[] = { "harbor", "reopen", "storm", "pass" };
+	for (size_t i = 0; i < 4; i++) {
+		ht_entry *h = ht_get(&e.terms, w[i], strlen(w[i]));
+		CHECK(h && ev_has_id(&d.body, (uint32_t)h->v.num));
+	}
+	CHECK_INT(e.terms.count, 4);
+	sb_stemmer_delete(stem);
 	ev_doc_free(&d);
 	ev_engine_free(&e);
 }
@@ -168,6 +242,38 @@ static void test_word_sets(void)
 		i = j + 1;
 	}
 	CHECK_INT(words, 25);
+}
+
+/* ev_same answers as memcmp == 0 for every length to 40 and a
+ * difference at every place (each load width and the overlapping last
+ * load), reading nothing past n (valgrind: the copies end at n). */
+static void test_same_bytes(void)
+{
+	char a[40], b[40];
+	for (size_t i = 0; i < sizeof a; i++)
+		a[i] = (char)('a' + i % 26);
+	int checked = 0;
+	for (size_t n = 0; n <= sizeof a; n++) {
+		char *x = malloc(n ? n : 1), *y = malloc(n ? n : 1);
+		CHECK(x && y);
+		if (!x || !y)
+			return;
+		memcpy(x, a, n);
+		memcpy(y, a, n);
+		CHECK(ev_same(x, y, n));
+		for (size_t d = 0; d < n; d++) {
+			y[d] ^= 0x20;
+			CHECK(!ev_same(x, y, n) && !ev_same(y, x, n));
+			y[d] ^= 0x20;
+			checked++;
+		}
+		free(x);
+		free(y);
+	}
+	CHECK_INT(checked, 820);
+	memcpy(b, a, sizeof b);
+	b[39] = 0;
+	CHECK(ev_same(a, b, 39) && !ev_same(a, b, 40));
 }
 
 static void test_doc_build(void)
@@ -874,7 +980,8 @@ int main(void)
 		TEST(test_word_sets),    TEST(test_name_runs),
 		TEST(test_story_spread), TEST(test_content_pass),
 		TEST(test_place_pick),   TEST(test_idf_memo),
-		TEST(test_stamp_next),
+		TEST(test_stamp_next),   TEST(test_prep_seed),
+		TEST(test_same_bytes),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }

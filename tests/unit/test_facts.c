@@ -6,7 +6,8 @@
  * three-day against five-day conflict, the timeline of Choe Son-hui;
  * the event words of invented sentences under a hand-made lexicon; and
  * the lexicon's classes and per-word trigger sets against the plain
- * string tests they replace.
+ * string tests they replace; and the thread's per-token arrays kept
+ * from a short article to a long one and back.
  */
 #include "harness.h"
 
@@ -85,6 +86,23 @@ static void sorted(const char *want, char *out, size_t cap)
 		k += (size_t)snprintf(out + k, cap - k, "%s%s", i ? ";" : "", items[i]);
 }
 
+/* render() of text processed as an article ("?" when it is not). */
+static void render_text(const char *text, int says, int counts, char *out,
+			size_t cap)
+{
+	chr_doc d = { 0 };
+	d.id = "case";
+	d.text = text;
+	d.text_len = strlen(text);
+	d.date = "2024-03-04";
+	chr_article *a = NULL;
+	CHECK_INT(chr_article_process(&d, &a), CHR_OK);
+	snprintf(out, cap, "?");
+	if (a)
+		render(a, says, counts, out, cap);
+	chr_article_free(a);
+}
+
 static void test_cases(void)
 {
 	char path[512];
@@ -106,18 +124,9 @@ static void test_cases(void)
 		const char *want = tab + 1;
 		char text[2100];
 		snprintf(text, sizeof text, "A headline\n\n%s\n", line);
-		chr_doc d = { 0 };
-		d.id = "case";
-		d.text = text;
-		d.text_len = strlen(text);
-		d.date = "2024-03-04";
-		chr_article *a = NULL;
-		CHECK_INT(chr_article_process(&d, &a), CHR_OK);
-		if (!a)
-			continue;
 		char got[1024], exp[1024], w2[1024];
-		render(a, strstr(want, "say:") != NULL, strstr(want, "count:") != NULL,
-		       got, sizeof got);
+		render_text(text, strstr(want, "say:") != NULL,
+			    strstr(want, "count:") != NULL, got, sizeof got);
 		/* "say:none": statements are compared and there are none */
 		snprintf(w2, sizeof w2, "%s", want);
 		char *none = strstr(w2, "say:none");
@@ -133,11 +142,37 @@ static void test_cases(void)
 		if (strcmp(got, exp))
 			fprintf(stderr, "  case: %s\n", line);
 		CHECK_STR(got, exp);
-		chr_article_free(a);
 		n++;
 	}
 	fclose(f);
 	CHECK(n >= 20);
+}
+
+/* The extraction's per-token arrays are the thread's, kept from article
+ * to article: a short article, then one of 2,400 tokens whose facts come
+ * after the first 1,024 (the arrays grow on the way), then the short
+ * one again give each article's own facts. */
+static void test_scratch_reuse(void)
+{
+	static const char shrt[] =
+		"A headline\n\nFrench President Emmanuel Macron met with Olaf "
+		"Scholz in Berlin on Monday.\n";
+	static char lng[20000];
+	size_t n = (size_t)snprintf(lng, sizeof lng, "A headline\n\n");
+	for (int i = 0; i < 400; i++)
+		n += (size_t)snprintf(lng + n, sizeof lng - n,
+				      "The weather was mild there. ");
+	snprintf(lng + n, sizeof lng - n,
+		 "Vladimir Putin met Xi Jinping in Moscow on Friday. Twelve "
+		 "people were killed.\n");
+	char a1[1024], b1[1024], a2[1024];
+	render_text(shrt, 0, 1, a1, sizeof a1);
+	CHECK_STR(a1, "meeting/happened Emmanuel Macron+Olaf Scholz@Berlin");
+	render_text(lng, 0, 1, b1, sizeof b1);
+	CHECK_STR(b1, "count:deaths=12;meeting/happened Vladimir Putin+Xi "
+		      "Jinping@Moscow");
+	render_text(shrt, 0, 1, a2, sizeof a2);
+	CHECK_STR(a2, a1);
 }
 
 /* ---- seeds through the store ---- */
@@ -777,6 +812,7 @@ static const th_test tests[] = {
 	TEST(test_timeline_hours),
 	TEST(test_group_support),
 	TEST(test_cases),
+	TEST(test_scratch_reuse),
 	TEST(test_event_words),
 	TEST(test_seeds_done_when),
 };
