@@ -573,6 +573,59 @@ double ev_story_score(const ev_engine *e, const ev_event *ev,
  * by the build); the built-in priors when it is missing or malformed. */
 void ev_model_builtin(ev_model *m);
 
+/* ---- the stage's members cache (ev_members.c) -------------------------- */
+
+/* What the events stage knows of a held event's stored members, exact
+ * as it changes event_articles: its count and its latest EV_PLACE_N
+ * docs' datelines (ev_place_pick's input), by engine index; an event
+ * without an entry is read back from the store.  See ev_members.c. */
+#define EV_PLACE_N 64
+typedef struct ev_mlat {
+	int64_t doc;    /* articles rowid */
+	const char *dl; /* its dateline (interned; NULL: none) */
+	int len;
+} ev_mlat;
+typedef struct ev_mev {
+	int64_t n;       /* the event's event_articles rows */
+	ev_mlat *lat;    /* the latest min(n, EV_PLACE_N), newest first */
+	uint32_t nl, cap;
+	uint32_t pos;    /* in ev_members.list */
+} ev_mev;
+typedef struct ev_members {
+	ev_mev **at;     /* by engine index; NULL: not known */
+	size_t nat;
+	size_t *list;    /* the indexes with an entry */
+	size_t nlist, listcap;
+	ht dl;           /* datelines, interned in dlmem */
+	arena dlmem;
+} ev_members;
+void ev_mem_init(ev_members *m);
+void ev_mem_free(ev_members *m);
+void ev_mem_clear(ev_members *m); /* forget every entry */
+/* s (NUL-terminated; NULL or "" gives NULL, 0) interned; CHR_ELIMIT
+ * past the ceiling. */
+chr_status ev_mem_dateline(ev_members *m, const char *s, const char **out,
+			   int *len);
+ev_mev *ev_mem_get(const ev_members *m, size_t k);
+/* A known, empty entry for k (an event made in this run). */
+chr_status ev_mem_new(ev_members *m, size_t k);
+/* k's entry from the store: n rows, the latest nl (<= EV_PLACE_N) given
+ * newest first (datelines of len[i] bytes, not terminated); no entry
+ * and CHR_ELIMIT past the interning ceiling. */
+chr_status ev_mem_set(ev_members *m, size_t k, int64_t n,
+		      const int64_t *doc, const char *const *dl,
+		      const int *len, size_t nl);
+/* doc (dateline dl, interned) joined event k (kept when k is known). */
+chr_status ev_mem_add(ev_members *m, size_t k, int64_t doc, const char *dl,
+		      int len);
+void ev_mem_drop(ev_members *m, size_t k); /* k no longer known */
+/* Event from merged into event into. */
+chr_status ev_mem_merge(ev_members *m, size_t from, size_t into);
+/* Drop the entries of events e no longer holds (retired or merged). */
+void ev_mem_sweep(ev_members *m, const ev_engine *e);
+/* ev_place_pick over v's datelines: an index into v->lat, -1 when none. */
+int ev_mem_place(const ev_mev *v);
+
 /* ---- the ingest stage (ev_ingest.c) ------------------------------------ */
 
 /* The events stage of an ingest run, bound to one store.  Articles are
