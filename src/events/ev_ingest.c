@@ -28,7 +28,10 @@
  * summed per (event, entity) as articles join, each pair written once
  * at the end of the flush (store_ev_ents_add), instead of by insert
  * triggers reading the mention rows back per article.  A merge makes
- * the merged event's pending sums the survivor's in memory and moves
+ * the merged event's pending sums the survivor's in memory (relabelled
+ * once, at the write: ev_ee_rename applies the batch's merges in their
+ * order, each to the sums pushed before it, where a scan of every
+ * pending sum at each merge grew with the batch) and moves
  * its stored rows (store_ev_ents_merge) only when it can have any (an
  * event made since the last write has none); when a doc that already
  * had an event row was moved (its counts pending as a negative sum,
@@ -577,10 +580,33 @@ void ev_ee_drop(ev_eesums *p)
 {
 	p->n = p->nneg = 0;
 	p->hi = 0;
+	if (p->nren)
+		memset(p->renbits, 0, sizeof p->renbits);
+	p->nren = 0;
+}
+
+void ev_ee_rename(ev_eesums *p)
+{
+	const ev_eeren *r = p->ren;
+	size_t nr = p->nren;
+	for (size_t i = 0; nr && i < p->n; i++) {
+		int64_t e = p->v[i].event;
+		uint64_t b = (uint64_t)e % 4096;
+		if (!(p->renbits[b / 64] >> (b % 64) & 1))
+			continue; /* no merge from e: none applies */
+		for (size_t j = 0; j < nr; j++)
+			if (e == r[j].from && i < r[j].n)
+				e = r[j].into;
+		p->v[i].event = e;
+	}
+	if (nr)
+		memset(p->renbits, 0, sizeof p->renbits);
+	p->nren = 0;
 }
 
 chr_status ev_ee_write(chr_db *db, ev_eesums *p)
 {
+	ev_ee_rename(p);
 	chr_status st = store_ev_ents_add(db, p->v, p->n);
 	if (p->n && p->hi > p->upto) /* (rows may now be there) */
 		p->upto = p->hi;
@@ -620,11 +646,13 @@ chr_status ev_ee_merge(chr_db *db, ev_eesums *p, int64_t from, int64_t into)
 	if (p->nneg) { /* a sum taken from a row stops at 0: write first */
 		if ((st = ev_ee_write(db, p)))
 			return st;
-	} else {
-		for (size_t i = 0; i < p->n; i++)
-			if (p->v[i].event == from)
-				p->v[i].event = into;
-		if (p->n && into > p->hi)
+	} else if (p->n) { /* applied at the write (ev_ee_rename) */
+		if (p->nren == EV_EE_RENAMES)
+			ev_ee_rename(p);
+		p->ren[p->nren++] = (ev_eeren){ from, into, p->n };
+		uint64_t b = (uint64_t)from % 4096;
+		p->renbits[b / 64] |= (uint64_t)1 << (b % 64);
+		if (into > p->hi)
 			p->hi = into;
 	}
 	if (from > p->upto) /* never written, never merged into */

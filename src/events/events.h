@@ -652,15 +652,25 @@ void ev_stage_free(ev_stage *s);
  * can have any: upto bounds the event ids that can (the stored maxima
  * when opened, raised by each write and merge).  A sum taken from an
  * event (< 0: a doc moved) stops at 0 in the table, so with one pending
- * a merge writes the sums first, as it did at every merge. */
+ * a merge writes the sums first, as it did at every merge.  The sums
+ * are relabelled once, at the write (ren: a rename map), not scanned
+ * at each merge. */
 struct store_evn;
 struct store_eidn;
+typedef struct ev_eeren {
+	int64_t from, into;
+	size_t n;     /* applies to v[0..n): the sums pushed before it */
+} ev_eeren;
+#define EV_EE_RENAMES 256
 typedef struct ev_eesums {
 	struct store_evn *v;
 	size_t n, cap;
 	size_t nneg;  /* of v, taken from an event (< 0) */
 	int64_t hi;   /* the highest event id in v */
 	int64_t upto; /* no stored rows above this event id */
+	ev_eeren ren[EV_EE_RENAMES]; /* merges not yet applied to v */
+	size_t nren;
+	uint64_t renbits[64]; /* bit from % 4096 of each: may apply */
 } ev_eesums;
 /* Empty sums, upto from the store's event_entities and events. */
 chr_status ev_ee_open(struct chr_db *db, ev_eesums *p);
@@ -668,6 +678,9 @@ chr_status ev_ee_open(struct chr_db *db, ev_eesums *p);
 chr_status ev_ee_push(struct chr_db *db, ev_eesums *p, int64_t ev,
 		      const struct store_eidn *c, size_t n, int sign);
 chr_status ev_ee_write(struct chr_db *db, ev_eesums *p);
+/* Apply the merges since the last write to the sums, in their order,
+ * each to the sums pushed before it (ev_ee_write does it first). */
+void ev_ee_rename(ev_eesums *p);
 /* Event from merged into event into (store_ev_ents_merge's rows). */
 chr_status ev_ee_merge(struct chr_db *db, ev_eesums *p, int64_t from,
 		       int64_t into);

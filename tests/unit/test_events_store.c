@@ -47,8 +47,10 @@ static void sql(sqlite3 *h, const char *q)
 	CHECK_INT(sqlite3_exec(h, q, NULL, NULL, NULL), SQLITE_OK);
 }
 
-static size_t pending_of(const ev_eesums *p, int64_t ev)
+/* ev's pending sums, the merges so far applied. */
+static size_t pending_of(ev_eesums *p, int64_t ev)
 {
+	ev_ee_rename(p);
 	size_t k = 0;
 	for (size_t i = 0; i < p->n; i++)
 		k += p->v[i].event == ev;
@@ -231,6 +233,50 @@ static void test_ee_add_sorted(void)
 	CHECK(negs > 0);
 	CHECK_INT(bad, 0);
 	CHECK_INT(raw_int(path, "SELECT count(*) FROM event_entities"), rows);
+}
+
+/* Merges relabel the pending sums at the write (ev_ee_rename), as a
+ * scan at each merge did: each merge applies to the sums pushed before
+ * it, chains follow (a -> b, then b -> c), a sum pushed to a merged id
+ * after its merge stays (fails when the order or the prefix is lost, or
+ * a rename map that fills up is not applied first). */
+static void test_ee_renames(void)
+{
+	enum { NV = 3000 };
+	static int64_t want[NV];
+	ev_eesums p;
+	memset(&p, 0, sizeof p); /* upto 0: no rows, no db needed */
+	uint32_t r = 4242;
+	size_t merges = 0, chained = 0;
+	for (int step = 0; step < 4000 && p.n < NV; step++) {
+		r = r * 1103515245u + 12345u;
+		int64_t a = 1 + (int64_t)(r >> 16) % 40;
+		r = r * 1103515245u + 12345u;
+		int64_t b = 1 + (int64_t)(r >> 16) % 40;
+		if ((r >> 8) % 8) { /* a sum to a, or to 4096 + a (a's bit) */
+			store_eidn c = { (int64_t)(r >> 4) % 50, 1 };
+			int64_t e = (r >> 12) % 5 ? a : 4096 + a;
+			want[p.n] = e;
+			CHECK_INT(ev_ee_push(NULL, &p, e, &c, 1, 1), CHR_OK);
+		} else if (a != b) { /* a merged into b */
+			for (size_t i = 0; i < p.n; i++)
+				if (want[i] == a) {
+					want[i] = b;
+					chained += p.nren > 0;
+				}
+			CHECK_INT(ev_ee_merge(NULL, &p, a, b), CHR_OK);
+			merges++;
+		}
+	}
+	CHECK(merges > EV_EE_RENAMES); /* the map filled at least once */
+	CHECK(chained > 0);
+	ev_ee_rename(&p);
+	size_t bad = 0;
+	for (size_t i = 0; i < p.n; i++)
+		bad += p.v[i].event != want[i];
+	CHECK_INT(bad, 0);
+	CHECK_INT(p.nren, 0);
+	ev_ee_free(&p);
 }
 
 #define NE 6
@@ -437,6 +483,7 @@ int main(void)
 		TEST(test_ee_merge),
 		TEST(test_ee_ingest),
 		TEST(test_ee_add_sorted),
+		TEST(test_ee_renames),
 		TEST(test_mem_model),
 		TEST(test_mem_ingest),
 	};
