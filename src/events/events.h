@@ -657,6 +657,7 @@ void ev_stage_free(ev_stage *s);
  * at each merge. */
 struct store_evn;
 struct store_eidn;
+struct sqlite3_stmt;
 typedef struct ev_eeren {
 	int64_t from, into;
 	size_t n;     /* applies to v[0..n): the sums pushed before it */
@@ -671,6 +672,7 @@ typedef struct ev_eesums {
 	ev_eeren ren[EV_EE_RENAMES]; /* merges not yet applied to v */
 	size_t nren;
 	uint64_t renbits[64]; /* bit from % 4096 of each: may apply */
+	struct sqlite3_stmt *take[2]; /* ev_ee_merge's, prepared at the first */
 } ev_eesums;
 /* Empty sums, upto from the store's event_entities and events. */
 chr_status ev_ee_open(struct chr_db *db, ev_eesums *p);
@@ -681,7 +683,9 @@ chr_status ev_ee_write(struct chr_db *db, ev_eesums *p);
 /* Apply the merges since the last write to the sums, in their order,
  * each to the sums pushed before it (ev_ee_write does it first). */
 void ev_ee_rename(ev_eesums *p);
-/* Event from merged into event into (store_ev_ents_merge's rows). */
+/* Event from merged into event into: its pending sums become into's,
+ * its stored rows too (read into the sums as into's and deleted; the
+ * write adds them to into's rows with the rest). */
 chr_status ev_ee_merge(struct chr_db *db, ev_eesums *p, int64_t from,
 		       int64_t into);
 void ev_ee_drop(ev_eesums *p); /* forget the sums (a rolled back batch) */
