@@ -18,15 +18,25 @@
  * their event (ev_date_from_event) with a parameterised UPDATE.  Each
  * event the batch touched is written once, its place picked here from
  * its latest 64 articles' datelines (ev_place_pick: the choice store.c's
- * ST_EV_PUT makes in SQL, without its two temp b-trees per event).
+ * ST_EV_PUT makes in SQL, without its two temp b-trees per event).  Its
+ * article count and those datelines come from the stage's members cache
+ * (ev_members.c: kept exact as the stage writes event_articles, read
+ * from the store once for an event it does not know), not from SQL
+ * over the event's rows at every write, which grew with the event.
  * An article's mention counts per entity are taken when it is queued
  * (store_ents_doc_counts: from the rows the entity store just wrote) and
  * summed per (event, entity) as articles join, each pair written once
  * at the end of the flush (store_ev_ents_add), instead of by insert
  * triggers reading the mention rows back per article.  A merge makes
- * the merged event's pending sums the survivor's in memory and moves
- * its stored rows (store_ev_ents_merge) only when it can have any (an
- * event made since the last write has none); when a doc that already
+ * the merged event's pending sums the survivor's in memory (relabelled
+ * once, at the write: ev_ee_rename applies the batch's merges in their
+ * order, each to the sums pushed before it, where a scan of every
+ * pending sum at each merge grew with the batch) and takes its stored
+ * rows only when it can have any (an event made since the last write
+ * has none): they are read into the survivor's sums and deleted, and
+ * the write adds them to the survivor's rows with its other sums (an
+ * upsert a row from INSERT ... SELECT over the same table, as
+ * store_ev_ents_merge moved them, cost more); when a doc that already
  * had an event row was moved (its counts pending as a negative sum,
  * which stops at 0 in the table), the sums are written before a merge
  * instead, as they were at every merge, so the rows stay the same.
@@ -55,6 +65,8 @@ typedef struct pend {
 	size_t nwdays;
 	store_eidn *ents; /* (eid, mentions), for event_entities */
 	size_t nents;
+	const char *dl;   /* its dateline, interned (NULL: none) */
+	int dll, dlok;    /* dlok = 0: over the ceiling, not kept */
 } pend;
 
 struct ev_stage {
@@ -66,8 +78,9 @@ struct ev_stage {
 	size_t nq, qcap;
 	int64_t max_id;  /* stored maximum */
 	sqlite3_stmt *merge_q[3]; /* apply_merge's, prepared at the first */
-	sqlite3_stmt *put_q[2];   /* put_event's, prepared at the first */
+	sqlite3_stmt *put_q[3];   /* put_event's, prepared at the first */
 	ev_eesums ee;             /* event_entities sums not yet written */
+	ev_members mem;           /* held events' counts and datelines */
 };
 
 int ev_weekday(int32_t days)
@@ -130,6 +143,14 @@ static chr_status map_id(ev_stage *s, int64_t id, size_t k)
 		return CHR_ENOMEM;
 	h->v.num = (int64_t)k + 1;
 	return CHR_OK;
+}
+
+/* The engine index event id was made at (merged or retired or not),
+ * -1 when the engine never had it: the key of its members' entry. */
+static size_t raw_index(const ev_stage *s, int64_t id)
+{
+	ht_entry *h = ht_get(&s->ids, (const char *)&id, sizeof id);
+	return h ? (size_t)h->v.num - 1 : (size_t)-1;
 }
 
 static size_t find_id(const ev_stage *s, int64_t id)
@@ -270,6 +291,7 @@ chr_status ev_stage_open(chr_db *db, ev_stage **out)
 	if (!s)
 		return CHR_ENOMEM;
 	s->db = db;
+	ev_mem_init(&s->mem);
 	ev_model m;
 	ev_model_builtin(&m);
 	chr_status st = ev_engine_init(&s->e, &m);
@@ -343,6 +365,8 @@ chr_status ev_stage_add(ev_stage *s, const chr_article *a)
 		free(p->ents);
 		return st;
 	}
+	p->dlok = ev_mem_dateline(&s->mem, a->dateline, &p->dl, &p->dll) ==
+		  CHR_OK;
 	p->dated = a->published[0] != '\0';
 	size_t starts[EV_MAXWDAYS];
 	for (size_t i = 0; i < a->timexes.n && p->nwdays < EV_MAXWDAYS; i++) {
@@ -359,21 +383,23 @@ chr_status ev_stage_add(ev_stage *s, const chr_article *a)
 	return CHR_OK;
 }
 
-/* put_event's statements: an event's latest EV_PLACE_N articles'
- * datelines (newest first: the index order, no sort), and the event row
- * with its place given (store.c's ST_EV_PUT chose the place in SQL,
- * with two temp b-trees per event written). */
-#define EV_PLACE_N 64
+/* put_event's statements: an event's latest EV_PLACE_N articles and
+ * their datelines (newest first: the index order, no sort), the event
+ * row with its place and count given (store.c's ST_EV_PUT chose the
+ * place in SQL, with two temp b-trees per event written), and the
+ * event's count; the first and the last read an event whose members
+ * the stage does not know yet (s->mem). */
 static const char *const put_sql[] = {
-	"SELECT a.dateline FROM event_articles ea JOIN articles a"
+	"SELECT ea.doc, a.dateline FROM event_articles ea JOIN articles a"
 	" ON a.rowid = ea.doc WHERE ea.event = ?1 ORDER BY ea.doc DESC"
 	" LIMIT 64",
 	"INSERT INTO events (id, title, date, date_end, place, n)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, (SELECT count(*) FROM event_articles"
-	" WHERE event = ?1)) ON CONFLICT(id) DO UPDATE SET"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET"
 	" title = excluded.title, date = excluded.date,"
 	" date_end = excluded.date_end, place = excluded.place, n = excluded.n",
+	"SELECT count(*) FROM event_articles WHERE event = ?1",
 };
+_Static_assert(EV_PLACE_N == 64, "put_sql's LIMIT");
 
 static sqlite3_stmt *put_stmt(ev_stage *s, size_t i)
 {
@@ -409,51 +435,89 @@ int ev_place_pick(const char *const *v, const int *len, size_t n)
 	return best;
 }
 
-/* Bind the event's place to q's ?5 (NULL when none): ev_place_pick over
- * the datelines of its latest EV_PLACE_N articles, which the statement
- * gives newest first. */
-static chr_status bind_place(ev_stage *s, int64_t id, sqlite3_stmt *q)
+/* Bind the event's place to q's ?5 (NULL when none) and its count to
+ * ?6, from its members' entry (k: its engine index), made from the
+ * store when there is none; when one cannot be kept (the datelines'
+ * ceiling), from the rows read.  The rows are its latest EV_PLACE_N
+ * articles, newest first, and the place ev_place_pick's choice. */
+static chr_status bind_members(ev_stage *s, size_t k, int64_t id,
+			       sqlite3_stmt *q)
 {
-	sqlite3_stmt *r = put_stmt(s, 0);
-	if (!r)
+	ev_mev *m = ev_mem_get(&s->mem, k);
+	if (m) {
+		int b = ev_mem_place(m);
+		if (b >= 0)
+			sqlite3_bind_text(q, 5, m->lat[b].dl, m->lat[b].len,
+					  SQLITE_STATIC); /* (interned) */
+		else
+			sqlite3_bind_null(q, 5);
+		sqlite3_bind_int64(q, 6, m->n);
+		return CHR_OK;
+	}
+	sqlite3_stmt *r = put_stmt(s, 0), *c = put_stmt(s, 2);
+	if (!r || !c)
 		return store_fail(s->db, "prepare event place");
 	char *v[EV_PLACE_N];
 	int len[EV_PLACE_N], rc;
-	size_t n = 0;
+	int64_t doc[EV_PLACE_N], n = 0;
+	size_t nl = 0;
 	chr_status st = CHR_OK;
 	sqlite3_bind_int64(r, 1, id);
-	while (n < EV_PLACE_N && (rc = sqlite3_step(r)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(r, 0);
-		len[n] = t ? sqlite3_column_bytes(r, 0) : 0;
-		v[n] = NULL;
-		if (len[n] > 0 && !(v[n] = malloc((size_t)len[n]))) {
+	while (nl < EV_PLACE_N && (rc = sqlite3_step(r)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(r, 1);
+		doc[nl] = sqlite3_column_int64(r, 0);
+		len[nl] = t ? sqlite3_column_bytes(r, 1) : 0;
+		v[nl] = NULL;
+		if (len[nl] > 0 && !(v[nl] = malloc((size_t)len[nl]))) {
 			st = CHR_ENOMEM;
 			break;
 		}
-		if (len[n] > 0)
-			memcpy(v[n], t, (size_t)len[n]);
-		n++;
+		if (len[nl] > 0)
+			memcpy(v[nl], t, (size_t)len[nl]);
+		nl++;
 	}
-	if (!st && n < EV_PLACE_N && rc != SQLITE_DONE)
+	if (!st && nl < EV_PLACE_N && rc != SQLITE_DONE)
 		st = store_fail(s->db, "event place");
 	sqlite3_reset(r);
-	int b = st ? -1 : ev_place_pick((const char *const *)v, len, n);
+	if (!st) {
+		sqlite3_bind_int64(c, 1, id);
+		if (sqlite3_step(c) == SQLITE_ROW)
+			n = sqlite3_column_int64(c, 0);
+		else
+			st = store_fail(s->db, "event count");
+		sqlite3_reset(c);
+	}
+	if (!st) {
+		st = ev_mem_set(&s->mem, k, n, doc, (const char *const *)v, len,
+				nl);
+		if (!st) {
+			for (size_t i = 0; i < nl; i++)
+				free(v[i]);
+			return bind_members(s, k, id, q);
+		}
+		if (st == CHR_ELIMIT) /* not kept: this once from the rows */
+			st = CHR_OK;
+	}
+	int b = st ? -1 : ev_place_pick((const char *const *)v, len, nl);
 	if (b >= 0)
 		sqlite3_bind_text(q, 5, v[b], len[b], SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(q, 5);
-	for (size_t i = 0; i < n; i++)
+	sqlite3_bind_int64(q, 6, n);
+	for (size_t i = 0; i < nl; i++)
 		free(v[i]);
 	return st;
 }
 
-static chr_status put_event(ev_stage *s, const ev_event *ev)
+/* Write the engine's event k. */
+static chr_status put_event(ev_stage *s, size_t k)
 {
+	const ev_event *ev = s->e.ev[k];
 	sqlite3_stmt *q = put_stmt(s, 1);
 	if (!q)
 		return store_fail(s->db, "prepare event");
 	char lo[11], hi[11];
-	chr_status st = bind_place(s, ev->id, q);
+	chr_status st = bind_members(s, k, ev->id, q);
 	if (st)
 		return st;
 	sqlite3_bind_int64(q, 1, ev->id);
@@ -511,6 +575,8 @@ chr_status ev_ee_open(chr_db *db, ev_eesums *p)
 
 void ev_ee_free(ev_eesums *p)
 {
+	for (size_t i = 0; i < sizeof p->take / sizeof *p->take; i++)
+		sqlite3_finalize(p->take[i]); /* NULL: a no-op */
 	free(p->v);
 	memset(p, 0, sizeof *p);
 }
@@ -519,10 +585,33 @@ void ev_ee_drop(ev_eesums *p)
 {
 	p->n = p->nneg = 0;
 	p->hi = 0;
+	if (p->nren)
+		memset(p->renbits, 0, sizeof p->renbits);
+	p->nren = 0;
+}
+
+void ev_ee_rename(ev_eesums *p)
+{
+	const ev_eeren *r = p->ren;
+	size_t nr = p->nren;
+	for (size_t i = 0; nr && i < p->n; i++) {
+		int64_t e = p->v[i].event;
+		uint64_t b = (uint64_t)e % 4096;
+		if (!(p->renbits[b / 64] >> (b % 64) & 1))
+			continue; /* no merge from e: none applies */
+		for (size_t j = 0; j < nr; j++)
+			if (e == r[j].from && i < r[j].n)
+				e = r[j].into;
+		p->v[i].event = e;
+	}
+	if (nr)
+		memset(p->renbits, 0, sizeof p->renbits);
+	p->nren = 0;
 }
 
 chr_status ev_ee_write(chr_db *db, ev_eesums *p)
 {
+	ev_ee_rename(p);
 	chr_status st = store_ev_ents_add(db, p->v, p->n);
 	if (p->n && p->hi > p->upto) /* (rows may now be there) */
 		p->upto = p->hi;
@@ -562,18 +651,52 @@ chr_status ev_ee_merge(chr_db *db, ev_eesums *p, int64_t from, int64_t into)
 	if (p->nneg) { /* a sum taken from a row stops at 0: write first */
 		if ((st = ev_ee_write(db, p)))
 			return st;
-	} else {
-		for (size_t i = 0; i < p->n; i++)
-			if (p->v[i].event == from)
-				p->v[i].event = into;
-		if (p->n && into > p->hi)
+	} else if (p->n) { /* applied at the write (ev_ee_rename) */
+		if (p->nren == EV_EE_RENAMES)
+			ev_ee_rename(p);
+		p->ren[p->nren++] = (ev_eeren){ from, into, p->n };
+		uint64_t b = (uint64_t)from % 4096;
+		p->renbits[b / 64] |= (uint64_t)1 << (b % 64);
+		if (into > p->hi)
 			p->hi = into;
 	}
 	if (from > p->upto) /* never written, never merged into */
 		return CHR_OK;
 	if (into > p->upto)
 		p->upto = into;
-	return store_ev_ents_merge(db, from, into);
+	/* from's rows, as into's sums (added to into's rows at the write,
+	 * with into's other sums: what moving them now with an upsert a
+	 * row gives), then deleted (one DELETE ... RETURNING cost 3.5
+	 * times as much) */
+	static const char *const sql[] = {
+		"SELECT eid, n FROM event_entities WHERE event = ?1",
+		"DELETE FROM event_entities WHERE event = ?1",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++)
+		if (!p->take[i] &&
+		    sqlite3_prepare_v2(db->h, sql[i], -1, &p->take[i], NULL) !=
+			    SQLITE_OK)
+			return store_fail(db, "prepare merge event entities");
+	sqlite3_stmt *q = p->take[0];
+	sqlite3_bind_int64(q, 1, from);
+	int rc;
+	st = CHR_OK;
+	while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_eidn c = { sqlite3_column_int64(q, 0),
+				 sqlite3_column_int64(q, 1) };
+		st = ev_ee_push(db, p, into, &c, 1, 1);
+	}
+	sqlite3_reset(q);
+	if (!st && rc != SQLITE_DONE)
+		st = store_fail(db, "merge event entities");
+	if (st)
+		return st;
+	q = p->take[1];
+	sqlite3_bind_int64(q, 1, from);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? CHR_OK
+				 : store_fail(db, "merge event entities");
 }
 
 /* The engine merged event `from` into the older event `into`: move the
@@ -581,7 +704,7 @@ chr_status ev_ee_merge(chr_db *db, ev_eesums *p, int64_t from, int64_t into)
  * and its storyline link (storylines are relinked when the run ends).
  * The statements are the stage's, prepared at the first merge and
  * finalized with the stage (preparing them at each merge once cost a
- * quarter of the merge); the counts move with store_ev_ents_merge. */
+ * quarter of the merge); the counts move with ev_ee_merge. */
 static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 {
 	static const char *const sql[] = {
@@ -593,6 +716,9 @@ static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 			       sizeof s->merge_q / sizeof *s->merge_q,
 		       "merge_q");
 	chr_status st = ev_ee_merge(s->db, &s->ee, from, into);
+	if (!st)
+		st = ev_mem_merge(&s->mem, raw_index(s, from),
+				  raw_index(s, into));
 	if (st)
 		return st;
 	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
@@ -613,8 +739,9 @@ static chr_status apply_merge(ev_stage *s, int64_t from, int64_t into)
 }
 
 /* Store p in event ev: a new event_articles row, or, for a doc that
- * has one, an UPDATE, its counts taken from the old event; p's counts
- * go to ev's pending sums. */
+ * has one, an UPDATE, its counts taken from the old event (whose
+ * members' entry goes: its next latest doc is not known); p's counts
+ * go to ev's pending sums, p to ev's members. */
 static chr_status put_article(ev_stage *s, pend *p, int64_t ev)
 {
 	chr_status st = exec_ii(s, ST_EV_ART_PUT, p->rowid, ev,
@@ -625,12 +752,18 @@ static chr_status put_article(ev_stage *s, pend *p, int64_t ev)
 		int64_t old = one_int(s->db, ST_EV_ART_EVENT, p->rowid, 1);
 		if (old < 0)
 			return CHR_EDB;
+		ev_mem_drop(&s->mem, raw_index(s, old));
 		if ((st = exec_ii(s, ST_EV_ART_MOVE, p->rowid, ev,
 				  "move event article")) ||
 		    (st = ev_ee_push(s->db, &s->ee, old, p->ents, p->nents,
 				     -1)))
 			return st;
 	}
+	size_t k = raw_index(s, ev);
+	if (!p->dlok)
+		ev_mem_drop(&s->mem, k);
+	else if ((st = ev_mem_add(&s->mem, k, p->rowid, p->dl, p->dll)))
+		return st;
 	return ev_ee_push(s->db, &s->ee, ev, p->ents, p->nents, 1);
 }
 
@@ -658,7 +791,8 @@ static chr_status place(ev_stage *s, pend *p, size_t *k)
 		if ((st = ev_add(&s->e, &p->d, k, NULL)))
 			return st;
 		if (s->e.nev != before &&
-		    (st = map_id(s, s->e.ev[before]->id, before)))
+		    ((st = map_id(s, s->e.ev[before]->id, before)) ||
+		     (st = ev_mem_new(&s->mem, before)))) /* no rows yet */
 			return st;
 		if (s->e.merged_id &&
 		    (st = apply_merge(s, s->e.merged_id, s->e.merged_into)))
@@ -789,7 +923,7 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = idx[j] == idx[i];
 		if (!seen)
-			st = put_event(s, s->e.ev[idx[i]]);
+			st = put_event(s, idx[i]);
 	}
 	for (size_t i = 0; i < s->nq; i++) {
 		ev_doc_free(&s->q[i].d);
@@ -801,8 +935,12 @@ chr_status ev_stage_flush(ev_stage *s, int stories)
 	/* the batch is written: free events that can no longer be joined
 	 * (their ids stay in the store and in s->ids; find_id sends a copy
 	 * of one of their articles to the store) */
-	if (!st)
+	if (!st) {
 		ev_retire(&s->e);
+		ev_mem_sweep(&s->mem, &s->e);
+	} else {
+		ev_mem_clear(&s->mem); /* (rolled back) */
+	}
 	if (!st && stories)
 		st = relink_stories(s);
 	return st;
@@ -822,6 +960,7 @@ void ev_stage_free(ev_stage *s)
 		sqlite3_finalize(s->merge_q[i]); /* NULL: a no-op */
 	for (size_t i = 0; i < sizeof s->put_q / sizeof *s->put_q; i++)
 		sqlite3_finalize(s->put_q[i]);
+	ev_mem_free(&s->mem); /* (after put_q: ?5 may point at a dateline) */
 	ev_engine_free(&s->e);
 	ht_free(&s->ids);
 	arena_free(&s->keys);

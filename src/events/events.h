@@ -611,6 +611,59 @@ double ev_story_score(const ev_engine *e, const ev_event *ev,
  * by the build); the built-in priors when it is missing or malformed. */
 void ev_model_builtin(ev_model *m);
 
+/* ---- the stage's members cache (ev_members.c) -------------------------- */
+
+/* What the events stage knows of a held event's stored members, exact
+ * as it changes event_articles: its count and its latest EV_PLACE_N
+ * docs' datelines (ev_place_pick's input), by engine index; an event
+ * without an entry is read back from the store.  See ev_members.c. */
+#define EV_PLACE_N 64
+typedef struct ev_mlat {
+	int64_t doc;    /* articles rowid */
+	const char *dl; /* its dateline (interned; NULL: none) */
+	int len;
+} ev_mlat;
+typedef struct ev_mev {
+	int64_t n;       /* the event's event_articles rows */
+	ev_mlat *lat;    /* the latest min(n, EV_PLACE_N), newest first */
+	uint32_t nl, cap;
+	uint32_t pos;    /* in ev_members.list */
+} ev_mev;
+typedef struct ev_members {
+	ev_mev **at;     /* by engine index; NULL: not known */
+	size_t nat;
+	size_t *list;    /* the indexes with an entry */
+	size_t nlist, listcap;
+	ht dl;           /* datelines, interned in dlmem */
+	arena dlmem;
+} ev_members;
+void ev_mem_init(ev_members *m);
+void ev_mem_free(ev_members *m);
+void ev_mem_clear(ev_members *m); /* forget every entry */
+/* s (NUL-terminated; NULL or "" gives NULL, 0) interned; CHR_ELIMIT
+ * past the ceiling. */
+chr_status ev_mem_dateline(ev_members *m, const char *s, const char **out,
+			   int *len);
+ev_mev *ev_mem_get(const ev_members *m, size_t k);
+/* A known, empty entry for k (an event made in this run). */
+chr_status ev_mem_new(ev_members *m, size_t k);
+/* k's entry from the store: n rows, the latest nl (<= EV_PLACE_N) given
+ * newest first (datelines of len[i] bytes, not terminated); no entry
+ * and CHR_ELIMIT past the interning ceiling. */
+chr_status ev_mem_set(ev_members *m, size_t k, int64_t n,
+		      const int64_t *doc, const char *const *dl,
+		      const int *len, size_t nl);
+/* doc (dateline dl, interned) joined event k (kept when k is known). */
+chr_status ev_mem_add(ev_members *m, size_t k, int64_t doc, const char *dl,
+		      int len);
+void ev_mem_drop(ev_members *m, size_t k); /* k no longer known */
+/* Event from merged into event into. */
+chr_status ev_mem_merge(ev_members *m, size_t from, size_t into);
+/* Drop the entries of events e no longer holds (retired or merged). */
+void ev_mem_sweep(ev_members *m, const ev_engine *e);
+/* ev_place_pick over v's datelines: an index into v->lat, -1 when none. */
+int ev_mem_place(const ev_mev *v);
+
 /* ---- the ingest stage (ev_ingest.c) ------------------------------------ */
 
 /* The events stage of an ingest run, bound to one store.  Articles are
@@ -637,15 +690,27 @@ void ev_stage_free(ev_stage *s);
  * can have any: upto bounds the event ids that can (the stored maxima
  * when opened, raised by each write and merge).  A sum taken from an
  * event (< 0: a doc moved) stops at 0 in the table, so with one pending
- * a merge writes the sums first, as it did at every merge. */
+ * a merge writes the sums first, as it did at every merge.  The sums
+ * are relabelled once, at the write (ren: a rename map), not scanned
+ * at each merge. */
 struct store_evn;
 struct store_eidn;
+struct sqlite3_stmt;
+typedef struct ev_eeren {
+	int64_t from, into;
+	size_t n;     /* applies to v[0..n): the sums pushed before it */
+} ev_eeren;
+#define EV_EE_RENAMES 256
 typedef struct ev_eesums {
 	struct store_evn *v;
 	size_t n, cap;
 	size_t nneg;  /* of v, taken from an event (< 0) */
 	int64_t hi;   /* the highest event id in v */
 	int64_t upto; /* no stored rows above this event id */
+	ev_eeren ren[EV_EE_RENAMES]; /* merges not yet applied to v */
+	size_t nren;
+	uint64_t renbits[64]; /* bit from % 4096 of each: may apply */
+	struct sqlite3_stmt *take[2]; /* ev_ee_merge's, prepared at the first */
 } ev_eesums;
 /* Empty sums, upto from the store's event_entities and events. */
 chr_status ev_ee_open(struct chr_db *db, ev_eesums *p);
@@ -653,7 +718,12 @@ chr_status ev_ee_open(struct chr_db *db, ev_eesums *p);
 chr_status ev_ee_push(struct chr_db *db, ev_eesums *p, int64_t ev,
 		      const struct store_eidn *c, size_t n, int sign);
 chr_status ev_ee_write(struct chr_db *db, ev_eesums *p);
-/* Event from merged into event into (store_ev_ents_merge's rows). */
+/* Apply the merges since the last write to the sums, in their order,
+ * each to the sums pushed before it (ev_ee_write does it first). */
+void ev_ee_rename(ev_eesums *p);
+/* Event from merged into event into: its pending sums become into's,
+ * its stored rows too (read into the sums as into's and deleted; the
+ * write adds them to into's rows with the rest). */
 chr_status ev_ee_merge(struct chr_db *db, ev_eesums *p, int64_t from,
 		       int64_t into);
 void ev_ee_drop(ev_eesums *p); /* forget the sums (a rolled back batch) */
