@@ -243,6 +243,27 @@ static void test_dedup_keys_migrated(void)
 	CHECK(strstr(chr_db_errmsg(db), "dedup keys of doc") != NULL);
 	chr_db_close(db);
 	CHECK_INT(raw_int(tpath("dk2.db"), "SELECT count(*) FROM articles"), 2);
+	/* a bad digit is found wherever it is: in the first key, in the
+	 * last of the keys parsed ahead (the first 60), and past them */
+	static const int bad_at[] = { 0, 59, 70 };
+	for (size_t c = 0; c < sizeof bad_at / sizeof bad_at[0]; c++) {
+		char keys[72 * 16 + 1], sql[1300];
+		for (int k = 0; k < 72 * 16; k++)
+			keys[k] = "0123456789abcdef"[(k * 7 + 3) % 16];
+		keys[bad_at[c] * 16 + 9] = 'g';
+		keys[72 * 16] = 0;
+		snprintf(sql, sizeof sql, "UPDATE dedup_keyset SET keys = '%s'"
+			 " WHERE doc = (SELECT min(doc) FROM dedup_keyset)",
+			 keys);
+		CHECK_INT(sqlite3_open(tpath("dk2.db"), &h), SQLITE_OK);
+		CHECK_INT(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(h);
+		CHECK_INT(chr_db_open(tpath("dk2.db"), &db), CHR_OK);
+		CHECK(ingest(db, &d, 1, 0, &s) != CHR_OK);
+		CHECK(strstr(chr_db_errmsg(db), "dedup keys of doc") != NULL);
+		chr_db_close(db);
+	}
+	CHECK_INT(raw_int(tpath("dk2.db"), "SELECT count(*) FROM articles"), 2);
 }
 
 /* Migration 11 drops the value index of timexes and the who index of

@@ -180,7 +180,7 @@ static void test_no_statement_journal(void)
 	if (!(db = fresh("journal_ingest.db")))
 		return;
 	chr_doc d[2 * NDOC];
-	char id[2 * NDOC][16];
+	char id[2 * NDOC][32];
 	for (int r = 0; r < 2; r++)
 		for (int i = 0; i < NDOC; i++) {
 			snprintf(id[r * NDOC + i], sizeof id[0], "j%d-%d", r, i);
