@@ -234,7 +234,7 @@ static chr_status ev_ent(chr_db *db, enum store_stmt k, const store_evn *r,
 /* Add v[0..*n) (STORE_EE_ROWS distinct pairs) in one statement. */
 static chr_status ev_ents_put(chr_db *db, const store_evn *v, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(db, ST_EV_ENT_ADDN);
+	sqlite3_stmt *s = store_stmt_bound(db, ST_EV_ENT_ADDN);
 	if (!s)
 		return CHR_EDB;
 	for (int j = 0; j < STORE_EE_ROWS; j++) {

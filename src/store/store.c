@@ -571,7 +571,7 @@ chr_status chr_db_data_version(chr_db *db, int64_t *out)
 	return rc == SQLITE_ROW ? CHR_OK : store_fail(db, "data_version");
 }
 
-sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k)
+sqlite3_stmt *store_stmt_bound(chr_db *db, enum store_stmt k)
 {
 	sqlite3_stmt *s = db->st[k];
 	if (!s) {
@@ -583,7 +583,14 @@ sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k)
 		return db->st[k];
 	}
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	return s;
+}
+
+sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k)
+{
+	sqlite3_stmt *s = store_stmt_bound(db, k);
+	if (s)
+		sqlite3_clear_bindings(s); /* (none yet when just prepared) */
 	return s;
 }
 

@@ -12,6 +12,12 @@
  * writes through the store's own functions, one stage at a time, and
  * checks each stage's count; a control (a write still in a journalled
  * form) shows the count does move when a journal is written.
+ *
+ * The same statements are taken with store_stmt_bound, which keeps the
+ * last use's bindings (store_stmt clears them; store.h): the last tests
+ * show the two differ, and that an optional value (an article's line, a
+ * time expression's mod) left out of one row is stored as NULL, not as
+ * the previous row's value.
  */
 #include "harness.h"
 
@@ -429,6 +435,94 @@ static void test_conflict_fails(void)
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes WHERE value = 'left'"), 1);
 }
 
+/* The statement's SQL with its bindings; out "" on failure. */
+static void expanded(sqlite3_stmt *s, char *out, size_t n)
+{
+	char *x = s ? sqlite3_expanded_sql(s) : NULL;
+	snprintf(out, n, "%s", x ? x : "");
+	sqlite3_free(x);
+}
+
+static void test_bound_keeps_clear_drops(void)
+{
+	chr_db *db = fresh("keep.db");
+	if (!db)
+		return;
+	char got[256];
+	sqlite3_stmt *s = store_stmt(db, ST_EN_BY_KEY);
+	CHECK(s != NULL);
+	if (!s) {
+		chr_db_close(db);
+		return;
+	}
+	sqlite3_bind_text(s, 1, "kept-key", -1, SQLITE_STATIC);
+	CHECK_INT(sqlite3_step(s), SQLITE_DONE);
+	CHECK(store_stmt_bound(db, ST_EN_BY_KEY) == s);
+	expanded(s, got, sizeof got);
+	CHECK(strstr(got, "'kept-key'") != NULL);
+	CHECK(store_stmt(db, ST_EN_BY_KEY) == s);
+	expanded(s, got, sizeof got);
+	CHECK(strstr(got, "kept-key") == NULL);
+	CHECK(strstr(got, "NULL") != NULL);
+	chr_db_close(db);
+}
+
+/* Store doc d (its first time expression's mod set to mod, or every
+ * mod emptied when mod is NULL; line as given) in db. */
+static void put(chr_db *db, chr_doc *d, uint64_t line, const char *mod)
+{
+	d->line = line;
+	chr_article *a = NULL;
+	CHECK_INT(chr_article_process(d, &a), CHR_OK);
+	CHECK(a && a->timexes.n >= 2);
+	if (!a || a->timexes.n < 2) {
+		chr_article_free(a);
+		return;
+	}
+	for (size_t i = 0; i < a->timexes.n; i++)
+		a->timexes.v[i].mod[0] = '\0';
+	if (mod)
+		snprintf(a->timexes.v[0].mod, sizeof a->timexes.v[0].mod, "%s", mod);
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_put_article(db, a, NULL), CHR_OK);
+	CHECK_INT(store_put_timexes(db, a), CHR_OK);
+	CHECK_INT(store_commit(db), CHR_OK);
+	chr_article_free(a);
+}
+
+static void test_optional_values_not_carried(void)
+{
+	chr_db *db = fresh("carry.db");
+	if (!db)
+		return;
+	chr_doc d1 = doc("b1", "Talks",
+			 "LONDON (Reuters) - Talks opened on Monday, May 6,"
+			 " 2024, between Britain and France.\n\nA further"
+			 " meeting is planned for June 3 in Paris, officials"
+			 " said on Wednesday.");
+	chr_doc d2 = doc("b2", "More talks",
+			 "PARIS (Reuters) - Ministers met on Friday, May 10,"
+			 " 2024, in Paris.\n\nThey will meet again on June 7"
+			 " in Berlin, a spokesman said on Saturday.");
+	d1.date = d2.date = "2024-05-14";
+	put(db, &d1, 7, "APPROX");
+	put(db, &d2, 0, NULL);
+	chr_db_close(db);
+	char p[256];
+	snprintf(p, sizeof p, "%s", tpath("carry.db"));
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM articles"), 2);
+	CHECK_INT(raw_int(p, "SELECT line FROM articles WHERE id = 'b1'"), 7);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM articles WHERE id = 'b2'"
+			  " AND line IS NULL"), 1);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes t JOIN articles a"
+			  " ON a.rowid = t.doc WHERE a.id = 'b1'"
+			  " AND t.mod = 'APPROX'"), 1);
+	CHECK(raw_int(p, "SELECT count(*) FROM timexes t JOIN articles a ON"
+		      " a.rowid = t.doc WHERE a.id = 'b2'") >= 2);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes WHERE mod IS NOT NULL"),
+		  1);
+}
+
 static const th_test tests[] = {
 	TEST(test_no_statement_journal),
 	TEST(test_mentions_at_one_start),
@@ -436,6 +530,8 @@ static const th_test tests[] = {
 	TEST(test_dedup_row_replaced),
 	TEST(test_timexes_out_of_order),
 	TEST(test_conflict_fails),
+	TEST(test_bound_keeps_clear_drops),
+	TEST(test_optional_values_not_carried),
 };
 
 int main(void)
