@@ -517,8 +517,12 @@ static const char *const sql[ST_COUNT_] = {
 		" WHERE rowid = ?1 AND (published IS NULL OR published = '')",
 	[ST_EV_STORY_OF] = "SELECT story FROM storyline_events WHERE event = ?1",
 	[ST_EV_STORY_MAX] = "SELECT coalesce(max(id), 0) FROM storylines",
+	/* an upsert, not INSERT OR REPLACE: the same row (event is the
+	 * rowid; no trigger), but REPLACE, which may delete the old row's
+	 * index entry, made SQLite journal each page it touched (JOURNAL) */
 	[ST_EV_STORY_LINK] =
-		"INSERT OR REPLACE INTO storyline_events (event, story) VALUES (?1, ?2)",
+		"INSERT INTO storyline_events (event, story) VALUES (?1, ?2)"
+		" ON CONFLICT (event) DO UPDATE SET story = excluded.story",
 	[ST_EV_STORY_PUT] =
 		"INSERT INTO storylines (id, title) VALUES (?1, ?2)"
 		" ON CONFLICT(id) DO UPDATE SET title = excluded.title",

@@ -523,6 +523,53 @@ static void test_optional_values_not_carried(void)
 		  1);
 }
 
+/* Linking events to storylines (ST_EV_STORY_LINK), new rows and an
+ * event moved to another storyline, journals nothing (an upsert; the
+ * REPLACE it was journalled the move) and leaves the moved row and its
+ * index entry under the new storyline only. */
+static void test_storyline_link(void)
+{
+	if (install_vfs() != SQLITE_OK) {
+		CHECK(!"counting VFS");
+		return;
+	}
+	chr_db *db = fresh("storylink.db");
+	if (!db)
+		return;
+	CHECK_INT(sqlite3_exec(db->h, "PRAGMA temp_store=FILE", NULL, NULL, NULL),
+		  SQLITE_OK);
+	long long w = subj_writes;
+	CHECK_INT(store_begin(db), CHR_OK);
+	for (int round = 0; round < 2; round++)
+		for (int ev = 1; ev <= 40; ev++) {
+			sqlite3_stmt *q = store_stmt(db, ST_EV_STORY_LINK);
+			CHECK(q != NULL);
+			if (!q)
+				break;
+			sqlite3_bind_int64(q, 1, ev);
+			/* the second round moves every third event to 9 */
+			sqlite3_bind_int64(q, 2, round && ev % 3 == 0 ? 9 : 1 + ev % 2);
+			CHECK_INT(sqlite3_step(q), SQLITE_DONE);
+			sqlite3_reset(q);
+		}
+	CHECK_INT(store_commit(db), CHR_OK);
+	CHECK_INT(subj_writes - w, 0);
+	chr_db_close(db);
+	char p[256];
+	snprintf(p, sizeof p, "%s", tpath("storylink.db"));
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM storyline_events"), 40);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM storyline_events"
+			  " INDEXED BY storyline_events_story WHERE story = 9"), 13);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM storyline_events"
+			  " NOT INDEXED WHERE story = 9 AND event % 3 = 0"), 13);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM storyline_events"
+			  " INDEXED BY storyline_events_story WHERE story = 2"
+			  " AND event % 3 = 0"), 0);
+	char ok[16];
+	raw_text(p, "PRAGMA integrity_check", ok, sizeof ok);
+	CHECK_STR(ok, "ok");
+}
+
 static const th_test tests[] = {
 	TEST(test_no_statement_journal),
 	TEST(test_mentions_at_one_start),
@@ -532,6 +579,7 @@ static const th_test tests[] = {
 	TEST(test_conflict_fails),
 	TEST(test_bound_keeps_clear_drops),
 	TEST(test_optional_values_not_carried),
+	TEST(test_storyline_link),
 };
 
 int main(void)
