@@ -465,6 +465,12 @@ static const char *const sql[ST_COUNT_] = {
 		"INSERT INTO event_entities (event, eid, n) VALUES (?, ?, ?),"
 		" (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?),"
 		" (?, ?, ?) ON CONFLICT (event, eid) DO UPDATE SET n = n + excluded.n",
+	[ST_EV_ENT_NEWN] = /* the same, of events with no row: no upsert,
+			    * and no statement journal (JOURNAL above) */
+		"INSERT OR FAIL INTO event_entities (event, eid, n) VALUES"
+		" (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?),"
+		" (?, ?, ?), (?, ?, ?)",
+	[ST_EV_ENT_MAXEV] = "SELECT coalesce(max(event), 0) FROM event_entities",
 	[ST_EV_ENT_SUB] = /* a doc's counts taken away; rows at 0 go */
 		"UPDATE event_entities SET n = n + ?3 WHERE event = ?1 AND eid = ?2"
 		" RETURNING n",
@@ -615,6 +621,7 @@ chr_status store_begin(chr_db *db)
 	chr_status st = exec1(db, ST_BEGIN);
 	if (!st)
 		db->in_tx = 1;
+	db->ee_top = 0; /* (another writer may have added rows since) */
 	if (!st && (st = store_ents_begin(db)))
 		store_rollback(db);
 	return st;

@@ -113,6 +113,8 @@ enum store_stmt {
 	ST_EV_ART_MOVE,
 	ST_EV_ENT_ADD,
 	ST_EV_ENT_ADDN, /* STORE_EE_ROWS rows */
+	ST_EV_ENT_NEWN, /* STORE_EE_ROWS rows of events past ee_top */
+	ST_EV_ENT_MAXEV,
 	ST_EV_ENT_SUB,
 	ST_EV_ENT_DEL,
 	ST_EV_ENT_MERGE,
@@ -146,6 +148,10 @@ struct chr_db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST_COUNT_];
 	int in_tx;
+	/* Above every event with event_entities rows in the open
+	 * transaction (store_ev_ents_add; 0: not read yet; read again in
+	 * each transaction, unused outside one). */
+	int64_t ee_top;
 	/* First article rowid of the open transaction not yet in the FTS
 	 * index (0: none); indexed in one statement at commit (store.c). */
 	sqlite3_int64 fts_from;

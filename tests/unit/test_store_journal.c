@@ -570,6 +570,66 @@ static void test_storyline_link(void)
 	CHECK_STR(ok, "ok");
 }
 
+/* Eight pairs of event ev (eids 1 .. 8, n each) through
+ * store_ev_ents_add in a transaction of db; its journal writes. */
+static long long ee_add8(chr_db *db, int64_t ev, int64_t n)
+{
+	store_evn v[STORE_EE_ROWS];
+	for (int i = 0; i < STORE_EE_ROWS; i++)
+		v[i] = (store_evn){ ev, i + 1, n };
+	long long w = subj_writes;
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_ev_ents_add(db, v, STORE_EE_ROWS), CHR_OK);
+	CHECK_INT(store_commit(db), CHR_OK);
+	return subj_writes - w;
+}
+
+/* event_entities sums of events with no row yet (past the largest event
+ * with rows, read once a transaction) go in as plain rows, which
+ * journal nothing; an event with rows, also rows another connection
+ * added since the last transaction or a merge just moved there, takes
+ * the upsert and its sums add up (an INSERT OR FAIL would fail). */
+static void test_ee_new_events(void)
+{
+	if (install_vfs() != SQLITE_OK) {
+		CHECK(!"counting VFS");
+		return;
+	}
+	chr_db *db = fresh("eenew.db");
+	if (!db)
+		return;
+	CHECK_INT(sqlite3_exec(db->h, "PRAGMA temp_store=FILE", NULL, NULL, NULL),
+		  SQLITE_OK);
+	char p[256];
+	snprintf(p, sizeof p, "%s", tpath("eenew.db"));
+	CHECK_INT(ee_add8(db, 10, 1) + ee_add8(db, 11, 1), 0);
+	CHECK(ee_add8(db, 11, 2) > 0); /* the upsert (the control) */
+	sqlite3 *h = NULL;
+	CHECK_INT(sqlite3_open(p, &h), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(h, "INSERT INTO event_entities (event, eid, n)"
+			       " VALUES (20, 1, 5)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	ee_add8(db, 20, 2);
+	CHECK_INT(store_begin(db), CHR_OK);
+	store_evn v[STORE_EE_ROWS];
+	for (int i = 0; i < STORE_EE_ROWS; i++) /* (the bound read: 21) */
+		v[i] = (store_evn){ 25, i + 1, 1 };
+	CHECK_INT(store_ev_ents_add(db, v, STORE_EE_ROWS), CHR_OK);
+	CHECK_INT(store_ev_ents_merge(db, 10, 30), CHR_OK);
+	for (int i = 0; i < STORE_EE_ROWS; i++)
+		v[i] = (store_evn){ 30, i + 1, 4 };
+	CHECK_INT(store_ev_ents_add(db, v, STORE_EE_ROWS), CHR_OK);
+	CHECK_INT(store_commit(db), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "SELECT n FROM event_entities WHERE event = 11"
+			  " AND eid = 8"), 3);
+	CHECK_INT(raw_int(p, "SELECT n FROM event_entities WHERE event = 20"
+			  " AND eid = 1"), 7);
+	CHECK_INT(raw_int(p, "SELECT count(*) || sum(n) FROM event_entities"
+			  " WHERE event = 30"), 840);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM event_entities"), 32);
+}
+
 static const th_test tests[] = {
 	TEST(test_no_statement_journal),
 	TEST(test_mentions_at_one_start),
@@ -580,6 +640,7 @@ static const th_test tests[] = {
 	TEST(test_bound_keeps_clear_drops),
 	TEST(test_optional_values_not_carried),
 	TEST(test_storyline_link),
+	TEST(test_ee_new_events),
 };
 
 int main(void)
