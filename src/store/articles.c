@@ -73,7 +73,7 @@ static int id_exists(chr_db *db, const char *id)
 static int insert_row(chr_db *db, const chr_article *a, const buf *ag,
 		      const buf *rm, const buf *nt)
 {
-	sqlite3_stmt *s = store_stmt(db, ST_ART_INSERT);
+	sqlite3_stmt *s = store_stmt_bound(db, ST_ART_INSERT);
 	if (!s)
 		return -1;
 	bind_text(s, 1, a->id);
@@ -81,6 +81,8 @@ static int insert_row(chr_db *db, const chr_article *a, const buf *ag,
 	bind_text(s, 3, a->path);
 	if (a->line)
 		sqlite3_bind_int64(s, 4, (sqlite3_int64)a->line);
+	else
+		sqlite3_bind_null(s, 4);
 	bind_text(s, 5, a->url);
 	bind_text(s, 6, a->source);
 	bind_text(s, 7, a->headline);

@@ -427,8 +427,8 @@ static chr_status put_aliases(chr_db *db, alias_q *q)
 {
 	if (!q->k)
 		return CHR_OK;
-	sqlite3_stmt *s = store_stmt(db, (q->fresh ? ST_EN_ALIAS_NEW
-						   : ST_EN_ALIAS_PUT) + q->k - 1);
+	sqlite3_stmt *s = store_stmt_bound(db, (q->fresh ? ST_EN_ALIAS_NEW
+							 : ST_EN_ALIAS_PUT) + q->k - 1);
 	if (!s)
 		return CHR_EDB;
 	for (int i = 0; i < q->k; i++) {

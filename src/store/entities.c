@@ -43,8 +43,9 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 }
 
 /* For the ingest statements: v outlives the step (every statement is
- * reset and its bindings cleared before its next use, store_stmt), so
- * SQLite need not copy it. */
+ * reset, and its parameters cleared or all bound again, before it is
+ * stepped again: store_stmt, store_stmt_bound), so SQLite need not copy
+ * it. */
 static void bind_static(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)
@@ -141,7 +142,7 @@ static int64_t entity_for(chr_db *db, const art_mention *m,
 	}
 	int my = k->score;
 	if (!eid) {
-		if (!(s = store_stmt(db, ST_EN_INSERT)))
+		if (!(s = store_stmt_bound(db, ST_EN_INSERT)))
 			return -1;
 		bind_static(s, 1, m->key);
 		bind_static(s, 2, *skey ? skey : NULL);
@@ -229,7 +230,7 @@ static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
 				       : (int64_t)r[i].m->start, r[i].eid };
 	for (size_t i = 0; i < n && !st;) {
 		size_t k = n - i < STORE_MEN_ROWS ? n - i : STORE_MEN_ROWS;
-		sqlite3_stmt *s = store_stmt(db, first + (int)k - 1);
+		sqlite3_stmt *s = store_stmt_bound(db, first + (int)k - 1);
 		if (!s)
 			return CHR_EDB;
 		for (size_t j = 0; j < k; j++)

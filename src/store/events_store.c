@@ -10,7 +10,10 @@
  * stage's per-batch (event, entity) sums go into event_entities sorted,
  * one upsert a pair (store_ev_ents_add), since migration 13 dropped the
  * insert triggers that did it per article; the sums are sorted by an
- * inline merge sort (sort_evn), not qsort.
+ * inline merge sort (sort_evn), not qsort.  Pairs of events past every
+ * event with rows (db->ee_top, read once a transaction) have no row to
+ * add to and go in as plain rows, which need no statement journal
+ * (store.c, JOURNAL).
  */
 #include "store.h"
 
@@ -231,10 +234,17 @@ static chr_status ev_ent(chr_db *db, enum store_stmt k, const store_evn *r,
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, "event entities");
 }
 
-/* Add v[0..*n) (STORE_EE_ROWS distinct pairs) in one statement. */
-static chr_status ev_ents_put(chr_db *db, const store_evn *v, size_t *n)
+/* Add v[0..*n) (STORE_EE_ROWS distinct pairs, sorted) in one statement:
+ * plain rows when every event is at or past top (above every event
+ * with rows before this call; 0: unknown), none having a row to add
+ * to, which needs no statement journal (store.c, JOURNAL); else the
+ * upsert. */
+static chr_status ev_ents_put(chr_db *db, const store_evn *v, size_t *n,
+			      int64_t top)
 {
-	sqlite3_stmt *s = store_stmt(db, ST_EV_ENT_ADDN);
+	int fresh = top && v[0].event >= top;
+	sqlite3_stmt *s = store_stmt_bound(db, fresh ? ST_EV_ENT_NEWN
+						     : ST_EV_ENT_ADDN);
 	if (!s)
 		return CHR_EDB;
 	for (int j = 0; j < STORE_EE_ROWS; j++) {
@@ -248,11 +258,35 @@ static chr_status ev_ents_put(chr_db *db, const store_evn *v, size_t *n)
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, "event entities");
 }
 
+/* db->ee_top for the open transaction: read once (the largest event
+ * with rows, + 1), then raised by each write; 0 outside a transaction,
+ * where another writer may add rows between statements (every pair
+ * then takes the upsert). */
+static chr_status ee_top(chr_db *db)
+{
+	if (db->ee_top || !db->in_tx)
+		return CHR_OK;
+	sqlite3_stmt *s = store_stmt(db, ST_EV_ENT_MAXEV);
+	if (!s)
+		return CHR_EDB;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		db->ee_top = sqlite3_column_int64(s, 0) + 1;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? CHR_OK : store_fail(db, "event entities");
+}
+
 chr_status store_ev_ents_add(chr_db *db, store_evn *v, size_t n)
 {
 	if (!n)
 		return CHR_OK;
 	sort_evn(v, n); /* the table's order, too */
+	chr_status tst = ee_top(db);
+	if (tst)
+		return tst;
+	int64_t top = db->ee_top, hi = v[n - 1].event; /* (sorted: the largest) */
+	if (top && hi >= top) /* (raised first: rows may be written) */
+		db->ee_top = hi + 1;
 	size_t nadd = 0; /* (never past i: a pair takes a row at least) */
 	for (size_t i = 0; i < n;) {
 		int64_t sum = 0;
@@ -266,7 +300,7 @@ chr_status store_ev_ents_add(chr_db *db, store_evn *v, size_t n)
 		else if (sum > 0) /* v[0..nadd): the sums to add, in order */
 			v[nadd++] = (store_evn){ v[i].event, v[i].eid, sum };
 		if (!st && nadd == STORE_EE_ROWS)
-			st = ev_ents_put(db, v, &nadd);
+			st = ev_ents_put(db, v, &nadd, top);
 		if (st)
 			return st;
 		i = j;
@@ -282,6 +316,8 @@ chr_status store_ev_ents_add(chr_db *db, store_evn *v, size_t n)
 chr_status store_ev_ents_merge(chr_db *db, int64_t from, int64_t into)
 {
 	static const enum store_stmt k[] = { ST_EV_ENT_MERGE, ST_EV_ENT_DROP };
+	if (db->ee_top && into >= db->ee_top) /* (rows of into may be new) */
+		db->ee_top = into + 1;
 	for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
 		sqlite3_stmt *s = store_stmt(db, k[i]);
 		if (!s)

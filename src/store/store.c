@@ -465,6 +465,12 @@ static const char *const sql[ST_COUNT_] = {
 		"INSERT INTO event_entities (event, eid, n) VALUES (?, ?, ?),"
 		" (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?),"
 		" (?, ?, ?) ON CONFLICT (event, eid) DO UPDATE SET n = n + excluded.n",
+	[ST_EV_ENT_NEWN] = /* the same, of events with no row: no upsert,
+			    * and no statement journal (JOURNAL above) */
+		"INSERT OR FAIL INTO event_entities (event, eid, n) VALUES"
+		" (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?),"
+		" (?, ?, ?), (?, ?, ?)",
+	[ST_EV_ENT_MAXEV] = "SELECT coalesce(max(event), 0) FROM event_entities",
 	[ST_EV_ENT_SUB] = /* a doc's counts taken away; rows at 0 go */
 		"UPDATE event_entities SET n = n + ?3 WHERE event = ?1 AND eid = ?2"
 		" RETURNING n",
@@ -517,8 +523,12 @@ static const char *const sql[ST_COUNT_] = {
 		" WHERE rowid = ?1 AND (published IS NULL OR published = '')",
 	[ST_EV_STORY_OF] = "SELECT story FROM storyline_events WHERE event = ?1",
 	[ST_EV_STORY_MAX] = "SELECT coalesce(max(id), 0) FROM storylines",
+	/* an upsert, not INSERT OR REPLACE: the same row (event is the
+	 * rowid; no trigger), but REPLACE, which may delete the old row's
+	 * index entry, made SQLite journal each page it touched (JOURNAL) */
 	[ST_EV_STORY_LINK] =
-		"INSERT OR REPLACE INTO storyline_events (event, story) VALUES (?1, ?2)",
+		"INSERT INTO storyline_events (event, story) VALUES (?1, ?2)"
+		" ON CONFLICT (event) DO UPDATE SET story = excluded.story",
 	[ST_EV_STORY_PUT] =
 		"INSERT INTO storylines (id, title) VALUES (?1, ?2)"
 		" ON CONFLICT(id) DO UPDATE SET title = excluded.title",
@@ -571,7 +581,7 @@ chr_status chr_db_data_version(chr_db *db, int64_t *out)
 	return rc == SQLITE_ROW ? CHR_OK : store_fail(db, "data_version");
 }
 
-sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k)
+sqlite3_stmt *store_stmt_bound(chr_db *db, enum store_stmt k)
 {
 	sqlite3_stmt *s = db->st[k];
 	if (!s) {
@@ -583,7 +593,14 @@ sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k)
 		return db->st[k];
 	}
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	return s;
+}
+
+sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k)
+{
+	sqlite3_stmt *s = store_stmt_bound(db, k);
+	if (s)
+		sqlite3_clear_bindings(s); /* (none yet when just prepared) */
 	return s;
 }
 
@@ -604,6 +621,7 @@ chr_status store_begin(chr_db *db)
 	chr_status st = exec1(db, ST_BEGIN);
 	if (!st)
 		db->in_tx = 1;
+	db->ee_top = 0; /* (another writer may have added rows since) */
 	if (!st && (st = store_ents_begin(db)))
 		store_rollback(db);
 	return st;

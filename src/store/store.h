@@ -113,6 +113,8 @@ enum store_stmt {
 	ST_EV_ART_MOVE,
 	ST_EV_ENT_ADD,
 	ST_EV_ENT_ADDN, /* STORE_EE_ROWS rows */
+	ST_EV_ENT_NEWN, /* STORE_EE_ROWS rows of events past ee_top */
+	ST_EV_ENT_MAXEV,
 	ST_EV_ENT_SUB,
 	ST_EV_ENT_DEL,
 	ST_EV_ENT_MERGE,
@@ -146,6 +148,10 @@ struct chr_db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST_COUNT_];
 	int in_tx;
+	/* Above every event with event_entities rows in the open
+	 * transaction (store_ev_ents_add; 0: not read yet; read again in
+	 * each transaction, unused outside one). */
+	int64_t ee_top;
 	/* First article rowid of the open transaction not yet in the FTS
 	 * index (0: none); indexed in one statement at commit (store.c). */
 	sqlite3_int64 fts_from;
@@ -173,6 +179,11 @@ struct chr_db {
 chr_status store_fail(chr_db *db, const char *what);
 /* The prepared statement k, reset and with bindings cleared. */
 sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k);
+/* The same, reset but with the last use's bindings left: only for a
+ * caller that binds every parameter of k before each step (NULLs
+ * included), where clearing them (a pass over all of them, ~230
+ * instructions a use) changes nothing. */
+sqlite3_stmt *store_stmt_bound(chr_db *db, enum store_stmt k);
 chr_status store_begin(chr_db *db);
 chr_status store_commit(chr_db *db);
 void store_rollback(chr_db *db);

@@ -23,7 +23,7 @@ chr_status store_put_timexes(chr_db *db, const chr_article *a)
 	for (size_t i = 0; i < a->timexes.n;) {
 		size_t n = a->timexes.n - i < STORE_TX_ROWS ? a->timexes.n - i
 							    : STORE_TX_ROWS;
-		sqlite3_stmt *s = store_stmt(db, first + (int)n - 1);
+		sqlite3_stmt *s = store_stmt_bound(db, first + (int)n - 1);
 		if (!s)
 			return CHR_EDB;
 		for (int k = 0; k < (int)n; k++, i++) {
@@ -37,6 +37,8 @@ chr_status store_put_timexes(chr_db *db, const chr_article *a)
 			sqlite3_bind_text(s, b + 5, t->value, -1, SQLITE_STATIC);
 			if (t->mod[0])
 				sqlite3_bind_text(s, b + 6, t->mod, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(s, b + 6);
 		}
 		int rc = sqlite3_step(s);
 		sqlite3_reset(s);

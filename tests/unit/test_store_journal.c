@@ -12,6 +12,12 @@
  * writes through the store's own functions, one stage at a time, and
  * checks each stage's count; a control (a write still in a journalled
  * form) shows the count does move when a journal is written.
+ *
+ * The same statements are taken with store_stmt_bound, which keeps the
+ * last use's bindings (store_stmt clears them; store.h): the last tests
+ * show the two differ, and that an optional value (an article's line, a
+ * time expression's mod) left out of one row is stored as NULL, not as
+ * the previous row's value.
  */
 #include "harness.h"
 
@@ -429,6 +435,201 @@ static void test_conflict_fails(void)
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes WHERE value = 'left'"), 1);
 }
 
+/* The statement's SQL with its bindings; out "" on failure. */
+static void expanded(sqlite3_stmt *s, char *out, size_t n)
+{
+	char *x = s ? sqlite3_expanded_sql(s) : NULL;
+	snprintf(out, n, "%s", x ? x : "");
+	sqlite3_free(x);
+}
+
+static void test_bound_keeps_clear_drops(void)
+{
+	chr_db *db = fresh("keep.db");
+	if (!db)
+		return;
+	char got[256];
+	sqlite3_stmt *s = store_stmt(db, ST_EN_BY_KEY);
+	CHECK(s != NULL);
+	if (!s) {
+		chr_db_close(db);
+		return;
+	}
+	sqlite3_bind_text(s, 1, "kept-key", -1, SQLITE_STATIC);
+	CHECK_INT(sqlite3_step(s), SQLITE_DONE);
+	CHECK(store_stmt_bound(db, ST_EN_BY_KEY) == s);
+	expanded(s, got, sizeof got);
+	CHECK(strstr(got, "'kept-key'") != NULL);
+	CHECK(store_stmt(db, ST_EN_BY_KEY) == s);
+	expanded(s, got, sizeof got);
+	CHECK(strstr(got, "kept-key") == NULL);
+	CHECK(strstr(got, "NULL") != NULL);
+	chr_db_close(db);
+}
+
+/* Store doc d (its first time expression's mod set to mod, or every
+ * mod emptied when mod is NULL; line as given) in db. */
+static void put(chr_db *db, chr_doc *d, uint64_t line, const char *mod)
+{
+	d->line = line;
+	chr_article *a = NULL;
+	CHECK_INT(chr_article_process(d, &a), CHR_OK);
+	CHECK(a && a->timexes.n >= 2);
+	if (!a || a->timexes.n < 2) {
+		chr_article_free(a);
+		return;
+	}
+	for (size_t i = 0; i < a->timexes.n; i++)
+		a->timexes.v[i].mod[0] = '\0';
+	if (mod)
+		snprintf(a->timexes.v[0].mod, sizeof a->timexes.v[0].mod, "%s", mod);
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_put_article(db, a, NULL), CHR_OK);
+	CHECK_INT(store_put_timexes(db, a), CHR_OK);
+	CHECK_INT(store_commit(db), CHR_OK);
+	chr_article_free(a);
+}
+
+static void test_optional_values_not_carried(void)
+{
+	chr_db *db = fresh("carry.db");
+	if (!db)
+		return;
+	chr_doc d1 = doc("b1", "Talks",
+			 "LONDON (Reuters) - Talks opened on Monday, May 6,"
+			 " 2024, between Britain and France.\n\nA further"
+			 " meeting is planned for June 3 in Paris, officials"
+			 " said on Wednesday.");
+	chr_doc d2 = doc("b2", "More talks",
+			 "PARIS (Reuters) - Ministers met on Friday, May 10,"
+			 " 2024, in Paris.\n\nThey will meet again on June 7"
+			 " in Berlin, a spokesman said on Saturday.");
+	d1.date = d2.date = "2024-05-14";
+	put(db, &d1, 7, "APPROX");
+	put(db, &d2, 0, NULL);
+	chr_db_close(db);
+	char p[256];
+	snprintf(p, sizeof p, "%s", tpath("carry.db"));
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM articles"), 2);
+	CHECK_INT(raw_int(p, "SELECT line FROM articles WHERE id = 'b1'"), 7);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM articles WHERE id = 'b2'"
+			  " AND line IS NULL"), 1);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes t JOIN articles a"
+			  " ON a.rowid = t.doc WHERE a.id = 'b1'"
+			  " AND t.mod = 'APPROX'"), 1);
+	CHECK(raw_int(p, "SELECT count(*) FROM timexes t JOIN articles a ON"
+		      " a.rowid = t.doc WHERE a.id = 'b2'") >= 2);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM timexes WHERE mod IS NOT NULL"),
+		  1);
+}
+
+/* Linking events to storylines (ST_EV_STORY_LINK), new rows and an
+ * event moved to another storyline, journals nothing (an upsert; the
+ * REPLACE it was journalled the move) and leaves the moved row and its
+ * index entry under the new storyline only. */
+static void test_storyline_link(void)
+{
+	if (install_vfs() != SQLITE_OK) {
+		CHECK(!"counting VFS");
+		return;
+	}
+	chr_db *db = fresh("storylink.db");
+	if (!db)
+		return;
+	CHECK_INT(sqlite3_exec(db->h, "PRAGMA temp_store=FILE", NULL, NULL, NULL),
+		  SQLITE_OK);
+	long long w = subj_writes;
+	CHECK_INT(store_begin(db), CHR_OK);
+	for (int round = 0; round < 2; round++)
+		for (int ev = 1; ev <= 40; ev++) {
+			sqlite3_stmt *q = store_stmt(db, ST_EV_STORY_LINK);
+			CHECK(q != NULL);
+			if (!q)
+				break;
+			sqlite3_bind_int64(q, 1, ev);
+			/* the second round moves every third event to 9 */
+			sqlite3_bind_int64(q, 2, round && ev % 3 == 0 ? 9 : 1 + ev % 2);
+			CHECK_INT(sqlite3_step(q), SQLITE_DONE);
+			sqlite3_reset(q);
+		}
+	CHECK_INT(store_commit(db), CHR_OK);
+	CHECK_INT(subj_writes - w, 0);
+	chr_db_close(db);
+	char p[256];
+	snprintf(p, sizeof p, "%s", tpath("storylink.db"));
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM storyline_events"), 40);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM storyline_events"
+			  " INDEXED BY storyline_events_story WHERE story = 9"), 13);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM storyline_events"
+			  " NOT INDEXED WHERE story = 9 AND event % 3 = 0"), 13);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM storyline_events"
+			  " INDEXED BY storyline_events_story WHERE story = 2"
+			  " AND event % 3 = 0"), 0);
+	char ok[16];
+	raw_text(p, "PRAGMA integrity_check", ok, sizeof ok);
+	CHECK_STR(ok, "ok");
+}
+
+/* Eight pairs of event ev (eids 1 .. 8, n each) through
+ * store_ev_ents_add in a transaction of db; its journal writes. */
+static long long ee_add8(chr_db *db, int64_t ev, int64_t n)
+{
+	store_evn v[STORE_EE_ROWS];
+	for (int i = 0; i < STORE_EE_ROWS; i++)
+		v[i] = (store_evn){ ev, i + 1, n };
+	long long w = subj_writes;
+	CHECK_INT(store_begin(db), CHR_OK);
+	CHECK_INT(store_ev_ents_add(db, v, STORE_EE_ROWS), CHR_OK);
+	CHECK_INT(store_commit(db), CHR_OK);
+	return subj_writes - w;
+}
+
+/* event_entities sums of events with no row yet (past the largest event
+ * with rows, read once a transaction) go in as plain rows, which
+ * journal nothing; an event with rows, also rows another connection
+ * added since the last transaction or a merge just moved there, takes
+ * the upsert and its sums add up (an INSERT OR FAIL would fail). */
+static void test_ee_new_events(void)
+{
+	if (install_vfs() != SQLITE_OK) {
+		CHECK(!"counting VFS");
+		return;
+	}
+	chr_db *db = fresh("eenew.db");
+	if (!db)
+		return;
+	CHECK_INT(sqlite3_exec(db->h, "PRAGMA temp_store=FILE", NULL, NULL, NULL),
+		  SQLITE_OK);
+	char p[256];
+	snprintf(p, sizeof p, "%s", tpath("eenew.db"));
+	CHECK_INT(ee_add8(db, 10, 1) + ee_add8(db, 11, 1), 0);
+	CHECK(ee_add8(db, 11, 2) > 0); /* the upsert (the control) */
+	sqlite3 *h = NULL;
+	CHECK_INT(sqlite3_open(p, &h), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(h, "INSERT INTO event_entities (event, eid, n)"
+			       " VALUES (20, 1, 5)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	ee_add8(db, 20, 2);
+	CHECK_INT(store_begin(db), CHR_OK);
+	store_evn v[STORE_EE_ROWS];
+	for (int i = 0; i < STORE_EE_ROWS; i++) /* (the bound read: 21) */
+		v[i] = (store_evn){ 25, i + 1, 1 };
+	CHECK_INT(store_ev_ents_add(db, v, STORE_EE_ROWS), CHR_OK);
+	CHECK_INT(store_ev_ents_merge(db, 10, 30), CHR_OK);
+	for (int i = 0; i < STORE_EE_ROWS; i++)
+		v[i] = (store_evn){ 30, i + 1, 4 };
+	CHECK_INT(store_ev_ents_add(db, v, STORE_EE_ROWS), CHR_OK);
+	CHECK_INT(store_commit(db), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "SELECT n FROM event_entities WHERE event = 11"
+			  " AND eid = 8"), 3);
+	CHECK_INT(raw_int(p, "SELECT n FROM event_entities WHERE event = 20"
+			  " AND eid = 1"), 7);
+	CHECK_INT(raw_int(p, "SELECT count(*) || sum(n) FROM event_entities"
+			  " WHERE event = 30"), 840);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM event_entities"), 32);
+}
+
 static const th_test tests[] = {
 	TEST(test_no_statement_journal),
 	TEST(test_mentions_at_one_start),
@@ -436,6 +637,10 @@ static const th_test tests[] = {
 	TEST(test_dedup_row_replaced),
 	TEST(test_timexes_out_of_order),
 	TEST(test_conflict_fails),
+	TEST(test_bound_keeps_clear_drops),
+	TEST(test_optional_values_not_carried),
+	TEST(test_storyline_link),
+	TEST(test_ee_new_events),
 };
 
 int main(void)
