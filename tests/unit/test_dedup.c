@@ -552,6 +552,27 @@ static void test_lookups_bounded(void)
 	dedup_mem_free(m);
 }
 
+/* Exact copies of one story: every earlier copy within the key
+ * postings' bound is a candidate exactly once (the candidate table's
+ * used slots are all gathered, none twice), and the first verified one
+ * joins the group, so the rest are not verified. */
+static void test_candidates_gathered(void)
+{
+	char *t = words(4242, 150);
+	dedup_mem *m = dedup_mem_new();
+	size_t bound = DEDUP_POSTINGS > DEDUP_PARA_POSTINGS ? DEDUP_POSTINGS
+							    : DEDUP_PARA_POSTINGS;
+	for (int i = 1; i <= 60; i++) {
+		dedup_stats st;
+		CHECK_INT(add(m, i, t, DEDUP_TIER_PLAIN, NULL, &st), 1);
+		size_t want = (size_t)i - 1 < bound ? (size_t)i - 1 : bound;
+		CHECK_INT((int)st.candidates, (int)want);
+		CHECK_INT((int)st.verified, i > 1);
+	}
+	dedup_mem_free(m);
+	free(t);
+}
+
 /* ---- the store path ---- */
 
 typedef struct grp_list {
@@ -931,6 +952,7 @@ static const th_test tests[] = {
 	TEST(test_original_rule),
 	TEST(test_stock_paragraph_no_group),
 	TEST(test_lookups_bounded),
+	TEST(test_candidates_gathered),
 	TEST(test_store_groups_and_reuse),
 	TEST(test_seeds_no_false_groups),
 	TEST(test_store_recent_window),
