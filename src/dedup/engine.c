@@ -263,10 +263,12 @@ chr_status dedup_add(const dedup_ops *ops, void *ctx, dedup_doc *d,
 	int64_t groups[DEDUP_VERIFY_MAX];
 	size_t ng = 0;
 	if (!st && t->n) {
-		size_t n = 0;
-		for (size_t i = 0; i < CAND_CAP; i++)
-			if (cand_used(t, i))
-				t->slot[n++] = t->slot[i];
+		size_t n = 0; /* the used slots in slot order, a bitmap word
+			       * at a time (not a test per slot) */
+		for (size_t w = 0; w < CAND_CAP / 64; w++)
+			for (uint64_t b = t->used[w]; b; b &= b - 1)
+				t->slot[n++] = t->slot[w * 64 +
+						       (size_t)__builtin_ctzll(b)];
 		qsort(t->slot, n, sizeof t->slot[0], cmp_cand);
 		s->candidates = n;
 		for (size_t i = 0; i < n && i < DEDUP_VERIFY_MAX && !st; i++) {

@@ -17,7 +17,8 @@
  * The lists are a mirror of the table, never the other way round: they
  * are built from the table on first use (the newest 2 x GEN docs),
  * topped up from it once per article with rows other connections
- * committed (doc > the newest doc seen, one index seek), and dropped
+ * committed (doc > the newest doc seen, one index seek; none while a
+ * transaction is open and SQLite's data version has not moved), and dropped
  * when a transaction rolls back (store_rollback), to be rebuilt.  Doc
  * ids are article rowids, so they only grow.
  */
@@ -36,6 +37,8 @@ typedef struct dedup_recent {
 	size_t ndocs[2];
 	int cur;         /* the generation being filled */
 	int64_t last;    /* newest doc whose keys are in memory */
+	int dv_ok;       /* dv is the data version of the last sync */
+	unsigned dv;
 } dedup_recent;
 
 static void recent_free(void *p)
@@ -149,10 +152,28 @@ static chr_status recent_sync(chr_db *db, dedup_recent *r)
 	return st;
 }
 
+/* The pager's data version while a read or write transaction is open
+ * (0 when none is, or the VFS cannot tell).  SQLite moves it when a
+ * transaction starts on a file another connection has changed (and at
+ * this connection's commits), so while it stays put and a transaction is
+ * open, the snapshot holds no dedup_keyset row of another connection
+ * that the last sync did not see: this connection's own rows are filed
+ * by dedup_recent_put as they are written. */
+static int snapshot_dv(chr_db *db, unsigned *dv)
+{
+	if (sqlite3_txn_state(db->h, "main") == SQLITE_TXN_NONE)
+		return 0;
+	return sqlite3_file_control(db->h, "main", SQLITE_FCNTL_DATA_VERSION,
+				    dv) == SQLITE_OK;
+}
+
 /* The db's lists, built on first use; with sync (once per article, see
  * dedup_recent_sync) also brought up to date with other connections'
  * commits.  Within one transaction nobody else commits, so the lookups
- * and inserts of one article need no further sync. */
+ * and inserts of one article need no further sync; and the sync itself
+ * (an index seek that deepens as the store grows) is skipped when a
+ * transaction is open and the data version is the last sync's (see
+ * snapshot_dv): its SELECT would return no row. */
 static chr_status recent_of(chr_db *db, dedup_recent **out, int sync)
 {
 	dedup_recent *r = db->cache_free == recent_free ? db->cache : NULL;
@@ -175,8 +196,13 @@ static chr_status recent_of(chr_db *db, dedup_recent **out, int sync)
 		db->cache_free = recent_free;
 		sync = 1;
 	}
-	if (sync)
+	unsigned dv;
+	if (sync && (!r->dv_ok || !snapshot_dv(db, &dv) || dv != r->dv)) {
+		r->dv_ok = 0;
 		st = recent_sync(db, r);
+		if (!st)
+			r->dv_ok = snapshot_dv(db, &r->dv);
+	}
 	if (st) {
 		store_drop_cache(db); /* half loaded: rebuild next time */
 		return st;

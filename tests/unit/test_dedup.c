@@ -552,6 +552,27 @@ static void test_lookups_bounded(void)
 	dedup_mem_free(m);
 }
 
+/* Exact copies of one story: every earlier copy within the key
+ * postings' bound is a candidate exactly once (the candidate table's
+ * used slots are all gathered, none twice), and the first verified one
+ * joins the group, so the rest are not verified. */
+static void test_candidates_gathered(void)
+{
+	char *t = words(4242, 150);
+	dedup_mem *m = dedup_mem_new();
+	size_t bound = DEDUP_POSTINGS > DEDUP_PARA_POSTINGS ? DEDUP_POSTINGS
+							    : DEDUP_PARA_POSTINGS;
+	for (int i = 1; i <= 60; i++) {
+		dedup_stats st;
+		CHECK_INT(add(m, i, t, DEDUP_TIER_PLAIN, NULL, &st), 1);
+		size_t want = (size_t)i - 1 < bound ? (size_t)i - 1 : bound;
+		CHECK_INT((int)st.candidates, (int)want);
+		CHECK_INT((int)st.verified, i > 1);
+	}
+	dedup_mem_free(m);
+	free(t);
+}
+
 /* ---- the store path ---- */
 
 typedef struct grp_list {
@@ -867,6 +888,53 @@ out:
 	th_rm_db(dbpath);
 }
 
+/* The per-article sync is skipped while a transaction is open and the
+ * data version is the last sync's.  A connection whose new transaction
+ * writes before its first dedup lookup (as the ingest does: the article
+ * row first) must still see what another connection committed since. */
+static void test_store_recent_sync_skip(void)
+{
+	char dbpath[] = "/tmp/chr_test_rsync_XXXXXX";
+	tmp_db(dbpath);
+	chr_db *a = NULL, *b = NULL;
+	CHECK(chr_db_open(dbpath, &a) == CHR_OK);
+	CHECK(chr_db_open(dbpath, &b) == CHR_OK);
+	if (!a || !b)
+		goto out;
+	char *t[8];
+	for (int i = 0; i < 8; i++)
+		t[i] = words(7000 + (uint64_t)i, 120);
+	char copy[2048];
+	CHECK_INT(sqlite3_exec(a->h, "CREATE TABLE test_w (x)", NULL, NULL,
+			       NULL), SQLITE_OK);
+	CHECK(store_begin(a) == CHR_OK);
+	CHECK_INT(db_add(a, 1, t[1]), 1);
+	CHECK_INT(db_add(a, 2, t[2]), 2); /* same transaction: no sync */
+	snprintf(copy, sizeof copy, "%s extra", t[1]);
+	CHECK_INT(db_add(a, 3, copy), 1);
+	CHECK(store_commit(a) == CHR_OK);
+	for (int round = 0; round < 2; round++) {
+		int64_t id = 10 + 10 * round;
+		CHECK(store_begin(b) == CHR_OK);
+		CHECK_INT(db_add(b, id, t[3 + round]), id);
+		CHECK(store_commit(b) == CHR_OK);
+		CHECK(store_begin(a) == CHR_OK);
+		CHECK_INT(sqlite3_exec(a->h, "INSERT INTO test_w VALUES (1)",
+				       NULL, NULL, NULL), SQLITE_OK);
+		snprintf(copy, sizeof copy, "%s extra", t[3 + round]);
+		CHECK_INT(db_add(a, id + 1, copy), id); /* b's doc seen */
+		snprintf(copy, sizeof copy, "%s more", t[2]);
+		CHECK_INT(db_add(a, id + 2, copy), 2);
+		CHECK(store_commit(a) == CHR_OK);
+	}
+	for (int i = 0; i < 8; i++)
+		free(t[i]);
+out:
+	chr_db_close(a);
+	chr_db_close(b);
+	th_rm_db(dbpath);
+}
+
 static const th_test tests[] = {
 	TEST(test_shingles_normalised),
 	TEST(test_paragraphs),
@@ -884,9 +952,11 @@ static const th_test tests[] = {
 	TEST(test_original_rule),
 	TEST(test_stock_paragraph_no_group),
 	TEST(test_lookups_bounded),
+	TEST(test_candidates_gathered),
 	TEST(test_store_groups_and_reuse),
 	TEST(test_seeds_no_false_groups),
 	TEST(test_store_recent_window),
+	TEST(test_store_recent_sync_skip),
 	TEST(test_store_long_sets),
 	TEST(test_store_para_batches),
 };
