@@ -321,36 +321,6 @@ static inline uint64_t ner_memo_key(const char *s, size_t len)
 	h = (h ^ h >> 32 ^ c) * 0xD6E8FEB86659FD93ull;
 	return h ^ h >> 29;
 }
-/* 1 when s[0, len) is k[0, len) (1 <= len < NER_MEMO_W), by the reads
- * of ner_memo_key (overlapping words that cover every byte), not a
- * memcmp call a token. */
-static inline int ner_memo_same(const char *k, const char *s, size_t len)
-{
-	if (len >= 8) {
-		uint64_t a, b, x, y, d;
-		memcpy(&a, s, 8);
-		memcpy(&x, k, 8);
-		memcpy(&b, s + len - 8, 8);
-		memcpy(&y, k + len - 8, 8);
-		d = (a ^ x) | (b ^ y);
-		if (len > 16) {
-			memcpy(&a, s + 8, 8);
-			memcpy(&x, k + 8, 8);
-			d |= a ^ x;
-		}
-		return !d;
-	}
-	if (len >= 4) {
-		uint32_t a, b, x, y;
-		memcpy(&a, s, 4);
-		memcpy(&x, k, 4);
-		memcpy(&b, s + len - 4, 4);
-		memcpy(&y, k + len - 4, 4);
-		return !((a ^ x) | (b ^ y));
-	}
-	return s[0] == k[0] && s[len / 2] == k[len / 2] &&
-	       s[len - 1] == k[len - 1];
-}
 /* The way of s[0, len) (ner_memo_key key) in its set, *e its entry; or, not
  * there, NER_MEMO_WAYS plus the way it replaces (the set's least
  * recently used), *e that entry (its old word still in it).  Either way

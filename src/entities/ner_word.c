@@ -27,6 +27,7 @@
  * (ner_hyphen_rows).  The document pass that uses them is ner_feat.c.
  */
 #include "entities/ner_feat.h"
+#include "core/bytes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -221,7 +222,7 @@ memo_way(struct ner_wmemo *mo, const char *s, size_t len, uint64_t key,
 	uint32_t way = 0, old = 0;
 	for (; way < NER_MEMO_WAYS; way++)
 		if (set->key[way] == key && ways[way].n == len &&
-		    ner_memo_same(ways[way].k, s, len))
+		    bytes_same(ways[way].k, s, len))
 			break;
 	if (way == NER_MEMO_WAYS) /* a miss: the least recently used */
 		for (uint32_t k = 1; k < NER_MEMO_WAYS; k++)

@@ -296,7 +296,7 @@ static uint32_t *op_slot(const ev_prep *p, int dst, const char *key,
 			return sl;
 		const prep_op *o = &p->ops[*sl - 1];
 		if (o->dst == dst && o->len == n &&
-		    ev_same(p->keys + o->off, key, n))
+		    bytes_same(p->keys + o->off, key, n))
 			return sl;
 	}
 }
@@ -425,7 +425,7 @@ static const char *stem_of(struct sb_stemmer *sb, stem_memo *mm,
 		tag = &mm->tag[set];
 		for (int k = 0; k < MEMO_WAYS; k++)
 			if (tag[k] == fnv && e[k].wn == n &&
-			    ev_same(e[k].w, w, n)) {
+			    bytes_same(e[k].w, w, n)) {
 				*sn = e[k].sn;
 				*sh = e[k].sh;
 				return e[k].s;
@@ -499,7 +499,7 @@ static int same_low(const char *low, const tok *a, const tok *b)
 {
 	size_t n = a->end - a->start;
 	return a->h == b->h && b->end - b->start == n &&
-	       ev_same(low + a->start, low + b->start, n);
+	       bytes_same(low + a->start, low + b->start, n);
 }
 
 /* The set's slot for token k of t: the one holding an equal token, or

@@ -135,7 +135,7 @@ static int ws_has(const wset *s, const char *w, size_t n, uint32_t h)
 	for (;; h = (h + 1) & (WSET_N - 1)) {
 		if (!s->w[h])
 			return 0;
-		if (s->n[h] == n && ev_same(s->w[h], w, n))
+		if (s->n[h] == n && bytes_same(s->w[h], w, n))
 			return 1;
 	}
 }

@@ -45,6 +45,7 @@
 #include <string.h>
 #include "chronicle.h"
 #include "core/arena.h"
+#include "core/bytes.h"
 #include "core/hash.h"
 
 #define EV_NODAY INT32_MIN   /* no date */
@@ -446,37 +447,6 @@ int ev_is_notname(const char *w, size_t n);
 #define EV_FNV_STEP(h, c) (((h) ^ (uint32_t)(c)) * 16777619u)
 int ev_is_stop_h(const char *w, size_t n, uint32_t fnv);
 int ev_is_notname_h(const char *w, size_t n, uint32_t fnv);
-/* a[0, n) == b[0, n) for the prep's short words and keys, with no call:
- * 8-, 4- or 1-byte loads, the last one overlapping, none outside
- * [0, n). */
-static inline int ev_same(const void *a, const void *b, size_t n)
-{
-	const unsigned char *x = a, *y = b;
-	if (n >= 8) {
-		uint64_t p, q;
-		for (size_t i = 0; i + 8 < n; i += 8) {
-			memcpy(&p, x + i, 8);
-			memcpy(&q, y + i, 8);
-			if (p != q)
-				return 0;
-		}
-		memcpy(&p, x + n - 8, 8);
-		memcpy(&q, y + n - 8, 8);
-		return p == q;
-	}
-	if (n >= 4) {
-		uint32_t p, q, r, t;
-		memcpy(&p, x, 4);
-		memcpy(&q, y, 4);
-		memcpy(&r, x + n - 4, 4);
-		memcpy(&t, y + n - 4, 4);
-		return p == q && r == t;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (x[i] != y[i])
-			return 0;
-	return 1;
-}
 /* 1 when ev_words.c's word lists are in strcmp order (binary search). */
 int ev_text_lists_sorted(void);
 /* 1 when ev_words.c's word sets (the stop words and the capitalised words

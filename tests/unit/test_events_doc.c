@@ -244,7 +244,7 @@ static void test_word_sets(void)
 	CHECK_INT(words, 25);
 }
 
-/* ev_same answers as memcmp == 0 for every length to 40 and a
+/* bytes_same (core/bytes.h) answers as memcmp == 0 for every length to 40 and a
  * difference at every place (each load width and the overlapping last
  * load), reading nothing past n (valgrind: the copies end at n). */
 static void test_same_bytes(void)
@@ -260,10 +260,10 @@ static void test_same_bytes(void)
 			return;
 		memcpy(x, a, n);
 		memcpy(y, a, n);
-		CHECK(ev_same(x, y, n));
+		CHECK(bytes_same(x, y, n));
 		for (size_t d = 0; d < n; d++) {
 			y[d] ^= 0x20;
-			CHECK(!ev_same(x, y, n) && !ev_same(y, x, n));
+			CHECK(!bytes_same(x, y, n) && !bytes_same(y, x, n));
 			y[d] ^= 0x20;
 			checked++;
 		}
@@ -273,7 +273,7 @@ static void test_same_bytes(void)
 	CHECK_INT(checked, 820);
 	memcpy(b, a, sizeof b);
 	b[39] = 0;
-	CHECK(ev_same(a, b, 39) && !ev_same(a, b, 40));
+	CHECK(bytes_same(a, b, 39) && !bytes_same(a, b, 40));
 }
 
 static void test_doc_build(void)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/bytes.h"
 #include "core/hash.h"
 #include "entities/ner.h"
 #include "entities/ner_feat.h"
@@ -386,7 +387,7 @@ static void test_word_shapes(void)
  * end of a block of its own size, for the sanitizers): the same key
  * wherever the bytes are, another when any one byte changes, at every
  * length the memo keeps (fails when a byte is skipped); and
- * ner_memo_same, with the same reads, finds the same bytes elsewhere
+ * bytes_same (core/bytes.h, the memo's compare) finds the same bytes elsewhere
  * and not a word with any one byte changed. */
 static void test_memo_key(void)
 {
@@ -398,11 +399,11 @@ static void test_memo_key(void)
 			buf[i + 7] = own[i] = (char)('a' + (i * 7 + len) % 26);
 		uint64_t k = ner_memo_key(own, len);
 		bad += ner_memo_key(buf + 7, len) != k;
-		bad += !ner_memo_same(buf + 7, own, len);
+		bad += !bytes_same(buf + 7, own, len);
 		for (size_t i = 0; i < len; i++) {
 			own[i] ^= 0x20;
 			bad += ner_memo_key(own, len) == k;
-			bad += ner_memo_same(buf + 7, own, len);
+			bad += bytes_same(buf + 7, own, len);
 			own[i] ^= 0x20;
 		}
 		free(own);
