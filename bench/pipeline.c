@@ -100,6 +100,9 @@ static double cpu_seconds(void)
 
 int main(int argc, char **argv)
 {
+	/* as the chronicle tool runs (cli/main.c); CHRONICLE_HUGEPAGES=0
+	 * measures without */
+	chr_tune_exec(argv);
 	if (argc < 2) {
 		fprintf(stderr, "usage: pipeline FILE [ROUNDS] [THREADS]\n");
 		return 2;

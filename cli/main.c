@@ -137,6 +137,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	chr_tune_exec(argv); /* huge pages for malloc (src/core/tune.c) */
 	cli_ctx ctx;
 	ctx.prog = argv[0];
 	ctx.db_path = getenv("CHRONICLE_DB");

@@ -56,6 +56,18 @@ const char *chr_version(void);
  * handle to carry them (chr_db_open, chr_reader_new, model loading): a
  * borrowed, thread-local string, "" when none. */
 const char *chr_last_error(void);
+/* Process tuning for programs built on the library (the library never
+ * calls these).  chr_tune_exec(argv), called first thing in main with
+ * main's argv (borrowed), re-executes the program once with glibc's
+ * malloc tunable for transparent huge pages set (GLIBC_TUNABLES gains
+ * glibc.malloc.hugetlb=1), which makes ingest faster; it returns without
+ * doing anything when that would not help or is not wanted (not glibc
+ * 2.35+ on Linux, the kernel's THP mode is not "madvise", the tunable is
+ * already set, LD_PRELOAD is set, CHRONICLE_HUGEPAGES=0), and returns
+ * after restoring the environment if the exec fails.  chr_tune_wanted
+ * says whether it would re-execute now (1) or not (0). */
+void chr_tune_exec(char **argv);
+int chr_tune_wanted(void);
 /* Free memory the library handed to the caller ("caller frees with
  * chr_free").  NULL is fine. */
 void chr_free(void *p);

@@ -120,4 +120,34 @@ check "batches: 3072 a transaction, same events as 1024" cmp -s "$T/ev1024" "$T/
 check "batches: the default, same events as 1024" cmp -s "$T/ev1024" "$T/evdefault"
 check "batches: the default, same storylines as 1024" cmp -s "$T/st1024" "$T/stdefault"
 
+# Huge pages (src/core/tune.c): where the kernel's THP mode is "madvise" and
+# glibc is 2.35 or later, the tool runs with glibc.malloc.hugetlb=1 in its
+# environment (it re-executes itself once, keeping its process id and its
+# stdin); CHRONICLE_HUGEPAGES=0 leaves it alone (the other cases:
+# tests/unit/test_tune.c).  Read off
+# /proc/PID/environ of an ingest waiting on stdin.
+tunables_of() { # ENV... : prints the running ingest's GLIBC_TUNABLES
+	rm -f "$T/fifo"; mkfifo "$T/fifo"
+	env -u GLIBC_TUNABLES "$@" "$CHR_BIN" --db "$T/hp.db" ingest - <"$T/fifo" >/dev/null 2>&1 &
+	hp=$!
+	exec 3>"$T/fifo"
+	seen=
+	for _ in $(seq 50); do
+		seen=$(tr '\0' '\n' <"/proc/$hp/environ" 2>/dev/null | grep '^GLIBC_TUNABLES=')
+		[ -n "$seen" ] && break
+		sleep 0.1
+	done
+	printf 'Hello.\n' >&3; exec 3>&-
+	wait "$hp"
+	echo "$seen"
+}
+glibc_ok=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{ split($2, v, "."); print (v[1] > 2 || (v[1] == 2 && v[2] >= 35)) }')
+if grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null && [ "$glibc_ok" = 1 ]; then
+	check "huge pages: malloc tunable set" sh -c "[ '$(tunables_of)' = 'GLIBC_TUNABLES=glibc.malloc.hugetlb=1' ]"
+	check "huge pages: CHRONICLE_HUGEPAGES=0 opts out" sh -c "[ -z '$(tunables_of CHRONICLE_HUGEPAGES=0)' ]"
+	check "huge pages: the ingest after the re-exec stored its article" sh -c "'$CHR_BIN' --db '$T/hp.db' articles | grep -q Hello"
+else
+	echo "  (huge pages: kernel THP mode is not madvise or glibc is older than 2.35; re-exec not tested)"
+fi
+
 finish
