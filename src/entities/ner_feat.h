@@ -326,7 +326,7 @@ static inline uint64_t ner_memo_key(const char *s, size_t len)
  * there, NER_MEMO_WAYS plus the way it replaces (the set's least
  * recently used), *e that entry (its old word still in it).  Either way
  * the way counts as used now. */
-#define NER_MEMO_N 16384
+#define NER_MEMO_N 32768
 #define NER_MEMO_WAYS 4
 #define NER_MEMO_SETS (NER_MEMO_N / NER_MEMO_WAYS) /* by key's low bits */
 struct ner_wmemo;
