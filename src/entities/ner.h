@@ -175,9 +175,20 @@ typedef struct ner_work {
 	uint8_t *gazlen;  /* n x NER_GAZ_LISTS: length of that match */
 	uint16_t (*hcnt)[NER_NTYPES + 1]; /* tag history per slot */
 	uint8_t *dflag;   /* per slot: document capitalisation flags */
-	uint64_t *skey;   /* slot table keys (open addressing) */
-	uint32_t *sval;
+	/* the document's slot table (open addressing): an entry is in
+	 * use when its gen is the document's (sgen), so a new document
+	 * needs no clearing */
+	struct ner_slotent {
+		uint64_t key;
+		uint32_t val, gen;
+	} *stab;
+	uint32_t sgen;
 	uint32_t nslots;  /* distinct words in the document */
+	/* per token (ner_static): the sentence's kind, counts as
+	 * capitalised (caps, then capl: 2 x n), clusters, gazetteer lists */
+	uint8_t *caps;
+	uint64_t *cl;
+	uint32_t *gmask;
 	uint16_t (*acnt)[NER_NTYPES + 1]; /* stage 1 types per slot */
 	uint32_t *afirst; /* per slot: first token tagged as an entity */
 	ner_wordh *wh;    /* per token: its own hashes */

@@ -37,7 +37,13 @@
  * the order, float weights (training, hand-made models) get every row
  * in template order.  This file has the document pass: the work
  * area, the document's word slots, gazetteer phrase matches, sentence
- * kinds, runs of capitalised words, and the rows of each token.
+ * kinds, runs of capitalised words, and the rows of each token.  The
+ * work area keeps everything a document needs, grown as documents
+ * grow: the slot table's entries carry the document's number (gen),
+ * so a document finds the entries of earlier ones free without the
+ * table being cleared, and the per-token arrays of the pass (sentence
+ * kinds, clusters, gazetteer lists) are not allocated per document
+ * (2,000 Reuters stories: ner_static 388.6 -> 383.8 M instructions).
  *
  * With a two-stage model, ner_tag_doc then calls ner_aggregate (ner_dyn.c),
  * which
@@ -66,8 +72,10 @@ void ner_work_free(ner_work *w)
 	free(w->gazlen);
 	free(w->hcnt);
 	free(w->dflag);
-	free(w->skey);
-	free(w->sval);
+	free(w->stab);
+	free(w->caps);
+	free(w->cl);
+	free(w->gmask);
 	free(w->acnt);
 	free(w->afirst);
 	free(w->wh);
@@ -111,32 +119,45 @@ static chr_status work_reserve(ner_work *w, size_t n)
 		GROW(w->spos, c);
 		GROW(w->nsmall, c);
 		GROW(w->nsum, c);
+		GROW(w->caps, 2 * c);
+		GROW(w->cl, c);
+		GROW(w->gmask, c);
 		w->cap = c;
 	}
 	size_t sc = 16;
 	while (sc < 2 * n)
 		sc *= 2;
-	if (sc > w->scap) {
-		GROW(w->skey, sc);
-		GROW(w->sval, sc);
+	if (sc > w->scap) { /* a new table: every entry's gen 0, not in use */
+		free(w->stab);
+		w->scap = 0;
+		if (!(w->stab = calloc(sc, sizeof *w->stab)))
+			return CHR_ENOMEM;
 		w->scap = sc;
+	}
+	if (++w->sgen == 0) { /* wrapped: clear the table once */
+		memset(w->stab, 0, w->scap * sizeof *w->stab);
+		w->sgen = 1;
 	}
 	return CHR_OK;
 }
 
-/* Slot of a lower-case word in the document table (created if new). */
+/* Slot of a lower-case word in the document table (created if new; an
+ * entry of an earlier document, another gen, is free). */
 static uint32_t doc_slot(ner_work *w, size_t tabsize, uint64_t key,
 			 uint32_t *nslots)
 {
 	size_t mask = tabsize - 1, i = (size_t)key & mask;
-	while (w->skey[i]) {
-		if (w->skey[i] == key)
-			return w->sval[i];
+	uint32_t gen = w->sgen;
+	struct ner_slotent *e;
+	while ((e = &w->stab[i])->gen == gen) {
+		if (e->key == key)
+			return e->val;
 		i = (i + 1) & mask;
 	}
-	w->skey[i] = key;
-	w->sval[i] = (*nslots)++;
-	return w->sval[i];
+	e->key = key;
+	e->gen = gen;
+	e->val = (*nslots)++;
+	return e->val;
 }
 
 
@@ -167,14 +188,13 @@ static uint64_t phrase2_key(const ner_model *m, const ner_tok *toks,
 	return key;
 }
 
-/* Longest gazetteer match per list, with B/I/L/U positions; gm[k] gets
- * the lists that match at token k (bit l: w->gazpos[k][l] and
- * w->gazlen[k][l] are set; without it they hold stale bytes, so they
- * need no clearing per document). */
+/* Longest gazetteer match per list, with B/I/L/U positions; gm[k] (0s
+ * on entry) gets the lists that match at token k (bit l:
+ * w->gazpos[k][l] and w->gazlen[k][l] are set; without it they hold
+ * stale bytes, so they need no clearing per document). */
 static void gaz_match(const ner_model *m, const ner_tok *toks, size_t n,
 		      ner_work *w, uint32_t *gm)
 {
-	memset(gm, 0, n * sizeof *gm);
 	if (!m->gaz)
 		return;
 	char phrase[NER_GAZ_MAXLEN * (NER_MAXWORD + 1)];
@@ -495,19 +515,24 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	size_t tabsize = 16;
 	while (tabsize < 2 * n)
 		tabsize *= 2;
-	memset(w->skey, 0, tabsize * sizeof *w->skey);
 	uint32_t nslots = 0;
+	uint8_t *caps = w->caps, *capl = caps + n;
+	uint64_t *cl = w->cl;
+	uint32_t *gmask = w->gmask;
 
 	/* split rows (word sums) for a loaded model of one int16 table */
 	w->sserial = m->serial && m->w && !m->wf && !m->w2 && !m->wf2
 			     ? m->serial
 			     : 0;
-	/* pass 1: per-token hashes, classes, slots */
+	/* pass 1: per-token hashes, classes, clusters, slots (and no
+	 * gazetteer list yet: gaz_match) */
 	ner_doc_hashes(w, m, toks, n);
 	for (size_t i = 0; i < n; i++) {
 		w->hlow[i] = w->wh[i].low;
 		w->hshape[i] = w->wh[i].shape;
 		w->cls[i] = w->wh[i].cls;
+		cl[i] = w->wh[i].clus;
+		gmask[i] = 0;
 		uint32_t s = doc_slot(w, tabsize, w->hlow[i], &nslots);
 		w->slot[i] = s;
 		if (s + 1 == nslots) {
@@ -518,15 +543,6 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	w->nslots = nslots;
 	/* document capitalisation flags; sentence all-caps flags */
 	uint32_t caps_sent = 0;
-	uint8_t *caps = malloc(n ? 2 * n : 1), *capl = caps + n;
-	uint64_t *cl = malloc((n ? n : 1) * sizeof *cl);
-	uint32_t *gmask = malloc((n ? n : 1) * sizeof *gmask);
-	if (!caps || !cl || !gmask) {
-		free(caps);
-		free(cl);
-		free(gmask);
-		return CHR_ENOMEM;
-	}
 	for (size_t i = 0; i < n; i++) {
 		if (i == 0 || toks[i].sent_start)
 			caps_sent = sentence_kind(toks, i, n, w->cls);
@@ -548,8 +564,6 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 		capl[i] = (uint8_t)(caps[i] & 1 ? (w->dflag[w->slot[i]] &
 						   DF_CAP_MID) != 0
 					      : capitalised(w->cls[i]));
-	for (size_t i = 0; i < n; i++)
-		cl[i] = w->wh[i].clus;
 	gaz_match(m, toks, n, w, gmask);
 	/* document topic: a capitalised first word before " - " ("SOCCER -") */
 	uint64_t topic = 0;
@@ -564,9 +578,6 @@ chr_status ner_static(const ner_model *m, const ner_tok *toks, size_t n,
 	else
 		for (size_t i = 0; i < n; i++)
 			token_rows(&d, i, 0);
-	free(caps);
-	free(cl);
-	free(gmask);
 	return CHR_OK;
 }
 

@@ -282,6 +282,79 @@ static void test_word_memo(void)
 	ner_model_free(m2);
 }
 
+/* Token i's word slot, flags and rows in w equal those in f. */
+static int same_doc(const ner_work *w, const ner_work *f, size_t n)
+{
+	int bad = w->nslots != f->nslots;
+	for (size_t i = 0; i < n; i++) {
+		bad += w->slot[i] != f->slot[i] ||
+		       w->dflag[w->slot[i]] != f->dflag[f->slot[i]] ||
+		       w->nrows[i] != f->nrows[i];
+		bad += !bad && memcmp(w->rows + i * NER_NSTATIC,
+				      f->rows + i * NER_NSTATIC,
+				      f->nrows[i] * sizeof *f->rows) != 0;
+	}
+	return bad;
+}
+
+/* A work area's slot table is not cleared between documents: an entry
+ * is in use only while its gen is the document's (ner_work.sgen).  A
+ * document's slots (one per lower-case word, numbered in order of
+ * first use), document flags and rows are those of a fresh work area
+ * after a larger document and a smaller one left their entries in the
+ * table, and when the gen wraps (fails when an old entry is taken for
+ * a word of the new document). */
+static void test_doc_slots(void)
+{
+	ner_model *m = tiny_model(12);
+	const char *a[] = {"The", "Bank", "said", "the", "bank", "of",
+			   "England", "said", "BANK", "."};
+	const char *b[] = {"England", "said", "the", "Bank", ".", "of",
+			   "Paris", "the"};
+	size_t na = sizeof a / sizeof *a, nb = sizeof b / sizeof *b;
+	ner_tok ta[16], tb[16];
+	toks_of(a, na, ta);
+	toks_of(b, nb, tb);
+	static char buf[600][16];
+	static ner_tok big[600];
+	for (int i = 0; i < 600; i++) {
+		snprintf(buf[i], sizeof buf[i], "%s%d", i % 3 ? "w" : "W", i / 2);
+		big[i] = (ner_tok){buf[i], (uint32_t)strlen(buf[i]),
+				   (uint8_t)(i % 25 == 0)};
+	}
+	ner_work f, w;
+	memset(&f, 0, sizeof f);
+	memset(&w, 0, sizeof w);
+	CHECK(ner_static(m, tb, nb, &f) == CHR_OK);
+	/* the fresh slots: the same for the same lower-case word only,
+	 * new ones numbered in turn */
+	uint32_t next = 0;
+	for (size_t i = 0; i < nb; i++) {
+		for (size_t j = 0; j < i; j++)
+			CHECK((f.slot[i] == f.slot[j]) == (f.hlow[i] == f.hlow[j]));
+		if (f.slot[i] == next)
+			next++;
+		CHECK(f.slot[i] < next);
+	}
+	CHECK_INT(f.nslots, next);
+	CHECK_INT(next, 7);
+	CHECK(ner_static(m, big, 600, &w) == CHR_OK);
+	CHECK_INT(w.nslots, 300);
+	CHECK(ner_static(m, ta, na, &w) == CHR_OK);
+	CHECK(ner_static(m, tb, nb, &w) == CHR_OK);
+	CHECK_INT(same_doc(&w, &f, nb), 0);
+	w.sgen = UINT32_MAX; /* the next document wraps the gen */
+	CHECK(ner_static(m, tb, nb, &w) == CHR_OK);
+	CHECK_INT(w.sgen, 1);
+	CHECK_INT(same_doc(&w, &f, nb), 0);
+	CHECK(ner_static(m, ta, na, &w) == CHR_OK);
+	CHECK(ner_static(m, tb, nb, &w) == CHR_OK);
+	CHECK_INT(same_doc(&w, &f, nb), 0);
+	ner_work_free(&f);
+	ner_work_free(&w);
+	ner_model_free(m);
+}
+
 /* The memo keeps NER_MEMO_WAYS words of one set (six words whose
  * hashes pick the same set): after four, all four are there; a fifth
  * replaces the one used least lately (not the first made); and each
@@ -870,6 +943,7 @@ static const th_test tests[] = {
 	TEST(test_scorer_edges),    TEST(test_tags),
 	TEST(test_shape_lower),     TEST(test_tokenizer),
 	TEST(test_features),        TEST(test_word_memo),
+	TEST(test_doc_slots),
 	TEST(test_memo_ways),       TEST(test_memo_key),
 	TEST(test_word_shapes),
 	TEST(test_row_table), TEST(test_prefetch_skip),      TEST(test_word_hash),
