@@ -111,6 +111,53 @@ static void test_scan_dates(void)
 	ev_doc_free(&d);
 }
 
+/* The doc's dates come from the prep's tokens (ev_dscan_word), the
+ * same as the byte scanner finds: words with non-ASCII bytes split into
+ * their ASCII runs ("1998é" is the year 1998), an ISO date running into
+ * a word ("2013-05-03abc": the scan goes on inside the token) and a
+ * window of three words across such tokens. */
+static void test_token_dates(void)
+{
+	static const char *const texts[] = {
+		"May 3, 2013 and 2013-05-03abc then 1999-12-31\xc3\xa9 x",
+		"1\xc3\xa9" "98 \xc3\xa9May 4, 2014; May\xc3\xa9 5 2015 "
+		"June 6\xc3\xa9 2016 in 1998\xc3\xa9 and 2001-02-03-04 2005",
+		"21st Nov, 2019 -- 2nd \xe2\x80\x9c" "Dec\xe2\x80\x9d 2018 "
+		"2024-01-16\xe2\x80\x94June 2010",
+		"3 Sept\xc2\xa0 2011 12ab 1a2b 2012 03 March 1960 4 mar 2049",
+	};
+	ev_engine e;
+	ev_engine_init(&e, NULL);
+	for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+		ev_doc a, b;
+		ev_input in;
+		ev_doc_init(&a);
+		ev_doc_init(&b);
+		input(&in, "t", "h", texts[k], NULL);
+		CHECK_INT(ev_doc_build(&e, &in, &a), CHR_OK);
+		ev_scan_dates(texts[k], strlen(texts[k]), &b);
+		CHECK(b.ndates > 0 && b.nyears > 1);
+		CHECK_INT(a.ndates, b.ndates);
+		CHECK_INT(a.nyears, b.nyears);
+		for (uint32_t i = 0; i < a.ndates && i < b.ndates; i++)
+			CHECK_INT(a.dates[i], b.dates[i]);
+		for (uint32_t i = 0; i < a.nyears && i < b.nyears; i++)
+			CHECK_INT(a.years[i], b.years[i]);
+		ev_doc_free(&a);
+		ev_doc_free(&b);
+	}
+	ev_engine_free(&e);
+	/* the byte scanner itself on the split words */
+	ev_doc d;
+	ev_doc_init(&d);
+	const char *t = "2013-05-03abc 1\xc3\xa9" "98 \xc3\xa9May 4, 2014";
+	ev_scan_dates(t, strlen(t), &d);
+	CHECK_INT(d.ndates, 2);
+	CHECK_INT(d.dates[0], ev_days(2013, 5, 3));
+	CHECK_INT(d.dates[1], ev_days(2014, 5, 4));
+	ev_doc_free(&d);
+}
+
 /* The stand-in's name runs: a sentence-initial capitalised word is a
  * name only when the text never writes it lower-case.  Twelve such
  * words: the first questions are answered by scanning the tokens, the
@@ -981,7 +1028,7 @@ int main(void)
 		TEST(test_story_spread), TEST(test_content_pass),
 		TEST(test_place_pick),   TEST(test_idf_memo),
 		TEST(test_stamp_next),   TEST(test_prep_seed),
-		TEST(test_same_bytes),
+		TEST(test_same_bytes),   TEST(test_token_dates),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
