@@ -485,11 +485,14 @@ static void test_prep_apply(void)
 	input(&in[1], "p2", "", "Dockers at the Port of Valmora walked out.\n"
 	      "The strike shut the port for a third day.", NULL);
 	input(&in[2], "p3", "Storm Hesper batters the coast", "", "2025-03-11");
-	/* more distinct words than the thread's stem memo holds, with
-	 * suffixes to stem: its entries are overwritten and reused */
-	static char many[120000];
+	/* more distinct words than the thread's stem memo holds (65,536
+	 * entries in sets of four: 40,000 words fill many a set past its
+	 * four), with suffixes to stem: its entries are overwritten and
+	 * reused */
+	enum { MANY = 40000 };
+	static char many[MANY * 12 + 1];
 	size_t ml = 0;
-	for (int i = 0; i < 9000; i++) {
+	for (int i = 0; i < MANY; i++) {
 		static const char *const suf[] = { "ings", "ed", "ations", "ly" };
 		char w[16];
 		int wl = 0;
@@ -531,7 +534,7 @@ static void test_prep_apply(void)
 	 * descending, past the sort's stack buffer; the vector comes out
 	 * ascending with every word once */
 	uint32_t nbody = d2.body.n;
-	static char rev[120000];
+	static char rev[sizeof many + 1];
 	size_t rl = 0, end = ml;
 	while (end > 0) {
 		size_t b = end - 1; /* the space after a word */
@@ -556,7 +559,7 @@ static void test_prep_apply(void)
 		CHECK(!i || d2.body.v[i - 1].id < d2.body.v[i].id);
 		tf += d2.body.v[i].tf;
 	}
-	CHECK(tf == 9000.0f);
+	CHECK(tf == (float)MANY);
 	sb_stemmer_delete(stem);
 	ev_doc_free(&d1);
 	ev_doc_free(&d2);
