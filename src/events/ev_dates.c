@@ -8,12 +8,24 @@
  * the 1st, for the year only), "2013-05-03", and four-digit years
  * 1950..2049 standing alone.  Relative expressions ("Tuesday", "last
  * week") need a reference date and are left to the time stage.
+ *
+ * The scanner reads words, not bytes: the events prep has already cut
+ * the body into tokens (ev_text.c), and every run of ASCII letters and
+ * digits lies inside one of them, so it feeds each all-ASCII token as a
+ * word (ev_dscan_word) and only splits the others (ev_dscan_span, which
+ * ev_scan_dates runs over a whole text).  A word is classified by one
+ * table (the C locale's isalnum/isdigit/tolower, ASCII only), a month
+ * name by one packed three-letter key in a switch.  On 2,000 Reuters
+ * stories the scan was 36.7 M instructions reading bytes through
+ * <ctype.h>, 25.9 M with the tables, 20.7 M from the tokens.
  */
 #include "events.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "text/bytetab.h"
 
 /* Howard Hinnant's days_from_civil. */
 int32_t ev_days(int y, int m, int d)
@@ -93,30 +105,51 @@ void ev_fmt_day(int32_t days, char out[11])
 	out[10] = '\0';
 }
 
-int ev_month3(const char *s)
+/* Byte classes for the scanner: the C locale's isalnum and isdigit
+ * (ASCII only; the tool never sets a locale), and its tolower. */
+#define D_ALNUM 1
+#define D_DIGIT 2
+#define D_CLASS(c)                                                           \
+	((c) >= '0' && (c) <= '9' ? D_ALNUM | D_DIGIT                        \
+	 : ((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') ? D_ALNUM \
+								     : 0)
+static const uint8_t d_class[256] = { TEXT_TAB256(D_CLASS) };
+static const uint8_t d_lower[256] = { TEXT_TAB256(TEXT_LOWER) };
+
+/* The month of s's first three bytes ("jan" .. "dec" in any case), 0
+ * when none: the three lower-cased bytes packed into one key, which a
+ * switch compares against the twelve. */
+static inline int month3(const unsigned char *c)
 {
-	/* "jan" .. "dec" as (c0 << 16 | c1 << 8 | c2), lower case */
-#define MON3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
-	static const uint32_t key[] = {
-		MON3('j', 'a', 'n'), MON3('f', 'e', 'b'), MON3('m', 'a', 'r'),
-		MON3('a', 'p', 'r'), MON3('m', 'a', 'y'), MON3('j', 'u', 'n'),
-		MON3('j', 'u', 'l'), MON3('a', 'u', 'g'), MON3('s', 'e', 'p'),
-		MON3('o', 'c', 't'), MON3('n', 'o', 'v'), MON3('d', 'e', 'c')
-	};
-	switch (s[0] | 0x20) { /* ASCII lower case; no other byte matches */
+	switch (c[0] | 0x20) { /* ASCII lower case; no other byte matches */
 	case 'j': case 'f': case 'm': case 'a': case 's': case 'o': case 'n':
 	case 'd':
 		break;
 	default:
 		return 0;
 	}
-	const unsigned char *c = (const unsigned char *)s;
-	uint32_t k = MON3(tolower(c[0]), tolower(c[1]), tolower(c[2]));
+#define MON3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+	switch (MON3(d_lower[c[0]], d_lower[c[1]], d_lower[c[2]])) {
+	case MON3('j', 'a', 'n'): return 1;
+	case MON3('f', 'e', 'b'): return 2;
+	case MON3('m', 'a', 'r'): return 3;
+	case MON3('a', 'p', 'r'): return 4;
+	case MON3('m', 'a', 'y'): return 5;
+	case MON3('j', 'u', 'n'): return 6;
+	case MON3('j', 'u', 'l'): return 7;
+	case MON3('a', 'u', 'g'): return 8;
+	case MON3('s', 'e', 'p'): return 9;
+	case MON3('o', 'c', 't'): return 10;
+	case MON3('n', 'o', 'v'): return 11;
+	case MON3('d', 'e', 'c'): return 12;
+	default: return 0;
+	}
 #undef MON3
-	for (int m = 0; m < 12; m++)
-		if (key[m] == k)
-			return m + 1;
-	return 0;
+}
+
+int ev_month3(const char *s)
+{
+	return month3((const unsigned char *)s);
 }
 
 /* The month a word names (1..12), 0 when none: a full name ("march"),
@@ -133,22 +166,15 @@ static int month_of(const char *s, size_t n)
 	};
 	if (n < 3 || n > 9) /* "september" is the longest */
 		return 0;
-	int m = ev_month3(s);
-	if (!m || n == 3 ||
-	    (n == 4 && m == 9 && tolower((unsigned char)s[3]) == 't'))
+	const unsigned char *u = (const unsigned char *)s;
+	int m = month3(u);
+	if (!m || n == 3 || (n == 4 && m == 9 && d_lower[u[3]] == 't'))
 		return m; /* none, "sep", "sept" */
 	for (size_t i = 3; i < n; i++)
-		if (tolower((unsigned char)s[i]) != full[m - 1][i])
+		if (d_lower[u[i]] != (unsigned char)full[m - 1][i])
 			return 0; /* full[m - 1] ends first: its NUL differs */
 	return full[m - 1][n] ? 0 : m;
 }
-
-typedef struct wtok {
-	size_t s, n;
-	int num;   /* value when all digits (<= 4 digits), else -1 */
-	int month; /* 1..12 when a month name */
-} wtok;
-
 
 static void add_year_only(ev_doc *d, int y)
 {
@@ -174,72 +200,111 @@ static void add_day(ev_doc *d, int y, int m, int dd)
 
 /* Words (letters/digits runs); the last three words' month and number
  * are kept (oldest first) for the year's: a few stores a word, where
- * moving a window of whole words was a memmove call. */
-void ev_scan_dates(const char *s, size_t len, ev_doc *d)
+ * moving a window of whole words was a memmove call.  Only a word of at
+ * most four digits is read for its value, and only one starting with a
+ * letter can name a month.  The events prep feeds the words of the
+ * tokens it has already made (ev_dscan_word: no byte of a word is read
+ * twice over), a test or any other text goes through ev_dscan_span. */
+void ev_dscan_init(ev_dscan *ds)
 {
-	int mon[3] = { 0 }, num[3] = { 0 };
-	size_t nw = 0, i = 0; /* words kept (at most 3) */
-	while (i < len) {
-		if (!isalnum((unsigned char)s[i])) {
+	memset(ds, 0, sizeof *ds);
+}
+
+/* The word s[i, j), whose first byte has class c0 (D_DIGIT when all are
+ * digits, with digits set). */
+static void dscan(ev_dscan *ds, const char *s, size_t len, size_t i,
+		  size_t j, unsigned c0, int digits, ev_doc *d)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = j - i;
+	int tnum = -1, tmon = 0;
+	if (c0 & D_DIGIT) {
+		if (n <= 4 && digits) {
+			int v = 0;
+			for (size_t k = i; k < j; k++)
+				v = v * 10 + u[k] - '0';
+			tnum = v;
+		} else if (n >= 3 && n <= 4) { /* 1st, 2nd, 21st */
+			int v = u[i] - '0';
+			size_t k = i + 1;
+			if (d_class[u[k]] & D_DIGIT)
+				v = v * 10 + u[k++] - '0';
+			if (j - k == 2 && !(d_class[u[k]] & D_DIGIT))
+				tnum = v;
+		}
+	} else {
+		tmon = month_of(s + i, n);
+	}
+	/* ISO yyyy-mm-dd */
+	if (tnum >= 1900 && j + 6 <= len && s[j] == '-' &&
+	    (d_class[u[j + 1]] & D_DIGIT) && (d_class[u[j + 2]] & D_DIGIT) &&
+	    s[j + 3] == '-' && (d_class[u[j + 4]] & D_DIGIT) &&
+	    (d_class[u[j + 5]] & D_DIGIT)) {
+		add_day(d, tnum, (s[j + 1] - '0') * 10 + s[j + 2] - '0',
+			(s[j + 4] - '0') * 10 + s[j + 5] - '0');
+		ds->resume = j + 6;
+		ds->nw = 0;
+		return;
+	}
+	ds->resume = j;
+	ds->mon[0] = ds->mon[1], ds->mon[1] = ds->mon[2], ds->mon[2] = tmon;
+	ds->num[0] = ds->num[1], ds->num[1] = ds->num[2], ds->num[2] = tnum;
+	if (ds->nw < 3)
+		ds->nw++;
+	if (tnum < 1950 || tnum > 2049 || n != 4)
+		return;
+	int y = tnum;
+	const int *mon = ds->mon, *num = ds->num;
+	/* Month D, YYYY */
+	if (ds->nw == 3 && mon[0] && num[1] >= 1 && num[1] <= 31)
+		add_day(d, y, mon[0], num[1]);
+	/* D Month YYYY */
+	else if (ds->nw == 3 && mon[1] && num[0] >= 1 && num[0] <= 31)
+		add_day(d, y, mon[1], num[0]);
+	/* Month YYYY: the year only (a day-1 anchor would mislead) */
+	else
+		add_year_only(d, y);
+}
+
+void ev_dscan_word(ev_dscan *ds, const char *s, size_t len, size_t i,
+		   size_t j, int digits, ev_doc *d)
+{
+	if (i >= ds->resume)
+		dscan(ds, s, len, i, j, d_class[(unsigned char)s[i]], digits, d);
+	else if (j > ds->resume) /* the rest of it, after an ISO date */
+		ev_dscan_span(ds, s, len, ds->resume, j, d);
+}
+
+void ev_dscan_span(ev_dscan *ds, const char *s, size_t len, size_t from,
+		   size_t to, ev_doc *d)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = from > ds->resume ? from : ds->resume;
+	while (i < to) {
+		unsigned c0 = d_class[u[i]];
+		if (!(c0 & D_ALNUM)) {
 			i++;
 			continue;
 		}
-		size_t j = i;
-		while (j < len && isalnum((unsigned char)s[j]))
+		size_t j = i + 1;
+		unsigned all = c0; /* D_DIGIT stays while every byte is one */
+		while (j < to) {
+			unsigned c = d_class[u[j]];
+			if (!(c & D_ALNUM))
+				break;
+			all &= c;
 			j++;
-		wtok t = { i, j - i, -1, 0 };
-		if (j - i <= 4) {
-			int v = 0, dig = 1;
-			for (size_t k = i; k < j; k++) {
-				if (!isdigit((unsigned char)s[k]))
-					dig = 0;
-				else
-					v = v * 10 + s[k] - '0';
-			}
-			if (dig)
-				t.num = v;
 		}
-		/* 1st, 2nd, 21st */
-		if (t.num < 0 && j - i >= 3 && j - i <= 4 &&
-		    isdigit((unsigned char)s[i])) {
-			int v = s[i] - '0';
-			size_t k = i + 1;
-			if (isdigit((unsigned char)s[k]))
-				v = v * 10 + s[k++] - '0';
-			if (j - k == 2 && isalpha((unsigned char)s[k]))
-				t.num = v;
-		}
-		t.month = month_of(s + i, j - i);
-		/* ISO yyyy-mm-dd */
-		if (t.num >= 1900 && j + 6 <= len && s[j] == '-' &&
-		    isdigit((unsigned char)s[j + 1]) &&
-		    isdigit((unsigned char)s[j + 2]) && s[j + 3] == '-' &&
-		    isdigit((unsigned char)s[j + 4]) &&
-		    isdigit((unsigned char)s[j + 5])) {
-			add_day(d, t.num, (s[j + 1] - '0') * 10 + s[j + 2] - '0',
-				(s[j + 4] - '0') * 10 + s[j + 5] - '0');
-			i = j + 6;
-			nw = 0;
-			continue;
-		}
-		mon[0] = mon[1], mon[1] = mon[2], mon[2] = t.month;
-		num[0] = num[1], num[1] = num[2], num[2] = t.num;
-		if (nw < 3)
-			nw++;
-		i = j;
-		if (t.num < 1950 || t.num > 2049 || t.n != 4)
-			continue;
-		int y = t.num;
-		/* Month D, YYYY */
-		if (nw == 3 && mon[0] && num[1] >= 1 && num[1] <= 31)
-			add_day(d, y, mon[0], num[1]);
-		/* D Month YYYY */
-		else if (nw == 3 && mon[1] && num[0] >= 1 && num[0] <= 31)
-			add_day(d, y, mon[1], num[0]);
-		/* Month YYYY: the year only (a day-1 anchor would mislead) */
-		else
-			add_year_only(d, y);
+		dscan(ds, s, len, i, j, c0, (all & D_DIGIT) != 0, d);
+		i = ds->resume;
 	}
+}
+
+void ev_scan_dates(const char *s, size_t len, ev_doc *d)
+{
+	ev_dscan ds;
+	ev_dscan_init(&ds);
+	ev_dscan_span(&ds, s, len, 0, len, d);
 }
 
 /* ---- the tense of weekday mentions ------------------------------------ */

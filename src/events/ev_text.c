@@ -26,9 +26,14 @@
  * words), reused from text to text rather than made and freed for each.
  * ev_doc_init/ev_doc_free and the article-to-input adapter
  * (ev_input_from_article) are in ev_words.c.
- * Each text is tokenized once: its terms, numbers and name runs read the
- * same tokens, each lower-cased in place and hashed (FNV-1a, for the
- * word sets and the memo) as it is read.
+ * Each text is tokenized once: its terms, numbers, name runs and the
+ * body's explicit dates (ev_dscan_word, ev_dates.c) read the same
+ * tokens, each lower-cased in place and hashed (FNV-1a, for the word
+ * sets and the memo) as it is read; a token's flags are one word, stored
+ * with the token (as bit-fields each was a read-modify-write).  On 2,000
+ * Reuters stories the stage was 221.6 M instructions, 202.3 M with the
+ * dates from the tokens, the flags word and the lower-case question
+ * (used_lower) comparing hashes first.
  */
 #include "events.h"
 
@@ -44,16 +49,19 @@
 
 #define MAXTOK 48
 /* Stems remembered per thread (words of fewer than MEMO_W bytes;
- * 16,384 entries of one cache line, 1 MB, in sets of MEMO_WAYS, the
- * newest first, with their FNV-1a tags apart, 64 kB, so that a look-up
+ * 65,536 entries of one cache line, 4 MB, in sets of MEMO_WAYS, the
+ * newest first, with their FNV-1a tags apart, 256 kB, so that a look-up
  * reads one line of tags and only the entry whose tag matches): news
  * repeats its words, and Snowball was a quarter of the events-prep
  * stage.  Direct-mapped, at 4,096 entries a quarter of the look-ups on
  * 2,000 Reuters stories missed (38,489 stems made), at 16,384 a seventh
  * (21,944; 22,523 placed by FNV-1a).  Four ways: 15,953 (eight 15,057;
  * direct-mapped over 131,072 entries 15,115: the rest are first
- * meetings). */
-#define MEMO_BITS 14
+ * meetings).  A whole feed meets more words than 16,384 entries hold:
+ * the Reuters file (19,043 stories, some 43,000 distinct words) made
+ * 108,077 stems at 16,384 entries (260 M instructions of Snowball) and
+ * 47,139 at 65,536 (110 M; events-prep 2,048 -> 1,889 M). */
+#define MEMO_BITS 16
 #define MEMO_N (1 << MEMO_BITS)
 #define MEMO_W 24
 #define MEMO_WAYS 4
@@ -65,13 +73,19 @@
  * reached by valid input). */
 #define PREP_MAX ((size_t)1 << 28)
 
+/* A token's flags (tok.f). */
+enum {
+	T_CAP = 1,    /* first letter upper-case */
+	T_SSTART = 2, /* first word of a sentence */
+	T_NUM = 4,    /* all digits */
+	T_BRK = 8,    /* punctuation before it (ends a name run) */
+	T_ASCII = 16, /* no byte over 0x7F (ev_dscan_word) */
+};
+
 typedef struct tok {
 	uint32_t start, end;
 	uint32_t h;            /* FNV-1a of the lower-cased bytes (events.h) */
-	unsigned cap : 1;      /* first letter upper-case */
-	unsigned sstart : 1;   /* first word of a sentence */
-	unsigned num : 1;      /* all digits */
-	unsigned brk : 1;      /* punctuation before it (ends a name run) */
+	uint32_t f;            /* T_* */
 } tok;
 
 typedef struct toks {
@@ -80,15 +94,18 @@ typedef struct toks {
 } toks;
 
 /* Byte classes: the C locale's isalnum, isdigit and isupper, with any
- * non-ASCII byte a letter; and the C locale's tolower. */
+ * non-ASCII byte a letter (the ASCII ones marked C_ASCII); and the C
+ * locale's tolower. */
 #define C_WORD 1
 #define C_DIGIT 2
 #define C_UPPER 4
+#define C_ASCII 8
 #define EV_CLASS(c)                                                          \
-	((c) >= '0' && (c) <= '9'   ? C_WORD | C_DIGIT                       \
-	 : (c) >= 'A' && (c) <= 'Z' ? C_WORD | C_UPPER                       \
-	 : ((c) >= 'a' && (c) <= 'z') || (c) >= 0x80 ? C_WORD               \
-						     : 0)
+	((c) >= '0' && (c) <= '9'   ? C_WORD | C_DIGIT | C_ASCII             \
+	 : (c) >= 'A' && (c) <= 'Z' ? C_WORD | C_UPPER | C_ASCII             \
+	 : (c) >= 'a' && (c) <= 'z' ? C_WORD | C_ASCII                       \
+	 : (c) >= 0x80		    ? C_WORD                                 \
+				    : 0)
 static const uint8_t byte_class[256] = { TEXT_TAB256(EV_CLASS) };
 static const uint8_t byte_lower[256] = { TEXT_TAB256(TEXT_LOWER) };
 
@@ -100,21 +117,23 @@ static chr_status tokenize(const char *s, size_t len, char *low, toks *t)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	t->n = 0;
-	int sstart = 1, brk = 1;
+	uint32_t pend = T_SSTART | T_BRK; /* for the next token */
 	size_t i = 0;
 	while (i < len) {
 		unsigned char c = u[i];
 		unsigned cl = byte_class[c];
 		if (!(cl & C_WORD)) {
 			if (c == '.' || c == '!' || c == '?' || c == '\n')
-				sstart = 1;
+				pend |= T_SSTART;
 			if (c != ' ' && c != '-')
-				brk = 1;
+				pend |= T_BRK;
 			i++;
 			continue;
 		}
 		size_t j = i;
-		unsigned all = C_DIGIT; /* stays while every byte is a digit */
+		/* C_DIGIT stays while every byte is a digit, C_ASCII while
+		 * every byte is ASCII */
+		unsigned all = C_DIGIT | C_ASCII;
 		uint32_t h = EV_FNV_BASIS;
 		do {
 			unsigned bc = byte_class[u[j]];
@@ -135,16 +154,11 @@ static chr_status tokenize(const char *s, size_t len, char *low, toks *t)
 			t->v = nv;
 			t->cap = nc;
 		}
-		tok *k = &t->v[t->n++];
-		k->start = (uint32_t)i;
-		k->end = (uint32_t)j;
-		k->h = h;
-		k->cap = (cl & C_UPPER) ? 1 : 0;
-		k->sstart = (unsigned)sstart;
-		k->num = all ? 1 : 0;
-		k->brk = (unsigned)brk;
-		sstart = 0;
-		brk = 0;
+		t->v[t->n++] = (tok){ (uint32_t)i, (uint32_t)j, h,
+				      pend | ((cl & C_UPPER) ? T_CAP : 0) |
+					      ((all & C_DIGIT) ? T_NUM : 0) |
+					      ((all & C_ASCII) ? T_ASCII : 0) };
+		pend = 0;
 		i = j;
 	}
 	return CHR_OK;
@@ -462,7 +476,7 @@ static chr_status terms(ev_prep *p, struct sb_stemmer *stem, stem_memo *mm,
 		const char *w = low + k->start;
 		if (n < 2 || ev_is_stop_h(w, n, k->h))
 			continue;
-		if (k->num) { /* numbers are terms as they are: 23 pirates */
+		if (k->f & T_NUM) { /* numbers are terms as they are: 23 pirates */
 			if (EV_NUMTERMS)
 				st = op(p, dst, w, n, 1.0f);
 			continue;
@@ -539,7 +553,7 @@ static int low_build(stem_memo *mm, const char *low, const toks *t)
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		const tok *o = &t->v[i];
-		if (o->cap || !tok_len(o))
+		if ((o->f & T_CAP) || !tok_len(o))
 			continue;
 		struct low_slot *sl = low_slot(mm, low, t, o);
 		if (sl->gen != mm->gen) {
@@ -565,7 +579,9 @@ static int used_lower(lowset *ls, const char *low, const toks *t,
 			return 0;
 		for (size_t i = 0; i < t->n; i++) {
 			const tok *o = &t->v[i];
-			if (!o->cap && same_low(low, o, k))
+			/* the hash first: it tells nearly every token apart
+			 * with one compare */
+			if (o->h == k->h && !(o->f & T_CAP) && same_low(low, o, k))
 				return 1;
 		}
 		return 0;
@@ -590,17 +606,18 @@ static chr_status cap_entities(ev_prep *p, stem_memo *mm, const char *low,
 	lowset ls = { mm, 0, 0 };
 	size_t i = 0;
 	while (!st && i < t->n) {
-		if (!t->v[i].cap || t->v[i].num) {
+		if ((t->v[i].f & (T_CAP | T_NUM)) != T_CAP) {
 			i++;
 			continue;
 		}
 		size_t start = i, j = i, plen = 0, words = 0;
-		while (j < t->n && t->v[j].cap && (!words || !t->v[j].brk)) {
+		while (j < t->n && (t->v[j].f & T_CAP) &&
+		       (!words || !(t->v[j].f & T_BRK))) {
 			const tok *k = &t->v[j];
 			size_t n = tok_len(k);
 			const char *w = low + k->start;
 			int notname = n && ev_is_notname_h(w, n, k->h);
-			int used = n && !notname && k->sstart
+			int used = n && !notname && (k->f & T_SSTART)
 					   ? used_lower(&ls, low, t, k) : 0;
 			if (used < 0) {
 				st = CHR_ENOMEM;
@@ -655,7 +672,7 @@ static void add_date(ev_doc *d, int32_t day)
 /* Does token k spell a month name (its first three letters)? */
 static int is_month_tok(const char *s, const tok *k)
 {
-	if (k->num || k->end - k->start < 3)
+	if ((k->f & T_NUM) || k->end - k->start < 3)
 		return 0;
 	return ev_month3(s + k->start) != 0;
 }
@@ -669,11 +686,11 @@ static void doc_numbers(const char *s, size_t len, const toks *t, ev_doc *d)
 {
 	for (size_t i = 0; i < t->n && d->nnums < EV_MAXNUMS; i++) {
 		const tok *k = &t->v[i];
-		if (!k->num)
+		if (!(k->f & T_NUM))
 			continue;
 		size_t a = k->start, b = k->end, j = i;
 		if (b + 1 < len && s[b] == '.' && i + 1 < t->n &&
-		    t->v[i + 1].num && t->v[i + 1].start == b + 1)
+		    (t->v[i + 1].f & T_NUM) && t->v[i + 1].start == b + 1)
 			b = t->v[++j].end; /* a decimal */
 		if ((a && s[a - 1] == ':') || (b < len && s[b] == ':'))
 			continue;
@@ -706,6 +723,24 @@ static void doc_numbers(const char *s, size_t len, const toks *t, ev_doc *d)
  * vector op fits at most half full (a term per token, a name word per
  * token, a phrase per two, and the NER entities), so that the slots
  * need no growth on the way. */
+/* The explicit dates of a body (tokenized in t), as ev_scan_dates finds
+ * them, from the tokens: every run of ASCII letters and digits lies in
+ * one token, and an all-ASCII token is one run, so only the tokens with
+ * other bytes are read again to split them. */
+static void dates_of(const char *s, size_t len, const toks *t, ev_doc *d)
+{
+	ev_dscan ds;
+	ev_dscan_init(&ds);
+	for (size_t i = 0; i < t->n; i++) {
+		const tok *k = &t->v[i];
+		if (k->f & T_ASCII)
+			ev_dscan_word(&ds, s, len, k->start, k->end,
+				      (k->f & T_NUM) != 0, d);
+		else
+			ev_dscan_span(&ds, s, len, k->start, k->end, d);
+	}
+}
+
 static chr_status slots_take(ev_prep *p, stem_memo *mm, size_t ntok,
 			     size_t nent)
 {
@@ -856,7 +891,7 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 	if (in->published)
 		d->anchor = ev_parse_day(in->published);
 	/* explicit dates and years always; TIMEX values add the rest */
-	ev_scan_dates(text, tlen, d);
+	dates_of(text, tlen, t, d);
 	for (size_t i = 0; in->dates && i < in->ndates; i++)
 		add_date(d, in->dates[i]);
 	if (d->anchor == EV_NODAY && d->ndates)

@@ -734,6 +734,22 @@ void ev_fmt_day(int32_t days, char out[11]);
 int ev_month3(const char *s);
 /* The stand-in scanner: explicit dates and years in text. */
 void ev_scan_dates(const char *text, size_t len, ev_doc *d);
+/* The same scan fed by a tokenizer that has the text's words already
+ * (ev_text.c): its state, then the text's spans in order.  Every run of
+ * ASCII letters and digits of text[0, len) must lie inside one span fed,
+ * and the spans fed must not overlap.  A span known to be exactly one
+ * such run goes to ev_dscan_word (digits: all its bytes are digits);
+ * any other to ev_dscan_span, which finds the runs in it.  After an ISO
+ * date the scan resumes at ds->resume: bytes before it are skipped. */
+typedef struct ev_dscan {
+	int mon[3], num[3]; /* the last three words' month and number */
+	size_t nw, resume;  /* words kept (at most 3); where to go on */
+} ev_dscan;
+void ev_dscan_init(ev_dscan *ds);
+void ev_dscan_word(ev_dscan *ds, const char *text, size_t len, size_t i,
+		   size_t j, int digits, ev_doc *d);
+void ev_dscan_span(ev_dscan *ds, const char *text, size_t len, size_t from,
+		   size_t to, ev_doc *d);
 
 /* Evaluation (ev_eval.c).  Labels are small ints per item. */
 typedef struct ev_bcubed {

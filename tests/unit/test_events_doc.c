@@ -111,6 +111,53 @@ static void test_scan_dates(void)
 	ev_doc_free(&d);
 }
 
+/* The doc's dates come from the prep's tokens (ev_dscan_word), the
+ * same as the byte scanner finds: words with non-ASCII bytes split into
+ * their ASCII runs ("1998é" is the year 1998), an ISO date running into
+ * a word ("2013-05-03abc": the scan goes on inside the token) and a
+ * window of three words across such tokens. */
+static void test_token_dates(void)
+{
+	static const char *const texts[] = {
+		"May 3, 2013 and 2013-05-03abc then 1999-12-31\xc3\xa9 x",
+		"1\xc3\xa9" "98 \xc3\xa9May 4, 2014; May\xc3\xa9 5 2015 "
+		"June 6\xc3\xa9 2016 in 1998\xc3\xa9 and 2001-02-03-04 2005",
+		"21st Nov, 2019 -- 2nd \xe2\x80\x9c" "Dec\xe2\x80\x9d 2018 "
+		"2024-01-16\xe2\x80\x94June 2010",
+		"3 Sept\xc2\xa0 2011 12ab 1a2b 2012 03 March 1960 4 mar 2049",
+	};
+	ev_engine e;
+	ev_engine_init(&e, NULL);
+	for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+		ev_doc a, b;
+		ev_input in;
+		ev_doc_init(&a);
+		ev_doc_init(&b);
+		input(&in, "t", "h", texts[k], NULL);
+		CHECK_INT(ev_doc_build(&e, &in, &a), CHR_OK);
+		ev_scan_dates(texts[k], strlen(texts[k]), &b);
+		CHECK(b.ndates > 0 && b.nyears > 1);
+		CHECK_INT(a.ndates, b.ndates);
+		CHECK_INT(a.nyears, b.nyears);
+		for (uint32_t i = 0; i < a.ndates && i < b.ndates; i++)
+			CHECK_INT(a.dates[i], b.dates[i]);
+		for (uint32_t i = 0; i < a.nyears && i < b.nyears; i++)
+			CHECK_INT(a.years[i], b.years[i]);
+		ev_doc_free(&a);
+		ev_doc_free(&b);
+	}
+	ev_engine_free(&e);
+	/* the byte scanner itself on the split words */
+	ev_doc d;
+	ev_doc_init(&d);
+	const char *t = "2013-05-03abc 1\xc3\xa9" "98 \xc3\xa9May 4, 2014";
+	ev_scan_dates(t, strlen(t), &d);
+	CHECK_INT(d.ndates, 2);
+	CHECK_INT(d.dates[0], ev_days(2013, 5, 3));
+	CHECK_INT(d.dates[1], ev_days(2014, 5, 4));
+	ev_doc_free(&d);
+}
+
 /* The stand-in's name runs: a sentence-initial capitalised word is a
  * name only when the text never writes it lower-case.  Twelve such
  * words: the first questions are answered by scanning the tokens, the
@@ -438,11 +485,14 @@ static void test_prep_apply(void)
 	input(&in[1], "p2", "", "Dockers at the Port of Valmora walked out.\n"
 	      "The strike shut the port for a third day.", NULL);
 	input(&in[2], "p3", "Storm Hesper batters the coast", "", "2025-03-11");
-	/* more distinct words than the thread's stem memo holds, with
-	 * suffixes to stem: its entries are overwritten and reused */
-	static char many[120000];
+	/* more distinct words than the thread's stem memo holds (65,536
+	 * entries in sets of four: 40,000 words fill many a set past its
+	 * four), with suffixes to stem: its entries are overwritten and
+	 * reused */
+	enum { MANY = 40000 };
+	static char many[MANY * 12 + 1];
 	size_t ml = 0;
-	for (int i = 0; i < 9000; i++) {
+	for (int i = 0; i < MANY; i++) {
 		static const char *const suf[] = { "ings", "ed", "ations", "ly" };
 		char w[16];
 		int wl = 0;
@@ -484,7 +534,7 @@ static void test_prep_apply(void)
 	 * descending, past the sort's stack buffer; the vector comes out
 	 * ascending with every word once */
 	uint32_t nbody = d2.body.n;
-	static char rev[120000];
+	static char rev[sizeof many + 1];
 	size_t rl = 0, end = ml;
 	while (end > 0) {
 		size_t b = end - 1; /* the space after a word */
@@ -509,7 +559,7 @@ static void test_prep_apply(void)
 		CHECK(!i || d2.body.v[i - 1].id < d2.body.v[i].id);
 		tf += d2.body.v[i].tf;
 	}
-	CHECK(tf == 9000.0f);
+	CHECK(tf == (float)MANY);
 	sb_stemmer_delete(stem);
 	ev_doc_free(&d1);
 	ev_doc_free(&d2);
@@ -981,7 +1031,7 @@ int main(void)
 		TEST(test_story_spread), TEST(test_content_pass),
 		TEST(test_place_pick),   TEST(test_idf_memo),
 		TEST(test_stamp_next),   TEST(test_prep_seed),
-		TEST(test_same_bytes),
+		TEST(test_same_bytes),   TEST(test_token_dates),
 	};
 	return th_run("events_doc", tests, sizeof tests / sizeof tests[0]);
 }
