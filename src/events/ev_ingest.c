@@ -43,8 +43,12 @@
  * thread stores the next articles, and its rows are written at the next
  * ev_stage_place or ev_stage_flush, in the transaction still open
  * (ingest commits only after ev_stage_flush, which writes all).  On the
- * whole Reuters file with two threads the store thread waited for the
- * events thread at 2 of its 14 hand-overs.  Without the thread the
+ * whole Reuters file with two threads (callgrind, --separate-threads)
+ * the store thread ran 15.10 -> 10.53 G instructions (store_one 14.41 ->
+ * 9.80 G), the events thread 4.60 G, all threads 32.343 -> 32.366 G; the
+ * store thread waited for the events thread at 2 of 14 hand-overs (the
+ * last batch of each transaction is decided at its commit, on the store
+ * thread: 1.54 G of the 2.73 G left there).  Without the thread the
  * same halves run one after the other.  After an error the batch is
  * dropped and the members cache cleared, as before: the transaction is
  * rolled back and the ingest stops.

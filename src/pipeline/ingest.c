@@ -30,7 +30,9 @@
  * thread at the next hand-over or before the commit (ev_stage_flush),
  * so every write stays on the one connection, in the transaction of its
  * articles, and a committed article is fully placed
- * (src/events/ev_decide.c).
+ * (src/events/ev_decide.c).  On the whole Reuters file that took 4.6 G
+ * of its 15.1 G instructions off the store thread (callgrind,
+ * --separate-threads), for 23 M more in all.
  */
 #include "article.h"
 
