@@ -301,6 +301,9 @@ typedef struct chr_ingest_stats {
 typedef struct chr_ingest_opts {
 	size_t max_article;  /* bytes; 0 = 2 MiB */
 	size_t batch;        /* articles per transaction; 0 = 4096 */
+	/* articles per events placement inside a transaction (and at its
+	 * end); 0 = 1024 */
+	size_t ev_batch;
 	/* 1 = read, process and store on the caller's thread; n > 1 = a
 	 * reader thread and n - 1 text workers process articles in parallel
 	 * while the caller's thread stores; 0 = one text worker per online

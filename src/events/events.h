@@ -647,11 +647,27 @@ chr_status ev_stage_open(struct chr_db *db, ev_stage **out);
 /* Queue a stored article (a->rowid set, dedup done, a->evprep made by
  * the events-prep stage; CHR_EINVAL without it), in the open
  * transaction. */
-chr_status ev_stage_add(ev_stage *s, const struct chr_article *a);
+chr_status ev_stage_add(ev_stage *s, struct chr_article *a);
 /* Place the queued articles, write events and event_articles, date the
  * undated ones from their event; with stories, relink storylines too.
- * Inside the open transaction. */
+ * Inside the open transaction; the batch handed to the events thread
+ * (ev_stage_place) is written first. */
 chr_status ev_stage_flush(ev_stage *s, int stories);
+/* The same, but with the events thread (ev_stage_thread) the queued
+ * articles are only handed over: the engine places them while the
+ * caller stores more, and their rows are written at the next
+ * ev_stage_place or ev_stage_flush, inside the transaction open then
+ * (ev_decide.c).  The caller must not commit before ev_stage_flush. */
+chr_status ev_stage_place(ev_stage *s);
+/* Tests: 1 = each article's group event, as the decide half resolved
+ * it, is checked against the store's answer (ST_EV_GROUP_EVENT) as
+ * its row is written, where the stage once read it; a difference fails
+ * the write (CHR_EINVAL).  Off (0) by default: it costs a query per
+ * article. */
+extern int ev_check_groups;
+/* Start the events thread (none when one cannot be made: the caller's
+ * thread then places, with the same result).  ev_stage_free stops it. */
+chr_status ev_stage_thread(ev_stage *s);
 void ev_stage_free(ev_stage *s);
 /* The stage's (event, entity) counts not yet in event_entities: each
  * joining article's (eid, mentions) pairs, summed and written once a
