@@ -23,7 +23,18 @@
  * inverted layout (term -> held events) was not tried: it must be kept
  * up at every centroid change and a common term's list is long, while
  * the walk is now a few instructions per id.  Top keys are chosen by
- * quickselect (ev_select_keyw), not by sorting.
+ * quickselect (ev_select_keyw), not by sorting.  ev_add's first stage
+ * (ev_prescores) looks the doc's body and headline slots up once for
+ * all its candidates (~43 a doc on Reuters), not twice per candidate.
+ * What is left is mostly the semantics' own floor: the first stage's
+ * kept norm depends on when an exact cosine last computed it, so every
+ * exact centroid norm walk now made (the full-k candidates' body and
+ * headline, the first stage's too-old norms) must still be made at the
+ * same doc count, or later first-stage ranks would move; and each
+ * (doc count, df) pair a walk meets costs one log() (~420 a doc on the
+ * whole Reuters file, ~10% of the engine).  A candidate's members and
+ * entities are never ranked by the first stage, but every one of their
+ * cosines is read by the content floor or the features.
  */
 #include "events.h"
 
@@ -733,14 +744,18 @@ size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
  * weighs the ids the doc has.  Otherwise (or without a doc table) the
  * exact cosine, which caches the norm and the value for ev_features. */
 static double cosine_pre(const ev_engine *e, const uint32_t *df,
-			 const ev_vec *a, const ev_cent *c, uint32_t n)
+			 const ev_vec *a, const ev_normc **sp,
+			 const ev_cent *c, uint32_t n)
 {
 	uint64_t at = e->ndocs + 1;
 	if (!a->n || !c->n || c->norm_at == at || !c->norm_at ||
 	    c->norm_n != n || !(c->norm > 0) ||
 	    (at - c->norm_at) * EV_PRE_STALE > e->ndocs)
 		return cosine(e, df, a, c, n);
-	const ev_normc *s = doc_slot(e, df, a);
+	/* a's slot, looked up once for all the candidates (*sp) */
+	const ev_normc *s = *sp;
+	if (!s || s->v != a || s->gen != e->docgen || s->at != at)
+		s = *sp = doc_slot(e, df, a);
 	if (!s || !s->cap)
 		return cosine(e, df, a, c, n);
 	if (!(s->norm > 0))
@@ -756,11 +771,28 @@ static double cosine_pre(const ev_engine *e, const uint32_t *df,
 	return dot / sqrt(s->norm * c->norm);
 }
 
+/* ev_prescore with the doc's body and headline slots in *sb, *sh. */
+static double prescore(const ev_engine *e, const ev_doc *d,
+		       const ev_event *ev, const ev_normc **sb,
+		       const ev_normc **sh)
+{
+	double b = cosine_pre(e, e->tdf, &d->body, sb, &ev->body, ev->n);
+	double t = cosine_pre(e, e->tdf, &d->head, sh, &ev->head, ev->n);
+	return b > t ? b : t;
+}
+
 double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev)
 {
-	double b = cosine_pre(e, e->tdf, &d->body, &ev->body, ev->n);
-	double t = cosine_pre(e, e->tdf, &d->head, &ev->head, ev->n);
-	return b > t ? b : t;
+	const ev_normc *sb = NULL, *sh = NULL;
+	return prescore(e, d, ev, &sb, &sh);
+}
+
+void ev_prescores(const ev_engine *e, const ev_doc *d, const uint32_t *c,
+		  size_t n, double *s)
+{
+	const ev_normc *sb = NULL, *sh = NULL;
+	for (size_t i = 0; i < n; i++)
+		s[i] = prescore(e, d, e->ev[c[i]], &sb, &sh);
 }
 
 /* The first index in v[j..n) whose id is at least id (n when none):
