@@ -731,8 +731,7 @@ static size_t pick_full(const ev_engine *e, const ev_doc *d, uint32_t *c,
 		return n;
 	double s[EV_MAXCAND];
 	unsigned char keep[EV_MAXCAND] = { 0 };
-	for (size_t i = 0; i < n; i++)
-		s[i] = ev_prescore(e, d, e->ev[c[i]]);
+	ev_prescores(e, d, c, n, s);
 	for (size_t j = 0; j < k; j++) {
 		size_t b = (size_t)-1;
 		for (size_t i = 0; i < n; i++)

@@ -23,7 +23,21 @@
  * inverted layout (term -> held events) was not tried: it must be kept
  * up at every centroid change and a common term's list is long, while
  * the walk is now a few instructions per id.  Top keys are chosen by
- * quickselect (ev_select_keyw), not by sorting.
+ * quickselect (ev_select_keyw), not by sorting.  ev_add's first stage
+ * (ev_prescores) looks the doc's body and headline slots up once for
+ * all its candidates (~43 a doc on Reuters), not twice per candidate
+ * (with cent_walk_avx2's stale blocks taken packed, the whole Reuters
+ * file, one thread: ev_add 4,867.6 -> 4,596.2 M instructions, the first
+ * stage 1,719.7 -> 1,582.3 M, cent_walk_avx2 1,754.2 -> 1,596.7 M).
+ * What is left is mostly the semantics' own floor: the first stage's
+ * kept norm depends on when an exact cosine last computed it, so every
+ * exact centroid norm walk now made (the full-k candidates' body and
+ * headline, the first stage's too-old norms) must still be made at the
+ * same doc count, or later first-stage ranks would move; and each
+ * (doc count, df) pair a walk meets costs one log() (~420 a doc on the
+ * whole Reuters file, ~10% of the engine).  A candidate's members and
+ * entities are never ranked by the first stage, but every one of their
+ * cosines is read by the content floor or the features.
  */
 #include "events.h"
 
@@ -481,8 +495,14 @@ static inline void cent_rest(const ev_cent *c, uint32_t j, uint32_t n,
  * are packed operations, each lane the scalar operation on the same
  * values (IEEE; no fused multiply-add), so each weight is bit for bit
  * cent_y's.  The squares are added to the norm one by one in id order,
- * as cent_walk adds them.  A block with a df past the memo or a stale
- * memo entry is weighed by cent_y (which fills the memo).  With a
+ * as cent_walk adds them.  A block with a df past the memo is weighed
+ * by cent_y; one with a stale memo entry (the first walks after each
+ * observed doc meet ~360 on Reuters) has its four entries filled
+ * (ev_idfv_get) and is then weighed packed, where it took four cent_y
+ * calls (whole Reuters file: 30% of the blocks).  A loop that leaves
+ * the packed one for the calls (log, through ev_idf_of), so that the
+ * compiler keeps its constants in registers, took as many instructions
+ * (a stale block is then gathered twice).  With a
  * table s, a gather of the four ids' filter bytes admits the ids to
  * probe (tab_next_avx2), in order. */
 __attribute__((target("avx2"))) static double
@@ -516,9 +536,18 @@ cent_walk_avx2(const uint32_t *df, ev_idfv *idv, const ev_cent *c,
 		__m128i d = _mm_i32gather_epi32((const int *)(const void *)df,
 						id, 4);
 		__m128i d2 = _mm_slli_epi32(d, 1);
-		if (_mm_testz_si128(d, past) &&
-		    _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(
-			    _mm256_i32gather_epi64(at, d2, 8), now))) == 0xF) {
+		if (_mm_testz_si128(d, past)) {
+			if (_mm256_movemask_pd(_mm256_castsi256_pd(
+				    _mm256_cmpeq_epi64(
+					    _mm256_i32gather_epi64(at, d2, 8),
+					    now))) != 0xF) {
+				/* a stale memo entry: fill the block's
+				 * (ev_idfv_get), then weigh it as a fresh one */
+				uint32_t dv[4];
+				_mm_storeu_si128((__m128i *)(void *)dv, d);
+				for (int i = 0; i < 4; i++)
+					(void)ev_idfv_get(idv, dv[i]);
+			}
 			__m256d x = _mm256_cvtps_pd(_mm_div_ps(
 				_mm_castsi128_ps(
 					_mm256_extracti128_si256(e4, 1)),
@@ -718,14 +747,18 @@ size_t ev_doc_top_keys(const ev_engine *e, const uint32_t *df,
  * weighs the ids the doc has.  Otherwise (or without a doc table) the
  * exact cosine, which caches the norm and the value for ev_features. */
 static double cosine_pre(const ev_engine *e, const uint32_t *df,
-			 const ev_vec *a, const ev_cent *c, uint32_t n)
+			 const ev_vec *a, const ev_normc **sp,
+			 const ev_cent *c, uint32_t n)
 {
 	uint64_t at = e->ndocs + 1;
 	if (!a->n || !c->n || c->norm_at == at || !c->norm_at ||
 	    c->norm_n != n || !(c->norm > 0) ||
 	    (at - c->norm_at) * EV_PRE_STALE > e->ndocs)
 		return cosine(e, df, a, c, n);
-	const ev_normc *s = doc_slot(e, df, a);
+	/* a's slot, looked up once for all the candidates (*sp) */
+	const ev_normc *s = *sp;
+	if (!s || s->v != a || s->gen != e->docgen || s->at != at)
+		s = *sp = doc_slot(e, df, a);
 	if (!s || !s->cap)
 		return cosine(e, df, a, c, n);
 	if (!(s->norm > 0))
@@ -741,11 +774,28 @@ static double cosine_pre(const ev_engine *e, const uint32_t *df,
 	return dot / sqrt(s->norm * c->norm);
 }
 
+/* ev_prescore with the doc's body and headline slots in *sb, *sh. */
+static double prescore(const ev_engine *e, const ev_doc *d,
+		       const ev_event *ev, const ev_normc **sb,
+		       const ev_normc **sh)
+{
+	double b = cosine_pre(e, e->tdf, &d->body, sb, &ev->body, ev->n);
+	double t = cosine_pre(e, e->tdf, &d->head, sh, &ev->head, ev->n);
+	return b > t ? b : t;
+}
+
 double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev)
 {
-	double b = cosine_pre(e, e->tdf, &d->body, &ev->body, ev->n);
-	double t = cosine_pre(e, e->tdf, &d->head, &ev->head, ev->n);
-	return b > t ? b : t;
+	const ev_normc *sb = NULL, *sh = NULL;
+	return prescore(e, d, ev, &sb, &sh);
+}
+
+void ev_prescores(const ev_engine *e, const ev_doc *d, const uint32_t *c,
+		  size_t n, double *s)
+{
+	const ev_normc *sb = NULL, *sh = NULL;
+	for (size_t i = 0; i < n; i++)
+		s[i] = prescore(e, d, e->ev[c[i]], &sb, &sh);
 }
 
 /* The first index in v[j..n) whose id is at least id (n when none):

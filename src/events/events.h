@@ -470,6 +470,10 @@ size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out);
  * 1/EV_PRE_STALE (ev_score.c); when it computes them afresh, ev_features
  * reuses the values (cached). */
 double ev_prescore(const ev_engine *e, const ev_doc *d, const ev_event *ev);
+/* s[i] = ev_prescore of d against event index c[i], i < n, with the
+ * doc's cache slots looked up once for all of them (pick_full). */
+void ev_prescores(const ev_engine *e, const ev_doc *d, const uint32_t *c,
+		  size_t n, double *s);
 /* ev_content_ok of the features of d against ev, computing only the
  * three cosines it reads (the centroid body and headline, the best
  * member body), as ev_features does; they stay in the centroids'

@@ -666,19 +666,26 @@ static void test_two_stage(void)
 	CHECK(scored[0] > 2 && scored[1] == 2);
 }
 
+/* An engine in which every doc starts its own event (the default model
+ * at a threshold no p reaches), and two empty docs. */
+static void solo_engine(ev_engine *e, ev_doc *d, ev_doc *q)
+{
+	ev_model m;
+	ev_model_default(&m);
+	m.threshold = 1.01;
+	ev_engine_init(e, &m);
+	ev_doc_init(d);
+	ev_doc_init(q);
+}
+
 /* The first stage keeps a centroid's norm while the stream grows by at
  * most 1/EV_PRE_STALE: close to the exact cosine then, exact once the
  * stream has grown further or the centroid changed. */
 static void test_prescore_stale(void)
 {
-	ev_model m;
-	ev_model_default(&m);
-	m.threshold = 1.01; /* every doc its own event */
 	ev_engine e;
-	ev_engine_init(&e, &m);
 	ev_doc d, q;
-	ev_doc_init(&d);
-	ev_doc_init(&q);
+	solo_engine(&e, &d, &q);
 	char text[160], id[16];
 	size_t k, t = 0;
 	for (int i = 0; i < 200; i++) {
@@ -735,6 +742,62 @@ static void test_prescore_stale(void)
 	pre = ev_prescore(&e, &q, e.ev[t]);
 	ev_features(&e, &q, e.ev[t], f);
 	CHECK(pre == (f[EVF_BODY] > f[EVF_TITLE] ? f[EVF_BODY] : f[EVF_TITLE]));
+	ev_doc_free(&d);
+	ev_doc_free(&q);
+	ev_engine_free(&e);
+}
+
+/* ev_prescores (pick_full's: the doc's cache slots looked up once for
+ * all the candidates) gives each event ev_prescore's value bit for bit,
+ * over events whose kept norm serves the first stage (a stale norm, the
+ * walk's dot product kept) and events it does not (too old, or the
+ * centroid changed: the exact cosine, which caches the norm). */
+static void test_prescores(void)
+{
+	ev_engine e;
+	ev_doc d, q;
+	solo_engine(&e, &d, &q);
+	char text[200], id[16];
+	size_t k;
+	for (int i = 0; i < 40; i++) {
+		snprintf(text, sizeof text,
+			 "harbour strike dockers word%d pay item%d union "
+			 "wharf%d cranes",
+			 i, i % 5, i % 3);
+		snprintf(id, sizeof id, "s%d", i);
+		ev_input in;
+		input(&in, id, i % 2 ? "Dockers strike" : "", text, NULL);
+		CHECK(ev_doc_build(&e, &in, &d) == CHR_OK);
+		CHECK(ev_add(&e, &d, &k, NULL) == CHR_OK);
+		CHECK_INT(k, i);
+	}
+	ev_input in;
+	input(&in, "q", "Dockers strike", "harbour strike dockers wages item2",
+	      NULL);
+	CHECK(ev_doc_build(&e, &in, &q) == CHR_OK);
+	double f[EV_NFEAT];
+	for (uint32_t i = 0; i < 40; i++) /* norms at 40 docs */
+		ev_features(&e, &q, e.ev[i], f);
+	CHECK(ev_observe(&e, &d) == CHR_OK); /* 41: within 1/16 */
+	for (int i = 0; i < 40; i += 7) /* these change */
+		CHECK(ev_add_to(&e, &d, (size_t)i, &k) == CHR_OK);
+	CHECK(ev_doc_build(&e, &in, &q) == CHR_OK);
+	uint32_t c[40];
+	double got[40];
+	for (uint32_t i = 0; i < 40; i++)
+		c[i] = 39 - i;
+	ev_prescores(&e, &q, c, 40, got);
+	int kept = 0, exact = 0, eq = 1, pos = 0;
+	for (uint32_t i = 0; i < 40; i++) {
+		const ev_cent *b = &e.ev[c[i]]->body;
+		kept += b->dot_v == &q.body && b->norm_at != e.ndocs + 1;
+		exact += b->norm_at == e.ndocs + 1;
+		double want = ev_prescore(&e, &q, e.ev[c[i]]);
+		eq &= !memcmp(&got[i], &want, sizeof want);
+		pos += got[i] > 0;
+	}
+	CHECK(eq);
+	CHECK(kept > 20 && exact >= 6 && pos == 40);
 	ev_doc_free(&d);
 	ev_doc_free(&q);
 	ev_engine_free(&e);
@@ -973,6 +1036,7 @@ int main(void)
 		TEST(test_determinism),  TEST(test_candidate_index),
 		TEST(test_syndication),  TEST(test_scorers),
 		TEST(test_two_stage),    TEST(test_prescore_stale),
+		TEST(test_prescores),
 		TEST(test_prescore_walk), TEST(test_slot_filter),
 		TEST(test_time_gate),    TEST(test_merge),
 		TEST(test_settle),       TEST(test_batch_merge),

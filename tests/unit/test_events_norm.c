@@ -5,8 +5,9 @@
  * Design note: the scoring loops compute a centroid's squared norm (mean
  * tf over n, saturated, times the current idf) and, in one pass, its dot
  * product with a doc's weight table; with AVX2 four entries at a time
- * (their df and idf memo entries gathered, a block with a df past the
- * memo or a stale memo entry weighed one by one).  Here centroids of 0
+ * (their df and idf memo entries gathered; a block with a df past the
+ * memo weighed one by one, one with a stale memo entry filled first and
+ * then weighed packed).  Here centroids of 0
  * to 40 entries (every tail length) and 256 (a full body), with dfs
  * past the memo's end and the memo fresh, full or partly stale, must
  * give bit for bit what a plain loop over ev_idf_of and ev_sat gives,
