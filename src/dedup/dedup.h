@@ -210,6 +210,28 @@ size_t dedup_keys_text(const uint64_t *keys, size_t nkeys, char *text);
  * article, inside its transaction, before the lookups above. */
 chr_status dedup_recent_sync(chr_db *db);
 
+/* The store's dedup_docs rows in memory (doccache.c), kept with the
+ * lists above: dedup_recent_docs gives the db's cache, made on use and
+ * emptied when another connection has committed since (version: PRAGMA
+ * data_version, db->ents_version), or NULL (outside a transaction, out
+ * of memory: then read the table). */
+typedef struct dedup_docs dedup_docs;
+dedup_docs *dedup_recent_docs(chr_db *db);
+dedup_docs *dedup_docs_new(int64_t version);
+void dedup_docs_free(dedup_docs *c);
+/* Empty the cache unless it holds the rows of this data version. */
+void dedup_docs_check(dedup_docs *c, int64_t version);
+/* Doc id's row as d_get_doc reads it (with want_set, d->set borrowed
+ * until the next put): 1; 0 when not cached. */
+int dedup_docs_get(const dedup_docs *c, int64_t id, int want_set,
+		   dedup_doc *d);
+/* The row just written (or read) for d->id, with its set; never fails
+ * (without room the cache is emptied). */
+void dedup_docs_put(dedup_docs *c, const dedup_doc *d, const uint32_t *set,
+		    size_t nset);
+/* Every cached row of group from now in group into. */
+void dedup_docs_regroup(dedup_docs *c, int64_t from, int64_t into);
+
 typedef struct dedup_mem dedup_mem;
 dedup_mem *dedup_mem_new(void);
 void dedup_mem_free(dedup_mem *m);

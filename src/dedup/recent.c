@@ -39,6 +39,7 @@ typedef struct dedup_recent {
 	int64_t last;    /* newest doc whose keys are in memory */
 	int dv_ok;       /* dv is the data version of the last sync */
 	unsigned dv;
+	dedup_docs *docs; /* doccache.c: rows of dedup_docs, made on use */
 } dedup_recent;
 
 static void recent_free(void *p)
@@ -48,6 +49,7 @@ static void recent_free(void *p)
 		return;
 	dedup_plist_free(&r->gen[0]);
 	dedup_plist_free(&r->gen[1]);
+	dedup_docs_free(r->docs);
 	free(r);
 }
 
@@ -320,6 +322,18 @@ chr_status dedup_recent_put(chr_db *db, int64_t doc, const uint64_t *keys,
 	if (st)
 		store_drop_cache(db);
 	return st;
+}
+
+dedup_docs *dedup_recent_docs(chr_db *db)
+{
+	dedup_recent *r;
+	if (!db->in_tx || recent_of(db, &r, 0))
+		return NULL;
+	if (!r->docs)
+		r->docs = dedup_docs_new(db->ents_version);
+	else
+		dedup_docs_check(r->docs, db->ents_version);
+	return r->docs;
 }
 
 chr_status dedup_recent_sync(chr_db *db)
