@@ -206,9 +206,9 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 		dedup_docs_put(dc, d, f->set, f->nset);
 	uint64_t keys[DEDUP_BANDS + DEDUP_ANCHOR_MAX];
 	size_t nk = dedup_feat_keys(f, keys);
-	if (!st) /* f->keytext: the same keys, printed by dedup_features */
-		st = dedup_recent_put(c->db, d->id, keys, nk, f->keytext,
-				      f->nkeytext);
+	if (!st) /* f->keyblob: the same keys, packed by dedup_features */
+		st = dedup_recent_put(c->db, d->id, keys, nk, f->keyblob,
+				      f->nkeyblob);
 	/* paragraph rows in one statement while they fit (STORE_PARA_ROWS;
 	 * then that many to a statement and one for the rest), in order:
 	 * OR IGNORE keeps the first of equal rows either way */
