@@ -13,7 +13,8 @@
  * committed together or not at all.  The dedup_docs rows written and
  * read with their sets are kept in memory (doccache.c), so verifying a
  * candidate stored earlier in the run costs no SELECT: on the whole
- * Reuters file d_get_doc 503.9 M -> ~20 M instructions.
+ * Reuters file d_get_doc 503.0 M -> 18.0 M instructions, dedup_add
+ * 2,013.3 M -> 1,525.2 M.
  */
 #include "dedup.h"
 

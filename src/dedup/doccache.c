@@ -9,7 +9,8 @@
  * the store thread, nearly all of rows it had written itself a few
  * articles before.  So every row the dbidx.c hook writes, and every row
  * with its set it reads, is kept here (the set copied), and a candidate
- * found here costs a map probe.  It mirrors rows exactly, as entcache.c
+ * found here costs a map probe (whole Reuters file: d_get_doc 503.0 M
+ * -> 18.0 M instructions).  It mirrors rows exactly, as entcache.c
  * does the entities: the only writers of dedup_docs are the dbidx.c
  * hook's upsert (put) and its group merge (regroup), and both are
  * applied here after the statement has succeeded; a rollback drops the
