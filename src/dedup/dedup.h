@@ -63,10 +63,10 @@ typedef struct dedup_feat {
 	size_t nanchor;
 	dedup_para *para; size_t npara, paracap; /* paragraphs >= PARA_MIN words */
 	unsigned char *wbuf; size_t wbufcap;     /* scratch: one folded word */
-	/* the band and anchor keys as the store files them (dedup_keys_text),
+	/* the band and anchor keys as the store files them (dedup_keys_blob),
 	 * made here so the store thread only binds them */
-	char keytext[(DEDUP_BANDS + DEDUP_ANCHOR_MAX) * 16 + 1];
-	size_t nkeytext;
+	unsigned char keyblob[(DEDUP_BANDS + DEDUP_ANCHOR_MAX) * 8];
+	size_t nkeyblob;
 } dedup_feat;
 
 /* Grow array *p of elem-byte items to hold need (doubling); -1 on ENOMEM. */
@@ -201,14 +201,37 @@ chr_status dedup_recent_postings(chr_db *db, uint64_t key, size_t cap,
 chr_status dedup_recent_prefetch(chr_db *db, const uint64_t *keys, size_t n);
 chr_status dedup_recent_put(chr_db *db, int64_t doc,
 			    const uint64_t *keys, size_t nkeys,
-			    const char *text, size_t len);
-/* The dedup_keyset text of nkeys (<= DEDUP_RECENT_MAXKEYS) keys into
- * text (16 x nkeys + 1 bytes): 16 lower-case hex digits a key, sorted,
- * distinct, NUL-terminated; its length.  dedup_recent_put's text. */
-size_t dedup_keys_text(const uint64_t *keys, size_t nkeys, char *text);
+			    const unsigned char *blob, size_t len);
+/* The dedup_keyset blob of nkeys (<= DEDUP_RECENT_MAXKEYS) keys into
+ * blob (8 x nkeys bytes): 8 bytes a key, most significant first, sorted,
+ * distinct; its length.  dedup_recent_put's blob. */
+size_t dedup_keys_blob(const uint64_t *keys, size_t nkeys,
+		       unsigned char *blob);
 /* Bring the lists up to date with other connections' commits; once per
  * article, inside its transaction, before the lookups above. */
 chr_status dedup_recent_sync(chr_db *db);
+
+/* The store's dedup_docs rows in memory (doccache.c), kept with the
+ * lists above: dedup_recent_docs gives the db's cache, made on use and
+ * emptied when another connection has committed since (version: PRAGMA
+ * data_version, db->ents_version), or NULL (outside a transaction, out
+ * of memory: then read the table). */
+typedef struct dedup_docs dedup_docs;
+dedup_docs *dedup_recent_docs(chr_db *db);
+dedup_docs *dedup_docs_new(int64_t version);
+void dedup_docs_free(dedup_docs *c);
+/* Empty the cache unless it holds the rows of this data version. */
+void dedup_docs_check(dedup_docs *c, int64_t version);
+/* Doc id's row as d_get_doc reads it (with want_set, d->set borrowed
+ * until the next put): 1; 0 when not cached. */
+int dedup_docs_get(const dedup_docs *c, int64_t id, int want_set,
+		   dedup_doc *d);
+/* The row just written (or read) for d->id, with its set; never fails
+ * (without room the cache is emptied). */
+void dedup_docs_put(dedup_docs *c, const dedup_doc *d, const uint32_t *set,
+		    size_t nset);
+/* Every cached row of group from now in group into. */
+void dedup_docs_regroup(dedup_docs *c, int64_t from, int64_t into);
 
 typedef struct dedup_mem dedup_mem;
 dedup_mem *dedup_mem_new(void);

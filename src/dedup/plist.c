@@ -93,7 +93,9 @@ chr_status dedup_plist_add(dedup_plist *l, uint64_t key, int64_t id)
 	if (*v != NONE && l->post[*v].id == id)
 		return CHR_OK; /* the same key twice for one doc */
 	if (l->npost >= NONE - 1 ||
-	    dedup_grow((void **)&l->post, &l->postcap, l->npost + 1, sizeof *l->post))
+	    (l->npost == l->postcap && /* (the call only to grow) */
+	     dedup_grow((void **)&l->post, &l->postcap, l->npost + 1,
+			sizeof *l->post)))
 		return CHR_ENOMEM;
 	l->post[l->npost].id = id;
 	l->post[l->npost].next = *v; /* NONE when new */

@@ -408,7 +408,7 @@ chr_status dedup_features(dedup_feat *f, const char *text, size_t len)
 		memset(f->band, 0, sizeof f->band);
 	}
 	uint64_t keys[DEDUP_BANDS + DEDUP_ANCHOR_MAX];
-	f->nkeytext = dedup_keys_text(keys, dedup_feat_keys(f, keys), f->keytext);
+	f->nkeyblob = dedup_keys_blob(keys, dedup_feat_keys(f, keys), f->keyblob);
 	return CHR_OK;
 }
 

@@ -291,11 +291,12 @@ static int cmp_u64(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-/* The keys text dedup_features leaves for the store (dedup_keyset.keys)
- * is the bands then anchors, sorted, distinct, 16 lower-case hex digits
- * each: checked against printf on texts with and without shingles, on
- * repeated keys and on keys with high and zero bytes. */
-static void test_key_text(void)
+/* The keys blob dedup_features leaves for the store (dedup_keyset.keys)
+ * is the bands then anchors, sorted, distinct, 8 bytes each, most
+ * significant first: checked against a byte-by-byte packing on texts
+ * with and without shingles, on repeated keys and on keys with high and
+ * zero bytes. */
+static void test_key_blob(void)
 {
 	static const char *const texts[] = {
 		"", "one", "three short words",
@@ -314,24 +315,24 @@ static void test_key_text(void)
 			k[n++] = f.anchor[a];
 		CHECK_INT(dedup_feat_keys(&f, k), n);
 		qsort(k, n, sizeof k[0], cmp_u64);
-		char want[DEDUP_RECENT_MAXKEYS * 16 + 1] = "";
+		unsigned char want[DEDUP_RECENT_MAXKEYS * 8];
 		size_t len = 0;
 		for (size_t i = 0; i < n; i++)
 			if (!i || k[i] != k[i - 1])
-				len += (size_t)snprintf(want + len, 17, "%016llx",
-							(unsigned long long)k[i]);
-		CHECK_INT(f.nkeytext, len);
-		CHECK_STR(f.keytext, want);
+				for (int j = 56; j >= 0; j -= 8)
+					want[len++] = (unsigned char)(k[i] >> j);
+		CHECK_INT(f.nkeyblob, len);
+		CHECK(!memcmp(f.keyblob, want, len));
 		dedup_feat_free(&f);
 	}
 	uint64_t keys[] = { 0xfffffffffffffffbULL, 255, 7, 255, 0,
 			    0x0123456789abcdefULL };
-	char text[DEDUP_RECENT_MAXKEYS * 16 + 1];
-	CHECK_INT(dedup_keys_text(keys, 6, text), 5 * 16);
-	CHECK_STR(text, "0000000000000000" "0000000000000007" "00000000000000ff"
-			"0123456789abcdef" "fffffffffffffffb");
-	CHECK_INT(dedup_keys_text(keys, 0, text), 0);
-	CHECK_STR(text, "");
+	unsigned char blob[DEDUP_RECENT_MAXKEYS * 8];
+	CHECK_INT(dedup_keys_blob(keys, 6, blob), 5 * 8);
+	CHECK(!memcmp(blob, "\0\0\0\0\0\0\0\0" "\0\0\0\0\0\0\0\7"
+			    "\0\0\0\0\0\0\0\377" "\1\43\105\147\211\253\315\357"
+			    "\377\377\377\377\377\377\377\373", 40));
+	CHECK_INT(dedup_keys_blob(keys, 0, blob), 0);
 }
 
 static void test_signature_estimates_jaccard(void)
@@ -942,7 +943,7 @@ static const th_test tests[] = {
 	TEST(test_word_folding),
 	TEST(test_shingle_hash),
 	TEST(test_para_hash),
-	TEST(test_key_text),
+	TEST(test_key_blob),
 	TEST(test_prep_stage),
 	TEST(test_signature_estimates_jaccard),
 	TEST(test_densification),

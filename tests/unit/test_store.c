@@ -177,9 +177,36 @@ static void test_older_schema_upgraded(void)
 	CHECK_INT(raw_int(tpath("old.db"), "SELECT x FROM mine"), 7);
 }
 
+/* An article (a) and a near copy of it (b, its last line changed) that
+ * only their band and anchor keys can match (one paragraph each). */
+static void near_pair(char *a, char *b)
+{
+	static const char body[] =
+		"The river authority opened the new flood barrier at Kelmford on"
+		" Monday after four years of work. Engineers said the barrier"
+		" would protect eleven thousand homes from the spring floods that"
+		" closed the town centre twice last decade. The project cost 84"
+		" million pounds and employed some three hundred workers from the"
+		" valley. Residents gathered on the embankment to watch the gates"
+		" rise for the first test. ";
+	snprintf(a, 1024, "%sThe mayor thanked the crews.", body);
+	snprintf(b, 1024, "%sThe mayor was not present.", body);
+}
+
+/* Open the store at p (migrating it) and close it: now the latest
+ * version. */
+static void open_migrated(const char *p)
+{
+	chr_db *db = NULL;
+	CHECK_INT(chr_db_open(p, &db), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "PRAGMA user_version"), chr_db_schema_version());
+}
+
 /* Migration 9 packs a doc's dedup key rows (version 8: one row a key)
- * into one row of 16 hex digits a key, in key order; and a store whose
- * keys came through it still finds a near copy of what it holds. */
+ * into one row of 16 hex digits a key, in key order, and migration 16
+ * turns the digits into the bytes they spell (8 a key); a store whose
+ * keys came through them still finds a near copy of what it holds. */
 static void test_dedup_keys_migrated(void)
 {
 	const char *p = fresh_with("dk.db",
@@ -192,36 +219,28 @@ static void test_dedup_keys_migrated(void)
 		return;
 	chr_db *db = NULL;
 	sqlite3 *h;
-	CHECK_INT(chr_db_open(p, &db), CHR_OK);
-	chr_db_close(db);
-	CHECK_INT(raw_int(p, "PRAGMA user_version"), chr_db_schema_version());
+	open_migrated(p);
 	char t[128];
-	raw_text(p, "SELECT keys FROM dedup_keyset WHERE doc = 1", t, sizeof t);
-	CHECK_STR(t, "fffffffffffffffb00000000000000ff");
-	raw_text(p, "SELECT keys FROM dedup_keyset WHERE doc = 2", t, sizeof t);
-	CHECK_STR(t, "0000000000000007");
+	raw_text(p, "SELECT typeof(keys) || hex(keys) FROM dedup_keyset"
+		    " WHERE doc = 1", t, sizeof t);
+	CHECK_STR(t, "blobFFFFFFFFFFFFFFFB00000000000000FF");
+	raw_text(p, "SELECT typeof(keys) || hex(keys) FROM dedup_keyset"
+		    " WHERE doc = 2", t, sizeof t);
+	CHECK_STR(t, "blob0000000000000007");
 	CHECK_INT(raw_int(p, "SELECT count(*) FROM sqlite_master"
 			     " WHERE name = 'dedup_keys'"), 0);
 	/* real keys: one run stores an article, the next (lists rebuilt
 	 * from the rows) gets a copy with a changed last line */
-	static const char body[] =
-		"The river authority opened the new flood barrier at Kelmford on"
-		" Monday after four years of work. Engineers said the barrier"
-		" would protect eleven thousand homes from the spring floods that"
-		" closed the town centre twice last decade. The project cost 84"
-		" million pounds and employed some three hundred workers from the"
-		" valley. Residents gathered on the embankment to watch the gates"
-		" rise for the first test. ";
 	char a[1024], b[1024];
-	snprintf(a, sizeof a, "%sThe mayor thanked the crews.", body);
-	snprintf(b, sizeof b, "%sThe mayor was not present.", body);
+	near_pair(a, b);
 	db = fresh("dk2.db");
 	chr_doc d = doc("flood-1", "Flood barrier opens", a);
 	chr_ingest_stats s;
 	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
 	chr_db_close(db);
-	CHECK_INT(raw_int(tpath("dk2.db"), "SELECT length(keys) % 16 + count(*)"
-					   " FROM dedup_keyset"), 1);
+	CHECK_INT(raw_int(tpath("dk2.db"), "SELECT length(keys) % 8 + count(*)"
+					   " FROM dedup_keyset WHERE typeof(keys)"
+					   " = 'blob'"), 1);
 	CHECK_INT(chr_db_open(tpath("dk2.db"), &db), CHR_OK);
 	d = doc("flood-2", "Flood barrier opens", b);
 	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
@@ -243,18 +262,16 @@ static void test_dedup_keys_migrated(void)
 	CHECK(strstr(chr_db_errmsg(db), "dedup keys of doc") != NULL);
 	chr_db_close(db);
 	CHECK_INT(raw_int(tpath("dk2.db"), "SELECT count(*) FROM articles"), 2);
-	/* a bad digit is found wherever it is: in the first key, in the
-	 * last of the keys parsed ahead (the first 60), and past them */
-	static const int bad_at[] = { 0, 59, 70 };
-	for (size_t c = 0; c < sizeof bad_at / sizeof bad_at[0]; c++) {
-		char keys[72 * 16 + 1], sql[1300];
-		for (int k = 0; k < 72 * 16; k++)
-			keys[k] = "0123456789abcdef"[(k * 7 + 3) % 16];
-		keys[bad_at[c] * 16 + 9] = 'g';
-		keys[72 * 16] = 0;
-		snprintf(sql, sizeof sql, "UPDATE dedup_keyset SET keys = '%s'"
+	/* so is a blob that is not whole keys, and a row left as text (hex
+	 * digits that are not keys' digits, kept by migration 16) */
+	static const char *const bad[] = {
+		"X'0102030405060708090a'", "'0000000000000007'",
+	};
+	for (size_t c = 0; c < sizeof bad / sizeof bad[0]; c++) {
+		char sql[256];
+		snprintf(sql, sizeof sql, "UPDATE dedup_keyset SET keys = %s"
 			 " WHERE doc = (SELECT min(doc) FROM dedup_keyset)",
-			 keys);
+			 bad[c]);
 		CHECK_INT(sqlite3_open(tpath("dk2.db"), &h), SQLITE_OK);
 		CHECK_INT(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
 		sqlite3_close(h);
@@ -264,6 +281,62 @@ static void test_dedup_keys_migrated(void)
 		chr_db_close(db);
 	}
 	CHECK_INT(raw_int(tpath("dk2.db"), "SELECT count(*) FROM articles"), 2);
+}
+
+/* Migration 16: a version 15 store's hex key rows become blobs of the
+ * same keys (an odd, a non-hex and an empty row as the function says:
+ * the first two kept as text, to be reported when read, the last an
+ * empty blob), and its lists, built from them, find a near copy of an
+ * article it holds, as before. */
+static void test_dedup_keys_blob(void)
+{
+	char a[1024], b[1024];
+	near_pair(a, b);
+	chr_db *db = fresh("kb.db");
+	if (!db)
+		return;
+	chr_doc d = doc("flood-1", "Flood barrier opens", a);
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	/* back to version 15: the keys as hex digits */
+	sqlite3 *h;
+	const char *p = tpath("kb.db");
+	CHECK_INT(sqlite3_open(p, &h), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(h,
+		"CREATE TABLE k15 (doc INTEGER PRIMARY KEY, keys TEXT NOT NULL);"
+		"INSERT INTO k15 SELECT doc, lower(hex(keys)) FROM dedup_keyset;"
+		"DROP TABLE dedup_keyset;"
+		"ALTER TABLE k15 RENAME TO dedup_keyset;"
+		"INSERT INTO dedup_keyset VALUES (101, 'abc'), (102, 'zz'),"
+		" (103, '');"
+		"PRAGMA user_version = 15;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	char was[2048];
+	raw_text(p, "SELECT keys FROM dedup_keyset WHERE doc = 1", was,
+		 sizeof was);
+	CHECK(strlen(was) >= 16 && strlen(was) % 16 == 0);
+	open_migrated(p);
+	char now[2048];
+	raw_text(p, "SELECT typeof(keys) || lower(hex(keys)) FROM dedup_keyset"
+		    " WHERE doc = 1", now, sizeof now);
+	CHECK(!strncmp(now, "blob", 4) && !strcmp(now + 4, was));
+	raw_text(p, "SELECT group_concat(typeof(keys) || length(keys), ' ')"
+		    " FROM dedup_keyset WHERE doc > 100", now, sizeof now);
+	CHECK_STR(now, "text3 text2 blob0");
+	/* rows 101 and 102 are not keys: away, then a copy is found */
+	CHECK_INT(sqlite3_open(p, &h), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(h, "DELETE FROM dedup_keyset WHERE doc IN"
+			       " (101, 102)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	CHECK_INT(chr_db_open(p, &db), CHR_OK);
+	d = doc("flood-2", "Flood barrier opens", b);
+	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
+	chr_db_close(db);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM dedup_docs WHERE grp ="
+			     " (SELECT grp FROM dedup_docs WHERE doc = 1)"), 2);
+	CHECK_INT(raw_int(p, "SELECT count(*) FROM dedup_keyset WHERE typeof(keys)"
+			     " = 'blob' AND length(keys) % 8 = 0"), 3);
 }
 
 /* Migration 11 drops the value index of timexes and the who index of
@@ -899,6 +972,7 @@ static const th_test tests[] = {
 	TEST(test_newer_schema_refused),
 	TEST(test_older_schema_upgraded),
 	TEST(test_dedup_keys_migrated),
+	TEST(test_dedup_keys_blob),
 	TEST(test_unread_indexes_dropped),
 	TEST(test_fts_one_segment_a_batch),
 	TEST(test_wal_mode),
