@@ -45,6 +45,7 @@
 #include "pipeline/profile.h"
 #include "dedup/dedup.h"
 #include "events/events.h"
+#include "store/ckpt.h"
 #include "store/store.h"
 
 /* Articles per transaction.  Other stages' indexes take random-key
@@ -731,6 +732,11 @@ chr_status chr_ingest_path(chr_ingest *g, const char *path)
 chr_status chr_ingest_finish(chr_ingest *g, chr_ingest_stats *stats)
 {
 	g->finishing = 1;
+	/* the text workers are done: copy the WAL's committed frames on
+	 * the checkpointer's thread while the last batch is placed and
+	 * committed, not all of them in chr_db_close (store/ckpt.h) */
+	if (!g->fatal)
+		store_ckpt_soon(g->db);
 	chr_status st = g->fatal ? g->fatal : flush(g);
 	if (st) {
 		store_rollback(g->db);

@@ -25,6 +25,14 @@
  * pthread_create failed, or a test said so) the writer checkpoints at
  * the threshold, as SQLite's autocheckpoint did.
  *
+ * An ingest's end asks the thread once more (store_ckpt_soon), whatever
+ * the threshold, as it starts placing and committing its last batch:
+ * the text workers are done by then, so the copy of everything already
+ * committed runs on their idle core, and the checkpoint SQLite makes at
+ * close copies only the last commit's frames.  Reuters ingest (2
+ * threads, 4 interleaved rounds): the last batch plus close 0.49 ->
+ * 0.42 s, close alone 0.27 -> 0.19 s.
+ *
  * Errors: a background checkpoint that fails is counted and forgotten
  * (the next one, or the writer's, or the final one at close, copies the
  * same frames); the writer's own checkpoint errors are ignored as
@@ -172,6 +180,15 @@ static int on_commit(void *arg, sqlite3 *h, const char *name, int n)
 	c->fg_runs++;
 	c->asked = 0;
 	return SQLITE_OK;
+}
+
+void store_ckpt_soon(chr_db *db)
+{
+	store_ckpt *c = db->ckpt;
+	if (!c || !c->background || c->prev - c->asked < STORE_CKPT_SOON)
+		return;
+	if (ask(c, db->h))
+		c->asked = c->prev;
 }
 
 void store_ckpt_attach(chr_db *db)

@@ -31,6 +31,15 @@ void store_ckpt_attach(chr_db *db);
  * close then makes the final checkpoint as SQLite always does. */
 void store_ckpt_detach(chr_db *db);
 
+/* Ask the thread (starting it if need be) to copy what the WAL holds now,
+ * without waiting, when that is at least STORE_CKPT_SOON frames it was
+ * not asked to copy yet: ingest calls this as it starts its last batch,
+ * so the copy runs on the core the finished text workers left idle, and
+ * the checkpoint at close copies only the last commit's frames.  Nothing
+ * when there is no thread. */
+#define STORE_CKPT_SOON 1024
+void store_ckpt_soon(chr_db *db);
+
 /* For tests: the threshold in frames (the ceiling is
  * STORE_CKPT_CEILING times it), and whether a thread may help (0: the
  * writer checkpoints at the threshold, as the autocheckpoint did). */

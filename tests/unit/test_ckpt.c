@@ -184,15 +184,19 @@ static void test_background(void)
 	check_same("bg.db", "fg.db");
 }
 
-/* Default limits: these few articles never reach 64 MB of WAL, so no
- * thread is started and nothing is checkpointed before close. */
+/* Default limits: these few articles never reach 64 MB of WAL, so
+ * nothing is checkpointed while they are stored; the thread is started
+ * only as the ingest finishes (store_ckpt_soon), since the WAL then
+ * holds more than STORE_CKPT_SOON frames, and the writer checkpoints
+ * nothing itself before close. */
 static void test_default_no_thread(void)
 {
 	store_ckpt_stat cs;
 	run r;
 	ingest_with("df.db", 0, 1, &cs, &r);
-	CHECK_INT(cs.thread, 0);
-	CHECK_INT(cs.bg_runs + cs.fg_runs, 0);
+	CHECK(cs.last_frames >= STORE_CKPT_SOON);
+	CHECK_INT(cs.thread, 1);
+	CHECK_INT(cs.fg_runs, 0);
 	CHECK(cs.max_frames > 0 && cs.max_frames < STORE_CKPT_FRAMES);
 	check_same("df.db", "bg.db");
 	CHECK_INT(raw_int(tpath("df.db"), "SELECT count(*) FROM articles"), N_DOCS);
@@ -200,6 +204,24 @@ static void test_default_no_thread(void)
 	if (db)
 		CHECK_INT(chr_db_article_count(db), N_DOCS);
 	chr_db_close(db);
+}
+
+/* An ingest whose WAL stays under STORE_CKPT_SOON frames starts no
+ * thread at its finish: close copies the little there is. */
+static void test_soon_small(void)
+{
+	chr_db *db = fresh("sm.db");
+	if (!db)
+		return;
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, docs, 4, BATCH, &s), CHR_OK);
+	store_ckpt_stat cs;
+	store_ckpt_stats(db, &cs);
+	CHECK(cs.last_frames > 0 && cs.last_frames < STORE_CKPT_SOON);
+	CHECK_INT(cs.thread, 0);
+	CHECK_INT(cs.bg_runs + cs.fg_runs, 0);
+	chr_db_close(db);
+	CHECK_INT(raw_int(tpath("sm.db"), "SELECT count(*) FROM articles"), 4);
 }
 
 /* A reader holds an old snapshot: no checkpoint gets past it, so the
@@ -241,6 +263,7 @@ static void test_reader_pins_wal(void)
 static const th_test tests[] = {
 	TEST(test_background),
 	TEST(test_default_no_thread),
+	TEST(test_soon_small),
 	TEST(test_reader_pins_wal),
 };
 
