@@ -137,6 +137,7 @@ tunables_of() { # ENV... : prints the running ingest's GLIBC_TUNABLES
 		[ -n "$seen" ] && break
 		sleep 0.1
 	done
+	cat "/proc/$hp/comm" >"$T/comm" 2>/dev/null
 	printf 'Hello.\n' >&3; exec 3>&-
 	wait "$hp"
 	echo "$seen"
@@ -144,6 +145,7 @@ tunables_of() { # ENV... : prints the running ingest's GLIBC_TUNABLES
 glibc_ok=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{ split($2, v, "."); print (v[1] > 2 || (v[1] == 2 && v[2] >= 35)) }')
 if grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null && [ "$glibc_ok" = 1 ]; then
 	check "huge pages: malloc tunable set" sh -c "[ '$(tunables_of)' = 'GLIBC_TUNABLES=glibc.malloc.hugetlb=1' ]"
+	check "huge pages: the process keeps its name" sh -c "[ \"\$(cat '$T/comm')\" = '$(basename "$CHR_BIN" | cut -c1-15)' ]"
 	check "huge pages: CHRONICLE_HUGEPAGES=0 opts out" sh -c "[ -z '$(tunables_of CHRONICLE_HUGEPAGES=0)' ]"
 	check "huge pages: the ingest after the re-exec stored its article" sh -c "'$CHR_BIN' --db '$T/hp.db' articles | grep -q Hello"
 else
