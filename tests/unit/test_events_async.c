@@ -66,7 +66,7 @@ static const char *const extra[PER] = {
 	"Nobody was hurt, officials said.",
 };
 
-static char text[ND][640], id[ND][16];
+static char text[ND][640], id[ND][32];
 static chr_doc d[ND];
 
 /* The stream: the reports of all topics interleaved, dated but every
