@@ -70,6 +70,24 @@ static sqlite3_stmt *sib_stmt(ev_stage *s, size_t i)
 	return ev_lazy_stmt(s, &s->sib_q[i], sib_sql[i]);
 }
 
+/* Room for one more element in *v (cap elements of size each): doubled
+ * from first, refused past max elements (0: no ceiling of its own). */
+static chr_status room(void **v, size_t *cap, size_t n, size_t size,
+		       size_t first, size_t max)
+{
+	if (n < *cap)
+		return CHR_OK;
+	if (max && *cap >= max)
+		return CHR_ELIMIT;
+	size_t nc = *cap ? *cap * 2 : first;
+	void *nv = realloc(*v, nc * size);
+	if (!nv)
+		return CHR_ENOMEM;
+	*v = nv;
+	*cap = nc;
+	return CHR_OK;
+}
+
 static chr_status row_put(ev_batch *b, ev_group *g, int64_t doc, int64_t ev)
 {
 	for (size_t j = 0; j < g->n; j++)
@@ -77,16 +95,11 @@ static chr_status row_put(ev_batch *b, ev_group *g, int64_t doc, int64_t ev)
 			g->v[j].ev = ev;
 			return CHR_OK;
 		}
-	if (g->n == g->cap) {
-		if (b->nrows >= EV_GROUP_ROWS_MAX)
-			return CHR_ELIMIT;
-		size_t nc = g->cap ? g->cap * 2 : 4;
-		ev_grow *nv = realloc(g->v, nc * sizeof *nv);
-		if (!nv)
-			return CHR_ENOMEM;
-		g->v = nv;
-		g->cap = nc;
-	}
+	if (g->n == g->cap && b->nrows >= EV_GROUP_ROWS_MAX)
+		return CHR_ELIMIT;
+	chr_status st = room((void **)&g->v, &g->cap, g->n, sizeof *g->v, 4, 0);
+	if (st)
+		return st;
 	g->v[g->n++] = (ev_grow){ doc, ev };
 	b->nrows++;
 	return CHR_OK;
@@ -138,16 +151,9 @@ chr_status ev_batch_gather(ev_stage *s, ev_batch *b)
 		qsort(v, n, sizeof *v, gq_cmp);
 	for (size_t i = 0; !st && i < n; i++) {
 		if (!i || v[i].grp != v[i - 1].grp) {
-			if (b->ng == b->gcap) {
-				size_t nc = b->gcap ? b->gcap * 2 : 64;
-				ev_group *ng = realloc(b->g, nc * sizeof *ng);
-				if (!ng) {
-					st = CHR_ENOMEM;
-					break;
-				}
-				b->g = ng;
-				b->gcap = nc;
-			}
+			if ((st = room((void **)&b->g, &b->gcap, b->ng,
+				       sizeof *b->g, 64, 0)))
+				break;
 			ev_group *g = &b->g[b->ng++];
 			memset(g, 0, sizeof *g);
 			g->id = v[i].grp;
@@ -163,16 +169,10 @@ chr_status ev_batch_gather(ev_stage *s, ev_batch *b)
 
 static chr_status op(ev_batch *b, int kind, size_t at, int64_t x, int64_t y)
 {
-	if (b->nops == b->opscap) {
-		if (b->opscap >= EV_OPS_MAX)
-			return CHR_ELIMIT;
-		size_t nc = b->opscap ? b->opscap * 2 : 256;
-		ev_op *nv = realloc(b->ops, nc * sizeof *nv);
-		if (!nv)
-			return CHR_ENOMEM;
-		b->ops = nv;
-		b->opscap = nc;
-	}
+	chr_status st = room((void **)&b->ops, &b->opscap, b->nops,
+			     sizeof *b->ops, 256, EV_OPS_MAX);
+	if (st)
+		return st;
 	b->ops[b->nops++] = (ev_op){ kind, at, x, y };
 	return CHR_OK;
 }
