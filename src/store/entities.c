@@ -243,6 +243,54 @@ static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
 	return st;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int64_t row_start(const men_row *r)
+{
+	return r->m->flags & MEN_HEADLINE ? -1 - (int64_t)r->m->start
+					  : (int64_t)r->m->start;
+}
+
+/* The doc's distinct entities as (entity, doc) rows of the side table
+ * (src/store/fold.c), one statement while they fit: the entities of
+ * the mention rows that stay (of rows at one start, the last; distinct
+ * says there are none such).  v: room for n eids. */
+static chr_status put_docs(chr_db *db, int64_t doc, const men_row *r,
+			   size_t n, int distinct, int64_t *v)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		int later = 0; /* replaced by a later row at its start */
+		for (size_t j = i + 1; !distinct && j < n && !later; j++)
+			later = row_start(&r[j]) == row_start(&r[i]);
+		if (!later)
+			v[m++] = r[i].eid;
+	}
+	qsort(v, m, sizeof *v, cmp_i64);
+	size_t u = 0;
+	for (size_t i = 0; i < m; i++)
+		if (!u || v[u - 1] != v[i])
+			v[u++] = v[i];
+	chr_status st = CHR_OK;
+	for (size_t i = 0; i < u && !st;) {
+		size_t k = u - i < STORE_MEN_ROWS ? u - i : STORE_MEN_ROWS;
+		sqlite3_stmt *s = store_stmt_bound(db, ST_EN_DOCS_PUT + (int)k - 1);
+		if (!s)
+			return CHR_EDB;
+		for (size_t j = 0; j < k; j++) {
+			sqlite3_bind_int64(s, 2 * (int)j + 1, v[i + j]);
+			sqlite3_bind_int64(s, 2 * (int)j + 2, doc);
+		}
+		st = step_done(db, s, "entity docs");
+		i += k;
+	}
+	return st;
+}
+
 static int cmp_eidn(const void *a, const void *b)
 {
 	const store_eidn *x = a, *y = b;
@@ -332,6 +380,14 @@ chr_status store_put_entities(chr_db *db, chr_article *a)
 		nstart += a->entkeys.v[k].rows;
 	if (!st)
 		st = put_mentions(db, a->rowid, rows, nrow, nstart == nrow);
+	if (!st) {
+		int64_t v_s[PUT_SMALL];
+		int64_t *v = nrow <= PUT_SMALL ? v_s : malloc(nrow * sizeof *v);
+		st = v ? put_docs(db, a->rowid, rows, nrow, nstart == nrow, v)
+		       : CHR_ENOMEM;
+		if (v != v_s)
+			free(v);
+	}
 	if (!st)
 		put_counts(db, a, eids);
 	if (!st && !db->in_tx) /* no commit to write them at */

@@ -5,6 +5,7 @@
 #include "store.h"
 #include "core/lasterr.h"
 #include "store/ckpt.h"
+#include "store/fold.h"
 #include "store/fts_tok.h"
 
 #include <pthread.h>
@@ -214,6 +215,26 @@ static const char *const migrations[] = {
 	 * type: TEXT affinity stores a blob as a blob, and a new table and
 	 * a rename cost every new store 4.7 M instructions at creation. */
 	"UPDATE dedup_keyset SET keys = chr_unhex(keys);",
+	/* 16 -> 17: the two random-key indexes a commit rewrote most of
+	 * once the store is big (paragraph hash -> doc, entity -> doc) take
+	 * new rows in small side tables, folded into the main ones in key
+	 * order every STORE_FOLD_ROWS rows (src/store/fold.c).  An entity's
+	 * docs move from the mention table's index to a table of their own,
+	 * one row a (entity, doc), not one a mention.  (Written to run
+	 * again on a store that has the tables: it leaves every row in the
+	 * main tables.) */
+	"CREATE TABLE IF NOT EXISTS dedup_paras_new (hash INTEGER NOT NULL,"
+	"  doc INTEGER NOT NULL, PRIMARY KEY (hash, doc)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS entity_docs (eid INTEGER NOT NULL,"
+	"  doc INTEGER NOT NULL, PRIMARY KEY (eid, doc)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS entity_docs_new (eid INTEGER NOT NULL,"
+	"  doc INTEGER NOT NULL, PRIMARY KEY (eid, doc)) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO entity_docs (eid, doc) SELECT DISTINCT eid, doc"
+	"  FROM entity_mentions ORDER BY eid, doc;"
+	"DELETE FROM entity_docs_new;"
+	"INSERT OR IGNORE INTO dedup_paras SELECT hash, doc FROM dedup_paras_new;"
+	"DELETE FROM dedup_paras_new;"
+	"DROP INDEX IF EXISTS entity_mentions_eid;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -259,11 +280,22 @@ static const char *const migrations[] = {
 	[k + 3] = h ROWS4(r) t, [k + 4] = h ROWS4(r) ", " r t,            \
 	[k + 5] = h ROWS4(r) ", " ROWS2(r) t,                             \
 	[k + 6] = h ROWS4(r) ", " ROWS3(r) t, [k + 7] = h ROWS8(r) t
+/* The docs with paragraph hash h, newest first: the side table's and the
+ * main table's (src/store/fold.c), merged by doc. */
+#define PARA_DOCS(h)                                                      \
+	"SELECT doc FROM dedup_paras_new WHERE hash = " h " UNION ALL"     \
+	" SELECT doc FROM dedup_paras WHERE hash = " h " ORDER BY 1 DESC"
+/* The docs that mention entity e (the same, unordered). */
+#define ENTITY_DOCS(e)                                                    \
+	"SELECT doc FROM entity_docs WHERE eid = " e " UNION ALL"          \
+	" SELECT doc FROM entity_docs_new WHERE eid = " e
+#define ENTITY_NDOCS(e)                                                   \
+	"(SELECT count(*) FROM entity_docs x WHERE x.eid = " e ") +"      \
+	" (SELECT count(*) FROM entity_docs_new y WHERE y.eid = " e ")"
 /* Paragraph i's newest docs (hash ?h, at most ?1), tagged i: the parts
  * of ST_DD_PARA_GETN + k - 1, each a bounded range as ST_DD_PARA_GET. */
 #define PARA_Q(i, h)                                                      \
-	"SELECT " #i ", doc FROM (SELECT doc FROM dedup_paras WHERE hash = ?" \
-	#h " ORDER BY doc DESC LIMIT ?1)"
+	"SELECT " #i ", doc FROM (" PARA_DOCS("?" #h) " LIMIT ?1)"
 #define UA " UNION ALL "
 #define PARA_Q2 PARA_Q(0, 2) UA PARA_Q(1, 3)
 #define PARA_Q4 PARA_Q2 UA PARA_Q(2, 4) UA PARA_Q(3, 5)
@@ -336,17 +368,20 @@ static const char *const sql[ST_COUNT_] = {
 	ROW_STMTS16(ST_EN_MENTION_PUT,
 		    "INSERT OR REPLACE INTO entity_mentions (doc, start, end, eid,"
 		    " flags, role) VALUES ", ROW6, ""),
+	/* an (entity, doc) pair a distinct entity of a new doc's mentions,
+	 * into the side table (src/store/fold.c) */
+	ROW_STMTS16(ST_EN_DOCS_PUT,
+		    "INSERT OR IGNORE INTO entity_docs_new (eid, doc) VALUES ",
+		    "(?, ?)", ""),
 	ROW_STMTS16(ST_EN_MENTION_NEW, /* (JOURNAL below) */
 		    "INSERT OR FAIL INTO entity_mentions (doc, start, end, eid,"
 		    " flags, role) VALUES ", ROW6, ""),
 	[ST_EN_CACHE_LOAD] = "SELECT eid, key, score FROM entities LIMIT ?1",
 	[ST_EN_LIST] =
-		"SELECT e.eid, e.name, e.type, e.mentions,"
-		" (SELECT count(DISTINCT doc) FROM entity_mentions m WHERE m.eid = e.eid)"
+		"SELECT e.eid, e.name, e.type, e.mentions, " ENTITY_NDOCS("e.eid")
 		" FROM entities e ORDER BY e.mentions DESC, e.name LIMIT ?1 OFFSET ?2",
 	[ST_EN_LIST_TYPE] =
-		"SELECT e.eid, e.name, e.type, e.mentions,"
-		" (SELECT count(DISTINCT doc) FROM entity_mentions m WHERE m.eid = e.eid)"
+		"SELECT e.eid, e.name, e.type, e.mentions, " ENTITY_NDOCS("e.eid")
 		" FROM entities e WHERE e.type = ?3"
 		" ORDER BY e.mentions DESC, e.name LIMIT ?1 OFFSET ?2",
 	[ST_EN_FIND_ALIAS] =
@@ -359,12 +394,13 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_EN_ALIASES] =
 		"SELECT alias FROM entity_aliases WHERE eid = ?1 ORDER BY n DESC, alias",
 	[ST_EN_ROLES] =
-		"SELECT m.role, min(a.published), max(a.published) FROM entity_mentions m"
-		" JOIN articles a ON a.rowid = m.doc WHERE m.eid = ?1 AND m.role IS NOT NULL"
-		" GROUP BY m.role ORDER BY min(coalesce(a.published, '9999')), m.role",
+		"SELECT m.role, min(a.published), max(a.published) FROM ("
+		ENTITY_DOCS("?1") ") d JOIN entity_mentions m ON m.doc = d.doc"
+		" JOIN articles a ON a.rowid = d.doc WHERE m.eid = ?1"
+		" AND m.role IS NOT NULL GROUP BY m.role ORDER BY min(coalesce(a.published, '9999')), m.role",
 	[ST_EN_ARTICLES] =
-		"SELECT DISTINCT a.id FROM entity_mentions m JOIN articles a"
-		" ON a.rowid = m.doc WHERE m.eid = ?1 ORDER BY a.id",
+		"SELECT DISTINCT a.id FROM (" ENTITY_DOCS("?1") ") d JOIN articles a"
+		" ON a.rowid = d.doc ORDER BY a.id",
 	/* facts (src/facts/store.c) */
 	[ST_FA_PUT] =
 		"INSERT OR REPLACE INTO facts_found (doc, n, type, status, who, who_from,"
@@ -402,8 +438,7 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_DD_KEYS_SINCE] =
 		"SELECT doc, keys FROM dedup_keyset WHERE doc > ?1 ORDER BY doc",
 	[ST_DD_KEYS_MAX] = "SELECT coalesce(max(doc), 0) FROM dedup_keyset",
-	[ST_DD_PARA_GET] =
-		"SELECT doc FROM dedup_paras WHERE hash = ?1 ORDER BY doc DESC LIMIT ?2",
+	[ST_DD_PARA_GET] = PARA_DOCS("?1") " LIMIT ?2",
 	/* k paragraphs' newest docs at once, each row tagged with its
 	 * paragraph (0 .. k - 1): ?1 the limit, ?2 .. ?(k + 1) the hashes */
 	[ST_DD_PARA_GETN] = PARA_Q(0, 2),
@@ -420,7 +455,7 @@ static const char *const sql[ST_COUNT_] = {
 		"INSERT OR REPLACE INTO dedup_keyset (doc, keys) VALUES (?1, ?2)",
 	/* k rows, in order (OR IGNORE keeps the first of equal rows) */
 	ROW_STMTS8(ST_DD_PARA_PUT,
-		   "INSERT OR IGNORE INTO dedup_paras (hash, doc) VALUES ",
+		   "INSERT OR IGNORE INTO dedup_paras_new (hash, doc) VALUES ",
 		   "(?, ?)", ""),
 	[ST_DD_DOC_GET] =
 		"SELECT grp, tier, published, nwords, shingles FROM dedup_docs"
@@ -452,9 +487,9 @@ static const char *const sql[ST_COUNT_] = {
 		" JOIN dedup_groups g ON g.id = d.grp"
 		" JOIN articles o ON o.rowid = g.original WHERE a.id = ?1",
 	[ST_DD_PARA_OTHERS] =
-		"SELECT a.id FROM dedup_paras p JOIN dedup_docs d ON d.doc = p.doc"
-		" JOIN articles a ON a.rowid = p.doc WHERE p.hash = ?1 AND d.grp != ?2"
-		" ORDER BY p.doc LIMIT ?3",
+		"SELECT a.id FROM (" PARA_DOCS("?1") ") p JOIN dedup_docs d"
+		" ON d.doc = p.doc JOIN articles a ON a.rowid = p.doc"
+		" WHERE d.grp != ?2 ORDER BY p.doc LIMIT ?3",
 	/* events (src/events/ev_ingest.c, src/store/events_store.c) */
 	/* min(), not ORDER BY ... LIMIT 1: the same event (NULL, read as
 	 * 0, when none) without a temp b-tree per article */
@@ -556,6 +591,15 @@ static const char *const sql[ST_COUNT_] = {
 	[ST_EV_STORY_EVENTS] =
 		"SELECT 0 FROM storylines WHERE id = ?1 UNION ALL"
 		" SELECT event FROM storyline_events WHERE story = ?1 ORDER BY 1",
+	/* side tables (src/store/fold.c) */
+	[ST_FOLD_COUNT] = "SELECT (SELECT count(*) FROM dedup_paras_new),"
+			  " (SELECT count(*) FROM entity_docs_new)",
+	[ST_FOLD_PARAS] = "INSERT OR IGNORE INTO dedup_paras (hash, doc)"
+			  " SELECT hash, doc FROM dedup_paras_new",
+	[ST_FOLD_PARAS_CLEAR] = "DELETE FROM dedup_paras_new",
+	[ST_FOLD_EDOCS] = "INSERT OR IGNORE INTO entity_docs (eid, doc)"
+			  " SELECT eid, doc FROM entity_docs_new",
+	[ST_FOLD_EDOCS_CLEAR] = "DELETE FROM entity_docs_new",
 };
 
 int chr_db_schema_version(void)
@@ -667,6 +711,8 @@ chr_status store_commit(chr_db *db)
 	chr_status st = store_ents_flush(db);
 	if (!st)
 		st = fts_catch_up(db);
+	if (!st)
+		st = store_fold_due(db);
 	if (!st)
 		st = exec1(db, ST_COMMIT);
 	if (!st)

@@ -86,6 +86,8 @@ enum store_stmt {
 	ST_EN_MENTION_PUT_LAST_ = ST_EN_MENTION_PUT + STORE_MEN_ROWS - 1,
 	ST_EN_MENTION_NEW, /* + k - 1: k rows at distinct starts of a new doc */
 	ST_EN_MENTION_NEW_LAST_ = ST_EN_MENTION_NEW + STORE_MEN_ROWS - 1,
+	ST_EN_DOCS_PUT, /* + k - 1: k (entity, doc) pairs, k <= STORE_MEN_ROWS */
+	ST_EN_DOCS_PUT_LAST_ = ST_EN_DOCS_PUT + STORE_MEN_ROWS - 1,
 	ST_EN_CACHE_LOAD,
 	ST_EN_LIST,
 	ST_EN_LIST_TYPE,
@@ -137,6 +139,12 @@ enum store_stmt {
 	ST_EV_GET,
 	ST_EV_STORIES,
 	ST_EV_STORY_EVENTS,
+	/* the side tables' moves into their main tables (src/store/fold.c) */
+	ST_FOLD_COUNT,
+	ST_FOLD_PARAS,
+	ST_FOLD_PARAS_CLEAR,
+	ST_FOLD_EDOCS,
+	ST_FOLD_EDOCS_CLEAR,
 	ST_COUNT_
 };
 
@@ -171,6 +179,7 @@ struct chr_db {
 	 * of every ingest run) keeps them for the next run. */
 	int mirror_ok;
 	store_ckpt *ckpt;     /* checkpoints off this thread; NULL: SQLite's */
+	long fold_rows;       /* side-table rows that make a fold (0: default) */
 	char err[512];
 };
 

@@ -782,8 +782,10 @@ static void test_store_para_batches(void)
 		pool[j] = words(5000 + (uint64_t)j, 10);
 	dedup_mem *m = dedup_mem_new();
 	sqlite3_stmt *q = NULL;
-	CHECK_INT(sqlite3_prepare_v2(db->h, "SELECT count(*) FROM dedup_paras"
-				     " WHERE doc = ?1", -1, &q, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_prepare_v2(db->h, "SELECT (SELECT count(*) FROM"
+				     " dedup_paras WHERE doc = ?1) + (SELECT"
+				     " count(*) FROM dedup_paras_new WHERE"
+				     " doc = ?1)", -1, &q, NULL), SQLITE_OK);
 	CHECK(store_begin(db) == CHR_OK);
 	for (int i = 1; i <= 40; i++) {
 		size_t cap = 32 * 200, k = 0;
