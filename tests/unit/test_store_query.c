@@ -459,11 +459,18 @@ static void test_alias_flush(void)
 			CHECK_INT(store_ents_add(db, eid, al, strlen(al), i), CHR_OK);
 			CHECK_INT(store_ents_add(db, eid, NULL, 0, 1), CHR_OK);
 		}
+		long long keys0 = raw_int(tpath("aflush.db"), "SELECT count(*)"
+					  " FROM entity_alias_keys_new");
 		sqlite3_int64 ch = sqlite3_total_changes64(db->h);
 		CHECK_INT(store_commit(db), CHR_OK);
 		/* sorted right, each (eid, alias) is one row of one upsert
-		 * (a pair split in two runs would be two changes); no entity
-		 * row is there for the counts' UPDATEs to change */
+		 * (a pair split in two runs would be two changes), plus the
+		 * insert trigger's row for each pair not yet in the alias side
+		 * table (migration 18); no entity row is there for the counts'
+		 * UPDATEs to change */
+		long long keys1 = raw_int(tpath("aflush.db"), "SELECT count(*)"
+					  " FROM entity_alias_keys_new");
+		CHECK(keys1 > keys0 || pass == 1);
 		long long want_rows = 0;
 		char seen[8][10] = { { 0 } };
 		for (int i = 0; i < 140; i++) {
@@ -471,7 +478,8 @@ static void test_alias_flush(void)
 			if (!seen[bi][(i * 7) % 10]++)
 				want_rows++;
 		}
-		CHECK_INT(sqlite3_total_changes64(db->h) - ch, want_rows);
+		CHECK_INT(sqlite3_total_changes64(db->h) - ch,
+			  want_rows + (keys1 - keys0));
 		raw_text(tpath("aflush.db"), "SELECT count(*) || ' ' || sum(n)"
 			 " FROM entity_aliases", got, sizeof got);
 		long long sum_n = 0;
