@@ -17,9 +17,18 @@
  * cache with the rest of db->cache (store_rollback), and a commit by
  * another connection, seen as a new PRAGMA data_version at the start of
  * a transaction (store_begin, db->ents_version), empties it.  Outside a
- * transaction nothing is cached (recent.c hands out no cache).  The
- * cache has a ceiling (DOCS_MAX rows, DOCS_BYTES of sets): reaching it,
- * or failing to allocate, empties it, which only costs reads.
+ * transaction nothing is cached (recent.c hands out no cache).
+ *
+ * The rows are kept in two generations, each with a ceiling (DOCS_MAX
+ * rows, DOCS_BYTES of sets): a row goes into the newer, and when that is
+ * full (or an allocation fails) the older is emptied and takes the
+ * puts.  A cache emptied whole at its ceiling, as it was, held some
+ * 65,000 synthetic articles (64 MB of sets) and then none, while the
+ * candidates come from the last 65,536 to 131,072 articles (recent.c):
+ * after each emptying every candidate was a SELECT again, a random read
+ * in a 1 GB table once the store is big.  Two generations always hold
+ * the last DOCS_BYTES or more of rows.  Memory: at most 2 x DOCS_BYTES of
+ * sets, plus 40 bytes a row.
  */
 #include "dedup.h"
 
@@ -28,8 +37,9 @@
 
 #include "core/arena.h"
 
-#define DOCS_MAX ((size_t)1 << 18)
-#define DOCS_BYTES ((size_t)64 << 20)
+/* A generation's ceiling: rows, and bytes of sets. */
+#define DOCS_MAX ((size_t)1 << 17)
+#define DOCS_BYTES ((size_t)80 << 20)
 
 typedef struct doc_ent {
 	int64_t grp;
@@ -39,11 +49,17 @@ typedef struct doc_ent {
 	uint32_t *set; /* in mem */
 } doc_ent;
 
-struct dedup_docs {
+typedef struct doc_gen {
 	dedup_map byid; /* doc id -> index in e */
 	doc_ent *e;
 	size_t n, cap;
 	arena mem;      /* the sets */
+} doc_gen;
+
+/* g[cur] takes the puts; g[!cur] is the generation before it. */
+struct dedup_docs {
+	doc_gen g[2];
+	int cur;
 	int64_t version; /* db->ents_version the rows are valid for */
 };
 
@@ -51,44 +67,57 @@ dedup_docs *dedup_docs_new(int64_t version)
 {
 	dedup_docs *c = calloc(1, sizeof *c);
 	if (c) {
-		arena_init(&c->mem, DOCS_BYTES);
+		arena_init(&c->g[0].mem, DOCS_BYTES);
+		arena_init(&c->g[1].mem, DOCS_BYTES);
 		c->version = version;
 	}
 	return c;
 }
 
-static void docs_clear(dedup_docs *c)
+static void gen_clear(doc_gen *g)
 {
-	dedup_map_free(&c->byid);
-	arena_reset(&c->mem);
-	c->n = 0;
+	dedup_map_free(&g->byid);
+	arena_reset(&g->mem);
+	g->n = 0;
+}
+
+static void gen_free(doc_gen *g)
+{
+	dedup_map_free(&g->byid);
+	arena_free(&g->mem);
+	free(g->e);
 }
 
 void dedup_docs_free(dedup_docs *c)
 {
 	if (!c)
 		return;
-	dedup_map_free(&c->byid);
-	arena_free(&c->mem);
-	free(c->e);
+	gen_free(&c->g[0]);
+	gen_free(&c->g[1]);
 	free(c);
 }
 
 void dedup_docs_check(dedup_docs *c, int64_t version)
 {
 	if (c->version != version) {
-		docs_clear(c);
+		gen_clear(&c->g[0]);
+		gen_clear(&c->g[1]);
 		c->version = version;
 	}
+}
+
+static const doc_ent *gen_get(const doc_gen *g, int64_t id)
+{
+	uint32_t *v = dedup_map_slot((dedup_map *)&g->byid, (uint64_t)id, 0);
+	return v ? &g->e[*v] : NULL;
 }
 
 int dedup_docs_get(const dedup_docs *c, int64_t id, int want_set,
 		   dedup_doc *d)
 {
-	uint32_t *v = dedup_map_slot((dedup_map *)&c->byid, (uint64_t)id, 0);
-	if (!v)
+	const doc_ent *e = gen_get(&c->g[c->cur], id); /* the newer first */
+	if (!e && !(e = gen_get(&c->g[!c->cur], id)))
 		return 0;
-	const doc_ent *e = &c->e[*v];
 	memset(d, 0, sizeof *d);
 	d->id = id;
 	d->grp = e->grp;
@@ -101,30 +130,31 @@ int dedup_docs_get(const dedup_docs *c, int64_t id, int want_set,
 	return 1;
 }
 
-/* Put the row; -1 when there is no room (the caller empties the cache). */
-static int docs_put(dedup_docs *c, const dedup_doc *d, const uint32_t *set,
-		    size_t nset)
+/* Put the row; -1 when there is no room (the caller starts a new
+ * generation). */
+static int gen_put(doc_gen *g, const dedup_doc *d, const uint32_t *set,
+		   size_t nset)
 {
-	if (nset > UINT32_MAX / 4)
+	if (nset > UINT32_MAX / 4 || g->n >= DOCS_MAX)
 		return -1;
-	uint32_t *v = dedup_map_slot(&c->byid, (uint64_t)d->id, 1);
+	uint32_t *v = dedup_map_slot(&g->byid, (uint64_t)d->id, 1);
 	if (!v)
 		return -1;
 	if (*v == UINT32_MAX) { /* new */
-		if (c->n == c->cap) {
-			size_t cap = c->cap ? 2 * c->cap : 1024;
-			doc_ent *e = realloc(c->e, cap * sizeof *e);
+		if (g->n == g->cap) {
+			size_t cap = g->cap ? 2 * g->cap : 1024;
+			doc_ent *e = realloc(g->e, cap * sizeof *e);
 			if (!e)
 				return -1;
-			c->e = e;
-			c->cap = cap;
+			g->e = e;
+			g->cap = cap;
 		}
-		*v = (uint32_t)c->n++;
-		c->e[*v].set = NULL; /* (filled below) */
-		c->e[*v].nset = 0;
+		*v = (uint32_t)g->n++;
+		g->e[*v].set = NULL; /* (filled below) */
+		g->e[*v].nset = 0;
 	}
-	doc_ent *e = &c->e[*v];
-	uint32_t *s = nset ? arena_alloc(&c->mem, nset * 4) : NULL;
+	doc_ent *e = &g->e[*v];
+	uint32_t *s = nset ? arena_alloc(&g->mem, nset * 4) : NULL;
 	if (nset && !s)
 		return -1;
 	if (nset)
@@ -144,19 +174,26 @@ static int docs_put(dedup_docs *c, const dedup_doc *d, const uint32_t *set,
 void dedup_docs_put(dedup_docs *c, const dedup_doc *d, const uint32_t *set,
 		    size_t nset)
 {
-	if (c->n >= DOCS_MAX)
-		docs_clear(c);
-	if (docs_put(c, d, set, nset)) {
-		/* a half-made entry must not stay: start again, once */
-		docs_clear(c);
-		if (docs_put(c, d, set, nset))
-			docs_clear(c);
+	doc_gen *g = &c->g[c->cur];
+	if (!gen_put(g, d, set, nset))
+		return;
+	/* full (or out of memory): the older generation goes, this one
+	 * becomes it, and the row starts a new one, once.  A half-made
+	 * entry of the full one may stay: its row is the one being put,
+	 * which the new generation answers for first. */
+	gen_clear(&c->g[!c->cur]);
+	c->cur = !c->cur;
+	g = &c->g[c->cur];
+	if (gen_put(g, d, set, nset)) {
+		gen_clear(&c->g[0]); /* no room for one row: nothing stays */
+		gen_clear(&c->g[1]);
 	}
 }
 
 void dedup_docs_regroup(dedup_docs *c, int64_t from, int64_t into)
 {
-	for (size_t i = 0; i < c->n; i++)
-		if (c->e[i].grp == from)
-			c->e[i].grp = into;
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < c->g[k].n; i++)
+			if (c->g[k].e[i].grp == from)
+				c->g[k].e[i].grp = into;
 }

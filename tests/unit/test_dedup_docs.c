@@ -215,8 +215,75 @@ out:
 	th_rm_db(path);
 }
 
+/* Rows found among n puts of docs 1 .. n. */
+static size_t found(const dedup_docs *c, int64_t from, int64_t to)
+{
+	size_t k = 0;
+	dedup_doc g;
+	for (int64_t id = from; id <= to; id++)
+		k += (size_t)dedup_docs_get(c, id, 1, &g);
+	return k;
+}
+
+/* Two generations: past a generation's ceiling (rows, or bytes of sets)
+ * the older goes and the newer stays whole, so the newest rows are
+ * always there; a row put again in the newer generation is read from
+ * it, and a regroup reaches both. */
+static void test_docs_generations(void)
+{
+	dedup_docs *c = dedup_docs_new(7);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	uint32_t set[2] = { 11, 12 };
+	dedup_doc d, g;
+	const int64_t n = 400000;
+	size_t lo = SIZE_MAX, hi = 0; /* rows found every 9,973 puts */
+	for (int64_t id = 1; id <= n; id++) {
+		doc_init(&d, id, id, "2024-01-02");
+		dedup_docs_put(c, &d, set, 2);
+		if (id % 9973 == 0 && id > 140000) {
+			size_t k = found(c, id - 65535, id);
+			CHECK_INT(k, 65536); /* the newest 65,536, always */
+			k = found(c, 1, id);
+			lo = k < lo ? k : lo;
+			hi = k > hi ? k : hi;
+		}
+	}
+	CHECK(lo >= 131072 && hi <= 2 * 131072 && lo < hi);
+	CHECK_INT(dedup_docs_get(c, 1, 1, &g), 0); /* long gone */
+	/* a row of the older generation put again: the new one read */
+	int64_t old = n - 131072 - (n % 131072) / 2;
+	if (dedup_docs_get(c, old, 1, &g)) {
+		doc_init(&d, old, 9, "");
+		dedup_docs_put(c, &d, NULL, 0);
+		CHECK_INT(dedup_docs_get(c, old, 1, &g), 1);
+		CHECK_INT(g.grp, 9);
+		CHECK_INT(g.nset, 0);
+	}
+	dedup_docs_regroup(c, n, 3);        /* the newest row */
+	dedup_docs_regroup(c, old - 1, 3);  /* a row of the older one */
+	CHECK_INT(dedup_docs_get(c, n, 0, &g), 1);
+	CHECK_INT(g.grp, 3);
+	CHECK_INT(dedup_docs_get(c, old - 1, 0, &g), 1);
+	CHECK_INT(g.grp, 3);
+	/* sets of 80 kB: the bytes' ceiling comes first */
+	uint32_t *big = calloc(20000, sizeof *big);
+	CHECK(big != NULL);
+	for (int64_t id = n + 1; big && id <= n + 3000; id++) {
+		doc_init(&d, id, 1, "");
+		dedup_docs_put(c, &d, big, 20000);
+	}
+	size_t k = found(c, n + 1, n + 3000);
+	CHECK(k >= 1000 && k < 3000);
+	CHECK_INT(found(c, n + 2001, n + 3000), 1000);
+	free(big);
+	dedup_docs_free(c);
+}
+
 static const th_test tests[] = {
 	TEST(test_docs_rows),
+	TEST(test_docs_generations),
 	TEST(test_docs_merge_same_tx),
 	TEST(test_docs_merge_other_connection),
 };
