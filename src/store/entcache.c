@@ -438,8 +438,20 @@ static chr_status put_aliases(chr_db *db, alias_q *q)
 				  SQLITE_STATIC);
 		sqlite3_bind_int64(s, 3 * i + 3, q->n[i]);
 	}
+	chr_status st = step_done(db, s, "entity alias");
+	/* and the pairs as keys of the alias lookup (migration 18) */
+	if (!st && !(s = store_stmt_bound(db, ST_EN_AKEYS_PUT + q->k - 1)))
+		st = CHR_EDB;
+	for (int i = 0; i < q->k && !st; i++) {
+		const ent_pend *r = q->r[i];
+		sqlite3_bind_text(s, 2 * i + 1, r->alias, (int)r->len,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2 * i + 2, r->eid);
+	}
+	if (!st)
+		st = step_done(db, s, "entity alias key");
 	q->k = 0;
-	return step_done(db, s, "entity alias");
+	return st;
 }
 
 /* The largest eid with an alias row (0: none); -1 on error. */

@@ -82,6 +82,8 @@ enum store_stmt {
 	ST_EN_ALIAS_NEW, /* + k - 1: k pairs of entities with no alias row */
 	ST_EN_ALIAS_NEW_LAST_ = ST_EN_ALIAS_NEW + STORE_ALIAS_ROWS - 1,
 	ST_EN_ALIAS_MAXEID,
+	ST_EN_AKEYS_PUT, /* + k - 1: k (alias, entity) keys, k <= STORE_ALIAS_ROWS */
+	ST_EN_AKEYS_PUT_LAST_ = ST_EN_AKEYS_PUT + STORE_ALIAS_ROWS - 1,
 	ST_EN_MENTION_PUT, /* + k - 1: k rows, k <= STORE_MEN_ROWS */
 	ST_EN_MENTION_PUT_LAST_ = ST_EN_MENTION_PUT + STORE_MEN_ROWS - 1,
 	ST_EN_MENTION_NEW, /* + k - 1: k rows at distinct starts of a new doc */
