@@ -701,10 +701,29 @@ static chr_status exec1(chr_db *db, enum store_stmt k)
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, sql[k]);
 }
 
+/* 256 MB of page cache at most for a handle that writes (pages are
+ * allocated as read): at a million articles the entity, dedup and
+ * mention indexes are ~1 GB of random-key B-trees, and with 64 MB a 1M
+ * store's ingest read 58 pages an article through the OS (16 with 256
+ * MB, 5 with 512 MB; RESULTS.md).  A handle that only reads keeps 8 MB:
+ * a search at a million articles reads the rows of all its ~50,000
+ * matches once, and a page cache still growing allocates a buffer for
+ * each page read (`search minister`, 984k articles: 1.8 s with 256 MB,
+ * RESULTS.md "1M (session 12"). */
+#define STORE_WRITE_CACHE "PRAGMA cache_size=-262144"
+
+static chr_status exec_sql(chr_db *db, const char *s);
+
 chr_status store_begin(chr_db *db)
 {
 	if (db->in_tx)
 		return CHR_OK;
+	if (!db->write_cache) {
+		chr_status cst = exec_sql(db, STORE_WRITE_CACHE);
+		if (cst)
+			return cst;
+		db->write_cache = 1;
+	}
 	chr_status st = exec1(db, ST_BEGIN);
 	if (!st)
 		db->in_tx = 1;
@@ -960,13 +979,10 @@ chr_status chr_db_open(const char *path, chr_db **out)
 				  "PRAGMA synchronous=NORMAL;"
 				  "PRAGMA foreign_keys=ON;"
 				  "PRAGMA temp_store=MEMORY;"
-				  /* 256 MB of page cache at most (pages are
-				   * allocated as read): at a million articles the
-				   * entity, dedup and mention indexes are ~1 GB of
-				   * random-key B-trees, and with 64 MB a 1M store's
-				   * ingest read 58 pages an article through the OS
-				   * (16 with 256 MB, 5 with 512 MB; RESULTS.md) */
-				  "PRAGMA cache_size=-262144;"
+				  /* 8 MB of page cache for queries; the
+				   * first write transaction raises it
+				   * (store_begin, STORE_WRITE_CACHE) */
+				  "PRAGMA cache_size=-8192;"
 				  /* checkpoint every 64 MB of WAL, not 4 MB: a
 				   * batch commit writes thousands of pages, so
 				   * the default checkpointed (and fsynced) after

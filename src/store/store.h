@@ -184,6 +184,7 @@ struct chr_db {
 	int mirror_ok;
 	store_ckpt *ckpt;     /* checkpoints off this thread; NULL: SQLite's */
 	long fold_rows;       /* side-table rows that make a fold (0: default) */
+	int write_cache;      /* the writer's page cache is set (store_begin) */
 	char err[512];
 };
 
