@@ -192,16 +192,21 @@ typedef struct men_row {
 	int64_t eid;
 } men_row;
 
+/* Mention r's start as stored: headline mentions with negative offsets,
+ * -1 - start, so (doc, start) stays a key and body offsets stay plain. */
+static int64_t row_start(const men_row *r)
+{
+	return r->m->flags & MEN_HEADLINE ? -1 - (int64_t)r->m->start
+					  : (int64_t)r->m->start;
+}
+
 /* Bind mention r as the k-th row (from 0) of a mention insert. */
 static void bind_row(sqlite3_stmt *s, int k, int64_t doc, const men_row *r)
 {
 	const art_mention *m = r->m;
 	int b = k * 6;
 	sqlite3_bind_int64(s, b + 1, doc);
-	/* headline mentions are stored with negative offsets, -1 - start,
-	 * so (doc, start) stays a key and body offsets stay plain */
-	sqlite3_bind_int64(s, b + 2, m->flags & MEN_HEADLINE
-				     ? -1 - (int64_t)m->start : (int64_t)m->start);
+	sqlite3_bind_int64(s, b + 2, row_start(r));
 	sqlite3_bind_int64(s, b + 3, m->end);
 	sqlite3_bind_int64(s, b + 4, r->eid);
 	sqlite3_bind_int(s, b + 5, m->flags);
@@ -225,9 +230,7 @@ static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,
 	 * store.c), written straight into the entity cache */
 	store_men *keep = store_ents_rows_buf(db, n);
 	for (size_t i = 0; keep && i < n; i++)
-		keep[i] = (store_men){ r[i].m->flags & MEN_HEADLINE
-				       ? -1 - (int64_t)r[i].m->start
-				       : (int64_t)r[i].m->start, r[i].eid };
+		keep[i] = (store_men){ row_start(&r[i]), r[i].eid };
 	for (size_t i = 0; i < n && !st;) {
 		size_t k = n - i < STORE_MEN_ROWS ? n - i : STORE_MEN_ROWS;
 		sqlite3_stmt *s = store_stmt_bound(db, first + (int)k - 1);
@@ -247,12 +250,6 @@ static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 	return (x > y) - (x < y);
-}
-
-static int64_t row_start(const men_row *r)
-{
-	return r->m->flags & MEN_HEADLINE ? -1 - (int64_t)r->m->start
-					  : (int64_t)r->m->start;
 }
 
 /* The doc's distinct entities as (entity, doc) rows of the side table
