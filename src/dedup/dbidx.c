@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "pipeline/article.h"
+#include "pipeline/profile.h"
 #include "store/store.h"
 
 /* A candidate's set is read into set: the stack buffer small unless it
@@ -66,6 +67,8 @@ static chr_status para_batch(dbctx *c, size_t p)
 	size_t k = f->npara - p;
 	if (k > STORE_PARA_ROWS)
 		k = STORE_PARA_ROWS;
+	int prof = prof_on();
+	uint64_t t0 = prof ? prof_now() : 0;
 	sqlite3_stmt *s = store_stmt(c->db, ST_DD_PARA_GETN + (int)k - 1);
 	if (!s)
 		return CHR_EDB;
@@ -89,6 +92,8 @@ static chr_status para_batch(dbctx *c, size_t p)
 		v[i] = doc;
 	}
 	sqlite3_reset(s);
+	if (prof)
+		prof_add("dedup-paragraphs", prof_now() - t0);
 	if (rc != SQLITE_DONE)
 		return store_fail(c->db, "dedup postings");
 	c->pfrom = p;
@@ -142,6 +147,8 @@ static chr_status d_get_doc(void *ctx, int64_t id, int want_set, dedup_doc *d)
 	dedup_docs *dc = dedup_recent_docs(c->db);
 	if (dc && dedup_docs_get(dc, id, want_set, d))
 		return CHR_OK;
+	int prof = prof_on();
+	uint64_t t0 = prof ? prof_now() : 0;
 	sqlite3_stmt *s = store_stmt(c->db, ST_DD_DOC_GET);
 	if (!s)
 		return CHR_EDB;
@@ -180,12 +187,16 @@ static chr_status d_get_doc(void *ctx, int64_t id, int want_set, dedup_doc *d)
 		st = rc == SQLITE_DONE ? CHR_ENOTFOUND : store_fail(c->db, "dedup doc");
 	}
 	sqlite3_reset(s);
+	if (prof)
+		prof_add("dedup-docs-read", prof_now() - t0);
 	return st;
 }
 
 static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 {
 	dbctx *c = ctx;
+	int prof = prof_on();
+	uint64_t t0 = prof ? prof_now() : 0;
 	sqlite3_stmt *s = store_stmt(c->db, ST_DD_DOC_PUT);
 	if (!s)
 		return CHR_EDB;
@@ -226,6 +237,8 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 		st = step_done(c, s, "dedup key");
 		p += k;
 	}
+	if (prof)
+		prof_add("dedup-write", prof_now() - t0);
 	return st;
 }
 
