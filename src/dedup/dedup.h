@@ -82,9 +82,11 @@ chr_status dedup_features(dedup_feat *f, const char *text, size_t len);
 size_t dedup_feat_keys(const dedup_feat *f, uint64_t *keys);
 
 /* |a & b| for sorted unique arrays; may stop early (returning less than
- * need) once need is out of reach. */
+ * need) once need is out of reach.  AVX2 where the CPU has it, unless
+ * dedup_no_avx2 (tests compare the two). */
 size_t dedup_intersect(const uint32_t *a, size_t na, const uint32_t *b,
 		       size_t nb, size_t need);
+extern int dedup_no_avx2;
 /* Sort v[0, n) and drop repeats (tmp: n scratch values); the new n. */
 size_t dedup_sort_unique(uint32_t *v, size_t n, uint32_t *tmp);
 /* The LSH S-curve: probability that a pair with Jaccard j shares a band. */

@@ -367,6 +367,46 @@ static void test_signature_estimates_jaccard(void)
 	CHECK(err / trials < 0.08); /* std of one estimate is ~0.064 */
 }
 
+/* The AVX2 intersection and the plain merge agree: the exact count when
+ * nothing is needed, and the same side of need when something is (the
+ * engine only asks whether the count reaches it).  Sets of every length
+ * around the 8-value blocks, sharing from none to all of their values. */
+static void test_intersect_simd(void)
+{
+	uint64_t r = 0x9E3779B97F4A7C15ULL;
+	uint32_t a[300], b[300], tmp[300];
+	int bad = 0, hits = 0;
+	for (int t = 0; t < 2000; t++) {
+		size_t na = (size_t)(t % 67), nb = (size_t)((t * 7) % 131);
+		size_t share = (size_t)(t % 5) * na / 4;
+		for (size_t i = 0; i < na; i++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			a[i] = (uint32_t)r % 4096;
+		}
+		for (size_t i = 0; i < nb; i++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			b[i] = i < share ? a[i] : (uint32_t)r % 4096;
+		}
+		size_t ua = dedup_sort_unique(a, na, tmp);
+		size_t ub = dedup_sort_unique(b, nb, tmp);
+		dedup_no_avx2 = 1;
+		size_t want = dedup_intersect(a, ua, b, ub, 0);
+		dedup_no_avx2 = 0;
+		size_t got = dedup_intersect(a, ua, b, ub, 0);
+		bad += got != want;
+		hits += want > 0;
+		for (size_t need = 1; need < 70; need += 7) {
+			dedup_no_avx2 = 1;
+			int w = dedup_intersect(a, ua, b, ub, need) >= need;
+			dedup_no_avx2 = 0;
+			int g = dedup_intersect(b, ub, a, ua, need) >= need;
+			bad += w != g || w != (want >= need);
+		}
+	}
+	CHECK(bad == 0);
+	CHECK(hits > 1000);
+}
+
 static void test_densification(void)
 {
 	/* 3 shingles fill at most 3 of K bins; every bin gets a value and two
@@ -949,6 +989,7 @@ static const th_test tests[] = {
 	TEST(test_prep_stage),
 	TEST(test_signature_estimates_jaccard),
 	TEST(test_densification),
+	TEST(test_intersect_simd),
 	TEST(test_banding_scurve),
 	TEST(test_containment_truncated),
 	TEST(test_groups_incremental_deterministic),
