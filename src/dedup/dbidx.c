@@ -60,30 +60,48 @@ static void ctx_done(dbctx *c)
 
 /* The postings of f's paragraphs p .. p + k - 1 into c->post, each
  * newest first as ST_DD_PARA_GET reads them (rows sorted here, not left
- * to the compound's order). */
+ * to the compound's order).  Only the paragraphs the filter may hold
+ * are asked (dedup_recent_paras_may); the others have none. */
 static chr_status para_batch(dbctx *c, size_t p)
 {
 	const dedup_feat *f = c->f;
 	size_t k = f->npara - p;
 	if (k > STORE_PARA_ROWS)
 		k = STORE_PARA_ROWS;
+	uint64_t h[STORE_PARA_ROWS];
+	unsigned char may[STORE_PARA_ROWS];
+	size_t ask[STORE_PARA_ROWS], na = 0; /* the paragraphs asked */
+	for (size_t j = 0; j < k; j++) {
+		h[j] = f->para[p + j].hash;
+		c->npost[j] = 0;
+	}
+	chr_status st = dedup_recent_paras_may(c->db, h, k, may);
+	if (st)
+		return st;
+	for (size_t j = 0; j < k; j++)
+		if (may[j])
+			ask[na++] = j;
+	if (!na) {
+		c->pfrom = p;
+		c->pto = p + k;
+		return CHR_OK;
+	}
 	int prof = prof_on();
 	uint64_t t0 = prof ? prof_now() : 0;
-	sqlite3_stmt *s = store_stmt(c->db, ST_DD_PARA_GETN + (int)k - 1);
+	sqlite3_stmt *s = store_stmt(c->db, ST_DD_PARA_GETN + (int)na - 1);
 	if (!s)
 		return CHR_EDB;
 	sqlite3_bind_int(s, 1, DEDUP_PARA_POSTINGS);
-	for (size_t j = 0; j < k; j++) {
-		sqlite3_bind_int64(s, (int)j + 2,
-				   (sqlite3_int64)f->para[p + j].hash);
-		c->npost[j] = 0;
-	}
+	for (size_t q = 0; q < na; q++)
+		sqlite3_bind_int64(s, (int)q + 2, (sqlite3_int64)h[ask[q]]);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int j = sqlite3_column_int(s, 0);
+		int q = sqlite3_column_int(s, 0);
+		if (q < 0 || (size_t)q >= na)
+			continue; /* (cannot happen) */
+		size_t j = ask[q];
 		int64_t doc = sqlite3_column_int64(s, 1);
-		if (j < 0 || (size_t)j >= k ||
-		    c->npost[j] >= DEDUP_PARA_POSTINGS)
+		if (c->npost[j] >= DEDUP_PARA_POSTINGS)
 			continue; /* (cannot happen: each part is LIMITed) */
 		int64_t *v = c->post[j];
 		size_t i = c->npost[j]++;
@@ -128,6 +146,10 @@ static chr_status d_postings(void *ctx, int kind, uint64_t key, size_t cap,
 		memcpy(out, c->post[p - c->pfrom], *n * sizeof *out);
 		return CHR_OK;
 	}
+	unsigned char may;
+	chr_status st = dedup_recent_paras_may(c->db, &key, 1, &may);
+	if (st || !may)
+		return st;
 	sqlite3_stmt *s = store_stmt(c->db, ST_DD_PARA_GET);
 	if (!s)
 		return CHR_EDB;
@@ -235,6 +257,12 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 			sqlite3_bind_int64(s, 2 * (int)j + 2, d->id);
 		}
 		st = step_done(c, s, "dedup key");
+		if (!st) {
+			uint64_t h[STORE_PARA_ROWS];
+			for (size_t j = 0; j < k; j++)
+				h[j] = f->para[p + j].hash;
+			st = dedup_recent_paras_put(c->db, h, k);
+		}
 		p += k;
 	}
 	if (prof)

@@ -213,6 +213,33 @@ size_t dedup_keys_blob(const uint64_t *keys, size_t nkeys,
  * article, inside its transaction, before the lookups above. */
 chr_status dedup_recent_sync(chr_db *db);
 
+/* A filter of paragraph hashes (parafilt.c): dedup_pfilt_may is 0 only
+ * for a hash never added.  Sized for `hashes` at 16 bits each, at most
+ * DEDUP_PFILT_MAX_BYTES; _full once it holds more than that and could
+ * be made bigger.  The caller owns it (dedup_pfilt_free). */
+#define DEDUP_PFILT_MAX_BYTES ((size_t)64 << 20)
+typedef struct dedup_pfilt dedup_pfilt;
+dedup_pfilt *dedup_pfilt_new(size_t hashes);
+void dedup_pfilt_free(dedup_pfilt *f);
+void dedup_pfilt_add(dedup_pfilt *f, uint64_t h);
+int dedup_pfilt_may(const dedup_pfilt *f, uint64_t h);
+int dedup_pfilt_full(const dedup_pfilt *f);
+size_t dedup_pfilt_count(const dedup_pfilt *f);
+
+/* The store's paragraph hashes, filtered (recent.c, kept with the lists
+ * above): may[i] = 0 when no dedup_paras row (in either table) has
+ * hash h[i], else 1.  The filter is built from the tables once the
+ * handle has asked DEDUP_PFILT_AFTER hashes (till then every answer is
+ * 1: a small run on a big store does not pay for a scan it would not
+ * win back), and again when another connection has stored docs or it
+ * is full.  dedup_recent_paras_put files the hashes of rows just
+ * written.  Inside the open transaction, as the lookups above. */
+#define DEDUP_PFILT_AFTER 65536
+extern size_t dedup_pfilt_after; /* DEDUP_PFILT_AFTER; tests lower it */
+chr_status dedup_recent_paras_may(chr_db *db, const uint64_t *h, size_t n,
+				  unsigned char *may);
+chr_status dedup_recent_paras_put(chr_db *db, const uint64_t *h, size_t n);
+
 /* The store's dedup_docs rows in memory (doccache.c), kept with the
  * lists above: dedup_recent_docs gives the db's cache, made on use and
  * emptied when another connection has committed since (version: PRAGMA

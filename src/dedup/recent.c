@@ -34,6 +34,7 @@
 #include "store/store.h"
 
 size_t dedup_recent_gen = DEDUP_RECENT_GEN;
+size_t dedup_pfilt_after = DEDUP_PFILT_AFTER;
 
 typedef struct dedup_recent {
 	dedup_plist gen[2];
@@ -43,6 +44,9 @@ typedef struct dedup_recent {
 	int dv_ok;       /* dv is the data version of the last sync */
 	unsigned dv;
 	dedup_docs *docs; /* doccache.c: rows of dedup_docs, made on use */
+	dedup_pfilt *paras; /* parafilt.c: the stored paragraph hashes */
+	size_t asked;       /* hashes asked while there was no filter */
+	size_t pwant;       /* hashes the next filter is sized for */
 } dedup_recent;
 
 static void recent_free(void *p)
@@ -53,6 +57,7 @@ static void recent_free(void *p)
 	dedup_plist_free(&r->gen[0]);
 	dedup_plist_free(&r->gen[1]);
 	dedup_docs_free(r->docs);
+	dedup_pfilt_free(r->paras);
 	free(r);
 }
 
@@ -143,6 +148,12 @@ static chr_status recent_sync(chr_db *db, dedup_recent *r)
 	int rc;
 	while (!st && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t doc = sqlite3_column_int64(s, 0);
+		if (r->paras) { /* another connection's doc: its paragraphs
+				 * are not in the filter */
+			dedup_pfilt_free(r->paras);
+			r->paras = NULL;
+			r->asked = 0;
+		}
 		/* the type first: reading a value may convert it */
 		int blob = sqlite3_column_type(s, 1) == SQLITE_BLOB;
 		const unsigned char *b = blob ? sqlite3_column_blob(s, 1) : NULL;
@@ -317,4 +328,70 @@ chr_status dedup_recent_sync(chr_db *db)
 {
 	dedup_recent *r;
 	return recent_of(db, &r, 1);
+}
+
+/* A filter of every stored paragraph hash, sized for at least want: the
+ * scan restarts with a bigger one when the table holds more. */
+static chr_status paras_build(chr_db *db, dedup_recent *r, size_t want)
+{
+	sqlite3_stmt *s = store_stmt(db, ST_DD_PARA_ALL);
+	if (!s)
+		return CHR_EDB;
+	dedup_pfilt *f = dedup_pfilt_new(want);
+	int rc;
+	while (f && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		dedup_pfilt_add(f, (uint64_t)sqlite3_column_int64(s, 0));
+		if (dedup_pfilt_full(f)) { /* again, four times the size */
+			want = 4 * dedup_pfilt_count(f);
+			dedup_pfilt_free(f);
+			sqlite3_reset(s);
+			f = dedup_pfilt_new(want);
+		}
+	}
+	sqlite3_reset(s);
+	if (!f)
+		return CHR_ENOMEM;
+	if (rc != SQLITE_DONE) {
+		dedup_pfilt_free(f);
+		return store_fail(db, "dedup paragraph hashes");
+	}
+	r->paras = f;
+	r->pwant = 2 * dedup_pfilt_count(f);
+	return CHR_OK;
+}
+
+chr_status dedup_recent_paras_may(chr_db *db, const uint64_t *h, size_t n,
+				  unsigned char *may)
+{
+	dedup_recent *r;
+	chr_status st = recent_of(db, &r, 0);
+	if (st)
+		return st;
+	if (!r->paras && r->asked >= dedup_pfilt_after) {
+		st = paras_build(db, r, r->pwant);
+		if (st)
+			return st;
+	}
+	for (size_t i = 0; i < n; i++)
+		may[i] = !r->paras || dedup_pfilt_may(r->paras, h[i]);
+	if (!r->paras)
+		r->asked += n;
+	return CHR_OK;
+}
+
+chr_status dedup_recent_paras_put(chr_db *db, const uint64_t *h, size_t n)
+{
+	dedup_recent *r;
+	chr_status st = recent_of(db, &r, 0);
+	if (st || !r->paras)
+		return st;
+	for (size_t i = 0; i < n; i++)
+		dedup_pfilt_add(r->paras, h[i]);
+	if (dedup_pfilt_full(r->paras)) { /* rebuilt bigger when next asked */
+		r->pwant = 4 * dedup_pfilt_count(r->paras);
+		dedup_pfilt_free(r->paras);
+		r->paras = NULL;
+		r->asked = dedup_pfilt_after;
+	}
+	return CHR_OK;
 }

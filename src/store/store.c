@@ -470,6 +470,9 @@ static const char *const sql[ST_COUNT_] = {
 		"SELECT doc, keys FROM dedup_keyset WHERE doc > ?1 ORDER BY doc",
 	[ST_DD_KEYS_MAX] = "SELECT coalesce(max(doc), 0) FROM dedup_keyset",
 	[ST_DD_PARA_GET] = PARA_DOCS("?1") " LIMIT ?2",
+	/* every paragraph hash, for dedup's filter (recent.c) */
+	[ST_DD_PARA_ALL] = "SELECT hash FROM dedup_paras UNION ALL"
+			   " SELECT hash FROM dedup_paras_new",
 	/* k paragraphs' newest docs at once, each row tagged with its
 	 * paragraph (0 .. k - 1): ?1 the limit, ?2 .. ?(k + 1) the hashes */
 	[ST_DD_PARA_GETN] = PARA_Q(0, 2),

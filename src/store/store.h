@@ -50,6 +50,7 @@ enum store_stmt {
 	ST_DD_KEYS_SINCE,
 	ST_DD_KEYS_MAX,
 	ST_DD_PARA_GET,
+	ST_DD_PARA_ALL,
 	ST_DD_PARA_GETN, /* + k - 1: k paragraphs' docs, k <= STORE_PARA_ROWS */
 	ST_DD_PARA_GETN_LAST_ = ST_DD_PARA_GETN + STORE_PARA_ROWS - 1,
 	ST_DD_KEY_PUT,

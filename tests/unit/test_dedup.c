@@ -809,8 +809,9 @@ static void test_store_long_sets(void)
  * docs than DEDUP_PARA_POSTINGS (so their postings are cut to the
  * newest), some twice in a doc, give the memory index's groups and
  * counts doc by doc, and each doc has one row per distinct paragraph. */
-static void test_store_para_batches(void)
+static void para_batches(size_t filter_after)
 {
+	dedup_pfilt_after = filter_after;
 	char dbpath[] = "/tmp/chr_test_parab_XXXXXX";
 	tmp_db(dbpath);
 	chr_db *db = NULL;
@@ -877,6 +878,112 @@ static void test_store_para_batches(void)
 	dedup_mem_free(m);
 	chr_db_close(db);
 	th_rm_db(dbpath);
+	dedup_pfilt_after = DEDUP_PFILT_AFTER;
+}
+
+/* The paragraph lookups give what the in-memory index gives: with no
+ * filter (40 articles ask far fewer hashes than DEDUP_PFILT_AFTER),
+ * with one from the first ask, and with one built from the tables
+ * after 25 asks. */
+static void test_store_para_batches(void)
+{
+	para_batches(DEDUP_PFILT_AFTER);
+	para_batches(0);
+	para_batches(25);
+}
+
+/* The filter never says "no" for a hash it was given, says it for
+ * nearly every other, and says when it holds more than it was sized
+ * for. */
+static void test_para_filter(void)
+{
+	dedup_pfilt *f = dedup_pfilt_new(20000);
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	uint64_t r = 0x2545F4914F6CDD1DULL;
+	size_t missed = 0, fp = 0;
+	for (int i = 0; i < 20000; i++) {
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		dedup_pfilt_add(f, r);
+	}
+	CHECK(!dedup_pfilt_full(f));
+	CHECK_INT(dedup_pfilt_count(f), 20000);
+	r = 0x2545F4914F6CDD1DULL;
+	for (int i = 0; i < 20000; i++) {
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		missed += !dedup_pfilt_may(f, r);
+	}
+	for (int i = 0; i < 100000; i++) {
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		fp += dedup_pfilt_may(f, r);
+	}
+	CHECK_INT(missed, 0);
+	CHECK(fp < 1000); /* under 1 % (~0.2 % expected) */
+	for (int i = 0; i < 60000; i++) {
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		dedup_pfilt_add(f, r);
+	}
+	CHECK(dedup_pfilt_full(f));
+	dedup_pfilt_free(f);
+}
+
+/* A handle's filter learns of paragraphs another connection stored:
+ * after b commits a doc, a's next article sees its paragraphs as
+ * maybe stored (the filter is dropped and built again), and a stored
+ * copy of that doc finds it. */
+static void test_store_para_filter_others(void)
+{
+	dedup_pfilt_after = 0;
+	char dbpath[] = "/tmp/chr_test_pfilt_XXXXXX";
+	tmp_db(dbpath);
+	chr_db *a = NULL, *b = NULL;
+	CHECK(chr_db_open(dbpath, &a) == CHR_OK);
+	CHECK(chr_db_open(dbpath, &b) == CHR_OK);
+	char *t1 = words(8100, 40), *t2 = words(8200, 40), *t3 = words(8300, 40);
+	char *fresh = words(8400, 40);
+	char text[4096];
+	if (!a || !b)
+		goto out;
+	CHECK(store_begin(a) == CHR_OK);
+	CHECK_INT(db_add(a, 1, t1), 1);
+	CHECK(store_commit(a) == CHR_OK);
+	snprintf(text, sizeof text, "%s\n\n%s", t2, t3);
+	CHECK(store_begin(b) == CHR_OK);
+	CHECK_INT(db_add(b, 2, text), 2);
+	CHECK(store_commit(b) == CHR_OK);
+	CHECK(store_begin(a) == CHR_OK);
+	CHECK(dedup_recent_sync(a) == CHR_OK);
+	dedup_feat f;
+	feat(&f, text);
+	uint64_t h[4];
+	unsigned char may[4] = { 0 };
+	CHECK_INT(f.npara, 2);
+	for (size_t i = 0; i < f.npara && i < 4; i++)
+		h[i] = f.para[i].hash;
+	CHECK(dedup_recent_paras_may(a, h, f.npara, may) == CHR_OK);
+	CHECK(may[0] && may[1]);
+	dedup_feat_free(&f);
+	feat(&f, fresh);
+	CHECK_INT(f.npara, 1);
+	h[0] = f.para[0].hash;
+	CHECK(dedup_recent_paras_may(a, h, 1, may) == CHR_OK);
+	CHECK_INT(may[0], 0);
+	dedup_feat_free(&f);
+	/* a copy of b's doc, under a's filter, joins it */
+	snprintf(text, sizeof text, "%s\n\n%s\n\nA line of its own here.",
+		 t2, t3);
+	CHECK_INT(db_add(a, 3, text), 2);
+	CHECK(store_commit(a) == CHR_OK);
+out:
+	free(t1);
+	free(t2);
+	free(t3);
+	free(fresh);
+	chr_db_close(a);
+	chr_db_close(b);
+	th_rm_db(dbpath);
+	dedup_pfilt_after = DEDUP_PFILT_AFTER;
 }
 
 static void test_store_recent_window(void)
@@ -1003,6 +1110,8 @@ static const th_test tests[] = {
 	TEST(test_store_recent_sync_skip),
 	TEST(test_store_long_sets),
 	TEST(test_store_para_batches),
+	TEST(test_para_filter),
+	TEST(test_store_para_filter_others),
 };
 
 TH_MAIN("dedup", tests)
