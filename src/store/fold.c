@@ -16,7 +16,13 @@
  * entity_alias_keys_new), small enough to stay in the page cache, and
  * the commit that finds one holding STORE_FOLD_ROWS rows copies it into
  * the main table in key order and empties it: a leaf page of the main
- * table is written once a fold, not once a commit.
+ * table is written once a fold, not once a commit.  A fold still writes
+ * most of its main table (its rows land all over it), so with a fixed
+ * threshold the folds' cost per article grew with the store (at a
+ * million articles ~2 s a fold of entity rows, one every ~60,000
+ * articles).  The threshold is therefore at least the store's article
+ * count: folds get rarer as the main tables grow, and their cost per
+ * article stays flat (a side table of ~1 M rows is ~25 MB of pages).
  *
  * The readers ask both tables (a compound SELECT, in store.c), which
  * answers what one table did: a doc's paragraph and entity rows are
@@ -55,7 +61,7 @@ chr_status store_fold_due(chr_db *db)
 {
 	if (!db->in_tx)
 		return CHR_OK;
-	long limit = db->fold_rows > 0 ? db->fold_rows : STORE_FOLD_ROWS;
+	int64_t limit = db->fold_rows > 0 ? db->fold_rows : STORE_FOLD_ROWS;
 	sqlite3_stmt *s = store_stmt(db, ST_FOLD_COUNT);
 	if (!s)
 		return CHR_EDB;
@@ -63,7 +69,12 @@ chr_status store_fold_due(chr_db *db)
 	int rc = sqlite3_step(s);
 	for (size_t i = 0; i < N_SIDES; i++)
 		rows[i] = rc == SQLITE_ROW ? sqlite3_column_int64(s, (int)i) : 0;
+	int64_t articles = rc == SQLITE_ROW
+				   ? sqlite3_column_int64(s, (int)N_SIDES)
+				   : 0;
 	sqlite3_reset(s);
+	if (articles > limit)
+		limit = articles;
 	if (rc != SQLITE_ROW)
 		return store_fail(db, "side table rows");
 	chr_status st = CHR_OK;

@@ -8,8 +8,9 @@
 
 #include "store/store.h"
 
-/* Rows a side table holds before its commit folds it (db->fold_rows
- * overrides it when non-zero, for tests). */
+/* Rows a side table holds before its commit folds it: STORE_FOLD_ROWS
+ * (db->fold_rows instead when non-zero, for tests), or as many as the
+ * store has articles when that is more. */
 #define STORE_FOLD_ROWS 524288
 
 /* In the open write transaction, before its COMMIT (store_commit): move

@@ -628,7 +628,8 @@ static const char *const sql[ST_COUNT_] = {
 	/* side tables (src/store/fold.c) */
 	[ST_FOLD_COUNT] = "SELECT (SELECT count(*) FROM dedup_paras_new),"
 			  " (SELECT count(*) FROM entity_docs_new),"
-			  " (SELECT count(*) FROM entity_alias_keys_new)",
+			  " (SELECT count(*) FROM entity_alias_keys_new),"
+			  " (SELECT coalesce(max(rowid), 0) FROM articles)",
 	[ST_FOLD_PARAS] = "INSERT OR IGNORE INTO dedup_paras (hash, doc)"
 			  " SELECT hash, doc FROM dedup_paras_new",
 	[ST_FOLD_PARAS_CLEAR] = "DELETE FROM dedup_paras_new",

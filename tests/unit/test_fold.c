@@ -335,9 +335,39 @@ static void test_migrated_from_16(void)
 	free(after);
 }
 
+/* The fold threshold grows with the store: a side table is folded once
+ * it holds as many rows as the store has articles, when that is more
+ * than the set threshold (3 here).  One doc a commit: no commit leaves
+ * as many entity rows aside as there are articles, and some commit
+ * leaves more than 3 (a fixed threshold of 3 never would). */
+static void test_fold_grows_with_store(void)
+{
+	chr_db *db = fresh("grow.db");
+	if (!db)
+		return;
+	store_fold_set(db, 3);
+	long long most = 0;
+	int over = 0;
+	for (int i = 0; i < N_DOCS; i++) {
+		chr_ingest_stats s;
+		CHECK_INT(ingest(db, docs + i, 1, 0, &s), CHR_OK);
+		long long side = raw_int(tpath("grow.db"),
+					 "SELECT count(*) FROM entity_docs_new");
+		long long arts = raw_int(tpath("grow.db"),
+					 "SELECT count(*) FROM articles");
+		over += arts > 3 && side >= arts;
+		most = side > most ? side : most;
+	}
+	chr_db_close(db);
+	CHECK_INT(over, 0);
+	CHECK(most > 3);
+	CHECK(side_rows("grow.db", "entity_docs") > 0); /* it did fold */
+}
+
 static const th_test tests[] = {
 	TEST(test_fold_same_answers),
 	TEST(test_migrated_from_16),
+	TEST(test_fold_grows_with_store),
 };
 
 int main(void)
