@@ -18,7 +18,10 @@
 #        SCALE_DIR (keep the store and logs there; default a temp dir,
 #        removed at the end), SCALE_THREADS (ingest --threads, default 2),
 #        SCALE_SEED (generator seed, default 1), SCALE_BATCH (--batch),
-#        SCALE_PROFILE=1 (ingest --profile: seconds per stage and slice).
+#        SCALE_PROFILE=1 (ingest --profile: seconds per stage and slice),
+#        SCALE_PROBE=P (then ingest P new articles into copies of the
+#        store at SLICE and at N, alternating, 3 rounds: see "probe"),
+#        SCALE_PROBE_ONLY=P (only that, on the store SCALE_DIR holds).
 set -eu
 cd "$(dirname "$0")/.."
 N=${1:-100000}
@@ -38,12 +41,61 @@ else
 	D=$(mktemp -d); trap 'rm -rf "$D"' EXIT
 fi
 DB="$D/scale.db"
-rm -f "$DB" "$DB-wal" "$DB-shm" "$D/plog" "$D/samples"
 BATCH=${SCALE_BATCH:+--batch $SCALE_BATCH}
 PROFILE=${SCALE_PROFILE:+--profile}
 # bytes of the database and its WAL (stat, never read: the store is GBs)
 dbsize() { stat -c %s "$DB" "$DB-wal" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 
+# ---- probe (SCALE_PROBE=P) ----
+# This machine's speed drifts by 20 % and more within a run, so the slice
+# table can compare a fast first slice with a slow last one (its
+# "text-thread stages" line shows by how much).  The probe measures this
+# without the drift: P articles of another seed, ingested by a fresh
+# process into a copy of the store made of the stream's first SLICE
+# articles and into a copy of the full store, one after the
+# other, three rounds; the medians' ratio is the rate at N against the
+# rate at SLICE, both measured under the same conditions.
+probe() {
+	P=$1
+	"$GEN" "$P" $((${SCALE_SEED:-1} + 1000)) "$SHARED" >"$D/probe.jsonl" 2>/dev/null
+	SMALL="$D/small.db"
+	rm -f "$SMALL" "$SMALL-wal" "$SMALL-shm"
+	"$GEN" "$N" "${SCALE_SEED:-1}" "$SHARED" 2>/dev/null | head -n "$SLICE" |
+		"$BIN" --db "$SMALL" ingest --quiet --threads "${SCALE_THREADS:-2}" $BATCH - >/dev/null 2>&1
+	PDB="$D/probe.db"
+	for r in 1 2 3; do
+		for which in small full; do
+			src=$SMALL; [ $which = full ] && src=$DB
+			rm -f "$PDB" "$PDB-wal" "$PDB-shm"
+			cp "$src" "$PDB"
+			cat "$PDB" >/dev/null
+			a=$(date +%s%N)
+			"$BIN" --db "$PDB" ingest --quiet --threads "${SCALE_THREADS:-2}" $BATCH "$D/probe.jsonl" >/dev/null 2>&1
+			b=$(date +%s%N)
+			echo "$which $(((b - a) / 1000000))"
+		done
+	done >"$D/probe.txt"
+	rm -f "$PDB" "$PDB-wal" "$PDB-shm"
+	awk -v p="$P" -v slice="$SLICE" -v n="$stored" '
+	{ t[$1, ++k[$1]] = $2 }
+	function med(w,   a, b, c, x) { a = t[w, 1]; b = t[w, 2]; c = t[w, 3]
+		if (a > b) { x = a; a = b; b = x } if (b > c) { x = b; b = c; c = x } if (a > b) { x = a; a = b; b = x }
+		return b }
+	END {
+		ms = med("small"); mf = med("full")
+		printf "probe: %d new articles into the store at %d articles: %s ms (median %d, %.0f/s); at %d: %s ms (median %d, %.0f/s); rate at %d / rate at %d: %.2f\n", p, slice, t["small",1] " " t["small",2] " " t["small",3], ms, p / ms * 1000, n, t["full",1] " " t["full",2] " " t["full",3], mf, p / mf * 1000, n, slice, ms / mf
+	}' "$D/probe.txt"
+	rm -f "$SMALL" "$SMALL-wal" "$SMALL-shm"
+}
+
+if [ -n "${SCALE_PROBE_ONLY:-}" ]; then # the store of an earlier run
+	[ -f "$DB" ] || { echo "no store at $DB"; exit 1; }
+	stored=$(sqlite3 "$DB" "SELECT count(*) FROM articles")
+	probe "$SCALE_PROBE_ONLY"
+	exit 0
+fi
+
+rm -f "$DB" "$DB-wal" "$DB-shm" "$D/plog" "$D/samples"
 # ---- ingest, with a sampler ----
 start=$(date +%s.%N)
 ( "$GEN" "$N" "${SCALE_SEED:-1}" "$SHARED" 2>"$D/gen.err" |
@@ -115,19 +167,39 @@ if [ -n "$PROFILE" ]; then
 		n = $2; m = 0
 		for (i = 3; i <= NF; i++) { split($i, kv, "="); cur[kv[1]] = kv[2]; if (!(kv[1] in seen)) { seen[kv[1]] = 1; order[++ns] = kv[1] } }
 		if (n >= k * slice) {
-			show(n)
+			show(n); keep()
 			while (k * slice <= n) k++
 		}
 	}
-	function show(n,   j, line) {
+	function show(n,   j, line, d) {
 		line = sprintf("%-18s", sprintf("%d-%d", pn, n))
-		for (j = 1; j <= ns; j++) line = line sprintf(" %s=%.1f", order[j], cur[order[j]] - prev[order[j]])
+		tw = 0; sw = 0
+		for (j = 1; j <= ns; j++) {
+			d = cur[order[j]] - prev[order[j]]
+			line = line sprintf(" %s=%.1f", order[j], d)
+			if (order[j] in textst) tw += d
+			if (order[j] in storest) sw += d
+		}
 		print line
 		for (j = 1; j <= ns; j++) prev[order[j]] = cur[order[j]]
 		pn = n
 	}
-	BEGIN { k = 1; pn = 0 }
-	END { if (n > pn) show(n) }' "$D/plog"
+	BEGIN {
+		k = 1; pn = 0
+		# the text worker'"'"'s stages do the same work in every slice, so
+		# their change is the host'"'"'s speed; the store thread'"'"'s stages
+		# (their parts, commit-* and dedup-*, left out: they are inside)
+		split("clean meta text time entities facts events-prep dedup-prep", t, " ")
+		for (j in t) textst[t[j]] = 1
+		split("store entities-store dedup events commit events-wait", t, " ")
+		for (j in t) storest[t[j]] = 1
+	}
+	function keep() { if (!tfirst) { tfirst = tw; sfirst = sw } tlast = tw; slast = sw }
+	END {
+		if (n > pn) show(n)
+		if (tfirst > 0 && tlast > 0 && sfirst > 0)
+			printf "text-thread stages, first -> last full slice: %.1f -> %.1f s (the same work: the host ran %.2fx as long); store-thread stages: %.1f -> %.1f s; the store thread per unit of text-thread time, last / first: %.2f\n", tfirst, tlast, tlast / tfirst, sfirst, slast, (slast / tlast) / (sfirst / tfirst)
+	}' "$D/plog"
 fi
 dbsz=$(stat -c %s "$DB" 2>/dev/null || echo 0)
 walsz=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
@@ -164,3 +236,5 @@ echo "  entities --limit 20: $(ms "$BIN" --db "$DB" entities --limit 20)"
 for q in minister "oil prices" "bank AND profit" '"trade talks"' 'export*'; do
 	echo "  search $q: $(ms "$BIN" --db "$DB" search "$q")"
 done
+[ -n "${SCALE_PROBE:-}" ] && probe "$SCALE_PROBE"
+exit 0
