@@ -227,8 +227,8 @@ int dedup_pfilt_full(const dedup_pfilt *f);
 size_t dedup_pfilt_count(const dedup_pfilt *f);
 
 /* The store's paragraph hashes, filtered (recent.c, kept with the lists
- * above): may[i] = 0 when no dedup_paras row (in either table) has
- * hash h[i], else 1.  The filter is built from the tables once the
+ * above): may[i] = 0 only when no dedup_paras row (in either table) has
+ * hash h[i]; 1 means it may (then ask the table).  The filter is built from the tables once the
  * handle has asked DEDUP_PFILT_AFTER hashes (till then every answer is
  * 1: a small run on a big store does not pay for a scan it would not
  * win back), and again when another connection has stored docs or it

@@ -4,14 +4,15 @@
  *
  * Design note: every stored article asks the dedup_paras tables for the
  * docs of each of its paragraphs, and most paragraphs are new: on a
- * synthetic million-article store 3.3 M of 4.2 M hashes occur once.  At
- * that size each ask is a few page reads outside SQLite's cache, and
- * the asks grew to a tenth of the store thread's time.  A Bloom filter
- * answers "surely not stored" from memory.  It is blocked: the four
- * bits of a hash lie in one 64-byte block (the block from the hash's
- * top bits, the bits from its low 36), so a test is one cache miss.
- * At 16 bits a hash it answers "maybe" for about 0.2 % of absent hashes,
- * which then cost the lookup they cost before; it never answers "no"
+ * synthetic store of 984k articles, 2.6 M of the main table's 3.7 M rows
+ * are the only row of their hash.  At that size each ask is a few page
+ * reads outside SQLite's cache, and the asks grew to 7 % of the store
+ * thread's time.  A Bloom filter answers "surely not stored" from
+ * memory.  It is blocked: the four bits of a hash lie in one 64-byte
+ * block (the block from the hash's top bits, the bits from its low 36),
+ * so a test is one cache miss.  At 16 bits a hash it answers "maybe"
+ * for a few in a thousand absent hashes, which then cost the lookup
+ * they cost before; it never answers "no"
  * for a stored hash, so the postings read are the same.  Hashes are
  * XXH3 values already (shingle.c), so they are used as they are.  The
  * filter only ever gains bits; past the count it was sized for it says
