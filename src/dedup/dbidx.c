@@ -68,8 +68,8 @@ static chr_status para_batch(dbctx *c, size_t p)
 	size_t k = f->npara - p;
 	if (k > STORE_PARA_ROWS)
 		k = STORE_PARA_ROWS;
-	uint64_t h[STORE_PARA_ROWS];
-	unsigned char may[STORE_PARA_ROWS];
+	uint64_t h[STORE_PARA_ROWS] = { 0 };
+	unsigned char may[STORE_PARA_ROWS] = { 0 };
 	size_t ask[STORE_PARA_ROWS], na = 0; /* the paragraphs asked */
 	for (size_t j = 0; j < k; j++) {
 		h[j] = f->para[p + j].hash;
@@ -258,7 +258,7 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 		}
 		st = step_done(c, s, "dedup key");
 		if (!st) {
-			uint64_t h[STORE_PARA_ROWS];
+			uint64_t h[STORE_PARA_ROWS] = { 0 };
 			for (size_t j = 0; j < k; j++)
 				h[j] = f->para[p + j].hash;
 			st = dedup_recent_paras_put(c->db, h, k);
