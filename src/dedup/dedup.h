@@ -232,8 +232,8 @@ size_t dedup_pfilt_count(const dedup_pfilt *f);
  * handle has asked DEDUP_PFILT_AFTER hashes (till then every answer is
  * 1: a small run on a big store does not pay for a scan it would not
  * win back), and again when another connection has stored docs or it
- * is full.  dedup_recent_paras_put files the hashes of rows just
- * written.  Inside the open transaction, as the lookups above. */
+ * is full (without memory for it, later).  dedup_recent_paras_put
+ * files the hashes of rows just written.  Inside the open transaction, as the lookups above. */
 #define DEDUP_PFILT_AFTER 65536
 extern size_t dedup_pfilt_after; /* DEDUP_PFILT_AFTER; tests lower it */
 chr_status dedup_recent_paras_may(chr_db *db, const uint64_t *h, size_t n,

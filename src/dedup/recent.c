@@ -369,6 +369,10 @@ chr_status dedup_recent_paras_may(chr_db *db, const uint64_t *h, size_t n,
 		return st;
 	if (!r->paras && r->asked >= dedup_pfilt_after) {
 		st = paras_build(db, r, r->pwant);
+		if (st == CHR_ENOMEM) { /* no filter: ask the table, try later */
+			r->asked = 0;
+			st = CHR_OK;
+		}
 		if (st)
 			return st;
 	}

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "chronicle.h"
+#include "dedup/dedup.h"
 #include "store/fold.h"
 #include "store/store.h"
 #include "vfs_fwd.h"
@@ -447,6 +448,7 @@ static void sequence(run_result *r)
 		return;
 	}
 	store_fold_set(db, FOLD_ROWS); /* side tables folded under faults too */
+	dedup_pfilt_after = 0; /* and dedup's paragraph filter built */
 	chr_ingest_opts o;
 	memset(&o, 0, sizeof o);
 	o.batch = BATCH;
