@@ -58,6 +58,14 @@ static void ctx_done(dbctx *c)
 		free(c->set);
 }
 
+/* The hashes of f's paragraphs p .. p + k - 1 (k <= STORE_PARA_ROWS). */
+static void para_hashes(const dedup_feat *f, size_t p, size_t k,
+			uint64_t *h)
+{
+	for (size_t j = 0; j < k; j++)
+		h[j] = f->para[p + j].hash;
+}
+
 /* The postings of f's paragraphs p .. p + k - 1 into c->post, each
  * newest first as ST_DD_PARA_GET reads them (rows sorted here, not left
  * to the compound's order).  Only the paragraphs the filter may hold
@@ -71,10 +79,8 @@ static chr_status para_batch(dbctx *c, size_t p)
 	uint64_t h[STORE_PARA_ROWS] = { 0 };
 	unsigned char may[STORE_PARA_ROWS] = { 0 };
 	size_t ask[STORE_PARA_ROWS], na = 0; /* the paragraphs asked */
-	for (size_t j = 0; j < k; j++) {
-		h[j] = f->para[p + j].hash;
-		c->npost[j] = 0;
-	}
+	para_hashes(f, p, k, h);
+	memset(c->npost, 0, sizeof c->npost);
 	chr_status st = dedup_recent_paras_may(c->db, h, k, may);
 	if (st)
 		return st;
@@ -259,8 +265,7 @@ static chr_status d_put_doc(void *ctx, const dedup_doc *d, const dedup_feat *f)
 		st = step_done(c, s, "dedup key");
 		if (!st) {
 			uint64_t h[STORE_PARA_ROWS] = { 0 };
-			for (size_t j = 0; j < k; j++)
-				h[j] = f->para[p + j].hash;
+			para_hashes(f, p, k, h);
 			st = dedup_recent_paras_put(c->db, h, k);
 		}
 		p += k;

@@ -48,6 +48,15 @@ void prof_add(const char *name, uint64_t ns)
 	}
 }
 
+void prof_lap(const char *name, uint64_t *t)
+{
+	if (!prof_on())
+		return;
+	uint64_t now = prof_now();
+	prof_add(name, now - *t);
+	*t = now;
+}
+
 void chr_profile_enable(int on)
 {
 	atomic_store(&g_on, on ? 1 : 0);

@@ -15,5 +15,8 @@ int prof_on(void);
 uint64_t prof_now(void); /* monotonic nanoseconds */
 /* Add ns to the named stage (name must be a static string). */
 void prof_add(const char *name, uint64_t ns);
+/* For stages timed one after another: add the time since *t to name
+ * and restart *t at now (when profiling is off, nothing). */
+void prof_lap(const char *name, uint64_t *t);
 
 #endif

@@ -768,32 +768,18 @@ chr_status store_commit(chr_db *db)
 		return CHR_OK;
 	/* with --profile, the commit's parts as stages of their own (the
 	 * "commit" stage, timed by the caller, includes them) */
-	int prof = prof_on();
-	uint64_t t0 = prof ? prof_now() : 0, t1;
+	uint64_t t = prof_on() ? prof_now() : 0;
 	chr_status st = store_ents_flush(db);
-	if (prof) {
-		t1 = prof_now();
-		prof_add("commit-entities", t1 - t0);
-		t0 = t1;
-	}
+	prof_lap("commit-entities", &t);
 	if (!st)
 		st = fts_catch_up(db);
-	if (prof) {
-		t1 = prof_now();
-		prof_add("commit-fts", t1 - t0);
-		t0 = t1;
-	}
+	prof_lap("commit-fts", &t);
 	if (!st)
 		st = store_fold_due(db);
-	if (prof) {
-		t1 = prof_now();
-		prof_add("commit-fold", t1 - t0);
-		t0 = t1;
-	}
+	prof_lap("commit-fold", &t);
 	if (!st)
 		st = exec1(db, ST_COMMIT);
-	if (prof)
-		prof_add("commit-sql", prof_now() - t0);
+	prof_lap("commit-sql", &t);
 	if (!st)
 		db->in_tx = 0;
 	if (!st)
