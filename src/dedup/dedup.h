@@ -169,15 +169,12 @@ uint32_t *dedup_map_slot(dedup_map *m, uint64_t key, int add);
 void dedup_map_free(dedup_map *m);
 size_t dedup_map_bytes(const dedup_map *m);
 
-/* Posting lists: per key, the doc ids added under it, newest first. */
-typedef struct dedup_post {
-	int64_t id;
-	uint32_t next;
-} dedup_post;
+/* Posting lists: per key, the doc ids added under it, newest first, in
+ * chunks of one array of words (plist.c). */
 typedef struct dedup_plist {
-	dedup_map heads;  /* key -> newest post */
-	dedup_post *post;
-	size_t npost, postcap;
+	dedup_map heads; /* key -> its newest chunk's word */
+	uint64_t *w;
+	size_t nw, wcap;
 } dedup_plist;
 /* File id under key (a repeat of the newest id under key is ignored). */
 chr_status dedup_plist_add(dedup_plist *l, uint64_t key, int64_t id);
@@ -186,6 +183,9 @@ size_t dedup_plist_get(const dedup_plist *l, uint64_t key, size_t cap,
 		       int64_t *out);
 /* Hint that key will be read soon: loads its map slot into cache. */
 void dedup_plist_prefetch(const dedup_plist *l, uint64_t key);
+/* Hint that key's ids will be read soon: loads its newest chunk (reads
+ * its map slot, which dedup_plist_prefetch should have asked for). */
+void dedup_plist_prefetch_chunk(const dedup_plist *l, uint64_t key);
 void dedup_plist_free(dedup_plist *l);
 size_t dedup_plist_bytes(const dedup_plist *l);
 

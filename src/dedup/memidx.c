@@ -210,6 +210,8 @@ static void m_prefetch(void *ctx, const uint64_t *keys, size_t n)
 	dedup_mem *m = ctx;
 	for (size_t i = 0; i < n; i++)
 		dedup_plist_prefetch(&m->keys[DEDUP_KEY_LSH], keys[i]);
+	for (size_t i = 0; i < n; i++) /* (recent.c says why) */
+		dedup_plist_prefetch_chunk(&m->keys[DEDUP_KEY_LSH], keys[i]);
 }
 
 const dedup_ops dedup_mem_ops = {

@@ -175,6 +175,50 @@ static void test_sort_unique(void)
 	free(tmp);
 }
 
+/* Posting lists against a plain model: ids under interleaved keys, read
+ * newest first with every cap (across the chunks' boundaries: 1, 3, 7,
+ * 15, 31 ids), a repeat of a key's newest id ignored, an older one kept,
+ * and an unknown key empty. */
+static void test_plist_model(void)
+{
+	enum { KEYS = 5, PER = 140 };
+	dedup_plist l;
+	memset(&l, 0, sizeof l);
+	int64_t model[KEYS][PER * 2];
+	size_t nm[KEYS] = {0};
+	uint64_t x = 0x2545F4914F6CDD1DULL;
+	int64_t id = 1;
+	for (size_t step = 0; step < KEYS * PER; step++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t k = (size_t)(x % KEYS);
+		uint64_t key = 0x9E3779B97F4A7C15ULL * (k + 1);
+		int64_t v = (x >> 8) % 4 == 0 && nm[k] ? model[k][nm[k] - 1]
+							: id++;
+		if ((x >> 12) % 9 == 0 && nm[k] > 2) /* an older id again */
+			v = model[k][0];
+		CHECK(dedup_plist_add(&l, key, v) == CHR_OK);
+		if (!nm[k] || model[k][nm[k] - 1] != v)
+			model[k][nm[k]++] = v;
+	}
+	int64_t out[PER * 2];
+	for (size_t k = 0; k < KEYS; k++) {
+		uint64_t key = 0x9E3779B97F4A7C15ULL * (k + 1);
+		for (size_t cap = 0; cap <= nm[k] + 2; cap++) {
+			size_t n = dedup_plist_get(&l, key, cap, out);
+			size_t want = cap < nm[k] ? cap : nm[k];
+			CHECK_INT(n, want);
+			int same = n == want;
+			for (size_t i = 0; same && i < n; i++)
+				same = out[i] == model[k][nm[k] - 1 - i];
+			CHECK(same);
+		}
+	}
+	CHECK_INT(dedup_plist_get(&l, 12345, 32, out), 0);
+	CHECK(dedup_plist_bytes(&l) > 0);
+	dedup_plist_free(&l);
+	CHECK_INT(dedup_plist_get(&l, 0x9E3779B97F4A7C15ULL, 32, out), 0);
+}
+
 /* Words fold the same way whether a run is ASCII, mixed or not ASCII at
  * all, and a word longer than any buffer so far grows it. */
 static void test_word_folding(void)
@@ -1089,6 +1133,7 @@ static const th_test tests[] = {
 	TEST(test_shingles_normalised),
 	TEST(test_paragraphs),
 	TEST(test_sort_unique),
+	TEST(test_plist_model),
 	TEST(test_word_folding),
 	TEST(test_shingle_hash),
 	TEST(test_para_hash),
