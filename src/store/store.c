@@ -706,16 +706,18 @@ static chr_status exec1(chr_db *db, enum store_stmt k)
 	return rc == SQLITE_DONE ? CHR_OK : store_fail(db, sql[k]);
 }
 
-/* 256 MB of page cache at most for a handle that writes (pages are
+/* 512 MB of page cache at most for a handle that writes (pages are
  * allocated as read): at a million articles the entity, dedup and
  * mention indexes are ~1 GB of random-key B-trees, and with 64 MB a 1M
  * store's ingest read 58 pages an article through the OS (16 with 256
- * MB, 5 with 512 MB; RESULTS.md).  A handle that only reads keeps 8 MB:
+ * MB, 5 with 512 MB; RESULTS.md).  Peak RSS at a million articles was
+ * 1.3 GB with 256 MB, so 512 MB stays well inside the 2 GB budget.  A
+ * handle that only reads keeps 8 MB:
  * a search at a million articles reads the rows of all its ~50,000
  * matches once, and a page cache still growing allocates a buffer for
  * each page read (`search minister`, 984k articles: 1.8 s with 256 MB,
  * RESULTS.md "1M (session 12"). */
-#define STORE_WRITE_CACHE "PRAGMA cache_size=-262144"
+#define STORE_WRITE_CACHE "PRAGMA cache_size=-524288"
 
 static chr_status exec_sql(chr_db *db, const char *s);
 
