@@ -1,6 +1,6 @@
 /*
  * test_store_cache: the page cache a handle gets (src/store/store.c,
- * STORE_WRITE_CACHE): 8 MB while it only reads, 256 MB from its first
+ * STORE_WRITE_CACHE): 8 MB while it only reads, 512 MB from its first
  * write transaction on, and kept through later ones.
  *
  * Design note: the size is read back with PRAGMA cache_size on the
@@ -37,9 +37,9 @@ static void test_cache_sizes(void)
 	chr_ingest_stats s;
 	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK);
 	CHECK_INT(s.stored, 1);
-	CHECK_INT(cache_kib(db), -262144);
+	CHECK_INT(cache_kib(db), -524288);
 	CHECK_INT(ingest(db, &d, 1, 0, &s), CHR_OK); /* a duplicate now */
-	CHECK_INT(cache_kib(db), -262144);
+	CHECK_INT(cache_kib(db), -524288);
 	chr_db_close(db);
 	/* a new handle on the same file reads with the small cache again */
 	CHECK_INT(chr_db_open(tpath("cache.db"), &db), CHR_OK);
