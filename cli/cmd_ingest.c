@@ -127,7 +127,7 @@ static void help(void)
 	       "content is never stored twice.\n"
 	       "\n"
 	       "  --max-bytes N  reject articles over N bytes (default 2097152)\n"
-	       "  --batch N      articles per transaction (default 4096)\n"
+	       "  --batch N      articles per transaction (default 8192)\n"
 	       "  --threads N    1: one thread; N > 1: N - 1 threads clean and tag\n"
 	       "                 articles while this one stores (default: as many\n"
 	       "                 threads as cores, at least 2); same result either way\n"

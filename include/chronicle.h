@@ -300,7 +300,7 @@ typedef struct chr_ingest_stats {
 
 typedef struct chr_ingest_opts {
 	size_t max_article;  /* bytes; 0 = 2 MiB */
-	size_t batch;        /* articles per transaction; 0 = 4096 */
+	size_t batch;        /* articles per transaction; 0 = 8192 */
 	/* articles per events placement inside a transaction (and at its
 	 * end); 0 = 1024 */
 	size_t ev_batch;

@@ -86,7 +86,7 @@ expect_rc 2 "unknown command is a usage error" chr frobnicate
 expect_rc 0 "help" chr ingest --help
 expect_rc 1 "missing file exits 1" chr ingest "$T/nope.txt"
 check "missing file named" contains "$T/err" "nope.txt: cannot open"
-# Transactions of 4096 articles place events every 1024 (and at each
+# Transactions of 8192 articles place events every 1024 (and at each
 # commit), so any multiple of 1024 gives the events one transaction per
 # 1024 did.  2,600 synthetic stories on 40 topics (each topic its own
 # place, company, words and date; a third undated), so that events
