@@ -169,16 +169,18 @@ uint32_t *dedup_map_slot(dedup_map *m, uint64_t key, int add);
 void dedup_map_free(dedup_map *m);
 size_t dedup_map_bytes(const dedup_map *m);
 
-/* Posting lists: per key, the doc ids added under it, newest first, in
- * chunks of one array of words (plist.c). */
+/* Posting lists: per key, the newest DEDUP_PLIST_KEEP doc ids added under
+ * it, newest first, one chunk a key in one array of words (plist.c). */
+#define DEDUP_PLIST_KEEP DEDUP_POSTINGS
 typedef struct dedup_plist {
-	dedup_map heads; /* key -> its newest chunk's word */
+	dedup_map heads; /* key -> its chunk's word */
 	uint64_t *w;
 	size_t nw, wcap;
 } dedup_plist;
 /* File id under key (a repeat of the newest id under key is ignored). */
 chr_status dedup_plist_add(dedup_plist *l, uint64_t key, int64_t id);
-/* Up to cap ids under key into out, newest first; how many. */
+/* Up to cap (at most DEDUP_PLIST_KEEP) ids under key into out, newest
+ * first; how many. */
 size_t dedup_plist_get(const dedup_plist *l, uint64_t key, size_t cap,
 		       int64_t *out);
 /* Hint that key will be read soon: loads its map slot into cache. */

@@ -5,19 +5,24 @@
  * and tests, recent.c for the store's window of recent band keys) need
  * the same two things: an open-addressing map from a 64-bit key to a
  * 32-bit value, and per-key lists of doc ids where the newest is read
- * first.  A key's ids are kept in chunks of one array of 64-bit words,
- * newest chunk first: each chunk holds twice the ids of the one before
- * it, plus one (1, 3, 7, 15, then 31 each), so a key seen once costs two
- * words and reading the 32 newest ids of a busy key touches two or three
- * chunks.  (Linked one id a node, that read was 32 dependent cache
- * misses: once the store's lists filled up, the walk was the store
- * thread's hottest loop, bench/RESULTS.md.)  Adding is amortised O(1)
- * with no per-key allocation.  Keys are already hashes (XXH3), so the
- * map only mixes them with a multiply.
+ * first.  Nothing reads more than a key's DEDUP_POSTINGS newest ids, so
+ * a list keeps only those: each key has one chunk in one array of 64-bit
+ * words, which grows by copying into a new chunk of twice the ids plus one
+ * (1, 3, 7, 15, then DEDUP_PLIST_KEEP, where it becomes a ring that drops
+ * its oldest id).  So a key seen once costs two words, a busy key at most
+ * 33 plus the 30 of the chunks it outgrew, and reading a key is one cache
+ * miss (prefetched ahead: dedup_plist_prefetch_chunk) and a few lines in
+ * a row.  (Linked one id a node, reading a busy key was 32 dependent
+ * misses, and in chunks linked newest first still ~66 an article, most of
+ * them not prefetched: once the store's lists filled up, that walk was
+ * the store thread's hottest loop, bench/RESULTS.md.)  Adding is
+ * amortised O(1) with no per-key allocation.  Keys are already hashes
+ * (XXH3), so the map only mixes them with a multiply.
  */
 #include "dedup.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define NONE UINT32_MAX
 
@@ -90,21 +95,20 @@ size_t dedup_map_bytes(const dedup_map *m)
 	return m->cap * sizeof *m->s;
 }
 
-/* A chunk at word c: w[c] is its header (the next, older chunk's word
- * in the low 32 bits, NONE for none; its capacity in bits 32-47 and the
- * ids it holds in bits 48-63), w[c + 1 ..] its ids, oldest first. */
-#define CHUNK_MAX 31 /* ids in a chunk at most */
-#define HDR(next, cap, n) \
-	((uint64_t)(next) | (uint64_t)(cap) << 32 | (uint64_t)(n) << 48)
+/* A key's chunk at word c: w[c] is its header (in the low 32 bits the
+ * slot of its oldest id, which moves once the chunk is a full ring; its
+ * capacity in bits 32-47 and the ids it holds in bits 48-63), w[c + 1 ..
+ * c + cap] its ids, oldest first from that slot round. */
+#define HDR(first, cap, n) \
+	((uint64_t)(first) | (uint64_t)(cap) << 32 | (uint64_t)(n) << 48)
 
-static uint32_t hdr_next(uint64_t h) { return (uint32_t)h; }
+static uint32_t hdr_first(uint64_t h) { return (uint32_t)h; }
 static uint32_t hdr_cap(uint64_t h) { return (uint32_t)(h >> 32) & 0xffff; }
 static uint32_t hdr_n(uint64_t h) { return (uint32_t)(h >> 48); }
 
-/* A new chunk of cap ids holding id, after next: its word, or NONE when
- * out of memory (or past the 32-bit word offsets). */
-static uint32_t chunk_new(dedup_plist *l, uint32_t cap, uint32_t next,
-			  int64_t id)
+/* A new chunk of cap ids: its word, or NONE when out of memory (or past
+ * the 32-bit word offsets); its header is the caller's to write. */
+static uint32_t chunk_new(dedup_plist *l, uint32_t cap)
 {
 	size_t need = l->nw + 1 + cap;
 	if (need >= NONE || (need > l->wcap &&
@@ -112,8 +116,6 @@ static uint32_t chunk_new(dedup_plist *l, uint32_t cap, uint32_t next,
 					sizeof *l->w)))
 		return NONE;
 	uint32_t c = (uint32_t)l->nw;
-	l->w[c] = HDR(next, cap, 1);
-	l->w[c + 1] = (uint64_t)id;
 	l->nw = need;
 	return c;
 }
@@ -123,22 +125,34 @@ chr_status dedup_plist_add(dedup_plist *l, uint64_t key, int64_t id)
 	uint32_t *v = dedup_map_slot(&l->heads, key, 1);
 	if (!v)
 		return CHR_ENOMEM;
-	uint32_t cap = 1;
-	if (*v != NONE) {
-		uint64_t *h = &l->w[*v];
-		uint32_t n = hdr_n(*h), c = hdr_cap(*h);
-		if (h[n] == (uint64_t)id)
+	uint32_t old = *v, n = 0, cap = 1;
+	if (old != NONE) {
+		uint64_t *h = &l->w[old];
+		uint32_t f = hdr_first(*h), c = hdr_cap(*h);
+		n = hdr_n(*h);
+		if (h[1 + (f + n - 1) % c] == (uint64_t)id)
 			return CHR_OK; /* the same key twice for one doc */
-		if (n < c) {
-			h[n + 1] = (uint64_t)id;
-			*h = HDR(hdr_next(*h), c, n + 1);
+		if (n < c) { /* (not wrapped yet: f is 0) */
+			h[1 + n] = (uint64_t)id;
+			*h = HDR(0, c, n + 1);
 			return CHR_OK;
 		}
-		cap = 2 * c + 1 < CHUNK_MAX ? 2 * c + 1 : CHUNK_MAX;
+		if (c == DEDUP_PLIST_KEEP) { /* a full ring: drop the oldest */
+			h[1 + f] = (uint64_t)id;
+			*h = HDR((f + 1) % c, c, n);
+			return CHR_OK;
+		}
+		cap = 2 * c + 1 < DEDUP_PLIST_KEEP ? 2 * c + 1
+						   : DEDUP_PLIST_KEEP;
 	}
-	uint32_t c = chunk_new(l, cap, *v, id); /* (may move l->w, not v) */
+	uint32_t c = chunk_new(l, cap); /* (may move l->w, not v) */
 	if (c == NONE)
 		return CHR_ENOMEM;
+	uint64_t *h = &l->w[c];
+	if (n) /* the old chunk's ids, oldest first; it is left unused */
+		memcpy(h + 1, &l->w[old + 1], n * sizeof *h);
+	h[1 + n] = (uint64_t)id;
+	*h = HDR(0, cap, n + 1);
 	*v = c;
 	return CHR_OK;
 }
@@ -146,12 +160,16 @@ chr_status dedup_plist_add(dedup_plist *l, uint64_t key, int64_t id)
 size_t dedup_plist_get(const dedup_plist *l, uint64_t key, size_t cap,
 		       int64_t *out)
 {
+	uint32_t c = map_get(&l->heads, key);
+	if (c == NONE)
+		return 0;
+	const uint64_t *h = &l->w[c];
+	uint32_t f = hdr_first(*h), cc = hdr_cap(*h), n = hdr_n(*h);
 	size_t k = 0;
-	for (uint32_t c = map_get(&l->heads, key); c != NONE && k < cap;) {
-		const uint64_t *h = &l->w[c];
-		for (uint32_t i = hdr_n(*h); i > 0 && k < cap; i--)
-			out[k++] = (int64_t)h[i];
-		c = hdr_next(*h);
+	uint32_t i = (f + n) % cc; /* one past the newest */
+	for (; k < n && k < cap; k++) { /* newest first */
+		i = i ? i - 1 : cc - 1;
+		out[k] = (int64_t)h[1 + i];
 	}
 	return k;
 }

@@ -176,9 +176,27 @@ static void test_sort_unique(void)
 }
 
 /* Posting lists against a plain model: ids under interleaved keys, read
- * newest first with every cap (across the chunks' boundaries: 1, 3, 7,
- * 15, 31 ids), a repeat of a key's newest id ignored, an older one kept,
- * and an unknown key empty. */
+ * newest first after every add and at the end with every cap (through
+ * the chunks' growth, 1, 3, 7, 15, then a ring of DEDUP_PLIST_KEEP that
+ * wraps several times), a repeat of a key's newest id ignored, an older
+ * one kept, never more than DEDUP_PLIST_KEEP ids, and an unknown key
+ * empty. */
+static int plist_matches(const dedup_plist *l, uint64_t key, size_t cap,
+			 const int64_t *model, size_t nm)
+{
+	int64_t out[DEDUP_PLIST_KEEP + 8];
+	size_t n = dedup_plist_get(l, key, cap, out);
+	size_t want = cap < nm ? cap : nm;
+	if (want > DEDUP_PLIST_KEEP)
+		want = DEDUP_PLIST_KEEP;
+	if (n != want)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (out[i] != model[nm - 1 - i])
+			return 0;
+	return 1;
+}
+
 static void test_plist_model(void)
 {
 	enum { KEYS = 5, PER = 140 };
@@ -188,6 +206,7 @@ static void test_plist_model(void)
 	size_t nm[KEYS] = {0};
 	uint64_t x = 0x2545F4914F6CDD1DULL;
 	int64_t id = 1;
+	int ok = 1;
 	for (size_t step = 0; step < KEYS * PER; step++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		size_t k = (size_t)(x % KEYS);
@@ -195,25 +214,22 @@ static void test_plist_model(void)
 		int64_t v = (x >> 8) % 4 == 0 && nm[k] ? model[k][nm[k] - 1]
 							: id++;
 		if ((x >> 12) % 9 == 0 && nm[k] > 2) /* an older id again */
-			v = model[k][0];
+			v = model[k][nm[k] - 3];
 		CHECK(dedup_plist_add(&l, key, v) == CHR_OK);
 		if (!nm[k] || model[k][nm[k] - 1] != v)
 			model[k][nm[k]++] = v;
+		ok &= plist_matches(&l, key, DEDUP_PLIST_KEEP + 4, model[k],
+				    nm[k]);
 	}
-	int64_t out[PER * 2];
+	CHECK(ok);
 	for (size_t k = 0; k < KEYS; k++) {
 		uint64_t key = 0x9E3779B97F4A7C15ULL * (k + 1);
-		for (size_t cap = 0; cap <= nm[k] + 2; cap++) {
-			size_t n = dedup_plist_get(&l, key, cap, out);
-			size_t want = cap < nm[k] ? cap : nm[k];
-			CHECK_INT(n, want);
-			int same = n == want;
-			for (size_t i = 0; same && i < n; i++)
-				same = out[i] == model[k][nm[k] - 1 - i];
-			CHECK(same);
-		}
+		CHECK(nm[k] > 2 * DEDUP_PLIST_KEEP); /* the ring wrapped */
+		for (size_t cap = 0; cap <= DEDUP_PLIST_KEEP + 2; cap++)
+			CHECK(plist_matches(&l, key, cap, model[k], nm[k]));
 	}
-	CHECK_INT(dedup_plist_get(&l, 12345, 32, out), 0);
+	int64_t out[DEDUP_PLIST_KEEP];
+	CHECK_INT(dedup_plist_get(&l, 12345, DEDUP_PLIST_KEEP, out), 0);
 	CHECK(dedup_plist_bytes(&l) > 0);
 	dedup_plist_free(&l);
 	CHECK_INT(dedup_plist_get(&l, 0x9E3779B97F4A7C15ULL, 32, out), 0);
