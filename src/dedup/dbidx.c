@@ -336,9 +336,17 @@ static void d_prefetch(void *ctx, const uint64_t *keys, size_t n)
 							* again from postings */
 }
 
+static void d_prefetch_docs(void *ctx, const int64_t *ids, size_t n)
+{
+	dbctx *c = ctx;
+	dedup_docs *dc = dedup_recent_docs(c->db);
+	if (dc)
+		dedup_docs_prefetch(dc, ids, n);
+}
+
 static const dedup_ops db_ops = {
 	d_postings, d_get_doc, d_put_doc, d_get_group, d_set_group, d_merge_group,
-	d_prefetch,
+	d_prefetch, d_prefetch_docs,
 };
 
 chr_status dedup_article(chr_db *db, chr_article *a)

@@ -133,6 +133,9 @@ typedef struct dedup_ops {
 	 * will read for each of the n keys, so their cache misses overlap
 	 * instead of coming one after another.  A hint: no result changes. */
 	void (*prefetch)(void *ctx, const uint64_t *keys, size_t n);
+	/* Optional (NULL): the same for what get_doc(id, 1) will read for
+	 * each of the n ids, the candidates about to be verified. */
+	void (*prefetch_docs)(void *ctx, const int64_t *ids, size_t n);
 } dedup_ops;
 
 enum { DEDUP_KEY_LSH = 0, DEDUP_KEY_PARA = 1 };
@@ -166,6 +169,9 @@ typedef struct dedup_map {
 /* key's value slot; with add, created (value UINT32_MAX, for the caller
  * to set) when absent.  NULL when absent without add, or out of memory. */
 uint32_t *dedup_map_slot(dedup_map *m, uint64_t key, int add);
+/* The slot where key's probe starts (a map with slots: cap > 0), to
+ * prefetch. */
+size_t dedup_map_at(const dedup_map *m, uint64_t key);
 void dedup_map_free(dedup_map *m);
 size_t dedup_map_bytes(const dedup_map *m);
 
@@ -257,6 +263,10 @@ void dedup_docs_check(dedup_docs *c, int64_t version);
  * until the next put): 1; 0 when not cached. */
 int dedup_docs_get(const dedup_docs *c, int64_t id, int want_set,
 		   dedup_doc *d);
+/* Hint that the rows of the n ids (n <= DEDUP_VERIFY_MAX) will be read
+ * with their sets: their map slots, rows and the start of their sets are
+ * loaded in three passes, so that the misses overlap. */
+void dedup_docs_prefetch(const dedup_docs *c, const int64_t *ids, size_t n);
 /* The row just written (or read) for d->id, with its set; never fails
  * (without room the cache is emptied). */
 void dedup_docs_put(dedup_docs *c, const dedup_doc *d, const uint32_t *set,

@@ -130,6 +130,28 @@ int dedup_docs_get(const dedup_docs *c, int64_t id, int want_set,
 	return 1;
 }
 
+void dedup_docs_prefetch(const dedup_docs *c, const int64_t *ids, size_t n)
+{
+	const doc_gen *g[2] = {&c->g[c->cur], &c->g[!c->cur]};
+	const doc_ent *e[DEDUP_VERIFY_MAX];
+	if (n > DEDUP_VERIFY_MAX)
+		n = DEDUP_VERIFY_MAX;
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 2; k++)
+			if (g[k]->byid.cap)
+				__builtin_prefetch(&g[k]->byid.s[dedup_map_at(
+					&g[k]->byid, (uint64_t)ids[i])]);
+	for (size_t i = 0; i < n; i++) {
+		if (!(e[i] = gen_get(g[0], ids[i])))
+			e[i] = gen_get(g[1], ids[i]);
+		if (e[i])
+			__builtin_prefetch(e[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (e[i] && e[i]->set)
+			__builtin_prefetch(e[i]->set);
+}
+
 /* Put the row; -1 when there is no room (the caller starts a new
  * generation). */
 static int gen_put(doc_gen *g, const dedup_doc *d, const uint32_t *set,

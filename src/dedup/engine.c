@@ -271,6 +271,13 @@ chr_status dedup_add(const dedup_ops *ops, void *ctx, dedup_doc *d,
 						       (size_t)__builtin_ctzll(b)];
 		qsort(t->slot, n, sizeof t->slot[0], cmp_cand);
 		s->candidates = n;
+		if (ops->prefetch_docs) { /* the rows verified next, at once */
+			int64_t ids[DEDUP_VERIFY_MAX];
+			size_t m = n < DEDUP_VERIFY_MAX ? n : DEDUP_VERIFY_MAX;
+			for (size_t i = 0; i < m; i++)
+				ids[i] = t->slot[i].id;
+			ops->prefetch_docs(ctx, ids, m);
+		}
 		for (size_t i = 0; i < n && i < DEDUP_VERIFY_MAX && !st; i++) {
 			dedup_doc c;
 			st = ops->get_doc(ctx, t->slot[i].id, 1, &c);

@@ -216,5 +216,5 @@ static void m_prefetch(void *ctx, const uint64_t *keys, size_t n)
 
 const dedup_ops dedup_mem_ops = {
 	m_postings, m_get_doc, m_put_doc, m_get_group, m_set_group, m_merge_group,
-	m_prefetch,
+	m_prefetch, NULL, /* (tests and the benchmark: no docs hint) */
 };

@@ -31,6 +31,11 @@ static size_t slot_of(uint64_t key, size_t cap)
 	return (size_t)(key * 0x9E3779B97F4A7C15ULL >> 20) & (cap - 1);
 }
 
+size_t dedup_map_at(const dedup_map *m, uint64_t key)
+{
+	return slot_of(key, m->cap);
+}
+
 static int map_grow(dedup_map *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024;
