@@ -169,9 +169,9 @@ typedef struct dedup_map {
 /* key's value slot; with add, created (value UINT32_MAX, for the caller
  * to set) when absent.  NULL when absent without add, or out of memory. */
 uint32_t *dedup_map_slot(dedup_map *m, uint64_t key, int add);
-/* The slot where key's probe starts (a map with slots: cap > 0), to
- * prefetch. */
-size_t dedup_map_at(const dedup_map *m, uint64_t key);
+/* Hint that key will be looked up soon: loads the slot its probe starts
+ * at. */
+void dedup_map_prefetch(const dedup_map *m, uint64_t key);
 void dedup_map_free(dedup_map *m);
 size_t dedup_map_bytes(const dedup_map *m);
 

@@ -138,9 +138,7 @@ void dedup_docs_prefetch(const dedup_docs *c, const int64_t *ids, size_t n)
 		n = DEDUP_VERIFY_MAX;
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; k < 2; k++)
-			if (g[k]->byid.cap)
-				__builtin_prefetch(&g[k]->byid.s[dedup_map_at(
-					&g[k]->byid, (uint64_t)ids[i])]);
+			dedup_map_prefetch(&g[k]->byid, (uint64_t)ids[i]);
 	for (size_t i = 0; i < n; i++) {
 		if (!(e[i] = gen_get(g[0], ids[i])))
 			e[i] = gen_get(g[1], ids[i]);

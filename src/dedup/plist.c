@@ -31,9 +31,10 @@ static size_t slot_of(uint64_t key, size_t cap)
 	return (size_t)(key * 0x9E3779B97F4A7C15ULL >> 20) & (cap - 1);
 }
 
-size_t dedup_map_at(const dedup_map *m, uint64_t key)
+void dedup_map_prefetch(const dedup_map *m, uint64_t key)
 {
-	return slot_of(key, m->cap);
+	if (m->cap)
+		__builtin_prefetch(&m->s[slot_of(key, m->cap)]);
 }
 
 static int map_grow(dedup_map *m)
@@ -181,8 +182,7 @@ size_t dedup_plist_get(const dedup_plist *l, uint64_t key, size_t cap,
 
 void dedup_plist_prefetch(const dedup_plist *l, uint64_t key)
 {
-	if (l->heads.cap)
-		__builtin_prefetch(&l->heads.s[slot_of(key, l->heads.cap)]);
+	dedup_map_prefetch(&l->heads, key);
 }
 
 void dedup_plist_prefetch_chunk(const dedup_plist *l, uint64_t key)

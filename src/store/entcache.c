@@ -57,7 +57,7 @@
  * ent_val.  A million articles hold ~1.4 M entities: with a ceiling of
  * 2^20 keys the map was emptied from ~700k articles on, and from then
  * every new name cost a SELECT on the key index (entities-store per 100k
- * articles grew ~25 %, bench/RESULTS.md).  At 2^22 it stays complete
+ * articles grew ~30 %, bench/RESULTS.md).  At 2^22 it stays complete
  * past 2.5 M articles, at ~130 MB a million articles. */
 #define ENTCACHE_MAX ((size_t)1 << 22)
 #define ENTPEND_MAX ((size_t)1 << 16)
