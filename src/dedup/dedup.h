@@ -191,8 +191,8 @@ size_t dedup_plist_get(const dedup_plist *l, uint64_t key, size_t cap,
 		       int64_t *out);
 /* Hint that key will be read soon: loads its map slot into cache. */
 void dedup_plist_prefetch(const dedup_plist *l, uint64_t key);
-/* Hint that key's ids will be read soon: loads its newest chunk (reads
- * its map slot, which dedup_plist_prefetch should have asked for). */
+/* Hint that key's ids will be read soon: loads its chunk (reads its map
+ * slot, which dedup_plist_prefetch should have asked for). */
 void dedup_plist_prefetch_chunk(const dedup_plist *l, uint64_t key);
 void dedup_plist_free(dedup_plist *l);
 size_t dedup_plist_bytes(const dedup_plist *l);

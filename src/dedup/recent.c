@@ -250,8 +250,8 @@ chr_status dedup_recent_prefetch(chr_db *db, const uint64_t *keys, size_t n)
 		dedup_plist_prefetch(&r->gen[0], keys[i]);
 		dedup_plist_prefetch(&r->gen[1], keys[i]);
 	}
-	/* then each key's newest chunk: the slots are on their way, and
-	 * the chunks' misses overlap instead of one per key read */
+	/* then each key's chunk: the slots are on their way, and the
+	 * chunks' misses overlap instead of one per key read */
 	for (size_t i = 0; !st && i < n; i++) {
 		dedup_plist_prefetch_chunk(&r->gen[0], keys[i]);
 		dedup_plist_prefetch_chunk(&r->gen[1], keys[i]);

@@ -711,7 +711,8 @@ static chr_status exec1(chr_db *db, enum store_stmt k)
  * mention indexes are ~1 GB of random-key B-trees, and with 64 MB a 1M
  * store's ingest read 58 pages an article through the OS (16 with 256
  * MB, 5 with 512 MB; RESULTS.md).  Peak RSS at a million articles was
- * 1.3 GB with 256 MB, so 512 MB stays well inside the 2 GB budget.  A
+ * 1.3 GB with 256 MB and is 1.65 GB with 512 MB (and 8,192 articles a
+ * transaction), inside the 2 GB budget.  A
  * handle that only reads keeps 8 MB:
  * a search at a million articles reads the rows of all its ~50,000
  * matches once, and a page cache still growing allocates a buffer for
