@@ -105,6 +105,7 @@ void ev_engine_free(ev_engine *e)
 		event_free(e->ev[i]);
 	free(e->ev);
 	free(e->fwd);
+	free(e->touch);
 	free(e->ids);
 	free(e->held);
 	for (size_t i = 0; i < e->tdcap; i++)
@@ -267,8 +268,7 @@ static void collect(const ev_engine *e, const ev_post *p, cand *c, size_t *n,
 			c[at[h] - 1].key += (uint64_t)1 << CAND_LAST;
 		} else if (*n < cap) {
 			c[*n].ev = k;
-			c[*n].key = (uint64_t)1 << CAND_LAST |
-				    e->ev[k]->last;
+			c[*n].key = (uint64_t)1 << CAND_LAST | e->touch[k];
 			at[h] = (uint16_t)++(*n);
 		}
 	}
@@ -320,6 +320,21 @@ size_t ev_candidates(ev_engine *e, const ev_doc *d, uint32_t *out)
 	uint16_t at[CAND_TAB] = { 0 };
 	_Static_assert(NKEYS * EV_POSTINGS < (1 << (64 - CAND_LAST)),
 		       "a candidate's hits fit its key");
+	/* the keys' lists are cold once the index is large: their slots,
+	 * then the lists themselves (two lines each), are loaded before
+	 * the walks below read them one after another */
+	for (size_t i = 0; i < nt; i++)
+		__builtin_prefetch(&e->tpost[kt[i].id]);
+	for (size_t i = 0; i < ne; i++)
+		__builtin_prefetch(&e->epost[ke[i].id]);
+	for (size_t i = 0; i < nt + ne; i++) {
+		const ev_post *p = i < nt ? e->tpost[kt[i].id]
+					  : e->epost[ke[i - nt].id];
+		if (p) {
+			__builtin_prefetch(p);
+			__builtin_prefetch((const char *)p + 64);
+		}
+	}
 	size_t n = 0;
 	for (size_t i = 0; i < nt; i++) {
 		prune_post(e, &e->tpost[kt[i].id]);
@@ -437,6 +452,10 @@ static chr_status new_event(ev_engine *e, size_t *k)
 		if (!nf)
 			return CHR_ENOMEM;
 		e->fwd = nf;
+		uint64_t *nt = realloc(e->touch, nc * sizeof *nt);
+		if (!nt)
+			return CHR_ENOMEM;
+		e->touch = nt;
 		int64_t *ni = realloc(e->ids, nc * sizeof *ni);
 		if (!ni)
 			return CHR_ENOMEM;
@@ -463,6 +482,7 @@ static chr_status new_event(ev_engine *e, size_t *k)
 	e->nheld++;
 	*k = e->nev;
 	e->fwd[e->nev] = 0;
+	e->touch[e->nev] = 0;
 	e->ids[e->nev] = ev->id;
 	e->held[e->nheld_list++] = (uint32_t)e->nev;
 	e->ev[e->nev++] = ev;
@@ -611,7 +631,7 @@ chr_status ev_add_to(ev_engine *e, ev_doc *d, size_t k, size_t *index)
 	    (st = keep_top(e, e->edf, &d->ents, EV_MEMB_TERMS, &ev->me[slot])))
 		return st;
 	ev->n++;
-	ev->last = e->ndocs;
+	e->touch[k] = e->ndocs;
 	if (d->anchor != EV_NODAY) {
 		if (ev->lo == EV_NODAY || d->anchor < ev->lo)
 			ev->lo = d->anchor;
@@ -815,7 +835,7 @@ static int cmp_touch(const void *a, const void *b, void *arg)
 {
 	const ev_engine *e = arg;
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	uint64_t lx = e->ev[x]->last, ly = e->ev[y]->last;
+	uint64_t lx = e->touch[x], ly = e->touch[y];
 	if (lx != ly)
 		return lx > ly ? -1 : 1;
 	return x < y ? 1 : x > y ? -1 : 0;
@@ -825,9 +845,10 @@ static int cmp_touch(const void *a, const void *b, void *arg)
  * the newest dated doc (a dated doc that far from it never joins it:
  * ev_time_ok) and no doc touched it for EV_RETIRE_IDLE docs (a stream
  * out of date order, or an undated doc, could still reach it before). */
-static int stale(const ev_engine *e, const ev_event *ev)
+static int stale(const ev_engine *e, size_t k)
 {
-	if (e->ndocs - ev->last < EV_RETIRE_IDLE || !e->ndocs_dated ||
+	const ev_event *ev = e->ev[k];
+	if (e->ndocs - e->touch[k] < EV_RETIRE_IDLE || !e->ndocs_dated ||
 	    e->model.max_gap_days <= 0 || ev->hi == EV_NODAY)
 		return 0;
 	return (double)e->newest - ev->hi > e->model.max_gap_days;
@@ -843,7 +864,7 @@ size_t ev_retire(ev_engine *e)
 		uint32_t k = e->held[i];
 		if (!e->ev[k]) /* merged away */
 			continue;
-		if (stale(e, e->ev[k])) {
+		if (stale(e, k)) {
 			ev_event_drop(e, k);
 			freed++;
 			continue;

@@ -105,8 +105,8 @@ static chr_status merge_into(ev_engine *e, size_t a, size_t b)
 			ev_event_person(A, B->person[i], B->personn[i]);
 	if (B->placen > A->placen)
 		A->place = B->place, A->placen = B->placen;
-	if (B->last > A->last)
-		A->last = B->last;
+	if (e->touch[b] > e->touch[a])
+		e->touch[a] = e->touch[b];
 	if (A->narts + B->narts > A->artcap) {
 		size_t nc = A->narts + B->narts;
 		char **na = realloc(A->arts, nc * sizeof *na);

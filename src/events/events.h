@@ -288,7 +288,6 @@ typedef struct ev_event {
 	uint16_t numn[EV_EVNUMS]; /* and in how many articles each */
 	uint32_t person[EV_PERSONS]; /* its articles' main persons */
 	uint16_t personn[EV_PERSONS]; /* and how many articles each */
-	uint64_t last;         /* arrival number of the latest article */
 	char title[160];
 	char **arts;           /* article ids */
 	size_t narts, artcap;
@@ -356,6 +355,10 @@ typedef struct ev_engine {
 	ev_post **tpost, **epost; /* index, lazily allocated per id */
 	ev_event **ev;           /* NULL = merged away or retired */
 	uint32_t *fwd;           /* merged into index + 1, 0 = not merged */
+	/* by index: the arrival number (ndocs) of the event's latest
+	 * article; a dense array, not a field of ev_event, as ranking
+	 * candidates reads it for every posting of a doc's keys */
+	uint64_t *touch;
 	int64_t *ids;            /* every index's event id */
 	size_t nev, evcap;
 	/* held events (ev[k] != NULL) as indexes, in creation order; may

@@ -86,7 +86,7 @@ static size_t reference(const ev_engine *e, const ev_doc *d, uint32_t *out,
 		if (hits[k]) {
 			r[n].k = k;
 			r[n].hits = hits[k];
-			r[n++].last = e->ev[k]->last;
+			r[n++].last = e->touch[k];
 		}
 	qsort(r, n, sizeof *r, ref_cmp);
 	*ranked = n;
