@@ -39,6 +39,7 @@
  * SQLite's autocheckpoint ignores them.  Neither fails a commit.
  */
 #include "store/ckpt.h"
+#include "pipeline/profile.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -175,8 +176,11 @@ static int on_commit(void *arg, sqlite3 *h, const char *name, int n)
 			return SQLITE_OK;
 		}
 	}
+	uint64_t t = prof_on() ? prof_now() : 0;
 	wait_idle(c);
+	prof_lap("commit-ckpt-wait", &t);
 	sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	prof_lap("commit-ckpt", &t);
 	c->fg_runs++;
 	c->asked = 0;
 	return SQLITE_OK;

@@ -7,6 +7,7 @@
 #include "store/ckpt.h"
 #include "store/fold.h"
 #include "store/fts_tok.h"
+#include "store/walbuf.h"
 #include "pipeline/profile.h"
 
 #include <pthread.h>
@@ -944,10 +945,13 @@ static void sql_unhex(sqlite3_context *cx, int argc, sqlite3_value **argv)
  * program has already started SQLite the call just fails and changes
  * nothing.  2,000 Reuters stories: 6.46 G -> 6.30 G instructions. */
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static const char *sqlite_vfs; /* walbuf.h's, when it could be had */
 
 static void sqlite_setup(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (store_walbuf_register() == SQLITE_OK)
+		sqlite_vfs = STORE_WALBUF_VFS;
 }
 
 chr_status chr_db_open(const char *path, chr_db **out)
@@ -962,7 +966,7 @@ chr_status chr_db_open(const char *path, chr_db **out)
 	int rc = sqlite3_open_v2(path, &db->h,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 					 SQLITE_OPEN_NOMUTEX,
-				 NULL);
+				 sqlite_vfs);
 	chr_status st = CHR_OK;
 	int v = -1;
 	if (rc != SQLITE_OK) {
