@@ -27,7 +27,7 @@
 #ifndef STORE_CKPT_FRAMES /* -D for a crash test that passes it often */
 #define STORE_CKPT_FRAMES 16384
 #endif
-#define STORE_CKPT_CEILING 8
+#define STORE_CKPT_CEILING 16
 
 /* Watch db's commits (sqlite3_wal_hook, which replaces SQLite's
  * autocheckpoint).  Failure leaves the autocheckpoint as it was. */

@@ -766,7 +766,7 @@ static chr_status fts_catch_up(chr_db *db)
 	return CHR_OK;
 }
 
-chr_status store_commit(chr_db *db)
+chr_status store_commit_prep(chr_db *db)
 {
 	if (!db->in_tx)
 		return CHR_OK;
@@ -781,6 +781,15 @@ chr_status store_commit(chr_db *db)
 	if (!st)
 		st = store_fold_due(db);
 	prof_lap("commit-fold", &t);
+	return st;
+}
+
+chr_status store_commit(chr_db *db)
+{
+	if (!db->in_tx)
+		return CHR_OK;
+	chr_status st = store_commit_prep(db);
+	uint64_t t = prof_on() ? prof_now() : 0;
 	if (!st)
 		st = exec1(db, ST_COMMIT);
 	prof_lap("commit-sql", &t);

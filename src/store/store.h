@@ -200,6 +200,11 @@ sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k);
  * instructions a use) changes nothing. */
 sqlite3_stmt *store_stmt_bound(chr_db *db, enum store_stmt k);
 chr_status store_begin(chr_db *db);
+/* The open transaction's work before COMMIT: the pending entity counts,
+ * the FTS index of its articles, the side tables' folds when due.
+ * store_commit does it too (then it finds nothing left); a caller runs
+ * it first to overlap it with other work. */
+chr_status store_commit_prep(chr_db *db);
 chr_status store_commit(chr_db *db);
 void store_rollback(chr_db *db);
 /* Free db->cache (if any); the next user rebuilds it. */
