@@ -952,7 +952,10 @@ static void sql_unhex(sqlite3_context *cx, int argc, sqlite3_value **argv)
  * mutex around every one of its mallocs (~350 an article); nothing here
  * reads them.  Turned off once, before the first connection; when the
  * program has already started SQLite the call just fails and changes
- * nothing.  2,000 Reuters stories: 6.46 G -> 6.30 G instructions. */
+ * nothing.  2,000 Reuters stories: 6.46 G -> 6.30 G instructions.
+ * The same once: the VFS that gathers WAL writes (walbuf.h), which every
+ * connection chr_db_open makes then uses; if it cannot be registered,
+ * connections use the default VFS as before. */
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 static const char *sqlite_vfs; /* walbuf.h's, when it could be had */
 
