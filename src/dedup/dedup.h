@@ -195,6 +195,12 @@ void dedup_plist_prefetch(const dedup_plist *l, uint64_t key);
  * slot, which dedup_plist_prefetch should have asked for). */
 void dedup_plist_prefetch_chunk(const dedup_plist *l, uint64_t key);
 void dedup_plist_free(dedup_plist *l);
+/* Empty l, keeping its memory for what is filed next. */
+void dedup_plist_clear(dedup_plist *l);
+/* Make room in l for the keys and ids like holds, so that filling l as
+ * like was filled allocates nothing (when memory is short it stays as
+ * it was: it then grows as it fills). */
+void dedup_plist_reserve(dedup_plist *l, const dedup_plist *like);
 size_t dedup_plist_bytes(const dedup_plist *l);
 
 /* The store's band and anchor keys of recent docs (recent.c): lookups

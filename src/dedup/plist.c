@@ -37,9 +37,9 @@ void dedup_map_prefetch(const dedup_map *m, uint64_t key)
 		__builtin_prefetch(&m->s[slot_of(key, m->cap)]);
 }
 
-static int map_grow(dedup_map *m)
+/* Rehash m into cap slots (a power of two, more than m->n). */
+static int map_resize(dedup_map *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 1024;
 	dedup_slot *s = malloc(cap * sizeof *s);
 	if (!s)
 		return -1;
@@ -57,6 +57,11 @@ static int map_grow(dedup_map *m)
 	m->s = s;
 	m->cap = cap;
 	return 0;
+}
+
+static int map_grow(dedup_map *m)
+{
+	return map_resize(m, m->cap ? m->cap * 2 : 1024);
 }
 
 /* The index of key's slot, or of the empty slot where it would go. */
@@ -198,6 +203,21 @@ void dedup_plist_free(dedup_plist *l)
 	free(l->w);
 	l->w = NULL;
 	l->nw = l->wcap = 0;
+}
+
+void dedup_plist_clear(dedup_plist *l)
+{
+	for (size_t i = 0; i < l->heads.cap; i++)
+		l->heads.s[i].val = NONE;
+	l->heads.n = 0;
+	l->nw = 0;
+}
+
+void dedup_plist_reserve(dedup_plist *l, const dedup_plist *like)
+{
+	if (like->heads.cap > l->heads.cap)
+		(void)map_resize(&l->heads, like->heads.cap);
+	(void)dedup_grow((void **)&l->w, &l->wcap, like->nw, sizeof *l->w);
 }
 
 size_t dedup_plist_bytes(const dedup_plist *l)

@@ -67,8 +67,13 @@ static chr_status recent_add(dedup_recent *r, uint64_t key, int64_t doc)
 {
 	if (doc > r->last) {
 		if (r->ndocs[r->cur] >= dedup_recent_gen) {
+			/* the older generation's memory is reused, sized
+			 * like the one just filled: growing a map of ~4 M
+			 * slots by doubling rehashed every key a dozen times
+			 * and took fresh pages the kernel zeroes each time */
 			r->cur ^= 1;
-			dedup_plist_free(&r->gen[r->cur]);
+			dedup_plist_clear(&r->gen[r->cur]);
+			dedup_plist_reserve(&r->gen[r->cur], &r->gen[r->cur ^ 1]);
 			r->ndocs[r->cur] = 0;
 		}
 		r->ndocs[r->cur]++;

@@ -231,6 +231,35 @@ static void test_plist_model(void)
 	int64_t out[DEDUP_PLIST_KEEP];
 	CHECK_INT(dedup_plist_get(&l, 12345, DEDUP_PLIST_KEEP, out), 0);
 	CHECK(dedup_plist_bytes(&l) > 0);
+	/* a list reserved like l, then l cleared: both empty, both take
+	 * what l held again without growing, and read it back the same */
+	dedup_plist r;
+	memset(&r, 0, sizeof r);
+	dedup_plist_reserve(&r, &l);
+	size_t bytes = dedup_plist_bytes(&l);
+	CHECK(dedup_plist_bytes(&r) > 0 && dedup_plist_bytes(&r) <= bytes);
+	dedup_plist_clear(&l);
+	CHECK_INT(dedup_plist_bytes(&l), bytes);
+	for (size_t k = 0; k < KEYS; k++) {
+		uint64_t key = 0x9E3779B97F4A7C15ULL * (k + 1);
+		CHECK_INT(dedup_plist_get(&l, key, 32, out), 0);
+		CHECK_INT(dedup_plist_get(&r, key, 32, out), 0);
+	}
+	size_t rb = dedup_plist_bytes(&r);
+	for (size_t k = 0; k < KEYS; k++)
+		for (size_t i = 0; i < nm[k]; i++) {
+			uint64_t key = 0x9E3779B97F4A7C15ULL * (k + 1);
+			CHECK(dedup_plist_add(&l, key, model[k][i]) == CHR_OK);
+			CHECK(dedup_plist_add(&r, key, model[k][i]) == CHR_OK);
+		}
+	CHECK_INT(dedup_plist_bytes(&l), bytes); /* nothing grew */
+	CHECK_INT(dedup_plist_bytes(&r), rb);
+	for (size_t k = 0; k < KEYS; k++) {
+		uint64_t key = 0x9E3779B97F4A7C15ULL * (k + 1);
+		CHECK(plist_matches(&l, key, DEDUP_PLIST_KEEP, model[k], nm[k]));
+		CHECK(plist_matches(&r, key, DEDUP_PLIST_KEEP, model[k], nm[k]));
+	}
+	dedup_plist_free(&r);
 	dedup_plist_free(&l);
 	CHECK_INT(dedup_plist_get(&l, 0x9E3779B97F4A7C15ULL, 32, out), 0);
 }
