@@ -21,6 +21,7 @@
  */
 #include "dedup.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,6 +167,80 @@ chr_status dedup_plist_add(dedup_plist *l, uint64_t key, int64_t id)
 	*h = HDR(0, cap, n + 1);
 	*v = c;
 	return CHR_OK;
+}
+
+/* Slots a bucket of dedup_plist_build covers: 256 KiB of map, which
+ * stays in the core's cache while the bucket's keys are filed. */
+#define BUILD_SLOTS 16384
+
+/* How many distinct keys there are among n, a little over rather than
+ * under (the map is sized for them before they are filed; a map too
+ * small only grows, by a rehash, as dedup_map_slot grows it): linear
+ * counting on a bitmap of at least 8 bits a key (under 0.2 % off at that
+ * load), at most 2^27 bits.  Keys are hashes, so their bits are a hash. */
+static size_t distinct_estimate(const uint64_t *keys, size_t n)
+{
+	size_t m = 1024;
+	while (m < 8 * n && m < ((size_t)1 << 27))
+		m *= 2;
+	uint64_t *bits = calloc(m / 64, sizeof *bits);
+	if (!bits)
+		return n;
+	for (size_t i = 0; i < n; i++) {
+		size_t b = (size_t)(keys[i] >> 7) & (m - 1);
+		bits[b / 64] |= (uint64_t)1 << (b % 64);
+	}
+	size_t set = 0;
+	for (size_t i = 0; i < m / 64; i++)
+		set += (size_t)__builtin_popcountll(bits[i]);
+	free(bits);
+	if (set >= m)
+		return n;
+	double est = (double)m * log((double)m / (double)(m - set));
+	size_t d = (size_t)(est * 1.01) + 64;
+	return d < n ? d : n;
+}
+
+chr_status dedup_plist_build(dedup_plist *l, const uint64_t *keys,
+			     const uint32_t *off, int64_t base, size_t n)
+{
+	if (l->heads.n || l->nw)
+		return CHR_EINVAL;
+	if (!n)
+		return CHR_OK;
+	size_t d = distinct_estimate(keys, n), cap = 1024;
+	while ((d + 1) * 2 > cap) /* as dedup_map_slot grows */
+		cap *= 2;
+	if (cap < l->heads.cap)
+		cap = l->heads.cap;
+	if (cap > l->heads.cap && map_resize(&l->heads, cap))
+		return CHR_ENOMEM;
+	/* every key once with one id is two words: the least it takes */
+	if (dedup_grow((void **)&l->w, &l->wcap, 2 * n, sizeof *l->w))
+		return CHR_ENOMEM;
+	size_t nb = cap / BUILD_SLOTS ? cap / BUILD_SLOTS : 1;
+	size_t per = cap / nb;
+	size_t *at = calloc(nb + 1, sizeof *at);
+	uint64_t *k2 = malloc(n * sizeof *k2);
+	uint32_t *o2 = malloc(n * sizeof *o2);
+	chr_status st = at && k2 && o2 ? CHR_OK : CHR_ENOMEM;
+	if (!st) { /* a stable counting sort by bucket */
+		for (size_t i = 0; i < n; i++)
+			at[slot_of(keys[i], cap) / per + 1]++;
+		for (size_t b = 0; b < nb; b++)
+			at[b + 1] += at[b];
+		for (size_t i = 0; i < n; i++) {
+			size_t j = at[slot_of(keys[i], cap) / per]++;
+			k2[j] = keys[i];
+			o2[j] = off[i];
+		}
+		for (size_t i = 0; i < n && !st; i++)
+			st = dedup_plist_add(l, k2[i], base + (int64_t)o2[i]);
+	}
+	free(at);
+	free(k2);
+	free(o2);
+	return st;
 }
 
 size_t dedup_plist_get(const dedup_plist *l, uint64_t key, size_t cap,

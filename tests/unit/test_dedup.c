@@ -264,6 +264,66 @@ static void test_plist_model(void)
 	CHECK_INT(dedup_plist_get(&l, 0x9E3779B97F4A7C15ULL, 32, out), 0);
 }
 
+/* A bulk-built list reads exactly like one filled add by add from the
+ * same (key, id) sequence: enough keys for many of the build's buckets
+ * and a grown map, keys with one id and keys whose ring wrapped, a repeat
+ * of a key's newest id (ignored) and of an older one (kept); a list that
+ * is not empty is refused. */
+static void test_plist_build(void)
+{
+	enum { N = 120000, HOT = 7 };
+	uint64_t *keys = malloc(N * sizeof *keys);
+	uint32_t *off = malloc(N * sizeof *off);
+	dedup_plist a, b;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	if (!keys || !off) {
+		CHECK(0);
+		goto out;
+	}
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	uint32_t id = 0;
+	for (size_t i = 0; i < N; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		if (x % 3 == 0)
+			id++; /* a doc holds one to a few keys */
+		/* a third of the keys from a few busy ones, the rest rare */
+		keys[i] = x % 3 == 1 ? 0xABCDEF12345ULL * (x % HOT + 1)
+				     : (x >> 11) % (N / 2) * 0x100000001B3ULL;
+		off[i] = x % 17 == 0 && i ? off[i - 1] : id;
+		if (x % 23 == 0 && id > 40)
+			off[i] = id - 40; /* an older id */
+	}
+	const int64_t base = 1000;
+	for (size_t i = 0; i < N; i++)
+		CHECK(dedup_plist_add(&a, keys[i], base + off[i]) == CHR_OK);
+	CHECK(dedup_plist_build(&b, keys, off, base, N) == CHR_OK);
+	CHECK(b.heads.n == a.heads.n);
+	int same = 1;
+	for (size_t i = 0; i < N + HOT; i++) {
+		uint64_t k = i < N ? keys[i] : 0xABCDEF12345ULL * (i - N + 1);
+		int64_t oa[DEDUP_PLIST_KEEP], ob[DEDUP_PLIST_KEEP];
+		size_t na = dedup_plist_get(&a, k, DEDUP_PLIST_KEEP, oa);
+		size_t nb = dedup_plist_get(&b, k, DEDUP_PLIST_KEEP, ob);
+		same &= na == nb && na && !memcmp(oa, ob, na * sizeof *oa);
+		if (i >= N)
+			same &= na == DEDUP_PLIST_KEEP;
+	}
+	CHECK(same);
+	int64_t o[4];
+	CHECK_INT(dedup_plist_get(&b, 0x1234567ULL, 4, o), 0);
+	CHECK(dedup_plist_build(&b, keys, off, base, 1) == CHR_EINVAL);
+	dedup_plist_clear(&b); /* empty again: it may be built again */
+	CHECK(dedup_plist_build(&b, keys, off, base, N / 2) == CHR_OK);
+	CHECK_INT(dedup_plist_get(&b, keys[0], 1, o), 1);
+	CHECK(dedup_plist_build(&a, keys, off, base, 0) == CHR_EINVAL);
+out:
+	dedup_plist_free(&a);
+	dedup_plist_free(&b);
+	free(keys);
+	free(off);
+}
+
 /* Words fold the same way whether a run is ASCII, mixed or not ASCII at
  * all, and a word longer than any buffer so far grows it. */
 static void test_word_folding(void)
@@ -1127,6 +1187,53 @@ out:
 	th_rm_db(dbpath);
 }
 
+/* A connection's first lists, filed in bulk from the table, have the
+ * generations that filing the same rows one by one gives: of 12 docs it
+ * loads the newest 8 (5-8 and 9-12, two generations of 4), so a copy of
+ * doc 5 is found; filing that copy (doc 13) starts a new generation and
+ * drops 5-8, so a copy of doc 6 then is not. */
+static void test_store_recent_load(void)
+{
+	char dbpath[] = "/tmp/chr_test_rload_XXXXXX";
+	tmp_db(dbpath);
+	size_t keep = dedup_recent_gen;
+	dedup_recent_gen = 4;
+	chr_db *a = NULL, *b = NULL;
+	char *t[13] = {0};
+	CHECK(chr_db_open(dbpath, &a) == CHR_OK);
+	if (!a)
+		goto out;
+	for (int i = 0; i < 13; i++)
+		t[i] = words(7100 + (uint64_t)i, 120);
+	CHECK(store_begin(a) == CHR_OK);
+	for (int i = 1; i <= 12; i++)
+		CHECK_INT(db_add(a, i, t[i]), i);
+	CHECK(store_commit(a) == CHR_OK);
+	CHECK(chr_db_open(dbpath, &b) == CHR_OK);
+	if (!b)
+		goto out;
+	char copy[2048];
+	CHECK(store_begin(b) == CHR_OK);
+	snprintf(copy, sizeof copy, "%s extra", t[12]);
+	CHECK_INT(db_add(b, 13, copy), 12);
+	snprintf(copy, sizeof copy, "%s extra", t[9]);
+	CHECK_INT(db_add(b, 14, copy), 9);
+	store_rollback(b);
+	CHECK(store_begin(b) == CHR_OK); /* built again, from the table */
+	snprintf(copy, sizeof copy, "%s extra", t[5]);
+	CHECK_INT(db_add(b, 13, copy), 5);
+	snprintf(copy, sizeof copy, "%s more", t[6]);
+	CHECK_INT(db_add(b, 14, copy), 14);
+	CHECK(store_commit(b) == CHR_OK);
+out:
+	for (int i = 0; i < 13; i++)
+		free(t[i]);
+	chr_db_close(a);
+	chr_db_close(b);
+	dedup_recent_gen = keep;
+	th_rm_db(dbpath);
+}
+
 /* The per-article sync is skipped while a transaction is open and the
  * data version is the last sync's.  A connection whose new transaction
  * writes before its first dedup lookup (as the ingest does: the article
@@ -1179,6 +1286,7 @@ static const th_test tests[] = {
 	TEST(test_paragraphs),
 	TEST(test_sort_unique),
 	TEST(test_plist_model),
+	TEST(test_plist_build),
 	TEST(test_word_folding),
 	TEST(test_shingle_hash),
 	TEST(test_para_hash),
@@ -1197,6 +1305,7 @@ static const th_test tests[] = {
 	TEST(test_store_groups_and_reuse),
 	TEST(test_seeds_no_false_groups),
 	TEST(test_store_recent_window),
+	TEST(test_store_recent_load),
 	TEST(test_store_recent_sync_skip),
 	TEST(test_store_long_sets),
 	TEST(test_store_para_batches),
