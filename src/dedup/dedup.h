@@ -182,13 +182,15 @@ typedef struct dedup_plist {
 	dedup_map heads; /* key -> its chunk's word */
 	uint64_t *w;
 	size_t nw, wcap;
+	uint32_t freed[5]; /* outgrown chunks of 1, 3, 7, 15 and 31 ids,
+			    * to reuse: the first one's word + 1, 0 if none */
 } dedup_plist;
 /* File id under key (a repeat of the newest id under key is ignored). */
 chr_status dedup_plist_add(dedup_plist *l, uint64_t key, int64_t id);
 /* File n ids under their keys into l, which must be empty (CHR_EINVAL
  * otherwise): the i-th is id base + off[i] under keys[i].  l then
- * reads exactly as after n dedup_plist_add calls in that order, but the keys are filed grouped by where they land in
- * the map, so each group's slots stay in cache (building the store's
+ * reads exactly as after n dedup_plist_add calls in that order, but
+ * the keys are filed grouped by where they land in the map, so each group's slots stay in cache (building the store's
  * lists at open was a cache miss a key).  keys and off stay the
  * caller's; the sort's two copies of them are freed before returning. */
 chr_status dedup_plist_build(dedup_plist *l, const uint64_t *keys,

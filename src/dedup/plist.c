@@ -8,9 +8,10 @@
  * first.  Nothing reads more than a key's DEDUP_POSTINGS newest ids, so
  * a list keeps only those: each key has one chunk in one array of 64-bit
  * words, which grows by copying into a new chunk of twice the ids plus one
- * (1, 3, 7, 15, then DEDUP_PLIST_KEEP, where it becomes a ring that drops
- * its oldest id).  So a key seen once costs two words, a busy key at most
- * 33 plus the 30 of the chunks it outgrew, and reading a key is one cache
+ * (1, 3, 7, 15, 31, then DEDUP_PLIST_KEEP, where it becomes a ring that
+ * drops its oldest id); an outgrown chunk goes on a free list by size and
+ * is the next chunk of that size.  So a key seen once costs two words, a
+ * busy key 33, and reading a key is one cache
  * miss (prefetched ahead: dedup_plist_prefetch_chunk) and a few lines in
  * a row.  (Linked one id a node, reading a busy key was 32 dependent
  * misses, and in chunks linked newest first still ~66 an article, most of
@@ -118,10 +119,30 @@ static uint32_t hdr_first(uint64_t h) { return (uint32_t)h; }
 static uint32_t hdr_cap(uint64_t h) { return (uint32_t)(h >> 32) & 0xffff; }
 static uint32_t hdr_n(uint64_t h) { return (uint32_t)(h >> 48); }
 
+/* The free list of chunks of cap ids, or NULL: a chunk that grows has
+ * 2^k - 1 ids (1, 3, 7, 15, 31), then DEDUP_PLIST_KEEP. */
+static uint32_t *freed_of(dedup_plist *l, uint32_t cap)
+{
+	unsigned k = (unsigned)__builtin_ctz(cap + 1) - 1;
+	if (cap >= DEDUP_PLIST_KEEP || (cap & (cap + 1)) ||
+	    k >= sizeof l->freed / sizeof l->freed[0])
+		return NULL;
+	return &l->freed[k];
+}
+
 /* A new chunk of cap ids: its word, or NONE when out of memory (or past
- * the 32-bit word offsets); its header is the caller's to write. */
+ * the 32-bit word offsets); its header is the caller's to write.  An
+ * outgrown chunk of the same size is taken first: it was copied from
+ * a moment ago, so it is in cache, and it takes no fresh memory (about
+ * a fifth of a store's words were such chunks left behind). */
 static uint32_t chunk_new(dedup_plist *l, uint32_t cap)
 {
+	uint32_t *f = freed_of(l, cap);
+	if (f && *f) {
+		uint32_t c = *f - 1;
+		*f = (uint32_t)l->w[c];
+		return c;
+	}
 	size_t need = l->nw + 1 + cap;
 	if (need >= NONE || (need > l->wcap &&
 			     dedup_grow((void **)&l->w, &l->wcap, need,
@@ -161,8 +182,14 @@ chr_status dedup_plist_add(dedup_plist *l, uint64_t key, int64_t id)
 	if (c == NONE)
 		return CHR_ENOMEM;
 	uint64_t *h = &l->w[c];
-	if (n) /* the old chunk's ids, oldest first; it is left unused */
+	if (n) { /* the old chunk's ids, oldest first; it is freed */
 		memcpy(h + 1, &l->w[old + 1], n * sizeof *h);
+		uint32_t *f = freed_of(l, n);
+		if (f) {
+			l->w[old] = *f;
+			*f = old + 1;
+		}
+	}
 	h[1 + n] = (uint64_t)id;
 	*h = HDR(0, cap, n + 1);
 	*v = c;
@@ -278,6 +305,7 @@ void dedup_plist_free(dedup_plist *l)
 	free(l->w);
 	l->w = NULL;
 	l->nw = l->wcap = 0;
+	memset(l->freed, 0, sizeof l->freed);
 }
 
 void dedup_plist_clear(dedup_plist *l)
@@ -286,6 +314,7 @@ void dedup_plist_clear(dedup_plist *l)
 		l->heads.s[i].val = NONE;
 	l->heads.n = 0;
 	l->nw = 0;
+	memset(l->freed, 0, sizeof l->freed);
 }
 
 void dedup_plist_reserve(dedup_plist *l, const dedup_plist *like)

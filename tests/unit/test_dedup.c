@@ -317,6 +317,29 @@ static void test_plist_build(void)
 	CHECK(dedup_plist_build(&b, keys, off, base, N / 2) == CHR_OK);
 	CHECK_INT(dedup_plist_get(&b, keys[0], 1, o), 1);
 	CHECK(dedup_plist_build(&a, keys, off, base, 0) == CHR_EINVAL);
+	/* outgrown chunks are taken again: K keys filed twice each leave K
+	 * one-id chunks behind, which K new keys then fill */
+	dedup_plist c;
+	memset(&c, 0, sizeof c);
+	enum { K = 1000 };
+	for (int round = 0; round < 2; round++)
+		for (uint64_t k = 1; k <= K; k++)
+			CHECK(dedup_plist_add(&c, k * 0x9E3779B97F4A7C15ULL,
+					      round + 1) == CHR_OK);
+	size_t nw = c.nw;
+	CHECK_INT(nw, 6 * K);
+	for (uint64_t k = K + 1; k <= 2 * K; k++)
+		CHECK(dedup_plist_add(&c, k * 0x9E3779B97F4A7C15ULL, 3) == CHR_OK);
+	CHECK_INT(c.nw, nw);
+	same = 1;
+	for (uint64_t k = 1; k <= 2 * K; k++) {
+		int64_t e[2];
+		size_t ne = dedup_plist_get(&c, k * 0x9E3779B97F4A7C15ULL, 2, e);
+		same &= k <= K ? ne == 2 && e[0] == 2 && e[1] == 1
+			       : ne == 1 && e[0] == 3;
+	}
+	CHECK(same);
+	dedup_plist_free(&c);
 out:
 	dedup_plist_free(&a);
 	dedup_plist_free(&b);
