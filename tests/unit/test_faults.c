@@ -20,7 +20,11 @@
  * and every batch the run reported as committed, is there exactly once;
  * and ingesting everything again completes the rest with no duplicates.
  * The run folds the side tables (src/store/fold.c) after a few rows, so
- * the folds' statements take faults too.
+ * the folds' statements take faults too.  The last test runs the sweeps
+ * again with the checkpointer's thread (src/store/ckpt.c) asked after
+ * every commit, so that faults also hit its connection and its
+ * checkpoints while the writer commits; which call a given N hits then
+ * depends on the two threads' timing, and every check must hold anyway.
  * Libc allocations (the pipeline, jansson) are not injected here; ASan
  * (`make asan`) covers their error paths' leaks.
  */
@@ -34,6 +38,7 @@
 
 #include "chronicle.h"
 #include "dedup/dedup.h"
+#include "store/ckpt.h"
 #include "store/fold.h"
 #include "store/store.h"
 #include "vfs_fwd.h"
@@ -49,13 +54,17 @@ static int mem_persistent;  /* and every one after it */
 static long mem_injected;   /* failures handed out */
 static long mem_live;       /* blocks allocated and not freed */
 
+/* The counters are shared with the checkpointer's thread (the sweeps
+ * WITH_CKPT), hence the atomic updates. */
+#define BUMP(x, d) __atomic_add_fetch(&(x), (d), __ATOMIC_RELAXED)
+
 static int mem_should_fail(void)
 {
 	if (!mem_fail_at)
 		return 0;
-	mem_calls++;
-	if (mem_calls == mem_fail_at || (mem_persistent && mem_calls > mem_fail_at)) {
-		mem_injected++;
+	long k = BUMP(mem_calls, 1);
+	if (k == mem_fail_at || (mem_persistent && k > mem_fail_at)) {
+		BUMP(mem_injected, 1);
 		return 1;
 	}
 	return 0;
@@ -67,14 +76,14 @@ static void *mem_malloc(int n)
 		return NULL;
 	void *p = real_mem.xMalloc(n);
 	if (p)
-		mem_live++;
+		BUMP(mem_live, 1);
 	return p;
 }
 
 static void mem_free(void *p)
 {
 	if (p)
-		mem_live--;
+		BUMP(mem_live, -1);
 	real_mem.xFree(p);
 }
 
@@ -118,9 +127,9 @@ static int io_should_fail(enum io_kind k)
 {
 	if (!io_fail_at || k != io_kind_armed)
 		return 0;
-	io_calls++;
-	if (io_calls == io_fail_at || (io_persistent && io_calls > io_fail_at)) {
-		io_injected++;
+	long c = BUMP(io_calls, 1);
+	if (c == io_fail_at || (io_persistent && c > io_fail_at)) {
+		BUMP(io_injected, 1);
 		return 1;
 	}
 	return 0;
@@ -393,7 +402,16 @@ typedef struct run_result {
 	char hit_id[16];
 	int get_base_ok, get_new_ok; /* fetched article had the right fields */
 	int bad_status;       /* a status outside {OK, ENOMEM, EDB} */
+	store_ckpt_stat ckpt; /* the writer's checkpoints, at the close */
 } run_result;
+
+/* With it, the run's connection hands its checkpoints to the
+ * checkpointer's thread (src/store/ckpt.c) from CKPT_FRAMES WAL frames
+ * on, so faults also land in the thread's connection and its PASSIVE
+ * checkpoints, running beside the writer's commits. */
+static int with_ckpt;
+#define CKPT_FRAMES 4
+static long ckpt_bg_runs, ckpt_bg_fails; /* summed over runs */
 
 static int clean_status(chr_status st)
 {
@@ -448,6 +466,8 @@ static void sequence(run_result *r)
 		return;
 	}
 	store_fold_set(db, FOLD_ROWS); /* side tables folded under faults too */
+	if (with_ckpt)
+		store_ckpt_limits(db, CKPT_FRAMES, 1);
 	dedup_pfilt_after = 0; /* and dedup's paragraph filter built */
 	chr_ingest_opts o;
 	memset(&o, 0, sizeof o);
@@ -482,6 +502,9 @@ static void sequence(run_result *r)
 			r->bad_status = 1;
 	if (!clean_status(r->get_new) && r->get_new != CHR_ENOTFOUND)
 		r->bad_status = 1;
+	store_ckpt_stats(db, &r->ckpt);
+	ckpt_bg_runs += r->ckpt.bg_runs;
+	ckpt_bg_fails += r->ckpt.bg_fails;
 	chr_db_close(db);
 }
 
@@ -685,7 +708,10 @@ static void mem_sweep(int persistent)
 	       persistent ? "persistent" : "transient", total, stride,
 	       stride == 1 ? "st" : "th", runs, injected_runs, failed, bad);
 	CHECK_INT(bad, 0);
-	CHECK(total > 100 && injected_runs >= total / stride); /* it really ran */
+	/* it really ran (with the checkpointer's thread a run's allocations
+	 * vary with its timing, so the sweep may end at a shorter run) */
+	CHECK(total > 100 &&
+	      injected_runs >= total / stride / (with_ckpt ? 2 : 1));
 }
 
 static void test_malloc_transient(void)
@@ -756,6 +782,29 @@ static void test_io_read(void)
 	io_sweep(IO_READ, 1, SQLITE_IOERR_READ);
 }
 
+/* The sweeps again with the checkpointer's thread at work: a clean run
+ * starts it and it checkpoints, then memory and I/O faults land
+ * wherever the two threads' timing puts them, and every check holds. */
+static void test_ckpt_thread_faults(void)
+{
+	with_ckpt = 1;
+	run_result r;
+	restore_template();
+	sequence(&r);
+	CHECK(!run_failed(&r));
+	CHECK(r.ckpt.thread); /* (its checkpoints may still be running) */
+	ckpt_bg_runs = ckpt_bg_fails = 0;
+	mem_sweep(0);
+	io_sweep(IO_WRITE, 0, SQLITE_IOERR_WRITE);
+	io_sweep(IO_WRITE, 1, SQLITE_FULL);
+	io_sweep(IO_SYNC, 0, SQLITE_IOERR_FSYNC);
+	io_sweep(IO_READ, 0, SQLITE_IOERR_READ);
+	printf("  the thread's checkpoints over the sweeps: %ld done, %ld"
+	       " failed\n", ckpt_bg_runs, ckpt_bg_fails);
+	CHECK(ckpt_bg_runs > 0 && ckpt_bg_fails > 0);
+	with_ckpt = 0;
+}
+
 static const th_test tests[] = {
 	TEST(test_malloc_transient),
 	TEST(test_malloc_persistent),
@@ -764,6 +813,7 @@ static const th_test tests[] = {
 	TEST(test_io_truncate),
 	TEST(test_io_file_size),
 	TEST(test_io_read),
+	TEST(test_ckpt_thread_faults),
 };
 
 int main(void)
