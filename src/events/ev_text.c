@@ -13,19 +13,20 @@
  * ("May 3, 2013", "3 May 2013", "2013-05-03") and years.
  *
  * The work is split in two so that ingest can run the costly half on its
- * text thread: ev_prep_new does the tokens, stems, name runs and dates
- * with no engine and records each key with where its id goes; and
- * ev_prep_apply, on the store thread, interns the keys in that order
- * (so ids come out as one pass would give them) and fills the vectors;
- * each key comes with its hash, made on the text side, and the engine's
- * tables (which outgrow the cache) are prefetched a few keys ahead.
- * ev_doc_build is the two back to back.  Each thread keeps a Snowball
- * stemmer and a small memo of the stems it made (ev_prep_run), since a
- * feed repeats its words far more than it meets new ones, and the
- * scratch of a text (its tokens, lower-cased bytes and set of lower-case
- * words), reused from text to text rather than made and freed for each.
+ * text thread.  This file is that half: ev_prep_new does the tokens,
+ * stems, name runs and dates with no engine and records each key, with
+ * its hash and where its id goes, in a prep record (ev_prep.h).  The
+ * other half, ev_prep_apply in ev_prep.c, runs on the store thread: it
+ * interns the keys in the order they were recorded and fills the
+ * vectors.  ev_doc_build is the two back to back.  Each thread keeps a
+ * Snowball stemmer and a small memo of the stems it made (ev_prep_run),
+ * since a feed repeats its words far more than it meets new ones, and
+ * the scratch of a text (its tokens, lower-cased bytes and set of
+ * lower-case words), reused from text to text rather than made and
+ * freed for each.
  * ev_doc_init/ev_doc_free and the article-to-input adapter
- * (ev_input_from_article) are in ev_words.c.
+ * (ev_input_from_article) are in ev_words.c; the prep record's layout,
+ * ev_prep_apply and ev_prep_free are in ev_prep.h and ev_prep.c.
  * Each text is tokenized once: its terms, numbers, name runs and the
  * body's explicit dates (ev_dscan_word, ev_dates.c) read the same
  * tokens, each lower-cased in place and hashed (FNV-1a, for the word
@@ -36,6 +37,7 @@
  * (used_lower) comparing hashes first.
  */
 #include "events.h"
+#include "ev_prep.h"
 
 #include <ctype.h>
 #include <libstemmer.h>
@@ -172,123 +174,7 @@ static size_t tok_len(const tok *k)
 	return n < MAXTOK ? n : 0;
 }
 
-/* Append (id, tf).  The ops of a prep are distinct keys per vector
- * (op() sums repeats), so ids arrive distinct; ev_prep_apply still folds
- * any equal neighbours after sorting. */
-static chr_status vec_add(ev_vec *v, uint32_t id, float tf)
-{
-	if (v->n == v->cap) {
-		uint32_t nc = v->cap ? v->cap * 2 : 64;
-		ev_tw *nv = realloc(v->v, nc * sizeof *nv);
-		if (!nv)
-			return CHR_ENOMEM;
-		v->v = nv;
-		v->cap = nc;
-	}
-	v->v[v->n].id = id;
-	v->v[v->n].tf = tf;
-	v->n++;
-	return CHR_OK;
-}
-
-/* Sort v by id, stably (equal ids keep their order, as qsort's merge
- * sort kept them): insertion sort in runs of SORT_RUN, then bottom-up
- * merges through a buffer (on the stack for the usual vector).  The
- * compare is inline; through qsort it was a third of ev_prep_apply. */
-#define SORT_RUN 16
-#define SORT_STACK 512
-
-static chr_status sort_tw(ev_vec *v)
-{
-	ev_tw *a = v->v;
-	uint32_t n = v->n;
-	for (uint32_t lo = 0; lo < n; lo += SORT_RUN) {
-		uint32_t hi = n - lo > SORT_RUN ? lo + SORT_RUN : n;
-		for (uint32_t i = lo + 1; i < hi; i++) {
-			ev_tw x = a[i];
-			uint32_t j = i;
-			for (; j > lo && a[j - 1].id > x.id; j--)
-				a[j] = a[j - 1];
-			a[j] = x;
-		}
-	}
-	if (n <= SORT_RUN)
-		return CHR_OK;
-	ev_tw stack[SORT_STACK];
-	ev_tw *tmp = n <= SORT_STACK ? stack : malloc(n * sizeof *tmp);
-	if (!tmp)
-		return CHR_ENOMEM;
-	ev_tw *src = a, *dst = tmp;
-	for (uint32_t w = SORT_RUN; w < n; w *= 2) {
-		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
-			uint32_t mid = n - lo > w ? lo + w : n;
-			uint32_t hi = n - mid > w ? mid + w : n;
-			uint32_t i = lo, j = mid, k = lo;
-			while (i < mid && j < hi) /* the left one on a tie */
-				dst[k++] = src[j].id < src[i].id ? src[j++] : src[i++];
-			while (i < mid)
-				dst[k++] = src[i++];
-			while (j < hi)
-				dst[k++] = src[j++];
-		}
-		ev_tw *t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof *a);
-	if (tmp != stack)
-		free(tmp);
-	return CHR_OK;
-}
-
-/* Id of key in table t, creating it (the key is copied into e->mem). */
-static chr_status intern(ev_engine *e, ht *t, const char *key, size_t n,
-			 uint64_t hk, uint32_t *id)
-{
-	ht_entry *h = ht_get_h(t, key, n, hk);
-	if (h) {
-		*id = (uint32_t)h->v.num;
-		return CHR_OK;
-	}
-	char *k = arena_strndup(&e->mem, key, n);
-	int created;
-	if (!k || !(h = ht_put_h(t, k, n, hk, &created)))
-		return CHR_ENOMEM;
-	h->v.num = (int64_t)t->count; /* ids start at 1 */
-	*id = (uint32_t)h->v.num;
-	return CHR_OK;
-}
-
-/* ---- prep: the text work, recorded as (key, destination) ops -------- */
-
-/* Where an op's id goes (ev_prep_apply). */
-enum { PV_BODY, PV_HEAD, PV_ENTS, PV_PERSON, PV_PLACE };
-
-typedef struct prep_op {
-	uint64_t h;        /* hash_bytes of the key, for the store thread */
-	uint32_t off, len; /* key bytes in keys */
-	float tf;
-	uint8_t dst;       /* PV_* */
-} prep_op;
-
-/* How many keys ahead ev_prep_apply prefetches table slots. */
-#define PREP_AHEAD 8
-
-struct ev_prep {
-	ev_doc d;          /* dates, years, anchor, title...; no vectors */
-	char *keys;
-	size_t nkeys, kcap;
-	prep_op *ops;
-	size_t nops, opcap;
-	/* vector ops by (destination, key): op index + 1, 0 = empty (open
-	 * addressing, at most half full), so that a key repeated in the text
-	 * is one op whose tf is the sum, and the store thread interns and
-	 * adds each key of a vector once; only while the prep is built, and
-	 * the thread's (slots_take, slots_give) */
-	uint32_t *slot;
-	size_t slotcap, nvec;
-};
+/* ---- prep: the text work, recorded as ops (ev_prep.h) --------------- */
 
 /* Where the probe for (dst, key with hash h) starts. */
 static size_t slot_home(const ev_prep *p, int dst, uint64_t h)
@@ -308,7 +194,7 @@ static uint32_t *op_slot(const ev_prep *p, int dst, const char *key,
 		uint32_t *sl = &p->slot[i];
 		if (!*sl)
 			return sl;
-		const prep_op *o = &p->ops[*sl - 1];
+		const ev_prep_op *o = &p->ops[*sl - 1];
 		if (o->dst == dst && o->len == n &&
 		    bytes_same(p->keys + o->off, key, n))
 			return sl;
@@ -332,7 +218,7 @@ static chr_status slot_room(ev_prep *p, size_t used)
 	p->slotcap = nc;
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i]) {
-			const prep_op *o = &p->ops[old[i] - 1];
+			const ev_prep_op *o = &p->ops[old[i] - 1];
 			*op_slot(p, o->dst, p->keys + o->off, o->len, o->h) =
 				old[i];
 		}
@@ -345,12 +231,12 @@ static chr_status op_h(ev_prep *p, int dst, const char *key, size_t n,
 		       uint64_t h, float tf)
 {
 	uint32_t *sl = NULL;
-	if (dst == PV_BODY || dst == PV_HEAD || dst == PV_ENTS) {
+	if (dst == EV_PREP_BODY || dst == EV_PREP_HEAD || dst == EV_PREP_ENTS) {
 		chr_status st = slot_room(p, p->nvec);
 		if (st)
 			return st;
 		sl = op_slot(p, dst, key, n, h);
-		if (*sl) { /* a repeat: the same sum vec_add would make */
+		if (*sl) { /* a repeat: summed as ev_prep_apply would */
 			p->ops[*sl - 1].tf += tf;
 			return CHR_OK;
 		}
@@ -371,15 +257,15 @@ static chr_status op_h(ev_prep *p, int dst, const char *key, size_t n,
 		size_t nc = p->opcap ? p->opcap * 2 : 256;
 		if (nc * sizeof *p->ops > PREP_MAX)
 			return CHR_ETOOBIG;
-		prep_op *nv = realloc(p->ops, nc * sizeof *nv);
+		ev_prep_op *nv = realloc(p->ops, nc * sizeof *nv);
 		if (!nv)
 			return CHR_ENOMEM;
 		p->ops = nv;
 		p->opcap = nc;
 	}
 	memcpy(p->keys + p->nkeys, key, n);
-	p->ops[p->nops++] = (prep_op){ h, (uint32_t)p->nkeys, (uint32_t)n, tf,
-				       (uint8_t)dst };
+	p->ops[p->nops++] = (ev_prep_op){ h, (uint32_t)p->nkeys, (uint32_t)n,
+					  tf, (uint8_t)dst };
 	p->nkeys += n;
 	if (sl) {
 		*sl = (uint32_t)p->nops;
@@ -637,12 +523,12 @@ static chr_status cap_entities(ev_prep *p, stem_memo *mm, const char *low,
 				plen += n;
 			}
 			if (n >= 2)
-				st = op(p, PV_ENTS, w, n, 0.5f);
+				st = op(p, EV_PREP_ENTS, w, n, 0.5f);
 			words++;
 			j++;
 		}
 		if (!st && words > 1)
-			st = op(p, PV_ENTS, phrase, plen, 1.0f);
+			st = op(p, EV_PREP_ENTS, phrase, plen, 1.0f);
 		i = j > start ? j : start + 1;
 	}
 	return st;
@@ -718,11 +604,6 @@ static void doc_numbers(const char *s, size_t len, const toks *t, ev_doc *d)
 	}
 }
 
-/* The op slots for a text whose two parts have ntok tokens: the first
- * slots of the thread's array (all empty), enough that the text's every
- * vector op fits at most half full (a term per token, a name word per
- * token, a phrase per two, and the NER entities), so that the slots
- * need no growth on the way. */
 /* The explicit dates of a body (tokenized in t), as ev_scan_dates finds
  * them, from the tokens: every run of ASCII letters and digits lies in
  * one token, and an all-ASCII token is one run, so only the tokens with
@@ -741,6 +622,11 @@ static void dates_of(const char *s, size_t len, const toks *t, ev_doc *d)
 	}
 }
 
+/* The op slots for a text whose two parts have ntok tokens: the first
+ * slots of the thread's array (all empty), enough that the text's every
+ * vector op fits at most half full (a term per token, a name word per
+ * token, a phrase per two, and the NER entities), so that the slots
+ * need no growth on the way. */
 static chr_status slots_take(ev_prep *p, stem_memo *mm, size_t ntok,
 			     size_t nent)
 {
@@ -776,8 +662,9 @@ static void slots_give(ev_prep *p, stem_memo *mm)
 	}
 	size_t mask = p->slotcap - 1;
 	for (size_t k = 0; k < p->nops; k++) {
-		const prep_op *o = &p->ops[k];
-		if (o->dst != PV_BODY && o->dst != PV_HEAD && o->dst != PV_ENTS)
+		const ev_prep_op *o = &p->ops[k];
+		if (o->dst != EV_PREP_BODY && o->dst != EV_PREP_HEAD &&
+		    o->dst != EV_PREP_ENTS)
 			continue;
 		size_t i = slot_home(p, o->dst, o->h);
 		while (p->slot[i] != k + 1)
@@ -850,11 +737,11 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 		st = slots_take(p, mm, t->n + th->n,
 				in->entities ? in->nentities : 0);
 	if (!st)
-		st = terms(p, stem, sm, low, t, PV_BODY, SIZE_MAX);
+		st = terms(p, stem, sm, low, t, EV_PREP_BODY, SIZE_MAX);
 	if (!st)
 		doc_numbers(text, tlen, t, d);
 	if (!st)
-		st = terms(p, stem, sm, hlow, th, PV_HEAD,
+		st = terms(p, stem, sm, hlow, th, EV_PREP_HEAD,
 			   lead ? 40 : SIZE_MAX);
 	/* NER entities when given, plus the capitalised-word proxy: on ECB+
 	 * dev the two together match or beat either alone. */
@@ -866,7 +753,7 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 				continue;
 			for (size_t k = 0; k <= n; k++)
 				w[k] = (char)tolower((unsigned char)in->entities[i][k]);
-			st = op(p, PV_ENTS, w, n, 1.0f);
+			st = op(p, EV_PREP_ENTS, w, n, 1.0f);
 		}
 	}
 	if (!st && in->person && *in->person) {
@@ -875,7 +762,7 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 		if (n < sizeof w) {
 			for (size_t k = 0; k <= n; k++)
 				w[k] = (char)tolower((unsigned char)in->person[k]);
-			st = op(p, PV_PERSON, w, n, 0);
+			st = op(p, EV_PREP_PERSON, w, n, 0);
 		}
 	}
 	if (!st) {
@@ -910,20 +797,10 @@ static chr_status prep_build(ev_prep *p, const ev_input *in,
 			w[n++] = (char)tolower((unsigned char)*c);
 		while (n && w[n - 1] == ' ')
 			n--;
-		if (n && (st = op(p, PV_PLACE, w, n, 0)))
+		if (n && (st = op(p, EV_PREP_PLACE, w, n, 0)))
 			return st;
 	}
 	return CHR_OK;
-}
-
-void ev_prep_free(ev_prep *p)
-{
-	if (!p)
-		return;
-	free(p->keys);
-	free(p->ops);
-	free(p->slot);
-	free(p);
 }
 
 static chr_status prep_new(const ev_input *in, struct sb_stemmer *stem,
@@ -950,62 +827,6 @@ chr_status ev_prep_new(const ev_input *in, struct sb_stemmer *stem,
 	/* the thread's memo serves any English stemmer: a word's stem does
 	 * not depend on the instance (without one, every word is stemmed) */
 	return prep_new(in, stem, memo_get(), out);
-}
-
-chr_status ev_prep_apply(ev_engine *e, const ev_prep *p, ev_doc *d)
-{
-	e->docgen++; /* cached doc norms are stale (ev_engine.c) */
-	ev_vec body = d->body, head = d->head, ents = d->ents;
-	*d = p->d; /* no vectors: keep d's buffers */
-	d->body = body;
-	d->head = head;
-	d->ents = ents;
-	d->body.n = d->head.n = d->ents.n = 0;
-	ev_vec *vec[] = { &d->body, &d->head, &d->ents };
-	ht *table[] = { &e->terms, &e->terms, &e->ents, &e->ents, &e->places };
-	chr_status st = CHR_OK;
-	/* the tables outgrow the cache: each key's slot is asked for
-	 * PREP_AHEAD keys before it is read, so the misses overlap */
-	for (size_t i = 0; i < p->nops && i < PREP_AHEAD; i++)
-		ht_prefetch(table[p->ops[i].dst], p->ops[i].h);
-	for (size_t i = 0; i < p->nops && !st; i++) {
-		const prep_op *o = &p->ops[i];
-		if (i + PREP_AHEAD < p->nops)
-			ht_prefetch(table[o[PREP_AHEAD].dst], o[PREP_AHEAD].h);
-		uint32_t id;
-		if ((st = intern(e, table[o->dst], p->keys + o->off, o->len,
-				 o->h, &id)))
-			break;
-		if (o->dst == PV_PERSON)
-			d->person = id;
-		else if (o->dst == PV_PLACE)
-			d->place = id;
-		else
-			st = vec_add(vec[o->dst], id, o->tf);
-	}
-	/* An article that is only its headline (one-line texts, whose line
-	 * the clean stage takes as the headline) uses it as its body too, so
-	 * the body signals see it. */
-	for (uint32_t i = 0, nb = d->body.n; !st && !nb && i < d->head.n; i++)
-		st = vec_add(&d->body, d->head.v[i].id, d->head.v[i].tf);
-	if (st)
-		return st;
-	for (size_t k = 0; k < 3; k++) {
-		ev_vec *v = vec[k];
-		if (!v->n)
-			continue;
-		if ((st = sort_tw(v)))
-			return st;
-		uint32_t m = 1;
-		for (uint32_t i = 1; i < v->n; i++) {
-			if (v->v[i].id == v->v[m - 1].id)
-				v->v[m - 1].tf += v->v[i].tf;
-			else
-				v->v[m++] = v->v[i];
-		}
-		v->n = m;
-	}
-	return CHR_OK;
 }
 
 chr_status ev_doc_build(ev_engine *e, const ev_input *in, ev_doc *d)

@@ -2,7 +2,7 @@
  * ev_vocab: the engine's vocabulary stays bounded on a long stream.
  *
  * Design note: every body/headline stem and every entity key a doc brings
- * is interned for good (ev_text.c intern: an id, a string in e->mem, a
+ * is interned for good (ev_prep.c intern: an id, a string in e->mem, a
  * document frequency, a posting list), so one long ingest grew the
  * tables by 4-8 ids an article while the events that use them are
  * bounded (ev_retire).  When terms + entity keys pass the ceiling
