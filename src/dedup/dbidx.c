@@ -2,7 +2,7 @@
  * dbidx: the dedup index in the SQLite store, and the ingest hook.
  *
  * Design note: the engine's operations map onto prepared statements
- * (store.c, ST_DD_*), each an indexed point lookup or a bounded range
+ * (store/sql.c, ST_DD_*), each an indexed point lookup or a bounded range
  * ("ORDER BY doc DESC LIMIT n" on a (key, doc) primary key; a doc's
  * paragraphs eight such ranges to a statement), so no step scans and
  * the cost per article does not grow with the store.  Doc ids are

@@ -18,7 +18,7 @@
  *
  * The one store read the engine's choices depend on is a group's event:
  * an article whose syndication group has another article with an event
- * row joins the smallest such event (store.c's ST_EV_GROUP_EVENT, read
+ * row joins the smallest such event (store/sql.c's ST_EV_GROUP_EVENT, read
  * per article as it was placed).  That answer depends only on the
  * group's members (dedup_docs, which nothing changes while a batch is
  * placed: the next articles' dedup runs after the gather) and on

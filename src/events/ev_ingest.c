@@ -17,7 +17,7 @@
  * event spans its batch already set).  Undated articles are dated from
  * their event (ev_date_from_event) with a parameterised UPDATE.  Each
  * event the batch touched is written once, its place picked here from
- * its latest 64 articles' datelines (ev_place_pick: the choice store.c's
+ * its latest 64 articles' datelines (ev_place_pick: the choice store/sql.c's
  * ST_EV_PUT makes in SQL, without its two temp b-trees per event).  Its
  * article count and those datelines come from the stage's members cache
  * (ev_members.c: kept exact as the stage writes event_articles, read
@@ -370,7 +370,7 @@ chr_status ev_stage_add(ev_stage *s, chr_article *a)
 
 /* put_event's statements: an event's latest EV_PLACE_N articles and
  * their datelines (newest first: the index order, no sort), the event
- * row with its place and count given (store.c's ST_EV_PUT chose the
+ * row with its place and count given (store/sql.c's ST_EV_PUT chose the
  * place in SQL, with two temp b-trees per event written), and the
  * event's count; the first and the last read an event whose members
  * the stage does not know yet (s->mem). */

@@ -477,7 +477,7 @@ static int64_t alias_max_eid(chr_db *db)
  * statement touch distinct rows and sum as a statement each would.
  * Entities past the largest eid with an alias row (eids only grow; most
  * of a batch's are new) have no row to add to: their pairs are plain
- * inserts (ST_EN_ALIAS_NEW), which need no statement journal (store.c,
+ * inserts (ST_EN_ALIAS_NEW), which need no statement journal (sql.c,
  * JOURNAL), the same rows as the upsert's. */
 chr_status store_ents_flush(chr_db *db)
 {

@@ -218,7 +218,7 @@ static void bind_row(sqlite3_stmt *s, int k, int64_t doc, const men_row *r)
  * Rows of one statement are inserted in order, so a later row at the
  * same (doc, start) replaces an earlier one as with one statement each.
  * Rows at distinct starts (the article just stored has none yet) go in
- * with INSERT OR FAIL, which needs no statement journal (store.c,
+ * with INSERT OR FAIL, which needs no statement journal (sql.c,
  * JOURNAL); only an article with two mentions at one start takes the
  * REPLACE statements. */
 static chr_status put_mentions(chr_db *db, int64_t doc, const men_row *r,

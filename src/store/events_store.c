@@ -4,7 +4,7 @@
  *
  * Design note: the events stage (src/events/ev_ingest.c) writes the
  * tables events, event_articles, storylines and storyline_events; here
- * SQLite's JSON functions build each object in one statement (store.c,
+ * SQLite's JSON functions build each object in one statement (sql.c,
  * EV_JSON), so the JSON shape lives in one place and the CLI and the
  * server print what they are handed.  One write lives here too: the
  * stage's per-batch (event, entity) sums go into event_entities sorted,

@@ -24,7 +24,7 @@
  * count: folds get rarer as the main tables grow, and their cost per
  * article stays flat (a side table of ~1 M rows is ~25 MB of pages).
  *
- * The readers ask both tables (a compound SELECT, in store.c), which
+ * The readers ask both tables (a compound SELECT, in sql.c), which
  * answers what one table did: a doc's paragraph and entity rows are
  * written once, when it is stored, and a fold moves rows whole, so a
  * row is in one table or the other; an alias row may be in both (the

@@ -10,7 +10,7 @@
  * with a statement each.  Rows at strictly increasing starts (the tagger
  * writes them in text order; the article just stored has none yet)
  * cannot conflict and go in with INSERT OR FAIL, which needs no
- * statement journal (store.c, JOURNAL).
+ * statement journal (sql.c, JOURNAL).
  */
 #include "store.h"
 
