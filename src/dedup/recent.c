@@ -61,6 +61,14 @@ static void recent_free(void *p)
 	free(r);
 }
 
+/* Start filling the other generation, dropping the docs it held. */
+static void gen_next(dedup_recent *r)
+{
+	r->cur ^= 1;
+	dedup_plist_clear(&r->gen[r->cur]);
+	r->ndocs[r->cur] = 0;
+}
+
 /* File key under doc; a doc newer than the last starts a new entry and
  * may retire the older generation. */
 static chr_status recent_add(dedup_recent *r, uint64_t key, int64_t doc)
@@ -71,10 +79,8 @@ static chr_status recent_add(dedup_recent *r, uint64_t key, int64_t doc)
 			 * like the one just filled: growing a map of ~4 M
 			 * slots by doubling rehashed every key a dozen times
 			 * and took fresh pages the kernel zeroes each time */
-			r->cur ^= 1;
-			dedup_plist_clear(&r->gen[r->cur]);
+			gen_next(r);
 			dedup_plist_reserve(&r->gen[r->cur], &r->gen[r->cur ^ 1]);
-			r->ndocs[r->cur] = 0;
 		}
 		r->ndocs[r->cur]++;
 		r->last = doc;
@@ -225,9 +231,7 @@ static chr_status load_row(dedup_recent *r, int64_t doc,
 	if (r->ndocs[r->cur] >= dedup_recent_gen) { /* as recent_add */
 		if ((st = pending_file(r, p)))
 			return st;
-		r->cur ^= 1;
-		dedup_plist_clear(&r->gen[r->cur]);
-		r->ndocs[r->cur] = 0;
+		gen_next(r);
 	}
 	r->ndocs[r->cur]++;
 	r->last = doc;
@@ -302,6 +306,7 @@ static chr_status recent_of(chr_db *db, dedup_recent **out, int sync)
 			return st;
 		}
 		r->dv_ok = snapshot_dv(db, &r->dv);
+		sync = 0; /* just read: the next article's sync catches up */
 	}
 	unsigned dv;
 	if (sync && (!r->dv_ok || !snapshot_dv(db, &dv) || dv != r->dv)) {
