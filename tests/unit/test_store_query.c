@@ -1174,6 +1174,70 @@ static void test_search_ranking(void)
 	chr_db_close(db);
 }
 
+/* Pages of a search are slices of one ranking, each row with its own
+ * snippet: the page is ranked first and its rows joined after
+ * (ST_SEARCH), so a wrong LIMIT/OFFSET or join would show here. */
+static void test_search_pages(void)
+{
+	chr_db *db = fresh("search_pages.db");
+	if (!db)
+		return;
+	static const char *const words[] = {
+		"amber", "basalt", "cobalt", "dune", "ember", "fjord", "granite",
+		"heron", "ibis", "jasper", "kestrel", "lagoon", "marble",
+		"nectar", "onyx", "pumice", "quartz", "raven", "slate", "topaz",
+	};
+	enum { NDOC = 16 };
+	char text[NDOC][200], id[NDOC][16];
+	chr_doc d[NDOC];
+	for (int i = 0; i < NDOC; i++) {
+		/* docNN, 1-4 words of its own, "harbour" 1-4 times: no two
+		 * alike in both, so no two scores tie */
+		int len = snprintf(text[i], sizeof text[i], "doc%02d", i);
+		for (int k = 0; k <= i / 4; k++)
+			len += snprintf(text[i] + len, sizeof text[i] - (size_t)len,
+					" %s", words[(i * 7 + k * 3) % 20]);
+		for (int k = 0; k <= i % 4; k++)
+			len += snprintf(text[i] + len, sizeof text[i] - (size_t)len,
+					" harbour");
+		snprintf(id[i], sizeof id[i], "p%02d", i);
+		d[i] = doc(id[i], "Port notes", text[i]);
+	}
+	chr_ingest_stats s;
+	CHECK_INT(ingest(db, d, NDOC, 0, &s), CHR_OK);
+	CHECK_INT(s.stored, NDOC);
+	hits all;
+	memset(&all, 0, sizeof all);
+	CHECK_INT(chr_db_search(db, "harbour", NDOC, 0, on_hit, &all), CHR_OK);
+	CHECK_INT(all.n, NDOC);
+	for (int i = 1; i < NDOC; i++)
+		CHECK(all.score[i - 1] > all.score[i]);
+	/* the best have "harbour" four times: i % 4 == 3 */
+	CHECK_INT(atoi(all.ids[0] + 1) % 4, 3);
+	for (int off = 0; off < NDOC; off += 5) {
+		hits pg;
+		memset(&pg, 0, sizeof pg);
+		CHECK_INT(chr_db_search(db, "harbour", 5, (size_t)off, on_hit, &pg),
+			  CHR_OK);
+		CHECK_INT(pg.n, off + 5 <= NDOC ? 5 : NDOC - off);
+		for (int j = 0; j < pg.n && j < 5; j++) {
+			CHECK_STR(pg.ids[j], all.ids[off + j]);
+			CHECK(pg.score[j] == all.score[off + j]);
+			/* the snippet is this row's text: it names its docNN */
+			char tag[8];
+			snprintf(tag, sizeof tag, "doc%s", pg.ids[j] + 1);
+			CHECK(strstr(pg.snip[j], tag) != NULL);
+			CHECK(strstr(pg.snip[j], "\x02harbour\x03") != NULL);
+		}
+	}
+	/* past the end: nothing */
+	hits end;
+	memset(&end, 0, sizeof end);
+	CHECK_INT(chr_db_search(db, "harbour", 5, NDOC, on_hit, &end), CHR_OK);
+	CHECK_INT(end.n, 0);
+	chr_db_close(db);
+}
+
 static void test_search_malformed(void)
 {
 	chr_db *db = search_db();
@@ -1219,6 +1283,7 @@ static const th_test tests[] = {
 	TEST(test_event_place),
 	TEST(test_articles_listing),
 	TEST(test_search_ranking),
+	TEST(test_search_pages),
 	TEST(test_search_malformed),
 };
 
