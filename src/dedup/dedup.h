@@ -263,6 +263,8 @@ extern size_t dedup_pfilt_after; /* DEDUP_PFILT_AFTER; tests lower it */
 chr_status dedup_recent_paras_may(chr_db *db, const uint64_t *h, size_t n,
 				  unsigned char *may);
 chr_status dedup_recent_paras_put(chr_db *db, const uint64_t *h, size_t n);
+/* Rows the handle's last filter build read (0 before one; tests). */
+size_t dedup_recent_paras_scanned(chr_db *db);
 
 /* The store's dedup_docs rows in memory (doccache.c), kept with the
  * lists above: dedup_recent_docs gives the db's cache, made on use and

@@ -47,6 +47,7 @@ typedef struct dedup_recent {
 	dedup_pfilt *paras; /* parafilt.c: the stored paragraph hashes */
 	size_t asked;       /* hashes asked while there was no filter */
 	size_t pwant;       /* hashes the next filter is sized for */
+	size_t pscanned;    /* rows the last filter build read */
 } dedup_recent;
 
 static void recent_free(void *p)
@@ -287,14 +288,9 @@ static chr_status recent_of(chr_db *db, dedup_recent **out, int sync)
 	chr_status st = CHR_OK;
 	if (!r) {
 		store_drop_cache(db);
-		sqlite3_stmt *s = store_stmt(db, ST_DD_KEYS_MAX);
-		if (!s)
-			return CHR_EDB;
-		int rc = sqlite3_step(s);
-		int64_t max = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-		sqlite3_reset(s);
-		if (rc != SQLITE_ROW)
-			return store_fail(db, "dedup keys");
+		int64_t max;
+		if ((st = store_int(db, ST_DD_KEYS_MAX, "dedup keys", &max)))
+			return st;
 		if (!(r = calloc(1, sizeof *r)))
 			return CHR_ENOMEM;
 		int64_t win = 2 * (int64_t)dedup_recent_gen;
@@ -430,17 +426,31 @@ chr_status dedup_recent_sync(chr_db *db)
 	return recent_of(db, &r, 1);
 }
 
-/* A filter of every stored paragraph hash, sized for at least want: the
- * scan restarts with a bigger one when the table holds more. */
+/* A filter of every stored paragraph hash, sized for at least want and
+ * for twice the rows the tables hold: counting them reads only the
+ * B-trees' pages, not each row, and saves the restarts a filter sized
+ * from nothing made (a store of 984k articles, 4.3 M rows: five
+ * restarts, 6.9 M rows read and added instead of 4.3 M).  The scan
+ * still restarts with a bigger filter if it finds more (rows another
+ * connection added meanwhile). */
 static chr_status paras_build(chr_db *db, dedup_recent *r, size_t want)
 {
+	int64_t rows;
+	chr_status st = store_int(db, ST_DD_PARA_COUNT, "dedup paragraph count",
+				  &rows);
+	if (st)
+		return st;
+	if (rows > 0 && (uint64_t)rows <= SIZE_MAX / 4 && want < 2 * (size_t)rows)
+		want = 2 * (size_t)rows;
 	sqlite3_stmt *s = store_stmt(db, ST_DD_PARA_ALL);
 	if (!s)
 		return CHR_EDB;
 	dedup_pfilt *f = dedup_pfilt_new(want);
-	int rc;
+	int rc = SQLITE_DONE;
+	r->pscanned = 0;
 	while (f && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		dedup_pfilt_add(f, (uint64_t)sqlite3_column_int64(s, 0));
+		r->pscanned++;
 		if (dedup_pfilt_full(f)) { /* again, four times the size */
 			want = 4 * dedup_pfilt_count(f);
 			dedup_pfilt_free(f);
@@ -481,6 +491,12 @@ chr_status dedup_recent_paras_may(chr_db *db, const uint64_t *h, size_t n,
 	if (!r->paras)
 		r->asked += n;
 	return CHR_OK;
+}
+
+size_t dedup_recent_paras_scanned(chr_db *db)
+{
+	const dedup_recent *r = db->cache_free == recent_free ? db->cache : NULL;
+	return r ? r->pscanned : 0;
 }
 
 chr_status dedup_recent_paras_put(chr_db *db, const uint64_t *h, size_t n)

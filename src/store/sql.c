@@ -236,6 +236,8 @@ static const char *const sql[ST_COUNT_] = {
 	/* every paragraph hash, for dedup's filter (recent.c) */
 	[ST_DD_PARA_ALL] = "SELECT hash FROM dedup_paras UNION ALL"
 			   " SELECT hash FROM dedup_paras_new",
+	[ST_DD_PARA_COUNT] = "SELECT (SELECT count(*) FROM dedup_paras)"
+			     " + (SELECT count(*) FROM dedup_paras_new)",
 	/* k paragraphs' newest docs at once, each row tagged with its
 	 * paragraph (0 .. k - 1): ?1 the limit, ?2 .. ?(k + 1) the hashes */
 	[ST_DD_PARA_GETN] = PARA_Q(0, 2),

@@ -81,6 +81,18 @@ sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k)
 	return s;
 }
 
+chr_status store_int(chr_db *db, enum store_stmt k, const char *what,
+		     int64_t *out)
+{
+	sqlite3_stmt *s = store_stmt(db, k);
+	if (!s)
+		return CHR_EDB;
+	int rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? CHR_OK : store_fail(db, what);
+}
+
 static chr_status exec1(chr_db *db, enum store_stmt k)
 {
 	sqlite3_stmt *s = store_stmt(db, k);

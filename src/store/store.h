@@ -51,6 +51,7 @@ enum store_stmt {
 	ST_DD_KEYS_MAX,
 	ST_DD_PARA_GET,
 	ST_DD_PARA_ALL,
+	ST_DD_PARA_COUNT,
 	ST_DD_PARA_GETN, /* + k - 1: k paragraphs' docs, k <= STORE_PARA_ROWS */
 	ST_DD_PARA_GETN_LAST_ = ST_DD_PARA_GETN + STORE_PARA_ROWS - 1,
 	ST_DD_KEY_PUT,
@@ -194,6 +195,10 @@ struct chr_db {
 chr_status store_fail(chr_db *db, const char *what);
 /* The prepared statement k, reset and with bindings cleared. */
 sqlite3_stmt *store_stmt(chr_db *db, enum store_stmt k);
+/* Step k, a statement of no parameters that gives one row, and put its
+ * first column in *out; CHR_EDB (the error says what) without a row. */
+chr_status store_int(chr_db *db, enum store_stmt k, const char *what,
+		     int64_t *out);
 /* The same, reset but with the last use's bindings left: only for a
  * caller that binds every parameter of k before each step (NULLs
  * included), where clearing them (a pass over all of them, ~230

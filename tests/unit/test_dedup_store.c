@@ -357,6 +357,75 @@ out:
 	dedup_pfilt_after = DEDUP_PFILT_AFTER;
 }
 
+/* A 64-bit mix of x (splitmix64's finaliser): hashes spread over all
+ * bits, as XXH3's are. */
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* The filter is sized from the tables' row count, so it is built in one
+ * scan: 40,000 stored hashes (more than a filter sized from nothing
+ * holds, which restarted the scan at 32,768 rows) are read once, and
+ * every one of them answers "maybe". */
+static void test_store_para_filter_sized(void)
+{
+	enum { ROWS = 40000, NEW = 1000 };
+	dedup_pfilt_after = 0;
+	char dbpath[] = "/tmp/chr_test_pfsz_XXXXXX";
+	tmp_db(dbpath);
+	chr_db *db = NULL;
+	sqlite3_stmt *ins[2] = { NULL, NULL };
+	CHECK(chr_db_open(dbpath, &db) == CHR_OK);
+	if (!db)
+		goto out;
+	/* the main table and _new, as between two folds */
+	CHECK_INT(sqlite3_prepare_v2(db->h, "INSERT INTO dedup_paras VALUES (?1, ?2)",
+				     -1, &ins[0], NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_prepare_v2(db->h,
+				     "INSERT INTO dedup_paras_new VALUES (?1, ?2)",
+				     -1, &ins[1], NULL), SQLITE_OK);
+	if (!ins[0] || !ins[1])
+		goto out;
+	CHECK(store_begin(db) == CHR_OK);
+	for (uint64_t x = 0; x < ROWS; x++) {
+		sqlite3_stmt *st = ins[x >= ROWS - NEW];
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)mix64(x));
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)x + 1);
+		CHECK_INT(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	CHECK_INT(dedup_recent_paras_scanned(db), 0);
+	uint64_t h[3] = { mix64(0), mix64(ROWS / 2), mix64(ROWS - 1) };
+	unsigned char may[3] = { 0 };
+	CHECK(dedup_recent_paras_may(db, h, 3, may) == CHR_OK);
+	CHECK_INT(dedup_recent_paras_scanned(db), ROWS);
+	CHECK(may[0] && may[1] && may[2]);
+	int missed = 0, through = 0;
+	for (uint64_t x = 0; x < ROWS; x++) { /* every stored hash: maybe */
+		uint64_t y = mix64(x);
+		unsigned char m = 0;
+		CHECK(dedup_recent_paras_may(db, &y, 1, &m) == CHR_OK);
+		missed += !m;
+		y = mix64(x + ROWS); /* and one never stored: rarely */
+		CHECK(dedup_recent_paras_may(db, &y, 1, &m) == CHR_OK);
+		through += m;
+	}
+	CHECK_INT(missed, 0);
+	CHECK(through < ROWS / 100);
+	CHECK_INT(dedup_recent_paras_scanned(db), ROWS); /* built once */
+	store_rollback(db);
+out:
+	sqlite3_finalize(ins[0]);
+	sqlite3_finalize(ins[1]);
+	chr_db_close(db);
+	th_rm_db(dbpath);
+	dedup_pfilt_after = DEDUP_PFILT_AFTER;
+}
+
 static void test_store_recent_window(void)
 {
 	char dbpath[] = "/tmp/chr_test_recent_XXXXXX";
@@ -512,6 +581,7 @@ static const th_test tests[] = {
 	TEST(test_store_long_sets),
 	TEST(test_store_para_batches),
 	TEST(test_store_para_filter_others),
+	TEST(test_store_para_filter_sized),
 };
 
 TH_MAIN("dedup_store", tests)
