@@ -109,8 +109,8 @@ static const char *const sql[ST_COUNT_] = {
 	/* Ranked in the index alone (t), then the article row and the
 	 * snippet for the page's rows only: as one join, SQLite made both
 	 * for every match before sorting, so `export*` at 984k articles
-	 * read ~190,000 articles' text (28.5 s from a cold cache, 0.9 s
-	 * warm; now 0.9 and 0.5 s: RESULTS.md "Query latency").  snippet()
+	 * read ~185,000 articles' text (28.5 s from a cold cache, 0.9 s
+	 * warm; now 0.9 and 0.5 s: RESULTS.md "1M (session 17").  snippet()
 	 * needs a MATCH cursor on the row, hence the second, rowid-bound
 	 * MATCH; CROSS JOIN keeps t outermost and in its order. */
 	[ST_SEARCH] =
