@@ -58,9 +58,7 @@ dedup_pfilt *dedup_pfilt_new(size_t hashes)
 		return NULL;
 	}
 	f->nblocks = nb;
-	f->shift = 64;
-	for (size_t k = nb; k > 1; k >>= 1)
-		f->shift--;
+	f->shift = 64 - (unsigned)__builtin_ctzll(nb); /* nb: a power of two */
 	f->sized = nb * BLOCK_WORDS * 64 / BITS_PER_HASH;
 	return f;
 }

@@ -275,6 +275,13 @@ static int snapshot_dv(chr_db *db, unsigned *dv)
 				    dv) == SQLITE_OK;
 }
 
+/* db's lists, or NULL when it has none (yet, or its cache holds
+ * something else). */
+static dedup_recent *recent_peek(chr_db *db)
+{
+	return db->cache_free == recent_free ? db->cache : NULL;
+}
+
 /* The db's lists, built on first use; with sync (once per article, see
  * dedup_recent_sync) also brought up to date with other connections'
  * commits.  Within one transaction nobody else commits, so the lookups
@@ -284,7 +291,7 @@ static int snapshot_dv(chr_db *db, unsigned *dv)
  * snapshot_dv): its SELECT would return no row. */
 static chr_status recent_of(chr_db *db, dedup_recent **out, int sync)
 {
-	dedup_recent *r = db->cache_free == recent_free ? db->cache : NULL;
+	dedup_recent *r = recent_peek(db);
 	chr_status st = CHR_OK;
 	if (!r) {
 		store_drop_cache(db);
@@ -495,7 +502,7 @@ chr_status dedup_recent_paras_may(chr_db *db, const uint64_t *h, size_t n,
 
 size_t dedup_recent_paras_scanned(chr_db *db)
 {
-	const dedup_recent *r = db->cache_free == recent_free ? db->cache : NULL;
+	const dedup_recent *r = recent_peek(db);
 	return r ? r->pscanned : 0;
 }
 
