@@ -29,6 +29,7 @@ typedef struct arena {
 	arena_block *spare; /* blocks kept by arena_reset */
 	size_t used;        /* bytes handed out since the last reset */
 	size_t max;         /* ceiling on used (0 = 1 GiB) */
+	size_t next;        /* size of the next new block (arena.c) */
 } arena;
 
 void arena_init(arena *a, size_t max);

@@ -91,6 +91,61 @@ static void arena_basics(void)
 	arena_free(&a);
 }
 
+/* The blocks an arena holds now: their count and bytes (head and
+ * spare lists). */
+static size_t block_list(const arena_block *b, size_t *bytes)
+{
+	size_t n = 0;
+	for (; b; b = b->next) {
+		n++;
+		*bytes += b->size;
+	}
+	return n;
+}
+
+static size_t arena_blocks(const arena *a, size_t *bytes)
+{
+	*bytes = 0;
+	return block_list(a->head, bytes) + block_list(a->spare, bytes);
+}
+
+/* A small arena holds little: blocks start small and double, so the
+ * blocks are never much more than twice what was handed out; they stop
+ * doubling at 64 KiB; a reset keeps them all, and the same requests
+ * again take no new block. */
+static void arena_growth(void)
+{
+	arena a;
+	arena_init(&a, 0);
+	CHECK(arena_strdup(&a, "a short article") != NULL);
+	size_t bytes, n = arena_blocks(&a, &bytes);
+	CHECK_INT(n, 1);
+	CHECK(bytes <= 8 * 1024);
+	size_t biggest = 0;
+	for (int i = 0; i < 3000; i++) /* 3000 x 112 = 336,000 bytes */
+		CHECK(arena_alloc(&a, 100) != NULL);
+	for (const arena_block *b = a.head; b; b = b->next)
+		if (b->size > biggest)
+			biggest = b->size;
+	CHECK_INT(biggest, 64 * 1024);
+	n = arena_blocks(&a, &bytes);
+	CHECK(bytes <= 2 * a.used + 64 * 1024);
+	/* one request bigger than the next block gets a block of its own */
+	size_t before = n;
+	CHECK(arena_alloc(&a, 200 * 1024) != NULL);
+	CHECK_INT(arena_blocks(&a, &bytes), before + 1);
+	arena_reset(&a);
+	n = arena_blocks(&a, &bytes); /* the big block was let go */
+	CHECK_INT(n, before);
+	CHECK(arena_strdup(&a, "a short article") != NULL);
+	for (int i = 0; i < 3000; i++)
+		CHECK(arena_alloc(&a, 100) != NULL);
+	size_t again;
+	CHECK_INT(arena_blocks(&a, &again), before);
+	CHECK_INT(again, bytes);
+	arena_free(&a);
+}
+
 static void hash_map(void)
 {
 	hash_set_seed(1234);
@@ -308,6 +363,7 @@ static void status_strings(void)
 
 static const th_test tests[] = {
 	TEST(buf_ceiling),    TEST(buf_growth),      TEST(arena_basics),
+	TEST(arena_growth),
 	TEST(hash_map),       TEST(utf8_validation), TEST(utf8_binary),
 	TEST(utf8_cp1252_nfc), TEST(json_writer),    TEST(status_strings),
 	TEST(json_quote),
