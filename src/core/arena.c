@@ -77,9 +77,15 @@ void *arena_alloc_slow(arena *a, size_t n)
 		return NULL;
 	arena_block *b = a->head;
 	if (!b || b->size - b->off < n) {
-		if (a->spare && a->spare->size >= n) {
-			b = a->spare; /* (reset leaves the smallest first) */
-			a->spare = b->next;
+		/* the first kept block that fits: reset leaves the smallest
+		 * first, so this is the head unless a request outgrew it
+		 * (none fits a request over ARENA_BLOCK) */
+		arena_block **sp = &a->spare;
+		while (n <= ARENA_BLOCK && *sp && (*sp)->size < n)
+			sp = &(*sp)->next;
+		if (n <= ARENA_BLOCK && *sp) {
+			b = *sp;
+			*sp = b->next;
 		} else {
 			size_t size = n > a->next ? n : a->next;
 			b = malloc(sizeof *b + size);

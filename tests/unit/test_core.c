@@ -143,6 +143,12 @@ static void arena_growth(void)
 	size_t again;
 	CHECK_INT(arena_blocks(&a, &again), before);
 	CHECK_INT(again, bytes);
+	/* after a reset, a first request bigger than the smallest kept
+	 * block takes a bigger kept block, not a new one */
+	arena_reset(&a);
+	CHECK(arena_alloc(&a, 6000) != NULL);
+	CHECK(arena_alloc(&a, 20000) != NULL);
+	CHECK_INT(arena_blocks(&a, &again), before);
 	arena_free(&a);
 }
 
